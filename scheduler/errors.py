@@ -1,0 +1,120 @@
+"""One exception hierarchy, mapped to exit codes and HTTP statuses here only.
+
+    LichThiDuaError                 exit 1, HTTP 500
+    ├── SettingsError               exit 78 (EX_CONFIG), bad settings file or variable
+    ├── CalendarError               exit 65 (EX_DATAERR), carries every Diagnostic of a run
+    │   └── CalendarNotFound        exit 66 (EX_NOINPUT), HTTP 404
+    ├── LunarDateError              exit 65, HTTP 400: a lunar date that does not exist
+    ├── BadRequest                  exit 64 (EX_USAGE), HTTP 400: bad CLI option or query parameter
+    └── DeliveryError               exit 75 (EX_TEMPFAIL), a notifier could not deliver
+        └── PermanentDeliveryError  exit 69 (EX_UNAVAILABLE), retrying will not help
+
+Messages are Vietnamese: they are read by admins and officials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem in one calendar file, precise enough to fix without asking.
+
+    ``line`` and ``column`` are 1-based, as editors show them. ``message`` and
+    ``hint`` hold Vietnamese and English texts keyed by language.
+    """
+
+    file: str
+    line: int
+    column: int
+    path: str  # key path in the document: "phases[1].end"
+    code: str  # stable machine-readable code: "date.invalid"
+    message: dict[str, str]
+    severity: Severity = Severity.ERROR
+    value: str | None = None  # the offending value, as written
+    expected: dict[str, str] | None = None
+    hint: dict[str, str] | None = None
+
+    def format(self, lang: str = "vi") -> str:
+        label = {"vi": {"error": "lỗi", "warning": "cảnh báo"}, "en": {"error": "error", "warning": "warning"}}
+        words = {
+            "vi": ("giá trị", "cần", "gợi ý"),
+            "en": ("value", "expected", "hint"),
+        }[lang]
+        head = f"{self.file}:{self.line}:{self.column}: {label[lang][self.severity]}"
+        if self.path:
+            head += f" [{self.path}]"
+        parts = [f"{head}: {self.message[lang]}"]
+        if self.value is not None:
+            parts.append(f"    {words[0]}: {self.value}")
+        if self.expected:
+            parts.append(f"    {words[1]}: {self.expected[lang]}")
+        if self.hint:
+            parts.append(f"    {words[2]}: {self.hint[lang]}")
+        return "\n".join(parts)
+
+    def to_json(self, lang: str = "vi") -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message[lang],
+            "value": self.value,
+            "expected": self.expected[lang] if self.expected else None,
+            "hint": self.hint[lang] if self.hint else None,
+        }
+
+
+class LichThiDuaError(Exception):
+    exit_code = 1
+    http_status = 500
+
+
+class SettingsError(LichThiDuaError):
+    exit_code = 78
+
+
+class CalendarError(LichThiDuaError):
+    exit_code = 65
+    http_status = 422
+
+    def __init__(self, diagnostics: list[Diagnostic] | str) -> None:
+        if isinstance(diagnostics, str):
+            self.diagnostics: list[Diagnostic] = []
+            super().__init__(diagnostics)
+        else:
+            self.diagnostics = list(diagnostics)
+            super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+class CalendarNotFound(CalendarError):
+    exit_code = 66
+    http_status = 404
+
+
+class LunarDateError(LichThiDuaError, ValueError):
+    exit_code = 65
+    http_status = 400
+
+
+class BadRequest(LichThiDuaError, ValueError):
+    exit_code = 64
+    http_status = 400
+
+
+class DeliveryError(LichThiDuaError):
+    exit_code = 75
+
+
+class PermanentDeliveryError(DeliveryError):
+    exit_code = 69

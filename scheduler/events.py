@@ -1,0 +1,157 @@
+"""Dated events: what expanding a calendar produces and every consumer reads.
+
+An :class:`Event` is one occurrence on the calendar (a phase, an anniversary in
+one year, Tết of one year, one deadline). It is a frozen value: the ICS
+renderer, the feeds, the web page and the reminder planner all read it and
+none of them can change it. Dates are civil dates in the calendar's time zone
+(``Asia/Ho_Chi_Minh`` unless the calendar says otherwise); ``end`` is
+inclusive, as people say it ("từ 01/8 đến 31/12").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventKind(StrEnum):
+    PHASE = "phase"
+    ANNIVERSARY = "anniversary"
+    OBSERVANCE = "observance"
+    LUNAR = "lunar"
+    DEADLINE = "deadline"
+    HOLIDAY = "holiday"
+
+
+class Due(StrEnum):
+    """How a deadline's written date is read.
+
+    ``before`` ("trước 25/6"): the written day itself is too late; the
+    deadline is the first instant of that day (``due_at`` = 25/6 00:00).
+    ``no_later_than`` ("chậm nhất ngày 15/3"): the written day counts; the
+    deadline is the last instant of that day (``due_at`` = 15/3 23:59:59).
+    """
+
+    BEFORE = "before"
+    NO_LATER_THAN = "no_later_than"
+
+
+@dataclass(frozen=True, slots=True)
+class LunarInfo:
+    year: int
+    month: int
+    day: int
+    leap: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnniversaryInfo:
+    base_date: date
+    ordinal: int
+    milestone: bool
+    # Ids of the phases of this campaign that celebrate it ("Đợt 1 ... chào mừng").
+    celebrated_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineInfo:
+    due: Due
+    due_at: datetime  # timezone-aware, in the calendar's zone
+    as_written: str  # "trước 25/6/2024", "chậm nhất ngày 15/3/2023"
+    warnings: tuple[str, ...] = ()  # Vietnamese, e.g. "Rơi vào Chủ nhật"
+    submitted_by: str | None = None  # "Công đoàn cấp trên trực tiếp cơ sở"
+    submit_to: str | None = None  # "LĐLĐ tỉnh (Ban Chính sách pháp luật ...)"
+    via: str | None = None  # "ldldlongbien@gmail.com"
+    groups: tuple[str, ...] = ()  # recipient group ids that must meet it
+    # For a deadline relative to a phase ("sau mỗi đợt"), the phase's id.
+    phase: str | None = None
+    # Reminder offsets in days before due_at, when the calendar overrides the default.
+    remind_days: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    uid: str  # stable across runs and across edits of other events
+    kind: EventKind
+    title: str  # Vietnamese, as a union official would write it
+    start: date
+    end: date  # inclusive
+    source: str  # "calendars/kon-tum-2024.yaml:42"
+    calendar_id: str  # the calendar being expanded
+    item_id: str  # the id of the YAML item this occurrence comes from
+    defined_in: str  # id of the calendar that defines the item (a parent when inherited)
+    description: str | None = None
+    anniversary: AnniversaryInfo | None = None
+    lunar: LunarInfo | None = None
+    can_chi: str | None = None
+    deadline: DeadlineInfo | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def inherited(self) -> bool:
+        return self.defined_in != self.calendar_id
+
+    @property
+    def milestone(self) -> bool:
+        return bool(self.anniversary and self.anniversary.milestone)
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape of `lichthidua expand --format json`."""
+        out: dict[str, Any] = {
+            "uid": self.uid,
+            "kind": self.kind.value,
+            "title": self.title,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "source": self.source,
+            "calendar": self.calendar_id,
+            "item": self.item_id,
+            "defined_in": self.defined_in,
+            "inherited": self.inherited,
+        }
+        if self.description:
+            out["description"] = self.description
+        if self.anniversary:
+            a = self.anniversary
+            out.update(
+                base_date=a.base_date.isoformat(),
+                ordinal=a.ordinal,
+                milestone=a.milestone,
+                celebrated_in=list(a.celebrated_in),
+            )
+        if self.lunar:
+            out["lunar"] = dataclasses.asdict(self.lunar)
+            out["can_chi"] = self.can_chi
+        if self.deadline:
+            d = self.deadline
+            out.update(
+                due=d.due.value,
+                due_at=d.due_at.isoformat(),
+                as_written=d.as_written,
+                submitted_by=d.submitted_by,
+                submit_to=d.submit_to,
+                via=d.via,
+                groups=list(d.groups),
+                phase=d.phase,
+            )
+            if d.remind_days is not None:
+                out["remind_days"] = list(d.remind_days)
+        if self.warnings or self.deadline:
+            out["warnings"] = list(self.warnings)
+        return out
+
+    def fingerprint(self) -> str:
+        """A digest of everything a subscriber sees; it changes iff the event does.
+
+        ``source`` is left out: moving a line in the YAML changes nothing a
+        subscriber sees, so it must not raise the event's SEQUENCE.
+        """
+        data = self.to_json()
+        data.pop("source", None)
+        raw = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(raw).hexdigest()[:16]

@@ -1,0 +1,153 @@
+"""One settings schema: defaults, types, environment variables and docs.
+
+Every setting is a field of :class:`Settings`. Values come, lowest priority
+first, from the field default, ``config/lichthidua.toml`` (or the file named by
+``LICHTHIDUA_CONFIG``), then ``LICHTHIDUA_<FIELD>`` environment variables.
+Settings are an object passed in; nothing reads them at import time.
+``lichthidua settings`` prints this table; a test checks that the README
+documents every field.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scheduler.errors import SettingsError
+
+ENV_PREFIX = "LICHTHIDUA_"
+DEFAULT_CONFIG_FILE = Path("config/lichthidua.toml")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # --- service -------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Địa chỉ lắng nghe của máy chủ web.")
+    port: int = Field(8000, ge=1, le=65535, description="Cổng của máy chủ web.")
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Địa chỉ công khai của dịch vụ, dùng trong liên kết đăng ký lịch và email.",
+    )
+    calendars_dir: Path = Field(Path("calendars"), description="Thư mục chứa các lịch YAML.")
+    data_dir: Path = Field(Path("var"), description="Thư mục dữ liệu (CSDL SQLite, hộp thư đi).")
+    database_url: str = Field(
+        "",
+        description="URL CSDL SQLAlchemy; để trống là SQLite trong data_dir "
+        "(ví dụ postgresql+psycopg://user@localhost/lichthidua).",
+    )
+    watch_interval_seconds: float = Field(
+        2.0, gt=0, description="Chu kỳ kiểm tra thay đổi trong thư mục lịch (giây)."
+    )
+    secret_key: str = Field(
+        "",
+        description="Khóa ký các liên kết trong email (xác nhận, hủy đăng ký, đã nộp); "
+        "để trống thì tự tạo và lưu trong data_dir.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Mức ghi nhật ký."
+    )
+
+    # --- feeds ---------------------------------------------------------------
+    refresh_interval_hours: int = Field(
+        6, ge=1, le=168, description="Gợi ý cho ứng dụng lịch: tải lại nguồn ICS sau bao nhiêu giờ."
+    )
+    alarm_days: tuple[int, ...] = Field(
+        (7, 1), description="VALARM trên hạn chót: nhắc trước bao nhiêu ngày (trong tệp ICS)."
+    )
+    alarm_hour: int = Field(8, ge=0, le=23, description="Giờ địa phương của VALARM.")
+    cancelled_retention_days: int = Field(
+        30, ge=0, description="Sự kiện bị xóa vẫn được phát dưới dạng đã hủy trong bao nhiêu ngày."
+    )
+
+    # --- reminders -----------------------------------------------------------
+    remind_days: tuple[int, ...] = Field(
+        (14, 7, 3, 1, 0), description="Mặc định: gửi email nhắc trước hạn chót bao nhiêu ngày (0 là ngày hết hạn)."
+    )
+    remind_hour: int = Field(8, ge=0, le=23, description="Giờ địa phương gửi email nhắc.")
+    remind_digest: bool = Field(False, description="Gộp mọi lời nhắc trong ngày của một người vào một email.")
+    tick_seconds: int = Field(60, ge=1, description="Chu kỳ gửi các lời nhắc đến hạn (giây).")
+    admin_emails: tuple[str, ...] = Field((), description="Email quản trị viên nhận báo cáo tổng hợp và lỗi gửi.")
+
+    # --- email ---------------------------------------------------------------
+    smtp_host: str = Field("", description="Máy chủ SMTP; để trống thì ghi email vào outbox_dir.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="Cổng SMTP.")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="starttls, tls (TLS ngay từ đầu, cổng 465) hoặc none."
+    )
+    smtp_username: str = Field("", description="Tên đăng nhập SMTP.")
+    smtp_password: str = Field("", description="Mật khẩu SMTP.")
+    smtp_timeout_seconds: float = Field(30.0, gt=0, description="Thời gian chờ SMTP (giây).")
+    smtp_concurrency: int = Field(8, ge=1, le=64, description="Số kết nối SMTP song song tối đa.")
+    smtp_validate_certs: bool = Field(True, description="Kiểm tra chứng chỉ TLS của máy chủ SMTP.")
+    mail_from: str = Field(
+        "Lịch thi đua <lichthidua@localhost>", description="Địa chỉ người gửi email nhắc."
+    )
+    outbox_dir: Path = Field(Path("var/outbox"), description="Thư mục ghi tệp .eml khi chưa cấu hình SMTP.")
+    templates_dir: Path | None = Field(
+        None, description="Thư mục mẫu email do quản trị viên ghi đè (jinja2)."
+    )
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'lichthidua.sqlite3'}"
+
+
+def settings_table() -> list[tuple[str, str, str, str]]:
+    """(name, env var, default, description) for every setting: CLI help and README."""
+    rows = []
+    for name, f in Settings.model_fields.items():
+        default = f.default
+        if isinstance(default, tuple):
+            default = ",".join(str(x) for x in default)
+        rows.append((name, ENV_PREFIX + name.upper(), str(default), f.description or ""))
+    return rows
+
+
+def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, f in Settings.model_fields.items():
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw is None:
+            continue
+        if "tuple" in str(f.annotation):
+            values[name] = tuple(x.strip() for x in raw.split(",") if x.strip())
+        else:
+            values[name] = raw
+    return values
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the settings from file, environment and explicit overrides (highest)."""
+    env = os.environ if environ is None else environ
+    path = config_file or Path(env.get(ENV_PREFIX + "CONFIG", DEFAULT_CONFIG_FILE))
+    values: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{path}: tệp cấu hình không hợp lệ: {exc}") from exc
+    values.update(_from_env(env))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"])
+            hint = f" (biến môi trường {ENV_PREFIX}{name.upper()})" if name in Settings.model_fields else ""
+            if err["type"] == "extra_forbidden":
+                lines.append(f"{path}: thiết lập không tồn tại: {name}")
+            else:
+                lines.append(f"thiết lập {name}{hint}: {err['msg']} (giá trị: {err.get('input')!r})")
+        raise SettingsError("\n".join(lines)) from exc
