@@ -1,0 +1,3 @@
+"""Calendar commands: check, expand, export, schema, lunar."""
+
+from scheduler.cli import app  # noqa: F401

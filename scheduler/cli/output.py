@@ -1,0 +1,26 @@
+"""Console output shared by every command: one rich Console, errors to stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from scheduler.errors import LichThiDuaError
+
+T = TypeVar("T")
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def run_command(fn: Callable[[], T]) -> T:
+    """Call a service function; turn our errors into a message and an exit code."""
+    try:
+        return fn()
+    except LichThiDuaError as exc:
+        err_console.print(f"[bold red]Lỗi:[/] {exc}", markup=True) if sys.stderr.isatty() else print(f"Lỗi: {exc}", file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None

@@ -1,0 +1,1 @@
+"""`lichthidua remind ...`: written by the reminders work."""

@@ -1,0 +1,1 @@
+"""`lichthidua serve`: written by the web service work."""
