@@ -315,6 +315,9 @@ def _vevent(ev: Event, rev: Revision, options: RenderOptions, *, cancelled: bool
         f"SUMMARY:{escape_text(ev.title)}",
     ]
     description = describe(ev)
+    if cancelled:
+        # Some clients show cancelled events anyway (struck through at best): say so in words.
+        description = "\n".join(filter(None, ("ĐÃ HỦY: sự kiện này đã bị xóa khỏi lịch.", description)))
     if description:
         lines.append(f"DESCRIPTION:{escape_text(description)}")
     lines.append(f"CATEGORIES:{escape_text(CATEGORIES[ev.kind])}")
