@@ -1,0 +1,173 @@
+"""What each email says, as small frozen values handed to the templates.
+
+Pure: a :class:`DeadlineView` is computed from an :class:`~scheduler.events.Event`
+and an injected ``today``. Templates only format; every judgement (which day
+is the last one, how many days are left, overdue or not) is made here, once,
+so an admin overriding a template cannot get it wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import ClassVar
+
+from scheduler.events import Event
+
+from notifiers.base import DeliveryResult, DeliveryStatus
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def vn_date(day: date) -> str:
+    """As officials write it: 24/6/2024, no leading zeros."""
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineView:
+    uid: str
+    title: str
+    campaign: str  # "Phong trào thi đua năm 2024 của LĐLĐ tỉnh Kon Tum"
+    as_written: str  # "trước 25/6/2024"
+    due_text: str  # the exact moment: "hết ngày 24/6/2024"
+    last_day: date  # the last day one can still submit, in the calendar's zone
+    days_left: int  # from today to last_day; negative once overdue
+    submitted_by: str | None = None
+    submit_to: str | None = None
+    via: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def weekday(self) -> str:
+        return WEEKDAYS[self.last_day.weekday()]
+
+    @property
+    def days_text(self) -> str:
+        if self.days_left < 0:
+            return f"đã quá hạn {-self.days_left} ngày"
+        if self.days_left == 0:
+            return "hôm nay là ngày cuối"
+        return f"còn {self.days_left} ngày"
+
+
+def due_moment(due_at: datetime) -> tuple[date, str]:
+    """(last day, wording) of a deadline instant.
+
+    "trước 25/6" is due at 25/6 00:00, so the last day is 24/6 and people
+    must read "hết ngày 24/6", never "25/6".
+    """
+    clock = due_at.timetz().replace(tzinfo=None)
+    if clock == time(0, 0):
+        last = due_at.date() - timedelta(days=1)
+        return last, f"hết ngày {vn_date(last)}"
+    if clock >= time(23, 59):
+        return due_at.date(), f"hết ngày {vn_date(due_at.date())}"
+    return due_at.date(), f"{due_at:%H:%M} ngày {vn_date(due_at.date())}"
+
+
+def deadline_view(event: Event, campaign: str, today: date) -> DeadlineView:
+    """The email's view of a deadline event, as of ``today`` (a civil date in the calendar's zone)."""
+    info = event.deadline
+    if info is None:
+        raise ValueError(f"{event.uid}: không phải hạn chót")
+    last_day, due_text = due_moment(info.due_at)
+    return DeadlineView(
+        uid=event.uid,
+        title=event.title,
+        campaign=campaign,
+        as_written=info.as_written,
+        due_text=due_text,
+        last_day=last_day,
+        days_left=(last_day - today).days,
+        submitted_by=info.submitted_by,
+        submit_to=info.submit_to,
+        via=info.via,
+        warnings=tuple(info.warnings) + tuple(event.warnings),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderContent:
+    """One deadline for one person: the reminder, or once past due, the overdue notice."""
+
+    deadline: DeadlineView
+    recipient_name: str = ""
+    submitted_url: str | None = None  # signed "Đã nộp" link
+    unsubscribe_url: str | None = None
+
+    @property
+    def template(self) -> str:
+        return "overdue" if self.deadline.overdue else "reminder"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    deadline: DeadlineView
+    submitted_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestContent:
+    """All of one person's reminders of one day in one email."""
+
+    template: ClassVar[str] = "digest"
+    items: tuple[DigestItem, ...]
+    today: date
+    recipient_name: str = ""
+    unsubscribe_url: str | None = None
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for item in self.items if item.deadline.overdue)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmContent:
+    """Double opt-in: nobody gets reminders they did not confirm."""
+
+    template: ClassVar[str] = "confirm_subscription"
+    calendar_title: str
+    confirm_url: str
+    recipient_name: str = ""
+    valid_hours: int = 48
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineStatus:
+    deadline: DeadlineView
+    submitted: tuple[str, ...]  # units or people, as the admin knows them
+    not_submitted: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FailureLine:
+    recipient: str
+    permanent: bool
+    code: int | None
+    reason: str
+
+    @classmethod
+    def from_result(cls, result: DeliveryResult) -> FailureLine:
+        return cls(
+            recipient=", ".join(result.recipients),
+            permanent=result.status is DeliveryStatus.PERMANENT,
+            code=result.code,
+            reason=result.reason,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AdminSummaryContent:
+    template: ClassVar[str] = "admin_summary"
+    today: date
+    deadlines: tuple[DeadlineStatus, ...]
+    failures: tuple[FailureLine, ...] = ()
+    recipient_name: str = ""
+
+
+Content = ReminderContent | DigestContent | ConfirmContent | AdminSummaryContent
