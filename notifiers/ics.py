@@ -346,7 +346,7 @@ def _vevent(ev: Event, rev: Revision, options: RenderOptions, *, cancelled: bool
 @functools.lru_cache(maxsize=64)
 def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     """VTIMEZONE covering the years the feed touches; building one takes milliseconds, so cache."""
-    from icalendar import Timezone
+    from icalendar import Timezone  # only here: the rest of the writer needs no icalendar objects
 
     tz = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
     return tz.to_ical()
