@@ -190,7 +190,7 @@ def number_months(starts: list[int], sectors: list[int], first_year: int) -> lis
 
 @cache
 def _table() -> _Table:
-    """Compute every month of lunar years 1800–2199 once (about 0.1 s)."""
+    """Compute every month of lunar years 1800–2199 once (about 10–30 ms; see bench/lunar.py)."""
     tz = TIME_ZONE_HOURS
     first = date(SUPPORTED_YEARS.start - 2, 10, 1).toordinal() + _JDN_MINUS_ORDINAL
     last = date(SUPPORTED_YEARS.stop + 1, 2, 1).toordinal() + _JDN_MINUS_ORDINAL
