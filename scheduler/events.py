@@ -91,10 +91,9 @@ class Event:
     can_chi: str | None = None
     deadline: DeadlineInfo | None = None
     warnings: tuple[str, ...] = field(default=())
-
-    @property
-    def inherited(self) -> bool:
-        return self.defined_in != self.calendar_id
+    # True for items that come from a parent calendar (the national one) and that
+    # this calendar does not celebrate itself: feeds can leave them out.
+    inherited: bool = False
 
     @property
     def milestone(self) -> bool:

@@ -1,0 +1,226 @@
+"""All calendars of a folder, `extends` resolved: the set the service serves.
+
+Loading never stops at the first bad file: every file is read, every
+diagnostic kept (by file), and only calendars that are clean all the way up
+their lineage are offered in `Catalog.calendars`. A calendar's id is its
+file name, so even a file too broken to parse still says which calendar it is.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scheduler.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
+from scheduler.checks import check_references
+from scheduler.dates import FullDate
+from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
+from scheduler.loader import LoadedFile, load_file
+from scheduler.model import ITEM_SECTIONS, CalendarFile
+
+CALENDAR_SUFFIXES = (".yaml", ".yml")
+# Sub-folders of the calendars folder that hold other YAML (recipient lists).
+NOT_CALENDARS = frozenset({"recipients"})
+
+
+@dataclass
+class Catalog:
+    root: Path
+    calendars: dict[str, Calendar] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)  # id -> file, broken files included
+    diagnostics: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)  # display path -> diagnostics
+    display: dict[str, str] = field(default_factory=dict)  # id -> display path
+
+    def get(self, calendar_id: str) -> Calendar:
+        found = self.calendars.get(calendar_id)
+        if found is not None:
+            return found
+        if calendar_id in self.files:
+            raise CalendarError(list(self.errors_for(calendar_id)) or f"Lịch '{calendar_id}' đang có lỗi")
+        close = difflib.get_close_matches(calendar_id, list(self.files), n=1)
+        hint = f" Có phải ý bạn là '{close[0]}'?" if close else ""
+        raise CalendarNotFound(f"Không có lịch '{calendar_id}' trong {self.root}.{hint}")
+
+    def has_errors(self, calendar_id: str) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.errors_for(calendar_id))
+
+    def errors_for(self, calendar_id: str) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics.get(self.display.get(calendar_id, ""), ()) if d.severity is Severity.ERROR)
+
+    def all_diagnostics(self) -> list[Diagnostic]:
+        return [d for diags in self.diagnostics.values() for d in diags]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.all_diagnostics())
+
+
+def calendar_files(paths: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix in CALENDAR_SUFFIXES and p.is_file()
+                              and not any(part.startswith(".") or part in NOT_CALENDARS
+                                          for part in p.relative_to(path).parts)))
+        else:
+            out.append(path)
+    return out
+
+
+def load_catalog(root: Path, extra: Iterable[Path] = ()) -> Catalog:
+    """Load every calendar under `root` (plus `extra` files); never raises for bad content."""
+    files = calendar_files([root]) if root.is_dir() else []
+    files += [p for p in extra if p.resolve() not in {f.resolve() for f in files}]
+    return build_catalog(root, [load_file(p) for p in files])
+
+
+def build_catalog(root: Path, loaded_files: list[LoadedFile]) -> Catalog:
+    catalog = Catalog(root=root)
+    by_id: dict[str, LoadedFile] = {}
+    for loaded in loaded_files:
+        cid = loaded.stem
+        if cid in by_id:
+            loaded.diagnose("calendar.duplicate", ("id",), value=cid, other=by_id[cid].display)
+            continue
+        by_id[cid] = loaded
+        catalog.files[cid] = loaded.path
+        catalog.display[cid] = loaded.display
+
+    resolved: dict[str, Calendar | None] = {}
+    for cid in by_id:
+        _resolve(cid, by_id, resolved, stack=())
+    for loaded in loaded_files:
+        catalog.diagnostics[loaded.display] = tuple(loaded.diagnostics)
+    catalog.calendars = {cid: cal for cid, cal in resolved.items() if cal is not None and by_id[cid].ok}
+    return catalog
+
+
+def _resolve(
+    cid: str,
+    by_id: Mapping[str, LoadedFile],
+    done: dict[str, Calendar | None],
+    stack: tuple[str, ...],
+) -> Calendar | None:
+    if cid in done:
+        return done[cid]
+    loaded = by_id[cid]
+    model = loaded.model
+    if model is None:
+        done[cid] = None
+        return None
+    parents: list[Calendar] = []
+    failed = False
+    for index, parent_id in enumerate(model.extends):
+        path = ("extends", index)
+        if parent_id not in by_id:
+            close = difflib.get_close_matches(parent_id, list(by_id), n=1, cutoff=0.5)
+            loaded.diagnose("extends.unknown", path, value=parent_id, known=", ".join(sorted(by_id)),
+                            suggestion=close[0] if close else None)
+            failed = True
+            continue
+        if parent_id in stack + (cid,):
+            cycle = " → ".join(stack[stack.index(parent_id):] + (cid, parent_id)) if parent_id in stack else f"{cid} → {cid}"
+            loaded.diagnose("extends.cycle", path, value=parent_id, cycle=cycle)
+            failed = True
+            continue
+        parent = _resolve(parent_id, by_id, done, stack + (cid,))
+        if parent is None or not by_id[parent_id].ok:
+            loaded.diagnose("extends.broken", path, value=parent_id, other=by_id[parent_id].display)
+            failed = True
+            continue
+        parents.append(parent)
+    if failed:
+        done[cid] = None
+        return None
+    calendar = _merge(model, loaded, parents)
+    done[cid] = calendar
+    return calendar
+
+
+def _merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> Calendar | None:
+    """Parents first, then this file: an item with the same id replaces the inherited one."""
+    omit = set(model.omit)
+    sections: dict[str, dict[str, Sourced]] = {s: {} for s in ITEM_SECTIONS}
+    lineage: list[str] = []
+    for parent in parents:
+        lineage += [parent.id, *[a for a in parent.lineage if a not in lineage]]
+        for section in ITEM_SECTIONS:
+            for sourced in getattr(parent, section):
+                sections[section][sourced.item.id] = sourced
+    for section in ITEM_SECTIONS:
+        for index, item in enumerate(getattr(model, section)):
+            line = loaded.where((section, index))[0]
+            sections[section][item.id] = Sourced(item, model.id, f"{loaded.display}:{line}")
+        for item_id in omit:
+            sections[section].pop(item_id, None)
+
+    year = model.year if model.year is not None else next((p.year for p in parents if p.year), None)
+    launch = model.launch_date.value if isinstance(model.launch_date, FullDate) else None
+    phases: list[ResolvedPhase] = []
+    if model.phases:
+        for index, phase in enumerate(model.phases):
+            line = loaded.where(("phases", index))[0]
+            resolved, _ = resolve_phase(phase, year=year, launch_date=launch,
+                                        document_date=model.document.date if model.document else None,
+                                        defined_in=model.id, source=f"{loaded.display}:{line}")
+            if resolved is not None:
+                phases.append(resolved)
+    else:
+        phases = [p for parent in parents for p in parent.phases]
+
+    commemorations = {k: s.item for k, s in sections["commemorations"].items()}
+    others = frozenset(sections["observances"]) | frozenset(sections["lunar_dates"])
+    check_references(loaded, commemorations, [p.id for p in phases], others)
+    if not loaded.ok:
+        return None
+
+    celebrated: dict[str, list[str]] = {}
+    for phase in phases:
+        for cid in phase.celebrates:
+            celebrated.setdefault(cid, []).append(phase.id)
+    if model.public_holidays is not None:
+        public_holidays, holidays_from = model.public_holidays, model.id
+    else:
+        holder = next((p for p in parents if p.public_holidays), None)
+        public_holidays, holidays_from = holder is not None, holder.public_holidays_from if holder else None
+    return Calendar(
+        id=model.id,
+        title=model.title,
+        path=loaded.path,
+        source=loaded.display,
+        issuer=model.issuer,
+        year=year,
+        timezone=model.timezone,
+        extends=tuple(model.extends),
+        lineage=tuple(lineage),
+        document=model.document,
+        launch_date=launch,
+        theme=model.theme,
+        description=model.description,
+        public_holidays=public_holidays,
+        public_holidays_from=holidays_from if public_holidays else None,
+        commemorations=tuple(sections["commemorations"].values()),
+        observances=tuple(sections["observances"].values()),
+        lunar_dates=tuple(sections["lunar_dates"].values()),
+        deadlines=tuple(sections["deadlines"].values()),
+        phases=tuple(phases),
+        celebrated={k: tuple(v) for k, v in celebrated.items()},
+    )
+
+
+def load_calendar(ref: str, root: Path) -> Calendar:
+    """A calendar by id (under `root`) or by path; raises CalendarError with every diagnostic."""
+    path = Path(ref)
+    if path.suffix in CALENDAR_SUFFIXES or path.exists():
+        if not path.is_file():
+            raise CalendarNotFound(f"Không tìm thấy tệp lịch {ref}")
+        catalog = load_catalog(root, extra=[path])
+        cid = path.stem
+    else:
+        catalog = load_catalog(root)
+        cid = ref
+    if cid in catalog.files and catalog.has_errors(cid):
+        raise CalendarError(list(catalog.errors_for(cid)))
+    return catalog.get(cid)

@@ -1,0 +1,165 @@
+"""Date notations as Vietnamese plans write them, parsed into precise values.
+
+Plans write "28/7/1929", "25/6" (every year), "tháng 01/2024" (month
+precision), "hết năm" and "ngày phát động". Each notation becomes one small
+value type, so the rest of the code never re-parses text. Parsing raises
+:class:`DateSyntaxError` with a code the loader turns into a located,
+bilingual diagnostic.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Union
+
+
+class DateSyntaxError(ValueError):
+    def __init__(self, code: str, value: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {value!r} {detail}".strip())
+        self.code = code
+        self.value = value
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class FullDate:
+    """A civil date: "28/7/1929"."""
+
+    value: date
+
+    def __str__(self) -> str:
+        return vn_date(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class DayMonth:
+    """A day that recurs every year: "25/6", "1/5"."""
+
+    day: int
+    month: int
+
+    def in_year(self, year: int) -> date | None:
+        """The date in `year`, or None for 29/2 in a common year."""
+        try:
+            return date(year, self.month, self.day)
+        except ValueError:
+            return None
+
+    def __str__(self) -> str:
+        return f"{self.day}/{self.month}"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthYear:
+    """Month precision: "tháng 01/2024" starts on the 1st, ends on the last day."""
+
+    year: int
+    month: int
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> date:
+        return date(self.year, self.month, _calendar.monthrange(self.year, self.month)[1])
+
+    def __str__(self) -> str:
+        return f"tháng {self.month:02d}/{self.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class YearOnly:
+    """A document dated only by its year: "ngày ... tháng ... năm 2023"."""
+
+    year: int
+
+    def __str__(self) -> str:
+        return f"năm {self.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchDay:
+    """"Từ ngày phát động": the launch event's date, known or not yet."""
+
+    def __str__(self) -> str:
+        return "ngày phát động"
+
+
+@dataclass(frozen=True, slots=True)
+class EndOfYear:
+    """"Đến hết năm": 31/12 of the campaign year."""
+
+    def __str__(self) -> str:
+        return "hết năm"
+
+
+DateExpr = Union[FullDate, DayMonth, MonthYear, YearOnly, LaunchDay, EndOfYear]
+
+LAUNCH_WORDS = frozenset({"launch", "ngày phát động", "phát động"})
+END_OF_YEAR_WORDS = frozenset({"end_of_year", "hết năm", "đến hết năm"})
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_DM = re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})$")
+_MY = re.compile(r"^(?:tháng\s+)?(\d{1,2})\s*/\s*(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_YEAR = re.compile(r"^(?:năm\s+)?(\d{4})$")
+
+
+def _full(y: int, m: int, d: int, text: str) -> FullDate:
+    if not 1 <= m <= 12:
+        raise DateSyntaxError("date.month", text)
+    last = _calendar.monthrange(y, m)[1] if 1 <= y <= 9999 else 31
+    if not 1 <= d <= last:
+        raise DateSyntaxError("date.day", text, f"{m}/{y}:{last}")
+    return FullDate(date(y, m, d))
+
+
+def parse_date_expr(raw: object) -> DateExpr:
+    """Parse one date notation; the caller checks that the kind fits the field."""
+    if isinstance(raw, datetime):
+        return FullDate(raw.date())
+    if isinstance(raw, date):
+        return FullDate(raw)
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        raise DateSyntaxError("date.type", repr(raw))
+    text = " ".join(str(raw).strip().split())
+    low = text.lower()
+    if low in LAUNCH_WORDS:
+        return LaunchDay()
+    if low in END_OF_YEAR_WORDS:
+        return EndOfYear()
+    if m := _ISO.match(text):
+        return _full(int(m[1]), int(m[2]), int(m[3]), text)
+    if m := _DMY.match(text):
+        return _full(int(m[3]), int(m[2]), int(m[1]), text)
+    if m := _MY.match(low):
+        month, year = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            raise DateSyntaxError("date.month", text)
+        return MonthYear(year, month)
+    if m := _DM.match(text):
+        day, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            raise DateSyntaxError("date.month", text)
+        if not 1 <= day <= _calendar.monthrange(2024, month)[1]:  # 2024: leap year allows 29/2
+            raise DateSyntaxError("date.day", text, f"{month}:{_calendar.monthrange(2024, month)[1]}")
+        return DayMonth(day, month)
+    if m := _YEAR.match(low):
+        return YearOnly(int(m[1]))
+    raise DateSyntaxError("date.format", text)
+
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def vn_date(d: date) -> str:
+    """28/7/1929: day and month without padding, as the plans write them."""
+    return f"{d.day}/{d.month}/{d.year}"
+
+
+def vn_weekday(d: date) -> str:
+    return WEEKDAYS_VI[d.weekday()]

@@ -1,0 +1,322 @@
+"""Reading one calendar file: bytes in, a validated model and diagnostics out.
+
+Every problem of a file is collected before giving up, each located at
+file:line:column with the key path, the bad value, what was expected and a
+hint. A bad file never raises: the caller gets `LoadedFile.model is None` and
+the list of diagnostics. ruamel.yaml is used because it keeps the line and
+column of every key and value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarstring import ScalarString
+
+from scheduler import messages
+from scheduler.errors import Diagnostic, Severity
+from scheduler.model import CalendarFile
+
+KeyPath = tuple[str | int, ...]
+
+_AMBIGUOUS_BOOLS = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
+_SEXAGESIMAL = re.compile(r"^[0-9]+(:[0-5]?[0-9])+$")
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    display: str  # path as shown in messages, relative to where the user works
+    model: CalendarFile | None = None
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)  # value positions, 1-based
+    key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def where(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
+        """Best position for `path`: the key or value itself, else its nearest ancestor."""
+        table = self.key_positions if key else self.positions
+        for n in range(len(path), -1, -1):
+            prefix = path[:n]
+            if prefix in table:
+                return table[prefix]
+            if prefix in self.positions:
+                return self.positions[prefix]
+        return (1, 1)
+
+    def diagnose(
+        self,
+        code: str,
+        path: KeyPath,
+        *,
+        value: object = None,
+        severity: Severity = Severity.ERROR,
+        key: bool = False,
+        **context: Any,
+    ) -> Diagnostic:
+        line, column = self.where(path, key=key)
+        ctx = {"value": value, **context}
+        message, expected, hint = messages.render(code, ctx)
+        diag = Diagnostic(
+            file=self.display,
+            line=line,
+            column=column,
+            path=format_path(path),
+            code=code,
+            message=message,  # type: ignore[arg-type]
+            severity=severity,
+            value=None if value is None else str(value),
+            expected=expected,
+            hint=hint,
+        )
+        self.diagnostics.append(diag)
+        return diag
+
+
+def format_path(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_file(path: Path, display: str | None = None) -> LoadedFile:
+    """Read and validate one calendar file; never raises for bad content."""
+    loaded = LoadedFile(path=path, display=display or display_path(path))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        loaded.diagnose("value", (), detail=f"không đọc được tệp: {exc.strerror}")
+        return loaded
+    return parse_text(raw, loaded)
+
+
+def parse_text(raw: bytes, loaded: LoadedFile) -> LoadedFile:
+    text = _decode(raw, loaded)
+    if text is None:
+        return loaded
+    if _find_tabs(text, loaded):
+        return loaded
+    tree = _parse_yaml(text, loaded)
+    if tree is None:
+        return loaded
+    if not isinstance(tree, CommentedMap):
+        loaded.diagnose("yaml.not_mapping", ())
+        return loaded
+    data = _plain(tree, (), loaded)
+    if any(d.severity is Severity.ERROR for d in loaded.diagnostics):
+        # Keep validating to report everything, but never build a model from trapped values.
+        _validate(data, loaded)
+        loaded.model = None
+        return loaded
+    loaded.model = _validate(data, loaded)
+    if loaded.model is not None:
+        check_file(loaded)
+    return loaded
+
+
+def _decode(raw: bytes, loaded: LoadedFile) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        message, expected, hint = messages.render("encoding.not_utf8", {"byte": f"{raw[exc.start]:02X}"})
+        loaded.diagnostics.append(
+            Diagnostic(loaded.display, line, column, "", "encoding.not_utf8", message, expected=expected, hint=hint)  # type: ignore[arg-type]
+        )
+        return None
+    # Editors on Windows may save decomposed diacritics; titles must compare equal.
+    return unicodedata.normalize("NFC", text)
+
+
+def _find_tabs(text: str, loaded: LoadedFile) -> bool:
+    found = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            found = True
+            message, expected, hint = messages.render("yaml.tab", {})
+            loaded.diagnostics.append(
+                Diagnostic(loaded.display, number, indent.index("\t") + 1, "", "yaml.tab", message, expected=expected, hint=hint)  # type: ignore[arg-type]
+            )
+    return found
+
+
+def _parse_yaml(text: str, loaded: LoadedFile) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    try:
+        return yaml.load(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        key = re.search(r'found duplicate key "([^"]*)"', str(exc))
+        _syntax(loaded, "yaml.duplicate_key", mark, value=key[1] if key else None)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        detail = " ".join(filter(None, [exc.context, exc.problem]))
+        _syntax(loaded, "yaml.syntax", mark, detail=detail)
+    except YAMLError as exc:
+        _syntax(loaded, "yaml.syntax", None, detail=str(exc))
+    return None
+
+
+def _syntax(loaded: LoadedFile, code: str, mark: Any, **context: Any) -> None:
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    message, expected, hint = messages.render(code, context)
+    loaded.diagnostics.append(
+        Diagnostic(loaded.display, line, column, "", code, message, value=context.get("value"), expected=expected, hint=hint)  # type: ignore[arg-type]
+    )
+
+
+def _plain(node: Any, path: KeyPath, loaded: LoadedFile) -> Any:
+    """ruamel tree → plain data, recording positions and catching YAML 1.1 traps."""
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key, value in node.items():
+            kl, kc, vl, vc = node.lc.data[key]
+            child = path + (str(key),)
+            loaded.key_positions[child] = (kl + 1, kc + 1)
+            loaded.positions[child] = (vl + 1, vc + 1)
+            out[str(key)] = _plain(value, child, loaded)
+        return out
+    if isinstance(node, CommentedSeq):
+        out_list = []
+        for index, value in enumerate(node):
+            line, col = node.lc.data[index]
+            child = path + (index,)
+            loaded.positions[child] = (line + 1, col + 1)
+            out_list.append(_plain(value, child, loaded))
+        return out_list
+    if isinstance(node, ScalarString):
+        return str(node)
+    if type(node) is str:
+        if _AMBIGUOUS_BOOLS.match(node):
+            loaded.diagnose("yaml.ambiguous_bool", path, value=node)
+        elif _SEXAGESIMAL.match(node):
+            loaded.diagnose("yaml.sexagesimal", path, value=node)
+    return node
+
+
+def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile | None:
+    try:
+        return CalendarFile.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            _report(error, loaded)
+        return None
+
+
+def _report(error: Any, loaded: LoadedFile) -> None:
+    loc: KeyPath = tuple(error["loc"])
+    kind = error["type"]
+    ctx = dict(error.get("ctx") or {})
+    value = error.get("input")
+    if kind == "missing":
+        loaded.diagnose("missing", loc[:-1], field=loc[-1], key=True)
+    elif kind == "extra_forbidden":
+        allowed = _fields_at(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        loaded.diagnose(
+            "extra_forbidden",
+            loc,
+            key=True,
+            field=loc[-1],
+            allowed=", ".join(allowed),
+            suggestion=close[0] if close else None,
+        )
+    elif kind.startswith(("date.", "id.", "deadline.", "lunar.")):
+        if kind == "id.format":
+            ctx["suggestion"] = _slug(str(ctx.get("value", "")))
+        if kind == "date.day" and ctx.get("detail"):
+            ctx["last"] = str(ctx["detail"]).rsplit(":", 1)[-1]
+        path = loc + ((ctx["field"],) if "field" in ctx else ())
+        loaded.diagnose(kind, path, **ctx)
+    else:
+        expected = _expected_text(kind, ctx)
+        shown = value if isinstance(value, (str, int, float, bool)) else None
+        loaded.diagnose("type", loc, value=shown, detail=error["msg"], expected=expected)
+
+
+def _expected_text(kind: str, ctx: dict[str, Any]) -> str:
+    if kind.startswith("int"):
+        return "số nguyên / an integer"
+    if kind.startswith("bool"):
+        return "true hoặc false / true or false"
+    if kind.startswith("string"):
+        return "văn bản / text"
+    if kind in ("list_type", "tuple_type"):
+        return "danh sách (các dòng bắt đầu bằng '- ') / a list"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "một mục khóa: giá trị / a mapping"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return " ".join(f"{k} {v}" for k, v in ctx.items())
+    if kind in ("enum", "literal_error"):
+        return str(ctx.get("expected", ""))
+    return kind
+
+
+def _fields_at(path: KeyPath) -> list[str]:
+    """Field names of the model at `path` in a CalendarFile, for typo suggestions."""
+    model: Any = CalendarFile
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if info is None:
+            return []
+        model = _model_of(info.annotation)
+        if model is None:
+            return []
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = "".join(c for c in ascii_text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "ma-moi"
+
+
+def check_file(loaded: LoadedFile) -> None:
+    """Checks that need the whole file but no other file."""
+    from scheduler.checks import check_calendar_file  # the semantic rules live in one module
+
+    check_calendar_file(loaded)
