@@ -4,9 +4,10 @@ Reminder waves send thousands of messages that differ only in recipient,
 Message-ID, links and a few words of body. Building each with
 :class:`email.message.EmailMessage` costs milliseconds (header folding is
 slow), so the email package builds a *skeleton* once per distinct subject +
-attachments: every header and MIME boundary is encoded by the email package
-itself (``policy.SMTP``), and the text and HTML bodies are placeholders. Each
-message then only prepends its own headers (To, Date, Message-ID,
+attachments: MIME headers and boundaries are encoded by the email package
+itself (``policy.SMTP``; Subject and From by ``email.header``, see
+:func:`_subject_and_from`), and the text and HTML bodies are placeholders.
+Each message then only prepends its own headers (To, Date, Message-ID,
 List-Unsubscribe: plain ASCII by construction) and drops its base64 bodies
 into the skeleton. Tests parse the result with the email package.
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.errors import HeaderParseError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
@@ -153,6 +155,17 @@ class _Skeleton:
     tail: bytes  # after the last body: attachments and closing boundaries
 
 
+def _subject_and_from(subject: str, from_header: str) -> bytes:
+    """Subject and From, RFC 2047-encoded with email.header.
+
+    Not with ``policy.SMTP``: its folder drops the space between two encoded
+    words when a fold lands on it ("chú ý ngày" arrives as "chú ýngày").
+    ``Header`` keeps each space inside an encoded word.
+    """
+    encoded = Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n", maxlinelen=76)
+    return f"From: {from_header}\r\nSubject: {encoded}\r\n".encode("ascii")
+
+
 def _base64_lines(text: str) -> bytes:
     # Text in MIME is canonically CRLF, also inside base64.
     canonical = text.replace("\r\n", "\n").replace("\n", "\r\n")
@@ -221,8 +234,6 @@ class Composer:
 
     def _build_skeleton(self, subject: str, has_html: bool, attachments: tuple[Attachment, ...]) -> _Skeleton:
         msg = EmailMessage(policy=policy.SMTP)
-        msg["From"] = self._from_header
-        msg["Subject"] = subject
         msg["Auto-Submitted"] = "auto-generated"
         msg["X-Auto-Response-Suppress"] = "All"  # no out-of-office replies to a robot
         msg.set_content(_TEXT_TOKEN, cte="base64")
@@ -241,9 +252,12 @@ class Composer:
             part.set_payload(token)
         # Some calendar clients want the bare token RFC 5545 shows: method=PUBLISH.
         raw = _QUOTED_METHOD.sub(rb"method=\1", msg.as_bytes())
-        head, _, rest = raw.partition(_TEXT_TOKEN.encode() + b"\r\n")
+        # Each body is inserted with its own final CRLF; a single-part message has no CRLF after it.
+        head, _, rest = raw.partition(_TEXT_TOKEN.encode())
+        rest = rest.removeprefix(b"\r\n")
         if has_html:
-            middle, _, tail = rest.partition(_HTML_TOKEN.encode() + b"\r\n")
+            middle, _, tail = rest.partition(_HTML_TOKEN.encode())
+            tail = tail.removeprefix(b"\r\n")
         else:
             middle, tail = b"", rest
-        return _Skeleton(head, middle, tail)
+        return _Skeleton(_subject_and_from(subject, self._from_header) + head, middle, tail)
