@@ -88,13 +88,36 @@ def build_catalog(root: Path, loaded_files: list[LoadedFile]) -> Catalog:
         catalog.files[cid] = loaded.path
         catalog.display[cid] = loaded.display
 
+    _report_cycles(by_id)
     resolved: dict[str, Calendar | None] = {}
     for cid in by_id:
         _resolve(cid, by_id, resolved, stack=())
     for loaded in loaded_files:
-        catalog.diagnostics[loaded.display] = tuple(loaded.diagnostics)
+        catalog.diagnostics[loaded.display] = loaded.sorted_diagnostics()
     catalog.calendars = {cid: cal for cid, cal in resolved.items() if cal is not None and by_id[cid].ok}
     return catalog
+
+
+def _report_cycles(by_id: Mapping[str, LoadedFile]) -> None:
+    """Every member of an extends cycle says so, with the whole cycle."""
+    def parents(cid: str) -> list[str]:
+        model = by_id[cid].model
+        return [p for p in model.extends if p in by_id] if model else []
+
+    for cid, loaded in by_id.items():
+        for index, first in enumerate(parents(cid)):
+            # Depth-first search for a path first -> ... -> cid.
+            stack: list[tuple[str, list[str]]] = [(first, [cid, first])]
+            seen: set[str] = set()
+            while stack:
+                node, trail = stack.pop()
+                if node == cid:
+                    loaded.diagnose("extends.cycle", ("extends", index), value=first, cycle=" → ".join(trail))
+                    break
+                if node in seen:
+                    continue
+                seen.add(node)
+                stack.extend((p, trail + [p]) for p in parents(node))
 
 
 def _resolve(
@@ -121,11 +144,12 @@ def _resolve(
             failed = True
             continue
         if parent_id in stack + (cid,):
-            cycle = " → ".join(stack[stack.index(parent_id):] + (cid, parent_id)) if parent_id in stack else f"{cid} → {cid}"
-            loaded.diagnose("extends.cycle", path, value=parent_id, cycle=cycle)
-            failed = True
+            failed = True  # reported by _report_cycles
             continue
         parent = _resolve(parent_id, by_id, done, stack + (cid,))
+        if any(d.code == "extends.cycle" for d in loaded.diagnostics):
+            failed = True
+            continue
         if parent is None or not by_id[parent_id].ok:
             loaded.diagnose("extends.broken", path, value=parent_id, other=by_id[parent_id].display)
             failed = True

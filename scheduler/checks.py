@@ -19,7 +19,7 @@ from scheduler.model import ITEM_SECTIONS, Commemoration
 def check_calendar_file(loaded: LoadedFile) -> None:
     cal = loaded.model
     assert cal is not None
-    if cal.id != loaded.stem:
+    if cal.id != loaded.stem and loaded.positions.get(("id",)):
         loaded.diagnose("id.file_name", ("id",), value=cal.id, stem=loaded.stem)
     try:
         ZoneInfo(cal.timezone)

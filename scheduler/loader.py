@@ -26,9 +26,17 @@ from ruamel.yaml.scalarstring import ScalarString
 
 from scheduler import messages
 from scheduler.errors import Diagnostic, Severity
-from scheduler.model import CalendarFile
+from scheduler.model import CalendarFile, Commemoration, Deadline, LunarDateItem, Observance, Phase
 
 KeyPath = tuple[str | int, ...]
+
+LIST_SECTIONS: dict[str, type[BaseModel]] = {
+    "commemorations": Commemoration,
+    "observances": Observance,
+    "lunar_dates": LunarDateItem,
+    "phases": Phase,
+    "deadlines": Deadline,
+}
 
 _AMBIGUOUS_BOOLS = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
 _SEXAGESIMAL = re.compile(r"^[0-9]+(:[0-5]?[0-9])+$")
@@ -42,6 +50,8 @@ class LoadedFile:
     positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)  # value positions, 1-based
     key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # (section, index in model) -> index in the file, when invalid items were left out
+    index_map: dict[tuple[str, int], int] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:
@@ -51,8 +61,12 @@ class LoadedFile:
     def ok(self) -> bool:
         return self.model is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
+    def sorted_diagnostics(self) -> tuple[Diagnostic, ...]:
+        return tuple(sorted(self.diagnostics, key=lambda d: (d.line, d.column)))
+
     def where(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Best position for `path`: the key or value itself, else its nearest ancestor."""
+        path = self.file_path(path)
         table = self.key_positions if key else self.positions
         for n in range(len(path), -1, -1):
             prefix = path[:n]
@@ -61,6 +75,12 @@ class LoadedFile:
             if prefix in self.positions:
                 return self.positions[prefix]
         return (1, 1)
+
+    def file_path(self, path: KeyPath) -> KeyPath:
+        """Translate a path in the (partial) model to the same place in the file."""
+        if len(path) >= 2 and isinstance(path[1], int) and (path[0], path[1]) in self.index_map:
+            return (path[0], self.index_map[(str(path[0]), path[1])]) + path[2:]
+        return path
 
     def diagnose(
         self,
@@ -73,6 +93,7 @@ class LoadedFile:
         **context: Any,
     ) -> Diagnostic:
         line, column = self.where(path, key=key)
+        path = self.file_path(path)
         ctx = {"value": value, **context}
         message, expected, hint = messages.render(code, ctx)
         diag = Diagnostic(
@@ -129,14 +150,8 @@ def parse_text(raw: bytes, loaded: LoadedFile) -> LoadedFile:
         loaded.diagnose("yaml.not_mapping", ())
         return loaded
     data = _plain(tree, (), loaded)
-    if any(d.severity is Severity.ERROR for d in loaded.diagnostics):
-        # Keep validating to report everything, but never build a model from trapped values.
-        _validate(data, loaded)
-        loaded.model = None
-        return loaded
     loaded.model = _validate(data, loaded)
-    if loaded.model is not None:
-        check_file(loaded)
+    check_file(loaded)
     return loaded
 
 
@@ -226,13 +241,41 @@ def _plain(node: Any, path: KeyPath, loaded: LoadedFile) -> Any:
     return node
 
 
-def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile | None:
+def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile:
+    """Validate item by item, so one bad item hides no other error of the file.
+
+    Invalid items and header fields are reported and left out; what remains is a
+    partial model good enough for the file's other checks. `LoadedFile.ok` stays
+    False, so a partial model is never served.
+    """
+    header = {k: v for k, v in data.items() if k not in LIST_SECTIONS or not isinstance(v, list)}
+    items: dict[str, list[Any]] = {}
+    for section, item_model in LIST_SECTIONS.items():
+        raw = data.get(section)
+        if not isinstance(raw, list):
+            continue
+        kept: list[Any] = []
+        for index, item in enumerate(raw):
+            try:
+                kept.append(item_model.model_validate(item))
+            except ValidationError as exc:
+                for error in exc.errors():
+                    _report({**error, "loc": (section, index, *error["loc"])}, loaded)
+                continue
+            loaded.index_map[(section, len(kept) - 1)] = index
+        items[section] = kept
     try:
-        return CalendarFile.model_validate(data)
+        header_model = CalendarFile.model_validate({**header, **{k: [] for k in items}})
     except ValidationError as exc:
+        bad = set()
         for error in exc.errors():
-            _report(error, loaded)
-        return None
+            _report(dict(error), loaded)
+            bad.add(error["loc"][0] if error["loc"] else None)
+        header = {k: v for k, v in header.items() if k not in bad}
+        header.setdefault("id", loaded.stem)
+        header.setdefault("title", "")
+        header_model = CalendarFile.model_validate({**header, **{k: [] for k in items}})
+    return header_model.model_copy(update=items)
 
 
 def _report(error: Any, loaded: LoadedFile) -> None:

@@ -1,3 +1,246 @@
-"""Calendar commands: check, expand, export, schema, lunar."""
+"""Calendar commands: check, expand, export, schema, lunar, settings."""
 
-from scheduler.cli import app  # noqa: F401
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from notifiers.ics import RenderOptions
+from scheduler import lunar
+from scheduler.catalog import calendar_files, load_catalog
+from scheduler.cli import app
+from scheduler.cli.output import console, err_console, run_command
+from scheduler.dates import vn_weekday
+from scheduler.errors import BadRequest, CalendarError, Severity
+from scheduler.events import Event, EventKind
+from scheduler.expand import Window, default_window, expand
+from scheduler.export import export_ics
+from scheduler.model import json_schema
+from scheduler.settings import load_settings, settings_table
+
+
+class Lang(StrEnum):
+    vi = "vi"
+    en = "en"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+KIND_STYLE = {
+    EventKind.PHASE: ("Đợt", "blue"),
+    EventKind.ANNIVERSARY: ("Kỷ niệm", "magenta"),
+    EventKind.OBSERVANCE: ("Hoạt động", "cyan"),
+    EventKind.LUNAR: ("Âm lịch", "yellow"),
+    EventKind.DEADLINE: ("Hạn chót", "bold red"),
+    EventKind.HOLIDAY: ("Nghỉ lễ", "green"),
+}
+
+CalendarsOption = Annotated[
+    Optional[Path], typer.Option("--calendars", help="Thư mục lịch (mặc định: thiết lập calendars_dir).")
+]
+
+
+def _root(calendars: Path | None) -> Path:
+    return calendars or load_settings().calendars_dir
+
+
+def _parse_day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"{option}: '{text}' không phải ngày dạng YYYY-MM-DD (ví dụ 2024-07-28)") from None
+
+
+def _window(calendar_window: Window, start: str | None, end: str | None) -> Window:
+    return Window(
+        _parse_day(start, "--from") or calendar_window.start,
+        _parse_day(end, "--to") or calendar_window.end,
+    )
+
+
+@app.command()
+def check(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Tệp hoặc thư mục lịch (mặc định: thư mục lịch).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Ngôn ngữ thông báo lỗi: vi hoặc en.")] = Lang.vi,
+    output: Annotated[Format, typer.Option("--format", help="table (cho người đọc) hoặc json.")] = Format.table,
+    calendars: CalendarsOption = None,
+) -> None:
+    """Kiểm tra các tệp lịch YAML; thoát với mã khác 0 nếu có lỗi."""
+
+    def run() -> int:
+        root = _root(calendars)
+        targets = paths or [root]
+        for target in targets:
+            if not target.exists():
+                raise CalendarError(f"Không tìm thấy {target}")
+        files = calendar_files(targets)
+        catalog = load_catalog(root, extra=files)
+        wanted = {str(f.resolve()) for f in files}
+        diags = [
+            d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
+        ]
+        try:  # TODO(lead): drop the guard once scheduler/recipients.py lands
+            from scheduler.recipients import check_recipients  # recipient lists live beside the calendars
+        except ModuleNotFoundError:
+            check_recipients = None
+        if check_recipients and (paths is None or any(t.resolve() == root.resolve() for t in targets)):
+            diags += check_recipients(root, catalog)
+        errors = sum(d.severity is Severity.ERROR for d in diags)
+        warnings = len(diags) - errors
+        if output is Format.json:
+            print(json.dumps([d.to_json(lang.value) for d in diags], ensure_ascii=False, indent=2))
+        else:
+            for d in diags:
+                style = "red" if d.severity is Severity.ERROR else "yellow"
+                err_console.print(d.format(lang.value), style=style, markup=False)
+            summary = (
+                f"Đã kiểm tra {len(files)} tệp: {errors} lỗi, {warnings} cảnh báo."
+                if lang is Lang.vi
+                else f"Checked {len(files)} files: {errors} errors, {warnings} warnings."
+            )
+            (err_console if errors else console).print(summary, style="bold red" if errors else "bold green")
+        return 65 if errors else 0
+
+    code = run_command(run)
+    if code:
+        raise typer.Exit(code)
+
+
+def _table(events: list[Event], title: str) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    table.add_column("Ngày", no_wrap=True)
+    table.add_column("Thứ", no_wrap=True)
+    table.add_column("Loại", no_wrap=True)
+    table.add_column("Sự kiện")
+    for e in events:
+        when = e.start.strftime("%d/%m/%Y")
+        if e.end != e.start:
+            when += " – " + e.end.strftime("%d/%m/%Y")
+        label, style = KIND_STYLE[e.kind]
+        text = e.title + (" ★" if e.milestone else "")
+        for w in e.warnings:
+            text += f"\n[yellow]⚠ {w}[/yellow]"
+        table.add_row(when, vn_weekday(e.start), f"[{style}]{label}[/{style}]", text)
+    return table
+
+
+@app.command(name="expand")
+def expand_command(
+    calendar: Annotated[str, typer.Argument(help="Mã lịch trong thư mục lịch, hoặc đường dẫn tệp .yaml.")],
+    start: Annotated[Optional[str], typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Đến ngày (YYYY-MM-DD), tính cả ngày đó.")] = None,
+    output: Annotated[Format, typer.Option("--format", help="table hoặc json.")] = Format.table,
+    calendars: CalendarsOption = None,
+) -> None:
+    """Liệt kê các sự kiện của một lịch (mặc định: cả năm của phong trào)."""
+
+    def run() -> None:
+        from scheduler.catalog import load_calendar
+
+        cal = load_calendar(calendar, _root(calendars))
+        window = _window(default_window(cal, date.today()), start, end)
+        events = expand(cal, window)
+        if output is Format.json:
+            print(json.dumps([e.to_json() for e in events], ensure_ascii=False, indent=2))
+        else:
+            console.print(_table(events, f"{cal.title} ({window.start:%d/%m/%Y} – {window.end:%d/%m/%Y})"))
+
+    run_command(run)
+
+
+@app.command()
+def export(
+    calendar: Annotated[str, typer.Argument(help="Mã lịch hoặc đường dẫn tệp .yaml.")],
+    out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Tệp .ics (mặc định: in ra màn hình).")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Đến ngày (YYYY-MM-DD).")] = None,
+    alarm_days: Annotated[
+        Optional[str], typer.Option("--alarm-days", help="Nhắc trước bao nhiêu ngày trên hạn chót, ví dụ 7,1.")
+    ] = None,
+    calendars: CalendarsOption = None,
+) -> None:
+    """Xuất lịch ra tệp iCalendar (.ics) cho Outlook, Google Calendar, Apple Calendar, Thunderbird."""
+
+    def run() -> None:
+        from scheduler.catalog import load_calendar
+
+        settings = load_settings()
+        cal = load_calendar(calendar, _root(calendars))
+        window = _window(default_window(cal, date.today()), start, end)
+        options = RenderOptions.from_settings(settings)
+        if alarm_days is not None:
+            try:
+                days = tuple(int(x) for x in alarm_days.split(",") if x.strip())
+            except ValueError:
+                raise BadRequest(f"--alarm-days: '{alarm_days}' phải là các số nguyên cách nhau bằng dấu phẩy") from None
+            options = RenderOptions(
+                refresh_interval=options.refresh_interval, alarm_days=days, alarm_hour=options.alarm_hour
+            )
+        previous = out.read_bytes() if out is not None and out.is_file() else None
+        body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=options)
+        if out is None:
+            sys.stdout.buffer.write(body)
+            return
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_bytes(body)
+        tmp.replace(out)  # atomic: a reader never sees half a file
+        err_console.print(f"Đã ghi {out} ({body.count(b'BEGIN:VEVENT')} sự kiện).")
+
+    run_command(run)
+
+
+@app.command()
+def schema(
+    out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Ghi ra tệp thay vì màn hình.")] = None,
+) -> None:
+    """In JSON Schema của định dạng lịch (cho trình soạn thảo tự kiểm tra và gợi ý)."""
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+
+
+@app.command(name="lunar")
+def lunar_command(
+    value: Annotated[str, typer.Argument(help="Ngày dương lịch (2024-02-10), hoặc ngày âm lịch với --to-solar.")],
+    to_solar: Annotated[
+        bool, typer.Option("--to-solar", help="Đổi ngày âm lịch (2024-01-01, 15/8/2024, 2023-02-15L nhuận) sang dương lịch.")
+    ] = False,
+) -> None:
+    """Đổi ngày dương lịch sang âm lịch Việt Nam (UTC+7), hoặc ngược lại."""
+
+    def run() -> None:
+        if to_solar:
+            y, m, d, leap = lunar.parse_lunar_date(value)
+            solar = lunar.to_solar(y, m, d, leap)
+            console.print(f"{solar.isoformat()} ({vn_weekday(solar)} {solar:%d/%m/%Y})")
+        else:
+            day = _parse_day(value, "ngày")
+            assert day is not None
+            console.print(str(lunar.to_lunar(day)))
+
+    run_command(run)
+
+
+@app.command(name="settings")
+def settings_command() -> None:
+    """Liệt kê mọi thiết lập, biến môi trường tương ứng và giá trị mặc định."""
+    table = Table(header_style="bold")
+    for column in ("Thiết lập", "Biến môi trường", "Mặc định", "Ý nghĩa"):
+        table.add_column(column)
+    for row in settings_table():
+        table.add_row(*row)
+    console.print(table)
