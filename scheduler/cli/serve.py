@@ -1,1 +1,105 @@
-"""`lichthidua serve`: written by the web service work."""
+"""`lichthidua serve`: the web service (pages, ICS feeds) on uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scheduler.cli import app
+from scheduler.cli.output import run_command
+from scheduler.settings import Settings, load_settings
+
+LEVEL_NAMES = {"DEBUG": "gỡ lỗi", "INFO": "thông tin", "WARNING": "cảnh báo", "ERROR": "lỗi", "CRITICAL": "nghiêm trọng"}
+
+
+class VietnameseFormatter(logging.Formatter):
+    """Log lines an admin reads: time, level in Vietnamese, message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.levelname_vi = LEVEL_NAMES.get(record.levelname, record.levelname)
+        return super().format(record)
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(VietnameseFormatter("%(asctime)s %(levelname_vi)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # uvicorn's own start-up lines are English; keep its warnings and errors only.
+    quiet = logging.DEBUG if level == "debug" else logging.WARNING
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).setLevel(quiet)
+
+
+def public_base_url(settings: Settings) -> str:
+    """The base URL for links: the configured one, or where this process listens."""
+    if settings.base_url != Settings.model_fields["base_url"].default:
+        return settings.base_url
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Địa chỉ lắng nghe (mặc định theo cấu hình: 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Cổng (mặc định theo cấu hình: 8000).")] = None,
+    calendars: Annotated[
+        Path | None, typer.Option("--calendars", help="Thư mục lịch YAML (mặc định: calendars).")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="Địa chỉ công khai dùng trong liên kết đăng ký lịch.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Tệp cấu hình TOML (mặc định: config/lichthidua.toml).")
+    ] = None,
+    reload: Annotated[
+        bool, typer.Option("--reload/--no-reload", help="Tự nạp lại khi tệp lịch thay đổi.")
+    ] = True,
+) -> None:
+    """Chạy dịch vụ web: trang lịch và nguồn lịch ICS để đăng ký trong Outlook, Google Calendar."""
+    import uvicorn
+
+    from scheduler.web.app import create_app
+
+    settings = run_command(
+        lambda: load_settings(
+            config_file=config, host=host, port=port, calendars_dir=calendars, base_url=base_url
+        )
+    )
+    settings = settings.model_copy(update={"base_url": public_base_url(settings)})
+    configure_logging(settings.log_level)
+    log = logging.getLogger("lichthidua.web")
+    if not settings.calendars_dir.is_dir():
+        log.warning("Không thấy thư mục lịch %s: chưa có lịch nào để phục vụ.", settings.calendars_dir)
+    log.info("Thư mục lịch: %s; CSDL: %s", settings.calendars_dir, settings.resolved_database_url())
+    web = create_app(settings, watch=reload)
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
+            await super().startup(sockets)
+            if self.started:  # the socket is bound: say where, in Vietnamese
+                log.info("Đang phục vụ tại http://%s:%d (địa chỉ công khai: %s). Bấm Ctrl+C để dừng.",
+                         settings.host, settings.port, settings.base_url)
+
+    server = Server(
+        uvicorn.Config(
+            web,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=settings.log_level == "debug",
+            proxy_headers=True,
+            server_header=False,
+        )
+    )
+    server.run()
+    if not server.started:
+        log.error("Không khởi động được máy chủ trên %s:%d (cổng đã bị dùng?).", settings.host, settings.port)
+        raise typer.Exit(1)
+    log.info("Đã dừng máy chủ.")

@@ -1,0 +1,185 @@
+"""The FastAPI application: wiring only.
+
+``create_app(settings)`` builds the services (calendar repository, feed
+cache, templates), installs extensions (see :mod:`scheduler.web.extensions`)
+and maps our error hierarchy to HTTP answers in Vietnamese: a bad parameter
+is a 400 with a message an official can act on, never a 500 or a 422.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from notifiers.ics import RenderOptions
+from scheduler.database import create_tables, engine_from_settings
+from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
+from scheduler.settings import Settings
+from scheduler.web import feed_routes, pages
+from scheduler.web.extensions import WebExtension, builtin_extensions
+from scheduler.web.feed_service import FeedService
+from scheduler.web.repository import CalendarRepository, utc_now
+from scheduler.web.revision_store import RevisionStore
+
+log = logging.getLogger("lichthidua.web")
+HERE = Path(__file__).parent
+STATUS_TEXT = {
+    400: "Yêu cầu không hợp lệ",
+    404: "Không tìm thấy",
+    405: "Phương thức không được hỗ trợ",
+    500: "Lỗi máy chủ",
+    503: "Lịch tạm thời chưa phục vụ được",
+}
+
+
+def _templates(extensions: Sequence[WebExtension]) -> Jinja2Templates:
+    dirs = [str(e.templates_dir) for e in extensions if e.templates_dir is not None]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*dirs, str(HERE / "templates")]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return Jinja2Templates(env=env)
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith("/feeds/") or path.startswith("/healthz") or path.startswith("/api"))
+
+
+def _error_response(request: Request, status: int, message: str, details: Sequence[str] = ()) -> Response:
+    headers = {"Retry-After": "60"} if status == 503 else None
+    if _wants_html(request):
+        templates: Jinja2Templates = request.app.state.templates
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "title": STATUS_TEXT.get(status, "Lỗi"), "message": message, "details": details},
+            status_code=status,
+            headers=headers,
+        )
+    text = "\n".join([message, *details]) + "\n"
+    return PlainTextResponse(text, status_code=status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LichThiDuaError)
+    async def our_error(request: Request, exc: LichThiDuaError) -> Response:
+        status = exc.http_status
+        if isinstance(exc, CalendarError) and not isinstance(exc, CalendarNotFound):
+            status = 503  # a calendar with errors and no good version yet: try again after the fix
+        if status >= 500 and status != 503:
+            log.exception("Lỗi khi xử lý %s", request.url.path, exc_info=exc)
+        return _error_response(request, status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
+        details = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path"))
+            details.append(f"Tham số '{where}' không hợp lệ (giá trị: {err.get('input')!r}).")
+        return _error_response(request, 400, "Yêu cầu có tham số không hợp lệ.", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return _error_response(request, 404, f"Không có trang {request.url.path}.")
+        if exc.status_code == 405:
+            response = _error_response(request, 405, f"Không hỗ trợ phương thức {request.method} ở đây.")
+            if exc.headers:
+                response.headers.update(exc.headers)
+            return response
+        return _error_response(request, exc.status_code, STATUS_TEXT.get(exc.status_code, str(exc.detail)))
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    extensions: Sequence[WebExtension] | None = None,
+    watch: bool = True,
+) -> FastAPI:
+    """The web service. ``clock`` returns an aware "now"; ``watch=False`` for tests that call refresh()."""
+    extensions = builtin_extensions(settings) if extensions is None else list(extensions)
+    repository = CalendarRepository(settings, clock=clock)
+    options = RenderOptions.from_settings(settings, event_url=settings.base_url.rstrip("/") + "/c/{calendar_id}")
+    feeds = FeedService(repository, options, clock)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = engine_from_settings(settings)
+        create_tables(engine)
+        app.state.engine = engine
+        repository.store = RevisionStore(engine)
+        await repository.start(watch=watch)
+        snapshot = repository.snapshot
+        loaded = [cid for cid, s in snapshot.states.items() if s.calendar is not None and not s.failing]
+        log.info("Đã nạp %d lịch: %s", len(loaded), ", ".join(loaded) or "(không có)")
+        for state in snapshot.failing:
+            log.error("Lịch %s có lỗi (%d lỗi).", state.id, len(state.errors))
+        try:
+            async with AsyncExitStack() as stack:
+                for extension in extensions:
+                    if extension.on_reload is not None:
+                        result = extension.on_reload(snapshot)
+                        if result is not None:
+                            await result
+                        stack.callback(repository.subscribe(extension.on_reload))
+                    if extension.lifespan is not None:
+                        await stack.enter_async_context(extension.lifespan(app))
+                yield
+        finally:
+            await repository.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Lịch thi đua",
+        description="Lịch, hạn chót và nguồn lịch ICS của các phong trào thi đua Công đoàn.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.repository = repository
+    app.state.feeds = feeds
+    app.state.extensions = extensions
+    app.state.templates = _templates(extensions)
+    _install_error_handlers(app)
+    app.include_router(feed_routes.router)
+    app.include_router(pages.router)
+
+    @app.get("/healthz", tags=["Giám sát"], summary="Tình trạng dịch vụ")
+    async def healthz() -> JSONResponse:
+        snapshot = repository.snapshot
+        failing = {
+            s.id: [d.format("vi") for d in s.errors] for s in snapshot.failing
+        }
+        body: dict[str, Any] = {
+            "status": "degraded" if failing else "ok",
+            "calendars": sorted(snapshot.calendars),
+            "failing": failing,
+            "generation": snapshot.generation,
+            "loaded_at": snapshot.loaded_at.isoformat(),
+            "feed_renders": feeds.renders,
+        }
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for extension in extensions:
+        for router in extension.routers:
+            app.include_router(router)
+    return app

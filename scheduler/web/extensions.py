@@ -1,0 +1,53 @@
+"""How other parts of the service plug into the web app without editing it.
+
+The reminder service, for one, needs to re-plan after every reload, run an
+APScheduler while the app runs, add routes (subscribe by email, "đã nộp"
+links) and show blocks on the campaign page. A :class:`WebExtension` says all
+of that as data; :func:`scheduler.web.app.create_app` installs it:
+
+* ``routers`` are included with ``app.include_router``;
+* ``on_reload(snapshot)`` is subscribed to the calendar repository, and also
+  called once with the first snapshot, before ``lifespan`` is entered;
+* ``lifespan(app)`` is entered after the calendars are loaded and exited
+  before the watcher stops (start and stop a scheduler there);
+* ``templates_dir`` is searched before the built-in templates: a file
+  ``reminders/calendar.html`` there fills ``{% block reminders %}`` of the
+  campaign page, and ``reminders/deadline.html`` is included under each
+  deadline (with ``row`` in scope);
+* ``calendar_context(request, state)`` adds variables to the campaign page.
+
+Services are on ``app.state``: ``settings``, ``repository``
+(:class:`~scheduler.web.repository.CalendarRepository`), ``feeds``,
+``engine`` (SQLAlchemy, see :mod:`scheduler.database`), ``clock`` and
+``templates``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI, Request
+
+from scheduler.settings import Settings
+
+if TYPE_CHECKING:
+    from scheduler.web.repository import CalendarState, Snapshot
+
+
+@dataclass(frozen=True)
+class WebExtension:
+    name: str
+    routers: Sequence[APIRouter] = ()
+    on_reload: Callable[[Snapshot], Awaitable[None] | None] | None = None
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None
+    templates_dir: Path | None = None
+    calendar_context: Callable[[Request, CalendarState], Awaitable[Mapping[str, Any]]] | None = None
+
+
+def builtin_extensions(settings: Settings) -> list[WebExtension]:
+    """The extensions `lichthidua serve` installs; add new ones here."""
+    return []

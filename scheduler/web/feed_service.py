@@ -1,0 +1,157 @@
+"""Rendered feeds, once per calendar version and query, shared by every request.
+
+Calendar clients poll the same few URLs all day; rendering is milliseconds
+but a lookup is microseconds, so a request only renders on a cache miss
+(first request after a reload, or a new filter). The key is (calendar id,
+calendar version, query): a reload bumps the version, so stale bodies are
+never served and need no explicit invalidation; old keys age out of the LRU.
+Concurrent misses for one key wait for a single render.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import MappingProxyType
+
+from notifiers.ics import RenderOptions, render_calendar
+from scheduler.errors import CalendarError, CalendarNotFound
+from scheduler.expand import Window, expand
+from scheduler.web.feeds import FeedQuery, select
+from scheduler.web.http_cache import Validators, validator_headers
+from scheduler.web.repository import CalendarRepository, CalendarState, feed_meta
+from scheduler.web.revisions import LedgerEntry, reconcile
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+CACHE_SIZE = 512
+
+CacheKey = tuple[str, int, FeedQuery]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFeed:
+    body: bytes
+    validators: Validators
+    events: int  # live events in the body
+    cancelled: int  # events published as cancelled
+    headers: Mapping[str, str] = field(default_factory=dict)  # ETag, Last-Modified, Cache-Control
+
+
+def render_feed(
+    state: CalendarState,
+    query: FeedQuery,
+    repository: CalendarRepository,
+    options: RenderOptions,
+    now: datetime,
+) -> tuple[RenderedFeed, dict[str, LedgerEntry]]:
+    """Expand, filter and render one feed; returns ledger entries it published first.
+
+    Blocking (CPU only); the route runs it in a worker thread on a cache miss.
+    """
+    calendar = state.calendar
+    if calendar is None:
+        raise CalendarError(f"Lịch '{state.id}' đang có lỗi và chưa có phiên bản hợp lệ nào.")
+    meta = feed_meta(calendar)
+    events = select(expand(calendar, Window(query.start, query.end)), query)
+    live = {e.uid for e in events}
+    cancelled = [e for e in select(repository.cancelled(state.id, now), query) if e.uid not in live]
+    ledger = repository.ledger(state.id)
+    # Events outside the tracked years are new to the ledger the first time someone asks for them.
+    fresh = reconcile(ledger, events, now=now, baseline=meta.baseline_stamp, tracked=None)
+    revisions = {uid: e.revision for uid, e in ledger.items()}
+    revisions.update({uid: e.revision for uid, e in fresh.items()})
+    rendered = render_calendar(events, meta, revisions=revisions, now=now, options=options, cancelled=cancelled)
+    stamps = [rendered.revisions[e.uid].dtstamp for e in (*events, *cancelled)]
+    last_modified = max(stamps, default=state.good_since or meta.baseline_stamp)
+    feed = RenderedFeed(
+        body=rendered.body,
+        validators=Validators.for_body(rendered.body, last_modified),
+        events=len(events),
+        cancelled=len(cancelled),
+    )
+    return feed, fresh
+
+
+class FeedService:
+    """The render cache in front of :func:`render_feed`."""
+
+    def __init__(
+        self,
+        repository: CalendarRepository,
+        options: RenderOptions,
+        clock: Callable[[], datetime],
+        *,
+        size: int = CACHE_SIZE,
+    ) -> None:
+        self.repository = repository
+        self.options = options
+        self.clock = clock
+        self.size = size
+        # Cache-Control max-age equals the feed's REFRESH-INTERVAL: clients and caches agree.
+        self.max_age = int(options.refresh_interval.total_seconds())
+        self._cache: OrderedDict[CacheKey, RenderedFeed] = OrderedDict()
+        self._pending: dict[CacheKey, asyncio.Future[RenderedFeed]] = {}
+        self.renders = 0  # how many cache misses were rendered (tests and /healthz read it)
+
+    def state(self, calendar_id: str) -> CalendarState:
+        state = self.repository.snapshot.states.get(calendar_id)
+        if state is None:
+            raise CalendarNotFound(f"Không có lịch '{calendar_id}'.")
+        if state.calendar is None:
+            raise CalendarError(f"Lịch '{calendar_id}' đang có lỗi và chưa có phiên bản hợp lệ nào.")
+        return state
+
+    def cached(self, calendar_id: str, query: FeedQuery) -> RenderedFeed | None:
+        """The fast path: a dict lookup, no await, no thread."""
+        state = self.state(calendar_id)
+        return self._cache.get((calendar_id, state.version, query))
+
+    def render_now(self, calendar_id: str, query: FeedQuery) -> RenderedFeed:
+        """Render synchronously and cache (benchmarks and the CLI use this)."""
+        state = self.state(calendar_id)
+        key = (calendar_id, state.version, query)
+        feed, fresh = render_feed(state, query, self.repository, self.options, self.clock())
+        self.repository.record(fresh)
+        return self._store(key, feed)
+
+    async def get(self, calendar_id: str, query: FeedQuery) -> RenderedFeed:
+        state = self.state(calendar_id)
+        key = (calendar_id, state.version, query)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[RenderedFeed] = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            feed, fresh = await asyncio.to_thread(
+                render_feed, state, query, self.repository, self.options, self.clock()
+            )
+            if fresh:
+                await asyncio.to_thread(self.repository.record, fresh)
+            feed = self._store(key, feed)
+            future.set_result(feed)
+            return feed
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: waiters re-raise it, nobody else must
+            raise
+        finally:
+            del self._pending[key]
+
+    def _store(self, key: CacheKey, feed: RenderedFeed) -> RenderedFeed:
+        feed = replace(feed, headers=MappingProxyType(validator_headers(feed.validators, self.max_age)))
+        self.renders += 1
+        self._cache[key] = feed
+        self._cache.move_to_end(key)
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return feed

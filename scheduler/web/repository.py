@@ -1,0 +1,341 @@
+"""Live calendars: reload on change, keep the last good version, remember revisions.
+
+The web service never reads YAML itself; it asks this repository for a
+:class:`Snapshot`. A reload reads the whole folder (``load_catalog``), and for
+each calendar either takes the new version (valid) or keeps serving the last
+good one and records why the new one was refused (invalid): an admin's typo
+must never take a campaign's feed down. After each reload the revision ledger
+is reconciled (see :mod:`scheduler.web.revisions`) and saved, and subscribers
+(the reminder planner, for one) are told about the new snapshot.
+
+Watching is polling: every ``watch_interval_seconds`` the folder's file list,
+sizes and modification times are compared. It is cheap for a folder of YAML
+files, works on every file system (network shares and bind mounts included),
+and sees editors that save by renaming a temporary file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+from notifiers.ics import FeedMeta
+from scheduler.campaign import Calendar
+from scheduler.catalog import CALENDAR_SUFFIXES, Catalog, load_catalog
+from scheduler.errors import Diagnostic, LichThiDuaError, Severity
+from scheduler.events import Event
+from scheduler.expand import Window, expand
+from scheduler.settings import Settings
+from scheduler.web.revision_store import RevisionStore
+from scheduler.web.revisions import LedgerEntry, next_expiry, reconcile, tombstones
+
+log = logging.getLogger("lichthidua.web")
+
+Clock = Callable[[], datetime]
+Listener = Callable[["Snapshot"], Awaitable[None] | None]
+# Calendars without a year or a document date still need a reproducible first DTSTAMP.
+FALLBACK_BASELINE = date(2020, 1, 1)
+MAX_TRACKED_YEARS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarState:
+    """One calendar file as the service sees it right now."""
+
+    id: str
+    path: Path
+    calendar: Calendar | None  # the version served: the latest valid one, None if never valid
+    version: int  # goes up whenever a feed of this calendar could change; keys the render cache
+    good_since: datetime | None  # UTC, when the served version was loaded
+    diagnostics: tuple[Diagnostic, ...] = ()  # of the latest read of the file: errors and warnings
+    active_tombstones: frozenset[str] = frozenset()
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.WARNING)
+
+    @property
+    def failing(self) -> bool:
+        """The file on disk is invalid; ``calendar`` (if any) is the last good version."""
+        return bool(self.errors)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the service serves, swapped in one assignment after each reload."""
+
+    generation: int
+    loaded_at: datetime  # UTC
+    states: Mapping[str, CalendarState] = field(default_factory=dict)  # id -> state, sorted by id
+    catalog: Catalog | None = None  # the latest raw catalog (broken calendars missing)
+
+    @property
+    def calendars(self) -> dict[str, Calendar]:
+        """The calendars served: the latest valid version of each, broken files included."""
+        return {cid: s.calendar for cid, s in self.states.items() if s.calendar is not None}
+
+    @property
+    def failing(self) -> list[CalendarState]:
+        return [s for s in self.states.values() if s.failing]
+
+
+def feed_meta(calendar: Calendar) -> FeedMeta:
+    """The VCALENDAR header of a calendar's feeds, with a baseline stamp derived from the file."""
+    doc_date = getattr(calendar.document, "date", None) if calendar.document else None
+    doc_value = getattr(doc_date, "value", None)
+    year = calendar.year if calendar.year is not None else FALLBACK_BASELINE.year
+    return FeedMeta.for_calendar(
+        calendar.id,
+        calendar.title,
+        timezone=calendar.timezone,
+        year=year,
+        document_date=doc_value if isinstance(doc_value, date) else None,
+        description=calendar.description,
+    )
+
+
+def local_today(now: datetime, calendar: Calendar | None) -> date:
+    zone = ZoneInfo(calendar.timezone if calendar else "Asia/Ho_Chi_Minh")
+    return now.astimezone(zone).date()
+
+
+def tracked_window(calendar: Calendar, today: date) -> tuple[date, date]:
+    """The years whose events are watched for edits and deletions.
+
+    The default feed window (this year and next) plus the campaign's own
+    year, so an old campaign's dates still get SEQUENCE and cancellations right.
+    """
+    first = min(today.year, calendar.year or today.year)
+    first = max(first, today.year + 1 - MAX_TRACKED_YEARS + 1)
+    return date(first, 1, 1), date(today.year + 1, 12, 31)
+
+
+def _expand_error(path: Path, exc: Exception) -> Diagnostic:
+    text = str(exc)
+    return Diagnostic(
+        file=str(path), line=1, column=1, path="", code="expand.failed", message={"vi": text, "en": text}
+    )
+
+
+class CalendarRepository:
+    """The live set of calendars, with its watcher, ledger and listeners."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock,
+        store: RevisionStore | None = None,
+        loader: Callable[[Path], Catalog] = load_catalog,
+    ) -> None:
+        self.settings = settings
+        self.root = settings.calendars_dir
+        self.clock = clock
+        self.store = store
+        self.loader = loader
+        self.retention = timedelta(days=settings.cancelled_retention_days)
+        self._snapshot = Snapshot(generation=0, loaded_at=clock())
+        self._ledgers: dict[str, Mapping[str, LedgerEntry]] = {}
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+        self._signature: tuple[tuple[str, int, int], ...] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    # --- reading -------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def ledger(self, calendar_id: str) -> Mapping[str, LedgerEntry]:
+        return self._ledgers.get(calendar_id, MappingProxyType({}))
+
+    def cancelled(self, calendar_id: str, now: datetime) -> list[Event]:
+        """Deleted events still published as cancelled."""
+        return [e.event() for e in tombstones(self.ledger(calendar_id), now, self.retention)]
+
+    # --- listeners -----------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(snapshot)`` after every reload that changed something; returns an unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    async def _notify(self, snapshot: Snapshot) -> None:
+        for listener in list(self._listeners):
+            try:
+                result = listener(snapshot)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:  # a listener's bug must not stop the watcher
+                log.exception("Lỗi trong hàm xử lý sau khi nạp lại lịch: %r", listener)
+
+    # --- loading -------------------------------------------------------------
+
+    def folder_signature(self) -> tuple[tuple[str, int, int], ...]:
+        entries = []
+        if self.root.is_dir():
+            for path in self.root.rglob("*"):
+                if path.suffix in CALENDAR_SUFFIXES:
+                    try:
+                        st = path.stat()
+                    except OSError:  # deleted between listing and stat
+                        continue
+                    entries.append((str(path), st.st_mtime_ns, st.st_size))
+        return tuple(sorted(entries))
+
+    def load_ledger(self) -> None:
+        if self.store is not None:
+            self._ledgers = dict(self.store.load_all())
+
+    def reload(self) -> Snapshot:
+        """Read the folder and swap in a new snapshot; blocking, so run it in a thread."""
+        with self._lock:
+            self._signature = self.folder_signature()
+            now = self.clock()
+            catalog = self.loader(self.root)
+            old = self._snapshot.states
+            states: dict[str, CalendarState] = {}
+            pending: list[LedgerEntry] = []
+            for cid in sorted(catalog.files):
+                state, entries = self._next_state(cid, catalog, old.get(cid), now)
+                states[cid] = state
+                pending += entries
+            if self.store is not None and pending:
+                self.store.save(pending)
+            for cid in old.keys() - states.keys():
+                log.warning("Tệp lịch %s đã bị xóa: ngừng phục vụ lịch này.", cid)
+            self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog)
+            return self._snapshot
+
+    def _next_state(
+        self, cid: str, catalog: Catalog, old: CalendarState | None, now: datetime
+    ) -> tuple[CalendarState, list[LedgerEntry]]:
+        path = catalog.files[cid]
+        diagnostics = tuple(catalog.diagnostics.get(catalog.display.get(cid, ""), ()))
+        calendar = catalog.calendars.get(cid)
+        changes: dict[str, LedgerEntry] = {}
+        if calendar is not None and not catalog.has_errors(cid):
+            try:
+                today = local_today(now, calendar)
+                tracked = tracked_window(calendar, today)
+                events = expand(calendar, Window(*tracked))
+                changes = reconcile(
+                    self.ledger(cid), events, now=now, baseline=feed_meta(calendar).baseline_stamp, tracked=tracked
+                )
+            except (LichThiDuaError, ValueError) as exc:
+                calendar = None
+                diagnostics += (_expand_error(path, exc),)
+        else:
+            calendar = None
+        if changes:
+            ledger = dict(self.ledger(cid))
+            ledger.update(changes)
+            self._ledgers[cid] = MappingProxyType(ledger)
+        active = frozenset(e.uid for e in tombstones(self.ledger(cid), now, self.retention))
+
+        if calendar is None:  # invalid now: keep serving the last good version
+            kept = old.calendar if old else None
+            if not old or old.diagnostics != diagnostics:
+                for d in diagnostics:
+                    if d.severity is Severity.ERROR:
+                        log.error("%s", d.format("vi"))
+                if kept is not None:
+                    log.error("Lịch %s có lỗi: tiếp tục phục vụ phiên bản hợp lệ gần nhất.", cid)
+                else:
+                    log.error("Lịch %s có lỗi và chưa có phiên bản hợp lệ nào để phục vụ.", cid)
+            moved = bool(changes) or (old is not None and old.active_tombstones != active)
+            version = (old.version if old else 0) + (1 if moved else 0)
+            return (
+                CalendarState(cid, path, kept, version, old.good_since if old else None, diagnostics, active),
+                list(changes.values()),
+            )
+
+        same = old is not None and old.calendar == calendar and not changes and old.active_tombstones == active
+        if old is not None and old.failing:
+            log.info("Lịch %s đã hợp lệ trở lại.", cid)
+        elif old is not None and not same:
+            log.info("Đã nạp lại lịch %s (%d sự kiện thay đổi).", cid, len(changes))
+        if same:
+            assert old is not None
+            return replace(old, path=path, diagnostics=diagnostics), []
+        version = (old.version if old else 0) + 1
+        return CalendarState(cid, path, calendar, version, now, diagnostics, active), list(changes.values())
+
+    def record(self, entries: Mapping[str, LedgerEntry]) -> None:
+        """Save ledger entries first published by a feed outside the tracked window."""
+        if not entries:
+            return
+        with self._lock:
+            by_calendar: dict[str, dict[str, LedgerEntry]] = {}
+            for entry in entries.values():
+                by_calendar.setdefault(entry.calendar_id, {})[entry.uid] = entry
+            for cid, new in by_calendar.items():
+                ledger = dict(self.ledger(cid))
+                ledger.update(new)
+                self._ledgers[cid] = MappingProxyType(ledger)
+            if self.store is not None:
+                self.store.save(entries.values())
+
+    # --- watching ------------------------------------------------------------
+
+    def _due(self) -> bool:
+        """The folder changed, or a tombstone expired (the feed drops it then)."""
+        if self.folder_signature() != self._signature:
+            return True
+        now = self.clock()
+        for cid, state in self._snapshot.states.items():
+            expiry = next_expiry(self.ledger(cid), self.retention)
+            if expiry is not None and expiry <= now and state.active_tombstones:
+                still = frozenset(e.uid for e in tombstones(self.ledger(cid), now, self.retention))
+                if still != state.active_tombstones:
+                    return True
+        return False
+
+    async def refresh(self, *, force: bool = False) -> bool:
+        """Reload if something changed (or ``force``); tell listeners. True if reloaded."""
+        if not force and not await asyncio.to_thread(self._due):
+            return False
+        snapshot = await asyncio.to_thread(self.reload)
+        await self._notify(snapshot)
+        return True
+
+    async def start(self, *, watch: bool = True) -> None:
+        await asyncio.to_thread(self.load_ledger)
+        await self.refresh(force=True)
+        if watch:
+            self._task = asyncio.create_task(self._watch(), name="lichthidua-watch")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def _watch(self) -> None:
+        interval = self.settings.watch_interval_seconds
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.refresh()
+            except Exception:  # keep watching: the next edit may fix whatever broke
+                log.exception("Lỗi khi nạp lại thư mục lịch %s", self.root)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

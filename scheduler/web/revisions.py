@@ -1,0 +1,157 @@
+"""The revision ledger of a feed: what subscribers were last told about each UID.
+
+Calendar clients only replace an event they already have when its SEQUENCE
+goes up, and they only drop one when it comes back ``STATUS:CANCELLED``. So
+after every reload the service compares what a calendar now expands to with
+what it published before (:func:`reconcile`): changed events get SEQUENCE + 1,
+deleted ones become tombstones that are published as cancelled for
+``cancelled_retention_days``. The rules for live events are those of
+:func:`notifiers.ics.render_calendar`, so the renderer agrees with the ledger
+and leaves it unchanged. Pure: the caller passes "now" and stores the result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from notifiers.ics import Revision
+from scheduler.events import AnniversaryInfo, DeadlineInfo, Due, Event, EventKind, LunarInfo
+
+# Documented on notifiers.ics.Revision: a fingerprint published as cancelled carries this prefix.
+CANCELLED_PREFIX = "cancelled:"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One UID of one calendar, as last published."""
+
+    calendar_id: str
+    uid: str
+    revision: Revision
+    start: date  # of the event, to tell whether it lies in a window
+    event_json: str  # Event.to_json(): a deleted event is re-published from it
+    deleted_at: datetime | None = None  # UTC; set while the event is a tombstone
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def event(self) -> Event:
+        return event_from_json(json.loads(self.event_json))
+
+
+Ledger = Mapping[str, LedgerEntry]  # uid -> entry, for one calendar
+
+
+def _entry(event: Event, revision: Revision) -> LedgerEntry:
+    return LedgerEntry(
+        calendar_id=event.calendar_id,
+        uid=event.uid,
+        revision=revision,
+        start=event.start,
+        event_json=json.dumps(event.to_json(), ensure_ascii=False, sort_keys=True),
+    )
+
+
+def reconcile(
+    ledger: Ledger,
+    events: Iterable[Event],
+    *,
+    now: datetime,
+    baseline: datetime,
+    tracked: tuple[date, date] | None,
+) -> dict[str, LedgerEntry]:
+    """The entries that change when ``events`` are published; merge them into the ledger.
+
+    ``tracked`` is the window (inclusive) that ``events`` cover completely:
+    a live entry starting in it whose UID is missing from ``events`` was
+    deleted. Without ``tracked`` (a feed for some other window) nothing is
+    deleted, only added or revised. ``baseline`` is the stamp of a UID never
+    published (``FeedMeta.baseline_stamp``), so first renders are reproducible.
+    """
+    changed: dict[str, LedgerEntry] = {}
+    seen: set[str] = set()
+    for event in events:
+        seen.add(event.uid)
+        fingerprint = event.fingerprint()
+        old = ledger.get(event.uid)
+        if old is None:
+            changed[event.uid] = _entry(event, Revision(fingerprint, 0, baseline))
+        elif old.revision.fingerprint != fingerprint:
+            revision = Revision(fingerprint, old.revision.sequence + 1, now)
+            changed[event.uid] = _entry(event, revision)
+    if tracked is not None:
+        first, last = tracked
+        for uid, old in ledger.items():
+            if uid in seen or old.deleted or not first <= old.start <= last:
+                continue
+            revision = Revision(
+                CANCELLED_PREFIX + old.revision.fingerprint.removeprefix(CANCELLED_PREFIX),
+                old.revision.sequence + 1,
+                now,
+            )
+            changed[uid] = replace(old, revision=revision, deleted_at=now)
+    return changed
+
+
+def tombstones(ledger: Ledger, now: datetime, retention: timedelta) -> list[LedgerEntry]:
+    """Deleted events still announced as cancelled at ``now``."""
+    return [e for e in ledger.values() if e.deleted_at is not None and now - e.deleted_at < retention]
+
+
+def next_expiry(ledger: Ledger, retention: timedelta) -> datetime | None:
+    """When the next tombstone stops being published: the feed changes then."""
+    times = [e.deleted_at + retention for e in ledger.values() if e.deleted_at is not None]
+    return min(times) if times else None
+
+
+def event_from_json(data: Mapping[str, Any]) -> Event:
+    """The inverse of :meth:`Event.to_json`, for re-publishing a deleted event.
+
+    Deadline warnings are not part of the JSON (nor of the fingerprint); a
+    cancelled event does not need them.
+    """
+    anniversary = None
+    if "ordinal" in data:
+        anniversary = AnniversaryInfo(
+            base_date=date.fromisoformat(data["base_date"]),
+            ordinal=int(data["ordinal"]),
+            milestone=bool(data["milestone"]),
+            celebrated_in=tuple(data.get("celebrated_in", ())),
+        )
+    lunar = LunarInfo(**data["lunar"]) if data.get("lunar") else None
+    deadline = None
+    if "due" in data:
+        deadline = DeadlineInfo(
+            due=Due(data["due"]),
+            due_at=datetime.fromisoformat(data["due_at"]),
+            as_written=data["as_written"],
+            submitted_by=data.get("submitted_by"),
+            submit_to=data.get("submit_to"),
+            via=data.get("via"),
+            groups=tuple(data.get("groups", ())),
+            phase=data.get("phase"),
+            remind_days=tuple(data["remind_days"]) if "remind_days" in data else None,
+        )
+    return Event(
+        uid=data["uid"],
+        kind=EventKind(data["kind"]),
+        title=data["title"],
+        start=date.fromisoformat(data["start"]),
+        end=date.fromisoformat(data["end"]),
+        source=data.get("source", ""),
+        calendar_id=data["calendar"],
+        item_id=data["item"],
+        defined_in=data["defined_in"],
+        description=data.get("description"),
+        anniversary=anniversary,
+        lunar=lunar,
+        can_chi=data.get("can_chi"),
+        deadline=deadline,
+        warnings=tuple(data.get("warnings", ())),
+        inherited=bool(data.get("inherited", False)),
+    )

@@ -1,0 +1,169 @@
+"""What the web pages show, computed from events and "now": pure, so tests need no browser.
+
+The campaign page draws one year as a timeline: phases and month-long
+observances as bars (stacked in lanes when they overlap), one-day events as
+marks, deadlines in red, days off shaded. Positions are percentages of the
+year so the same HTML fits a phone and a desktop. Countdowns count civil days
+in the calendar's zone up to the last day people can still submit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from notifiers.ics import due_in_words
+from scheduler.dates import vn_date, vn_weekday
+from scheduler.events import Event, EventKind
+
+MONTHS = ("Th1", "Th2", "Th3", "Th4", "Th5", "Th6", "Th7", "Th8", "Th9", "Th10", "Th11", "Th12")
+BAR_KINDS = (EventKind.PHASE, EventKind.OBSERVANCE)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    left: float  # percent of the year from its first day
+    width: float  # percent of the year
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    event: Event
+    span: Span
+    lane: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    event: Event
+    span: Span
+    label: str  # short: "28/7"
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    year: int
+    months: tuple[tuple[str, Span], ...]
+    bars: tuple[Bar, ...]
+    lanes: int
+    marks: tuple[Mark, ...]  # anniversaries, observance days, lunar dates
+    deadlines: tuple[Mark, ...]
+    days_off: tuple[Mark, ...]  # public holidays
+    today: Span | None  # when today falls in the year
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRow:
+    event: Event
+    last_day: date  # the last civil day on which people can still submit
+    days_left: int  # from today to last_day; negative once past
+    countdown: str  # "còn 12 ngày", "hôm nay là ngày cuối", "đã quá hạn 3 ngày"
+    due_words: str  # "hết ngày 24/6/2024 (nộp trước 25/6/2024)"
+
+    @property
+    def urgent(self) -> bool:
+        return 0 <= self.days_left <= 7
+
+
+def _span(start: date, end: date, year: int) -> Span:
+    first = date(year, 1, 1)
+    total = (date(year + 1, 1, 1) - first).days
+    lo = max(start, first)
+    hi = min(end, date(year, 12, 31))
+    left = (lo - first).days / total * 100
+    width = ((hi - lo).days + 1) / total * 100
+    return Span(round(left, 3), round(width, 3))
+
+
+def _lanes(events: Sequence[Event]) -> tuple[list[tuple[Event, int]], int]:
+    """Greedy interval colouring: overlapping bars go to separate lanes."""
+    ends: list[date] = []
+    placed = []
+    for event in sorted(events, key=lambda e: (e.start, e.end)):
+        for lane, end in enumerate(ends):
+            if end < event.start:
+                ends[lane] = event.end
+                placed.append((event, lane))
+                break
+        else:
+            ends.append(event.end)
+            placed.append((event, len(ends) - 1))
+    return placed, max(len(ends), 1)
+
+
+def timeline(events: Iterable[Event], year: int, today: date) -> Timeline:
+    in_year = [e for e in events if e.start.year <= year <= e.end.year]
+    months = tuple(
+        (MONTHS[m - 1], _span(date(year, m, 1), (date(year, m + 1, 1) if m < 12 else date(year + 1, 1, 1)) - timedelta(days=1), year))
+        for m in range(1, 13)
+    )
+    bar_events = [e for e in in_year if e.kind in BAR_KINDS and e.end > e.start]
+    placed, lanes = _lanes(bar_events)
+    bars = tuple(Bar(e, _span(e.start, e.end, year), lane) for e, lane in placed)
+    bar_uids = {e.uid for e in bar_events}
+
+    def mark(e: Event) -> Mark:
+        return Mark(e, _span(e.start, e.start, year), f"{e.start.day}/{e.start.month}")
+
+    marks = tuple(
+        mark(e)
+        for e in in_year
+        if e.uid not in bar_uids and e.kind not in (EventKind.DEADLINE, EventKind.HOLIDAY) and e.start.year == year
+    )
+    deadlines = tuple(mark(e) for e in in_year if e.kind is EventKind.DEADLINE)
+    days_off = tuple(
+        Mark(e, _span(e.start, e.end, year), f"{e.start.day}/{e.start.month}")
+        for e in in_year
+        if e.kind is EventKind.HOLIDAY
+    )
+    today_span = _span(today, today, year) if today.year == year else None
+    return Timeline(year, months, bars, lanes, marks, deadlines, days_off, today_span)
+
+
+def last_day(due_at: datetime) -> date:
+    """A deadline "before 25/6" (due 25/6 00:00) can still be met on 24/6."""
+    if due_at.timetz().replace(tzinfo=None) == time(0):
+        return due_at.date() - timedelta(days=1)
+    return due_at.date()
+
+
+def countdown(days_left: int) -> str:
+    if days_left > 1:
+        return f"còn {days_left} ngày"
+    if days_left == 1:
+        return "còn 1 ngày (hạn cuối là ngày mai)"
+    if days_left == 0:
+        return "hôm nay là ngày cuối"
+    return f"đã quá hạn {-days_left} ngày"
+
+
+def deadline_rows(events: Iterable[Event], today: date) -> list[DeadlineRow]:
+    rows = []
+    for e in events:
+        if e.deadline is None:
+            continue
+        last = last_day(e.deadline.due_at)
+        days = (last - today).days
+        rows.append(DeadlineRow(e, last, days, countdown(days), due_in_words(e.deadline.due_at)))
+    rows.sort(key=lambda r: (r.last_day, r.event.uid))
+    return rows
+
+
+def upcoming(rows: Sequence[DeadlineRow]) -> list[DeadlineRow]:
+    return [r for r in rows if r.days_left >= 0]
+
+
+def next_deadline(events: Iterable[Event], today: date) -> DeadlineRow | None:
+    return next(iter(upcoming(deadline_rows(events, today))), None)
+
+
+def long_date(d: date) -> str:
+    """"Thứ Hai 24/6/2024": how a page names a day people must act on."""
+    return f"{vn_weekday(d)} {vn_date(d)}"
+
+
+def date_range(event: Event) -> str:
+    if event.start == event.end:
+        return vn_date(event.start)
+    return f"{vn_date(event.start)} – {vn_date(event.end)}"
