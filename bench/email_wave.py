@@ -1,0 +1,203 @@
+"""A wave of 5,000 personalised reminders, end to end, against a transport-only baseline.
+
+End to end: render each reminder (text + HTML templates), attach its deadline's
+.ics (rendered once per deadline, inside the timing), compose the MIME bytes and
+send them over 8 reused connections (``notifiers.mailer.deliver``). Baseline:
+the same number of PRE-BUILT messages pushed over 8 reused aiosmtplib
+connections. Both go to a do-nothing aiosmtpd sink running in its own process
+(a real server is another process; in this one it would share the GIL).
+Goal: end_to_end / baseline >= 0.5. Also printed: where the time goes (build
+only, per step) and the naive EmailMessage-per-message builder for reference.
+
+Not named email.py: run as a script, it would shadow the stdlib ``email``.
+
+    .venv/bin/python bench/email_wave.py [n]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+import time as clock
+from datetime import date, datetime, timedelta, timezone
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import aiosmtplib  # noqa: E402
+
+from notifiers.base import OutgoingMessage  # noqa: E402
+from notifiers.content import ReminderContent, deadline_view  # noqa: E402
+from notifiers.email_message import Attachment, Composer, Recipient  # noqa: E402
+from notifiers.ics import FeedMeta  # noqa: E402
+from notifiers.mailer import Mailer, MessageSpec, deliver, event_attachment  # noqa: E402
+from notifiers.rendering import Templates  # noqa: E402
+from notifiers.smtp import SMTPConfig, SMTPTransport  # noqa: E402
+from scheduler.events import DeadlineInfo, Due, Event, EventKind  # noqa: E402
+
+CONNECTIONS = 8
+VN = timezone(timedelta(hours=7))
+NOW = datetime(2024, 6, 17, 8, 0, tzinfo=VN)
+CAMPAIGN = "Phong trào thi đua lao động giỏi, lao động sáng tạo năm 2024"
+SINK = """
+import asyncio, sys
+from aiosmtpd.controller import Controller
+class Sink:
+    async def handle_DATA(self, server, session, envelope):
+        return "250 OK"
+controller = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+sys.stdin.read()  # until the parent closes our stdin
+controller.stop()
+"""
+
+
+def deadlines(k: int = 10) -> list[Event]:
+    out = []
+    for i in range(k):
+        due = datetime(2024, 6, 25 + i % 5, tzinfo=VN)
+        out.append(Event(
+            uid=f"bench/deadline-{i}", kind=EventKind.DEADLINE,
+            title=f"Báo cáo sơ kết 6 tháng đầu năm phong trào thi đua số {i}",
+            start=due.date() - timedelta(days=1), end=due.date() - timedelta(days=1),
+            source=f"calendars/bench.yaml:{i}", calendar_id="bench", item_id=f"deadline-{i}", defined_in="bench",
+            deadline=DeadlineInfo(due=Due.BEFORE, due_at=due, as_written=f"trước {due.day}/6/2024",
+                                  submitted_by="Công đoàn cấp trên trực tiếp cơ sở",
+                                  submit_to="LĐLĐ tỉnh (Ban Chính sách pháp luật)", via="ldld@congdoan.vn"),
+        ))
+    return out
+
+
+def make_specs(n: int, events: list[Event]) -> list[MessageSpec]:
+    """What the reminder planner hands over: one spec per (deadline, recipient); one .ics per deadline."""
+    meta = FeedMeta.for_calendar("bench", "Lịch thi đua", year=2024)
+    ics: dict[str, Attachment] = {e.uid: event_attachment(e, meta, now=NOW) for e in events}
+    views = {e.uid: deadline_view(e, CAMPAIGN, NOW.date()) for e in events}
+    specs = []
+    for i in range(n):
+        event = events[i % len(events)]
+        address = f"cdcs{i}@congdoan-tinh.vn"
+        name = f"Ban Chấp hành Công đoàn cơ sở Trường Tiểu học số {i}"
+        specs.append(MessageSpec(
+            key=f"{event.uid}:7:{address}",
+            recipient=Recipient(address, name),
+            content=ReminderContent(views[event.uid], name, f"https://lich.congdoan.vn/da-nop?token={i:040d}",
+                                    f"https://lich.congdoan.vn/unsubscribe?token={i:040d}"),
+            attachments=(ics[event.uid],),
+        ))
+    return specs
+
+
+def naive(spec: MessageSpec, templates: Templates) -> bytes:
+    """One EmailMessage per recipient, as a first version would do it."""
+    rendered = templates.render(spec.content)
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = "Lịch thi đua <lichthidua@congdoan.vn>"
+    msg["To"] = f"{spec.recipient.name} <{spec.recipient.address}>"
+    msg["Subject"] = rendered.subject
+    msg.set_content(rendered.text)
+    msg.add_alternative(rendered.html or "", subtype="html")
+    (ics,) = spec.attachments
+    msg.add_attachment(ics.data, "text", "calendar", filename=ics.filename, params={"method": "PUBLISH"})
+    return bytes(msg)
+
+
+async def baseline(port: int, messages: list[OutgoingMessage]) -> float:
+    queue = list(reversed(messages))
+
+    async def pump() -> None:
+        smtp = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
+        await smtp.connect()
+        while queue:
+            m = queue.pop()
+            await smtp.sendmail(m.sender, list(m.recipients), m.data)
+        await smtp.quit()
+
+    start = clock.perf_counter()
+    await asyncio.gather(*(pump() for _ in range(CONNECTIONS)))
+    return clock.perf_counter() - start
+
+
+async def end_to_end(port: int, n: int, events: list[Event]) -> tuple[float, int]:
+    start = clock.perf_counter()
+    mailer = Mailer(Templates(), Composer("Lịch thi đua <lichthidua@congdoan.vn>"))
+    specs = make_specs(n, events)  # includes the .ics of each deadline
+    transport = SMTPTransport(SMTPConfig("127.0.0.1", port, "none", concurrency=CONNECTIONS))
+    results = await deliver(specs, mailer, transport, NOW)
+    return clock.perf_counter() - start, sum(r.delivered for r in results)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_sink() -> tuple[subprocess.Popen[str], int]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", SINK, str(port)], stdin=subprocess.PIPE, text=True)
+    deadline = clock.monotonic() + 20  # a real process starting: poll, bounded
+    while clock.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, port
+        except OSError:
+            clock.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("aiosmtpd sink did not start")
+
+
+def run(n: int = 5000) -> dict[str, float]:
+    events = deadlines()
+    specs = make_specs(n, events)
+    templates = Templates()
+    composer = Composer("Lịch thi đua <lichthidua@congdoan.vn>")
+
+    # Where the time goes, without sockets.
+    t0 = clock.perf_counter()
+    rendered = [templates.render(s.content) for s in specs]
+    t1 = clock.perf_counter()
+    prebuilt = [
+        composer.compose(r, to=s.recipient, key=s.key, now=NOW, attachments=s.attachments)
+        for r, s in zip(rendered, specs, strict=True)
+    ]
+    t2 = clock.perf_counter()
+    naive_n = min(n, 300)
+    for s in specs[:naive_n]:
+        naive(s, templates)
+    t3 = clock.perf_counter()
+
+    proc, port = start_sink()
+    try:
+        asyncio.run(baseline(port, prebuilt[: min(n, 500)]))  # warm the sink
+        base_s = asyncio.run(baseline(port, prebuilt))
+        e2e_s, delivered = asyncio.run(end_to_end(port, n, events))
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=20)
+    if delivered != n:
+        raise RuntimeError(f"only {delivered} of {n} delivered")
+    out = {
+        "messages": n,
+        "render_us_per_msg": (t1 - t0) / n * 1e6,
+        "compose_us_per_msg": (t2 - t1) / n * 1e6,
+        "build_msgs_per_s": n / (t2 - t0),
+        "naive_build_msgs_per_s": naive_n / (t3 - t2),
+        "baseline_msgs_per_s": n / base_s,
+        "end_to_end_msgs_per_s": n / e2e_s,
+    }
+    out["ratio"] = out["end_to_end_msgs_per_s"] / out["baseline_msgs_per_s"]
+    return out
+
+
+if __name__ == "__main__":
+    result = run(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}, indent=2))
+    print(f"end to end {result['end_to_end_msgs_per_s']:.0f} msg/s vs transport-only "
+          f"{result['baseline_msgs_per_s']:.0f} msg/s: ratio {result['ratio']:.2f} (goal >= 0.5)")
