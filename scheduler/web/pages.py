@@ -61,7 +61,9 @@ async def index(request: Request) -> HTMLResponse:
     now = app.state.clock()
     rows = sorted((_campaign_row(s, now) for s in snapshot.states.values()), key=_sort_key)
     return app.state.templates.TemplateResponse(
-        request, "index.html", {"rows": rows, "snapshot": snapshot, "views": views}
+        request,
+        "index.html",
+        {"rows": rows, "snapshot": snapshot, "views": views, "today": local_today(now, None)},
     )
 
 
