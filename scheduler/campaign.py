@@ -61,6 +61,7 @@ class Calendar:
     description: str | None = None
     public_holidays: bool = False
     public_holidays_from: str | None = None  # "viet-nam": the calendar that turned them on
+    remind_days: tuple[int, ...] | None = None  # email reminder offsets overriding the deployment's
     commemorations: tuple[Sourced[Commemoration], ...] = ()
     observances: tuple[Sourced[Observance], ...] = ()
     lunar_dates: tuple[Sourced[LunarDateItem], ...] = ()

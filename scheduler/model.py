@@ -262,6 +262,9 @@ class CalendarFile(Strict):
     public_holidays: bool | None = Field(
         None, description="Thêm các ngày nghỉ lễ theo Bộ luật Lao động 2019 (Điều 112)"
     )
+    remind_days: list[Annotated[int, Field(ge=0, le=366)]] | None = Field(
+        None, description="Gửi email nhắc trước mỗi hạn chót bao nhiêu ngày (ghi đè mặc định của hệ thống; lịch con kế thừa)"
+    )
     commemorations: list[Commemoration] = Field(default_factory=list)
     observances: list[Observance] = Field(default_factory=list)
     lunar_dates: list[LunarDateItem] = Field(default_factory=list)

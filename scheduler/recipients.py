@@ -1,0 +1,324 @@
+"""Who must meet a deadline: recipient groups from ``calendars/recipients/*.yaml``.
+
+A *group* ("cd-cap-tren-kon-tum") is what a deadline names in ``groups: [...]``;
+its *units* (a công đoàn cấp trên, a CĐCS) are what submits, each with a
+name and one or more email addresses. Submissions ("Đã nộp") are recorded
+per unit, so every address of a unit stops getting reminders at once.
+
+The files are read with the calendar loader's machinery (UTF-8 and tab
+checks, YAML 1.1 traps, positions of every key), so an admin gets the same
+file:line:column diagnostics, in Vietnamese, with suggestions for typos.
+Loading never raises for bad content: bad files give diagnostics and no groups.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+
+from notifiers.email_message import check_address
+from scheduler.catalog import CALENDAR_SUFFIXES, Catalog
+from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
+from scheduler.loader import KeyPath, LoadedFile, _decode, _find_tabs, _parse_yaml, _plain, display_path, load_file
+from scheduler.model import Id, Strict
+
+RECIPIENTS_DIR = "recipients"
+
+# code: (vi, en) message, (vi, en) hint. Placeholders come from the context.
+_TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
+    "recipients.not_mapping": (
+        ("Tệp người nhận phải là một bảng khóa: giá trị có khóa 'groups'",
+         "A recipients file must be a mapping with a 'groups' key"),
+        ("Xem mẫu trong calendars/recipients/kon-tum.yaml", "See calendars/recipients/kon-tum.yaml"),
+    ),
+    "email.invalid": (
+        ("Địa chỉ email không hợp lệ: '{value}'", "Invalid email address: '{value}'"),
+        ("Viết dạng ten@ten-mien.vn, không có dấu, khoảng trắng hay tên hiển thị",
+         "Write it as name@domain.vn, with no diacritics, spaces or display name"),
+    ),
+    "email.duplicate": (
+        ("Email '{value}' lặp lại trong cùng đơn vị", "Email '{value}' repeated in the same unit"),
+        ("Xóa dòng lặp", "Remove the repeated line"),
+    ),
+    "group.duplicate": (
+        ("Nhóm '{value}' đã được định nghĩa ở {other}", "Group '{value}' is already defined at {other}"),
+        ("Mỗi nhóm chỉ định nghĩa một lần; đổi mã hoặc gộp hai nhóm", "Define each group once; rename or merge them"),
+    ),
+    "unit.duplicate": (
+        ("Đơn vị '{value}' đã được định nghĩa ở {other}", "Unit '{value}' is already defined at {other}"),
+        ("Mã đơn vị phải duy nhất trong mọi tệp người nhận (việc 'Đã nộp' ghi theo đơn vị)",
+         "Unit ids must be unique across all recipient files (submissions are recorded per unit)"),
+    ),
+    "group.unknown": (
+        ("Không có nhóm người nhận '{value}'", "No recipient group '{value}'"),
+        ("Có phải ý bạn là '{suggestion}'? Các nhóm có: {known}", "Did you mean '{suggestion}'? Known groups: {known}"),
+    ),
+    "group.unknown_nosuggest": (
+        ("Không có nhóm người nhận '{value}'", "No recipient group '{value}'"),
+        ("Thêm nhóm này vào một tệp trong calendars/recipients/ (các nhóm có: {known})",
+         "Add this group to a file in calendars/recipients/ (known groups: {known})"),
+    ),
+}
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+class UnitModel(Strict):
+    """Một đơn vị phải nộp (ví dụ một công đoàn cấp trên trực tiếp cơ sở)."""
+
+    id: Id
+    name: str = Field(description="Tên đơn vị, ví dụ 'Công đoàn Viên chức tỉnh'")
+    emails: Annotated[list[str], BeforeValidator(_one_or_many)] = Field(
+        min_length=1, description="Một hoặc nhiều địa chỉ email nhận nhắc hạn"
+    )
+
+
+class GroupModel(Strict):
+    """Một nhóm người nhận; hạn chót ghi mã nhóm trong 'groups: [...]'."""
+
+    id: Id
+    name: str = Field(description="Tên nhóm, ví dụ 'Công đoàn cấp trên trực tiếp cơ sở tỉnh Kon Tum'")
+    description: str | None = None
+    units: list[UnitModel] = Field(default_factory=list)
+
+
+class RecipientsFile(Strict):
+    """Một tệp người nhận: danh sách nhóm."""
+
+    groups: list[GroupModel] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: str
+    name: str
+    emails: tuple[str, ...]
+    source: str  # "calendars/recipients/kon-tum.yaml:12"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    name: str
+    units: tuple[Unit, ...]
+    source: str
+
+
+@dataclass
+class Directory:
+    """Every recipient group of a deployment, and what was wrong with the files."""
+
+    groups: dict[str, Group] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def units_of(self, group_ids: Iterable[str]) -> list[Unit]:
+        """Units of the named groups, each once, in order; unknown groups are skipped (check reports them)."""
+        seen: dict[str, Unit] = {}
+        for gid in group_ids:
+            group = self.groups.get(gid)
+            for unit in group.units if group else ():
+                seen.setdefault(unit.id, unit)
+        return list(seen.values())
+
+
+def _diagnose(loaded: LoadedFile, code: str, path: KeyPath, *, key: bool = False, **ctx: Any) -> None:
+    (vi, en), hint = _TEXTS[code]
+    line, column = loaded.where(path, key=key)
+    fill = lambda s: s.format_map(_Blank(ctx))  # noqa: E731
+    loaded.diagnostics.append(
+        Diagnostic(
+            file=loaded.display, line=line, column=column, path=_format_path(path), code=code,
+            message={"vi": fill(vi), "en": fill(en)},
+            value=None if ctx.get("value") is None else str(ctx["value"]),
+            hint={"vi": fill(hint[0]), "en": fill(hint[1])} if hint else None,
+        )
+    )
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _format_path(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _fields_at(path: KeyPath) -> list[str]:
+    model: Any = RecipientsFile
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return []
+        model = next((a for a in (info.annotation, *typing.get_args(info.annotation))
+                      if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if model is None:
+            return []
+    return list(model.model_fields)
+
+
+def _report(error: Any, loaded: LoadedFile) -> None:
+    loc: KeyPath = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "missing":
+        loaded.diagnose("missing", loc[:-1], field=loc[-1], key=True)
+    elif kind == "extra_forbidden":
+        allowed = _fields_at(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        loaded.diagnose("extra_forbidden", loc, key=True, field=loc[-1], allowed=", ".join(allowed),
+                        suggestion=close[0] if close else None)
+    elif kind == "id.format":
+        from scheduler.loader import _slug
+
+        value = str((error.get("ctx") or {}).get("value", ""))
+        loaded.diagnose("id.format", loc, value=value, suggestion=_slug(value))
+    else:
+        value = error.get("input")
+        shown = value if isinstance(value, (str, int, float, bool)) else None
+        expected = "danh sách (các dòng bắt đầu bằng '- ') / a list" if kind in ("list_type", "too_short") else "văn bản / text"
+        loaded.diagnose("type", loc, value=shown, detail=error["msg"], expected=expected)
+
+
+def parse_recipients(raw: bytes, loaded: LoadedFile) -> RecipientsFile | None:
+    """One file's bytes → its model (None when broken); diagnostics go to ``loaded``."""
+    text = _decode(raw, loaded)
+    if text is None or _find_tabs(text, loaded):
+        return None
+    tree = _parse_yaml(text, loaded)
+    if tree is None:
+        if not loaded.diagnostics:  # an empty file: no groups, not an error
+            return RecipientsFile()
+        return None
+    if not isinstance(tree, dict):
+        _diagnose(loaded, "recipients.not_mapping", ())
+        return None
+    data = _plain(tree, (), loaded)
+    trapped = any(d.severity is Severity.ERROR for d in loaded.diagnostics)
+    try:
+        model = RecipientsFile.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            _report(error, loaded)
+        return None
+    for gi, group in enumerate(model.groups):
+        for ui, unit in enumerate(group.units):
+            seen: set[str] = set()
+            for ei, address in enumerate(unit.emails):
+                path = ("groups", gi, "units", ui, "emails", ei)
+                try:
+                    check_address(address)
+                except PermanentDeliveryError:
+                    _diagnose(loaded, "email.invalid", path, value=address)
+                if address.lower() in seen:
+                    _diagnose(loaded, "email.duplicate", path, value=address)
+                seen.add(address.lower())
+    return None if trapped else model
+
+
+def recipient_files(root: Path) -> list[Path]:
+    folder = root / RECIPIENTS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in CALENDAR_SUFFIXES and p.is_file()
+                  and not p.name.startswith("."))
+
+
+def load_directory(root: Path) -> Directory:
+    """Every group under ``root/recipients``; never raises for bad content."""
+    directory = Directory()
+    group_at: dict[str, str] = {}
+    unit_at: dict[str, str] = {}
+    for path in recipient_files(root):
+        loaded = LoadedFile(path=path, display=display_path(path))
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            loaded.diagnose("value", (), detail=f"không đọc được tệp: {exc.strerror}")
+            directory.diagnostics += loaded.diagnostics
+            continue
+        model = parse_recipients(raw, loaded)
+        if model is not None:
+            for gi, g in enumerate(model.groups):
+                where = f"{loaded.display}:{loaded.where(('groups', gi))[0]}"
+                if g.id in group_at:
+                    _diagnose(loaded, "group.duplicate", ("groups", gi, "id"), value=g.id, other=group_at[g.id])
+                    continue
+                group_at[g.id] = where
+                units = []
+                for ui, u in enumerate(g.units):
+                    uwhere = f"{loaded.display}:{loaded.where(('groups', gi, 'units', ui))[0]}"
+                    if u.id in unit_at:
+                        _diagnose(loaded, "unit.duplicate", ("groups", gi, "units", ui, "id"), value=u.id,
+                                  other=unit_at[u.id])
+                        continue
+                    unit_at[u.id] = uwhere
+                    units.append(Unit(u.id, u.name, tuple(e.strip() for e in u.emails), uwhere))
+                directory.groups[g.id] = Group(g.id, g.name, tuple(units), where)
+        directory.diagnostics += loaded.diagnostics
+    if not directory.ok:
+        # Like calendars: never send to a half-read list; the last good one stays in use by the service.
+        directory.groups = {}
+    return directory
+
+
+def unknown_groups(directory: Directory, catalog: Catalog) -> list[Diagnostic]:
+    """Deadlines naming a group no recipients file defines, located in the calendar file."""
+    diagnostics: list[Diagnostic] = []
+    known = sorted(directory.groups)
+    for cid, calendar in sorted(catalog.calendars.items()):
+        names = {s.item.id for s in calendar.deadlines if s.defined_in == cid
+                 and any(g not in directory.groups for g in s.item.groups)}
+        if not names:
+            continue
+        loaded = load_file(calendar.path, catalog.display.get(cid))
+        if loaded.model is None:
+            continue
+        for di, deadline in enumerate(loaded.model.deadlines):
+            for gi, gid in enumerate(deadline.groups):
+                if gid in directory.groups:
+                    continue
+                close = difflib.get_close_matches(gid, known, n=1, cutoff=0.6)
+                code = "group.unknown" if close else "group.unknown_nosuggest"
+                _diagnose(loaded, code, ("deadlines", di, "groups", gi), value=gid,
+                          suggestion=close[0] if close else None, known=", ".join(known) or "(chưa có)")
+        diagnostics += [d for d in loaded.diagnostics if d.code.startswith("group.")]
+    return diagnostics
+
+
+def check_recipients(root: Path, catalog: Catalog) -> list[Diagnostic]:
+    """What `lichthidua check` adds for recipients: file problems, then unknown groups."""
+    directory = load_directory(root)
+    full = directory if directory.ok else _lenient(root)
+    return directory.diagnostics + unknown_groups(full, catalog)
+
+
+def _lenient(root: Path) -> Directory:
+    """Groups of the files that did load, so one broken file does not make every group 'unknown'."""
+    directory = Directory()
+    for path in recipient_files(root):
+        loaded = LoadedFile(path=path, display=display_path(path))
+        try:
+            model = parse_recipients(path.read_bytes(), loaded)
+        except OSError:
+            continue
+        for g in model.groups if model else ():
+            directory.groups.setdefault(g.id, Group(g.id, g.name, (), ""))
+    return directory
+

@@ -1,0 +1,328 @@
+"""Planning email reminders: a pure function of calendars, recipients, policy and "now".
+
+Timing rules (the README states them the same way):
+
+* **Last day.** People act on the *last day they can still submit*: for
+  ``due: no_later_than`` ("chậm nhất ngày 15/3") it is the written day; for
+  ``due: before`` ("trước 25/6", due at 25/6 00:00) it is the day before, 24/6.
+  Every offset counts back from that day, so "1 day before" a "trước 25/6"
+  deadline is 23/6 and "on the day" (offset 0) is 24/6, never 25/6 when it is
+  already too late.
+* **Offsets.** The deadline's ``remind_days``, else the calendar's
+  ``remind_days``, else the deployment's ``Settings.remind_days``
+  (14, 7, 3, 1, 0).
+* **Working days.** A reminder day that is a weekend or public holiday moves
+  to the previous working day (``previous_working_day``). When two offsets land
+  on the same day (1 and 0 before a Monday deadline both land on Friday) only
+  the nearest one (smallest offset) is kept: one email per deadline per day.
+* **Hour.** Sent at ``remind_hour`` (08:00) local time in the calendar's zone.
+* **Overdue.** Units that have not submitted get one overdue notice at
+  ``remind_hour`` on the first working day after the last day; the admins
+  (``Settings.admin_emails``) get a summary of who has and has not submitted
+  at the same moment.
+* **Who.** A deadline's groups' units, for deadlines the calendar defines
+  itself (an inherited deadline reminds through the calendar that defines it,
+  so nobody gets it twice); plus people who subscribed to the calendar, for
+  every deadline on it, unless they already get it as a member of a unit.
+* **Submitted.** Rows of a unit that has clicked "Đã nộp" are planned as
+  ``suppressed``: kept on record, never sent.
+* **Window.** Reminders are planned for deadlines still ahead of ``now``;
+  overdue notices and summaries for deadlines up to ``LOOKBACK`` ago.
+
+Catch-up (``triage``): a reminder found due is sent if its deadline has not
+passed, otherwise recorded as missed; if several reminders of one deadline are
+due for one person at once (the service was down), only the nearest is sent
+and the older ones are recorded as missed. Overdue notices and summaries more
+than ``OVERDUE_GRACE`` late are recorded as missed. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from scheduler.events import Due, Event, EventKind
+from scheduler.public_holidays import day_off_reason, previous_working_day
+from scheduler.recipients import Group
+from scheduler.settings import Settings
+
+LOOKBACK = timedelta(days=30)
+OVERDUE_GRACE = timedelta(days=7)
+# Offsets of the rows that are not "N days before".
+OVERDUE_OFFSET = -1
+SUMMARY_OFFSET = -2
+
+
+class Kind(StrEnum):
+    REMINDER = "reminder"
+    OVERDUE = "overdue"
+    SUMMARY = "summary"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    days: tuple[int, ...] = (14, 7, 3, 1, 0)
+    hour: int = 8
+    digest: bool = False
+    admin_emails: tuple[str, ...] = ()
+    overdue: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Policy:
+        return cls(
+            days=tuple(int(d) for d in settings.remind_days),
+            hour=settings.remind_hour,
+            digest=settings.remind_digest,
+            admin_emails=tuple(settings.admin_emails),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """What planning needs of one calendar: its deadlines (expanded events) and overrides."""
+
+    calendar_id: str
+    title: str
+    events: tuple[Event, ...]
+    timezone: str = "Asia/Ho_Chi_Minh"
+    remind_days: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    email: str
+    calendar_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedReminder:
+    occurrence_uid: str
+    calendar_id: str
+    kind: Kind
+    offset_days: int  # days before the last day; OVERDUE_OFFSET / SUMMARY_OFFSET otherwise
+    party_key: str  # "unit:<id>", "sub:<email>", "admin:<email>": who submits (or reads the summary)
+    party_name: str
+    email: str
+    send_at: datetime  # aware, UTC
+    send_day: date  # local civil day it goes out
+    due_at: datetime  # aware, the deadline instant
+    last_day: date
+    nominal_day: date  # before moving off a weekend or holiday
+    suppressed: bool = False  # the unit has submitted
+
+    @property
+    def recipient_key(self) -> str:
+        return f"{self.party_key}|{self.email.lower()}"
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """The row's identity: one row per (occurrence, recipient, offset), whatever happens."""
+        return (self.occurrence_uid, self.recipient_key, self.offset_days)
+
+    @property
+    def moved(self) -> bool:
+        return self.nominal_day != self.send_day
+
+
+def last_day(due: Due, due_at: datetime) -> date:
+    """The last civil day one can still submit (see the module docstring)."""
+    return due_at.date() - timedelta(days=1) if due is Due.BEFORE else due_at.date()
+
+
+def next_working_day(day: date) -> date:
+    day += timedelta(days=1)
+    while day_off_reason(day) is not None:
+        day += timedelta(days=1)
+    return day
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=65536)
+def reminder_days(last: date, offsets: tuple[int, ...]) -> tuple[tuple[int, date, date], ...]:
+    """(offset, send day, nominal day), one per distinct send day, nearest offset kept."""
+    by_day: dict[date, tuple[int, date]] = {}
+    for offset in sorted(set(offsets)):
+        nominal = last - timedelta(days=offset)
+        day = previous_working_day(nominal)
+        if day not in by_day:
+            by_day[day] = (offset, nominal)
+    return tuple((o, d, n) for d, (o, n) in sorted(by_day.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class _Party:
+    key: str
+    name: str
+    emails: tuple[str, ...]
+
+
+def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group],
+             subscribers: Sequence[str]) -> list[_Party]:
+    parties: list[_Party] = []
+    taken: set[str] = set()
+    info = event.deadline
+    assert info is not None
+    if event.defined_in == campaign.calendar_id and not event.inherited:
+        seen: set[str] = set()
+        for gid in info.groups:
+            group = groups.get(gid)
+            for unit in group.units if group else ():
+                if unit.id in seen:
+                    continue
+                seen.add(unit.id)
+                parties.append(_Party(f"unit:{unit.id}", unit.name, unit.emails))
+                taken.update(e.lower() for e in unit.emails)
+    for email in subscribers:
+        if email.lower() not in taken:
+            taken.add(email.lower())
+            parties.append(_Party(f"sub:{email.lower()}", email, (email,)))
+    return parties
+
+
+def plan(
+    campaigns: Iterable[Campaign],
+    groups: Mapping[str, Group],
+    subscriptions: Iterable[Subscriber],
+    policy: Policy,
+    now: datetime,
+    *,
+    submitted: frozenset[tuple[str, str]] = frozenset(),
+    opted_out: frozenset[tuple[str, str]] = frozenset(),
+) -> list[PlannedReminder]:
+    """Every reminder, overdue notice and admin summary the deployment should send.
+
+    ``submitted`` holds (occurrence uid, party key) pairs; ``opted_out`` holds
+    (email lowercased, calendar id or "*"). ``now`` must be timezone-aware.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    subs: dict[str, list[str]] = {}
+    for s in subscriptions:
+        subs.setdefault(s.calendar_id, []).append(s.email)
+    out: list[PlannedReminder] = []
+    for campaign in campaigns:
+        zone = _zone(campaign.timezone)
+        for event in campaign.events:
+            info = event.deadline
+            if event.kind is not EventKind.DEADLINE or info is None:
+                continue
+            if info.due_at <= now - LOOKBACK:
+                continue
+            last = last_day(info.due, info.due_at)
+            parties = _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())))
+            offsets = info.remind_days if info.remind_days is not None else (
+                campaign.remind_days if campaign.remind_days is not None else policy.days)
+
+            def row(kind: Kind, offset: int, party: _Party, email: str, day: date, nominal: date) -> PlannedReminder:
+                send_at = datetime.combine(day, time(policy.hour), zone).astimezone(UTC)
+                return PlannedReminder(
+                    event.uid, campaign.calendar_id, kind, offset, party.key, party.name, email, send_at, day,
+                    info.due_at, last, nominal,
+                    suppressed=kind is not Kind.SUMMARY and (event.uid, party.key) in submitted,
+                )
+
+            def allowed(email: str) -> bool:
+                e = email.lower()
+                return (e, campaign.calendar_id) not in opted_out and (e, "*") not in opted_out
+
+            if info.due_at > now:
+                for offset, day, nominal in reminder_days(last, tuple(offsets)):
+                    for party in parties:
+                        out += [row(Kind.REMINDER, offset, party, e, day, nominal) for e in party.emails if allowed(e)]
+            if policy.overdue:
+                after = next_working_day(last)
+                for party in parties:
+                    out += [row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, last + timedelta(days=1))
+                            for e in party.emails if allowed(e)]
+                if info.groups and event.defined_in == campaign.calendar_id and not event.inherited:
+                    for admin in policy.admin_emails:
+                        party = _Party(f"admin:{admin.lower()}", "Quản trị viên", (admin,))
+                        out.append(row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1)))
+    out.sort(key=lambda r: (r.send_at, r.occurrence_uid, r.recipient_key, r.offset_days))
+    return out
+
+
+class DueRow(Protocol):
+    """What triage needs of a stored row (the store's rows and PlannedReminder both fit)."""
+
+    @property
+    def occurrence_uid(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def offset_days(self) -> int: ...
+    @property
+    def send_at(self) -> datetime: ...
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def recipient_key(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    send: list = field(default_factory=list)
+    missed: list = field(default_factory=list)  # (row, Vietnamese reason)
+
+
+MISSED_PASSED = "Hạn chót đã qua khi lời nhắc đến lượt gửi (dịch vụ ngừng hoạt động?)"
+MISSED_SUPERSEDED = "Đã gửi lời nhắc gần hạn hơn thay cho lời nhắc này (gửi bù sau khi dịch vụ ngừng)"
+MISSED_LATE = "Quá muộn để gửi thông báo này (trễ hơn {days} ngày)"
+
+
+def triage(rows: Sequence[DueRow], now: datetime) -> Triage:
+    """Split rows found due at ``now`` into those to send and those to record as missed."""
+    result = Triage()
+    nearest: dict[tuple[str, str], int] = {}
+    for r in rows:
+        if r.kind == Kind.REMINDER and r.due_at > now:
+            k = (r.occurrence_uid, r.recipient_key)
+            nearest[k] = min(nearest.get(k, r.offset_days), r.offset_days)
+    for r in rows:
+        if r.kind == Kind.REMINDER:
+            if r.due_at <= now:
+                result.missed.append((r, MISSED_PASSED))
+            elif nearest[(r.occurrence_uid, r.recipient_key)] != r.offset_days:
+                result.missed.append((r, MISSED_SUPERSEDED))
+            else:
+                result.send.append(r)
+        elif now - _aware(r.send_at) > OVERDUE_GRACE:
+            result.missed.append((r, MISSED_LATE.format(days=OVERDUE_GRACE.days)))
+        else:
+            result.send.append(r)
+    return result
+
+
+def batches(rows: Sequence[DueRow], digest: bool) -> list[list]:
+    """Rows grouped into emails: with ``digest``, one email per address for its reminders and
+    overdue notices; summaries always go alone."""
+    if not digest:
+        return [[r] for r in rows]
+    grouped: dict[str, list] = {}
+    alone: list[list] = []
+    for r in rows:
+        if r.kind == Kind.SUMMARY:
+            alone.append([r])
+        else:
+            email = r.recipient_key.rpartition("|")[2]
+            grouped.setdefault(email, []).append(r)
+    return [g for g in grouped.values()] + alone
+
+
+def on_day(planned: Iterable[PlannedReminder], day: date) -> list[PlannedReminder]:
+    """What goes out on a local civil day (preview), submitted units left out."""
+    return [r for r in planned if r.send_day == day and not r.suppressed]
+
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
