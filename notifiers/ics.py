@@ -420,4 +420,5 @@ def describe(ev: Event) -> str:
 
 def _alarm_text(ev: Event) -> str:
     assert ev.deadline is not None
-    return f"Sắp đến hạn chót: {ev.title}. Hạn cuối: {due_in_words(ev.deadline.due_at)}."
+    title = ev.title.removeprefix("Hạn chót: ")  # the expander's titles already say it
+    return f"Sắp đến hạn chót: {title}. Hạn cuối: {due_in_words(ev.deadline.due_at)}."
