@@ -23,6 +23,7 @@ from scheduler.events import Event, EventKind
 from scheduler.expand import Window, default_window, expand
 from scheduler.export import export_ics
 from scheduler.model import json_schema
+from scheduler.recipients import check_recipients
 from scheduler.settings import load_settings, settings_table
 
 
@@ -91,12 +92,8 @@ def check(
         diags = [
             d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
         ]
-        try:  # TODO(lead): drop the guard once scheduler/recipients.py lands
-            from scheduler.recipients import check_recipients  # recipient lists live beside the calendars
-        except ModuleNotFoundError:
-            check_recipients = None
-        if check_recipients and (paths is None or any(t.resolve() == root.resolve() for t in targets)):
-            diags += check_recipients(root, catalog)
+        if paths is None or any(t.resolve() == root.resolve() for t in targets):
+            diags += check_recipients(root, catalog)  # recipient lists live beside the calendars
         errors = sum(d.severity is Severity.ERROR for d in diags)
         warnings = len(diags) - errors
         if output is Format.json:
