@@ -33,13 +33,6 @@ def feed_query(request: Request, service: FeedService, calendar_id: str) -> Feed
     return parse_feed_query(request.query_params, today)
 
 
-@router.api_route(
-    "/feeds/{calendar_id}.ics",
-    methods=["GET", "HEAD"],
-    response_class=Response,
-    responses=_ICS_RESPONSE,  # type: ignore[arg-type]
-    summary="Nguồn lịch ICS để đăng ký trong Outlook, Google Calendar",
-)
 async def get_feed(
     request: Request,
     calendar_id: str,
@@ -71,3 +64,16 @@ async def get_feed(
         headers["Content-Length"] = str(len(feed.body))
         return Response(media_type=CONTENT_TYPE, headers=headers)
     return Response(feed.body, media_type=CONTENT_TYPE, headers=headers)
+
+
+for _method in ("GET", "HEAD"):
+    router.add_api_route(
+        "/feeds/{calendar_id}.ics",
+        get_feed,
+        methods=[_method],
+        response_class=Response,
+        responses=_ICS_RESPONSE,  # type: ignore[arg-type]
+        operation_id=f"{_method.lower()}_feed",
+        summary="Nguồn lịch ICS để đăng ký trong Outlook, Google Calendar"
+        + (" (chỉ tiêu đề)" if _method == "HEAD" else ""),
+    )
