@@ -1,0 +1,471 @@
+"""The reminder ledger in the database: what is planned, claimed, sent, failed, missed.
+
+One row per (deadline occurrence, recipient, offset), enforced by a unique
+constraint, so a reminder exists once whatever happens: re-planning upserts
+(moved deadlines move their pending rows, removed ones cancel them, rows
+already sent stay on record).
+
+Sending is claim → send → mark. A claim is one conditional UPDATE that only
+takes rows still ``pending`` (or ``claimed`` with an expired lease), tagged
+with a token unique to this claim; the rows carrying the token afterwards are
+exactly the ones this instance won. Under SQLite the statement is atomic;
+under PostgreSQL (READ COMMITTED) a competing UPDATE re-checks the WHERE
+clause on the committed row and skips it, and the candidate sub-select uses
+FOR UPDATE SKIP LOCKED so instances do not queue behind each other. So
+several instances can share one database without sending anything twice,
+and a process that dies mid-wave leaves only its claimed rows (the messages
+in flight) to be retried: after the lease, or at once by a restart on the
+same host (``release_dead_local``).
+
+Datetimes go in aware and come back aware, in UTC (sqlmodel's UTCDateTime).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint, and_, bindparam, func, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, SQLModel
+
+from scheduler.reminders import LOOKBACK, Kind, PlannedReminder, Subscriber
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"  # permanent: the admin must fix an address or a server setting
+    MISSED = "missed"  # its moment passed (service down past the deadline); recorded, not sent
+    CANCELLED = "cancelled"  # the deadline, recipient or offset left the plan
+    SUPPRESSED = "suppressed"  # the unit clicked "Đã nộp"
+
+
+STATUS_VN = {
+    Status.PENDING: "chờ gửi",
+    Status.CLAIMED: "đang gửi",
+    Status.SENT: "đã gửi",
+    Status.FAILED: "lỗi",
+    Status.MISSED: "bỏ lỡ",
+    Status.CANCELLED: "đã hủy",
+    Status.SUPPRESSED: "đã nộp, ngừng nhắc",
+}
+
+
+class ReminderRow(SQLModel, table=True):
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("occurrence_uid", "recipient_key", "offset_days", name="uq_reminder_once"),
+        Index("ix_reminder_status_send_at", "status", "send_at"),
+        Index("ix_reminder_occurrence_party", "occurrence_uid", "party_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_uid: str
+    calendar_id: str = Field(index=True)
+    kind: str
+    offset_days: int
+    recipient_key: str
+    party_key: str
+    party_name: str
+    email: str
+    send_at: datetime
+    due_at: datetime
+    status: str = Field(default=Status.PENDING)
+    claimed_by: str | None = None
+    lease_until: datetime | None = None
+    attempts: int = 0
+    sent_at: datetime | None = None
+    message_id: str | None = None
+    last_error: str | None = None
+    updated_at: datetime
+
+
+class SubmissionRow(SQLModel, table=True):
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("occurrence_uid", "party_key", name="uq_submission_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_uid: str
+    party_key: str
+    submitted_at: datetime
+
+
+class SubscriptionRow(SQLModel, table=True):
+    __tablename__ = "reminder_subscription"
+    __table_args__ = (UniqueConstraint("email", "calendar_id", name="uq_subscription_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str
+    calendar_id: str
+    status: str = "pending"  # pending (not confirmed yet) / confirmed / unsubscribed
+    nonce: str  # changes on every new request, so an old confirmation link stops working
+    created_at: datetime
+    confirmed_at: datetime | None = None
+
+
+class OptOutRow(SQLModel, table=True):
+    __tablename__ = "reminder_optout"
+    __table_args__ = (UniqueConstraint("email", "scope", name="uq_optout_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str
+    scope: str  # a calendar id, or "*" for everything
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReminder:
+    id: int
+    occurrence_uid: str
+    calendar_id: str
+    kind: str
+    offset_days: int
+    recipient_key: str
+    party_key: str
+    party_name: str
+    email: str
+    send_at: datetime
+    due_at: datetime
+    status: str
+    attempts: int
+    sent_at: datetime | None
+    last_error: str | None
+    message_id: str | None
+    claimed_by: str | None
+
+    @property
+    def message_key(self) -> str:
+        """Stable per (reminder, recipient): the Message-ID is derived from it."""
+        return f"{self.kind}:{self.occurrence_uid}:{self.offset_days}:{self.recipient_key}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileStats:
+    inserted: int = 0
+    moved: int = 0
+    cancelled: int = 0
+    suppressed: int = 0
+    revived: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one claimed row."""
+
+    id: int
+    token: str  # the claim token (StoredReminder.claimed_by): a row re-claimed by another instance is not touched
+    status: Status  # SENT, FAILED or PENDING (temporary failure: try again next tick)
+    message_id: str | None = None
+    error: str | None = None
+
+
+def utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("datetime must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _stored(r: ReminderRow) -> StoredReminder:
+    assert r.id is not None
+    return StoredReminder(
+        r.id, r.occurrence_uid, r.calendar_id, r.kind, r.offset_days, r.recipient_key, r.party_key, r.party_name,
+        r.email, aware(r.send_at), aware(r.due_at), r.status, r.attempts, aware(r.sent_at),  # type: ignore[arg-type]
+        r.last_error, r.message_id, r.claimed_by,
+    )
+
+
+def instance_id() -> str:
+    """host:pid — claims name their owner so a restart can take back a dead process's claims."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class ReminderStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create_tables(self) -> None:
+        tables = [m.__table__ for m in (ReminderRow, SubmissionRow, SubscriptionRow, OptOutRow)]  # type: ignore[attr-defined]
+        SQLModel.metadata.create_all(self.engine, tables=tables)
+
+    # --- planning ------------------------------------------------------------
+
+    def reconcile(self, planned: Sequence[PlannedReminder], now: datetime) -> ReconcileStats:
+        """Make the table match the plan; only rows not yet sent or claimed ever change."""
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        wanted = {p.key: p for p in planned}
+        horizon = utc(now - LOOKBACK)
+        counts = dict(inserted=0, moved=0, cancelled=0, suppressed=0, revived=0, unchanged=0)
+        stamp = utc(now)
+        with self.engine.begin() as conn:
+            columns = (t.c.id, t.c.occurrence_uid, t.c.recipient_key, t.c.offset_days, t.c.status, t.c.send_at,
+                       t.c.due_at, t.c.party_name, t.c.kind)
+            # Every row of a planned occurrence (sent ones too: the unique key must not be inserted twice),
+            # and every open row that may have left the plan.
+            existing = {r.id: r for r in conn.execute(select(*columns).where(
+                t.c.status.in_([Status.PENDING, Status.SUPPRESSED]), t.c.due_at > horizon)).all()}
+            uids = sorted({k[0] for k in wanted})
+            for i in range(0, len(uids), 500):
+                existing.update((r.id, r) for r in conn.execute(
+                    select(*columns).where(t.c.occurrence_uid.in_(uids[i:i + 500]))).all())
+            seen: set[tuple[str, str, int]] = set()
+            updates: list[dict] = []
+            for row in existing.values():
+                key = (row.occurrence_uid, row.recipient_key, row.offset_days)
+                seen.add(key)
+                p = wanted.get(key)
+                if p is None:
+                    if row.status in (Status.PENDING, Status.SUPPRESSED) and not (
+                        row.kind == Kind.REMINDER and row.due_at <= stamp and row.status == Status.PENDING
+                    ):
+                        updates.append(dict(_id=row.id, _status=Status.CANCELLED, _send=row.send_at,
+                                            _due=row.due_at, _name=row.party_name, _upd=stamp))
+                        counts["cancelled"] += 1
+                    continue
+                target = Status.SUPPRESSED if p.suppressed else Status.PENDING
+                send_at, due_at = utc(p.send_at), utc(p.due_at)
+                if row.status in (Status.PENDING, Status.SUPPRESSED, Status.CANCELLED):
+                    changed = (row.send_at, row.due_at, row.party_name) != (send_at, due_at, p.party_name)
+                    if row.status != target or changed:
+                        counts["revived" if row.status == Status.CANCELLED and target == Status.PENDING
+                               else "suppressed" if target == Status.SUPPRESSED and row.status != target
+                               else "moved"] += 1
+                        updates.append(dict(_id=row.id, _status=target, _send=send_at, _due=due_at,
+                                            _name=p.party_name, _upd=stamp))
+                        continue
+                counts["unchanged"] += 1
+            if updates:
+                conn.execute(
+                    update(t).where(t.c.id == bindparam("_id")).where(or_(  # no IN: executemany
+                        t.c.status == Status.PENDING, t.c.status == Status.SUPPRESSED, t.c.status == Status.CANCELLED))
+                    .values(status=bindparam("_status"), send_at=bindparam("_send"), due_at=bindparam("_due"),
+                            party_name=bindparam("_name"), updated_at=bindparam("_upd")),
+                    updates,
+                )
+            new = [
+                dict(occurrence_uid=p.occurrence_uid, calendar_id=p.calendar_id, kind=p.kind.value,
+                     offset_days=p.offset_days, recipient_key=p.recipient_key, party_key=p.party_key,
+                     party_name=p.party_name, email=p.email, send_at=utc(p.send_at), due_at=utc(p.due_at),
+                     status=Status.SUPPRESSED if p.suppressed else Status.PENDING, attempts=0, updated_at=stamp)
+                for key, p in wanted.items() if key not in seen
+            ]
+            if new:
+                conn.execute(t.insert(), new)
+                counts["inserted"] = len(new)
+        return ReconcileStats(**counts)
+
+    # --- sending -------------------------------------------------------------
+
+    def claim_due(self, now: datetime, owner: str, *, limit: int, lease: timedelta,
+                  wall: datetime | None = None) -> list[StoredReminder]:
+        """Atomically take up to ``limit`` rows due at ``now``; leases run on the wall clock."""
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        wall_u = utc(wall or datetime.now(UTC))
+        claimable = or_(
+            and_(t.c.status == Status.PENDING, t.c.send_at <= utc(now)),
+            and_(t.c.status == Status.CLAIMED, t.c.lease_until < wall_u),
+        )
+        token = f"{owner}#{secrets.token_hex(6)}"
+        candidates = (select(t.c.id).where(claimable).order_by(t.c.send_at, t.c.id).limit(limit)
+                      .with_for_update(skip_locked=True))
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t).where(t.c.id.in_(candidates.scalar_subquery()), claimable)
+                .values(status=Status.CLAIMED, claimed_by=token, lease_until=wall_u + lease,
+                        attempts=t.c.attempts + 1, updated_at=wall_u)
+                .execution_options(synchronize_session=False)
+            )
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(ReminderRow).where(t.c.claimed_by == token, t.c.status == Status.CLAIMED)
+                                .order_by(t.c.send_at, t.c.id)).all()
+        return [_stored(ReminderRow.model_validate(r._mapping)) for r in rows]
+
+    def mark(self, outcomes: Iterable[Outcome], *, now: datetime) -> int:
+        """Record what happened to claimed rows; returns how many rows changed."""
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        stamp = utc(now)
+        params = [
+            dict(_id=o.id, _token=o.token, _status=o.status.value, _mid=o.message_id, _err=o.error,
+                 _sent=stamp if o.status is Status.SENT else None, _upd=stamp)
+            for o in outcomes
+        ]
+        if not params:
+            return 0
+        stmt = (update(t).where(t.c.id == bindparam("_id"), t.c.claimed_by == bindparam("_token"), t.c.status == Status.CLAIMED)
+                .values(status=bindparam("_status"), message_id=bindparam("_mid"), last_error=bindparam("_err"),
+                        sent_at=bindparam("_sent"), updated_at=bindparam("_upd"), claimed_by=None, lease_until=None))
+        with self.engine.begin() as conn:
+            result = conn.execute(stmt, params)
+        return result.rowcount or 0
+
+    def mark_missed(self, rows: Iterable[tuple[int, str, str]], *, now: datetime) -> int:
+        """(id, claim token, Vietnamese reason) of claimed rows whose moment has passed."""
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        params = [dict(_id=i, _token=token, _err=why, _upd=utc(now)) for i, token, why in rows]
+        if not params:
+            return 0
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(t).where(t.c.id == bindparam("_id"), t.c.claimed_by == bindparam("_token"), t.c.status == Status.CLAIMED)
+                .values(status=Status.MISSED, last_error=bindparam("_err"), updated_at=bindparam("_upd"),
+                        claimed_by=None, lease_until=None),
+                params,
+            )
+        return result.rowcount or 0
+
+    def release_dead_local(self) -> int:
+        """Claims of processes on this host that no longer run go back to pending at once."""
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        host = socket.gethostname()
+        with self.engine.connect() as conn:
+            owners = conn.execute(select(t.c.claimed_by).where(t.c.status == Status.CLAIMED).distinct()).scalars().all()
+        dead = []
+        for owner in owners:
+            h, _, rest = (owner or "").partition(":")
+            pid = rest.partition("#")[0]
+            if h == host and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+                dead.append(owner)
+        if not dead:
+            return 0
+        with self.engine.begin() as conn:
+            result = conn.execute(update(t).where(t.c.status == Status.CLAIMED, t.c.claimed_by.in_(dead))
+                                  .values(status=Status.PENDING, claimed_by=None, lease_until=None))
+        return result.rowcount or 0
+
+    # --- reading -------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.c.status, func.count()).group_by(t.c.status)).all()
+        return {s.value: 0 for s in Status} | {status: n for status, n in rows}
+
+    def rows(self, *, statuses: Sequence[str] = (), occurrence_uids: Sequence[str] = (),
+             limit: int | None = None) -> list[StoredReminder]:
+        stmt = select(ReminderRow)
+        if statuses:
+            stmt = stmt.where(ReminderRow.status.in_(statuses))  # type: ignore[attr-defined]
+        if occurrence_uids:
+            stmt = stmt.where(ReminderRow.occurrence_uid.in_(occurrence_uids))  # type: ignore[attr-defined]
+        stmt = stmt.order_by(ReminderRow.send_at, ReminderRow.id).limit(limit)  # type: ignore[arg-type]
+        with self.engine.connect() as conn:
+            return [_stored(ReminderRow.model_validate(r._mapping)) for r in conn.execute(stmt).all()]
+
+    # --- submissions ---------------------------------------------------------
+
+    def record_submission(self, occurrence_uid: str, party_key: str, now: datetime) -> bool:
+        """Record "Đã nộp" once; pending rows of that unit for that deadline stop. True if new."""
+        s = SubmissionRow.__table__  # type: ignore[attr-defined]
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(s.c.id).where(s.c.occurrence_uid == occurrence_uid,
+                                                       s.c.party_key == party_key)).first()
+            if exists is None:
+                conn.execute(s.insert().values(occurrence_uid=occurrence_uid, party_key=party_key,
+                                               submitted_at=utc(now)))
+            conn.execute(update(t).where(t.c.occurrence_uid == occurrence_uid, t.c.party_key == party_key,
+                                         t.c.status == Status.PENDING, t.c.kind != Kind.SUMMARY)
+                         .values(status=Status.SUPPRESSED, updated_at=utc(now)))
+        return exists is None
+
+    def submissions(self, occurrence_uids: Sequence[str] | None = None) -> dict[str, dict[str, datetime]]:
+        s = SubmissionRow.__table__  # type: ignore[attr-defined]
+        stmt = select(s.c.occurrence_uid, s.c.party_key, s.c.submitted_at)
+        if occurrence_uids is not None:
+            stmt = stmt.where(s.c.occurrence_uid.in_(list(occurrence_uids)))
+        out: dict[str, dict[str, datetime]] = {}
+        with self.engine.connect() as conn:
+            for uid, party, at in conn.execute(stmt).all():
+                out.setdefault(uid, {})[party] = aware(at)  # type: ignore[assignment]
+        return out
+
+    def submitted_pairs(self) -> frozenset[tuple[str, str]]:
+        return frozenset((uid, party) for uid, parties in self.submissions().items() for party in parties)
+
+    # --- subscriptions -------------------------------------------------------
+
+    def request_subscription(self, email: str, calendar_id: str, now: datetime) -> tuple[int, str, bool]:
+        """(id, nonce, already confirmed) for a subscribe request; a new nonce each time."""
+        email = email.strip().lower()
+        nonce = secrets.token_hex(8)
+        s = SubscriptionRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            row = conn.execute(select(s.c.id, s.c.status).where(s.c.email == email, s.c.calendar_id == calendar_id)).first()
+            if row is not None and row.status == "confirmed":
+                return row.id, "", True
+            if row is None:
+                result = conn.execute(s.insert().values(email=email, calendar_id=calendar_id, status="pending",
+                                                        nonce=nonce, created_at=utc(now)))
+                return int(result.inserted_primary_key[0]), nonce, False
+            conn.execute(update(s).where(s.c.id == row.id).values(status="pending", nonce=nonce, created_at=utc(now)))
+            return row.id, nonce, False
+
+    def confirm_subscription(self, sub_id: int, nonce: str, now: datetime) -> SubscriptionRow | None:
+        s = SubscriptionRow.__table__  # type: ignore[attr-defined]
+        o = OptOutRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            row = conn.execute(select(SubscriptionRow).where(s.c.id == sub_id)).first()
+            if row is None:
+                return None
+            sub = SubscriptionRow.model_validate(row._mapping)
+            if sub.status == "confirmed":
+                return sub
+            if not nonce or not secrets.compare_digest(sub.nonce, nonce) or sub.status != "pending":
+                return None
+            conn.execute(update(s).where(s.c.id == sub_id).values(status="confirmed", confirmed_at=utc(now)))
+            conn.execute(o.delete().where(o.c.email == sub.email, o.c.scope.in_([sub.calendar_id, "*"])))
+            sub.status = "confirmed"
+            return sub
+
+    def unsubscribe(self, email: str, scope: str, now: datetime) -> None:
+        """Stop reminders to ``email`` for one calendar (or "*"): subscriptions end, group mail stops."""
+        email = email.strip().lower()
+        s = SubscriptionRow.__table__  # type: ignore[attr-defined]
+        o = OptOutRow.__table__  # type: ignore[attr-defined]
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            where = s.c.email == email if scope == "*" else and_(s.c.email == email, s.c.calendar_id == scope)
+            conn.execute(update(s).where(where).values(status="unsubscribed"))
+            if conn.execute(select(o.c.id).where(o.c.email == email, o.c.scope == scope)).first() is None:
+                conn.execute(o.insert().values(email=email, scope=scope, created_at=utc(now)))
+            rows = and_(func.lower(t.c.email) == email, t.c.status == Status.PENDING)
+            if scope != "*":
+                rows = and_(rows, t.c.calendar_id == scope)
+            conn.execute(update(t).where(rows).values(status=Status.CANCELLED, last_error="Người nhận đã hủy đăng ký",
+                                                      updated_at=utc(now)))
+
+    def subscribers(self) -> list[Subscriber]:
+        s = SubscriptionRow.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.c.email, s.c.calendar_id).where(s.c.status == "confirmed")).all()
+        return [Subscriber(e, c) for e, c in rows]
+
+    def opted_out(self) -> frozenset[tuple[str, str]]:
+        o = OptOutRow.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            return frozenset((e, sc) for e, sc in conn.execute(select(o.c.email, o.c.scope)).all())
+
+

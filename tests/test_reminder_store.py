@@ -1,0 +1,198 @@
+"""The reminder ledger on a real SQLite file and a real PostgreSQL database."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from scheduler.database import create_engine_for
+from scheduler.events import DeadlineInfo, Due, Event, EventKind
+from scheduler.recipients import Group, Unit
+from scheduler.reminder_store import Outcome, ReminderRow, ReminderStore, Status
+from scheduler.reminders import Campaign, Policy, Subscriber, plan
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+WALL = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _pg_available() -> bool:
+    try:
+        engine = create_engine(PG_ADMIN, connect_args={"connect_timeout": 2})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        eng = create_engine_for(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+        yield eng
+        eng.dispose()
+        return
+    if not _pg_available():
+        pytest.skip("PostgreSQL không chạy ở 127.0.0.1:5432")
+    name = f"lichthidua_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    eng = create_engine_for(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def store(engine: Engine) -> ReminderStore:
+    s = ReminderStore(engine)
+    s.create_tables()
+    return s
+
+
+def deadline(uid: str, written: date) -> Event:
+    return Event(uid=uid, kind=EventKind.DEADLINE, title=uid, start=written, end=written, source="x:1",
+                 calendar_id="cal", item_id=uid, defined_in="cal",
+                 deadline=DeadlineInfo(Due.NO_LATER_THAN, datetime.combine(written, time(23, 59, 59), VN),
+                                       str(written), groups=("g",)))
+
+
+def groups(n: int) -> dict[str, Group]:
+    units = tuple(Unit(f"u{i}", f"Đơn vị {i}", (f"u{i}@example.org",), "f:1") for i in range(n))
+    return {"g": Group("g", "Nhóm", units, "f:1")}
+
+
+def make_plan(events: tuple[Event, ...], n: int = 3, now: datetime = T0, **kw: object) -> list:
+    return plan([Campaign("cal", "Lịch", events)], groups(n), [], Policy(days=(7, 1), **kw), now)  # type: ignore[arg-type]
+
+
+def test_reconcile_inserts_moves_cancels_and_keeps_sent(store: ReminderStore) -> None:
+    first = make_plan((deadline("a", date(2024, 6, 14)), deadline("b", date(2024, 6, 20))))
+    stats = store.reconcile(first, T0)
+    assert stats.inserted == len(first) and stats.moved == 0
+    assert store.reconcile(first, T0).unchanged == len(first)  # idempotent
+
+    # The 7-day reminders of "a" are due and sent.
+    now = datetime(2024, 6, 7, 9, tzinfo=VN)
+    claimed = store.claim_due(now, "test:1", limit=100, lease=timedelta(minutes=5), wall=WALL)
+    assert {(r.occurrence_uid, r.offset_days) for r in claimed} == {("a", 7)}
+    store.mark([Outcome(r.id, r.claimed_by or "", Status.SENT, "<m@x>") for r in claimed], now=now)
+
+    # "a" moves a week later, "b" is removed.
+    second = make_plan((deadline("a", date(2024, 6, 21)),))
+    stats = store.reconcile(second, now)
+    assert stats.cancelled == len([p for p in first if p.occurrence_uid == "b"])
+    by = {(r.occurrence_uid, r.offset_days, r.kind, r.email): r for r in store.rows()}
+    sent = by[("a", 7, "reminder", "u0@example.org")]
+    assert sent.status == Status.SENT and sent.send_at.astimezone(VN).date() == date(2024, 6, 7)  # history kept
+    moved = by[("a", 1, "reminder", "u0@example.org")]
+    assert moved.status == Status.PENDING and moved.send_at.astimezone(VN).date() == date(2024, 6, 20)
+    assert {r.status for k, r in by.items() if k[0] == "b"} == {Status.CANCELLED}
+    # Removed then restored: the cancelled rows come back.
+    store.reconcile(first, now)
+    assert {r.status for r in store.rows() if r.occurrence_uid == "b"} == {Status.PENDING}
+
+
+def test_unique_row_per_occurrence_recipient_offset(store: ReminderStore) -> None:
+    p = make_plan((deadline("a", date(2024, 6, 14)),), n=1)[0]
+    store.reconcile([p], T0)
+    with pytest.raises(IntegrityError):
+        with store.engine.begin() as conn:
+            conn.execute(ReminderRow.__table__.insert().values(  # type: ignore[attr-defined]
+                occurrence_uid=p.occurrence_uid, calendar_id="cal", kind="reminder", offset_days=p.offset_days,
+                recipient_key=p.recipient_key, party_key=p.party_key, party_name="x", email=p.email,
+                send_at=T0, due_at=T0, status="pending", attempts=0,
+                updated_at=T0))
+
+
+def test_submission_suppresses_and_survives_replanning(store: ReminderStore) -> None:
+    events = (deadline("a", date(2024, 6, 14)),)
+    store.reconcile(make_plan(events), T0)
+    assert store.record_submission("a", "unit:u1", T0) is True
+    assert store.record_submission("a", "unit:u1", T0) is False
+    u1 = [r for r in store.rows() if r.party_key == "unit:u1"]
+    assert u1 and {r.status for r in u1} == {Status.SUPPRESSED}
+    replanned = plan([Campaign("cal", "Lịch", events)], groups(3), [], Policy(days=(7, 1)), T0,
+                     submitted=store.submitted_pairs())
+    store.reconcile(replanned, T0)
+    assert {r.status for r in store.rows() if r.party_key == "unit:u1"} == {Status.SUPPRESSED}
+    due = store.claim_due(datetime(2024, 7, 1, tzinfo=UTC), "t:1", limit=100, lease=timedelta(minutes=1), wall=WALL)
+    assert "unit:u1" not in {r.party_key for r in due}
+
+
+def test_temporary_failure_returns_to_pending_permanent_is_recorded(store: ReminderStore) -> None:
+    store.reconcile(make_plan((deadline("a", date(2024, 6, 14)),), n=2), T0)
+    now = datetime(2024, 6, 7, 9, tzinfo=VN)
+    a, b = store.claim_due(now, "t:1", limit=100, lease=timedelta(minutes=5), wall=WALL)
+    assert store.claim_due(now, "t:2", limit=100, lease=timedelta(minutes=5), wall=WALL) == []
+    store.mark([Outcome(a.id, a.claimed_by or "", Status.PENDING, error="421 thử lại"),
+                Outcome(b.id, b.claimed_by or "", Status.FAILED, error="550 không có hộp thư")], now=now)
+    (again,) = store.claim_due(now, "t:2", limit=100, lease=timedelta(minutes=5), wall=WALL)
+    assert again.id == a.id and again.attempts == 2
+    assert store.counts()["failed"] == 1
+
+
+def test_expired_lease_is_reclaimed_and_stale_owner_cannot_mark(store: ReminderStore) -> None:
+    store.reconcile(make_plan((deadline("a", date(2024, 6, 14)),), n=1), T0)
+    now = datetime(2024, 6, 7, 9, tzinfo=VN)
+    (mine,) = store.claim_due(now, "dead:1", limit=10, lease=timedelta(minutes=5), wall=WALL)
+    assert store.claim_due(now, "other:2", limit=10, lease=timedelta(minutes=5), wall=WALL + timedelta(minutes=4)) == []
+    (theirs,) = store.claim_due(now, "other:2", limit=10, lease=timedelta(minutes=5), wall=WALL + timedelta(minutes=6))
+    assert theirs.id == mine.id
+    assert store.mark([Outcome(mine.id, mine.claimed_by or "", Status.SENT)], now=now) == 0
+    assert store.mark([Outcome(theirs.id, theirs.claimed_by or "", Status.SENT)], now=now) == 1
+
+
+def test_concurrent_claims_never_overlap(store: ReminderStore) -> None:
+    events = tuple(deadline(f"d{i}", date(2024, 6, 14)) for i in range(10))
+    planned = make_plan(events, n=30)
+    store.reconcile(planned, T0)
+    now = datetime(2024, 7, 1, tzinfo=UTC)
+    won: dict[str, list[int]] = {"A": [], "B": [], "C": []}
+    start = threading.Barrier(3)
+
+    def worker(name: str) -> None:
+        start.wait()
+        while rows := store.claim_due(now, f"{name}:1", limit=7, lease=timedelta(minutes=5), wall=WALL):
+            won[name] += [r.id for r in rows]
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in won]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    ids = [i for v in won.values() for i in v]
+    assert len(ids) == len(set(ids)) == len(planned)
+    print(f"claims per worker: { {k: len(v) for k, v in won.items()} }")
+
+
+def test_subscriptions_double_opt_in_and_unsubscribe(store: ReminderStore) -> None:
+    sub_id, nonce, confirmed = store.request_subscription("Ban@Example.org", "cal", T0)
+    assert not confirmed and store.subscribers() == []
+    assert store.confirm_subscription(sub_id, "wrong", T0) is None
+    _, nonce2, _ = store.request_subscription("ban@example.org", "cal", T0)  # a second request: old link dies
+    assert store.confirm_subscription(sub_id, nonce, T0) is None
+    assert store.confirm_subscription(sub_id, nonce2, T0) is not None
+    assert store.subscribers() == [Subscriber("ban@example.org", "cal")]
+    store.reconcile(plan([Campaign("cal", "Lịch", (deadline("a", date(2024, 6, 14)),))], {}, store.subscribers(),
+                         Policy(days=(7,)), T0), T0)
+    store.unsubscribe("ban@example.org", "cal", T0)
+    assert store.subscribers() == [] and store.opted_out() == {("ban@example.org", "cal")}
+    assert {r.status for r in store.rows()} == {Status.CANCELLED}
