@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
-from collections.abc import Iterator
+import subprocess
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from starlette.testclient import TestClient
 
 from scheduler.settings import Settings
@@ -91,3 +95,65 @@ deadlines:
     due: no_later_than
     submitted_by: Công đoàn cơ sở
 """
+
+
+VENV_BIN = ROOT / ".venv" / "bin"
+
+
+@dataclass
+class ServeProcess:
+    base: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> float:
+    """Poll a real external process with a bounded deadline; returns the seconds it took."""
+    start = time.monotonic()
+    while True:
+        if predicate():
+            return time.monotonic() - start
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"hết {timeout:.0f} giây chờ: {what}")
+        time.sleep(0.05)
+
+
+@contextmanager
+def serve_process(workdir: Path, calendars: Path, *, watch_interval: float = 0.25) -> Iterator[ServeProcess]:
+    """A real `lichthidua serve` on a free port, stopped (SIGTERM, then SIGKILL) afterwards."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "LICHTHIDUA_DATA_DIR": str(workdir / "var"),
+        "LICHTHIDUA_WATCH_INTERVAL_SECONDS": str(watch_interval),
+        "LICHTHIDUA_CONFIG": str(workdir / "khong-co.toml"),
+    }
+    log_path = workdir / "serve.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "lichthidua"), "serve", "--port", str(port), "--calendars", str(calendars)],
+            cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    server = ServeProcess(f"http://127.0.0.1:{port}", process, log_path)
+
+    def up() -> bool:
+        if process.poll() is not None:
+            raise AssertionError(f"lichthidua serve đã thoát ({process.returncode}):\n{server.log()}")
+        try:
+            return httpx.get(server.base + "/healthz", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_until(up, 30, "lichthidua serve trả lời /healthz")
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

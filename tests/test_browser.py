@@ -1,0 +1,124 @@
+"""Debian's Chromium, headless, on a running `lichthidua serve`: the pages a union official sees.
+
+Screenshots (phone and desktop) go to tests/artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from web_support import CHROMIUM, ROOT, ServeProcess, campaign_yaml, copy_calendars, serve_process
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="không có /usr/bin/chromium (apt-get install chromium)"),
+]
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+DAYS_AHEAD = 20
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServeProcess, str]]:
+    """The real calendars plus a campaign of this year whose deadline is 20 days ahead (the page uses the real clock)."""
+    tmp = tmp_path_factory.mktemp("browser")
+    calendars = copy_calendars(tmp)
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    due = today + timedelta(days=DAYS_AHEAD)
+    cid = f"thu-nghiem-{due.year}"
+    (calendars / f"{cid}.yaml").write_text(
+        campaign_yaml(cid, due.year, f"Phong trào thi đua thử nghiệm năm {due.year}", f"{due.day}/{due.month}/{due.year}"),
+        encoding="utf-8",
+    )
+    with serve_process(tmp, calendars) as running:
+        yield running, cid
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        # Playwright gives every launch a fresh, temporary --user-data-dir.
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _page(browser: object, viewport: str) -> object:
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="vi-VN")  # type: ignore[attr-defined]
+    # Nothing may leave the machine: the page must not need any outside resource.
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort())
+    return context.new_page()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_index(server: tuple[ServeProcess, str], browser: object, viewport: str) -> None:
+    running, cid = server
+    page = _page(browser, viewport)
+    page.goto(running.base + "/")  # type: ignore[attr-defined]
+    cards = page.locator("li.campaign")  # type: ignore[attr-defined]
+    assert cards.count() == 8
+    mine = page.locator(f"li.campaign:has(a[href='/c/{cid}'])")  # type: ignore[attr-defined]
+    assert f"còn {DAYS_AHEAD} ngày" in mine.inner_text()
+    assert "Báo cáo kết quả" in mine.inner_text()
+    # Soonest deadline first.
+    assert cards.first.locator("a").first.get_attribute("href") == f"/c/{cid}"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # type: ignore[attr-defined]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"browser-index-{viewport}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_campaign_page(server: tuple[ServeProcess, str], browser: object, viewport: str) -> None:
+    running, cid = server
+    page = _page(browser, viewport)
+    page.goto(f"{running.base}/c/kon-tum-2024")  # type: ignore[attr-defined]
+    timeline = page.locator(".timeline")  # type: ignore[attr-defined]
+    assert timeline.is_visible()
+    bars = timeline.locator(".bar.kind-phase")
+    assert bars.count() == 2
+    first, second = bars.nth(0).bounding_box(), bars.nth(1).bounding_box()
+    assert first["width"] > second["width"] > 0  # Đợt 1 (7 months) is longer than Đợt 2 (5)
+    assert abs(first["x"] + first["width"] - second["x"]) < 4  # Đợt 2 starts where Đợt 1 ends
+    assert timeline.locator(".mark.deadline").count() >= 3
+    assert timeline.locator(".mark.milestone").count() >= 1
+    assert timeline.locator(".dayoff").count() >= 5
+
+    # Subscribe buttons point at the feed of this server, and the feed downloads.
+    feed = f"{running.base}/feeds/kon-tum-2024.ics"
+    google = page.get_by_role("link", name="Thêm vào Google Calendar").get_attribute("href")  # type: ignore[attr-defined]
+    assert google.startswith("https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2F127.0.0.1%3A")
+    outlook = page.get_by_role("link", name="Thêm vào Outlook.com").get_attribute("href")  # type: ignore[attr-defined]
+    assert outlook.startswith("https://outlook.live.com/calendar/0/addfromweb?url=http%3A%2F%2F127.0.0.1")
+    assert page.get_by_role("link", name="Mở bằng ứng dụng lịch").get_attribute("href") == feed.replace("http://", "webcal://")  # type: ignore[attr-defined]
+    download = page.get_by_role("link", name="Tải tệp .ics").get_attribute("href")  # type: ignore[attr-defined]
+    assert download == feed
+    r = page.request.get(download)  # type: ignore[attr-defined]
+    assert r.status == 200 and r.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert r.body().startswith(b"BEGIN:VCALENDAR")
+    # Instructions open on tap.
+    page.get_by_text("Hướng dẫn cho Outlook").click()  # type: ignore[attr-defined]
+    assert page.get_by_text("Từ Internet").is_visible()  # type: ignore[attr-defined]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / f"browser-campaign-{viewport}.png"), full_page=True)  # type: ignore[attr-defined]
+
+    # A campaign with a deadline ahead: countdown and the today line.
+    page.goto(f"{running.base}/c/{cid}")  # type: ignore[attr-defined]
+    first_deadline = page.locator(".deadline-list li").first  # type: ignore[attr-defined]
+    assert first_deadline.locator(".countdown").inner_text() == f"còn {DAYS_AHEAD} ngày"
+    assert page.locator(".timeline .today").count() == 1  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / f"browser-upcoming-{viewport}.png"), full_page=True)  # type: ignore[attr-defined]
+    # What a phone shows first, and the timeline scrolled into view.
+    page.screenshot(path=str(ARTIFACTS / f"browser-upcoming-{viewport}-first-screen.png"))  # type: ignore[attr-defined]
+    page.locator("#dong-thoi-gian").scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / f"browser-upcoming-{viewport}-timeline.png"))  # type: ignore[attr-defined]
