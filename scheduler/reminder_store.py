@@ -80,6 +80,7 @@ class ReminderRow(SQLModel, table=True):
     status: str = Field(default=Status.PENDING)
     claimed_by: str | None = None
     lease_until: datetime | None = None
+    not_before: datetime | None = None  # after a temporary failure: wait before trying again
     attempts: int = 0
     sent_at: datetime | None = None
     message_id: str | None = None
@@ -284,10 +285,7 @@ class ReminderStore:
         """Atomically take up to ``limit`` rows due at ``now``; leases run on the wall clock."""
         t = ReminderRow.__table__  # type: ignore[attr-defined]
         wall_u = utc(wall or datetime.now(UTC))
-        claimable = or_(
-            and_(t.c.status == Status.PENDING, t.c.send_at <= utc(now)),
-            and_(t.c.status == Status.CLAIMED, t.c.lease_until < wall_u),
-        )
+        claimable = self._claimable(now, wall_u)
         token = f"{owner}#{secrets.token_hex(6)}"
         candidates = (select(t.c.id).where(claimable).order_by(t.c.send_at, t.c.id).limit(limit)
                       .with_for_update(skip_locked=True))
@@ -303,6 +301,33 @@ class ReminderStore:
                                 .order_by(t.c.send_at, t.c.id)).all()
         return [_stored(ReminderRow.model_validate(r._mapping)) for r in rows]
 
+    @staticmethod
+    def _claimable(now: datetime, wall: datetime):  # type: ignore[no-untyped-def]
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        return or_(
+            and_(t.c.status == Status.PENDING, t.c.send_at <= utc(now),
+                 or_(t.c.not_before.is_(None), t.c.not_before <= wall)),
+            and_(t.c.status == Status.CLAIMED, t.c.lease_until < wall),
+        )
+
+    def count_due(self, now: datetime, *, wall: datetime) -> int:
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).where(self._claimable(now, utc(wall)))).scalar_one())
+
+    def nearest_due(self, occurrence_uids: Sequence[str], now: datetime) -> dict[tuple[str, str], int]:
+        """Smallest offset of a reminder already due (or sent) per (occurrence, recipient): catch-up sends only it."""
+        if not occurrence_uids:
+            return {}
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        stmt = (select(t.c.occurrence_uid, t.c.recipient_key, func.min(t.c.offset_days))
+                .where(t.c.occurrence_uid.in_(list(occurrence_uids)), t.c.kind == Kind.REMINDER,
+                       t.c.send_at <= utc(now),
+                       t.c.status.in_([Status.PENDING, Status.CLAIMED, Status.SENT]))
+                .group_by(t.c.occurrence_uid, t.c.recipient_key))
+        with self.engine.connect() as conn:
+            return {(u, k): o for u, k, o in conn.execute(stmt).all()}
+
     def mark(self, outcomes: Iterable[Outcome], *, now: datetime) -> int:
         """Record what happened to claimed rows; returns how many rows changed."""
         t = ReminderRow.__table__  # type: ignore[attr-defined]
@@ -316,7 +341,8 @@ class ReminderStore:
             return 0
         stmt = (update(t).where(t.c.id == bindparam("_id"), t.c.claimed_by == bindparam("_token"), t.c.status == Status.CLAIMED)
                 .values(status=bindparam("_status"), message_id=bindparam("_mid"), last_error=bindparam("_err"),
-                        sent_at=bindparam("_sent"), updated_at=bindparam("_upd"), claimed_by=None, lease_until=None))
+                        sent_at=bindparam("_sent"), updated_at=bindparam("_upd"), claimed_by=None, lease_until=None,
+                        not_before=None))
         with self.engine.begin() as conn:
             result = conn.execute(stmt, params)
         return result.rowcount or 0

@@ -279,10 +279,14 @@ MISSED_SUPERSEDED = "Đã gửi lời nhắc gần hạn hơn thay cho lời nh�
 MISSED_LATE = "Quá muộn để gửi thông báo này (trễ hơn {days} ngày)"
 
 
-def triage(rows: Sequence[DueRow], now: datetime) -> Triage:
-    """Split rows found due at ``now`` into those to send and those to record as missed."""
+def triage(rows: Sequence[DueRow], now: datetime, *, nearest: Mapping[tuple[str, str], int] | None = None) -> Triage:
+    """Split rows found due at ``now`` into those to send and those to record as missed.
+
+    ``nearest`` may add what the store knows of other due rows (a wave is
+    claimed in batches): (occurrence, recipient) → smallest due offset.
+    """
     result = Triage()
-    nearest: dict[tuple[str, str], int] = {}
+    nearest = dict(nearest or {})
     for r in rows:
         if r.kind == Kind.REMINDER and r.due_at > now:
             k = (r.occurrence_uid, r.recipient_key)

@@ -1,1 +1,121 @@
-"""`lichthidua remind ...`: written by the reminders work."""
+"""`lichthidua remind ...`: preview, send what is due, status of the reminder ledger.
+
+Each command calls one function of :mod:`scheduler.reminder_service` and prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from scheduler.cli import app
+from scheduler.cli.output import console, err_console, run_command
+from scheduler.errors import BadRequest
+from scheduler.reminder_service import ReminderService, SendReport, open_service, utc_now
+from scheduler.reminder_store import STATUS_VN, Status
+from scheduler.reminders import Kind, PlannedReminder
+from scheduler.settings import load_settings
+
+remind = typer.Typer(help="Email nhắc hạn chót: xem trước, gửi các lời nhắc đến hạn, xem tình trạng.",
+                     no_args_is_help=True)
+app.add_typer(remind, name="remind")
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+KIND_VN = {Kind.REMINDER: "nhắc hạn", Kind.OVERDUE: "quá hạn", Kind.SUMMARY: "báo cáo quản trị"}
+
+
+def parse_day(raw: str) -> date:
+    try:
+        if "/" in raw:
+            d, m, y = (int(x) for x in raw.split("/"))
+            return date(y, m, d)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(f"Ngày không hợp lệ: {raw!r} (ví dụ 17/6/2024 hoặc 2024-06-17)") from None
+
+
+def parse_now(raw: str | None) -> datetime:
+    """ISO 8601; without an offset it is Vietnamese time (UTC+7)."""
+    if not raw:
+        return utc_now()
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(f"Thời điểm không hợp lệ: {raw!r} (ví dụ 2024-06-17T08:00+07:00)") from None
+    return value if value.tzinfo else value.replace(tzinfo=ZONE)
+
+
+def _service() -> ReminderService:
+    return open_service(load_settings())
+
+
+def _row_label(r: PlannedReminder) -> str:
+    offset = {Kind.OVERDUE: "sau hạn", Kind.SUMMARY: "sau hạn"}.get(r.kind) or (
+        "ngày cuối" if r.offset_days == 0 else f"trước {r.offset_days} ngày")
+    return f"{KIND_VN[r.kind]} ({offset})" + (f", dời từ {r.nominal_day:%d/%m}" if r.moved else "")
+
+
+@remind.command("preview")
+def preview(
+    on: str = typer.Option("", "--on", help="Ngày cần xem (17/6/2024 hoặc 2024-06-17); mặc định hôm nay."),
+    now: str = typer.Option("", "--now", help="Lập kế hoạch như tại thời điểm này (mặc định: bây giờ)."),
+) -> None:
+    """Xem những email nhắc sẽ được gửi trong một ngày, không gửi gì."""
+    at = parse_now(now or None)
+    day = parse_day(on) if on else at.astimezone(ZONE).date()
+    rows = run_command(lambda: _service().preview(day, at))
+    if not rows:
+        console.print(f"Không có email nhắc nào vào ngày {day:%d/%m/%Y}.")
+        return
+    table = Table(title=f"Email nhắc ngày {day:%d/%m/%Y} ({len(rows)})", show_lines=False)
+    for col in ("Giờ", "Người nhận", "Đơn vị", "Loại", "Hạn chót"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.send_at.astimezone(ZONE).strftime("%H:%M"), r.email, r.party_name, _row_label(r),
+                      r.occurrence_uid)
+    console.print(table)
+
+
+@remind.command("send-due")
+def send_due(
+    now: str = typer.Option("", "--now", help="Gửi như tại thời điểm này (ISO 8601), để gửi bù; mặc định: bây giờ."),
+) -> None:
+    """Gửi mọi email nhắc đã đến hạn (cho cron, hoặc để gửi bù)."""
+    at = parse_now(now or None)
+
+    def work() -> SendReport:
+        service = _service()
+        with Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err_console, transient=True) as bar:
+            task = bar.add_task("gửi", total=None)
+            return asyncio.run(service.start(at, progress=lambda done, total: bar.update(task, completed=done,
+                                                                                        total=total)))
+
+    report = run_command(work)
+    console.print(f"Đã gửi {report.sent} lời nhắc ({report.messages} email); lỗi vĩnh viễn: {report.failed}; "
+                  f"thử lại sau: {report.retry}; bỏ lỡ: {report.missed}.")
+    for line in report.errors[:20]:
+        err_console.print(f"  {line}", markup=False)
+    if report.retry:
+        raise typer.Exit(75)
+
+
+@remind.command("status")
+def status() -> None:
+    """Số lời nhắc theo tình trạng, và những lời nhắc cần chú ý."""
+    counts, rows = run_command(lambda: _service().status())
+    console.print("  ".join(f"{STATUS_VN[Status(k)]}: {v}" for k, v in counts.items()))
+    if not rows:
+        return
+    table = Table(show_lines=False)
+    for col in ("Tình trạng", "Gửi lúc", "Người nhận", "Hạn chót", "Ghi chú"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(STATUS_VN[Status(r.status)], r.send_at.astimezone(ZONE).strftime("%d/%m/%Y %H:%M"), r.email,
+                      r.occurrence_uid, r.last_error or "")
+    console.print(table)

@@ -1,0 +1,111 @@
+"""Signed links in reminder emails: confirm a subscription, unsubscribe, "Đã nộp".
+
+A token is ``base64url(JSON payload) . base64url(HMAC-SHA256)``, the MAC
+covering a purpose too, so a "submitted" token can never be replayed as an
+unsubscribe one. Nothing is stored per link: the key (``settings.secret_key``,
+or one generated once and kept in ``data_dir/secret_key``) is the only state.
+Links that change something open a page with a button (POST): mail scanners
+that follow every link must not subscribe, unsubscribe or submit anyone. The
+one exception is RFC 8058 one-click unsubscribe, which is itself a POST.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from scheduler.errors import BadRequest
+from scheduler.settings import Settings
+
+SUBMITTED = "submitted"
+UNSUBSCRIBE = "unsubscribe"
+CONFIRM = "confirm"
+CONFIRM_HOURS = 48
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Signer:
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("secret key too short")
+        self._key = key
+
+    def _mac(self, purpose: str, body: str) -> str:
+        digest = hmac.new(self._key, f"{purpose}.{body}".encode(), hashlib.sha256).digest()
+        return _b64(digest[:20])
+
+    def sign(self, purpose: str, payload: dict[str, Any]) -> str:
+        body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode())
+        return f"{body}.{self._mac(purpose, body)}"
+
+    def verify(self, purpose: str, token: str, *, now: datetime | None = None) -> dict[str, Any]:
+        """The payload, or BadRequest in Vietnamese (bad, tampered or expired link)."""
+        body, _, mac = (token or "").partition(".")
+        if not body or not mac or not hmac.compare_digest(mac, self._mac(purpose, body)):
+            raise BadRequest("Liên kết không hợp lệ hoặc đã bị sửa. Hãy dùng đúng liên kết trong email.")
+        try:
+            payload = json.loads(_unb64(body))
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("Liên kết không hợp lệ.") from None
+        if not isinstance(payload, dict):
+            raise BadRequest("Liên kết không hợp lệ.")
+        exp = payload.get("exp")
+        if exp is not None and now is not None and now.timestamp() > float(exp):
+            raise BadRequest("Liên kết đã hết hạn. Hãy đăng ký lại để nhận liên kết mới.")
+        return payload
+
+
+def load_or_create_secret(settings: Settings) -> bytes:
+    """``settings.secret_key``, or a random key made once and kept (0600) in data_dir."""
+    if settings.secret_key:
+        return settings.secret_key.encode("utf-8")
+    path = Path(settings.data_dir) / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip().encode("ascii")
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip().encode("ascii")
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key.encode("ascii")
+
+
+class Links:
+    """Absolute URLs of the signed links, from ``settings.base_url`` (never the request's Host)."""
+
+    def __init__(self, base_url: str, signer: Signer) -> None:
+        self.base = base_url.rstrip("/")
+        self.signer = signer
+
+    def submitted(self, occurrence_uid: str, party_key: str) -> str:
+        token = self.signer.sign(SUBMITTED, {"o": occurrence_uid, "p": party_key})
+        return f"{self.base}/reminders/submitted?token={quote(token)}"
+
+    def unsubscribe(self, email: str, scope: str) -> str:
+        token = self.signer.sign(UNSUBSCRIBE, {"e": email.lower(), "s": scope})
+        return f"{self.base}/reminders/unsubscribe?token={quote(token)}"
+
+    def confirm(self, subscription_id: int, nonce: str, now: datetime) -> str:
+        exp = int(now.timestamp()) + CONFIRM_HOURS * 3600
+        token = self.signer.sign(CONFIRM, {"i": subscription_id, "n": nonce, "exp": exp})
+        return f"{self.base}/reminders/confirm?token={quote(token)}"
