@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 
-from notifiers.ics import RenderOptions, render_calendar
+from notifiers.ics import FeedMeta, RenderOptions, render_calendar
 from scheduler.errors import CalendarError, CalendarNotFound
+from scheduler.events import Event
 from scheduler.expand import Window, expand
 from scheduler.web.feeds import FeedQuery, select
 from scheduler.web.http_cache import Validators, validator_headers
 from scheduler.web.repository import CalendarRepository, CalendarState, feed_meta
-from scheduler.web.revisions import LedgerEntry, reconcile
+from scheduler.web.revisions import Ledger, LedgerEntry, reconcile
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 CACHE_SIZE = 512
@@ -40,6 +41,37 @@ class RenderedFeed:
     headers: Mapping[str, str] = field(default_factory=dict)  # ETag, Last-Modified, Cache-Control
 
 
+def render_events(
+    events: Sequence[Event],
+    cancelled: Sequence[Event],
+    meta: FeedMeta,
+    ledger: Ledger,
+    options: RenderOptions,
+    now: datetime,
+    fallback_modified: datetime,
+) -> tuple[RenderedFeed, dict[str, LedgerEntry]]:
+    """Render selected events with the ledger's SEQUENCE/DTSTAMP; pure.
+
+    Returns the feed and the ledger entries for UIDs it published first
+    (events outside the tracked years, asked for by a custom window).
+    Last-Modified is the newest DTSTAMP in the feed: it moves exactly when
+    an event in it changes, and survives restarts with the ledger.
+    """
+    fresh = reconcile(ledger, events, now=now, baseline=meta.baseline_stamp, tracked=None)
+    revisions = {uid: e.revision for uid, e in ledger.items()}
+    revisions.update({uid: e.revision for uid, e in fresh.items()})
+    rendered = render_calendar(events, meta, revisions=revisions, now=now, options=options, cancelled=cancelled)
+    stamps = [rendered.revisions[e.uid].dtstamp for e in (*events, *cancelled)]
+    last_modified = max(stamps, default=fallback_modified)
+    feed = RenderedFeed(
+        body=rendered.body,
+        validators=Validators.for_body(rendered.body, last_modified),
+        events=len(events),
+        cancelled=len(cancelled),
+    )
+    return feed, fresh
+
+
 def render_feed(
     state: CalendarState,
     query: FeedQuery,
@@ -47,7 +79,7 @@ def render_feed(
     options: RenderOptions,
     now: datetime,
 ) -> tuple[RenderedFeed, dict[str, LedgerEntry]]:
-    """Expand, filter and render one feed; returns ledger entries it published first.
+    """Expand, filter and render one feed of a live calendar.
 
     Blocking (CPU only); the route runs it in a worker thread on a cache miss.
     """
@@ -58,21 +90,9 @@ def render_feed(
     events = select(expand(calendar, Window(query.start, query.end)), query)
     live = {e.uid for e in events}
     cancelled = [e for e in select(repository.cancelled(state.id, now), query) if e.uid not in live]
-    ledger = repository.ledger(state.id)
-    # Events outside the tracked years are new to the ledger the first time someone asks for them.
-    fresh = reconcile(ledger, events, now=now, baseline=meta.baseline_stamp, tracked=None)
-    revisions = {uid: e.revision for uid, e in ledger.items()}
-    revisions.update({uid: e.revision for uid, e in fresh.items()})
-    rendered = render_calendar(events, meta, revisions=revisions, now=now, options=options, cancelled=cancelled)
-    stamps = [rendered.revisions[e.uid].dtstamp for e in (*events, *cancelled)]
-    last_modified = max(stamps, default=state.good_since or meta.baseline_stamp)
-    feed = RenderedFeed(
-        body=rendered.body,
-        validators=Validators.for_body(rendered.body, last_modified),
-        events=len(events),
-        cancelled=len(cancelled),
+    return render_events(
+        events, cancelled, meta, repository.ledger(state.id), options, now, state.good_since or meta.baseline_stamp
     )
-    return feed, fresh
 
 
 class FeedService:
