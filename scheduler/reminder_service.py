@@ -39,6 +39,7 @@ from notifiers.content import (
 )
 from notifiers.email_message import Attachment, Recipient
 from notifiers.mailer import Mailer, MessageSpec, deliver, event_attachment
+from notifiers.outbox import OutboxTransport
 from notifiers.transport import transport_from_settings
 from scheduler.campaign import Calendar
 from scheduler.database import engine_from_settings
@@ -128,7 +129,14 @@ class ReminderService:
     @property
     def transport(self) -> Transport:
         if self._transport is None:
-            self._transport = transport_from_settings(self.settings)
+            s = self.settings
+            default_outbox = Settings.model_fields["outbox_dir"].default
+            if not s.smtp_host.strip() and s.outbox_dir == default_outbox and s.data_dir != Settings.model_fields[
+                    "data_dir"].default:
+                # A deployment that moved its data folder expects its outbox there too.
+                self._transport = OutboxTransport(Path(s.data_dir) / "outbox")
+            else:
+                self._transport = transport_from_settings(s)
         return self._transport
 
     @property
@@ -322,6 +330,11 @@ class ReminderService:
         return MessageSpec(row.message_key, Recipient(row.email, ""), content)
 
     # --- submissions, status, preview ----------------------------------------
+
+    def tracked_deadlines(self, calendar_id: str) -> list[Event]:
+        """Deadlines of a calendar whose units' submissions are tracked (it names groups and defines them)."""
+        return [e for e, c in self._events.values() if c.id == calendar_id and e.deadline is not None
+                and e.deadline.groups and e.defined_in == calendar_id and not e.inherited]
 
     def units_for(self, event: Event) -> list[tuple[str, str]]:
         """(party key, name) of the units that must meet a deadline."""

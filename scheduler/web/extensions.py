@@ -50,4 +50,6 @@ class WebExtension:
 
 def builtin_extensions(settings: Settings) -> list[WebExtension]:
     """The extensions `lichthidua serve` installs; add new ones here."""
-    return []
+    from scheduler.web.reminder_routes import reminder_extension  # imports this module
+
+    return [reminder_extension(settings)]

@@ -1,0 +1,51 @@
+"""APScheduler 3 inside the web service: a catch-up run at start, then a tick.
+
+One AsyncIOScheduler per process with the in-memory job store: APScheduler 3
+must not share a job store between processes, and it does not need to. What
+coordinates several instances is the database claim protocol
+(:mod:`scheduler.reminder_store`): each instance ticks, and each due reminder
+is won by exactly one of them. This is the only module that imports APScheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scheduler.reminder_service import ReminderService
+
+log = logging.getLogger("lichthidua.reminders")
+Clock = Callable[[], datetime]
+
+
+@asynccontextmanager
+async def running_jobs(service: ReminderService, clock: Clock, tick_seconds: int) -> AsyncIterator[AsyncIOScheduler]:
+    """Start the scheduler (catch-up job now, then a tick every ``tick_seconds``); stop it on exit."""
+    scheduler = AsyncIOScheduler(jobstores={"default": MemoryJobStore()}, timezone=UTC)
+
+    async def catch_up() -> None:
+        try:
+            await service.start(clock())
+        except Exception:
+            log.exception("Lỗi khi gửi bù lời nhắc lúc khởi động")
+
+    async def tick() -> None:
+        try:
+            await service.tick(clock())
+        except Exception:  # the next tick tries again; never let the job die
+            log.exception("Lỗi khi gửi lời nhắc đến hạn")
+
+    scheduler.add_job(catch_up, id="reminders-catch-up", next_run_time=datetime.now(UTC), max_instances=1)
+    scheduler.add_job(tick, IntervalTrigger(seconds=tick_seconds), id="reminders-tick", max_instances=1,
+                      coalesce=True, misfire_grace_time=None)
+    scheduler.start()
+    try:
+        yield scheduler
+    finally:
+        scheduler.shutdown(wait=False)

@@ -1,0 +1,172 @@
+"""Reminder pages and the web extension that runs the reminder service inside `serve`.
+
+Routes: subscribe from a campaign page (double opt-in), confirm, unsubscribe
+(a page with a button for people, RFC 8058 one-click POST for mail clients)
+and "Đã nộp". Every link from an email opens a page with a button: only a
+POST changes anything, so link scanners cannot act for people. Handlers call
+one service method each; the pages are Vietnamese and autoescaped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse
+
+from notifiers.base import Transport
+from notifiers.email_message import check_address
+from scheduler.errors import BadRequest, CalendarNotFound, PermanentDeliveryError
+from scheduler.reminder_jobs import running_jobs
+from scheduler.reminder_service import ReminderService
+from scheduler.settings import Settings
+from scheduler.web.extensions import WebExtension
+from scheduler.web.repository import CalendarState, Snapshot
+
+log = logging.getLogger("lichthidua.reminders")
+TEMPLATES = Path(__file__).resolve().parent.parent / "reminder_templates"
+router = APIRouter(prefix="/reminders", tags=["Email nhắc hạn"])
+MAX_FORM = 4096
+
+
+def _service(request: Request) -> ReminderService:
+    service: ReminderService | None = getattr(request.app.state, "reminders", None)
+    if service is None:
+        raise BadRequest("Dịch vụ email nhắc hạn chưa chạy.")
+    return service
+
+
+async def _form(request: Request) -> dict[str, str]:
+    body = await request.body()
+    if len(body) > MAX_FORM:
+        raise BadRequest("Dữ liệu gửi lên quá lớn.")
+    try:
+        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        raise BadRequest("Dữ liệu gửi lên không phải UTF-8.") from None
+    return {k: v[0] for k, v in parsed.items()}
+
+
+def _page(request: Request, title: str, message: str, *, status: int = 200, **extra: Any) -> HTMLResponse:
+    context = {"title": title, "message": message, "action": None, "button": None, "token": None, **extra}
+    return request.app.state.templates.TemplateResponse(request, "reminders/page.html", context, status_code=status,
+                                                        headers={"Cache-Control": "no-store"})
+
+
+@router.post("/subscribe", response_class=HTMLResponse, summary="Đăng ký nhận email nhắc hạn (gửi email xác nhận)")
+async def subscribe(request: Request) -> HTMLResponse:
+    service = _service(request)
+    form = await _form(request)
+    calendar_id = form.get("calendar", "")
+    state = request.app.state.repository.snapshot.states.get(calendar_id)
+    if state is None or state.calendar is None:
+        raise CalendarNotFound(f"Không có lịch '{calendar_id}'.")
+    try:
+        email = check_address(form.get("email", "").strip())
+    except PermanentDeliveryError:
+        raise BadRequest(f"Địa chỉ email không hợp lệ: {form.get('email', '')!r}.") from None
+    await service.request_subscription(email, state.calendar, request.app.state.clock())
+    # The same answer whether or not the address was already subscribed: nobody learns who is.
+    return _page(request, "Kiểm tra hộp thư",
+                 f"Nếu {email} chưa đăng ký, chúng tôi vừa gửi tới địa chỉ này một email có liên kết xác nhận "
+                 f"(hiệu lực 48 giờ). Chỉ sau khi bấm xác nhận, địa chỉ mới nhận email nhắc hạn của "
+                 f"“{state.calendar.title}”.")
+
+
+@router.get("/confirm", response_class=HTMLResponse, summary="Trang xác nhận đăng ký")
+async def confirm_page(request: Request, token: str = "") -> HTMLResponse:
+    _service(request).peek_confirm(token, request.app.state.clock())
+    return _page(request, "Xác nhận đăng ký", "Bấm nút dưới đây để bắt đầu nhận email nhắc hạn chót.",
+                 action="/reminders/confirm", button="Xác nhận đăng ký", token=token)
+
+
+@router.post("/confirm", response_class=HTMLResponse, summary="Xác nhận đăng ký")
+async def confirm(request: Request) -> HTMLResponse:
+    service = _service(request)
+    token = (await _form(request)).get("token", "")
+    done = await asyncio.to_thread(service.confirm, token, request.app.state.clock())
+    if done is None:
+        raise BadRequest("Liên kết xác nhận đã cũ (đã có yêu cầu mới hơn). Hãy dùng email xác nhận gần nhất.")
+    email, calendar_id = done
+    return _page(request, "Đã đăng ký", f"{email} sẽ nhận email nhắc trước các hạn chót của lịch {calendar_id}.")
+
+
+@router.get("/unsubscribe", response_class=HTMLResponse, summary="Trang hủy nhận email nhắc")
+async def unsubscribe_page(request: Request, token: str = "") -> HTMLResponse:
+    email, scope = _service(request).peek_unsubscribe(token)
+    what = "mọi email nhắc hạn" if scope == "*" else f"email nhắc hạn của lịch {scope}"
+    return _page(request, "Hủy nhận email nhắc", f"Ngừng gửi {what} tới {email}?",
+                 action=f"/reminders/unsubscribe?token={token}", button="Hủy nhận email", token=token)
+
+
+@router.post("/unsubscribe", response_class=HTMLResponse, summary="Hủy nhận email nhắc (một bước, RFC 8058)")
+async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:
+    # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the URL, token in the query.
+    token = token or (await _form(request)).get("token", "")
+    email, scope = _service(request).unsubscribe(token, request.app.state.clock())
+    what = "mọi email nhắc hạn" if scope == "*" else f"email nhắc hạn của lịch {scope}"
+    return _page(request, "Đã hủy", f"{email} sẽ không nhận {what} nữa.")
+
+
+@router.get("/submitted", response_class=HTMLResponse, summary="Trang báo 'Đã nộp'")
+async def submitted_page(request: Request, token: str = "") -> HTMLResponse:
+    event, who = _service(request).peek_submitted(token)
+    title = event.title if event else "hạn chót này"
+    return _page(request, "Báo đã nộp", f"{who} xác nhận đã nộp: {title}? Sau khi xác nhận, đơn vị sẽ không "
+                 f"nhận thêm email nhắc về hạn này.", action="/reminders/submitted", button="Đã nộp", token=token)
+
+
+@router.post("/submitted", response_class=HTMLResponse, summary="Ghi nhận 'Đã nộp'")
+async def submitted(request: Request) -> HTMLResponse:
+    service = _service(request)
+    token = (await _form(request)).get("token", "")
+    event, who, new = service.submit(token, request.app.state.clock())
+    title = event.title if event else "hạn chót này"
+    message = f"Đã ghi nhận {who} đã nộp: {title}." if new else f"{who} đã báo nộp trước đó: {title}."
+    return _page(request, "Đã ghi nhận", message + " Cảm ơn đồng chí.")
+
+
+async def _calendar_context(request: Request, state: CalendarState) -> Mapping[str, Any]:
+    service: ReminderService | None = getattr(request.app.state, "reminders", None)
+    if service is None or state.calendar is None:
+        return {}
+    status = {e.uid: service.deadline_status(e) for e in service.tracked_deadlines(state.calendar.id)}
+    return {"reminder_status": status, "reminder_calendar": state.calendar.id}
+
+
+def reminder_extension(settings: Settings, *, transport: Transport | None = None, jobs: bool = True) -> WebExtension:
+    """The reminder service as a web extension: routes, re-plan on reload, APScheduler while the app runs."""
+    holder: dict[str, ReminderService] = {}
+
+    def service() -> ReminderService:
+        if "s" not in holder:
+            holder["s"] = ReminderService(settings, transport=transport)
+        return holder["s"]
+
+    async def on_reload(snapshot: Snapshot) -> None:
+        svc = service()
+        svc.load(snapshot.calendars)
+        await asyncio.to_thread(svc.replan, snapshot.loaded_at)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        svc = service()
+        app.state.reminders = svc
+        log.info("Email nhắc hạn: %s.", svc.transport.describe())
+        try:
+            if jobs:
+                async with running_jobs(svc, app.state.clock, settings.tick_seconds):
+                    yield
+            else:
+                yield
+        finally:
+            svc.engine.dispose()
+
+    return WebExtension(name="reminders", routers=(router,), on_reload=on_reload, lifespan=lifespan,
+                        templates_dir=TEMPLATES, calendar_context=_calendar_context)
