@@ -204,7 +204,7 @@ class ReminderService:
                      report.sent, report.missed, report.failed, report.retry)
         return report
 
-    async def send_due(self, now: datetime, *, batch: int = 200, progress: Progress | None = None) -> SendReport:
+    async def send_due(self, now: datetime, *, batch: int = 64, progress: Progress | None = None) -> SendReport:
         report = SendReport()
         attachments: dict[str, Attachment] = {}
         total = self._count_due(now)
