@@ -1,0 +1,274 @@
+"""The `lichthidua` command line, in-process (typer's CliRunner) and twice as a real process.
+
+Commands print what the core returns; these tests check the shell around it:
+exit codes (0, 64 bad usage, 65 bad data, 66 not found), Vietnamese messages,
+no traceback, and output a person or a program can read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from scheduler.catalog import load_catalog
+from scheduler.dates import WEEKDAYS_VI
+from scheduler.expand import Window, expand
+from scheduler.model import CalendarFile, json_schema
+from tests.conftest import CALENDARS, REPO
+
+LICHTHIDUA = Path(sys.executable).parent / "lichthidua"
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def test_check_json_on_the_seeds(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli("check", "--format", "json")
+    assert run.exit_code == 0
+    (warning,) = json.loads(run.stdout)
+    assert (warning["code"], warning["severity"]) == ("phase.launch_unknown", "warning")
+
+
+def test_check_one_file_among_others(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli("check", "calendars/kon-tum-2024.yaml")
+    assert run.exit_code == 0
+    assert "Đã kiểm tra 1 tệp: 0 lỗi, 0 cảnh báo." in run.output
+
+
+# --- expand -------------------------------------------------------------------------------------
+
+
+def test_expand_table_speaks_vietnamese(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli("expand", "kon-tum-2024")
+    assert run.exit_code == 0, run.output
+    out = run.stdout
+    for header in ("Ngày", "Thứ", "Loại", "Sự kiện"):
+        assert header in out
+    # 10/02/2024 (Tết) is a Saturday, 19/05/2024 a Sunday.
+    assert "Thứ Bảy" in out and "Chủ nhật" in out
+    assert sum(out.count(day) for day in WEEKDAYS_VI) >= 30
+    assert "(01/01/2024 – 15/01/2025)" in out  # the window: the campaign year and the review after it
+    assert "★" in out  # milestones (70 năm Điện Biên Phủ)
+    assert "⚠" in out  # the warning of the report due before Sunday 25/11
+    for kind in ("Đợt", "Kỷ niệm", "Hoạt động", "Âm lịch", "Hạn chót", "Nghỉ lễ"):
+        assert kind in out
+
+
+def test_expand_json_is_the_core_output(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli("expand", "kon-tum-2024", "--format", "json", "--from", "2024-05-01", "--to", "2024-05-31")
+    assert run.exit_code == 0
+    data = json.loads(run.stdout)
+    cal = load_catalog(calendars_dir).get("kon-tum-2024")
+    assert data == [e.to_json() for e in expand(cal, Window(date(2024, 5, 1), date(2024, 5, 31)))]
+    assert {d["kind"] for d in data} == {"phase", "observance", "anniversary", "holiday"}
+    assert all(d["source"].startswith(("calendars/", "Bộ luật")) for d in data)
+
+
+def test_expand_a_file_by_path(calendars_dir: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    draft = tmp_path / "nhap" / "quan-moi-2024.yaml"
+    draft.parent.mkdir()
+    draft.write_text("id: quan-moi-2024\ntitle: Bản nháp\nyear: 2024\nextends: [ha-noi-2024]\n", encoding="utf-8")
+    run = cli("expand", draft, "--format", "json", "--from", "2024-10-10", "--to", "2024-10-10")
+    assert run.exit_code == 0, run.output
+    (event,) = json.loads(run.stdout)
+    assert event["title"] == "Kỷ niệm 70 năm Ngày Giải phóng Thủ đô (10/10/1954 – 10/10/2024)"
+    assert event["calendar"] == "quan-moi-2024"
+
+
+def test_expand_unknown_calendar_suggests_a_close_one(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli("expand", "kon-tum-2023")
+    assert run.exit_code == 66
+    assert "Không có lịch 'kon-tum-2023'" in run.stderr
+    assert "Có phải ý bạn là 'kon-tum-2024'?" in run.stderr
+
+
+def test_expand_a_broken_calendar_shows_its_errors(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    path = calendars_dir / "kon-tum-2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text.splitlines().index("    end: 31/7/2024") + 1
+    path.write_text(text.replace("end: 31/7/2024", "end: 31/2/2024"), encoding="utf-8")
+    run = cli("expand", "kon-tum-2024")
+    assert run.exit_code == 65
+    assert f"calendars/kon-tum-2024.yaml:{line}:10: lỗi [phases[0].end]: Ngày không tồn tại: 31/2/2024" in run.stderr
+    assert run.stdout == ""
+
+
+# --- bad usage: exit 64, Vietnamese, no traceback ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("expand", "kon-tum-2024", "--from", "2024-13-01"), "--from: '2024-13-01' không phải ngày dạng YYYY-MM-DD"),
+        (("expand", "kon-tum-2024", "--to", "28/7/2024"), "--to: '28/7/2024' không phải ngày dạng YYYY-MM-DD"),
+        (("expand", "kon-tum-2024", "--from", "2024-12-01", "--to", "2024-01-01"),
+         "Khoảng thời gian không hợp lệ: 1/1/2024 trước 1/12/2024"),
+        (("export", "kon-tum-2024", "--alarm-days", "7,một"), "--alarm-days: '7,một' phải là các số nguyên"),
+        (("lunar", "2024-02-30"), "'2024-02-30' không phải ngày dạng YYYY-MM-DD"),
+    ],
+)
+def test_bad_values_exit_64_in_vietnamese(calendars_dir: Path, cli, args: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]
+    run = cli(*args)
+    assert run.exit_code == 64
+    assert run.stderr.startswith("Lỗi: ")
+    assert message in run.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="click's own usage errors (unknown option, bad choice) exit 2 with an "
+                   "English message; scheduler/cli/__init__.py main() does not map them to 64 in Vietnamese")
+@pytest.mark.parametrize("args", [("expand", "kon-tum-2024", "--bogus"), ("check", "--lang", "fr")])
+def test_bad_options_exit_64_in_vietnamese(calendars_dir: Path, cli, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    run = cli(*args)
+    assert run.exit_code == 64
+    assert "Lỗi" in run.output
+
+
+# --- schema ---------------------------------------------------------------------------------------
+
+
+def _schema(cli) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    run = cli("schema")
+    assert run.exit_code == 0
+    return json.loads(run.stdout)  # type: ignore[no-any-return]
+
+
+def test_schema_is_a_json_schema_of_the_format(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    schema = _schema(cli)
+    assert schema == json.loads(json.dumps(json_schema()))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["type"] == "object"
+    assert schema["additionalProperties"] is False
+    assert set(schema["required"]) == {"id", "title"}
+    assert set(schema["properties"]) == set(CalendarFile.model_fields)
+    for section in ("Phase", "Deadline", "Commemoration", "Observance", "LunarDateItem", "Celebration"):
+        assert schema["$defs"][section]["additionalProperties"] is False
+    # Descriptions are for admins: Vietnamese.
+    assert "Mã định danh" in schema["$defs"]["Phase"]["properties"]["id"]["description"]
+    assert schema["$defs"]["Deadline"]["properties"]["due"]["$ref"] == "#/$defs/Due"
+    assert set(schema["$defs"]["Due"]["enum"]) == {"before", "no_later_than"}
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    assert jsonschema_rs.meta.is_valid(schema)
+
+
+def test_schema_to_a_file(calendars_dir: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "lichthidua.schema.json"
+    run = cli("schema", "-o", out)
+    assert run.exit_code == 0 and run.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8")) == _schema(cli)
+
+
+def _validation_errors(schema: dict, path: Path) -> list[str]:  # type: ignore[type-arg]
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return [f"{list(e.instance_path)}: {e.message}" for e in jsonschema_rs.validator_for(schema).iter_errors(data)]
+
+
+@pytest.mark.parametrize("name", ["viet-nam", "ha-noi-2024"])
+def test_calendars_validate_against_the_schema(calendars_dir: Path, cli, name: str) -> None:  # type: ignore[no-untyped-def]
+    assert _validation_errors(_schema(cli), CALENDARS / f"{name}.yaml") == []
+
+
+@pytest.mark.xfail(strict=True, reason="the JSON Schema rejects what the loader accepts: the short forms of "
+                   "'celebrates' ('- tet-nguyen-dan', '- cong-doan-viet-nam: 95') and a year-only "
+                   "document date written as a number ('date: 2017'); editors flag every campaign file")
+@pytest.mark.parametrize("name", ["kon-tum-2024", "lao-cai-2024", "cao-bang-2017", "ninh-thuan-2023", "long-bien-2024"])
+def test_campaign_calendars_validate_against_the_schema(calendars_dir: Path, cli, name: str) -> None:  # type: ignore[no-untyped-def]
+    assert _validation_errors(_schema(cli), CALENDARS / f"{name}.yaml") == []
+
+
+# --- lunar, settings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("lunar", "2024-02-10"), "1/1/2024 âm lịch (năm Giáp Thìn)"),
+        (("lunar", "2023-04-05"), "15/2 nhuận/2023 âm lịch (năm Quý Mão)"),
+        (("lunar", "--to-solar", "2024-01-01"), "2024-02-10 (Thứ Bảy 10/02/2024)"),
+        (("lunar", "--to-solar", "1/1/2030"), "2030-02-02 (Thứ Bảy 02/02/2030)"),
+        (("lunar", "--to-solar", "2023-02-15L"), "2023-04-05 (Thứ Tư 05/04/2023)"),
+        (("lunar", "--to-solar", "15/2/2023 nhuận"), "2023-04-05 (Thứ Tư 05/04/2023)"),
+        (("lunar", "--to-solar", "10/3/2024"), "2024-04-18 (Thứ Năm 18/04/2024)"),
+    ],
+)
+def test_lunar_both_ways(cli, args: tuple[str, ...], expected: str) -> None:  # type: ignore[no-untyped-def]
+    run = cli(*args)
+    assert run.exit_code == 0, run.output
+    assert run.stdout.strip() == expected
+
+
+def test_lunar_round_trip_through_the_cli(cli) -> None:  # type: ignore[no-untyped-def]
+    shown = cli("lunar", "2033-12-22").stdout.strip()
+    assert cli("lunar", "--to-solar", shown).stdout.startswith("2033-12-22 ")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2024-02-30L", "Năm âm lịch 2024 không có tháng 2 nhuận"),
+        ("2024-13-01", "Tháng âm lịch phải từ 1 đến 12"),
+        ("hôm qua", "Không đọc được ngày âm lịch"),
+    ],
+)
+def test_lunar_dates_that_do_not_exist(cli, value: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    run = cli("lunar", "--to-solar", value)
+    assert run.exit_code == 65
+    assert message in run.stderr
+
+
+def test_no_command_shows_help(cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli()
+    assert "Lịch thi đua" in run.output
+    for command in ("check", "expand", "export", "schema", "lunar", "settings"):
+        assert command in run.output
+
+
+# --- as a real process ---------------------------------------------------------------------------------
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")}
+    env.update(LICHTHIDUA_CONFIG=str(tmp_path / "none.toml"), LICHTHIDUA_CALENDARS_DIR=str(CALENDARS), COLUMNS="120")
+    return env
+
+
+def test_real_process_expand_json(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [LICHTHIDUA, "expand", "long-bien-2024", "--format", "json"],
+        capture_output=True, cwd=REPO, env=_env(tmp_path), timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    events = json.loads(done.stdout.decode("utf-8"))
+    assert "Kỷ niệm 70 năm Ngày Giải phóng Thủ đô (10/10/1954 – 10/10/2024)" in {e["title"] for e in events}
+
+
+def test_real_process_error_is_plain_vietnamese(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [LICHTHIDUA, "expand", "khong-co"],
+        capture_output=True, cwd=REPO, env=_env(tmp_path), timeout=60, check=False,
+    )
+    assert done.returncode == 66
+    assert done.stderr.decode("utf-8").startswith("Lỗi: Không có lịch 'khong-co'")
+    assert b"Traceback" not in done.stderr
+
+
+def test_real_process_settings_lists_every_setting_with_its_variable(tmp_path: Path) -> None:
+    from scheduler.settings import ENV_PREFIX, Settings
+
+    env = _env(tmp_path) | {"COLUMNS": "400"}  # one row per setting, nothing wrapped
+    done = subprocess.run([LICHTHIDUA, "settings"], capture_output=True, cwd=tmp_path, env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    out = done.stdout.decode("utf-8")
+    for header in ("Thiết lập", "Biến môi trường", "Mặc định", "Ý nghĩa"):
+        assert header in out
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.startswith("│")}
+    assert set(rows) == set(Settings.model_fields)
+    for name, row in rows.items():
+        assert f"{ENV_PREFIX}{name.upper()}" in row
