@@ -90,6 +90,7 @@ class CliRun:
     stdout: str
     stderr: str
     output: str  # both streams, interleaved as a terminal shows them
+    stdout_bytes: bytes  # as written: click's `stdout` turns CRLF into LF
 
 
 def _no_traceback(result: Result) -> None:
@@ -107,7 +108,7 @@ def cli() -> Iterator[Callable[..., CliRun]]:
     def run(*args: str | Path) -> CliRun:
         result = runner.invoke(app, [str(a) for a in args], catch_exceptions=True)
         _no_traceback(result)
-        return CliRun(result.exit_code, result.stdout, result.stderr, result.output)
+        return CliRun(result.exit_code, result.stdout, result.stderr, result.output, result.stdout_bytes)
 
     yield run
 
