@@ -1,0 +1,148 @@
+"""The import graph: the pure core never reaches the shells or their libraries.
+
+Parsing, expanding and rendering are pure functions; the web app, the CLI, the
+database and the mailers are thin shells around them. Every `import` of the
+core is read with `ast` (also those inside functions, not those under
+`if TYPE_CHECKING:`), first-party modules are followed transitively, and
+nothing on the path may be a shell module or an I/O framework. Third-party
+modules are not followed: a library's own imports are its business.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+FIRST_PARTY = ("scheduler", "notifiers")
+CORE = (
+    "scheduler.model",
+    "scheduler.dates",
+    "scheduler.loader",
+    "scheduler.checks",
+    "scheduler.catalog",
+    "scheduler.campaign",
+    "scheduler.expand",
+    "scheduler.export",
+    "scheduler.events",
+    "scheduler.lunar",
+    "scheduler.public_holidays",
+    "scheduler.messages",
+    "scheduler.errors",
+    "notifiers.ics",
+)
+FORBIDDEN = (
+    "scheduler.web",
+    "scheduler.cli",
+    "scheduler.database",
+    "sqlmodel",
+    "sqlalchemy",
+    "fastapi",
+    "starlette",
+    "aiosmtplib",
+    "smtplib",
+    "apscheduler",
+    "uvicorn",
+    "httpx",
+    "psycopg",
+    "typer",
+    "rich",
+)
+
+
+def module_file(name: str) -> Path | None:
+    base = REPO.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """All nodes except the bodies of `if TYPE_CHECKING:`, which never run."""
+    out: list[ast.AST] = []
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            todo.extend(node.orelse)
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return out
+
+
+@cache
+def imports_of(name: str) -> frozenset[str]:
+    """Every module `name` imports, absolute, including `from pkg import module` targets."""
+    path = module_file(name)
+    assert path is not None, name
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            found.add(target)
+            # "from scheduler import lunar" imports the module scheduler.lunar.
+            for alias in node.names:
+                if module_file(f"{target}.{alias.name}") is not None:
+                    found.add(f"{target}.{alias.name}")
+    return frozenset(found)
+
+
+def reachable(start: str) -> dict[str, tuple[str, ...]]:
+    """Every module reachable from `start` through first-party modules -> the import chain to it."""
+    chains: dict[str, tuple[str, ...]] = {start: (start,)}
+    todo = [start]
+    while todo:
+        current = todo.pop()
+        for imported in sorted(imports_of(current)):
+            if imported in chains:
+                continue
+            chains[imported] = chains[current] + (imported,)
+            if imported.split(".")[0] in FIRST_PARTY and module_file(imported) is not None:
+                todo.append(imported)
+    return chains
+
+
+def _forbidden(name: str) -> bool:
+    return any(name == f or name.startswith(f + ".") for f in FORBIDDEN)
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_exists(module: str) -> None:
+    assert module_file(module) is not None
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_imports_no_shell(module: str) -> None:
+    bad = {name: " → ".join(chain) for name, chain in reachable(module).items() if _forbidden(name)}
+    assert bad == {}
+
+
+def test_the_graph_is_followed() -> None:
+    """The walker itself: relative imports, lazy imports inside functions and `from pkg import mod`."""
+    graph = reachable("scheduler.loader")
+    assert "scheduler.checks" in graph  # imported inside check_file()
+    assert "scheduler.campaign" in graph  # through scheduler.checks
+    assert "ruamel.yaml" in graph
+    assert "scheduler.lunar" in reachable("scheduler.expand")  # "from scheduler import lunar"
+    assert any(_forbidden(n) for n in reachable("scheduler.cli.calendars"))  # the shell does reach typer
+    assert "scheduler.settings" not in reachable("notifiers.ics")  # only under `if TYPE_CHECKING:`
+
+
+def test_the_core_reads_no_settings() -> None:
+    """Settings are passed in; a core module importing them could read files at import time."""
+    for module in CORE:
+        assert "scheduler.settings" not in reachable(module), module
