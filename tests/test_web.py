@@ -303,7 +303,7 @@ def test_static_and_docs(client: TestClient) -> None:
     feed = spec["paths"]["/feeds/{calendar_id}.ics"]
     assert set(feed) == {"get", "head"}
     params = {p["name"] for p in feed["get"]["parameters"]}
-    assert params == {"calendar_id", "from", "to", "kinds", "inherited", "milestones"}
+    assert params == {"calendar_id", "from", "to", "kinds", "inherited", "milestones", "If-None-Match", "If-Modified-Since"}
 
 
 def test_healthz(client: TestClient) -> None:

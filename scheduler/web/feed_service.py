@@ -14,16 +14,16 @@ import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
 
 from notifiers.ics import FeedMeta, RenderOptions, render_calendar
 from scheduler.errors import CalendarError, CalendarNotFound
 from scheduler.events import Event
 from scheduler.expand import Window, expand
-from scheduler.web.feeds import FeedQuery, select
+from scheduler.web.feeds import FeedQuery, parse_feed_query, select
 from scheduler.web.http_cache import Validators, validator_headers
-from scheduler.web.repository import CalendarRepository, CalendarState, feed_meta
+from scheduler.web.repository import CalendarRepository, CalendarState, feed_meta, local_today
 from scheduler.web.revisions import Ledger, LedgerEntry, reconcile
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -39,6 +39,9 @@ class RenderedFeed:
     events: int  # live events in the body
     cancelled: int  # events published as cancelled
     headers: Mapping[str, str] = field(default_factory=dict)  # ETag, Last-Modified, Cache-Control
+    # The same, encoded once for the ASGI response: 200/HEAD (with length and type) and 304.
+    raw_full: tuple[tuple[bytes, bytes], ...] = ()
+    raw_not_modified: tuple[tuple[bytes, bytes], ...] = ()
 
 
 def render_events(
@@ -114,6 +117,7 @@ class FeedService:
         self.max_age = int(options.refresh_interval.total_seconds())
         self._cache: OrderedDict[CacheKey, RenderedFeed] = OrderedDict()
         self._pending: dict[CacheKey, asyncio.Future[RenderedFeed]] = {}
+        self._by_url: dict[tuple[str, int, bytes, date], RenderedFeed] = {}
         self.renders = 0  # how many cache misses were rendered (tests and /healthz read it)
 
     def state(self, calendar_id: str) -> CalendarState:
@@ -123,6 +127,28 @@ class FeedService:
         if state.calendar is None:
             raise CalendarError(f"Lịch '{calendar_id}' đang có lỗi và chưa có phiên bản hợp lệ nào.")
         return state
+
+    async def for_request(
+        self, calendar_id: str, raw_query: bytes, params: Mapping[str, str]
+    ) -> RenderedFeed:
+        """The feed a request asks for: the hot path is two dict lookups.
+
+        Requests are first matched by their raw query string (and today's
+        date, which moves the default window), so a client polling the same
+        URL skips parsing; a miss parses, and equal queries share a render.
+        """
+        state = self.state(calendar_id)
+        today = local_today(self.clock(), state.calendar)
+        key = (calendar_id, state.version, raw_query, today)
+        hit = self._by_url.get(key)
+        if hit is not None:
+            return hit
+        query = parse_feed_query(params, today)
+        feed = self._cache.get((calendar_id, state.version, query)) or await self.get(calendar_id, query)
+        if len(self._by_url) >= self.size * 4:  # URLs are client-controlled: bound them
+            self._by_url.clear()
+        self._by_url[key] = feed
+        return feed
 
     def cached(self, calendar_id: str, query: FeedQuery) -> RenderedFeed | None:
         """The fast path: a dict lookup, no await, no thread."""
@@ -168,7 +194,12 @@ class FeedService:
             del self._pending[key]
 
     def _store(self, key: CacheKey, feed: RenderedFeed) -> RenderedFeed:
-        feed = replace(feed, headers=MappingProxyType(validator_headers(feed.validators, self.max_age)))
+        headers = validator_headers(feed.validators, self.max_age)
+        raw = tuple((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items())
+        full = ((b"content-length", str(len(feed.body)).encode()), (b"content-type", CONTENT_TYPE.encode()))
+        feed = replace(
+            feed, headers=MappingProxyType(headers), raw_full=full + raw, raw_not_modified=raw
+        )
         self.renders += 1
         self._cache[key] = feed
         self._cache.move_to_end(key)

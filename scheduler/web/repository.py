@@ -92,7 +92,12 @@ class Snapshot:
 
 
 def feed_meta(calendar: Calendar) -> FeedMeta:
-    """The VCALENDAR header of a calendar's feeds, with a baseline stamp derived from the file."""
+    """The VCALENDAR header of a calendar's feeds, with a baseline stamp derived from the file.
+
+    As ``scheduler.export.feed_meta`` (same name, stamp and description, so an
+    exported file equals the feed), but also for calendars with neither a year
+    nor a document date (the national one), which get a fixed baseline.
+    """
     doc_date = getattr(calendar.document, "date", None) if calendar.document else None
     doc_value = getattr(doc_date, "value", None)
     year = calendar.year if calendar.year is not None else FALLBACK_BASELINE.year
@@ -102,7 +107,7 @@ def feed_meta(calendar: Calendar) -> FeedMeta:
         timezone=calendar.timezone,
         year=year,
         document_date=doc_value if isinstance(doc_value, date) else None,
-        description=calendar.description,
+        description=calendar.issuer,
     )
 
 

@@ -1,0 +1,405 @@
+"""Serving ICS feeds: the real endpoint against a bare route with the same bytes, same server, same run.
+
+A realistic feed (Kon Tum's 2024 campaign, which extends the national
+calendar, two years of it) is served by a real `uvicorn` process running
+`create_app`. That process also has two bare FastAPI routes that answer with
+the same bytes straight from memory (a full 200, and a 304): the baseline.
+Full GETs and conditional GETs (If-None-Match: the feed's ETag, answered
+304) are measured for both; the goal is the real endpoint at >= 80% of the
+baseline for both kinds. A naive route that re-renders on every request is
+measured briefly for scale.
+
+Cold rendering: 1,000 events (bench/ics.py's province-like set) through the
+feed pipeline (ledger reconcile, render, ETag) against icalendar building and
+serialising the same events; goal <= 1.2x. Also the first render of a real
+10-year feed, expansion included.
+
+When nginx is installed, the same loads go through nginx with the cache
+configuration the README recommends (proxy_cache + proxy_cache_revalidate).
+
+Load comes from `wrk` when installed (one thread, one core), otherwise from
+an asyncio keep-alive client in this process. Results are JSON plus a
+printed summary of the ratios.
+
+    .venv/bin/python bench/feeds.py [--seconds 4] [--connections 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CALENDAR = "kon-tum-2024"
+QUERY = "from=2024-01-01&to=2025-12-31"
+FEED_PATH = f"/feeds/{CALENDAR}.ics?{QUERY}"
+NOW = datetime(2024, 3, 1, 3, tzinfo=UTC)
+
+
+# --- the server under test ------------------------------------------------------
+
+
+def serve(port: int, calendars: Path, data: Path) -> None:
+    """The app plus the baseline routes, on uvicorn, until killed."""
+    import uvicorn
+    from fastapi import FastAPI, Response
+
+    from scheduler.settings import Settings
+    from scheduler.web.app import create_app
+    from scheduler.web.extensions import WebExtension
+    from scheduler.web.feed_service import CONTENT_TYPE, render_feed
+    from scheduler.web.feeds import parse_feed_query
+
+    settings = Settings(calendars_dir=calendars, data_dir=data, port=port, log_level="warning")
+    memory: dict[str, bytes] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        feeds = app.state.feeds
+        query = parse_feed_query(dict(p.split("=") for p in QUERY.split("&")), date(2024, 3, 1))
+        memory["body"] = feeds.render_now(CALENDAR, query).body
+        memory["query"] = query  # type: ignore[assignment]
+        yield
+
+    app = create_app(settings, extensions=[WebExtension("bench", lifespan=lifespan)], watch=False)
+
+    @app.get("/bare/full")
+    async def bare_full() -> Response:
+        return Response(memory["body"], media_type=CONTENT_TYPE)
+
+    @app.get("/bare/304")
+    async def bare_304() -> Response:
+        return Response(status_code=304)
+
+    @app.get("/bare/naive")
+    def naive() -> Response:
+        feeds = app.state.feeds
+        state = feeds.state(CALENDAR)
+        feed, _ = render_feed(state, memory["query"], feeds.repository, feeds.options, feeds.clock())  # type: ignore[arg-type]
+        return Response(feed.body, media_type=CONTENT_TYPE)
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+# --- load generation --------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def _wrk_ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    assert m, text
+    return float(m[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m[2]]
+
+
+def load_wrk(url: str, headers: dict[str, str], seconds: float, connections: int) -> dict[str, float]:
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    p50 = _wrk_ms(re.search(r"50%\s+(\S+)", out)[1])  # type: ignore[index]
+    p99 = _wrk_ms(re.search(r"99%\s+(\S+)", out)[1])  # type: ignore[index]
+    statuses = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if statuses and int(statuses[1]):
+        raise RuntimeError(f"{url}: {statuses[1]} error responses\n{out}")
+    return {"rps": round(rps), "p50_ms": round(p50, 3), "p99_ms": round(p99, 3)}
+
+
+async def _load_python(url: str, headers: dict[str, str], seconds: float, connections: int) -> dict[str, float]:
+    host_port, _, path = url.removeprefix("http://").partition("/")
+    host, _, port = host_port.partition(":")
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    request = f"GET /{path} HTTP/1.1\r\nHost: {host_port}\r\n{extra}\r\n".encode()
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            if status not in (200, 304):
+                raise RuntimeError(f"{url}: HTTP {status}")
+            m = re.search(rb"(?i)content-length:\s*(\d+)", head)
+            if m and status == 200:
+                await reader.readexactly(int(m[1]))
+            latencies.append(time.perf_counter() - t0)
+        writer.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    return {
+        "rps": round(len(latencies) / elapsed),
+        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 3),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 3),
+    }
+
+
+def load(url: str, headers: dict[str, str], seconds: float, connections: int) -> dict[str, float]:
+    if shutil.which("wrk"):
+        return load_wrk(url, headers, seconds, connections)
+    return asyncio.run(_load_python(url, headers, seconds, connections))
+
+
+def best_of(url: str, headers: dict[str, str], seconds: float, connections: int, rounds: int) -> dict[str, float]:
+    """The round with the median throughput: one noisy round on a shared machine does not decide."""
+    results = sorted((load(url, headers, seconds, connections) for _ in range(rounds)), key=lambda r: r["rps"])
+    return results[len(results) // 2]
+
+
+# --- processes --------------------------------------------------------------------------
+
+
+@contextmanager
+def server_process(workdir: Path) -> Iterator[int]:
+    port = free_port()
+    calendars = workdir / "calendars"
+    shutil.copytree(ROOT / "calendars", calendars)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port), str(calendars), str(workdir / "var")],
+        cwd=workdir, env={**os.environ, "LICHTHIDUA_CONFIG": str(workdir / "none.toml")},
+    )
+    try:
+        wait_port(port)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+NGINX_CONF = """\
+worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    proxy_temp_path {prefix}/proxy_temp;
+    client_body_temp_path {prefix}/client_temp;
+    fastcgi_temp_path {prefix}/fastcgi_temp;
+    uwsgi_temp_path {prefix}/uwsgi_temp;
+    scgi_temp_path {prefix}/scgi_temp;
+    proxy_cache_path {prefix}/cache levels=1:2 keys_zone=lichthidua_feeds:10m max_size=200m inactive=7d use_temp_path=off;
+    upstream lichthidua {{ server 127.0.0.1:{upstream}; keepalive 32; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location /feeds/ {{
+            proxy_pass http://lichthidua;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_cache lichthidua_feeds;
+            proxy_cache_key $scheme$host$request_uri;
+            proxy_ignore_headers Cache-Control Expires;
+            proxy_cache_valid 200 10s;
+            proxy_cache_revalidate on;
+            proxy_cache_lock on;
+            proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
+            proxy_cache_background_update on;
+            add_header X-Cache-Status $upstream_cache_status always;
+        }}
+        location / {{
+            proxy_pass http://lichthidua;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+        }}
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx_process(workdir: Path, upstream: int) -> Iterator[int]:
+    port = free_port()
+    prefix = workdir / "nginx"
+    prefix.mkdir()
+    # Started as root, nginx's workers run as nobody: they must reach the cache folders.
+    workdir.chmod(0o755)
+    prefix.chmod(0o777)
+    conf = prefix / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(prefix=prefix, upstream=upstream, port=port), encoding="utf-8")
+    proc = subprocess.Popen([shutil.which("nginx") or "nginx", "-c", str(conf), "-p", str(prefix)],
+                            stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+# --- cold rendering ---------------------------------------------------------------------
+
+
+def cold_render(rounds: int = 7) -> dict[str, float | int]:
+    from bench import ics as ics_bench
+    from notifiers import ics
+    from notifiers.ics import RenderOptions
+    from scheduler.web.feed_service import render_events
+
+    events = ics_bench.make_events(1000)
+    meta = ics.FeedMeta.for_calendar("bench", "Lịch thi đua (đo tốc độ)", year=2024)
+    options = RenderOptions()
+
+    def ours() -> None:
+        render_events(events, (), meta, {}, options, NOW, NOW)
+
+    def baseline() -> None:
+        ics_bench.render_icalendar(events, meta)
+
+    ours(), baseline()
+    mine = ics_bench._best(ours, rounds, before=ics._vtimezone.cache_clear)
+    base = ics_bench._best(baseline, rounds)
+    return {"events": len(events), "pipeline_cold_s": round(mine, 5), "icalendar_s": round(base, 5),
+            "ratio": round(mine / base, 3)}
+
+
+def real_first_render(workdir: Path) -> dict[str, float | int]:
+    """The first request for a 10-year Kon Tum feed: expansion, ledger, render, ETag."""
+    from bench import ics as ics_bench
+    from notifiers import ics
+    from notifiers.ics import RenderOptions
+    from scheduler.settings import Settings
+    from scheduler.web.feed_service import FeedService
+    from scheduler.web.feeds import parse_feed_query
+    from scheduler.web.repository import CalendarRepository, feed_meta
+    from scheduler.expand import Window, expand
+
+    calendars = workdir / "cold-calendars"
+    shutil.copytree(ROOT / "calendars", calendars)
+    repo = CalendarRepository(Settings(calendars_dir=calendars), clock=lambda: NOW)
+    repo.reload()
+    query = parse_feed_query({"from": "2020-01-01", "to": "2029-12-31"}, date(2024, 3, 1))
+    calendar = repo.snapshot.calendars[CALENDAR]
+    events = expand(calendar, Window(query.start, query.end))
+    times, base_times = [], []
+    for _ in range(5):
+        ics._vtimezone.cache_clear()
+        service = FeedService(repo, RenderOptions(), lambda: NOW)
+        t0 = time.perf_counter()
+        service.render_now(CALENDAR, query)
+        times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        ics_bench.render_icalendar(events, feed_meta(calendar))
+        base_times.append(time.perf_counter() - t0)
+    mine, base = statistics.median(times), statistics.median(base_times)
+    return {"events": len(events), "first_render_s": round(mine, 5), "icalendar_s": round(base, 5),
+            "ratio": round(mine / base, 3)}
+
+
+# --- main -------------------------------------------------------------------------------
+
+
+def run(seconds: float, connections: int, rounds: int) -> dict[str, object]:
+    import httpx
+
+    out: dict[str, object] = {"load_generator": "wrk" if shutil.which("wrk") else "python asyncio",
+                              "connections": connections, "seconds_per_round": seconds}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        with server_process(work) as port:
+            base = f"http://127.0.0.1:{port}"
+            first = httpx.get(base + FEED_PATH)
+            etag = first.headers["etag"]
+            bare = httpx.get(base + "/bare/full")
+            assert bare.content == first.content, "the baseline must serve the same bytes"
+            assert httpx.get(base + FEED_PATH, headers={"If-None-Match": etag}).status_code == 304
+            out["feed"] = {"path": FEED_PATH, "bytes": len(first.content), "events": first.content.count(b"BEGIN:VEVENT")}
+            cond = {"If-None-Match": etag}
+            load(base + FEED_PATH, {}, 1, connections)  # warm up both
+            load(base + "/bare/full", {}, 1, connections)
+            results = {
+                "baseline_full": best_of(base + "/bare/full", {}, seconds, connections, rounds),
+                "feed_full": best_of(base + FEED_PATH, {}, seconds, connections, rounds),
+                "baseline_304": best_of(base + "/bare/304", {}, seconds, connections, rounds),
+                "feed_304": best_of(base + FEED_PATH, cond, seconds, connections, rounds),
+                "naive_rerender_full": load(base + "/bare/naive", {}, min(seconds, 2), 4),
+            }
+            out["uvicorn"] = results
+            out["ratio_full"] = round(results["feed_full"]["rps"] / results["baseline_full"]["rps"], 3)
+            out["ratio_304"] = round(results["feed_304"]["rps"] / results["baseline_304"]["rps"], 3)
+            if shutil.which("nginx"):
+                with nginx_process(work, port) as nport:
+                    nbase = f"http://127.0.0.1:{nport}"
+                    through = httpx.get(nbase + FEED_PATH)
+                    assert through.content == first.content, (through.status_code, through.text[:300])
+                    assert httpx.get(nbase + FEED_PATH, headers=cond).status_code == 304
+                    nginx = {
+                        "nginx_full": best_of(nbase + FEED_PATH, {}, seconds, connections, rounds),
+                        "nginx_304": best_of(nbase + FEED_PATH, cond, seconds, connections, rounds),
+                    }
+                    out["nginx"] = nginx
+                    out["nginx_ratio_full_vs_baseline"] = round(nginx["nginx_full"]["rps"] / results["baseline_full"]["rps"], 2)
+                    out["nginx_ratio_304_vs_baseline"] = round(nginx["nginx_304"]["rps"] / results["baseline_304"]["rps"], 2)
+            else:
+                out["nginx"] = "not installed (apt-get install nginx-light to measure)"
+        out["cold_render_1000"] = cold_render()
+        out["first_render_real_10_years"] = real_first_render(work)
+    return out
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        serve(int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    result = run(args.seconds, args.connections, args.rounds)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    u = result["uvicorn"]
+    print(f"\nfull GET : feed {u['feed_full']['rps']}/s vs bare {u['baseline_full']['rps']}/s -> ratio {result['ratio_full']} (goal >= 0.8)")
+    print(f"304      : feed {u['feed_304']['rps']}/s vs bare {u['baseline_304']['rps']}/s -> ratio {result['ratio_304']} (goal >= 0.8)")
+    print(f"naive re-render per request: {u['naive_rerender_full']['rps']}/s")
+    cold = result["cold_render_1000"]
+    print(f"cold render, 1,000 events: {cold['pipeline_cold_s']}s vs icalendar {cold['icalendar_s']}s -> ratio {cold['ratio']} (goal <= 1.2)")
+    real = result["first_render_real_10_years"]
+    print(f"first render of a real 10-year feed ({real['events']} events): ratio {real['ratio']} vs icalendar")
+    if isinstance(result.get("nginx"), dict):
+        n = result["nginx"]
+        print(f"through nginx: full {n['nginx_full']['rps']}/s ({result['nginx_ratio_full_vs_baseline']}x bare uvicorn), "
+              f"304 {n['nginx_304']['rps']}/s ({result['nginx_ratio_304_vs_baseline']}x)")
+
+
+if __name__ == "__main__":
+    main()
