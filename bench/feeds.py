@@ -129,8 +129,8 @@ def load_wrk(url: str, headers: dict[str, str], seconds: float, connections: int
         cmd += ["-H", f"{k}: {v}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
-    p50 = _wrk_ms(re.search(r"50%\s+(\S+)", out)[1])  # type: ignore[index]
-    p99 = _wrk_ms(re.search(r"99%\s+(\S+)", out)[1])  # type: ignore[index]
+    p50 = _wrk_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M)[1])  # type: ignore[index]
+    p99 = _wrk_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M)[1])  # type: ignore[index]
     statuses = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if statuses and int(statuses[1]):
         raise RuntimeError(f"{url}: {statuses[1]} error responses\n{out}")

@@ -16,7 +16,7 @@ import icalendar
 import pytest
 from fastapi import APIRouter, FastAPI
 from starlette.testclient import TestClient
-from web_support import Clock, copy_calendars, refresh, running, settings_for
+from web_support import Clock, copy_calendars, refresh, running, settings_for, view_ical, view_icaljs, view_icalendar
 
 from scheduler.web.app import create_app
 from scheduler.web.extensions import WebExtension
@@ -129,6 +129,14 @@ def test_deleted_event_is_cancelled_for_a_while(setup: tuple[Path, Clock, Path])
         assert new[YEARLY]["SEQUENCE"] == old[YEARLY]["SEQUENCE"] + 1
         assert new[YEARLY]["SUMMARY"] == old[YEARLY]["SUMMARY"]
         assert "VALARM" not in new[YEARLY].to_ical().decode()
+        # Three independent parsers read the same thing, the cancelled event included.
+        body = c.get(FEED).content
+        seen = view_icalendar(body)
+        assert seen[YEARLY][3:] == (1, "CANCELLED")
+        assert view_ical(body) == seen
+        js = view_icaljs(body)
+        if js is not None:
+            assert js == seen
         # Filters apply to cancelled events too.
         assert YEARLY not in events(c.get(FEED + "?kinds=phase").content)
         # After the retention period the tombstone is no longer published.

@@ -13,7 +13,7 @@ import icalendar
 import pytest
 from starlette.testclient import TestClient
 
-from web_support import Clock, copy_calendars, running, settings_for
+from web_support import Clock, copy_calendars, running, settings_for, view_ical, view_icaljs, view_icalendar
 
 CAMPAIGNS = ["cao-bang-2017", "ha-noi-2024", "kon-tum-2024", "lao-cai-2024", "long-bien-2024", "ninh-thuan-2023"]
 
@@ -50,8 +50,12 @@ def test_every_calendar_has_a_feed_that_parses(client: TestClient, cid: str) -> 
     assert r.status_code == 200
     assert r.headers["content-type"] == "text/calendar; charset=utf-8"
     assert r.content.startswith(b"BEGIN:VCALENDAR\r\n") and r.content.endswith(b"END:VCALENDAR\r\n")
-    cal = icalendar.Calendar.from_ical(r.content)
-    assert cal.walk("VEVENT"), cid
+    seen = view_icalendar(r.content)
+    assert seen, cid
+    assert view_ical(r.content) == seen  # an independent, strict parser
+    js = view_icaljs(r.content)  # Mozilla's, as Thunderbird reads it (skipped without node)
+    if js is not None:
+        assert js == seen
 
 
 def test_default_window_is_this_year_and_next(client: TestClient) -> None:

@@ -157,3 +157,44 @@ def serve_process(workdir: Path, calendars: Path, *, watch_interval: float = 0.2
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+# --- three independent parsers of a served feed -------------------------------------
+
+JS_DIR = ROOT / "tests" / "js"
+
+
+def view_icalendar(body: bytes) -> dict[str, tuple[str, str, str, int, str]]:
+    import icalendar
+
+    out = {}
+    for e in icalendar.Calendar.from_ical(body).walk("VEVENT"):
+        out[str(e["UID"])] = (
+            e.decoded("DTSTART").isoformat(), e.decoded("DTEND").isoformat(), str(e["SUMMARY"]),
+            int(e["SEQUENCE"]), str(e["STATUS"]),
+        )
+    return out
+
+
+def view_ical(body: bytes) -> dict[str, tuple[str, str, str, int, str]]:
+    from ical.calendar_stream import IcsCalendarStream
+
+    cal = IcsCalendarStream.calendar_from_ics(body.decode("utf-8"))
+    return {
+        e.uid: (e.dtstart.isoformat(), e.dtend.isoformat(), e.summary, e.sequence, str(e.status.value).upper())
+        for e in cal.events
+    }
+
+
+def view_icaljs(body: bytes) -> dict[str, tuple[str, str, str, int, str]] | None:
+    """None when node or ical.js is not installed (./run test installs it)."""
+    node = shutil.which("node")
+    if node is None or not (JS_DIR / "node_modules" / "ical.js").is_dir():
+        return None
+    proc = subprocess.run([node, str(JS_DIR / "parse_ics.mjs")], input=body, capture_output=True, timeout=60, check=True)
+    import json
+
+    return {
+        e["uid"]: (e["start"], e["end"], e["summary"], e["sequence"], e["status"])
+        for e in json.loads(proc.stdout)["events"]
+    }
