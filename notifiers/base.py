@@ -10,7 +10,7 @@ reminders. Building messages is not the transport's business: see
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -59,6 +59,9 @@ class DeliveryResult:
 
 
 MessageSource = Iterable[OutgoingMessage] | AsyncIterable[OutgoingMessage]
+# Called with (index in the source, result) as soon as each message is settled, so a caller
+# can record progress during a long wave instead of after it (crash safety).
+ResultHook = Callable[[int, DeliveryResult], None]
 
 
 @runtime_checkable
@@ -71,7 +74,7 @@ class Transport(Protocol):
         """One Vietnamese line for the start-up log: where messages go."""
         ...
 
-    async def send_many(self, messages: MessageSource) -> list[DeliveryResult]:
+    async def send_many(self, messages: MessageSource, on_result: ResultHook | None = None) -> list[DeliveryResult]:
         """Deliver every message; an async source lets building overlap with sending."""
         ...
 

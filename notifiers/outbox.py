@@ -15,7 +15,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from notifiers.base import DeliveryResult, DeliveryStatus, MessageSource, OutgoingMessage, iterate
+from notifiers.base import DeliveryResult, DeliveryStatus, MessageSource, OutgoingMessage, ResultHook, iterate
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@-]")
 
@@ -65,15 +65,23 @@ class OutboxTransport:
                 results.append(DeliveryResult(message.message_id, DeliveryStatus.TEMPORARY, message.recipients, 1, None, reason))
         return results
 
-    async def send_many(self, messages: MessageSource) -> list[DeliveryResult]:
+    async def send_many(self, messages: MessageSource, on_result: ResultHook | None = None) -> list[DeliveryResult]:
         # Files are written off the event loop, in chunks, so a wave does not block the web server.
         results: list[DeliveryResult] = []
         chunk: list[OutgoingMessage] = []
+
+        async def flush() -> None:
+            start = len(results)
+            results.extend(await asyncio.to_thread(self._write_all, chunk))
+            if on_result is not None:
+                for i in range(start, len(results)):
+                    on_result(i, results[i])
+
         async for message in iterate(messages):
             chunk.append(message)
             if len(chunk) >= 256:
-                results += await asyncio.to_thread(self._write_all, chunk)
+                await flush()
                 chunk = []
         if chunk:
-            results += await asyncio.to_thread(self._write_all, chunk)
+            await flush()
         return results

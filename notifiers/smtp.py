@@ -22,7 +22,7 @@ import aiosmtplib
 
 from scheduler.settings import Settings
 
-from notifiers.base import DeliveryResult, DeliveryStatus, MessageSource, OutgoingMessage, iterate
+from notifiers.base import DeliveryResult, DeliveryStatus, MessageSource, OutgoingMessage, ResultHook, iterate
 
 Sleep = Callable[[float], Awaitable[None]]
 Security = Literal["starttls", "tls", "none"]
@@ -67,6 +67,7 @@ class SMTPConfig:
 class _Batch:
     results: dict[int, DeliveryResult] = field(default_factory=dict)
     down: str | None = None  # why the server is unreachable, once every attempt to connect failed
+    on_result: ResultHook | None = None
 
 
 class _ConnectFailed(Exception):
@@ -101,8 +102,8 @@ class SMTPTransport:
             f"tối đa {c.concurrency} kết nối song song"
         )
 
-    async def send_many(self, messages: MessageSource) -> list[DeliveryResult]:
-        batch = _Batch()
+    async def send_many(self, messages: MessageSource, on_result: ResultHook | None = None) -> list[DeliveryResult]:
+        batch = _Batch(on_result=on_result)
         queue: asyncio.Queue[tuple[int, OutgoingMessage] | None] = asyncio.Queue(self.config.concurrency * 4)
 
         async def feed() -> None:
@@ -129,6 +130,8 @@ class SMTPTransport:
             while (item := await queue.get()) is not None:
                 index, message = item
                 batch.results[index], conn = await self._deliver(message, conn, batch)
+                if batch.on_result is not None:
+                    batch.on_result(index, batch.results[index])
         finally:
             if conn is not None:
                 await _close(conn)

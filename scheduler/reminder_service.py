@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from notifiers.base import DeliveryStatus, Transport
+from notifiers.base import DeliveryResult, DeliveryStatus, OutgoingMessage, Transport
 from notifiers.content import (
     AdminSummaryContent,
     ConfirmContent,
@@ -43,7 +43,7 @@ from notifiers.outbox import OutboxTransport
 from notifiers.transport import transport_from_settings
 from scheduler.campaign import Calendar
 from scheduler.database import engine_from_settings
-from scheduler.errors import Diagnostic
+from scheduler.errors import Diagnostic, PermanentDeliveryError
 from scheduler.events import Event
 from scheduler.expand import Window, expand
 from scheduler.links import CONFIRM, SUBMITTED, UNSUBSCRIBE, Links, Signer, load_or_create_secret
@@ -56,6 +56,8 @@ log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]  # (rows done, rows known so far)
 RETRY_BASE = timedelta(minutes=1)
+MARK_EVERY = 32
+_STATUS = {DeliveryStatus.DELIVERED: Status.SENT, DeliveryStatus.PERMANENT: Status.FAILED}
 RETRY_CAP = timedelta(minutes=30)
 
 
@@ -205,47 +207,65 @@ class ReminderService:
         return report
 
     async def send_due(self, now: datetime, *, batch: int = 64, progress: Progress | None = None) -> SendReport:
+        """Claim, build and send every reminder due at ``now``, recording each result as it comes.
+
+        One stream feeds the transport (its connections stay open for the whole
+        wave); rows are claimed ``batch`` at a time as the stream is consumed and
+        results are recorded every ``MARK_EVERY``, so a crash leaves at most about
+        ``batch`` + the transport's queue + ``MARK_EVERY`` rows in flight.
+        """
         report = SendReport()
         attachments: dict[str, Attachment] = {}
         total = self._count_due(now)
-        while True:
-            rows = self.store.claim_due(now, self.owner, limit=batch, lease=self.lease, wall=self.wall())
-            if not rows:
-                break
-            nearest = self._nearest_due(rows, now)
-            result = triage(rows, now, nearest=nearest)
-            report.missed += self.store.mark_missed(
-                [(r.id, r.claimed_by or "", why) for r, why in result.missed], now=self.wall())
-            specs: list[MessageSpec] = []
-            groups: list[list[StoredReminder]] = []
-            outcomes: list[Outcome] = []
-            for group in batches(result.send, self.policy.digest):
-                try:
-                    spec = self._spec(group, now, attachments)
-                except KeyError as exc:
-                    outcomes += [Outcome(r.id, r.claimed_by or "", Status.PENDING,
-                                         error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ")
-                                 for r in group]
-                    continue
-                specs.append(spec)
-                groups.append(group)
-            results = await deliver(specs, self.mailer, self.transport, now) if specs else []
-            delivered_any = False
-            for group, res in zip(groups, results, strict=True):
-                status = {DeliveryStatus.DELIVERED: Status.SENT, DeliveryStatus.PERMANENT: Status.FAILED}.get(
-                    res.status, Status.PENDING)
-                delivered_any |= status is Status.SENT
-                report.messages += 1
-                if status is not Status.SENT:
-                    report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
-                for r in group:
-                    outcomes.append(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None))
-            self._mark(outcomes, report)
+        slots: list[Sequence[StoredReminder]] = []  # message index -> rows it covers
+        unmarked: list[Outcome] = []
+        streak = {"temporary": 0}
+        stop_after = max(8, getattr(getattr(self.transport, "config", None), "concurrency", 8))
+
+        def flush() -> None:
+            if unmarked:
+                self._mark(list(unmarked), report)
+                unmarked.clear()
             if progress is not None:
                 progress(report.handled, max(total, report.handled))
-            if specs and not delivered_any:
-                # The server is down (or refuses everything): leave the rest for the next tick.
-                break
+
+        def on_result(index: int, res: DeliveryResult) -> None:
+            status = _STATUS.get(res.status, Status.PENDING)
+            streak["temporary"] = 0 if status is Status.SENT else streak["temporary"] + (status is Status.PENDING)
+            report.messages += 1
+            if status is not Status.SENT:
+                report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
+            unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None)
+                            for r in slots[index])
+            if len(unmarked) >= MARK_EVERY:
+                flush()
+
+        async def stream() -> AsyncIterator[OutgoingMessage]:
+            # The server looks down (only temporary failures lately): leave the rest for the next tick.
+            while streak["temporary"] < stop_after:
+                rows = self.store.claim_due(now, self.owner, limit=batch, lease=self.lease, wall=self.wall())
+                if not rows:
+                    return
+                result = triage(rows, now, nearest=self._nearest_due(rows, now))
+                report.missed += self.store.mark_missed(
+                    [(r.id, r.claimed_by or "", why) for r, why in result.missed], now=self.wall())
+                for group in batches(result.send, self.policy.digest):
+                    try:
+                        message = self.mailer.build(self._spec(group, now, attachments), now)
+                    except KeyError as exc:
+                        unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.PENDING,
+                                                error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ")
+                                        for r in group)
+                        continue
+                    except (PermanentDeliveryError, ValueError) as exc:  # an address no server will take
+                        unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.FAILED, error=str(exc))
+                                        for r in group)
+                        continue
+                    slots.append(group)
+                    yield message
+
+        await self.transport.send_many(stream(), on_result)
+        flush()
         return report
 
     def _mark(self, outcomes: list[Outcome], report: SendReport) -> None:
@@ -274,7 +294,7 @@ class ReminderService:
         return self.store.count_due(now, wall=self.wall())
 
     def _nearest_due(self, rows: Sequence[StoredReminder], now: datetime) -> dict[tuple[str, str], int]:
-        return self.store.nearest_due(sorted({r.occurrence_uid for r in rows if r.kind == Kind.REMINDER}), now)
+        return self.store.nearest_due([(r.occurrence_uid, r.recipient_key) for r in rows if r.kind == Kind.REMINDER], now)
 
     # --- building messages ---------------------------------------------------
 

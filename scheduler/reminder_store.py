@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Index, UniqueConstraint, and_, bindparam, func, or_, select, update
 from sqlalchemy.engine import Engine
@@ -180,13 +181,15 @@ def aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _stored(r: ReminderRow) -> StoredReminder:
-    assert r.id is not None
-    return StoredReminder(
-        r.id, r.occurrence_uid, r.calendar_id, r.kind, r.offset_days, r.recipient_key, r.party_key, r.party_name,
-        r.email, aware(r.send_at), aware(r.due_at), r.status, r.attempts, aware(r.sent_at),  # type: ignore[arg-type]
-        r.last_error, r.message_id, r.claimed_by,
-    )
+_STORED_FIELDS = ("id", "occurrence_uid", "calendar_id", "kind", "offset_days", "recipient_key", "party_key",
+                  "party_name", "email", "send_at", "due_at", "status", "attempts", "sent_at", "last_error",
+                  "message_id", "claimed_by")
+_STORED_COLUMNS = tuple(ReminderRow.__table__.c[f] for f in _STORED_FIELDS)  # type: ignore[attr-defined]
+
+
+def _from_row(r: Any) -> StoredReminder:
+    """Plain columns to the value (no ORM validation: a wave reads thousands of rows)."""
+    return StoredReminder(*r)
 
 
 def instance_id() -> str:
@@ -297,9 +300,9 @@ class ReminderStore:
                 .execution_options(synchronize_session=False)
             )
         with self.engine.connect() as conn:
-            rows = conn.execute(select(ReminderRow).where(t.c.claimed_by == token, t.c.status == Status.CLAIMED)
+            rows = conn.execute(select(*_STORED_COLUMNS).where(t.c.claimed_by == token, t.c.status == Status.CLAIMED)
                                 .order_by(t.c.send_at, t.c.id)).all()
-        return [_stored(ReminderRow.model_validate(r._mapping)) for r in rows]
+        return [_from_row(r) for r in rows]
 
     @staticmethod
     def _claimable(now: datetime, wall: datetime):  # type: ignore[no-untyped-def]
@@ -315,13 +318,15 @@ class ReminderStore:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).where(self._claimable(now, utc(wall)))).scalar_one())
 
-    def nearest_due(self, occurrence_uids: Sequence[str], now: datetime) -> dict[tuple[str, str], int]:
+    def nearest_due(self, pairs: Sequence[tuple[str, str]], now: datetime) -> dict[tuple[str, str], int]:
         """Smallest offset of a reminder already due (or sent) per (occurrence, recipient): catch-up sends only it."""
-        if not occurrence_uids:
+        if not pairs:
             return {}
         t = ReminderRow.__table__  # type: ignore[attr-defined]
+        keys = sorted({k for _, k in pairs})
         stmt = (select(t.c.occurrence_uid, t.c.recipient_key, func.min(t.c.offset_days))
-                .where(t.c.occurrence_uid.in_(list(occurrence_uids)), t.c.kind == Kind.REMINDER,
+                .where(t.c.occurrence_uid.in_(sorted({u for u, _ in pairs})), t.c.recipient_key.in_(keys),
+                       t.c.kind == Kind.REMINDER,
                        t.c.send_at <= utc(now),
                        t.c.status.in_([Status.PENDING, Status.CLAIMED, Status.SENT]))
                 .group_by(t.c.occurrence_uid, t.c.recipient_key))
@@ -398,7 +403,7 @@ class ReminderStore:
             stmt = stmt.where(ReminderRow.occurrence_uid.in_(occurrence_uids))  # type: ignore[attr-defined]
         stmt = stmt.order_by(ReminderRow.send_at, ReminderRow.id).limit(limit)  # type: ignore[arg-type]
         with self.engine.connect() as conn:
-            return [_stored(ReminderRow.model_validate(r._mapping)) for r in conn.execute(stmt).all()]
+            return [_from_row(r) for r in conn.execute(stmt.with_only_columns(*_STORED_COLUMNS)).all()]
 
     # --- submissions ---------------------------------------------------------
 
