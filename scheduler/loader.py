@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import ScalarString
 
@@ -144,7 +144,10 @@ def parse_text(raw: bytes, loaded: LoadedFile) -> LoadedFile:
     if _find_tabs(text, loaded):
         return loaded
     tree = _parse_yaml(text, loaded)
-    if tree is None:
+    if tree is _EMPTY:
+        loaded.diagnose("yaml.empty", ())
+        return loaded
+    if tree is None and loaded.diagnostics:
         return loaded
     if not isinstance(tree, CommentedMap):
         loaded.diagnose("yaml.not_mapping", ())
@@ -186,9 +189,21 @@ def _find_tabs(text: str, loaded: LoadedFile) -> bool:
     return found
 
 
+class _Constructor(RoundTripConstructor):
+    """Leaves timestamps as text: our date parser reports 2024-02-30 with its position."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: str(self.construct_scalar(node)))
+
+_EMPTY = object()
+
+
 def _parse_yaml(text: str, loaded: LoadedFile) -> Any:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
+    if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
+        return _EMPTY
     try:
         return yaml.load(text)
     except DuplicateKeyError as exc:
@@ -306,7 +321,31 @@ def _report(error: Any, loaded: LoadedFile) -> None:
     else:
         expected = _expected_text(kind, ctx)
         shown = value if isinstance(value, (str, int, float, bool)) else None
-        loaded.diagnose("type", loc, value=shown, detail=error["msg"], expected=expected)
+        loaded.diagnose("type", loc, value=shown, detail=error["msg"], detail_vi=_problem_vi(kind, ctx),
+                        expected=expected)
+
+
+def _problem_vi(kind: str, ctx: dict[str, Any]) -> str:
+    """pydantic's problem in Vietnamese; its English text goes to --lang en."""
+    if kind.startswith("int") or kind.startswith("float"):
+        return "cần một số nguyên"
+    if kind.startswith("bool"):
+        return "cần true hoặc false"
+    if kind.startswith("string_pattern"):
+        return "không đúng dạng"
+    if kind.startswith("string"):
+        return "cần văn bản"
+    if kind in ("list_type", "tuple_type"):
+        return "cần một danh sách"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "cần một mục khóa: giá trị"
+    if kind in ("enum", "literal_error"):
+        return f"cần một trong: {ctx.get('expected', '')}"
+    if kind == "greater_than_equal":
+        return f"cần lớn hơn hoặc bằng {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"cần nhỏ hơn hoặc bằng {ctx.get('le')}"
+    return "giá trị không hợp lệ"
 
 
 def _expected_text(kind: str, ctx: dict[str, Any]) -> str:

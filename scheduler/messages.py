@@ -49,6 +49,11 @@ CATALOG: dict[str, tuple[Text, Text | None, Text | None]] = {
         {"vi": "giờ trong dấu ngoặc kép", "en": "a quoted time"},
         {"vi": "Đặt trong ngoặc kép: \"{value}\"", "en": "Quote it: \"{value}\""},
     ),
+    "yaml.empty": (
+        {"vi": "Tệp lịch trống", "en": "The calendar file is empty"},
+        {"vi": "ít nhất id và title", "en": "at least id and title"},
+        {"vi": "Chép một tệp mẫu, ví dụ calendars/kon-tum-2024.yaml, rồi sửa", "en": "Copy an example such as calendars/kon-tum-2024.yaml and edit it"},
+    ),
     "yaml.not_mapping": (
         {"vi": "Tệp lịch phải là một bảng khóa: giá trị (id, title, ...)", "en": "A calendar file must be a mapping (id, title, ...)"},
         None,
@@ -65,7 +70,7 @@ CATALOG: dict[str, tuple[Text, Text | None, Text | None]] = {
         {"vi": "Có phải ý bạn là '{suggestion}'?", "en": "Did you mean '{suggestion}'?"},
     ),
     "type": (
-        {"vi": "Kiểu giá trị sai: {detail}", "en": "Wrong value type: {detail}"},
+        {"vi": "Giá trị sai: {detail_vi}", "en": "Wrong value: {detail}"},
         {"vi": "{expected}", "en": "{expected}"},
         None,
     ),

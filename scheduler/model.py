@@ -54,10 +54,11 @@ def _date_validator(*allowed: type, field_kind: str) -> Callable[[Any], Any]:
 
 
 def _date_type(*allowed: type, kind: str, description: str, examples: list[str]) -> Any:
+    json_types: Any = ["string", "integer"] if YearOnly in allowed else "string"
     return Annotated[
         DateExpr,
         PlainValidator(_date_validator(*allowed, field_kind=kind)),
-        WithJsonSchema({"type": "string", "description": description, "examples": examples}),
+        WithJsonSchema({"type": json_types, "description": description, "examples": examples}),
     ]
 
 
@@ -207,7 +208,21 @@ class Phase(Strict):
     as_written: str | None = Field(None, description="Thời gian như văn bản ghi, ví dụ 'Từ tháng 01/2024 đến 31/7/2024'")
     title: str | None = Field(None, description="Tiêu đề sự kiện; mặc định '{name} phong trào thi đua năm {year}'")
     theme: str | None = Field(None, description="Chủ đề của đợt")
-    celebrates: list[Annotated[Celebration, BeforeValidator(_celebration)]] = Field(
+    celebrates: list[
+        Annotated[
+            Celebration,
+            BeforeValidator(_celebration),
+            WithJsonSchema({
+                "anyOf": [
+                    {"type": "string", "pattern": ID_PATTERN, "description": "Mã ngày kỷ niệm"},
+                    {"type": "object", "minProperties": 1, "maxProperties": 1,
+                     "additionalProperties": {"type": "integer"}, "description": "mã: số năm (ví dụ cong-doan-viet-nam: 95)"},
+                    {"type": "object", "required": ["id"], "additionalProperties": False,
+                     "properties": {"id": {"type": "string"}, "ordinal": {"type": ["integer", "null"]}}},
+                ]
+            }),
+        ]
+    ] = Field(
         default_factory=list, description="Các ngày kỷ niệm đợt này chào mừng: mã, hoặc 'mã: số năm'"
     )
     description: str | None = None
