@@ -242,8 +242,10 @@ class ReminderStore:
                 seen.add(key)
                 p = wanted.get(key)
                 if p is None:
+                    # A reminder of a deadline now past is out of the plan because of time, not an edit:
+                    # left as it is (a pending one is then recorded as missed when claimed).
                     if row.status in (Status.PENDING, Status.SUPPRESSED) and not (
-                        row.kind == Kind.REMINDER and row.due_at <= stamp and row.status == Status.PENDING
+                        row.kind == Kind.REMINDER and row.due_at <= stamp
                     ):
                         updates.append(dict(_id=row.id, _status=Status.CANCELLED, _send=row.send_at,
                                             _due=row.due_at, _name=row.party_name, _upd=stamp))

@@ -66,9 +66,12 @@ def preview(
     now: str = typer.Option("", "--now", help="Lập kế hoạch như tại thời điểm này (mặc định: bây giờ)."),
 ) -> None:
     """Xem những email nhắc sẽ được gửi trong một ngày, không gửi gì."""
-    at = parse_now(now or None)
-    day = parse_day(on) if on else at.astimezone(ZONE).date()
-    rows = run_command(lambda: _service().preview(day, at))
+    def work() -> tuple[date, list[PlannedReminder]]:
+        at = parse_now(now or None)
+        day = parse_day(on) if on else at.astimezone(ZONE).date()
+        return day, _service().preview(day, at)
+
+    day, rows = run_command(work)
     if not rows:
         console.print(f"Không có email nhắc nào vào ngày {day:%d/%m/%Y}.")
         return
@@ -86,9 +89,8 @@ def send_due(
     now: str = typer.Option("", "--now", help="Gửi như tại thời điểm này (ISO 8601), để gửi bù; mặc định: bây giờ."),
 ) -> None:
     """Gửi mọi email nhắc đã đến hạn (cho cron, hoặc để gửi bù)."""
-    at = parse_now(now or None)
-
     def work() -> SendReport:
+        at = parse_now(now or None)
         service = _service()
         with Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:

@@ -1,0 +1,106 @@
+"""Recipient groups from calendars/recipients/*.yaml: located Vietnamese diagnostics, like calendars."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import CliRun
+from scheduler.catalog import load_catalog
+from scheduler.recipients import check_recipients, load_directory
+
+
+def write(calendars: Path, name: str, text: str) -> Path:
+    path = calendars / "recipients" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_files_load(calendars_dir: Path) -> None:
+    directory = load_directory(calendars_dir)
+    assert directory.ok and set(directory.groups) == {"cd-cap-tren-kon-tum", "cd-cap-tren-ninh-thuan", "cdcs-long-bien"}
+    units = directory.units_of(["cd-cap-tren-kon-tum"])
+    assert all(e.endswith(".example.org") for u in units for e in u.emails)
+
+
+def test_every_problem_located_with_suggestions(calendars_dir: Path) -> None:
+    write(calendars_dir, "xau.yaml", """groups:
+  - id: nhom-moi
+    name: Nhóm mới
+    units:
+      - id: don-vi-a
+        name: Đơn vị A
+        emial: [a@example.org]
+      - id: don-vi-b
+        name: Đơn vị B
+        emails: [không-phải-email, b@example.org, b@example.org]
+""")
+    diags = check_recipients(calendars_dir, load_catalog(calendars_dir))
+    text = "\n".join(d.format() for d in diags)
+    by_code = {d.code: d for d in diags}
+    unknown = by_code["extra_forbidden"]
+    assert (unknown.file, unknown.line, unknown.column) == ("calendars/recipients/xau.yaml", 7, 9)
+    assert unknown.hint and "emails" in unknown.hint["vi"]
+    assert "missing" in by_code  # emails itself is then missing
+    assert "email.invalid" not in by_code  # the file did not validate: no half checks
+
+
+def test_invalid_and_duplicate_emails(calendars_dir: Path) -> None:
+    write(calendars_dir, "xau.yaml", """groups:
+  - id: nhom-moi
+    name: Nhóm mới
+    units:
+      - id: don-vi-b
+        name: Đơn vị B
+        emails: [không-phải-email, b@example.org, B@example.org]
+""")
+    diags = load_directory(calendars_dir).diagnostics
+    invalid = next(d for d in diags if d.code == "email.invalid")
+    assert (invalid.line, invalid.column, invalid.value) == (7, 18, "không-phải-email")
+    assert "Địa chỉ email không hợp lệ" in invalid.message["vi"]
+    duplicate = next(d for d in diags if d.code == "email.duplicate")
+    assert duplicate.path == "groups[0].units[0].emails[2]"
+    assert load_directory(calendars_dir).groups == {}  # a broken folder sends to nobody
+
+
+def test_duplicate_groups_and_units_across_files(calendars_dir: Path) -> None:
+    write(calendars_dir, "trung.yaml", """groups:
+  - id: cdcs-long-bien
+    name: Trùng nhóm
+  - id: nhom-khac
+    name: Nhóm khác
+    units:
+      - id: vd-kon-tum-cd-vien-chuc
+        name: Trùng đơn vị
+        emails: [x@example.org]
+""")
+    diags = load_directory(calendars_dir).diagnostics
+    codes = {d.code: d for d in diags}
+    assert "calendars/recipients/long-bien.yaml" in codes["group.duplicate"].message["vi"]
+    assert codes["unit.duplicate"].line == 7
+
+
+def test_unknown_group_named_by_a_deadline(calendars_dir: Path) -> None:
+    path = calendars_dir / "kon-tum-2024.yaml"
+    text = path.read_text(encoding="utf-8").replace("groups: [cd-cap-tren-kon-tum]", "groups: [cd-cap-tren-kontum]", 1)
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "cd-cap-tren-kontum" in t)
+    diags = check_recipients(calendars_dir, load_catalog(calendars_dir))
+    (d,) = diags
+    assert d.code == "group.unknown" and d.file == "calendars/kon-tum-2024.yaml"
+    assert d.hint and "cd-cap-tren-kon-tum" in d.hint["vi"]
+    assert (d.line, d.column, d.path) == (line, 14, "deadlines[0].groups[0]")
+
+
+def test_tabs_and_yaml_traps_reused_from_the_calendar_loader(calendars_dir: Path) -> None:
+    write(calendars_dir, "tab.yaml", "groups:\n\t- id: x\n")
+    write(calendars_dir, "bool.yaml", "groups:\n  - id: nhom-bool\n    name: no\n")
+    codes = {d.code for d in load_directory(calendars_dir).diagnostics}
+    assert {"yaml.tab", "yaml.ambiguous_bool"} <= codes
+
+
+def test_check_command_reports_recipients(calendars_dir: Path, cli: Callable[..., CliRun]) -> None:
+    write(calendars_dir, "xau.yaml", "groups:\n  - id: Nhóm Xấu\n    name: x\n")
+    result = cli("check")
+    assert result.exit_code == 65
+    assert "calendars/recipients/xau.yaml:2:9" in result.stderr and "nhom-xau" in result.stderr

@@ -1,0 +1,42 @@
+"""`lichthidua remind preview | send-due | status`, in-process, on a private copy of the calendars."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import CliRun
+
+
+def test_preview_shows_the_day_and_sends_nothing(calendars_dir: Path, cli: Callable[..., CliRun]) -> None:
+    result = cli("remind", "preview", "--on", "21/6/2024", "--now", "2024-06-01T00:00")
+    assert result.exit_code == 0, result.output
+    assert "Email nhắc ngày 21/06/2024 (4)" in result.stdout
+    assert "dời từ 23/06" in result.stdout.replace("\n", " ").replace("│", " ") or "dời" in result.stdout
+    assert not (calendars_dir.parent / "var" / "outbox").exists()
+    empty = cli("remind", "preview", "--on", "2024-06-22", "--now", "2024-06-01T00:00")
+    assert "Không có email nhắc nào vào ngày 22/06/2024" in empty.stdout
+
+
+def test_send_due_writes_outbox_once_then_status(calendars_dir: Path, cli: Callable[..., CliRun]) -> None:
+    result = cli("remind", "send-due", "--now", "2024-06-21T08:30:00+07:00")
+    assert result.exit_code == 0, result.output
+    assert "Đã gửi 4 lời nhắc (4 email)" in result.stdout
+    outbox = calendars_dir.parent / "var" / "outbox"
+    files = sorted(outbox.glob("*.eml"))
+    assert len(files) == 4
+    msg = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert msg["Subject"].startswith("[Nhắc hạn]")
+    again = cli("remind", "send-due", "--now", "2024-06-21T09:00:00+07:00")
+    assert "Đã gửi 0 lời nhắc" in again.stdout and len(list(outbox.glob("*.eml"))) == 4
+    status = cli("remind", "status")
+    assert status.exit_code == 0 and "đã gửi: 4" in status.stdout and "bỏ lỡ: 8" in status.stdout
+
+
+def test_bad_options_exit_64_in_vietnamese(calendars_dir: Path, cli: Callable[..., CliRun]) -> None:
+    result = cli("remind", "send-due", "--now", "hôm qua")
+    assert result.exit_code == 64 and "Thời điểm không hợp lệ" in result.stderr
+    result = cli("remind", "preview", "--on", "31/2/2024")
+    assert result.exit_code == 64 and "Ngày không hợp lệ" in result.stderr
