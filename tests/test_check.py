@@ -124,6 +124,17 @@ CASES = [
          "Có phải ý bạn là 'cong-doan-viet-nam'?", "Did you mean 'cong-doan-viet-nam'?", value="cong-doan-viet-nma"),
     Case("unknown-timezone", 4, 11, "timezone", "timezone.unknown", "Múi giờ không tồn tại: 'Asia/Ha_Noi'",
          "Unknown time zone 'Asia/Ha_Noi'", None, None, value="Asia/Ha_Noi"),
+    Case("empty", 1, 1, "", "yaml.empty", "Tệp lịch trống", "The calendar file is empty",
+         "Chép một tệp mẫu, ví dụ calendars/kon-tum-2024.yaml, rồi sửa",
+         "Copy an example such as calendars/kon-tum-2024.yaml and edit it"),
+    Case("only-comments", 1, 1, "", "yaml.empty", "Tệp lịch trống", "The calendar file is empty",
+         "Chép một tệp mẫu, ví dụ calendars/kon-tum-2024.yaml, rồi sửa",
+         "Copy an example such as calendars/kon-tum-2024.yaml and edit it"),
+    # Unquoted, YAML itself would read 2024-02-30 as a date and fail without a position.
+    Case("iso-impossible-date", 5, 14, "launch_date", "date.day",
+         "Ngày không tồn tại: 2024-02-30 (tháng này chỉ có 29 ngày)",
+         "Impossible date: 2024-02-30 (that month has only 29 days)",
+         "Kiểm tra lại ngày trong văn bản gốc", "Check the date against the source document", value="2024-02-30"),
     Case("launch-date-unknown", 10, 12, "phases[0].start", "phase.launch_unknown",
          "Ngày phát động chưa biết: tạm dùng 1/1/2023 làm ngày bắt đầu Đợt I",
          "Launch date unknown: using 1/1/2023 as the start of Đợt I for now",
@@ -256,8 +267,6 @@ def test_the_whole_broken_folder_in_one_run(tmp_path: Path, cli, monkeypatch: py
     folder = tmp_path / "calendars"
     shutil.copytree(BROKEN_CALENDARS, folder)
     shutil.copy(CALENDARS / "viet-nam.yaml", folder)
-    (folder / "empty.yaml").unlink()  # known bug, see test_empty_file_is_an_error
-    (folder / "iso-impossible-date.yaml").unlink()  # known bug, see test_unquoted_iso_impossible_date
     monkeypatch.chdir(tmp_path)
     run = cli("check", "--calendars", "calendars", "--format", "json")
     assert run.exit_code == 65
@@ -370,35 +379,22 @@ def test_fifty_mutated_seed_folders(tmp_path: Path, cli, monkeypatch: pytest.Mon
     assert 65 in codes  # the mutations do break files
 
 
-# --- known bugs in the core (see the report); strict: they flip to failures once fixed ---
-
-
-@pytest.mark.xfail(strict=True, reason="loader.parse_text returns silently when the YAML document is empty: "
-                   "check says '0 lỗi' and exits 0, while expand then says the calendar has errors")
-def test_empty_file_is_an_error(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    copy_fixture("empty", empty_calendars_dir)
-    run = cli("check", "calendars/empty.yaml")
-    assert run.exit_code == 65
-    assert "calendars/empty.yaml:1:1: lỗi" in run.output
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="ruamel builds a date from an unquoted 2024-02-30 and raises ValueError, which "
-                   "loader._parse_yaml does not catch: the whole check ends in a traceback (exit 1)")
-def test_unquoted_iso_impossible_date(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    copy_fixture("iso-impossible-date", empty_calendars_dir)
-    run = cli("check", "calendars/iso-impossible-date.yaml")
-    assert run.exit_code == 65
-    assert "calendars/iso-impossible-date.yaml:5:14: lỗi [launch_date]" in run.output
-
-
-@pytest.mark.xfail(strict=True, reason="loader._report puts pydantic's English msg into the Vietnamese "
-                   "'type' message: 'Kiểu giá trị sai: Input should be ...'")
-def test_wrong_type_message_is_vietnamese(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_value_is_explained_in_vietnamese(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
     (empty_calendars_dir / "wrong-due.yaml").write_text(
         "id: wrong-due\ntitle: x\nyear: 2024\ndeadlines:\n  - id: a\n    title: b\n    date: 25/6\n    due: sometime\n",
         encoding="utf-8",
     )
-    (diag,) = json.loads(cli("check", "calendars/wrong-due.yaml", "--format", "json").stdout)
-    assert (diag["line"], diag["path"]) == (8, "deadlines[0].due")
-    assert "Input should" not in diag["message"]
+    (vi,) = json.loads(cli("check", "calendars/wrong-due.yaml", "--format", "json").stdout)
+    assert (vi["line"], vi["column"], vi["path"], vi["value"]) == (8, 10, "deadlines[0].due", "sometime")
+    assert vi["message"].startswith("Giá trị sai: cần một trong: 'before'")
+    assert "Input should" not in vi["message"]
+    (en,) = json.loads(cli("check", "calendars/wrong-due.yaml", "--format", "json", "--lang", "en").stdout)
+    assert en["message"] == "Wrong value: Input should be 'before' or 'no_later_than'"
+
+
+def test_an_empty_file_is_not_a_usable_calendar(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    copy_fixture("empty", empty_calendars_dir)
+    assert cli("check").exit_code == 65
+    run = cli("expand", "empty")
+    assert run.exit_code == 65
+    assert "calendars/empty.yaml:1:1: lỗi: Tệp lịch trống" in run.stderr
