@@ -56,7 +56,8 @@ class Signer:
     def verify(self, purpose: str, token: str, *, now: datetime | None = None) -> dict[str, Any]:
         """The payload, or BadRequest in Vietnamese (bad, tampered or expired link)."""
         body, _, mac = (token or "").partition(".")
-        if not body or not mac or not hmac.compare_digest(mac, self._mac(purpose, body)):
+        # Tokens are ASCII by construction; a hand-typed or mangled link may not be (compare_digest refuses non-ASCII str).
+        if not token.isascii() or not body or not mac or not hmac.compare_digest(mac, self._mac(purpose, body)):
             raise BadRequest("Liên kết không hợp lệ hoặc đã bị sửa. Hãy dùng đúng liên kết trong email.")
         try:
             payload = json.loads(_unb64(body))

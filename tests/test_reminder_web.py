@@ -118,3 +118,9 @@ def test_tampered_submitted_token_is_refused(client: TestClient) -> None:
 def test_bad_email_is_400_and_escaped(client: TestClient) -> None:
     r = client.post("/reminders/subscribe", data={"calendar": "kon-tum-2024", "email": "<script>x</script>"})
     assert r.status_code == 400 and "<script>x" not in r.text
+
+
+@pytest.mark.parametrize("path", ["/reminders/submitted", "/reminders/unsubscribe", "/reminders/confirm"])
+def test_mangled_vietnamese_token_is_400_not_500(client: TestClient, path: str) -> None:
+    r = client.get(path, params={"token": "Lịch thi đua ư.ơ"})
+    assert r.status_code == 400 and "Liên kết không hợp lệ" in r.text
