@@ -80,11 +80,6 @@ def test_no_server_errors_with_every_extension(app_and_dir: tuple[TestClient, Pa
     fuzz_all(client)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="scheduler/links.py Signer.verify: hmac.compare_digest on a non-ASCII token raises TypeError (500); "
-    "reported to the reminders work",
-)
 def test_vietnamese_text_in_every_parameter(app_and_dir: tuple[TestClient, Path]) -> None:
     """What a hand-typed or mangled link carries: diacritics in every path and query parameter."""
     client, _ = app_and_dir

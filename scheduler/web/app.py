@@ -159,6 +159,7 @@ def create_app(
     app.state.extensions = extensions
     app.state.templates = _templates(extensions)
     _install_error_handlers(app)
+    app.add_middleware(feed_routes.FeedFastPath, feeds=feeds)
     app.include_router(feed_routes.router)
     app.include_router(pages.router)
 

@@ -129,7 +129,7 @@ class FeedService:
         return state
 
     async def for_request(
-        self, calendar_id: str, raw_query: bytes, params: Mapping[str, str]
+        self, calendar_id: str, raw_query: bytes, params: Callable[[], Mapping[str, str]]
     ) -> RenderedFeed:
         """The feed a request asks for: the hot path is two dict lookups.
 
@@ -143,12 +143,20 @@ class FeedService:
         hit = self._by_url.get(key)
         if hit is not None:
             return hit
-        query = parse_feed_query(params, today)
+        query = parse_feed_query(params(), today)
         feed = self._cache.get((calendar_id, state.version, query)) or await self.get(calendar_id, query)
         if len(self._by_url) >= self.size * 4:  # URLs are client-controlled: bound them
             self._by_url.clear()
         self._by_url[key] = feed
         return feed
+
+    def peek(self, calendar_id: str, raw_query: bytes) -> RenderedFeed | None:
+        """A feed already served for exactly this URL today, or None; never raises."""
+        state = self.repository.snapshot.states.get(calendar_id)
+        if state is None or state.calendar is None:
+            return None
+        today = local_today(self.clock(), state.calendar)
+        return self._by_url.get((calendar_id, state.version, raw_query, today))
 
     def cached(self, calendar_id: str, query: FeedQuery) -> RenderedFeed | None:
         """The fast path: a dict lookup, no await, no thread."""
