@@ -249,6 +249,8 @@ class ReminderService:
                 result = triage(rows, now, nearest=self._nearest_due(rows, now))
                 report.missed += self.store.mark_missed(
                     [(r.id, r.claimed_by or "", why) for r, why in result.missed], now=self.wall())
+                if any(r.occurrence_uid not in self._events for r in result.send):
+                    self.campaigns(now)  # another instance planned these, or this one has not yet: expand now
                 for group in batches(result.send, self.policy.digest):
                     try:
                         message = self.mailer.build(self._spec(group, now, attachments), now)

@@ -17,7 +17,8 @@ def address(i: int) -> str:
     return f"don-vi-{i:05d}@wave.example.org"
 
 
-def write_wave(root: Path, n: int, *, extra_name: str = "") -> Path:
+def write_wave(root: Path, n: int, *, extra_name: str = "", second_deadline: bool = False,
+               calendar_remind_days: str = "") -> Path:
     """calendars/ with wave-2024.yaml and recipients/wave.yaml (units don-vi-00000...); returns the folder."""
     calendars = root / "calendars"
     (calendars / "recipients").mkdir(parents=True, exist_ok=True)
@@ -35,7 +36,12 @@ deadlines:
     submit_to: Liên đoàn Lao động tỉnh Ví Dụ
     groups: [wave]
     remind_days: [7]
-""",
+""" + ("""  - id: danh-sach-khen-thuong
+    title: Gửi danh sách đề nghị khen thưởng đợt 1
+    date: 28/6/2024
+    due: no_later_than
+    groups: [wave]
+""" if second_deadline else "") + (f"remind_days: {calendar_remind_days}\n" if calendar_remind_days else ""),
         encoding="utf-8",
     )
     lines = ["groups:", "  - id: wave", "    name: Các đơn vị thử nghiệm", "    units:"]

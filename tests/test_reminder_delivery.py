@@ -173,3 +173,69 @@ def test_outage_mid_wave_then_every_reminder_exactly_once(
     assert per_address == {address(i): 1 for i in range(n)}
     assert service.store.counts()["sent"] == n
     assert {r.kind for r in service.store.rows(statuses=[Status.PENDING, Status.CLAIMED])} == {"overdue"}  # next week
+
+
+def test_digest_groups_one_persons_day_into_one_email(tmp_path: Path, smtp_server: SMTPServer) -> None:  # noqa: F811
+    # Two deadlines on 28/6: one says remind_days [7], the other inherits the calendar's [7]: both due on 21/6.
+    write_wave(tmp_path, 3, second_deadline=True, calendar_remind_days="[7]")
+    service = service_for(tmp_path, smtp_server, Wall(), remind_digest=True)
+    report = asyncio.run(service.start(WAVE_DUE))
+    assert (report.sent, report.messages) == (6, 3)
+    for raw in smtp_server.handler.messages:
+        msg = parse(raw.data)
+        text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        assert "Báo cáo kết quả phong trào thi đua đợt 1" in text and "danh sách đề nghị khen thưởng" in text
+        assert len(list(msg.iter_attachments())) == 2
+        assert "reminders/unsubscribe" in msg["List-Unsubscribe"]
+
+
+@pytest.mark.postgres
+def test_two_instances_share_postgres_and_never_send_twice(tmp_path: Path) -> None:
+    import threading
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from notifiers.outbox import OutboxTransport
+    from scheduler.database import create_engine_for
+
+    admin_url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
+        admin.connect().close()
+    except Exception:
+        pytest.skip("PostgreSQL không chạy ở 127.0.0.1:5432")
+    name = f"lichthidua_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    n = 400
+    write_wave(tmp_path, n)
+    settings = Settings(calendars_dir=tmp_path / "calendars", data_dir=tmp_path / "var",
+                        database_url=f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+    services = [open_service(settings, engine=create_engine_for(settings.database_url),
+                             transport=OutboxTransport(tmp_path / f"outbox-{i}"), owner=f"instance-{i}:1")
+                for i in range(2)]
+    try:
+        services[0].replan(WAVE_DUE)  # instance 1 has not planned: it learns the deadlines when it meets them
+        reports = [None, None]
+        barrier = threading.Barrier(2)
+
+        def run(i: int) -> None:
+            barrier.wait()
+            reports[i] = asyncio.run(services[i].send_due(WAVE_DUE, batch=16))  # type: ignore[call-overload]
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        files = [p.name for i in range(2) for p in (tmp_path / f"outbox-{i}").glob("*.eml")]
+        print(f"two instances: {[r.sent for r in reports]} sent, {len(files)} files, {len(set(files))} distinct")
+        assert len(files) == len(set(files)) == n
+        assert all(r is not None and r.sent > 0 for r in reports)  # both took part
+    finally:
+        for s in services:
+            s.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -204,3 +204,19 @@ def test_walk_a_campaign_year_day_by_day(tmp_path: Path) -> None:
 def test_now_must_be_aware(bad: datetime) -> None:
     with pytest.raises(ValueError):
         plan([], {}, [], Policy(), bad)
+
+
+def test_calendar_wide_remind_days_from_yaml_and_inherited(tmp_path: Path) -> None:
+    folder = tmp_path / "calendars"
+    folder.mkdir()
+    (folder / "cha.yaml").write_text("id: cha\ntitle: Lịch cha\nyear: 2024\nremind_days: [5, 2]\n", encoding="utf-8")
+    (folder / "con.yaml").write_text(
+        "id: con\ntitle: Lịch con\nextends: [cha]\ndeadlines:\n  - id: bao-cao\n    title: Báo cáo\n"
+        "    date: 12/7/2024\n    due: no_later_than\n    groups: [g]\n", encoding="utf-8")
+    catalog = load_catalog(folder)
+    assert catalog.ok, [d.format() for d in catalog.all_diagnostics()]
+    con = catalog.calendars["con"]
+    assert con.remind_days == (5, 2)
+    events = tuple(expand(con, Window.year(2024)))
+    rows = plan([Campaign("con", con.title, events, con.timezone, con.remind_days)], GROUPS, [], Policy(), START)
+    assert sorted({r.offset_days for r in rows if r.kind is Kind.REMINDER}) == [2, 5]
