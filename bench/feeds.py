@@ -273,13 +273,12 @@ def local_nginx_conf(prefix: Path, upstream: int, http_port: int, https_port: in
 
 
 @contextmanager
-def nginx_process(workdir: Path, upstream: int) -> Iterator[tuple[int, int]]:
+def nginx_process(upstream: int) -> Iterator[tuple[int, int]]:
     """nginx with the shipped configuration in front of `upstream`; yields (http port, https port)."""
     http_port, https_port = free_port(), free_port()
-    prefix = workdir / "nginx"
-    prefix.mkdir()
-    # Started as root, nginx's workers run as nobody: they must reach the cache folders.
-    workdir.chmod(0o755)
+    # Started as root, nginx's workers run as nobody: the cache folders must be reachable from /tmp
+    # down, which a test's or TemporaryDirectory's private folder is not.
+    prefix = Path(tempfile.mkdtemp(prefix="lichthidua-nginx-"))
     prefix.chmod(0o777)
     conf = local_nginx_conf(prefix, upstream, http_port, https_port)
     proc = subprocess.Popen([shutil.which("nginx") or "nginx", "-c", str(conf), "-p", str(prefix)],
@@ -290,6 +289,7 @@ def nginx_process(workdir: Path, upstream: int) -> Iterator[tuple[int, int]]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        shutil.rmtree(prefix, ignore_errors=True)
 
 
 # --- cold rendering ---------------------------------------------------------------------
@@ -385,7 +385,7 @@ def run(seconds: float, connections: int, rounds: int) -> dict[str, object]:
             out["ratio_full"] = ratio_full
             out["ratio_304"] = ratio_304
             if shutil.which("nginx"):
-                with nginx_process(work, port) as (_, nport):
+                with nginx_process(port) as (_, nport):
                     nbase = f"https://127.0.0.1:{nport}"
                     through = httpx.get(nbase + FEED_PATH, verify=False)
                     assert through.content == first.content, (through.status_code, through.text[:300])

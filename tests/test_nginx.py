@@ -33,7 +33,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServeProce
     calendars = copy_calendars(tmp)
     with serve_process(tmp, calendars) as server:
         upstream = int(server.base.rsplit(":", 1)[1])
-        with _bench_feeds().nginx_process(tmp, upstream) as (http_port, https_port):
+        with _bench_feeds().nginx_process(upstream) as (http_port, https_port):
             yield server, calendars, f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{https_port}"
 
 

@@ -120,6 +120,28 @@ def test_stale_validators_give_200(client: TestClient, sent: dict[str, str]) -> 
     assert r.status_code == 200 and r.content.startswith(b"BEGIN:VCALENDAR")
 
 
+def test_fast_path_answers_exactly_like_the_route(client: TestClient) -> None:
+    """The first request goes through the route (render); repeats are answered by FeedFastPath."""
+    url = "/feeds/ninh-thuan-2023.ics?from=2023-01-01&to=2023-12-31&milestones=true"
+    feeds = client.app.state.feeds  # type: ignore[attr-defined]
+    first = client.get(url)
+    renders = feeds.renders
+    again = client.get(url)
+    assert feeds.renders == renders
+    assert again.content == first.content
+    assert again.headers.items() == first.headers.items()
+    etag = first.headers["etag"]
+    for method in ("GET", "HEAD"):
+        via_route = client.request(method, url + "&x=1", headers={"If-None-Match": etag})  # new URL: route
+        via_fast = client.request(method, url + "&x=1", headers={"If-None-Match": etag})
+        assert via_route.status_code == via_fast.status_code == 304
+        assert via_route.headers.items() == via_fast.headers.items()
+        head_route = client.request(method, url + f"&m={method}")
+        head_fast = client.request(method, url + f"&m={method}")
+        assert head_route.headers.items() == head_fast.headers.items()
+        assert head_route.content == head_fast.content == (b"" if method == "HEAD" else first.content)
+
+
 def test_head(client: TestClient) -> None:
     get = client.get("/feeds/kon-tum-2024.ics")
     head = client.head("/feeds/kon-tum-2024.ics")
