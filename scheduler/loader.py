@@ -74,7 +74,8 @@ class LoadedFile:
                 return table[prefix]
             if prefix in self.positions:
                 return self.positions[prefix]
-        return (1, 1)
+        # The document itself: where its first key is (line 1 may be a comment).
+        return min(self.key_positions.values(), default=(1, 1))
 
     def file_path(self, path: KeyPath) -> KeyPath:
         """Translate a path in the (partial) model to the same place in the file."""
@@ -227,8 +228,19 @@ def _syntax(loaded: LoadedFile, code: str, mark: Any, **context: Any) -> None:
     )
 
 
-def _plain(node: Any, path: KeyPath, loaded: LoadedFile) -> Any:
-    """ruamel tree → plain data, recording positions and catching YAML 1.1 traps."""
+def _plain(node: Any, path: KeyPath, loaded: LoadedFile, seen: set[int] | None = None) -> Any:
+    """ruamel tree → plain data, recording positions and catching YAML 1.1 traps.
+
+    A mapping or list met twice is an alias (`*name`): calendars never need them,
+    and expanding nested aliases grows exponentially ("billion laughs"), so each is
+    reported and not followed.
+    """
+    seen = set() if seen is None else seen
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        if id(node) in seen:
+            loaded.diagnose("yaml.alias", path)
+            return None
+        seen.add(id(node))
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():
@@ -236,7 +248,7 @@ def _plain(node: Any, path: KeyPath, loaded: LoadedFile) -> Any:
             child = path + (str(key),)
             loaded.key_positions[child] = (kl + 1, kc + 1)
             loaded.positions[child] = (vl + 1, vc + 1)
-            out[str(key)] = _plain(value, child, loaded)
+            out[str(key)] = _plain(value, child, loaded, seen)
         return out
     if isinstance(node, CommentedSeq):
         out_list = []
@@ -244,7 +256,7 @@ def _plain(node: Any, path: KeyPath, loaded: LoadedFile) -> Any:
             line, col = node.lc.data[index]
             child = path + (index,)
             loaded.positions[child] = (line + 1, col + 1)
-            out_list.append(_plain(value, child, loaded))
+            out_list.append(_plain(value, child, loaded, seen))
         return out_list
     if isinstance(node, ScalarString):
         return str(node)
@@ -340,7 +352,7 @@ def _problem_vi(kind: str, ctx: dict[str, Any]) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return "cần một mục khóa: giá trị"
     if kind in ("enum", "literal_error"):
-        return f"cần một trong: {ctx.get('expected', '')}"
+        return f"cần một trong: {str(ctx.get('expected', '')).replace(' or ', ' hoặc ')}"
     if kind == "greater_than_equal":
         return f"cần lớn hơn hoặc bằng {ctx.get('ge')}"
     if kind == "less_than_equal":

@@ -236,7 +236,11 @@ class Deadline(Strict):
     date: YearlyOrFull | None = None  # type: ignore[valid-type]
     after_phase: str | None = Field(None, description="'each' (sau mỗi đợt) hoặc mã một đợt")
     days_after: int | None = Field(None, ge=0, le=366, description="Số ngày sau khi đợt kết thúc")
-    due: Annotated[Due, BeforeValidator(_due_alias)] = Field(
+    due: Annotated[
+        Due,
+        BeforeValidator(_due_alias),
+        WithJsonSchema({"enum": ["before", "no_later_than", "trước", "chậm nhất"]}),
+    ] = Field(
         description="'before' (trước ngày ghi: ngày đó đã muộn) hoặc 'no_later_than' (chậm nhất: tính cả ngày đó); "
         "cũng nhận 'trước' và 'chậm nhất'"
     )

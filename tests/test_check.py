@@ -285,8 +285,21 @@ def test_the_seed_calendars_pass_with_one_warning(calendars_dir: Path, cli) -> N
 
 def test_a_missing_path_is_an_error_not_a_traceback(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
     run = cli("check", "calendars/khong-co.yaml")
-    assert run.exit_code == 65
+    assert run.exit_code == 66  # CalendarNotFound, like `expand khong-co`
     assert "Không tìm thấy calendars/khong-co.yaml" in run.output
+
+
+def test_nested_aliases_are_rejected_not_expanded(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """Nine levels of ten aliases would be 10^9 nodes if followed ("billion laughs")."""
+    lines = ["id: aliases", "title: x", "a: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    for level in range(1, 10):
+        refs = ", ".join([f"*l{level - 1}"] * 10)
+        lines.append(f"l{level}: &l{level} [{refs}]")
+    (empty_calendars_dir / "aliases.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = cli("check", "calendars/aliases.yaml")
+    assert run.exit_code == 65
+    assert "calendars/aliases.yaml:4:" in run.output
+    assert "Không dùng tham chiếu YAML (&neo / *bí-danh)" in run.output
 
 
 # --- never a traceback --------------------------------------------------------------------

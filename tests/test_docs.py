@@ -194,8 +194,6 @@ def test_the_format_table_lists_every_key() -> None:
     assert set(CalendarFile.model_fields) - {"remind_days"} <= _format_table_keys()
 
 
-@pytest.mark.xfail(strict=True, reason="README's format table lists remind_days only for deadlines, not the "
-                   "calendar-wide remind_days key added with the reminders")
 def test_the_format_table_lists_calendar_remind_days() -> None:
     rows = re.findall(r"^\| (`[^|]*) \| ([^|]*) \|", _section("## The calendar format"), flags=re.M)
     assert any("`remind_days`" in key for key, _ in rows if not key.startswith("`deadlines`"))

@@ -18,7 +18,7 @@ from scheduler.catalog import calendar_files, load_catalog
 from scheduler.cli import app
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.dates import vn_weekday
-from scheduler.errors import BadRequest, CalendarError, Severity
+from scheduler.errors import BadRequest, CalendarNotFound, Severity
 from scheduler.events import Event, EventKind
 from scheduler.expand import Window, default_window, expand
 from scheduler.export import export_ics
@@ -85,7 +85,7 @@ def check(
         targets = paths or [root]
         for target in targets:
             if not target.exists():
-                raise CalendarError(f"Không tìm thấy {target}")
+                raise CalendarNotFound(f"Không tìm thấy {target}")
         files = calendar_files(targets)
         catalog = load_catalog(root, extra=files)
         wanted = {str(f.resolve()) for f in files}
