@@ -28,6 +28,8 @@ Clock = Callable[[], datetime]
 async def running_jobs(service: ReminderService, clock: Clock, tick_seconds: int) -> AsyncIterator[AsyncIOScheduler]:
     """Start the scheduler (catch-up job now, then a tick every ``tick_seconds``); stop it on exit."""
     scheduler = AsyncIOScheduler(jobstores={"default": MemoryJobStore()}, timezone=UTC)
+    # APScheduler narrates every run in English at INFO; admins read our Vietnamese lines instead.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
 
     async def catch_up() -> None:
         try:

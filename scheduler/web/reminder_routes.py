@@ -151,8 +151,12 @@ def reminder_extension(settings: Settings, *, transport: Transport | None = None
 
     async def on_reload(snapshot: Snapshot) -> None:
         svc = service()
-        svc.load(snapshot.calendars)
-        await asyncio.to_thread(svc.replan, snapshot.loaded_at)
+
+        def reload() -> None:  # reads the recipient files and writes the plan: off the event loop
+            svc.load(snapshot.calendars)
+            svc.replan(snapshot.loaded_at)
+
+        await asyncio.to_thread(reload)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
