@@ -9,6 +9,7 @@ is won by exactly one of them. This is the only module that imports APScheduler.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -31,17 +32,21 @@ async def running_jobs(service: ReminderService, clock: Clock, tick_seconds: int
     # APScheduler narrates every run in English at INFO; admins read our Vietnamese lines instead.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
 
+    one_wave = asyncio.Lock()  # the catch-up and the ticks never overlap in one process
+
     async def catch_up() -> None:
-        try:
-            await service.start(clock())
-        except Exception:
-            log.exception("Lỗi khi gửi bù lời nhắc lúc khởi động")
+        async with one_wave:
+            try:
+                await service.start(clock())
+            except Exception:
+                log.exception("Lỗi khi gửi bù lời nhắc lúc khởi động")
 
     async def tick() -> None:
-        try:
-            await service.tick(clock())
-        except Exception:  # the next tick tries again; never let the job die
-            log.exception("Lỗi khi gửi lời nhắc đến hạn")
+        async with one_wave:
+            try:
+                await service.tick(clock())
+            except Exception:  # the next tick tries again; never let the job die
+                log.exception("Lỗi khi gửi lời nhắc đến hạn")
 
     scheduler.add_job(catch_up, id="reminders-catch-up", next_run_time=datetime.now(UTC), max_instances=1)
     scheduler.add_job(tick, IntervalTrigger(seconds=tick_seconds), id="reminders-tick", max_instances=1,

@@ -124,3 +124,24 @@ def test_bad_email_is_400_and_escaped(client: TestClient) -> None:
 def test_mangled_vietnamese_token_is_400_not_500(client: TestClient, path: str) -> None:
     r = client.get(path, params={"token": "Lịch thi đua ư.ơ"})
     assert r.status_code == 400 and "Liên kết không hợp lệ" in r.text
+
+
+def test_scheduler_runs_in_the_app_with_an_in_memory_store(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from apscheduler.jobstores.memory import MemoryJobStore
+
+    settings = settings_for(tmp_path, copy_calendars(tmp_path), tick_seconds=30)
+    outbox = tmp_path / "outbox"
+    clock = Clock(datetime(2024, 6, 21, 1, 30, tzinfo=UTC))  # Friday 21/6/2024 08:30 in Việt Nam
+    app = create_app(settings, clock=clock, watch=False,
+                     extensions=[reminder_extension(settings, transport=OutboxTransport(outbox))])
+    with TestClient(app) as c:
+        jobs = c.app.state.reminder_jobs  # type: ignore[attr-defined]
+        assert isinstance(jobs._jobstores["default"], MemoryJobStore)
+        tick = jobs.get_job("reminders-tick")
+        assert tick.trigger.interval.total_seconds() == 30
+        c.portal.call(tick.func)  # run one tick on the app's loop, now
+        assert len(list(outbox.glob("*.eml"))) == 4  # the four Kon Tum addresses; the catch-up may have sent them
+        c.portal.call(tick.func)
+        assert len(list(outbox.glob("*.eml"))) == 4

@@ -165,7 +165,8 @@ def reminder_extension(settings: Settings, *, transport: Transport | None = None
         log.info("Email nhắc hạn: %s.", svc.transport.describe())
         try:
             if jobs:
-                async with running_jobs(svc, app.state.clock, settings.tick_seconds):
+                async with running_jobs(svc, app.state.clock, settings.tick_seconds) as jobs_scheduler:
+                    app.state.reminder_jobs = jobs_scheduler
                     yield
             else:
                 yield
