@@ -25,7 +25,18 @@ from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 from notifiers.email_message import check_address
 from scheduler.catalog import CALENDAR_SUFFIXES, Catalog
 from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
-from scheduler.loader import KeyPath, LoadedFile, _decode, _find_tabs, _parse_yaml, _plain, display_path, load_file
+from scheduler.loader import (
+    KeyPath,
+    LoadedFile,
+    _decode,
+    _find_tabs,
+    _parse_yaml,
+    _plain,
+    _slug,
+    display_path,
+    format_path,
+    load_file,
+)
 from scheduler.model import Id, Strict
 
 RECIPIENTS_DIR = "recipients"
@@ -139,7 +150,7 @@ def _diagnose(loaded: LoadedFile, code: str, path: KeyPath, *, key: bool = False
     fill = lambda s: s.format_map(_Blank(ctx))  # noqa: E731
     loaded.diagnostics.append(
         Diagnostic(
-            file=loaded.display, line=line, column=column, path=_format_path(path), code=code,
+            file=loaded.display, line=line, column=column, path=format_path(path), code=code,
             message={"vi": fill(vi), "en": fill(en)},
             value=None if ctx.get("value") is None else str(ctx["value"]),
             hint={"vi": fill(hint[0]), "en": fill(hint[1])} if hint else None,
@@ -150,13 +161,6 @@ def _diagnose(loaded: LoadedFile, code: str, path: KeyPath, *, key: bool = False
 class _Blank(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "?"
-
-
-def _format_path(path: KeyPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _fields_at(path: KeyPath) -> list[str]:
@@ -185,8 +189,6 @@ def _report(error: Any, loaded: LoadedFile) -> None:
         loaded.diagnose("extra_forbidden", loc, key=True, field=loc[-1], allowed=", ".join(allowed),
                         suggestion=close[0] if close else None)
     elif kind == "id.format":
-        from scheduler.loader import _slug
-
         value = str((error.get("ctx") or {}).get("value", ""))
         loaded.diagnose("id.format", loc, value=value, suggestion=_slug(value))
     else:
