@@ -220,3 +220,12 @@ def test_calendar_wide_remind_days_from_yaml_and_inherited(tmp_path: Path) -> No
     events = tuple(expand(con, Window.year(2024)))
     rows = plan([Campaign("con", con.title, events, con.timezone, con.remind_days)], GROUPS, [], Policy(), START)
     assert sorted({r.offset_days for r in rows if r.kind is Kind.REMINDER}) == [2, 5]
+
+
+@pytest.mark.parametrize("module", ["scheduler.reminders", "scheduler.recipients", "scheduler.links"])
+def test_reminder_core_imports_no_shell(module: str) -> None:
+    """Planning, recipients and links stay pure: no database, SMTP, scheduler or web framework on any import path."""
+    from tests.test_architecture import _forbidden, reachable
+
+    bad = {name: " → ".join(chain) for name, chain in reachable(module).items() if _forbidden(name)}
+    assert bad == {}
