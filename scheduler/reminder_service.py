@@ -126,6 +126,10 @@ class ReminderService:
         self._events: dict[str, tuple[Event, Calendar]] = {}
         self._planned_day: date | None = None
 
+    def close(self) -> None:
+        """Close the database connections (the engine's pool)."""
+        self.engine.dispose()
+
     # --- collaborators, made on first use (the CLI's preview needs neither) ---
 
     @property

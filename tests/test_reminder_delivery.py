@@ -42,7 +42,19 @@ def service_for(tmp: Path, server: SMTPServer, wall: Wall, **overrides: object) 
                         mail_from="Lịch thi đua <nhac-han@lich.example.vn>",
                         **server.settings(**overrides))  # type: ignore[arg-type]
     transport = SMTPTransport(SMTPConfig.from_settings(settings), sleep=no_wait, tls_context=server.client_tls_context())
-    return open_service(settings, transport=transport, wall=wall)
+    service = open_service(settings, transport=transport, wall=wall)
+    OPEN.append(service)
+    return service
+
+
+OPEN: list[ReminderService] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_services() -> Iterator[None]:
+    yield
+    while OPEN:
+        OPEN.pop().close()
 
 
 def parse(data: bytes) -> EmailMessage:

@@ -86,4 +86,5 @@ def test_walk_2024_day_by_day(tmp_path: Path) -> None:
         if m["To"] == "quantri@example.org" and "6 tháng" in m.get_body(("plain",)).get_content())
     body = summary_mail.get_body(("plain",)).get_content()
     assert "Công đoàn ngành Giáo dục (ví dụ)" in body and "Công đoàn Viên chức tỉnh (ví dụ)" in body
+    service.close()
     print(f"walk: {sum(sent_days.values())} emails over {len(sent_days)} days: {sorted(sent_days.items())[:6]} ...")

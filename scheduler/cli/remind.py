@@ -6,7 +6,9 @@ Each command calls one function of :mod:`scheduler.reminder_service` and prints.
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import typer
@@ -17,7 +19,7 @@ from scheduler.cli import app
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.errors import BadRequest
 from scheduler.reminder_service import ReminderService, SendReport, open_service, utc_now
-from scheduler.reminder_store import STATUS_VN, Status
+from scheduler.reminder_store import STATUS_VN, Status, StoredReminder
 from scheduler.reminders import Kind, PlannedReminder
 from scheduler.settings import load_settings
 
@@ -50,8 +52,13 @@ def parse_now(raw: str | None) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=ZONE)
 
 
-def _service() -> ReminderService:
-    return open_service(load_settings())
+@contextmanager
+def _service() -> Iterator[ReminderService]:
+    service = open_service(load_settings())
+    try:
+        yield service
+    finally:
+        service.close()
 
 
 def _row_label(r: PlannedReminder) -> str:
@@ -69,7 +76,8 @@ def preview(
     def work() -> tuple[date, list[PlannedReminder]]:
         at = parse_now(now or None)
         day = parse_day(on) if on else at.astimezone(ZONE).date()
-        return day, _service().preview(day, at)
+        with _service() as service:
+            return day, service.preview(day, at)
 
     day, rows = run_command(work)
     if not rows:
@@ -91,8 +99,7 @@ def send_due(
     """Gửi mọi email nhắc đã đến hạn (cho cron, hoặc để gửi bù)."""
     def work() -> SendReport:
         at = parse_now(now or None)
-        service = _service()
-        with Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        with _service() as service, Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:
             task = bar.add_task("gửi", total=None)
             return asyncio.run(service.start(at, progress=lambda done, total: bar.update(task, completed=done,
@@ -110,7 +117,11 @@ def send_due(
 @remind.command("status")
 def status() -> None:
     """Số lời nhắc theo tình trạng, và những lời nhắc cần chú ý."""
-    counts, rows = run_command(lambda: _service().status())
+    def work() -> tuple[dict[str, int], list[StoredReminder]]:
+        with _service() as service:
+            return service.status()
+
+    counts, rows = run_command(work)
     console.print("  ".join(f"{STATUS_VN[Status(k)]}: {v}" for k, v in counts.items()))
     if not rows:
         return
