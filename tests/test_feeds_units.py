@@ -216,3 +216,18 @@ def test_subscribe_links_escape_everything() -> None:
     )
     assert "name=L%E1%BB%8Bch+%26+h%E1%BA%A1n" in links.outlook_com
     assert links.outlook_365.startswith("https://outlook.office.com/calendar/0/addfromweb?url=https%3A%2F%2F")
+
+
+def test_pure_modules_import_no_web_or_database_library() -> None:
+    """Functional core: queries, validators, ledger rules, views and links need no framework."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import scheduler.web.feeds, scheduler.web.http_cache, scheduler.web.revisions, "
+        "scheduler.web.views, scheduler.web.subscribe; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'fastapi', 'starlette', 'sqlalchemy', 'sqlmodel', "
+        "'uvicorn', 'jinja2', 'httpx'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
