@@ -231,3 +231,12 @@ def test_pure_modules_import_no_web_or_database_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_tracked_window_covers_the_campaign_year_and_the_default_feed() -> None:
+    from scheduler.web.repository import tracked_window
+
+    catalog = load_catalog(CALENDARS)
+    assert tracked_window(catalog.get("cao-bang-2017"), date(2026, 11, 21)) == (date(2017, 1, 1), date(2027, 12, 31))
+    assert tracked_window(catalog.get("viet-nam"), date(2026, 11, 21)) == (date(2026, 1, 1), date(2027, 12, 31))
+    assert tracked_window(catalog.get("cao-bang-2017"), date(2040, 1, 1)) == (date(2030, 1, 1), date(2041, 12, 31))

@@ -43,7 +43,7 @@ Clock = Callable[[], datetime]
 Listener = Callable[["Snapshot"], Awaitable[None] | None]
 # Calendars without a year or a document date still need a reproducible first DTSTAMP.
 FALLBACK_BASELINE = date(2020, 1, 1)
-MAX_TRACKED_YEARS = 10
+MAX_TRACKED_YEARS = 12  # reaches back to 2016 from 2026: every campaign in calendars/
 
 
 @dataclass(frozen=True, slots=True)
