@@ -340,3 +340,5 @@ def test_healthz(client: TestClient) -> None:
     assert set(body["calendars"]) == {*CAMPAIGNS, "viet-nam"}
     assert body["failing"] == {}
     assert r.headers["cache-control"] == "no-store"
+    head = client.head("/healthz")  # what uptime monitors send
+    assert head.status_code == 200 and head.content == b""

@@ -46,6 +46,24 @@ def public_base_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}"
 
 
+def _get_once(settings: Settings, target: str) -> None:
+    """`--get`: body to stdout; exit 1 with the status on stderr when it is not a success."""
+    import asyncio
+
+    from scheduler.web.app import create_app
+    from scheduler.web.offline import get
+
+    configure_logging("warning")  # stdout is the answer; keep start-up chatter out
+    # No extensions: a check must not start the reminder scheduler (it could send email).
+    app = create_app(settings, extensions=[], watch=False)
+    status, _headers, body = asyncio.run(get(app, target))
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()
+    if status >= 400:
+        print(f"HTTP {status} cho {target}", file=sys.stderr)
+        raise typer.Exit(1)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Địa chỉ lắng nghe (mặc định theo cấu hình: 127.0.0.1).")] = None,
@@ -62,6 +80,14 @@ def serve(
     reload: Annotated[
         bool, typer.Option("--reload/--no-reload", help="Tự nạp lại khi tệp lịch thay đổi.")
     ] = True,
+    get: Annotated[
+        str | None,
+        typer.Option(
+            "--get",
+            metavar="ĐƯỜNG_DẪN",
+            help="Không mở cổng: in ra câu trả lời cho một yêu cầu GET, ví dụ --get /feeds/kon-tum-2024.ics",
+        ),
+    ] = None,
 ) -> None:
     """Chạy dịch vụ web: trang lịch và nguồn lịch ICS để đăng ký trong Outlook, Google Calendar."""
     import uvicorn
@@ -74,6 +100,9 @@ def serve(
         )
     )
     settings = settings.model_copy(update={"base_url": public_base_url(settings)})
+    if get is not None:
+        _get_once(settings, get)
+        return
     configure_logging(settings.log_level)
     log = logging.getLogger("lichthidua.web")
     if not settings.calendars_dir.is_dir():

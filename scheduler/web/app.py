@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -178,6 +178,10 @@ def create_app(
             "feed_renders": feeds.renders,
         }
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    @app.head("/healthz", tags=["Giám sát"], summary="Tình trạng dịch vụ (chỉ tiêu đề, cho công cụ giám sát)")
+    async def healthz_head() -> Response:
+        return Response(headers={"Cache-Control": "no-store"})
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for extension in extensions:
