@@ -31,6 +31,7 @@ from notifiers.content import (
     ConfirmContent,
     Content,
     DeadlineStatus,
+    DeadlineView,
     DigestContent,
     DigestItem,
     FailureLine,
@@ -220,6 +221,7 @@ class ReminderService:
         """
         report = SendReport()
         attachments: dict[str, Attachment] = {}
+        views: dict[str, DeadlineView] = {}
         total = self._count_due(now)
         slots: list[Sequence[StoredReminder]] = []  # message index -> rows it covers
         unmarked: list[Outcome] = []
@@ -257,7 +259,7 @@ class ReminderService:
                     self.campaigns(now)  # another instance planned these, or this one has not yet: expand now
                 for group in batches(result.send, self.policy.digest):
                     try:
-                        message = self.mailer.build(self._spec(group, now, attachments), now)
+                        message = self.mailer.build(self._spec(group, now, attachments, views), now)
                     except KeyError as exc:
                         unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.PENDING,
                                                 error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ")
@@ -313,15 +315,22 @@ class ReminderService:
             found = cache[uid] = event_attachment(event, feed_meta(calendar), now=now)
         return found
 
-    def _spec(self, group: Sequence[StoredReminder], now: datetime, cache: dict[str, Attachment]) -> MessageSpec:
+    def _view(self, uid: str, now: datetime, cache: dict[str, DeadlineView]) -> DeadlineView:
+        """The deadline as emails show it today; one per deadline per wave, shared by its recipients."""
+        found = cache.get(uid)
+        if found is None:
+            event, calendar = self._events[uid]
+            today = now.astimezone(ZoneInfo(calendar.timezone)).date()
+            found = cache[uid] = deadline_view(event, calendar.title, today)
+        return found
+
+    def _spec(self, group: Sequence[StoredReminder], now: datetime, cache: dict[str, Attachment],
+              view_cache: dict[str, DeadlineView] | None = None) -> MessageSpec:
         first = group[0]
         if first.kind == Kind.SUMMARY:
             return self._summary_spec(first, now)
-        views = []
-        for r in group:
-            event, calendar = self._events[r.occurrence_uid]
-            today = now.astimezone(ZoneInfo(calendar.timezone)).date()
-            views.append((r, deadline_view(event, calendar.title, today)))
+        view_cache = {} if view_cache is None else view_cache
+        views = [(r, self._view(r.occurrence_uid, now, view_cache)) for r in group]
         attachments = tuple(dict.fromkeys(self._attachment(r.occurrence_uid, now, cache) for r in group))
         name = first.party_name if first.party_key.startswith("unit:") else ""
         recipient = Recipient(first.email, name)
