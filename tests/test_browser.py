@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from web_support import CHROMIUM, ROOT, ServeProcess, campaign_yaml, copy_calendars, serve_process
+from web_support import CHROMIUM, ROOT, ServeProcess, campaign_yaml, copy_calendars, serve_process, wait_until
 
 pytestmark = [
     pytest.mark.browser,
@@ -122,3 +122,28 @@ def test_campaign_page(server: tuple[ServeProcess, str], browser: object, viewpo
     page.screenshot(path=str(ARTIFACTS / f"browser-upcoming-{viewport}-first-screen.png"))  # type: ignore[attr-defined]
     page.locator("#dong-thoi-gian").scroll_into_view_if_needed()  # type: ignore[attr-defined]
     page.screenshot(path=str(ARTIFACTS / f"browser-upcoming-{viewport}-timeline.png"))  # type: ignore[attr-defined]
+
+
+def test_admin_sees_the_error_of_a_broken_edit(server: tuple[ServeProcess, str], browser: object) -> None:
+    """Runs last: breaks a file under the server, then restores it."""
+    import httpx
+
+    running, _ = server
+    calendars = Path(running.log_path).parent / "calendars"
+    path = calendars / "lao-cai-2024.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("year: 2024", "year: hai nghìn", 1), encoding="utf-8")
+    try:
+        wait_until(lambda: httpx.get(running.base + "/healthz").json()["status"] == "degraded", 15, "lỗi được phát hiện")
+        page = _page(browser, "phone")
+        page.goto(f"{running.base}/c/lao-cai-2024")  # type: ignore[attr-defined]
+        alert = page.get_by_role("alert")  # type: ignore[attr-defined]
+        assert alert.is_visible()
+        assert "lao-cai-2024.yaml:" in alert.inner_text() and "vẫn dùng phiên bản hợp lệ gần nhất" in alert.inner_text()
+        assert page.locator(".timeline .bar").count() >= 1  # type: ignore[attr-defined]
+        page.screenshot(path=str(ARTIFACTS / "browser-error-phone-first-screen.png"))  # type: ignore[attr-defined]
+        page.goto(running.base + "/")  # type: ignore[attr-defined]
+        assert "lao-cai-2024" in page.get_by_role("alert").inner_text()  # type: ignore[attr-defined]
+    finally:
+        path.write_text(good, encoding="utf-8")
+    wait_until(lambda: httpx.get(running.base + "/healthz").json()["status"] == "ok", 15, "lỗi được xóa")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from notifiers.ics import due_in_words
 from scheduler.dates import vn_date, vn_weekday
@@ -161,6 +162,12 @@ def next_deadline(events: Iterable[Event], today: date) -> DeadlineRow | None:
 def long_date(d: date) -> str:
     """"Thứ Hai 24/6/2024": how a page names a day people must act on."""
     return f"{vn_weekday(d)} {vn_date(d)}"
+
+
+def local_time(moment: datetime, zone: str = "Asia/Ho_Chi_Minh") -> str:
+    """"13:22:11 ngày 21/11/2026": an instant as an admin in Việt Nam reads it."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%H:%M:%S} ngày {vn_date(local.date())}"
 
 
 def date_range(event: Event) -> str:
