@@ -23,7 +23,8 @@ from scheduler.events import Event
 from scheduler.expand import Window, expand
 from scheduler.web.feeds import FeedQuery, parse_feed_query, select
 from scheduler.web.http_cache import Validators, validator_headers
-from scheduler.web.repository import CalendarRepository, CalendarState, feed_meta, local_today
+from scheduler.export import feed_meta
+from scheduler.web.repository import CalendarRepository, CalendarState, local_today
 from scheduler.web.revisions import Ledger, LedgerEntry, reconcile
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"

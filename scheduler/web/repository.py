@@ -27,7 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from notifiers.ics import FeedMeta
+from scheduler.export import feed_meta
 from scheduler.campaign import Calendar
 from scheduler.catalog import CALENDAR_SUFFIXES, Catalog, load_catalog
 from scheduler.errors import Diagnostic, LichThiDuaError, Severity
@@ -42,7 +42,6 @@ log = logging.getLogger("lichthidua.web")
 Clock = Callable[[], datetime]
 Listener = Callable[["Snapshot"], Awaitable[None] | None]
 # Calendars without a year or a document date still need a reproducible first DTSTAMP.
-FALLBACK_BASELINE = date(2020, 1, 1)
 MAX_TRACKED_YEARS = 12  # reaches back to 2016 from 2026: every campaign in calendars/
 
 
@@ -89,26 +88,6 @@ class Snapshot:
     @property
     def failing(self) -> list[CalendarState]:
         return [s for s in self.states.values() if s.failing]
-
-
-def feed_meta(calendar: Calendar) -> FeedMeta:
-    """The VCALENDAR header of a calendar's feeds, with a baseline stamp derived from the file.
-
-    As ``scheduler.export.feed_meta`` (same name, stamp and description, so an
-    exported file equals the feed), but also for calendars with neither a year
-    nor a document date (the national one), which get a fixed baseline.
-    """
-    doc_date = getattr(calendar.document, "date", None) if calendar.document else None
-    doc_value = getattr(doc_date, "value", None)
-    year = calendar.year if calendar.year is not None else FALLBACK_BASELINE.year
-    return FeedMeta.for_calendar(
-        calendar.id,
-        calendar.title,
-        timezone=calendar.timezone,
-        year=year,
-        document_date=doc_value if isinstance(doc_value, date) else None,
-        description=calendar.issuer,
-    )
 
 
 def local_today(now: datetime, calendar: Calendar | None) -> date:
