@@ -238,3 +238,12 @@ def test_every_calendar_file_is_checked(cli, tmp_path: Path, monkeypatch: pytest
     monkeypatch.chdir(tmp_path)
     run = cli("check", "--calendars", "calendars")
     assert run.exit_code == 0, run.output
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    """The settings table is the schema's: each setting, its variable and its default."""
+    from scheduler.settings import settings_table
+
+    section = _section("## Settings")
+    for name, env, default, _ in settings_table():
+        assert f"| `{name}` | `{env}` | `{default}` |" in section, name
