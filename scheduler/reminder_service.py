@@ -309,7 +309,7 @@ class ReminderService:
     def _attachment(self, uid: str, now: datetime, cache: dict[str, Attachment]) -> Attachment:
         found = cache.get(uid)
         if found is None:
-            from scheduler.web.repository import feed_meta  # the feeds' VCALENDAR header, shared
+            from scheduler.export import feed_meta  # the feeds' VCALENDAR header, shared
 
             event, calendar = self._events[uid]
             found = cache[uid] = event_attachment(event, feed_meta(calendar), now=now)
