@@ -218,16 +218,37 @@ def _connection_reason(c: SMTPConfig, exc: BaseException) -> str:
 
 
 async def _drop(conn: aiosmtplib.SMTP | None) -> None:
-    """Forget a connection that may be broken, without waiting on it."""
+    """Forget a connection that may be broken, without saying QUIT."""
     if conn is not None:
+        protocol = conn.protocol
         conn.close()
+        await _wait_closed(protocol)
     return None
 
 
+async def _wait_closed(protocol: object | None, limit: float = 1.0) -> None:
+    """Wait (at most `limit` seconds) until a closed connection is really lost.
+
+    Closing a TLS connection takes a few more turns of the event loop; a loop
+    that ends first leaks the socket (ResourceWarning), as after a failed login.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while protocol is not None and getattr(protocol, "transport", None) is not None and loop.time() < deadline:
+        await asyncio.sleep(0.005)
+
+
 async def _close(conn: aiosmtplib.SMTP) -> None:
-    """Say QUIT politely; a server that already hung up is fine too."""
+    """Say QUIT politely; a server that already hung up is fine too.
+
+    The socket is closed either way, and released before we return.
+    """
+    protocol = conn.protocol
     try:
         if conn.is_connected:
             await conn.quit()
     except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError):
+        pass
+    finally:
         conn.close()
+    await _wait_closed(protocol)
