@@ -20,6 +20,13 @@ def test_preview_shows_the_day_and_sends_nothing(calendars_dir: Path, cli: Calla
     assert "Không có email nhắc nào vào ngày 22/06/2024" in empty.stdout
 
 
+def test_preview_of_a_past_day_plans_as_of_that_day(calendars_dir: Path, cli: Callable[..., CliRun]) -> None:
+    """Without --now, "what goes out on 21/6/2024" is planned as of that morning, not as of today."""
+    result = cli("remind", "preview", "--on", "21/6/2024")
+    assert result.exit_code == 0, result.output
+    assert "Email nhắc ngày 21/06/2024 (4)" in result.stdout
+
+
 def test_send_due_writes_outbox_once_then_status(calendars_dir: Path, cli: Callable[..., CliRun]) -> None:
     result = cli("remind", "send-due", "--now", "2024-06-21T08:30:00+07:00")
     assert result.exit_code == 0, result.output

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import typer
@@ -70,12 +70,19 @@ def _row_label(r: PlannedReminder) -> str:
 @remind.command("preview")
 def preview(
     on: str = typer.Option("", "--on", help="Ngày cần xem (17/6/2024 hoặc 2024-06-17); mặc định hôm nay."),
-    now: str = typer.Option("", "--now", help="Lập kế hoạch như tại thời điểm này (mặc định: bây giờ)."),
+    now: str = typer.Option(
+        "", "--now", help="Lập kế hoạch như tại thời điểm này (mặc định: đầu ngày --on, hoặc bây giờ)."
+    ),
 ) -> None:
     """Xem những email nhắc sẽ được gửi trong một ngày, không gửi gì."""
     def work() -> tuple[date, list[PlannedReminder]]:
-        at = parse_now(now or None)
-        day = parse_day(on) if on else at.astimezone(ZONE).date()
+        if on and not now:
+            # "What goes out that day": planned as of the day's first moment, past days included.
+            day = parse_day(on)
+            at = datetime.combine(day, time(0, 0), ZONE)
+        else:
+            at = parse_now(now or None)
+            day = parse_day(on) if on else at.astimezone(ZONE).date()
         with _service() as service:
             return day, service.preview(day, at)
 
