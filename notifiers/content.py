@@ -15,13 +15,10 @@ from typing import ClassVar
 from scheduler.events import Event
 
 from notifiers.base import DeliveryResult, DeliveryStatus
+from scheduler.dates import vn_date, vn_weekday  # as the plans write dates: 24/6/2024
 
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
-def vn_date(day: date) -> str:
-    """As officials write it: 24/6/2024, no leading zeros."""
-    return f"{day.day}/{day.month}/{day.year}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +41,7 @@ class DeadlineView:
 
     @property
     def weekday(self) -> str:
-        return WEEKDAYS[self.last_day.weekday()]
+        return vn_weekday(self.last_day)
 
     @property
     def days_text(self) -> str:

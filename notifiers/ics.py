@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from notifiers.ics_text import CRLF, escape_text, fmt_date, fmt_duration, fmt_utc, fold
 from scheduler.errors import CalendarError, LichThiDuaError
 from scheduler.events import Event, EventKind
+from scheduler.dates import vn_date
 
 if TYPE_CHECKING:
     from scheduler.settings import Settings
@@ -359,9 +360,6 @@ _UTC = timezone.utc
 # --- Vietnamese descriptions -------------------------------------------------
 
 
-def vn_date(d: date) -> str:
-    """"28/7/2024": how the plans write dates, without leading zeros."""
-    return f"{d.day}/{d.month}/{d.year}"
 
 
 def due_in_words(due_at: datetime) -> str:

@@ -18,7 +18,8 @@ from typing import Any
 
 import jinja2
 
-from notifiers.content import Content, vn_date
+from notifiers.content import Content
+from scheduler.dates import vn_date
 from notifiers.email_message import RenderedEmail
 
 BUILTIN_DIR = Path(__file__).parent / "templates"

@@ -93,6 +93,24 @@ def _inherited(calendar: Calendar, defined_in: str, item_id: str) -> bool:
     return defined_in != calendar.id and item_id not in calendar.celebrated
 
 
+def _item_event(
+    calendar: Calendar, sourced: Sourced, kind: EventKind, occurrence: object, **fields: object
+) -> Event:
+    """An event of one YAML item: what every kind shares, plus the kind's own `fields`."""
+    item = sourced.item
+    fields.setdefault("description", item.description)
+    fields.setdefault("inherited", _inherited(calendar, sourced.defined_in, item.id))
+    return Event(
+        uid=_uid(calendar, kind, item.id, occurrence),
+        kind=kind,
+        source=sourced.source,
+        calendar_id=calendar.id,
+        item_id=item.id,
+        defined_in=sourced.defined_in,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
 def _phases(calendar: Calendar, window: Window) -> Iterator[Event]:
     names = {s.item.id: s.item.name for s in calendar.commemorations}
     for phase in calendar.phases:
@@ -142,19 +160,9 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
                 ordinal=ordinal, name=item.name, base=vn_date(base), date=vn_date(day), year=year
             )
             milestone = ordinal % 5 == 0
-            yield Event(
-                uid=_uid(calendar, EventKind.ANNIVERSARY, item.id, year),
-                kind=EventKind.ANNIVERSARY,
-                title=title,
-                start=day,
-                end=day,
-                source=sourced.source,
-                calendar_id=calendar.id,
-                item_id=item.id,
-                defined_in=sourced.defined_in,
-                description=item.description,
+            yield _item_event(
+                calendar, sourced, EventKind.ANNIVERSARY, year, title=title, start=day, end=day,
                 anniversary=AnniversaryInfo(base, ordinal, milestone, calendar.celebrated.get(item.id, ())),
-                inherited=_inherited(calendar, sourced.defined_in, item.id),
             )
 
 
@@ -166,19 +174,8 @@ def _observances(calendar: Calendar, window: Window) -> Iterator[Event]:
             end = item.end.in_year(year) if isinstance(item.end, DayMonth) else item.end.value
             if start is None or end is None or start.year != year or not window.overlaps(start, end):
                 continue
-            yield Event(
-                uid=_uid(calendar, EventKind.OBSERVANCE, item.id, year),
-                kind=EventKind.OBSERVANCE,
-                title=(item.title or OBSERVANCE_TITLE).format(name=item.name, year=year),
-                start=start,
-                end=end,
-                source=sourced.source,
-                calendar_id=calendar.id,
-                item_id=item.id,
-                defined_in=sourced.defined_in,
-                description=item.description,
-                inherited=_inherited(calendar, sourced.defined_in, item.id),
-            )
+            title = (item.title or OBSERVANCE_TITLE).format(name=item.name, year=year)
+            yield _item_event(calendar, sourced, EventKind.OBSERVANCE, year, title=title, start=start, end=end)
 
 
 @lru_cache(maxsize=65536)
@@ -202,20 +199,11 @@ def _lunar(calendar: Calendar, window: Window) -> Iterator[Event]:
             can_chi = lunar.can_chi(lunar_year)
             written = f"{day_of_month}/{month}{' nhuận' if item.leap else ''} âm lịch"
             title = (item.title or LUNAR_TITLE).format(name=item.name, can_chi=can_chi, year=lunar_year, lunar=written)
-            yield Event(
-                uid=_uid(calendar, EventKind.LUNAR, item.id, lunar_year),
-                kind=EventKind.LUNAR,
-                title=title,
-                start=solar,
-                end=solar,
-                source=sourced.source,
-                calendar_id=calendar.id,
-                item_id=item.id,
-                defined_in=sourced.defined_in,
+            yield _item_event(
+                calendar, sourced, EventKind.LUNAR, lunar_year, title=title, start=solar, end=solar,
                 description=item.description or f"Ngày {written} năm {can_chi}",
                 lunar=LunarInfo(lunar_year, month, day_of_month, item.leap),
                 can_chi=can_chi,
-                inherited=_inherited(calendar, sourced.defined_in, item.id),
             )
 
 
@@ -292,17 +280,11 @@ def _deadlines(calendar: Calendar, window: Window) -> Iterator[Event]:
                 as_written = f"chậm nhất ngày {vn_date(written)}"
             what = f"{item.title} – {phase.name}" if phase else item.title
             warnings = deadline_warnings(written, item.due)
-            yield Event(
-                uid=_uid(calendar, EventKind.DEADLINE, item.id, occurrence),
-                kind=EventKind.DEADLINE,
+            yield _item_event(
+                calendar, sourced, EventKind.DEADLINE, occurrence,
                 title=f"Hạn chót: {what} ({as_written})",
                 start=written,
                 end=written,
-                source=sourced.source,
-                calendar_id=calendar.id,
-                item_id=item.id,
-                defined_in=sourced.defined_in,
-                description=item.description,
                 deadline=DeadlineInfo(
                     due=item.due,
                     due_at=due_at,
