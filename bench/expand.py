@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]  # bench/email.py must not shadow the stdlib email
 
 from bench import lunar as lunar_bench  # noqa: E402
 from notifiers.ics import render_calendar  # noqa: E402

@@ -44,7 +44,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]  # bench/email.py must not shadow the stdlib email
 
 CALENDAR = "kon-tum-2024"
 QUERY = "from=2024-01-01&to=2025-12-31"

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]  # bench/email.py must not shadow the stdlib email
 
 from lunardate import LunarDate as ChineseLunarDate  # noqa: E402
 

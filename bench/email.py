@@ -9,25 +9,28 @@ connections. Both go to a do-nothing aiosmtpd sink running in its own process
 Goal: end_to_end / baseline >= 0.5. Also printed: where the time goes (build
 only, per step) and the naive EmailMessage-per-message builder for reference.
 
-Not named email.py: run as a script, it would shadow the stdlib ``email``.
-
-    .venv/bin/python bench/email_wave.py [n]
+    .venv/bin/python bench/email.py [n]
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, bench/ comes first on sys.path and this file, named email.py,
+# would shadow the standard library's `email`: swap bench/ for the repository
+# before anything imports `email` (every bench script does the same).
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 import asyncio
 import json
 import socket
 import subprocess
-import sys
 import time as clock
 from datetime import date, datetime, timedelta, timezone
 from email import policy
 from email.message import EmailMessage
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import aiosmtplib  # noqa: E402
 
