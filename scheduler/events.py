@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -39,6 +39,11 @@ class Due(StrEnum):
 
     BEFORE = "before"
     NO_LATER_THAN = "no_later_than"
+
+
+def last_day(due: Due, written: date) -> date:
+    """The last civil day one can still submit: the day before a `before` date."""
+    return written - timedelta(days=1) if due is Due.BEFORE else written
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,11 @@ class DeadlineInfo:
     phase: str | None = None
     # Reminder offsets in days before due_at, when the calendar overrides the default.
     remind_days: tuple[int, ...] | None = None
+
+    @property
+    def last_day(self) -> date:
+        """24/6 for "trước 25/6", 15/3 for "chậm nhất ngày 15/3": what countdowns count to."""
+        return last_day(self.due, self.due_at.date())
 
 
 @dataclass(frozen=True, slots=True)

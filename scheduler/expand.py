@@ -20,7 +20,7 @@ from scheduler import lunar
 from scheduler.campaign import Calendar, ResolvedPhase, Sourced
 from scheduler.dates import DayMonth, FullDate, vn_date, vn_weekday
 from scheduler.errors import BadRequest, LunarDateError
-from scheduler.events import AnniversaryInfo, DeadlineInfo, Due, Event, EventKind, LunarInfo
+from scheduler.events import AnniversaryInfo, DeadlineInfo, Due, Event, EventKind, LunarInfo, last_day
 from scheduler.model import Deadline
 from scheduler.public_holidays import day_off_reason, holiday_blocks, previous_working_day
 
@@ -254,7 +254,7 @@ def deadline_occurrences(calendar: Calendar, deadline: Deadline, window_years: r
 @lru_cache(maxsize=8192)
 def deadline_warnings(written: date, due: Due) -> tuple[str, ...]:
     """Warn when the last day people can submit is not a working day."""
-    last = written - timedelta(days=1) if due is Due.BEFORE else written
+    last = last_day(due, written)
     reason = day_off_reason(last)
     if reason is None:
         return ()

@@ -46,7 +46,7 @@ from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from scheduler.events import Due, Event, EventKind
+from scheduler.events import Event, EventKind
 from scheduler.public_holidays import day_off_reason, previous_working_day
 from scheduler.recipients import Group
 from scheduler.settings import Settings
@@ -127,11 +127,6 @@ class PlannedReminder:
     @property
     def moved(self) -> bool:
         return self.nominal_day != self.send_day
-
-
-def last_day(due: Due, due_at: datetime) -> date:
-    """The last civil day one can still submit (see the module docstring)."""
-    return due_at.date() - timedelta(days=1) if due is Due.BEFORE else due_at.date()
 
 
 def next_working_day(day: date) -> date:
@@ -217,7 +212,7 @@ def plan(
                 continue
             if info.due_at <= now - LOOKBACK:
                 continue
-            last = last_day(info.due, info.due_at)
+            last = info.last_day
             parties = _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())))
             offsets = info.remind_days if info.remind_days is not None else (
                 campaign.remind_days if campaign.remind_days is not None else policy.days)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from notifiers.ics import due_in_words
@@ -122,13 +122,6 @@ def timeline(events: Iterable[Event], year: int, today: date) -> Timeline:
     return Timeline(year, months, bars, lanes, marks, deadlines, days_off, today_span)
 
 
-def last_day(due_at: datetime) -> date:
-    """A deadline "before 25/6" (due 25/6 00:00) can still be met on 24/6."""
-    if due_at.timetz().replace(tzinfo=None) == time(0):
-        return due_at.date() - timedelta(days=1)
-    return due_at.date()
-
-
 def countdown(days_left: int) -> str:
     if days_left > 1:
         return f"còn {days_left} ngày"
@@ -144,7 +137,7 @@ def deadline_rows(events: Iterable[Event], today: date) -> list[DeadlineRow]:
     for e in events:
         if e.deadline is None:
             continue
-        last = last_day(e.deadline.due_at)
+        last = e.deadline.last_day
         days = (last - today).days
         rows.append(DeadlineRow(e, last, days, countdown(days), due_in_words(e.deadline.due_at)))
     rows.sort(key=lambda r: (r.last_day, r.event.uid))
