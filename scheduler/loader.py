@@ -145,7 +145,7 @@ def parse_text(raw: bytes, loaded: LoadedFile) -> LoadedFile:
     if _find_tabs(text, loaded):
         return loaded
     tree = _parse_yaml(text, loaded)
-    if tree is _EMPTY:
+    if tree is EMPTY:
         loaded.diagnose("yaml.empty", ())
         return loaded
     if tree is None and loaded.diagnostics:
@@ -196,7 +196,8 @@ class _Constructor(RoundTripConstructor):
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: str(self.construct_scalar(node)))
 
-_EMPTY = object()
+# What _parse_yaml returns for a file with nothing but comments and blank lines.
+EMPTY = object()
 
 
 def _parse_yaml(text: str, loaded: LoadedFile) -> Any:
@@ -204,7 +205,7 @@ def _parse_yaml(text: str, loaded: LoadedFile) -> Any:
     yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
-        return _EMPTY
+        return EMPTY
     try:
         return yaml.load(text)
     except DuplicateKeyError as exc:
@@ -287,7 +288,7 @@ def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile:
                 kept.append(item_model.model_validate(item))
             except ValidationError as exc:
                 for error in exc.errors():
-                    _report({**error, "loc": (section, index, *error["loc"])}, loaded)
+                    report_error({**error, "loc": (section, index, *error["loc"])}, loaded)
                 continue
             loaded.index_map[(section, len(kept) - 1)] = index
         items[section] = kept
@@ -296,7 +297,7 @@ def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile:
     except ValidationError as exc:
         bad = set()
         for error in exc.errors():
-            _report(dict(error), loaded)
+            report_error(dict(error), loaded)
             bad.add(error["loc"][0] if error["loc"] else None)
         header = {k: v for k, v in header.items() if k not in bad}
         header.setdefault("id", loaded.stem)
@@ -305,7 +306,8 @@ def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile:
     return header_model.model_copy(update=items)
 
 
-def _report(error: Any, loaded: LoadedFile) -> None:
+def report_error(error: Any, loaded: LoadedFile, root: type[BaseModel] = CalendarFile) -> None:
+    """One pydantic error of a file whose schema is `root`, as a located diagnostic."""
     loc: KeyPath = tuple(error["loc"])
     kind = error["type"]
     ctx = dict(error.get("ctx") or {})
@@ -313,7 +315,7 @@ def _report(error: Any, loaded: LoadedFile) -> None:
     if kind == "missing":
         loaded.diagnose("missing", loc[:-1], field=loc[-1], key=True)
     elif kind == "extra_forbidden":
-        allowed = _fields_at(loc[:-1])
+        allowed = _fields_at(loc[:-1], root)
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
         loaded.diagnose(
             "extra_forbidden",
@@ -378,9 +380,9 @@ def _expected_text(kind: str, ctx: dict[str, Any]) -> str:
     return kind
 
 
-def _fields_at(path: KeyPath) -> list[str]:
-    """Field names of the model at `path` in a CalendarFile, for typo suggestions."""
-    model: Any = CalendarFile
+def _fields_at(path: KeyPath, root: type[BaseModel]) -> list[str]:
+    """Field names of the model at `path` in a `root` document, for typo suggestions."""
+    model: Any = root
     for part in path:
         if isinstance(part, int):
             continue

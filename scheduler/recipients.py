@@ -14,70 +14,32 @@ Loading never raises for bad content: bad files give diagnostics and no groups.
 from __future__ import annotations
 
 import difflib
-import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
 
 from notifiers.email_message import check_address
 from scheduler.catalog import CALENDAR_SUFFIXES, Catalog
 from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
 from scheduler.loader import (
-    KeyPath,
+    EMPTY,
     LoadedFile,
     _decode,
     _find_tabs,
     _parse_yaml,
     _plain,
-    _slug,
     display_path,
-    format_path,
     load_file,
+    report_error,
 )
 from scheduler.model import Id, Strict
 
 RECIPIENTS_DIR = "recipients"
 
 # code: (vi, en) message, (vi, en) hint. Placeholders come from the context.
-_TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
-    "recipients.not_mapping": (
-        ("Tệp người nhận phải là một bảng khóa: giá trị có khóa 'groups'",
-         "A recipients file must be a mapping with a 'groups' key"),
-        ("Xem mẫu trong calendars/recipients/kon-tum.yaml", "See calendars/recipients/kon-tum.yaml"),
-    ),
-    "email.invalid": (
-        ("Địa chỉ email không hợp lệ: '{value}'", "Invalid email address: '{value}'"),
-        ("Viết dạng ten@ten-mien.vn, không có dấu, khoảng trắng hay tên hiển thị",
-         "Write it as name@domain.vn, with no diacritics, spaces or display name"),
-    ),
-    "email.duplicate": (
-        ("Email '{value}' lặp lại trong cùng đơn vị", "Email '{value}' repeated in the same unit"),
-        ("Xóa dòng lặp", "Remove the repeated line"),
-    ),
-    "group.duplicate": (
-        ("Nhóm '{value}' đã được định nghĩa ở {other}", "Group '{value}' is already defined at {other}"),
-        ("Mỗi nhóm chỉ định nghĩa một lần; đổi mã hoặc gộp hai nhóm", "Define each group once; rename or merge them"),
-    ),
-    "unit.duplicate": (
-        ("Đơn vị '{value}' đã được định nghĩa ở {other}", "Unit '{value}' is already defined at {other}"),
-        ("Mã đơn vị phải duy nhất trong mọi tệp người nhận (việc 'Đã nộp' ghi theo đơn vị)",
-         "Unit ids must be unique across all recipient files (submissions are recorded per unit)"),
-    ),
-    "group.unknown": (
-        ("Không có nhóm người nhận '{value}'", "No recipient group '{value}'"),
-        ("Có phải ý bạn là '{suggestion}'? Các nhóm có: {known}", "Did you mean '{suggestion}'? Known groups: {known}"),
-    ),
-    "group.unknown_nosuggest": (
-        ("Không có nhóm người nhận '{value}'", "No recipient group '{value}'"),
-        ("Thêm nhóm này vào một tệp trong calendars/recipients/ (các nhóm có: {known})",
-         "Add this group to a file in calendars/recipients/ (known groups: {known})"),
-    ),
-}
-
-
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
@@ -144,72 +106,18 @@ class Directory:
         return list(seen.values())
 
 
-def _diagnose(loaded: LoadedFile, code: str, path: KeyPath, *, key: bool = False, **ctx: Any) -> None:
-    (vi, en), hint = _TEXTS[code]
-    line, column = loaded.where(path, key=key)
-    fill = lambda s: s.format_map(_Blank(ctx))  # noqa: E731
-    loaded.diagnostics.append(
-        Diagnostic(
-            file=loaded.display, line=line, column=column, path=format_path(path), code=code,
-            message={"vi": fill(vi), "en": fill(en)},
-            value=None if ctx.get("value") is None else str(ctx["value"]),
-            hint={"vi": fill(hint[0]), "en": fill(hint[1])} if hint else None,
-        )
-    )
-
-
-class _Blank(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "?"
-
-
-def _fields_at(path: KeyPath) -> list[str]:
-    model: Any = RecipientsFile
-    for part in path:
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part)
-        if info is None:
-            return []
-        model = next((a for a in (info.annotation, *typing.get_args(info.annotation))
-                      if isinstance(a, type) and issubclass(a, BaseModel)), None)
-        if model is None:
-            return []
-    return list(model.model_fields)
-
-
-def _report(error: Any, loaded: LoadedFile) -> None:
-    loc: KeyPath = tuple(error["loc"])
-    kind = error["type"]
-    if kind == "missing":
-        loaded.diagnose("missing", loc[:-1], field=loc[-1], key=True)
-    elif kind == "extra_forbidden":
-        allowed = _fields_at(loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        loaded.diagnose("extra_forbidden", loc, key=True, field=loc[-1], allowed=", ".join(allowed),
-                        suggestion=close[0] if close else None)
-    elif kind == "id.format":
-        value = str((error.get("ctx") or {}).get("value", ""))
-        loaded.diagnose("id.format", loc, value=value, suggestion=_slug(value))
-    else:
-        value = error.get("input")
-        shown = value if isinstance(value, (str, int, float, bool)) else None
-        expected = "danh sách (các dòng bắt đầu bằng '- ') / a list" if kind in ("list_type", "too_short") else "văn bản / text"
-        loaded.diagnose("type", loc, value=shown, detail=error["msg"], expected=expected)
-
-
 def parse_recipients(raw: bytes, loaded: LoadedFile) -> RecipientsFile | None:
     """One file's bytes → its model (None when broken); diagnostics go to ``loaded``."""
     text = _decode(raw, loaded)
     if text is None or _find_tabs(text, loaded):
         return None
     tree = _parse_yaml(text, loaded)
+    if tree is EMPTY:  # an empty file: no groups, not an error
+        return RecipientsFile()
     if tree is None:
-        if not loaded.diagnostics:  # an empty file: no groups, not an error
-            return RecipientsFile()
         return None
     if not isinstance(tree, dict):
-        _diagnose(loaded, "recipients.not_mapping", ())
+        loaded.diagnose("recipients.not_mapping", ())
         return None
     data = _plain(tree, (), loaded)
     trapped = any(d.severity is Severity.ERROR for d in loaded.diagnostics)
@@ -217,7 +125,7 @@ def parse_recipients(raw: bytes, loaded: LoadedFile) -> RecipientsFile | None:
         model = RecipientsFile.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            _report(error, loaded)
+            report_error(error, loaded, RecipientsFile)
         return None
     for gi, group in enumerate(model.groups):
         for ui, unit in enumerate(group.units):
@@ -227,9 +135,9 @@ def parse_recipients(raw: bytes, loaded: LoadedFile) -> RecipientsFile | None:
                 try:
                     check_address(address)
                 except PermanentDeliveryError:
-                    _diagnose(loaded, "email.invalid", path, value=address)
+                    loaded.diagnose("email.invalid", path, value=address)
                 if address.lower() in seen:
-                    _diagnose(loaded, "email.duplicate", path, value=address)
+                    loaded.diagnose("email.duplicate", path, value=address)
                 seen.add(address.lower())
     return None if trapped else model
 
@@ -260,14 +168,14 @@ def load_directory(root: Path) -> Directory:
             for gi, g in enumerate(model.groups):
                 where = f"{loaded.display}:{loaded.where(('groups', gi))[0]}"
                 if g.id in group_at:
-                    _diagnose(loaded, "group.duplicate", ("groups", gi, "id"), value=g.id, other=group_at[g.id])
+                    loaded.diagnose("group.duplicate", ("groups", gi, "id"), value=g.id, other=group_at[g.id])
                     continue
                 group_at[g.id] = where
                 units = []
                 for ui, u in enumerate(g.units):
                     uwhere = f"{loaded.display}:{loaded.where(('groups', gi, 'units', ui))[0]}"
                     if u.id in unit_at:
-                        _diagnose(loaded, "unit.duplicate", ("groups", gi, "units", ui, "id"), value=u.id,
+                        loaded.diagnose("unit.duplicate", ("groups", gi, "units", ui, "id"), value=u.id,
                                   other=unit_at[u.id])
                         continue
                     unit_at[u.id] = uwhere
@@ -298,8 +206,8 @@ def unknown_groups(directory: Directory, catalog: Catalog) -> list[Diagnostic]:
                     continue
                 close = difflib.get_close_matches(gid, known, n=1, cutoff=0.6)
                 code = "group.unknown" if close else "group.unknown_nosuggest"
-                _diagnose(loaded, code, ("deadlines", di, "groups", gi), value=gid,
-                          suggestion=close[0] if close else None, known=", ".join(known) or "(chưa có)")
+                loaded.diagnose(code, ("deadlines", di, "groups", gi), value=gid,
+                                suggestion=close[0] if close else None, known=", ".join(known) or "(chưa có)")
         diagnostics += [d for d in loaded.diagnostics if d.code.startswith("group.")]
     return diagnostics
 

@@ -45,6 +45,20 @@ def test_every_problem_located_with_suggestions(calendars_dir: Path) -> None:
     assert "email.invalid" not in by_code  # the file did not validate: no half checks
 
 
+def test_wrong_types_are_said_in_vietnamese(calendars_dir: Path) -> None:
+    write(calendars_dir, "xau.yaml", "groups:\n  - id: nhom-a\n    name: 5\n    units: khong-phai-danh-sach\n")
+    diags = {d.path: d for d in load_directory(calendars_dir).diagnostics}
+    assert diags["groups[0].name"].message["vi"] == "Giá trị sai: cần văn bản"
+    assert diags["groups[0].units"].message["vi"] == "Giá trị sai: cần một danh sách"
+    assert (diags["groups[0].units"].line, diags["groups[0].units"].column) == (4, 12)
+
+
+def test_an_empty_file_has_no_groups_and_no_error(calendars_dir: Path) -> None:
+    write(calendars_dir, "trong.yaml", "# chưa có nhóm nào\n\n")
+    directory = load_directory(calendars_dir)
+    assert directory.ok and "cd-cap-tren-kon-tum" in directory.groups
+
+
 def test_invalid_and_duplicate_emails(calendars_dir: Path) -> None:
     write(calendars_dir, "xau.yaml", """groups:
   - id: nhom-moi
