@@ -66,9 +66,10 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    days: tuple[int, ...] = (14, 7, 3, 1, 0)
-    hour: int = 8
-    digest: bool = False
+    # Defaults are the settings schema's, so the two cannot drift apart.
+    days: tuple[int, ...] = Settings.model_fields["remind_days"].default
+    hour: int = Settings.model_fields["remind_hour"].default
+    digest: bool = Settings.model_fields["remind_digest"].default
     admin_emails: tuple[str, ...] = ()
     overdue: bool = True
 
