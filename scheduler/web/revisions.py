@@ -16,10 +16,9 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from notifiers.ics import Revision
-from scheduler.events import AnniversaryInfo, DeadlineInfo, Due, Event, EventKind, LunarInfo
+from scheduler.events import Event, event_from_json
 
 # Documented on notifiers.ics.Revision: a fingerprint published as cancelled carries this prefix.
 CANCELLED_PREFIX = "cancelled:"
@@ -107,51 +106,3 @@ def next_expiry(ledger: Ledger, retention: timedelta) -> datetime | None:
     """When the next tombstone stops being published: the feed changes then."""
     times = [e.deleted_at + retention for e in ledger.values() if e.deleted_at is not None]
     return min(times) if times else None
-
-
-def event_from_json(data: Mapping[str, Any]) -> Event:
-    """The inverse of :meth:`Event.to_json`, for re-publishing a deleted event.
-
-    Deadline warnings are not part of the JSON (nor of the fingerprint); a
-    cancelled event does not need them.
-    """
-    anniversary = None
-    if "ordinal" in data:
-        anniversary = AnniversaryInfo(
-            base_date=date.fromisoformat(data["base_date"]),
-            ordinal=int(data["ordinal"]),
-            milestone=bool(data["milestone"]),
-            celebrated_in=tuple(data.get("celebrated_in", ())),
-        )
-    lunar = LunarInfo(**data["lunar"]) if data.get("lunar") else None
-    deadline = None
-    if "due" in data:
-        deadline = DeadlineInfo(
-            due=Due(data["due"]),
-            due_at=datetime.fromisoformat(data["due_at"]),
-            as_written=data["as_written"],
-            submitted_by=data.get("submitted_by"),
-            submit_to=data.get("submit_to"),
-            via=data.get("via"),
-            groups=tuple(data.get("groups", ())),
-            phase=data.get("phase"),
-            remind_days=tuple(data["remind_days"]) if "remind_days" in data else None,
-        )
-    return Event(
-        uid=data["uid"],
-        kind=EventKind(data["kind"]),
-        title=data["title"],
-        start=date.fromisoformat(data["start"]),
-        end=date.fromisoformat(data["end"]),
-        source=data.get("source", ""),
-        calendar_id=data["calendar"],
-        item_id=data["item"],
-        defined_in=data["defined_in"],
-        description=data.get("description"),
-        anniversary=anniversary,
-        lunar=lunar,
-        can_chi=data.get("can_chi"),
-        deadline=deadline,
-        warnings=tuple(data.get("warnings", ())),
-        inherited=bool(data.get("inherited", False)),
-    )
