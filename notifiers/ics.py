@@ -55,7 +55,7 @@ CATEGORIES: Mapping[EventKind, str] = MappingProxyType(
     }
 )
 _LUNAR_MONTHS = {1: "Giêng", 12: "Chạp"}
-_CANCELLED = "cancelled:"
+CANCELLED_PREFIX = "cancelled:"  # marks the fingerprint of a cancelled event in a ledger
 
 
 # --- inputs and outputs ------------------------------------------------------
@@ -168,12 +168,10 @@ def content_type(method: Method = "PUBLISH") -> str:
 # --- revision ledger ---------------------------------------------------------
 
 
-def _revise(
-    uid: str, fingerprint: str, revisions: Mapping[str, Revision], now: datetime, baseline: datetime
-) -> Revision:
-    old = revisions.get(uid)
+def revise(fingerprint: str, old: Revision | None, now: datetime, baseline: datetime) -> Revision:
+    """The SEQUENCE rule: new → 0 at `baseline`; unchanged → as before; changed → +1 at `now`."""
     if old is None:
-        if fingerprint.startswith(_CANCELLED):
+        if fingerprint.startswith(CANCELLED_PREFIX):
             # Subscribers had it at SEQUENCE 0 (we never saw it change): cancel above that.
             return Revision(fingerprint, 1, now)
         return Revision(fingerprint, 0, baseline)
@@ -222,8 +220,8 @@ def render_calendar(
         for ev in ev_list:
             fp = ev.fingerprint()
             if is_cancelled:
-                fp = _CANCELLED + fp
-            rev = _revise(ev.uid, fp, revisions, now, meta.baseline_stamp)
+                fp = CANCELLED_PREFIX + fp
+            rev = revise(fp, revisions.get(ev.uid), now, meta.baseline_stamp)
             ledger[ev.uid] = rev
             parts.append(_vevent(ev, rev, options, cancelled=is_cancelled))
     years = [e.start.year for e in live + gone] + [e.end.year for e in live + gone]
@@ -259,8 +257,8 @@ def render_event(
         raise LichThiDuaError(f"now cần có múi giờ: {now!r}")
     fp = event.fingerprint()
     if cancelled:
-        fp = _CANCELLED + fp
-    rev = _revise(event.uid, fp, revisions, now, meta.baseline_stamp)
+        fp = CANCELLED_PREFIX + fp
+    rev = revise(fp, revisions.get(event.uid), now, meta.baseline_stamp)
     return b"".join(
         (
             _calendar_head(meta, options, feed=False),

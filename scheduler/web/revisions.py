@@ -17,11 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from notifiers.ics import Revision
+from notifiers.ics import CANCELLED_PREFIX, Revision, revise
 from scheduler.events import Event, event_from_json
 
-# Documented on notifiers.ics.Revision: a fingerprint published as cancelled carries this prefix.
-CANCELLED_PREFIX = "cancelled:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,23 +74,17 @@ def reconcile(
     seen: set[str] = set()
     for event in events:
         seen.add(event.uid)
-        fingerprint = event.fingerprint()
         old = ledger.get(event.uid)
-        if old is None:
-            changed[event.uid] = _entry(event, Revision(fingerprint, 0, baseline))
-        elif old.revision.fingerprint != fingerprint:
-            revision = Revision(fingerprint, old.revision.sequence + 1, now)
+        revision = revise(event.fingerprint(), old.revision if old else None, now, baseline)
+        if old is None or revision != old.revision:
             changed[event.uid] = _entry(event, revision)
     if tracked is not None:
         first, last = tracked
         for uid, old in ledger.items():
             if uid in seen or old.deleted or not first <= old.start <= last:
                 continue
-            revision = Revision(
-                CANCELLED_PREFIX + old.revision.fingerprint.removeprefix(CANCELLED_PREFIX),
-                old.revision.sequence + 1,
-                now,
-            )
+            cancelled = CANCELLED_PREFIX + old.revision.fingerprint.removeprefix(CANCELLED_PREFIX)
+            revision = revise(cancelled, old.revision, now, baseline)
             changed[uid] = replace(old, revision=revision, deleted_at=now)
     return changed
 
