@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from notifiers.ics_text import CRLF, escape_text, fmt_date, fmt_duration, fmt_utc, fold
 from scheduler.errors import CalendarError, LichThiDuaError
-from scheduler.events import Event, EventKind
+from scheduler.events import DateOrigin, Event, EventKind
 from scheduler.dates import vn_date
 
 if TYPE_CHECKING:
@@ -44,16 +44,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 PRODID = "-//lichthidua//Lich thi dua//VI"
 Method = Literal["PUBLISH"]
 
-CATEGORIES: Mapping[EventKind, str] = MappingProxyType(
-    {
-        EventKind.PHASE: "Đợt thi đua",
-        EventKind.ANNIVERSARY: "Ngày kỷ niệm",
-        EventKind.OBSERVANCE: "Hoạt động",
-        EventKind.LUNAR: "Âm lịch",
-        EventKind.DEADLINE: "Hạn chót",
-        EventKind.HOLIDAY: "Ngày nghỉ lễ",
-    }
-)
+CATEGORIES: Mapping[EventKind, str] = MappingProxyType({kind: kind.label for kind in EventKind})
 _LUNAR_MONTHS = {1: "Giêng", 12: "Chạp"}
 CANCELLED_PREFIX = "cancelled:"  # marks the fingerprint of a cancelled event in a ledger
 
@@ -223,7 +214,7 @@ def render_calendar(
                 fp = CANCELLED_PREFIX + fp
             rev = revise(fp, revisions.get(ev.uid), now, meta.baseline_stamp)
             ledger[ev.uid] = rev
-            parts.append(_vevent(ev, rev, options, cancelled=is_cancelled))
+            parts.append(_vevent(ev, rev, options, cancelled=is_cancelled, tzid=meta.timezone))
     years = [e.start.year for e in live + gone] + [e.end.year for e in live + gone]
     years.append(meta.baseline_stamp.year)
     # VTIMEZONEs go before the events that name them, as Outlook prefers.
@@ -259,10 +250,12 @@ def render_event(
     if cancelled:
         fp = CANCELLED_PREFIX + fp
     rev = revise(fp, revisions.get(event.uid), now, meta.baseline_stamp)
+    zone = [_vtimezone(meta.timezone, event.start.year - 1, event.start.year + 1)] if _timed(event) else []
     return b"".join(
         (
             _calendar_head(meta, options, feed=False),
-            _vevent(event, rev, options, cancelled=cancelled),
+            *zone,
+            _vevent(event, rev, options, cancelled=cancelled, tzid=meta.timezone),
             b"END:VCALENDAR\r\n",
         )
     )
@@ -302,14 +295,27 @@ def _calendar_head(meta: FeedMeta, options: RenderOptions, *, feed: bool) -> byt
     return b"".join(fold(line) for line in lines)
 
 
-def _vevent(ev: Event, rev: Revision, options: RenderOptions, *, cancelled: bool) -> bytes:
+def _timed(ev: Event) -> bool:
+    """A one-day event with a time of day is written with times; everything else is all-day."""
+    return ev.start_time is not None and ev.start == ev.end
+
+
+def _when(ev: Event, tzid: str) -> list[str]:
+    if not _timed(ev):
+        return [f"DTSTART;VALUE=DATE:{fmt_date(ev.start)}", f"DTEND;VALUE=DATE:{fmt_date(ev.end + _DAY)}"]
+    assert ev.start_time is not None
+    day = fmt_date(ev.start)
+    end = ev.end_time or ev.start_time  # no end time given: a moment, not an invented duration
+    return [f"DTSTART;TZID={tzid}:{day}T{ev.start_time:%H%M%S}", f"DTEND;TZID={tzid}:{day}T{end:%H%M%S}"]
+
+
+def _vevent(ev: Event, rev: Revision, options: RenderOptions, *, cancelled: bool, tzid: str) -> bytes:
     uid = escape_text(ev.uid)
     lines = [
         "BEGIN:VEVENT",
         f"UID:{uid}",
         f"DTSTAMP:{fmt_utc(rev.dtstamp)}",
-        f"DTSTART;VALUE=DATE:{fmt_date(ev.start)}",
-        f"DTEND;VALUE=DATE:{fmt_date(ev.end + _DAY)}",
+        *_when(ev, tzid),
         f"SEQUENCE:{rev.sequence}",
         f"SUMMARY:{escape_text(ev.title)}",
     ]
@@ -399,10 +405,15 @@ def describe(ev: Event) -> str:
         lines.append(_lunar_text(ev))
     elif ev.can_chi:
         lines.append(f"Năm {ev.can_chi}")
+    if ev.place and not (ev.description and ev.place in ev.description):
+        lines.append(f"Địa điểm: {ev.place}")
     if ev.deadline:
         d = ev.deadline
         lines.append(f"Hạn cuối: {due_in_words(d.due_at)}")
-        lines.append(f"Văn bản ghi: {d.as_written}")
+        if ev.origin is DateOrigin.ADMIN:
+            lines.append(f"Hạn do quản trị đặt: {d.as_written}")
+        else:
+            lines.append(f"Văn bản ghi: {d.as_written}")
         if d.submitted_by:
             lines.append(f"Đơn vị nộp: {d.submitted_by}")
         if d.submit_to:
@@ -411,6 +422,8 @@ def describe(ev: Event) -> str:
             lines.append(f"Gửi qua: {d.via}")
         lines += [f"Lưu ý: {w}" for w in d.warnings]
     lines += [f"Lưu ý: {w}" for w in ev.warnings if not ev.deadline or w not in ev.deadline.warnings]
+    if ev.provenance:
+        lines.append(f"Nguồn ngày: {ev.provenance}")
     return "\n".join(lines)
 
 

@@ -1,9 +1,9 @@
 """A resolved calendar: one file with everything it inherits merged in.
 
 `Calendar` is what expansion, feeds and reminders work from. Its phases
-carry concrete dates: month precision, "hết năm" and "ngày phát động" are
-settled here, once, with the fallback for an unknown launch date documented
-in `resolve_phase`.
+carry concrete dates: month precision, "hết năm", "hết năm học", "từ sau D",
+"ngày phát động" and named ends are settled here, once; a bound the plan does
+not give is marked provisional (see `resolve_phase`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,21 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from scheduler.dates import DateExpr, EndOfYear, FullDate, LaunchDay, MonthYear, YearOnly, vn_date
-from scheduler.model import Commemoration, Deadline, Document, LunarDateItem, Observance, Phase
+from scheduler.dates import (
+    AfterDay,
+    DateExpr,
+    EndOfSpan,
+    EndOfYear,
+    FullDate,
+    LaunchDay,
+    MonthYear,
+    NamedEnd,
+    YearOnly,
+    vn_date,
+)
+from scheduler.events import DateOrigin
+from scheduler.model import Commemoration, Deadline, Document, LunarDateItem, Observance, OneOffEvent, Phase
+from scheduler.spans import Span
 
 T = TypeVar("T")
 
@@ -26,6 +39,7 @@ class Sourced(Generic[T]):
     item: T
     defined_in: str
     source: str
+    issuer: str | None = None  # the body that issued the defining calendar: who set an admin date
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +56,12 @@ class ResolvedPhase:
     as_written: str | None = None
     description: str | None = None
     warnings: tuple[str, ...] = ()
+    origin: DateOrigin = DateOrigin.DOCUMENT
+    provenance: str | None = None
+
+    @property
+    def provisional(self) -> bool:
+        return self.origin is DateOrigin.PROVISIONAL
 
 
 @dataclass(frozen=True)
@@ -51,7 +71,8 @@ class Calendar:
     path: Path
     source: str  # display path of the file
     issuer: str | None = None
-    year: int | None = None
+    year: int | None = None  # the span's first year (the year of a one-year campaign)
+    span: Span | None = None  # what the campaign covers; None for the national calendar
     timezone: str = "Asia/Ho_Chi_Minh"
     extends: tuple[str, ...] = ()
     lineage: tuple[str, ...] = ()  # every ancestor, nearest first
@@ -66,67 +87,104 @@ class Calendar:
     observances: tuple[Sourced[Observance], ...] = ()
     lunar_dates: tuple[Sourced[LunarDateItem], ...] = ()
     deadlines: tuple[Sourced[Deadline], ...] = ()
+    events: tuple[Sourced[OneOffEvent], ...] = ()
     phases: tuple[ResolvedPhase, ...] = ()
     # commemoration id -> ids of this calendar's phases that celebrate it
     celebrated: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_campaign(self) -> bool:
-        return self.year is not None
+        return self.span is not None
+
+    def finished(self, today: date) -> bool:
+        """The campaign's span and its own deadlines are all behind `today`."""
+        return self.span is not None and today > self.span.end
 
 
-def launch_fallback(year: int, document_date: DateExpr | None) -> date:
-    """Where a phase "từ ngày phát động" starts while the launch date is unknown.
-
-    The plan's own date if it is a full date (plans are launched when signed or
-    soon after), otherwise 1 January of the campaign year. `check` warns either way.
-    """
-    if isinstance(document_date, FullDate) and document_date.value.year == year:
-        return document_date.value
-    return date(year, 1, 1)
-
-
-def resolve_bound(expr: DateExpr, *, year: int | None, launch: date | None, is_end: bool) -> date | None:
-    """A phase bound as a date, or None when it cannot be known without a year."""
+def resolve_bound(expr: DateExpr, *, span: Span | None, launch: date | None, is_end: bool,
+                  phase_start: date | None = None) -> date | None:
+    """A phase bound as a date, or None when it cannot be known (no span, unknown launch, named end)."""
     if isinstance(expr, FullDate):
         return expr.value
     if isinstance(expr, MonthYear):
         return expr.last if is_end else expr.first
+    if isinstance(expr, AfterDay):
+        return expr.first
     if isinstance(expr, EndOfYear):
+        year = phase_start.year if phase_start else (span.year if span else None)
         return date(year, 12, 31) if year else None
+    if isinstance(expr, EndOfSpan):
+        return span.end if span else None
     if isinstance(expr, LaunchDay):
         return launch
+    if isinstance(expr, NamedEnd):
+        return expr.day
     if isinstance(expr, YearOnly):
         return date(expr.year, 12, 31) if is_end else date(expr.year, 1, 1)
     return None
 
 
+def _quote(words: str) -> str:
+    return f"“{words}”"
+
+
 def resolve_phase(
     phase: Phase,
     *,
-    year: int | None,
+    span: Span | None,
     launch_date: date | None,
-    document_date: DateExpr | None,
     defined_in: str,
     source: str,
+    issuer: str | None = None,
 ) -> tuple[ResolvedPhase | None, list[str]]:
-    """Concrete dates for a phase, and the codes of what had to be assumed."""
+    """Concrete dates for a phase, and the codes of what the plan leaves open.
+
+    A bound the plan does not give (no start, "từ ngày phát động" while the
+    launch date is unknown, "đến hết học kỳ I" without a date, no end) falls
+    back to the span's own bound and the phase is marked provisional: nothing is
+    invented, the phase simply runs as far as the campaign does.
+    """
     notes: list[str] = []
-    launch = launch_date
-    if isinstance(phase.start, LaunchDay) and launch is None:
-        if year is None:
+    open_words: list[str] = []
+    admin_words: list[str] = []
+    start = resolve_bound(phase.start, span=span, launch=launch_date, is_end=False) if phase.start else None
+    if start is None:
+        if span is None:
             return None, ["phase.year"]
-        launch = launch_fallback(year, document_date)
-        notes.append("phase.launch_unknown")
-    start = resolve_bound(phase.start, year=year, launch=launch, is_end=False)
-    end = resolve_bound(phase.end, year=year or (start.year if start else None), launch=launch, is_end=True)
-    if start is None or end is None:
-        return None, ["phase.year"]
-    effective_year = year or start.year
-    title = (phase.title or "{name} phong trào thi đua năm {year}").format(name=phase.name, year=effective_year)
-    warnings = tuple(
-        f"Ngày phát động chưa biết: tạm tính từ {vn_date(start)}" for code in notes if code == "phase.launch_unknown"
-    )
+        if isinstance(phase.start, LaunchDay):
+            notes.append("phase.launch_unknown")
+            open_words.append(f"bắt đầu {_quote('từ ngày phát động')}, chưa có ngày phát động")
+        else:
+            notes.append("phase.no_start")
+            open_words.append("không ghi ngày bắt đầu")
+        start = span.start
+    end = resolve_bound(phase.end, span=span, launch=launch_date, is_end=True, phase_start=start) if phase.end else None
+    if isinstance(phase.end, NamedEnd) and phase.end.day is not None:
+        admin_words.append(f"ngày kết thúc ({vn_date(phase.end.day)}) do quản trị{_by(issuer)} đặt; "
+                           f"văn bản ghi {_quote(phase.end.words)}")
+    if end is None:
+        if span is None:
+            return None, ["phase.year"]
+        if isinstance(phase.end, NamedEnd):
+            notes.append("phase.named_end")
+            open_words.append(f"kết thúc {_quote(phase.end.words)} mà không ghi ngày")
+        else:
+            notes.append("phase.no_end")
+            open_words.append("không ghi ngày kết thúc")
+        end = span.end
+    words = span.words if span else f"năm {start.year}"
+    title = (phase.title or "{name} phong trào thi đua {span}").format(
+        name=phase.name, year=span.year if span else start.year, span=words)
+    origin, provenance = DateOrigin.DOCUMENT, (
+        f"Thời gian theo văn bản: {_quote(phase.as_written)}" if phase.as_written else "Thời gian theo văn bản")
+    if open_words:
+        origin = DateOrigin.PROVISIONAL
+        title += " (thời gian tạm tính)"
+        provenance = (f"Tạm tính: văn bản {'; '.join(open_words)}. Đợt được tính từ {vn_date(start)} đến "
+                      f"{vn_date(end)} (theo thời gian của phong trào) cho đến khi quản trị đặt ngày.")
+    elif admin_words:
+        origin = DateOrigin.ADMIN
+        provenance = "Ngày do quản trị đặt: " + "; ".join(admin_words) + "."
     resolved = ResolvedPhase(
         id=phase.id,
         name=phase.name,
@@ -139,6 +197,11 @@ def resolve_phase(
         defined_in=defined_in,
         as_written=phase.as_written,
         description=phase.description,
-        warnings=warnings,
+        origin=origin,
+        provenance=provenance,
     )
     return resolved, notes
+
+
+def _by(issuer: str | None) -> str:
+    return f" {issuer}" if issuer else ""

@@ -176,18 +176,17 @@ def _merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> 
     for section in ITEM_SECTIONS:
         for index, item in enumerate(getattr(model, section)):
             line = loaded.where((section, index))[0]
-            sections[section][item.id] = Sourced(item, model.id, f"{loaded.display}:{line}")
+            sections[section][item.id] = Sourced(item, model.id, f"{loaded.display}:{line}", model.issuer)
         for item_id in omit:
             sections[section].pop(item_id, None)
 
-    year = model.year if model.year is not None else next((p.year for p in parents if p.year), None)
+    span = model.campaign_span or next((p.span for p in parents if p.span), None)
     launch = model.launch_date.value if isinstance(model.launch_date, FullDate) else None
     phases: list[ResolvedPhase] = []
     if model.phases:
         for index, phase in enumerate(model.phases):
             line = loaded.where(("phases", index))[0]
-            resolved, _ = resolve_phase(phase, year=year, launch_date=launch,
-                                        document_date=model.document.date if model.document else None,
+            resolved, _ = resolve_phase(phase, span=span, launch_date=launch, issuer=model.issuer,
                                         defined_in=model.id, source=f"{loaded.display}:{line}")
             if resolved is not None:
                 phases.append(resolved)
@@ -196,7 +195,7 @@ def _merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> 
 
     commemorations = {k: s.item for k, s in sections["commemorations"].items()}
     others = frozenset(sections["observances"]) | frozenset(sections["lunar_dates"])
-    check_references(loaded, commemorations, [p.id for p in phases], others)
+    check_references(loaded, commemorations, phases, others, span)
     if not loaded.ok:
         return None
 
@@ -215,7 +214,8 @@ def _merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> 
         path=loaded.path,
         source=loaded.display,
         issuer=model.issuer,
-        year=year,
+        year=span.year if span else None,
+        span=span,
         timezone=model.timezone,
         extends=tuple(model.extends),
         lineage=tuple(lineage),
@@ -231,6 +231,7 @@ def _merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> 
         observances=tuple(sections["observances"].values()),
         lunar_dates=tuple(sections["lunar_dates"].values()),
         deadlines=tuple(sections["deadlines"].values()),
+        events=tuple(sections["events"].values()),
         phases=tuple(phases),
         celebrated={k: tuple(v) for k, v in celebrated.items()},
     )

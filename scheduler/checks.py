@@ -7,10 +7,12 @@ calendars it extends are known (celebrated commemorations, stated ordinals).
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scheduler.campaign import resolve_phase
-from scheduler.dates import DayMonth, FullDate, vn_date
+from scheduler.campaign import ResolvedPhase, resolve_phase
+from scheduler.dates import DayMonth, FullDate, NamedEnd, vn_date
+from scheduler.spans import Span
 from scheduler.errors import Severity
 from scheduler.loader import LoadedFile
 from scheduler.model import ITEM_SECTIONS, Commemoration
@@ -44,23 +46,29 @@ def _unique_ids(loaded: LoadedFile) -> None:
                 seen[item.id] = loaded.where(path)[0]
 
 
+PROVISIONAL_NOTES = ("phase.launch_unknown", "phase.named_end", "phase.no_start", "phase.no_end")
+
+
 def _phases(loaded: LoadedFile) -> None:
     cal = loaded.model
     assert cal is not None
+    span = cal.campaign_span
     previous = None
     for index, phase in enumerate(cal.phases):
         resolved, notes = resolve_phase(
             phase,
-            year=cal.year,
+            span=span,
             launch_date=cal.launch_date.value if isinstance(cal.launch_date, FullDate) else None,
-            document_date=cal.document.date if cal.document else None,
             defined_in=cal.id,
             source="",
         )
         for code in notes:
-            if code == "phase.launch_unknown" and resolved is not None:
-                loaded.diagnose(code, ("phases", index, "start"), severity=Severity.WARNING,
-                                fallback=vn_date(resolved.start), name=phase.name)
+            if code in PROVISIONAL_NOTES and resolved is not None:
+                field = "start" if code in ("phase.launch_unknown", "phase.no_start") else "end"
+                words = phase.end.words if isinstance(phase.end, NamedEnd) else ""
+                loaded.diagnose(code, ("phases", index, field), key=getattr(phase, field) is None,
+                                severity=Severity.WARNING, fallback=vn_date(getattr(resolved, field)),
+                                name=phase.name, value=words or None)
             elif code == "phase.year":
                 loaded.diagnose(code, ("phases", index, "end"), value=str(phase.end))
         if resolved is None:
@@ -69,6 +77,14 @@ def _phases(loaded: LoadedFile) -> None:
             loaded.diagnose("phase.order", ("phases", index, "end"), value=str(phase.end),
                             start=vn_date(resolved.start), end=vn_date(resolved.end))
             continue
+        if span is not None:
+            for field, day in (("start", resolved.start), ("end", resolved.end)):
+                if day not in span and getattr(phase, field) is not None:
+                    _outside(loaded, ("phases", index, field), day, span, what=phase.name)
+            length, span_length = (resolved.end - resolved.start).days + 1, (span.end - span.start).days + 1
+            if length > max(span_length, 366):
+                loaded.diagnose("phase.too_long", ("phases", index, "end"), severity=Severity.WARNING,
+                                value=vn_date(resolved.end), name=phase.name, days=length, span=span.words)
         if previous is not None:
             context = dict(name=phase.name, start=vn_date(resolved.start), previous=previous.name,
                            previous_end=vn_date(previous.end))
@@ -79,30 +95,44 @@ def _phases(loaded: LoadedFile) -> None:
         previous = resolved
 
 
+def _outside(loaded: LoadedFile, path: tuple, day: date, span: Span, *, what: str) -> None:
+    loaded.diagnose("outside_span", path, severity=Severity.WARNING, value=vn_date(day), what=what,
+                    span=span.words, start=vn_date(span.start), end=vn_date(span.end))
+
+
 def _deadlines(loaded: LoadedFile) -> None:
     cal = loaded.model
     assert cal is not None
-    phase_ids = [p.id for p in cal.phases]
+    span = cal.campaign_span
     for index, deadline in enumerate(cal.deadlines):
-        if deadline.after_phase is not None and deadline.after_phase != "each" and deadline.after_phase not in phase_ids:
-            # A phase of a parent calendar is fine; check_references settles it.
-            pass
-        if isinstance(deadline.date, FullDate) and cal.year and deadline.date.value.year not in (cal.year, cal.year + 1):
-            loaded.diagnose("deadline.outside_year", ("deadlines", index, "date"), severity=Severity.WARNING,
-                            value=str(deadline.date), year=cal.year)
-        if isinstance(deadline.date, DayMonth) and cal.year is None and cal.phases:
+        if isinstance(deadline.date, FullDate) and span is not None and deadline.date.value not in span:
+            _outside(loaded, ("deadlines", index, "date"), deadline.date.value, span, what=f"Hạn chót '{deadline.id}'")
+        if isinstance(deadline.date, DayMonth) and span is None and cal.phases:
             loaded.diagnose("phase.year", ("deadlines", index, "date"), value=str(deadline.date))
+    for index, event in enumerate(cal.events):
+        if span is None or event.undated:
+            continue
+        for field in ("date", "start", "end"):
+            value = getattr(event, field)
+            if value is not None and value.value not in span:
+                _outside(loaded, ("events", index, field), value.value, span, what=f"Sự kiện '{event.id}'")
+    for index, item in enumerate(cal.commemorations):
+        if item.base is None:
+            loaded.diagnose("commemoration.no_base", ("commemorations", index, "date" if item.date else "id"),
+                            severity=Severity.WARNING, value=item.name)
 
 
 def check_references(
     loaded: LoadedFile,
     commemorations: dict[str, Commemoration],
-    phase_ids: list[str],
+    phases: list[ResolvedPhase],
     other_items: frozenset[str] = frozenset(),
+    span: Span | None = None,
 ) -> None:
     """Checks against everything the file can see once `extends` is resolved."""
     cal = loaded.model
     assert cal is not None
+    by_id = {p.id: p for p in phases}
     for p_index, phase in enumerate(cal.phases):
         for c_index, celebration in enumerate(phase.celebrates):
             path = ("phases", p_index, "celebrates", c_index)
@@ -117,16 +147,41 @@ def check_references(
                 continue
             if celebration.ordinal is None:
                 continue
-            if cal.year is None:
+            base = target.base
+            if base is None:
+                loaded.diagnose("ordinal.no_base", path, severity=Severity.WARNING, value=celebration.ordinal,
+                                id=celebration.id)
+                continue
+            resolved = by_id.get(phase.id)
+            year = celebrated_year(base, resolved, span)
+            if year is None:
                 loaded.diagnose("ordinal.no_year", path, value=celebration.ordinal)
                 continue
-            assert isinstance(target.date, FullDate)
-            base = target.date.value
-            computed = cal.year - base.year
+            computed = year - base.year
             if computed != celebration.ordinal:
                 loaded.diagnose("ordinal.mismatch", path, value=celebration.ordinal, computed=computed,
-                                base=vn_date(base), year=cal.year, id=celebration.id)
+                                base=vn_date(base), year=year, id=celebration.id)
+    phase_ids = list(by_id)
     for d_index, deadline in enumerate(cal.deadlines):
         if deadline.after_phase not in (None, "each") and deadline.after_phase not in phase_ids:
             loaded.diagnose("deadline.phase_unknown", ("deadlines", d_index, "after_phase"),
                             value=deadline.after_phase, known=", ".join(phase_ids) or "—")
+
+
+def celebrated_year(base: date, phase: ResolvedPhase | None, span: Span | None) -> int | None:
+    """The year of the anniversary a phase celebrates: the occurrence inside the phase,
+    else inside the span, else the span's first year ("90 năm thành lập Đảng" in
+    phase 2 of năm học 2019–2020 is February 2020)."""
+    for low, high in ((phase.start, phase.end) if phase else (None, None), (span.start, span.end) if span else (None, None)):
+        if low is None or high is None:
+            continue
+        for year in range(low.year, high.year + 1):
+            try:
+                day = base.replace(year=year)
+            except ValueError:
+                continue
+            if low <= day <= high:
+                return year
+    if span is not None:
+        return span.year
+    return phase.start.year if phase else None

@@ -91,16 +91,60 @@ class LaunchDay:
 
 @dataclass(frozen=True, slots=True)
 class EndOfYear:
-    """"Đến hết năm": 31/12 of the campaign year."""
+    """"Đến hết năm": 31/12 of the year in which the phase starts."""
 
     def __str__(self) -> str:
         return "hết năm"
 
 
-DateExpr = Union[FullDate, DayMonth, MonthYear, YearOnly, LaunchDay, EndOfYear]
+@dataclass(frozen=True, slots=True)
+class EndOfSpan:
+    """"Đến hết năm học", "hết giai đoạn": the last day of the campaign's span."""
 
-LAUNCH_WORDS = frozenset({"launch", "ngày phát động", "phát động"})
+    words: str = "hết năm học"
+
+    def __str__(self) -> str:
+        return self.words
+
+
+@dataclass(frozen=True, slots=True)
+class AfterDay:
+    """"Từ sau 30/10/2024": the phase starts the day after the written date."""
+
+    day: date
+
+    @property
+    def first(self) -> date:
+        return date.fromordinal(self.day.toordinal() + 1)
+
+    def __str__(self) -> str:
+        return f"sau {vn_date(self.day)}"
+
+
+@dataclass(frozen=True, slots=True)
+class NamedEnd:
+    """An end the plan names without a date: "hết học kỳ I", "đến khi tổ chức thành công Đại hội".
+
+    `day` is the date an admin gave it, or None while nobody has; until then the
+    phase runs to the span's end and every surface marks it provisional.
+    """
+
+    words: str
+    day: date | None = None
+
+    def __str__(self) -> str:
+        return self.words if self.day is None else f"{self.words} ({vn_date(self.day)})"
+
+
+DateExpr = Union[FullDate, DayMonth, MonthYear, YearOnly, LaunchDay, EndOfYear, EndOfSpan, AfterDay, NamedEnd]
+NAMED_END_PREFIXES = ("hết học kỳ", "đến hết học kỳ", "đến khi", "cho đến khi", "khi ")
+
+LAUNCH_WORDS = frozenset({"launch", "ngày phát động", "phát động", "từ ngày phát động"})
 END_OF_YEAR_WORDS = frozenset({"end_of_year", "hết năm", "đến hết năm"})
+END_OF_SPAN_WORDS = frozenset({
+    "hết năm học", "đến hết năm học", "cuối năm học", "hết giai đoạn", "đến hết giai đoạn", "end_of_span",
+})
+_AFTER = re.compile(r"^(?:từ\s+)?sau(?:\s+ngày)?\s+(.+)$")
 
 _DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _DM = re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})$")
@@ -132,6 +176,13 @@ def parse_date_expr(raw: object) -> DateExpr:
         return LaunchDay()
     if low in END_OF_YEAR_WORDS:
         return EndOfYear()
+    if low in END_OF_SPAN_WORDS:
+        return EndOfSpan(low.removeprefix("đến ").replace("cuối", "hết"))
+    if m := _AFTER.match(low):
+        after = parse_date_expr(m[1])
+        if not isinstance(after, FullDate):
+            raise DateSyntaxError("date.format", text)
+        return AfterDay(after.value)
     if m := _ISO.match(text):
         return _full(int(m[1]), int(m[2]), int(m[3]), text)
     if m := _DMY.match(text):

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +27,41 @@ class EventKind(StrEnum):
     LUNAR = "lunar"
     DEADLINE = "deadline"
     HOLIDAY = "holiday"
+    WORKDAY = "workday"  # a Saturday worked to make up a swapped day off
+    EVENT = "event"  # a one-off meeting, ceremony or contest day
+
+    @property
+    def label(self) -> str:
+        """What people call this kind, in Vietnamese (ICS CATEGORIES, pages, CLI)."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    EventKind.PHASE: "Đợt thi đua",
+    EventKind.ANNIVERSARY: "Ngày kỷ niệm",
+    EventKind.OBSERVANCE: "Hoạt động",
+    EventKind.LUNAR: "Âm lịch",
+    EventKind.DEADLINE: "Hạn chót",
+    EventKind.HOLIDAY: "Ngày nghỉ lễ",
+    EventKind.WORKDAY: "Ngày làm việc bù",
+    EventKind.EVENT: "Sự kiện",
+}
+
+
+class DateOrigin(StrEnum):
+    """Where an event's date comes from; every surface says which.
+
+    ``document``: the plan writes it. ``rule``: a rule of the format computes it
+    (an anniversary from its base date, a lunar date, "hết năm", a statutory day
+    off). ``admin``: the issuing body's admin set it because the plan gives none.
+    ``provisional``: the plan gives no bound (a phase "đến hết học kỳ I", a
+    missing start), so the event runs to the campaign's bound until someone sets it.
+    """
+
+    DOCUMENT = "document"
+    RULE = "rule"
+    ADMIN = "admin"
+    PROVISIONAL = "provisional"
 
 
 class Due(StrEnum):
@@ -86,6 +121,30 @@ class DeadlineInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class UndatedItem:
+    """Something the plan names without a date ("sau mỗi đợt thi đua", "qua email").
+
+    It is listed under its own heading with the document's wording and gets no
+    event, no feed entry and no reminder until an admin gives it a date.
+    """
+
+    kind: EventKind  # DEADLINE, EVENT or ANNIVERSARY
+    item_id: str
+    title: str
+    wording: str  # the document's own words about when
+    source: str  # "calendars/kon-tum-2024.yaml:57"
+    defined_in: str
+    inherited: bool = False
+    context: str | None = None  # facts that help, e.g. when each phase ends
+    submitted_by: str | None = None
+    submit_to: str | None = None
+    via: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None} | {"kind": self.kind.value}
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     uid: str  # stable across runs and across edits of other events
     kind: EventKind
@@ -105,6 +164,13 @@ class Event:
     # True for items that come from a parent calendar (the national one) and that
     # this calendar does not celebrate itself: feeds can leave them out.
     inherited: bool = False
+    origin: DateOrigin = DateOrigin.DOCUMENT
+    # One Vietnamese sentence saying where the date comes from, for every surface.
+    provenance: str | None = None
+    # One-off events: time of day (in the calendar's zone) and place.
+    start_time: time | None = None
+    end_time: time | None = None
+    place: str | None = None
 
     @property
     def milestone(self) -> bool:
@@ -153,6 +219,15 @@ class Event:
                 out["remind_days"] = list(d.remind_days)
         if self.warnings or self.deadline:
             out["warnings"] = list(self.warnings)
+        out["origin"] = self.origin.value
+        if self.provenance:
+            out["provenance"] = self.provenance
+        if self.start_time is not None:
+            out["start_time"] = self.start_time.isoformat("minutes")
+        if self.end_time is not None:
+            out["end_time"] = self.end_time.isoformat("minutes")
+        if self.place:
+            out["place"] = self.place
         return out
 
     def fingerprint(self) -> str:
@@ -212,4 +287,9 @@ def event_from_json(data: Mapping[str, Any]) -> Event:
         deadline=deadline,
         warnings=tuple(data.get("warnings", ())),
         inherited=bool(data.get("inherited", False)),
+        origin=DateOrigin(data.get("origin", "document")),
+        provenance=data.get("provenance"),
+        start_time=time.fromisoformat(data["start_time"]) if data.get("start_time") else None,
+        end_time=time.fromisoformat(data["end_time"]) if data.get("end_time") else None,
+        place=data.get("place"),
     )

@@ -20,14 +20,26 @@ from scheduler import lunar
 from scheduler.campaign import Calendar, ResolvedPhase, Sourced
 from scheduler.dates import DayMonth, FullDate, vn_date, vn_weekday
 from scheduler.errors import BadRequest, LunarDateError
-from scheduler.events import AnniversaryInfo, DeadlineInfo, Due, Event, EventKind, LunarInfo, last_day
+from scheduler.events import (
+    AnniversaryInfo,
+    DateOrigin,
+    DeadlineInfo,
+    Due,
+    Event,
+    EventKind,
+    LunarInfo,
+    UndatedItem,
+    last_day,
+)
 from scheduler.model import Deadline
-from scheduler.public_holidays import day_off_reason, holiday_blocks, previous_working_day
+from scheduler.public_holidays import day_off_reason, holiday_blocks, make_up_workdays, previous_working_day
 
 KIND_ORDER = {k: i for i, k in enumerate(
-    [EventKind.HOLIDAY, EventKind.PHASE, EventKind.OBSERVANCE, EventKind.LUNAR, EventKind.ANNIVERSARY, EventKind.DEADLINE]
+    [EventKind.HOLIDAY, EventKind.WORKDAY, EventKind.PHASE, EventKind.OBSERVANCE, EventKind.LUNAR,
+     EventKind.ANNIVERSARY, EventKind.EVENT, EventKind.DEADLINE]
 )}
 ANNIVERSARY_TITLE = "Kỷ niệm {ordinal} năm {name} ({base} – {date})"
+YEARLY_TITLE = "{name} ({date})"  # a commemoration whose base year the plan does not give
 OBSERVANCE_TITLE = "{name} năm {year}"
 LUNAR_TITLE = "{name} {can_chi} {year}"
 
@@ -58,18 +70,34 @@ class Window:
 
 
 def default_window(calendar: Calendar, today: date) -> Window:
-    """A campaign's own year, stretched to cover its phases and its own deadlines
-    (the review after the last phase falls in January); for a calendar without a
-    year, the year of `today`."""
-    if calendar.year is None:
-        return Window.year(today.year)
-    start, end = date(calendar.year, 1, 1), date(calendar.year, 12, 31)
+    """What a feed serves when nobody asks for dates.
+
+    A campaign: its own span, stretched to its own phases, events and deadlines
+    (a report due after the campaign closes is still the campaign's), whatever
+    `today` is. The national calendar (no span): this year and the next.
+    """
+    if calendar.span is None:
+        return Window(date(today.year, 1, 1), date(today.year + 1, 12, 31))
+    start, end = calendar.span.start, calendar.span.end
     for phase in calendar.phases:
-        start, end = min(start, phase.start), max(end, phase.end)
-    for sourced in calendar.deadlines:
-        for day, _, _ in deadline_occurrences(calendar, sourced.item, range(calendar.year, calendar.year + 1)):
-            start, end = min(start, day), max(end, day)
+        if phase.defined_in == calendar.id:
+            start, end = min(start, phase.start), max(end, phase.end)
+    for day in own_dates(calendar):
+        start, end = min(start, day), max(end, day)
     return Window(start, end)
+
+
+def own_dates(calendar: Calendar) -> Iterator[date]:
+    """Every day the calendar's own deadlines and one-off events fall on."""
+    assert calendar.span is not None
+    for sourced in calendar.deadlines:
+        if sourced.defined_in == calendar.id:
+            for day, _, _ in deadline_occurrences(calendar, sourced.item, calendar.span.years):
+                yield day
+    for sourced in calendar.events:
+        if sourced.defined_in == calendar.id and not sourced.item.undated:
+            yield sourced.item.first_day
+            yield sourced.item.last_day
 
 
 def expand(calendar: Calendar, window: Window) -> list[Event]:
@@ -79,6 +107,7 @@ def expand(calendar: Calendar, window: Window) -> list[Event]:
         *_observances(calendar, window),
         *_lunar(calendar, window),
         *_holidays(calendar, window),
+        *_one_off(calendar, window),
         *_deadlines(calendar, window),
     ]
     events.sort(key=lambda e: (e.start, KIND_ORDER[e.kind], e.uid))
@@ -100,6 +129,7 @@ def _item_event(
     item = sourced.item
     fields.setdefault("description", item.description)
     fields.setdefault("inherited", _inherited(calendar, sourced.defined_in, item.id))
+    fields.setdefault("origin", DateOrigin.RULE)
     return Event(
         uid=_uid(calendar, kind, item.id, occurrence),
         kind=kind,
@@ -117,8 +147,6 @@ def _phases(calendar: Calendar, window: Window) -> Iterator[Event]:
         if not window.overlaps(phase.start, phase.end):
             continue
         lines = []
-        if phase.as_written:
-            lines.append(f"Thời gian: {phase.as_written}")
         if phase.theme:
             lines.append(f"Chủ đề: {phase.theme}")
         if phase.celebrates:
@@ -138,15 +166,29 @@ def _phases(calendar: Calendar, window: Window) -> Iterator[Event]:
             description="\n".join(lines) or None,
             warnings=phase.warnings,
             inherited=phase.defined_in != calendar.id,
+            origin=phase.origin,
+            provenance=phase.provenance,
         )
 
 
 def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
     for sourced in calendar.commemorations:
         item = sourced.item
-        assert isinstance(item.date, FullDate)
-        base = item.date.value
+        if item.date is None:
+            continue  # named without a date: listed by undated_items
+        base = item.base
         for year in window.years():
+            if base is None:
+                day = item.date.in_year(year)
+                if day is None or day not in window:
+                    continue
+                title = (item.title or YEARLY_TITLE).format(
+                    ordinal="", name=item.name, base="", date=vn_date(day), year=year)
+                yield _item_event(
+                    calendar, sourced, EventKind.ANNIVERSARY, year, title=title, start=day, end=day,
+                    provenance=f"Ngày {item.date} hằng năm; văn bản không ghi năm gốc nên không tính số năm kỷ niệm",
+                )
+                continue
             ordinal = year - base.year
             if ordinal <= 0:
                 continue
@@ -163,6 +205,7 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
             yield _item_event(
                 calendar, sourced, EventKind.ANNIVERSARY, year, title=title, start=day, end=day,
                 anniversary=AnniversaryInfo(base, ordinal, milestone, calendar.celebrated.get(item.id, ())),
+                provenance=f"Ngày kỷ niệm tính từ ngày gốc {vn_date(base)}: năm {year} là lần thứ {ordinal}",
             )
 
 
@@ -175,7 +218,8 @@ def _observances(calendar: Calendar, window: Window) -> Iterator[Event]:
             if start is None or end is None or start.year != year or not window.overlaps(start, end):
                 continue
             title = (item.title or OBSERVANCE_TITLE).format(name=item.name, year=year)
-            yield _item_event(calendar, sourced, EventKind.OBSERVANCE, year, title=title, start=start, end=end)
+            yield _item_event(calendar, sourced, EventKind.OBSERVANCE, year, title=title, start=start, end=end,
+                              provenance=f"Hằng năm từ {item.start} đến {item.end}")
 
 
 @lru_cache(maxsize=65536)
@@ -204,6 +248,7 @@ def _lunar(calendar: Calendar, window: Window) -> Iterator[Event]:
                 description=item.description or f"Ngày {written} năm {can_chi}",
                 lunar=LunarInfo(lunar_year, month, day_of_month, item.leap),
                 can_chi=can_chi,
+                provenance=f"Ngày {written} năm {can_chi}, tính theo lịch âm Việt Nam (múi giờ UTC+7)",
             )
 
 
@@ -221,13 +266,67 @@ def _holidays(calendar: Calendar, window: Window) -> Iterator[Event]:
                 title=block.title,
                 start=block.start,
                 end=block.end,
-                source=f"Bộ luật Lao động 2019, Điều 112 (lịch {defined_in})",
+                source=f"{block.basis} (lịch {defined_in})",
                 calendar_id=calendar.id,
                 item_id=f"nghi-le-{block.start.isoformat()}",
                 defined_in=defined_in,
-                description="; ".join(dict.fromkeys(block.names)),
+                description=block.description,
                 inherited=defined_in != calendar.id,
+                origin=DateOrigin.RULE,
+                provenance=f"Căn cứ: {block.basis}",
             )
+        for workday in make_up_workdays(year):
+            if workday.day not in window:
+                continue
+            yield Event(
+                uid=_uid(calendar, EventKind.WORKDAY, "lam-bu", workday.day.strftime("%Y%m%d")),
+                kind=EventKind.WORKDAY,
+                title=workday.title,
+                start=workday.day,
+                end=workday.day,
+                source=f"{workday.basis} (lịch {defined_in})",
+                calendar_id=calendar.id,
+                item_id=f"lam-bu-{workday.day.isoformat()}",
+                defined_in=defined_in,
+                description=workday.description,
+                inherited=defined_in != calendar.id,
+                origin=DateOrigin.RULE,
+                provenance=f"Căn cứ: {workday.basis}",
+            )
+
+
+def _one_off(calendar: Calendar, window: Window) -> Iterator[Event]:
+    for sourced in calendar.events:
+        item = sourced.item
+        first, last = item.first_day, item.last_day
+        if first is None or last is None or not window.overlaps(first, last):
+            continue
+        lines = []
+        if item.time is not None:
+            clock = item.time.strftime("%H:%M")
+            lines.append(f"Thời gian: {clock}" + (f" – {item.end_time.strftime('%H:%M')}" if item.end_time else ""))
+        if item.place:
+            lines.append(f"Địa điểm: {item.place}")
+        if item.description:
+            lines.append(item.description)
+        origin, provenance = _dated_by(item.dated_by, item.as_written, sourced.issuer)
+        yield _item_event(
+            calendar, sourced, EventKind.EVENT, "0",
+            title=item.title, start=first, end=last, description="\n".join(lines) or None,
+            inherited=sourced.defined_in != calendar.id, origin=origin, provenance=provenance,
+            start_time=item.time, end_time=item.end_time, place=item.place,
+        )
+
+
+def _dated_by(dated_by: str, wording: str | None, issuer: str | None) -> tuple[DateOrigin, str]:
+    """The origin and its sentence for an item whose date the document or an admin gives."""
+    if dated_by == "admin":
+        by = f" của {issuer}" if issuer else ""
+        said = f"văn bản ghi “{wording}”" if wording else "văn bản không ghi ngày"
+        return DateOrigin.ADMIN, f"Ngày do quản trị{by} đặt để nhắc việc; {said}, không ghi ngày cụ thể"
+    if wording:
+        return DateOrigin.DOCUMENT, f"Ngày theo văn bản: “{wording}”"
+    return DateOrigin.DOCUMENT, "Ngày theo văn bản"
 
 
 @lru_cache(maxsize=16)
@@ -236,15 +335,27 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def deadline_occurrences(calendar: Calendar, deadline: Deadline, window_years: range) -> Iterator[tuple[date, str, ResolvedPhase | None]]:
-    """(written date, occurrence key, phase) for each time a deadline falls due."""
+    """(written date, occurrence key, phase) for each time a deadline falls due.
+
+    A yearly date ("25/6") falls in every year of a campaign's span; when none of
+    them lies inside the span (a school year's "25/6"), the first one after it
+    does (the report after the campaign). Without a span (the national
+    calendar), in every year of the window. Undated deadlines never fall due.
+    """
+    if deadline.undated:
+        return
     if isinstance(deadline.date, FullDate):
         yield deadline.date.value, "0", None
     elif isinstance(deadline.date, DayMonth):
-        years = [calendar.year] if calendar.year is not None else list(window_years)
-        for year in years:
-            day = deadline.date.in_year(year)
+        span = calendar.span
+        if span is None:
+            days = [deadline.date.in_year(year) for year in window_years]
+        else:
+            candidates = [d for d in (deadline.date.in_year(y) for y in range(span.start.year, span.end.year + 2)) if d]
+            days = [d for d in candidates if d in span] or [d for d in candidates if d > span.end][:1]
+        for day in days:
             if day is not None:
-                yield day, str(year), None
+                yield day, str(day.year), None
     else:
         for phase in calendar.phases:
             if deadline.after_phase in ("each", phase.id):
@@ -280,6 +391,8 @@ def _deadlines(calendar: Calendar, window: Window) -> Iterator[Event]:
                 as_written = f"chậm nhất ngày {vn_date(written)}"
             what = f"{item.title} – {phase.name}" if phase else item.title
             warnings = deadline_warnings(written, item.due)
+            origin, provenance = _dated_by(item.dated_by, item.wording if item.dated_by == "admin" else item.as_written,
+                                           sourced.issuer)
             yield _item_event(
                 calendar, sourced, EventKind.DEADLINE, occurrence,
                 title=f"Hạn chót: {what} ({as_written})",
@@ -299,4 +412,40 @@ def _deadlines(calendar: Calendar, window: Window) -> Iterator[Event]:
                 ),
                 warnings=warnings,
                 inherited=sourced.defined_in != calendar.id,
+                origin=origin,
+                provenance=provenance,
             )
+
+
+def undated_items(calendar: Calendar) -> list[UndatedItem]:
+    """What the plan names without a date: listed under their own heading, never given one.
+
+    Deadlines with no date (or "sau mỗi đợt" with no number of days), one-off
+    events with no date and commemorations named without a date.
+    """
+    out: list[UndatedItem] = []
+    phase_ends = "; ".join(f"{p.name} kết thúc {vn_date(p.end)}" for p in calendar.phases)
+    for sourced in calendar.deadlines:
+        item = sourced.item
+        if not item.undated:
+            continue
+        context = phase_ends if item.after_phase is not None else None
+        out.append(_undated(calendar, sourced, EventKind.DEADLINE, item.title, item.wording, context,
+                            submitted_by=item.submitted_by, submit_to=item.submit_to, via=item.via))
+    for sourced in calendar.events:
+        if sourced.item.undated:
+            out.append(_undated(calendar, sourced, EventKind.EVENT, sourced.item.title, sourced.item.as_written or "", None))
+    for sourced in calendar.commemorations:
+        if sourced.item.date is None:
+            out.append(_undated(calendar, sourced, EventKind.ANNIVERSARY, sourced.item.name,
+                                sourced.item.as_written or "", None))
+    return out
+
+
+def _undated(calendar: Calendar, sourced: Sourced, kind: EventKind, title: str, wording: str,
+             context: str | None, **fields: str | None) -> UndatedItem:
+    return UndatedItem(
+        kind=kind, item_id=sourced.item.id, title=title, wording=wording, source=sourced.source,
+        defined_in=sourced.defined_in, inherited=_inherited(calendar, sourced.defined_in, sourced.item.id),
+        context=context, **fields,
+    )

@@ -26,7 +26,7 @@ from ruamel.yaml.scalarstring import ScalarString
 
 from scheduler import messages
 from scheduler.errors import Diagnostic, Severity
-from scheduler.model import CalendarFile, Commemoration, Deadline, LunarDateItem, Observance, Phase
+from scheduler.model import CalendarFile, Commemoration, Deadline, LunarDateItem, Observance, OneOffEvent, Phase
 
 KeyPath = tuple[str | int, ...]
 
@@ -36,6 +36,7 @@ LIST_SECTIONS: dict[str, type[BaseModel]] = {
     "lunar_dates": LunarDateItem,
     "phases": Phase,
     "deadlines": Deadline,
+    "events": OneOffEvent,
 }
 
 _AMBIGUOUS_BOOLS = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
@@ -325,7 +326,8 @@ def report_error(error: Any, loaded: LoadedFile, root: type[BaseModel] = Calenda
             allowed=", ".join(allowed),
             suggestion=close[0] if close else None,
         )
-    elif kind.startswith(("date.", "id.", "deadline.", "lunar.")):
+    elif kind.startswith(("date.", "id.", "deadline.", "lunar.", "span.", "named_end.", "event.", "time.",
+                          "commemoration.", "dated_by.")):
         if kind == "id.format":
             ctx["suggestion"] = _slug(str(ctx.get("value", "")))
         if kind == "date.day" and ctx.get("detail"):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from notifiers.ics import RenderOptions
@@ -19,8 +20,8 @@ from scheduler.cli import app
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.dates import vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
-from scheduler.events import Event, EventKind
-from scheduler.expand import Window, default_window, expand
+from scheduler.events import DateOrigin, Event, EventKind, UndatedItem
+from scheduler.expand import Window, default_window, expand, undated_items
 from scheduler.export import export_ics
 from scheduler.model import json_schema
 from scheduler.recipients import check_recipients
@@ -38,13 +39,16 @@ class Format(StrEnum):
 
 
 KIND_STYLE = {
-    EventKind.PHASE: ("Đợt", "blue"),
-    EventKind.ANNIVERSARY: ("Kỷ niệm", "magenta"),
-    EventKind.OBSERVANCE: ("Hoạt động", "cyan"),
-    EventKind.LUNAR: ("Âm lịch", "yellow"),
-    EventKind.DEADLINE: ("Hạn chót", "bold red"),
-    EventKind.HOLIDAY: ("Nghỉ lễ", "green"),
+    EventKind.PHASE: "blue",
+    EventKind.ANNIVERSARY: "magenta",
+    EventKind.OBSERVANCE: "cyan",
+    EventKind.LUNAR: "yellow",
+    EventKind.DEADLINE: "bold red",
+    EventKind.HOLIDAY: "green",
+    EventKind.WORKDAY: "green",
+    EventKind.EVENT: "bold blue",
 }
+ORIGIN_MARK = {DateOrigin.ADMIN: "do quản trị đặt", DateOrigin.PROVISIONAL: "tạm tính"}
 
 CalendarsOption = Annotated[
     Optional[Path], typer.Option("--calendars", help="Thư mục lịch (mặc định: thiết lập calendars_dir).")
@@ -125,11 +129,25 @@ def _table(events: list[Event], title: str) -> Table:
         when = e.start.strftime("%d/%m/%Y")
         if e.end != e.start:
             when += " – " + e.end.strftime("%d/%m/%Y")
-        label, style = KIND_STYLE[e.kind]
-        text = e.title + (" ★" if e.milestone else "")
+        label, style = e.kind.label, KIND_STYLE[e.kind]
+        text = escape(e.title) + (" ★" if e.milestone else "")
+        if e.start_time is not None:
+            text += f" ({e.start_time:%H:%M}{f' – {e.end_time:%H:%M}' if e.end_time else ''})"
+        if e.origin in ORIGIN_MARK:
+            text += f"\n[cyan]ⓘ {escape(e.provenance or ORIGIN_MARK[e.origin])}[/cyan]"
         for w in e.warnings:
-            text += f"\n[yellow]⚠ {w}[/yellow]"
+            text += f"\n[yellow]⚠ {escape(w)}[/yellow]"
         table.add_row(when, vn_weekday(e.start), f"[{style}]{label}[/{style}]", text)
+    return table
+
+
+def _undated_table(items: list[UndatedItem]) -> Table:
+    table = Table(title="Chưa có ngày (văn bản không ghi ngày)", title_justify="left", header_style="bold")
+    table.add_column("Loại", no_wrap=True)
+    table.add_column("Việc")
+    table.add_column("Văn bản ghi")
+    for item in items:
+        table.add_row(item.kind.label, escape(item.title), escape(f"“{item.wording}”" if item.wording else "—"))
     return table
 
 
@@ -139,9 +157,12 @@ def expand_command(
     start: Annotated[Optional[str], typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="Đến ngày (YYYY-MM-DD), tính cả ngày đó.")] = None,
     output: Annotated[Format, typer.Option("--format", help="table hoặc json.")] = Format.table,
+    undated_json: Annotated[
+        bool, typer.Option("--with-undated", help="Với --format json: trả về {events, undated} gồm cả các mục chưa có ngày.")
+    ] = False,
     calendars: CalendarsOption = None,
 ) -> None:
-    """Liệt kê các sự kiện của một lịch (mặc định: cả năm của phong trào)."""
+    """Liệt kê các sự kiện của một lịch (mặc định: cả thời gian của phong trào), rồi các mục văn bản không ghi ngày."""
 
     def run() -> None:
         from scheduler.catalog import load_calendar
@@ -149,10 +170,17 @@ def expand_command(
         cal = load_calendar(calendar, _root(calendars))
         window = _window(default_window(cal, date.today()), start, end)
         events = expand(cal, window)
+        undated = undated_items(cal)
         if output is Format.json:
-            print(json.dumps([e.to_json() for e in events], ensure_ascii=False, indent=2))
+            if undated_json:
+                body: object = {"events": [e.to_json() for e in events], "undated": [u.to_json() for u in undated]}
+            else:
+                body = [e.to_json() for e in events]
+            print(json.dumps(body, ensure_ascii=False, indent=2))
         else:
             console.print(_table(events, f"{cal.title} ({window.start:%d/%m/%Y} – {window.end:%d/%m/%Y})"))
+            if undated:
+                console.print(_undated_table(undated))
 
     run_command(run)
 

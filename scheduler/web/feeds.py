@@ -25,14 +25,7 @@ MAX_WINDOW_DAYS = 10 * 366
 _TRUE = {"1", "true", "yes", "on", "co", "có"}
 _FALSE = {"0", "false", "no", "off", "khong", "không"}
 
-KIND_LABELS: Mapping[EventKind, str] = {
-    EventKind.PHASE: "đợt thi đua",
-    EventKind.ANNIVERSARY: "ngày kỷ niệm",
-    EventKind.OBSERVANCE: "tháng/tuần hành động",
-    EventKind.LUNAR: "ngày âm lịch",
-    EventKind.DEADLINE: "hạn chót",
-    EventKind.HOLIDAY: "ngày nghỉ lễ",
-}
+KIND_LABELS: Mapping[EventKind, str] = {kind: kind.label.lower() for kind in EventKind}
 
 
 @dataclass(frozen=True, slots=True)
