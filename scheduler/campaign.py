@@ -27,7 +27,7 @@ from scheduler.dates import (
 )
 from scheduler.events import DateOrigin
 from scheduler.model import Commemoration, Deadline, Document, LunarDateItem, Observance, OneOffEvent, Phase
-from scheduler.spans import Span
+from scheduler.spans import Span, SpanKind
 
 T = TypeVar("T")
 
@@ -58,6 +58,10 @@ class ResolvedPhase:
     warnings: tuple[str, ...] = ()
     origin: DateOrigin = DateOrigin.DOCUMENT
     provenance: str | None = None
+    stated_ordinals: tuple[tuple[str, int], ...] = ()  # ("cong-doan-viet-nam", 95): as the plan writes it
+
+    def stated_ordinal(self, item_id: str) -> int | None:
+        return next((n for i, n in self.stated_ordinals if i == item_id), None)
 
     @property
     def provisional(self) -> bool:
@@ -173,8 +177,8 @@ def resolve_phase(
             open_words.append("không ghi ngày kết thúc")
         end = span.end
     words = span.words if span else f"năm {start.year}"
-    title = (phase.title or "{name} phong trào thi đua {span}").format(
-        name=phase.name, year=span.year if span else start.year, span=words)
+    default_title = "{name} phong trào thi đua" if span and span.kind is SpanKind.DATES else "{name} phong trào thi đua {span}"
+    title = (phase.title or default_title).format(name=phase.name, year=span.year if span else start.year, span=words)
     origin, provenance = DateOrigin.DOCUMENT, (
         f"Thời gian theo văn bản: {_quote(phase.as_written)}" if phase.as_written else "Thời gian theo văn bản")
     if open_words:
@@ -193,6 +197,7 @@ def resolve_phase(
         title=title,
         theme=phase.theme,
         celebrates=tuple(c.id for c in phase.celebrates),
+        stated_ordinals=tuple((c.id, c.ordinal) for c in phase.celebrates if c.ordinal is not None),
         source=source,
         defined_in=defined_in,
         as_written=phase.as_written,
@@ -205,3 +210,50 @@ def resolve_phase(
 
 def _by(issuer: str | None) -> str:
     return f" {issuer}" if issuer else ""
+
+
+def celebrated_years(base: date, phase: ResolvedPhase | None, span: Span | None) -> list[int]:
+    """The years whose anniversary a phase can celebrate: the occurrences inside the phase,
+    else inside the span, else the span's first year ("90 năm thành lập Đảng" in a phase
+    of năm học 2019–2020 is February 2020). A stated ordinal must match one of them."""
+    for low, high in ((phase.start, phase.end) if phase else (None, None), (span.start, span.end) if span else (None, None)):
+        if low is None or high is None:
+            continue
+        years = []
+        for year in range(low.year, high.year + 1):
+            try:
+                day = base.replace(year=year)
+            except ValueError:
+                continue
+            if low <= day <= high:
+                years.append(year)
+        if years:
+            return years
+    if span is not None:
+        return [span.year]
+    return [phase.start.year] if phase else []
+
+
+def own_phases(calendar: "Calendar", item_id: str, day: date, base: date | None) -> tuple[str, ...]:
+    """The phases of `calendar` that celebrate this occurrence of an item ("Đợt 1 chào mừng ...").
+
+    For an anniversary with a base date, the occurrence must be one of the years
+    the phase celebrates (see `celebrated_years`); otherwise it must fall inside
+    the phase. 95 năm Công đoàn (2024) belongs to a 2024 plan; 97 năm (2026) does not.
+    """
+    phases = {p.id: p for p in calendar.phases}
+    out = []
+    for phase_id in calendar.celebrated.get(item_id, ()):
+        phase = phases.get(phase_id)
+        if phase is None:
+            continue
+        if base is not None:
+            stated = phase.stated_ordinal(item_id)
+            years = celebrated_years(base, phase, calendar.span)
+            if stated is not None and base.year + stated in years:
+                years = [base.year + stated]  # "95 năm" names one year of a two-year phase
+            if day.year in years:
+                out.append(phase_id)
+        elif phase.start <= day <= phase.end:
+            out.append(phase_id)
+    return tuple(out)

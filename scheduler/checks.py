@@ -7,10 +7,10 @@ calendars it extends are known (celebrated commemorations, stated ordinals).
 from __future__ import annotations
 
 import difflib
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scheduler.campaign import ResolvedPhase, resolve_phase
+from scheduler.campaign import ResolvedPhase, celebrated_years, resolve_phase
 from scheduler.dates import DayMonth, FullDate, NamedEnd, vn_date
 from scheduler.spans import Span
 from scheduler.errors import Severity
@@ -27,6 +27,8 @@ def check_calendar_file(loaded: LoadedFile) -> None:
         ZoneInfo(cal.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         loaded.diagnose("timezone.unknown", ("timezone",), value=cal.timezone)
+    if cal.year is not None and cal.span is not None:
+        loaded.diagnose("span.twice", ("span",), value=cal.year)
     _unique_ids(loaded)
     _phases(loaded)
     _deadlines(loaded)
@@ -83,7 +85,7 @@ def _phases(loaded: LoadedFile) -> None:
                     _outside(loaded, ("phases", index, field), day, span, what=phase.name)
             length, span_length = (resolved.end - resolved.start).days + 1, (span.end - span.start).days + 1
             if length > max(span_length, 366):
-                loaded.diagnose("phase.too_long", ("phases", index, "end"), severity=Severity.WARNING,
+                loaded.diagnose("phase.too_long", ("phases", index, "end"), key=True, severity=Severity.WARNING,
                                 value=vn_date(resolved.end), name=phase.name, days=length, span=span.words)
         if previous is not None:
             context = dict(name=phase.name, start=vn_date(resolved.start), previous=previous.name,
@@ -93,6 +95,15 @@ def _phases(loaded: LoadedFile) -> None:
             elif (resolved.start - previous.end).days > 1:
                 loaded.diagnose("phase.gap", ("phases", index, "start"), severity=Severity.WARNING, **context)
         previous = resolved
+
+
+# A report or a closing ceremony may come after the campaign: up to this long after its end
+# a deadline or an event is not "outside" it. Phases get no such grace.
+AFTER_SPAN_GRACE = timedelta(days=183)
+
+
+def _after_span_ok(day: date, span: Span) -> bool:
+    return span.start <= day <= span.end + AFTER_SPAN_GRACE
 
 
 def _outside(loaded: LoadedFile, path: tuple, day: date, span: Span, *, what: str) -> None:
@@ -105,7 +116,7 @@ def _deadlines(loaded: LoadedFile) -> None:
     assert cal is not None
     span = cal.campaign_span
     for index, deadline in enumerate(cal.deadlines):
-        if isinstance(deadline.date, FullDate) and span is not None and deadline.date.value not in span:
+        if isinstance(deadline.date, FullDate) and span is not None and not _after_span_ok(deadline.date.value, span):
             _outside(loaded, ("deadlines", index, "date"), deadline.date.value, span, what=f"Hạn chót '{deadline.id}'")
         if isinstance(deadline.date, DayMonth) and span is None and cal.phases:
             loaded.diagnose("phase.year", ("deadlines", index, "date"), value=str(deadline.date))
@@ -114,7 +125,7 @@ def _deadlines(loaded: LoadedFile) -> None:
             continue
         for field in ("date", "start", "end"):
             value = getattr(event, field)
-            if value is not None and value.value not in span:
+            if value is not None and not _after_span_ok(value.value, span):
                 _outside(loaded, ("events", index, field), value.value, span, what=f"Sự kiện '{event.id}'")
     for index, item in enumerate(cal.commemorations):
         if item.base is None:
@@ -152,11 +163,13 @@ def check_references(
                 loaded.diagnose("ordinal.no_base", path, severity=Severity.WARNING, value=celebration.ordinal,
                                 id=celebration.id)
                 continue
-            resolved = by_id.get(phase.id)
-            year = celebrated_year(base, resolved, span)
-            if year is None:
+            years = celebrated_years(base, by_id.get(phase.id), span)
+            if not years:
                 loaded.diagnose("ordinal.no_year", path, value=celebration.ordinal)
                 continue
+            if base.year + celebration.ordinal in years:
+                continue
+            year = years[0]
             computed = year - base.year
             if computed != celebration.ordinal:
                 loaded.diagnose("ordinal.mismatch", path, value=celebration.ordinal, computed=computed,
@@ -166,22 +179,3 @@ def check_references(
         if deadline.after_phase not in (None, "each") and deadline.after_phase not in phase_ids:
             loaded.diagnose("deadline.phase_unknown", ("deadlines", d_index, "after_phase"),
                             value=deadline.after_phase, known=", ".join(phase_ids) or "—")
-
-
-def celebrated_year(base: date, phase: ResolvedPhase | None, span: Span | None) -> int | None:
-    """The year of the anniversary a phase celebrates: the occurrence inside the phase,
-    else inside the span, else the span's first year ("90 năm thành lập Đảng" in
-    phase 2 of năm học 2019–2020 is February 2020)."""
-    for low, high in ((phase.start, phase.end) if phase else (None, None), (span.start, span.end) if span else (None, None)):
-        if low is None or high is None:
-            continue
-        for year in range(low.year, high.year + 1):
-            try:
-                day = base.replace(year=year)
-            except ValueError:
-                continue
-            if low <= day <= high:
-                return year
-    if span is not None:
-        return span.year
-    return phase.start.year if phase else None

@@ -17,7 +17,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from scheduler import lunar
-from scheduler.campaign import Calendar, ResolvedPhase, Sourced
+from scheduler.campaign import Calendar, ResolvedPhase, Sourced, own_phases
 from scheduler.dates import DayMonth, FullDate, vn_date, vn_weekday
 from scheduler.errors import BadRequest, LunarDateError
 from scheduler.events import (
@@ -118,8 +118,21 @@ def _uid(calendar: Calendar, kind: EventKind, item_id: str, occurrence: object) 
     return f"{calendar.id}.{kind.value}.{item_id}.{occurrence}@lichthidua"
 
 
-def _inherited(calendar: Calendar, defined_in: str, item_id: str) -> bool:
-    return defined_in != calendar.id and item_id not in calendar.celebrated
+def _inherited(calendar: Calendar, defined_in: str, item_id: str, day: date | None = None,
+               base: date | None = None) -> bool:
+    """Whether an occurrence is NOT the plan's own: feeds with `inherited=false` drop it.
+
+    The plan's own: what it celebrates (that occurrence: see `own_phases`), and what
+    it defines itself within its span. Everything else comes from a parent calendar
+    or from another year than the campaign's.
+    """
+    if day is None:  # an undated item: the plan's own if it defines or celebrates it
+        return defined_in != calendar.id and item_id not in calendar.celebrated
+    if own_phases(calendar, item_id, day, base):
+        return False
+    if defined_in != calendar.id:
+        return True
+    return calendar.span is not None and day not in calendar.span
 
 
 def _item_event(
@@ -128,7 +141,8 @@ def _item_event(
     """An event of one YAML item: what every kind shares, plus the kind's own `fields`."""
     item = sourced.item
     fields.setdefault("description", item.description)
-    fields.setdefault("inherited", _inherited(calendar, sourced.defined_in, item.id))
+    fields.setdefault("inherited", _inherited(calendar, sourced.defined_in, item.id, fields.get("start"),  # type: ignore[arg-type]
+                                              getattr(item, "base", None)))
     fields.setdefault("origin", DateOrigin.RULE)
     return Event(
         uid=_uid(calendar, kind, item.id, occurrence),
@@ -142,7 +156,7 @@ def _item_event(
 
 
 def _phases(calendar: Calendar, window: Window) -> Iterator[Event]:
-    names = {s.item.id: s.item.name for s in calendar.commemorations}
+    names = {s.item.id: s.item.name for s in (*calendar.commemorations, *calendar.observances, *calendar.lunar_dates)}
     for phase in calendar.phases:
         if not window.overlaps(phase.start, phase.end):
             continue
@@ -204,7 +218,7 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
             milestone = ordinal % 5 == 0
             yield _item_event(
                 calendar, sourced, EventKind.ANNIVERSARY, year, title=title, start=day, end=day,
-                anniversary=AnniversaryInfo(base, ordinal, milestone, calendar.celebrated.get(item.id, ())),
+                anniversary=AnniversaryInfo(base, ordinal, milestone, own_phases(calendar, item.id, day, base)),
                 provenance=f"Ngày kỷ niệm tính từ ngày gốc {vn_date(base)}: năm {year} là lần thứ {ordinal}",
             )
 

@@ -94,7 +94,10 @@ def _phase_end(value: Any) -> Any:
             raise PydanticCustomError("named_end.until", "{value}", {"value": str(words or "")})
         day = None
         if value.get("date") is not None:
-            day = _date_validator(FullDate, field_kind="full")(value["date"]).value
+            try:
+                day = _date_validator(FullDate, field_kind="full")(value["date"]).value
+            except PydanticCustomError as exc:  # located at end.date, not at end
+                raise PydanticCustomError(exc.type, exc.message_template, {**(exc.context or {}), "field": "date"})
         return NamedEnd(" ".join(words.split()), day)
     return _date_validator(FullDate, MonthYear, EndOfYear, EndOfSpan, field_kind="phase_end")(value)
 
@@ -495,12 +498,6 @@ class CalendarFile(Strict):
     phases: list[Phase] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     events: list[OneOffEvent] = Field(default_factory=list, description="Sự kiện một lần: hội nghị, lễ phát động, lễ trao giải...")
-
-    @model_validator(mode="after")
-    def _one_span(self) -> "CalendarFile":
-        if self.year is not None and self.span is not None:
-            raise PydanticCustomError("span.twice", "{value}", {"value": self.year, "field": "span"})
-        return self
 
     @property
     def campaign_span(self) -> Span | None:

@@ -33,6 +33,8 @@ FIXTURES = TESTS / "calendars"  # golden/ and broken/ YAML, named after what the
 GOLDEN_CALENDARS = FIXTURES / "golden"
 BROKEN_CALENDARS = FIXTURES / "broken"
 SEED_IDS = ("lao-cai-2024", "kon-tum-2024", "cao-bang-2017", "ninh-thuan-2023", "ha-noi-2024", "long-bien-2024")
+# Calendars written from real-world shapes the seeds lack (tests/test_plan_shapes.py).
+MODEL_IDS = ("mau-giao-duc-2019-2020", "mau-giai-doan-2021-2025", "mau-tet-at-ty-2025")
 # A fixed day for `default_window`; campaigns ignore it, the national calendar uses its year.
 TODAY = date(2024, 3, 1)
 

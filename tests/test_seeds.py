@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from scheduler.catalog import Catalog, load_catalog
-from scheduler.events import Due, Event, EventKind
-from scheduler.expand import Window, expand
-from tests.conftest import CALENDARS, SEED_IDS, TODAY, find, one
+from scheduler.dates import vn_date
+from scheduler.events import DateOrigin, Due, Event, EventKind
+from scheduler.expand import Window, expand, undated_items
+from tests.conftest import CALENDARS, MODEL_IDS, SEED_IDS, TODAY, find, one
 
 ICT = timezone(timedelta(hours=7))
 SEEDS_DIR = Path("/work/shared/seeds")  # the source documents, where the project keeps them
@@ -33,6 +34,7 @@ class Phase:
     start: date
     end: date
     as_written: str  # the document's words
+    provisional: bool = False  # a bound the document does not give
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,8 @@ SEEDS: dict[str, Seed] = {
             Ann("dien-bien-phu", "dot-1", "70 năm ngày Chiến thắng lịch sử Điện Biên Phủ (07/5/1954-07/5/2024)"),
             Ann("thi-dua-ai-quoc", "dot-1", "76 năm Ngày truyền thống Thi đua yêu nước (11/6/1948 - 11/6/2024)"),
             Ann("cong-doan-viet-nam", "dot-1", "95 năm Ngày thành lập Công đoàn Việt Nam (28/7/1929 - 28/7/2024)"),
-            Ann("cach-mang-thang-tam", "dot-2", "79 năm Cách mạng tháng Tám", base=date(1945, 8, 19)),
-            Ann("quoc-khanh", "dot-2",
+            # One bracket, one date: one commemoration on 2/9, not two.
+            Ann("cmt8-quoc-khanh", "dot-2",
                 "79 năm Cách mạng tháng Tám và Quốc khánh nước CHXHCN Việt Nam (2/9/1945 - 2/9/2024)"),
         ),
         tet=(date(2024, 2, 10), "Tết Nguyên đán Giáp Thìn 2024"),
@@ -150,8 +152,10 @@ SEEDS: dict[str, Seed] = {
         year=2023,
         seed_file="003_add6625a9a459245.txt",
         phases=(
-            # "Từ ngày phát động": the launch date is not in the plan; documented fallback 1/1 of the year.
-            Phase("dot-1", "Đợt I", date(2023, 1, 1), date(2023, 6, 30), "Từ ngày phát động đến hết 30/6/2023"),
+            # "Từ ngày phát động": the launch date is not in the plan, so the phase runs from the
+            # campaign's start (1/1/2023) and is marked provisional.
+            Phase("dot-1", "Đợt I", date(2023, 1, 1), date(2023, 6, 30), "Từ ngày phát động đến hết 30/6/2023",
+                  provisional=True),
             Phase("dot-2", "Đợt II", date(2023, 7, 1), date(2023, 12, 31), "Từ 01/7 đến hết 31/12/2023"),
         ),
         anniversaries=(
@@ -160,8 +164,7 @@ SEEDS: dict[str, Seed] = {
                 "nước (11/6/1948 – 11/6/2023)"),
             Ann("sinh-nhat-bac", "dot-1", "133 năm Ngày sinh Chủ tịch Hồ Chí Minh (19/5/1890 - 19/5/2023)"),
             Ann("cong-doan-viet-nam", "dot-2", "94 năm Ngày thành lập Công đoàn Việt Nam (28/7/1929 - 28/7/2023)"),
-            Ann("cach-mang-thang-tam", "dot-2", "78 năm Cách mạng tháng Tám", base=date(1945, 8, 19)),
-            Ann("quoc-khanh", "dot-2",
+            Ann("cmt8-quoc-khanh", "dot-2",
                 "78 năm Cách mạng tháng Tám và Quốc khánh nước CHXHCN Việt Nam (2/9/1945- 2/9/2023)"),
         ),
         tet=(date(2023, 1, 22), "Tết Nguyên đán Quý Mão 2023"),
@@ -193,8 +196,7 @@ SEEDS: dict[str, Seed] = {
             Ann("dien-bien-phu", "dot-1", "70 chiến thắng Điện Biên Phủ (07/5/1954 - 07/5/2024)"),
             Ann("cong-doan-viet-nam", "dot-1", "95 năm ngày thành lập Công đoàn Việt Nam (28/7/1929-28/7/2024)"),
             Ann("sinh-nhat-bac", "dot-1", "134 năm Ngày sinh Chủ tịch Hồ Chí Minh (19/5/1890 - 19/5/2024)"),
-            Ann("cach-mang-thang-tam", "dot-2", "79 năm Cách mạng tháng Tám", base=date(1945, 8, 19)),
-            Ann("quoc-khanh", "dot-2",
+            Ann("cmt8-quoc-khanh", "dot-2",
                 "79 năm Cách mạng tháng Tám và Quốc khánh nước CHXHCN Việt Nam (2/9/1945-2/9/2024)"),
             Ann("giai-phong-thu-do", "dot-2", "70 năm ngày giải phóng Thủ đô (10/10/1954-10/10/2024)"),
             Ann("quan-doi-nhan-dan", "dot-2",
@@ -220,13 +222,13 @@ def _ids(case: tuple[str, Ann]) -> str:
 
 def test_every_seed_is_described() -> None:
     assert set(SEEDS) == set(SEED_IDS)
-    assert {p.stem for p in CALENDARS.glob("*.yaml")} == set(SEED_IDS) | {"viet-nam"}
+    assert {p.stem for p in CALENDARS.glob("*.yaml")} == set(SEED_IDS) | set(MODEL_IDS) | {"viet-nam"}
 
 
 def test_the_seed_calendars_check_clean(seed_catalog: Catalog) -> None:
     errors = [d.format() for d in seed_catalog.all_diagnostics() if d.severity == "error"]
     assert errors == []
-    assert set(seed_catalog.calendars) == set(SEED_IDS) | {"viet-nam"}
+    assert set(seed_catalog.calendars) == set(SEED_IDS) | set(MODEL_IDS) | {"viet-nam"}
 
 
 @pytest.mark.parametrize("calendar_id", SEED_IDS)
@@ -248,9 +250,11 @@ def test_phases_have_the_documents_dates(
     got = [(e.item_id, e.start, e.end) for e in phases]
     assert got == [(p.id, p.start, p.end) for p in seed.phases]
     for event, expected in zip(phases, seed.phases):
-        assert event.title == f"{expected.name} phong trào thi đua năm {seed.year}"
-        assert event.description is not None
-        assert f"Thời gian: {expected.as_written}" in event.description
+        suffix = " (thời gian tạm tính)" if expected.provisional else ""
+        assert event.title == f"{expected.name} phong trào thi đua năm {seed.year}{suffix}"
+        assert event.provenance is not None
+        assert f"“{expected.as_written}”" in event.provenance or expected.provisional
+        assert event.origin is (DateOrigin.PROVISIONAL if expected.provisional else DateOrigin.DOCUMENT)
         assert event.inherited is False
     resolved = seed_catalog.get(calendar_id).phases
     assert [p.as_written for p in resolved] == [p.as_written for p in seed.phases]
@@ -365,18 +369,21 @@ def test_kon_tum_reports_before_25_6_and_before_25_11(seed_events) -> None:  # t
     assert year.warnings == year.deadline.warnings
 
 
-def test_kon_tum_review_after_each_phase(seed_events) -> None:  # type: ignore[no-untyped-def]
-    """"Sau mỗi đợt thi đua ... tổ chức sơ, tổng kết": one deadline per phase."""
-    reviews = find(seed_events("kon-tum-2024"), EventKind.DEADLINE, "so-ket-dot")
-    assert [(e.deadline.phase, e.start) for e in reviews if e.deadline] == [
-        ("dot-1", date(2024, 8, 15)),
-        ("dot-2", date(2025, 1, 15)),
-    ]
-    assert [e.uid for e in reviews] == [
-        "kon-tum-2024.deadline.so-ket-dot.dot-1@lichthidua",
-        "kon-tum-2024.deadline.so-ket-dot.dot-2@lichthidua",
-    ]
-    assert all(e.title.startswith("Hạn chót: Sơ kết") and " – Đợt " in e.title for e in reviews)
+def _undated(catalog: Catalog, calendar_id: str) -> dict[str, object]:
+    return {u.item_id: u for u in undated_items(catalog.get(calendar_id))}
+
+
+def _document(calendar_id: str) -> str:
+    return " ".join((SEEDS_DIR / SEEDS[calendar_id].seed_file).read_text(encoding="utf-8").split())
+
+
+def test_kon_tum_review_after_each_phase_is_undated(seed_catalog: Catalog, seed_events) -> None:  # type: ignore[no-untyped-def]
+    """"Sau mỗi đợt thi đua ... tổ chức sơ, tổng kết": the plan gives no date, so lichthidua gives none."""
+    assert find(seed_events("kon-tum-2024"), EventKind.DEADLINE, "so-ket-dot") == []
+    review = _undated(seed_catalog, "kon-tum-2024")["so-ket-dot"]
+    assert review.kind is EventKind.DEADLINE  # type: ignore[attr-defined]
+    assert review.wording.startswith("Sau mỗi đợt thi đua")  # type: ignore[attr-defined]
+    assert review.context == "Đợt 1 kết thúc 31/7/2024; Đợt 2 kết thúc 31/12/2024"  # type: ignore[attr-defined]
 
 
 def test_ninh_thuan_no_later_than_15_3_2023(seed_events) -> None:  # type: ignore[no-untyped-def]
@@ -393,26 +400,74 @@ def test_ninh_thuan_no_later_than_15_3_2023(seed_events) -> None:  # type: ignor
         "yêu nước (chậm nhất ngày 15/3/2023)"
     )
     assert deadline.deadline.warnings == ()  # a Wednesday
-    reviews = find(events, EventKind.DEADLINE, "so-ket-dot")
-    assert [(e.deadline.phase, e.start) for e in reviews if e.deadline] == [
-        ("dot-1", date(2023, 7, 15)),
-        ("dot-2", date(2024, 1, 15)),
-    ]
-    # 15/7/2023 is a Saturday: the review after Đợt I warns.
-    assert reviews[0].deadline is not None and "Thứ Bảy 15/7/2023" in reviews[0].deadline.warnings[0]
+    assert deadline.origin is DateOrigin.DOCUMENT
+    assert find(events, EventKind.DEADLINE, "so-ket-dot") == []  # "sau mỗi đợt": no date in the plan
 
 
-def test_long_bien_registers_by_email_and_reports_after_each_phase(seed_events) -> None:  # type: ignore[no-untyped-def]
-    events = seed_events("long-bien-2024")
-    register = one(events, EventKind.DEADLINE, "dang-ky-phat-dong")
-    assert register.deadline is not None
-    assert register.deadline.via == "ldldlongbien@gmail.com"
-    assert register.deadline.submit_to == "LĐLĐ quận Long Biên"
-    assert register.deadline.submitted_by == "Ban Chấp hành công đoàn cơ sở"
-    assert register.description is not None and "tạm đặt" in register.description  # the date is the LĐLĐ's, not the plan's
-    reports = find(events, EventKind.DEADLINE, "bao-cao-sau-dot")
-    assert [e.deadline.phase for e in reports if e.deadline] == ["dot-1", "dot-2"]
-    assert [e.to_json()["via"] for e in reports] == [None, None]
+def test_long_bien_registers_by_email_and_reports_after_each_phase_undated(
+    seed_catalog: Catalog, seed_events  # type: ignore[no-untyped-def]
+) -> None:
+    """The plan asks to register "qua địa chỉ mail" and report "sau mỗi đợt", with no date for either."""
+    assert _deadlines(seed_events("long-bien-2024")) == []
+    undated = _undated(seed_catalog, "long-bien-2024")
+    register = undated["dang-ky-phat-dong"]
+    assert register.via == "ldldlongbien@gmail.com"  # type: ignore[attr-defined]
+    assert register.submit_to == "LĐLĐ quận Long Biên"  # type: ignore[attr-defined]
+    assert register.submitted_by == "Ban Chấp hành công đoàn cơ sở"  # type: ignore[attr-defined]
+    assert "qua địa chỉ mail" in register.wording  # type: ignore[attr-defined]
+    assert undated["bao-cao-sau-dot"].wording == "báo cáo kết quả về LĐLĐ quận sau mỗi đợt thi đua"  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="the seed documents are not on this machine")
+@pytest.mark.parametrize("calendar_id", SEED_IDS)
+def test_nothing_invented_every_deadline_date_is_written_in_the_document(
+    seed_catalog: Catalog, seed_events, calendar_id: str  # type: ignore[no-untyped-def]
+) -> None:
+    """Every dated deadline's day/month stands in the plan; every undated item quotes the plan's words."""
+    text = _document(calendar_id)
+    for event in _deadlines(seed_events(calendar_id)):
+        d = event.start
+        assert re.search(rf"\b0?{d.day}/0?{d.month}\b", text), event.title
+        assert event.origin is DateOrigin.DOCUMENT
+    cal = seed_catalog.get(calendar_id)
+    for item in undated_items(cal):
+        if item.defined_in == calendar_id:
+            words = item.wording.removesuffix(" (văn bản không ghi hạn)")
+            assert words.lower() in text.lower(), words
+    for sourced in cal.deadlines:
+        assert sourced.item.dated_by == "document", sourced.item.id  # no admin-set date in a seed
+
+
+@pytest.mark.parametrize("calendar_id", ["kon-tum-2024", "ninh-thuan-2023", "long-bien-2024"])
+def test_one_bracket_for_two_events_is_one_commemoration_on_the_date_written(
+    seed_events, calendar_id: str  # type: ignore[no-untyped-def]
+) -> None:
+    """"79 năm Cách mạng tháng Tám và Quốc khánh (2/9/1945 – 2/9/2024)": one event, on 2/9."""
+    year = SEEDS[calendar_id].year
+    own = [e for e in seed_events(calendar_id) if e.kind is EventKind.ANNIVERSARY and not e.inherited]
+    september = [e for e in own if e.start.month in (8, 9)]
+    assert [(e.item_id, e.start) for e in september] == [("cmt8-quoc-khanh", date(year, 9, 2))]
+    assert "Cách mạng tháng Tám và Quốc khánh" in september[0].title
+    # The national 19/8 stays a national day, not the plan's; the national 2/9 is replaced.
+    august = one(seed_events(calendar_id), EventKind.ANNIVERSARY, "cach-mang-thang-tam")
+    assert august.inherited is True
+    assert find(seed_events(calendar_id), EventKind.ANNIVERSARY, "quoc-khanh") == []
+
+
+def test_cao_bang_gives_both_dates_so_there_are_two(seed_events) -> None:  # type: ignore[no-untyped-def]
+    events = seed_events("cao-bang-2017")
+    assert one(events, EventKind.ANNIVERSARY, "cach-mang-thang-tam").start == date(2017, 8, 19)
+    assert one(events, EventKind.ANNIVERSARY, "quoc-khanh").start == date(2017, 9, 2)
+
+
+@pytest.mark.parametrize("calendar_id", SEED_IDS)
+def test_descriptions_show_names_never_ids(seed_catalog: Catalog, seed_events, calendar_id: str) -> None:  # type: ignore[no-untyped-def]
+    ids = {s.item.id for s in seed_catalog.get(calendar_id).commemorations}
+    ids |= {s.item.id for s in seed_catalog.get(calendar_id).observances}
+    ids |= {s.item.id for s in seed_catalog.get(calendar_id).lunar_dates}
+    for event in seed_events(calendar_id):
+        shown = " ".join(filter(None, (event.title, event.description, event.provenance)))
+        assert not any(re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", shown) for i in ids), shown
 
 
 @pytest.mark.parametrize("calendar_id", ["lao-cai-2024", "cao-bang-2017", "ha-noi-2024"])
@@ -431,15 +486,18 @@ def test_every_deadline_has_json_fields(seed_events) -> None:  # type: ignore[no
 # --- "từ ngày phát động" ---------------------------------------------------------------
 
 
-def test_ninh_thuan_launch_unknown_falls_back_and_warns(seed_catalog: Catalog, seed_events) -> None:  # type: ignore[no-untyped-def]
+def test_ninh_thuan_launch_unknown_is_provisional_and_warns(seed_catalog: Catalog, seed_events) -> None:  # type: ignore[no-untyped-def]
     phase = one(seed_events("ninh-thuan-2023"), EventKind.PHASE, "dot-1")
-    assert phase.start == date(2023, 1, 1)  # the plan is dated only "năm 2023"
-    assert phase.warnings == ("Ngày phát động chưa biết: tạm tính từ 1/1/2023",)
+    assert phase.start == date(2023, 1, 1)  # the campaign's own start, not a guessed launch day
+    assert phase.origin is DateOrigin.PROVISIONAL
+    assert phase.title == "Đợt I phong trào thi đua năm 2023 (thời gian tạm tính)"
+    assert phase.provenance is not None
+    assert "“từ ngày phát động”, chưa có ngày phát động" in phase.provenance
     (warning,) = [d for d in seed_catalog.all_diagnostics() if d.code == "phase.launch_unknown"]
     assert warning.severity == "warning"
     assert warning.file.endswith("ninh-thuan-2023.yaml")
-    assert (warning.line, warning.column, warning.path) == (21, 12, "phases[0].start")
-    assert warning.message["vi"] == "Ngày phát động chưa biết: tạm dùng 1/1/2023 làm ngày bắt đầu Đợt I"
+    assert (warning.line, warning.column, warning.path) == (28, 12, "phases[0].start")
+    assert warning.message["vi"] == "Ngày phát động chưa biết: Đợt I tạm tính từ đầu phong trào (1/1/2023)"
 
 
 def _ninh_thuan_with(calendars_dir: Path, old: str, new: str) -> list[Event]:
@@ -456,14 +514,16 @@ def test_launch_date_once_known_starts_the_phase(calendars_dir: Path) -> None:
     events = _ninh_thuan_with(calendars_dir, "theme: Đoàn kết", "launch_date: 14/02/2023\ntheme: Đoàn kết")
     phase = one(events, EventKind.PHASE, "dot-1")
     assert phase.start == date(2023, 2, 14)
-    assert phase.warnings == ()
+    assert phase.origin is DateOrigin.DOCUMENT
+    assert phase.title == "Đợt I phong trào thi đua năm 2023"
 
 
-def test_launch_fallback_is_the_plans_date_when_it_has_one(calendars_dir: Path) -> None:
+def test_an_unknown_launch_never_borrows_the_signing_date(calendars_dir: Path) -> None:
+    """Signing is not launching: with the plan dated 9/2/2023, the phase still runs from the span's start."""
     events = _ninh_thuan_with(calendars_dir, "  date: 2023\n", "  date: 09/02/2023\n")
     phase = one(events, EventKind.PHASE, "dot-1")
-    assert phase.start == date(2023, 2, 9)
-    assert phase.warnings == ("Ngày phát động chưa biết: tạm tính từ 9/2/2023",)
+    assert phase.start == date(2023, 1, 1)
+    assert phase.origin is DateOrigin.PROVISIONAL
 
 
 # --- extends ------------------------------------------------------------------------------
@@ -491,9 +551,12 @@ def test_ha_noi_alone_has_the_national_days_of_2024(seed_events) -> None:  # typ
     assert one(events, EventKind.ANNIVERSARY, "giai-phong-thu-do").anniversary.ordinal == 70  # type: ignore[union-attr]
 
 
-def test_default_window_is_the_campaign_year_and_the_last_review(seed_catalog: Catalog) -> None:
+def test_default_window_is_the_campaign_span_whatever_today_is(seed_catalog: Catalog) -> None:
     from scheduler.expand import default_window
 
-    assert default_window(seed_catalog.get("lao-cai-2024"), TODAY) == Window(date(2024, 1, 1), date(2024, 12, 31))
-    assert default_window(seed_catalog.get("kon-tum-2024"), TODAY) == Window(date(2024, 1, 1), date(2025, 1, 15))
-    assert default_window(seed_catalog.get("viet-nam"), TODAY) == Window.year(2024)
+    for today in (TODAY, date(2026, 12, 6), date(2030, 6, 1)):  # a campaign's window is its own, whatever today is
+        assert default_window(seed_catalog.get("lao-cai-2024"), today) == Window.year(2024)
+        assert default_window(seed_catalog.get("kon-tum-2024"), today) == Window.year(2024)
+        assert default_window(seed_catalog.get("cao-bang-2017"), today) == Window.year(2017)
+    # The national calendar: this year and the next.
+    assert default_window(seed_catalog.get("viet-nam"), date(2026, 12, 6)) == Window.year(2026, 2027)
