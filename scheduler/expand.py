@@ -118,8 +118,7 @@ def _uid(calendar: Calendar, kind: EventKind, item_id: str, occurrence: object) 
     return f"{calendar.id}.{kind.value}.{item_id}.{occurrence}@lichthidua"
 
 
-def _inherited(calendar: Calendar, defined_in: str, item_id: str, day: date | None = None,
-               base: date | None = None) -> bool:
+def _inherited(calendar: Calendar, defined_in: str, item_id: str, day: date | None = None) -> bool:
     """Whether an occurrence is NOT the plan's own: feeds with `inherited=false` drop it.
 
     The plan's own: what it celebrates (that occurrence: see `own_phases`), and what
@@ -128,7 +127,12 @@ def _inherited(calendar: Calendar, defined_in: str, item_id: str, day: date | No
     """
     if day is None:  # an undated item: the plan's own if it defines or celebrates it
         return defined_in != calendar.id and item_id not in calendar.celebrated
-    if own_phases(calendar, item_id, day, base):
+    celebrated = item_id in calendar.celebrated and bool(own_phases(calendar, item_id, day, None))
+    return _not_own(calendar, defined_in, day, celebrated)
+
+
+def _not_own(calendar: Calendar, defined_in: str, day: date, celebrated: bool) -> bool:
+    if celebrated:
         return False
     if defined_in != calendar.id:
         return True
@@ -141,8 +145,8 @@ def _item_event(
     """An event of one YAML item: what every kind shares, plus the kind's own `fields`."""
     item = sourced.item
     fields.setdefault("description", item.description)
-    fields.setdefault("inherited", _inherited(calendar, sourced.defined_in, item.id, fields.get("start"),  # type: ignore[arg-type]
-                                              getattr(item, "base", None)))
+    if "inherited" not in fields:
+        fields["inherited"] = _inherited(calendar, sourced.defined_in, item.id, fields["start"])  # type: ignore[arg-type]
     fields.setdefault("origin", DateOrigin.RULE)
     return Event(
         uid=_uid(calendar, kind, item.id, occurrence),
@@ -216,9 +220,11 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
                 ordinal=ordinal, name=item.name, base=vn_date(base), date=vn_date(day), year=year
             )
             milestone = ordinal % 5 == 0
+            celebrated_in = own_phases(calendar, item.id, day, base) if item.id in calendar.celebrated else ()
             yield _item_event(
                 calendar, sourced, EventKind.ANNIVERSARY, year, title=title, start=day, end=day,
-                anniversary=AnniversaryInfo(base, ordinal, milestone, own_phases(calendar, item.id, day, base)),
+                inherited=_not_own(calendar, sourced.defined_in, day, bool(celebrated_in)),
+                anniversary=AnniversaryInfo(base, ordinal, milestone, celebrated_in),
                 provenance=f"Ngày kỷ niệm tính từ ngày gốc {vn_date(base)}: năm {year} là lần thứ {ordinal}",
             )
 

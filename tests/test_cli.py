@@ -159,7 +159,7 @@ def test_schema_is_a_json_schema_of_the_format(calendars_dir: Path, cli) -> None
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"id", "title"}
     assert set(schema["properties"]) == set(CalendarFile.model_fields)
-    for section in ("Phase", "Deadline", "Commemoration", "Observance", "LunarDateItem"):
+    for section in ("Phase", "Deadline", "Commemoration", "Observance", "LunarDateItem", "OneOffEvent"):
         assert schema["$defs"][section]["additionalProperties"] is False
     # Descriptions are for admins: Vietnamese.
     assert "Mã định danh" in schema["$defs"]["Phase"]["properties"]["id"]["description"]

@@ -278,3 +278,20 @@ def test_constructs_expand(constructs: Catalog) -> None:
                                      "đua”, không ghi ngày cụ thể")
     undated = {u.item_id: u.wording for u in undated_items(cal)}
     assert undated == {"dang-ky": "qua email", "thanh-lap-truong": "kỷ niệm ngày thành lập trường"}
+
+
+def test_the_json_schema_accepts_every_construct(tmp_path: Path) -> None:
+    """Editors validate with `lichthidua schema`: spans, named ends, events and dated_by included."""
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    from ruamel.yaml import YAML
+
+    from scheduler.model import json_schema
+
+    validator = jsonschema_rs.validator_for(json_schema())
+    named_end = CONSTRUCTS.replace("    end: hết năm\n", "    end:\n      until: hết học kỳ I\n      date: 15/1/2025\n")
+    for text in (CONSTRUCTS, named_end, CONSTRUCTS.replace("span: giai đoạn 2024–2025",
+                                                           "span:\n  as_written: năm học 2024–2025\n  start: 15/8/2024")):
+        data = YAML(typ="safe").load(text)
+        assert [e.message for e in validator.iter_errors(data)] == []
+    bad = YAML(typ="safe").load(CONSTRUCTS.replace("    place: Nhà Văn hóa\n", "    plase: Nhà Văn hóa\n"))
+    assert any("plase" in e.message for e in validator.iter_errors(bad))
