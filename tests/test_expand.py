@@ -18,7 +18,7 @@ from scheduler import lunar
 from scheduler.campaign import Calendar
 from scheduler.catalog import Catalog, load_catalog
 from scheduler.errors import BadRequest
-from scheduler.events import EventKind
+from scheduler.events import DateOrigin, EventKind
 from scheduler.expand import Window, default_window, expand
 from tests.conftest import CALENDARS, GOLDEN_CALENDARS, TODAY, by_uid, find, one, year_events
 
@@ -254,6 +254,42 @@ def test_tet_break_is_one_block_and_gio_to_is_a_day_off(seed_catalog: Catalog) -
     national_day = [e for e in holidays if e.title == "Nghỉ lễ Quốc khánh"]
     assert [(e.start, e.end) for e in national_day] == [(date(2024, 9, 2), date(2024, 9, 3))]
     assert {e.start for e in holidays} >= {date(2024, 1, 1), date(2024, 4, 30), date(2024, 5, 1)}
+
+
+def test_each_day_off_names_its_own_legal_basis(seed_catalog: Catalog) -> None:
+    """Statutory days cite Điều 112; a swapped day cites the government's notice, worded as the notice
+    words it (2024: off Monday 29/4, made up by working Saturday 4/5), and the make-up day is shown."""
+    events = year_events(seed_catalog.get("viet-nam"), 2024)
+    by_start = {e.start: e for e in events if e.kind is EventKind.HOLIDAY}
+    assert by_start[date(2024, 4, 30)].provenance == "Căn cứ: Bộ luật Lao động 2019, Điều 112"
+    swap = by_start[date(2024, 4, 29)]
+    assert swap.title == "Nghỉ hoán đổi (làm bù Thứ Bảy 4/5/2024)"
+    assert swap.provenance is not None and "Điều 112" not in swap.provenance
+    assert "hoán đổi ngày làm việc năm 2024" in swap.provenance
+    (workday,) = [e for e in events if e.kind is EventKind.WORKDAY]
+    assert (workday.start, workday.title) == (date(2024, 5, 4), "Làm việc bù cho ngày nghỉ Thứ Hai 29/4/2024")
+    assert workday.origin is DateOrigin.RULE
+    assert "Thứ Bảy 4/5/2024 là ngày làm việc" in (workday.description or "")
+
+
+def test_culture_day_is_not_labelled_article_112(seed_catalog: Catalog) -> None:
+    events = year_events(seed_catalog.get("viet-nam"), 2026)
+    culture = [e for e in events if e.kind is EventKind.HOLIDAY and e.start == date(2026, 11, 24)]
+    assert [e.title for e in culture] == ["Nghỉ Ngày Văn hóa Việt Nam"]
+    assert "không thuộc Điều 112" in (culture[0].provenance or "")
+    moved = [e for e in events if e.kind is EventKind.HOLIDAY and e.start == date(2026, 4, 27)]
+    assert moved[0].title == "Nghỉ bù: Ngày Giỗ Tổ Hùng Vương" and "Điều 111" in (moved[0].provenance or "")
+
+
+def test_a_deadline_on_a_make_up_saturday_is_on_a_working_day(empty_calendars_dir: Path) -> None:
+    (empty_calendars_dir / "lam-bu.yaml").write_text(
+        "id: lam-bu\ntitle: Làm bù\nyear: 2024\nextends: [viet-nam]\ndeadlines:\n"
+        "  - {id: nop, title: Nộp báo cáo, date: 04/5/2024, due: chậm nhất}\n"
+        "  - {id: nop-cn, title: Nộp báo cáo, date: 05/5/2024, due: chậm nhất}\n", encoding="utf-8")
+    events = year_events(load_catalog(empty_calendars_dir).get("lam-bu"), 2024)
+    assert one(events, EventKind.DEADLINE, "nop").warnings == ()  # Saturday 4/5/2024 is worked
+    (warning,) = one(events, EventKind.DEADLINE, "nop-cn").warnings
+    assert warning.endswith("nên nộp chậm nhất Thứ Bảy 4/5/2024")
 
 
 def test_holidays_can_be_turned_off_by_a_child(calendars_dir: Path) -> None:
