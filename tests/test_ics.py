@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,7 +36,7 @@ from notifiers.ics import (
 )
 from notifiers.ics_text import escape_text, fmt_duration, fold
 from scheduler.errors import CalendarError, LichThiDuaError
-from scheduler.events import AnniversaryInfo, DeadlineInfo, Due, Event, EventKind, LunarInfo
+from scheduler.events import AnniversaryInfo, DateOrigin, DeadlineInfo, Due, Event, EventKind, LunarInfo
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
@@ -585,3 +585,57 @@ def test_cancelled_description_says_so() -> None:
     bare = ev("bare", EventKind.OBSERVANCE, "Ngày hội", date(2024, 6, 1))
     body = render_calendar([], META, now=NOW, cancelled=[bare]).body
     assert prop(vevents(body)[bare.uid], "DESCRIPTION") == ["ĐÃ HỦY: sự kiện này đã bị xóa khỏi lịch."]
+
+
+# --- plans as written: one-off events with a time, provenance ---------------------------------
+
+CEREMONY = ev(
+    "le-phat-dong",
+    EventKind.EVENT,
+    "Lễ phát động phong trào thi đua năm học 2019–2020",
+    date(2019, 9, 20),
+    start_time=time(8, 0),
+    end_time=time(11, 30),
+    place="Hội trường Sở Giáo dục và Đào tạo",
+    provenance="Ngày theo văn bản",
+)
+REVIEW_BY_ADMIN = dataclasses.replace(
+    deadline("so-ket-dot", "Hạn chót: Sơ kết – Đợt 1 (chậm nhất ngày 15/8/2024)", date(2024, 8, 15),
+             Due.NO_LATER_THAN, "chậm nhất ngày 15/8/2024"),
+    origin=DateOrigin.ADMIN,
+    provenance="Ngày do quản trị của Liên đoàn Lao động tỉnh Kon Tum đặt để nhắc việc; "
+    "văn bản ghi “sau mỗi đợt thi đua”, không ghi ngày cụ thể",
+)
+
+
+def test_a_timed_event_has_local_times_and_its_zone() -> None:
+    body = render_calendar([CEREMONY], META, now=NOW).body
+    text = body.decode()
+    assert "DTSTART;TZID=Asia/Ho_Chi_Minh:20190920T080000\r\n" in text
+    assert "DTEND;TZID=Asia/Ho_Chi_Minh:20190920T113000\r\n" in text
+    assert "BEGIN:VTIMEZONE\r\nTZID:Asia/Ho_Chi_Minh" in text
+    vevent = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+    assert vevent.decoded("DTSTART") == datetime(2019, 9, 20, 8, 0, tzinfo=TZ)
+    assert "Địa điểm: Hội trường Sở Giáo dục và Đào tạo" in str(vevent["DESCRIPTION"])
+    strict = IcsCalendarStream.calendar_from_ics(text)
+    assert strict.events[0].dtstart == datetime(2019, 9, 20, 8, 0, tzinfo=TZ)
+    # An attachment carries the zone it names.
+    attachment = render_event(CEREMONY, META, now=NOW).decode()
+    assert "BEGIN:VTIMEZONE" in attachment and "TZID=Asia/Ho_Chi_Minh:20190920T080000" in attachment
+
+
+def test_an_event_without_an_end_time_is_a_moment_not_an_invented_hour() -> None:
+    text = render_calendar([dataclasses.replace(CEREMONY, end_time=None)], META, now=NOW).body.decode()
+    assert "DTEND;TZID=Asia/Ho_Chi_Minh:20190920T080000\r\n" in text
+
+
+def test_an_admin_set_deadline_never_claims_the_documents_words() -> None:
+    lines = describe(REVIEW_BY_ADMIN).splitlines()
+    assert "Hạn do quản trị đặt: chậm nhất ngày 15/8/2024" in lines
+    assert not any(line.startswith("Văn bản ghi") for line in lines)
+    assert lines[-1] == ("Nguồn ngày: Ngày do quản trị của Liên đoàn Lao động tỉnh Kon Tum đặt để nhắc việc; "
+                         "văn bản ghi “sau mỗi đợt thi đua”, không ghi ngày cụ thể")
+
+
+def test_every_kind_has_a_category() -> None:
+    assert {CATEGORIES[k] for k in (EventKind.EVENT, EventKind.WORKDAY)} == {"Sự kiện", "Ngày làm việc bù"}
