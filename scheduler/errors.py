@@ -6,6 +6,7 @@
     │   └── CalendarNotFound        exit 66 (EX_NOINPUT), HTTP 404
     ├── LunarDateError              exit 65, HTTP 400: a lunar date that does not exist
     ├── BadRequest                  exit 64 (EX_USAGE), HTTP 400: bad CLI option or query parameter
+    ├── OutputError                 exit 73 (EX_CANTCREAT), an output file exists or cannot be written
     └── DeliveryError               exit 75 (EX_TEMPFAIL), a notifier could not deliver
         └── PermanentDeliveryError  exit 69 (EX_UNAVAILABLE), retrying will not help
 
@@ -110,6 +111,10 @@ class LunarDateError(LichThiDuaError, ValueError):
 class BadRequest(LichThiDuaError, ValueError):
     exit_code = 64
     http_status = 400
+
+
+class OutputError(LichThiDuaError):
+    exit_code = 73
 
 
 class DeliveryError(LichThiDuaError):

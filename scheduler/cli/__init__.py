@@ -70,6 +70,7 @@ app = typer.Typer(
 
 # Command modules register themselves on `app` when imported.
 from scheduler.cli import calendars as _calendars  # noqa: E402,F401
+from scheduler.cli import drafts as _drafts  # noqa: E402,F401
 from scheduler.cli import serve as _serve  # noqa: E402,F401
 from scheduler.cli import remind as _remind  # noqa: E402,F401
 
