@@ -36,6 +36,7 @@ from ruamel.yaml.tokens import CommentToken
 from scheduler.campaign import ResolvedPhase, resolve_phase
 from scheduler.checks import celebrated_year
 from scheduler.dates import (
+    NAMED_END_PREFIXES,
     AfterDay,
     DateSyntaxError,
     FullDate,
@@ -373,8 +374,9 @@ class _Drafter:
             return
         old_years = set(self.old_span.years)
         for index, parent in enumerate(list(parents)):
-            moved, changes = shift_text(str(parent), self.years, only=old_years)
-            if not changes:
+            moved = re.sub(r"(?<!\d)\d{4}(?!\d)",
+                           lambda m: str(int(m[0]) + self.years) if int(m[0]) in old_years else m[0], str(parent))
+            if moved == parent:
                 continue
             if moved in self.known_ids:
                 parents[index] = moved
@@ -433,6 +435,9 @@ class _Drafter:
                 _pop(value, "date")
                 self.note(path, f"ngày kết thúc do quản trị đặt năm trước ({_show(old)}) đã xóa: văn bản ghi "
                                 f"“{value.get('until', '')}”; đặt lại khi biết (dời năm sẽ là {_show(suggestion)})")
+            return
+        if isinstance(value, str) and value.strip().lower().startswith(NAMED_END_PREFIXES):
+            self.note(path, f"mốc “{value}” chép từ văn bản cũ, không có ngày: kiểm tra với văn bản mới")
             return
         try:
             parsed = parse_date_expr(value)

@@ -26,6 +26,7 @@ CORE = (
     "scheduler.checks",
     "scheduler.catalog",
     "scheduler.campaign",
+    "scheduler.next_year",
     "scheduler.expand",
     "scheduler.export",
     "scheduler.events",
