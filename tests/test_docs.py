@@ -209,11 +209,13 @@ def test_the_command_table_matches_the_cli(cli) -> None:  # type: ignore[no-unty
 
 def test_the_exit_codes_match_the_errors() -> None:
     table = " ".join(_section("## Command reference").split())
-    assert "Exit codes: 0 ok, 64 bad option, 65 bad calendar data, 66 calendar not found, 69/75 delivery failures, 78 bad settings." in table
+    assert ("Exit codes: 0 ok, 64 bad option, 65 bad calendar data, 66 calendar not found, 69/75 delivery failures, "
+            "73 output file exists or cannot be written, 78 bad settings.") in table
     assert errors.BadRequest.exit_code == 64
     assert errors.CalendarError.exit_code == 65 and errors.LunarDateError.exit_code == 65
     assert errors.CalendarNotFound.exit_code == 66
     assert (errors.PermanentDeliveryError.exit_code, errors.DeliveryError.exit_code) == (69, 75)
+    assert errors.OutputError.exit_code == 73
     assert errors.SettingsError.exit_code == 78
 
 

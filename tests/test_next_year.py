@@ -22,7 +22,7 @@ from scheduler.events import EventKind
 from scheduler.expand import Window, expand, undated_items
 from scheduler.next_year import CHECK, draft_next, shift_text, target_span
 from scheduler.spans import SpanKind, parse_span
-from tests.conftest import CALENDARS, copy_fixture
+from tests.conftest import CALENDARS, REPO, copy_fixture
 
 # --- the pure parts -----------------------------------------------------------------------------
 
@@ -322,3 +322,17 @@ def test_a_phase_ending_in_2072_is_warned(calendars_dir: Path, cli) -> None:  # 
     line = _line(text, "end: 31/12/2072")
     codes = {d["code"] for d in json.loads(run.stdout) if (d["line"], d["path"]) == (line, "phases[1].end")}
     assert codes == {"outside_span", "phase.too_long"}
+
+
+def test_the_readme_example_is_what_new_prints(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Lịch năm sau trong một lệnh"):]
+    section = section[: section.index("\n## ")]
+    (command,) = re.findall(r"^```sh\n(.*?)\n```", section, flags=re.S | re.M)
+    (shown,) = re.findall(r"^```text\n(.*?)\n```", section, flags=re.S | re.M)
+    assert command.startswith("./run lichthidua new ")
+    run = cli(*command.split()[2:])
+    assert run.exit_code == 0, run.output
+    printed = run.stdout.splitlines()
+    for line in shown.splitlines():
+        assert line in printed, line
