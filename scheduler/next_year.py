@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -91,7 +92,7 @@ def target_span(old: Span, *, year: int | None = None, span: str | None = None) 
         raise BadRequest("Chỉ dùng một trong hai: --year hoặc --span")
     if span is not None:
         try:
-            return parse_span(span)
+            return _differs(old, parse_span(span))
         except DateSyntaxError:
             raise BadRequest(
                 f"--span: không hiểu '{span}'. Ví dụ: 'năm 2027', 'năm học 2025–2026', "
@@ -100,9 +101,15 @@ def target_span(old: Span, *, year: int | None = None, span: str | None = None) 
     if year is not None:
         if not 1900 <= year <= 2100:
             raise BadRequest(f"--year: {year} không phải một năm hợp lệ (1900–2100)")
-        return old.shifted(year - old.start.year)
+        return _differs(old, old.shifted(year - old.start.year))
     step = len(old.years) if old.kind is SpanKind.PERIOD else 1
     return old.shifted(step)
+
+
+def _differs(old: Span, new: Span) -> Span:
+    if (new.start, new.end) == (old.start, old.end):
+        raise BadRequest(f"Phong trào mới trùng thời gian phong trào cũ ({old.words}): chọn --year hoặc --span khác")
+    return new
 
 
 def draft_next(
@@ -125,6 +132,7 @@ def draft_next(
     """
     if not re.match(ID_PATTERN, new_id):
         raise BadRequest(f"Mã lịch mới '{new_id}' không hợp lệ: chỉ chữ thường không dấu, số và dấu gạch ngang")
+    text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))  # as the loader reads it
     yaml = _yaml(text)
     try:
         tree = yaml.load(text)
@@ -677,8 +685,20 @@ def _annotate(text: str, notes: list[tuple[KeyPath, str]], span: Span, years: in
             located.append(Note(line + 1, _format_path(path), words))
     lines = text.split("\n")
     for line, words in by_line.items():
-        lines[line] = f"{lines[line]}  # {CHECK}{'; '.join(words)}"
+        commented = f"{lines[line]}  # {CHECK}{'; '.join(words)}"
+        if _same_data(lines, line, commented, tree):
+            lines[line] = commented
+        # else: a line a comment cannot end (inside a quoted or block text); the note stays in the summary
     return Draft("\n".join(lines), tuple(sorted(located, key=lambda n: n.line)), span, years)
+
+
+def _same_data(lines: list[str], index: int, new_line: str, tree: Any) -> bool:
+    """Whether `new_line` in place of line `index` leaves the document's data unchanged."""
+    try:
+        after = YAML(typ="safe").load("\n".join(lines[:index] + [new_line] + lines[index + 1:]))
+    except YAMLError:
+        return False
+    return bool(after == _plain(tree))
 
 
 def _line_of(tree: Any, path: KeyPath) -> int:

@@ -84,6 +84,53 @@ def test_every_note_is_a_comment_on_its_line() -> None:
     assert flagged == sorted({n.line for n in draft.notes})
 
 
+CHILD = """\
+id: quan-thu-2024
+title: Kế hoạch quận năm 2024
+extends: [thanh-pho-2024]
+phases:
+  - id: dot-1
+    name: Đợt 1
+    start: 29/02/2024
+    end: hết năm
+events:
+  - id: hoi-thi
+    title: Hội thi Tết 2024
+    start: 01/3/2024
+    end: 02/3/2024
+    as_written: dịp đầu xuân
+    dated_by: quản trị
+"""
+
+
+def test_a_span_inherited_from_the_parent_is_written_in_the_draft() -> None:
+    """A district file without a year takes its parent's: the draft must state the new one itself."""
+    draft = draft_next(CHILD, new_id="quan-thu-2025", old_span=parse_span("năm 2024"),
+                       new_span=parse_span("năm 2025"), commemorations={})
+    lines = draft.text.splitlines()
+    assert lines[:4] == [
+        "id: quan-thu-2025  # KIỂM TRA: bản nháp từ lịch quan-thu-2024 (năm 2024 → năm 2025); các dòng chú thích (#) "
+        "vẫn là của lịch cũ",
+        "title: Kế hoạch quận năm 2025  # KIỂM TRA: tên kế hoạch năm mới: sửa theo trích yếu văn bản mới; đã đổi "
+        "2024 → 2025",
+        "year: 2025  # KIỂM TRA: thời gian phong trào (năm 2025) trước đây lấy từ lịch cấp trên: kiểm tra",
+        "extends: [thanh-pho-2024]  # KIỂM TRA: lịch cấp trên thanh-pho-2024 là của phong trào cũ; khi có lịch "
+        "thanh-pho-2025, đổi sang lịch đó",
+    ]
+    assert "    start: 28/02/2025  # KIỂM TRA: ngày 29/2 không có trong năm mới: đã ghi 28/02/2025" in lines
+    # An event an admin dated ("quản trị" is "admin") is undated again, with a note on the Tết it names.
+    event = "\n".join(lines[lines.index("events:"):])
+    assert event.endswith("start:\n    end:\n    as_written: dịp đầu xuân")
+    assert "    dated_by: quản trị" not in lines
+    assert "Tết Nguyên đán Ất Tỵ 2025 là 29/1/2025" in event
+    assert "title: Hội thi Tết 2025" in event
+
+
+def test_the_same_span_is_refused() -> None:
+    with pytest.raises(BadRequest, match="trùng thời gian phong trào cũ"):
+        target_span(parse_span("năm 2024"), year=2024)
+
+
 # --- the command --------------------------------------------------------------------------------
 
 
