@@ -127,8 +127,9 @@ def draft_next(
     `old_span` is the old calendar's span (its own or inherited), `commemorations`
     every commemoration it sees (its own and inherited, by id: base dates for
     the ordinals, names to tell apart two ordinals in a title), `known_ids` the
-    calendars that exist (a parent `ha-noi-2024` becomes `ha-noi-2027` when that exists),
-    `span_text` the new span as the admin wrote it (`--span`), written as given. Raises BadRequest when the text is not a calendar mapping.
+    calendars that exist (a parent `ha-noi-2024` becomes `ha-noi-2027` when that
+    exists), `span_text` the new span as the admin wrote it (`--span`), written as
+    given. Raises BadRequest when the text is not a calendar mapping.
     """
     if not re.match(ID_PATTERN, new_id):
         raise BadRequest(f"Mã lịch mới '{new_id}' không hợp lệ: chỉ chữ thường không dấu, số và dấu gạch ngang")

@@ -15,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
+from scheduler.campaign import Calendar
 from scheduler.catalog import Catalog, load_catalog
 from scheduler.cli import app
 from scheduler.cli.calendars import CalendarsOption, _root
@@ -81,7 +82,7 @@ def new_command(
     run_command(run)
 
 
-def _old_calendar(catalog: Catalog, source: str):  # type: ignore[no-untyped-def]
+def _old_calendar(catalog: Catalog, source: str) -> Calendar:
     if source not in catalog.files:
         known = sorted(cid for cid, cal in catalog.calendars.items() if cal.span is not None)
         close = difflib.get_close_matches(source, known, n=1)
