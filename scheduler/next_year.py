@@ -11,7 +11,7 @@ deadline and event dates, the span itself), and the years and dates of the
 span that titles, themes and quotes mention. What stays: yearly dates ("25/6"),
 lunar dates, the base dates of anniversaries (they are history). What is
 recomputed: the ordinals a phase states, by the rule `check` uses
-(`checks.celebrated_year`). What is cleared: the document's number and date,
+(`campaign.celebrated_years`). What is cleared: the document's number and date,
 the launch date, and every date an admin set (`dated_by: admin`, a named end's
 `date`), which become undated again, their wording kept. Every line that needs
 a human look gets a `# KIỂM TRA: …` comment; the original comments and key order
@@ -34,8 +34,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
-from scheduler.campaign import ResolvedPhase, resolve_phase
-from scheduler.checks import celebrated_year
+from scheduler.campaign import ResolvedPhase, celebrated_years, resolve_phase
 from scheduler.dates import (
     NAMED_END_PREFIXES,
     AfterDay,
@@ -473,8 +472,10 @@ class _Drafter:
                 self.note(path + ("celebrates", index), f"không tính lại được số năm của '{key}' (không có "
                                                          "ngày gốc): sửa theo văn bản mới")
                 continue
-            year = celebrated_year(target.base, resolved, self.new_span)
-            new = stated + self.years if year is None else year - target.base.year
+            # check's rule: an occurrence inside the phase; of several, the one last year's moved to.
+            years = celebrated_years(target.base, resolved, self.new_span)
+            moved = target.base.year + stated + self.years
+            new = (moved if moved in years or not years else years[0]) - target.base.year
             _set_celebration(celebrates, index, new)
             self.ordinals.append(_Ordinal(stated, new, _names(target)))
             changed.append(f"{key}: {stated} → {new}")
