@@ -9,7 +9,10 @@ hand, new id and year but last year's dates, must not pass `check` silently.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +26,8 @@ from scheduler.expand import Window, expand, undated_items
 from scheduler.next_year import CHECK, draft_next, shift_text, target_span
 from scheduler.spans import SpanKind, parse_span
 from tests.conftest import CALENDARS, REPO, copy_fixture
+
+LICHTHIDUA = Path(sys.executable).parent / "lichthidua"
 
 # --- the pure parts -----------------------------------------------------------------------------
 
@@ -124,6 +129,33 @@ def test_a_span_inherited_from_the_parent_is_written_in_the_draft() -> None:
     assert "    dated_by: quản trị" not in lines
     assert "Tết Nguyên đán Ất Tỵ 2025 là 29/1/2025" in event
     assert "title: Hội thi Tết 2025" in event
+
+
+def test_an_ordinal_in_a_title_is_told_apart_by_the_name_after_it() -> None:
+    """A plan stated "95 năm" for two anniversaries (one of them wrongly): next year they differ."""
+    text = """\
+id: sai-so-2024
+title: Chào mừng 95 năm Ngày thành lập Công đoàn Việt Nam và 95 năm Ngày thành lập Đảng
+year: 2024
+theme: Kỷ niệm 95 năm
+phases:
+  - id: dot-1
+    name: Đợt 1
+    start: 01/01/2024
+    end: 31/12/2024
+    celebrates:
+      - cong-doan-viet-nam: 95
+      - thanh-lap-dang: 95
+"""
+    catalog = load_catalog(CALENDARS)
+    seen = {s.item.id: s.item for s in catalog.get("kon-tum-2024").commemorations}
+    draft = draft_next(text, new_id="sai-so-2025", old_span=parse_span("năm 2024"), new_span=parse_span("năm 2025"),
+                       commemorations=seen)
+    assert "title: Chào mừng 96 năm Ngày thành lập Công đoàn Việt Nam và 95 năm Ngày thành lập Đảng  #" in draft.text
+    assert "- cong-doan-viet-nam: 96\n" in draft.text and "- thanh-lap-dang: 95\n" in draft.text
+    theme = next(n for n in draft.notes if n.path == "theme")
+    assert "“95 năm” ứng với nhiều ngày kỷ niệm: chưa đổi" in theme.text
+    assert "theme: Kỷ niệm 95 năm  # KIỂM TRA" in draft.text
 
 
 def test_the_same_span_is_refused() -> None:
@@ -387,3 +419,24 @@ def test_the_readme_example_is_what_new_prints(calendars_dir: Path, cli) -> None
     printed = run.stdout.splitlines()
     for line in shown.splitlines():
         assert line in printed, line
+
+
+def test_a_broken_old_calendar_is_reported_not_copied(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    path = calendars_dir / "kon-tum-2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("end: 31/7/2024", "end: 31/2/2024"), encoding="utf-8")
+    run = cli("new", "kon-tum-2025", "--from", "kon-tum-2024")
+    assert run.exit_code == 65
+    assert "calendars/kon-tum-2024.yaml:" in run.stderr and "31/2/2024" in run.stderr
+    assert not (calendars_dir / "kon-tum-2025.yaml").exists()
+
+
+def test_as_a_real_process(calendars_dir: Path) -> None:
+    """The installed command: exit codes reach the shell, messages are Vietnamese, no traceback."""
+    command = [str(LICHTHIDUA), "new", "kon-tum-2025", "--from", "kon-tum-2024"]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=60, env=os.environ)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Đã ghi calendars/kon-tum-2025.yaml (năm 2024 → năm 2025")
+    again = subprocess.run(command, capture_output=True, text=True, timeout=60, env=os.environ)
+    assert again.returncode == 73
+    assert again.stderr == ("Lỗi: calendars/kon-tum-2025.yaml đã có: không ghi đè. Đổi mã lịch mới, "
+                            "hoặc thêm --force để ghi đè\n")
