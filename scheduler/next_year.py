@@ -424,7 +424,8 @@ class _Drafter:
             if phase.get("as_written"):
                 self.text(phase, "as_written", path + ("as_written",),
                           always="trích văn bản năm trước (đã dời năm): chép lại đúng lời văn bản mới")
-            self.lunar_hint(phase, ("name", "as_written", "theme"), path + ("as_written" if phase.get("as_written") else "start",))
+            where = "as_written" if phase.get("as_written") else "start"
+            self.lunar_hint(phase, ("name", "as_written", "theme"), path + (where,))
         # Ordinals need the phases' new dates; then the texts that quote them.
         for index, phase in enumerate(phases):
             if isinstance(phase, CommentedMap):
@@ -480,8 +481,8 @@ class _Drafter:
             self.ordinals.append(_Ordinal(stated, new, _names(target)))
             changed.append(f"{key}: {stated} → {new}")
         if changed:
-            self.note(path + ("celebrates",), f"số năm kỷ niệm đã tính lại cho phong trào mới ({self.new_span.words}); đối chiếu "
-                                              "các ngày kỷ niệm đợt này chào mừng với văn bản mới")
+            self.note(path + ("celebrates",), f"số năm kỷ niệm đã tính lại cho phong trào mới ({self.new_span.words}); "
+                                              "đối chiếu các ngày kỷ niệm đợt này chào mừng với văn bản mới")
 
     def resolved(self, phase: CommentedMap) -> ResolvedPhase | None:
         """The phase's dates in the new span, as `check` will see them."""

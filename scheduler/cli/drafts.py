@@ -34,7 +34,8 @@ def new_command(
         Optional[int], typer.Option("--year", help="Năm bắt đầu phong trào mới (giữ kiểu: năm, năm học, giai đoạn).")
     ] = None,
     span: Annotated[
-        Optional[str], typer.Option("--span", help="Thời gian phong trào mới như văn bản ghi, ví dụ 'năm học 2025–2026'.")
+        Optional[str],
+        typer.Option("--span", help="Thời gian phong trào mới như văn bản ghi, ví dụ 'năm học 2025–2026'."),
     ] = None,
     out: Annotated[
         Optional[Path], typer.Option("-o", "--output", help="Tệp sẽ ghi (mặc định: THƯ_MỤC_LỊCH/MÃ_MỚI.yaml).")
