@@ -73,6 +73,21 @@ def test_default_query() -> None:
     assert q.params() == {"from": "2024-01-01", "to": "2025-12-31"}
 
 
+def test_default_query_of_a_campaign_follows_the_campaign_not_today() -> None:
+    campaign, span = (date(2019, 9, 1), date(2020, 6, 15)), (date(2019, 9, 1), date(2020, 5, 31))
+    for today in (date(2019, 1, 1), date(2026, 12, 6), date(2030, 6, 1)):
+        q = parse_feed_query({"kinds": "deadline"}, today, campaign=campaign, span=span)
+        assert (q.start, q.end, q.own_only_outside) == (*campaign, span)
+    # An explicit window is taken as asked, one-sided ones as before, with every event in it.
+    q = parse_feed_query({"from": "2026-01-01"}, date(2026, 12, 6), campaign=campaign, span=span)
+    assert (q.start, q.end, q.own_only_outside) == (date(2026, 1, 1), date(2027, 12, 31), None)
+    q = parse_feed_query({"to": "2020-02-03"}, date(2026, 12, 6), campaign=campaign, span=span)
+    assert (q.start, q.end) == (date(2019, 1, 1), date(2020, 2, 3))
+    # A long campaign is not refused by the 10-year bound meant for client-chosen windows.
+    q = parse_feed_query({}, date(2026, 12, 6), campaign=(date(2011, 1, 1), date(2025, 12, 31)), span=None)
+    assert q.start == date(2011, 1, 1)
+
+
 def test_query_normalisation() -> None:
     today = date(2024, 3, 1)
     a = parse_feed_query({"kinds": "deadline, phase", "inherited": "không"}, today)
@@ -233,10 +248,11 @@ def test_pure_modules_import_no_web_or_database_library() -> None:
     assert out.strip() == "[]"
 
 
-def test_tracked_window_covers_the_campaign_year_and_the_default_feed() -> None:
+def test_tracked_window_is_what_the_default_feed_serves() -> None:
     from scheduler.web.repository import tracked_window
 
     catalog = load_catalog(CALENDARS)
-    assert tracked_window(catalog.get("cao-bang-2017"), date(2026, 11, 21)) == (date(2017, 1, 1), date(2027, 12, 31))
+    # A campaign's own window, however long ago it ran: its feed still gets SEQUENCE and cancellations.
+    for today in (date(2017, 3, 1), date(2026, 11, 21), date(2040, 1, 1)):
+        assert tracked_window(catalog.get("cao-bang-2017"), today) == (date(2017, 1, 1), date(2017, 12, 31))
     assert tracked_window(catalog.get("viet-nam"), date(2026, 11, 21)) == (date(2026, 1, 1), date(2027, 12, 31))
-    assert tracked_window(catalog.get("cao-bang-2017"), date(2040, 1, 1)) == (date(2030, 1, 1), date(2041, 12, 31))

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from notifiers.ics import FeedMeta, RenderOptions, render_calendar
 from scheduler.errors import CalendarError, CalendarNotFound
 from scheduler.events import Event
-from scheduler.expand import Window, expand
+from scheduler.expand import Window, default_window, expand
 from scheduler.web.feeds import FeedQuery, parse_feed_query, select
 from scheduler.web.http_cache import Validators, validator_headers
 from scheduler.export import feed_meta
@@ -144,7 +144,11 @@ class FeedService:
         hit = self._by_url.get(key)
         if hit is not None:
             return hit
-        query = parse_feed_query(params(), today)
+        calendar = state.calendar
+        assert calendar is not None
+        span = (calendar.span.start, calendar.span.end) if calendar.span is not None else None
+        window = default_window(calendar, today)
+        query = parse_feed_query(params(), today, campaign=(window.start, window.end) if span else None, span=span)
         feed = self._cache.get((calendar_id, state.version, query)) or await self.get(calendar_id, query)
         if len(self._by_url) >= self.size * 4:  # URLs are client-controlled: bound them
             self._by_url.clear()

@@ -37,6 +37,9 @@ class FeedQuery:
     kinds: frozenset[EventKind] | None = None  # None: every kind
     inherited: bool = True  # include items defined in a parent calendar (national days)
     milestones_only: bool = False  # drop anniversaries that are not round ("năm chẵn")
+    # A campaign's default feed: outside these days (its span) only the plan's own events
+    # (a report due after the campaign closes), never a parent's days of another year.
+    own_only_outside: tuple[date, date] | None = None
 
     def params(self) -> dict[str, str]:
         """The query string that reproduces this query (for links and logs)."""
@@ -51,7 +54,7 @@ class FeedQuery:
 
 
 def default_window(today: date) -> tuple[date, date]:
-    """The current year and the next: what a subscriber sees without asking."""
+    """The current year and the next: what a subscriber of the national calendar sees without asking."""
     return date(today.year, 1, 1), date(today.year + 1, 12, 31)
 
 
@@ -97,14 +100,30 @@ def _parse_kinds(raw: str) -> frozenset[EventKind]:
     return frozenset(kinds)
 
 
-def parse_feed_query(params: Mapping[str, str | None], today: date) -> FeedQuery:
+def parse_feed_query(
+    params: Mapping[str, str | None],
+    today: date,
+    *,
+    campaign: tuple[date, date] | None = None,
+    span: tuple[date, date] | None = None,
+) -> FeedQuery:
     """Validate the feed's query parameters; unknown parameters are ignored.
 
     Calendar clients append their own parameters to subscribed URLs, so an
     unknown name is not an error; a known name with a bad value is.
+
+    Without ``from`` and ``to`` a campaign's feed covers ``campaign`` (its span
+    stretched to its own deadlines and events, whatever ``today`` is), and
+    outside ``span`` keeps only the plan's own events; a calendar without a
+    span (the national one) covers this year and the next.
     """
-    start, end = default_window(today)
     raw_from, raw_to = params.get("from"), params.get("to")
+    own_only_outside = None
+    if campaign is not None and not raw_from and not raw_to:
+        start, end = campaign
+        own_only_outside = span
+    else:
+        start, end = default_window(today)
     if raw_from:
         start = _parse_date("from", raw_from)
     if raw_to:
@@ -118,12 +137,12 @@ def parse_feed_query(params: Mapping[str, str | None], today: date) -> FeedQuery
         raise BadRequest(
             f"Khoảng thời gian không hợp lệ: 'to' ({end:%d/%m/%Y}) trước 'from' ({start:%d/%m/%Y})."
         )
-    if end - start > timedelta(days=MAX_WINDOW_DAYS):
+    if (raw_from or raw_to) and end - start > timedelta(days=MAX_WINDOW_DAYS):
         raise BadRequest("Khoảng thời gian quá dài: tối đa 10 năm cho một nguồn lịch.")
     kinds = _parse_kinds(params["kinds"]) if params.get("kinds") is not None else None
     inherited = _parse_bool("inherited", params["inherited"]) if params.get("inherited") else True
     milestones = _parse_bool("milestones", params["milestones"]) if params.get("milestones") else False
-    return FeedQuery(start, end, kinds, inherited, milestones)
+    return FeedQuery(start, end, kinds, inherited, milestones, own_only_outside)
 
 
 def wanted(event: Event, query: FeedQuery) -> bool:
@@ -136,6 +155,10 @@ def wanted(event: Event, query: FeedQuery) -> bool:
         return False
     if query.milestones_only and event.kind is EventKind.ANNIVERSARY and not event.milestone:
         return False
+    if query.own_only_outside is not None and event.inherited:
+        first, last = query.own_only_outside
+        if event.end < first or event.start > last:
+            return False
     return True
 
 

@@ -32,7 +32,7 @@ from scheduler.campaign import Calendar
 from scheduler.catalog import CALENDAR_SUFFIXES, Catalog, load_catalog
 from scheduler.errors import Diagnostic, LichThiDuaError, Severity
 from scheduler.events import Event
-from scheduler.expand import Window, expand
+from scheduler.expand import Window, default_window, expand
 from scheduler.settings import Settings
 from scheduler.web.revision_store import RevisionStore
 from scheduler.web.revisions import LedgerEntry, next_expiry, reconcile, tombstones
@@ -41,8 +41,6 @@ log = logging.getLogger("lichthidua.web")
 
 Clock = Callable[[], datetime]
 Listener = Callable[["Snapshot"], Awaitable[None] | None]
-# Calendars without a year or a document date still need a reproducible first DTSTAMP.
-MAX_TRACKED_YEARS = 12  # reaches back to 2016 from 2026: every campaign in calendars/
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +94,14 @@ def local_today(now: datetime, calendar: Calendar | None) -> date:
 
 
 def tracked_window(calendar: Calendar, today: date) -> tuple[date, date]:
-    """The years whose events are watched for edits and deletions.
+    """The days whose events are watched for edits and deletions: what the default feed serves.
 
-    The default feed window (this year and next) plus the campaign's own
-    year, so an old campaign's dates still get SEQUENCE and cancellations right.
+    A campaign: its own window (span and own deadlines), whatever `today` is,
+    so an old campaign's dates still get SEQUENCE and cancellations right.
+    The national calendar: this year and the next.
     """
-    first = min(today.year, calendar.year or today.year)
-    first = max(first, today.year + 1 - MAX_TRACKED_YEARS + 1)
-    return date(first, 1, 1), date(today.year + 1, 12, 31)
+    window = default_window(calendar, today)
+    return window.start, window.end
 
 
 def _expand_error(path: Path, exc: Exception) -> Diagnostic:
