@@ -7,6 +7,7 @@
     ├── LunarDateError              exit 65, HTTP 400: a lunar date that does not exist
     ├── BadRequest                  exit 64 (EX_USAGE), HTTP 400: bad CLI option or query parameter
     ├── OutputError                 exit 73 (EX_CANTCREAT), an output file exists or cannot be written
+    ├── CampaignFinished            exit 65, HTTP 410: reminders asked for a campaign that has ended
     └── DeliveryError               exit 75 (EX_TEMPFAIL), a notifier could not deliver
         └── PermanentDeliveryError  exit 69 (EX_UNAVAILABLE), retrying will not help
 
@@ -115,6 +116,13 @@ class BadRequest(LichThiDuaError, ValueError):
 
 class OutputError(LichThiDuaError):
     exit_code = 73
+
+
+class CampaignFinished(LichThiDuaError):
+    """A campaign whose span is over takes no new reminder subscriptions (HTTP 410 Gone: it never will again)."""
+
+    exit_code = 65
+    http_status = 410
 
 
 class DeliveryError(LichThiDuaError):

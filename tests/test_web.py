@@ -259,7 +259,8 @@ def test_index_lists_every_campaign_with_its_next_deadline(client: TestClient) -
     assert "Năm 2024" in html
     # 1/3/2024: Ninh Thuận's "chậm nhất ngày 15/3/2023" is long past, Kon Tum's "trước 25/6" is next.
     assert "còn 115 ngày" in html  # Kon Tum: last day 24/6/2024
-    assert "Phong trào năm 2023 đã kết thúc." in html
+    assert "Phong trào đã kết thúc ngày 31/12/2023." in html  # Ninh Thuận, in March 2024
+    assert html.count("Đã kết thúc") == 2  # Ninh Thuận 2023 and Cao Bằng 2017
 
 
 def test_campaign_page(client: TestClient) -> None:

@@ -39,6 +39,7 @@ STATUS_TEXT = {
     400: "Yêu cầu không hợp lệ",
     404: "Không tìm thấy",
     405: "Phương thức không được hỗ trợ",
+    410: "Phong trào đã kết thúc",
     500: "Lỗi máy chủ",
     503: "Lịch tạm thời chưa phục vụ được",
 }

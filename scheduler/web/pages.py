@@ -1,4 +1,4 @@
-"""The HTML pages: ``/`` (every campaign) and ``/c/{calendar}`` (one campaign's year).
+"""The HTML pages: ``/`` (every campaign) and ``/c/{calendar}`` (one campaign, one year at a time).
 
 Handlers gather a view (see :mod:`scheduler.web.views`) and render a
 template; Jinja autoescaping turns anything from the YAML into text, so a
@@ -18,9 +18,9 @@ from fastapi.responses import HTMLResponse
 from scheduler.campaign import Calendar
 from scheduler.errors import BadRequest, CalendarNotFound
 from scheduler.events import Event
-from scheduler.expand import Window, expand
+from scheduler.expand import Window, default_window, expand, undated_items
 from scheduler.web import views
-from scheduler.web.feeds import KIND_LABELS, MAX_DATE, MIN_DATE
+from scheduler.web.feeds import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
 from scheduler.web.repository import CalendarState, local_today
 from scheduler.web.subscribe import subscribe_links
 
@@ -32,26 +32,25 @@ class CampaignRow:
     state: CalendarState
     calendar: Calendar | None
     next_deadline: views.DeadlineRow | None
+    finished: bool = False
 
 
-def _campaign_row(state: CalendarState, today_utc: Any) -> CampaignRow:
+def _campaign_row(state: CalendarState, now: Any) -> CampaignRow:
     calendar = state.calendar
     if calendar is None:
         return CampaignRow(state, None, None)
-    today = local_today(today_utc, calendar)
-    year = calendar.year or today.year
-    first = min(today, date(year, 1, 1))
-    last = max(date(year, 12, 31), date(today.year + 1, 12, 31))
-    events = expand(calendar, Window(first, last))
-    return CampaignRow(state, calendar, views.next_deadline(events, today))
+    today = local_today(now, calendar)
+    events = expand(calendar, default_window(calendar, today))
+    return CampaignRow(state, calendar, views.next_deadline(events, today), calendar.finished(today))
 
 
 def _sort_key(row: CampaignRow) -> tuple[int, int, str]:
-    # Campaigns with a coming deadline first, soonest first; then the rest by year (newest first).
+    # Campaigns with a coming deadline first, soonest first; then running ones and the national
+    # calendar; then finished ones, the most recent first.
     if row.next_deadline is not None:
         return (0, row.next_deadline.days_left, row.state.id)
-    year = row.calendar.year if row.calendar and row.calendar.year else 0
-    return (1, -year, row.state.id)
+    span = row.calendar.span if row.calendar else None
+    return (2 if row.finished else 1, -(span.end.toordinal() if span else 0), row.state.id)
 
 
 @router.get("/", response_class=HTMLResponse, summary="Danh sách các phong trào thi đua")
@@ -69,7 +68,7 @@ async def index(request: Request) -> HTMLResponse:
 
 def _year(raw: str | None, calendar: Calendar, today: date) -> int:
     if raw is None or raw == "":
-        return calendar.year or today.year
+        return views.default_year(calendar, today)
     try:
         year = int(raw)
     except ValueError:
@@ -77,6 +76,20 @@ def _year(raw: str | None, calendar: Calendar, today: date) -> int:
     if not MIN_DATE.year <= year <= MAX_DATE.year:
         raise BadRequest(f"Năm phải từ {MIN_DATE.year} đến {MAX_DATE.year} (nhận được: {raw!r}).")
     return year
+
+
+def _offers(calendar: Calendar, events: list[Event], window: Window, today: date) -> dict[str, bool]:
+    """Which filtered feeds the page offers: only those that are not empty (the feeds' own rules decide).
+
+    A campaign whose plan sets no dated deadline (Hà Nội's, known only through
+    Long Biên's) offers no "only deadlines" feed rather than an empty one.
+    """
+    span = (calendar.span.start, calendar.span.end) if calendar.span is not None else None
+    out = {}
+    for name, params in (("deadlines", {"kinds": "deadline"}), ("own", {"inherited": "false"})):
+        query = parse_feed_query(params, today, campaign=(window.start, window.end) if span else None, span=span)
+        out[name] = bool(select(events, query))
+    return out
 
 
 def _agenda(events: list[Event]) -> list[tuple[str, list[Event]]]:
@@ -90,37 +103,40 @@ def _agenda(events: list[Event]) -> list[tuple[str, list[Event]]]:
 async def calendar_page(
     request: Request,
     calendar_id: str,
-    year: Annotated[str | None, Query(description="Năm hiển thị; mặc định năm của phong trào.")] = None,
+    year: Annotated[str | None, Query(
+        description="Năm hiển thị; mặc định năm nay nếu phong trào đang diễn ra, nếu không thì năm đầu của phong trào."
+    )] = None,
 ) -> HTMLResponse:
     app = request.app
     state: CalendarState | None = app.state.repository.snapshot.states.get(calendar_id)
     if state is None:
         raise CalendarNotFound(f"Không có lịch '{calendar_id}'.")
-    context: dict[str, Any] = {"state": state, "views": views, "kind_labels": KIND_LABELS}
+    context: dict[str, Any] = {"state": state, "views": views, "kind_labels": KIND_LABELS, "finished": False}
     calendar = state.calendar
     if calendar is not None:
         today = local_today(app.state.clock(), calendar)
+        own = default_window(calendar, today)
         shown = _year(year, calendar, today)
         events = expand(calendar, Window.year(shown))
         rows = views.deadline_rows(events, today)
-        soon = views.upcoming(
-            views.deadline_rows(expand(calendar, Window(today, date(today.year + 1, 12, 31))), today)
-        ) if shown < today.year else views.upcoming(rows)
+        feed_events = expand(calendar, own)
+        soon = views.upcoming(views.deadline_rows(feed_events, today))
+        base = app.state.settings.base_url
         context.update(
             calendar=calendar,
             today=today,
             year=shown,
+            years=views.year_range(calendar, own.start, own.end) if calendar.span is not None else None,
+            finished=calendar.finished(today),
             timeline=views.timeline(events, shown, today),
             deadlines=rows,
             upcoming=soon[:12],
             agenda=_agenda(events),
-            links=subscribe_links(app.state.settings.base_url, calendar.id, calendar.title),
-            national_links=subscribe_links(
-                app.state.settings.base_url, calendar.id, calendar.title, {"inherited": "false"}
-            ),
-            deadline_links=subscribe_links(
-                app.state.settings.base_url, calendar.id, calendar.title, {"kinds": "deadline"}
-            ),
+            undated=undated_items(calendar),
+            offers=_offers(calendar, feed_events, own, today),
+            links=subscribe_links(base, calendar.id, calendar.title),
+            national_links=subscribe_links(base, calendar.id, calendar.title, {"inherited": "false"}),
+            deadline_links=subscribe_links(base, calendar.id, calendar.title, {"kinds": "deadline"}),
         )
     for extension in app.state.extensions:
         if extension.calendar_context is not None:

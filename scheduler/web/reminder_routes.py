@@ -22,12 +22,13 @@ from fastapi.responses import HTMLResponse
 
 from notifiers.base import Transport
 from notifiers.email_message import check_address
-from scheduler.errors import BadRequest, CalendarNotFound, PermanentDeliveryError
+from scheduler.dates import vn_date
+from scheduler.errors import BadRequest, CalendarNotFound, CampaignFinished, PermanentDeliveryError
 from scheduler.reminder_jobs import running_jobs
 from scheduler.reminder_service import ReminderService
 from scheduler.settings import Settings
 from scheduler.web.extensions import WebExtension
-from scheduler.web.repository import CalendarState, Snapshot
+from scheduler.web.repository import CalendarState, Snapshot, local_today
 
 log = logging.getLogger("lichthidua.reminders")
 TEMPLATES = Path(__file__).resolve().parent.parent / "reminder_templates"
@@ -40,6 +41,12 @@ def _service(request: Request) -> ReminderService:
     if service is None:
         raise BadRequest("Dịch vụ email nhắc hạn chưa chạy.")
     return service
+
+
+def _title(request: Request, calendar_id: str) -> str:
+    """A calendar's name for people; its id only if the file is gone or broken."""
+    state = request.app.state.repository.snapshot.states.get(calendar_id)
+    return state.calendar.title if state is not None and state.calendar is not None else calendar_id
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -67,16 +74,24 @@ async def subscribe(request: Request) -> HTMLResponse:
     state = request.app.state.repository.snapshot.states.get(calendar_id)
     if state is None or state.calendar is None:
         raise CalendarNotFound(f"Không có lịch '{calendar_id}'.")
+    calendar = state.calendar
+    now = request.app.state.clock()
+    if calendar.finished(local_today(now, calendar)):
+        assert calendar.span is not None
+        raise CampaignFinished(
+            f"“{calendar.title}” đã kết thúc ngày {vn_date(calendar.span.end)}: không còn nhận đăng ký email "
+            f"nhắc hạn cho phong trào này. Đồng chí vẫn có thể xem và đăng ký lịch của phong trào tại /c/{calendar.id}."
+        )
     try:
         email = check_address(form.get("email", "").strip())
     except PermanentDeliveryError:
         raise BadRequest(f"Địa chỉ email không hợp lệ: {form.get('email', '')!r}.") from None
-    await service.request_subscription(email, state.calendar, request.app.state.clock())
+    await service.request_subscription(email, calendar, now)
     # The same answer whether or not the address was already subscribed: nobody learns who is.
     return _page(request, "Kiểm tra hộp thư",
                  f"Nếu {email} chưa đăng ký, chúng tôi vừa gửi tới địa chỉ này một email có liên kết xác nhận "
                  f"(hiệu lực 48 giờ). Chỉ sau khi bấm xác nhận, địa chỉ mới nhận email nhắc hạn của "
-                 f"“{state.calendar.title}”.")
+                 f"“{calendar.title}”.")
 
 
 @router.get("/confirm", response_class=HTMLResponse, summary="Trang xác nhận đăng ký")
@@ -94,13 +109,14 @@ async def confirm(request: Request) -> HTMLResponse:
     if done is None:
         raise BadRequest("Liên kết xác nhận đã cũ (đã có yêu cầu mới hơn). Hãy dùng email xác nhận gần nhất.")
     email, calendar_id = done
-    return _page(request, "Đã đăng ký", f"{email} sẽ nhận email nhắc trước các hạn chót của lịch {calendar_id}.")
+    return _page(request, "Đã đăng ký",
+                 f"{email} sẽ nhận email nhắc trước các hạn chót của “{_title(request, calendar_id)}”.")
 
 
 @router.get("/unsubscribe", response_class=HTMLResponse, summary="Trang hủy nhận email nhắc")
 async def unsubscribe_page(request: Request, token: str = "") -> HTMLResponse:
     email, scope = _service(request).peek_unsubscribe(token)
-    what = "mọi email nhắc hạn" if scope == "*" else f"email nhắc hạn của lịch {scope}"
+    what = "mọi email nhắc hạn" if scope == "*" else f"email nhắc hạn của “{_title(request, scope)}”"
     return _page(request, "Hủy nhận email nhắc", f"Ngừng gửi {what} tới {email}?",
                  action=f"/reminders/unsubscribe?token={token}", button="Hủy nhận email", token=token)
 
@@ -110,7 +126,7 @@ async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:
     # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the URL, token in the query.
     token = token or (await _form(request)).get("token", "")
     email, scope = _service(request).unsubscribe(token, request.app.state.clock())
-    what = "mọi email nhắc hạn" if scope == "*" else f"email nhắc hạn của lịch {scope}"
+    what = "mọi email nhắc hạn" if scope == "*" else f"email nhắc hạn của “{_title(request, scope)}”"
     return _page(request, "Đã hủy", f"{email} sẽ không nhận {what} nữa.")
 
 

@@ -15,8 +15,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from notifiers.ics import due_in_words
+from scheduler.campaign import Calendar
 from scheduler.dates import vn_date, vn_weekday
-from scheduler.events import Event, EventKind
+from scheduler.events import DateOrigin, Event, EventKind
 
 MONTHS = ("Th1", "Th2", "Th3", "Th4", "Th5", "Th6", "Th7", "Th8", "Th9", "Th10", "Th11", "Th12")
 BAR_KINDS = (EventKind.PHASE, EventKind.OBSERVANCE)
@@ -167,3 +168,43 @@ def date_range(event: Event) -> str:
     if event.start == event.end:
         return vn_date(event.start)
     return f"{vn_date(event.start)} – {vn_date(event.end)}"
+
+
+def span_words(calendar: Calendar) -> str:
+    """The campaign's span as the plan names it, capitalised for a heading: "Năm học 2019–2020"."""
+    if calendar.span is None:
+        return "Hằng năm"
+    words = calendar.span.words
+    return words[:1].upper() + words[1:]
+
+
+def default_year(calendar: Calendar, today: date) -> int:
+    """The year a campaign page opens on: today's while the campaign runs, else its first year."""
+    if calendar.span is None or today in calendar.span:
+        return today.year
+    return calendar.span.start.year
+
+
+def year_range(calendar: Calendar, first: date, last: date) -> range:
+    """The years a campaign page offers to browse: those of its own window (`first`..`last`)."""
+    return range(first.year, last.year + 1)
+
+
+def finished_words(calendar: Calendar) -> str:
+    assert calendar.span is not None
+    return f"Phong trào đã kết thúc ngày {vn_date(calendar.span.end)}"
+
+
+def time_words(event: Event) -> str | None:
+    """"08:00 – 11:30" for a one-off event with a time of day."""
+    if event.start_time is None:
+        return None
+    words = event.start_time.strftime("%H:%M")
+    if event.end_time is not None:
+        words += f" – {event.end_time.strftime('%H:%M')}"
+    return words
+
+
+def shows_provenance(event: Event) -> bool:
+    """Dates that are not simply the document's or a rule's say where they come from on the page."""
+    return event.provenance is not None and event.origin in (DateOrigin.ADMIN, DateOrigin.PROVISIONAL)
