@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
-from scheduler.events import Event
+from scheduler.events import DateOrigin, Event
 
 from notifiers.base import DeliveryResult, DeliveryStatus
 from scheduler.dates import vn_date, vn_weekday  # as the plans write dates: 24/6/2024
@@ -34,6 +34,9 @@ class DeadlineView:
     submit_to: str | None = None
     via: str | None = None
     warnings: tuple[str, ...] = ()
+    # The document gives no date and the issuing body's admin set this one: never "Hạn theo văn bản".
+    set_by_admin: bool = False
+    provenance: str | None = None  # "Ngày do quản trị của ... đặt để nhắc việc; văn bản ghi “sau mỗi đợt thi đua”..."
 
     @property
     def overdue(self) -> bool:
@@ -85,6 +88,8 @@ def deadline_view(event: Event, campaign: str, today: date) -> DeadlineView:
         submit_to=info.submit_to,
         via=info.via,
         warnings=tuple(info.warnings) + tuple(event.warnings),
+        set_by_admin=event.origin is DateOrigin.ADMIN,
+        provenance=event.provenance,
     )
 
 
