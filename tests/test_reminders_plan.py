@@ -191,12 +191,11 @@ def test_walk_a_campaign_year_day_by_day(tmp_path: Path) -> None:
         assert "unit:vd-kon-tum-cd-vien-chuc" in parties(later)
     assert ("kon-tum-2024.deadline.bao-cao-6-thang.2024@lichthidua", "admin:admin@example.org", "summary") in sent[
         date(2024, 6, 25)]
-    # Long Biên "chậm nhất 31/01/2024" (Wednesday): 3 days before is Sunday 28/1 → Friday 26/1.
-    lb = "long-bien-2024.deadline.dang-ky-phat-dong.0@lichthidua"
-    lb_days = sorted(d for d, v in sent.items() if any(uid == lb and k == "reminder" for uid, _, k in v))
-    assert lb_days == [date(2024, 1, 17), date(2024, 1, 24), date(2024, 1, 26), date(2024, 1, 30), date(2024, 1, 31)]
+    # Long Biên's registration "qua địa chỉ mail" and its reports "sau mỗi đợt" have no date in the
+    # document: they are undated, so not one reminder all year (none goes out for a date nobody set).
+    assert not any(uid.startswith("long-bien-2024.deadline.") for v in sent.values() for uid, _, _ in v)
     # Each reminder goes out exactly once across the whole year.
-    assert len(keys) == len(set(keys)) > 50
+    assert len(keys) == len(set(keys)) > 30  # Kon Tum's two reports, to every unit and the admin
 
 
 @pytest.mark.parametrize("bad", [datetime(2024, 1, 1)])
