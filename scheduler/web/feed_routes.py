@@ -27,14 +27,17 @@ router = APIRouter(tags=["Nguồn lịch ICS"])
 _STRING = {"type": "string"}
 PARAMETERS: list[dict[str, Any]] = [
     {"name": "from", "in": "query", "required": False, "schema": {**_STRING, "format": "date"},
-     "description": "Ngày đầu (NNNN-TT-NN); mặc định 1/1 năm nay."},
+     "description": "Ngày đầu (NNNN-TT-NN). Không có from và to: lịch của một phong trào gồm thời gian của phong "
+                    "trào và các hạn chót, sự kiện riêng của nó (dù hôm nay là ngày nào); lịch quốc gia gồm năm nay và "
+                    "năm sau. Chỉ có from: đến hết năm sau năm của from."},
     {"name": "to", "in": "query", "required": False, "schema": {**_STRING, "format": "date"},
-     "description": "Ngày cuối (NNNN-TT-NN); mặc định 31/12 năm sau. Tối đa 10 năm."},
+     "description": "Ngày cuối (NNNN-TT-NN). Chỉ có to: từ 1/1 năm trước năm của to. Tối đa 10 năm."},
     {"name": "kinds", "in": "query", "required": False, "schema": _STRING, "example": "deadline,phase",
      "description": "Chỉ các loại sự kiện này, cách nhau bởi dấu phẩy: "
-                    "phase, anniversary, observance, lunar, deadline, holiday."},
+                    "phase, anniversary, observance, lunar, deadline, holiday, workday, event."},
     {"name": "inherited", "in": "query", "required": False, "schema": {**_STRING, "enum": ["true", "false"]},
-     "description": "false: bỏ các ngày kế thừa từ lịch cấp trên (ngày kỷ niệm chung, ngày nghỉ lễ của cả nước)."},
+     "description": "false: chỉ giữ những gì kế hoạch tự nêu: bỏ các ngày kế thừa từ lịch cấp trên (ngày kỷ niệm "
+                    "chung, ngày nghỉ lễ của cả nước) và các ngày hằng năm ngoài thời gian của phong trào."},
     {"name": "milestones", "in": "query", "required": False, "schema": {**_STRING, "enum": ["true", "false"]},
      "description": "true: trong các ngày kỷ niệm, chỉ giữ năm chẵn (tròn 5, 10 năm...)."},
     {"name": "If-None-Match", "in": "header", "required": False, "schema": _STRING,
