@@ -6,6 +6,18 @@ import ICAL from "ical.js";
 
 const text = readFileSync(process.argv[2] ?? 0, "utf8");
 const root = new ICAL.Component(ICAL.parse(text));
+// As a client does: the feed's own VTIMEZONEs give timed events their offset.
+for (const tz of root.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(tz);
+
+// "2025-01-18T08:00:00+07:00" for a time in a zone (as Python's isoformat), "2025-01-18" for a date.
+const iso = (t) => {
+  if (t.isDate || t.zone === ICAL.Timezone.utcTimezone || t.zone === ICAL.Timezone.localTimezone) return t.toString();
+  const off = t.utcOffset();
+  const abs = Math.abs(off);
+  const hh = String(Math.floor(abs / 3600)).padStart(2, "0");
+  const mm = String(Math.floor((abs % 3600) / 60)).padStart(2, "0");
+  return `${t.toString()}${off < 0 ? "-" : "+"}${hh}:${mm}`;
+};
 
 const value = (comp, name) => {
   const v = comp.getFirstPropertyValue(name);
@@ -18,8 +30,8 @@ const events = root.getAllSubcomponents("vevent").map((comp) => {
     uid: ev.uid,
     summary: ev.summary,
     description: ev.description,
-    start: ev.startDate.toString(),
-    end: ev.endDate.toString(),
+    start: iso(ev.startDate),
+    end: iso(ev.endDate),
     start_is_date: ev.startDate.isDate,
     sequence: ev.sequence,
     status: value(comp, "status"),
