@@ -212,6 +212,23 @@ def test_school_year_campaign_page(served: tuple[TestClient, date]) -> None:
     assert "Năm học 2026–2027" in index
 
 
+def test_shipped_school_year_page(served: tuple[TestClient, date]) -> None:
+    """The model school-year plan (calendars/mau-giao-duc-2019-2020.yaml), long over in 2026 and 2030."""
+    client, _ = served
+    page = client.get("/c/mau-giao-duc-2019-2020").text
+    assert "Năm học 2019–2020" in page and "Phong trào đã kết thúc ngày 31/5/2020." in page
+    assert "<h2>Năm 2019" in page and '?year=2020"' in page and '?year=2018"' not in page
+    # Đợt 2 "đến hết học kỳ I": the admin's date, said as such where the phase is listed.
+    assert "ngày kết thúc (11/1/2020) do quản trị Công đoàn ngành Giáo dục (lịch mẫu) đặt; văn bản ghi “hết học kỳ I”" in page
+    assert "Thời gian: 08:00" in page and "Địa điểm: Hội trường Sở Giáo dục và Đào tạo" in page
+    undated = page.split('id="chua-co-ngay"', 1)[1].split("</section>", 1)[0]
+    assert "Hội nghị sơ kết học kỳ I" in undated and "Văn bản ghi: “sau khi kết thúc học kỳ I”" in undated
+    assert "Sơ kết đợt thi đua" in undated and "Văn bản ghi: “sau mỗi đợt thi đua”" in undated
+    # The final report due after the school year (15/6/2020) is still the campaign's, in its feed.
+    deadlines = {str(e["SUMMARY"]) for e in vevents(client.get("/feeds/mau-giao-duc-2019-2020.ics?kinds=deadline").content)}
+    assert "Hạn chót: Báo cáo tổng kết phong trào thi đua năm học (chậm nhất ngày 15/6/2020)" in deadlines
+
+
 def test_make_up_workday_on_the_page(tmp_path: Path) -> None:
     with running(settings_for(tmp_path, calendars_folder(tmp_path)), Clock(DEC_2026)) as client:
         page = client.get("/c/kon-tum-2024").text
