@@ -169,12 +169,30 @@ def test_school_year_feed_spans_two_calendar_years(served: tuple[TestClient, dat
     assert not any("dang-ky-danh-hieu" in uid for uid in events)
 
 
-def test_the_ledger_tracks_an_old_campaign(served: tuple[TestClient, date]) -> None:
-    """SEQUENCE and cancellation work for a campaign long over: its window is tracked."""
-    client, _ = served
-    repository = client.app.state.repository  # type: ignore[attr-defined]
-    ledger = repository.ledger("cao-bang-2017")
-    assert ledger and all(entry.start.year == 2017 for entry in ledger.values())
+def test_an_old_campaign_still_gets_sequence_and_cancellations(tmp_path: Path) -> None:
+    """Edited in 2030, a 2017 campaign's feed raises SEQUENCE and publishes its deleted day as cancelled."""
+    from web_support import refresh
+
+    folder = calendars_folder(tmp_path)
+    path = folder / "cao-bang-2017.yaml"
+    text = path.read_text(encoding="utf-8")
+    phase = "cao-bang-2017.phase.dot-2.2017@lichthidua"
+    own_day = "cao-bang-2017.anniversary.cong-doan-cao-bang.2017@lichthidua"
+    clock = Clock(JUN_2030)  # the ledger used to track only the last 12 years before "today"
+    with running(settings_for(tmp_path, folder), clock) as client:
+        before = {str(e["UID"]): e for e in vevents(client.get("/feeds/cao-bang-2017.ics").content)}
+        assert {phase, own_day} <= set(before)
+        edited = text.replace("    theme: Thi đua lập thành tích chào mừng kỷ niệm 88 năm",
+                                "    theme: Thi đua chào mừng kỷ niệm 88 năm")
+        start, end = edited.index("commemorations:"), edited.index("phases:")
+        edited = edited[:start] + edited[end:]
+        edited = edited.replace("      - cong-doan-cao-bang: 70\n", "")
+        path.write_text(edited, encoding="utf-8")
+        assert refresh(client)
+        after = {str(e["UID"]): e for e in vevents(client.get("/feeds/cao-bang-2017.ics").content)}
+    assert after[phase]["SEQUENCE"] == before[phase]["SEQUENCE"] + 1
+    assert after[own_day]["STATUS"] == "CANCELLED"
+    assert after[own_day]["SEQUENCE"] == before[own_day]["SEQUENCE"] + 1
 
 
 # --- pages --------------------------------------------------------------------------
