@@ -203,6 +203,7 @@ def test_finished_campaign_page(served: tuple[TestClient, date]) -> None:
     page = client.get("/c/kon-tum-2024").text
     assert "Phong trào đã kết thúc ngày 31/12/2024." in page
     assert "Năm 2024" in page and "?year=2025" not in page and "?year=2023" not in page  # nothing to browse
+    assert "<details open>\n    <summary>Hạn chót đã qua của phong trào (2)</summary>" in page
     assert "Chưa có ngày" in page
     assert "Văn bản ghi: “Sau mỗi đợt thi đua, các cấp Công đoàn tổ chức sơ, tổng kết, biểu dương, khen thưởng”" in page
     index = client.get("/").text
@@ -245,6 +246,9 @@ def test_shipped_school_year_page(served: tuple[TestClient, date]) -> None:
     # The final report due after the school year (15/6/2020) is still the campaign's, in its feed.
     deadlines = {str(e["SUMMARY"]) for e in vevents(client.get("/feeds/mau-giao-duc-2019-2020.ics?kinds=deadline").content)}
     assert "Hạn chót: Báo cáo tổng kết phong trào thi đua năm học (chậm nhất ngày 15/6/2020)" in deadlines
+    # and on its page, opened on 2019, with the school year's other deadline.
+    past = page.split("Hạn chót đã qua của phong trào (2)", 1)[1].split("</details>", 1)[0]
+    assert "15/10/2019" in past and "15/6/2020" in past
 
 
 def test_make_up_workday_on_the_page(tmp_path: Path) -> None:

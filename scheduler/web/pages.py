@@ -118,8 +118,9 @@ async def calendar_page(
         own = default_window(calendar, today)
         shown = _year(year, calendar, today)
         events = expand(calendar, Window.year(shown))
-        rows = views.deadline_rows(events, today)
         feed_events = expand(calendar, own)
+        # A campaign's deadlines are those of its own window (a school year's fall in two calendar years).
+        rows = views.deadline_rows(feed_events if calendar.span is not None else events, today)
         soon = views.upcoming(views.deadline_rows(feed_events, today))
         base = app.state.settings.base_url
         context.update(
