@@ -100,10 +100,6 @@ class Calendar:
     def is_campaign(self) -> bool:
         return self.span is not None
 
-    def finished(self, today: date) -> bool:
-        """The campaign's span and its own deadlines are all behind `today`."""
-        return self.span is not None and today > self.span.end
-
 
 def resolve_bound(expr: DateExpr, *, span: Span | None, launch: date | None, is_end: bool,
                   phase_start: date | None = None) -> date | None:

@@ -87,6 +87,12 @@ def default_window(calendar: Calendar, today: date) -> Window:
     return Window(start, end)
 
 
+def finished(calendar: Calendar, today: date) -> bool:
+    """A campaign is over once its span and its own deadlines and events are all behind `today`
+    (a school year's final report due 15/6 keeps it open after 31/5). The national calendar never is."""
+    return calendar.span is not None and today > default_window(calendar, today).end
+
+
 def own_dates(calendar: Calendar) -> Iterator[date]:
     """Every day the calendar's own deadlines and one-off events fall on."""
     assert calendar.span is not None

@@ -295,3 +295,14 @@ def test_the_json_schema_accepts_every_construct(tmp_path: Path) -> None:
         assert [e.message for e in validator.iter_errors(data)] == []
     bad = YAML(typ="safe").load(CONSTRUCTS.replace("    place: Nhà Văn hóa\n", "    plase: Nhà Văn hóa\n"))
     assert any("plase" in e.message for e in validator.iter_errors(bad))
+
+
+def test_a_campaign_is_over_only_after_its_own_last_deadline(seed_catalog: Catalog) -> None:
+    """The school year ends 31/5/2020 but its final report is due 15/6/2020: still open on 5/6."""
+    from scheduler.expand import finished
+
+    cal = seed_catalog.get("mau-giao-duc-2019-2020")
+    assert not finished(cal, date(2020, 6, 5))
+    assert finished(cal, date(2020, 6, 16))
+    assert finished(seed_catalog.get("kon-tum-2024"), TODAY)
+    assert not finished(seed_catalog.get("viet-nam"), TODAY)  # the national calendar never ends

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from scheduler.campaign import Calendar
 from scheduler.errors import BadRequest, CalendarNotFound
 from scheduler.events import Event
-from scheduler.expand import Window, default_window, expand, undated_items
+from scheduler.expand import Window, default_window, expand, finished, undated_items
 from scheduler.web import views
 from scheduler.web.feeds import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
 from scheduler.web.repository import CalendarState, local_today
@@ -41,7 +41,7 @@ def _campaign_row(state: CalendarState, now: Any) -> CampaignRow:
         return CampaignRow(state, None, None)
     today = local_today(now, calendar)
     events = expand(calendar, default_window(calendar, today))
-    return CampaignRow(state, calendar, views.next_deadline(events, today), calendar.finished(today))
+    return CampaignRow(state, calendar, views.next_deadline(events, today), finished(calendar, today))
 
 
 def _sort_key(row: CampaignRow) -> tuple[int, int, str]:
@@ -128,7 +128,7 @@ async def calendar_page(
             today=today,
             year=shown,
             years=views.year_range(calendar, own.start, own.end) if calendar.span is not None else None,
-            finished=calendar.finished(today),
+            finished=finished(calendar, today),
             timeline=views.timeline(events, shown, today),
             deadlines=rows,
             upcoming=soon[:12],

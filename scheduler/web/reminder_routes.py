@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse
 from notifiers.base import Transport
 from notifiers.email_message import check_address
 from scheduler.dates import vn_date
+from scheduler.expand import finished
 from scheduler.errors import BadRequest, CalendarNotFound, CampaignFinished, PermanentDeliveryError
 from scheduler.reminder_jobs import running_jobs
 from scheduler.reminder_service import ReminderService
@@ -76,7 +77,7 @@ async def subscribe(request: Request) -> HTMLResponse:
         raise CalendarNotFound(f"Không có lịch '{calendar_id}'.")
     calendar = state.calendar
     now = request.app.state.clock()
-    if calendar.finished(local_today(now, calendar)):
+    if finished(calendar, local_today(now, calendar)):
         assert calendar.span is not None
         raise CampaignFinished(
             f"“{calendar.title}” đã kết thúc ngày {vn_date(calendar.span.end)}: không còn nhận đăng ký email "
