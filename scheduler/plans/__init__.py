@@ -1,0 +1,1 @@
+"""Drafting calendars from received plans (`lichthidua import`) and checking plans (`lichthidua lint-plan`)."""

@@ -1,0 +1,210 @@
+"""Findings → calendar YAML for review (pure): every item with a comment quoting its sentence.
+
+The draft uses the calendar format of `scheduler.model`, including the
+"plans as written" constructs: `span`, undated items with `as_written`, named
+ends and `events:`. Items the extractor was unsure of carry a
+"# KIỂM TRA: ..." comment; `uncertain` lists them for the command's summary.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from scheduler.plans.findings import Findings, Where
+
+CHECK = "KIỂM TRA"
+
+
+@dataclass(frozen=True)
+class Draft:
+    yaml: str
+    uncertain: tuple[str, ...]  # "dòng 52: Đợt I1 …": what the reviewer must look at
+    counts: dict[str, int]
+
+
+def _said(where: Where) -> str:
+    q = where.quote.replace("\n", " ")
+    return f'Văn bản ({where.label()}): "{q}"'
+
+
+def _comment(target: CommentedMap, lines: list[str], indent: int) -> None:
+    target.yaml_set_start_comment("\n".join(lines), indent=indent)
+
+
+def _flow(items: list[str]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def render(f: Findings, source_name: str, how: str) -> Draft:
+    uncertain: list[str] = []
+
+    def flag(where: Where | None, text: str) -> str:
+        uncertain.append(f"{where.label() + ': ' if where else ''}{text}")
+        return f"{CHECK}: {text}"
+
+    root = CommentedMap()
+    head = [
+        f"Bản nháp do `lichthidua import` soạn từ {source_name} ({how}).",
+        "Người duyệt: đối chiếu từng mục với câu văn bản trích trong chú thích,",
+        f'sửa các chỗ "{CHECK}", rồi chạy `lichthidua check` trước khi commit.',
+    ]
+    for text, where in f.notes:
+        head.append(flag(where, text))
+    root["id"] = f.suggested_id or "ke-hoach-moi"
+    if not f.suggested_id:
+        head.append(flag(None, "không đoán được mã lịch (địa danh và năm): đặt id trùng tên tệp"))
+    root["title"] = f.title or "Kế hoạch thi đua"
+    if not f.title:
+        head.append(flag(None, "không tìm thấy trích yếu văn bản: điền title"))
+    if f.issuer:
+        root["issuer"] = f.issuer
+    else:
+        head.append(flag(None, "không tìm thấy cơ quan ban hành: điền issuer"))
+    if f.year is not None:
+        root["year"] = f.year
+    elif f.span is not None:
+        root["span"] = f.span
+    else:
+        head.append(flag(None, "không tìm thấy năm hay thời gian của phong trào: thêm year hoặc span"))
+    root["extends"] = _flow([f.extends])
+    doc = CommentedMap()
+    if f.kind:
+        doc["kind"] = f.kind
+    if f.number:
+        doc["number"] = f.number
+    if f.place:
+        doc["place"] = f.place
+    if f.doc_date:
+        doc["date"] = f.doc_date
+    if f.implements:
+        doc["implements"] = f.implements
+    if doc:
+        root["document"] = doc
+    if f.theme:
+        root["theme"] = f.theme
+    root.yaml_set_start_comment("\n".join(head))
+
+    if f.local_commemorations:
+        seq = CommentedSeq()
+        for ref in f.local_commemorations:
+            item = CommentedMap(id=ref.id, name=ref.name, date=f"{ref.base.day:02d}/{ref.base.month:02d}/{ref.base.year}")
+            mention = next((m for m in f.mentions if ref.id in m.ids and m.base == ref.base), None)
+            lines = [_said(mention.where)] if mention else []
+            lines.append("Ngày kỷ niệm riêng của văn bản (không có trong lịch quốc gia).")
+            _comment(item, lines, 4)
+            seq.append(item)
+        root["commemorations"] = seq
+
+    if f.phases:
+        seq = CommentedSeq()
+        used: set[str] = set()
+        for p in f.phases:
+            pid = f"dot-{p.number}"
+            while pid in used:
+                pid += "-b"
+            used.add(pid)
+            item = CommentedMap()
+            item["id"] = pid
+            item["name"] = p.name
+            if p.start is not None:
+                item["start"] = p.start
+            if p.end is not None:
+                item["end"] = p.end
+            item["as_written"] = p.as_written
+            if p.theme:
+                item["theme"] = p.theme
+            if p.celebrates:
+                cel = CommentedSeq()
+                for cid, ordinal in p.celebrates:
+                    cel.append(cid if ordinal is None else CommentedMap([(cid, ordinal)]))
+                item["celebrates"] = cel
+            lines = [_said(p.where)] + [flag(p.where, f"{p.name}: {note}") for note in p.notes]
+            if p.start is None:
+                lines.append(flag(p.where, f"{p.name}: văn bản không ghi ngày bắt đầu"))
+            _comment(item, lines, 4)
+            seq.append(item)
+        root["phases"] = seq
+    else:
+        root.yaml_set_comment_before_after_key("extends", after=flag(None, "không tìm thấy đợt thi đua nào"))
+
+    if f.deadlines:
+        seq = CommentedSeq()
+        for d in f.deadlines:
+            item = CommentedMap()
+            item["id"] = d.id
+            item["title"] = d.title
+            if d.date:
+                item["date"] = d.date
+            if d.after_phase:
+                item["after_phase"] = d.after_phase
+            item["due"] = d.due
+            if d.as_written:
+                item["as_written"] = d.as_written
+            for key in ("submitted_by", "submit_to", "via"):
+                value = getattr(d, key)
+                if value:
+                    item[key] = value
+            wording = {"before": '"trước": hạn là hết ngày hôm trước ngày ghi',
+                       "no_later_than": '"chậm nhất": tính cả ngày ghi'}[d.due]
+            lines = [_said(d.where)]
+            if d.date:
+                lines.append(f"Cách đọc: {wording}.")
+            lines += [flag(d.where, f"{d.title}: {note}") for note in d.notes if "không ghi" in note or "hằng năm" not in note]
+            lines += [note for note in d.notes if "hằng năm" in note]
+            _comment(item, lines, 4)
+            seq.append(item)
+        root["deadlines"] = seq
+
+    if f.events:
+        seq = CommentedSeq()
+        for e in f.events:
+            item = CommentedMap()
+            item["id"] = e.id
+            item["title"] = e.title
+            if e.date:
+                item["date"] = e.date
+            if e.time:
+                item["time"] = e.time
+            if e.place:
+                item["place"] = e.place
+            if e.as_written:
+                item["as_written"] = e.as_written
+            lines = [_said(e.where)] + [flag(e.where, f"{e.title}: {note}") for note in e.notes]
+            _comment(item, lines, 4)
+            seq.append(item)
+        root["events"] = seq
+
+    yaml = YAML()
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    buf = io.StringIO()
+    yaml.dump(root, buf)
+    text = buf.getvalue()
+    outside = _mentions_outside_phases(f)
+    if outside:
+        tail = ["Văn bản còn nhắc (đã có trong lịch kế thừa hoặc ở trên; thêm vào celebrates của đợt nếu cần):"] + outside
+        text += "\n" + "".join(f"# {line}\n" for line in tail)
+    return Draft(text, tuple(uncertain), f.counts())
+
+
+def _mentions_outside_phases(f: Findings) -> list[str]:
+    inside = {(cid) for p in f.phases for cid, _ in p.celebrates}
+    out: list[str] = []
+    seen: set[str] = set()
+    for m in f.mentions:
+        for cid in m.ids:
+            if cid not in inside and cid not in seen:
+                seen.add(cid)
+                out.append(f"- {cid}: {m.where.label()}: \"{m.where.quote[:120]}\"")
+    for lm in f.lunar:
+        if lm.id not in inside and lm.id not in seen:
+            seen.add(lm.id)
+            out.append(f"- {lm.id}: {lm.where.label()}: \"{lm.where.quote[:120]}\"")
+    return out

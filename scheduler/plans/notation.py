@@ -1,0 +1,236 @@
+"""Dates and periods as Vietnamese plans write them, read out of running text (pure).
+
+"28/7/1929", "28-7-1929", "28.7.1929", "1.1", "ngày 21 tháng 02 năm 2024",
+"từ tháng 01/2024 đến 31/7/2024", "từ tháng 03 - 05/2024", "đến hết năm 2017",
+"từ ngày phát động", "từ sau 30/10", "đến hết học kỳ I", every kind of dash.
+The values returned are calendar-format strings (what `scheduler.dates`
+parses) plus resolved `date`s for checks.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+DASH = r"[-–—‐‑−]"
+# d/m/y with one separator kind throughout (so "1.1 - 30.6" is two dates, "5.000" none).
+DATE = r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s)(?P<y>\d{4}))?(?![\d]|[/.\-]\d)"
+DATE_RE = re.compile(DATE)
+VERBAL_RE = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
+WEEKDAYS = {"thứ hai": 0, "thứ ba": 1, "thứ tư": 2, "thứ năm": 3, "thứ sáu": 4, "thứ bảy": 5, "chủ nhật": 6}
+ORDINAL_WORDS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
+
+
+def number_word(text: str) -> int | None:
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text)
+    return ORDINAL_WORDS.get(text)
+
+
+def roman(text: str) -> tuple[int | None, bool]:
+    """Roman numeral → value; typos where 1 or l stands for I are read, flagged True."""
+    fixed = text.replace("1", "I").replace("l", "I")
+    values = {"I": 1, "V": 5, "X": 10}
+    if not fixed or any(ch not in values for ch in fixed):
+        return None, False
+    total = 0
+    for i, ch in enumerate(fixed):
+        v = values[ch]
+        total += -v if i + 1 < len(fixed) and values[fixed[i + 1]] > v else v
+    return total, fixed != text
+
+
+def make_date(d: int, m: int, y: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def month_end(y: int, m: int) -> date:
+    return date(y, m, _calendar.monthrange(y, m)[1])
+
+
+def written(d: str, m: str, y: str | None) -> str:
+    """A date as the calendar format writes it, keeping the document's zero padding."""
+    return f"{d}/{m}/{y}" if y else f"{d}/{m}"
+
+
+@dataclass
+class Bound:
+    """One end of a period: the calendar-format value and, when known, its date."""
+
+    value: Any  # str | dict | None
+    day: date | None = None
+    year: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+_SEP = rf"\s*(?:đến|tới|{DASH})\s*"
+_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})", re.I)
+_MONTH_RANGE = re.compile(rf"tháng\s+(?P<m1>\d{{1,2}})\s*{DASH}\s*(?P<m2>\d{{1,2}})\s*/\s*(?P<y>\d{{4}})", re.I)
+_MONTH_TYPO = re.compile(rf"tháng\s+{DATE}", re.I)  # "từ tháng 01/01/2024"
+
+
+def _date_at(text: str) -> tuple[re.Match[str] | None, bool]:
+    m = VERBAL_RE.match(text)
+    if m:
+        return m, True
+    m = re.match(rf"(?:ngày\s+)?{DATE}", text, re.I)
+    return m, False
+
+
+def _start(text: str) -> tuple[Bound, int] | None:
+    low = text.lower()
+    if low.startswith("ngày phát động") or low.startswith("khi phát động"):
+        n = len("ngày phát động")
+        return Bound("ngày phát động"), n
+    m = _MONTH_RANGE.match(text)
+    if m:  # "tháng 03 - 05/2024": the start month; the end comes from the same match
+        y = int(m["y"])
+        b = Bound(f"tháng {m['m1']}/{m['y']}", date(y, int(m["m1"]), 1), y)
+        return b, m.end()
+    m = _MONTH_TYPO.match(text)
+    if m:
+        d, mo, y = m["d"], m["m"], m["y"]
+        b = Bound(written(d, mo, y), make_date(int(d), int(mo), int(y)) if y else None, int(y) if y else None)
+        b.notes.append(f'văn bản ghi "{m[0]}": đọc là ngày {written(d, mo, y)}')
+        return b, m.end()
+    m = _MONTH.match(text)
+    if m:
+        y = int(m["y"])
+        return Bound(f"tháng {m['m']}/{m['y']}", date(y, int(m["m"]), 1), y), m.end()
+    sau = re.match(r"sau\s+(?:ngày\s+)?", text, re.I)
+    if sau:
+        dm, _ = _date_at(text[sau.end():])
+        if dm:
+            y = dm["y"]
+            value = f"sau {written(dm['d'], dm['m'], y)}"
+            day = make_date(int(dm["d"]), int(dm["m"]), int(y)) if y else None
+            return Bound(value, day + timedelta(days=1) if day else None, int(y) if y else None), sau.end() + dm.end()
+    dm, verbal = _date_at(text)
+    if dm:
+        y = dm["y"]
+        value = written(dm["d"], dm["m"], y)
+        return Bound(value, make_date(int(dm["d"]), int(dm["m"]), int(y)) if y else None, int(y) if y else None), dm.end()
+    return None
+
+
+_NAMED_END = re.compile(
+    r"(?P<w>hết\s+(?:học\s+kỳ\s+[IV12]+|năm\s+học|giai\s+đoạn|năm(?!\s+\d)|quý\s+[IV1-4]+)|khi\s+[^.;:)]+)", re.I
+)
+
+
+def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
+    m = re.match(r"hết\s+năm\s+(?P<y>\d{4})", text, re.I)
+    if m:
+        y = int(m["y"])
+        return Bound("hết năm", date(y, 12, 31), y), m.end()
+    m = _MONTH.match(text)
+    if m:
+        y, mo = int(m["y"]), int(m["m"])
+        return Bound(f"tháng {m['m']}/{m['y']}", month_end(y, mo), y), m.end()
+    m = re.match(r"(?:hết\s+)?(?:ngày\s+)?", text, re.I)
+    rest = text[m.end():] if m else text
+    dm, _ = _date_at(rest)
+    if dm:
+        y = dm["y"] or (str(start.year) if start.year else None)
+        value = written(dm["d"], dm["m"], y)
+        day = make_date(int(dm["d"]), int(dm["m"]), int(y)) if y else None
+        b = Bound(value, day, int(y) if y else None)
+        if not dm["y"]:
+            b.notes.append("văn bản không ghi năm của ngày kết thúc")
+        return b, (m.end() if m else 0) + dm.end()
+    n = _NAMED_END.match(text)
+    if n:
+        words = n["w"].strip().rstrip(",")
+        low = words.lower()
+        if low in ("hết năm học", "hết giai đoạn", "hết năm"):
+            return Bound(low), n.end()
+        if low.startswith("khi"):
+            return Bound({"until": "đến " + words}), n.end()
+        return Bound(words), n.end()
+    return None
+
+
+@dataclass
+class Period:
+    start: Bound | None
+    end: Bound | None
+    as_written: str  # "Từ tháng 01/2024 đến 31/7/2024"
+    end_offset: int  # where the period ends in the text given to `parse_period`
+
+
+def parse_period(text: str) -> Period | None:
+    """Read "từ X đến Y" at the start of `text` (after the word "từ")."""
+    m = re.match(r"\s*[Tt]ừ\s+", text)
+    if not m:
+        return None
+    pos = m.end()
+    month_range = _MONTH_RANGE.match(text[pos:])
+    started = _start(text[pos:])
+    if started is None:
+        return None
+    start, n = started
+    pos += n
+    if month_range:
+        y, m2 = int(month_range["y"]), int(month_range["m2"])
+        end = Bound(f"tháng {month_range['m2']}/{month_range['y']}", month_end(y, m2), y)
+        return Period(start, end, _as_written(text[m.start():pos]), pos)
+    sep = re.match(_SEP, text[pos:], re.I)
+    if not sep:
+        return Period(start, None, _as_written(text[m.start():pos]), pos)
+    after = pos + sep.end()
+    ending = _end(text[after:], start)
+    if ending is None:
+        return Period(start, None, _as_written(text[m.start():pos]), pos)
+    end, n = ending
+    if start.year is None and end.year is not None and isinstance(start.value, str) and re.fullmatch(r"\d+/\d+", start.value):
+        d, mo = start.value.split("/")
+        start.value = f"{start.value}/{end.year}"
+        start.day = make_date(int(d), int(mo), end.year)
+        start.year = end.year
+    if start.value == "ngày phát động" and end.year:
+        start.year = end.year
+    if end.value == "hết năm" and start.year and end.year != start.year:
+        end.value = f"31/12/{end.year}"
+    return Period(start, end, _as_written(text[m.start():after + n]), after + n)
+
+
+def _as_written(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.strip())
+    return text[:1].upper() + text[1:]
+
+
+_SPAN_SCHOOL = re.compile(rf"năm\s+học\s+(?P<a>\d{{4}})\s*{DASH}\s*(?P<b>\d{{4}})", re.I)
+_SPAN_STAGE = re.compile(rf"giai\s+đoạn\s+(?P<a>\d{{4}})\s*{DASH}\s*(?P<b>\d{{4}})", re.I)
+_SPAN_YEAR = re.compile(r"năm\s+(?P<a>\d{4})(?!\s*[-–—]\s*\d)", re.I)
+
+
+@dataclass
+class Span:
+    year: int | None
+    value: str | None  # span as the calendar writes it, when not a calendar year
+    start: date
+    end: date
+
+
+def campaign_span(title: str) -> Span | None:
+    """The campaign's span from the plan's title: năm học / giai đoạn / năm."""
+    m = _SPAN_SCHOOL.search(title)
+    if m:
+        a, b = int(m["a"]), int(m["b"])
+        return Span(None, f"năm học {a}–{b}", date(a, 9, 1), date(b, 5, 31))
+    m = _SPAN_STAGE.search(title)
+    if m:
+        a, b = int(m["a"]), int(m["b"])
+        return Span(None, f"giai đoạn {a}–{b}", date(a, 1, 1), date(b, 12, 31))
+    years = [int(x["a"]) for x in _SPAN_YEAR.finditer(title)]
+    if years:
+        y = years[0]
+        return Span(y, None, date(y, 1, 1), date(y, 12, 31))
+    return None

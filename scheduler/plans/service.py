@@ -1,0 +1,62 @@
+"""The two services behind `lichthidua import` and `lichthidua lint-plan` (imperative shell).
+
+Reads the file (`reading`), loads the national calendar and the folder's
+plans with the project's own catalog (for mapping mentions and finding the
+parent plan), then calls the pure core: `extract`, `draft`, `lint`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scheduler.catalog import load_catalog
+from scheduler.dates import FullDate
+from scheduler.plans.draft import Draft, render
+from scheduler.plans.extract import extract
+from scheduler.plans.findings import CommemorationRef, Findings, NamedRef, ParentRef, Reference
+from scheduler.plans.lint import LintFinding, lint
+from scheduler.plans.reading import PlanText, read_plan
+
+NATIONAL_ID = "viet-nam"
+
+
+def reference_from(calendars: Path) -> Reference:
+    """The national calendar's entries and the folder's plans (by document number)."""
+    catalog = load_catalog(calendars)
+    national = catalog.calendars.get(NATIONAL_ID)
+    commemorations: list[CommemorationRef] = []
+    observances: list[NamedRef] = []
+    lunar: list[NamedRef] = []
+    if national is not None:
+        for s in national.commemorations:
+            c = s.item
+            if isinstance(c.date, FullDate):
+                commemorations.append(CommemorationRef(c.id, c.name, c.date.value))
+        observances = [NamedRef(s.item.id, s.item.name) for s in national.observances]
+        lunar = [NamedRef(s.item.id, s.item.name) for s in national.lunar_dates]
+    parents = tuple(
+        ParentRef(cal.id, cal.document.number, cal.document.place)
+        for cal in catalog.calendars.values()
+        if cal.document is not None and cal.document.number and cal.document.number.split("/")[0]
+    )
+    return Reference(NATIONAL_ID, tuple(commemorations), tuple(observances), tuple(lunar), parents)
+
+
+@dataclass(frozen=True)
+class Imported:
+    plan: PlanText
+    findings: Findings
+    draft: Draft
+
+
+def import_plan(path: Path, calendars: Path) -> Imported:
+    plan = read_plan(path)
+    findings = extract(plan.pages, plan.paged, reference_from(calendars))
+    return Imported(plan, findings, render(findings, path.name, plan.how))
+
+
+def lint_plan(path: Path, calendars: Path) -> tuple[PlanText, list[LintFinding]]:
+    plan = read_plan(path)
+    findings = extract(plan.pages, plan.paged, reference_from(calendars))
+    return plan, lint(findings, plan.pages, plan.paged)
