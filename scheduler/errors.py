@@ -8,6 +8,7 @@
     ├── BadRequest                  exit 64 (EX_USAGE), HTTP 400: bad CLI option or query parameter
     ├── OutputError                 exit 73 (EX_CANTCREAT), an output file exists or cannot be written
     ├── CampaignFinished            exit 65, HTTP 410: reminders asked for a campaign that has ended
+    ├── ToolMissing                 exit 69 (EX_UNAVAILABLE), a program to read a plan is not installed
     └── DeliveryError               exit 75 (EX_TEMPFAIL), a notifier could not deliver
         └── PermanentDeliveryError  exit 69 (EX_UNAVAILABLE), retrying will not help
 
@@ -123,6 +124,10 @@ class CampaignFinished(LichThiDuaError):
 
     exit_code = 65
     http_status = 410
+
+
+class ToolMissing(LichThiDuaError):
+    exit_code = 69
 
 
 class DeliveryError(LichThiDuaError):

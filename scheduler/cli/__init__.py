@@ -73,6 +73,7 @@ from scheduler.cli import calendars as _calendars  # noqa: E402,F401
 from scheduler.cli import drafts as _drafts  # noqa: E402,F401
 from scheduler.cli import serve as _serve  # noqa: E402,F401
 from scheduler.cli import remind as _remind  # noqa: E402,F401
+from scheduler.cli import plans as _plans  # noqa: E402,F401
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler.errors import BadRequest, CalendarNotFound, LichThiDuaError
+from scheduler.errors import BadRequest, CalendarNotFound, ToolMissing
 from scheduler.plans.legacy_encodings import decode_vietnamese
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -27,12 +27,6 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 OCR_DPI = 300
 # A page with fewer letters than this in its text layer is taken for a scan.
 MIN_TEXT_CHARS = 40
-
-
-class ToolMissing(LichThiDuaError):
-    """A program the format needs is not installed (EX_UNAVAILABLE)."""
-
-    exit_code = 69
 
 
 @dataclass(frozen=True, slots=True)

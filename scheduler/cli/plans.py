@@ -1,0 +1,104 @@
+"""Plan commands: import (draft a calendar from a received plan) and lint-plan (check a plan)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from scheduler.cli import app
+from scheduler.cli.output import console, err_console, run_command
+from scheduler.errors import BadRequest
+from scheduler.settings import load_settings
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _root(calendars: Path | None) -> Path:
+    return calendars or load_settings().calendars_dir
+
+
+CalendarsOption = Annotated[
+    Optional[Path], typer.Option("--calendars", help="Thư mục lịch (mặc định: thiết lập calendars_dir).")
+]
+
+
+@app.command(name="import")
+def import_command(
+    plan: Annotated[Path, typer.Argument(help="Tệp kế hoạch nhận được: .docx, .doc, .pdf (có chữ hoặc bản quét), ảnh quét, .txt.")],
+    out: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="Ghi bản nháp vào tệp này (ví dụ calendars/kon-tum-2024.yaml) thay vì in ra màn hình.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đích đã có.")] = False,
+    calendars: CalendarsOption = None,
+) -> None:
+    """Soạn bản nháp lịch YAML từ một kế hoạch thi đua; mỗi mục kèm câu trích từ văn bản để duyệt.
+
+    Thoát 0 khi đã soạn xong (kể cả khi còn mục cần kiểm tra), 66 khi không có tệp,
+    69 khi thiếu chương trình cần để đọc (Tesseract, LibreOffice), 64 khi loại tệp không hỗ trợ.
+    """
+
+    def run() -> None:
+        from scheduler.plans.service import import_plan
+
+        if out is not None and out.exists() and not force:
+            raise BadRequest(f"{out} đã có. Dùng --force để ghi đè, hoặc chọn tên khác với -o")
+        result = import_plan(plan, _root(calendars))
+        draft = result.draft
+        if out is None:
+            print(draft.yaml, end="")
+        else:
+            tmp = out.with_name(out.name + ".tmp")
+            tmp.write_text(draft.yaml, encoding="utf-8")
+            tmp.replace(out)
+            err_console.print(f"Đã ghi bản nháp {out}.")
+        err_console.print(f"Đọc {plan.name}: {result.plan.how}.")
+        counts = ", ".join(f"{n} {kind}" for kind, n in draft.counts.items())
+        err_console.print(f"Tìm thấy: {counts}.")
+        if draft.uncertain:
+            err_console.print(f"Cần kiểm tra ({len(draft.uncertain)} mục, đánh dấu \"KIỂM TRA\" trong bản nháp):", style="yellow")
+            for line in draft.uncertain:
+                err_console.print(f"  - {line}", style="yellow", markup=False)
+        else:
+            err_console.print("Không có mục nào bị đánh dấu cần kiểm tra; vẫn đối chiếu các câu trích trước khi commit.")
+        target = out or Path("calendars") / f"{result.findings.suggested_id or 'ke-hoach-moi'}.yaml"
+        err_console.print(f"Bước tiếp: sửa bản nháp, rồi chạy: lichthidua check {target}", markup=False)
+
+    run_command(run)
+
+
+@app.command(name="lint-plan")
+def lint_plan_command(
+    plan: Annotated[Path, typer.Argument(help="Tệp kế hoạch cần soát: .docx, .doc, .pdf, ảnh quét, .txt.")],
+    output: Annotated[Format, typer.Option("--format", help="text (cho người đọc) hoặc json.")] = Format.text,
+    calendars: CalendarsOption = None,
+) -> None:
+    """Soát một kế hoạch trước khi ký: số năm kỷ niệm, thứ trong tuần, can chi, đợt chồng/hở, hạn chót rơi vào ngày nghỉ...
+
+    Thoát 0 khi không thấy lỗi, 65 khi có phát hiện.
+    """
+
+    def run() -> int:
+        from scheduler.plans.service import lint_plan
+
+        _, findings = lint_plan(plan, _root(calendars))
+        if output is Format.json:
+            print(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
+        else:
+            for f in findings:
+                console.print(f.format(str(plan)), markup=False)
+            if findings:
+                err_console.print(f"{len(findings)} điểm cần xem lại trong {plan.name}.", style="bold red")
+            else:
+                err_console.print(f"Không thấy lỗi nào trong {plan.name}.", style="bold green")
+        return 65 if findings else 0
+
+    code = run_command(run)
+    if code:
+        raise typer.Exit(code)
