@@ -73,6 +73,8 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
     else:
         head.append(flag(None, "không tìm thấy năm hay thời gian của phong trào: thêm year hoặc span"))
     root["extends"] = _flow([f.extends])
+    if f.omit:
+        root["omit"] = _flow(list(f.omit))
     doc = CommentedMap()
     if f.kind:
         doc["kind"] = f.kind
@@ -96,7 +98,10 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
             item = CommentedMap(id=ref.id, name=ref.name, date=f"{ref.base.day:02d}/{ref.base.month:02d}/{ref.base.year}")
             mention = next((m for m in f.mentions if ref.id in m.ids and m.base == ref.base), None)
             lines = [_said(mention.where)] if mention else []
-            lines.append("Ngày kỷ niệm riêng của văn bản (không có trong lịch quốc gia).")
+            if ref.id in {"-".join(m.ids) for m in f.mentions if len(m.ids) == 1 and "-" in m.ids[0]} and any(o for o in f.omit):
+                lines.append("Một ngoặc cho hai ngày lễ: một ngày kỷ niệm vào ngày trong ngoặc, thay ngày cùng ngày của lịch quốc gia (omit).")
+            else:
+                lines.append("Ngày kỷ niệm riêng của văn bản (không có trong lịch quốc gia).")
             _comment(item, lines, 4)
             seq.append(item)
         root["commemorations"] = seq

@@ -58,9 +58,15 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
     for page_no, page in enumerate(pages, start=1):
         current: list[str] = []
         first = 0
-        for idx, raw in enumerate(page.split("\n"), start=1):
+        raw_lines = page.split("\n")
+        # PDF text and OCR lose blank lines: a line well short of the page's width ends its paragraph.
+        widths = sorted(len(r.strip()) for r in raw_lines if r.strip())
+        full = widths[int(len(widths) * 0.9)] if widths else 0
+        gaps = any(not r.strip() for r in raw_lines[1:-1])
+        wrapped = False  # in a PDF, a line that ends mid-sentence continues on the next one
+        for idx, raw in enumerate(raw_lines, start=1):
             line = clean_line(raw)
-            if not line or _MARKER.match(line):
+            if not line or (_MARKER.match(line) and not (paged and wrapped)):
                 if current:
                     out.append(Block(" ".join(current), first, page_no if paged else None))
                     current = []
@@ -69,8 +75,24 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
             if not current:
                 first = idx
             current.append(line)
+            wrapped = line[-1:] not in ".:;!?)”\"…"
+            if paged and not gaps and len(raw.strip()) < 0.7 * full:  # no blank lines (OCR): short line ends it
+                out.append(Block(" ".join(current), first, page_no))
+                current = []
         if current:
             out.append(Block(" ".join(current), first, page_no if paged else None))
+    return _join_broken(out)
+
+
+def _join_broken(found: list[Block]) -> list[Block]:
+    """A paragraph cut by a page break ends without punctuation and resumes in lower case."""
+    out: list[Block] = []
+    for b in found:
+        prev = out[-1] if out else None
+        if prev and b.text[:1].islower() and prev.text[-1:] not in ".:;!?)”\"…" and not _MARKER.match(b.text):
+            out[-1] = Block(prev.text + " " + b.text, prev.line, prev.page)
+        else:
+            out.append(b)
     return out
 
 
@@ -353,7 +375,8 @@ class Extractor:
             if ordinal is None and previous is not None and re.match(r"\s*,?\s*và\b", phrase):
                 ordinal = previous.ordinal
             name = _name_after_ordinal(phrase) or phrase.strip(" ,;và")
-            ids = self.matcher.ids(phrase, base, year_only)
+            ids = self.matcher.ids(name, base, year_only)
+            ids = self._combined(ids, name, base) if len(ids) > 1 and base and not year_only else ids
             if not ids and (ordinal is None or year_only and not re.search(r"niệm", phrase)):
                 continue
             mention = Mention(ordinal, _cap(name), base, day, ids, quote(b, m.start() - len(phrase), m.end()),
@@ -369,6 +392,24 @@ class Extractor:
             if ids:
                 out.append(Mention(int(m["n"]), _cap(m["name"]), None, None, ids, quote(b, m.start(), m.end()), offset=m.start()))
         return out
+
+    def _combined(self, ids: list[str], name: str, base: date) -> list[str]:
+        """One bracket for two national days ("Cách mạng tháng Tám và Quốc khánh (2/9/1945 – 2/9/2024)"):
+        one commemoration on the bracket's date, replacing the national entry of that date."""
+        by_id = {r.id: r for r in self.matcher.refs}
+        on_date = [i for i in ids if by_id[i].base == base]
+        if not on_date or len(on_date) == len(ids):
+            return ids
+        cid = "-".join(sorted(ids, key=lambda i: (by_id[i].base.month, by_id[i].base.day)))
+        existing = next((r for r in self.f.local_commemorations if r.id == cid), None)
+        if existing is None:
+            ref = CommemorationRef(cid, _cap(name), base, True)
+            self.f.local_commemorations.append(ref)
+            self.matcher.refs.append(ref)
+            for i in on_date:
+                if i not in self.f.omit:
+                    self.f.omit.append(i)
+        return [cid]
 
     # -- phases --------------------------------------------------------------------------
     def phases(self) -> None:
@@ -443,6 +484,12 @@ class Extractor:
                         if i not in seen:
                             seen.add(i)
                             phase.celebrates.append((i, men.ordinal))
+            # "mừng Đảng, mừng Xuân": the Party's founding day, with the ordinal the plan gives it elsewhere.
+            party = next((r for r in self.matcher.refs if "thành lập đảng" in r.name.lower()), None)
+            if party and party.id not in seen and any(re.search(r"mừng\s+Đảng", self.blocks[j].text) for j in region):
+                ordinal = next((m.ordinal for m in self.f.mentions if party.id in m.ids and m.ordinal), None)
+                seen.add(party.id)
+                phase.celebrates.append((party.id, ordinal))
             for oid, w in self.f.observances:
                 if (w.line, w.page) in lines and oid not in seen:
                     seen.add(oid)

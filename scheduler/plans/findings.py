@@ -164,6 +164,7 @@ class Findings:
     stated_phase_count: tuple[int, Where] | None = None
     mentions: list[Mention] = field(default_factory=list)
     local_commemorations: list[CommemorationRef] = field(default_factory=list)
+    omit: list[str] = field(default_factory=list)  # national entries replaced by a combined one
     known_commemorations: list[CommemorationRef] = field(default_factory=list)  # national + local, for checks
     lunar: list[LunarMention] = field(default_factory=list)
     observances: list[tuple[str, Where]] = field(default_factory=list)

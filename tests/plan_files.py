@@ -1,0 +1,78 @@
+"""Turn a plan's text into the files admins receive: .docx, a text PDF, a scanned PDF.
+
+The scanned PDF is the text PDF rendered to images (pdftoppm) and wrapped
+back into an image-only PDF (Pillow), so reading it runs OCR for real.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+SEEDS = Path(__file__).resolve().parent / "plans"
+SEED_IDS = ("lao-cai-2024", "kon-tum-2024", "cao-bang-2017", "ninh-thuan-2023", "long-bien-2024")
+
+
+def seed_text(seed_id: str) -> str:
+    return (SEEDS / f"{seed_id}.txt").read_text(encoding="utf-8")
+
+
+def to_docx(text: str, out: Path) -> Path:
+    from docx import Document
+
+    doc = Document()
+    for line in text.split("\n"):
+        doc.add_paragraph(line)
+    doc.save(str(out))
+    return out
+
+
+def to_text_pdf(text: str, out: Path) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.set_font("DejaVu", size=11)
+    pdf.add_page()
+    for line in text.split("\n"):
+        if line.strip():
+            pdf.multi_cell(0, 6, line.replace("\t", " "), new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.ln(4)
+    pdf.output(str(out))
+    return out
+
+
+def to_scanned_pdf(text_pdf: Path, out: Path, dpi: int = 200, first: int | None = None, last: int | None = None) -> Path:
+    from PIL import Image
+
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm (poppler-utils) is needed to make a scan"
+    stem = out.with_suffix("")
+    args = [pdftoppm, "-r", str(dpi), "-gray", "-png"]
+    if first:
+        args += ["-f", str(first)]
+    if last:
+        args += ["-l", str(last)]
+    subprocess.run(args + [str(text_pdf), str(stem)], check=True)
+    pages = sorted(out.parent.glob(stem.name + "-*.png"))
+    images = [Image.open(p).convert("L") for p in pages]
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
+    for p in pages:
+        p.unlink()
+    return out
+
+
+def ocr_available() -> str | None:
+    """Why OCR tests cannot run here, or None."""
+    if not shutil.which("tesseract"):
+        return "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)"
+    if not shutil.which("pdftoppm"):
+        return "pdftoppm is not installed (apt-get install poppler-utils)"
+    langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split()
+    if "vie" not in langs:
+        return "Tesseract has no Vietnamese data (apt-get install tesseract-ocr-vie)"
+    return None
