@@ -161,7 +161,7 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
         reason = day_off_reason(d.day)
         if reason:
             out.append(LintFinding("deadline.day_off", f"hạn {_d(d.day)} ({_VN_WEEKDAY[d.day.weekday()]}) rơi vào {reason}", d.where))
-        if f.span_start and f.span_end and not (f.span_start <= d.day <= f.span_end + timedelta(days=31)):
+        if f.span_start and f.span_end and not (f.span_start <= d.day <= f.span_end):
             out.append(LintFinding(
                 "deadline.outside",
                 f"hạn {_d(d.day)} nằm ngoài thời gian phong trào ({_d(f.span_start)} – {_d(f.span_end)})",

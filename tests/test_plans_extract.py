@@ -1,0 +1,180 @@
+"""Extraction corpus: short excerpts in each wording plans really use, with what must come out.
+
+Written for these tests from the wordings seen in received plans (the seeds,
+school-year and multi-year plans): every kind of dash, dots and hyphens in
+dates, month precision, named ends, Roman and word ordinals, typos, and
+tokens that look like dates but are not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from scheduler.plans.extract import extract
+from scheduler.plans.findings import Findings, Reference
+from scheduler.plans.service import reference_from
+from tests.conftest import CALENDARS
+
+REF: Reference = reference_from(CALENDARS)
+
+
+def read(body: str, title: str = "Phát động phong trào thi đua năm 2024") -> Findings:
+    return extract([f"KẾ HOẠCH\n\n{title}\n\n{body}\n"], False, REF)
+
+
+PHASES: list[tuple[str, str, Any, Any]] = [
+    ("- Đợt 1 (từ tháng 01/2024 đến 31/7/2024): Thi đua chào mừng", "Đợt 1", "tháng 01/2024", "31/7/2024"),
+    ("Đợt 2: Từ ngày 1.1 - 30.6.2024", "Đợt 2", "1/1/2024", "30/6/2024"),
+    ("Đợt I: Từ 28-7-2024 đến 31-12-2024", "Đợt I", "28/7/2024", "31/12/2024"),
+    ("Đợt 1: Từ tháng 1-12/2024", "Đợt 1", "tháng 1/2024", "tháng 12/2024"),
+    ("Đợt 1: từ tháng 03 - 05/2024", "Đợt 1", "tháng 03/2024", "tháng 05/2024"),
+    ("2. Đợt 2: Từ 01/7/2024 đến hết năm 2024", "Đợt 2", "01/7/2024", "hết năm"),
+    ("* Đợt I: Từ ngày phát động đến hết 30/6/2024: Các phong trào", "Đợt I", "ngày phát động", "30/6/2024"),
+    ("Đợt II: Từ 01/7 đến hết 31/12/2024", "Đợt II", "01/7/2024", "31/12/2024"),
+    ("Đợt 2: Từ sau 30/10/2024 đến 28/02/2025", "Đợt 2", "sau 30/10/2024", "28/02/2025"),
+    ("Đợt thứ hai: từ 01/01/2024 đến hết học kỳ I", "Đợt 2", "01/01/2024", "hết học kỳ I"),
+    ("Đợt 3: Từ 01/3/2024 đến khi tổ chức thành công Đại hội XIV của Đảng.", "Đợt 3", "01/3/2024",
+     {"until": "đến khi tổ chức thành công Đại hội XIV của Đảng"}),
+    ("Đợt I1: Từ 01/8/2024 – 31/12/2024", "Đợt II", "01/8/2024", "31/12/2024"),
+    ("Đợt 1: Từ 1/9/2024—20/11/2024", "Đợt 1", "1/9/2024", "20/11/2024"),
+    ("Đợt 2: Từ 21/11/2024 đến hết năm học", "Đợt 2", "21/11/2024", "hết năm học"),
+    ("Đợt 1: Từ tháng 01/01/2024 đến 31/7/2024", "Đợt 1", "01/01/2024", "31/7/2024"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "start", "end"), PHASES, ids=[p[0][:40] for p in PHASES])
+def test_phase_bounds(text: str, name: str, start: Any, end: Any) -> None:
+    (phase,) = read(text).phases
+    assert (phase.name, phase.start, phase.end) == (name, start, end)
+
+
+def test_typos_and_guesses_are_flagged() -> None:
+    (typo,) = read("Đợt I1: Từ 01/8/2024 – 31/12/2024").phases
+    assert typo.notes == ['văn bản ghi "Đợt I1": đọc là Đợt II']
+    (month,) = read("Đợt 1: Từ tháng 01/01/2024 đến 31/7/2024").phases
+    assert "tháng 01/01/2024" in month.notes[0]
+
+
+def test_stated_phase_count() -> None:
+    f = read("Phong trào được chia làm 2 đợt như sau:\n\nĐợt 1: Từ 01/01/2024 đến 30/6/2024\n\nĐợt 2: Từ 01/7/2024 đến 31/12/2024")
+    assert f.stated_phase_count and f.stated_phase_count[0] == 2 and len(f.phases) == 2
+    f = read("tổ chức qua 4 đợt như sau:\n\nĐợt 1: Từ 01/01/2024 đến 30/6/2024")
+    assert f.stated_phase_count and f.stated_phase_count[0] == 4
+    assert any("4 đợt" in note for note, _ in f.notes)
+
+
+@pytest.mark.parametrize(("title", "year", "span"), [
+    ("Phát động phong trào thi đua năm 2024", 2024, None),
+    ("Kế hoạch thi đua năm học 2019 - 2020", None, "năm học 2019–2020"),
+    ("Kế hoạch thi đua giai đoạn 2021-2025", None, "giai đoạn 2021–2025"),
+])
+def test_campaign_span(title: str, year: int | None, span: str | None) -> None:
+    f = read("Nội dung.", title=title)
+    assert (f.year, f.span) == (year, span)
+
+
+@pytest.mark.parametrize(("line", "place", "when"), [
+    ("Kon Tum, ngày 21 tháng 02 năm 2024", "Kon Tum", "21/02/2024"),
+    ("Lào Cai, ngày    tháng 01 năm 2024", "Lào Cai", "tháng 01/2024"),
+    ("Ninh Thuận, ngày   tháng   năm 2023", "Ninh Thuận", "2023"),
+])
+def test_document_place_and_date(line: str, place: str, when: str) -> None:
+    f = extract([f"Số:    /KH-LĐLĐ\n\n{line}\n\nKẾ HOẠCH\n\nThi đua năm 2024\n"], False, REF)
+    assert (f.place, f.doc_date, f.number, f.kind) == (place, when, "/KH-LĐLĐ", "KH")
+
+
+ANNIVERSARIES = [
+    ("kỷ niệm 95 năm Ngày thành lập Công đoàn Việt Nam (28/7/1929 - 28/7/2024)", [(95, ["cong-doan-viet-nam"])]),
+    ("kỉ niệm 70 năm Chiến thắng Điện Biên Phủ (07.5.1954 – 07.5.2024)", [(70, ["dien-bien-phu"])]),
+    ("70 chiến thắng Điện Biên Phủ (07/5/1954 - 07/5/2024)", [(70, ["dien-bien-phu"])]),
+    ("kỷ niệm 76 năm Ngày truyền thống Thi đua yêu nước (11/6/1948-11/6/2024)", [(76, ["thi-dua-ai-quoc"])]),
+    ("kỷ niệm 72 năm cách mạng Tháng Tám (19/8/1945 - 19/8/2017) và Quốc khánh nước Cộng hoà xã hội chủ nghĩa "
+     "Việt Nam (02/9/1945 - 02/9/2017)", [(72, ["cach-mang-thang-tam"]), (72, ["quoc-khanh"])]),
+    ("kỷ niệm 79 năm Cách mạng tháng Tám và Quốc khánh nước CHXHCN Việt Nam (2/9/1945–2/9/2024)",
+     [(79, ["cach-mang-thang-tam-quoc-khanh"])]),
+    ("kỷ niệm 80 năm Ngày thành lập Quân đội nhân dân Việt Nam (22/12/1944 — 22/12/2024)", [(80, ["quan-doi-nhan-dan"])]),
+    ("35 năm Ngày hội Quốc phòng toàn dân (22/12/1989 - 22/12/2024)", [(35, ["quoc-phong-toan-dan"])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ANNIVERSARIES, ids=[a[0][:40] for a in ANNIVERSARIES])
+def test_anniversaries_map_to_the_national_calendar(text: str, expected: list[tuple[int, list[str]]]) -> None:
+    f = read(f"Thi đua chào mừng {text}.")
+    assert [(m.ordinal, m.ids) for m in f.mentions] == expected
+
+
+def test_one_bracket_for_two_days_replaces_the_national_entry() -> None:
+    f = read("Thi đua kỷ niệm 79 năm Cách mạng tháng Tám và Quốc khánh nước CHXHCN Việt Nam (2/9/1945 - 2/9/2024).")
+    (local,) = f.local_commemorations
+    assert (local.name, local.base.isoformat(), f.omit) == (
+        "Cách mạng tháng Tám và Quốc khánh nước CHXHCN Việt Nam", "1945-09-02", ["quoc-khanh"])
+
+
+def test_a_provincial_anniversary_becomes_a_local_commemoration() -> None:
+    f = read("kỷ niệm 70 năm ngày thành lập Công đoàn tỉnh Cao Bằng (04/4/1947-04/4/2017).\n\n"
+             "Đợt 1: Từ tháng 01/2017 - 30/6/2017\nChủ đề: kỷ niệm 70 năm ngày thành lập Công đoàn tỉnh Cao Bằng, mừng Đảng, mừng Xuân",
+             title="Phát động thi đua năm 2017")
+    (local,) = f.local_commemorations
+    assert (local.id, local.name) == ("cong-doan-tinh-cao-bang", "Ngày thành lập Công đoàn tỉnh Cao Bằng")
+    assert f.phases[0].celebrates == [("cong-doan-tinh-cao-bang", 70), ("thanh-lap-dang", None), ("tet-nguyen-dan", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Trường THCS 28/8 tổ chức hội thi văn nghệ.",
+    "Mỗi đoàn viên ủng hộ 5.000 đồng vào quỹ.",
+    "theo tinh thần Nghị quyết số 02-NQ/TW ngày 12/6/2021 của Bộ Chính trị, trước đây.",
+    "Chỉ thị số 34-CT/TW, ngày 07/04/2014 của Bộ Chính trị.",
+    "kế hoạch phát triển kinh tế xã hội 5 năm (2021-2025).",
+])
+def test_date_like_tokens_that_are_not_dates(text: str) -> None:
+    f = read(text)
+    assert (f.phases, f.mentions, f.deadlines, f.events, f.weekdays) == ([], [], [], [], [])
+
+
+DEADLINES = [
+    ("gửi về LĐLĐ tỉnh chậm nhất ngày 15/3/2024.", "15/3/2024", "no_later_than", "LĐLĐ tỉnh"),
+    ("Báo cáo 6 tháng đầu năm gửi trước 25/6.", "25/6", "before", None),
+    ("Các đơn vị nộp hồ sơ khen thưởng, hạn chót là ngày 10.11.2024.", "10/11/2024", "no_later_than", None),
+    ("Báo cáo năm trước ngày 25-11-2024 gửi về Ban Tuyên giáo.", "25/11/2024", "before", None),
+]
+
+
+@pytest.mark.parametrize(("text", "when", "due", "to"), DEADLINES, ids=[d[0][:40] for d in DEADLINES])
+def test_deadline_wordings(text: str, when: str, due: str, to: str | None) -> None:
+    (d,) = read(text).deadlines
+    assert (d.date, d.due) == (when, due)
+    if to:
+        assert d.submit_to == to
+
+
+def test_after_each_phase_is_undated() -> None:
+    (d,) = read("- Sau mỗi đợt thi đua, các cấp Công đoàn tổ chức sơ kết, biểu dương khen thưởng các tập thể.").deadlines
+    assert (d.after_phase, d.date, d.as_written, d.submitted_by) == ("each", None, "Sau mỗi đợt thi đua", "Các cấp Công đoàn")
+
+
+def test_registration_by_email_without_a_date() -> None:
+    text = ("Ban Thường vụ đề nghị Ban chấp hành công đoàn cơ sở phối hợp với chuyên môn đăng ký thời gian tổ chức "
+            "phát động phong trào thi đua năm 2024 về LĐLĐ quận qua địa chỉ mail: ldld@example.vn và triển khai.")
+    (d,) = read(text).deadlines
+    assert (d.date, d.via, d.submit_to, d.submitted_by) == (None, "ldld@example.vn", "LĐLĐ quận", "Ban chấp hành công đoàn cơ sở")
+
+
+def test_one_off_events() -> None:
+    f = read("Lễ phát động thi đua năm học vào lúc 8 giờ 00, ngày 15/01/2024 tại Hội trường Sở GD&ĐT.\n\n"
+             "LĐLĐ quận tổ chức phát động thi đua năm 2024 tại hội nghị tổng kết công tác Công đoàn năm 2023.")
+    dated, undated = f.events
+    assert (dated.date, dated.time, dated.place) == ("15/01/2024", "08:00", "Hội trường Sở GD&ĐT")
+    assert undated.date is None and undated.title.startswith("Hội nghị tổng kết công tác Công đoàn năm 2023")
+
+
+def test_lunar_and_observances() -> None:
+    f = read("chăm lo Tết Nguyên đán Giáp Thìn 2024; tổ chức các hoạt động Tháng Công nhân.")
+    assert [(m.id, m.can_chi, m.year) for m in f.lunar] == [("tet-nguyen-dan", "Giáp Thìn", 2024)]
+    assert [o for o, _ in f.observances] == ["thang-cong-nhan"]
+
+
+def test_weekday_mentions() -> None:
+    (w,) = read("Hội nghị tổ chức vào thứ Hai, ngày 25/6/2024.").weekdays
+    assert (w.weekday, w.day.isoformat()) == ("thứ hai", "2024-06-25")
