@@ -1,0 +1,131 @@
+"""Reading received plans: text encodings, Word, missing tools, and `lichthidua import` end to end."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from scheduler.plans.legacy_encodings import encode_cp1258, encode_tcvn3, encode_vni
+from scheduler.plans.reading import decode_text, read_plan
+from scheduler.plans.service import import_plan
+from tests.conftest import CALENDARS
+from tests.plan_files import SEEDS, seed_text
+
+SAMPLE = "Kon Tum, ngày 21 tháng 02 năm 2024. Đợt 1: Từ tháng 01/2024 đến 31/7/2024; kỷ niệm 95 năm Ngày thành lập Công đoàn Việt Nam."
+
+
+@pytest.mark.parametrize(("encode", "name"), [
+    (lambda t: t.encode("utf-8"), "UTF-8"),
+    (lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), "UTF-8"),
+    (lambda t: t.encode("utf-16"), "UTF-16"),
+    (encode_cp1258, "Windows-1258"),
+    (encode_vni, "VNI"),
+])
+def test_text_encodings_are_detected(encode, name: str) -> None:  # type: ignore[no-untyped-def]
+    text, how = decode_text(encode(SAMPLE))
+    assert how == name
+    assert read_normalized(text) == SAMPLE
+
+
+def test_cp1258_combining_tones_are_composed() -> None:
+    # Windows-1258 writes "ế" as "ê" + combining acute; the reader gives one NFC character.
+    raw = encode_cp1258("ế")
+    assert len(raw) == 2
+    assert decode_text(raw + b" " + encode_cp1258("Việt Nam")) == ("ế Việt Nam", "Windows-1258")
+
+
+def test_tcvn3_lowercase_text() -> None:
+    # TCVN3 capitals with tone marks lived in a separate font: the bytes are those of the lowercase letters.
+    sample = SAMPLE.lower()
+    text, how = decode_text(encode_tcvn3(sample))
+    assert (how, text) == ("TCVN3 (ABC)", sample)
+
+
+def read_normalized(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)
+
+
+def test_legacy_seed_file_drafts_the_same_calendar(tmp_path: Path) -> None:
+    text = seed_text("ninh-thuan-2023").replace("\n", "\r\n")
+    legacy = tmp_path / "ninh-thuan.txt"
+    legacy.write_bytes(encode_vni(text))
+    want = import_plan(SEEDS / "ninh-thuan-2023.txt", CALENDARS).draft.yaml
+    got = import_plan(legacy, CALENDARS)
+    assert got.plan.how == "VNI"
+    load = YAML(typ="safe").load
+    assert load(got.draft.yaml) == load(want)
+
+
+def test_unknown_suffix_is_a_usage_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    odd = tmp_path / "ke-hoach.odt"
+    odd.write_bytes(b"x")
+    run = cli("import", odd, "--calendars", CALENDARS)
+    assert run.exit_code == 64 and "không đọc được loại tệp '.odt'" in run.stderr
+
+
+def test_missing_plan_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run = cli("import", tmp_path / "khong-co.docx", "--calendars", CALENDARS)
+    assert run.exit_code == 66 and "Không tìm thấy tệp kế hoạch" in run.stderr
+
+
+def test_scan_without_tesseract_says_what_to_install(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    image = tmp_path / "trang-1.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n")
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine without tesseract
+    run = cli("import", image, "--calendars", CALENDARS)
+    assert run.exit_code == 69
+    assert "sudo apt-get install tesseract-ocr tesseract-ocr-vie" in run.stderr
+
+
+def test_legacy_doc_without_libreoffice(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    doc = tmp_path / "ke-hoach.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    run = cli("import", doc, "--calendars", CALENDARS)
+    assert run.exit_code == 69 and "LibreOffice" in run.stderr and "lưu thành .docx" in run.stderr
+
+
+def test_import_writes_a_draft_that_passes_check(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    target = calendars_dir / "kon-tum-2024.yaml"
+    refused = cli("import", SEEDS / "kon-tum-2024.txt", "-o", target)
+    assert refused.exit_code == 64 and "--force" in refused.stderr
+    run = cli("import", SEEDS / "kon-tum-2024.txt", "-o", target, "--force")
+    assert run.exit_code == 0, run.output
+    assert "Tìm thấy: 2 đợt thi đua" in run.stderr and "3 hạn chót" in run.stderr
+    assert "Cần kiểm tra (1 mục" in run.stderr and "dòng 89" in run.stderr
+    assert target.read_text(encoding="utf-8").startswith("# Bản nháp do `lichthidua import`")
+    check = cli("check", target)
+    assert check.exit_code == 0, check.output
+
+
+def test_import_prints_to_stdout_by_default(cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli("import", SEEDS / "lao-cai-2024.txt", "--calendars", CALENDARS)
+    assert run.exit_code == 0
+    data = YAML(typ="safe").load(run.stdout)
+    assert (data["id"], data["issuer"]) == ("lao-cai-2024", "Liên đoàn Lao động tỉnh Lào Cai")
+    assert "Bước tiếp" in run.stderr
+
+
+def test_docx_tables_are_read_in_order(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Trước bảng")
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Đợt 1"
+    table.cell(0, 1).text = "Từ 01/01/2024 đến 30/6/2024"
+    doc.add_paragraph("Sau bảng")
+    path = tmp_path / "bang.docx"
+    doc.save(str(path))
+    assert read_plan(path).text.split("\n") == ["Trước bảng", "Đợt 1", "Từ 01/01/2024 đến 30/6/2024", "Sau bảng"]
+
+
+def test_tesseract_data_dir_is_not_needed_for_text_formats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert read_plan(SEEDS / "cao-bang-2017.txt").how == "UTF-8"
+    assert os.environ["PATH"] == str(tmp_path)
