@@ -147,3 +147,22 @@ def test_the_core_reads_no_settings() -> None:
     """Settings are passed in; a core module importing them could read files at import time."""
     for module in CORE:
         assert "scheduler.settings" not in reachable(module), module
+
+
+PLAN_CORE = (
+    "scheduler.plans.notation",
+    "scheduler.plans.findings",
+    "scheduler.plans.extract",
+    "scheduler.plans.draft",
+    "scheduler.plans.lint",
+    "scheduler.plans.legacy_encodings",
+)
+PLAN_SHELL = ("scheduler.plans.reading", "scheduler.plans.service", "docx", "pypdf", "subprocess", "shutil", "tempfile")
+
+
+@pytest.mark.parametrize("module", PLAN_CORE)
+def test_plan_core_reads_no_files(module: str) -> None:
+    """Extraction, drafting and linting are pure: reading files and running OCR stay in `reading`."""
+    chains = reachable(module)
+    bad = {n: " → ".join(c) for n, c in chains.items() if _forbidden(n) or any(n == s or n.startswith(s + ".") for s in PLAN_SHELL)}
+    assert bad == {}
