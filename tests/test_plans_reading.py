@@ -129,3 +129,29 @@ def test_tesseract_data_dir_is_not_needed_for_text_formats(tmp_path: Path, monke
     monkeypatch.setenv("PATH", str(tmp_path))
     assert read_plan(SEEDS / "cao-bang-2017.txt").how == "UTF-8"
     assert os.environ["PATH"] == str(tmp_path)
+
+
+def test_the_readme_import_example_is_what_import_prints(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (shown,) = [b for b in re.findall(r"^```text\n(.*?)^```", readme, flags=re.S | re.M) if "lichthidua import" in b]
+    command, *printed = shown.rstrip("\n").split("\n")
+    args = command.split("./run lichthidua ", 1)[1].split()
+    plan = SEEDS / Path(args[1]).name
+    run = cli(args[0], plan, *args[2:])
+    assert run.exit_code == 0
+    assert run.stderr.rstrip("\n").split("\n") == printed
+    (draft_head,) = [b for b in re.findall(r"^```yaml\n(.*?)^```", readme, flags=re.S | re.M) if b.startswith("# Bản nháp")]
+    assert (calendars_dir / "kon-tum-2024.yaml").read_text(encoding="utf-8").startswith(draft_head)
+
+
+def test_the_readme_exit_codes_for_plans() -> None:
+    from scheduler import errors
+    from tests.conftest import REPO
+
+    text = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert "`import` and `lint-plan`: 65 `lint-plan` findings, 66 plan not found, 69 a program needed to read the plan is missing" in text
+    assert errors.ToolMissing.exit_code == 69 and errors.CalendarNotFound.exit_code == 66

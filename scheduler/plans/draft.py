@@ -102,7 +102,7 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
                 lines.append("Một ngoặc cho hai ngày lễ: một ngày kỷ niệm vào ngày trong ngoặc, thay ngày cùng ngày của lịch quốc gia (omit).")
             else:
                 lines.append("Ngày kỷ niệm riêng của văn bản (không có trong lịch quốc gia).")
-            _comment(item, lines, 4)
+            _comment(item, lines, 2)
             seq.append(item)
         root["commemorations"] = seq
 
@@ -132,7 +132,7 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
             lines = [_said(p.where)] + [flag(p.where, f"{p.name}: {note}") for note in p.notes]
             if p.start is None:
                 lines.append(flag(p.where, f"{p.name}: văn bản không ghi ngày bắt đầu"))
-            _comment(item, lines, 4)
+            _comment(item, lines, 2)
             seq.append(item)
         root["phases"] = seq
     else:
@@ -162,7 +162,7 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
                 lines.append(f"Cách đọc: {wording}.")
             lines += [flag(d.where, f"{d.title}: {note}") for note in d.notes if "không ghi" in note or "hằng năm" not in note]
             lines += [note for note in d.notes if "hằng năm" in note]
-            _comment(item, lines, 4)
+            _comment(item, lines, 2)
             seq.append(item)
         root["deadlines"] = seq
 
@@ -181,7 +181,7 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
             if e.as_written:
                 item["as_written"] = e.as_written
             lines = [_said(e.where)] + [flag(e.where, f"{e.title}: {note}") for note in e.notes]
-            _comment(item, lines, 4)
+            _comment(item, lines, 2)
             seq.append(item)
         root["events"] = seq
 
