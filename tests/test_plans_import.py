@@ -168,3 +168,25 @@ def test_scanned_pdf_through_ocr(txt_drafts: dict[str, Draft], tmp_path: Path) -
     recovered = len(want & got) / len(want)
     print(f"\nOCR {seed_id}: {len(want & got)}/{len(want)} sự kiện ({recovered:.0%}); thiếu: {sorted(want - got)}")
     assert recovered >= 0.9
+
+
+def test_a_school_year_plan_uses_the_plans_as_written_constructs(tmp_path: Path) -> None:
+    """Beyond the seeds: năm học span, "từ sau", "đến hết học kỳ I", a dated one-off event with a time."""
+    result = import_plan(SEEDS / "truong-thpt-2019-2020.txt", CALENDARS)
+    data = _data(result.draft.yaml)
+    assert (data["id"], data["span"]) == ("quang-tri-2019-2020", "năm học 2019–2020")  # type: ignore[index]
+    assert [(p["start"], p["end"]) for p in data["phases"]] == [  # type: ignore[index]
+        ("05/9/2019", "20/11/2019"), ("sau 20/11/2019", "hết học kỳ I"), ("01/02/2020", "hết năm học")]
+    (event,) = data["events"]  # type: ignore[index]
+    assert (event["date"], event["time"], event["place"]) == ("20/9/2019", "08:00", "Hội trường Trường THPT Lê Lợi")
+    assert 'time: "08:00"' in result.draft.yaml
+    assert any("hết học kỳ I" in u for u in result.draft.uncertain)
+    folder = tmp_path / "calendars"
+    shutil.copytree(CALENDARS, folder, ignore=shutil.ignore_patterns("recipients"))
+    (folder / "quang-tri-2019-2020.yaml").write_text(result.draft.yaml, encoding="utf-8")
+    catalog = load_catalog(folder)
+    assert not catalog.has_errors("quang-tri-2019-2020"), [d.format() for d in catalog.all_diagnostics()]
+    cal = catalog.get("quang-tri-2019-2020")
+    events = expand(cal, default_window(cal, TODAY))
+    ceremony = next(e for e in events if e.item_id == "le-phat-dong-thi-dua")
+    assert (ceremony.start.isoformat(), ceremony.start_time and ceremony.start_time.isoformat()) == ("2019-09-20", "08:00:00")

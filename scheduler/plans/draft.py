@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from scheduler.plans.findings import Findings, Where
 
@@ -175,7 +176,7 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
             if e.date:
                 item["date"] = e.date
             if e.time:
-                item["time"] = e.time
+                item["time"] = DoubleQuotedScalarString(e.time)  # unquoted 08:00 is a YAML 1.1 number
             if e.place:
                 item["place"] = e.place
             if e.as_written:

@@ -458,6 +458,9 @@ class Extractor:
                     notes.extend(bound.notes)
             if end is None:
                 notes.append("văn bản không ghi ngày kết thúc đợt: đợt tạm chạy đến hết thời gian phong trào")
+            elif isinstance(end.value, dict) or (end.day is None and end.value not in ("hết năm học", "hết giai đoạn", "hết năm")):
+                until = end.value["until"] if isinstance(end.value, dict) else end.value
+                notes.append(f'đợt kết thúc "{until}", văn bản không ghi ngày: khi biết, ghi end: {{until: ..., date: ngày/tháng/năm}}')
             phase = Phase(
                 number=number, name=name,
                 start=start.value if start else None, end=end.value if end else None,
