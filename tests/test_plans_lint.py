@@ -64,3 +64,12 @@ def test_cli_text_output_quotes_the_sentence(cli) -> None:  # type: ignore[no-un
     assert "planted-mistakes.txt:9: [can_chi] Tết Nguyên đán Giáp Tỵ 2025: năm âm lịch 2025 là Ất Tỵ" in run.stdout
     assert 'văn bản: "' in run.stdout
     assert "13 điểm cần xem lại" in run.stderr
+
+
+def test_model_plans_beyond_the_seeds() -> None:
+    """A final report after the school year is allowed; the Tết model's registration deadline
+    (30/11/2024) really is a Saturday, and lint-plan says so."""
+    for name in ("mau-giao-duc-2019-2020", "mau-giai-doan-2021-2025", "truong-thpt-2019-2020"):
+        assert lint_plan(SEEDS / f"{name}.txt", CALENDARS)[1] == [], name
+    (saturday,) = lint_plan(SEEDS / "mau-tet-at-ty-2025.txt", CALENDARS)[1]
+    assert (saturday.code, saturday.message) == ("deadline.day_off", "hạn 30/11/2024 (thứ Bảy) rơi vào ngày nghỉ cuối tuần")

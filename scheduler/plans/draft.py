@@ -173,10 +173,15 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
             item = CommentedMap()
             item["id"] = e.id
             item["title"] = e.title
-            if e.date:
+            if e.date and e.end:
+                item["start"] = e.date
+                item["end"] = e.end
+            elif e.date:
                 item["date"] = e.date
             if e.time:
                 item["time"] = DoubleQuotedScalarString(e.time)  # unquoted 08:00 is a YAML 1.1 number
+            if e.end_time:
+                item["end_time"] = DoubleQuotedScalarString(e.end_time)
             if e.place:
                 item["place"] = e.place
             if e.as_written:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from scheduler.plans import notation as n
@@ -42,6 +42,22 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 CAN_CHI = re.compile(
     r"(?P<what>Tết(?:\s+Nguyên\s+[Đđ]án)?|[Xx]uân|năm)\s+(?P<cc>(?:Giáp|Ất|Bính|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+"
     r"(?:Tý|Sửu|Dần|Mão|Mẹo|Thìn|Tỵ|Ngọ|Mùi|Thân|Dậu|Tuất|Hợi))\s+(?P<y>\d{4})"
+)
+_EVENT_NOUN = r"(?:Hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Giải)"
+_DATED_EVENT = re.compile(
+    rf"(?P<ev>{_EVENT_NOUN}\s[^.;]{{3,100}}?)\s+(?:(?:được\s+)?(?:tổ chức|diễn ra)\s+)?(?:vào\s+)?"
+    r"(?:(?:lúc|từ)\s+(?P<h>\d{1,2})\s*(?:giờ|h|:)\s*(?P<mi>\d{2})?"
+    r"(?:\s*(?:đến|-|–)\s*(?P<h2>\d{1,2})\s*(?:giờ|h|:)\s*(?P<mi2>\d{2})?)?\s*,?\s*)?"
+    r"(?:từ\s+)?ngày\s+(?P<d1>\d{1,2})[/.\-](?P<m1>\d{1,2})[/.\-](?P<y1>\d{4})"
+    r"(?:\s*(?:đến|-|–)\s*(?:ngày\s+)?(?P<d2>\d{1,2})[/.\-](?P<m2>\d{1,2})[/.\-](?P<y2>\d{4}))?"
+    r"(?:\s+tại\s+(?P<place>[^.;,]+))?"
+)
+_UNDATED_EVENT = re.compile(
+    rf"(?P<ev>{_EVENT_NOUN}\s[^.;]{{3,80}}?)\s+(?:(?:được\s+)?(?:tổ chức|diễn ra)\s+)?vào\s+"
+    r"(?P<when>quý\s+[IV1-4]+(?:\s+năm\s+\d{4})?|(?:đầu|giữa|cuối)\s+(?:năm|tháng|quý)[^.;,]{0,20}|dịp\s+[^.;,]{3,40})"
+)
+_AFTER_EVENT = re.compile(
+    r"(?P<when>Sau khi\s+[^,.;]{3,60}),\s*[^,.;]{0,40}?tổ chức\s+(?P<ev>(?:hội nghị|lễ|Hội nghị|Lễ)\s[^.;]+)"
 )
 STOP_PHRASES = ("Nơi nhận", "TM.", "Ban Chấp hành", "Ban chấp hành", "Ban Thường vụ", "Sau mỗi đợt", "Trong quá trình")
 
@@ -215,15 +231,18 @@ class Extractor:
                 k = re.match(r"/([^-/]+)", m[2].replace(" ", ""))
                 f.kind = k[1] if k else None
                 continue
-            m = re.match(r"([^\d,]{2,40}),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", t)
-            if m and f.place is None:
-                f.place = m[1].strip()
+            m = re.match(r"(?:([^\d,]{2,40}),\s*)?[Nn]gày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})$", t)
+            if m and f.doc_date is None:
+                f.place = m[1].strip() if m[1] else None
                 if m[2] and m[3]:
                     f.doc_date = f"{m[2]}/{m[3]}/{m[4]}"
                 elif m[3]:
                     f.doc_date = f"tháng {m[3]}/{m[4]}"
                 else:
                     f.doc_date = m[4]
+                continue
+            if i < 3 and t.isupper() and re.match(r"(CÔNG ĐOÀN|LIÊN ĐOÀN LAO ĐỘNG)\b", t):
+                self.header_issuer = t
                 continue
             upper = t.upper()
             for word, code in kind_words.items():
@@ -234,8 +253,9 @@ class Extractor:
         if title_start is None:
             return
         parts: list[str] = []
-        for b in head[title_start:]:
-            if len(b.text) > 260 or re.match(r"(Thực hiện|Căn cứ|Năm \d{4}|Để|Nhằm|I\.)", b.text):
+        for b in head[title_start:title_start + 4]:
+            if (len(b.text) > 200 or _MARKER.match(b.text) or "như sau" in b.text or b.text.endswith(":")
+                    or re.match(r"(Thực hiện|Căn cứ|Năm \d{4}|Để|Nhằm|Ban |Phát huy)", b.text)):
                 break
             text = b.text
             if parts and text.split(" ", 1)[0] in ("Trong", "Và", "Của", "Về", "Năm", "Cho"):
@@ -269,12 +289,23 @@ class Extractor:
             rank = (1 if m["who"] else 0) + (3 if name else 0) + (2 if name and f.place and name == f.place else 0)
             if best is None or rank > best[0]:
                 best = (rank, m[2], name)
+        header = getattr(self, "header_issuer", None)
+        if header and not header.startswith("LIÊN ĐOÀN"):
+            # "CÔNG ĐOÀN NGÀNH GIÁO DỤC": the body writes the same name in its own case.
+            m = re.search(re.escape(header), body, re.I)
+            same = [x for x in re.finditer(re.escape(header), body, re.I) if not x[0].isupper()]
+            f.issuer = same[0][0] if same else _sentence_case(header) if m else None
+            f.issuer = _cap(f.issuer) if f.issuer else None
+            return
         if best:
             level = best[1].lower() if best[1] != "Thành phố" else "Thành phố"
             name = best[2] or f.place
             if name:
                 f.issuer = f"Liên đoàn Lao động {level} {name}"
                 f.place = f.place or name
+            else:
+                f.issuer = f"Liên đoàn Lao động {level}"
+                f.notes.append((f"văn bản không nêu tên {level} của cơ quan ban hành: bổ sung vào issuer", None))
 
     def implements(self) -> None:
         for b in self.blocks[:30]:
@@ -305,9 +336,10 @@ class Extractor:
             f.notes.append((f"tiêu đề không nêu năm: tạm lấy năm {y} của văn bản", None))
         if s is not None:
             f.year, f.span, f.span_start, f.span_end = s.year, s.value, s.start, s.end
-        if f.place and (f.year or f.span):
+        base = f.place or (re.sub(r"^(Công đoàn ngành|Công đoàn|Liên đoàn Lao động)\s+", "", f.issuer) if f.issuer else None)
+        if base and (f.year or f.span):
             tail = str(f.year) if f.year else f"{s.start.year}-{s.end.year}"  # type: ignore[union-attr]
-            f.suggested_id = f"{slug(f.place)}-{tail}"
+            f.suggested_id = f"{slug(base)}-{tail}"
 
     def theme(self) -> None:
         for i, b in enumerate(self.blocks):
@@ -414,7 +446,7 @@ class Extractor:
     # -- phases --------------------------------------------------------------------------
     def phases(self) -> None:
         f = self.f
-        label = re.compile(r"\bĐợt\s+(?P<l>thứ\s+\w+|\d+|[IVX][IVX1l]*)\b\s*[:(.\-–]?\s*(?P<rest>.*)$", re.I)
+        label = re.compile(r"\b(?P<word>Đợt|Giai đoạn)\s+(?P<l>thứ\s+\w+|\d{1,2}|[IVX][IVX1l]*)\b\s*[:(.\-–]?\s*(?P<rest>.*)$", re.I)
         starts: list[int] = []
         for bi, b in enumerate(self.blocks):
             text = self.masked[bi]
@@ -434,19 +466,20 @@ class Extractor:
             if period is None:
                 continue
             raw_label = m["l"]
+            word = _cap(m["word"].lower())
             notes: list[str] = []
             if raw_label.lower().startswith("thứ"):
                 number = n.number_word(raw_label.split()[-1]) or len(f.phases) + 1
-                name = f"Đợt {number}"
+                name = f"{word} {number}"
             elif raw_label.isdigit():
-                number, name = int(raw_label), f"Đợt {raw_label}"
+                number, name = int(raw_label), f"{word} {raw_label}"
             else:
                 value, typo = n.roman(raw_label)
                 number = value or len(f.phases) + 1
                 fixed = raw_label.replace("1", "I").replace("l", "I")
-                name = f"Đợt {fixed}"
+                name = f"{word} {fixed}"
                 if typo:
-                    notes.append(f'văn bản ghi "Đợt {raw_label}": đọc là {name}')
+                    notes.append(f'văn bản ghi "{word} {raw_label}": đọc là {name}')
             theme_text = rest[t.start() + period.end_offset:]
             theme = _theme(theme_text)
             if not theme and bi + 1 < len(self.blocks) and not label.search(self.masked[bi + 1][:12]):
@@ -465,7 +498,7 @@ class Extractor:
                 number=number, name=name,
                 start=start.value if start else None, end=end.value if end else None,
                 as_written=period.as_written, where=quote(b, m.start(), m.start() + 12 + t.start() + period.end_offset),
-                theme=theme, notes=notes, label_as_written=f"Đợt {raw_label}",
+                theme=theme, notes=notes, label_as_written=f"{word} {raw_label}",
                 start_date=start.day if start else None, end_date=end.day if end else None,
             )
             f.phases.append(phase)
@@ -501,6 +534,15 @@ class Extractor:
                 if (lm.where.line, lm.where.page) in lines and lm.id not in seen:
                     seen.add(lm.id)
                     phase.celebrates.append((lm.id, None))
+        starts_ = [p.start_date for p in f.phases if p.start_date]
+        ends_ = [p.end_date for p in f.phases if p.end_date]
+        if starts_ and ends_ and f.span_start and f.span_end and (min(starts_) < f.span_start or max(ends_) > f.span_end):
+            a, z = min(starts_), max(ends_)
+            f.year, f.span, f.span_start, f.span_end = None, f"từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}", a, z
+            tail = f"{a.year}-{z.year}" if a.year != z.year else str(a.year)
+            if f.suggested_id:
+                f.suggested_id = re.sub(r"-\d{4}(?:-\d{4})?$", f"-{tail}", f.suggested_id)
+            f.notes.append((f"các đợt chạy từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}, ra ngoài năm của văn bản: span ghi theo các đợt", None))
         if f.stated_phase_count and f.stated_phase_count[0] != len(f.phases):
             count, where = f.stated_phase_count
             f.notes.append((f"văn bản nói {count} đợt nhưng tìm thấy {len(f.phases)} đợt", where))
@@ -602,17 +644,31 @@ class Extractor:
                 else:
                     ev.notes.append("văn bản không ghi ngày tổ chức: sự kiện chưa có ngày")
                 f.events.append(ev)
-            for m in re.finditer(
-                r"(?P<ev>(?:Hội nghị|hội nghị|Lễ|lễ)\s+(?:phát động|trao giải|tổng kết|sơ kết|kỷ niệm|mít tinh|tuyên dương)[^.;]{0,80}?)"
-                r"\s+(?:vào\s+)?(?:lúc\s+(?P<h>\d{1,2})\s*(?:giờ|h|:)\s*(?P<mi>\d{2})?[^.;]{0,15}?)?(?:,\s*)?ngày\s+"
-                r"(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4})(?:\s+tại\s+(?P<place>[^.;,]+))?",
-                text,
-            ):
-                title = _cap(m["ev"])
-                ev = Event(new_id(title), title, quote(b, m.start(), m.end()), date=n.written(m["d"], m["m"], m["y"]),
-                           time=f"{int(m['h']):02d}:{m['mi'] or '00'}" if m["h"] else None,
-                           place=m["place"].strip() if m["place"] else None)
-                f.events.append(ev)
+            self._events(b, text, new_id)
+
+    def _events(self, b: Block, text: str, new_id: Callable[[str], str]) -> None:
+        f = self.f
+        for m in _DATED_EVENT.finditer(text):
+            title = re.sub(r"\s+(?:được\s+)?(?:tổ chức|diễn ra)$", "", m["ev"].strip())
+            ev = Event(new_id(title), _cap(title), quote(b, m.start(), m.end()), date=n.written(m["d1"], m["m1"], m["y1"]),
+                       place=m["place"].strip() if m["place"] else None)
+            if m["d2"]:
+                ev.end = n.written(m["d2"], m["m2"], m["y2"])
+            if m["h"]:
+                ev.time = f"{int(m['h']):02d}:{m['mi'] or '00'}"
+                if m["h2"]:
+                    ev.end_time = f"{int(m['h2']):02d}:{m['mi2'] or '00'}"
+            f.events.append(ev)
+        for m in _UNDATED_EVENT.finditer(text):
+            title = re.sub(r"\s+(?:được\s+)?(?:tổ chức|diễn ra)$", "", m["ev"].strip())
+            ev = Event(new_id(title), _cap(title), quote(b, m.start(), m.end()), as_written=m["when"].strip())
+            ev.notes.append(f'văn bản chỉ ghi "{m["when"].strip()}": sự kiện chưa có ngày')
+            f.events.append(ev)
+        for m in _AFTER_EVENT.finditer(text):
+            when = m["when"].strip()
+            ev = Event(new_id(m["ev"]), _cap(m["ev"].strip()), quote(b, m.start(), m.end()), as_written=when[:1].lower() + when[1:])
+            ev.notes.append(f'văn bản chỉ ghi "{when}": sự kiện chưa có ngày')
+            f.events.append(ev)
 
     def weekdays(self) -> None:
         for b in self.blocks:
@@ -686,6 +742,7 @@ def _name_after_ordinal(phrase: str) -> str:
 def _theme(text: str) -> str | None:
     text = text.strip()
     text = re.sub(r"^[\s):.,–\-]*", "", text)
+    text = re.sub(r"^\([^()]{0,40}\)\s*[:.,–\-]?\s*", "", text)  # "(29 tháng Chạp): ..."
     text = re.sub(r"^(?:Với\s+)?[Cc]hủ\s+đề\s*:?\s*", "", text)
     quoted = text[:1] in "\"“"
     text = text.strip(" \"“”")
@@ -702,6 +759,7 @@ def _deadline_title(segment: str, lead: str) -> str:
     seg = segment.strip(" ,;:")
     seg = re.sub(r"\s*" + BRACKET.pattern, "", seg)
     seg = re.sub(r",?\s*(?:gửi|nộp)\s+về\s+.*$", "", seg)
+    seg = re.sub(r"\s+về\s+(?:Liên đoàn|LĐLĐ|Công đoàn|Ban)\b.*$", "", seg)
     seg = re.sub(r"\s+(?:báo cáo|gửi|nộp)$", "", seg)
     verb = re.search(r"(đăng ký|tổng hợp|báo cáo|nộp|gửi|hoàn thành|hoàn thiện)", seg, re.I)
     if verb:
@@ -720,11 +778,14 @@ def _subject(text: str) -> str | None:
     if m:
         return _cap(m["who"])
     m = re.search(r"(?:^|[,.]\s*)(?P<who>các cấp Công đoàn|Công đoàn cấp trên trực tiếp cơ sở|công đoàn cơ sở)\s+(?:tổ chức|gửi|báo cáo)", text, re.I)
+    if m:
+        return _cap(m["who"])
+    m = re.match(r"^(?:\d+\.\s*)?(?P<who>(?:Công đoàn|Các cấp|Các công đoàn|Ban Chấp hành)[^,.;:]{0,50}?)\s+(?:đăng ký|gửi|báo cáo|nộp|tổng hợp)\b", text)
     return _cap(m["who"]) if m else None
 
 
 def _submit_to(text: str) -> str | None:
-    m = re.search(r"(?:gửi|nộp|báo cáo)(?:\s+kết quả)?\s+về\s+(?P<to>.+?)(?=\s+qua\s+(?:địa chỉ\s+)?(?:e-?mail|mail)|\.\s|[.;]$|;|$)", text)
+    m = re.search(r"(?:gửi|nộp|báo cáo)(?:[^.;]{0,80}?)?\s+về\s+(?P<to>.+?)(?=\s+qua\s+(?:địa chỉ\s+)?(?:e-?mail|mail)|\.\s|[.;]$|;|$)", text)
     if not m:
         return None
     to = re.split(r"\s+(?:chậm nhất|trước|hạn chót|trong thời hạn)\b", m["to"])[0].strip(" .,;")

@@ -122,7 +122,9 @@ class Event:
     title: str
     where: Where
     date: str | None = None
+    end: str | None = None  # last day of a range ("từ ngày 01/12/2023 đến ngày 03/12/2023")
     time: str | None = None
+    end_time: str | None = None
     place: str | None = None
     as_written: str | None = None
     notes: list[str] = field(default_factory=list)

@@ -162,7 +162,9 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
         reason = day_off_reason(d.day)
         if reason:
             out.append(LintFinding("deadline.day_off", f"hạn {_d(d.day)} ({_VN_WEEKDAY[d.day.weekday()]}) rơi vào {reason}", d.where))
-        if f.span_start and f.span_end and not (f.span_start <= d.day <= f.span_end):
+        # A final report ("tổng kết") may follow the campaign, as the calendar format allows (six months).
+        final = "tổng kết" in d.title.lower() and f.span_end is not None and d.day <= f.span_end + timedelta(days=183)
+        if f.span_start and f.span_end and not (f.span_start <= d.day <= f.span_end) and not final:
             out.append(LintFinding(
                 "deadline.outside",
                 f"hạn {_d(d.day)} nằm ngoài thời gian phong trào ({_d(f.span_start)} – {_d(f.span_end)})",

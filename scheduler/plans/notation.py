@@ -104,6 +104,14 @@ def _start(text: str) -> tuple[Bound, int] | None:
     if m:
         y = int(m["y"])
         return Bound(f"tháng {m['m']}/{m['y']}", date(y, int(m["m"]), 1), y), m.end()
+    # "ngày khai giảng (05/9/2019)", "mùng 1 Tết (29/01/2025)": the date in brackets.
+    named = re.match(r"(?:ngày|mùng|mồng)\s+[^()\d/]{0,30}?\d*\s*[^()\d/]{0,20}\((?P<inner>[^()]+)\)", text, re.I)
+    if named:
+        dm, _ = _date_at(named["inner"].strip())
+        if dm and dm["y"]:
+            day = make_date(int(dm["d"]), int(dm["m"]), int(dm["y"]))
+            b = Bound(written(dm["d"], dm["m"], dm["y"]), day, int(dm["y"]))
+            return b, named.end()
     sau = re.match(r"sau\s+(?:ngày\s+)?", text, re.I)
     if sau:
         dm, _ = _date_at(text[sau.end():])
