@@ -233,3 +233,21 @@ def test_plans_beyond_the_seeds_draft_the_model_calendars(model_id: str, tmp_pat
     assert len(provisional) <= len(theirs.admin)
     assert mine.events - provisional == theirs.events
     assert mine.undated == theirs.undated
+
+
+@pytest.mark.slow
+def test_a_photographed_first_page_through_ocr(tmp_path: Path) -> None:
+    """One scanned page as an image (.png): the letterhead's number, place and date, and the title."""
+    why = ocr_available()
+    if why:
+        pytest.skip(why)
+    import subprocess
+
+    text_pdf = to_text_pdf(seed_text("long-bien-2024"), tmp_path / "text.pdf")
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "1", "-singlefile", str(text_pdf),
+                    str(tmp_path / "trang-1")], check=True)
+    result = import_plan(tmp_path / "trang-1.png", CALENDARS)
+    data = _data(result.draft.yaml)
+    assert result.plan.ocr
+    assert data["document"]["number"] == "46/KH-LĐLĐ" and data["document"]["date"] == "29/12/2023"  # type: ignore[index]
+    assert data["id"] == "long-bien-2024" and data["extends"] == ["ha-noi-2024"]  # type: ignore[index]

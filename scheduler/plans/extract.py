@@ -78,7 +78,6 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
         # PDF text and OCR lose blank lines: a line well short of the page's width ends its paragraph.
         widths = sorted(len(r.strip()) for r in raw_lines if r.strip())
         full = widths[int(len(widths) * 0.9)] if widths else 0
-        gaps = any(not r.strip() for r in raw_lines[1:-1])
         wrapped = False  # in a PDF, a line that ends mid-sentence continues on the next one
         for idx, raw in enumerate(raw_lines, start=1):
             line = clean_line(raw)
@@ -92,7 +91,7 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
                 first = idx
             current.append(line)
             wrapped = line[-1:] not in ".:;!?)”\"…"
-            if paged and not gaps and len(raw.strip()) < 0.7 * full:  # no blank lines (OCR): short line ends it
+            if paged and len(raw.strip()) < 0.7 * full:  # a line well short of the margin ends its paragraph
                 out.append(Block(" ".join(current), first, page_no))
                 current = []
         if current:

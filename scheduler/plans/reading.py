@@ -175,13 +175,24 @@ def ocr_pdf_pages(path: Path, pages: list[int]) -> list[str]:
         for number in pages:
             stem = Path(tmp) / f"p{number}"
             subprocess.run(
-                [pdftoppm, "-r", str(OCR_DPI), "-gray", "-png", "-f", str(number), "-l", str(number),
+                [pdftoppm, "-r", str(_scan_dpi(path, number)), "-gray", "-png", "-f", str(number), "-l", str(number),
                  "-singlefile", str(path), str(stem)],
                 check=True, capture_output=True,
             )
             images.append(stem.with_suffix(".png"))
         with ThreadPoolExecutor(max_workers=max(1, min(OCR_WORKERS, len(images)))) as pool:
             return list(pool.map(lambda image: _tesseract(tesseract, image), images))
+
+
+def _scan_dpi(path: Path, page: int) -> int:
+    """The resolution the page was scanned at (no use rasterising a 200 dpi scan at 300), at most OCR_DPI."""
+    pdfimages = shutil.which("pdfimages")
+    if not pdfimages:
+        return OCR_DPI
+    listing = subprocess.run([pdfimages, "-list", "-f", str(page), "-l", str(page), str(path)],
+                             capture_output=True, text=True, check=False).stdout
+    ppi = [int(row.split()[12]) for row in listing.splitlines()[2:] if len(row.split()) > 13 and row.split()[12].isdigit()]
+    return max(150, min(OCR_DPI, max(ppi))) if ppi else OCR_DPI
 
 
 def _read_doc(path: Path) -> PlanText:
