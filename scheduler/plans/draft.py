@@ -213,9 +213,13 @@ def _mentions_outside_phases(f: Findings) -> list[str]:
         for cid in m.ids:
             if cid not in inside and cid not in seen:
                 seen.add(cid)
-                out.append(f"- {cid}: {m.where.label()}: \"{m.where.quote[:120]}\"")
+                out.append(f"- {cid}: {m.where.label()}: \"{_short(m.where.quote)}\"")
     for lm in f.lunar:
         if lm.id not in inside and lm.id not in seen:
             seen.add(lm.id)
-            out.append(f"- {lm.id}: {lm.where.label()}: \"{lm.where.quote[:120]}\"")
+            out.append(f"- {lm.id}: {lm.where.label()}: \"{_short(lm.where.quote)}\"")
     return out
+
+
+def _short(text: str, width: int = 120) -> str:
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + "…"

@@ -148,7 +148,11 @@ def quote(block: Block, start: int = 0, end: int | None = None, width: int = 220
     q = text[left:right].strip()
     if len(q) > width:
         mid = max(0, start - left - width // 3)
-        q = ("…" if mid else "") + q[mid:mid + width].strip() + "…"
+        if mid:
+            mid = q.find(" ", mid) + 1 or mid  # whole words only
+        cut = q[mid:mid + width]
+        cut = cut.rsplit(" ", 1)[0] if mid + width < len(q) else cut
+        q = ("…" if mid else "") + cut.strip() + ("…" if mid + width < len(q) else "")
     return Where(block.line, block.page, q)
 
 
@@ -349,9 +353,13 @@ class Extractor:
             if m:
                 self.f.theme = _cap(m[1])
                 return
-        m = re.search(r"chủ đề\s+(?:năm\s+\d{4}\s+)?(?:là\s+(?:năm\s+)?)?[“\"](?P<t>[^”\"]+)[”\"]", " ".join(b.text for b in self.blocks[:20]), re.I)
-        if m:
-            self.f.theme = _cap(m["t"])
+        text = " ".join(b.text for b in self.blocks[:20])
+        found = list(re.finditer(r"chủ đề\s+(?:năm\s+\d{4}\s+)?(?:là\s+(?:năm\s+)?)?[“\"](?P<t>[^”\"]+)[”\"]", text, re.I))
+        # Plans quote the themes of the bodies above them too; the issuer's own comes after its name.
+        own = [m for m in found if self.f.place and self.f.place in text[max(0, m.start() - 60):m.start()]
+               and re.search(r"LĐLĐ|Liên đoàn Lao động|Công đoàn", text[max(0, m.start() - 60):m.start()])]
+        if own or found:
+            self.f.theme = _cap((own or found)[0]["t"])
 
     # -- anniversaries, lunar dates, observances ------------------------------------------
     def mentions(self) -> None:
@@ -487,7 +495,11 @@ class Extractor:
             start, end = period.start, period.end
             for bound in (start, end):
                 if bound is not None:
-                    notes.extend(bound.notes)
+                    notes.extend(note for note in bound.notes if "không ghi năm" not in note or f.year is None)
+                    if isinstance(bound.value, str) and re.fullmatch(r"\d+/\d+", bound.value) and f.year:
+                        d_, m_ = bound.value.split("/")
+                        bound.value, bound.day, bound.year = f"{bound.value}/{f.year}", n.make_date(int(d_), int(m_), f.year), f.year
+                        notes.append(f"văn bản không ghi năm: lấy năm {f.year} của phong trào")
             if end is None:
                 notes.append("văn bản không ghi ngày kết thúc đợt: đợt tạm chạy đến hết thời gian phong trào")
             elif isinstance(end.value, dict) or (end.day is None and end.value not in ("hết năm học", "hết giai đoạn", "hết năm")):
