@@ -35,6 +35,7 @@ PHASES: list[tuple[str, str, Any, Any]] = [
     ("* Đợt I: Từ ngày phát động đến hết 30/6/2024: Các phong trào", "Đợt I", "ngày phát động", "30/6/2024"),
     ("Đợt II: Từ 01/7 đến hết 31/12/2024", "Đợt II", "01/7/2024", "31/12/2024"),
     ("Đợt 2: Từ sau 30/10/2024 đến 28/02/2025", "Đợt 2", "sau 30/10/2024", "28/02/2025"),
+    ("Đợt 2: từ sau 30/10 đến 31/12/2024", "Đợt 2", "sau 30/10/2024", "31/12/2024"),
     ("Đợt thứ hai: từ 01/01/2024 đến hết học kỳ I", "Đợt 2", "01/01/2024", "hết học kỳ I"),
     ("Đợt 3: Từ 01/3/2024 đến khi tổ chức thành công Đại hội XIV của Đảng.", "Đợt 3", "01/3/2024",
      {"until": "đến khi tổ chức thành công Đại hội XIV của Đảng"}),

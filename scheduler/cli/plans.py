@@ -40,8 +40,7 @@ def import_command(
 ) -> None:
     """Soạn bản nháp lịch YAML từ một kế hoạch thi đua; mỗi mục kèm câu trích từ văn bản để duyệt.
 
-    Thoát 0 khi đã soạn xong (kể cả khi còn mục cần kiểm tra), 66 khi không có tệp,
-    69 khi thiếu chương trình cần để đọc (Tesseract, LibreOffice), 64 khi loại tệp không hỗ trợ.
+    Thoát 0 khi đã soạn xong (kể cả khi còn mục cần kiểm tra), 66 khi không có tệp, 69 khi thiếu chương trình cần để đọc (Tesseract, LibreOffice), 64 khi loại tệp không hỗ trợ.
     """
 
     def run() -> None:

@@ -202,6 +202,11 @@ def parse_period(text: str) -> Period | None:
         start.value = f"{start.value}/{end.year}"
         start.day = make_date(int(d), int(mo), end.year)
         start.year = end.year
+    if start.year is None and end.year is not None and isinstance(start.value, str) and re.fullmatch(r"sau \d+/\d+", start.value):
+        d, mo = start.value[4:].split("/")
+        start.value = f"{start.value}/{end.year}"
+        day = make_date(int(d), int(mo), end.year)
+        start.day, start.year = (day + timedelta(days=1) if day else None), end.year
     if start.value == "ngày phát động" and end.year:
         start.year = end.year
     if end.value == "hết năm" and start.year and end.year != start.year:
