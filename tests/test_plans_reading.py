@@ -93,7 +93,7 @@ def test_legacy_doc_without_libreoffice(tmp_path: Path, cli, monkeypatch: pytest
 def test_import_writes_a_draft_that_passes_check(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
     target = calendars_dir / "kon-tum-2024.yaml"
     refused = cli("import", SEEDS / "kon-tum-2024.txt", "-o", target)
-    assert refused.exit_code == 64 and "--force" in refused.stderr
+    assert refused.exit_code == 73 and "--force" in refused.stderr
     run = cli("import", SEEDS / "kon-tum-2024.txt", "-o", target, "--force")
     assert run.exit_code == 0, run.output
     assert "Tìm thấy: 2 đợt thi đua" in run.stderr and "3 hạn chót" in run.stderr
@@ -154,4 +154,5 @@ def test_the_readme_exit_codes_for_plans() -> None:
 
     text = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
     assert "`import` and `lint-plan`: 65 `lint-plan` findings, 66 plan not found, 69 a program needed to read the plan is missing" in text
+    assert errors.OutputError.exit_code == 73  # import -o onto an existing file without --force
     assert errors.ToolMissing.exit_code == 69 and errors.CalendarNotFound.exit_code == 66

@@ -11,7 +11,7 @@ import typer
 
 from scheduler.cli import app
 from scheduler.cli.output import console, err_console, run_command
-from scheduler.errors import BadRequest
+from scheduler.errors import OutputError
 from scheduler.settings import load_settings
 
 
@@ -40,14 +40,14 @@ def import_command(
 ) -> None:
     """Soạn bản nháp lịch YAML từ một kế hoạch thi đua; mỗi mục kèm câu trích từ văn bản để duyệt.
 
-    Thoát 0 khi đã soạn xong (kể cả khi còn mục cần kiểm tra), 66 khi không có tệp, 69 khi thiếu chương trình cần để đọc (Tesseract, LibreOffice), 64 khi loại tệp không hỗ trợ.
+    Thoát 0 khi đã soạn xong (kể cả khi còn mục cần kiểm tra), 66 khi không có tệp, 69 khi thiếu chương trình cần để đọc (Tesseract, LibreOffice), 64 khi loại tệp không hỗ trợ, 73 khi tệp đích đã có (dùng --force).
     """
 
     def run() -> None:
         from scheduler.plans.service import import_plan
 
         if out is not None and out.exists() and not force:
-            raise BadRequest(f"{out} đã có. Dùng --force để ghi đè, hoặc chọn tên khác với -o")
+            raise OutputError(f"{out} đã có. Dùng --force để ghi đè, hoặc chọn tên khác với -o")
         result = import_plan(plan, _root(calendars))
         draft = result.draft
         if out is None:
