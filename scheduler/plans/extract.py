@@ -598,6 +598,7 @@ class Extractor:
                 keywords = tuple(sorted({k.lower() for k in re.findall(r"chậm nhất|trước", text[max(0, m.start() - 40):m.end()], re.I)}))
                 d = Deadline(
                     id=new_id(title), title=title, due=due, where=quote(b, m.start(), m.end()), date=when, day=day,
+                    as_written=re.sub(r"\s+", " ", m[0]),
                     submitted_by=_subject(text) or actor, submit_to=_submit_to(sentence), via=_email(sentence),
                     keywords=keywords,
                 )
