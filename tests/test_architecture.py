@@ -152,6 +152,9 @@ def test_the_core_reads_no_settings() -> None:
 PLAN_CORE = (
     "scheduler.plans.notation",
     "scheduler.plans.findings",
+    "scheduler.plans.text",
+    "scheduler.plans.mentions",
+    "scheduler.plans.wording",
     "scheduler.plans.extract",
     "scheduler.plans.draft",
     "scheduler.plans.lint",

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from scheduler.lunar import can_chi
-from scheduler.plans.extract import blocks, quote
+from scheduler.plans.mentions import CAN_CHI
+from scheduler.plans.text import blocks, quote
 from scheduler.plans.findings import Findings, Where
 from scheduler.plans.notation import WEEKDAYS
 from scheduler.public_holidays import day_off_reason
@@ -100,8 +101,6 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
                 w.where,
             ))
     # Can-chi of Tết or a year.
-    from scheduler.plans.extract import CAN_CHI
-
     for b in blocks(pages, paged):
         for m in CAN_CHI.finditer(b.text):
             right = can_chi(int(m["y"]))
