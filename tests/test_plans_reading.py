@@ -156,3 +156,12 @@ def test_the_readme_exit_codes_for_plans() -> None:
     assert "`import` and `lint-plan`: 65 `lint-plan` findings, 66 plan not found, 69 a program needed to read the plan is missing" in text
     assert errors.OutputError.exit_code == 73  # import -o onto an existing file without --force
     assert errors.ToolMissing.exit_code == 69 and errors.CalendarNotFound.exit_code == 66
+
+
+def test_import_refuses_a_file_name_that_check_would_reject(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """`check` wants the id to be the file name: import says which name fits, and writes nothing."""
+    target = calendars_dir / "ban-nhap.yaml"
+    run = cli("import", SEEDS / "kon-tum-2024.txt", "-o", target)
+    assert run.exit_code == 64
+    assert "văn bản gợi ý mã 'kon-tum-2024'" in run.stderr and "kon-tum-2024.yaml" in run.stderr
+    assert not target.exists()

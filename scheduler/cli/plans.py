@@ -11,7 +11,7 @@ import typer
 
 from scheduler.cli import app
 from scheduler.cli.output import console, err_console, run_command
-from scheduler.errors import OutputError
+from scheduler.errors import BadRequest, OutputError
 from scheduler.settings import load_settings
 
 
@@ -50,6 +50,11 @@ def import_command(
             raise OutputError(f"{out} đã có. Dùng --force để ghi đè, hoặc chọn tên khác với -o")
         result = import_plan(plan, _root(calendars))
         draft = result.draft
+        suggested = result.findings.suggested_id or "ke-hoach-moi"
+        if out is not None and out.stem != suggested:
+            # `check` requires the id to equal the file name: say which name fits before writing anything.
+            raise BadRequest(f"-o {out}: tên tệp phải trùng mã lịch của bản nháp; văn bản gợi ý mã '{suggested}', "
+                             f"hãy dùng -o {out.with_name(suggested + '.yaml')} (đổi mã sau cũng được, đổi cả tên tệp)")
         if out is None:
             print(draft.yaml, end="")
         else:
