@@ -28,6 +28,7 @@ from scheduler.dates import (
 from scheduler.events import DateOrigin
 from scheduler.model import Commemoration, Deadline, Document, LunarDateItem, Observance, OneOffEvent, Phase
 from scheduler.spans import Span, SpanKind
+from scheduler.titles import render
 
 T = TypeVar("T")
 
@@ -174,7 +175,7 @@ def resolve_phase(
         end = span.end
     words = span.words if span else f"năm {start.year}"
     default_title = "{name} phong trào thi đua" if span and span.kind is SpanKind.DATES else "{name} phong trào thi đua {span}"
-    title = (phase.title or default_title).format(name=phase.name, year=span.year if span else start.year, span=words)
+    title = render(phase.title or default_title, name=phase.name, year=span.year if span else start.year, span=words)
     origin, provenance = DateOrigin.DOCUMENT, (
         f"Thời gian theo văn bản: {_quote(phase.as_written)}" if phase.as_written else "Thời gian theo văn bản")
     if open_words:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scheduler.bounds import DEFAULT_LIMITS, Limits
 from scheduler.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
 from scheduler.checks import check_references
 from scheduler.dates import FullDate
@@ -69,11 +70,11 @@ def calendar_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def load_catalog(root: Path, extra: Iterable[Path] = ()) -> Catalog:
+def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAULT_LIMITS) -> Catalog:
     """Load every calendar under `root` (plus `extra` files); never raises for bad content."""
     files = calendar_files([root]) if root.is_dir() else []
     files += [p for p in extra if p.resolve() not in {f.resolve() for f in files}]
-    return build_catalog(root, [load_file(p) for p in files])
+    return build_catalog(root, [load_file(p, limits=limits) for p in files])
 
 
 def build_catalog(root: Path, loaded_files: list[LoadedFile]) -> Catalog:
@@ -91,7 +92,11 @@ def build_catalog(root: Path, loaded_files: list[LoadedFile]) -> Catalog:
     _report_cycles(by_id)
     resolved: dict[str, Calendar | None] = {}
     for cid in by_id:
-        _resolve(cid, by_id, resolved, stack=())
+        try:
+            _resolve(cid, by_id, resolved, stack=())
+        except Exception as exc:  # noqa: BLE001 - one calendar's bug must not stop the others
+            by_id[cid].diagnose("file.internal", (), detail=f"{type(exc).__name__}: {exc}"[:300])
+            resolved[cid] = None
     for loaded in loaded_files:
         catalog.diagnostics[loaded.display] = loaded.sorted_diagnostics()
     catalog.calendars = {cid: cal for cid, cal in resolved.items() if cal is not None and by_id[cid].ok}
@@ -237,16 +242,16 @@ def _merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> 
     )
 
 
-def load_calendar(ref: str, root: Path) -> Calendar:
+def load_calendar(ref: str, root: Path, limits: Limits = DEFAULT_LIMITS) -> Calendar:
     """A calendar by id (under `root`) or by path; raises CalendarError with every diagnostic."""
     path = Path(ref)
     if path.suffix in CALENDAR_SUFFIXES or path.exists():
         if not path.is_file():
             raise CalendarNotFound(f"Không tìm thấy tệp lịch {ref}")
-        catalog = load_catalog(root, extra=[path])
+        catalog = load_catalog(root, extra=[path], limits=limits)
         cid = path.stem
     else:
-        catalog = load_catalog(root)
+        catalog = load_catalog(root, limits=limits)
         cid = ref
     if cid in catalog.files and catalog.has_errors(cid):
         raise CalendarError(list(catalog.errors_for(cid)))

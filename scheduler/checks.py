@@ -10,12 +10,14 @@ import difflib
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scheduler import lunar
 from scheduler.campaign import ResolvedPhase, celebrated_years, resolve_phase
 from scheduler.dates import DayMonth, FullDate, NamedEnd, vn_date
 from scheduler.spans import Span
 from scheduler.errors import Severity
 from scheduler.loader import LoadedFile
 from scheduler.model import ITEM_SECTIONS, Commemoration
+from scheduler.titles import PLACEHOLDERS, problems
 
 
 def check_calendar_file(loaded: LoadedFile) -> None:
@@ -30,8 +32,42 @@ def check_calendar_file(loaded: LoadedFile) -> None:
     if cal.year is not None and cal.span is not None:
         loaded.diagnose("span.twice", ("span",), value=cal.year)
     _unique_ids(loaded)
+    _titles(loaded)
     _phases(loaded)
     _deadlines(loaded)
+    _leap_months(loaded)
+
+
+def _titles(loaded: LoadedFile) -> None:
+    """Every placeholder of every title template: `expand` and `serve` fill them."""
+    cal = loaded.model
+    assert cal is not None
+    for section, allowed in PLACEHOLDERS.items():
+        for index, item in enumerate(getattr(cal, section)):
+            if not item.title:
+                continue
+            for problem in problems(item.title, allowed):
+                close = difflib.get_close_matches(problem.field, allowed, n=1, cutoff=0.6)
+                loaded.diagnose(problem.code, (section, index, "title"), value=item.title, field=problem.field,
+                                allowed=", ".join("{" + a + "}" for a in allowed),
+                                suggestion=close[0] if close else None)
+
+
+def _leap_months(loaded: LoadedFile) -> None:
+    """A leap month the campaign's year does not have gives no event: say so."""
+    cal = loaded.model
+    assert cal is not None
+    if cal.year is None or cal.year not in lunar.SUPPORTED_YEARS:
+        return
+    has = lunar.leap_month(cal.year)
+    for index, item in enumerate(cal.lunar_dates):
+        _, month = item.day_month
+        if item.leap and has != month:
+            hint = (f"Năm {cal.year} có tháng {has} nhuận" if has else f"Năm âm lịch {cal.year} không có tháng nhuận")
+            hint_en = (f"Year {cal.year} has leap month {has}" if has else f"Lunar year {cal.year} has no leap month")
+            loaded.diagnose("lunar.no_leap_month", ("lunar_dates", index, "leap"), severity=Severity.WARNING,
+                            value=item.date, year=cal.year, month=month,
+                            leap_hint=hint + "; bỏ 'leap: true' nếu là tháng thường", leap_hint_en=hint_en)
 
 
 def _unique_ids(loaded: LoadedFile) -> None:

@@ -33,6 +33,7 @@ from scheduler.events import (
 )
 from scheduler.model import Deadline
 from scheduler.public_holidays import day_off_reason, holiday_blocks, make_up_workdays, previous_working_day
+from scheduler.titles import render
 
 KIND_ORDER = {k: i for i, k in enumerate(
     [EventKind.HOLIDAY, EventKind.WORKDAY, EventKind.PHASE, EventKind.OBSERVANCE, EventKind.LUNAR,
@@ -206,8 +207,8 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
                 day = item.date.in_year(year)
                 if day is None or day not in window:
                     continue
-                title = (item.title or YEARLY_TITLE).format(
-                    ordinal="", name=item.name, base="", date=vn_date(day), year=year)
+                title = render(item.title or YEARLY_TITLE, ordinal="", name=item.name, base="", date=vn_date(day),
+                               year=year)
                 yield _item_event(
                     calendar, sourced, EventKind.ANNIVERSARY, year, title=title, start=day, end=day,
                     provenance=f"Ngày {item.date} hằng năm; văn bản không ghi năm gốc nên không tính số năm kỷ niệm",
@@ -222,9 +223,8 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
                 continue
             if day not in window:
                 continue
-            title = (item.title or ANNIVERSARY_TITLE).format(
-                ordinal=ordinal, name=item.name, base=vn_date(base), date=vn_date(day), year=year
-            )
+            title = render(item.title or ANNIVERSARY_TITLE, ordinal=ordinal, name=item.name, base=vn_date(base),
+                           date=vn_date(day), year=year)
             milestone = ordinal % 5 == 0
             celebrated_in = own_phases(calendar, item.id, day, base) if item.id in calendar.celebrated else ()
             yield _item_event(
@@ -243,7 +243,7 @@ def _observances(calendar: Calendar, window: Window) -> Iterator[Event]:
             end = item.end.in_year(year) if isinstance(item.end, DayMonth) else item.end.value
             if start is None or end is None or start.year != year or not window.overlaps(start, end):
                 continue
-            title = (item.title or OBSERVANCE_TITLE).format(name=item.name, year=year)
+            title = render(item.title or OBSERVANCE_TITLE, name=item.name, year=year)
             yield _item_event(calendar, sourced, EventKind.OBSERVANCE, year, title=title, start=start, end=end,
                               provenance=f"Hằng năm từ {item.start} đến {item.end}")
 
@@ -268,7 +268,7 @@ def _lunar(calendar: Calendar, window: Window) -> Iterator[Event]:
                 continue
             can_chi = lunar.can_chi(lunar_year)
             written = f"{day_of_month}/{month}{' nhuận' if item.leap else ''} âm lịch"
-            title = (item.title or LUNAR_TITLE).format(name=item.name, can_chi=can_chi, year=lunar_year, lunar=written)
+            title = render(item.title or LUNAR_TITLE, name=item.name, can_chi=can_chi, year=lunar_year, lunar=written)
             yield _item_event(
                 calendar, sourced, EventKind.LUNAR, lunar_year, title=title, start=solar, end=solar,
                 description=item.description or f"Ngày {written} năm {can_chi}",

@@ -22,9 +22,18 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
 from ruamel.yaml.scalarstring import ScalarString
 
 from scheduler import messages
+from scheduler.bounds import DEFAULT_LIMITS, Limits
 from scheduler.errors import Diagnostic, Severity
 from scheduler.model import CalendarFile, Commemoration, Deadline, LunarDateItem, Observance, OneOffEvent, Phase
 
@@ -128,24 +137,53 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_file(path: Path, display: str | None = None) -> LoadedFile:
+def read_bounded(path: Path, loaded: LoadedFile, limits: Limits) -> bytes | None:
+    """The file's bytes, or None (reported) if unreadable or over `limits.file_bytes`."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(limits.file_bytes + 1)
+    except OSError as exc:
+        loaded.diagnose("file.unreadable", (), detail=exc.strerror or str(exc))
+        return None
+    if len(raw) > limits.file_bytes:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = len(raw)
+        loaded.diagnose("bounds.file_bytes", (), value=size, limit=limits.file_bytes)
+        return None
+    return raw
+
+
+def load_file(path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
     """Read and validate one calendar file; never raises for bad content."""
     loaded = LoadedFile(path=path, display=display or display_path(path))
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        loaded.diagnose("value", (), detail=f"không đọc được tệp: {exc.strerror}")
+    raw = read_bounded(path, loaded, limits)
+    if raw is None:
         return loaded
-    return parse_text(raw, loaded)
+    return parse_text(raw, loaded, limits)
 
 
-def parse_text(raw: bytes, loaded: LoadedFile) -> LoadedFile:
+def parse_text(raw: bytes, loaded: LoadedFile, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
+    """Bytes of a calendar file → model and diagnostics; any failure ends as a diagnostic."""
+    try:
+        return _parse_text(raw, loaded, limits)
+    except Exception as exc:  # noqa: BLE001 - a bug met by one file must not stop the others
+        loaded.model = None
+        loaded.diagnose("file.internal", (), detail=f"{type(exc).__name__}: {exc}"[:300])
+        return loaded
+
+
+def _parse_text(raw: bytes, loaded: LoadedFile, limits: Limits) -> LoadedFile:
+    if len(raw) > limits.file_bytes:
+        loaded.diagnose("bounds.file_bytes", (), value=len(raw), limit=limits.file_bytes)
+        return loaded
     text = _decode(raw, loaded)
     if text is None:
         return loaded
     if _find_tabs(text, loaded):
         return loaded
-    tree = _parse_yaml(text, loaded)
+    tree = _parse_yaml(text, loaded, limits, item_limit=limits.items)
     if tree is EMPTY:
         loaded.diagnose("yaml.empty", ())
         return loaded
@@ -155,6 +193,10 @@ def parse_text(raw: bytes, loaded: LoadedFile) -> LoadedFile:
         loaded.diagnose("yaml.not_mapping", ())
         return loaded
     data = _plain(tree, (), loaded)
+    extends = data.get("extends")
+    if isinstance(extends, list) and len(extends) > limits.extends:
+        loaded.diagnose("bounds.extends", ("extends", limits.extends), value=len(extends), limit=limits.extends)
+        return loaded
     loaded.model = _validate(data, loaded)
     check_file(loaded)
     return loaded
@@ -201,12 +243,15 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: s
 EMPTY = object()
 
 
-def _parse_yaml(text: str, loaded: LoadedFile) -> Any:
+def _parse_yaml(text: str, loaded: LoadedFile, limits: Limits = DEFAULT_LIMITS, *, item_limit: int | None = None) -> Any:
+    """The YAML tree of `text`, or None with diagnostics; screened first (see `_screen`)."""
+    if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
+        return EMPTY
+    if not _screen(text, loaded, limits, item_limit):
+        return None
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
-    if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
-        return EMPTY
     try:
         return yaml.load(text)
     except DuplicateKeyError as exc:
@@ -220,6 +265,75 @@ def _parse_yaml(text: str, loaded: LoadedFile) -> Any:
     except YAMLError as exc:
         _syntax(loaded, "yaml.syntax", None, detail=str(exc))
     return None
+
+
+class _Open:
+    """A mapping or list being read by `_screen`."""
+
+    __slots__ = ("mapping", "expect_key", "keys")
+
+    def __init__(self, mapping: bool) -> None:
+        self.mapping = mapping
+        self.expect_key = True
+        self.keys: dict[str, int] = {}  # key -> line, for duplicates
+
+
+def _screen(text: str, loaded: LoadedFile, limits: Limits, item_limit: int | None) -> bool:
+    """Reject what calendars never use, before building anything: True if the text may be loaded.
+
+    Read as a stream of parser events (no tree, no recursion), so 3,000 levels
+    of brackets or a million-item list cost at most the bounds. Reported, each
+    at its line:column: anchors and aliases (`&a`, `*a`: exponential expansion),
+    tags (`!!python/object`, `!!binary`, ...), merge keys (`<<:`), every
+    duplicate key, nesting deeper than `limits.depth`, more list items than
+    `item_limit`. Syntax errors are left to the loader, which says them better.
+    """
+    stack: list[_Open] = []
+    items = 0
+    fine = True
+    try:
+        for event in YAML(typ="rt").parse(text):
+            mark = event.start_mark
+            if isinstance(event, AliasEvent):
+                _syntax(loaded, "yaml.alias", mark)
+                fine = False
+            elif isinstance(event, NodeEvent):
+                if event.anchor is not None:
+                    _syntax(loaded, "yaml.alias", mark)
+                    fine = False
+                tag = getattr(event, "tag", None)
+                if tag is not None and not (isinstance(event, ScalarEvent) and str(tag) == "!"):
+                    _syntax(loaded, "yaml.tag", mark, value=str(tag).replace("tag:yaml.org,2002:", "!!"))
+                    fine = False
+            if isinstance(event, (NodeEvent,)) and stack:
+                parent = stack[-1]
+                if parent.mapping:
+                    is_key, parent.expect_key = parent.expect_key, not parent.expect_key
+                    if is_key and isinstance(event, ScalarEvent):
+                        if event.value == "<<" and event.style is None:
+                            _syntax(loaded, "yaml.merge", mark)
+                            fine = False
+                        elif event.value in parent.keys:
+                            _syntax(loaded, "yaml.duplicate_key", mark, value=event.value,
+                                    other_line=parent.keys[event.value])
+                            fine = False
+                        else:
+                            parent.keys[event.value] = mark.line + 1
+                else:
+                    items += 1
+                    if item_limit is not None and items > item_limit:
+                        _syntax(loaded, "bounds.items", mark, limit=item_limit)
+                        return False
+            if isinstance(event, CollectionStartEvent):
+                stack.append(_Open(isinstance(event, MappingStartEvent)))
+                if len(stack) > limits.depth:
+                    _syntax(loaded, "bounds.depth", mark, limit=limits.depth)
+                    return False
+            elif isinstance(event, CollectionEndEvent) and stack:
+                stack.pop()
+    except YAMLError:
+        return fine  # reported by the loader, at the same place
+    return fine
 
 
 def _syntax(loaded: LoadedFile, code: str, mark: Any, **context: Any) -> None:

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, ValidationError
 
 from notifiers.email_message import check_address
+from scheduler.bounds import DEFAULT_LIMITS
 from scheduler.catalog import CALENDAR_SUFFIXES, Catalog
 from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
 from scheduler.loader import (
@@ -33,6 +34,7 @@ from scheduler.loader import (
     _plain,
     display_path,
     load_file,
+    read_bounded,
     report_error,
 )
 from scheduler.model import Id, Strict
@@ -157,10 +159,8 @@ def load_directory(root: Path) -> Directory:
     unit_at: dict[str, str] = {}
     for path in recipient_files(root):
         loaded = LoadedFile(path=path, display=display_path(path))
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            loaded.diagnose("value", (), detail=f"không đọc được tệp: {exc.strerror}")
+        raw = read_bounded(path, loaded, DEFAULT_LIMITS)
+        if raw is None:
             directory.diagnostics += loaded.diagnostics
             continue
         model = parse_recipients(raw, loaded)

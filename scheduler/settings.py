@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from scheduler.bounds import DEFAULT_LIMITS
 from scheduler.errors import SettingsError
 
 ENV_PREFIX = "LICHTHIDUA_"
@@ -51,6 +52,21 @@ class Settings(BaseModel):
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Mức ghi nhật ký."
+    )
+
+    # --- bounds on one file (calendar or recipients) ----------------------------
+    max_file_bytes: int = Field(
+        DEFAULT_LIMITS.file_bytes, ge=1024, description="Kích thước tối đa của một tệp lịch hoặc tệp người nhận (byte); "
+        "tệp lớn hơn bị từ chối trước khi đọc YAML.",
+    )
+    max_depth: int = Field(
+        DEFAULT_LIMITS.depth, ge=4, le=200, description="Số cấp lồng nhau tối đa trong một tệp YAML (danh sách, bảng khóa).",
+    )
+    max_items: int = Field(
+        DEFAULT_LIMITS.items, ge=10, description="Số phần tử danh sách tối đa trong một tệp lịch (hạn chót, ngày kỷ niệm, ...).",
+    )
+    max_extends: int = Field(
+        DEFAULT_LIMITS.extends, ge=1, le=1000, description="Số lịch cha tối đa trong 'extends' của một tệp lịch.",
     )
 
     # --- feeds ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from notifiers.ics import RenderOptions
 from scheduler import lunar
+from scheduler.bounds import Limits
 from scheduler.catalog import calendar_files, load_catalog
 from scheduler.cli import app
 from scheduler.cli.output import console, err_console, run_command
@@ -91,7 +92,7 @@ def check(
             if not target.exists():
                 raise CalendarNotFound(f"Không tìm thấy {target}")
         files = calendar_files(targets)
-        catalog = load_catalog(root, extra=files)
+        catalog = load_catalog(root, extra=files, limits=Limits.from_settings(load_settings()))
         wanted = {str(f.resolve()) for f in files}
         diags = [
             d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
@@ -167,7 +168,7 @@ def expand_command(
     def run() -> None:
         from scheduler.catalog import load_calendar
 
-        cal = load_calendar(calendar, _root(calendars))
+        cal = load_calendar(calendar, _root(calendars), Limits.from_settings(load_settings()))
         window = _window(default_window(cal, date.today()), start, end)
         events = expand(cal, window)
         undated = undated_items(cal)
@@ -202,7 +203,7 @@ def export(
         from scheduler.catalog import load_calendar
 
         settings = load_settings()
-        cal = load_calendar(calendar, _root(calendars))
+        cal = load_calendar(calendar, _root(calendars), Limits.from_settings(settings))
         window = _window(default_window(cal, date.today()), start, end)
         options = RenderOptions.from_settings(settings)
         if alarm_days is not None:

@@ -22,15 +22,17 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from scheduler.bounds import Limits
 from scheduler.export import feed_meta
 from scheduler.campaign import Calendar
 from scheduler.catalog import CALENDAR_SUFFIXES, Catalog, load_catalog
-from scheduler.errors import Diagnostic, LichThiDuaError, Severity
+from scheduler.errors import Diagnostic, Severity
 from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand
 from scheduler.settings import Settings
@@ -120,13 +122,13 @@ class CalendarRepository:
         *,
         clock: Clock,
         store: RevisionStore | None = None,
-        loader: Callable[[Path], Catalog] = load_catalog,
+        loader: Callable[[Path], Catalog] | None = None,
     ) -> None:
         self.settings = settings
         self.root = settings.calendars_dir
         self.clock = clock
         self.store = store
-        self.loader = loader
+        self.loader = loader or partial(load_catalog, limits=Limits.from_settings(settings))
         self.retention = timedelta(days=settings.cancelled_retention_days)
         self._snapshot = Snapshot(generation=0, loaded_at=clock())
         self._ledgers: dict[str, Mapping[str, LedgerEntry]] = {}
@@ -217,7 +219,7 @@ class CalendarRepository:
                 changes = reconcile(
                     self.ledger(cid), events, now=now, baseline=feed_meta(calendar).baseline_stamp, tracked=tracked
                 )
-            except (LichThiDuaError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever the cause, keep the last good version
                 calendar = None
                 diagnostics += (_expand_error(path, exc),)
         else:
