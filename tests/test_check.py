@@ -444,3 +444,73 @@ def test_an_empty_file_is_not_a_usable_calendar(empty_calendars_dir: Path, cli) 
     run = cli("expand", "empty")
     assert run.exit_code == 65
     assert "calendars/empty.yaml:1:1: lỗi: Tệp lịch trống" in run.stderr
+
+
+# --- hostile files: located errors within bounds (issue 11) ------------------------------------
+
+from tests.hostile import CORPUS, Hostile  # noqa: E402
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c.name for c in CORPUS])
+def test_hostile_file_is_a_located_error(empty_calendars_dir: Path, cli, case: Hostile) -> None:  # type: ignore[no-untyped-def]
+    (empty_calendars_dir / f"{case.name}.yaml").write_bytes(case.data)
+    run = cli("check", "--format", "json", f"calendars/{case.name}.yaml")
+    assert run.exit_code == 65, run.output
+    errors = [d for d in json.loads(run.stdout) if d["severity"] == "error"]
+    assert (errors[0]["code"], errors[0]["line"], errors[0]["column"]) == (case.code, case.line, case.column), errors[0]
+    assert errors[0]["file"] == f"calendars/{case.name}.yaml"
+    assert all(d["message"] and (d["hint"] or d["expected"]) for d in errors if d["code"] != "yaml.syntax"), errors
+
+
+def test_every_duplicate_key_is_reported(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (empty_calendars_dir / "trung.yaml").write_text(
+        "id: trung\ntitle: A\ntitle: B\nyear: 2024\nyear: 2025\ndocument:\n  number: 1\n  number: 2\n", encoding="utf-8")
+    run = cli("check", "--format", "json", "calendars/trung.yaml")
+    found = [(d["code"], d["line"], d["value"]) for d in json.loads(run.stdout)]
+    assert found == [("yaml.duplicate_key", 3, "title"), ("yaml.duplicate_key", 5, "year"),
+                     ("yaml.duplicate_key", 8, "number")]
+
+
+def test_title_template_names_what_it_may_use(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (empty_calendars_dir / "tieu-de.yaml").write_text(
+        "id: tieu-de\ntitle: x\nyear: 2024\ncommemorations:\n  - id: a\n    name: A\n    date: 1/1/2000\n"
+        "    title: \"Kỷ niệm {ordnal} năm {{name}} {name}\"\n", encoding="utf-8")
+    run = cli("check", "calendars/tieu-de.yaml")
+    assert run.exit_code == 65
+    assert "calendars/tieu-de.yaml:8:12: lỗi [commemorations[0].title]: Mẫu tiêu đề dùng biến không có: {ordnal}" in run.output
+    assert "cần: một trong {ordinal}, {name}, {base}, {date}, {year}" in run.output
+    assert "gợi ý: Có phải ý bạn là {ordinal}?" in run.output
+    assert run.output.count("lỗi") == 2  # the error and the summary: {{name}} is a literal brace
+
+
+def test_a_leap_month_the_year_lacks_is_a_warning(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    body = "id: nhuan\ntitle: x\nyear: {year}\nlunar_dates:\n  - id: a\n    name: Giỗ\n    date: 10/{month}\n    leap: true\n"
+    (empty_calendars_dir / "nhuan.yaml").write_text(body.format(year=2024, month=4), encoding="utf-8")
+    run = cli("check", "calendars/nhuan.yaml")
+    assert run.exit_code == 0
+    assert ("calendars/nhuan.yaml:8:11: cảnh báo [lunar_dates[0].leap]: Năm âm lịch 2024 không có tháng 4 nhuận"
+            in run.output)
+    (empty_calendars_dir / "nhuan.yaml").write_text(body.format(year=2023, month=2), encoding="utf-8")  # 2023 has 2 nhuận
+    run = cli("check", "calendars/nhuan.yaml")
+    assert run.exit_code == 0 and "cảnh báo" not in run.output.replace("0 cảnh báo", "")
+
+
+def test_bounds_are_settings(empty_calendars_dir: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    (empty_calendars_dir / "sau.yaml").write_text("id: sau\ntitle: x\ndescription: [[[[[1]]]]]\n", encoding="utf-8")
+    assert "Lồng nhau" not in cli("check", "calendars/sau.yaml").output  # 7 levels: within the default
+    monkeypatch.setenv("LICHTHIDUA_MAX_DEPTH", "5")
+    run = cli("check", "calendars/sau.yaml")
+    assert run.exit_code == 65 and "Lồng nhau quá sâu: hơn 5 cấp" in run.output and "max_depth" in run.output
+    monkeypatch.setenv("LICHTHIDUA_MAX_FILE_BYTES", "1024")
+    (empty_calendars_dir / "dai.yaml").write_text("id: dai\ntitle: x\ndescription: " + "a" * 1100 + "\n", encoding="utf-8")
+    run = cli("check", "calendars/dai.yaml")
+    assert "calendars/dai.yaml:1:1: lỗi: Tệp quá lớn: 1131 byte (tối đa 1024)" in run.output
+
+
+def test_check_dir_reports_every_file_whatever_one_contains(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    for case in CORPUS:
+        (empty_calendars_dir / f"{case.name}.yaml").write_bytes(case.data)
+    run = cli("check", "--format", "json", "calendars")
+    assert run.exit_code == 65
+    files = {d["file"] for d in json.loads(run.stdout) if d["severity"] == "error"}
+    assert files == {f"calendars/{c.name}.yaml" for c in CORPUS}  # and viet-nam.yaml is clean

@@ -134,3 +134,82 @@ def test_odd_queries_are_answered(app_and_dir: tuple[TestClient, Path], query: s
     client, _ = app_and_dir
     r = client.get(f"/feeds/kon-tum-2024.ics?{query}")
     assert r.status_code in (200, 400), (query, r.status_code, r.text)
+
+
+# --- hostile calendar files (issue 11): check, expand, a live serve ----------------------------
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+
+import httpx  # noqa: E402
+from web_support import ROOT, serve_process, wait_until  # noqa: E402
+
+from tests.hostile import CORPUS  # noqa: E402
+
+LICHTHIDUA = ROOT / ".venv" / "bin" / "lichthidua"
+PER_FILE_SECONDS = 10.0  # generous for a shared 2-core machine; the attack took 107-223 s per file
+
+
+def _cli(workdir: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")}
+    env["LICHTHIDUA_CONFIG"] = str(workdir / "khong-co.toml")
+    start = time.monotonic()
+    run = subprocess.run([str(LICHTHIDUA), *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
+    return run, time.monotonic() - start
+
+
+def test_hostile_corpus_at_check_and_expand(tmp_path: Path) -> None:
+    calendars = copy_calendars(tmp_path)
+    for case in CORPUS:
+        (calendars / f"{case.name}.yaml").write_bytes(case.data)
+    run, took = _cli(tmp_path, "check", "--calendars", "calendars", "calendars")
+    assert run.returncode == 65 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert took < PER_FILE_SECONDS * 2, took
+    for case in CORPUS:
+        assert f"calendars/{case.name}.yaml:{case.line}:{case.column}: lỗi" in run.stderr, case.name
+    assert "calendars/kon-tum-2024.yaml" not in run.stderr  # the good files stay clean
+    timings = {}
+    for case in CORPUS:
+        run, timings[case.name] = _cli(tmp_path, "expand", "--calendars", "calendars", case.name)
+        assert run.returncode == 65, (case.name, run.returncode, run.stderr[-500:])
+        assert "Traceback" not in run.stderr and f"{case.name}.yaml:{case.line}:{case.column}" in run.stderr, case.name
+    print("expand, giây mỗi tệp:", {k: round(v, 2) for k, v in timings.items()})
+    assert max(timings.values()) < PER_FILE_SECONDS, timings
+    run, _ = _cli(tmp_path, "expand", "--calendars", "calendars", "kon-tum-2024", "--format", "json")
+    assert run.returncode == 0 and '"kon-tum-2024' in run.stdout
+
+
+def test_hostile_files_at_a_live_serve(tmp_path: Path) -> None:
+    """Dropped into a running service, one by one and over a served calendar: the others stay served."""
+    calendars = copy_calendars(tmp_path)
+    served = calendars / "kon-tum-2024.yaml"
+    good = served.read_bytes()
+    with serve_process(tmp_path, calendars, watch_interval=0.2) as server:
+        feeds = {cid: httpx.get(f"{server.base}/feeds/{cid}.ics", timeout=10).content
+                 for cid in ("viet-nam", "kon-tum-2024", "long-bien-2024")}
+        for case in CORPUS:
+            (calendars / f"{case.name}.yaml").write_bytes(case.data)
+
+            def seen(name: str = case.name) -> bool:
+                return name in httpx.get(server.base + "/healthz", timeout=10).json()["failing"]
+
+            took = wait_until(seen, PER_FILE_SECONDS, f"/healthz báo {case.name} lỗi")
+            assert took < PER_FILE_SECONDS
+            for cid, body in feeds.items():
+                r = httpx.get(f"{server.base}/feeds/{cid}.ics", timeout=10)
+                assert r.status_code == 200 and r.content == body, (case.name, cid)
+        # A hostile edit of a served calendar: its last good version stays in service.
+        for case in CORPUS[:6]:
+            served.write_bytes(case.data.replace(case.name.encode(), b"kon-tum-2024"))
+            wait_until(lambda: "kon-tum-2024" in httpx.get(server.base + "/healthz", timeout=10).json()["failing"],
+                       PER_FILE_SECONDS, f"kon-tum-2024 lỗi sau khi ghi {case.name}")
+            assert httpx.get(f"{server.base}/feeds/kon-tum-2024.ics", timeout=10).content == feeds["kon-tum-2024"]
+            served.write_bytes(good)
+            wait_until(lambda: "kon-tum-2024" not in httpx.get(server.base + "/healthz", timeout=10).json()["failing"],
+                       PER_FILE_SECONDS, "kon-tum-2024 hợp lệ trở lại")
+        health = httpx.get(server.base + "/healthz", timeout=10).json()
+        assert health["status"] == "degraded"
+        assert {"viet-nam", "kon-tum-2024", "long-bien-2024"} <= set(health["calendars"])
+        assert server.process.poll() is None
+    assert "Traceback" not in server.log(), server.log()[-3000:]
