@@ -1,8 +1,9 @@
 """The one database engine: SQLite by default, PostgreSQL when configured.
 
 Every table module (feed revisions, reminder subscriptions, ...) defines
-SQLModel tables and calls :func:`create_engine_for` once at start-up; tables
-are created with :func:`create_tables`. SQLite gets WAL and a busy timeout
+SQLModel tables and calls :func:`create_engine_for` once at start-up; the
+schema is brought up to date by :func:`create_tables` (Alembic migrations, see
+:mod:`scheduler.schema`). SQLite gets WAL and a busy timeout
 because the web service and the reminder scheduler write from several
 threads: readers must never block the writer and a short lock must wait, not fail.
 """
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
 from scheduler.settings import Settings
 
@@ -47,5 +48,7 @@ def engine_from_settings(settings: Settings) -> Engine:
 
 
 def create_tables(engine: Engine) -> None:
-    """Create every table whose module has been imported (idempotent)."""
-    SQLModel.metadata.create_all(engine)
+    """Bring the database to the latest schema (Alembic, under the schema lock); idempotent."""
+    from scheduler.schema import upgrade_database  # alembic is imported only by what opens a database
+
+    upgrade_database(engine)

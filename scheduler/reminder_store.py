@@ -212,8 +212,10 @@ class ReminderStore:
         self.engine = engine
 
     def create_tables(self) -> None:
-        tables = [m.__table__ for m in (ReminderRow, SubmissionRow, SubscriptionRow, OptOutRow)]  # type: ignore[attr-defined]
-        SQLModel.metadata.create_all(self.engine, tables=tables)
+        """The latest schema (Alembic migrations, under the schema lock)."""
+        from scheduler.database import create_tables
+
+        create_tables(self.engine)
 
     # --- planning ------------------------------------------------------------
 

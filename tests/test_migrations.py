@@ -1,0 +1,125 @@
+"""Alembic owns the schema: fresh databases, databases of the previous release (create_all), concurrent starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from db_support import BACKENDS, fresh_database
+from sqlalchemy import MetaData, func, inspect, select
+from sqlmodel import SQLModel
+
+import scheduler.reminder_store  # noqa: F401 - registers the tables on SQLModel.metadata
+import scheduler.web.revision_store  # noqa: F401
+from scheduler.database import create_engine_for
+from scheduler.schema import current, head, upgrade_database
+
+TABLES = {"feed_revision", "reminder", "reminder_optout", "reminder_subscription", "submission"}
+NOW = datetime(2024, 6, 21, 1, 0, tzinfo=UTC)
+
+
+def _rows() -> dict[str, list[dict[str, object]]]:
+    """One or two rows for every table, every column set."""
+    reminder = dict(occurrence_uid="kon-tum-2024.deadline.bao-cao.0@lichthidua", calendar_id="kon-tum-2024",
+                    kind="reminder", offset_days=7, recipient_key="don-vi-1", party_key="don-vi-1",
+                    party_name="Công đoàn cơ sở số 1", email="a@example.org", send_at=NOW, due_at=NOW,
+                    status="sent", claimed_by=None, lease_until=None, not_before=None, attempts=1, sent_at=NOW,
+                    message_id="<m1@lichthidua>", last_error=None, updated_at=NOW)
+    return {
+        "feed_revision": [dict(calendar_id="kon-tum-2024", uid=f"u{i}@lichthidua", fingerprint="f", sequence=i,
+                               dtstamp=NOW, start=date(2024, 7, 28), event_json="{}", deleted_at=None)
+                          for i in range(2)],
+        "reminder": [reminder, {**reminder, "offset_days": 3, "status": "pending", "sent_at": None}],
+        "reminder_optout": [dict(email="b@example.org", scope="*", created_at=NOW)],
+        "reminder_subscription": [dict(email="c@example.org", calendar_id="kon-tum-2024", status="confirmed",
+                                       nonce="n", created_at=NOW, confirmed_at=NOW)],
+        "submission": [dict(occurrence_uid="x@lichthidua", party_key="don-vi-1", submitted_at=NOW)],
+    }
+
+
+def _schema_diff(engine: object) -> list[object]:
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        return compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_fresh_database_gets_exactly_the_models_schema(backend: str, tmp_path: Path) -> None:
+    with fresh_database(backend, tmp_path) as url:
+        engine = create_engine_for(url)
+        try:
+            assert current(engine) is None
+            upgrade_database(engine)
+            assert current(engine) == head()
+            assert TABLES <= set(inspect(engine).get_table_names())
+            assert _schema_diff(engine) == []  # the first revision is what create_all made
+            upgrade_database(engine)  # again: nothing to do
+            assert current(engine) == head()
+        finally:
+            engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_previous_release_database_is_upgraded_with_every_row(backend: str, tmp_path: Path) -> None:
+    """What the release before migrations made (create_all, no alembic_version), with data in every table."""
+    with fresh_database(backend, tmp_path) as url:
+        engine = create_engine_for(url)
+        try:
+            SQLModel.metadata.create_all(engine)  # exactly the previous release's start-up
+            rows = _rows()
+            tables = MetaData()
+            tables.reflect(engine)
+            with engine.begin() as conn:
+                for name, values in rows.items():
+                    conn.execute(tables.tables[name].insert(), values)
+            assert current(engine) is None
+            upgrade_database(engine)
+            assert current(engine) == head()
+            assert _schema_diff(engine) == []
+            with engine.connect() as conn:
+                for name, values in rows.items():
+                    table = tables.tables[name]
+                    assert conn.execute(select(func.count()).select_from(table)).scalar_one() == len(values), name
+                    stored = conn.execute(select(table)).mappings().all()
+                    for want in values:
+                        assert any(all(_same(row[k], v) for k, v in want.items()) for row in stored), (name, want)
+        finally:
+            engine.dispose()
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return (a if a.tzinfo else a.replace(tzinfo=UTC)) == b
+    return a == b
+
+
+def test_a_partial_database_is_completed(tmp_path: Path) -> None:
+    """The reminder CLI of the previous release created only its own tables: the feed ledger is added."""
+    with fresh_database("sqlite", tmp_path) as url:
+        engine = create_engine_for(url)
+        try:
+            reminder_tables = [SQLModel.metadata.tables[t] for t in TABLES - {"feed_revision"}]
+            SQLModel.metadata.create_all(engine, tables=reminder_tables)
+            upgrade_database(engine)
+            assert TABLES <= set(inspect(engine).get_table_names()) and _schema_diff(engine) == []
+        finally:
+            engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_processes_starting_together_upgrade_once(backend: str, tmp_path: Path) -> None:
+    code = ("import sys; from scheduler.database import create_engine_for; from scheduler.schema import upgrade_database;"
+            "e = create_engine_for(sys.argv[1]); upgrade_database(e); e.dispose()")
+    with fresh_database(backend, tmp_path) as url:
+        runs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE) for _ in range(4)]
+        results = [(p.returncode, err.decode()) for p in runs for _, err in [p.communicate(timeout=120)]]
+        assert all(rc == 0 for rc, _ in results), results
+        engine = create_engine_for(url)
+        try:
+            assert current(engine) == head() and _schema_diff(engine) == []
+        finally:
+            engine.dispose()
