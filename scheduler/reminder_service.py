@@ -44,6 +44,7 @@ from notifiers.outbox import OutboxTransport
 from notifiers.transport import transport_from_settings
 from scheduler.campaign import Calendar
 from scheduler.database import engine_from_settings
+from scheduler.db_lock import exclusive
 from scheduler.errors import Diagnostic, PermanentDeliveryError
 from scheduler.events import Event
 from scheduler.expand import Window, expand
@@ -70,8 +71,10 @@ def open_service(settings: Settings, **kwargs: object) -> ReminderService:
     """A service with the calendars of ``settings.calendars_dir`` loaded (the CLI's entry point)."""
     from scheduler.catalog import load_catalog
 
+    from scheduler.bounds import Limits
+
     service = ReminderService(settings, **kwargs)  # type: ignore[arg-type]
-    service.load(load_catalog(settings.calendars_dir).calendars)
+    service.load(load_catalog(settings.calendars_dir, limits=Limits.from_settings(settings)).calendars)
     return service
 
 
@@ -184,7 +187,9 @@ class ReminderService:
                     submitted=self.store.submitted_pairs(), opted_out=self.store.opted_out())
 
     def replan(self, now: datetime) -> ReconcileStats:
-        stats = self.store.reconcile(self.planned(now), now)
+        """Make the ledger match the plan; one planner at a time across instances (the ``plan`` lock)."""
+        with exclusive(self.engine, "plan"):
+            stats = self.store.reconcile(self.planned(now), now)
         self._planned_day = now.date()
         if stats.inserted or stats.moved or stats.cancelled or stats.revived:
             log.info("Lập lại lịch nhắc: %d mới, %d dời, %d hủy, %d khôi phục.", stats.inserted, stats.moved,
@@ -194,7 +199,14 @@ class ReminderService:
     # --- sending -------------------------------------------------------------
 
     async def tick(self, now: datetime) -> SendReport:
-        """What the scheduler runs: re-plan once a day (annual deadlines roll forward), then send what is due."""
+        """What the scheduler runs: re-plan once a day (annual deadlines roll forward), then send what is due.
+
+        Claims of a local instance that died (SIGKILL, OOM) go back to pending here too, so a surviving
+        instance takes over its in-flight messages within a tick instead of after the lease.
+        """
+        released = self.store.release_dead_local()
+        if released:
+            log.warning("Lấy lại %d lời nhắc đang gửi dở của tiến trình đã dừng.", released)
         if self._planned_day != now.date():
             self.replan(now)
         return await self.send_due(now)

@@ -31,8 +31,10 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint, and_, bindparam, func, or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import Index, Table, UniqueConstraint, and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, SQLModel
 
 from scheduler.reminders import LOOKBACK, Kind, PlannedReminder, Subscriber
@@ -197,6 +199,15 @@ def instance_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def insert_ignoring(conn: Connection, table: Table, key: Sequence[str]) -> Any:
+    """INSERT that skips rows whose unique `key` is already there (ON CONFLICT DO NOTHING)."""
+    if conn.dialect.name == "postgresql":
+        return pg_insert(table).on_conflict_do_nothing(index_elements=list(key))
+    if conn.dialect.name == "sqlite":
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(key))
+    return table.insert()
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -281,8 +292,9 @@ class ReminderStore:
                 for key, p in wanted.items() if key not in seen
             ]
             if new:
-                conn.execute(t.insert(), new)
-                counts["inserted"] = len(new)
+                # Another instance may have planned the same rows since the read above: skip those.
+                result = conn.execute(insert_ignoring(conn, t, ("occurrence_uid", "recipient_key", "offset_days")), new)
+                counts["inserted"] = result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(new)
         return ReconcileStats(**counts)
 
     # --- sending -------------------------------------------------------------
@@ -343,15 +355,17 @@ class ReminderStore:
         stamp = utc(now)
         params = [
             dict(_id=o.id, _token=o.token, _status=o.status.value, _mid=o.message_id, _err=o.error,
-                 _sent=stamp if o.status is Status.SENT else None, _upd=stamp)
+                 _sent=stamp if o.status is Status.SENT else None, _upd=stamp,
+                 _by=o.token if o.status is Status.SENT else None)
             for o in outcomes
         ]
         if not params:
             return 0
+        # A sent row keeps its claim token: which instance sent it (host:pid#claim), for the admin and the tests.
         stmt = (update(t).where(t.c.id == bindparam("_id"), t.c.claimed_by == bindparam("_token"), t.c.status == Status.CLAIMED)
                 .values(status=bindparam("_status"), message_id=bindparam("_mid"), last_error=bindparam("_err"),
-                        sent_at=bindparam("_sent"), updated_at=bindparam("_upd"), claimed_by=None, lease_until=None,
-                        not_before=None))
+                        sent_at=bindparam("_sent"), updated_at=bindparam("_upd"), claimed_by=bindparam("_by"),
+                        lease_until=None, not_before=None))
         with self.engine.begin() as conn:
             result = conn.execute(stmt, params)
         return result.rowcount or 0
@@ -419,8 +433,8 @@ class ReminderStore:
             exists = conn.execute(select(s.c.id).where(s.c.occurrence_uid == occurrence_uid,
                                                        s.c.party_key == party_key)).first()
             if exists is None:
-                conn.execute(s.insert().values(occurrence_uid=occurrence_uid, party_key=party_key,
-                                               submitted_at=utc(now)))
+                conn.execute(insert_ignoring(conn, s, ("occurrence_uid", "party_key")),
+                             [dict(occurrence_uid=occurrence_uid, party_key=party_key, submitted_at=utc(now))])
             conn.execute(update(t).where(t.c.occurrence_uid == occurrence_uid, t.c.party_key == party_key,
                                          t.c.status == Status.PENDING, t.c.kind != Kind.SUMMARY)
                          .values(status=Status.SUPPRESSED, updated_at=utc(now)))
@@ -448,14 +462,15 @@ class ReminderStore:
         nonce = secrets.token_hex(8)
         s = SubscriptionRow.__table__  # type: ignore[attr-defined]
         with self.engine.begin() as conn:
-            row = conn.execute(select(s.c.id, s.c.status).where(s.c.email == email, s.c.calendar_id == calendar_id)).first()
-            if row is not None and row.status == "confirmed":
+            # Insert-or-ignore first: two requests at once (two instances) must not both insert.
+            conn.execute(insert_ignoring(conn, s, ("email", "calendar_id")),
+                         [dict(email=email, calendar_id=calendar_id, status="pending", nonce=nonce, created_at=utc(now))])
+            row = conn.execute(select(s.c.id, s.c.status, s.c.nonce)
+                               .where(s.c.email == email, s.c.calendar_id == calendar_id)).one()
+            if row.status == "confirmed":
                 return row.id, "", True
-            if row is None:
-                result = conn.execute(s.insert().values(email=email, calendar_id=calendar_id, status="pending",
-                                                        nonce=nonce, created_at=utc(now)))
-                return int(result.inserted_primary_key[0]), nonce, False
-            conn.execute(update(s).where(s.c.id == row.id).values(status="pending", nonce=nonce, created_at=utc(now)))
+            if row.nonce != nonce:
+                conn.execute(update(s).where(s.c.id == row.id).values(status="pending", nonce=nonce, created_at=utc(now)))
             return row.id, nonce, False
 
     def confirm_subscription(self, sub_id: int, nonce: str, now: datetime) -> SubscriptionRow | None:
@@ -484,8 +499,8 @@ class ReminderStore:
         with self.engine.begin() as conn:
             where = s.c.email == email if scope == "*" else and_(s.c.email == email, s.c.calendar_id == scope)
             conn.execute(update(s).where(where).values(status="unsubscribed"))
-            if conn.execute(select(o.c.id).where(o.c.email == email, o.c.scope == scope)).first() is None:
-                conn.execute(o.insert().values(email=email, scope=scope, created_at=utc(now)))
+            conn.execute(insert_ignoring(conn, o, ("email", "scope")),
+                         [dict(email=email, scope=scope, created_at=utc(now))])
             rows = and_(func.lower(t.c.email) == email, t.c.status == Status.PENDING)
             if scope != "*":
                 rows = and_(rows, t.c.calendar_id == scope)

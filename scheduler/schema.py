@@ -10,6 +10,7 @@ made before, so databases of earlier releases are adopted with their rows.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -45,6 +46,8 @@ def upgrade_database(engine: Engine) -> None:
     """Bring the database to the latest schema; a no-op (one query) when it already is."""
     if current(engine) == head():
         return
+    # Alembic narrates each step in English at INFO; the admin reads our Vietnamese log lines instead.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
     with exclusive(engine, "schema"):
         with engine.connect() as conn:
             command.upgrade(_config(conn), "head")

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
 from notifiers.ics import Revision
+from scheduler.db_lock import exclusive
 from scheduler.web.revisions import LedgerEntry
 
 
@@ -82,7 +83,8 @@ class RevisionStore:
         rows = [_to_row(e) for e in entries]
         if not rows:
             return
-        with Session(self.engine) as session:
+        # Instances starting together save the same new UIDs: one at a time, each merge sees the other's rows.
+        with exclusive(self.engine, "feed-ledger"), Session(self.engine) as session:
             for row in rows:
                 session.merge(row)
             session.commit()
