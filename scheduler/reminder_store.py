@@ -423,6 +423,17 @@ class ReminderStore:
         with self.engine.connect() as conn:
             return [_from_row(r) for r in conn.execute(stmt.with_only_columns(*_STORED_COLUMNS)).all()]
 
+    def status_by_occurrence(self) -> dict[tuple[str, str], dict[str, int]]:
+        """(calendar id, occurrence uid) -> status -> count: the admin's view of each deadline."""
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        stmt = (select(t.c.calendar_id, t.c.occurrence_uid, t.c.status, func.count())
+                .group_by(t.c.calendar_id, t.c.occurrence_uid, t.c.status))
+        out: dict[tuple[str, str], dict[str, int]] = {}
+        with self.engine.connect() as conn:
+            for cid, uid, status, n in conn.execute(stmt).all():
+                out.setdefault((cid, uid), {})[status] = n
+        return out
+
     # --- submissions ---------------------------------------------------------
 
     def record_submission(self, occurrence_uid: str, party_key: str, now: datetime) -> bool:

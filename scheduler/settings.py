@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scheduler.bounds import DEFAULT_LIMITS
 from scheduler.errors import SettingsError
@@ -49,6 +49,11 @@ class Settings(BaseModel):
         "",
         description="Khóa ký các liên kết trong email (xác nhận, hủy đăng ký, đã nộp); "
         "để trống thì tự tạo và lưu trong data_dir.",
+    )
+    admin_password_hash: str = Field(
+        "",
+        description="Mã băm mật khẩu (hoặc token) của trang quản trị /admin, tạo bằng `lichthidua admin-password`; "
+        "để trống thì /admin chỉ mở được từ chính máy chủ (localhost).",
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Mức ghi nhật ký."
@@ -108,6 +113,15 @@ class Settings(BaseModel):
     templates_dir: Path | None = Field(
         None, description="Thư mục mẫu email do quản trị viên ghi đè (jinja2)."
     )
+
+    @field_validator("admin_password_hash")
+    @classmethod
+    def _a_hash_not_a_password(cls, value: str) -> str:
+        from scheduler.admin_auth import is_hash
+
+        if value and not is_hash(value):
+            raise ValueError("phải là mã băm do `lichthidua admin-password` tạo, không phải mật khẩu")
+        return value
 
     def resolved_database_url(self) -> str:
         if self.database_url:

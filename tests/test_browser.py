@@ -139,11 +139,50 @@ def test_admin_sees_the_error_of_a_broken_edit(server: tuple[ServeProcess, str],
         page.goto(f"{running.base}/c/lao-cai-2024")  # type: ignore[attr-defined]
         alert = page.get_by_role("alert")  # type: ignore[attr-defined]
         assert alert.is_visible()
-        assert "lao-cai-2024.yaml:" in alert.inner_text() and "vẫn dùng phiên bản hợp lệ gần nhất" in alert.inner_text()
+        # The public sees that the calendar has problems and is served from its last good version: no path, no text.
+        assert "vẫn dùng phiên bản hợp lệ gần nhất" in alert.inner_text()
+        assert "lao-cai-2024.yaml" not in page.content() and "hai nghìn" not in page.content()  # type: ignore[attr-defined]
         assert page.locator(".timeline .bar").count() >= 1  # type: ignore[attr-defined]
         page.screenshot(path=str(ARTIFACTS / "browser-error-phone-first-screen.png"))  # type: ignore[attr-defined]
         page.goto(running.base + "/")  # type: ignore[attr-defined]
         assert "lao-cai-2024" in page.get_by_role("alert").inner_text()  # type: ignore[attr-defined]
+        # The admin (from the server itself, no password configured) sees the diagnostics, paths relative to the folder.
+        page.goto(running.base + "/admin")  # type: ignore[attr-defined]
+        row = page.locator("#lich tr.has-errors")  # type: ignore[attr-defined]
+        assert row.count() == 1 and "lao-cai-2024.yaml:" in row.inner_text()
+        assert "đang phục vụ phiên bản hợp lệ gần nhất" in row.inner_text()
+        assert str(calendars) not in page.content()  # type: ignore[attr-defined]
+        page.screenshot(path=str(ARTIFACTS / "browser-admin-phone.png"), full_page=True)  # type: ignore[attr-defined]
     finally:
         path.write_text(good, encoding="utf-8")
     wait_until(lambda: httpx.get(running.base + "/healthz").json()["status"] == "ok", 15, "lỗi được xóa")
+
+
+def test_admin_with_a_password(tmp_path: Path, browser: object) -> None:
+    """With admin_password_hash set, /admin asks for the password (HTTP Basic) even from the server itself."""
+    from scheduler.admin_auth import hash_password
+
+    calendars = copy_calendars(tmp_path)
+    (calendars / "hong.yaml").write_text("id: hong\ntitle: Hỏng\nyear: abc\n", encoding="utf-8")
+    env = {"LICHTHIDUA_ADMIN_PASSWORD_HASH": hash_password("mật khẩu quản trị")}
+    with serve_process(tmp_path, calendars, env=env) as running:
+        import httpx
+
+        anonymous = httpx.get(running.base + "/admin")  # (headless Chromium turns a 401 into an error page)
+        assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"].startswith("Basic")
+        assert httpx.get(running.base + "/admin", auth=("admin", "sai")).status_code == 401
+        token = httpx.get(running.base + "/admin", headers={"Authorization": "Bearer mật khẩu quản trị".encode()})
+        assert token.status_code == 200 and "hong.yaml:3:7" in token.text
+        context = browser.new_context(  # type: ignore[attr-defined]
+            viewport=VIEWPORTS["desktop"], locale="vi-VN",
+            http_credentials={"username": "admin", "password": "mật khẩu quản trị"})
+        page = context.new_page()
+        assert page.goto(running.base + "/admin").status == 200
+        text = page.locator("#lich").inner_text()
+        assert "hong.yaml:3:7: lỗi [year]" in text and "chưa phục vụ" in text
+        assert str(tmp_path) not in page.content()
+        assert page.locator("#nguoi-nhan").is_visible() and page.locator("#nhac-han").is_visible()
+        page.screenshot(path=str(ARTIFACTS / "browser-admin-desktop.png"), full_page=True)
+        public = _page(browser, "desktop")
+        public.goto(running.base + "/c/hong")  # type: ignore[attr-defined]
+        assert "hong.yaml" not in public.content() and "year" not in public.locator("main").inner_text()  # type: ignore[attr-defined]

@@ -50,13 +50,15 @@ def test_edit_break_fix_under_a_running_server(tmp_path: Path) -> None:
         wait_until(lambda: http.get("/healthz").json()["status"] == "degraded", 15, "lỗi được phát hiện")
         assert http.get(FEED).content == second.content
         page = html.unescape(http.get("/c/kon-tum-2024").text)
-        assert "Tệp lịch đang có lỗi" in page and f"kon-tum-2024.yaml:{line}:" in page
+        assert "Lịch đang có lỗi" in page and "kon-tum-2024.yaml" not in page  # the public sees no paths
+        admin = html.unescape(http.get("/admin").text)  # from the server itself: no password needed
+        assert f"kon-tum-2024.yaml:{line}:" in admin and str(tmp_path) not in admin
         assert f"kon-tum-2024.yaml:{line}:" in server.log()
         assert "tiếp tục phục vụ phiên bản hợp lệ gần nhất" in server.log()
 
         # 3. Fixing the file clears the error.
         path.write_text(edited, encoding="utf-8")
         wait_until(lambda: http.get("/healthz").json()["status"] == "ok", 15, "lỗi được xóa")
-        assert "Tệp lịch đang có lỗi" not in http.get("/c/kon-tum-2024").text
+        assert "Lịch đang có lỗi" not in http.get("/c/kon-tum-2024").text
         assert http.get(FEED).content == second.content
         assert "Lịch kon-tum-2024 đã hợp lệ trở lại" in server.log()

@@ -122,14 +122,16 @@ def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> floa
 
 
 @contextmanager
-def serve_process(workdir: Path, calendars: Path, *, watch_interval: float = 0.25) -> Iterator[ServeProcess]:
-    """A real `lichthidua serve` on a free port, stopped (SIGTERM, then SIGKILL) afterwards."""
+def serve_process(workdir: Path, calendars: Path, *, watch_interval: float = 0.25,
+                  env: dict[str, str] | None = None) -> Iterator[ServeProcess]:
+    """A real `lichthidua serve` on a free port, stopped (SIGTERM, then SIGKILL) afterwards; `env` adds settings."""
     port = free_port()
     env = {
         **os.environ,
         "LICHTHIDUA_DATA_DIR": str(workdir / "var"),
         "LICHTHIDUA_WATCH_INTERVAL_SECONDS": str(watch_interval),
         "LICHTHIDUA_CONFIG": str(workdir / "khong-co.toml"),
+        **(env or {}),
     }
     log_path = workdir / "serve.log"
     with log_path.open("wb") as log:

@@ -132,3 +132,16 @@ def serve(
         log.error("Không khởi động được máy chủ trên %s:%d (cổng đã bị dùng?).", settings.host, settings.port)
         raise typer.Exit(1)
     log.info("Đã dừng máy chủ.")
+
+
+@app.command(name="admin-password")
+def admin_password() -> None:
+    """Tạo mã băm mật khẩu cho trang quản trị /admin (ghi vào thiết lập admin_password_hash)."""
+    from scheduler.admin_auth import hash_password
+
+    password = typer.prompt("Mật khẩu quản trị", hide_input=True, confirmation_prompt="Nhập lại mật khẩu")
+    if len(password) < 12:
+        print("Lỗi: mật khẩu cần ít nhất 12 ký tự.", file=sys.stderr)
+        raise typer.Exit(64)
+    print(hash_password(password))
+    print("Ghi dòng trên vào admin_password_hash (tệp cấu hình) hoặc LICHTHIDUA_ADMIN_PASSWORD_HASH.", file=sys.stderr)

@@ -27,7 +27,7 @@ from notifiers.ics import RenderOptions
 from scheduler.database import create_tables, engine_from_settings
 from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
 from scheduler.settings import Settings
-from scheduler.web import feed_routes, pages
+from scheduler.web import admin, feed_routes, pages
 from scheduler.web.extensions import WebExtension, builtin_extensions
 from scheduler.web.feed_service import FeedService
 from scheduler.web.repository import CalendarRepository, utc_now
@@ -82,7 +82,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def our_error(request: Request, exc: LichThiDuaError) -> Response:
         status = exc.http_status
         if isinstance(exc, CalendarError) and not isinstance(exc, CalendarNotFound):
-            status = 503  # a calendar with errors and no good version yet: try again after the fix
+            # A calendar with errors and no good version yet: try again after the fix. The diagnostics
+            # (server paths, file contents) are for admins, at /admin.
+            message = str(exc) if not exc.diagnostics else "Lịch này đang có lỗi và chưa có phiên bản hợp lệ nào."
+            return _error_response(request, 503, message + " Quản trị viên xem chi tiết tại trang quản trị (/admin).")
         if status >= 500 and status != 503:
             log.exception("Lỗi khi xử lý %s", request.url.path, exc_info=exc)
         return _error_response(request, status, str(exc))
@@ -163,13 +166,14 @@ def create_app(
     app.add_middleware(feed_routes.FeedFastPath, feeds=feeds)
     app.include_router(feed_routes.router)
     app.include_router(pages.router)
+    app.include_router(admin.router)
 
     @app.get("/healthz", tags=["Giám sát"], summary="Tình trạng dịch vụ")
     async def healthz() -> JSONResponse:
         snapshot = repository.snapshot
-        failing = {
-            s.id: [d.format("vi") for d in s.errors] for s in snapshot.failing
-        }
+        # Public: which calendars have problems and whether a last good version is served; the
+        # diagnostics (file paths, contents) are for admins, at /admin.
+        failing = {s.id: {"served": "last_good" if s.calendar is not None else "none"} for s in snapshot.failing}
         body: dict[str, Any] = {
             "status": "degraded" if failing else "ok",
             "calendars": sorted(snapshot.calendars),
