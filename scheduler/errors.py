@@ -9,6 +9,8 @@
     ├── OutputError                 exit 73 (EX_CANTCREAT), an output file exists or cannot be written
     ├── CampaignFinished            exit 65, HTTP 410: reminders asked for a campaign that has ended
     ├── ToolMissing                 exit 69 (EX_UNAVAILABLE), a program to read a plan is not installed
+    ├── Forbidden                   exit 77 (EX_NOPERM), HTTP 403: a cross-site form post
+    ├── TooManyRequests             exit 75 (EX_TEMPFAIL), HTTP 429: an abuse limit, try again later
     └── DeliveryError               exit 75 (EX_TEMPFAIL), a notifier could not deliver
         └── PermanentDeliveryError  exit 69 (EX_UNAVAILABLE), retrying will not help
 
@@ -128,6 +130,20 @@ class CampaignFinished(LichThiDuaError):
 
 class ToolMissing(LichThiDuaError):
     exit_code = 69
+
+
+class Forbidden(LichThiDuaError):
+    exit_code = 77
+    http_status = 403
+
+
+class TooManyRequests(LichThiDuaError):
+    exit_code = 75
+    http_status = 429
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class DeliveryError(LichThiDuaError):

@@ -1,26 +1,27 @@
 """Signed links in reminder emails: confirm a subscription, unsubscribe, "Đã nộp".
 
-A token is ``base64url(JSON payload) . base64url(HMAC-SHA256)``, the MAC
-covering a purpose too, so a "submitted" token can never be replayed as an
-unsubscribe one. Nothing is stored per link: the key (``settings.secret_key``,
-or one generated once and kept in ``data_dir/secret_key``) is the only state.
-Links that change something open a page with a button (POST): mail scanners
-that follow every link must not subscribe, unsubscribe or submit anyone. The
-one exception is RFC 8058 one-click unsubscribe, which is itself a POST.
+Tokens are made and checked by itsdangerous (``URLSafeSerializer``: JSON
+payload, base64url, HMAC-SHA1 over a key derived per purpose), the purpose
+being the salt, so a "submitted" token can never be replayed as an
+unsubscribe one. Expiry is a field of the payload checked against the
+injected "now" (the service's clock, not the machine's). Nothing is stored
+per link: the key (``settings.secret_key``, or one generated once and kept in
+``data_dir/secret_key``) is the only state. Links that change something open
+a page with a button (POST): mail scanners that follow every link must not
+subscribe, unsubscribe or submit anyone. The one exception is RFC 8058
+one-click unsubscribe, which is itself a POST.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import os
 import secrets
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from itsdangerous import BadData, URLSafeSerializer
 
 from scheduler.errors import BadRequest
 from scheduler.settings import Settings
@@ -31,38 +32,27 @@ CONFIRM = "confirm"
 CONFIRM_HOURS = 48
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 class Signer:
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
             raise ValueError("secret key too short")
         self._key = key
 
-    def _mac(self, purpose: str, body: str) -> str:
-        digest = hmac.new(self._key, f"{purpose}.{body}".encode(), hashlib.sha256).digest()
-        return _b64(digest[:20])
+    def _serializer(self, purpose: str) -> URLSafeSerializer:
+        return URLSafeSerializer(self._key, salt=f"lichthidua.{purpose}")
 
     def sign(self, purpose: str, payload: dict[str, Any]) -> str:
-        body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode())
-        return f"{body}.{self._mac(purpose, body)}"
+        return str(self._serializer(purpose).dumps(payload))
 
     def verify(self, purpose: str, token: str, *, now: datetime | None = None) -> dict[str, Any]:
         """The payload, or BadRequest in Vietnamese (bad, tampered or expired link)."""
-        body, _, mac = (token or "").partition(".")
-        # Tokens are ASCII by construction; a hand-typed or mangled link may not be (compare_digest refuses non-ASCII str).
-        if not token.isascii() or not body or not mac or not hmac.compare_digest(mac, self._mac(purpose, body)):
+        # Tokens are ASCII by construction; a hand-typed or mangled link may not be.
+        if not token or not token.isascii():
             raise BadRequest("Liên kết không hợp lệ hoặc đã bị sửa. Hãy dùng đúng liên kết trong email.")
         try:
-            payload = json.loads(_unb64(body))
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest("Liên kết không hợp lệ.") from None
+            payload = self._serializer(purpose).loads(token)
+        except BadData:
+            raise BadRequest("Liên kết không hợp lệ hoặc đã bị sửa. Hãy dùng đúng liên kết trong email.") from None
         if not isinstance(payload, dict):
             raise BadRequest("Liên kết không hợp lệ.")
         exp = payload.get("exp")

@@ -14,7 +14,9 @@ keep their Message-ID so a duplicate is recognisable.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import secrets
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +47,7 @@ from notifiers.transport import transport_from_settings
 from scheduler.campaign import Calendar
 from scheduler.database import engine_from_settings
 from scheduler.db_lock import exclusive
-from scheduler.errors import Diagnostic, PermanentDeliveryError
+from scheduler.errors import Diagnostic, PermanentDeliveryError, TooManyRequests
 from scheduler.events import Event
 from scheduler.expand import Window, expand
 from scheduler.links import CONFIRM, SUBMITTED, UNSUBSCRIBE, Links, Signer, load_or_create_secret
@@ -94,6 +96,12 @@ class SendReport:
 
 def _campaign_title(calendar: Calendar) -> str:
     return calendar.title
+
+
+def _vn_duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes = max(1, rest // 60) if not hours else rest // 60
+    return f"{hours} giờ {minutes} phút" if hours else f"{minutes} phút"
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -428,13 +436,29 @@ class ReminderService:
         payload = self.links.signer.verify(UNSUBSCRIBE, token)
         return str(payload.get("e", "")), str(payload.get("s", "*"))
 
-    async def request_subscription(self, email: str, calendar: Calendar, now: datetime) -> bool:
-        """Start double opt-in: store a pending request and mail the confirmation link. False if already confirmed."""
+    async def request_subscription(self, email: str, calendar: Calendar, now: datetime, client: str = "") -> bool:
+        """Start double opt-in: store a pending request and mail the confirmation link. False if already confirmed.
+
+        Limited per address (``subscribe_per_address`` a day) and per client (``subscribe_per_client`` an
+        hour): TooManyRequests past either, before anything is stored or mailed.
+        """
+        limits = (("subscribe-client", client, timedelta(hours=1), self.settings.subscribe_per_client),
+                  ("subscribe-address", email.strip().lower(), timedelta(hours=24), self.settings.subscribe_per_address))
+        for kind, key, window, limit in limits:
+            if not key:
+                continue
+            until = await asyncio.to_thread(self.store.hit, kind, key, now, window=window, limit=limit)
+            if until is not None:
+                wait = max(60, int((until - now).total_seconds()))
+                who = "địa chỉ email này" if kind == "subscribe-address" else "máy của bạn"
+                raise TooManyRequests(f"Đã có quá nhiều yêu cầu đăng ký từ {who}. Hãy thử lại sau khoảng "
+                                      f"{_vn_duration(wait)}; email xác nhận đã gửi trước đó vẫn dùng được.", wait)
         sub_id, nonce, confirmed = self.store.request_subscription(email, calendar.id, now)
         if confirmed:
             return False
         content = ConfirmContent(calendar_title=calendar.title, confirm_url=self.links.confirm(sub_id, nonce, now))
-        spec = MessageSpec(f"confirm:{sub_id}:{nonce}", Recipient(email.strip().lower()), content)
+        # One message per request (the same nonce may be mailed again, each mail with its own expiry).
+        spec = MessageSpec(f"confirm:{sub_id}:{nonce}:{secrets.token_hex(4)}", Recipient(email.strip().lower()), content)
         (result,) = await deliver([spec], self.mailer, self.transport, now)
         if not result.delivered:
             log.error("Không gửi được email xác nhận tới %s: %s", email, result.reason)

@@ -124,6 +124,18 @@ class OptOutRow(SQLModel, table=True):
     created_at: datetime
 
 
+class RateEventRow(SQLModel, table=True):
+    """One counted request (kind "subscribe-address" or "subscribe-client"); see ReminderStore.hit."""
+
+    __tablename__ = "rate_event"
+    __table_args__ = (Index("ix_rate_event_kind_key_at", "kind", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    key: str
+    at: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class StoredReminder:
     id: int
@@ -465,6 +477,26 @@ class ReminderStore:
     def submitted_pairs(self) -> frozenset[tuple[str, str]]:
         return frozenset((uid, party) for uid, parties in self.submissions().items() for party in parties)
 
+    # --- abuse limits --------------------------------------------------------
+
+    def hit(self, kind: str, key: str, now: datetime, *, window: timedelta, limit: int) -> datetime | None:
+        """Count one request of `key`; None if within `limit` per `window`, else when the oldest one expires.
+
+        Refused requests are not counted, so a flood does not extend its own ban. Rows older than the
+        window are deleted as they are met. Several instances may each let one more through at once:
+        the limit is a bound on abuse, not an exact quota.
+        """
+        r = RateEventRow.__table__  # type: ignore[attr-defined]
+        since = utc(now - window)
+        with self.engine.begin() as conn:
+            conn.execute(r.delete().where(r.c.kind == kind, r.c.key == key, r.c.at <= since))
+            times = conn.execute(select(r.c.at).where(r.c.kind == kind, r.c.key == key).order_by(r.c.at)
+                                 .limit(limit)).scalars().all()
+            if len(times) >= limit:
+                return aware(times[0]) + window  # type: ignore[operator]
+            conn.execute(r.insert().values(kind=kind, key=key, at=utc(now)))
+        return None
+
     # --- subscriptions -------------------------------------------------------
 
     def request_subscription(self, email: str, calendar_id: str, now: datetime) -> tuple[int, str, bool]:
@@ -480,6 +512,9 @@ class ReminderStore:
                                .where(s.c.email == email, s.c.calendar_id == calendar_id)).one()
             if row.status == "confirmed":
                 return row.id, "", True
+            if row.status == "pending":
+                # Asked again before confirming: the link already mailed stays valid (same nonce).
+                return row.id, row.nonce, False
             if row.nonce != nonce:
                 conn.execute(update(s).where(s.c.id == row.id).values(status="pending", nonce=nonce, created_at=utc(now)))
             return row.id, nonce, False

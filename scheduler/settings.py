@@ -95,6 +95,14 @@ class Settings(BaseModel):
     tick_seconds: int = Field(60, ge=1, description="Chu kỳ gửi các lời nhắc đến hạn (giây).")
     admin_emails: tuple[str, ...] = Field((), description="Email quản trị viên nhận báo cáo tổng hợp và lỗi gửi.")
 
+    subscribe_per_address: int = Field(
+        3, ge=1, description="Số yêu cầu đăng ký nhận email tối đa cho một địa chỉ email trong 24 giờ "
+        "(chống dùng dịch vụ để gửi thư rác tới người khác).",
+    )
+    subscribe_per_client: int = Field(
+        20, ge=1, description="Số yêu cầu đăng ký nhận email tối đa từ một máy (địa chỉ IP) trong một giờ.",
+    )
+
     # --- email ---------------------------------------------------------------
     smtp_host: str = Field("", description="Máy chủ SMTP; để trống thì ghi email vào outbox_dir.")
     smtp_port: int = Field(587, ge=1, le=65535, description="Cổng SMTP.")

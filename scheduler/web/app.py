@@ -38,8 +38,10 @@ HERE = Path(__file__).parent
 STATUS_TEXT = {
     400: "Yêu cầu không hợp lệ",
     404: "Không tìm thấy",
+    403: "Không được phép",
     405: "Phương thức không được hỗ trợ",
     410: "Phong trào đã kết thúc",
+    429: "Quá nhiều yêu cầu",
     500: "Lỗi máy chủ",
     503: "Lịch tạm thời chưa phục vụ được",
 }
@@ -62,8 +64,9 @@ def _wants_html(request: Request) -> bool:
     return not (path.startswith("/feeds/") or path.startswith("/healthz") or path.startswith("/api"))
 
 
-def _error_response(request: Request, status: int, message: str, details: Sequence[str] = ()) -> Response:
-    headers = {"Retry-After": "60"} if status == 503 else None
+def _error_response(request: Request, status: int, message: str, details: Sequence[str] = (),
+                    retry_after: int | None = None) -> Response:
+    headers = {"Retry-After": str(retry_after or 60)} if status in (429, 503) else None
     if _wants_html(request):
         templates: Jinja2Templates = request.app.state.templates
         return templates.TemplateResponse(
@@ -88,7 +91,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             return _error_response(request, 503, message + " Quản trị viên xem chi tiết tại trang quản trị (/admin).")
         if status >= 500 and status != 503:
             log.exception("Lỗi khi xử lý %s", request.url.path, exc_info=exc)
-        return _error_response(request, status, str(exc))
+        return _error_response(request, status, str(exc), retry_after=getattr(exc, "retry_after_seconds", None))
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
@@ -24,7 +24,7 @@ from notifiers.base import Transport
 from notifiers.email_message import check_address
 from scheduler.dates import vn_date
 from scheduler.expand import finished
-from scheduler.errors import BadRequest, CalendarNotFound, CampaignFinished, PermanentDeliveryError
+from scheduler.errors import BadRequest, CalendarNotFound, CampaignFinished, Forbidden, PermanentDeliveryError
 from scheduler.reminder_jobs import running_jobs
 from scheduler.reminder_service import ReminderService
 from scheduler.settings import Settings
@@ -50,7 +50,30 @@ def _title(request: Request, calendar_id: str) -> str:
     return state.calendar.title if state is not None and state.calendar is not None else calendar_id
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def check_origin(request: Request) -> None:
+    """A form post from another site is refused (cross-site request forgery).
+
+    Browsers send ``Origin`` with every POST; it must be the service's public
+    address (``base_url``) or the address the request came to. A POST without
+    one is not from a browser form (RFC 8058 one-click unsubscribe comes from
+    the mail provider's servers) and carries a signed token anyway.
+    """
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    allowed = {_origin(request.app.state.settings.base_url), _origin(str(request.base_url))}
+    if origin.lower() not in allowed:
+        raise Forbidden(f"Biểu mẫu gửi từ trang khác ({origin}) không được chấp nhận. "
+                        "Hãy mở trang lịch trên chính trang web của dịch vụ rồi gửi lại.")
+
+
 async def _form(request: Request) -> dict[str, str]:
+    check_origin(request)
     body = await request.body()
     if len(body) > MAX_FORM:
         raise BadRequest("Dữ liệu gửi lên quá lớn.")
@@ -87,7 +110,8 @@ async def subscribe(request: Request) -> HTMLResponse:
         email = check_address(form.get("email", "").strip())
     except PermanentDeliveryError:
         raise BadRequest(f"Địa chỉ email không hợp lệ: {form.get('email', '')!r}.") from None
-    await service.request_subscription(email, calendar, now)
+    client = request.client.host if request.client else ""
+    await service.request_subscription(email, calendar, now, client)
     # The same answer whether or not the address was already subscribed: nobody learns who is.
     return _page(request, "Kiểm tra hộp thư",
                  f"Nếu {email} chưa đăng ký, chúng tôi vừa gửi tới địa chỉ này một email có liên kết xác nhận "
@@ -125,6 +149,7 @@ async def unsubscribe_page(request: Request, token: str = "") -> HTMLResponse:
 @router.post("/unsubscribe", response_class=HTMLResponse, summary="Hủy nhận email nhắc (một bước, RFC 8058)")
 async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:
     # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the URL, token in the query.
+    check_origin(request)
     token = token or (await _form(request)).get("token", "")
     email, scope = _service(request).unsubscribe(token, request.app.state.clock())
     what = "mọi email nhắc hạn" if scope == "*" else f"email nhắc hạn của “{_title(request, scope)}”"
