@@ -2,6 +2,8 @@
 
     LichThiDuaError                 exit 1, HTTP 500
     ├── SettingsError               exit 78 (EX_CONFIG), bad settings file or variable
+    │   └── EnvironmentFault        exit 78, HTTP 503: a folder read-only or missing, a database refused
+    ├── TemporaryFault              exit 75 (EX_TEMPFAIL), HTTP 503: database unreachable, disk full
     ├── CalendarError               exit 65 (EX_DATAERR), carries every Diagnostic of a run
     │   └── CalendarNotFound        exit 66 (EX_NOINPUT), HTTP 404
     ├── LunarDateError              exit 65, HTTP 400: a lunar date that does not exist
@@ -87,6 +89,19 @@ class LichThiDuaError(Exception):
 
 class SettingsError(LichThiDuaError):
     exit_code = 78
+
+
+class EnvironmentFault(SettingsError):
+    """The machine is not as the settings say: fix a path, a permission or a setting (see scheduler.faults)."""
+
+    http_status = 503
+
+
+class TemporaryFault(LichThiDuaError):
+    """Retrying later will do once the fault ends: nothing was lost (see scheduler.faults)."""
+
+    exit_code = 75
+    http_status = 503
 
 
 class CalendarError(LichThiDuaError):

@@ -19,6 +19,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from scheduler.faults import translate
 from scheduler.reminder_service import ReminderService
 
 log = logging.getLogger("lichthidua.reminders")
@@ -34,19 +35,26 @@ async def running_jobs(service: ReminderService, clock: Clock, tick_seconds: int
 
     one_wave = asyncio.Lock()  # the catch-up and the ticks never overlap in one process
 
+    def report(what: str, exc: Exception) -> None:
+        fault = translate(exc, service.settings)
+        if fault is not None:  # a fault of the machine: say it, no traceback; the next tick resumes the wave
+            log.error("%s: %s", what, fault)
+        else:
+            log.exception(what)
+
     async def catch_up() -> None:
         async with one_wave:
             try:
                 await service.start(clock())
-            except Exception:
-                log.exception("Lỗi khi gửi bù lời nhắc lúc khởi động")
+            except Exception as exc:
+                report("Lỗi khi gửi bù lời nhắc lúc khởi động", exc)
 
     async def tick() -> None:
         async with one_wave:
             try:
                 await service.tick(clock())
-            except Exception:  # the next tick tries again; never let the job die
-                log.exception("Lỗi khi gửi lời nhắc đến hạn")
+            except Exception as exc:  # the next tick tries again; never let the job die
+                report("Lỗi khi gửi lời nhắc đến hạn", exc)
 
     scheduler.add_job(catch_up, id="reminders-catch-up", next_run_time=datetime.now(UTC), max_instances=1)
     scheduler.add_job(tick, IntervalTrigger(seconds=tick_seconds), id="reminders-tick", max_instances=1,

@@ -212,9 +212,9 @@ class ReminderService:
         Claims of a local instance that died (SIGKILL, OOM) go back to pending here too, so a surviving
         instance takes over its in-flight messages within a tick instead of after the lease.
         """
-        released = self.store.release_dead_local()
+        released = self.store.release_dead_local() + self.store.release_own(self.owner)
         if released:
-            log.warning("Lấy lại %d lời nhắc đang gửi dở của tiến trình đã dừng.", released)
+            log.warning("Lấy lại %d lời nhắc đang gửi dở (tiến trình đã dừng, hoặc đợt trước bị gián đoạn).", released)
         if self._planned_day != now.date():
             self.replan(now)
         return await self.send_due(now)

@@ -416,6 +416,15 @@ class ReminderStore:
                                   .values(status=Status.PENDING, claimed_by=None, lease_until=None))
         return result.rowcount or 0
 
+    def release_own(self, owner: str) -> int:
+        """Claims `owner` still holds go back to pending: called between waves (one at a time per instance),
+        so they are left from a wave that a fault (database gone mid-wave) interrupted."""
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            result = conn.execute(update(t).where(t.c.status == Status.CLAIMED, t.c.claimed_by.like(f"{owner}#%"))
+                                  .values(status=Status.PENDING, claimed_by=None, lease_until=None))
+        return result.rowcount or 0
+
     # --- reading -------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:

@@ -18,6 +18,7 @@ from rich.table import Table
 from scheduler.cli import app
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.errors import BadRequest
+from scheduler.faults import guarded, preflight
 from scheduler.reminder_service import ReminderService, SendReport, open_service, utc_now
 from scheduler.reminder_store import STATUS_VN, Status, StoredReminder
 from scheduler.reminders import Kind, PlannedReminder
@@ -53,12 +54,16 @@ def parse_now(raw: str | None) -> datetime:
 
 
 @contextmanager
-def _service() -> Iterator[ReminderService]:
-    service = open_service(load_settings())
-    try:
-        yield service
-    finally:
-        service.close()
+def _service(*, sends: bool = False) -> Iterator[ReminderService]:
+    """The service, its database (and outbox if it `sends`) checked first; faults become messages (75/78)."""
+    settings = load_settings()
+    preflight(settings, outbox=sends)
+    with guarded(settings):
+        service = open_service(settings)
+        try:
+            yield service
+        finally:
+            service.close()
 
 
 def _row_label(r: PlannedReminder) -> str:
@@ -106,7 +111,7 @@ def send_due(
     """Gửi mọi email nhắc đã đến hạn (cho cron, hoặc để gửi bù)."""
     def work() -> SendReport:
         at = parse_now(now or None)
-        with _service() as service, Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        with _service(sends=True) as service, Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:
             task = bar.add_task("gửi", total=None)
             return asyncio.run(service.start(at, progress=lambda done, total: bar.update(task, completed=done,

@@ -11,6 +11,7 @@ import typer
 
 from scheduler.cli import app
 from scheduler.cli.output import run_command
+from scheduler.faults import preflight
 from scheduler.settings import Settings, load_settings
 
 LEVEL_NAMES = {"DEBUG": "gỡ lỗi", "INFO": "thông tin", "WARNING": "cảnh báo", "ERROR": "lỗi", "CRITICAL": "nghiêm trọng"}
@@ -100,6 +101,9 @@ def serve(
         )
     )
     settings = settings.model_copy(update={"base_url": public_base_url(settings)})
+    # The data folder, the database (schema upgraded, under its lock) and the outbox, before anything starts:
+    # a fault there is a Vietnamese message and exit 78 or 75, not a traceback from inside the server.
+    run_command(lambda: preflight(settings, outbox=get is None))  # --get sends nothing: no outbox
     if get is not None:
         _get_once(settings, get)
         return
