@@ -210,7 +210,9 @@ def test_the_command_table_matches_the_cli(cli) -> None:  # type: ignore[no-unty
 def test_the_exit_codes_match_the_errors() -> None:
     table = " ".join(_section("## Command reference").split())
     assert ("Exit codes: 0 ok, 64 bad option, 65 bad calendar data, 66 calendar not found, 69/75 delivery failures, "
-            "73 output file exists or cannot be written, 78 bad settings.") in table
+            "73 output file exists or cannot be written, 75 temporary fault (database unreachable, disk full), "
+            "78 bad settings or a folder read-only or missing.") in table
+    assert errors.TemporaryFault.exit_code == 75 and errors.EnvironmentFault.exit_code == 78
     assert errors.BadRequest.exit_code == 64
     assert errors.CalendarError.exit_code == 65 and errors.LunarDateError.exit_code == 65
     assert errors.CalendarNotFound.exit_code == 66
