@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.bounds import Limits
 from scheduler.export import feed_meta
+from scheduler.faults import translate
 from scheduler.campaign import Calendar
 from scheduler.catalog import CALENDAR_SUFFIXES, Catalog, load_catalog
 from scheduler.errors import Diagnostic, Severity
@@ -317,8 +318,14 @@ class CalendarRepository:
             await asyncio.sleep(interval)
             try:
                 await self.refresh()
-            except Exception:  # keep watching: the next edit may fix whatever broke
-                log.exception("Lỗi khi nạp lại thư mục lịch %s", self.root)
+            except Exception as exc:  # keep watching: the next edit may fix whatever broke
+                # The reload did not happen (database down, say): try it again at the next poll.
+                self._signature = None
+                fault = translate(exc, self.settings)
+                if fault is not None:
+                    log.error("Lỗi khi nạp lại thư mục lịch %s: %s", self.root, fault)
+                else:
+                    log.exception("Lỗi khi nạp lại thư mục lịch %s", self.root)
 
 
 def utc_now() -> datetime:
