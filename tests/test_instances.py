@@ -132,13 +132,20 @@ def test_three_serve_and_two_send_due_started_together(backend: str, tmp_path: P
             assert not _died(procs), _logs(logs)
             engine = create_engine_for(url)
             t = ReminderRow.__table__  # type: ignore[attr-defined]
-            time.sleep(0.5)  # let the senders' claims settle while the sink holds its replies
-            with engine.connect() as conn:
-                claims = Counter(_pid(by) for by in conn.execute(
-                    select(t.c.claimed_by).where(t.c.status == Status.CLAIMED)).scalars())
             pids = {p.pid: name for name, p in procs.items()}
-            serve_claims = {pid: n for pid, n in claims.items() if pids.get(pid, "").startswith("serve")}
-            victim_pid = max(serve_claims, key=serve_claims.__getitem__) if serve_claims else procs["serve-0"].pid
+
+            def serve_claims() -> dict[int, int]:
+                with engine.connect() as conn:
+                    claims = Counter(_pid(by) for by in conn.execute(
+                        select(t.c.claimed_by).where(t.c.status == Status.CLAIMED)).scalars())
+                return {pid: n for pid, n in claims.items() if pids.get(pid, "").startswith("serve")}
+
+            # The sink holds every reply now: wait until a serving instance has messages in flight (its
+            # catch-up starts after uvicorn's start-up, later than the send-due runs).
+            wait_until(lambda: bool(serve_claims()), 60, "một tiến trình serve đang gửi dở")
+            time.sleep(0.5)  # let the claims settle
+            claims = serve_claims()
+            victim_pid = max(claims, key=claims.__getitem__)
             victim = pids[victim_pid]
             in_flight = claims.get(victim_pid, 0)
             procs[victim].send_signal(signal.SIGKILL)
