@@ -14,6 +14,10 @@ one-click unsubscribe, which is itself a POST.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import os
 import secrets
 from datetime import datetime
@@ -52,13 +56,35 @@ class Signer:
         try:
             payload = self._serializer(purpose).loads(token)
         except BadData:
-            raise BadRequest("Liên kết không hợp lệ hoặc đã bị sửa. Hãy dùng đúng liên kết trong email.") from None
+            payload = self._release_0_1(purpose, token)
+            if payload is None:
+                raise BadRequest("Liên kết không hợp lệ hoặc đã bị sửa. Hãy dùng đúng liên kết trong email.") from None
         if not isinstance(payload, dict):
             raise BadRequest("Liên kết không hợp lệ.")
         exp = payload.get("exp")
         if exp is not None and now is not None and now.timestamp() > float(exp):
             raise BadRequest("Liên kết đã hết hạn. Hãy đăng ký lại để nhận liên kết mới.")
         return payload
+
+
+    def _release_0_1(self, purpose: str, token: str) -> Any:
+        """A link mailed by release 0.1 (``b64(JSON).b64(HMAC-SHA256[:20])``), or None.
+
+        Unsubscribe and "Đã nộp" links in emails already sent must keep working
+        (an unsubscribe link that stops working is a broken promise); new links
+        are never made this way.
+        """
+        body, _, mac = token.partition(".")
+        if not body or not mac or "." in mac:
+            return None
+        digest = hmac.new(self._key, f"{purpose}.{body}".encode(), hashlib.sha256).digest()[:20]
+        expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+        if not hmac.compare_digest(mac, expected):
+            return None
+        try:
+            return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        except ValueError:
+            return None
 
 
 def load_or_create_secret(settings: Settings) -> bytes:

@@ -110,3 +110,33 @@ def test_signed_links_keep_their_guarantees() -> None:
         signer.verify(CONFIRM, expiring, now=now + timedelta(minutes=2))
     with pytest.raises(ValueError):
         Signer(b"short")
+
+
+def _release_0_1_token(key: bytes, purpose: str, payload: dict[str, object]) -> str:
+    """A link as release 0.1 mailed it: b64(JSON) . b64(HMAC-SHA256(purpose.body)[:20])."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+    body = b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
+    return f"{body}.{b64(hmac.new(key, f'{purpose}.{body}'.encode(), hashlib.sha256).digest()[:20])}"
+
+
+def test_links_in_emails_already_sent_keep_working() -> None:
+    """Unsubscribe and "Đã nộp" links mailed before the switch to itsdangerous still verify, with the same
+    guarantees: purpose-bound, key-bound, tamper-evident."""
+    key = b"k" * 32
+    signer = Signer(key)
+    old = _release_0_1_token(key, UNSUBSCRIBE, {"e": "a@example.org", "s": "kon-tum-2024"})
+    assert signer.verify(UNSUBSCRIBE, old) == {"e": "a@example.org", "s": "kon-tum-2024"}
+    with pytest.raises(BadRequest):
+        signer.verify(SUBMITTED, old)
+    with pytest.raises(BadRequest):
+        Signer(b"x" * 32).verify(UNSUBSCRIBE, old)
+    with pytest.raises(BadRequest):
+        signer.verify(UNSUBSCRIBE, old[:-1] + ("A" if old[-1] != "A" else "B"))
+    assert not signer.sign(UNSUBSCRIBE, {"e": "a@example.org", "s": "kon-tum-2024"}) == old  # new links are itsdangerous'
