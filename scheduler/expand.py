@@ -279,46 +279,38 @@ def _lunar(calendar: Calendar, window: Window) -> Iterator[Event]:
 
 
 def _holidays(calendar: Calendar, window: Window) -> Iterator[Event]:
+    """Days off, each with its own legal basis, and the Saturdays worked to make up a swapped one."""
     if not calendar.public_holidays:
         return
     defined_in = calendar.public_holidays_from or calendar.id
     for year in window.years():
         for block in holiday_blocks(year):
-            if not window.overlaps(block.start, block.end):
-                continue
-            yield Event(
-                uid=_uid(calendar, EventKind.HOLIDAY, "nghi-le", block.start.strftime("%Y%m%d")),
-                kind=EventKind.HOLIDAY,
-                title=block.title,
-                start=block.start,
-                end=block.end,
-                source=f"{block.basis} (lịch {defined_in})",
-                calendar_id=calendar.id,
-                item_id=f"nghi-le-{block.start.isoformat()}",
-                defined_in=defined_in,
-                description=block.description,
-                inherited=defined_in != calendar.id,
-                origin=DateOrigin.RULE,
-                provenance=f"Căn cứ: {block.basis}",
-            )
+            if window.overlaps(block.start, block.end):
+                yield _day_event(calendar, defined_in, EventKind.HOLIDAY, "nghi-le", block.start, block.end,
+                                 block.title, block.description, block.basis)
         for workday in make_up_workdays(year):
-            if workday.day not in window:
-                continue
-            yield Event(
-                uid=_uid(calendar, EventKind.WORKDAY, "lam-bu", workday.day.strftime("%Y%m%d")),
-                kind=EventKind.WORKDAY,
-                title=workday.title,
-                start=workday.day,
-                end=workday.day,
-                source=f"{workday.basis} (lịch {defined_in})",
-                calendar_id=calendar.id,
-                item_id=f"lam-bu-{workday.day.isoformat()}",
-                defined_in=defined_in,
-                description=workday.description,
-                inherited=defined_in != calendar.id,
-                origin=DateOrigin.RULE,
-                provenance=f"Căn cứ: {workday.basis}",
-            )
+            if workday.day in window:
+                yield _day_event(calendar, defined_in, EventKind.WORKDAY, "lam-bu", workday.day, workday.day,
+                                 workday.title, workday.description, workday.basis)
+
+
+def _day_event(calendar: Calendar, defined_in: str, kind: EventKind, key: str, start: date, end: date,
+               title: str, description: str, basis: str) -> Event:
+    return Event(
+        uid=_uid(calendar, kind, key, start.strftime("%Y%m%d")),
+        kind=kind,
+        title=title,
+        start=start,
+        end=end,
+        source=f"{basis} (lịch {defined_in})",
+        calendar_id=calendar.id,
+        item_id=f"{key}-{start.isoformat()}",
+        defined_in=defined_in,
+        description=description,
+        inherited=defined_in != calendar.id,
+        origin=DateOrigin.RULE,
+        provenance=f"Căn cứ: {basis}",
+    )
 
 
 def _one_off(calendar: Calendar, window: Window) -> Iterator[Event]:
