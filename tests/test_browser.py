@@ -186,3 +186,15 @@ def test_admin_with_a_password(tmp_path: Path, browser: object) -> None:
         public = _page(browser, "desktop")
         public.goto(running.base + "/c/hong")  # type: ignore[attr-defined]
         assert "hong.yaml" not in public.content() and "year" not in public.locator("main").inner_text()  # type: ignore[attr-defined]
+
+
+def test_api_docs_work_offline(server: tuple[ServeProcess, str], browser: object) -> None:
+    """Swagger UI renders with every outside request refused (an office without internet)."""
+    running, _ = server
+    page = _page(browser, "desktop")
+    outside: list[str] = []
+    page.on("requestfailed", lambda request: outside.append(request.url))  # type: ignore[attr-defined]
+    page.goto(running.base + "/docs")  # type: ignore[attr-defined]
+    page.locator(".swagger-ui .opblock").first.wait_for(timeout=15000)  # type: ignore[attr-defined]
+    assert "/feeds/{calendar_id}.ics" in page.inner_text("body")  # type: ignore[attr-defined]
+    assert outside == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -327,7 +328,17 @@ def test_yaml_text_is_escaped(tmp_path: Path, calendars: Path, clock: Clock) -> 
 def test_static_and_docs(client: TestClient) -> None:
     assert client.get("/static/app.css").status_code == 200
     assert client.get("/static/../app.py").status_code == 404
-    assert client.get("/docs").status_code == 200
+    assert client.get("/redoc").status_code == 404
+    for page in ("/docs",):
+        r = client.get(page)
+        assert r.status_code == 200
+        # Every asset the page names is served by us: nothing from a CDN (offline offices).
+        assets = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+        assert assets and all(a.startswith("/docs-assets/") for a in assets), assets
+        assert "http://" not in r.text and "https://" not in r.text
+        for asset in assets:
+            got = client.get(asset)
+            assert got.status_code == 200 and len(got.content) > 1000, asset
     spec = client.get("/openapi.json").json()
     assert "/feeds/{calendar_id}.ics" in spec["paths"]
     feed = spec["paths"]["/feeds/{calendar_id}.ics"]

@@ -27,7 +27,7 @@ from notifiers.ics import RenderOptions
 from scheduler.database import create_tables, engine_from_settings
 from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
 from scheduler.settings import Settings
-from scheduler.web import admin, feed_routes, pages
+from scheduler.web import admin, api_docs, feed_routes, pages
 from scheduler.web.extensions import WebExtension, builtin_extensions
 from scheduler.web.feed_service import FeedService
 from scheduler.web.repository import CalendarRepository, utc_now
@@ -158,6 +158,8 @@ def create_app(
         description="Lịch, hạn chót và nguồn lịch ICS của các phong trào thi đua Công đoàn.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by api_docs, from local files
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -191,6 +193,7 @@ def create_app(
     async def healthz_head() -> Response:
         return Response(headers={"Cache-Control": "no-store"})
 
+    api_docs.install(app, app.title)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for extension in extensions:
         for router in extension.routers:
