@@ -286,3 +286,74 @@ def test_real_process_settings_lists_every_setting_with_its_variable(tmp_path: P
     assert set(rows) == set(Settings.model_fields)
     for name, row in rows.items():
         assert f"{ENV_PREFIX}{name.upper()}" in row
+
+
+# --- the command line's own words: Vietnamese, English on request ----------------------------------------
+
+
+def _commands() -> list[tuple[str, ...]]:
+    import typer.main
+
+    from scheduler.cli import app
+
+    found: list[tuple[str, ...]] = []
+
+    def walk(command: object, path: tuple[str, ...]) -> None:
+        found.append(path)
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            walk(sub, (*path, name))
+
+    walk(typer.main.get_command(app), ())
+    return found
+
+
+COMMANDS = _commands()
+ENGLISH_WORDS = ("Usage", "Options", "Arguments", "Commands", "Show this message", "[required]", "[default:")
+
+
+def test_every_command_is_worded_by_us() -> None:
+    import typer.main
+
+    from scheduler.cli import app
+    from scheduler.cli.language import WordedCommand, WordedGroup
+
+    assert len(COMMANDS) >= 10
+    root = typer.main.get_command(app)
+    for path in COMMANDS:
+        command = root
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
+        assert isinstance(command, (WordedCommand, WordedGroup)), path
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "lichthidua")
+def test_help_is_vietnamese(cli, path: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    run = cli(*path, "--help")
+    assert run.exit_code == 0
+    assert "Cách dùng: lichthidua" in run.stdout and "Tùy chọn" in run.stdout
+    assert "Hiện hướng dẫn này rồi thoát." in run.stdout
+    for english in ENGLISH_WORDS:
+        assert english not in run.stdout, english
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "lichthidua")
+def test_usage_error_is_vietnamese(cli, path: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    run = cli(*path, "--khong-co")
+    assert run.exit_code == 64
+    assert run.stderr == f"Lỗi: không có tùy chọn --khong-co.\nXem: {' '.join(('lichthidua', *path))} --help\n"
+
+
+def test_missing_argument_is_named(cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli("lunar")
+    assert run.exit_code == 64
+    assert run.stderr.startswith("Lỗi: thiếu đối số 'value'.")
+
+
+def test_english_on_request(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    run = cli("check", "--lang", "en", "--help")
+    assert "Usage: lichthidua check [OPTIONS]" in run.stdout and "Options" in run.stdout
+    assert cli("check", "--lang", "en", "--bogus").stderr.startswith("Error: no such option --bogus.")
+    monkeypatch.setenv("LICHTHIDUA_LANG", "en")
+    assert cli("lunar").stderr.startswith("Error: missing argument 'value'.")
+    monkeypatch.delenv("LICHTHIDUA_LANG")
+    assert "Cách dùng" in cli("check", "--help").stdout  # back to Vietnamese: nothing sticks

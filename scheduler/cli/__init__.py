@@ -12,45 +12,25 @@ from typing import Any
 
 import typer
 
-# Typer vendors its own click; its usage errors are these classes, not click's.
-from typer._click import exceptions as click
-from typer.core import TyperGroup
+from scheduler.cli import language
+from scheduler.cli.language import UsageError, WordedGroup
 
 
-def _param_name(exc: Any) -> str:
-    param = getattr(exc, "param", None)
-    opts = getattr(param, "opts", None)
-    return "/".join(opts) if opts else (getattr(param, "name", None) or "tham số").upper()
+class VietnameseGroup(WordedGroup):
+    """Usage errors exit 64 (EX_USAGE) with a message in the run's language, not click's 2."""
 
-
-def _usage_message(exc: click.UsageError) -> str:
-    """click's usage errors, said in Vietnamese (its English text is kept for searching)."""
-    if isinstance(exc, click.NoSuchOption):
-        what = f"không có tùy chọn {exc.option_name}"
-    elif isinstance(exc, click.MissingParameter):
-        what = f"thiếu {_param_name(exc)}"
-    elif isinstance(exc, click.BadParameter):
-        what = f"giá trị không hợp lệ cho {_param_name(exc)}"
-    else:
-        what = "lệnh hoặc tham số không hợp lệ"
-    command = exc.ctx.command_path if exc.ctx else "lichthidua"
-    return f"Lỗi: {what} ({exc.format_message()}).\nXem: {command} --help"
-
-
-class VietnameseGroup(TyperGroup):
-    """Usage errors exit 64 (EX_USAGE) with a Vietnamese message, not click's 2."""
-
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, args: Any = None, *rest: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        language.use(language.choose(sys.argv[1:] if args is None else args))
         try:
             # Not standalone, so usage errors reach us; click then returns exit codes.
-            result = super().main(*args, standalone_mode=False, **kwargs)
-        except click.NoArgsIsHelpError:
-            sys.exit(0)  # the help was shown, as asked
-        except click.UsageError as exc:
-            print(_usage_message(exc), file=sys.stderr)
+            result = super().main(args, *rest, standalone_mode=False, **kwargs)
+        except UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                sys.exit(0)  # the help was shown, as asked
+            print(language.usage_message(exc), file=sys.stderr)
             sys.exit(64)
         except typer.Abort:
-            print("Đã dừng.", file=sys.stderr)
+            print("Đã dừng." if language.current() == "vi" else "Aborted.", file=sys.stderr)
             sys.exit(130)
         except typer.Exit as exc:
             sys.exit(exc.exit_code)

@@ -18,6 +18,7 @@ from scheduler import lunar
 from scheduler.bounds import Limits
 from scheduler.catalog import calendar_files, load_catalog
 from scheduler.cli import app
+from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.dates import vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
@@ -76,7 +77,7 @@ def _window(calendar_window: Window, start: str | None, end: str | None) -> Wind
     )
 
 
-@app.command()
+@app.command(cls=WordedCommand)
 def check(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Tệp hoặc thư mục lịch (mặc định: thư mục lịch).")] = None,
     lang: Annotated[Lang, typer.Option(help="Ngôn ngữ thông báo lỗi: vi hoặc en.")] = Lang.vi,
@@ -152,7 +153,7 @@ def _undated_table(items: list[UndatedItem]) -> Table:
     return table
 
 
-@app.command(name="expand")
+@app.command(cls=WordedCommand, name="expand")
 def expand_command(
     calendar: Annotated[str, typer.Argument(help="Mã lịch trong thư mục lịch, hoặc đường dẫn tệp .yaml.")],
     start: Annotated[Optional[str], typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")] = None,
@@ -186,7 +187,7 @@ def expand_command(
     run_command(run)
 
 
-@app.command()
+@app.command(cls=WordedCommand)
 def export(
     calendar: Annotated[str, typer.Argument(help="Mã lịch hoặc đường dẫn tệp .yaml.")],
     out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Tệp .ics (mặc định: in ra màn hình).")] = None,
@@ -227,7 +228,7 @@ def export(
     run_command(run)
 
 
-@app.command()
+@app.command(cls=WordedCommand)
 def schema(
     out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Ghi ra tệp thay vì màn hình.")] = None,
 ) -> None:
@@ -239,7 +240,7 @@ def schema(
         print(text, end="")
 
 
-@app.command(name="lunar")
+@app.command(cls=WordedCommand, name="lunar")
 def lunar_command(
     value: Annotated[str, typer.Argument(help="Ngày dương lịch (2024-02-10), hoặc ngày âm lịch với --to-solar.")],
     to_solar: Annotated[
@@ -261,7 +262,7 @@ def lunar_command(
     run_command(run)
 
 
-@app.command(name="settings")
+@app.command(cls=WordedCommand, name="settings")
 def settings_command() -> None:
     """Liệt kê mọi thiết lập, biến môi trường tương ứng và giá trị mặc định."""
     table = Table(header_style="bold")

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from scheduler.cli import app
+from scheduler.cli.language import WordedCommand, WordedGroup
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.errors import BadRequest
 from scheduler.faults import guarded, preflight
@@ -24,7 +25,7 @@ from scheduler.reminder_store import STATUS_VN, Status, StoredReminder
 from scheduler.reminders import Kind, PlannedReminder
 from scheduler.settings import load_settings
 
-remind = typer.Typer(help="Email nhắc hạn chót: xem trước, gửi các lời nhắc đến hạn, xem tình trạng.",
+remind = typer.Typer(cls=WordedGroup, help="Email nhắc hạn chót: xem trước, gửi các lời nhắc đến hạn, xem tình trạng.",
                      no_args_is_help=True)
 app.add_typer(remind, name="remind")
 
@@ -72,7 +73,7 @@ def _row_label(r: PlannedReminder) -> str:
     return f"{KIND_VN[r.kind]} ({offset})" + (f", dời từ {r.nominal_day:%d/%m}" if r.moved else "")
 
 
-@remind.command("preview")
+@remind.command("preview", cls=WordedCommand)
 def preview(
     on: str = typer.Option("", "--on", help="Ngày cần xem (17/6/2024 hoặc 2024-06-17); mặc định hôm nay."),
     now: str = typer.Option(
@@ -104,7 +105,7 @@ def preview(
     console.print(table)
 
 
-@remind.command("send-due")
+@remind.command("send-due", cls=WordedCommand)
 def send_due(
     now: str = typer.Option("", "--now", help="Gửi như tại thời điểm này (ISO 8601), để gửi bù; mặc định: bây giờ."),
 ) -> None:
@@ -126,7 +127,7 @@ def send_due(
         raise typer.Exit(75)
 
 
-@remind.command("status")
+@remind.command("status", cls=WordedCommand)
 def status() -> None:
     """Số lời nhắc theo tình trạng, và những lời nhắc cần chú ý."""
     def work() -> tuple[dict[str, int], list[StoredReminder]]:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from scheduler.cli import app
+from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import run_command
 from scheduler.faults import preflight
 from scheduler.settings import Settings, load_settings
@@ -65,7 +66,7 @@ def _get_once(settings: Settings, target: str) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=WordedCommand)
 def serve(
     host: Annotated[str | None, typer.Option(help="Địa chỉ lắng nghe (mặc định theo cấu hình: 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Cổng (mặc định theo cấu hình: 8000).")] = None,
