@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Union
 
+from scheduler.errors import BadRequest
+
 
 class DateSyntaxError(ValueError):
     def __init__(self, code: str, value: str, detail: str = "") -> None:
@@ -202,6 +204,23 @@ def parse_date_expr(raw: object) -> DateExpr:
     if m := _YEAR.match(low):
         return YearOnly(int(m[1]))
     raise DateSyntaxError("date.format", text)
+
+
+def parse_day(text: str, what: str = "ngày") -> date:
+    """A day a person types (CLI option, argument): day first as the plans write it
+    (10/2/2024, 10.2.2024, 10-2-2024) or ISO 8601 (2024-02-10).
+
+    ``what`` names the field in the error, a BadRequest (exit 64, HTTP 400).
+    python-dateutil's ``dayfirst`` parser is not used: it reads 2024-02-10 as
+    2 October and completes "2024" with today's month and day.
+    """
+    try:
+        expr = parse_date_expr(text)
+    except DateSyntaxError:
+        expr = None
+    if not isinstance(expr, FullDate):
+        raise BadRequest(f"{what}: '{text}' không phải một ngày (ví dụ 28/7/2024 hoặc 2024-07-28)")
+    return expr.value
 
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")

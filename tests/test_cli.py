@@ -111,12 +111,14 @@ def test_expand_a_broken_calendar_shows_its_errors(calendars_dir: Path, cli) -> 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("expand", "kon-tum-2024", "--from", "2024-13-01"), "--from: '2024-13-01' không phải ngày dạng YYYY-MM-DD"),
-        (("expand", "kon-tum-2024", "--to", "28/7/2024"), "--to: '28/7/2024' không phải ngày dạng YYYY-MM-DD"),
+        (("expand", "kon-tum-2024", "--from", "2024-13-01"), "--from: '2024-13-01' không phải một ngày (ví dụ 28/7/2024"),
+        (("expand", "kon-tum-2024", "--to", "31/2/2024"), "--to: '31/2/2024' không phải một ngày"),
+        (("expand", "kon-tum-2024", "--to", "sau 1/2/2024"), "--to: 'sau 1/2/2024' không phải một ngày"),
         (("expand", "kon-tum-2024", "--from", "2024-12-01", "--to", "2024-01-01"),
          "Khoảng thời gian không hợp lệ: 1/1/2024 trước 1/12/2024"),
         (("export", "kon-tum-2024", "--alarm-days", "7,một"), "--alarm-days: '7,một' phải là các số nguyên"),
-        (("lunar", "2024-02-30"), "'2024-02-30' không phải ngày dạng YYYY-MM-DD"),
+        (("lunar", "2024-02-30"), "'2024-02-30' không phải một ngày"),
+        (("lunar", "2024"), "'2024' không phải một ngày"),
     ],
 )
 def test_bad_values_exit_64_in_vietnamese(calendars_dir: Path, cli, args: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]
@@ -357,3 +359,21 @@ def test_english_on_request(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # ty
     assert cli("lunar").stderr.startswith("Error: missing argument 'value'.")
     monkeypatch.delenv("LICHTHIDUA_LANG")
     assert "Cách dùng" in cli("check", "--help").stdout  # back to Vietnamese: nothing sticks
+
+
+# --- a day a person types: day first as the plans write it, or ISO ---------------------------------
+
+
+@pytest.mark.parametrize("typed", ["10/2/2024", "10.2.2024", "10-2-2024", "2024-02-10"])
+def test_lunar_takes_day_first_and_iso(cli, typed: str) -> None:  # type: ignore[no-untyped-def]
+    run = cli("lunar", typed)
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == cli("lunar", "2024-02-10").stdout and "1/1" in run.stdout
+
+
+def test_expand_window_day_first(cli) -> None:  # type: ignore[no-untyped-def]
+    day_first = cli("expand", "kon-tum-2024", "--from", "1/6/2024", "--to", "31/7/2024", "--format", "json")
+    iso = cli("expand", "kon-tum-2024", "--from", "2024-06-01", "--to", "2024-07-31", "--format", "json")
+    assert day_first.exit_code == 0 and day_first.stdout == iso.stdout
+    events = json.loads(day_first.stdout)
+    assert events and all(e["start"][:10] <= "2024-07-31" and (e.get("end") or e["start"])[:10] >= "2024-06-01" for e in events)

@@ -46,4 +46,4 @@ def test_bad_options_exit_64_in_vietnamese(calendars_dir: Path, cli: Callable[..
     result = cli("remind", "send-due", "--now", "hôm qua")
     assert result.exit_code == 64 and "Thời điểm không hợp lệ" in result.stderr
     result = cli("remind", "preview", "--on", "31/2/2024")
-    assert result.exit_code == 64 and "Ngày không hợp lệ" in result.stderr
+    assert result.exit_code == 64 and "--on: '31/2/2024' không phải một ngày" in result.stderr

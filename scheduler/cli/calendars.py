@@ -20,7 +20,7 @@ from scheduler.catalog import calendar_files, load_catalog
 from scheduler.cli import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command
-from scheduler.dates import vn_weekday
+from scheduler.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
 from scheduler.events import DateOrigin, Event, EventKind, UndatedItem
 from scheduler.expand import Window, default_window, expand, undated_items
@@ -64,10 +64,7 @@ def _root(calendars: Path | None) -> Path:
 def _parse_day(text: str | None, option: str) -> date | None:
     if text is None:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadRequest(f"{option}: '{text}' không phải ngày dạng YYYY-MM-DD (ví dụ 2024-07-28)") from None
+    return parse_day(text, option)
 
 
 def _window(calendar_window: Window, start: str | None, end: str | None) -> Window:
@@ -156,8 +153,8 @@ def _undated_table(items: list[UndatedItem]) -> Table:
 @app.command(cls=WordedCommand, name="expand")
 def expand_command(
     calendar: Annotated[str, typer.Argument(help="Mã lịch trong thư mục lịch, hoặc đường dẫn tệp .yaml.")],
-    start: Annotated[Optional[str], typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="Đến ngày (YYYY-MM-DD), tính cả ngày đó.")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="Từ ngày (28/7/2024 hoặc 2024-07-28).")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Đến ngày (28/7/2024 hoặc 2024-07-28), tính cả ngày đó.")] = None,
     output: Annotated[Format, typer.Option("--format", help="table hoặc json.")] = Format.table,
     undated_json: Annotated[
         bool, typer.Option("--with-undated", help="Với --format json: trả về {events, undated} gồm cả các mục chưa có ngày.")
@@ -191,8 +188,8 @@ def expand_command(
 def export(
     calendar: Annotated[str, typer.Argument(help="Mã lịch hoặc đường dẫn tệp .yaml.")],
     out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Tệp .ics (mặc định: in ra màn hình).")] = None,
-    start: Annotated[Optional[str], typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="Đến ngày (YYYY-MM-DD).")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="Từ ngày (28/7/2024 hoặc 2024-07-28).")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Đến ngày (28/7/2024 hoặc 2024-07-28).")] = None,
     alarm_days: Annotated[
         Optional[str], typer.Option("--alarm-days", help="Nhắc trước bao nhiêu ngày trên hạn chót, ví dụ 7,1.")
     ] = None,
@@ -242,7 +239,7 @@ def schema(
 
 @app.command(cls=WordedCommand, name="lunar")
 def lunar_command(
-    value: Annotated[str, typer.Argument(help="Ngày dương lịch (2024-02-10), hoặc ngày âm lịch với --to-solar.")],
+    value: Annotated[str, typer.Argument(help="Ngày dương lịch (10/2/2024 hoặc 2024-02-10), hoặc ngày âm lịch với --to-solar.")],
     to_solar: Annotated[
         bool, typer.Option("--to-solar", help="Đổi ngày âm lịch (2024-01-01, 15/8/2024, 2023-02-15L nhuận) sang dương lịch.")
     ] = False,

@@ -18,6 +18,7 @@ from rich.table import Table
 from scheduler.cli import app
 from scheduler.cli.language import WordedCommand, WordedGroup
 from scheduler.cli.output import console, err_console, run_command
+from scheduler import dates
 from scheduler.errors import BadRequest
 from scheduler.faults import guarded, preflight
 from scheduler.reminder_service import ReminderService, SendReport, open_service, utc_now
@@ -34,13 +35,7 @@ KIND_VN = {Kind.REMINDER: "nhắc hạn", Kind.OVERDUE: "quá hạn", Kind.SUMMA
 
 
 def parse_day(raw: str) -> date:
-    try:
-        if "/" in raw:
-            d, m, y = (int(x) for x in raw.split("/"))
-            return date(y, m, d)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise BadRequest(f"Ngày không hợp lệ: {raw!r} (ví dụ 17/6/2024 hoặc 2024-06-17)") from None
+    return dates.parse_day(raw, "--on")
 
 
 def parse_now(raw: str | None) -> datetime:
