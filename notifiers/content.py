@@ -9,7 +9,7 @@ so an admin overriding a template cannot get it wrong.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import ClassVar
 
 from scheduler.events import DateOrigin, Event
@@ -25,9 +25,10 @@ from scheduler.dates import vn_date, vn_weekday  # as the plans write dates: 24/
 class DeadlineView:
     uid: str
     title: str
+    name: str  # the title without "Hạn chót: " and the date it already states: what subjects say
     campaign: str  # "Phong trào thi đua năm 2024 của LĐLĐ tỉnh Kon Tum"
     as_written: str  # "trước 25/6/2024"
-    due_text: str  # the exact moment: "hết ngày 24/6/2024"
+    due_text: str  # DeadlineInfo.due_words: "hết ngày 24/6/2024 (nộp trước 25/6/2024)"
     last_day: date  # the last day one can still submit, in the calendar's zone
     days_left: int  # from today to last_day; negative once overdue
     submitted_by: str | None = None
@@ -55,33 +56,19 @@ class DeadlineView:
         return f"còn {self.days_left} ngày"
 
 
-def due_moment(due_at: datetime) -> tuple[date, str]:
-    """(last day, wording) of a deadline instant.
-
-    "trước 25/6" is due at 25/6 00:00, so the last day is 24/6 and people
-    must read "hết ngày 24/6", never "25/6".
-    """
-    clock = due_at.timetz().replace(tzinfo=None)
-    if clock == time(0, 0):
-        last = due_at.date() - timedelta(days=1)
-        return last, f"hết ngày {vn_date(last)}"
-    if clock >= time(23, 59):
-        return due_at.date(), f"hết ngày {vn_date(due_at.date())}"
-    return due_at.date(), f"{due_at:%H:%M} ngày {vn_date(due_at.date())}"
-
-
 def deadline_view(event: Event, campaign: str, today: date) -> DeadlineView:
     """The email's view of a deadline event, as of ``today`` (a civil date in the calendar's zone)."""
     info = event.deadline
     if info is None:
         raise ValueError(f"{event.uid}: không phải hạn chót")
-    last_day, due_text = due_moment(info.due_at)
+    last_day = info.last_day
     return DeadlineView(
         uid=event.uid,
         title=event.title,
+        name=event.name,
         campaign=campaign,
         as_written=info.as_written,
-        due_text=due_text,
+        due_text=info.due_words,
         last_day=last_day,
         days_left=(last_day - today).days,
         submitted_by=info.submitted_by,

@@ -354,6 +354,9 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     from icalendar import Timezone  # only here: the rest of the writer needs no icalendar objects
 
     tz = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+    # icalendar adds an English COMMENT ("This timezone only works from ..."); people
+    # see it in some calendar apps, and nothing a user reads is English.
+    tz.pop("COMMENT", None)
     return tz.to_ical()
 
 
@@ -364,21 +367,6 @@ _UTC = timezone.utc
 # --- Vietnamese descriptions -------------------------------------------------
 
 
-
-
-def due_in_words(due_at: datetime) -> str:
-    """When exactly a deadline falls, in words a union official reads one way only.
-
-    Midnight (a ``before`` deadline): "hết ngày 24/6/2024 (nộp trước 25/6/2024)";
-    the end of a day (``no_later_than``): "hết ngày 15/3/2023".
-    """
-    t = due_at.timetz().replace(tzinfo=None)
-    day = due_at.date()
-    if t == time(0):
-        return f"hết ngày {vn_date(day - _DAY)} (nộp trước {vn_date(day)})"
-    if t >= time(23, 59):
-        return f"hết ngày {vn_date(day)}"
-    return f"trước {t.hour}:{t.minute:02d} ngày {vn_date(day)}"
 
 
 def _lunar_text(ev: Event) -> str:
@@ -409,7 +397,7 @@ def describe(ev: Event) -> str:
         lines.append(f"Địa điểm: {ev.place}")
     if ev.deadline:
         d = ev.deadline
-        lines.append(f"Hạn cuối: {due_in_words(d.due_at)}")
+        lines.append(f"Hạn cuối: {d.due_words}")
         if ev.origin is DateOrigin.ADMIN:
             lines.append(f"Hạn do quản trị đặt: {d.as_written}")
         else:
@@ -429,5 +417,4 @@ def describe(ev: Event) -> str:
 
 def _alarm_text(ev: Event) -> str:
     assert ev.deadline is not None
-    title = ev.title.removeprefix("Hạn chót: ")  # the expander's titles already say it
-    return f"Sắp đến hạn chót: {title}. Hạn cuối: {due_in_words(ev.deadline.due_at)}."
+    return f"Sắp đến hạn chót: {ev.name}. Hạn cuối: {ev.deadline.due_words}."

@@ -19,6 +19,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from scheduler.dates import vn_date
+
 
 class EventKind(StrEnum):
     PHASE = "phase"
@@ -119,6 +121,23 @@ class DeadlineInfo:
         """24/6 for "trước 25/6", 15/3 for "chậm nhất ngày 15/3": what countdowns count to."""
         return last_day(self.due, self.due_at.date())
 
+    @property
+    def due_words(self) -> str:
+        """The due moment in words a union official reads one way only; the one
+        wording that feeds, emails, pages and the CLI show.
+
+        ``before`` ("trước 25/6"): "hết ngày 24/6/2024 (nộp trước 25/6/2024)";
+        ``no_later_than``: "hết ngày 15/3/2023"; a due time of day that is neither
+        (from an admin): "trước 17:00 ngày 25/6/2024".
+        """
+        clock = self.due_at.timetz().replace(tzinfo=None)
+        day = self.due_at.date()
+        if clock == time(0) and self.due is Due.BEFORE:
+            return f"hết ngày {vn_date(self.last_day)} (nộp trước {vn_date(day)})"
+        if clock == time(0) or clock >= time(23, 59):
+            return f"hết ngày {vn_date(self.last_day)}"
+        return f"trước {clock.hour}:{clock.minute:02d} ngày {vn_date(day)}"
+
 
 @dataclass(frozen=True, slots=True)
 class UndatedItem:
@@ -175,6 +194,16 @@ class Event:
     @property
     def milestone(self) -> bool:
         return bool(self.anniversary and self.anniversary.milestone)
+
+    @property
+    def name(self) -> str:
+        """The title without what its neighbours already say: a deadline's
+        "Hạn chót: " and "(trước 25/6/2024)" go, for subjects and alarms that
+        state the kind and the due date themselves."""
+        if self.deadline is None:
+            return self.title
+        prefix = EventKind.DEADLINE.label + ": "
+        return self.title.removeprefix(prefix).removesuffix(f" ({self.deadline.as_written})")
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape of `lichthidua expand --format json`."""

@@ -25,7 +25,6 @@ from notifiers.content import (
     FailureLine,
     ReminderContent,
     deadline_view,
-    due_moment,
 )
 from notifiers.email_message import Attachment, Composer, Recipient, RenderedEmail, Unsubscribe, check_address, message_id
 from notifiers.mailer import Mailer, MessageSpec, deliver
@@ -46,7 +45,7 @@ def test_reminder_message_headers_parts_and_calendar(mailer: Mailer) -> None:
     spec = reminder_spec(1)
     msg = parse(mailer.build(spec, NOW).data)
 
-    assert msg["Subject"] == "[Nhắc hạn] Báo cáo sơ kết 6 tháng đầu năm: còn 7 ngày (hạn trước 25/6/2024)"
+    assert msg["Subject"] == "[Nhắc hạn] Báo cáo sơ kết 6 tháng đầu năm – còn 7 ngày (hạn trước 25/6/2024)"
     assert msg["From"].addresses[0].display_name == "Lịch thi đua"
     assert msg["To"].addresses[0].addr_spec == "cdcs1@congdoan-kontum.vn"
     assert msg["To"].addresses[0].display_name == "Công đoàn cơ sở số 1"
@@ -150,10 +149,11 @@ def test_text_only_message_without_unsubscribe() -> None:
 
 
 def test_due_moments_read_before_and_no_later_than_the_way_people_do() -> None:
-    assert due_moment(datetime(2024, 6, 25, 0, 0, tzinfo=VN)) == (date(2024, 6, 24), "hết ngày 24/6/2024")
-    assert due_moment(datetime(2023, 3, 15, 23, 59, 59, tzinfo=VN)) == (date(2023, 3, 15), "hết ngày 15/3/2023")
-    assert due_moment(datetime(2023, 3, 15, 17, 0, tzinfo=VN)) == (date(2023, 3, 15), "17:00 ngày 15/3/2023")
+    # The due moment is worded by DeadlineInfo.due_words (one wording for feeds, emails, pages, CLI),
+    # from how the date is read (Due), never guessed from the clock time.
     view = deadline_view(deadline_event(), CAMPAIGN, TODAY)
+    assert (view.last_day, view.due_text) == (date(2024, 6, 24), "hết ngày 24/6/2024 (nộp trước 25/6/2024)")
+    assert view.due_text == deadline_event().deadline.due_words  # type: ignore[union-attr]
     assert (view.days_left, view.days_text, view.weekday) == (7, "còn 7 ngày", "Thứ Hai")
     assert deadline_view(deadline_event(), CAMPAIGN, date(2024, 6, 24)).days_text == "hôm nay là ngày cuối"
     late = deadline_view(deadline_event(), CAMPAIGN, date(2024, 6, 27))
@@ -257,3 +257,11 @@ def test_long_display_names_round_trip() -> None:
     name = "Ban Chấp hành Công đoàn cơ sở Trường Trung học phổ thông chuyên Nguyễn Tất Thành"
     out = Composer(FROM).compose(RenderedEmail("T", "x"), to=Recipient("a@congdoan.vn", name), key="k", now=NOW)
     assert parse(out.data)["To"].addresses[0].display_name == name
+
+
+def test_subject_says_each_thing_once(mailer: Mailer) -> None:
+    """The expander's title repeats the kind and the date; the subject says each once."""
+    event = deadline_event(title="Hạn chót: Báo cáo sơ kết 6 tháng đầu năm (trước 25/6/2024)")
+    content = ReminderContent(deadline_view(event, CAMPAIGN, date(2024, 6, 22)), "Nguyễn Văn An", None)
+    subject = str(parse(mailer.build(MessageSpec("k", Recipient("a@congdoan.vn"), content), NOW).data)["Subject"])
+    assert subject == "[Nhắc hạn] Báo cáo sơ kết 6 tháng đầu năm – còn 2 ngày (hạn trước 25/6/2024)"

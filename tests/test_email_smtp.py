@@ -49,7 +49,7 @@ def check_arrived(server: SMTPServer, count: int) -> None:
     assert len(server.handler.messages) == count
     for received in server.handler.messages:
         msg = parse(received.data)
-        assert msg["Subject"] == "[Nhắc hạn] Báo cáo sơ kết 6 tháng đầu năm: còn 7 ngày (hạn trước 25/6/2024)"
+        assert msg["Subject"] == "[Nhắc hạn] Báo cáo sơ kết 6 tháng đầu năm – còn 7 ngày (hạn trước 25/6/2024)"
         assert msg["Message-ID"].endswith("@congdoan.vn>")
         assert msg["Auto-Submitted"] == "auto-generated"
         assert msg["List-Unsubscribe"].startswith("<https://lich.congdoan.vn/unsubscribe?token=u")

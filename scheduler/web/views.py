@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from notifiers.ics import due_in_words
 from scheduler.campaign import Calendar
 from scheduler.dates import vn_date, vn_weekday
 from scheduler.events import DateOrigin, Event, EventKind
@@ -140,7 +139,7 @@ def deadline_rows(events: Iterable[Event], today: date) -> list[DeadlineRow]:
             continue
         last = e.deadline.last_day
         days = (last - today).days
-        rows.append(DeadlineRow(e, last, days, countdown(days), due_in_words(e.deadline.due_at)))
+        rows.append(DeadlineRow(e, last, days, countdown(days), e.deadline.due_words))
     rows.sort(key=lambda r: (r.last_day, r.event.uid))
     return rows
 
