@@ -4,7 +4,7 @@
     ├── SettingsError               exit 78 (EX_CONFIG), bad settings file or variable
     │   └── EnvironmentFault        exit 78, HTTP 503: a folder read-only or missing, a database refused
     ├── TemporaryFault              exit 75 (EX_TEMPFAIL), HTTP 503: database unreachable, disk full
-    ├── CalendarError               exit 65 (EX_DATAERR), carries every Diagnostic of a run
+    ├── CalendarError               exit 65 (EX_DATAERR), HTTP 503, carries every Diagnostic of a run
     │   └── CalendarNotFound        exit 66 (EX_NOINPUT), HTTP 404
     ├── LunarDateError              exit 65, HTTP 400: a lunar date that does not exist
     ├── BadRequest                  exit 64 (EX_USAGE), HTTP 400: bad CLI option or query parameter
@@ -15,6 +15,10 @@
     ├── TooManyRequests             exit 75 (EX_TEMPFAIL), HTTP 429: an abuse limit, try again later
     └── DeliveryError               exit 75 (EX_TEMPFAIL), a notifier could not deliver
         └── PermanentDeliveryError  exit 69 (EX_UNAVAILABLE), retrying will not help
+
+A calendar with errors is a 503 on the web (with Retry-After): the service
+cannot serve it until an admin fixes the file, and serves it again by itself
+after the fix; a subscriber's app should retry, not drop the feed.
 
 Messages are Vietnamese: they are read by admins and officials.
 """
@@ -106,7 +110,7 @@ class TemporaryFault(LichThiDuaError):
 
 class CalendarError(LichThiDuaError):
     exit_code = 65
-    http_status = 422
+    http_status = 503
 
     def __init__(self, diagnostics: list[Diagnostic] | str) -> None:
         if isinstance(diagnostics, str):

@@ -83,15 +83,15 @@ def _error_response(request: Request, status: int, message: str, details: Sequen
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LichThiDuaError)
     async def our_error(request: Request, exc: LichThiDuaError) -> Response:
-        status = exc.http_status
+        status = exc.http_status  # the mapping lives in scheduler.errors
+        message = str(exc)
         if isinstance(exc, CalendarError) and not isinstance(exc, CalendarNotFound):
-            # A calendar with errors and no good version yet: try again after the fix. The diagnostics
-            # (server paths, file contents) are for admins, at /admin.
-            message = str(exc) if not exc.diagnostics else "Lịch này đang có lỗi và chưa có phiên bản hợp lệ nào."
-            return _error_response(request, 503, message + " Quản trị viên xem chi tiết tại trang quản trị (/admin).")
+            # The diagnostics (server paths, file contents) are for admins, at /admin.
+            message = (message if not exc.diagnostics else "Lịch này đang có lỗi và chưa có phiên bản hợp lệ nào.")
+            message += " Quản trị viên xem chi tiết tại trang quản trị (/admin)."
         if status >= 500 and status != 503:
             log.exception("Lỗi khi xử lý %s", request.url.path, exc_info=exc)
-        return _error_response(request, status, str(exc), retry_after=getattr(exc, "retry_after_seconds", None))
+        return _error_response(request, status, message, retry_after=getattr(exc, "retry_after_seconds", None))
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
