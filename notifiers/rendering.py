@@ -34,11 +34,16 @@ def _vn_date(value: date) -> str:
     return vn_date(value)
 
 
-@functools.cache
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _names(cls: type) -> tuple[str, ...]:
-    """Fields and properties of a content class: what its templates may use."""
-    props = [name for name, value in vars(cls).items() if isinstance(value, property)]
-    return (*(f.name for f in fields(cls)), *props)
+    """Fields and properties of a content class: what its templates may use (computed once per class)."""
+    found = _NAMES.get(cls)
+    if found is None:
+        props = [name for name, value in vars(cls).items() if isinstance(value, property)]
+        found = _NAMES[cls] = (*(f.name for f in fields(cls)), *props)
+    return found
 
 
 class Templates:

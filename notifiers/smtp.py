@@ -170,12 +170,14 @@ class SMTPTransport:
                 if code >= 500:
                     return result(DeliveryStatus.PERMANENT, attempt, reason, code), conn
                 if code == 421:  # the server is closing this connection
-                    conn = await _drop(conn)
+                    await _drop(conn)
+                    conn = None
             except ValueError as exc:  # aiosmtplib refuses an unsafe address before sending
                 return result(DeliveryStatus.PERMANENT, attempt, f"Địa chỉ không hợp lệ: {exc}"), conn
             except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
                 code, reason = None, _connection_reason(self.config, exc)
-                conn = await _drop(conn)
+                await _drop(conn)
+                conn = None
             if attempt < self.max_attempts:
                 await self.sleep(self.delays[min(attempt - 1, len(self.delays) - 1)] if self.delays else 0.0)
         return result(DeliveryStatus.TEMPORARY, self.max_attempts, reason, code), conn

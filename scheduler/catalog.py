@@ -205,9 +205,10 @@ def _merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> 
         return None
 
     celebrated: dict[str, list[str]] = {}
-    for phase in phases:
-        for cid in phase.celebrates:
-            celebrated.setdefault(cid, []).append(phase.id)
+    for resolved_phase in phases:
+        for cid in resolved_phase.celebrates:
+            celebrated.setdefault(cid, []).append(resolved_phase.id)
+    holidays_from: str | None
     if model.public_holidays is not None:
         public_holidays, holidays_from = model.public_holidays, model.id
     else:

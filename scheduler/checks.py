@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler import lunar
@@ -124,8 +125,8 @@ def _phases(loaded: LoadedFile) -> None:
                 loaded.diagnose("phase.too_long", ("phases", index, "end"), key=True, severity=Severity.WARNING,
                                 value=vn_date(resolved.end), name=phase.name, days=length, span=span.words)
         if previous is not None:
-            context = dict(name=phase.name, start=vn_date(resolved.start), previous=previous.name,
-                           previous_end=vn_date(previous.end))
+            context: dict[str, Any] = dict(name=phase.name, start=vn_date(resolved.start), previous=previous.name,
+                                           previous_end=vn_date(previous.end))
             if resolved.start <= previous.end:
                 loaded.diagnose("phase.overlap", ("phases", index, "start"), severity=Severity.WARNING, **context)
             elif (resolved.start - previous.end).days > 1:

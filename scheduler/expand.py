@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler import lunar
@@ -31,7 +32,7 @@ from scheduler.events import (
     UndatedItem,
     last_day,
 )
-from scheduler.model import Deadline
+from scheduler.model import Commemoration, Deadline, LunarDateItem, Observance
 from scheduler.public_holidays import day_off_reason, holiday_blocks, make_up_workdays, previous_working_day
 from scheduler.titles import render
 
@@ -97,14 +98,15 @@ def finished(calendar: Calendar, today: date) -> bool:
 def own_dates(calendar: Calendar) -> Iterator[date]:
     """Every day the calendar's own deadlines and one-off events fall on."""
     assert calendar.span is not None
-    for sourced in calendar.deadlines:
-        if sourced.defined_in == calendar.id:
-            for day, _, _ in deadline_occurrences(calendar, sourced.item, calendar.span.years):
+    for deadline in calendar.deadlines:
+        if deadline.defined_in == calendar.id:
+            for day, _, _ in deadline_occurrences(calendar, deadline.item, calendar.span.years):
                 yield day
-    for sourced in calendar.events:
-        if sourced.defined_in == calendar.id and not sourced.item.undated:
-            yield sourced.item.first_day
-            yield sourced.item.last_day
+    for event in calendar.events:
+        if event.defined_in == calendar.id and not event.item.undated:
+            for bound in (event.item.first_day, event.item.last_day):
+                if bound is not None:
+                    yield bound
 
 
 def expand(calendar: Calendar, window: Window) -> list[Event]:
@@ -147,7 +149,7 @@ def _not_own(calendar: Calendar, defined_in: str, day: date, celebrated: bool) -
 
 
 def _item_event(
-    calendar: Calendar, sourced: Sourced, kind: EventKind, occurrence: object, **fields: object
+    calendar: Calendar, sourced: Sourced[Any], kind: EventKind, occurrence: object, **fields: object
 ) -> Event:
     """An event of one YAML item: what every kind shares, plus the kind's own `fields`."""
     item = sourced.item
@@ -167,7 +169,9 @@ def _item_event(
 
 
 def _phases(calendar: Calendar, window: Window) -> Iterator[Event]:
-    names = {s.item.id: s.item.name for s in (*calendar.commemorations, *calendar.observances, *calendar.lunar_dates)}
+    named: tuple[Sourced[Commemoration] | Sourced[Observance] | Sourced[LunarDateItem], ...] = (
+        *calendar.commemorations, *calendar.observances, *calendar.lunar_dates)
+    names = {s.item.id: s.item.name for s in named}
     for phase in calendar.phases:
         if not window.overlaps(phase.start, phase.end):
             continue
@@ -235,12 +239,16 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
             )
 
 
+def _in_year(day: DayMonth | FullDate, year: int) -> date | None:
+    """A yearly day (25/6) in ``year``, or a full date as it is."""
+    return day.in_year(year) if isinstance(day, DayMonth) else day.value
+
+
 def _observances(calendar: Calendar, window: Window) -> Iterator[Event]:
     for sourced in calendar.observances:
         item = sourced.item
         for year in window.years():
-            start = item.start.in_year(year) if isinstance(item.start, DayMonth) else item.start.value
-            end = item.end.in_year(year) if isinstance(item.end, DayMonth) else item.end.value
+            start, end = _in_year(item.start, year), _in_year(item.end, year)
             if start is None or end is None or start.year != year or not window.overlaps(start, end):
                 continue
             title = render(item.title or OBSERVANCE_TITLE, name=item.name, year=year)
@@ -450,13 +458,13 @@ def undated_items(calendar: Calendar) -> list[UndatedItem]:
         context = phase_ends if item.after_phase is not None else None
         out.append(_undated(calendar, sourced, EventKind.DEADLINE, item.title, item.wording, context,
                             submitted_by=item.submitted_by, submit_to=item.submit_to, via=item.via))
-    for sourced in calendar.events:
-        if sourced.item.undated:
-            out.append(_undated(calendar, sourced, EventKind.EVENT, sourced.item.title, sourced.item.as_written or "", None))
-    for sourced in calendar.commemorations:
-        if sourced.item.date is None:
-            out.append(_undated(calendar, sourced, EventKind.ANNIVERSARY, sourced.item.name,
-                                sourced.item.as_written or "", None))
+    for event in calendar.events:
+        if event.item.undated:
+            out.append(_undated(calendar, event, EventKind.EVENT, event.item.title, event.item.as_written or "", None))
+    for commemoration in calendar.commemorations:
+        if commemoration.item.date is None:
+            out.append(_undated(calendar, commemoration, EventKind.ANNIVERSARY, commemoration.item.name,
+                                commemoration.item.as_written or "", None))
     return out
 
 

@@ -151,7 +151,7 @@ class _Table(NamedTuple):
     years: list[int]
     months: list[int]
     leaps: list[bool]
-    index: dict[tuple[int, int, bool], int]  # (year, month, leap) → row
+    row_of: dict[tuple[int, int, bool], int]  # (year, month, leap) → row (not `index`: tuple has one)
     leap_months: dict[int, int]  # lunar year → its leap month
 
 
@@ -208,7 +208,7 @@ def _table() -> _Table:
         years=[r[1] for r in rows],
         months=[r[2] for r in rows],
         leaps=[r[3] for r in rows],
-        index={(y, m, lp): i for i, (_, y, m, lp) in enumerate(rows)},
+        row_of={(y, m, lp): i for i, (_, y, m, lp) in enumerate(rows)},
         leap_months={y: m for _, y, m, lp in rows if lp},
     )
     return table
@@ -239,7 +239,7 @@ def to_lunar(d: date) -> LunarDate:
 def _month_row(year: int, month: int, leap: bool) -> int:
     """Row of a lunar month in the table, or a Vietnamese error saying what is valid."""
     t = _table()
-    i = t.index.get((year, month, leap))
+    i = t.row_of.get((year, month, leap))
     if i is not None:
         return i
     if year not in SUPPORTED_YEARS:

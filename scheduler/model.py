@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, time
+
+_Day = date  # for annotations inside classes whose field is named `date`
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -244,7 +246,7 @@ class Commemoration(Strict):
         return self
 
     @property
-    def base(self) -> date | None:
+    def base(self) -> _Day | None:
         """The base date when the plan gives its year ("28/7/1929"); None for "20/10" or no date."""
         return self.date.value if isinstance(self.date, FullDate) else None
 
@@ -459,12 +461,12 @@ class OneOffEvent(Strict):
         return self.date is None and self.start is None
 
     @property
-    def first_day(self) -> date | None:
+    def first_day(self) -> _Day | None:
         day = self.date or self.start
         return day.value if day is not None else None  # type: ignore[attr-defined]
 
     @property
-    def last_day(self) -> date | None:
+    def last_day(self) -> _Day | None:
         day = self.date or self.end
         return day.value if day is not None else None  # type: ignore[attr-defined]
 

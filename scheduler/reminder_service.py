@@ -313,7 +313,7 @@ class ReminderService:
         t = ReminderRow.__table__  # type: ignore[attr-defined]
         wall = self.wall()
         with self.engine.begin() as conn:
-            attempts = dict(conn.execute(select(t.c.id, t.c.attempts).where(t.c.id.in_(list(ids)))).all())
+            attempts: dict[int, int] = dict(conn.execute(select(t.c.id, t.c.attempts).where(t.c.id.in_(list(ids)))).all())
             for i in ids:
                 conn.execute(t.update().where(t.c.id == i, t.c.status == Status.PENDING)
                              .values(not_before=wall + _retry_delay(attempts.get(i, 1))))

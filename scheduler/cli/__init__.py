@@ -8,6 +8,7 @@ domain logic lives in the core modules. Errors map to exit codes through
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import typer
@@ -19,11 +20,12 @@ from scheduler.cli.language import UsageError, WordedGroup
 class VietnameseGroup(WordedGroup):
     """Usage errors exit 64 (EX_USAGE) with a message in the run's language, not click's 2."""
 
-    def main(self, args: Any = None, *rest: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         language.use(language.choose(sys.argv[1:] if args is None else args))
         try:
             # Not standalone, so usage errors reach us; click then returns exit codes.
-            result = super().main(args, *rest, standalone_mode=False, **kwargs)
+            result = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except UsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":
                 sys.exit(0)  # the help was shown, as asked

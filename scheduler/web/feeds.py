@@ -139,9 +139,10 @@ def parse_feed_query(
         )
     if (raw_from or raw_to) and end - start > timedelta(days=MAX_WINDOW_DAYS):
         raise BadRequest("Khoảng thời gian quá dài: tối đa 10 năm cho một nguồn lịch.")
-    kinds = _parse_kinds(params["kinds"]) if params.get("kinds") is not None else None
-    inherited = _parse_bool("inherited", params["inherited"]) if params.get("inherited") else True
-    milestones = _parse_bool("milestones", params["milestones"]) if params.get("milestones") else False
+    raw_kinds, raw_inherited, raw_milestones = params.get("kinds"), params.get("inherited"), params.get("milestones")
+    kinds = _parse_kinds(raw_kinds) if raw_kinds is not None else None
+    inherited = _parse_bool("inherited", raw_inherited) if raw_inherited else True
+    milestones = _parse_bool("milestones", raw_milestones) if raw_milestones else False
     return FeedQuery(start, end, kinds, inherited, milestones, own_only_outside)
 
 
