@@ -24,8 +24,9 @@ from notifiers.content import Content
 from notifiers.email_message import Attachment, Recipient
 from notifiers.mailer import Mailer, MessageSpec, deliver
 
+from scheduler.recipients import WEBHOOK
+
 EMAIL = "email"
-WEBHOOK = "webhook"
 
 
 @dataclass(frozen=True, slots=True)

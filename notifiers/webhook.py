@@ -25,10 +25,11 @@ import json
 import os
 import ssl
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
+
+from scheduler.recipients import Webhook
 
 from notifiers.base import DeliveryResult, DeliveryStatus
 from notifiers.content import DeadlineView, DigestContent, ReminderContent
@@ -38,24 +39,7 @@ from notifiers.smtp import backoff_delays
 SIGNATURE_HEADER = "X-LichThiDua-Signature"
 TIMESTAMP_HEADER = "X-LichThiDua-Timestamp"
 DELIVERY_HEADER = "X-LichThiDua-Delivery"
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 _RETRY_STATUSES = {408, 429}
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    url: str
-    secret_env: str  # the environment variable that holds the shared secret
-
-
-def url_problem(url: str) -> str | None:
-    """Why a webhook URL is refused (Vietnamese), or None."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return None
-    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS:
-        return None
-    return "cần địa chỉ https:// (hoặc http:// tới chính máy này, 127.0.0.1)"
 
 
 def sign(secret: bytes, timestamp: int, body: bytes) -> str:
@@ -141,7 +125,7 @@ class WebhookChannel:
 
     def __init__(
         self,
-        endpoints: Mapping[str, Endpoint],
+        endpoints: Mapping[str, Webhook],
         *,
         environ: Mapping[str, str] | None = None,
         timeout: float = 10.0,

@@ -66,6 +66,19 @@ CATALOG: dict[str, tuple[Text, Text | None, Text | None]] = {
         {"vi": "Viết dạng ten@ten-mien.vn, không có dấu, khoảng trắng hay tên hiển thị",
          "en": "Write it as name@domain.vn, with no diacritics, spaces or display name"},
     ),
+    "unit.no_channel": (
+        {"vi": "Đơn vị '{value}' không có email và không có webhook: không ai nhận được lời nhắc",
+         "en": "Unit '{value}' has neither emails nor a webhook: nobody would get its reminders"},
+        None,
+        {"vi": "Thêm 'emails: [ten@ten-mien.vn]', hoặc 'webhook: {{url: https://..., secret_env: TEN_BIEN}}'",
+         "en": "Add 'emails: [name@domain.vn]', or 'webhook: {{url: https://..., secret_env: VAR_NAME}}'"},
+    ),
+    "webhook.url": (
+        {"vi": "Địa chỉ webhook không dùng được: '{value}' ({detail})",
+         "en": "Unusable webhook address: '{value}' ({detail})"},
+        None,
+        {"vi": "Ví dụ: https://chat.example.org/hooks/cong-doan", "en": "E.g. https://chat.example.org/hooks/cong-doan"},
+    ),
     "email.duplicate": (
         {"vi": "Email '{value}' lặp lại trong cùng đơn vị", "en": "Email '{value}' repeated in the same unit"},
         None,

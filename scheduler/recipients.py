@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, ValidationError
 
@@ -40,20 +41,49 @@ from scheduler.loader import (
 from scheduler.model import Id, Strict
 
 RECIPIENTS_DIR = "recipients"
+WEBHOOK = "webhook"  # the channel's name, and the prefix of its addresses: "webhook:<unit id>"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Where a unit's webhook goes (``notifiers.webhook`` sends to it)."""
+
+    url: str
+    secret_env: str  # the environment variable that holds the shared secret; never the secret itself
+
+
+def url_problem(url: str) -> str | None:
+    """Why a webhook URL is refused (Vietnamese), or None."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS:
+        return None
+    return "cần địa chỉ https:// (hoặc http:// tới chính máy này, 127.0.0.1)"
 
 # code: (vi, en) message, (vi, en) hint. Placeholders come from the context.
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+class WebhookModel(Strict):
+    """Webhook của đơn vị: lời nhắc được POST dạng JSON, ký bằng khóa dùng chung (HMAC-SHA256)."""
+
+    url: str = Field(description="Địa chỉ nhận, https://... (hoặc http://127.0.0.1 cho cầu nối trên cùng máy)")
+    secret_env: str = Field(pattern=r"^[A-Z_][A-Z0-9_]*$",
+                            description="Tên biến môi trường chứa khóa ký, ví dụ LICHTHIDUA_WEBHOOK_KON_TUM")
+
+
 class UnitModel(Strict):
-    """Một đơn vị phải nộp (ví dụ một công đoàn cấp trên trực tiếp cơ sở)."""
+    """Một đơn vị phải nộp (ví dụ một công đoàn cấp trên trực tiếp cơ sở): có email, webhook, hoặc cả hai."""
 
     id: Id
     name: str = Field(description="Tên đơn vị, ví dụ 'Công đoàn Viên chức tỉnh'")
     emails: Annotated[list[str], BeforeValidator(_one_or_many)] = Field(
-        min_length=1, description="Một hoặc nhiều địa chỉ email nhận nhắc hạn"
+        default_factory=list, description="Một hoặc nhiều địa chỉ email nhận nhắc hạn"
     )
+    webhook: WebhookModel | None = Field(default=None, description="Gửi lời nhắc tới công cụ chat của đơn vị")
 
 
 class GroupModel(Strict):
@@ -77,6 +107,12 @@ class Unit:
     name: str
     emails: tuple[str, ...]
     source: str  # "calendars/recipients/kon-tum.yaml:12"
+    webhook: Webhook | None = None
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Where its reminders go, as the reminder store keeps them: emails, then "webhook:<unit id>"."""
+        return self.emails + ((f"{WEBHOOK}:{self.id}",) if self.webhook is not None else ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +133,10 @@ class Directory:
     @property
     def ok(self) -> bool:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def webhooks(self) -> dict[str, Webhook]:
+        """The webhook of every unit that has one, by unit id (what the webhook channel needs)."""
+        return {u.id: u.webhook for g in self.groups.values() for u in g.units if u.webhook is not None}
 
     def units_of(self, group_ids: Iterable[str]) -> list[Unit]:
         """Units of the named groups, each once, in order; unknown groups are skipped (check reports them)."""
@@ -131,6 +171,11 @@ def parse_recipients(raw: bytes, loaded: LoadedFile) -> RecipientsFile | None:
         return None
     for gi, group in enumerate(model.groups):
         for ui, unit in enumerate(group.units):
+            if not unit.emails and unit.webhook is None:
+                loaded.diagnose("unit.no_channel", ("groups", gi, "units", ui), value=unit.id)
+            if unit.webhook is not None and (problem := url_problem(unit.webhook.url)) is not None:
+                loaded.diagnose("webhook.url", ("groups", gi, "units", ui, "webhook", "url"), value=unit.webhook.url,
+                                detail=problem)
             seen: set[str] = set()
             for ei, address in enumerate(unit.emails):
                 path = ("groups", gi, "units", ui, "emails", ei)
@@ -179,7 +224,8 @@ def load_directory(root: Path) -> Directory:
                                   other=unit_at[u.id])
                         continue
                     unit_at[u.id] = uwhere
-                    units.append(Unit(u.id, u.name, tuple(e.strip() for e in u.emails), uwhere))
+                    hook = Webhook(u.webhook.url.strip(), u.webhook.secret_env) if u.webhook else None
+                    units.append(Unit(u.id, u.name, tuple(e.strip() for e in u.emails), uwhere, hook))
                 directory.groups[g.id] = Group(g.id, g.name, tuple(units), where)
         directory.diagnostics += loaded.diagnostics
     if not directory.ok:

@@ -108,7 +108,7 @@ class PlannedReminder:
     offset_days: int  # days before the last day; OVERDUE_OFFSET / SUMMARY_OFFSET otherwise
     party_key: str  # "unit:<id>", "sub:<email>", "admin:<email>": who submits (or reads the summary)
     party_name: str
-    email: str
+    email: str  # the address: an email, or "webhook:<unit id>" for a unit's webhook
     send_at: datetime  # aware, UTC
     send_day: date  # local civil day it goes out
     due_at: datetime  # aware, the deadline instant
@@ -119,6 +119,11 @@ class PlannedReminder:
     @property
     def recipient_key(self) -> str:
         return f"{self.party_key}|{self.email.lower()}"
+
+    @property
+    def channel(self) -> str:
+        """Through which channel it goes: "webhook" for "webhook:<unit id>", else "email"."""
+        return "webhook" if self.email.startswith("webhook:") else "email"
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -175,7 +180,7 @@ def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group],
                 if unit.id in seen:
                     continue
                 seen.add(unit.id)
-                parties.append(_Party(f"unit:{unit.id}", unit.name, unit.emails))
+                parties.append(_Party(f"unit:{unit.id}", unit.name, unit.addresses))
                 taken.update(e.lower() for e in unit.emails)
     for email in subscribers:
         if email.lower() not in taken:

@@ -41,7 +41,6 @@ def test_every_problem_located_with_suggestions(calendars_dir: Path) -> None:
     unknown = by_code["extra_forbidden"]
     assert (unknown.file, unknown.line, unknown.column) == ("calendars/recipients/xau.yaml", 7, 9)
     assert unknown.hint and "emails" in unknown.hint["vi"]
-    assert "missing" in by_code  # emails itself is then missing
     assert "email.invalid" not in by_code  # the file did not validate: no half checks
 
 
@@ -118,3 +117,44 @@ def test_check_command_reports_recipients(calendars_dir: Path, cli: Callable[...
     result = cli("check")
     assert result.exit_code == 65
     assert "calendars/recipients/xau.yaml:2:9" in result.stderr and "nhom-xau" in result.stderr
+
+
+def test_a_unit_can_have_a_webhook_beside_or_instead_of_emails(calendars_dir: Path) -> None:
+    write(calendars_dir, "chat.yaml", """groups:
+  - id: nhom-chat
+    name: Nhóm dùng công cụ chat
+    units:
+      - id: chi-webhook
+        name: Đơn vị chỉ dùng chat
+        webhook: {url: "https://chat.example.org/hooks/a", secret_env: LICHTHIDUA_WEBHOOK_A}
+      - id: ca-hai
+        name: Đơn vị dùng cả hai
+        emails: [hai@example.org]
+        webhook:
+          url: http://127.0.0.1:9000/hook
+          secret_env: LICHTHIDUA_WEBHOOK_B
+""")
+    directory = load_directory(calendars_dir)
+    assert directory.ok, [d.format() for d in directory.diagnostics]
+    only, both = directory.groups["nhom-chat"].units
+    assert only.emails == () and only.addresses == ("webhook:chi-webhook",)
+    assert both.addresses == ("hai@example.org", "webhook:ca-hai")
+    assert directory.webhooks()["chi-webhook"].url == "https://chat.example.org/hooks/a"
+    assert directory.webhooks()["ca-hai"].secret_env == "LICHTHIDUA_WEBHOOK_B"
+
+
+def test_a_unit_nobody_can_reach_and_a_plain_http_webhook_are_errors(calendars_dir: Path) -> None:
+    write(calendars_dir, "xau.yaml", """groups:
+  - id: nhom-moi
+    name: Nhóm mới
+    units:
+      - id: khong-kenh
+        name: Đơn vị không có kênh nào
+      - id: http-ngoai
+        name: Đơn vị có webhook http
+        webhook: {url: "http://chat.example.org/hook", secret_env: LICHTHIDUA_WEBHOOK_C}
+""")
+    diags = {d.code: d for d in load_directory(calendars_dir).diagnostics}
+    assert (diags["unit.no_channel"].line, diags["unit.no_channel"].path) == (5, "groups[0].units[0]")
+    assert "không có email và không có webhook" in diags["unit.no_channel"].message["vi"]
+    assert diags["webhook.url"].line == 9 and "cần địa chỉ https://" in diags["webhook.url"].message["vi"]

@@ -26,13 +26,13 @@ from notifiers.email_message import Composer
 from notifiers.mailer import Mailer
 from notifiers.outbox import OutboxTransport
 from notifiers.rendering import Templates
+from scheduler.recipients import Webhook, url_problem
+
 from notifiers.webhook import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
-    Endpoint,
     WebhookChannel,
-    url_problem,
     verify,
 )
 
@@ -102,7 +102,7 @@ def _channel(url: str, **kwargs: object) -> tuple[WebhookChannel, list[float]]:
         waits.append(seconds)
 
     options: dict[str, object] = {"environ": ENV, "sleep": sleep, "timeout": 2.0, **kwargs}
-    channel = WebhookChannel({"cdcs-so-y-te": Endpoint(url, "LICHTHIDUA_WEBHOOK_KON_TUM")}, **options)  # type: ignore[arg-type]
+    channel = WebhookChannel({"cdcs-so-y-te": Webhook(url, "LICHTHIDUA_WEBHOOK_KON_TUM")}, **options)  # type: ignore[arg-type]
     return channel, waits
 
 
