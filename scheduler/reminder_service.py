@@ -40,10 +40,12 @@ from notifiers.content import (
     ReminderContent,
     deadline_view,
 )
+from notifiers.delivery import Address, Channel, Notice
 from notifiers.email_message import Attachment, Recipient
 from notifiers.mailer import Mailer, MessageSpec, deliver, event_attachment
 from notifiers.outbox import OutboxTransport
 from notifiers.transport import transport_from_settings
+from notifiers.webhook import WebhookChannel
 from scheduler.campaign import Calendar
 from scheduler.database import engine_from_settings
 from scheduler.db_lock import exclusive
@@ -51,7 +53,7 @@ from scheduler.errors import Diagnostic, PermanentDeliveryError, TooManyRequests
 from scheduler.events import Event
 from scheduler.expand import Window, expand
 from scheduler.links import CONFIRM, SUBMITTED, UNSUBSCRIBE, Links, Signer, load_or_create_secret
-from scheduler.recipients import Directory, load_directory
+from scheduler.recipients import WEBHOOK, Directory, load_directory
 from scheduler.reminder_store import Outcome, ReconcileStats, ReminderRow, ReminderStore, Status, StoredReminder, instance_id
 from scheduler.reminders import LOOKBACK, Campaign, Kind, PlannedReminder, Policy, batches, on_day, plan, triage
 from scheduler.settings import Settings
@@ -118,6 +120,7 @@ class ReminderService:
         *,
         transport: Transport | None = None,
         mailer: Mailer | None = None,
+        webhook: Channel | None = None,
         owner: str | None = None,
         lease: timedelta = timedelta(minutes=10),
         wall: Clock = utc_now,
@@ -130,6 +133,7 @@ class ReminderService:
         self.links = Links(settings.base_url, Signer(load_or_create_secret(settings)))
         self._transport = transport
         self._mailer = mailer
+        self._webhook = webhook
         self.owner = owner or instance_id()
         self.lease = lease
         self.wall = wall
@@ -156,6 +160,13 @@ class ReminderService:
             else:
                 self._transport = transport_from_settings(s)
         return self._transport
+
+    @property
+    def webhook(self) -> Channel:
+        """The webhook channel, to the units of the current recipients that have one."""
+        if self._webhook is not None:
+            return self._webhook
+        return WebhookChannel(self.directory.webhooks())
 
     @property
     def mailer(self) -> Mailer:
@@ -278,6 +289,10 @@ class ReminderService:
                 if any(r.occurrence_uid not in self._events for r in result.send):
                     self.campaigns(now)  # another instance planned these, or this one has not yet: expand now
                 for group in batches(result.send, self.policy.digest):
+                    if Address.parse(group[0].email).channel == WEBHOOK:
+                        # The webhook channel renders and sends its own notices; email goes on in this stream.
+                        await self._send_notice(group, now, attachments, views, unmarked, report)
+                        continue
                     try:
                         message = self.mailer.build(self._spec(group, now, attachments, views), now)
                     except KeyError as exc:
@@ -295,6 +310,23 @@ class ReminderService:
         await self.transport.send_many(stream(), on_result)
         flush()
         return report
+
+    async def _send_notice(self, group: Sequence[StoredReminder], now: datetime, attachments: dict[str, Attachment],
+                           views: dict[str, DeadlineView], unmarked: list[Outcome], report: SendReport) -> None:
+        """One group through a channel other than email (the webhook): record its result like an email's."""
+        try:
+            spec = self._spec(group, now, attachments, views)
+        except KeyError as exc:
+            unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.PENDING,
+                                    error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ") for r in group)
+            return
+        notice = Notice(spec.key, Address.parse(group[0].email, spec.recipient.name), spec.content, spec.attachments)
+        (res,) = await self.webhook.deliver([notice], now)
+        status = _STATUS.get(res.status, Status.PENDING)
+        report.messages += 1
+        if status is not Status.SENT:
+            report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
+        unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None) for r in group)
 
     def _mark(self, outcomes: list[Outcome], report: SendReport) -> None:
         self.store.mark(outcomes, now=self.wall())

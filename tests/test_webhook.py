@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from email_fixtures import CAMPAIGN, NOW, TODAY, deadline_event
+from webhook_server import Script, server  # noqa: F401 (the fixture)
 
 from notifiers.base import DeliveryStatus
 from notifiers.content import DigestContent, DigestItem, ReminderContent, deadline_view
@@ -38,53 +35,6 @@ from notifiers.webhook import (
 
 SECRET = "bi-mat-dung-chung-cua-cdcs"
 ENV = {"LICHTHIDUA_WEBHOOK_KON_TUM": SECRET}
-
-
-@dataclass
-class Received:
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Script:
-    answers: list[int | str] = field(default_factory=list)  # HTTP status, or "hang" to time out
-    received: list[Received] = field(default_factory=list)
-    release: threading.Event = field(default_factory=threading.Event)
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, Script]]:
-    script = Script()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            script.received.append(Received(dict(self.headers.items()), body))
-            answer = script.answers.pop(0) if script.answers else 200
-            if answer == "hang":
-                script.release.wait(5)
-                answer = 200
-            assert isinstance(answer, int)
-            text = b"ok" if answer < 300 else "lỗi máy nhận".encode()
-            self.send_response(answer)
-            self.send_header("Content-Length", str(len(text)))
-            self.end_headers()
-            self.wfile.write(text)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/hook/cdcs?k=1", script
-    finally:
-        script.release.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
 
 
 def _notice(key: str = "rem:1", overdue: bool = False) -> Notice:
