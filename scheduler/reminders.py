@@ -43,13 +43,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from scheduler.events import Event, EventKind
 from scheduler.public_holidays import day_off_reason, previous_working_day
-from scheduler.recipients import Group
-from scheduler.settings import Settings
+if TYPE_CHECKING:  # groups and settings are passed in; reading files is the shell's business
+    from scheduler.recipients import Group
+    from scheduler.settings import Settings
 
 LOOKBACK = timedelta(days=30)
 OVERDUE_GRACE = timedelta(days=7)
@@ -66,10 +67,10 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    # Defaults are the settings schema's, so the two cannot drift apart.
-    days: tuple[int, ...] = Settings.model_fields["remind_days"].default
-    hour: int = Settings.model_fields["remind_hour"].default
-    digest: bool = Settings.model_fields["remind_digest"].default
+    # The settings schema's defaults (remind_days, remind_hour, remind_digest); a test keeps them equal.
+    days: tuple[int, ...] = (14, 7, 3, 1, 0)
+    hour: int = 8
+    digest: bool = False
     admin_emails: tuple[str, ...] = ()
     overdue: bool = True
 

@@ -34,6 +34,7 @@ CORE = (
     "scheduler.public_holidays",
     "scheduler.messages",
     "scheduler.errors",
+    "scheduler.reminders",
     "notifiers.ics",
 )
 FORBIDDEN = (

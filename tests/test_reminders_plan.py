@@ -227,3 +227,12 @@ def test_reminder_core_imports_no_shell(module: str) -> None:
 
     bad = {name: " → ".join(chain) for name, chain in reachable(module).items() if _forbidden(name)}
     assert bad == {}
+
+
+def test_policy_defaults_are_the_settings_defaults() -> None:
+    """The planner takes no settings (it is in the pure core); its defaults must still be the schema's."""
+    from scheduler.settings import Settings
+
+    fields = Settings.model_fields
+    assert Policy() == Policy(days=tuple(fields["remind_days"].default), hour=fields["remind_hour"].default,
+                              digest=fields["remind_digest"].default)
