@@ -25,7 +25,7 @@ from bench import lunar as lunar_bench  # noqa: E402
 from notifiers.ics import render_calendar  # noqa: E402
 from scheduler.catalog import load_catalog  # noqa: E402
 from scheduler.expand import default_window, expand  # noqa: E402
-from scheduler.export import feed_meta  # noqa: E402
+from notifiers.ics import feed_meta  # noqa: E402
 
 CAMPAIGN_YEARS = 1000
 GOAL_SECONDS = 1.0

@@ -326,7 +326,7 @@ def real_first_render(workdir: Path) -> dict[str, float | int]:
     from scheduler.settings import Settings
     from scheduler.web.feed_service import FeedService
     from scheduler.web.feeds import parse_feed_query
-    from scheduler.export import feed_meta
+    from notifiers.ics import feed_meta
     from scheduler.web.repository import CalendarRepository
     from scheduler.expand import Window, expand
 

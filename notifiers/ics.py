@@ -38,6 +38,7 @@ from scheduler.events import DateOrigin, Event, EventKind
 from scheduler.dates import vn_date
 
 if TYPE_CHECKING:
+    from scheduler.campaign import Calendar
     from scheduler.settings import Settings
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -97,6 +98,27 @@ class FeedMeta:
             document_date = date(year, 1, 1)
         stamp = datetime.combine(document_date, time(0), tzinfo=_UTC)
         return cls(calendar_id, title, stamp, timezone, description)
+
+
+FALLBACK_BASELINE_YEAR = 2020
+
+
+def feed_meta(calendar: Calendar) -> FeedMeta:
+    """The VCALENDAR header of a calendar's exports, feeds and email attachments.
+
+    Its baseline stamp comes from the plan (its date, or 1 January of its year),
+    never the clock, so the same calendar always renders to the same bytes.
+    """
+    doc_date = calendar.document.date if calendar.document else None
+    value = getattr(doc_date, "value", None)
+    return FeedMeta.for_calendar(
+        calendar.id,
+        calendar.title,
+        timezone=calendar.timezone,
+        year=calendar.year if calendar.year is not None else FALLBACK_BASELINE_YEAR,
+        document_date=value if isinstance(value, date) else None,
+        description=calendar.issuer,
+    )
 
 
 @dataclass(frozen=True, slots=True)

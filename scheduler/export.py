@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from notifiers.ics import FeedMeta, RenderOptions, Revision, render_calendar
+from notifiers.ics import RenderOptions, Revision, feed_meta, render_calendar
 from scheduler.campaign import Calendar
 from scheduler.events import Event
 from scheduler.expand import Window, expand
@@ -20,27 +20,6 @@ _VOLATILE = ("SEQUENCE:", "DTSTAMP:")
 
 
 # DTSTAMP baseline of calendars with neither a year nor a document date (the national one).
-FALLBACK_BASELINE_YEAR = 2020
-
-
-def feed_meta(calendar: Calendar) -> FeedMeta:
-    """The VCALENDAR header of a calendar's exports, feeds and email attachments.
-
-    Its baseline stamp comes from the plan (its date, or 1 January of its year),
-    never the clock, so the same calendar always renders to the same bytes.
-    """
-    doc_date = calendar.document.date if calendar.document else None
-    value = getattr(doc_date, "value", None)
-    return FeedMeta.for_calendar(
-        calendar.id,
-        calendar.title,
-        timezone=calendar.timezone,
-        year=calendar.year if calendar.year is not None else FALLBACK_BASELINE_YEAR,
-        document_date=value if isinstance(value, date) else None,
-        description=calendar.issuer,
-    )
-
-
 def _unfold(body: bytes) -> list[str]:
     lines: list[str] = []
     for raw in body.decode("utf-8", errors="replace").split("\r\n"):

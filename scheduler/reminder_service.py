@@ -42,6 +42,7 @@ from notifiers.content import (
 )
 from notifiers.delivery import Address, Channel, Notice
 from notifiers.email_message import Attachment, Recipient
+from notifiers.ics import feed_meta  # the feeds' VCALENDAR header, shared with email attachments
 from notifiers.mailer import Mailer, MessageSpec, deliver, event_attachment
 from notifiers.outbox import OutboxTransport
 from notifiers.transport import transport_from_settings
@@ -361,8 +362,6 @@ class ReminderService:
     def _attachment(self, uid: str, now: datetime, cache: dict[str, Attachment]) -> Attachment:
         found = cache.get(uid)
         if found is None:
-            from scheduler.export import feed_meta  # the feeds' VCALENDAR header, shared
-
             event, calendar = self._events[uid]
             found = cache[uid] = event_attachment(event, feed_meta(calendar), now=now)
         return found

@@ -23,7 +23,7 @@ from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand
 from scheduler.web.feeds import FeedQuery, parse_feed_query, select
 from scheduler.web.http_cache import Validators, validator_headers
-from scheduler.export import feed_meta
+from notifiers.ics import feed_meta
 from scheduler.web.repository import CalendarRepository, CalendarState, local_today
 from scheduler.web.revisions import Ledger, LedgerEntry, reconcile
 

@@ -28,8 +28,8 @@ from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from notifiers.ics import feed_meta
 from scheduler.bounds import Limits
-from scheduler.export import feed_meta
 from scheduler.faults import translate
 from scheduler.campaign import Calendar
 from scheduler.catalog import CALENDAR_SUFFIXES, Catalog, load_catalog
