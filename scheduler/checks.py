@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler import lunar
@@ -16,9 +16,11 @@ from scheduler.campaign import ResolvedPhase, celebrated_years, resolve_phase
 from scheduler.dates import DayMonth, FullDate, NamedEnd, vn_date
 from scheduler.spans import Span
 from scheduler.errors import Severity
-from scheduler.loader import LoadedFile
 from scheduler.model import ITEM_SECTIONS, Commemoration
 from scheduler.titles import PLACEHOLDERS, problems
+
+if TYPE_CHECKING:  # the loader calls these checks; they only read what it found
+    from scheduler.loader import LoadedFile
 
 
 def check_calendar_file(loaded: LoadedFile) -> None:

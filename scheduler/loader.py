@@ -34,6 +34,7 @@ from ruamel.yaml.scalarstring import ScalarString
 
 from scheduler import messages
 from scheduler.bounds import DEFAULT_LIMITS, Limits
+from scheduler.checks import check_calendar_file
 from scheduler.errors import Diagnostic, Severity
 from scheduler.model import CalendarFile, Commemoration, Deadline, LunarDateItem, Observance, OneOffEvent, Phase
 
@@ -528,7 +529,5 @@ def _slug(text: str) -> str:
 
 
 def check_file(loaded: LoadedFile) -> None:
-    """Checks that need the whole file but no other file."""
-    from scheduler.checks import check_calendar_file  # the semantic rules live in one module
-
+    """Checks that need the whole file but no other file (the semantic rules live in scheduler.checks)."""
     check_calendar_file(loaded)

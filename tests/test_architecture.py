@@ -136,7 +136,7 @@ def test_core_imports_no_shell(module: str) -> None:
 def test_the_graph_is_followed() -> None:
     """The walker itself: relative imports, lazy imports inside functions and `from pkg import mod`."""
     graph = reachable("scheduler.loader")
-    assert "scheduler.checks" in graph  # imported inside check_file()
+    assert "scheduler.checks" in graph
     assert "scheduler.campaign" in graph  # through scheduler.checks
     assert "ruamel.yaml" in graph
     assert "scheduler.lunar" in reachable("scheduler.expand")  # "from scheduler import lunar"
@@ -170,3 +170,52 @@ def test_plan_core_reads_no_files(module: str) -> None:
     chains = reachable(module)
     bad = {n: " → ".join(c) for n, c in chains.items() if _forbidden(n) or any(n == s or n.startswith(s + ".") for s in PLAN_SHELL)}
     assert bad == {}
+
+
+def _all_modules() -> list[str]:
+    names = []
+    for package in FIRST_PARTY:
+        for path in sorted((REPO / package).rglob("*.py")):
+            parts = path.relative_to(REPO).with_suffix("").parts
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def import_cycles() -> list[list[str]]:
+    """Strongly connected groups of first-party modules (imports inside functions count)."""
+    modules = _all_modules()
+    known = set(modules)
+    graph = {m: sorted(i for i in imports_of(m) if i in known and i != m) for m in modules}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for m in modules:
+        if m not in index:
+            visit(m)
+    return cycles
+
+
+def test_no_import_cycles() -> None:
+    """Each concept sits at one place in the layers: no module imports one that imports it back."""
+    assert import_cycles() == []

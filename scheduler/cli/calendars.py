@@ -17,7 +17,7 @@ from notifiers.ics import RenderOptions
 from scheduler import lunar
 from scheduler.bounds import Limits
 from scheduler.catalog import calendar_files, load_catalog
-from scheduler.cli import app
+from scheduler.cli.app import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.dates import parse_day, vn_weekday

@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from scheduler.campaign import Calendar
 from scheduler.catalog import Catalog, load_catalog
-from scheduler.cli import app
+from scheduler.cli.app import app
 from scheduler.cli.calendars import CalendarsOption, _root
 from scheduler.cli.output import console, run_command
 from scheduler.errors import BadRequest, CalendarError, CalendarNotFound, OutputError

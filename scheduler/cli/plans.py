@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from scheduler.cli import app
+from scheduler.cli.app import app
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.errors import BadRequest, OutputError
 from scheduler.settings import load_settings

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from scheduler.cli import app
+from scheduler.cli.app import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import run_command
 from scheduler.faults import preflight

@@ -28,7 +28,8 @@ from scheduler.database import create_tables, engine_from_settings
 from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
 from scheduler.settings import Settings
 from scheduler.web import admin, api_docs, feed_routes, pages
-from scheduler.web.extensions import WebExtension, builtin_extensions
+from scheduler.web.extensions import WebExtension
+from scheduler.web.reminder_routes import reminder_extension
 from scheduler.web.feed_service import FeedService
 from scheduler.web.repository import CalendarRepository, utc_now
 from scheduler.web.revision_store import RevisionStore
@@ -45,6 +46,11 @@ STATUS_TEXT = {
     500: "Lỗi máy chủ",
     503: "Lịch tạm thời chưa phục vụ được",
 }
+
+
+def builtin_extensions(settings: Settings) -> list[WebExtension]:
+    """The extensions `lichthidua serve` installs; add new ones here."""
+    return [reminder_extension(settings)]
 
 
 def _templates(extensions: Sequence[WebExtension]) -> Jinja2Templates:

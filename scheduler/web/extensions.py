@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request
 
-from scheduler.settings import Settings
 
 if TYPE_CHECKING:
     from scheduler.web.repository import CalendarState, Snapshot
@@ -47,9 +46,3 @@ class WebExtension:
     templates_dir: Path | None = None
     calendar_context: Callable[[Request, CalendarState], Awaitable[Mapping[str, Any]]] | None = None
 
-
-def builtin_extensions(settings: Settings) -> list[WebExtension]:
-    """The extensions `lichthidua serve` installs; add new ones here."""
-    from scheduler.web.reminder_routes import reminder_extension  # imports this module
-
-    return [reminder_extension(settings)]
