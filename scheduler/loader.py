@@ -531,3 +531,23 @@ def _slug(text: str) -> str:
 def check_file(loaded: LoadedFile) -> None:
     """Checks that need the whole file but no other file (the semantic rules live in scheduler.checks)."""
     check_calendar_file(loaded)
+
+
+def yaml_mapping(raw: bytes, loaded: LoadedFile, *, what: str = "yaml.not_mapping") -> dict[str, Any] | None:
+    """Another YAML file an admin edits (recipients), read as calendar files are: UTF-8 and
+    tab checks, YAML 1.1 traps, positions of every key. Plain data of its top-level mapping;
+    {} for an empty file; None when broken (the diagnostics are in ``loaded``; ``what`` is
+    the code said when the top level is not a mapping)."""
+    text = _decode(raw, loaded)
+    if text is None or _find_tabs(text, loaded):
+        return None
+    tree = _parse_yaml(text, loaded)
+    if tree is EMPTY:
+        return {}
+    if tree is None:
+        return None
+    if not isinstance(tree, dict):
+        loaded.diagnose(what, ())
+        return None
+    data = _plain(tree, (), loaded)
+    return data if isinstance(data, dict) else None

@@ -26,18 +26,7 @@ from notifiers.email_message import check_address
 from scheduler.bounds import DEFAULT_LIMITS
 from scheduler.catalog import CALENDAR_SUFFIXES, Catalog
 from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
-from scheduler.loader import (
-    EMPTY,
-    LoadedFile,
-    _decode,
-    _find_tabs,
-    _parse_yaml,
-    _plain,
-    display_path,
-    load_file,
-    read_bounded,
-    report_error,
-)
+from scheduler.loader import LoadedFile, display_path, load_file, read_bounded, report_error, yaml_mapping
 from scheduler.model import Id, Strict
 
 RECIPIENTS_DIR = "recipients"
@@ -150,18 +139,11 @@ class Directory:
 
 def parse_recipients(raw: bytes, loaded: LoadedFile) -> RecipientsFile | None:
     """One file's bytes → its model (None when broken); diagnostics go to ``loaded``."""
-    text = _decode(raw, loaded)
-    if text is None or _find_tabs(text, loaded):
+    data = yaml_mapping(raw, loaded, what="recipients.not_mapping")
+    if data is None:
         return None
-    tree = _parse_yaml(text, loaded)
-    if tree is EMPTY:  # an empty file: no groups, not an error
+    if not data:  # an empty file: no groups, not an error
         return RecipientsFile()
-    if tree is None:
-        return None
-    if not isinstance(tree, dict):
-        loaded.diagnose("recipients.not_mapping", ())
-        return None
-    data = _plain(tree, (), loaded)
     trapped = any(d.severity is Severity.ERROR for d in loaded.diagnostics)
     try:
         model = RecipientsFile.model_validate(data)

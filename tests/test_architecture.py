@@ -219,3 +219,19 @@ def import_cycles() -> list[list[str]]:
 def test_no_import_cycles() -> None:
     """Each concept sits at one place in the layers: no module imports one that imports it back."""
     assert import_cycles() == []
+
+
+def test_no_module_borrows_another_modules_private_names() -> None:
+    """`from scheduler.loader import _plain` or `from typer._click import ...` couples two modules
+    through a name neither promised."""
+    borrowed = []
+    for name in _all_modules():
+        path = module_file(name)
+        assert path is not None
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                borrowed += [f"{name}: from {node.module} import {a.name}" for a in node.names
+                             if a.name.startswith("_") and not a.name.startswith("__")]
+                if any(part.startswith("_") and not part.startswith("__") for part in node.module.split(".")):
+                    borrowed.append(f"{name}: from {node.module} import ...")  # e.g. typer._click
+    assert borrowed == []
