@@ -377,3 +377,11 @@ def test_expand_window_day_first(cli) -> None:  # type: ignore[no-untyped-def]
     assert day_first.exit_code == 0 and day_first.stdout == iso.stdout
     events = json.loads(day_first.stdout)
     assert events and all(e["start"][:10] <= "2024-07-31" and (e.get("end") or e["start"])[:10] >= "2024-06-01" for e in events)
+
+
+def test_expand_says_the_due_moment_as_everywhere_else(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The CLI words a deadline's due moment with DeadlineInfo.due_words, like feeds, emails and pages."""
+    monkeypatch.setenv("COLUMNS", "200")
+    run = cli("expand", "kon-tum-2024")
+    assert run.exit_code == 0
+    assert "Hạn cuối: hết ngày 24/6/2024 (nộp trước 25/6/2024)" in run.stdout

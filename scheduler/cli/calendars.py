@@ -132,6 +132,8 @@ def _table(events: list[Event], title: str) -> Table:
         text = escape(e.title) + (" ★" if e.milestone else "")
         if e.start_time is not None:
             text += f" ({e.start_time:%H:%M}{f' – {e.end_time:%H:%M}' if e.end_time else ''})"
+        if e.deadline is not None:
+            text += f"\nHạn cuối: {escape(e.deadline.due_words)}"
         if e.origin in ORIGIN_MARK:
             text += f"\n[cyan]ⓘ {escape(e.provenance or ORIGIN_MARK[e.origin])}[/cyan]"
         for w in e.warnings:
