@@ -510,6 +510,19 @@ class ReminderService:
         """What would go out on a local day, as planned now; nothing is written."""
         return on_day(self.planned(now), day)
 
+    def deadline_title(self, row: StoredReminder) -> str:
+        """The deadline's own name for a stored reminder (people read titles, not UIDs); its UID if it is gone."""
+        found = self._events.get(row.occurrence_uid)
+        if found is not None:
+            return found[0].name
+        calendar = self.calendars.get(row.calendar_id)
+        if calendar is not None:
+            day = row.due_at.astimezone(ZoneInfo(calendar.timezone)).date()
+            for event in expand(calendar, Window(day - timedelta(days=2), day + timedelta(days=2))):
+                if event.uid == row.occurrence_uid:
+                    return event.name
+        return row.occurrence_uid
+
     def status(self, *, limit: int = 50) -> tuple[dict[str, int], list[StoredReminder]]:
         """Counts per status and the rows an admin should look at (failed, missed, next pending)."""
         counts = self.store.counts()

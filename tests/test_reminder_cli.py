@@ -7,6 +7,8 @@ import email.policy
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import CliRun
 
 
@@ -47,3 +49,16 @@ def test_bad_options_exit_64_in_vietnamese(calendars_dir: Path, cli: Callable[..
     assert result.exit_code == 64 and "Thời điểm không hợp lệ" in result.stderr
     result = cli("remind", "preview", "--on", "31/2/2024")
     assert result.exit_code == 64 and "--on: '31/2/2024' không phải một ngày" in result.stderr
+
+
+def test_status_shows_titles_and_fits_80_columns(calendars_dir: Path, cli: Callable[..., CliRun],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli("remind", "send-due", "--now", "2024-06-21T08:30:00+07:00").exit_code == 0
+    monkeypatch.setenv("COLUMNS", "80")
+    status = cli("remind", "status")
+    assert status.exit_code == 0
+    lines = status.stdout.splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    assert "@lichthidua" not in status.stdout  # titles, not UIDs
+    flat = " ".join(line.strip("│ ").replace("│", " ") for line in lines)
+    assert "Báo cáo" in flat and "bỏ lỡ" in status.stdout

@@ -125,18 +125,22 @@ def send_due(
 @remind.command("status", cls=WordedCommand)
 def status() -> None:
     """Số lời nhắc theo tình trạng, và những lời nhắc cần chú ý."""
-    def work() -> tuple[dict[str, int], list[StoredReminder]]:
+    def work() -> tuple[dict[str, int], list[tuple[StoredReminder, str]]]:
         with _service() as service:
-            return service.status()
+            counts, rows = service.status()
+            return counts, [(r, service.deadline_title(r)) for r in rows]
 
     counts, rows = run_command(work)
-    console.print("  ".join(f"{STATUS_VN[Status(k)]}: {v}" for k, v in counts.items()))
+    console.print(" · ".join(f"{STATUS_VN[Status(k)]}: {v}" for k, v in counts.items()), soft_wrap=False)
     if not rows:
         return
-    table = Table(show_lines=False)
-    for col in ("Tình trạng", "Gửi lúc", "Người nhận", "Hạn chót", "Ghi chú"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(STATUS_VN[Status(r.status)], r.send_at.astimezone(ZONE).strftime("%d/%m/%Y %H:%M"), r.email,
-                      r.occurrence_uid, r.last_error or "")
+    # Three columns that wrap: readable at 80 columns, nothing cut.
+    table = Table(show_lines=True)
+    table.add_column("Tình trạng", no_wrap=True)
+    table.add_column("Hạn chót", ratio=3, overflow="fold")
+    table.add_column("Người nhận", ratio=2, overflow="fold")
+    for r, title in rows:
+        when = r.send_at.astimezone(ZONE).strftime("%d/%m/%Y\n%H:%M")
+        who = f"{r.party_name}\n{r.email}" + (f"\n{r.last_error}" if r.last_error else "")
+        table.add_row(f"{STATUS_VN[Status(r.status)]}\n{when}", title, who)
     console.print(table)
