@@ -44,7 +44,6 @@ from notifiers.delivery import Address, Channel, Notice
 from notifiers.email_message import Attachment, Recipient
 from notifiers.ics import feed_meta  # the feeds' VCALENDAR header, shared with email attachments
 from notifiers.mailer import Mailer, MessageSpec, deliver, event_attachment
-from notifiers.outbox import OutboxTransport
 from notifiers.transport import transport_from_settings
 from notifiers.webhook import WebhookChannel
 from scheduler.campaign import Calendar
@@ -152,14 +151,7 @@ class ReminderService:
     @property
     def transport(self) -> Transport:
         if self._transport is None:
-            s = self.settings
-            default_outbox = Settings.model_fields["outbox_dir"].default
-            if not s.smtp_host.strip() and s.outbox_dir == default_outbox and s.data_dir != Settings.model_fields[
-                    "data_dir"].default:
-                # A deployment that moved its data folder expects its outbox there too.
-                self._transport = OutboxTransport(Path(s.data_dir) / "outbox")
-            else:
-                self._transport = transport_from_settings(s)
+            self._transport = transport_from_settings(self.settings)
         return self._transport
 
     @property
