@@ -171,3 +171,17 @@ def test_only_https_or_this_machine() -> None:
     assert url_problem("http://127.0.0.1:9000/hook") is None
     assert url_problem("http://chat.example.vn/hooks/abc") is not None
     assert url_problem("ftp://x") is not None
+
+
+def test_the_readme_shows_the_json_that_is_sent() -> None:
+    import re
+
+    from notifiers.webhook import payload
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**Webhooks"):]
+    documented = json.loads(re.search(r"```json\n(.*?)```", section, re.S)[1])  # type: ignore[index]
+    sent = payload(_notice(), NOW)
+    assert set(documented) == set(sent)
+    assert set(documented["recipient"]) == set(sent["recipient"])
+    assert set(documented["deadlines"][0]) == set(sent["deadlines"][0])
