@@ -57,7 +57,7 @@ CalendarsOption = Annotated[
 ]
 
 
-def _root(calendars: Path | None) -> Path:
+def calendars_root(calendars: Path | None) -> Path:
     return calendars or load_settings().calendars_dir
 
 
@@ -84,7 +84,7 @@ def check(
     """Kiểm tra các tệp lịch YAML; thoát với mã khác 0 nếu có lỗi."""
 
     def run() -> int:
-        root = _root(calendars)
+        root = calendars_root(calendars)
         targets = paths or [root]
         for target in targets:
             if not target.exists():
@@ -168,7 +168,7 @@ def expand_command(
     def run() -> None:
         from scheduler.catalog import load_calendar
 
-        cal = load_calendar(calendar, _root(calendars), Limits.from_settings(load_settings()))
+        cal = load_calendar(calendar, calendars_root(calendars), Limits.from_settings(load_settings()))
         window = _window(default_window(cal, date.today()), start, end)
         events = expand(cal, window)
         undated = undated_items(cal)
@@ -203,7 +203,7 @@ def export(
         from scheduler.catalog import load_calendar
 
         settings = load_settings()
-        cal = load_calendar(calendar, _root(calendars), Limits.from_settings(settings))
+        cal = load_calendar(calendar, calendars_root(calendars), Limits.from_settings(settings))
         window = _window(default_window(cal, date.today()), start, end)
         options = RenderOptions.from_settings(settings)
         if alarm_days is not None:

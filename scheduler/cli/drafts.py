@@ -18,7 +18,8 @@ from rich.markup import escape
 from scheduler.campaign import Calendar
 from scheduler.catalog import Catalog, load_catalog
 from scheduler.cli.app import app
-from scheduler.cli.calendars import CalendarsOption, _root
+from scheduler.cli.language import WordedCommand
+from scheduler.cli.calendars import CalendarsOption, calendars_root
 from scheduler.cli.output import console, run_command
 from scheduler.errors import BadRequest, CalendarError, CalendarNotFound, OutputError
 from scheduler.loader import display_path
@@ -26,7 +27,7 @@ from scheduler.model import ID_PATTERN
 from scheduler.next_year import Draft, draft_next, target_span
 
 
-@app.command(name="new")
+@app.command(name="new", cls=WordedCommand)
 def new_command(
     new_id: Annotated[str, typer.Argument(help="Mã lịch mới, ví dụ kon-tum-2027 (cũng là tên tệp).")],
     source: Annotated[str, typer.Option("--from", help="Mã lịch của phong trào trước, ví dụ kon-tum-2024.")],
@@ -54,7 +55,7 @@ def new_command(
                              "ngang, ví dụ kon-tum-2027")
         if new_id == source:
             raise BadRequest(f"Mã lịch mới trùng mã lịch cũ '{source}'")
-        root = _root(calendars)
+        root = calendars_root(calendars)
         target = out or root / f"{new_id}.yaml"
         if target.stem != new_id or target.suffix not in (".yaml", ".yml"):
             raise BadRequest(f"-o {target}: tên tệp phải là {new_id}.yaml (mã lịch trùng tên tệp)")

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from scheduler.cli.app import app
+from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.errors import BadRequest, OutputError
 from scheduler.settings import load_settings
@@ -29,7 +30,7 @@ CalendarsOption = Annotated[
 ]
 
 
-@app.command(name="import")
+@app.command(name="import", cls=WordedCommand)
 def import_command(
     plan: Annotated[Path, typer.Argument(help="Tệp kế hoạch nhận được: .docx, .doc, .pdf (có chữ hoặc bản quét), ảnh quét, .txt.")],
     out: Annotated[
@@ -77,7 +78,7 @@ def import_command(
     run_command(run)
 
 
-@app.command(name="lint-plan")
+@app.command(name="lint-plan", cls=WordedCommand)
 def lint_plan_command(
     plan: Annotated[Path, typer.Argument(help="Tệp kế hoạch cần soát: .docx, .doc, .pdf, ảnh quét, .txt.")],
     output: Annotated[Format, typer.Option("--format", help="text (cho người đọc) hoặc json.")] = Format.text,
