@@ -502,7 +502,9 @@ class ReminderStore:
             times = conn.execute(select(r.c.at).where(r.c.kind == kind, r.c.key == key).order_by(r.c.at)
                                  .limit(limit)).scalars().all()
             if len(times) >= limit:
-                return aware(times[0]) + window  # type: ignore[operator]
+                first = aware(times[0])
+                assert first is not None  # the column is NOT NULL
+                return first + window
             conn.execute(r.insert().values(kind=kind, key=key, at=utc(now)))
         return None
 

@@ -139,7 +139,7 @@ def serve(
     log.info("Đã dừng máy chủ.")
 
 
-@app.command(name="admin-password")
+@app.command(name="admin-password", cls=WordedCommand)
 def admin_password() -> None:
     """Tạo mã băm mật khẩu cho trang quản trị /admin (ghi vào thiết lập admin_password_hash)."""
     from scheduler.admin_auth import hash_password

@@ -11,6 +11,7 @@ Revision ID: 0001
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.schema import SchemaItem
 from alembic import op
 
 revision = "0001"
@@ -19,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def _tables() -> list[tuple[str, list[sa.SchemaItem]]]:
+def _tables() -> list[tuple[str, list[SchemaItem]]]:
     when = sa.DateTime(timezone=True)
     return [
         ("feed_revision", [
