@@ -282,7 +282,7 @@ class ReminderService:
                 if any(r.occurrence_uid not in self._events for r in result.send):
                     self.campaigns(now)  # another instance planned these, or this one has not yet: expand now
                 for group in batches(result.send, self.policy.digest):
-                    if Address.parse(group[0].email).channel == WEBHOOK:
+                    if group[0].channel == WEBHOOK:  # the channel the store recorded when planning
                         # The webhook channel renders and sends its own notices; email goes on in this stream.
                         await self._send_notice(group, now, attachments, views, unmarked, report)
                         continue

@@ -77,7 +77,8 @@ class ReminderRow(SQLModel, table=True):
     recipient_key: str
     party_key: str
     party_name: str
-    email: str
+    email: str  # the address: an email, or "webhook:<unit id>"
+    channel: str = Field(default="email", sa_column_kwargs={"server_default": "email"})  # "email" or "webhook"
     send_at: datetime
     due_at: datetime
     status: str = Field(default=Status.PENDING)
@@ -155,6 +156,7 @@ class StoredReminder:
     last_error: str | None
     message_id: str | None
     claimed_by: str | None
+    channel: str = "email"  # through which channel it goes: "email" or "webhook"
 
     @property
     def message_key(self) -> str:
@@ -197,7 +199,7 @@ def aware(value: datetime | None) -> datetime | None:
 
 _STORED_FIELDS = ("id", "occurrence_uid", "calendar_id", "kind", "offset_days", "recipient_key", "party_key",
                   "party_name", "email", "send_at", "due_at", "status", "attempts", "sent_at", "last_error",
-                  "message_id", "claimed_by")
+                  "message_id", "claimed_by", "channel")
 _STORED_COLUMNS = tuple(ReminderRow.__table__.c[f] for f in _STORED_FIELDS)  # type: ignore[attr-defined]
 
 
@@ -299,7 +301,8 @@ class ReminderStore:
             new = [
                 dict(occurrence_uid=p.occurrence_uid, calendar_id=p.calendar_id, kind=p.kind.value,
                      offset_days=p.offset_days, recipient_key=p.recipient_key, party_key=p.party_key,
-                     party_name=p.party_name, email=p.email, send_at=utc(p.send_at), due_at=utc(p.due_at),
+                     party_name=p.party_name, email=p.email, channel=p.channel, send_at=utc(p.send_at),
+                     due_at=utc(p.due_at),
                      status=Status.SUPPRESSED if p.suppressed else Status.PENDING, attempts=0, updated_at=stamp)
                 for key, p in wanted.items() if key not in seen
             ]

@@ -89,6 +89,11 @@ def test_the_previous_release_database_is_upgraded_with_every_row(backend: str, 
                     stored = conn.execute(select(table)).mappings().all()
                     for want in values:
                         assert any(all(_same(row[k], v) for k, v in want.items()) for row in stored), (name, want)
+                # Reminders of the earlier release went by email (revision 0003 records the channel).
+                reminder = MetaData()
+                reminder.reflect(engine, only=["reminder"])
+                channels = conn.execute(select(reminder.tables["reminder"].c.channel)).scalars().all()
+                assert channels == ["email", "email"]
         finally:
             engine.dispose()
 

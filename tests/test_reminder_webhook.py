@@ -78,6 +78,10 @@ def test_webhook_beside_and_instead_of_email(service: tuple[ReminderService, Scr
     rows = svc.store.rows(statuses=[Status.SENT])
     assert sorted(r.email for r in rows) == sorted([address(1), address(2), "webhook:don-vi-00000",
                                                     "webhook:don-vi-00001"])
+    # The store records each reminder's channel (migration 0003), and sending follows it.
+    assert {(r.email, r.channel) for r in rows} == {
+        (address(1), "email"), (address(2), "email"),
+        ("webhook:don-vi-00000", "webhook"), ("webhook:don-vi-00001", "webhook")}
 
 
 def test_a_webhook_outage_is_retried_later(service: tuple[ReminderService, Script, Path, Wall]) -> None:
