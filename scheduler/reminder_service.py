@@ -14,9 +14,7 @@ keep their Message-ID so a duplicate is recognisable.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import secrets
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +28,6 @@ from sqlalchemy.engine import Engine
 from notifiers.base import DeliveryResult, DeliveryStatus, OutgoingMessage, Transport
 from notifiers.content import (
     AdminSummaryContent,
-    ConfirmContent,
     Content,
     DeadlineStatus,
     DeadlineView,
@@ -49,14 +46,15 @@ from notifiers.webhook import WebhookChannel
 from scheduler.campaign import Calendar
 from scheduler.database import engine_from_settings
 from scheduler.db_lock import exclusive
-from scheduler.errors import Diagnostic, PermanentDeliveryError, TooManyRequests
+from scheduler.errors import Diagnostic, PermanentDeliveryError
 from scheduler.events import Event
 from scheduler.expand import Window, expand
-from scheduler.links import CONFIRM, SUBMITTED, UNSUBSCRIBE, Links, Signer, load_or_create_secret
+from scheduler.links import SUBMITTED, Links, Signer, load_or_create_secret
 from scheduler.recipients import WEBHOOK, Directory, load_directory
 from scheduler.reminder_store import Outcome, ReconcileStats, ReminderRow, ReminderStore, Status, StoredReminder, instance_id
 from scheduler.reminders import LOOKBACK, Campaign, Kind, PlannedReminder, Policy, batches, on_day, plan, triage
 from scheduler.settings import Settings
+from scheduler.subscriptions import Subscriptions
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
@@ -100,12 +98,6 @@ def _campaign_title(calendar: Calendar) -> str:
     return calendar.title
 
 
-def _vn_duration(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    minutes = max(1, rest // 60) if not hours else rest // 60
-    return f"{hours} giờ {minutes} phút" if hours else f"{minutes} phút"
-
-
 def _retry_delay(attempts: int) -> timedelta:
     return min(RETRY_CAP, RETRY_BASE * (2 ** max(0, attempts - 1)))
 
@@ -141,6 +133,7 @@ class ReminderService:
         self.directory = Directory()
         self._events: dict[str, tuple[Event, Calendar]] = {}
         self._planned_day: date | None = None
+        self.subscriptions = Subscriptions(settings, self.store, self.links, self._send_email, self.replan)
 
     def close(self) -> None:
         """Close the database connections (the engine's pool)."""
@@ -449,54 +442,26 @@ class ReminderService:
                         return unit.name
         return ident
 
+    # --- subscriptions (scheduler.subscriptions does the work) ----------------
+
     def unsubscribe(self, token: str, now: datetime) -> tuple[str, str]:
-        payload = self.links.signer.verify(UNSUBSCRIBE, token)
-        email, scope = str(payload.get("e", "")), str(payload.get("s", "*"))
-        self.store.unsubscribe(email, scope, now)
-        return email, scope
+        return self.subscriptions.unsubscribe(token, now)
 
     def peek_unsubscribe(self, token: str) -> tuple[str, str]:
-        payload = self.links.signer.verify(UNSUBSCRIBE, token)
-        return str(payload.get("e", "")), str(payload.get("s", "*"))
+        return self.subscriptions.peek_unsubscribe(token)
 
     async def request_subscription(self, email: str, calendar: Calendar, now: datetime, client: str = "") -> bool:
-        """Start double opt-in: store a pending request and mail the confirmation link. False if already confirmed.
-
-        Limited per address (``subscribe_per_address`` a day) and per client (``subscribe_per_client`` an
-        hour): TooManyRequests past either, before anything is stored or mailed.
-        """
-        limits = (("subscribe-client", client, timedelta(hours=1), self.settings.subscribe_per_client),
-                  ("subscribe-address", email.strip().lower(), timedelta(hours=24), self.settings.subscribe_per_address))
-        for kind, key, window, limit in limits:
-            if not key:
-                continue
-            until = await asyncio.to_thread(self.store.hit, kind, key, now, window=window, limit=limit)
-            if until is not None:
-                wait = max(60, int((until - now).total_seconds()))
-                who = "địa chỉ email này" if kind == "subscribe-address" else "máy của bạn"
-                raise TooManyRequests(f"Đã có quá nhiều yêu cầu đăng ký từ {who}. Hãy thử lại sau khoảng "
-                                      f"{_vn_duration(wait)}; email xác nhận đã gửi trước đó vẫn dùng được.", wait)
-        sub_id, nonce, confirmed = self.store.request_subscription(email, calendar.id, now)
-        if confirmed:
-            return False
-        content = ConfirmContent(calendar_title=calendar.title, confirm_url=self.links.confirm(sub_id, nonce, now))
-        # One message per request (the same nonce may be mailed again, each mail with its own expiry).
-        spec = MessageSpec(f"confirm:{sub_id}:{nonce}:{secrets.token_hex(4)}", Recipient(email.strip().lower()), content)
-        (result,) = await deliver([spec], self.mailer, self.transport, now)
-        if not result.delivered:
-            log.error("Không gửi được email xác nhận tới %s: %s", email, result.reason)
-        return True
+        return await self.subscriptions.request(email, calendar, now, client)
 
     def confirm(self, token: str, now: datetime) -> tuple[str, str] | None:
-        payload = self.links.signer.verify(CONFIRM, token, now=now)
-        sub = self.store.confirm_subscription(int(payload.get("i", 0)), str(payload.get("n", "")), now)
-        if sub is None:
-            return None
-        self.replan(now)
-        return sub.email, sub.calendar_id
+        return self.subscriptions.confirm(token, now)
 
     def peek_confirm(self, token: str, now: datetime) -> dict[str, object]:
-        return self.links.signer.verify(CONFIRM, token, now=now)
+        return self.subscriptions.peek_confirm(token, now)
+
+    async def _send_email(self, spec: MessageSpec, now: datetime) -> DeliveryResult:
+        (result,) = await deliver([spec], self.mailer, self.transport, now)
+        return result
 
     def preview(self, day: date, now: datetime) -> list[PlannedReminder]:
         """What would go out on a local day, as planned now; nothing is written."""
