@@ -1,68 +1,46 @@
-"""The reminder shell: plan into the database, claim what is due, send, record.
+"""The reminder service: wires the reminder shell pieces and plans into the database.
 
 Every caller (the APScheduler tick inside ``lichthidua serve``, the
 ``lichthidua remind`` commands, the web routes) calls one method here. The
 decisions are made by the pure core (:mod:`scheduler.reminders`); this module
-only reads calendars and recipients, talks to the store and to a notifier.
-
-A wave is sent in batches: claim up to ``batch`` rows, build and send them,
-record each result, claim the next batch. A crash therefore leaves at most
-one batch "in flight" (claimed, maybe sent, not recorded); those rows are
-retried after their lease, or at once by the next start on the same host, and
-keep their Message-ID so a duplicate is recognisable.
+reads calendars and recipients and plans into the store. The other pieces:
+sending (:mod:`scheduler.reminder_sending`), what each message says
+(:mod:`scheduler.reminder_messages`), subscriptions
+(:mod:`scheduler.subscriptions`), the scheduler jobs (:mod:`scheduler.reminder_jobs`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from notifiers.base import DeliveryResult, DeliveryStatus, OutgoingMessage, Transport
-from notifiers.content import (
-    AdminSummaryContent,
-    Content,
-    DeadlineStatus,
-    DeadlineView,
-    DigestContent,
-    DigestItem,
-    FailureLine,
-    ReminderContent,
-    deadline_view,
-)
-from notifiers.delivery import Address, Channel, Notice
-from notifiers.email_message import Attachment, Recipient
-from notifiers.ics import feed_meta  # the feeds' VCALENDAR header, shared with email attachments
-from notifiers.mailer import Mailer, MessageSpec, deliver, event_attachment
+from notifiers.base import DeliveryResult, Transport
+from notifiers.delivery import Channel
+from notifiers.mailer import Mailer, MessageSpec, deliver
 from notifiers.transport import transport_from_settings
 from notifiers.webhook import WebhookChannel
 from scheduler.campaign import Calendar
 from scheduler.database import engine_from_settings
 from scheduler.db_lock import exclusive
-from scheduler.errors import Diagnostic, PermanentDeliveryError
+from scheduler.errors import Diagnostic
 from scheduler.events import Event
 from scheduler.expand import Window, expand
 from scheduler.links import SUBMITTED, Links, Signer, load_or_create_secret
-from scheduler.recipients import WEBHOOK, Directory, load_directory
-from scheduler.reminder_store import Outcome, ReconcileStats, ReminderRow, ReminderStore, Status, StoredReminder, instance_id
-from scheduler.reminders import LOOKBACK, Campaign, Kind, PlannedReminder, Policy, batches, on_day, plan, triage
+from scheduler.recipients import Directory, load_directory
+from scheduler.reminder_store import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
+from scheduler.reminders import LOOKBACK, Campaign, PlannedReminder, Policy, on_day, plan
+from scheduler.reminder_messages import WaveMessages
+from scheduler.reminder_sending import Progress, SendReport, Sender
 from scheduler.settings import Settings
 from scheduler.subscriptions import Subscriptions
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
-Progress = Callable[[int, int], None]  # (rows done, rows known so far)
-RETRY_BASE = timedelta(minutes=1)
-MARK_EVERY = 32
-_STATUS = {DeliveryStatus.DELIVERED: Status.SENT, DeliveryStatus.PERMANENT: Status.FAILED}
-RETRY_CAP = timedelta(minutes=30)
 
 
 def utc_now() -> datetime:
@@ -80,26 +58,8 @@ def open_service(settings: Settings, **kwargs: object) -> ReminderService:
     return service
 
 
-@dataclass
-class SendReport:
-    sent: int = 0  # rows recorded as sent
-    messages: int = 0  # emails handed to the transport (a digest covers several rows)
-    failed: int = 0  # permanent failures, shown to the admin
-    retry: int = 0  # temporary failures, back to pending
-    missed: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.failed + self.retry + self.missed
-
-
 def _campaign_title(calendar: Calendar) -> str:
     return calendar.title
-
-
-def _retry_delay(attempts: int) -> timedelta:
-    return min(RETRY_CAP, RETRY_BASE * (2 ** max(0, attempts - 1)))
 
 
 class ReminderService:
@@ -134,6 +94,11 @@ class ReminderService:
         self._events: dict[str, tuple[Event, Calendar]] = {}
         self._planned_day: date | None = None
         self.subscriptions = Subscriptions(settings, self.store, self.links, self._send_email, self.replan)
+        self.sender = Sender(
+            self.store, digest=self.policy.digest, owner=self.owner, lease=lease, wall=wall,
+            transport=lambda: self.transport, mailer=lambda: self.mailer, webhook=lambda: self.webhook,
+            messages=self._wave_messages, known=lambda uid: uid in self._events, refresh=self.campaigns,
+        )
 
     def close(self) -> None:
         """Close the database connections (the engine's pool)."""
@@ -229,176 +194,11 @@ class ReminderService:
         return report
 
     async def send_due(self, now: datetime, *, batch: int = 64, progress: Progress | None = None) -> SendReport:
-        """Claim, build and send every reminder due at ``now``, recording each result as it comes.
+        """Claim, build and send every reminder due at ``now`` (scheduler.reminder_sending does the work)."""
+        return await self.sender.send_due(now, batch=batch, progress=progress)
 
-        One stream feeds the transport (its connections stay open for the whole
-        wave); rows are claimed ``batch`` at a time as the stream is consumed and
-        results are recorded every ``MARK_EVERY``, so a crash leaves at most about
-        ``batch`` + the transport's queue + ``MARK_EVERY`` rows in flight.
-        """
-        report = SendReport()
-        attachments: dict[str, Attachment] = {}
-        views: dict[str, DeadlineView] = {}
-        total = self._count_due(now)
-        slots: list[Sequence[StoredReminder]] = []  # message index -> rows it covers
-        unmarked: list[Outcome] = []
-        streak = {"temporary": 0}
-        stop_after = max(8, getattr(getattr(self.transport, "config", None), "concurrency", 8))
-
-        def flush() -> None:
-            if unmarked:
-                self._mark(list(unmarked), report)
-                unmarked.clear()
-            if progress is not None:
-                progress(report.handled, max(total, report.handled))
-
-        def on_result(index: int, res: DeliveryResult) -> None:
-            status = _STATUS.get(res.status, Status.PENDING)
-            streak["temporary"] = 0 if status is Status.SENT else streak["temporary"] + (status is Status.PENDING)
-            report.messages += 1
-            if status is not Status.SENT:
-                report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
-            unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None)
-                            for r in slots[index])
-            if len(unmarked) >= MARK_EVERY:
-                flush()
-
-        async def stream() -> AsyncIterator[OutgoingMessage]:
-            # The server looks down (only temporary failures lately): leave the rest for the next tick.
-            while streak["temporary"] < stop_after:
-                rows = self.store.claim_due(now, self.owner, limit=batch, lease=self.lease, wall=self.wall())
-                if not rows:
-                    return
-                result = triage(rows, now, nearest=self._nearest_due(rows, now))
-                report.missed += self.store.mark_missed(
-                    [(r.id, r.claimed_by or "", why) for r, why in result.missed], now=self.wall())
-                if any(r.occurrence_uid not in self._events for r in result.send):
-                    self.campaigns(now)  # another instance planned these, or this one has not yet: expand now
-                for group in batches(result.send, self.policy.digest):
-                    if group[0].channel == WEBHOOK:  # the channel the store recorded when planning
-                        # The webhook channel renders and sends its own notices; email goes on in this stream.
-                        await self._send_notice(group, now, attachments, views, unmarked, report)
-                        continue
-                    try:
-                        message = self.mailer.build(self._spec(group, now, attachments, views), now)
-                    except KeyError as exc:
-                        unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.PENDING,
-                                                error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ")
-                                        for r in group)
-                        continue
-                    except (PermanentDeliveryError, ValueError) as exc:  # an address no server will take
-                        unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.FAILED, error=str(exc))
-                                        for r in group)
-                        continue
-                    slots.append(group)
-                    yield message
-
-        await self.transport.send_many(stream(), on_result)
-        flush()
-        return report
-
-    async def _send_notice(self, group: Sequence[StoredReminder], now: datetime, attachments: dict[str, Attachment],
-                           views: dict[str, DeadlineView], unmarked: list[Outcome], report: SendReport) -> None:
-        """One group through a channel other than email (the webhook): record its result like an email's."""
-        try:
-            spec = self._spec(group, now, attachments, views)
-        except KeyError as exc:
-            unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.PENDING,
-                                    error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ") for r in group)
-            return
-        notice = Notice(spec.key, Address.parse(group[0].email, spec.recipient.name), spec.content, spec.attachments)
-        (res,) = await self.webhook.deliver([notice], now)
-        status = _STATUS.get(res.status, Status.PENDING)
-        report.messages += 1
-        if status is not Status.SENT:
-            report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
-        unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None) for r in group)
-
-    def _mark(self, outcomes: list[Outcome], report: SendReport) -> None:
-        self.store.mark(outcomes, now=self.wall())
-        retry = [o for o in outcomes if o.status is Status.PENDING]
-        if retry:
-            self._delay([o.id for o in retry])
-        report.sent += sum(o.status is Status.SENT for o in outcomes)
-        report.failed += sum(o.status is Status.FAILED for o in outcomes)
-        report.retry += len(retry)
-        for o in outcomes:
-            if o.status is Status.FAILED:
-                log.error("Không gửi được lời nhắc #%d: %s", o.id, o.error)
-
-    def _delay(self, ids: Sequence[int]) -> None:
-        """A temporary failure waits before the next attempt (backoff by attempts, on the wall clock)."""
-        t = ReminderRow.__table__  # type: ignore[attr-defined]
-        wall = self.wall()
-        with self.engine.begin() as conn:
-            attempts: dict[int, int] = dict(conn.execute(select(t.c.id, t.c.attempts).where(t.c.id.in_(list(ids)))).all())
-            for i in ids:
-                conn.execute(t.update().where(t.c.id == i, t.c.status == Status.PENDING)
-                             .values(not_before=wall + _retry_delay(attempts.get(i, 1))))
-
-    def _count_due(self, now: datetime) -> int:
-        return self.store.count_due(now, wall=self.wall())
-
-    def _nearest_due(self, rows: Sequence[StoredReminder], now: datetime) -> dict[tuple[str, str], int]:
-        return self.store.nearest_due([(r.occurrence_uid, r.recipient_key) for r in rows if r.kind == Kind.REMINDER], now)
-
-    # --- building messages ---------------------------------------------------
-
-    def _attachment(self, uid: str, now: datetime, cache: dict[str, Attachment]) -> Attachment:
-        found = cache.get(uid)
-        if found is None:
-            event, calendar = self._events[uid]
-            found = cache[uid] = event_attachment(event, feed_meta(calendar), now=now)
-        return found
-
-    def _view(self, uid: str, now: datetime, cache: dict[str, DeadlineView]) -> DeadlineView:
-        """The deadline as emails show it today; one per deadline per wave, shared by its recipients."""
-        found = cache.get(uid)
-        if found is None:
-            event, calendar = self._events[uid]
-            today = now.astimezone(ZoneInfo(calendar.timezone)).date()
-            found = cache[uid] = deadline_view(event, calendar.title, today)
-        return found
-
-    def _spec(self, group: Sequence[StoredReminder], now: datetime, cache: dict[str, Attachment],
-              view_cache: dict[str, DeadlineView] | None = None) -> MessageSpec:
-        first = group[0]
-        if first.kind == Kind.SUMMARY:
-            return self._summary_spec(first, now)
-        view_cache = {} if view_cache is None else view_cache
-        views = [(r, self._view(r.occurrence_uid, now, view_cache)) for r in group]
-        attachments = tuple(dict.fromkeys(self._attachment(r.occurrence_uid, now, cache) for r in group))
-        name = first.party_name if first.party_key.startswith("unit:") else ""
-        recipient = Recipient(first.email, name)
-        if len(group) == 1:
-            r, view = views[0]
-            content: Content = ReminderContent(
-                deadline=view, recipient_name=name,
-                submitted_url=self.links.submitted(r.occurrence_uid, r.party_key),
-                unsubscribe_url=self.links.unsubscribe(r.email, r.calendar_id),
-            )
-            return MessageSpec(r.message_key, recipient, content, attachments)
-        items = tuple(DigestItem(v, self.links.submitted(r.occurrence_uid, r.party_key)) for r, v in views)
-        today = views[0][1].last_day - timedelta(days=views[0][1].days_left)
-        key = "digest:" + hashlib.sha256("\n".join(sorted(r.message_key for r in group)).encode()).hexdigest()[:24]
-        content = DigestContent(items=items, today=today, recipient_name=name,
-                                unsubscribe_url=self.links.unsubscribe(first.email, "*"))
-        return MessageSpec(key, recipient, content, attachments)
-
-    def _summary_spec(self, row: StoredReminder, now: datetime) -> MessageSpec:
-        event, calendar = self._events[row.occurrence_uid]
-        today = now.astimezone(ZoneInfo(calendar.timezone)).date()
-        status = self.deadline_status(event)
-        failures = tuple(
-            FailureLine(r.email, True, None, r.last_error or "")
-            for r in self.store.rows(statuses=[Status.FAILED], occurrence_uids=[event.uid])
-        )
-        content = AdminSummaryContent(
-            today=today,
-            deadlines=(DeadlineStatus(deadline_view(event, calendar.title, today), *status),),
-            failures=failures,
-        )
-        return MessageSpec(row.message_key, Recipient(row.email, ""), content)
+    def _wave_messages(self) -> WaveMessages:
+        return WaveMessages(self.links, self.store, lambda uid: self._events[uid], self.deadline_status)
 
     # --- submissions, status, preview ----------------------------------------
 

@@ -1,0 +1,198 @@
+"""Sending what is due: claim a batch, build each message, send it through its channel, record.
+
+A wave is sent in batches: claim up to ``batch`` rows, build and send them,
+record each result, claim the next batch. A crash therefore leaves at most
+one batch "in flight" (claimed, maybe sent, not recorded); those rows are
+retried after their lease, or at once by the next start on the same host, and
+keep their Message-ID so a duplicate is recognisable. Email goes as one stream
+(its connections stay open for the whole wave); the other channels (webhooks)
+get each notice as it is built, and their results are recorded the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from notifiers.base import DeliveryResult, DeliveryStatus, OutgoingMessage, Transport
+from notifiers.delivery import Address, Channel, Notice
+from notifiers.mailer import Mailer
+from scheduler.errors import PermanentDeliveryError
+from scheduler.recipients import WEBHOOK
+from scheduler.reminder_messages import WaveMessages
+from scheduler.reminder_store import Outcome, ReminderRow, ReminderStore, Status, StoredReminder
+from scheduler.reminders import Kind, batches, triage
+
+log = logging.getLogger("lichthidua.reminders")
+Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]  # (rows done, rows known so far)
+RETRY_BASE = timedelta(minutes=1)
+RETRY_CAP = timedelta(minutes=30)
+MARK_EVERY = 32
+_STATUS = {DeliveryStatus.DELIVERED: Status.SENT, DeliveryStatus.PERMANENT: Status.FAILED}
+
+
+@dataclass
+class SendReport:
+    sent: int = 0  # rows recorded as sent
+    messages: int = 0  # messages handed to a channel (a digest covers several rows)
+    failed: int = 0  # permanent failures, shown to the admin
+    retry: int = 0  # temporary failures, back to pending
+    missed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.failed + self.retry + self.missed
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(RETRY_CAP, RETRY_BASE * (2 ** max(0, attempts - 1)))
+
+
+class Sender:
+    """Sends the due rows of a store. Channels are asked for on use (the CLI's preview needs none)."""
+
+    def __init__(
+        self,
+        store: ReminderStore,
+        *,
+        digest: bool,
+        owner: str,
+        lease: timedelta,
+        wall: Clock,
+        transport: Callable[[], Transport],
+        mailer: Callable[[], Mailer],
+        webhook: Callable[[], Channel],
+        messages: Callable[[], WaveMessages],
+        known: Callable[[str], bool],
+        refresh: Callable[[datetime], object],
+    ) -> None:
+        self.store = store
+        self.digest = digest
+        self.owner = owner
+        self.lease = lease
+        self.wall = wall
+        self.transport = transport
+        self.mailer = mailer
+        self.webhook = webhook
+        self.messages = messages
+        self.known = known  # is this occurrence among the expanded deadlines?
+        self.refresh = refresh  # expand the calendars again (another instance planned rows this one has not)
+
+    async def send_due(self, now: datetime, *, batch: int = 64, progress: Progress | None = None) -> SendReport:
+        """Claim, build and send every reminder due at ``now``, recording each result as it comes.
+
+        One stream feeds the transport (its connections stay open for the whole
+        wave); rows are claimed ``batch`` at a time as the stream is consumed and
+        results are recorded every ``MARK_EVERY``, so a crash leaves at most about
+        ``batch`` + the transport's queue + ``MARK_EVERY`` rows in flight.
+        """
+        report = SendReport()
+        messages = self.messages()
+        total = self._count_due(now)
+        slots: list[Sequence[StoredReminder]] = []  # message index -> rows it covers
+        unmarked: list[Outcome] = []
+        streak = {"temporary": 0}
+        stop_after = max(8, getattr(getattr(self.transport(), "config", None), "concurrency", 8))
+
+        def flush() -> None:
+            if unmarked:
+                self._mark(list(unmarked), report)
+                unmarked.clear()
+            if progress is not None:
+                progress(report.handled, max(total, report.handled))
+
+        def on_result(index: int, res: DeliveryResult) -> None:
+            status = _STATUS.get(res.status, Status.PENDING)
+            streak["temporary"] = 0 if status is Status.SENT else streak["temporary"] + (status is Status.PENDING)
+            report.messages += 1
+            if status is not Status.SENT:
+                report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
+            unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None)
+                            for r in slots[index])
+            if len(unmarked) >= MARK_EVERY:
+                flush()
+
+        async def stream() -> AsyncIterator[OutgoingMessage]:
+            # The server looks down (only temporary failures lately): leave the rest for the next tick.
+            while streak["temporary"] < stop_after:
+                rows = self.store.claim_due(now, self.owner, limit=batch, lease=self.lease, wall=self.wall())
+                if not rows:
+                    return
+                result = triage(rows, now, nearest=self._nearest_due(rows, now))
+                report.missed += self.store.mark_missed(
+                    [(r.id, r.claimed_by or "", why) for r, why in result.missed], now=self.wall())
+                if not all(self.known(r.occurrence_uid) for r in result.send):
+                    self.refresh(now)  # another instance planned these, or this one has not yet: expand now
+                for group in batches(result.send, self.digest):
+                    if group[0].channel == WEBHOOK:  # the channel the store recorded when planning
+                        # The webhook channel renders and sends its own notices; email goes on in this stream.
+                        await self._send_notice(group, now, messages, unmarked, report)
+                        continue
+                    try:
+                        message = self.mailer().build(messages.spec(group, now), now)
+                    except KeyError as exc:
+                        unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.PENDING,
+                                                error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ")
+                                        for r in group)
+                        continue
+                    except (PermanentDeliveryError, ValueError) as exc:  # an address no server will take
+                        unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.FAILED, error=str(exc))
+                                        for r in group)
+                        continue
+                    slots.append(group)
+                    yield message
+
+        await self.transport().send_many(stream(), on_result)
+        flush()
+        return report
+
+    async def _send_notice(self, group: Sequence[StoredReminder], now: datetime, messages: WaveMessages,
+                           unmarked: list[Outcome], report: SendReport) -> None:
+        """One group through a channel other than email (the webhook): record its result like an email's."""
+        try:
+            spec = messages.spec(group, now)
+        except KeyError as exc:
+            unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.PENDING,
+                                    error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ") for r in group)
+            return
+        notice = Notice(spec.key, Address.parse(group[0].email, spec.recipient.name), spec.content, spec.attachments)
+        (res,) = await self.webhook().deliver([notice], now)
+        status = _STATUS.get(res.status, Status.PENDING)
+        report.messages += 1
+        if status is not Status.SENT:
+            report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
+        unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None) for r in group)
+
+    def _mark(self, outcomes: list[Outcome], report: SendReport) -> None:
+        self.store.mark(outcomes, now=self.wall())
+        retry = [o for o in outcomes if o.status is Status.PENDING]
+        if retry:
+            self._delay([o.id for o in retry])
+        report.sent += sum(o.status is Status.SENT for o in outcomes)
+        report.failed += sum(o.status is Status.FAILED for o in outcomes)
+        report.retry += len(retry)
+        for o in outcomes:
+            if o.status is Status.FAILED:
+                log.error("Không gửi được lời nhắc #%d: %s", o.id, o.error)
+
+    def _delay(self, ids: Sequence[int]) -> None:
+        """A temporary failure waits before the next attempt (backoff by attempts, on the wall clock)."""
+        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        wall = self.wall()
+        with self.store.engine.begin() as conn:
+            attempts: dict[int, int] = dict(conn.execute(select(t.c.id, t.c.attempts).where(t.c.id.in_(list(ids)))).all())
+            for i in ids:
+                conn.execute(t.update().where(t.c.id == i, t.c.status == Status.PENDING)
+                             .values(not_before=wall + retry_delay(attempts.get(i, 1))))
+
+    def _count_due(self, now: datetime) -> int:
+        return self.store.count_due(now, wall=self.wall())
+
+    def _nearest_due(self, rows: Sequence[StoredReminder], now: datetime) -> dict[tuple[str, str], int]:
+        return self.store.nearest_due([(r.occurrence_uid, r.recipient_key) for r in rows if r.kind == Kind.REMINDER], now)
