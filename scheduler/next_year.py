@@ -687,8 +687,8 @@ def _annotate(text: str, notes: list[tuple[KeyPath, str]], span: Span, years: in
             by_line[line].append(words)
             located.append(Note(line + 1, _format_path(path), words))
     lines = text.split("\n")
-    for line, words in by_line.items():
-        commented = f"{lines[line]}  # {CHECK}{'; '.join(words)}"
+    for line, line_notes in by_line.items():
+        commented = f"{lines[line]}  # {CHECK}{'; '.join(line_notes)}"
         if _same_data(lines, line, commented, tree):
             lines[line] = commented
         # else: a line a comment cannot end (inside a quoted or block text); the note stays in the summary

@@ -126,9 +126,9 @@ class Extractor:
         header = getattr(self, "header_issuer", None)
         if header and not header.startswith("LIÊN ĐOÀN"):
             # "CÔNG ĐOÀN NGÀNH GIÁO DỤC": the body writes the same name in its own case.
-            m = re.search(re.escape(header), body, re.I)
+            found = re.search(re.escape(header), body, re.I)
             same = [x for x in re.finditer(re.escape(header), body, re.I) if not x[0].isupper()]
-            f.issuer = same[0][0] if same else sentence_case(header) if m else None
+            f.issuer = same[0][0] if same else sentence_case(header) if found else None
             f.issuer = cap(f.issuer) if f.issuer else None
             return
         if best:
@@ -220,18 +220,18 @@ class Extractor:
             for m in CAN_CHI.finditer(b.text):
                 if m["what"].lower() != "năm":
                     f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()), m["cc"], int(m["y"])))
-            for ref in self.ref.lunar:
-                for m in re.finditer(re.escape(ref.name), b.text, re.I):
-                    if ref.name.lower() == "tết nguyên đán" and any(x.where.line == b.line and x.where.page == b.page for x in f.lunar):
+            for lunar_ref in self.ref.lunar:
+                for m in re.finditer(re.escape(lunar_ref.name), b.text, re.I):
+                    if lunar_ref.name.lower() == "tết nguyên đán" and any(x.where.line == b.line and x.where.page == b.page for x in f.lunar):
                         continue
-                    f.lunar.append(LunarMention(ref.id, ref.name, quote(b, m.start(), m.end())))
+                    f.lunar.append(LunarMention(lunar_ref.id, lunar_ref.name, quote(b, m.start(), m.end())))
             for m in re.finditer(r"mừng\s+Xuân", b.text, re.I):
                 tet = next((r for r in self.ref.lunar if r.name.lower().startswith("tết nguyên")), None)
                 if tet:
                     f.lunar.append(LunarMention(tet.id, tet.name, quote(b, m.start(), m.end())))
-            for ref in self.ref.observances:
-                for m in re.finditer(re.escape(ref.name), b.text, re.I):
-                    f.observances.append((ref.id, quote(b, m.start(), m.end())))
+            for observance in self.ref.observances:
+                for m in re.finditer(re.escape(observance.name), b.text, re.I):
+                    f.observances.append((observance.id, quote(b, m.start(), m.end())))
 
     def _mentions_in(self, bi: int, b: Block) -> list[Mention]:
         text = self.masked[bi]
@@ -350,8 +350,8 @@ class Extractor:
             stop = starts[k + 1] if k + 1 < len(starts) else len(self.blocks)
             region = [bi]
             for j in range(bi + 1, min(stop, bi + 5)):
-                t = self.blocks[j].text
-                if t.startswith(STOP_PHRASES) or re.match(r"^(?:[IVX]+\.|\d+\.\s+[A-ZĐ]{2,}|Chủ đề\s*:)", t) and not t.startswith("Chủ đề"):
+                following = self.blocks[j].text
+                if following.startswith(STOP_PHRASES) or re.match(r"^(?:[IVX]+\.|\d+\.\s+[A-ZĐ]{2,}|Chủ đề\s*:)", following) and not following.startswith("Chủ đề"):
                     break
                 region.append(j)
             lines = {(self.blocks[j].line, self.blocks[j].page) for j in region}

@@ -8,6 +8,7 @@ as the document writes them (strings in the calendar format), plus a parsed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import datetime as dt
 from datetime import date
 from typing import Any
 
@@ -106,7 +107,7 @@ class Deadline:
     due: str  # before | no_later_than
     where: Where
     date: str | None = None  # "25/6" or "15/3/2023"
-    day: date | None = None  # resolved in the campaign year
+    day: dt.date | None = None  # resolved in the campaign year
     after_phase: str | None = None
     as_written: str | None = None
     submitted_by: str | None = None

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from scheduler.lunar import can_chi
 from scheduler.plans.mentions import CAN_CHI
 from scheduler.plans.text import blocks, quote
-from scheduler.plans.findings import Findings, Where
+from scheduler.plans.findings import Deadline, Findings, Where
 from scheduler.plans.notation import WEEKDAYS
 from scheduler.public_holidays import day_off_reason
 
@@ -102,23 +102,23 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
             ))
     # Can-chi of Tết or a year.
     for b in blocks(pages, paged):
-        for m in CAN_CHI.finditer(b.text):
-            right = can_chi(int(m["y"]))
-            written = m["cc"].replace("Mẹo", "Mão")
+        for cm in CAN_CHI.finditer(b.text):
+            right = can_chi(int(cm["y"]))
+            written = cm["cc"].replace("Mẹo", "Mão")
             if written != right:
                 out.append(LintFinding(
                     "can_chi",
-                    f"{m['what']} {m['cc']} {m['y']}: năm âm lịch {m['y']} là {right}",
-                    quote(b, m.start(), m.end()),
+                    f"{cm['what']} {cm['cc']} {cm['y']}: năm âm lịch {cm['y']} là {right}",
+                    quote(b, cm.start(), cm.end()),
                 ))
         # "trước" and "chậm nhất" for one date
-        for m in re.finditer(r"(chậm nhất[^.;]{0,20}?trước|trước[^.;]{0,20}?chậm nhất)\s+(?:ngày\s+)?\d{1,2}[/.\-]\d{1,2}", b.text, re.I):
+        for both in re.finditer(r"(chậm nhất[^.;]{0,20}?trước|trước[^.;]{0,20}?chậm nhất)\s+(?:ngày\s+)?\d{1,2}[/.\-]\d{1,2}", b.text, re.I):
             out.append(LintFinding(
                 "due.both",
                 'một hạn vừa ghi "trước" vừa ghi "chậm nhất": hai cách đọc lệch nhau một ngày, chọn một',
-                quote(b, m.start(), m.end()),
+                quote(b, both.start(), both.end()),
             ))
-    dated = {}
+    dated: dict[date, list[Deadline]] = {}
     for d in f.deadlines:
         if d.date and d.day:
             dated.setdefault(d.day, []).append(d)

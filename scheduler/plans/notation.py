@@ -96,9 +96,9 @@ def _start(text: str) -> tuple[Bound, int] | None:
         return b, m.end()
     m = _MONTH_TYPO.match(text)
     if m:
-        d, mo, y = m["d"], m["m"], m["y"]
-        b = Bound(written(d, mo, y), make_date(int(d), int(mo), int(y)) if y else None, int(y) if y else None)
-        b.notes.append(f'văn bản ghi "{m[0]}": đọc là ngày {written(d, mo, y)}')
+        d, mo, ys = m["d"], m["m"], m["y"]
+        b = Bound(written(d, mo, ys), make_date(int(d), int(mo), int(ys)) if ys else None, int(ys) if ys else None)
+        b.notes.append(f'văn bản ghi "{m[0]}": đọc là ngày {written(d, mo, ys)}')
         return b, m.end()
     m = _MONTH.match(text)
     if m:
@@ -116,15 +116,15 @@ def _start(text: str) -> tuple[Bound, int] | None:
     if sau:
         dm, _ = _date_at(text[sau.end():])
         if dm:
-            y = dm["y"]
-            value = f"sau {written(dm['d'], dm['m'], y)}"
-            day = make_date(int(dm["d"]), int(dm["m"]), int(y)) if y else None
-            return Bound(value, day + timedelta(days=1) if day else None, int(y) if y else None), sau.end() + dm.end()
+            ys = dm["y"]
+            value = f"sau {written(dm['d'], dm['m'], ys)}"
+            day = make_date(int(dm["d"]), int(dm["m"]), int(ys)) if ys else None
+            return Bound(value, day + timedelta(days=1) if day else None, int(ys) if ys else None), sau.end() + dm.end()
     dm, verbal = _date_at(text)
     if dm:
-        y = dm["y"]
-        value = written(dm["d"], dm["m"], y)
-        return Bound(value, make_date(int(dm["d"]), int(dm["m"]), int(y)) if y else None, int(y) if y else None), dm.end()
+        ys = dm["y"]
+        value = written(dm["d"], dm["m"], ys)
+        return Bound(value, make_date(int(dm["d"]), int(dm["m"]), int(ys)) if ys else None, int(ys) if ys else None), dm.end()
     return None
 
 
@@ -146,10 +146,10 @@ def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
     rest = text[m.end():] if m else text
     dm, _ = _date_at(rest)
     if dm:
-        y = dm["y"] or (str(start.year) if start.year else None)
-        value = written(dm["d"], dm["m"], y)
-        day = make_date(int(dm["d"]), int(dm["m"]), int(y)) if y else None
-        b = Bound(value, day, int(y) if y else None)
+        ys = dm["y"] or (str(start.year) if start.year else None)
+        value = written(dm["d"], dm["m"], ys)
+        day = make_date(int(dm["d"]), int(dm["m"]), int(ys)) if ys else None
+        b = Bound(value, day, int(ys) if ys else None)
         if not dm["y"]:
             b.notes.append("văn bản không ghi năm của ngày kết thúc")
         return b, (m.end() if m else 0) + dm.end()
