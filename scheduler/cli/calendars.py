@@ -1,4 +1,10 @@
-"""Calendar commands: check, expand, export, schema, lunar, settings."""
+"""Calendar commands: check, expand, export, schema, lunar, settings.
+
+The calendar stack (YAML, pydantic models, holidays, ICS) is imported by
+:func:`_load` when a command that needs it runs, so `lichthidua lunar`
+starts at once and no command here imports the database, web or mail stack
+(tests/test_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -7,27 +13,52 @@ import sys
 from datetime import date, datetime, timezone
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from notifiers.ics import RenderOptions
 from scheduler import lunar
-from scheduler.bounds import Limits
-from scheduler.catalog import calendar_files, load_catalog
 from scheduler.cli.app import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
-from scheduler.events import DateOrigin, Event, EventKind, UndatedItem
-from scheduler.expand import Window, default_window, expand, undated_items
-from scheduler.export import export_ics
-from scheduler.model import json_schema
-from scheduler.recipients import check_recipients
-from scheduler.settings import load_settings, settings_table
+
+if TYPE_CHECKING:
+    from scheduler.events import Event, UndatedItem
+    from scheduler.expand import Window
+
+
+def _load() -> None:
+    """Import the calendar stack into this module, once, when a command needs it."""
+    global RenderOptions, Limits, calendar_files, load_catalog, DateOrigin, EventKind, default_window, expand
+    global undated_items, export_ics, json_schema, check_recipients, load_settings, settings_table, Window
+    global KIND_STYLE, ORIGIN_MARK
+    if KIND_STYLE:
+        return
+    from notifiers.ics import RenderOptions
+    from scheduler.bounds import Limits
+    from scheduler.catalog import calendar_files, load_catalog
+    from scheduler.events import DateOrigin, EventKind
+    from scheduler.expand import Window, default_window, expand, undated_items
+    from scheduler.export import export_ics
+    from scheduler.model import json_schema
+    from scheduler.recipients import check_recipients
+    from scheduler.settings import load_settings, settings_table
+
+    KIND_STYLE = {
+        EventKind.PHASE: "blue",
+        EventKind.ANNIVERSARY: "magenta",
+        EventKind.OBSERVANCE: "cyan",
+        EventKind.LUNAR: "yellow",
+        EventKind.DEADLINE: "bold red",
+        EventKind.HOLIDAY: "green",
+        EventKind.WORKDAY: "green",
+        EventKind.EVENT: "bold blue",
+    }
+    ORIGIN_MARK = {DateOrigin.ADMIN: "do quản trị đặt", DateOrigin.PROVISIONAL: "tạm tính"}
 
 
 class Lang(StrEnum):
@@ -40,17 +71,8 @@ class Format(StrEnum):
     json = "json"
 
 
-KIND_STYLE = {
-    EventKind.PHASE: "blue",
-    EventKind.ANNIVERSARY: "magenta",
-    EventKind.OBSERVANCE: "cyan",
-    EventKind.LUNAR: "yellow",
-    EventKind.DEADLINE: "bold red",
-    EventKind.HOLIDAY: "green",
-    EventKind.WORKDAY: "green",
-    EventKind.EVENT: "bold blue",
-}
-ORIGIN_MARK = {DateOrigin.ADMIN: "do quản trị đặt", DateOrigin.PROVISIONAL: "tạm tính"}
+KIND_STYLE: dict[Any, str] = {}  # filled by _load()
+ORIGIN_MARK: dict[Any, str] = {}
 
 CalendarsOption = Annotated[
     Optional[Path], typer.Option("--calendars", help="Thư mục lịch (mặc định: thiết lập calendars_dir).")
@@ -58,6 +80,7 @@ CalendarsOption = Annotated[
 
 
 def calendars_root(calendars: Path | None) -> Path:
+    _load()
     return calendars or load_settings().calendars_dir
 
 
@@ -68,6 +91,7 @@ def _parse_day(text: str | None, option: str) -> date | None:
 
 
 def _window(calendar_window: Window, start: str | None, end: str | None) -> Window:
+    _load()
     return Window(
         _parse_day(start, "--from") or calendar_window.start,
         _parse_day(end, "--to") or calendar_window.end,
@@ -84,6 +108,7 @@ def check(
     """Kiểm tra các tệp lịch YAML; thoát với mã khác 0 nếu có lỗi."""
 
     def run() -> int:
+        _load()
         root = calendars_root(calendars)
         targets = paths or [root]
         for target in targets:
@@ -119,6 +144,7 @@ def check(
 
 
 def _table(events: list[Event], title: str) -> Table:
+    _load()
     table = Table(title=title, title_justify="left", header_style="bold")
     table.add_column("Ngày", no_wrap=True)
     table.add_column("Thứ", no_wrap=True)
@@ -166,6 +192,7 @@ def expand_command(
     """Liệt kê các sự kiện của một lịch (mặc định: cả thời gian của phong trào), rồi các mục văn bản không ghi ngày."""
 
     def run() -> None:
+        _load()
         from scheduler.catalog import load_calendar
 
         cal = load_calendar(calendar, calendars_root(calendars), Limits.from_settings(load_settings()))
@@ -200,6 +227,7 @@ def export(
     """Xuất lịch ra tệp iCalendar (.ics) cho Outlook, Google Calendar, Apple Calendar, Thunderbird."""
 
     def run() -> None:
+        _load()
         from scheduler.catalog import load_calendar
 
         settings = load_settings()
@@ -232,6 +260,7 @@ def schema(
     out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Ghi ra tệp thay vì màn hình.")] = None,
 ) -> None:
     """In JSON Schema của định dạng lịch (cho trình soạn thảo tự kiểm tra và gợi ý)."""
+    _load()
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")
@@ -249,6 +278,7 @@ def lunar_command(
     """Đổi ngày dương lịch sang âm lịch Việt Nam (UTC+7), hoặc ngược lại."""
 
     def run() -> None:
+        _load()
         if to_solar:
             y, m, d, leap = lunar.parse_lunar_date(value)
             solar = lunar.to_solar(y, m, d, leap)
@@ -264,6 +294,7 @@ def lunar_command(
 @app.command(cls=WordedCommand, name="settings")
 def settings_command() -> None:
     """Liệt kê mọi thiết lập, biến môi trường tương ứng và giá trị mặc định."""
+    _load()
     table = Table(header_style="bold")
     for column in ("Thiết lập", "Biến môi trường", "Mặc định", "Ý nghĩa"):
         table.add_column(column)

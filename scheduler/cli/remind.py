@@ -1,37 +1,37 @@
 """`lichthidua remind ...`: preview, send what is due, status of the reminder ledger.
 
 Each command calls one function of :mod:`scheduler.reminder_service` and prints.
+The service (database, mail) is imported when a command runs, not when the
+CLI starts: `lichthidua lunar` must not pay for SQLAlchemy.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from scheduler.cli.app import app
 from scheduler.cli.language import WordedCommand, WordedGroup
 from scheduler.cli.output import console, err_console, run_command
 from scheduler import dates
 from scheduler.errors import BadRequest
-from scheduler.faults import guarded, preflight
-from scheduler.reminder_service import ReminderService, SendReport, open_service, utc_now
-from scheduler.reminder_store import STATUS_VN, Status, StoredReminder
-from scheduler.reminders import Kind, PlannedReminder
-from scheduler.settings import load_settings
+
+if TYPE_CHECKING:
+    from scheduler.reminder_service import ReminderService, SendReport
+    from scheduler.reminder_store import StoredReminder
+    from scheduler.reminders import PlannedReminder
 
 remind = typer.Typer(cls=WordedGroup, help="Email nhắc hạn chót: xem trước, gửi các lời nhắc đến hạn, xem tình trạng.",
                      no_args_is_help=True)
 app.add_typer(remind, name="remind")
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-KIND_VN = {Kind.REMINDER: "nhắc hạn", Kind.OVERDUE: "quá hạn", Kind.SUMMARY: "báo cáo quản trị"}
+KIND_VN = {"reminder": "nhắc hạn", "overdue": "quá hạn", "summary": "báo cáo quản trị"}  # by reminders.Kind
 
 
 def parse_day(raw: str) -> date:
@@ -41,7 +41,7 @@ def parse_day(raw: str) -> date:
 def parse_now(raw: str | None) -> datetime:
     """ISO 8601; without an offset it is Vietnamese time (UTC+7)."""
     if not raw:
-        return utc_now()
+        return datetime.now(UTC)
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
@@ -52,6 +52,10 @@ def parse_now(raw: str | None) -> datetime:
 @contextmanager
 def _service(*, sends: bool = False) -> Iterator[ReminderService]:
     """The service, its database (and outbox if it `sends`) checked first; faults become messages (75/78)."""
+    from scheduler.faults import guarded, preflight
+    from scheduler.reminder_service import open_service
+    from scheduler.settings import load_settings
+
     settings = load_settings()
     preflight(settings, outbox=sends)
     with guarded(settings):
@@ -63,7 +67,7 @@ def _service(*, sends: bool = False) -> Iterator[ReminderService]:
 
 
 def _row_label(r: PlannedReminder) -> str:
-    offset = {Kind.OVERDUE: "sau hạn", Kind.SUMMARY: "sau hạn"}.get(r.kind) or (
+    offset = {"overdue": "sau hạn", "summary": "sau hạn"}.get(r.kind) or (
         "ngày cuối" if r.offset_days == 0 else f"trước {r.offset_days} ngày")
     return f"{KIND_VN[r.kind]} ({offset})" + (f", dời từ {r.nominal_day:%d/%m}" if r.moved else "")
 
@@ -87,6 +91,8 @@ def preview(
         with _service() as service:
             return day, service.preview(day, at)
 
+    from rich.table import Table
+
     day, rows = run_command(work)
     if not rows:
         console.print(f"Không có email nhắc nào vào ngày {day:%d/%m/%Y}.")
@@ -105,7 +111,11 @@ def send_due(
     now: str = typer.Option("", "--now", help="Gửi như tại thời điểm này (ISO 8601), để gửi bù; mặc định: bây giờ."),
 ) -> None:
     """Gửi mọi email nhắc đã đến hạn (cho cron, hoặc để gửi bù)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     def work() -> SendReport:
+        import asyncio
+
         at = parse_now(now or None)
         with _service(sends=True) as service, Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:
@@ -129,6 +139,10 @@ def status() -> None:
         with _service() as service:
             counts, rows = service.status()
             return counts, [(r, service.deadline_title(r)) for r in rows]
+
+    from rich.table import Table
+
+    from scheduler.reminder_store import STATUS_VN, Status
 
     counts, rows = run_command(work)
     console.print(" · ".join(f"{STATUS_VN[Status(k)]}: {v}" for k, v in counts.items()), soft_wrap=False)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from scheduler.cli.app import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import run_command
-from scheduler.faults import preflight
-from scheduler.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # imported when `serve` runs: other commands must start without pydantic
+    from scheduler.settings import Settings
 
 LEVEL_NAMES = {"DEBUG": "gỡ lỗi", "INFO": "thông tin", "WARNING": "cảnh báo", "ERROR": "lỗi", "CRITICAL": "nghiêm trọng"}
 
@@ -40,6 +41,8 @@ def configure_logging(level: str) -> None:
 
 def public_base_url(settings: Settings) -> str:
     """The base URL for links: the configured one, or where this process listens."""
+    from scheduler.settings import Settings
+
     if settings.base_url != Settings.model_fields["base_url"].default:
         return settings.base_url
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
@@ -94,6 +97,7 @@ def serve(
     """Chạy dịch vụ web: trang lịch và nguồn lịch ICS để đăng ký trong Outlook, Google Calendar."""
     import uvicorn
 
+    from scheduler.settings import load_settings
     from scheduler.web.app import create_app
 
     settings = run_command(
@@ -104,6 +108,8 @@ def serve(
     settings = settings.model_copy(update={"base_url": public_base_url(settings)})
     # The data folder, the database (schema upgraded, under its lock) and the outbox, before anything starts:
     # a fault there is a Vietnamese message and exit 78 or 75, not a traceback from inside the server.
+    from scheduler.faults import preflight  # SQLAlchemy: imported when serve runs
+
     run_command(lambda: preflight(settings, outbox=get is None))  # --get sends nothing: no outbox
     if get is not None:
         _get_once(settings, get)

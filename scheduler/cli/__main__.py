@@ -1,0 +1,5 @@
+"""`python -m scheduler.cli`: the same as the `lichthidua` command."""
+
+from scheduler.cli import main
+
+main()

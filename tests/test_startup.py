@@ -1,0 +1,73 @@
+"""A CLI that starts at once: calendar commands never import the database, web or mail stack.
+
+Each command runs in a fresh interpreter (what an admin's shell does), and the
+modules it loaded are read from ``sys.modules`` when it exits.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CALENDARS, REPO
+
+# The heavy stacks: database, web, mail, scheduler. None is needed to read YAML or convert a date.
+HEAVY = (
+    "sqlalchemy", "sqlmodel", "psycopg", "alembic", "fastapi", "starlette", "uvicorn", "jinja2", "httpx",
+    "aiosmtplib", "apscheduler", "watchfiles", "scheduler.database", "scheduler.web", "scheduler.reminder_service",
+    "scheduler.reminder_store", "notifiers.mailer", "notifiers.smtp", "notifiers.outbox",
+)
+
+RUN = """
+import atexit, json, sys
+path = sys.argv[1]
+def report():
+    with open(path, "w") as out:
+        json.dump(sorted(sys.modules), out)
+atexit.register(report)
+from scheduler.cli import main
+sys.argv = ["lichthidua", *sys.argv[2:]]
+main()
+"""
+
+
+def loaded_modules(tmp_path: Path, *args: str) -> list[str]:
+    report = tmp_path / "modules.json"
+    done = subprocess.run([sys.executable, "-c", RUN, str(report), *args], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(report.read_text())
+
+
+def heavy(modules: list[str]) -> list[str]:
+    return [m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("lunar", "2024-02-10"),
+        ("lunar", "--to-solar", "2024-01-01"),
+        ("check", str(CALENDARS / "kon-tum-2024.yaml"), "--calendars", str(CALENDARS)),
+        ("expand", "kon-tum-2024", "--calendars", str(CALENDARS)),
+    ],
+    ids=["lunar", "lunar-to-solar", "check-file", "expand"],
+)
+def test_calendar_commands_import_no_database_web_or_mail_stack(tmp_path: Path, args: tuple[str, ...]) -> None:
+    assert heavy(loaded_modules(tmp_path, *args)) == []
+
+
+def test_lunar_needs_neither_yaml_nor_the_calendar_model(tmp_path: Path) -> None:
+    modules = loaded_modules(tmp_path, "lunar", "2024-02-10")
+    assert [m for m in modules if m.split(".")[0] in ("ruamel", "holidays") or m == "scheduler.model"] == []
+
+
+def test_the_reminder_commands_still_reach_the_database(tmp_path: Path) -> None:
+    """The lazy imports moved, they did not vanish: `remind --help` lists its commands."""
+    done = subprocess.run([sys.executable, "-m", "scheduler.cli", "remind", "--help"], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "send-due" in done.stdout
