@@ -45,6 +45,11 @@ class Settings(BaseModel):
     watch_interval_seconds: float = Field(
         2.0, gt=0, description="Chu kỳ kiểm tra thay đổi trong thư mục lịch (giây)."
     )
+    watch_polling: bool = Field(
+        False,
+        description="Quét thư mục lịch mỗi watch_interval_seconds thay vì nhận thông báo thay đổi của hệ điều hành "
+        "(bật cho ổ mạng, thư mục gắn từ máy khác).",
+    )
     secret_key: str = Field(
         "",
         description="Khóa ký các liên kết trong email (xác nhận, hủy đăng ký, đã nộp); "

@@ -1,17 +1,24 @@
 """Live calendars: reload on change, keep the last good version, remember revisions.
 
 The web service never reads YAML itself; it asks this repository for a
-:class:`Snapshot`. A reload reads the whole folder (``load_catalog``), and for
-each calendar either takes the new version (valid) or keeps serving the last
-good one and records why the new one was refused (invalid): an admin's typo
-must never take a campaign's feed down. After each reload the revision ledger
-is reconciled (see :mod:`scheduler.web.revisions`) and saved, and subscribers
-(the reminder planner, for one) are told about the new snapshot.
+:class:`Snapshot`. A reload reads the folder (``load_catalog`` with a
+:class:`~scheduler.catalog.ParseCache`, so only changed files are parsed),
+and for each calendar either takes the new version (valid) or keeps serving
+the last good one and records why the new one was refused (invalid): an
+admin's typo must never take a campaign's feed down. A calendar whose
+resolved version did not change (neither its file nor any it extends) is not
+expanded again: the work of a reload is proportional to the change. The
+revision ledger is reconciled for the calendars that changed (see
+:mod:`scheduler.web.revisions`) and saved in one batch, and subscribers (the
+reminder planner, for one) are told about the new snapshot.
 
-Watching is polling: every ``watch_interval_seconds`` the folder's file list,
-sizes and modification times are compared. It is cheap for a folder of YAML
-files, works on every file system (network shares and bind mounts included),
-and sees editors that save by renaming a temporary file.
+Watching uses the operating system's file notifications (watchfiles:
+inotify, FSEvents, ReadDirectoryChangesW), which cost nothing while nothing
+changes. ``watch_polling = true`` polls every ``watch_interval_seconds``
+instead, for file systems that send no notifications (network shares, some
+bind mounts). Either way a change only wakes the repository, which then
+compares the folder's file signatures, so editors that save by renaming a
+temporary file are seen too. Tombstones that expire wake it at that moment.
 """
 
 from __future__ import annotations
@@ -22,7 +29,6 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -32,13 +38,13 @@ from notifiers.ics import feed_meta
 from scheduler.bounds import Limits
 from scheduler.faults import translate
 from scheduler.campaign import Calendar
-from scheduler.catalog import CALENDAR_SUFFIXES, Catalog, load_catalog
+from scheduler.catalog import CALENDAR_SUFFIXES, Catalog, ParseCache, load_catalog
 from scheduler.errors import Diagnostic, Severity
 from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand
 from scheduler.settings import Settings
 from scheduler.web.revision_store import RevisionStore
-from scheduler.web.revisions import LedgerEntry, next_expiry, reconcile, tombstones
+from scheduler.web.revisions import LedgerEntry, reconcile, tombstones
 
 log = logging.getLogger("lichthidua.web")
 
@@ -57,6 +63,7 @@ class CalendarState:
     good_since: datetime | None  # UTC, when the served version was loaded
     diagnostics: tuple[Diagnostic, ...] = ()  # of the latest read of the file: errors and warnings
     active_tombstones: frozenset[str] = frozenset()
+    tracked: tuple[date, date] | None = None  # the window last reconciled for ``calendar``
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -129,14 +136,20 @@ class CalendarRepository:
         self.root = settings.calendars_dir
         self.clock = clock
         self.store = store
-        self.loader = loader or partial(load_catalog, limits=Limits.from_settings(settings))
+        self.parse_cache = ParseCache(Limits.from_settings(settings))
+        self.loader = loader or (lambda root: load_catalog(root, cache=self.parse_cache))
         self.retention = timedelta(days=settings.cancelled_retention_days)
         self._snapshot = Snapshot(generation=0, loaded_at=clock())
         self._ledgers: dict[str, Mapping[str, LedgerEntry]] = {}
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._signature: tuple[tuple[str, int, int], ...] | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._expiry: dict[str, datetime] = {}  # calendar id -> when its next tombstone expires
+        self._tasks: list[asyncio.Task[None]] = []
+        self._retry: asyncio.Task[None] | None = None  # a failed reload, tried again (see _refresh_logged)
+        self._wake = asyncio.Event()  # set after every reload: the next tombstone expiry may have moved
+        self._stop = asyncio.Event()
+        self.expansions = 0  # calendars expanded by reloads (tests and benchmarks read it)
 
     # --- reading -------------------------------------------------------------
 
@@ -212,24 +225,29 @@ class CalendarRepository:
         diagnostics = tuple(catalog.diagnostics.get(catalog.display.get(cid, ""), ()))
         calendar = catalog.calendars.get(cid)
         changes: dict[str, LedgerEntry] = {}
+        tracked: tuple[date, date] | None = None
         if calendar is not None and not catalog.has_errors(cid):
-            try:
-                today = local_today(now, calendar)
-                tracked = tracked_window(calendar, today)
-                events = expand(calendar, Window(*tracked))
-                changes = reconcile(
-                    self.ledger(cid), events, now=now, baseline=feed_meta(calendar).baseline_stamp, tracked=tracked
-                )
-            except Exception as exc:  # noqa: BLE001 - whatever the cause, keep the last good version
-                calendar = None
-                diagnostics += (_expand_error(path, exc),)
+            tracked = tracked_window(calendar, local_today(now, calendar))
+            if old is not None and old.calendar == calendar and old.tracked == tracked:
+                pass  # same calendar, same years: expanding again would find no change
+            else:
+                try:
+                    events = expand(calendar, Window(*tracked))
+                    self.expansions += 1
+                    changes = reconcile(
+                        self.ledger(cid), events, now=now, baseline=feed_meta(calendar).baseline_stamp,
+                        tracked=tracked,
+                    )
+                except Exception as exc:  # noqa: BLE001 - whatever the cause, keep the last good version
+                    calendar, tracked = None, None
+                    diagnostics += (_expand_error(path, exc),)
         else:
             calendar = None
         if changes:
             ledger = dict(self.ledger(cid))
             ledger.update(changes)
             self._ledgers[cid] = MappingProxyType(ledger)
-        active = frozenset(e.uid for e in tombstones(self.ledger(cid), now, self.retention))
+        active = self._active_tombstones(cid, old, bool(changes), now)
 
         if calendar is None:  # invalid now: keep serving the last good version
             kept = old.calendar if old else None
@@ -244,7 +262,8 @@ class CalendarRepository:
             moved = bool(changes) or (old is not None and old.active_tombstones != active)
             version = (old.version if old else 0) + (1 if moved else 0)
             return (
-                CalendarState(cid, path, kept, version, old.good_since if old else None, diagnostics, active),
+                CalendarState(cid, path, kept, version, old.good_since if old else None, diagnostics, active,
+                              old.tracked if old else None),
                 list(changes.values()),
             )
 
@@ -257,7 +276,26 @@ class CalendarRepository:
             assert old is not None
             return replace(old, path=path, diagnostics=diagnostics), []
         version = (old.version if old else 0) + 1
-        return CalendarState(cid, path, calendar, version, now, diagnostics, active), list(changes.values())
+        return CalendarState(cid, path, calendar, version, now, diagnostics, active, tracked), list(changes.values())
+
+    def _active_tombstones(self, cid: str, old: CalendarState | None, changed: bool, now: datetime) -> frozenset[str]:
+        """The UIDs published as cancelled; the ledger is scanned only when it or a tombstone's fate changed."""
+        expiry = self._expiry.get(cid)
+        if old is not None and not changed and (expiry is None or expiry > now):
+            return old.active_tombstones
+        ledger = self.ledger(cid)
+        active = frozenset(e.uid for e in tombstones(ledger, now, self.retention))
+        upcoming = [e.deleted_at + self.retention for e in ledger.values()
+                    if e.deleted_at is not None and e.deleted_at + self.retention > now]
+        if upcoming:
+            self._expiry[cid] = min(upcoming)
+        else:
+            self._expiry.pop(cid, None)
+        return active
+
+    def next_expiry(self) -> datetime | None:
+        """When the next tombstone stops being published (a feed changes then), or None."""
+        return min(self._expiry.values(), default=None)
 
     def record(self, entries: Mapping[str, LedgerEntry]) -> None:
         """Save ledger entries first published by a feed outside the tracked window."""
@@ -280,14 +318,8 @@ class CalendarRepository:
         """The folder changed, or a tombstone expired (the feed drops it then)."""
         if self.folder_signature() != self._signature:
             return True
-        now = self.clock()
-        for cid, state in self._snapshot.states.items():
-            expiry = next_expiry(self.ledger(cid), self.retention)
-            if expiry is not None and expiry <= now and state.active_tombstones:
-                still = frozenset(e.uid for e in tombstones(self.ledger(cid), now, self.retention))
-                if still != state.active_tombstones:
-                    return True
-        return False
+        expiry = self.next_expiry()
+        return expiry is not None and expiry <= self.clock()
 
     async def refresh(self, *, force: bool = False) -> bool:
         """Reload if something changed (or ``force``); tell listeners. True if reloaded."""
@@ -301,31 +333,81 @@ class CalendarRepository:
         await asyncio.to_thread(self.load_ledger)
         await self.refresh(force=True)
         if watch:
-            self._task = asyncio.create_task(self._watch(), name="lichthidua-watch")
+            self._wake = asyncio.Event()
+            self._stop = asyncio.Event()
+            self._tasks = [
+                asyncio.create_task(self._watch(), name="lichthidua-watch"),
+                asyncio.create_task(self._expire(), name="lichthidua-tombstones"),
+            ]
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        self._stop.set()  # the watcher's thread sees it within 50 ms; cancelling alone would wait for it
+        if self._retry is not None:
+            self._tasks.append(self._retry)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             try:
-                await self._task
+                await task
             except asyncio.CancelledError:
                 pass
-            self._task = None
+        self._tasks = []
+
+    async def _refresh_logged(self) -> None:
+        try:
+            await self.refresh()
+        except Exception as exc:  # keep watching: the next edit may fix whatever broke
+            # The reload did not happen (database down, say): try it again after watch_interval_seconds,
+            # whether or not another file changes (OS notifications only come with changes).
+            self._signature = None
+            fault = translate(exc, self.settings)
+            if fault is not None:
+                log.error("Lỗi khi nạp lại thư mục lịch %s: %s", self.root, fault)
+            else:
+                log.exception("Lỗi khi nạp lại thư mục lịch %s", self.root)
+            if self._retry is None or self._retry.done():
+                self._retry = asyncio.create_task(self._retry_later(), name="lichthidua-retry")
+        self._wake.set()
+
+    async def _retry_later(self) -> None:
+        await asyncio.sleep(self.settings.watch_interval_seconds)
+        await self._refresh_logged()
 
     async def _watch(self) -> None:
-        interval = self.settings.watch_interval_seconds
-        while True:
-            await asyncio.sleep(interval)
+        """Reload when the folder changes: OS notifications, or polling when the settings ask for it."""
+        from watchfiles import awatch
+
+        interval_ms = max(1, int(self.settings.watch_interval_seconds * 1000))
+        polling = self.settings.watch_polling
+        while not self._stop.is_set():
+            if not self.root.is_dir():  # nothing to watch yet: look again later
+                await asyncio.sleep(self.settings.watch_interval_seconds)
+                await self._refresh_logged()
+                continue
             try:
-                await self.refresh()
-            except Exception as exc:  # keep watching: the next edit may fix whatever broke
-                # The reload did not happen (database down, say): try it again at the next poll.
-                self._signature = None
-                fault = translate(exc, self.settings)
-                if fault is not None:
-                    log.error("Lỗi khi nạp lại thư mục lịch %s: %s", self.root, fault)
-                else:
-                    log.exception("Lỗi khi nạp lại thư mục lịch %s", self.root)
+                async for _changes in awatch(
+                    self.root, force_polling=polling, poll_delay_ms=interval_ms, debounce=1600, step=50,
+                    rust_timeout=60_000, stop_event=self._stop, recursive=True, ignore_permission_denied=True,
+                ):
+                    await self._refresh_logged()
+                return  # stopped
+            except (FileNotFoundError, OSError) as exc:  # the folder went away or cannot be watched
+                log.warning("Không theo dõi được thư mục lịch %s (%s): thử lại sau.", self.root, exc)
+                await asyncio.sleep(self.settings.watch_interval_seconds)
+            await self._refresh_logged()
+
+    async def _expire(self) -> None:
+        """Reload when the next tombstone expires: sleeps until then, not in a polling loop."""
+        while True:
+            expiry = self.next_expiry()
+            self._wake.clear()
+            timeout = None if expiry is None else max(0.0, (expiry - self.clock()).total_seconds())
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+                continue  # a reload happened: the next expiry may have moved
+            except TimeoutError:
+                pass
+            await self._refresh_logged()
 
 
 def utc_now() -> datetime:
