@@ -339,6 +339,11 @@ class CalendarRepository:
                 asyncio.create_task(self._watch(), name="lichthidua-watch"),
                 asyncio.create_task(self._expire(), name="lichthidua-tombstones"),
             ]
+            # The watcher registers with the OS in its first step; then catch up with edits
+            # made while the folder was being loaded (a notification for those was never sent).
+            for _ in range(3):
+                await asyncio.sleep(0)
+            await self._refresh_logged()
 
     async def stop(self) -> None:
         self._stop.set()  # the watcher's thread sees it within 50 ms; cancelling alone would wait for it

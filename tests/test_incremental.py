@@ -1,0 +1,143 @@
+"""Work proportional to the change: an edit re-parses one file and re-expands it and its dependants.
+
+The app runs in-process with a real folder and a real SQLite database; the
+repository's counters (files parsed, calendars expanded) say how much work a
+reload did. A real watcher (OS notifications, then polling) picks up a save.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from web_support import MARCH_2024, Clock, campaign_yaml, copy_calendars, refresh, running, settings_for
+
+from scheduler.catalog import ParseCache
+from scheduler.web.repository import CalendarRepository
+from scheduler.web.revision_store import RevisionStore
+from scheduler.web.revisions import LedgerEntry
+
+FEED = "/feeds/{}.ics?from=2024-01-01&to=2024-12-31"
+
+
+def test_an_edit_reparses_one_file_and_reexpands_it_and_its_dependants(tmp_path: Path) -> None:
+    calendars = copy_calendars(tmp_path)
+    (calendars / "tinh-a.yaml").write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")
+    (calendars / "huyen-a.yaml").write_text(
+        "id: huyen-a\ntitle: Huyện A\nissuer: Liên đoàn Lao động huyện A\nextends: [tinh-a]\n", encoding="utf-8")
+    with running(settings_for(tmp_path, calendars), Clock()) as client:
+        repository = client.app.state.repository  # type: ignore[attr-defined]
+        files = len(list(calendars.glob("*.yaml")))
+        assert repository.parse_cache.parsed == files
+        expanded = repository.expansions
+        kon_tum = client.get(FEED.format("kon-tum-2024")).headers["etag"]
+        huyen = client.get(FEED.format("huyen-a")).headers["etag"]
+
+        assert refresh(client) is False  # nothing changed: nothing read, nothing expanded
+        assert (repository.parse_cache.parsed, repository.expansions) == (files, expanded)
+
+        path = calendars / "kon-tum-2024.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("date: 25/6\n", "date: 27/6\n"), encoding="utf-8")
+        assert refresh(client) is True
+        assert repository.parse_cache.parsed == files + 1
+        assert repository.expansions == expanded + 1
+        assert client.get(FEED.format("kon-tum-2024")).headers["etag"] != kon_tum
+
+        # Tinh A is extended by Huyen A: both are expanded again, nothing else.
+        (calendars / "tinh-a.yaml").write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), encoding="utf-8")
+        assert refresh(client) is True
+        assert repository.parse_cache.parsed == files + 2
+        assert repository.expansions == expanded + 3
+        assert client.get(FEED.format("huyen-a")).headers["etag"] != huyen
+
+        # A parent's title is not part of what its children publish: they are not expanded again.
+        path = calendars / "ha-noi-2024.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: (sửa) ", 1), encoding="utf-8")
+        assert refresh(client) is True
+        assert repository.expansions == expanded + 4
+
+        # A new file is parsed; a deleted one is forgotten.
+        (calendars / "kon-tum-2024.yaml").rename(calendars / "kon-tum-2024b.yaml")
+        assert refresh(client) is True
+        assert "kon-tum-2024b" in repository.snapshot.states and "kon-tum-2024" not in repository.snapshot.states
+
+
+def test_parse_cache_sees_a_rewrite_of_the_same_size(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("id: a\ntitle: A\n", encoding="utf-8")
+    cache = ParseCache()
+    first = cache.load([path])[0]
+    path.write_text("id: a\ntitle: B\n", encoding="utf-8")  # same size, maybe the same mtime tick
+    second = cache.load([path])[0]
+    assert cache.parsed == 2
+    assert first.model is not None and second.model is not None and second.model.title == "B"
+    cache.load([path])
+    assert cache.parsed == 2
+
+
+def test_the_ledger_is_saved_in_batches_and_read_back(tmp_path: Path) -> None:
+    from notifiers.ics import Revision
+    from scheduler.database import create_tables, engine_from_settings
+
+    settings = settings_for(tmp_path, tmp_path)
+    engine = engine_from_settings(settings)
+    create_tables(engine)
+    store = RevisionStore(engine)
+    stamp = datetime(2024, 3, 1, tzinfo=UTC)
+    entries = [
+        LedgerEntry(f"c{i % 7}", f"u{i}", Revision(f"f{i}", 0, stamp), MARCH_2024.date(), "{}")
+        for i in range(1_234)  # more than one batch
+    ]
+    store.save(entries)
+    store.save([LedgerEntry("c0", "u0", Revision("g", 1, stamp), MARCH_2024.date(), "{}", deleted_at=stamp)])
+    loaded = store.load_all()
+    assert sum(len(v) for v in loaded.values()) == 1_234
+    assert loaded["c0"]["u0"].revision == Revision("g", 1, stamp) and loaded["c0"]["u0"].deleted_at == stamp
+    engine.dispose()
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["notify", "polling"])
+def test_the_watcher_reloads_after_a_save(tmp_path: Path, polling: bool) -> None:
+    calendars = copy_calendars(tmp_path)
+    settings = settings_for(tmp_path, calendars, watch_polling=polling, watch_interval_seconds=0.1)
+
+    async def scenario() -> float:
+        repository = CalendarRepository(settings, clock=lambda: MARCH_2024)
+        await repository.start(watch=True)
+        try:
+            generation = repository.snapshot.generation
+            path = calendars / "kon-tum-2024.yaml"
+            path.write_text(path.read_text(encoding="utf-8").replace("date: 25/6\n", "date: 27/6\n"),
+                            encoding="utf-8")
+            began = time.monotonic()
+            while repository.snapshot.generation == generation:
+                assert time.monotonic() - began < 10, "thay đổi không được phát hiện"
+                await asyncio.sleep(0.02)
+            return time.monotonic() - began
+        finally:
+            await repository.stop()
+
+    assert asyncio.run(scenario()) < 5
+
+
+def test_tombstone_expiry_is_a_timer_not_a_scan(tmp_path: Path) -> None:
+    """The next expiry is known after a reload; `_due` compares one time, it scans no ledger."""
+    calendars = copy_calendars(tmp_path)
+    clock = Clock()
+    with running(settings_for(tmp_path, calendars, cancelled_retention_days=30), clock) as client:
+        repository = client.app.state.repository  # type: ignore[attr-defined]
+        assert repository.next_expiry() is None
+        path = calendars / "kon-tum-2024.yaml"
+        text = path.read_text(encoding="utf-8")
+        start = text.index("  - id: bao-cao-6-thang")
+        end = text.index("  - id:", start + 10)
+        path.write_text(text[:start] + text[end:], encoding="utf-8")
+        assert refresh(client) is True
+        assert repository.next_expiry() == clock.now + timedelta(days=30)
+        assert refresh(client) is False
+        clock.now += timedelta(days=30)
+        assert refresh(client) is True  # the tombstone expired: the feed drops it
+        assert repository.next_expiry() is None
