@@ -141,3 +141,31 @@ def test_tombstone_expiry_is_a_timer_not_a_scan(tmp_path: Path) -> None:
         clock.now += timedelta(days=30)
         assert refresh(client) is True  # the tombstone expired: the feed drops it
         assert repository.next_expiry() is None
+
+
+def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Path) -> None:
+    calendars = copy_calendars(tmp_path)
+    settings = settings_for(tmp_path, calendars)
+    with running(settings, Clock()) as client:
+        before = {cid: client.get(FEED.format(cid)).content for cid in ("kon-tum-2024", "lao-cai-2024")}
+    assert (tmp_path / "var" / "parse-cache.pickle").is_file()
+
+    with running(settings, Clock()) as client:  # nothing changed
+        repository = client.app.state.repository  # type: ignore[attr-defined]
+        assert (repository.parse_cache.parsed, repository.expansions) == (0, 0)
+        assert {cid: client.get(FEED.format(cid)).content for cid in before} == before
+
+    path = calendars / "kon-tum-2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 25/6\n", "date: 27/6\n"), encoding="utf-8")
+    with running(settings, Clock()) as client:  # one file edited while the service was down
+        repository = client.app.state.repository  # type: ignore[attr-defined]
+        assert (repository.parse_cache.parsed, repository.expansions) == (1, 1)
+        body = client.get(FEED.format("kon-tum-2024")).content.decode()
+        assert "SEQUENCE:1" in body  # the stored ledger was reconciled, not renumbered
+        assert client.get(FEED.format("lao-cai-2024")).content == before["lao-cai-2024"]
+
+    (tmp_path / "var" / "parse-cache.pickle").write_bytes(b"damaged")
+    with running(settings, Clock()) as client:  # a damaged cache is ignored
+        repository = client.app.state.repository  # type: ignore[attr-defined]
+        assert repository.parse_cache.parsed == len(list(calendars.glob("*.yaml")))
+        assert repository.expansions == 0

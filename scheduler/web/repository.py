@@ -24,6 +24,7 @@ temporary file are seen too. Tombstones that expire wake it at that moment.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import logging
 import threading
@@ -50,6 +51,31 @@ log = logging.getLogger("lichthidua.web")
 
 Clock = Callable[[], datetime]
 Listener = Callable[["Snapshot"], Awaitable[None] | None]
+PARSE_CACHE_FILE = "parse-cache.pickle"  # in data_dir: parsed calendars, so a restart parses only changed files
+# The code that turns a calendar into published events: a change to it must reconcile every calendar again.
+_EXPANSION_CODE = ("scheduler/expand.py", "scheduler/events.py", "scheduler/campaign.py", "scheduler/lunar.py",
+                   "scheduler/public_holidays.py", "scheduler/export.py", "notifiers/ics.py",
+                   "scheduler/web/revisions.py")
+_expansion_version: str | None = None
+
+
+def expansion_version() -> str:
+    global _expansion_version
+    if _expansion_version is None:
+        import holidays
+
+        digest = hashlib.sha256(holidays.__version__.encode())
+        root = Path(__file__).resolve().parents[2]
+        for name in _EXPANSION_CODE:
+            digest.update((root / name).read_bytes())
+        _expansion_version = digest.hexdigest()
+    return _expansion_version
+
+
+def calendar_digest(calendar: Calendar, tracked: tuple[date, date]) -> str:
+    """Equal digests: expanding and reconciling again would change nothing in the ledger."""
+    text = f"{expansion_version()}|{tracked[0]}|{tracked[1]}|{calendar!r}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +166,10 @@ class CalendarRepository:
         self.loader = loader or (lambda root: load_catalog(root, cache=self.parse_cache))
         self.retention = timedelta(days=settings.cancelled_retention_days)
         self._snapshot = Snapshot(generation=0, loaded_at=clock())
+        # Ledgers are read per calendar when first needed (a reconcile, a feed), not all at start.
         self._ledgers: dict[str, Mapping[str, LedgerEntry]] = {}
+        self._digests: dict[str, str] = {}  # calendar id -> digest its stored ledger was reconciled with
+        self._deletions: dict[str, list[tuple[str, datetime]]] = {}  # tombstones of ledgers not read yet
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._signature: tuple[tuple[str, int, int], ...] | None = None
@@ -150,6 +179,8 @@ class CalendarRepository:
         self._wake = asyncio.Event()  # set after every reload: the next tombstone expiry may have moved
         self._stop = asyncio.Event()
         self.expansions = 0  # calendars expanded by reloads (tests and benchmarks read it)
+        self._parsed_saved = 0  # parse_cache.parsed when the cache was last saved
+        self._reconciled: dict[str, str] = {}  # during a reload: calendar id -> digest just reconciled
 
     # --- reading -------------------------------------------------------------
 
@@ -158,7 +189,14 @@ class CalendarRepository:
         return self._snapshot
 
     def ledger(self, calendar_id: str) -> Mapping[str, LedgerEntry]:
-        return self._ledgers.get(calendar_id, MappingProxyType({}))
+        found = self._ledgers.get(calendar_id)
+        if found is None:
+            if self.store is None:
+                return MappingProxyType({})
+            loaded = MappingProxyType(self.store.load(calendar_id))
+            # A reload may have put a newer one in meanwhile: keep that.
+            found = self._ledgers.setdefault(calendar_id, loaded)
+        return found
 
     def cancelled(self, calendar_id: str, now: datetime) -> list[Event]:
         """Deleted events still published as cancelled."""
@@ -195,8 +233,20 @@ class CalendarRepository:
         return tuple(sorted(entries))
 
     def load_ledger(self) -> None:
+        """What start-up needs from the database: digests and tombstones, not whole ledgers."""
         if self.store is not None:
-            self._ledgers = dict(self.store.load_all())
+            self._digests = self.store.digests()
+            self._deletions = self.store.deletions()
+
+    @property
+    def parse_cache_file(self) -> Path:
+        return self.settings.data_dir / PARSE_CACHE_FILE
+
+    def save_parse_cache(self) -> None:
+        try:
+            self.parse_cache.save(self.parse_cache_file)
+        except OSError as exc:  # a cache: the next start parses again, nothing else is lost
+            log.warning("Không ghi được bộ nhớ đệm lịch %s: %s", self.parse_cache_file, exc)
 
     def reload(self) -> Snapshot:
         """Read the folder and swap in a new snapshot; blocking, so run it in a thread."""
@@ -207,12 +257,18 @@ class CalendarRepository:
             old = self._snapshot.states
             states: dict[str, CalendarState] = {}
             pending: list[LedgerEntry] = []
+            self._reconciled = {}
             for cid in sorted(catalog.files):
                 state, entries = self._next_state(cid, catalog, old.get(cid), now)
                 states[cid] = state
                 pending += entries
-            if self.store is not None and pending:
-                self.store.save(pending)
+            if self.store is not None:
+                if pending:
+                    self.store.save(pending)
+                # After the ledger: a digest never claims a reconcile whose rows were not saved.
+                fresh = {cid: d for cid, d in self._reconciled.items() if self._digests.get(cid) != d}
+                self.store.save_digests(fresh)
+                self._digests.update(fresh)
             for cid in old.keys() - states.keys():
                 log.warning("Tệp lịch %s đã bị xóa: ngừng phục vụ lịch này.", cid)
             self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog)
@@ -230,6 +286,8 @@ class CalendarRepository:
             tracked = tracked_window(calendar, local_today(now, calendar))
             if old is not None and old.calendar == calendar and old.tracked == tracked:
                 pass  # same calendar, same years: expanding again would find no change
+            elif old is None and cid in self._digests and self._digests[cid] == calendar_digest(calendar, tracked):
+                pass  # a restart: the stored ledger was reconciled with exactly this calendar
             else:
                 try:
                     events = expand(calendar, Window(*tracked))
@@ -238,6 +296,7 @@ class CalendarRepository:
                         self.ledger(cid), events, now=now, baseline=feed_meta(calendar).baseline_stamp,
                         tracked=tracked,
                     )
+                    self._reconciled[cid] = calendar_digest(calendar, tracked)
                 except Exception as exc:  # noqa: BLE001 - whatever the cause, keep the last good version
                     calendar, tracked = None, None
                     diagnostics += (_expand_error(path, exc),)
@@ -283,10 +342,11 @@ class CalendarRepository:
         expiry = self._expiry.get(cid)
         if old is not None and not changed and (expiry is None or expiry > now):
             return old.active_tombstones
-        ledger = self.ledger(cid)
-        active = frozenset(e.uid for e in tombstones(ledger, now, self.retention))
-        upcoming = [e.deleted_at + self.retention for e in ledger.values()
-                    if e.deleted_at is not None and e.deleted_at + self.retention > now]
+        ledger = self._ledgers.get(cid)
+        deletions = (self._deletions.get(cid, []) if ledger is None
+                     else [(e.uid, e.deleted_at) for e in ledger.values() if e.deleted_at is not None])
+        active = frozenset(uid for uid, at in deletions if now - at < self.retention)
+        upcoming = [at + self.retention for _, at in deletions if at + self.retention > now]
         if upcoming:
             self._expiry[cid] = min(upcoming)
         else:
@@ -331,7 +391,10 @@ class CalendarRepository:
 
     async def start(self, *, watch: bool = True) -> None:
         await asyncio.to_thread(self.load_ledger)
+        if self.store is not None:  # a service with a data folder; tests without one parse afresh
+            await asyncio.to_thread(self.parse_cache.restore, self.parse_cache_file)
         await self.refresh(force=True)
+        await self._save_parse_cache_if_changed()
         if watch:
             self._wake = asyncio.Event()
             self._stop = asyncio.Event()
@@ -357,6 +420,12 @@ class CalendarRepository:
             except asyncio.CancelledError:
                 pass
         self._tasks = []
+        await self._save_parse_cache_if_changed()  # files edited while running
+
+    async def _save_parse_cache_if_changed(self) -> None:
+        if self.store is not None and self.parse_cache.parsed != self._parsed_saved:
+            self._parsed_saved = self.parse_cache.parsed
+            await asyncio.to_thread(self.save_parse_cache)
 
     async def _refresh_logged(self) -> None:
         try:
