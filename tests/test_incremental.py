@@ -32,9 +32,12 @@ def test_an_edit_reparses_one_file_and_reexpands_it_and_its_dependants(tmp_path:
         repository = client.app.state.repository  # type: ignore[attr-defined]
         files = len(list(calendars.glob("*.yaml")))
         assert repository.parse_cache.parsed == files
-        expanded = repository.expansions
-        kon_tum = client.get(FEED.format("kon-tum-2024")).headers["etag"]
-        huyen = client.get(FEED.format("huyen-a")).headers["etag"]
+        # A fresh start publishes nothing yet, so it expands nothing: the first feed of each does.
+        assert repository.expansions == 0
+        expanded = 0
+        feeds = {cid: client.get(FEED.format(cid)).headers["etag"]
+                 for cid in ("kon-tum-2024", "tinh-a", "huyen-a", "ha-noi-2024", "long-bien-2024")}
+        kon_tum, huyen = feeds["kon-tum-2024"], feeds["huyen-a"]
 
         assert refresh(client) is False  # nothing changed: nothing read, nothing expanded
         assert (repository.parse_cache.parsed, repository.expansions) == (files, expanded)
@@ -130,6 +133,7 @@ def test_tombstone_expiry_is_a_timer_not_a_scan(tmp_path: Path) -> None:
     with running(settings_for(tmp_path, calendars, cancelled_retention_days=30), clock) as client:
         repository = client.app.state.repository  # type: ignore[attr-defined]
         assert repository.next_expiry() is None
+        client.get(FEED.format("kon-tum-2024"))  # published: a deletion must now be announced
         path = calendars / "kon-tum-2024.yaml"
         text = path.read_text(encoding="utf-8")
         start = text.index("  - id: bao-cao-6-thang")
@@ -151,6 +155,11 @@ def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Pat
     assert (tmp_path / "var" / "parse-cache.pickle").is_file()
 
     with running(settings, Clock()) as client:  # nothing changed
+        repository = client.app.state.repository  # type: ignore[attr-defined]
+        # The two published calendars get their first full reconcile (deletions while down), no others.
+        assert (repository.parse_cache.parsed, repository.expansions) == (0, 2)
+        assert {cid: client.get(FEED.format(cid)).content for cid in before} == before
+    with running(settings, Clock()) as client:  # nothing changed, and every ledger is reconciled
         repository = client.app.state.repository  # type: ignore[attr-defined]
         assert (repository.parse_cache.parsed, repository.expansions) == (0, 0)
         assert {cid: client.get(FEED.format(cid)).content for cid in before} == before

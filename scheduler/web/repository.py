@@ -170,6 +170,7 @@ class CalendarRepository:
         self._ledgers: dict[str, Mapping[str, LedgerEntry]] = {}
         self._digests: dict[str, str] = {}  # calendar id -> digest its stored ledger was reconciled with
         self._deletions: dict[str, list[tuple[str, datetime]]] = {}  # tombstones of ledgers not read yet
+        self._published: set[str] = set()  # calendars whose stored ledger has rows (read at start)
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._signature: tuple[tuple[str, int, int], ...] | None = None
@@ -237,6 +238,11 @@ class CalendarRepository:
         if self.store is not None:
             self._digests = self.store.digests()
             self._deletions = self.store.deletions()
+            self._published = self.store.published()
+
+    def _has_ledger(self, cid: str) -> bool:
+        loaded = self._ledgers.get(cid)
+        return bool(loaded) if loaded is not None else cid in self._published
 
     @property
     def parse_cache_file(self) -> Path:
@@ -286,6 +292,11 @@ class CalendarRepository:
             tracked = tracked_window(calendar, local_today(now, calendar))
             if old is not None and old.calendar == calendar and old.tracked == tracked:
                 pass  # same calendar, same years: expanding again would find no change
+            elif not self._has_ledger(cid):
+                # Nothing published yet, so nothing to revise or cancel: the first feed records what it
+                # publishes (new UIDs get SEQUENCE 0 at the baseline stamp either way). A fresh start
+                # of 2,000 calendars expands none of them.
+                pass
             elif old is None and cid in self._digests and self._digests[cid] == calendar_digest(calendar, tracked):
                 pass  # a restart: the stored ledger was reconciled with exactly this calendar
             else:

@@ -127,6 +127,12 @@ class RevisionStore:
         with self.engine.connect() as connection:
             return {row.uid: _from_row(row) for row in connection.execute(query)}
 
+    def published(self) -> set[str]:
+        """Calendars with at least one ledger row (the primary key's index answers it)."""
+        table = FeedRevision.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as connection:
+            return set(connection.execute(select(table.c.calendar_id).distinct()).scalars())
+
     def deletions(self) -> dict[str, list[tuple[str, datetime]]]:
         """calendar id -> (uid, deleted_at UTC) of every tombstone, without reading whole ledgers."""
         table = FeedRevision.__table__  # type: ignore[attr-defined]

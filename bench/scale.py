@@ -1,0 +1,282 @@
+"""A province on one machine: 2,007 calendars and 20,000 units, each figure beside its baseline.
+
+Generates, in a temporary folder, the calendars folder of a province-sized
+deployment (the 7 shipped calendars plus copies of ``kon-tum-2024.yaml``
+under new ids, 2,007 files by default) and measures, with real processes:
+
+- ``lunar``: ``lichthidua lunar 2024-02-10`` against ``python -c pass``;
+- ``check``: ``lichthidua check`` of 500, 1,000 and all files (linear?);
+- ``start``: ``lichthidua serve`` from start to the first ``/healthz``, on a
+  fresh database and on a restart, and its memory (RSS after start, peak);
+- ``edit``: one file saved under the running server until its feed changes,
+  and the server's CPU seconds for it;
+- ``idle``: the server's CPU while nothing changes (the watcher);
+- ``index``: ``GET /`` warm, and its size.
+
+Every figure is printed with the same figure for the 7 shipped calendars,
+measured in the same run, and the goal of issue 10. Parts can be chosen:
+
+    .venv/bin/python -m bench.scale [--calendars 2007] [--only edit,check] [--json]
+
+``./run bench`` runs it at 2,007 calendars: about three minutes on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+import httpx  # noqa: E402
+
+from bench.feeds import free_port  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SOURCE = ROOT / "calendars"
+TEMPLATE = "kon-tum-2024"
+EDITED = f"{TEMPLATE}-0001"  # the file the edit benchmark saves
+PARTS = ("lunar", "check", "start", "edit", "idle", "index")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# --- the folder ------------------------------------------------------------------
+
+
+def make_folder(dest: Path, calendars: int) -> Path:
+    """The shipped calendars plus copies of kon-tum-2024 up to ``calendars`` files."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(SOURCE, dest)
+    shipped = len(list(dest.glob("*.yaml")))
+    text = (SOURCE / f"{TEMPLATE}.yaml").read_text(encoding="utf-8")
+    for i in range(1, calendars - shipped + 1):
+        cid = f"{TEMPLATE}-{i:04d}"
+        (dest / f"{cid}.yaml").write_text(text.replace(f"id: {TEMPLATE}\n", f"id: {cid}\n", 1), encoding="utf-8")
+    return dest
+
+
+# --- processes ---------------------------------------------------------------------
+
+
+def timed(cmd: list[str], **kwargs: object) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
+    return time.perf_counter() - start
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(resident now, peak resident) in MB."""
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen[bytes]
+    started_in: float  # seconds from exec to the first /healthz 200
+
+    def get(self, path: str, **kwargs: object) -> httpx.Response:
+        return httpx.get(self.base + path, timeout=60, **kwargs)  # type: ignore[arg-type]
+
+
+@contextmanager
+def serve(calendars: Path, data: Path, timeout: float = 900) -> Iterator[Server]:
+    port = free_port()
+    env = {**os.environ, "LICHTHIDUA_DATA_DIR": str(data), "LICHTHIDUA_CONFIG": str(data / "none.toml"),
+           "LICHTHIDUA_LOG_LEVEL": "warning"}
+    log = (data.parent / f"{data.name}.log").open("ab")
+    start = time.perf_counter()
+    process = subprocess.Popen([str(BIN / "lichthidua"), "serve", "--port", str(port), "--calendars", str(calendars)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, cwd=data.parent)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"serve exited with {process.returncode}; see {log.name}")
+            try:
+                if httpx.get(base + "/healthz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.perf_counter() - start > timeout:
+                raise RuntimeError("serve did not become healthy")
+            time.sleep(0.05)
+        yield Server(base, process, time.perf_counter() - start)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float) -> float:
+    start = time.perf_counter()
+    while not predicate():
+        if time.perf_counter() - start > timeout:
+            raise RuntimeError("timed out")
+        time.sleep(0.01)
+    return time.perf_counter() - start
+
+
+# --- the parts ---------------------------------------------------------------------
+
+
+def bench_lunar() -> dict[str, float]:
+    lunar = min(timed([str(BIN / "lichthidua"), "lunar", "2024-02-10"]) for _ in range(5))
+    bare = min(timed([sys.executable, "-c", "pass"]) for _ in range(5))
+    return {"lunar_s": round(lunar, 3), "python_pass_s": round(bare, 3)}
+
+
+def bench_check(work: Path, calendars: int) -> dict[str, float]:
+    out = {}
+    sizes = sorted({n for n in (500, 1000) if n < calendars} | {calendars})
+    for n in sizes:
+        folder = make_folder(work / f"check-{n}", n)
+        out[f"check_{n}_s"] = round(timed([str(BIN / "lichthidua"), "check", "--calendars", str(folder)],
+                                          cwd=work), 2)
+        shutil.rmtree(folder)
+    return out
+
+
+def _feed(server: Server, cid: str) -> str:
+    return server.get(f"/feeds/{cid}.ics?from=2024-01-01&to=2024-12-31").headers["etag"]
+
+
+def bench_server(work: Path, folder: Path, parts: set[str], label: str) -> dict[str, float]:
+    """start (fresh, restart, memory), edit, idle, index against one folder."""
+    data = work / f"var-{label}"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir()
+    out: dict[str, float] = {}
+    with serve(folder, data) as server:
+        out["start_fresh_s"] = round(server.started_in, 2)
+        rss, peak = memory_mb(server.process.pid)
+        out["rss_after_start_mb"], out["rss_peak_start_mb"] = round(rss), round(peak)
+    if not parts & {"start", "edit", "idle", "index"}:
+        return out
+    with serve(folder, data) as server:
+        out["start_restart_s"] = round(server.started_in, 2)
+        rss, peak = memory_mb(server.process.pid)
+        out["rss_after_restart_mb"], out["rss_peak_restart_mb"] = round(rss), round(peak)
+        pid = server.process.pid
+        if "idle" in parts:
+            time.sleep(2)  # let start-up work (planning, first renders) settle
+            cpu, start = cpu_seconds(pid), time.perf_counter()
+            time.sleep(10)
+            out["idle_cpu_percent"] = round((cpu_seconds(pid) - cpu) / (time.perf_counter() - start) * 100, 2)
+        if "edit" in parts:
+            cid = EDITED if (folder / f"{EDITED}.yaml").exists() else TEMPLATE
+            path = folder / f"{cid}.yaml"
+            good = path.read_text(encoding="utf-8")
+            times, cpus = [], []
+            for day in ("26/6", "27/6", "25/6"):
+                before = _feed(server, cid)
+                cpu = cpu_seconds(pid)
+                text = good.replace("date: 25/6\n", f"date: {day}\n")
+                path.write_text(text, encoding="utf-8")
+                times.append(wait_for(lambda: _feed(server, cid) != before, 120))
+                cpus.append(cpu_seconds(pid) - cpu)
+            out["edit_to_feed_s"] = round(statistics.median(times), 3)
+            out["edit_cpu_s"] = round(statistics.median(cpus), 3)
+        if "index" in parts:
+            server.get("/")
+            times = []
+            for _ in range(20):
+                start = time.perf_counter()
+                response = server.get("/")
+                times.append(time.perf_counter() - start)
+            out["index_ms"] = round(statistics.median(times) * 1000, 1)
+            out["index_kb"] = round(len(response.content) / 1024)
+    return out
+
+
+GOALS = {
+    "edit_to_feed_s": ("< 2 s at 2,007 calendars", lambda v: v < 2),
+    "start_fresh_s": ("< 20 s", lambda v: v < 20),
+    "start_restart_s": ("< 5 s", lambda v: v < 5),
+    "rss_after_restart_mb": ("< 300 MB", lambda v: v < 300),
+    "rss_after_start_mb": ("< 300 MB", lambda v: v < 300),
+    "idle_cpu_percent": ("< 0.5 % of a core", lambda v: v < 0.5),
+    "index_ms": ("< 50 ms warm", lambda v: v < 50),
+    "lunar_s": ("< 0.3 s", lambda v: v < 0.3),
+}
+
+
+def run(calendars: int, parts: set[str]) -> dict[str, object]:
+    result: dict[str, object] = {"calendars": calendars, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="lichthidua-scale-") as tmp:
+        work = Path(tmp)
+        if "lunar" in parts:
+            result["lunar"] = bench_lunar()
+        if "check" in parts:
+            result["check"] = bench_check(work, calendars)
+        if parts & {"start", "edit", "idle", "index"}:
+            small = make_folder(work / "calendars-7", 0)
+            big = make_folder(work / f"calendars-{calendars}", calendars)
+            result["baseline"] = bench_server(work, small, parts, "7")
+            result["scale"] = bench_server(work, big, parts, str(calendars))
+    return result
+
+
+def report(result: dict[str, object]) -> None:
+    n = result["calendars"]
+    if "lunar" in result:
+        lunar = result["lunar"]
+        print(f"lunar 2024-02-10: {lunar['lunar_s']} s (python -c pass {lunar['python_pass_s']} s); goal < 0.3 s "  # type: ignore[index]
+              f"{'✓' if lunar['lunar_s'] < 0.3 else '✗'}")  # type: ignore[index]
+    if "check" in result:
+        check: dict[str, float] = result["check"]  # type: ignore[assignment]
+        per = ", ".join(f"{k.split('_')[1]} files {v} s ({v / int(k.split('_')[1]) * 1000:.1f} ms/file)"
+                        for k, v in check.items())
+        last = check[f"check_{n}_s"]
+        print(f"check: {per}; goal {n} files < 30 s {'✓' if last < 30 else '✗'}")
+    if "scale" in result:
+        scale: dict[str, float] = result["scale"]  # type: ignore[assignment]
+        base: dict[str, float] = result["baseline"]  # type: ignore[assignment]
+        for key, value in scale.items():
+            goal, ok = GOALS.get(key, ("", None))
+            mark = ("✓" if ok(value) else "✗") if ok else ""
+            print(f"{key}: {value} at {n} calendars, {base.get(key)} with 7" + (f"; goal {goal} {mark}" if goal else ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calendars", type=int, default=2007, help="files in the generated folder (default 2007)")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts: {','.join(PARTS)}")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args()
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    unknown = parts - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    result = run(args.calendars, parts)
+    report(result)
+    if args.json:
+        print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
