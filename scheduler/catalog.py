@@ -14,7 +14,7 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -130,6 +130,7 @@ class ParseCache:
         self.limits = limits
         self._files: dict[Path, tuple[FileSignature, LoadedFile]] = {}
         self.parsed = 0  # files parsed since creation (tests and benchmarks read it)
+        self.changed: frozenset[Path] = frozenset()  # the files parsed by the last load
 
     def load(self, paths: Iterable[Path]) -> list[LoadedFile]:
         """One fresh LoadedFile per path (building a catalog adds diagnostics to it)."""
@@ -138,6 +139,7 @@ class ParseCache:
                   if signature is None or self._files.get(path, (None,))[0] != signature]
         parsed = dict(zip(misses, _parse_all(misses, self.limits)))
         self.parsed += len(misses)
+        self.changed = frozenset(misses)
         kept: dict[Path, tuple[FileSignature, LoadedFile]] = {}
         out: list[LoadedFile] = []
         for path, signature in wanted:
@@ -172,10 +174,13 @@ class ParseCache:
 
 
 def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAULT_LIMITS, *,
-                 cache: ParseCache | None = None) -> Catalog:
+                 cache: ParseCache | None = None,
+                 previous: Catalog | None = None) -> Catalog:
     """Load every calendar under `root` (plus `extra` files); never raises for bad content.
 
-    With ``cache``, unchanged files are not parsed again (see :class:`ParseCache`).
+    With ``cache``, unchanged files are not parsed again (see :class:`ParseCache`);
+    with ``previous`` too (the catalog the cache last loaded), calendars that
+    neither changed nor extend a changed one are not merged again either.
     """
     files = calendar_files([root]) if root.is_dir() else []
     known = {f.resolve() for f in files}
@@ -183,11 +188,40 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
         if (resolved := path.resolve()) not in known:
             known.add(resolved)
             files.append(path)
-    loaded = cache.load(files) if cache is not None else [load_file(p, limits=limits) for p in files]
-    return build_catalog(root, loaded)
+    if cache is None:
+        return build_catalog(root, [load_file(p, limits=limits) for p in files])
+    return build_catalog(root, cache.load(files), previous=previous, changed=cache.changed)
 
 
-def build_catalog(root: Path, loaded_files: list[LoadedFile]) -> Catalog:
+def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], previous: Catalog | None,
+              changed: Collection[Path]) -> set[str]:
+    """Calendars whose file and ancestors' files did not change: their previous result stands.
+
+    Only when the folder holds the same files as before (an added or removed
+    file can change what an ``extends`` or a duplicate id resolves to).
+    """
+    if previous is None or previous.files != {cid: loaded.path for cid, loaded in by_id.items()}:
+        return set()
+    if set(previous.diagnostics) != {loaded.display for loaded in loaded_files}:
+        return set()
+    children: dict[str, list[str]] = {}
+    for cid, loaded in by_id.items():
+        for parent in loaded.model.extends if loaded.model else ():
+            children.setdefault(parent, []).append(cid)
+    dirty: set[str] = set()
+    todo = [cid for cid, loaded in by_id.items() if loaded.path in changed]
+    while todo:
+        cid = todo.pop()
+        if cid not in dirty:
+            dirty.add(cid)
+            todo.extend(children.get(cid, ()))
+    return set(by_id) - dirty
+
+
+def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catalog | None = None,
+                  changed: Collection[Path] = ()) -> Catalog:
+    """Resolve ``extends`` and merge; with ``previous`` (the catalog before ``changed`` files
+    were re-read), calendars untouched by the change are taken from it as they are."""
     catalog = Catalog(root=root)
     by_id: dict[str, LoadedFile] = {}
     for loaded in loaded_files:
@@ -199,13 +233,20 @@ def build_catalog(root: Path, loaded_files: list[LoadedFile]) -> Catalog:
         catalog.files[cid] = loaded.path
         catalog.display[cid] = loaded.display
 
+    clean = _reusable(by_id, loaded_files, previous, changed)
     _report_cycles(by_id)
     resolved: dict[str, Calendar | None] = {}
+    if previous is not None:
+        resolved.update((cid, previous.calendars.get(cid)) for cid in clean)
     for cid in by_id:
         _resolve(cid, by_id, resolved, stack=())
     for loaded in loaded_files:
-        catalog.diagnostics[loaded.display] = loaded.sorted_diagnostics()
-    catalog.calendars = {cid: cal for cid, cal in resolved.items() if cal is not None and by_id[cid].ok}
+        reused = previous is not None and loaded.stem in clean and by_id[loaded.stem] is loaded
+        catalog.diagnostics[loaded.display] = (
+            previous.diagnostics[loaded.display] if reused and previous else loaded.sorted_diagnostics()
+        )
+    catalog.calendars = {cid: cal for cid, cal in resolved.items()
+                         if cal is not None and (cid in clean or by_id[cid].ok)}
     return catalog
 
 

@@ -178,3 +178,33 @@ def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Pat
         repository = client.app.state.repository  # type: ignore[attr-defined]
         assert repository.parse_cache.parsed == len(list(calendars.glob("*.yaml")))
         assert repository.expansions == 0
+
+
+def test_incremental_catalog_equals_a_full_load_through_edits(tmp_path: Path) -> None:
+    """Reusing untouched calendars gives exactly what loading everything again gives."""
+    from scheduler.catalog import load_catalog
+
+    calendars = copy_calendars(tmp_path)
+    (calendars / "tinh-a.yaml").write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")
+    (calendars / "huyen-a.yaml").write_text(
+        "id: huyen-a\ntitle: Huyện A\nissuer: Liên đoàn Lao động huyện A\nextends: [tinh-a]\n", encoding="utf-8")
+    cache = ParseCache()
+    previous = load_catalog(calendars, cache=cache)
+    tinh = calendars / "tinh-a.yaml"
+    edits = [
+        (tinh, campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7")),  # a parent's deadline moves
+        (tinh, campaign_yaml("tinh-a", 2024, "Tỉnh A", "31/2")),  # the parent breaks: the child too
+        (tinh, campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7")),  # fixed
+        (calendars / "huyen-a.yaml", "id: huyen-a\ntitle: Huyện A\nissuer: X\nextends: [tinh-b]\n"),  # unknown parent
+        (calendars / "tinh-b.yaml", campaign_yaml("tinh-b", 2024, "Tỉnh B", "1/8")),  # ... which now appears
+    ]
+    for path, text in edits:
+        path.write_text(text, encoding="utf-8")
+        incremental = load_catalog(calendars, cache=cache, previous=previous)
+        full = load_catalog(calendars)
+        assert incremental.calendars == full.calendars
+        assert incremental.diagnostics == full.diagnostics
+        assert incremental.files == full.files
+        if path.name != "tinh-b.yaml":  # same files as before: untouched calendars are reused as they were
+            assert incremental.calendars["lao-cai-2024"] is previous.calendars["lao-cai-2024"]
+        previous = incremental

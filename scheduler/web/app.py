@@ -31,6 +31,7 @@ from scheduler.web import admin, api_docs, feed_routes, pages
 from scheduler.web.extensions import WebExtension
 from scheduler.web.reminder_routes import reminder_extension
 from scheduler.web.feed_service import FeedService
+from scheduler.web.page_cache import PageCache
 from scheduler.web.repository import CalendarRepository, utc_now
 from scheduler.web.revision_store import RevisionStore
 
@@ -141,7 +142,8 @@ def create_app(
         await repository.start(watch=watch)
         snapshot = repository.snapshot
         loaded = [cid for cid, s in snapshot.states.items() if s.calendar is not None and not s.failing]
-        log.info("Đã nạp %d lịch: %s", len(loaded), ", ".join(loaded) or "(không có)")
+        shown = ", ".join(loaded[:20]) + (f" và {len(loaded) - 20} lịch khác" if len(loaded) > 20 else "")
+        log.info("Đã nạp %d lịch: %s", len(loaded), shown or "(không có)")
         for state in snapshot.failing:
             log.error("Lịch %s có lỗi (%d lỗi).", state.id, len(state.errors))
         try:
@@ -173,6 +175,8 @@ def create_app(
     app.state.feeds = feeds
     app.state.extensions = extensions
     app.state.templates = _templates(extensions)
+    app.state.pages = PageCache()
+    app.state.summaries = pages.Summaries()
     _install_error_handlers(app)
     app.add_middleware(feed_routes.FeedFastPath, feeds=feeds)
     app.include_router(feed_routes.router)

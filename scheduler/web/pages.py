@@ -1,69 +1,123 @@
 """The HTML pages: ``/`` (every campaign) and ``/c/{calendar}`` (one campaign, one year at a time).
 
-Handlers gather a view (see :mod:`scheduler.web.views`) and render a
-template; Jinja autoescaping turns anything from the YAML into text, so a
-title containing ``<script>`` is shown, never run.
+Handlers look a page up in the :class:`~scheduler.web.page_cache.PageCache`
+by everything it shows (calendar version or snapshot generation, the day,
+the query, the extensions' data) and answer from memory, with an ETag and
+304 for a browser that has it. A miss gathers a view (see
+:mod:`scheduler.web.views` and :mod:`scheduler.web.listing`) and renders the
+template in a worker thread: expanding a calendar never runs on the event
+loop that serves feeds. Jinja autoescaping turns anything from the YAML into
+text, so a title containing ``<script>`` is shown, never run.
 """
 
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from scheduler.campaign import Calendar
 from scheduler.errors import BadRequest, CalendarNotFound
 from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand, finished, undated_items
-from scheduler.web import views
+from scheduler.web import listing, views
 from scheduler.web.feeds import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
-from scheduler.web.repository import CalendarState, local_today
+from scheduler.web.http_cache import is_not_modified
+from scheduler.web.page_cache import Page, PageCache
+from scheduler.web.repository import CalendarState, Snapshot, local_today
 from scheduler.web.subscribe import subscribe_links
 
 router = APIRouter(tags=["Trang web"])
+# Browsers revalidate every time (the page changes with the day and with edits); a 304 costs a lookup.
+PAGE_HEADERS = {"Cache-Control": "no-cache"}
 
 
-@dataclass(frozen=True, slots=True)
-class CampaignRow:
-    state: CalendarState
-    calendar: Calendar | None
-    next_deadline: views.DeadlineRow | None
-    finished: bool = False
+def _answer(request: Request, page: Page) -> Response:
+    headers = {**PAGE_HEADERS, "ETag": page.etag}
+    if is_not_modified_etag(request, page.etag):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(page.body, headers=headers)
 
 
-def _campaign_row(state: CalendarState, now: Any) -> CampaignRow:
+def is_not_modified_etag(request: Request, etag: str) -> bool:
+    header = request.headers.get("if-none-match")
+    return header is not None and is_not_modified(_Etag(etag), header, None)  # type: ignore[arg-type]
+
+
+class _Etag:
+    """The part of http_cache.Validators that If-None-Match needs."""
+
+    __slots__ = ("etag",)
+
+    def __init__(self, etag: str) -> None:
+        self.etag = etag
+
+
+def _summary(cid: str, state: CalendarState, now: datetime) -> listing.Summary:
     calendar = state.calendar
     if calendar is None:
-        return CampaignRow(state, None, None)
+        return listing.summarize(cid, None, state.failing, None)
     today = local_today(now, calendar)
-    events = expand(calendar, default_window(calendar, today))
-    return CampaignRow(state, calendar, views.next_deadline(events, today), finished(calendar, today))
+    deadline = views.next_deadline(expand(calendar, default_window(calendar, today)), today)
+    return listing.summarize(cid, calendar, state.failing, deadline, finished=finished(calendar, today))
 
 
-def _sort_key(row: CampaignRow) -> tuple[int, int, str]:
-    # Campaigns with a coming deadline first, soonest first; then running ones and the national
-    # calendar; then finished ones, the most recent first.
-    if row.next_deadline is not None:
-        return (0, row.next_deadline.days_left, row.state.id)
-    span = row.calendar.span if row.calendar else None
-    return (2 if row.finished else 1, -(span.end.toordinal() if span else 0), row.state.id)
+class Summaries:
+    """One :class:`listing.Summary` per calendar, recomputed only when its version or the day changes."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[int, date, listing.Summary]] = {}
+
+    def all(self, snapshot: Snapshot, now: datetime) -> list[listing.Summary]:
+        today = local_today(now, None)
+        rows: dict[str, tuple[int, date, listing.Summary]] = {}
+        for cid, state in snapshot.states.items():
+            hit = self._rows.get(cid)
+            if hit is None or hit[0] != state.version or hit[1] != today or hit[2].failing != state.failing:
+                hit = (state.version, today, _summary(cid, state, now))
+            rows[cid] = hit
+        self._rows = rows  # deleted calendars drop out
+        return [row for _, _, row in rows.values()]
+
+
+def _int_param(raw: str | None, name: str, example: str) -> int | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest(f"Tham số '{name}' phải là một số, ví dụ {example} (nhận được: {raw!r}).") from None
 
 
 @router.get("/", response_class=HTMLResponse, summary="Danh sách các phong trào thi đua")
-async def index(request: Request) -> HTMLResponse:
+async def index(
+    request: Request,
+    q: Annotated[str, Query(description="Tìm theo tên, cơ quan ban hành, số văn bản (không phân biệt dấu).")] = "",
+    cap: Annotated[str | None, Query(description="Chỉ một cấp: 0 toàn quốc, 1 tỉnh, 2 cấp trên cơ sở, 3 cơ sở.")] = None,
+    trang: Annotated[str | None, Query(description="Trang (mỗi trang 40 phong trào).")] = None,
+) -> Response:
     app = request.app
-    snapshot = app.state.repository.snapshot
+    snapshot: Snapshot = app.state.repository.snapshot
     now = app.state.clock()
-    rows = sorted((_campaign_row(s, now) for s in snapshot.states.values()), key=_sort_key)
-    return app.state.templates.TemplateResponse(
-        request,
-        "index.html",
-        {"rows": rows, "snapshot": snapshot, "views": views, "today": local_today(now, None)},
-    )
+    today = local_today(now, None)
+    level = _int_param(cap, "cap", "1")
+    if level is not None and not 0 <= level < len(listing.LEVELS):
+        raise BadRequest(f"Tham số 'cap' phải từ 0 đến {len(listing.LEVELS) - 1} (nhận được: {cap!r}).")
+    page = _int_param(trang, "trang", "2") or 1
+    query = " ".join(q.split())[:200]
+    summaries: Summaries = app.state.summaries
+
+    def render() -> str:
+        found = listing.listing(summaries.all(snapshot, now), query=query, level=level, page=page)
+        return app.state.templates.get_template("index.html").render(
+            {"listing": found, "snapshot": snapshot, "views": views, "today": today, "levels": listing.LEVELS}
+        )
+
+    cache: PageCache = app.state.pages
+    return _answer(request, await cache.get(("index", snapshot.generation, today, query, level, page), render))
 
 
 def _year(raw: str | None, calendar: Calendar, today: date) -> int:
@@ -99,6 +153,31 @@ def _agenda(events: list[Event]) -> list[tuple[str, list[Event]]]:
     return [(f"Tháng {m}/{y}", evs) for (y, m), evs in sorted(months.items())]
 
 
+def _calendar_view(calendar: Calendar, shown: int, today: date, base: str) -> dict[str, Any]:
+    own = default_window(calendar, today)
+    events = expand(calendar, Window.year(shown))
+    feed_events = expand(calendar, own)
+    # A campaign's deadlines are those of its own window (a school year's fall in two calendar years).
+    rows = views.deadline_rows(feed_events if calendar.span is not None else events, today)
+    soon = views.upcoming(views.deadline_rows(feed_events, today))
+    return dict(
+        calendar=calendar,
+        today=today,
+        year=shown,
+        years=views.year_range(calendar, own.start, own.end) if calendar.span is not None else None,
+        finished=finished(calendar, today),
+        timeline=views.timeline(events, shown, today),
+        deadlines=rows,
+        upcoming=soon[:12],
+        agenda=_agenda(events),
+        undated=undated_items(calendar),
+        offers=_offers(calendar, feed_events, own, today),
+        links=subscribe_links(base, calendar.id, calendar.title),
+        national_links=subscribe_links(base, calendar.id, calendar.title, {"inherited": "false"}),
+        deadline_links=subscribe_links(base, calendar.id, calendar.title, {"kinds": "deadline"}),
+    )
+
+
 @router.get("/c/{calendar_id}", response_class=HTMLResponse, summary="Trang của một phong trào thi đua")
 async def calendar_page(
     request: Request,
@@ -106,41 +185,29 @@ async def calendar_page(
     year: Annotated[str | None, Query(
         description="Năm hiển thị; mặc định năm nay nếu phong trào đang diễn ra, nếu không thì năm đầu của phong trào."
     )] = None,
-) -> HTMLResponse:
+) -> Response:
     app = request.app
     state: CalendarState | None = app.state.repository.snapshot.states.get(calendar_id)
     if state is None:
         raise CalendarNotFound(f"Không có lịch '{calendar_id}'.")
-    context: dict[str, Any] = {"state": state, "views": views, "kind_labels": KIND_LABELS, "finished": False}
     calendar = state.calendar
-    if calendar is not None:
-        today = local_today(app.state.clock(), calendar)
-        own = default_window(calendar, today)
-        shown = _year(year, calendar, today)
-        events = expand(calendar, Window.year(shown))
-        feed_events = expand(calendar, own)
-        # A campaign's deadlines are those of its own window (a school year's fall in two calendar years).
-        rows = views.deadline_rows(feed_events if calendar.span is not None else events, today)
-        soon = views.upcoming(views.deadline_rows(feed_events, today))
-        base = app.state.settings.base_url
-        context.update(
-            calendar=calendar,
-            today=today,
-            year=shown,
-            years=views.year_range(calendar, own.start, own.end) if calendar.span is not None else None,
-            finished=finished(calendar, today),
-            timeline=views.timeline(events, shown, today),
-            deadlines=rows,
-            upcoming=soon[:12],
-            agenda=_agenda(events),
-            undated=undated_items(calendar),
-            offers=_offers(calendar, feed_events, own, today),
-            links=subscribe_links(base, calendar.id, calendar.title),
-            national_links=subscribe_links(base, calendar.id, calendar.title, {"inherited": "false"}),
-            deadline_links=subscribe_links(base, calendar.id, calendar.title, {"kinds": "deadline"}),
-        )
+    today = local_today(app.state.clock(), calendar)
+    shown = _year(year, calendar, today) if calendar is not None else None
+    extra: dict[str, Any] = {}
     for extension in app.state.extensions:
         if extension.calendar_context is not None:
-            extra = extension.calendar_context(request, state)
-            context.update(await extra if inspect.isawaitable(extra) else extra)
-    return app.state.templates.TemplateResponse(request, "calendar.html", context)
+            found = extension.calendar_context(request, state)
+            extra.update(await found if inspect.isawaitable(found) else found)
+    base_url = app.state.settings.base_url
+
+    def render() -> str:
+        context: dict[str, Any] = {"state": state, "views": views, "kind_labels": KIND_LABELS, "finished": False}
+        if calendar is not None and shown is not None:
+            context.update(_calendar_view(calendar, shown, today, base_url))
+        context.update(extra)
+        return app.state.templates.get_template("calendar.html").render(context)
+
+    # The extensions' data (reminder status) is part of what the page shows, so part of its key.
+    key = ("c", calendar_id, state.version, repr(state.diagnostics), shown, today, repr(sorted(extra.items())))
+    cache: PageCache = app.state.pages
+    return _answer(request, await cache.get(key, render))
