@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import CliRun
 from scheduler.catalog import load_catalog
 from scheduler.recipients import check_recipients, load_directory
@@ -158,3 +160,43 @@ def test_a_unit_nobody_can_reach_and_a_plain_http_webhook_are_errors(calendars_d
     assert (diags["unit.no_channel"].line, diags["unit.no_channel"].path) == (5, "groups[0].units[0]")
     assert "không có email và không có webhook" in diags["unit.no_channel"].message["vi"]
     assert diags["webhook.url"].line == 9 and "cần địa chỉ https://" in diags["webhook.url"].message["vi"]
+
+
+def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """20,000 units: libyaml reads them; the careful reader is not needed, and positions agree with it."""
+    from scheduler import recipients
+    from scheduler.loader import LoadedFile
+
+    lines = ["groups:", "  - id: nhom-lon", "    name: Nhóm lớn", "    units:"]
+    for i in range(20_000):
+        lines += [f"      - id: don-vi-{i:05d}", f"        name: 'Công đoàn cơ sở số {i}'",
+                  f"        emails: [cd{i:05d}@vi-du.example.org]"]
+    folder = tmp_path / "recipients"
+    folder.mkdir()
+    (folder / "lon.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def careful(*_: object) -> None:
+        raise AssertionError("the careful reader should not be needed")
+
+    monkeypatch.setattr(recipients, "_careful_parse", careful)
+    directory = recipients.load_directory(tmp_path)
+    assert directory.ok and len(directory.groups["nhom-lon"].units) == 20_000
+    assert directory.groups["nhom-lon"].units[-1].source.endswith("lon.yaml:60002")
+    monkeypatch.undo()
+
+    text = "\n".join(lines[:40]) + "\n"
+    fast, slow = LoadedFile(path=tmp_path / "a.yaml", display="a"), LoadedFile(path=tmp_path / "a.yaml", display="a")
+    assert recipients._fast_parse(text, fast) == recipients._careful_parse(text, slow)
+    assert (fast.positions, fast.key_positions) == (slow.positions, slow.key_positions)
+
+
+@pytest.mark.parametrize("odd", ["emails: no", "emails: [a@b.example.org, a@b.example.org]\n        x: &a 1",
+                                 "name: 08:30", "name: Một\n        name: Hai"])
+def test_anything_unusual_goes_to_the_careful_reader(tmp_path: Path, odd: str) -> None:
+    from scheduler import recipients
+    from scheduler.loader import LoadedFile
+
+    text = f"groups:\n  - id: g\n    name: G\n    units:\n      - id: u\n        {odd}\n"
+    assert recipients._fast_parse(text, LoadedFile(path=tmp_path / "a.yaml", display="a")) is None
