@@ -179,12 +179,38 @@ def recipient_files(root: Path) -> list[Path]:
                   and not p.name.startswith("."))
 
 
+# The last directory read, by the signatures of its files: a service reloads calendars often,
+# and re-reading 20,000 unchanged units on every calendar edit would cost seconds each time.
+_last: tuple[tuple[object, ...], Directory] | None = None
+
+
+def _signature(root: Path, files: list[Path]) -> tuple[object, ...]:
+    from scheduler.catalog import file_signature
+
+    return (str(Path.cwd()), str(root.resolve()), *((str(p), file_signature(p)) for p in files))
+
+
 def load_directory(root: Path) -> Directory:
-    """Every group under ``root/recipients``; never raises for bad content."""
+    """Every group under ``root/recipients``; never raises for bad content.
+
+    Read once per change of the files: an unchanged folder gives back the
+    groups read last time (a copy of the directory; groups and units are frozen).
+    """
+    global _last
+    files = recipient_files(root)
+    key = _signature(root, files)
+    if _last is not None and _last[0] == key:
+        return Directory(dict(_last[1].groups), list(_last[1].diagnostics))
+    directory = _read_directory(files)
+    _last = (key, directory)
+    return Directory(dict(directory.groups), list(directory.diagnostics))
+
+
+def _read_directory(files: list[Path]) -> Directory:
     directory = Directory()
     group_at: dict[str, str] = {}
     unit_at: dict[str, str] = {}
-    for path in recipient_files(root):
+    for path in files:
         loaded = LoadedFile(path=path, display=display_path(path))
         raw = read_bounded(path, loaded, DEFAULT_LIMITS)
         if raw is None:

@@ -152,9 +152,9 @@ class ReminderService:
         self._events = events
         return out
 
-    def planned(self, now: datetime) -> list[PlannedReminder]:
+    def planned(self, now: datetime, *, only_day: date | None = None) -> list[PlannedReminder]:
         return plan(self.campaigns(now), self.directory.groups, self.store.subscribers(), self.policy, now,
-                    submitted=self.store.submitted_pairs(), opted_out=self.store.opted_out())
+                    submitted=self.store.submitted_pairs(), opted_out=self.store.opted_out(), only_day=only_day)
 
     def replan(self, now: datetime) -> ReconcileStats:
         """Make the ledger match the plan; one planner at a time across instances (the ``plan`` lock)."""
@@ -265,7 +265,7 @@ class ReminderService:
 
     def preview(self, day: date, now: datetime) -> list[PlannedReminder]:
         """What would go out on a local day, as planned now; nothing is written."""
-        return on_day(self.planned(now), day)
+        return on_day(self.planned(now, only_day=day), day)
 
     def deadline_title(self, row: StoredReminder) -> str:
         """The deadline's own name for a stored reminder (people read titles, not UIDs); its UID if it is gone."""

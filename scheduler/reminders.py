@@ -199,11 +199,14 @@ def plan(
     *,
     submitted: frozenset[tuple[str, str]] = frozenset(),
     opted_out: frozenset[tuple[str, str]] = frozenset(),
+    only_day: date | None = None,
 ) -> list[PlannedReminder]:
     """Every reminder, overdue notice and admin summary the deployment should send.
 
     ``submitted`` holds (occurrence uid, party key) pairs; ``opted_out`` holds
     (email lowercased, calendar id or "*"). ``now`` must be timezone-aware.
+    ``only_day`` keeps the rows sent on that local day and skips building the
+    others (a preview of one day among 20,000 units).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -224,8 +227,12 @@ def plan(
             offsets = info.remind_days if info.remind_days is not None else (
                 campaign.remind_days if campaign.remind_days is not None else policy.days)
 
+            send_times: dict[date, datetime] = {}
+
             def row(kind: Kind, offset: int, party: _Party, email: str, day: date, nominal: date) -> PlannedReminder:
-                send_at = datetime.combine(day, time(policy.hour), zone).astimezone(UTC)
+                send_at = send_times.get(day)
+                if send_at is None:  # one conversion per day, not per recipient
+                    send_at = send_times[day] = datetime.combine(day, time(policy.hour), zone).astimezone(UTC)
                 return PlannedReminder(
                     event.uid, campaign.calendar_id, kind, offset, party.key, party.name, email, send_at, day,
                     info.due_at, last, nominal,
@@ -238,9 +245,11 @@ def plan(
 
             if info.due_at > now:
                 for offset, day, nominal in reminder_days(last, tuple(offsets)):
+                    if only_day is not None and day != only_day:
+                        continue
                     for party in parties:
                         out += [row(Kind.REMINDER, offset, party, e, day, nominal) for e in party.emails if allowed(e)]
-            if policy.overdue:
+            if policy.overdue and (only_day is None or next_working_day(last) == only_day):
                 after = next_working_day(last)
                 for party in parties:
                     out += [row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, last + timedelta(days=1))
@@ -327,6 +336,34 @@ def batches(rows: Sequence[DueRow], digest: bool) -> list[list]:
 def on_day(planned: Iterable[PlannedReminder], day: date) -> list[PlannedReminder]:
     """What goes out on a local civil day (preview), submitted units left out."""
     return [r for r in planned if r.send_day == day and not r.suppressed]
+
+
+@dataclass(frozen=True, slots=True)
+class DaySummary:
+    """One line of ``remind preview``: a deadline, a kind of message, how many units and emails."""
+
+    occurrence_uid: str
+    kind: Kind
+    offset_days: int
+    send_at: datetime  # the earliest, aware UTC
+    last_day: date
+    moved: bool
+    parties: int  # units (or subscribers, admins) reached
+    emails: int
+
+
+def summarize(rows: Iterable[PlannedReminder]) -> list[DaySummary]:
+    """Rows grouped by deadline and message kind, earliest first: 20,000 units read as one line."""
+    groups: dict[tuple[str, Kind, int], list[PlannedReminder]] = {}
+    for r in rows:
+        groups.setdefault((r.occurrence_uid, r.kind, r.offset_days), []).append(r)
+    out = [
+        DaySummary(uid, kind, offset, min(r.send_at for r in rs), rs[0].last_day, any(r.moved for r in rs),
+                   len({r.party_key for r in rs}), len(rs))
+        for (uid, kind, offset), rs in groups.items()
+    ]
+    out.sort(key=lambda s: (s.send_at, s.occurrence_uid, s.kind.value))
+    return out
 
 
 

@@ -66,10 +66,14 @@ def _service(*, sends: bool = False) -> Iterator[ReminderService]:
             service.close()
 
 
+def _kind_label(kind: str, offset_days: int, moved_from: date | None = None) -> str:
+    offset = {"overdue": "sau hạn", "summary": "sau hạn"}.get(kind) or (
+        "ngày cuối" if offset_days == 0 else f"trước {offset_days} ngày")
+    return f"{KIND_VN[kind]} ({offset})" + (f", dời từ {moved_from:%d/%m}" if moved_from else "")
+
+
 def _row_label(r: PlannedReminder) -> str:
-    offset = {"overdue": "sau hạn", "summary": "sau hạn"}.get(r.kind) or (
-        "ngày cuối" if r.offset_days == 0 else f"trước {r.offset_days} ngày")
-    return f"{KIND_VN[r.kind]} ({offset})" + (f", dời từ {r.nominal_day:%d/%m}" if r.moved else "")
+    return _kind_label(r.kind, r.offset_days, r.nominal_day if r.moved else None)
 
 
 @remind.command("preview", cls=WordedCommand)
@@ -78,8 +82,15 @@ def preview(
     now: str = typer.Option(
         "", "--now", help="Lập kế hoạch như tại thời điểm này (mặc định: đầu ngày --on, hoặc bây giờ)."
     ),
+    rows: bool = typer.Option(
+        False, "--rows", help="Liệt kê từng email (mặc định: tóm tắt theo hạn chót, số đơn vị và số email)."
+    ),
 ) -> None:
     """Xem những email nhắc sẽ được gửi trong một ngày, không gửi gì."""
+    from rich.table import Table
+
+    from scheduler.reminders import summarize
+
     def work() -> tuple[date, list[PlannedReminder]]:
         if on and not now:
             # "What goes out that day": planned as of the day's first moment, past days included.
@@ -91,16 +102,27 @@ def preview(
         with _service() as service:
             return day, service.preview(day, at)
 
-    from rich.table import Table
-
-    day, rows = run_command(work)
-    if not rows:
+    day, planned = run_command(work)
+    if not planned:
         console.print(f"Không có email nhắc nào vào ngày {day:%d/%m/%Y}.")
         return
-    table = Table(title=f"Email nhắc ngày {day:%d/%m/%Y} ({len(rows)})", show_lines=False)
+    units = len({r.party_key for r in planned})
+    title = f"Email nhắc ngày {day:%d/%m/%Y}: {len(planned)} email, {units} đơn vị / người nhận"
+    if not rows:
+        table = Table(title=title, show_lines=False)
+        for col in ("Giờ", "Hạn chót", "Loại", "Đơn vị", "Email"):
+            table.add_column(col, justify="right" if col in ("Đơn vị", "Email") else "left", overflow="fold")
+        for s in summarize(planned):
+            table.add_row(s.send_at.astimezone(ZONE).strftime("%H:%M"), s.occurrence_uid,
+                          _kind_label(s.kind, s.offset_days) + (" (đã dời)" if s.moved else ""),
+                          str(s.parties), str(s.emails))
+        console.print(table)
+        console.print("Xem từng email: thêm --rows.")
+        return
+    table = Table(title=title, show_lines=False)
     for col in ("Giờ", "Người nhận", "Đơn vị", "Loại", "Hạn chót"):
         table.add_column(col)
-    for r in rows:
+    for r in planned:
         table.add_row(r.send_at.astimezone(ZONE).strftime("%H:%M"), r.email, r.party_name, _row_label(r),
                       r.occurrence_uid)
     console.print(table)
