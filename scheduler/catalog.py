@@ -87,6 +87,7 @@ def file_signature(path: Path) -> FileSignature | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+PARSE_CACHE_FILE = "parse-cache.pickle"  # in data_dir: shared by the service and the reminder commands
 PARALLEL_AT = 48  # parse in worker processes when at least this many files changed (start-up)
 # The modules whose code shapes a LoadedFile: a stored cache from other code is ignored.
 _PARSE_MODULES = ("loader", "model", "checks", "messages", "dates", "events", "errors", "catalog")
@@ -153,21 +154,22 @@ class ParseCache:
     def save(self, file: Path) -> None:
         """Write the cache atomically (a reader never sees half a file)."""
         file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(file.name + ".tmp")
+        tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")  # processes saving at once never share one
         with tmp.open("wb") as out:
-            pickle.dump((parser_version(), self._files), out, protocol=pickle.HIGHEST_PROTOCOL)
+            # Display paths are relative to the working directory: a cache from another one is not used.
+            pickle.dump((parser_version(), str(Path.cwd()), self._files), out, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(file)
 
     def restore(self, file: Path) -> bool:
         """Read a saved cache; a missing, damaged or foreign one is ignored (files are parsed again)."""
         try:
             with file.open("rb") as src:
-                version, files = pickle.load(src)
+                version, cwd, files = pickle.load(src)
         except FileNotFoundError:
             return False
         except Exception:  # any damage: start from an empty cache
             return False
-        if version != parser_version() or not isinstance(files, dict):
+        if version != parser_version() or cwd != str(Path.cwd()) or not isinstance(files, dict):
             return False
         self._files = files
         return True
@@ -216,6 +218,19 @@ def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], p
             dirty.add(cid)
             todo.extend(children.get(cid, ()))
     return set(by_id) - dirty
+
+
+def load_catalog_cached(root: Path, cache_file: Path, limits: Limits = DEFAULT_LIMITS) -> Catalog:
+    """``load_catalog`` with the parses kept in ``cache_file``: a command run by cron parses only what changed."""
+    cache = ParseCache(limits)
+    cache.restore(cache_file)
+    catalog = load_catalog(root, cache=cache)
+    if cache.parsed:
+        try:
+            cache.save(cache_file)
+        except OSError:  # a cache: the next run parses again
+            pass
+    return catalog
 
 
 def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catalog | None = None,

@@ -40,7 +40,7 @@ from notifiers.ics import feed_meta
 from scheduler.bounds import Limits
 from scheduler.faults import translate
 from scheduler.campaign import Calendar
-from scheduler.catalog import CALENDAR_SUFFIXES, Catalog, ParseCache, load_catalog
+from scheduler.catalog import CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog
 from scheduler.errors import Diagnostic, Severity
 from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand
@@ -52,7 +52,6 @@ log = logging.getLogger("lichthidua.web")
 
 Clock = Callable[[], datetime]
 Listener = Callable[["Snapshot"], Awaitable[None] | None]
-PARSE_CACHE_FILE = "parse-cache.pickle"  # in data_dir: parsed calendars, so a restart parses only changed files
 # The code that turns a calendar into published events: a change to it must reconcile every calendar again.
 _EXPANSION_CODE = ("scheduler/expand.py", "scheduler/events.py", "scheduler/campaign.py", "scheduler/lunar.py",
                    "scheduler/public_holidays.py", "scheduler/export.py", "notifiers/ics.py",
