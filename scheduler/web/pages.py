@@ -13,7 +13,7 @@ text, so a title containing ``<script>`` is shown, never run.
 from __future__ import annotations
 
 import inspect
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -25,7 +25,7 @@ from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand, finished, undated_items
 from scheduler.web import listing, views
 from scheduler.web.feeds import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
-from scheduler.web.http_cache import is_not_modified
+from scheduler.web.http_cache import Validators, is_not_modified
 from scheduler.web.page_cache import Page, PageCache
 from scheduler.web.repository import CalendarState, Snapshot, local_today
 from scheduler.web.subscribe import subscribe_links
@@ -33,27 +33,16 @@ from scheduler.web.subscribe import subscribe_links
 router = APIRouter(tags=["Trang web"])
 # Browsers revalidate every time (the page changes with the day and with edits); a 304 costs a lookup.
 PAGE_HEADERS = {"Cache-Control": "no-cache"}
+NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)  # pages send no Last-Modified
 
 
 def _answer(request: Request, page: Page) -> Response:
+    """200 with the page, or 304 when the browser has it (pages are validated by ETag only)."""
     headers = {**PAGE_HEADERS, "ETag": page.etag}
-    if is_not_modified_etag(request, page.etag):
+    validators = Validators(page.etag, NO_DATE)
+    if is_not_modified(validators, request.headers.get("if-none-match"), None):
         return Response(status_code=304, headers=headers)
     return HTMLResponse(page.body, headers=headers)
-
-
-def is_not_modified_etag(request: Request, etag: str) -> bool:
-    header = request.headers.get("if-none-match")
-    return header is not None and is_not_modified(_Etag(etag), header, None)  # type: ignore[arg-type]
-
-
-class _Etag:
-    """The part of http_cache.Validators that If-None-Match needs."""
-
-    __slots__ = ("etag",)
-
-    def __init__(self, etag: str) -> None:
-        self.etag = etag
 
 
 def _summary(cid: str, state: CalendarState, now: datetime) -> listing.Summary:
