@@ -10,21 +10,27 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.markup import escape
 
-from scheduler.campaign import Calendar
-from scheduler.catalog import Catalog, load_catalog
 from scheduler.cli.app import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.calendars import CalendarsOption, calendars_root
 from scheduler.cli.output import console, run_command
 from scheduler.errors import BadRequest, CalendarError, CalendarNotFound, OutputError
-from scheduler.loader import display_path
-from scheduler.model import ID_PATTERN
-from scheduler.next_year import Draft, draft_next, target_span
+
+if TYPE_CHECKING:  # the YAML and model stack is imported when the command runs (see tests/test_startup.py)
+    from scheduler.campaign import Calendar
+    from scheduler.catalog import Catalog
+    from scheduler.next_year import Draft
+
+
+def display_path(path: Path) -> str:
+    from scheduler.loader import display_path as shown
+
+    return shown(path)
 
 
 @app.command(name="new", cls=WordedCommand)
@@ -48,6 +54,10 @@ def new_command(
     xóa số và ngày văn bản, đánh dấu "# KIỂM TRA" mọi dòng cần người xem lại."""
 
     def run() -> None:
+        from scheduler.catalog import load_catalog
+        from scheduler.model import ID_PATTERN
+        from scheduler.next_year import draft_next, target_span
+
         if year is not None and span is not None:
             raise BadRequest("Chỉ dùng một trong hai: --year hoặc --span")
         if not re.match(ID_PATTERN, new_id):
