@@ -369,28 +369,40 @@ GOALS = {
 
 def run(calendars: int, parts: set[str]) -> dict[str, object]:
     result: dict[str, object] = {"calendars": calendars, "cpus": os.cpu_count()}
+
+    def done(part: str) -> None:  # a long run shows each part as soon as it is measured
+        print(f"# {part}: {json.dumps(result.get(part))}", file=sys.stderr, flush=True)
+
     with tempfile.TemporaryDirectory(prefix="lichthidua-scale-") as tmp:
         work = Path(tmp)
         if "lunar" in parts:
             result["lunar"] = bench_lunar()
+            done("lunar")
         if "check" in parts:
             result["check"] = bench_check(work, calendars)
+            done("check")
         if parts & {"start", "edit", "idle", "index"}:
             small = make_folder(work / "calendars-7", 0)
             big = make_folder(work / f"calendars-{calendars}", calendars)
             result["baseline"] = bench_server(work, small, parts, "7")
+            done("baseline")
             result["scale"] = bench_server(work, big, parts, str(calendars))
+            done("scale")
         if "mixed" in parts:
             small = make_folder(work / "calendars-7", 0)
             big = make_folder(work / f"calendars-{calendars}", calendars)
             result.setdefault("baseline", {}).update(bench_mixed(work, small, "7"))  # type: ignore[union-attr]
             result.setdefault("scale", {}).update(bench_mixed(work, big, str(calendars)))  # type: ignore[union-attr]
+            done("scale")
         if "recipients" in parts:
             result["recipients"] = bench_recipients(work)
+            done("recipients")
         if "preview" in parts:
             result["preview"] = bench_preview(work)
+            done("preview")
         if "plan" in parts:
             result["plan"] = bench_plan(work)
+            done("plan")
     return result
 
 
