@@ -94,6 +94,7 @@ class ReminderService:
         self.calendars: dict[str, Calendar] = {}
         self.directory = Directory()
         self._events: dict[str, tuple[Event, Calendar]] = {}
+        self._expanded: dict[str, tuple[Calendar, Window, tuple[Event, ...]]] = {}  # see campaigns()
         self._planned_day: date | None = None
         self.subscriptions = Subscriptions(settings, self.store, self.links, self._send_email, self.replan)
         self.sender = Sender(
@@ -144,14 +145,23 @@ class ReminderService:
     def campaigns(self, now: datetime) -> list[Campaign]:
         out = []
         events: dict[str, tuple[Event, Calendar]] = {}
+        expanded: dict[str, tuple[Calendar, Window, tuple[Event, ...]]] = {}
         for calendar in self.calendars.values():
             today = now.astimezone(ZoneInfo(calendar.timezone)).date()
             window = Window(today - LOOKBACK - timedelta(days=2), today + timedelta(days=400))
-            deadlines = tuple(e for e in expand(calendar, window) if e.deadline is not None)
+            # An unchanged calendar is the same object after a reload (see catalog.build_catalog):
+            # re-planning after one edit among 2,000 calendars expands that one only.
+            hit = self._expanded.get(calendar.id)
+            if hit is not None and hit[0] is calendar and hit[1] == window:
+                deadlines = hit[2]
+            else:
+                deadlines = tuple(e for e in expand(calendar, window) if e.deadline is not None)
+            expanded[calendar.id] = (calendar, window, deadlines)
             events.update((e.uid, (e, calendar)) for e in deadlines)
             out.append(Campaign(calendar.id, _campaign_title(calendar), deadlines, calendar.timezone,
                                 calendar.remind_days))
         self._events = events
+        self._expanded = expanded
         return out
 
     def planned(self, now: datetime, *, only_day: date | None = None) -> list[PlannedReminder]:
