@@ -178,8 +178,12 @@ async def _calendar_context(request: Request, state: CalendarState) -> Mapping[s
     service: ReminderService | None = getattr(request.app.state, "reminders", None)
     if service is None or state.calendar is None:
         return {}
-    status = {e.uid: service.deadline_status(e) for e in service.tracked_deadlines(state.calendar.id)}
-    return {"reminder_status": status, "reminder_calendar": state.calendar.id}
+    calendar_id = state.calendar.id
+
+    def gather() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:  # database reads: off the event loop
+        return {e.uid: service.deadline_status(e) for e in service.tracked_deadlines(calendar_id)}
+
+    return {"reminder_status": await asyncio.to_thread(gather), "reminder_calendar": calendar_id}
 
 
 def reminder_extension(settings: Settings, *, transport: Transport | None = None, jobs: bool = True) -> WebExtension:
