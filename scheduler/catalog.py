@@ -23,7 +23,8 @@ from scheduler.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
 from scheduler.checks import check_references
 from scheduler.dates import FullDate
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
-from scheduler.loader import LoadedFile, load_file
+from scheduler import fast_yaml
+from scheduler.loader import LoadedFile, _decode, _find_tabs, _validate, check_file, display_path, load_file
 from scheduler.model import ITEM_SECTIONS, CalendarFile
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
@@ -90,7 +91,7 @@ def file_signature(path: Path) -> FileSignature | None:
 PARSE_CACHE_FILE = "parse-cache.pickle"  # in data_dir: shared by the service and the reminder commands
 PARALLEL_AT = 48  # parse in worker processes when at least this many files changed (start-up)
 # The modules whose code shapes a LoadedFile: a stored cache from other code is ignored.
-_PARSE_MODULES = ("loader", "model", "checks", "messages", "dates", "events", "errors", "catalog")
+_PARSE_MODULES = ("loader", "model", "checks", "messages", "dates", "events", "errors", "catalog", "fast_yaml")
 
 
 def parser_version() -> str:
@@ -102,17 +103,45 @@ def parser_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def read_calendar(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
+    """``loader.load_file``, through libyaml when the file needs no judging (see :mod:`scheduler.fast_yaml`).
+
+    Anything else (a read error, a bound passed, a YAML trap) goes to ``load_file``, which says why.
+    """
+    try:
+        with path.open("rb") as f:
+            raw = f.read(limits.file_bytes + 1)
+    except OSError:
+        return load_file(path, limits=limits)
+    if len(raw) > limits.file_bytes:
+        return load_file(path, limits=limits)
+    loaded = LoadedFile(path=path, display=display_path(path))
+    try:
+        text = _decode(raw, loaded)
+        if text is None or _find_tabs(text, loaded):
+            return load_file(path, limits=limits)
+        data = fast_yaml.plain(text, loaded, limits)
+        extends = data.get("extends")
+        if isinstance(extends, list) and len(extends) > limits.extends:
+            return load_file(path, limits=limits)
+        loaded.model = _validate(data, loaded)
+        check_file(loaded)
+    except Exception:  # noqa: BLE001 - Unusual, or anything else: the careful reader reports it
+        return load_file(path, limits=limits)
+    return loaded
+
+
 def _parse_all(paths: list[Path], limits: Limits = DEFAULT_LIMITS) -> list[LoadedFile]:
     """Parse many files on every core (start-up, a fresh checkout); one by one when few."""
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_AT or workers < 2:
-        return [load_file(p, limits=limits) for p in paths]
+        return [read_calendar(p, limits) for p in paths]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn: the server has threads, and a forked child would inherit their locks.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(partial(load_file, limits=limits), paths, chunksize=max(1, len(paths) // (workers * 4))))
+        return list(pool.map(partial(read_calendar, limits=limits), paths, chunksize=max(1, len(paths) // (workers * 4))))
 
 
 class ParseCache:
@@ -191,7 +220,7 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
             known.add(resolved)
             files.append(path)
     if cache is None:
-        return build_catalog(root, [load_file(p, limits=limits) for p in files])
+        return build_catalog(root, [read_calendar(p, limits) for p in files])
     return build_catalog(root, cache.load(files), previous=previous, changed=cache.changed)
 
 
