@@ -59,7 +59,7 @@ def plain(text: str, loaded: LoadedFile, limits: Limits = DEFAULT_LIMITS) -> dic
 def _node(node: Any, path: KeyPath, loaded: LoadedFile, seen: set[int], limits: Limits, items: list[int]) -> Any:
     if id(node) in seen:
         raise Unusual  # an alias
-    if len(path) > limits.depth:
+    if len(path) >= limits.depth // 2:  # far below the bound: near it, the careful reader counts
         raise Unusual
     seen.add(id(node))
     if isinstance(node, _yaml.MappingNode):
@@ -78,7 +78,7 @@ def _node(node: Any, path: KeyPath, loaded: LoadedFile, seen: set[int], limits: 
         if node.tag != "tag:yaml.org,2002:seq":
             raise Unusual
         items[0] += len(node.value)
-        if items[0] > limits.items:
+        if items[0] > limits.items // 2:
             raise Unusual
         values = []
         for index, value in enumerate(node.value):
