@@ -89,6 +89,7 @@ def file_signature(path: Path) -> FileSignature | None:
 
 
 PARSE_CACHE_FILE = "parse-cache.pickle"  # in data_dir: shared by the service and the reminder commands
+CACHE_AT = 64  # files: below this, parsing all of them is faster than reading a cache (and writes nothing)
 PARALLEL_AT = 48  # parse in worker processes when at least this many files changed (start-up)
 # The modules whose code shapes a LoadedFile: a stored cache from other code is ignored.
 _PARSE_MODULES = ("loader", "model", "checks", "messages", "dates", "events", "errors", "catalog", "fast_yaml")
@@ -181,13 +182,19 @@ class ParseCache:
         return out
 
     def save(self, file: Path) -> None:
-        """Write the cache atomically (a reader never sees half a file)."""
+        """Write the cache atomically (a reader never sees half a file); small folders are not cached."""
+        if len(self._files) < CACHE_AT:
+            return
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")  # processes saving at once never share one
-        with tmp.open("wb") as out:
-            # Display paths are relative to the working directory: a cache from another one is not used.
-            pickle.dump((parser_version(), str(Path.cwd()), self._files), out, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(file)
+        try:
+            with tmp.open("wb") as out:
+                # Display paths are relative to the working directory: a cache from another one is not used.
+                pickle.dump((parser_version(), str(Path.cwd()), self._files), out, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(file)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk keeps no half-written cache
+            raise
 
     def restore(self, file: Path) -> bool:
         """Read a saved cache; a missing, damaged or foreign one is ignored (files are parsed again)."""

@@ -147,7 +147,11 @@ def test_tombstone_expiry_is_a_timer_not_a_scan(tmp_path: Path) -> None:
         assert repository.next_expiry() is None
 
 
-def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Path) -> None:
+def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from scheduler import catalog
+
+    monkeypatch.setattr(catalog, "CACHE_AT", 1)  # the shipped folder is small: cache it anyway
     calendars = copy_calendars(tmp_path)
     settings = settings_for(tmp_path, calendars)
     with running(settings, Clock()) as client:
