@@ -74,15 +74,25 @@ def make_folder(dest: Path, calendars: int) -> Path:
     return dest
 
 
-def make_recipients(dest: Path, units: int) -> Path:
-    """The shipped calendars, with Kon Tum's recipient group grown to ``units`` units."""
+def make_recipients(dest: Path, units: int, per_file: int = 4_000) -> Path:
+    """The shipped calendars, Kon Tum's deadlines naming ``units`` units in groups of ``per_file``.
+
+    One file per group: a recipients file is bounded to 512 KiB (about 4,500 units).
+    """
     make_folder(dest, 0)
-    lines = ["groups:", "  - id: cd-cap-tren-kon-tum", "    name: Công đoàn cấp trên trực tiếp cơ sở tỉnh Kon Tum",
-             "    units:"]
-    for i in range(units):
-        lines += [f"      - id: don-vi-{i:05d}", f"        name: Công đoàn cơ sở số {i}",
-                  f"        emails: [cd{i:05d}@kontum.example.org]"]
-    (dest / "recipients" / "kon-tum.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (dest / "recipients" / "kon-tum.yaml").unlink()
+    groups = []
+    for g in range(-(-units // per_file)):
+        gid = f"cd-kon-tum-{g}"
+        groups.append(gid)
+        lines = ["groups:", f"  - id: {gid}", f"    name: Công đoàn cơ sở tỉnh Kon Tum, phần {g + 1}", "    units:"]
+        for i in range(g * per_file, min(units, (g + 1) * per_file)):
+            lines += [f"      - id: don-vi-{i:05d}", f"        name: Công đoàn cơ sở số {i}",
+                      f"        emails: [cd{i:05d}@kontum.example.org]"]
+        (dest / "recipients" / f"{gid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = dest / f"{TEMPLATE}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "groups: [cd-cap-tren-kon-tum]", f"groups: [{', '.join(groups)}]"), encoding="utf-8")
     return dest
 
 
