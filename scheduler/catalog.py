@@ -24,7 +24,7 @@ from scheduler.checks import check_references
 from scheduler.dates import FullDate
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
 from scheduler import fast_yaml
-from scheduler.loader import LoadedFile, _decode, _find_tabs, _validate, check_file, display_path, load_file
+from scheduler.loader import LoadedFile, display_path, from_data, load_file
 from scheduler.model import ITEM_SECTIONS, CalendarFile
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
@@ -118,15 +118,10 @@ def read_calendar(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
         return load_file(path, limits=limits)
     loaded = LoadedFile(path=path, display=display_path(path))
     try:
-        text = _decode(raw, loaded)
-        if text is None or _find_tabs(text, loaded):
-            return load_file(path, limits=limits)
-        data = fast_yaml.plain(text, loaded, limits)
-        extends = data.get("extends")
-        if isinstance(extends, list) and len(extends) > limits.extends:
-            return load_file(path, limits=limits)
-        loaded.model = _validate(data, loaded)
-        check_file(loaded)
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        if "\t" in text:
+            return load_file(path, limits=limits)  # the careful reader says where
+        from_data(fast_yaml.plain(text, loaded, limits), loaded, limits)
     except Exception:  # noqa: BLE001 - Unusual, or anything else: the careful reader reports it
         return load_file(path, limits=limits)
     return loaded

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from scheduler.bounds import DEFAULT_LIMITS, Limits
-from scheduler.loader import _AMBIGUOUS_BOOLS, _SEXAGESIMAL, KeyPath, LoadedFile
+from scheduler.loader import YAML11_TRAPS, KeyPath, LoadedFile
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -89,7 +89,7 @@ def _node(node: Any, path: KeyPath, loaded: LoadedFile, seen: set[int], limits: 
     quoted = node.style in _QUOTED
     text = node.value
     if node.tag == _STR:
-        if not quoted and (_AMBIGUOUS_BOOLS.match(text) or _SEXAGESIMAL.match(text)):
+        if not quoted and any(trap.match(text) for trap in YAML11_TRAPS):
             raise Unusual
         return text
     if quoted:

@@ -51,6 +51,8 @@ LIST_SECTIONS: dict[str, type[BaseModel]] = {
 
 _AMBIGUOUS_BOOLS = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
 _SEXAGESIMAL = re.compile(r"^[0-9]+(:[0-5]?[0-9])+$")
+# The same traps, named for the fast reader (scheduler.fast_yaml), which must leave them to this one.
+YAML11_TRAPS = (_AMBIGUOUS_BOOLS, _SEXAGESIMAL)
 
 
 @dataclass
@@ -193,7 +195,12 @@ def _parse_text(raw: bytes, loaded: LoadedFile, limits: Limits) -> LoadedFile:
     if not isinstance(tree, CommentedMap):
         loaded.diagnose("yaml.not_mapping", ())
         return loaded
-    data = _plain(tree, (), loaded)
+    return from_data(_plain(tree, (), loaded), loaded, limits)
+
+
+def from_data(data: dict[str, Any], loaded: LoadedFile, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
+    """The second half of reading a calendar file: its plain data (positions already in ``loaded``,
+    as ``_plain`` or :mod:`scheduler.fast_yaml` record them) → model, diagnostics and checks."""
     extends = data.get("extends")
     if isinstance(extends, list) and len(extends) > limits.extends:
         loaded.diagnose("bounds.extends", ("extends", limits.extends), value=len(extends), limit=limits.extends)

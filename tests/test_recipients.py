@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from conftest import CliRun
 from scheduler.catalog import load_catalog
@@ -183,16 +184,16 @@ def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
     def careful(*_: object) -> None:
         raise AssertionError("the careful reader should not be needed")
 
-    monkeypatch.setattr(recipients, "_careful_parse", careful)
+    monkeypatch.setattr(recipients, "yaml_mapping", careful)
     directory = recipients.load_directory(tmp_path)
     assert directory.ok, directory.diagnostics
     assert sum(len(g.units) for g in directory.groups.values()) == 20_000
     assert directory.groups["nhom-4"].units[-1].source.endswith("nhom-4.yaml:12002")
     monkeypatch.undo()
 
-    text = "\n".join(texts[0].splitlines()[:40]) + "\n"
+    raw = ("\n".join(texts[0].splitlines()[:40]) + "\n").encode()
     fast, slow = LoadedFile(path=tmp_path / "a.yaml", display="a"), LoadedFile(path=tmp_path / "a.yaml", display="a")
-    assert recipients._fast_parse(text, fast) == recipients._careful_parse(text, slow)
+    assert recipients._fast_mapping(raw, fast) == recipients.yaml_mapping(raw, slow)
     assert (fast.positions, fast.key_positions) == (slow.positions, slow.key_positions)
 
 
@@ -203,4 +204,7 @@ def test_anything_unusual_goes_to_the_careful_reader(tmp_path: Path, odd: str) -
     from scheduler.loader import LoadedFile
 
     text = f"groups:\n  - id: g\n    name: G\n    units:\n      - id: u\n        {odd}\n"
-    assert recipients._fast_parse(text, LoadedFile(path=tmp_path / "a.yaml", display="a")) is None
+    data = recipients._fast_mapping(text.encode(), LoadedFile(path=tmp_path / "a.yaml", display="a"))
+    if data is not None:  # read fast, then refused by the model: the careful reader reads it again
+        with pytest.raises(ValidationError):
+            recipients.RecipientsFile.model_validate(data)
