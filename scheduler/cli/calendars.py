@@ -278,7 +278,6 @@ def lunar_command(
     """Đổi ngày dương lịch sang âm lịch Việt Nam (UTC+7), hoặc ngược lại."""
 
     def run() -> None:
-        _load()
         if to_solar:
             y, m, d, leap = lunar.parse_lunar_date(value)
             solar = lunar.to_solar(y, m, d, leap)
