@@ -43,7 +43,7 @@ def plain(text: str, loaded: LoadedFile, limits: Limits = DEFAULT_LIMITS) -> dic
     """
     global _yaml
     try:
-        import yaml as _yaml
+        import yaml as _yaml  # type: ignore[import-untyped]
 
         root = _yaml.compose(text, Loader=_yaml.CSafeLoader)
     except Exception as exc:  # no libyaml, or a syntax error: the careful reader says where and why

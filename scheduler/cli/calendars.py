@@ -26,9 +26,16 @@ from scheduler.cli.output import console, err_console, run_command
 from scheduler.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
 
-if TYPE_CHECKING:
-    from scheduler.events import Event, UndatedItem
-    from scheduler.expand import Window
+if TYPE_CHECKING:  # what _load() imports at run time, for the type checker
+    from notifiers.ics import RenderOptions
+    from scheduler.bounds import Limits
+    from scheduler.catalog import calendar_files, load_catalog
+    from scheduler.events import DateOrigin, Event, EventKind, UndatedItem
+    from scheduler.expand import Window, default_window, expand, undated_items
+    from scheduler.export import export_ics
+    from scheduler.model import json_schema
+    from scheduler.recipients import check_recipients
+    from scheduler.settings import load_settings, settings_table
 
 
 def _load() -> None:

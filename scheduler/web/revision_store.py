@@ -67,11 +67,15 @@ def _to_row(entry: LedgerEntry) -> dict[str, Any]:
 
 def _upsert(engine: Engine, model: Any, keys: tuple[str, ...], values: tuple[str, ...]) -> Any:
     """The dialect's INSERT with ON CONFLICT (primary key) DO UPDATE of the other columns."""
+    statement: Any
     if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        statement = postgresql_insert(model.__table__)
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model.__table__)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(model.__table__)
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in values}
     )
