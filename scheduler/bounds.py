@@ -25,10 +25,12 @@ class Limits:
     depth: int = 16  # a calendar needs 5 levels (deadlines → item → celebrates → item → key)
     items: int = 2000  # list entries of one file (a campaign has tens; each costs about 1 ms to read)
     extends: int = 16  # parents named in `extends`
+    recipients_file_bytes: int = 16 * 1024 * 1024  # a province's list: about 180 bytes a unit, 20,000 units ≈ 3.6 MB
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
-        return cls(settings.max_file_bytes, settings.max_depth, settings.max_items, settings.max_extends)
+        return cls(settings.max_file_bytes, settings.max_depth, settings.max_items, settings.max_extends,
+                   settings.max_recipients_file_bytes)
 
 
 DEFAULT_LIMITS = Limits()

@@ -216,29 +216,32 @@ def _signature(root: Path, files: list[Path]) -> tuple[object, ...]:
     return (str(Path.cwd()), str(root.resolve()), *((str(p), file_signature(p)) for p in files))
 
 
-def load_directory(root: Path) -> Directory:
+def load_directory(root: Path, limits: Limits = DEFAULT_LIMITS) -> Directory:
     """Every group under ``root/recipients``; never raises for bad content.
+
+    A file larger than ``limits.recipients_file_bytes`` is refused before it is read.
 
     Read once per change of the files: an unchanged folder gives back the
     groups read last time (a copy of the directory; groups and units are frozen).
     """
     global _last
     files = recipient_files(root)
-    key = _signature(root, files)
+    key = (limits.recipients_file_bytes, *_signature(root, files))
     if _last is not None and _last[0] == key:
         return Directory(dict(_last[1].groups), list(_last[1].diagnostics))
-    directory = _read_directory(files)
+    directory = _read_directory(files, limits)
     _last = (key, directory)
     return Directory(dict(directory.groups), list(directory.diagnostics))
 
 
-def _read_directory(files: list[Path]) -> Directory:
+def _read_directory(files: list[Path], limits: Limits) -> Directory:
     directory = Directory()
     group_at: dict[str, str] = {}
     unit_at: dict[str, str] = {}
+    bound = _recipients_bound(limits)
     for path in files:
         loaded = LoadedFile(path=path, display=display_path(path))
-        raw = read_bounded(path, loaded, DEFAULT_LIMITS)
+        raw = read_bounded(path, loaded, bound)
         if raw is None:
             directory.diagnostics += loaded.diagnostics
             continue
@@ -292,22 +295,28 @@ def unknown_groups(directory: Directory, catalog: Catalog) -> list[Diagnostic]:
     return diagnostics
 
 
-def check_recipients(root: Path, catalog: Catalog) -> list[Diagnostic]:
+def _recipients_bound(limits: Limits) -> Limits:
+    """The bounds a recipients file is read with: its own size bound, the calendars' depth."""
+    return Limits(file_bytes=limits.recipients_file_bytes, depth=limits.depth, items=limits.items,
+                  extends=limits.extends, recipients_file_bytes=limits.recipients_file_bytes)
+
+
+def check_recipients(root: Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS) -> list[Diagnostic]:
     """What `lichthidua check` adds for recipients: file problems, then unknown groups."""
-    directory = load_directory(root)
-    full = directory if directory.ok else _lenient(root)
+    directory = load_directory(root, limits)
+    full = directory if directory.ok else _lenient(root, limits)
     return directory.diagnostics + unknown_groups(full, catalog)
 
 
-def _lenient(root: Path) -> Directory:
+def _lenient(root: Path, limits: Limits) -> Directory:
     """Groups of the files that did load, so one broken file does not make every group 'unknown'."""
     directory = Directory()
     for path in recipient_files(root):
         loaded = LoadedFile(path=path, display=display_path(path))
-        try:
-            model = parse_recipients(path.read_bytes(), loaded)
-        except OSError:
+        raw = read_bounded(path, loaded, _recipients_bound(limits))
+        if raw is None:
             continue
+        model = parse_recipients(raw, loaded)
         for g in model.groups if model else ():
             directory.groups.setdefault(g.id, Group(g.id, g.name, (), ""))
     return directory

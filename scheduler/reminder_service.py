@@ -24,6 +24,7 @@ from notifiers.delivery import Channel
 from notifiers.mailer import Mailer, MessageSpec, deliver
 from notifiers.transport import transport_from_settings
 from notifiers.webhook import WebhookChannel
+from scheduler.bounds import Limits
 from scheduler.campaign import Calendar
 from scheduler.database import engine_from_settings
 from scheduler.db_lock import exclusive
@@ -50,8 +51,6 @@ def utc_now() -> datetime:
 def open_service(settings: Settings, **kwargs: object) -> ReminderService:
     """A service with the calendars of ``settings.calendars_dir`` loaded (the CLI's entry point)."""
     from scheduler.catalog import PARSE_CACHE_FILE, load_catalog_cached
-
-    from scheduler.bounds import Limits
 
     service = ReminderService(settings, **kwargs)  # type: ignore[arg-type]
     # The service's parses (data_dir): a cron job over 2,000 calendars parses only the files that changed.
@@ -133,7 +132,7 @@ class ReminderService:
     def load(self, calendars: Mapping[str, Calendar], root: Path | None = None) -> list[Diagnostic]:
         """Take the calendars served and re-read the recipients; a broken recipients folder keeps the last good one."""
         self.calendars = dict(calendars)
-        directory = load_directory(root or self.settings.calendars_dir)
+        directory = load_directory(root or self.settings.calendars_dir, Limits.from_settings(self.settings))
         if directory.ok:
             self.directory = directory
         else:

@@ -66,7 +66,7 @@ class Settings(BaseModel):
 
     # --- bounds on one file (calendar or recipients) ----------------------------
     max_file_bytes: int = Field(
-        DEFAULT_LIMITS.file_bytes, ge=1024, description="Kích thước tối đa của một tệp lịch hoặc tệp người nhận (byte); "
+        DEFAULT_LIMITS.file_bytes, ge=1024, description="Kích thước tối đa của một tệp lịch (byte); "
         "tệp lớn hơn bị từ chối trước khi đọc YAML.",
     )
     max_depth: int = Field(
@@ -74,6 +74,10 @@ class Settings(BaseModel):
     )
     max_items: int = Field(
         DEFAULT_LIMITS.items, ge=10, description="Số phần tử danh sách tối đa trong một tệp lịch (hạn chót, ngày kỷ niệm, ...).",
+    )
+    max_recipients_file_bytes: int = Field(
+        DEFAULT_LIMITS.recipients_file_bytes, ge=1024, description="Kích thước tối đa của một tệp người nhận (byte): "
+        "danh sách của một tỉnh dài tự nhiên (khoảng 180 byte một đơn vị), nên có giới hạn riêng, lớn hơn tệp lịch.",
     )
     max_extends: int = Field(
         DEFAULT_LIMITS.extends, ge=1, le=1000, description="Số lịch cha tối đa trong 'extends' của một tệp lịch.",

@@ -208,3 +208,19 @@ def test_anything_unusual_goes_to_the_careful_reader(tmp_path: Path, odd: str) -
     if data is not None:  # read fast, then refused by the model: the careful reader reads it again
         with pytest.raises(ValidationError):
             recipients.RecipientsFile.model_validate(data)
+
+def test_a_province_sized_recipients_file_has_its_own_bound(calendars_dir: Path) -> None:
+    """A list of 5,000 units (~0.9 MB) is over the calendars' 512 KiB but within the recipients' own bound."""
+    from scheduler.bounds import Limits
+    from scheduler.recipients import load_directory
+
+    units = "".join(f"      - id: cdcs-{i:05d}\n        name: Công đoàn cơ sở Trường Tiểu học số {i}\n"
+                    f"        emails: [cdcs{i}@congdoan-tinh.vn]\n" for i in range(5000))
+    big = calendars_dir / "recipients" / "tinh.yaml"
+    big.write_text(f"groups:\n  - id: ca-tinh\n    name: Cả tỉnh\n    units:\n{units}", encoding="utf-8")
+    assert big.stat().st_size > 512 * 1024
+    directory = load_directory(calendars_dir)
+    assert directory.ok, [d.format() for d in directory.diagnostics]
+    assert len(directory.groups["ca-tinh"].units) == 5000
+    small = load_directory(calendars_dir, Limits(recipients_file_bytes=512 * 1024))
+    assert not small.ok and "ca-tinh" not in small.groups

@@ -122,13 +122,14 @@ def check(
             if not target.exists():
                 raise CalendarNotFound(f"Không tìm thấy {target}")
         files = calendar_files(targets)
-        catalog = load_catalog(root, extra=files, limits=Limits.from_settings(load_settings()))
+        limits = Limits.from_settings(load_settings())
+        catalog = load_catalog(root, extra=files, limits=limits)
         wanted = {str(f.resolve()) for f in files}
         diags = [
             d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
         ]
         if paths is None or any(t.resolve() == root.resolve() for t in targets):
-            diags += check_recipients(root, catalog)  # recipient lists live beside the calendars
+            diags += check_recipients(root, catalog, limits)  # recipient lists live beside the calendars
         errors = sum(d.severity is Severity.ERROR for d in diags)
         warnings = len(diags) - errors
         if output is Format.json:
