@@ -30,6 +30,8 @@ OCR_DPI = 300
 OCR_WORKERS = os.cpu_count() or 1
 # A page with fewer letters than this in its text layer is taken for a scan.
 MIN_TEXT_CHARS = 40
+# Seconds LibreOffice may take to turn a .doc into .docx (its first start builds a profile).
+DOC_TIMEOUT: float = 180
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,11 +205,31 @@ def _read_doc(path: Path) -> PlanText:
             "Cài bằng: sudo apt-get install libreoffice-writer-nogui — hoặc mở tệp trong Word và lưu thành .docx"
         )
     with tempfile.TemporaryDirectory(prefix="lichthidua-doc-") as tmp:
-        subprocess.run(
-            [soffice, "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)],
-            check=True, capture_output=True, timeout=180,
-        )
-        converted = Path(tmp) / (path.stem + ".docx")
-        if not converted.is_file():
-            raise BadRequest(f"{path}: LibreOffice không chuyển được tệp sang .docx")
+        # A private profile: parallel imports (and a user's open LibreOffice) do not share one and hand off.
+        profile = Path(tmp) / "profile"
+        outdir = Path(tmp) / "out"
+        try:
+            done = subprocess.run(
+                [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
+                 "--convert-to", "docx", "--outdir", str(outdir), str(path.resolve())],
+                capture_output=True, timeout=DOC_TIMEOUT, check=False, stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired:
+            raise BadRequest(
+                f"{path}: LibreOffice chuyển tệp .doc quá {DOC_TIMEOUT} giây nên đã dừng. "
+                "Hãy mở tệp trong Word hoặc LibreOffice và lưu thành .docx rồi nhập lại"
+            ) from None
+        converted = outdir / (path.stem + ".docx")
+        if done.returncode != 0 or not converted.is_file():
+            raise BadRequest(f"{path}: {_soffice_failure(done.stderr.decode(errors='replace'))}. "
+                             "Hãy mở tệp trong Word và lưu thành .docx rồi nhập lại")
         return PlanText((normalize(read_docx(converted)),), False, "Word cũ (.doc) qua LibreOffice")
+
+
+def _soffice_failure(stderr: str) -> str:
+    """What went wrong, in Vietnamese, from LibreOffice's stderr (which also carries harmless Java warnings)."""
+    if "source file could not be loaded" in stderr:
+        return "LibreOffice không mở được tệp (tệp hỏng, có mật khẩu, hoặc không phải tệp Word)"
+    errors = [line.strip() for line in stderr.splitlines() if line.strip().lower().startswith("error")]
+    said = f" (LibreOffice báo: {'; '.join(errors)})" if errors else ""
+    return f"LibreOffice không chuyển được tệp sang .docx{said}"
