@@ -29,6 +29,21 @@ def to_docx(text: str, out: Path) -> Path:
     return out
 
 
+def to_doc(docx: Path, out_dir: Path) -> Path:
+    """Save a .docx as a legacy Word 97-2003 .doc with LibreOffice, as old offices still send them."""
+    soffice = shutil.which("soffice")
+    assert soffice, "soffice (libreoffice-writer-nogui) is needed to make a .doc"
+    profile = out_dir / "soffice-profile"  # private: tests run side by side
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "doc", "--outdir", str(out_dir), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )
+    doc = out_dir / (docx.stem + ".doc")
+    assert doc.read_bytes()[:4] == b"\xd0\xcf\x11\xe0", "LibreOffice did not write an OLE2 .doc"
+    return doc
+
+
 def to_text_pdf(text: str, out: Path) -> Path:
     from fpdf import FPDF
 
@@ -64,6 +79,13 @@ def to_scanned_pdf(text_pdf: Path, out: Path, dpi: int = 200, first: int | None 
     for p in pages:
         p.unlink()
     return out
+
+
+def soffice_missing() -> str | None:
+    """Why .doc tests cannot run here, or None."""
+    if not shutil.which("soffice"):
+        return "soffice is not installed (apt-get install --no-install-recommends libreoffice-writer-nogui)"
+    return None
 
 
 def ocr_available() -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from scheduler.plans.legacy_encodings import encode_cp1258, encode_tcvn3, encode
 from scheduler.plans.reading import decode_text, read_plan
 from scheduler.plans.service import import_plan
 from tests.conftest import CALENDARS
-from tests.plan_files import SEEDS, seed_text
+from tests.plan_files import SEEDS, seed_text, soffice_missing, to_doc, to_docx
 
 SAMPLE = "Kon Tum, ngày 21 tháng 02 năm 2024. Đợt 1: Từ tháng 01/2024 đến 31/7/2024; kỷ niệm 95 năm Ngày thành lập Công đoàn Việt Nam."
 
@@ -88,6 +89,48 @@ def test_legacy_doc_without_libreoffice(tmp_path: Path, cli, monkeypatch: pytest
     monkeypatch.setenv("PATH", str(tmp_path))
     run = cli("import", doc, "--calendars", CALENDARS)
     assert run.exit_code == 69 and "LibreOffice" in run.stderr and "lưu thành .docx" in run.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(soffice_missing() is not None, reason=soffice_missing() or "")
+def test_legacy_doc_drafts_the_same_calendar_through_libreoffice(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # A real Word 97-2003 file: the seed written with python-docx, saved as .doc by LibreOffice.
+    made = tmp_path / "made"
+    made.mkdir()
+    doc = to_doc(to_docx(seed_text("kon-tum-2024"), made / "kon-tum-2024.docx"), made)
+    draft = tmp_path / "kon-tum-2024.yaml"
+    run = cli("import", doc, "--calendars", CALENDARS, "-o", draft)
+    assert run.exit_code == 0, run.output
+    assert "Word cũ (.doc) qua LibreOffice" in run.stderr
+    load = YAML(typ="safe").load
+    want = import_plan(SEEDS / "kon-tum-2024.txt", CALENDARS).draft.yaml
+    assert load(draft.read_text(encoding="utf-8")) == load(want)
+    assert not list(Path(tempfile.gettempdir()).glob(f"lichthidua-doc-*/out/{doc.stem}.docx"))
+
+
+@pytest.mark.skipif(soffice_missing() is not None, reason=soffice_missing() or "")
+def test_a_broken_doc_is_a_clear_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    doc = tmp_path / "ke-hoach.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    run = cli("import", doc, "--calendars", CALENDARS)
+    assert run.exit_code == 64, run.output
+    assert "LibreOffice không mở được tệp (tệp hỏng" in run.stderr and "lưu thành .docx" in run.stderr
+    assert "javaldx" not in run.stderr and "Warning" not in run.stderr
+
+
+def test_a_hung_libreoffice_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scheduler.errors import BadRequest
+    from scheduler.plans import reading
+
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")  # never converts
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    monkeypatch.setattr(reading, "DOC_TIMEOUT", 0.3)
+    doc = tmp_path / "ke-hoach.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(BadRequest, match=r"quá 0.3 giây nên đã dừng.*lưu thành .docx"):
+        read_plan(doc)
 
 
 def test_import_writes_a_draft_that_passes_check(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
