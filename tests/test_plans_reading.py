@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -123,7 +124,7 @@ def test_a_hung_libreoffice_is_stopped(tmp_path: Path, monkeypatch: pytest.Monke
     from scheduler.plans import reading
 
     fake = tmp_path / "soffice"
-    fake.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")  # never converts
+    fake.write_text(f"#!/bin/sh\nexec {shutil.which('sleep') or '/bin/sleep'} 60\n", encoding="utf-8")  # never converts
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
     monkeypatch.setattr(reading, "DOC_TIMEOUT", 0.3)
