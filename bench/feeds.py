@@ -64,7 +64,7 @@ def serve(port: int, calendars: Path, data: Path) -> None:
     from scheduler.web.app import create_app
     from scheduler.web.extensions import WebExtension
     from scheduler.web.feed_service import CONTENT_TYPE, render_feed
-    from scheduler.web.feeds import parse_feed_query
+    from scheduler.feeds.query import parse_feed_query
 
     settings = Settings(calendars_dir=calendars, data_dir=data, port=port, log_level="warning")
     memory: dict[str, bytes] = {}
@@ -325,9 +325,9 @@ def real_first_render(workdir: Path) -> dict[str, float | int]:
     from notifiers.ics import RenderOptions
     from scheduler.settings import Settings
     from scheduler.web.feed_service import FeedService
-    from scheduler.web.feeds import parse_feed_query
+    from scheduler.feeds.query import parse_feed_query
     from notifiers.ics import feed_meta
-    from scheduler.web.repository import CalendarRepository
+    from scheduler.live.repository import CalendarRepository
     from scheduler.expand import Window, expand
 
     calendars = workdir / "cold-calendars"

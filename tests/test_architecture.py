@@ -35,6 +35,8 @@ CORE = (
     "scheduler.messages",
     "scheduler.errors",
     "scheduler.reminders",
+    "scheduler.feeds.query",
+    "scheduler.feeds.revisions",
     "notifiers.ics",
 )
 FORBIDDEN = (
@@ -235,3 +237,36 @@ def test_no_module_borrows_another_modules_private_names() -> None:
                 if any(part.startswith("_") and not part.startswith("__") for part in node.module.split(".")):
                     borrowed.append(f"{name}: from {node.module} import ...")  # e.g. typer._click
     assert borrowed == []
+
+
+# The web package holds HTTP only: the live calendar set and the feed ledger live outside it, and
+# only the HTTP layer itself and `lichthidua serve` reach into it.
+WEB = "scheduler.web"
+WEB_USERS = ("scheduler.web", "scheduler.cli.serve")
+OUTSIDE_WEB = ("scheduler.live", "scheduler.feeds")
+HTTP_LIBRARIES = ("fastapi", "starlette", "uvicorn", "jinja2", "scheduler.web")
+
+
+def _within(name: str, packages: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in packages)
+
+
+def test_only_the_http_layer_and_serve_import_the_web_package() -> None:
+    users = sorted(m for m in _all_modules() if not _within(m, WEB_USERS)
+                   and any(_within(i, (WEB,)) for i in imports_of(m)))
+    assert users == []
+
+
+@pytest.mark.parametrize("module", [m for m in _all_modules() if _within(m, OUTSIDE_WEB)])
+def test_the_live_set_and_the_feed_ledger_speak_no_http(module: str) -> None:
+    bad = {n: " → ".join(c) for n, c in reachable(module).items() if _within(n, HTTP_LIBRARIES)}
+    assert bad == {}
+
+
+def test_the_live_set_and_the_feed_ledger_are_found() -> None:
+    """The check above has something to check: the modules that left scheduler/web."""
+    moved = [m for m in _all_modules() if _within(m, OUTSIDE_WEB)]
+    assert {"scheduler.live.repository", "scheduler.feeds.revisions", "scheduler.feeds.revision_store",
+            "scheduler.feeds.query"} <= set(moved)
+    assert not any(module_file(f"scheduler.web.{n}") for n in ("repository", "revisions", "revision_store", "feeds"))
+

@@ -17,10 +17,10 @@ from scheduler.errors import BadRequest
 from scheduler.events import EventKind
 from scheduler.expand import Window, expand
 from scheduler.web import views
-from scheduler.web.feeds import FeedQuery, parse_feed_query, select
+from scheduler.feeds.query import FeedQuery, parse_feed_query, select
 from scheduler.web.http_cache import Validators, http_date, is_not_modified, parse_http_date, strong_etag
-from scheduler.web.revision_store import RevisionStore
-from scheduler.web.revisions import CANCELLED_PREFIX, event_from_json, reconcile, tombstones
+from scheduler.feeds.revision_store import RevisionStore
+from scheduler.feeds.revisions import CANCELLED_PREFIX, event_from_json, reconcile, tombstones
 from scheduler.web.subscribe import subscribe_links
 
 CALENDARS = Path(__file__).resolve().parents[1] / "calendars"
@@ -239,7 +239,7 @@ def test_pure_modules_import_no_web_or_database_library() -> None:
     import sys
 
     code = (
-        "import sys; import scheduler.web.feeds, scheduler.web.http_cache, scheduler.web.revisions, "
+        "import sys; import scheduler.feeds.query, scheduler.web.http_cache, scheduler.feeds.revisions, "
         "scheduler.web.views, scheduler.web.subscribe; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'fastapi', 'starlette', 'sqlalchemy', 'sqlmodel', "
         "'uvicorn', 'jinja2', 'httpx'}))"
@@ -249,7 +249,7 @@ def test_pure_modules_import_no_web_or_database_library() -> None:
 
 
 def test_tracked_window_is_what_the_default_feed_serves() -> None:
-    from scheduler.web.repository import tracked_window
+    from scheduler.live.repository import tracked_window
 
     catalog = load_catalog(CALENDARS)
     # A campaign's own window, however long ago it ran: its feed still gets SEQUENCE and cancellations.

@@ -16,9 +16,9 @@ import pytest
 from web_support import MARCH_2024, Clock, campaign_yaml, copy_calendars, refresh, running, settings_for
 
 from scheduler.catalog import ParseCache
-from scheduler.web.repository import CalendarRepository
-from scheduler.web.revision_store import RevisionStore
-from scheduler.web.revisions import LedgerEntry
+from scheduler.live.repository import CalendarRepository
+from scheduler.feeds.revision_store import RevisionStore
+from scheduler.feeds.revisions import LedgerEntry
 
 FEED = "/feeds/{}.ics?from=2024-01-01&to=2024-12-31"
 

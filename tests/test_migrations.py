@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, func, inspect, select
 from sqlmodel import SQLModel
 
 import scheduler.reminder_store  # noqa: F401 - registers the tables on SQLModel.metadata
-import scheduler.web.revision_store  # noqa: F401
+import scheduler.feeds.revision_store  # noqa: F401
 from scheduler.database import create_engine_for
 from scheduler.schema import current, head, upgrade_database
 

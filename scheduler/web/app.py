@@ -32,8 +32,8 @@ from scheduler.web.extensions import WebExtension
 from scheduler.web.reminder_routes import reminder_extension
 from scheduler.web.feed_service import FeedService
 from scheduler.web.page_cache import PageCache
-from scheduler.web.repository import CalendarRepository, utc_now
-from scheduler.web.revision_store import RevisionStore
+from scheduler.live.repository import CalendarRepository, utc_now
+from scheduler.feeds.revision_store import RevisionStore
 
 log = logging.getLogger("lichthidua.web")
 HERE = Path(__file__).parent

@@ -17,7 +17,7 @@ of that as data; :func:`scheduler.web.app.create_app` installs it:
 * ``calendar_context(request, state)`` adds variables to the campaign page.
 
 Services are on ``app.state``: ``settings``, ``repository``
-(:class:`~scheduler.web.repository.CalendarRepository`), ``feeds``,
+(:class:`~scheduler.live.repository.CalendarRepository`), ``feeds``,
 ``engine`` (SQLAlchemy, see :mod:`scheduler.database`), ``clock`` and
 ``templates``.
 """
@@ -34,7 +34,7 @@ from fastapi import APIRouter, FastAPI, Request
 
 
 if TYPE_CHECKING:
-    from scheduler.web.repository import CalendarState, Snapshot
+    from scheduler.live.repository import CalendarState, Snapshot
 
 
 @dataclass(frozen=True)

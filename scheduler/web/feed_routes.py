@@ -4,7 +4,7 @@ Calendar clients poll the same URL for months; the hot path is two dict
 lookups (see :meth:`FeedService.for_request`), one string comparison for
 If-None-Match and a response whose headers were encoded with the body. The
 query parameters are documented in the OpenAPI spec by hand and validated by
-:func:`scheduler.web.feeds.parse_feed_query` (only on a cache miss), and the
+:func:`scheduler.feeds.query.parse_feed_query` (only on a cache miss), and the
 route skips FastAPI's per-request dependency solving (:class:`LeanRoute`):
 together these were half of the time of a 304.
 """

@@ -21,11 +21,11 @@ from notifiers.ics import FeedMeta, RenderOptions, render_calendar
 from scheduler.errors import CalendarError, CalendarNotFound
 from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand
-from scheduler.web.feeds import FeedQuery, parse_feed_query, select
+from scheduler.feeds.query import FeedQuery, parse_feed_query, select
 from scheduler.web.http_cache import Validators, validator_headers
 from notifiers.ics import feed_meta
-from scheduler.web.repository import CalendarRepository, CalendarState, local_today
-from scheduler.web.revisions import Ledger, LedgerEntry, reconcile
+from scheduler.live.repository import CalendarRepository, CalendarState, local_today
+from scheduler.feeds.revisions import Ledger, LedgerEntry, reconcile
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 CACHE_SIZE = 512

@@ -24,10 +24,10 @@ from scheduler.errors import BadRequest, CalendarNotFound
 from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand, finished, undated_items
 from scheduler.web import listing, views
-from scheduler.web.feeds import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
+from scheduler.feeds.query import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
 from scheduler.web.http_cache import Validators, is_not_modified
 from scheduler.web.page_cache import Page, PageCache
-from scheduler.web.repository import CalendarState, Snapshot, local_today
+from scheduler.live.repository import CalendarState, Snapshot, local_today
 from scheduler.web.subscribe import subscribe_links
 
 router = APIRouter(tags=["Trang web"])

@@ -29,7 +29,7 @@ from scheduler.reminder_jobs import running_jobs
 from scheduler.reminder_service import ReminderService
 from scheduler.settings import Settings
 from scheduler.web.extensions import WebExtension
-from scheduler.web.repository import CalendarState, Snapshot, local_today
+from scheduler.live.repository import CalendarState, Snapshot, local_today
 
 log = logging.getLogger("lichthidua.reminders")
 TEMPLATES = Path(__file__).resolve().parent.parent / "reminder_templates"

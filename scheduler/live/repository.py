@@ -9,7 +9,7 @@ admin's typo must never take a campaign's feed down. A calendar whose
 resolved version did not change (neither its file nor any it extends) is not
 expanded again: the work of a reload is proportional to the change. The
 revision ledger is reconciled for the calendars that changed (see
-:mod:`scheduler.web.revisions`) and saved in one batch, and subscribers (the
+:mod:`scheduler.feeds.revisions`) and saved in one batch, and subscribers (the
 reminder planner, for one) are told about the new snapshot.
 
 Watching uses the operating system's file notifications (watchfiles:
@@ -45,8 +45,8 @@ from scheduler.errors import Diagnostic, Severity
 from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand
 from scheduler.settings import Settings
-from scheduler.web.revision_store import RevisionStore
-from scheduler.web.revisions import LedgerEntry, reconcile, tombstones
+from scheduler.feeds.revision_store import RevisionStore
+from scheduler.feeds.revisions import LedgerEntry, reconcile, tombstones
 
 log = logging.getLogger("lichthidua.web")
 
@@ -55,7 +55,7 @@ Listener = Callable[["Snapshot"], Awaitable[None] | None]
 # The code that turns a calendar into published events: a change to it must reconcile every calendar again.
 _EXPANSION_CODE = ("scheduler/expand.py", "scheduler/events.py", "scheduler/campaign.py", "scheduler/lunar.py",
                    "scheduler/public_holidays.py", "scheduler/export.py", "notifiers/ics.py",
-                   "scheduler/web/revisions.py")
+                   "scheduler/feeds/revisions.py")
 _expansion_version: str | None = None
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Field, SQLModel
 
 from notifiers.ics import Revision
 from scheduler.db_lock import exclusive
-from scheduler.web.revisions import LedgerEntry
+from scheduler.feeds.revisions import LedgerEntry
 
 
 class FeedRevision(SQLModel, table=True):
