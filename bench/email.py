@@ -155,14 +155,14 @@ def planned_end_to_end(port: int, n: int) -> dict[str, float]:
     """The reminder service's own path: plan, store (SQLite), claim, build (+ .ics), send, record each result."""
     import tempfile
 
-    from scheduler.reminder_service import ReminderService
+    from scheduler.reminder_service import open_service
     from scheduler.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(calendars_dir=write_wave(Path(tmp), n), data_dir=Path(tmp) / "var",
                             mail_from="Lịch thi đua <lichthidua@congdoan.vn>")
         transport = SMTPTransport(SMTPConfig("127.0.0.1", port, "none", concurrency=CONNECTIONS))
-        service = ReminderService(settings, transport=transport)
+        service = open_service(settings, transport=transport, load_calendars=False)
         from scheduler.catalog import load_catalog
 
         t0 = clock.perf_counter()

@@ -26,7 +26,7 @@ from notifiers.transport import transport_from_settings
 from notifiers.webhook import WebhookChannel
 from scheduler.bounds import Limits
 from scheduler.campaign import Calendar
-from scheduler.database import engine_from_settings
+from scheduler.database import create_tables, engine_from_settings
 from scheduler.db_lock import exclusive
 from scheduler.errors import Diagnostic
 from scheduler.events import Event
@@ -48,14 +48,29 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_service(settings: Settings, **kwargs: object) -> ReminderService:
-    """A service with the calendars of ``settings.calendars_dir`` loaded (the CLI's entry point)."""
-    from scheduler.catalog import PARSE_CACHE_FILE, load_catalog_cached
+def open_service(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    transport: Transport | None = None,
+    load_calendars: bool = True,
+    **kwargs: object,
+) -> ReminderService:
+    """The one place a reminder service is wired: the engine (tables brought to the latest schema),
+    the transport and the link signer (its secret key read or created), each from ``settings``
+    unless given. With ``load_calendars`` (the CLI), the calendars of ``settings.calendars_dir`` are
+    loaded; the web service leaves them to its live calendar set."""
+    engine = engine or engine_from_settings(settings)
+    create_tables(engine)
+    signer = Signer(load_or_create_secret(settings))
+    service = ReminderService(settings, engine, signer, transport=transport or transport_from_settings(settings),
+                              **kwargs)  # type: ignore[arg-type]
+    if load_calendars:
+        from scheduler.catalog import PARSE_CACHE_FILE, load_catalog_cached
 
-    service = ReminderService(settings, **kwargs)  # type: ignore[arg-type]
-    # The service's parses (data_dir): a cron job over 2,000 calendars parses only the files that changed.
-    service.load(load_catalog_cached(settings.calendars_dir, settings.data_dir / PARSE_CACHE_FILE,
-                                     Limits.from_settings(settings)).calendars)
+        # The service's parses (data_dir): a cron job over 2,000 calendars parses only the files that changed.
+        service.load(load_catalog_cached(settings.calendars_dir, settings.data_dir / PARSE_CACHE_FILE,
+                                         Limits.from_settings(settings)).calendars)
     return service
 
 
@@ -69,9 +84,10 @@ class ReminderService:
     def __init__(
         self,
         settings: Settings,
-        engine: Engine | None = None,
+        engine: Engine,
+        signer: Signer,
         *,
-        transport: Transport | None = None,
+        transport: Transport,
         mailer: Mailer | None = None,
         webhook: Channel | None = None,
         owner: str | None = None,
@@ -79,12 +95,11 @@ class ReminderService:
         wall: Clock = utc_now,
     ) -> None:
         self.settings = settings
-        self.engine = engine or engine_from_settings(settings)
-        self.store = ReminderStore(self.engine)
-        self.store.create_tables()
+        self.engine = engine
+        self.store = ReminderStore(engine)
         self.policy = Policy.from_settings(settings)
-        self.links = Links(settings.base_url, Signer(load_or_create_secret(settings)))
-        self._transport = transport
+        self.links = Links(settings.base_url, signer)
+        self.transport = transport
         self._mailer = mailer
         self._webhook = webhook
         self.owner = owner or instance_id()
@@ -106,13 +121,7 @@ class ReminderService:
         """Close the database connections (the engine's pool)."""
         self.engine.dispose()
 
-    # --- collaborators, made on first use (the CLI's preview needs neither) ---
-
-    @property
-    def transport(self) -> Transport:
-        if self._transport is None:
-            self._transport = transport_from_settings(self.settings)
-        return self._transport
+    # --- collaborators made on first use (the CLI's preview needs neither) ---
 
     @property
     def webhook(self) -> Channel:

@@ -270,3 +270,12 @@ def test_the_live_set_and_the_feed_ledger_are_found() -> None:
             "scheduler.feeds.query"} <= set(moved)
     assert not any(module_file(f"scheduler.web.{n}") for n in ("repository", "revisions", "revision_store", "feeds"))
 
+
+def test_the_reminder_service_is_handed_its_engine_transport_and_signer() -> None:
+    """`open_service` wires; `ReminderService` builds no engine, schema, secret key or transport itself."""
+    path = module_file("scheduler.reminder_service")
+    assert path is not None
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    (service,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "ReminderService"]
+    called = {ast.unparse(n.func).rpartition(".")[2] for n in ast.walk(service) if isinstance(n, ast.Call)}
+    assert called & {"engine_from_settings", "create_tables", "load_or_create_secret", "transport_from_settings"} == set()

@@ -27,7 +27,7 @@ from scheduler.catalog import load_catalog
 from scheduler.campaign import Calendar
 from scheduler.events import DateOrigin, EventKind
 from scheduler.expand import default_window, expand, undated_items
-from scheduler.reminder_service import ReminderService
+from scheduler.reminder_service import open_service
 from scheduler.web.app import create_app
 from scheduler.web.reminder_routes import reminder_extension
 from web_support import ROOT, Clock, copy_calendars, running, settings_for
@@ -298,7 +298,7 @@ def test_finished_campaign_takes_no_reminder_subscription(reminder_client: TestC
 
 def test_reminders_follow_the_span_and_skip_undated_deadlines(tmp_path: Path, catalog) -> None:  # type: ignore[no-untyped-def]
     settings = settings_for(tmp_path, calendars_folder(tmp_path))
-    service = ReminderService(settings, transport=OutboxTransport(tmp_path / "outbox"))
+    service = open_service(settings, transport=OutboxTransport(tmp_path / "outbox"), load_calendars=False)
     try:
         service.store.create_tables()
         service.load(catalog.calendars)

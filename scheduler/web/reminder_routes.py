@@ -26,7 +26,7 @@ from scheduler.dates import vn_date
 from scheduler.expand import finished
 from scheduler.errors import BadRequest, CalendarNotFound, CampaignFinished, Forbidden, PermanentDeliveryError
 from scheduler.reminder_jobs import running_jobs
-from scheduler.reminder_service import ReminderService
+from scheduler.reminder_service import ReminderService, open_service
 from scheduler.settings import Settings
 from scheduler.web.extensions import WebExtension
 from scheduler.live.repository import CalendarState, Snapshot, local_today
@@ -192,7 +192,7 @@ def reminder_extension(settings: Settings, *, transport: Transport | None = None
 
     def service() -> ReminderService:
         if "s" not in holder:
-            holder["s"] = ReminderService(settings, transport=transport)
+            holder["s"] = open_service(settings, transport=transport, load_calendars=False)
         return holder["s"]
 
     async def on_reload(snapshot: Snapshot) -> None:
