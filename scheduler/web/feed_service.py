@@ -22,6 +22,7 @@ from scheduler.errors import CalendarError, CalendarNotFound
 from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand
 from scheduler.feeds.query import FeedQuery, parse_feed_query, select
+from scheduler.web.single_flight import SingleFlight
 from scheduler.web.http_cache import Validators, validator_headers
 from notifiers.ics import feed_meta
 from scheduler.live.repository import CalendarRepository, CalendarState, local_today
@@ -117,7 +118,7 @@ class FeedService:
         # Cache-Control max-age equals the feed's REFRESH-INTERVAL: clients and caches agree.
         self.max_age = int(options.refresh_interval.total_seconds())
         self._cache: OrderedDict[CacheKey, RenderedFeed] = OrderedDict()
-        self._pending: dict[CacheKey, asyncio.Future[RenderedFeed]] = {}
+        self._flight: SingleFlight[RenderedFeed] = SingleFlight()
         self._by_url: dict[tuple[str, int, bytes, date], RenderedFeed] = {}
         self.renders = 0  # how many cache misses were rendered (tests and /healthz read it)
 
@@ -182,29 +183,13 @@ class FeedService:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        pending = self._pending.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[RenderedFeed] = asyncio.get_running_loop().create_future()
-        self._pending[key] = future
-        try:
-            feed, fresh = await asyncio.to_thread(
-                render_feed, state, query, self.repository, self.options, self.clock()
-            )
-            if fresh:
-                await asyncio.to_thread(self.repository.record, fresh)
-            feed = self._store(key, feed)
-            future.set_result(feed)
-            return feed
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
-        except Exception as exc:
-            future.set_exception(exc)
-            future.exception()  # mark retrieved: waiters re-raise it, nobody else must
-            raise
-        finally:
-            del self._pending[key]
+        return await self._flight.run(key, lambda: self._miss(key, state, query))
+
+    async def _miss(self, key: CacheKey, state: CalendarState, query: FeedQuery) -> RenderedFeed:
+        feed, fresh = await asyncio.to_thread(render_feed, state, query, self.repository, self.options, self.clock())
+        if fresh:
+            await asyncio.to_thread(self.repository.record, fresh)
+        return self._store(key, feed)
 
     def _store(self, key: CacheKey, feed: RenderedFeed) -> RenderedFeed:
         headers = validator_headers(feed.validators, self.max_age)

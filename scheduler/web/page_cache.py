@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from scheduler.web.http_cache import strong_etag
+from scheduler.web.single_flight import SingleFlight
 
 CACHE_SIZE = 256
 
@@ -29,7 +30,7 @@ class PageCache:
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
         self._pages: OrderedDict[Hashable, Page] = OrderedDict()
-        self._pending: dict[Hashable, asyncio.Future[Page]] = {}
+        self._flight: SingleFlight[Page] = SingleFlight()
         self.renders = 0  # cache misses rendered (tests read it)
 
     async def get(self, key: Hashable, render: Callable[[], str]) -> Page:
@@ -37,28 +38,15 @@ class PageCache:
         if hit is not None:
             self._pages.move_to_end(key)
             return hit
-        pending = self._pending.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[Page] = asyncio.get_running_loop().create_future()
-        self._pending[key] = future
-        try:
-            page = await asyncio.to_thread(self._render, render)
-            self.renders += 1
-            self._pages[key] = page
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-            future.set_result(page)
-            return page
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
-        except Exception as exc:
-            future.set_exception(exc)
-            future.exception()  # mark retrieved: waiters re-raise it, nobody else must
-            raise
-        finally:
-            del self._pending[key]
+        return await self._flight.run(key, lambda: self._miss(key, render))
+
+    async def _miss(self, key: Hashable, render: Callable[[], str]) -> Page:
+        page = await asyncio.to_thread(self._render, render)
+        self.renders += 1
+        self._pages[key] = page
+        while len(self._pages) > self.size:
+            self._pages.popitem(last=False)
+        return page
 
     @staticmethod
     def _render(render: Callable[[], str]) -> Page:
