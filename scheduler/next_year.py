@@ -46,13 +46,13 @@ from scheduler.dates import (
     vn_date,
 )
 from scheduler.errors import BadRequest
+from scheduler.loader import KeyPath, format_path
 from scheduler import lunar
 from scheduler.lunar import CAN, CHI
 from scheduler.model import ID_PATTERN, Commemoration, Phase
 from scheduler.spans import Span, SpanKind, parse_span
 
 CHECK = "KIỂM TRA: "
-KeyPath = tuple[str | int, ...]
 
 # Indentation styles tried, in order, to write the draft the way the file was written:
 # (mapping, sequence, offset); the first one that reproduces the file unchanged wins.
@@ -685,7 +685,7 @@ def _annotate(text: str, notes: list[tuple[KeyPath, str]], span: Span, years: in
         line = _line_of(tree, path)
         if words not in by_line.setdefault(line, []):
             by_line[line].append(words)
-            located.append(Note(line + 1, _format_path(path), words))
+            located.append(Note(line + 1, format_path(path), words))
     lines = text.split("\n")
     for line, line_notes in by_line.items():
         commented = f"{lines[line]}  # {CHECK}{'; '.join(line_notes)}"
@@ -718,9 +718,3 @@ def _line_of(tree: Any, path: KeyPath) -> int:
             break
     return line
 
-
-def _format_path(path: KeyPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out

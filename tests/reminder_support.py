@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -50,3 +51,18 @@ deadlines:
         lines += [f"      - id: don-vi-{i:05d}", f'        name: "{name}"', f"        emails: [{address(i)}]"]
     (calendars / "recipients" / "wave.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return calendars
+
+
+@dataclass
+class Wall:
+    """An injected clock the test moves by hand."""
+
+    now: datetime = datetime(2030, 1, 1, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def no_wait(_: float) -> None:
+    """Retry back-off without sleeping: time is injected, never slept on."""
+    return None

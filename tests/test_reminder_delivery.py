@@ -8,7 +8,7 @@ import email.policy
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -17,23 +17,11 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from notifiers.smtp import SMTPConfig, SMTPTransport
-from reminder_support import WAVE_DUE, WAVE_UID, address, write_wave
+from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, no_wait, write_wave
 from scheduler.reminder_service import ReminderService, open_service
 from scheduler.reminder_store import Status
 from scheduler.settings import Settings
 from smtp_server import RecordingHandler, SMTPServer, free_port, smtp_server, start_server, tls_files  # noqa: F401
-
-
-@dataclass
-class Wall:
-    now: datetime = datetime(2030, 1, 1, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-async def no_wait(_: float) -> None:
-    return None
 
 
 def service_for(tmp: Path, server: SMTPServer, wall: Wall, **overrides: object) -> ReminderService:
@@ -205,50 +193,37 @@ def test_digest_groups_one_persons_day_into_one_email(tmp_path: Path, smtp_serve
 @pytest.mark.postgres
 def test_two_instances_share_postgres_and_never_send_twice(tmp_path: Path) -> None:
     import threading
-    import uuid
 
-    from sqlalchemy import create_engine, text
+    from db_support import fresh_database
 
     from notifiers.outbox import OutboxTransport
     from scheduler.database import create_engine_for
 
-    admin_url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
-        admin.connect().close()
-    except Exception:
-        pytest.skip("PostgreSQL không chạy ở 127.0.0.1:5432")
-    name = f"lichthidua_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
     n = 400
     write_wave(tmp_path, n)
-    settings = Settings(calendars_dir=tmp_path / "calendars", data_dir=tmp_path / "var",
-                        database_url=f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
-    services = [open_service(settings, engine=create_engine_for(settings.database_url),
-                             transport=OutboxTransport(tmp_path / f"outbox-{i}"), owner=f"instance-{i}:1")
-                for i in range(2)]
-    try:
-        services[0].replan(WAVE_DUE)  # instance 1 has not planned: it learns the deadlines when it meets them
-        reports = [None, None]
-        barrier = threading.Barrier(2)
+    with fresh_database("postgresql", tmp_path) as url:
+        settings = Settings(calendars_dir=tmp_path / "calendars", data_dir=tmp_path / "var", database_url=url)
+        services = [open_service(settings, engine=create_engine_for(settings.database_url),
+                                 transport=OutboxTransport(tmp_path / f"outbox-{i}"), owner=f"instance-{i}:1")
+                    for i in range(2)]
+        try:
+            services[0].replan(WAVE_DUE)  # instance 1 has not planned: it learns the deadlines when it meets them
+            reports = [None, None]
+            barrier = threading.Barrier(2)
 
-        def run(i: int) -> None:
-            barrier.wait()
-            reports[i] = asyncio.run(services[i].send_due(WAVE_DUE, batch=16))  # type: ignore[call-overload]
+            def run(i: int) -> None:
+                barrier.wait()
+                reports[i] = asyncio.run(services[i].send_due(WAVE_DUE, batch=16))  # type: ignore[call-overload]
 
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
-        files = [p.name for i in range(2) for p in (tmp_path / f"outbox-{i}").glob("*.eml")]
-        print(f"two instances: {[r.sent for r in reports]} sent, {len(files)} files, {len(set(files))} distinct")
-        assert len(files) == len(set(files)) == n
-        assert all(r is not None and r.sent > 0 for r in reports)  # both took part
-    finally:
-        for s in services:
-            s.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+            threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=120)
+            files = [p.name for i in range(2) for p in (tmp_path / f"outbox-{i}").glob("*.eml")]
+            print(f"two instances: {[r.sent for r in reports]} sent, {len(files)} files, {len(set(files))} distinct")
+            assert len(files) == len(set(files)) == n
+            assert all(r is not None and r.sent > 0 for r in reports)  # both took part
+        finally:
+            for s in services:
+                s.engine.dispose()

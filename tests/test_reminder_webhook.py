@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from reminder_support import WAVE_DUE, WAVE_UID, address, write_wave
+from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, no_wait, write_wave
 from webhook_server import Script, server  # noqa: F401 (the fixture)
 
 from notifiers.outbox import OutboxTransport
@@ -21,18 +20,6 @@ from scheduler.reminder_store import Status
 from scheduler.settings import Settings
 
 SECRET = "khoa-ky-cua-don-vi"
-
-
-@dataclass
-class Wall:
-    now: datetime = datetime(2030, 1, 1, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-async def no_wait(_: float) -> None:
-    return None
 
 
 @pytest.fixture
