@@ -76,7 +76,6 @@ class Calendar:
     path: Path
     source: str  # display path of the file
     issuer: str | None = None
-    year: int | None = None  # the span's first year (the year of a one-year campaign)
     span: Span | None = None  # what the campaign covers; None for the national calendar
     timezone: str = "Asia/Ho_Chi_Minh"
     extends: tuple[str, ...] = ()
@@ -96,6 +95,11 @@ class Calendar:
     phases: tuple[ResolvedPhase, ...] = ()
     # commemoration id -> ids of this calendar's phases that celebrate it
     celebrated: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int | None:
+        """The span's first year (the year of a one-year campaign); None for the national calendar."""
+        return self.span.year if self.span is not None else None
 
     @property
     def is_campaign(self) -> bool:

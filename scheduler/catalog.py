@@ -413,7 +413,6 @@ def _merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> 
         path=loaded.path,
         source=loaded.display,
         issuer=model.issuer,
-        year=span.year if span else None,
         span=span,
         timezone=model.timezone,
         extends=tuple(model.extends),
