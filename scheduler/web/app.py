@@ -178,6 +178,8 @@ def create_app(
     app.state.pages = PageCache()
     app.state.summaries = pages.Summaries()
     _install_error_handlers(app)
+    app.add_middleware(pages.PageFastPath, repository=repository, pages=app.state.pages, clock=clock,
+                       extensions=extensions)
     app.add_middleware(feed_routes.FeedFastPath, feeds=feeds)
     app.include_router(feed_routes.router)
     app.include_router(pages.router)
