@@ -11,6 +11,7 @@ sending (:mod:`scheduler.reminder_sending`), what each message says
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Mapping
@@ -31,7 +32,7 @@ from scheduler.database import create_tables, engine_from_settings
 from scheduler.db_lock import exclusive
 from scheduler.errors import Diagnostic
 from scheduler.events import Event
-from scheduler.expand import Window, expand
+from scheduler.expand import Window, expand, expand_deadlines
 from scheduler.links import SUBMITTED, Links, Signer, load_or_create_secret
 from scheduler.recipients import Directory, load_directory
 from scheduler.reminder_store import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
@@ -170,7 +171,7 @@ class ReminderService:
             if hit is not None and hit[0] is calendar and hit[1] == window:
                 deadlines = hit[2]
             else:
-                deadlines = tuple(e for e in expand(calendar, window) if e.deadline is not None)
+                deadlines = tuple(expand_deadlines(calendar, window))
                 changed = True
             expanded[calendar.id] = (calendar, window, deadlines)
             events.update((e.uid, (e, calendar)) for e in deadlines)
@@ -209,7 +210,7 @@ class ReminderService:
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở (tiến trình đã dừng, hoặc đợt trước bị gián đoạn).", released)
         if self._planned_day != now.date():
-            self.replan(now)
+            await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
         return await self.send_due(now)
 
     async def start(self, now: datetime, *, progress: Progress | None = None) -> SendReport:
@@ -217,7 +218,7 @@ class ReminderService:
         released = self.store.release_dead_local()
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở của tiến trình đã dừng.", released)
-        self.replan(now)
+        await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
         report = await self.send_due(now, progress=progress)
         if report.handled:
             log.info("Gửi bù khi khởi động: %d đã gửi, %d bỏ lỡ (hạn đã qua), %d lỗi, %d thử lại sau.",

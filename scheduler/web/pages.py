@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from scheduler.campaign import Calendar
 from scheduler.errors import BadRequest, CalendarNotFound
 from scheduler.events import Event
-from scheduler.expand import Window, default_window, expand, finished, undated_items
+from scheduler.expand import Window, default_window, expand, expand_deadlines, finished, undated_items
 from scheduler.web import listing, views
 from scheduler.web.extensions import WebExtension
 from scheduler.web.feed_routes import Prebuilt
@@ -80,7 +80,7 @@ def _summary(cid: str, state: CalendarState, now: datetime) -> listing.Summary:
     if calendar is None:
         return listing.summarize(cid, None, state.failing, None)
     today = local_today(now, calendar)
-    deadline = views.next_deadline(expand(calendar, default_window(calendar, today)), today)
+    deadline = views.next_deadline(expand_deadlines(calendar, default_window(calendar, today)), today)
     return listing.summarize(cid, calendar, state.failing, deadline, finished=finished(calendar, today))
 
 
