@@ -258,7 +258,8 @@ class CalendarRepository:
 
     def save_parse_cache(self) -> None:
         try:
-            self.parse_cache.save(self.parse_cache_file)
+            with self._lock:  # the parses and the catalog built from them, as one reload left them
+                self.parse_cache.save(self.parse_cache_file, self._snapshot.catalog)
         except OSError as exc:  # a cache: the next start parses again, nothing else is lost
             log.warning("Không ghi được bộ nhớ đệm lịch %s: %s", self.parse_cache_file, exc)
 
