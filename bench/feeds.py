@@ -180,6 +180,76 @@ def load(url: str, headers: dict[str, str], seconds: float, connections: int) ->
     return asyncio.run(_load_python(url, headers, seconds, connections))
 
 
+# wrk's request() hook: each request takes the next path, round robin over all connections (-t1: one Lua state).
+CYCLE_LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+def start_cycle(base: str, paths: list[str], seconds: float, connections: int, workdir: Path) -> subprocess.Popen[str]:
+    """Load ``paths`` (round robin, keep-alive) from another process: wrk with a Lua script, else Python.
+
+    The process prints ``{"requests": n, "seconds": s}`` (as JSON) when done: see :func:`cycle_result`.
+    Another process, so the load never competes for this process's interpreter lock.
+    """
+    duration = max(1, round(seconds))
+    if shutil.which("wrk"):
+        script = workdir / "cycle.lua"
+        script.write_text(CYCLE_LUA % ", ".join(json.dumps(p) for p in paths), encoding="utf-8")
+        cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "-s", str(script), base + paths[0]]
+    else:
+        cmd = [sys.executable, __file__, "--cycle", base, str(duration), str(connections), *paths]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def cycle_result(process: subprocess.Popen[str]) -> dict[str, float]:
+    """Requests served per second by a :func:`start_cycle` load (errors raise)."""
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"page load failed: {err}")
+    if out.lstrip().startswith("{"):
+        return json.loads(out)  # type: ignore[no-any-return]
+    statuses = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if statuses and int(statuses[1]):
+        raise RuntimeError(f"pages: {statuses[1]} error responses\n{out}")
+    done = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
+    assert done, out
+    seconds = float(done[2]) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[done[3]]
+    return {"requests": int(done[1]), "seconds": round(seconds, 2)}
+
+
+async def _cycle_python(base: str, paths: list[str], seconds: float, connections: int) -> dict[str, float]:
+    host_port = base.removeprefix("http://")
+    host, _, port = host_port.partition(":")
+    requests = [f"GET {p} HTTP/1.1\r\nHost: {host_port}\r\n\r\n".encode() for p in paths]
+    done = [0]
+    deadline = time.perf_counter() + seconds
+
+    async def worker(offset: int) -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        i = offset
+        while time.perf_counter() < deadline:
+            writer.write(requests[i % len(requests)])
+            head = await reader.readuntil(b"\r\n\r\n")
+            if int(head[9:12]) not in (200, 304):
+                raise RuntimeError(f"{paths[i % len(paths)]}: HTTP {head[9:12].decode()}")
+            m = re.search(rb"(?i)content-length:\s*(\d+)", head)
+            if m:
+                await reader.readexactly(int(m[1]))
+            done[0] += 1
+            i += 1
+        writer.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(k) for k in range(connections)))
+    return {"requests": done[0], "seconds": round(time.perf_counter() - start, 2)}
+
+
 def best_of(url: str, headers: dict[str, str], seconds: float, connections: int, rounds: int) -> dict[str, float]:
     """The round with the median throughput: one noisy round on a shared machine does not decide."""
     results = sorted((load(url, headers, seconds, connections) for _ in range(rounds)), key=lambda r: r["rps"])
@@ -408,6 +478,10 @@ def run(seconds: float, connections: int, rounds: int) -> dict[str, object]:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
         serve(int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--cycle":  # start_cycle without wrk
+        base, seconds, connections, *paths = sys.argv[2:]
+        print(json.dumps(asyncio.run(_cycle_python(base, paths, float(seconds), int(connections)))))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)

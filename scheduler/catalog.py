@@ -104,6 +104,15 @@ def parser_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def catalog_version() -> str:
+    """Identifies the code that resolves and merges calendars (any module of the package, to be safe)."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def read_calendar(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
     """``loader.load_file``, through libyaml when the file needs no judging (see :mod:`scheduler.fast_yaml`).
 
@@ -157,6 +166,14 @@ class ParseCache:
         self._files: dict[Path, tuple[FileSignature, LoadedFile]] = {}
         self.parsed = 0  # files parsed since creation (tests and benchmarks read it)
         self.changed: frozenset[Path] = frozenset()  # the files parsed by the last load
+        # The catalog built from exactly these parses, saved with them: the first load after a
+        # restore re-merges only calendars whose file (or an ancestor's) changed meanwhile.
+        self._restored_catalog: Catalog | None = None
+
+    def take_restored_catalog(self) -> Catalog | None:
+        """The catalog restored with the parses, once (the next loads have their own ``previous``)."""
+        catalog, self._restored_catalog = self._restored_catalog, None
+        return catalog
 
     def load(self, paths: Iterable[Path]) -> list[LoadedFile]:
         """One fresh LoadedFile per path (building a catalog adds diagnostics to it)."""
@@ -176,8 +193,11 @@ class ParseCache:
         self._files = kept
         return out
 
-    def save(self, file: Path) -> None:
-        """Write the cache atomically (a reader never sees half a file); small folders are not cached."""
+    def save(self, file: Path, catalog: Catalog | None = None) -> None:
+        """Write the cache atomically (a reader never sees half a file); small folders are not cached.
+
+        ``catalog``: the one the last :meth:`load` built (and nothing else), stored beside the parses.
+        """
         if len(self._files) < CACHE_AT:
             return
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -185,7 +205,9 @@ class ParseCache:
         try:
             with tmp.open("wb") as out:
                 # Display paths are relative to the working directory: a cache from another one is not used.
-                pickle.dump((parser_version(), str(Path.cwd()), self._files), out, protocol=pickle.HIGHEST_PROTOCOL)
+                stored = (catalog_version(), catalog) if catalog is not None else None
+                pickle.dump((parser_version(), str(Path.cwd()), self._files, stored), out,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(file)
         except BaseException:
             tmp.unlink(missing_ok=True)  # a full disk keeps no half-written cache
@@ -195,7 +217,7 @@ class ParseCache:
         """Read a saved cache; a missing, damaged or foreign one is ignored (files are parsed again)."""
         try:
             with file.open("rb") as src:
-                version, cwd, files = pickle.load(src)
+                version, cwd, files, stored = pickle.load(src)
         except FileNotFoundError:
             return False
         except Exception:  # any damage: start from an empty cache
@@ -203,6 +225,8 @@ class ParseCache:
         if version != parser_version() or cwd != str(Path.cwd()) or not isinstance(files, dict):
             return False
         self._files = files
+        if isinstance(stored, tuple) and stored[0] == catalog_version() and isinstance(stored[1], Catalog):
+            self._restored_catalog = stored[1]
         return True
 
 
@@ -223,7 +247,8 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
             files.append(path)
     if cache is None:
         return build_catalog(root, [read_calendar(p, limits) for p in files])
-    return build_catalog(root, cache.load(files), previous=previous, changed=cache.changed)
+    restored = cache.take_restored_catalog()
+    return build_catalog(root, cache.load(files), previous=previous or restored, changed=cache.changed)
 
 
 def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], previous: Catalog | None,
@@ -258,7 +283,7 @@ def load_catalog_cached(root: Path, cache_file: Path, limits: Limits = DEFAULT_L
     catalog = load_catalog(root, cache=cache)
     if cache.parsed:
         try:
-            cache.save(cache_file)
+            cache.save(cache_file, catalog)
         except OSError:  # a cache: the next run parses again
             pass
     return catalog

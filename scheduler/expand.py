@@ -123,6 +123,18 @@ def expand(calendar: Calendar, window: Window) -> list[Event]:
     return events
 
 
+def expand_deadlines(calendar: Calendar, window: Window) -> list[Event]:
+    """The deadlines of ``expand(calendar, window)``, in the same order, without expanding anything else.
+
+    Reminders and the campaign list need only deadlines; the anniversaries,
+    holidays and lunar dates a calendar inherits are most of the work of
+    :func:`expand` (planning reminders for 2,000 calendars: 4 s against 0.3 s).
+    """
+    events = list(_deadlines(calendar, window))
+    events.sort(key=lambda e: (e.start, KIND_ORDER[e.kind], e.uid))
+    return events
+
+
 def _uid(calendar: Calendar, kind: EventKind, item_id: str, occurrence: object) -> str:
     return f"{calendar.id}.{kind.value}.{item_id}.{occurrence}@lichthidua"
 

@@ -11,6 +11,8 @@ sending (:mod:`scheduler.reminder_sending`), what each message says
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
@@ -30,7 +32,7 @@ from scheduler.database import create_tables, engine_from_settings
 from scheduler.db_lock import exclusive
 from scheduler.errors import Diagnostic
 from scheduler.events import Event
-from scheduler.expand import Window, expand
+from scheduler.expand import Window, expand, expand_deadlines
 from scheduler.links import SUBMITTED, Links, Signer, load_or_create_secret
 from scheduler.recipients import Directory, load_directory
 from scheduler.reminder_store import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
@@ -110,6 +112,10 @@ class ReminderService:
         self._events: dict[str, tuple[Event, Calendar]] = {}
         self._expanded: dict[str, tuple[Calendar, Window, tuple[Event, ...]]] = {}  # see campaigns()
         self._planned_day: date | None = None
+        # Bumped whenever what a campaign page shows of reminders may have changed here: recipients or
+        # calendars reloaded, deadlines re-expanded, a "Đã nộp" recorded (see web.reminder_routes.ReminderStatus).
+        self._generations = itertools.count(1)
+        self.generation = 0
         self.subscriptions = Subscriptions(settings, self.store, self.links, self._send_email, self.replan)
         self.sender = Sender(
             self.store, digest=self.policy.digest, owner=self.owner, lease=lease, wall=wall,
@@ -148,12 +154,14 @@ class ReminderService:
             for d in directory.diagnostics:
                 log.error("%s", d.format("vi"))
             log.error("Danh sách người nhận có lỗi: tiếp tục dùng danh sách hợp lệ gần nhất.")
+        self.generation = next(self._generations)
         return directory.diagnostics
 
     def campaigns(self, now: datetime) -> list[Campaign]:
         out = []
         events: dict[str, tuple[Event, Calendar]] = {}
         expanded: dict[str, tuple[Calendar, Window, tuple[Event, ...]]] = {}
+        changed = False
         for calendar in self.calendars.values():
             today = now.astimezone(ZoneInfo(calendar.timezone)).date()
             window = Window(today - LOOKBACK - timedelta(days=2), today + timedelta(days=400))
@@ -163,13 +171,17 @@ class ReminderService:
             if hit is not None and hit[0] is calendar and hit[1] == window:
                 deadlines = hit[2]
             else:
-                deadlines = tuple(e for e in expand(calendar, window) if e.deadline is not None)
+                deadlines = tuple(expand_deadlines(calendar, window))
+                changed = True
             expanded[calendar.id] = (calendar, window, deadlines)
             events.update((e.uid, (e, calendar)) for e in deadlines)
             out.append(Campaign(calendar.id, _campaign_title(calendar), deadlines, calendar.timezone,
                                 calendar.remind_days))
+        changed = changed or expanded.keys() != self._expanded.keys()
         self._events = events
         self._expanded = expanded
+        if changed:
+            self.generation = next(self._generations)
         return out
 
     def planned(self, now: datetime, *, only_day: date | None = None) -> list[PlannedReminder]:
@@ -198,7 +210,7 @@ class ReminderService:
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở (tiến trình đã dừng, hoặc đợt trước bị gián đoạn).", released)
         if self._planned_day != now.date():
-            self.replan(now)
+            await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
         return await self.send_due(now)
 
     async def start(self, now: datetime, *, progress: Progress | None = None) -> SendReport:
@@ -206,7 +218,7 @@ class ReminderService:
         released = self.store.release_dead_local()
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở của tiến trình đã dừng.", released)
-        self.replan(now)
+        await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
         report = await self.send_due(now, progress=progress)
         if report.handled:
             log.info("Gửi bù khi khởi động: %d đã gửi, %d bỏ lỡ (hạn đã qua), %d lỗi, %d thử lại sau.",
@@ -236,7 +248,17 @@ class ReminderService:
 
     def deadline_status(self, event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(names that submitted, names that have not) for one deadline occurrence."""
-        done = self.store.submissions([event.uid]).get(event.uid, {})
+        return self._status(event, self.store.submissions([event.uid]).get(event.uid, {}))
+
+    def calendar_status(self, calendar_id: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """:meth:`deadline_status` of every tracked deadline of a calendar, in one database query."""
+        events = self.tracked_deadlines(calendar_id)
+        if not events:
+            return {}
+        done = self.store.submissions([e.uid for e in events])
+        return {e.uid: self._status(e, done.get(e.uid, {})) for e in events}
+
+    def _status(self, event: Event, done: Mapping[str, object]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         units = self.units_for(event)
         return (tuple(n for k, n in units if k in done), tuple(n for k, n in units if k not in done))
 
@@ -245,6 +267,7 @@ class ReminderService:
         payload = self.links.signer.verify(SUBMITTED, token)
         uid, party = str(payload.get("o", "")), str(payload.get("p", ""))
         new = self.store.record_submission(uid, party, now)
+        self.generation = next(self._generations)
         found = self._events.get(uid)
         return (found[0] if found else None), self.party_name(party), new
 

@@ -19,7 +19,7 @@ from scheduler.campaign import Calendar
 from scheduler.catalog import Catalog, load_catalog
 from scheduler.errors import BadRequest
 from scheduler.events import DateOrigin, EventKind
-from scheduler.expand import Window, default_window, expand
+from scheduler.expand import Window, default_window, expand, expand_deadlines
 from tests.conftest import CALENDARS, GOLDEN_CALENDARS, TODAY, by_uid, find, one, year_events
 
 UID = re.compile(r"^(?P<cal>[a-z0-9-]+)\.(?P<kind>[a-z]+)\.(?P<item>[a-z0-9-]+)\.(?P<occ>[A-Za-z0-9-]+)@lichthidua$")
@@ -388,3 +388,17 @@ def test_expansion_reads_no_clock(seed_catalog: Catalog) -> None:
     cal = seed_catalog.get("kon-tum-2024")
     assert default_window(cal, date(2019, 1, 1)) == default_window(cal, date(2031, 12, 31))
     assert expand(cal, default_window(cal, date(2019, 1, 1))) == expand(cal, default_window(cal, TODAY))
+
+
+def test_expand_deadlines_is_the_deadlines_of_expand(golden: Catalog) -> None:
+    """Reminders and the campaign list expand deadlines only: exactly what expand() has, in its order."""
+    shipped = load_catalog(CALENDARS)
+    calendars = [*golden.calendars.values(), *shipped.calendars.values()]
+    windows = [Window(date(2019, 1, 1), date(2030, 12, 31)), Window(date(2024, 6, 24), date(2024, 6, 30))]
+    found = 0
+    for calendar in calendars:
+        for window in [*windows, default_window(calendar, TODAY)]:
+            wanted = [e for e in expand(calendar, window) if e.deadline is not None]
+            assert expand_deadlines(calendar, window) == wanted, calendar.id
+            found += len(wanted)
+    assert found > 50

@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from web_support import Clock, copy_calendars, refresh, running, settings_for, view_ical, view_icaljs, view_icalendar
 
 from scheduler.web.app import create_app
-from scheduler.web.extensions import WebExtension
+from scheduler.web.extensions import PageData, WebExtension
 from scheduler.live.repository import Snapshot
 
 FEED = "/feeds/kon-tum-2024.ics"
@@ -201,8 +201,12 @@ def test_extension_points(tmp_path: Path) -> None:
     def on_reload(snapshot: Snapshot) -> None:
         seen.append(("reload", snapshot.generation))
 
-    async def context(request: object, state: object) -> dict[str, str]:
-        return {"loi_nhac": "Đăng ký nhận email nhắc hạn chót"}
+    class Context:
+        def cached(self, state: object) -> PageData | None:
+            return None  # always loaded: the page is served through the route
+
+        async def load(self, state: object) -> PageData:
+            return PageData("v1", {"loi_nhac": "Đăng ký nhận email nhắc hạn chót"})
 
     templates = tmp_path / "templates"
     (templates / "reminders").mkdir(parents=True)
@@ -218,7 +222,7 @@ def test_extension_points(tmp_path: Path) -> None:
         on_reload=on_reload,
         lifespan=lifespan,
         templates_dir=templates,
-        calendar_context=context,
+        calendar_context=Context(),
     )
     app = create_app(settings_for(tmp_path, calendars), clock=Clock(), extensions=[extension], watch=False)
     with TestClient(app) as c:

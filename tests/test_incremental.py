@@ -11,6 +11,7 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from web_support import MARCH_2024, Clock, campaign_yaml, copy_calendars, refresh, running, settings_for
@@ -152,16 +153,32 @@ def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Pat
     from scheduler import catalog
 
     monkeypatch.setattr(catalog, "CACHE_AT", 1)  # the shipped folder is small: cache it anyway
+    merged: list[str] = []
+    merge = catalog._merge
+
+    def counted(model: Any, loaded: Any, parents: Any) -> Any:
+        merged.append(model.id)
+        return merge(model, loaded, parents)
+
+    monkeypatch.setattr(catalog, "_merge", counted)
     calendars = copy_calendars(tmp_path)
     settings = settings_for(tmp_path, calendars)
+
+    def same_as_a_full_load(repository: Any) -> bool:
+        full = catalog.load_catalog(calendars)
+        served = repository.snapshot.catalog
+        return bool(served.calendars == full.calendars and served.diagnostics == full.diagnostics)
     with running(settings, Clock()) as client:
         before = {cid: client.get(FEED.format(cid)).content for cid in ("kon-tum-2024", "lao-cai-2024")}
     assert (tmp_path / "var" / "parse-cache.pickle").is_file()
 
+    merged.clear()
     with running(settings, Clock()) as client:  # nothing changed
         repository = client.app.state.repository  # type: ignore[attr-defined]
         # The two published calendars get their first full reconcile (deletions while down), no others.
         assert (repository.parse_cache.parsed, repository.expansions) == (0, 2)
+        assert merged == []  # the catalog saved with the parses is taken as it was
+        assert same_as_a_full_load(repository)
         assert {cid: client.get(FEED.format(cid)).content for cid in before} == before
     with running(settings, Clock()) as client:  # nothing changed, and every ledger is reconciled
         repository = client.app.state.repository  # type: ignore[attr-defined]
@@ -170,12 +187,24 @@ def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Pat
 
     path = calendars / "kon-tum-2024.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("date: 25/6\n", "date: 27/6\n"), encoding="utf-8")
+    merged.clear()
     with running(settings, Clock()) as client:  # one file edited while the service was down
         repository = client.app.state.repository  # type: ignore[attr-defined]
         assert (repository.parse_cache.parsed, repository.expansions) == (1, 1)
+        assert merged == ["kon-tum-2024"] and same_as_a_full_load(repository)
         body = client.get(FEED.format("kon-tum-2024")).content.decode()
         assert "SEQUENCE:1" in body  # the stored ledger was reconciled, not renumbered
         assert client.get(FEED.format("lao-cai-2024")).content == before["lao-cai-2024"]
+
+    parent = calendars / "ha-noi-2024.yaml"  # a parent edited while down: its children are merged again
+    parent.write_text(parent.read_text(encoding="utf-8").replace("title: ", "title: Đã sửa ", 1), encoding="utf-8")
+    merged.clear()
+    with running(settings, Clock()) as client:
+        repository = client.app.state.repository  # type: ignore[attr-defined]
+        children = sorted(c.id for c in repository.snapshot.calendars.values() if "ha-noi-2024" in c.lineage)
+        assert children and sorted(merged) == sorted(["ha-noi-2024", *children])
+        assert same_as_a_full_load(repository)
+        assert repository.snapshot.calendars["ha-noi-2024"].title.startswith("Đã sửa ")
 
     (tmp_path / "var" / "parse-cache.pickle").write_bytes(b"damaged")
     with running(settings, Clock()) as client:  # a damaged cache is ignored

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
-from web_support import CALENDARS, Clock, campaign_yaml, copy_calendars, refresh, running, settings_for
+from web_support import (CALENDARS, Clock, campaign_yaml, copy_calendars, refresh, running, serve_process,
+                         settings_for)
 
 from scheduler.web import listing
 
@@ -105,6 +108,61 @@ def test_an_edit_changes_the_pages_and_only_re_summarises_its_calendar(folder: P
     assert f"1 / {TOTAL} phong trào phù hợp" in found and 'href="/c/phong-trao-002"' in found
     summaries = client.app.state.summaries._rows  # type: ignore[attr-defined]
     assert summaries["phong-trao-003"] is other and summaries["phong-trao-002"][2].calendar is not None
+
+
+@pytest.mark.parametrize("url", ["/", "/?trang=2&q=", "/?q=kon+tum", "/c/phong-trao-004", "/c/kon-tum-2024?year=2025"])
+def test_fast_path_answers_exactly_like_the_route(client: TestClient, url: str) -> None:
+    """The first request goes through the route (validated, rendered); repeats are answered by PageFastPath."""
+    pages = client.app.state.pages  # type: ignore[attr-defined]
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers["content-type"] == "text/html; charset=utf-8"
+    renders, hits = pages.renders, pages.hits_by_url
+    again = client.get(url)
+    assert (pages.renders, pages.hits_by_url) == (renders, hits + 1)
+    assert again.content == first.content and again.headers.items() == first.headers.items()
+    etag = first.headers["etag"]
+    via_route = client.get(url + ("&" if "?" in url else "?") + "x=1", headers={"If-None-Match": etag})
+    via_fast = client.get(url + ("&" if "?" in url else "?") + "x=1", headers={"If-None-Match": etag})
+    assert via_route.status_code == via_fast.status_code == 304 and via_fast.content == b""
+    assert via_route.headers.items() == via_fast.headers.items()
+    assert pages.hits_by_url == hits + 2
+
+
+def test_the_fast_path_serves_nothing_the_route_would_refuse(client: TestClient) -> None:
+    for _ in range(2):
+        assert client.get("/", params={"trang": "abc"}).status_code == 400
+        assert client.get("/c/khong-co-lich-nay").status_code == 404
+        assert client.head("/c/phong-trao-001").status_code == 405
+        assert client.get("/c/phong-trao-001/", follow_redirects=False).status_code == 307  # the router's redirect
+
+
+def test_a_new_day_renders_the_pages_again(client: TestClient) -> None:
+    clock = client.app.state.clock  # type: ignore[attr-defined]
+    pages = client.app.state.pages  # type: ignore[attr-defined]
+    before = client.get("/c/phong-trao-005").text, client.get("/").text
+    renders = pages.renders
+    clock.now += timedelta(days=1)
+    try:
+        after = client.get("/c/phong-trao-005").text, client.get("/").text
+    finally:
+        clock.now -= timedelta(days=1)
+    assert pages.renders == renders + 2 and after != before  # countdowns moved
+
+
+def test_pages_over_real_http(tmp_path: Path) -> None:
+    """uvicorn with httptools: repeats and 304s (answered before routing) carry the route's headers and bytes."""
+    with serve_process(tmp_path, copy_calendars(tmp_path)) as server, httpx.Client(base_url=server.base) as http:
+        for url in ("/", "/?trang=1", "/c/kon-tum-2024", "/c/viet-nam?year=2025"):
+            first = http.get(url)
+            assert first.status_code == 200 and "Lịch thi đua" in first.text
+            for _ in range(3):
+                again = http.get(url)
+                assert again.content == first.content
+                assert dict(again.headers) | {"date": ""} == dict(first.headers) | {"date": ""}
+            cached = http.get(url, headers={"If-None-Match": first.headers["etag"]})
+            assert cached.status_code == 304 and cached.content == b""
+            assert cached.headers["etag"] == first.headers["etag"] and cached.headers["cache-control"] == "no-cache"
+        assert http.get("/c/khong-co").status_code == 404
 
 
 def test_fold() -> None:

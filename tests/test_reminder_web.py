@@ -8,15 +8,20 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from dataclasses import dataclass
+from urllib.parse import unquote
+
 import pytest
 from starlette.testclient import TestClient
 
 from notifiers.outbox import OutboxTransport
 from scheduler.reminder_service import ReminderService
 from scheduler.reminder_store import Status
+from scheduler.database import engine_from_settings
+from scheduler.reminder_store import ReminderStore
 from scheduler.web.app import create_app
-from scheduler.web.reminder_routes import reminder_extension
-from web_support import Clock, copy_calendars, settings_for
+from scheduler.web.reminder_routes import STATUS_TTL_SECONDS, ReminderStatus, reminder_extension
+from web_support import MARCH_2024, Clock, copy_calendars, settings_for
 
 SIX_MONTHS = "kon-tum-2024.deadline.bao-cao-6-thang.2024@lichthidua"
 
@@ -26,17 +31,38 @@ def outbox(tmp_path: Path) -> Path:
     return tmp_path / "outbox"
 
 
+@dataclass
+class Monotonic:
+    """The injected monotonic clock of the pages' reminder status (see ReminderStatus)."""
+
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
-def client(tmp_path: Path, outbox: Path) -> Iterator[TestClient]:
+def monotonic() -> Monotonic:
+    return Monotonic()
+
+
+@pytest.fixture
+def client(tmp_path: Path, outbox: Path, monotonic: Monotonic) -> Iterator[TestClient]:
     settings = settings_for(tmp_path, copy_calendars(tmp_path))
-    app = create_app(settings, clock=Clock(), watch=False,
-                     extensions=[reminder_extension(settings, transport=OutboxTransport(outbox), jobs=False)])
+    extension = reminder_extension(settings, transport=OutboxTransport(outbox), jobs=False, monotonic=monotonic)
+    app = create_app(settings, clock=Clock(), watch=False, extensions=[extension])
     with TestClient(app) as c:
         yield c
 
 
 def service(client: TestClient) -> ReminderService:
     return client.app.state.reminders  # type: ignore[attr-defined,no-any-return]
+
+
+def status(client: TestClient) -> ReminderStatus:
+    (extension,) = client.app.state.extensions  # type: ignore[attr-defined]
+    assert isinstance(extension.calendar_context, ReminderStatus)
+    return extension.calendar_context
 
 
 def messages(outbox: Path) -> list[email.message.EmailMessage]:
@@ -63,7 +89,6 @@ def test_double_opt_in(client: TestClient, outbox: Path) -> None:
     assert page.status_code == 200 and "Xác nhận đăng ký" in page.text
     assert service(client).store.subscribers() == []  # a GET (link scanner) changes nothing
     token = path.split("token=", 1)[1]
-    from urllib.parse import unquote
 
     done = client.post("/reminders/confirm", data={"token": unquote(token)})
     assert done.status_code == 200 and "Đã đăng ký" in done.text
@@ -78,12 +103,12 @@ def test_nobody_can_confirm_with_a_forged_token(client: TestClient) -> None:
 
 def test_submitted_link_records_once_and_stops_reminders(client: TestClient) -> None:
     svc = service(client)
+    assert "Đã nộp (0/3)" in client.get("/c/kon-tum-2024").text  # the page is in memory now
     url = svc.links.submitted(SIX_MONTHS, "unit:vd-kon-tum-cd-giao-duc")
     path = url.split("lich.example.vn", 1)[1]
     page = client.get(path)
     assert page.status_code == 200 and "Công đoàn ngành Giáo dục (ví dụ)" in page.text
     assert svc.store.submissions() == {}
-    from urllib.parse import unquote
 
     token = unquote(path.split("token=", 1)[1])
     assert "Đã ghi nhận" in client.post("/reminders/submitted", data={"token": token}).text
@@ -91,6 +116,38 @@ def test_submitted_link_records_once_and_stops_reminders(client: TestClient) -> 
     rows = [r for r in svc.store.rows() if r.party_key == "unit:vd-kon-tum-cd-giao-duc"
             and r.occurrence_uid == SIX_MONTHS]
     assert rows and {r.status for r in rows} == {Status.SUPPRESSED}
+    # At once, although the page was cached and the status's time to live has not passed.
+    assert "Đã nộp (1/3): Công đoàn ngành Giáo dục (ví dụ)" in client.get("/c/kon-tum-2024").text
+
+
+def test_a_campaign_page_view_reads_no_database_while_the_status_is_fresh(client: TestClient,
+                                                                         monotonic: Monotonic) -> None:
+    pages = client.app.state.pages  # type: ignore[attr-defined]
+    first = client.get("/c/kon-tum-2024")
+    reads, renders, hits = status(client).reads, pages.renders, pages.hits_by_url
+    for _ in range(5):
+        again = client.get("/c/kon-tum-2024")
+        assert again.content == first.content and again.headers.items() == first.headers.items()
+    assert (status(client).reads, pages.renders, pages.hits_by_url) == (reads, renders, hits + 5)
+    cached = client.get("/c/kon-tum-2024", headers={"If-None-Match": first.headers["etag"]})
+    assert cached.status_code == 304 and cached.headers["etag"] == first.headers["etag"]
+    monotonic.now += STATUS_TTL_SECONDS  # stale: read again, the same status keeps the same page
+    assert client.get("/c/kon-tum-2024").content == first.content
+    assert (status(client).reads, pages.renders) == (reads + 1, renders)
+
+
+def test_a_submission_recorded_by_another_instance_shows_within_the_time_to_live(
+    client: TestClient, monotonic: Monotonic
+) -> None:
+    assert "Đã nộp (0/3)" in client.get("/c/kon-tum-2024").text
+    other = ReminderStore(engine_from_settings(client.app.state.settings))  # type: ignore[attr-defined]
+    try:  # another instance on the same database records "Đã nộp"; this one is not told
+        assert other.record_submission(SIX_MONTHS, "unit:vd-kon-tum-cd-giao-duc", MARCH_2024)
+    finally:
+        other.engine.dispose()
+    monotonic.now += STATUS_TTL_SECONDS - 0.5
+    assert "Đã nộp (0/3)" in client.get("/c/kon-tum-2024").text  # still the page read before
+    monotonic.now += 0.5
     assert "Đã nộp (1/3): Công đoàn ngành Giáo dục (ví dụ)" in client.get("/c/kon-tum-2024").text
 
 

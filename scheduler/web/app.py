@@ -32,7 +32,7 @@ from scheduler.web.extensions import WebExtension
 from scheduler.web.reminder_routes import reminder_extension
 from scheduler.web.feed_service import FeedService
 from scheduler.web.page_cache import PageCache
-from scheduler.live.repository import CalendarRepository, utc_now
+from scheduler.live.repository import CalendarRepository, start_up_collection, utc_now
 from scheduler.feeds.revision_store import RevisionStore
 
 log = logging.getLogger("lichthidua.web")
@@ -139,7 +139,8 @@ def create_app(
         create_tables(engine)
         app.state.engine = engine
         repository.store = RevisionStore(engine)
-        await repository.start(watch=watch)
+        with start_up_collection():
+            await repository.start(watch=watch)
         snapshot = repository.snapshot
         loaded = [cid for cid, s in snapshot.states.items() if s.calendar is not None and not s.failing]
         shown = ", ".join(loaded[:20]) + (f" và {len(loaded) - 20} lịch khác" if len(loaded) > 20 else "")
@@ -178,6 +179,8 @@ def create_app(
     app.state.pages = PageCache()
     app.state.summaries = pages.Summaries()
     _install_error_handlers(app)
+    app.add_middleware(pages.PageFastPath, repository=repository, pages=app.state.pages, clock=clock,
+                       extensions=extensions)
     app.add_middleware(feed_routes.FeedFastPath, feeds=feeds)
     app.include_router(feed_routes.router)
     app.include_router(pages.router)

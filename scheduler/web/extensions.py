@@ -14,7 +14,12 @@ of that as data; :func:`scheduler.web.app.create_app` installs it:
   ``reminders/calendar.html`` there fills ``{% block reminders %}`` of the
   campaign page, and ``reminders/deadline.html`` is included under each
   deadline (with ``row`` in scope);
-* ``calendar_context(request, state)`` adds variables to the campaign page.
+* ``calendar_context`` adds variables to the campaign page: an object with
+  ``cached(state)`` (memory only, called on every request: fresh
+  :class:`PageData` or None) and ``async load(state)`` (may read a database,
+  off the event loop; awaited when ``cached`` says None). The page cache keys
+  on ``PageData.key``, so a page whose extension data is fresh in memory is
+  answered without reaching the route at all.
 
 Services are on ``app.state``: ``settings``, ``repository``
 (:class:`~scheduler.live.repository.CalendarRepository`), ``feeds``,
@@ -24,17 +29,33 @@ Services are on ``app.state``: ``settings``, ``repository``
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 
 
 if TYPE_CHECKING:
     from scheduler.live.repository import CalendarState, Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class PageData:
+    """Variables an extension adds to a campaign page, and a small key: equal keys, equal variables."""
+
+    key: Hashable
+    values: Mapping[str, Any]
+
+
+class CalendarContext(Protocol):
+    def cached(self, state: CalendarState) -> PageData | None:
+        """The data from memory if it is fresh, else None; never blocks (runs on the event loop)."""
+
+    async def load(self, state: CalendarState) -> PageData:
+        """Fresh data; blocking reads go to a worker thread."""
 
 
 @dataclass(frozen=True)
@@ -44,5 +65,5 @@ class WebExtension:
     on_reload: Callable[[Snapshot], Awaitable[None] | None] | None = None
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None
     templates_dir: Path | None = None
-    calendar_context: Callable[[Request, CalendarState], Awaitable[Mapping[str, Any]]] | None = None
+    calendar_context: CalendarContext | None = None
 

@@ -55,7 +55,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-class _Prebuilt(Response):
+class Prebuilt(Response):
     """A response from parts encoded when the feed was rendered; skips per-request header encoding."""
 
     def __init__(self, body: bytes, status_code: int, raw_headers: tuple[tuple[bytes, bytes], ...]) -> None:
@@ -90,10 +90,10 @@ async def get_feed(request: Request, calendar_id: str) -> Response:
     feed = await service.for_request(calendar_id, request.scope["query_string"], lambda: request.query_params)
     headers = request.headers
     if is_not_modified(feed.validators, headers.get("if-none-match"), headers.get("if-modified-since")):
-        return _Prebuilt(b"", 304, feed.raw_not_modified)
+        return Prebuilt(b"", 304, feed.raw_not_modified)
     if request.method == "HEAD":
-        return _Prebuilt(b"", 200, feed.raw_full)
-    return _Prebuilt(feed.body, 200, feed.raw_full)
+        return Prebuilt(b"", 200, feed.raw_full)
+    return Prebuilt(feed.body, 200, feed.raw_full)
 
 
 for _method in ("GET", "HEAD"):

@@ -8,41 +8,71 @@ the query, the extensions' data) and answer from memory, with an ETag and
 template in a worker thread: expanding a calendar never runs on the event
 loop that serves feeds. Jinja autoescaping turns anything from the YAML into
 text, so a title containing ``<script>`` is shown, never run.
+
+A page already served is answered by :class:`PageFastPath` before routing,
+like a feed by :class:`~scheduler.web.feed_routes.FeedFastPath`: by its URL,
+while the calendar version, the day and the extensions' data keys (all in
+memory) are unchanged. The routes below, with their documented and
+validated query parameters, see only the first request for a URL and the
+ones after something changed.
 """
 
 from __future__ import annotations
 
-import inspect
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from scheduler.campaign import Calendar
 from scheduler.errors import BadRequest, CalendarNotFound
 from scheduler.events import Event
-from scheduler.expand import Window, default_window, expand, finished, undated_items
+from scheduler.expand import Window, default_window, expand, expand_deadlines, finished, undated_items
 from scheduler.web import listing, views
+from scheduler.web.extensions import WebExtension
+from scheduler.web.feed_routes import Prebuilt
 from scheduler.feeds.query import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
 from scheduler.web.http_cache import Validators, is_not_modified
 from scheduler.web.page_cache import Page, PageCache
-from scheduler.live.repository import CalendarState, Snapshot, local_today
+from scheduler.live.repository import CalendarRepository, CalendarState, Snapshot, local_today
 from scheduler.web.subscribe import subscribe_links
 
 router = APIRouter(tags=["Trang web"])
-# Browsers revalidate every time (the page changes with the day and with edits); a 304 costs a lookup.
-PAGE_HEADERS = {"Cache-Control": "no-cache"}
 NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)  # pages send no Last-Modified
 
 
+def _not_modified(page: Page, if_none_match: str | None) -> bool:
+    """Pages are validated by ETag only (they send no Last-Modified)."""
+    return if_none_match is not None and is_not_modified(Validators(page.etag, NO_DATE), if_none_match, None)
+
+
 def _answer(request: Request, page: Page) -> Response:
-    """200 with the page, or 304 when the browser has it (pages are validated by ETag only)."""
-    headers = {**PAGE_HEADERS, "ETag": page.etag}
-    validators = Validators(page.etag, NO_DATE)
-    if is_not_modified(validators, request.headers.get("if-none-match"), None):
-        return Response(status_code=304, headers=headers)
-    return HTMLResponse(page.body, headers=headers)
+    """200 with the page, or 304 when the browser has it."""
+    if _not_modified(page, request.headers.get("if-none-match")):
+        return Prebuilt(b"", 304, page.raw_not_modified)
+    return Prebuilt(page.body, 200, page.raw_full)
+
+
+def index_guard(repository: CalendarRepository, now: datetime) -> tuple[int, date]:
+    """What `/` depends on besides its URL: the snapshot (any calendar changed) and the day."""
+    return repository.snapshot.generation, local_today(now, None)
+
+
+def calendar_guard(
+    state: CalendarState, now: datetime, extensions: Sequence[WebExtension]
+) -> tuple[object, ...] | None:
+    """What `/c/{id}` depends on besides its URL, from memory; None when an extension's data is not fresh."""
+    keys = []
+    for extension in extensions:
+        if extension.calendar_context is not None:
+            data = extension.calendar_context.cached(state)
+            if data is None:
+                return None
+            keys.append(data.key)
+    return state.version, state.diagnostics, local_today(now, state.calendar), tuple(keys)
 
 
 def _summary(cid: str, state: CalendarState, now: datetime) -> listing.Summary:
@@ -50,7 +80,7 @@ def _summary(cid: str, state: CalendarState, now: datetime) -> listing.Summary:
     if calendar is None:
         return listing.summarize(cid, None, state.failing, None)
     today = local_today(now, calendar)
-    deadline = views.next_deadline(expand(calendar, default_window(calendar, today)), today)
+    deadline = views.next_deadline(expand_deadlines(calendar, default_window(calendar, today)), today)
     return listing.summarize(cid, calendar, state.failing, deadline, finished=finished(calendar, today))
 
 
@@ -89,8 +119,9 @@ async def index(
     trang: Annotated[str | None, Query(description="Trang (mỗi trang 40 phong trào).")] = None,
 ) -> Response:
     app = request.app
-    snapshot: Snapshot = app.state.repository.snapshot
     now = app.state.clock()
+    guard = index_guard(app.state.repository, now)
+    snapshot: Snapshot = app.state.repository.snapshot
     today = local_today(now, None)
     level = _int_param(cap, "cap", "1")
     if level is not None and not 0 <= level < len(listing.LEVELS):
@@ -106,7 +137,10 @@ async def index(
         )
 
     cache: PageCache = app.state.pages
-    return _answer(request, await cache.get(("index", snapshot.generation, today, query, level, page), render))
+    found = await cache.get(("index", snapshot.generation, today, query, level, page), render)
+    if guard == index_guard(app.state.repository, now):  # not when a reload came in meanwhile
+        cache.remember(("/", request.scope["query_string"]), guard, found)
+    return _answer(request, found)
 
 
 def _year(raw: str | None, calendar: Calendar, today: date) -> int:
@@ -180,13 +214,16 @@ async def calendar_page(
     if state is None:
         raise CalendarNotFound(f"Không có lịch '{calendar_id}'.")
     calendar = state.calendar
-    today = local_today(app.state.clock(), calendar)
+    now = app.state.clock()
+    today = local_today(now, calendar)
     shown = _year(year, calendar, today) if calendar is not None else None
     extra: dict[str, Any] = {}
+    keys = []
     for extension in app.state.extensions:
         if extension.calendar_context is not None:
-            found = extension.calendar_context(request, state)
-            extra.update(await found if inspect.isawaitable(found) else found)
+            data = extension.calendar_context.cached(state) or await extension.calendar_context.load(state)
+            extra.update(data.values)
+            keys.append(data.key)
     base_url = app.state.settings.base_url
 
     def render() -> str:
@@ -196,7 +233,69 @@ async def calendar_page(
         context.update(extra)
         return app.state.templates.get_template("calendar.html").render(context)
 
-    # The extensions' data (reminder status) is part of what the page shows, so part of its key.
-    key = ("c", calendar_id, state.version, repr(state.diagnostics), shown, today, repr(sorted(extra.items())))
+    # The extensions' data (reminder status) is part of what the page shows, so its key is part of the page's.
+    key = ("c", calendar_id, state.version, repr(state.diagnostics), shown, today, tuple(keys))
     cache: PageCache = app.state.pages
-    return _answer(request, await cache.get(key, render))
+    page = await cache.get(key, render)
+    guard = (state.version, state.diagnostics, today, tuple(keys))
+    if guard == calendar_guard(state, now, app.state.extensions):  # the data did not move meanwhile
+        cache.remember(("c", calendar_id, request.scope["query_string"]), guard, page)
+    return _answer(request, page)
+
+
+class PageFastPath:
+    """ASGI middleware: a GET of a page already served is answered before routing.
+
+    The URL (path and raw query string) finds the page, and its guard (see
+    :meth:`PageCache.peek`) says whether it still shows what it would show
+    now: the same calendar version and diagnostics (or, for `/`, snapshot
+    generation), the same day, the extensions' data fresh in memory under the
+    same keys. Then the answer is the stored body and headers, 200 or 304,
+    exactly as the route would give them; anything else goes on to the route.
+    """
+
+    def __init__(self, app: ASGIApp, repository: CalendarRepository, pages: PageCache,
+                 clock: Callable[[], datetime], extensions: Sequence[WebExtension]) -> None:
+        self.app = app
+        self.repository = repository
+        self.pages = pages
+        self.clock = clock
+        self.extensions = extensions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            page = self._peek(scope)
+            if page is not None:
+                await self._answer(page, scope, send)
+                return
+        await self.app(scope, receive, send)
+
+    def _peek(self, scope: Scope) -> Page | None:
+        path: str = scope["path"]
+        root: str = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root):]
+        if path == "/":
+            return self.pages.peek(("/", scope["query_string"]), index_guard(self.repository, self.clock()))
+        if path.startswith("/c/") and path.count("/") == 2 and len(path) > 3:
+            state = self.repository.snapshot.states.get(path[3:])
+            if state is None:
+                return None
+            guard = calendar_guard(state, self.clock(), self.extensions)
+            if guard is None:
+                return None
+            return self.pages.peek(("c", state.id, scope["query_string"]), guard)
+        return None
+
+    @staticmethod
+    async def _answer(page: Page, scope: Scope, send: Send) -> None:
+        if_none_match = None
+        for name, value in scope["headers"]:
+            if name == b"if-none-match":
+                if_none_match = value.decode("latin-1")
+        if _not_modified(page, if_none_match):
+            status, headers, body = 304, page.raw_not_modified, b""
+        else:
+            status, headers, body = 200, page.raw_full, page.body
+        await send({"type": "http.response.start", "status": status, "headers": list(headers)})
+        await send({"type": "http.response.body", "body": body})

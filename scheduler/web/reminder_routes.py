@@ -10,9 +10,12 @@ one service method each; the pages are Vietnamese and autoescaped.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-from collections.abc import AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -28,13 +31,18 @@ from scheduler.errors import BadRequest, CalendarNotFound, CampaignFinished, For
 from scheduler.reminder_jobs import running_jobs
 from scheduler.reminder_service import ReminderService, open_service
 from scheduler.settings import Settings
-from scheduler.web.extensions import WebExtension
+from scheduler.web.extensions import PageData, WebExtension
+from scheduler.web.single_flight import SingleFlight
 from scheduler.live.repository import CalendarState, Snapshot, local_today
 
 log = logging.getLogger("lichthidua.reminders")
 TEMPLATES = Path(__file__).resolve().parent.parent / "reminder_templates"
 router = APIRouter(prefix="/reminders", tags=["Email nhắc hạn"])
 MAX_FORM = 4096
+# How long a campaign page may show reminder status read from the database before reading it again: the
+# bound on how late a "Đã nộp" recorded by another instance (same database) appears there. This
+# instance's own submissions, reloads and re-plans show at once (ReminderService.generation).
+STATUS_TTL_SECONDS = 5.0
 
 
 def _service(request: Request) -> ReminderService:
@@ -174,21 +182,85 @@ async def submitted(request: Request) -> HTMLResponse:
     return _page(request, "Đã ghi nhận", message + " Cảm ơn đồng chí.")
 
 
-async def _calendar_context(request: Request, state: CalendarState) -> Mapping[str, Any]:
-    service: ReminderService | None = getattr(request.app.state, "reminders", None)
-    if service is None or state.calendar is None:
-        return {}
-    calendar_id = state.calendar.id
-
-    def gather() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:  # database reads: off the event loop
-        return {e.uid: service.deadline_status(e) for e in service.tracked_deadlines(calendar_id)}
-
-    return {"reminder_status": await asyncio.to_thread(gather), "reminder_calendar": calendar_id}
+Status = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # deadline uid -> (submitted, not yet): names
+NO_DATA = PageData(None, {})
 
 
-def reminder_extension(settings: Settings, *, transport: Transport | None = None, jobs: bool = True) -> WebExtension:
-    """The reminder service as a web extension: routes, re-plan on reload, APScheduler while the app runs."""
+@dataclass(frozen=True, slots=True)
+class _Read:
+    generation: int  # the service's generation when the read began
+    at: float  # monotonic seconds, when the read began
+    status: Status
+    data: PageData
+
+
+class ReminderStatus:
+    """The reminder block of a campaign page (who has submitted each deadline), served from memory.
+
+    Reading it takes a database query; doing that on every view of a page would
+    put database work (and a worker thread) on every request. It is read once
+    per calendar and kept while the service's :attr:`~ReminderService.generation`
+    is the same (this instance bumps it on every reload of calendars or
+    recipients, every re-expansion and every "Đã nộp" it records, so those show
+    on the next request) and for at most ``ttl`` seconds: a submission recorded
+    by another instance sharing the database shows within ``ttl``. A re-read
+    that finds the same status keeps the same key, so the page stays cached.
+    """
+
+    def __init__(self, service: Callable[[], ReminderService | None], *, ttl: float = STATUS_TTL_SECONDS,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._service = service
+        self.ttl = ttl
+        self._monotonic = monotonic
+        self._reads: dict[str, _Read] = {}
+        self._flight: SingleFlight[PageData] = SingleFlight()
+        self._serials = itertools.count(1)
+        self.reads = 0  # database reads (tests read it)
+
+    def cached(self, state: CalendarState) -> PageData | None:
+        service = self._service()
+        if service is None or state.calendar is None:
+            return NO_DATA
+        read = self._reads.get(state.id)
+        if read is None or read.generation != service.generation or self._monotonic() - read.at >= self.ttl:
+            return None
+        return read.data
+
+    async def load(self, state: CalendarState) -> PageData:
+        service = self._service()
+        if service is None or state.calendar is None:
+            return NO_DATA
+        return self.cached(state) or await self._flight.run(state.id, lambda: self._read(service, state.id))
+
+    async def _read(self, service: ReminderService, calendar_id: str) -> PageData:
+        generation, at = service.generation, self._monotonic()  # before reading: what changes during it re-reads
+        status = await asyncio.to_thread(service.calendar_status, calendar_id)  # database reads: off the loop
+        self.reads += 1
+        old = self._reads.get(calendar_id)
+        if old is not None and old.status == status:
+            data = old.data
+        else:
+            data = PageData(("reminders", next(self._serials)),
+                            {"reminder_status": status, "reminder_calendar": calendar_id})
+        self._reads[calendar_id] = _Read(generation, at, status, data)
+        return data
+
+    def forget_others(self, calendar_ids: set[str]) -> None:
+        """Drop what is kept for calendars no longer served."""
+        for cid in self._reads.keys() - calendar_ids:
+            del self._reads[cid]
+
+
+def reminder_extension(settings: Settings, *, transport: Transport | None = None, jobs: bool = True,
+                       status_ttl: float = STATUS_TTL_SECONDS,
+                       monotonic: Callable[[], float] = time.monotonic) -> WebExtension:
+    """The reminder service as a web extension: routes, re-plan on reload, APScheduler while the app runs.
+
+    ``status_ttl`` and ``monotonic`` are those of the campaign pages' reminder status (see :class:`ReminderStatus`).
+    """
     holder: dict[str, ReminderService] = {}
+    running: dict[str, ReminderService] = {}  # the service, while the app runs (its lifespan is entered)
+    status = ReminderStatus(lambda: running.get("s"), ttl=status_ttl, monotonic=monotonic)
 
     def service() -> ReminderService:
         if "s" not in holder:
@@ -203,11 +275,12 @@ def reminder_extension(settings: Settings, *, transport: Transport | None = None
             svc.replan(snapshot.loaded_at)
 
         await asyncio.to_thread(reload)
+        status.forget_others(set(snapshot.states))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         svc = service()
-        app.state.reminders = svc
+        app.state.reminders = running["s"] = svc
         log.info("Email nhắc hạn: %s.", svc.transport.describe())
         try:
             if jobs:
@@ -217,7 +290,8 @@ def reminder_extension(settings: Settings, *, transport: Transport | None = None
             else:
                 yield
         finally:
+            running.clear()
             svc.engine.dispose()
 
     return WebExtension(name="reminders", routers=(router,), on_reload=on_reload, lifespan=lifespan,
-                        templates_dir=TEMPLATES, calendar_context=_calendar_context)
+                        templates_dir=TEMPLATES, calendar_context=status)
