@@ -180,19 +180,28 @@ def load(url: str, headers: dict[str, str], seconds: float, connections: int) ->
     return asyncio.run(_load_python(url, headers, seconds, connections))
 
 
-# wrk's request() hook: each request takes the next path, round robin over all connections (-t1: one Lua state).
+# wrk's request() hook: each request takes the next path, round robin over all connections (-t1: one Lua state);
+# its delay() hook: milliseconds each connection waits before its next request (0: as fast as answered).
 CYCLE_LUA = """
 local paths = {%s}
+local pace = %d
 local i = 0
 request = function()
   i = i %% #paths + 1
   return wrk.format("GET", paths[i])
 end
+if pace > 0 then
+  delay = function() return pace end
+end
 """
 
 
-def start_cycle(base: str, paths: list[str], seconds: float, connections: int, workdir: Path) -> subprocess.Popen[str]:
+def start_cycle(base: str, paths: list[str], seconds: float, connections: int, workdir: Path,
+                pace_ms: int = 0) -> subprocess.Popen[str]:
     """Load ``paths`` (round robin, keep-alive) from another process: wrk with a Lua script, else Python.
+
+    ``pace_ms``: each connection waits that long after an answer before its next request, as a
+    person's browser does (0: ask again at once, as fast as the server answers).
 
     The process prints ``{"requests": n, "seconds": s}`` (as JSON) when done: see :func:`cycle_result`.
     Another process, so the load never competes for this process's interpreter lock.
@@ -200,10 +209,10 @@ def start_cycle(base: str, paths: list[str], seconds: float, connections: int, w
     duration = max(1, round(seconds))
     if shutil.which("wrk"):
         script = workdir / "cycle.lua"
-        script.write_text(CYCLE_LUA % ", ".join(json.dumps(p) for p in paths), encoding="utf-8")
+        script.write_text(CYCLE_LUA % (", ".join(json.dumps(p) for p in paths), pace_ms), encoding="utf-8")
         cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "-s", str(script), base + paths[0]]
     else:
-        cmd = [sys.executable, __file__, "--cycle", base, str(duration), str(connections), *paths]
+        cmd = [sys.executable, __file__, "--cycle", base, str(duration), str(connections), str(pace_ms), *paths]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -223,7 +232,8 @@ def cycle_result(process: subprocess.Popen[str]) -> dict[str, float]:
     return {"requests": int(done[1]), "seconds": round(seconds, 2)}
 
 
-async def _cycle_python(base: str, paths: list[str], seconds: float, connections: int) -> dict[str, float]:
+async def _cycle_python(base: str, paths: list[str], seconds: float, connections: int,
+                        pace_ms: int = 0) -> dict[str, float]:
     host_port = base.removeprefix("http://")
     host, _, port = host_port.partition(":")
     requests = [f"GET {p} HTTP/1.1\r\nHost: {host_port}\r\n\r\n".encode() for p in paths]
@@ -243,6 +253,8 @@ async def _cycle_python(base: str, paths: list[str], seconds: float, connections
                 await reader.readexactly(int(m[1]))
             done[0] += 1
             i += 1
+            if pace_ms:
+                await asyncio.sleep(pace_ms / 1000)  # a load generator's pacing, not a test waiting on time
         writer.close()
 
     start = time.perf_counter()
@@ -480,8 +492,8 @@ def main() -> None:
         serve(int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--cycle":  # start_cycle without wrk
-        base, seconds, connections, *paths = sys.argv[2:]
-        print(json.dumps(asyncio.run(_cycle_python(base, paths, float(seconds), int(connections)))))
+        base, seconds, connections, pace, *paths = sys.argv[2:]
+        print(json.dumps(asyncio.run(_cycle_python(base, paths, float(seconds), int(connections), int(pace)))))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)
