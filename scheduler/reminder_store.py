@@ -137,6 +137,29 @@ class RateEventRow(SQLModel, table=True):
     at: datetime
 
 
+class PlanStampRow(SQLModel, table=True):
+    """What the reminder ledger was last planned from: a fingerprint of every input and the day.
+
+    Written under the ``plan`` lock after a reconcile; an instance about to plan from the same
+    inputs (the same calendars, recipients files, subscriptions, opt-outs, submissions, policy,
+    local day) finds it and skips re-reading the recipients and re-planning.
+    """
+
+    __tablename__ = "plan_stamp"
+
+    name: str = Field(primary_key=True, max_length=50)  # what was planned: "reminders"
+    fingerprint: str = Field(max_length=100)
+    planned_by: str = Field(max_length=200)  # the instance (host:pid) that planned
+    planned_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStamp:
+    fingerprint: str
+    planned_by: str
+    planned_at: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class StoredReminder:
     id: int
@@ -183,6 +206,9 @@ class Outcome:
     status: Status  # SENT, FAILED or PENDING (temporary failure: try again next tick)
     message_id: str | None = None
     error: str | None = None
+
+
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def utc(value: datetime) -> datetime:
@@ -311,6 +337,21 @@ class ReminderStore:
                 result = conn.execute(insert_ignoring(conn, t, ("occurrence_uid", "recipient_key", "offset_days")), new)
                 counts["inserted"] = result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(new)
         return ReconcileStats(**counts)
+
+    def plan_stamp(self, name: str = "reminders") -> PlanStamp | None:
+        """What the ledger was last planned from (see :class:`PlanStampRow`), or None."""
+        p = PlanStampRow.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            row = conn.execute(select(p.c.fingerprint, p.c.planned_by, p.c.planned_at).where(p.c.name == name)).first()
+        return None if row is None else PlanStamp(row.fingerprint, row.planned_by, aware(row.planned_at) or utc(NEVER))
+
+    def save_plan_stamp(self, fingerprint: str, planned_by: str, now: datetime, name: str = "reminders") -> None:
+        """Record what the ledger was just planned from; the caller holds the ``plan`` lock."""
+        p = PlanStampRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(p.delete().where(p.c.name == name))
+            conn.execute(p.insert().values(name=name, fingerprint=fingerprint, planned_by=planned_by,
+                                           planned_at=utc(now)))
 
     # --- sending -------------------------------------------------------------
 

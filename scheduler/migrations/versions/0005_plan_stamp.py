@@ -1,0 +1,29 @@
+"""What the reminder ledger was last planned from, so an instance planning from the same inputs skips it.
+
+Revision ID: 0005
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "plan_stamp",
+        sa.Column("name", sa.String(50), nullable=False),
+        sa.Column("fingerprint", sa.String(100), nullable=False),
+        sa.Column("planned_by", sa.String(200), nullable=False),
+        sa.Column("planned_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("plan_stamp")
