@@ -1,4 +1,5 @@
-"""What the reminder ledger was last planned from, so an instance planning from the same inputs skips it.
+"""What the reminder ledger was last planned from, so an instance planning from the same inputs skips it;
+claims take their candidates in order off one index (status, send_at, id).
 
 Revision ID: 0005
 """
@@ -23,7 +24,11 @@ def upgrade() -> None:
         sa.Column("planned_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+    op.create_index("ix_reminder_claim", "reminder", ["status", "send_at", "id"])
+    op.drop_index("ix_reminder_status_send_at", table_name="reminder")
 
 
 def downgrade() -> None:
+    op.create_index("ix_reminder_status_send_at", "reminder", ["status", "send_at"])
+    op.drop_index("ix_reminder_claim", table_name="reminder")
     op.drop_table("plan_stamp")
