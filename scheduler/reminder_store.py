@@ -237,6 +237,24 @@ def _from_row(r: Any) -> StoredReminder:
     return StoredReminder(*r)
 
 
+@lru_cache(maxsize=2)
+def _claim(which: str) -> Any:
+    """The claim of ``expired`` leases or of ``pending`` rows due at ``now`` (built once; see claim_due)."""
+    t = ReminderRow.__table__  # type: ignore[attr-defined]
+    wall = bindparam("wall", type_=t.c.updated_at.type)
+    claimable = (and_(t.c.status == Status.CLAIMED, t.c.lease_until < wall) if which == "expired" else
+                 and_(t.c.status == Status.PENDING, t.c.send_at <= bindparam("now", type_=t.c.send_at.type),
+                      or_(t.c.not_before.is_(None), t.c.not_before <= wall)))
+    candidates = (select(t.c.id).where(claimable).order_by(t.c.status, t.c.send_at, t.c.id)
+                  .limit(bindparam("limit", type_=Integer)).with_for_update(skip_locked=True))
+    return (update(t).where(t.c.id.in_(candidates.scalar_subquery()), claimable)
+            .values(status=Status.CLAIMED, claimed_by=bindparam("token", type_=String),
+                    lease_until=bindparam("until", type_=t.c.lease_until.type), attempts=t.c.attempts + 1,
+                    updated_at=wall)
+            .returning(*_STORED_COLUMNS)
+            .execution_options(synchronize_session=False))
+
+
 @lru_cache(maxsize=128)
 def _mark_sent(n: int) -> Any:
     """UPDATE of ``n`` sent rows of one claim: ids i0.., Message-IDs m0.., notes e0.. (built once per size)."""
@@ -384,26 +402,14 @@ class ReminderStore:
         id), so a claim costs the same at the end of a 20,000-row wave as at its start, and the
         claimed rows come back from the UPDATE itself (RETURNING).
         """
-        t = ReminderRow.__table__  # type: ignore[attr-defined]
         wall_u = utc(wall or datetime.now(UTC))
-        token = f"{owner}#{secrets.token_hex(6)}"
-        expired = and_(t.c.status == Status.CLAIMED, t.c.lease_until < wall_u)
-        pending = and_(t.c.status == Status.PENDING, t.c.send_at <= utc(now),
-                       or_(t.c.not_before.is_(None), t.c.not_before <= wall_u))
+        values = dict(token=f"{owner}#{secrets.token_hex(6)}", now=utc(now), wall=wall_u, until=wall_u + lease)
         rows: list[Any] = []
         with self.engine.begin() as conn:
-            for claimable in (expired, pending):
+            for which in ("expired", "pending"):
                 if len(rows) >= limit:
                     break
-                candidates = (select(t.c.id).where(claimable).order_by(t.c.status, t.c.send_at, t.c.id)
-                              .limit(limit - len(rows)).with_for_update(skip_locked=True))
-                rows += conn.execute(
-                    update(t).where(t.c.id.in_(candidates.scalar_subquery()), claimable)
-                    .values(status=Status.CLAIMED, claimed_by=token, lease_until=wall_u + lease,
-                            attempts=t.c.attempts + 1, updated_at=wall_u)
-                    .returning(*_STORED_COLUMNS)
-                    .execution_options(synchronize_session=False)
-                ).all()
+                rows += conn.execute(_claim(which), {**values, "limit": limit - len(rows)}).all()
         return sorted((_from_row(r) for r in rows), key=lambda r: (r.send_at, r.id))
 
     @staticmethod
