@@ -19,7 +19,7 @@ under new ids, 2,007 files by default) and measures, with real processes:
 - ``send``: a wave of 20,000 reminders through real ``lichthidua remind send-due`` processes to an
   aiosmtpd sink in its own process, against the same messages over the transport alone; on
   PostgreSQL, 2 processes against 1; with a zero-latency sink (CPU-bound) and a relay-like one
-  (30 ms a message, latency-bound; a 4,000-message wave).
+  (30 ms a message, latency-bound; a 2,000-message wave).
 
 Every figure is printed with the same figure for the 7 shipped calendars,
 measured in the same run, and the goal of issue 10. Parts can be chosen:
@@ -489,7 +489,7 @@ def _send_due(calendars: Path, data: Path, port: int, processes: int, database: 
     return {"wall_s": wall, "counts": counts, "send_s": seconds, "cpu_s": cpu}
 
 
-def bench_send(work: Path, units: int = UNITS, relay_units: int = 4_000, latencies: tuple[float, ...] = (0.0, RELAY_LATENCY),
+def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latencies: tuple[float, ...] = (0.0, RELAY_LATENCY),
                postgres: bool = True) -> dict[str, object]:
     """Reminder waves through a real aiosmtpd sink in its own process, each beside the transport alone.
 
@@ -689,7 +689,7 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts: {','.join(PARTS)}")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--send-units", type=int, default=UNITS, help="send: the zero-latency wave (default 20000)")
-    parser.add_argument("--relay-units", type=int, default=4000, help="send: the wave with a relay's latency (4000)")
+    parser.add_argument("--relay-units", type=int, default=2000, help="send: the wave with a relay's latency (2000)")
     parser.add_argument("--latency-ms", default=f"0,{round(RELAY_LATENCY * 1000)}",
                         help="send: sink latencies per message, ms (default 0,30)")
     parser.add_argument("--send-sqlite-only", action="store_true", help="send: skip the PostgreSQL processes")
