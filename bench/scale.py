@@ -580,13 +580,13 @@ def report_send(send: dict[str, object]) -> None:
               f" with planning)")
         print(f"  1 send-due (SQLite): wave {c['sqlite_1_wave_msgs_per_s']} msg/s = {c['sqlite_1_wave_ratio']}x the "
               f"transport alone; whole command {c['sqlite_1_wall_s']} s = {c['sqlite_1_wall_ratio']}x"
-              + ("; goal >= 0.8x " + ("✓" if c["sqlite_1_wave_ratio"] >= 0.8 else "✗") if not lat else ""))
+              + ("; " + goal_mark("sqlite_1_wave_ratio", c["sqlite_1_wave_ratio"]) if not lat else ""))
         if "pg_2_vs_1_wave" in c:
             print(f"  PostgreSQL: 1 process wave {c['pg_1_wave_msgs_per_s']} msg/s ({c['pg_1_wall_s']} s in all); "
                   f"2 processes wave {c['pg_2_wave_msgs_per_s']} msg/s ({c['pg_2_wall_s']} s in all), "
                   f"sent {' + '.join(map(str, c['pg_2_counts']))}, {n} distinct Message-IDs")
             print(f"  2 processes vs 1: {c['pg_2_vs_1_wave']}x the wave rate, {c['pg_2_vs_1_wall']}x whole commands; "
-                  f"goal >= 1.6x {'✓' if c['pg_2_vs_1_wave'] >= 1.6 else '✗'}")
+                  f"{goal_mark('pg_2_vs_1_wave', c['pg_2_vs_1_wave'])}")
         if not lat:
             print("  meaning: on 2 cores a local sink takes one; a second sender has no core of its own, so 2 processes"
                   " cannot be faster here: this bounds client CPU per message, not a deployment's throughput")
@@ -608,7 +608,15 @@ GOALS = {
     "recipients_20000_s": ("a few seconds", lambda v: v < 5),
     "preview_20000_s": ("< 5 s", lambda v: v < 5),
     "plan_total_s": ("< 60 s", lambda v: v < 60),
+    # send: the wave's rate against the transport alone's (both at the sink); 2 processes against 1 on PostgreSQL.
+    "sqlite_1_wave_ratio": (">= 0.8x the transport alone", lambda v: v >= 0.8),
+    "pg_2_vs_1_wave": (">= 1.6x one process", lambda v: v >= 1.6),
 }
+
+
+def goal_mark(key: str, value: float) -> str:
+    goal, ok = GOALS[key]
+    return f"goal {goal} {'✓' if ok(value) else '✗'}"
 
 
 def run(calendars: int, parts: set[str], send: dict[str, Any] | None = None) -> dict[str, object]:

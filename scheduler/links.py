@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import json
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 import os
 import secrets
 import zlib
@@ -35,6 +36,16 @@ SUBMITTED = "submitted"
 UNSUBSCRIBE = "unsubscribe"
 CONFIRM = "confirm"
 CONFIRM_HOURS = 48
+
+
+def _compact_json(payload: dict[str, Any]) -> str:
+    """``json.dumps(payload, ensure_ascii=False, separators=(",", ":"))``; a flat dict of str and int is
+    written directly (what links carry), anything else goes through json.dumps."""
+    if all(type(k) is str and type(v) in (str, int) for k, v in payload.items()):
+        enc = encode_basestring
+        return "{" + ",".join(f"{enc(k)}:{enc(v) if type(v) is str else int.__repr__(v)}"
+                              for k, v in payload.items()) + "}"
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 def _b64(data: bytes) -> bytes:
@@ -61,7 +72,7 @@ class Signer:
         if key is None:
             # itsdangerous' default derivation ("django-concat") with its default digest, SHA-1.
             key = self._derived[purpose] = hashlib.sha1(f"lichthidua.{purpose}".encode() + b"signer" + self._key).digest()
-        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = _compact_json(payload).encode("utf-8")
         compressed = zlib.compress(data)
         body = b"." + _b64(compressed) if len(compressed) < len(data) - 1 else _b64(data)
         return (body + b"." + _b64(hmac.new(key, body, hashlib.sha1).digest())).decode("ascii")

@@ -283,3 +283,18 @@ def test_a_wave_renders_each_reminder_as_the_full_templates_would(tmp_path: Path
     assert stamped.stamps_reminders  # every shape matched its full render, so stamping stayed on
     (tmp_path / "_footer.txt.j2").write_text("--\n{{ unsubscribe_url | upper }}\n", encoding="utf-8")
     assert not Templates(tmp_path).stamps_reminders
+
+
+def test_to_headers_are_what_formataddr_writes() -> None:
+    """The To header is built without email.charset's per-byte loop: the same string for any name."""
+    import random
+    from email.utils import formataddr
+
+    from notifiers.email_message import _to_header
+
+    rnd = random.Random(7)
+    alphabet = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐ ÁÀẢÃẠấầẩẫậ-!*+/=?_.,\"'()<>@;:\\éß中😀\t"
+    names = ["Công đoàn cơ sở số 1", "Ban Chấp hành", "x", " ", "=?utf-8?q?x?="]
+    names += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 150))) for _ in range(3000)]
+    for name in names:
+        assert _to_header(name, "don-vi@congdoan.vn") == formataddr((name, "don-vi@congdoan.vn"), charset="utf-8"), name
