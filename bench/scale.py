@@ -26,7 +26,7 @@ measured in the same run, and the goal of issue 10. Parts can be chosen:
 
     .venv/bin/python -m bench.scale [--calendars 2007] [--only edit,check] [--json]
 
-``./run bench`` runs it at 2,007 calendars: about three minutes on a 2-core machine.
+``./run bench`` runs it at 2,007 calendars: about six minutes on a 2-core machine, half of it ``send``.
 """
 
 from __future__ import annotations
