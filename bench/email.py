@@ -48,14 +48,31 @@ VN = timezone(timedelta(hours=7))
 NOW = datetime(2024, 6, 17, 8, 0, tzinfo=VN)
 CAMPAIGN = "Phong trào thi đua lao động giỏi, lao động sáng tạo năm 2024"
 SINK = """
-import asyncio, sys
+import asyncio, json, re, sys, time
 from aiosmtpd.controller import Controller
+LATENCY = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+MESSAGE_ID = re.compile(rb"^Message-ID:[ \\t]*(\\S+)", re.M | re.I)
 class Sink:
+    def __init__(self):
+        self.reset()
+    def reset(self):
+        self.count, self.ids, self.first, self.last = 0, set(), None, None
     async def handle_DATA(self, server, session, envelope):
+        if LATENCY:
+            await asyncio.sleep(LATENCY)  # a relay on the network: round trips, queueing to disk
+        found = MESSAGE_ID.search(envelope.content[:8192])
+        now = time.time()
+        self.count += 1
+        self.ids.add(found.group(1) if found else b"")
+        self.first = now if self.first is None else self.first
+        self.last = now
         return "250 OK"
-controller = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]))
+sink = Sink()
+controller = Controller(sink, hostname="127.0.0.1", port=int(sys.argv[1]))
 controller.start()
-sys.stdin.read()  # until the parent closes our stdin
+for line in sys.stdin:  # "stats": what arrived since the last "stats" (then forgotten); EOF: stop
+    print(json.dumps(dict(count=sink.count, distinct=len(sink.ids), first=sink.first, last=sink.last)), flush=True)
+    sink.reset()
 controller.stop()
 """
 
@@ -185,9 +202,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_sink() -> tuple[subprocess.Popen[str], int]:
+def start_sink(latency: float = 0.0) -> tuple[subprocess.Popen[str], int]:
+    """An aiosmtpd sink in its own process; ``latency`` seconds per message model a relay on the network.
+
+    Write a line to its stdin to get (and reset) what arrived: see :func:`sink_stats`; close stdin to stop it.
+    """
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", SINK, str(port)], stdin=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", SINK, str(port), str(latency)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
     deadline = clock.monotonic() + 20  # a real process starting: poll, bounded
     while clock.monotonic() < deadline:
         try:
@@ -197,6 +219,14 @@ def start_sink() -> tuple[subprocess.Popen[str], int]:
             clock.sleep(0.05)
     proc.kill()
     raise RuntimeError("aiosmtpd sink did not start")
+
+
+def sink_stats(proc: subprocess.Popen[str]) -> dict[str, float]:
+    """Messages the sink received since the last call: count, distinct Message-IDs, first and last (epoch s)."""
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("stats\n")
+    proc.stdin.flush()
+    return dict(json.loads(proc.stdout.readline()))
 
 
 def run(n: int = 5000) -> dict[str, float]:

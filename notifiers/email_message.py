@@ -23,7 +23,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
+from email import base64mime, policy, quoprimime
 from email.errors import HeaderParseError
 from email.header import Header
 from email.headerregistry import Address
@@ -174,6 +174,25 @@ def _base64_lines(text: str) -> bytes:
     return b"".join([encoded[i : i + 76] + b"\r\n" for i in range(0, len(encoded), 76)])
 
 
+# Bytes that quoted-printable header encoding writes as themselves (email.quoprimime's header map).
+_QP_AS_IS = bytes(b for b in range(256) if chr(b) in "-!*+/ " or chr(b).isascii() and chr(b).isalnum())
+
+
+def _to_header(name: str, address: str) -> str:
+    """``formataddr((name, address), charset="utf-8")``, the same string, without its slowest step.
+
+    For a non-ASCII name ``email.charset`` picks the shorter of base64 and quoted-printable by counting
+    the quoted-printable length in a Python loop over every byte; here that count is a ``bytes.translate``.
+    """
+    if name.isascii():
+        return formataddr((name, address), charset="utf-8")
+    address.encode("ascii")
+    data = name.encode("utf-8")
+    qp_length = len(data) + 2 * len(data.translate(None, _QP_AS_IS))
+    encoder = base64mime if base64mime.header_length(data) < qp_length else quoprimime
+    return f"{encoder.header_encode(data, 'utf-8')} <{address}>"
+
+
 class Composer:
     """Builds :class:`OutgoingMessage` bytes; keeps skeletons across messages.
 
@@ -185,9 +204,16 @@ class Composer:
         self._from_header = mailbox(self.from_name, self.from_address)
         self._cache: dict[tuple[str, bool, tuple[Attachment, ...]], _Skeleton] = {}
         self._cache_size = cache_size
+        self._last_date: tuple[datetime | None, str] = (None, "")
 
     def message_id(self, key: str) -> str:
         return message_id(key, self.domain)
+
+    def _date(self, now: datetime) -> str:
+        """The Date header; a wave stamps every message with one ``now``, formatted once."""
+        if self._last_date[0] != now:
+            self._last_date = (now, format_datetime(now))
+        return self._last_date[1]
 
     def compose(
         self,
@@ -207,8 +233,8 @@ class Composer:
         skeleton = self._skeleton(header_text(email.subject), email.html is not None, attachments)
         mid = self.message_id(key)
         lines = [
-            f"To: {formataddr((name, address), charset='utf-8') if name else address}",
-            f"Date: {format_datetime(now)}",
+            f"To: {_to_header(name, address) if name else address}",
+            f"Date: {self._date(now)}",
             f"Message-ID: {mid}",
         ]
         if unsubscribe is not None:

@@ -216,6 +216,35 @@ def _signature(root: Path, files: list[Path]) -> tuple[object, ...]:
     return (str(Path.cwd()), str(root.resolve()), *((str(p), file_signature(p)) for p in files))
 
 
+_last_digest: tuple[tuple[object, ...], str] | None = None
+
+
+def files_digest(root: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The recipient files' names and bytes (and their size bound), hashed, without parsing them.
+
+    Equal digests load the same groups: the reminder planner compares it with what the ledger was
+    planned from before it reads 20,000 units. Hashed once per change of the files, like the directory.
+    """
+    import hashlib
+
+    global _last_digest
+    files = recipient_files(root)
+    key = (limits.recipients_file_bytes, *_signature(root, files))
+    if _last_digest is not None and _last_digest[0] == key:
+        return _last_digest[1]
+    h = hashlib.sha256(f"{limits.recipients_file_bytes}".encode())
+    for path in files:
+        h.update(f"\x1e{path.name}\x1f".encode())
+        try:
+            with path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    h.update(chunk)
+        except OSError as exc:  # read again (and reported) by load_directory
+            h.update(f"\x1dunreadable:{exc.errno}".encode())
+    _last_digest = (key, h.hexdigest())
+    return _last_digest[1]
+
+
 def load_directory(root: Path, limits: Limits = DEFAULT_LIMITS) -> Directory:
     """Every group under ``root/recipients``; never raises for bad content.
 

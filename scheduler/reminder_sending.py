@@ -12,6 +12,7 @@ get each notice as it is built, and their results are recorded the same way.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,6 +45,7 @@ class SendReport:
     retry: int = 0  # temporary failures, back to pending
     missed: int = 0
     errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # from the first claim to the last result recorded
 
     @property
     def handled(self) -> int:
@@ -148,8 +150,10 @@ class Sender:
                     slots.append(group)
                     yield message
 
+        start = time.perf_counter()
         await self.transport().send_many(stream(), on_result)
         flush()
+        report.seconds = time.perf_counter() - start
         return report
 
     async def _send_notice(self, group: Sequence[StoredReminder], now: datetime, messages: WaveMessages,

@@ -29,9 +29,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Index, Table, UniqueConstraint, and_, bindparam, func, or_, select, update
+from sqlalchemy import (Index, Integer, String, Table, UniqueConstraint, and_, bindparam, case, func, or_, select,
+                        text, update)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -65,7 +67,7 @@ class ReminderRow(SQLModel, table=True):
     __tablename__ = "reminder"
     __table_args__ = (
         UniqueConstraint("occurrence_uid", "recipient_key", "offset_days", name="uq_reminder_once"),
-        Index("ix_reminder_status_send_at", "status", "send_at"),
+        Index("ix_reminder_claim", "status", "send_at", "id"),  # claim_due's candidates, in order
         Index("ix_reminder_occurrence_party", "occurrence_uid", "party_key"),
     )
 
@@ -137,6 +139,29 @@ class RateEventRow(SQLModel, table=True):
     at: datetime
 
 
+class PlanStampRow(SQLModel, table=True):
+    """What the reminder ledger was last planned from: a fingerprint of every input and the day.
+
+    Written under the ``plan`` lock after a reconcile; an instance about to plan from the same
+    inputs (the same calendars, recipients files, subscriptions, opt-outs, submissions, policy,
+    local day) finds it and skips re-reading the recipients and re-planning.
+    """
+
+    __tablename__ = "plan_stamp"
+
+    name: str = Field(primary_key=True, max_length=50)  # what was planned: "reminders"
+    fingerprint: str = Field(max_length=100)
+    planned_by: str = Field(max_length=200)  # the instance (host:pid) that planned
+    planned_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStamp:
+    fingerprint: str
+    planned_by: str
+    planned_at: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class StoredReminder:
     id: int
@@ -185,6 +210,10 @@ class Outcome:
     error: str | None = None
 
 
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+ANALYZE_AFTER = 1000  # rows written by one reconcile after which PostgreSQL's statistics are refreshed
+
+
 def utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("datetime must be timezone-aware")
@@ -206,6 +235,36 @@ _STORED_COLUMNS = tuple(ReminderRow.__table__.c[f] for f in _STORED_FIELDS)  # t
 def _from_row(r: Any) -> StoredReminder:
     """Plain columns to the value (no ORM validation: a wave reads thousands of rows)."""
     return StoredReminder(*r)
+
+
+@lru_cache(maxsize=2)
+def _claim(which: str) -> Any:
+    """The claim of ``expired`` leases or of ``pending`` rows due at ``now`` (built once; see claim_due)."""
+    t = ReminderRow.__table__  # type: ignore[attr-defined]
+    wall = bindparam("wall", type_=t.c.updated_at.type)
+    claimable = (and_(t.c.status == Status.CLAIMED, t.c.lease_until < wall) if which == "expired" else
+                 and_(t.c.status == Status.PENDING, t.c.send_at <= bindparam("now", type_=t.c.send_at.type),
+                      or_(t.c.not_before.is_(None), t.c.not_before <= wall)))
+    candidates = (select(t.c.id).where(claimable).order_by(t.c.status, t.c.send_at, t.c.id)
+                  .limit(bindparam("limit", type_=Integer)).with_for_update(skip_locked=True))
+    return (update(t).where(t.c.id.in_(candidates.scalar_subquery()), claimable)
+            .values(status=Status.CLAIMED, claimed_by=bindparam("token", type_=String),
+                    lease_until=bindparam("until", type_=t.c.lease_until.type), attempts=t.c.attempts + 1,
+                    updated_at=wall)
+            .returning(*_STORED_COLUMNS)
+            .execution_options(synchronize_session=False))
+
+
+@lru_cache(maxsize=128)
+def _mark_sent(n: int) -> Any:
+    """UPDATE of ``n`` sent rows of one claim: ids i0.., Message-IDs m0.., notes e0.. (built once per size)."""
+    t = ReminderRow.__table__  # type: ignore[attr-defined]
+    ids = [bindparam(f"i{j}", type_=Integer) for j in range(n)]
+    return (update(t).where(t.c.id.in_(ids), t.c.claimed_by == bindparam("token"), t.c.status == Status.CLAIMED)
+            .values(status=Status.SENT,
+                    message_id=case(*((t.c.id == ids[j], bindparam(f"m{j}", type_=String)) for j in range(n))),
+                    last_error=case(*((t.c.id == ids[j], bindparam(f"e{j}", type_=String)) for j in range(n))),
+                    sent_at=bindparam("stamp"), updated_at=bindparam("stamp"), lease_until=None, not_before=None))
 
 
 def instance_id() -> str:
@@ -310,30 +369,48 @@ class ReminderStore:
                 # Another instance may have planned the same rows since the read above: skip those.
                 result = conn.execute(insert_ignoring(conn, t, ("occurrence_uid", "recipient_key", "offset_days")), new)
                 counts["inserted"] = result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(new)
+        if self.engine.dialect.name == "postgresql" and len(new) + len(updates) >= ANALYZE_AFTER:
+            # A wave of thousands of new rows: the planner's statistics would still describe the table before
+            # it (autovacuum comes later), and the sender's lookups would scan the wave instead of its index.
+            with self.engine.begin() as conn:
+                conn.execute(text("ANALYZE reminder"))
         return ReconcileStats(**counts)
+
+    def plan_stamp(self, name: str = "reminders") -> PlanStamp | None:
+        """What the ledger was last planned from (see :class:`PlanStampRow`), or None."""
+        p = PlanStampRow.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            row = conn.execute(select(p.c.fingerprint, p.c.planned_by, p.c.planned_at).where(p.c.name == name)).first()
+        return None if row is None else PlanStamp(row.fingerprint, row.planned_by, aware(row.planned_at) or utc(NEVER))
+
+    def save_plan_stamp(self, fingerprint: str, planned_by: str, now: datetime, name: str = "reminders") -> None:
+        """Record what the ledger was just planned from; the caller holds the ``plan`` lock."""
+        p = PlanStampRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            conn.execute(p.delete().where(p.c.name == name))
+            conn.execute(p.insert().values(name=name, fingerprint=fingerprint, planned_by=planned_by,
+                                           planned_at=utc(now)))
 
     # --- sending -------------------------------------------------------------
 
     def claim_due(self, now: datetime, owner: str, *, limit: int, lease: timedelta,
                   wall: datetime | None = None) -> list[StoredReminder]:
-        """Atomically take up to ``limit`` rows due at ``now``; leases run on the wall clock."""
-        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        """Atomically take up to ``limit`` rows due at ``now``; leases run on the wall clock.
+
+        Claims whose lease expired (their instance died) come first, then pending rows in send order.
+        Each is one UPDATE whose candidates come off an index (``ix_reminder_claim``: status, send_at,
+        id), so a claim costs the same at the end of a 20,000-row wave as at its start, and the
+        claimed rows come back from the UPDATE itself (RETURNING).
+        """
         wall_u = utc(wall or datetime.now(UTC))
-        claimable = self._claimable(now, wall_u)
-        token = f"{owner}#{secrets.token_hex(6)}"
-        candidates = (select(t.c.id).where(claimable).order_by(t.c.send_at, t.c.id).limit(limit)
-                      .with_for_update(skip_locked=True))
+        values = dict(token=f"{owner}#{secrets.token_hex(6)}", now=utc(now), wall=wall_u, until=wall_u + lease)
+        rows: list[Any] = []
         with self.engine.begin() as conn:
-            conn.execute(
-                update(t).where(t.c.id.in_(candidates.scalar_subquery()), claimable)
-                .values(status=Status.CLAIMED, claimed_by=token, lease_until=wall_u + lease,
-                        attempts=t.c.attempts + 1, updated_at=wall_u)
-                .execution_options(synchronize_session=False)
-            )
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(*_STORED_COLUMNS).where(t.c.claimed_by == token, t.c.status == Status.CLAIMED)
-                                .order_by(t.c.send_at, t.c.id)).all()
-        return [_from_row(r) for r in rows]
+            for which in ("expired", "pending"):
+                if len(rows) >= limit:
+                    break
+                rows += conn.execute(_claim(which), {**values, "limit": limit - len(rows)}).all()
+        return sorted((_from_row(r) for r in rows), key=lambda r: (r.send_at, r.id))
 
     @staticmethod
     def _claimable(now: datetime, wall: datetime):  # type: ignore[no-untyped-def]
@@ -354,9 +431,14 @@ class ReminderStore:
         if not pairs:
             return {}
         t = ReminderRow.__table__  # type: ignore[attr-defined]
-        keys = sorted({k for _, k in pairs})
+        keys: dict[str, set[str]] = {}
+        for uid, key in pairs:
+            keys.setdefault(uid, set()).add(key)
+        # Per occurrence, its recipients: lookups on the unique key's index (occurrence, recipient, offset),
+        # not every row of the occurrence (a wave's batch is 64 of its 20,000 recipients).
         stmt = (select(t.c.occurrence_uid, t.c.recipient_key, func.min(t.c.offset_days))
-                .where(t.c.occurrence_uid.in_(sorted({u for u, _ in pairs})), t.c.recipient_key.in_(keys),
+                .where(or_(*(and_(t.c.occurrence_uid == uid, t.c.recipient_key.in_(sorted(ks)))
+                             for uid, ks in sorted(keys.items()))),
                        t.c.kind == Kind.REMINDER,
                        t.c.send_at <= utc(now),
                        t.c.status.in_([Status.PENDING, Status.CLAIMED, Status.SENT]))
@@ -365,25 +447,42 @@ class ReminderStore:
             return {(u, k): o for u, k, o in conn.execute(stmt).all()}
 
     def mark(self, outcomes: Iterable[Outcome], *, now: datetime) -> int:
-        """Record what happened to claimed rows; returns how many rows changed."""
+        """Record what happened to claimed rows; returns how many rows changed.
+
+        Sent rows (nearly all of a wave) are one UPDATE per claim token, their Message-IDs chosen
+        by row id; the others one statement each (executemany). Only rows still claimed under the
+        outcome's token change: a row another instance re-claimed after a lease is not touched.
+        """
         t = ReminderRow.__table__  # type: ignore[attr-defined]
         stamp = utc(now)
+        outcomes = list(outcomes)
+        sent: dict[str, list[Outcome]] = {}
+        for o in outcomes:
+            if o.status is Status.SENT:
+                sent.setdefault(o.token, []).append(o)
         params = [
             dict(_id=o.id, _token=o.token, _status=o.status.value, _mid=o.message_id, _err=o.error,
-                 _sent=stamp if o.status is Status.SENT else None, _upd=stamp,
-                 _by=o.token if o.status is Status.SENT else None)
-            for o in outcomes
+                 _sent=None, _upd=stamp, _by=None)
+            for o in outcomes if o.status is not Status.SENT
         ]
-        if not params:
+        if not outcomes:
             return 0
-        # A sent row keeps its claim token: which instance sent it (host:pid#claim), for the admin and the tests.
-        stmt = (update(t).where(t.c.id == bindparam("_id"), t.c.claimed_by == bindparam("_token"), t.c.status == Status.CLAIMED)
-                .values(status=bindparam("_status"), message_id=bindparam("_mid"), last_error=bindparam("_err"),
-                        sent_at=bindparam("_sent"), updated_at=bindparam("_upd"), claimed_by=bindparam("_by"),
-                        lease_until=None, not_before=None))
+        changed = 0
         with self.engine.begin() as conn:
-            result = conn.execute(stmt, params)
-        return result.rowcount or 0
+            # A sent row keeps its claim token: which instance sent it (host:pid#claim), for the admin and the tests.
+            for token, group in sent.items():
+                values: dict[str, object] = dict(token=token, stamp=stamp)
+                for j, o in enumerate(group):
+                    values.update({f"i{j}": o.id, f"m{j}": o.message_id, f"e{j}": o.error})
+                changed += conn.execute(_mark_sent(len(group)), values).rowcount or 0
+            if params:
+                stmt = (update(t).where(t.c.id == bindparam("_id"), t.c.claimed_by == bindparam("_token"),
+                                        t.c.status == Status.CLAIMED)
+                        .values(status=bindparam("_status"), message_id=bindparam("_mid"), last_error=bindparam("_err"),
+                                sent_at=bindparam("_sent"), updated_at=bindparam("_upd"), claimed_by=bindparam("_by"),
+                                lease_until=None, not_before=None))
+                changed += conn.execute(stmt, params).rowcount or 0
+        return changed
 
     def mark_missed(self, rows: Iterable[tuple[int, str, str]], *, now: datetime) -> int:
         """(id, claim token, Vietnamese reason) of claimed rows whose moment has passed."""

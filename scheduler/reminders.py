@@ -38,7 +38,8 @@ than ``OVERDUE_GRACE`` late are recorded as missed. Nothing is dropped silently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -260,6 +261,49 @@ def plan(
                         out.append(row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1)))
     out.sort(key=lambda r: (r.send_at, r.occurrence_uid, r.recipient_key, r.offset_days))
     return out
+
+
+def events_digest(events: Sequence[Event]) -> str:
+    """The deadlines of a campaign as planning sees them (every field), hashed."""
+    return hashlib.sha256(repr(tuple(events)).encode()).hexdigest()
+
+
+def plan_fingerprint(
+    campaigns: Iterable[Campaign],
+    recipients: str,
+    subscriptions: Iterable[Subscriber],
+    policy: Policy,
+    now: datetime,
+    *,
+    submitted: frozenset[tuple[str, str]] = frozenset(),
+    opted_out: frozenset[tuple[str, str]] = frozenset(),
+    code: str = "",
+    digest: Callable[[Campaign], str] = lambda c: events_digest(c.events),
+) -> str:
+    """What :func:`plan` at ``now`` depends on, hashed: equal fingerprints give the same rows.
+
+    ``recipients`` identifies the recipient files (their bytes), ``code`` the planning code;
+    ``digest`` hashes a campaign's deadlines (a caller may remember it per unchanged calendar).
+    Each campaign's local day is part of it, and for each deadline which side of ``now`` (and of
+    ``now - LOOKBACK``) it falls: the only ways ``now`` enters the plan.
+    """
+    h = hashlib.sha256()
+
+    def put(*parts: object) -> None:
+        h.update(("\x1f".join(map(str, parts)) + "\x1e").encode())
+
+    put("code", code)
+    put("policy", repr(policy))
+    put("recipients", recipients)
+    for c in campaigns:
+        put("campaign", c.calendar_id, c.title, c.timezone, c.remind_days, now.astimezone(_zone(c.timezone)).date(),
+            digest(c))
+        put("open", *(f"{e.uid}:{e.deadline.due_at > now:d}{e.deadline.due_at > now - LOOKBACK:d}"
+                      for e in c.events if e.deadline is not None))
+    put("subscriptions", *sorted(f"{s.email}\x1d{s.calendar_id}" for s in subscriptions))
+    put("submitted", *sorted(f"{u}\x1d{p}" for u, p in submitted))
+    put("opted_out", *sorted(f"{e}\x1d{sc}" for e, sc in opted_out))
+    return h.hexdigest()
 
 
 class DueRow(Protocol):

@@ -140,3 +140,23 @@ def test_links_in_emails_already_sent_keep_working() -> None:
     with pytest.raises(BadRequest):
         signer.verify(UNSUBSCRIBE, old[:-1] + ("A" if old[-1] != "A" else "B"))
     assert not signer.sign(UNSUBSCRIBE, {"e": "a@example.org", "s": "kon-tum-2024"}) == old  # new links are itsdangerous'
+
+
+def test_links_are_signed_exactly_as_itsdangerous_signs_them() -> None:
+    """Signer.sign writes out URLSafeSerializer.dumps (a wave signs two links per email): same bytes, verifiable."""
+    import random
+
+    from itsdangerous import URLSafeSerializer
+
+    from scheduler.links import Signer
+
+    signer = Signer(b"khoa-bi-mat-" * 4)
+    rnd = random.Random(10)
+    for i in range(500):
+        purpose = ("submitted", "unsubscribe", "confirm")[i % 3]
+        text = "".join(rnd.choice("abcđươạ .@-/|:Ưẫ\"\\\n\t\x01\u2028😀") for _ in range(rnd.randint(0, 400)))
+        payload = ({"o": text, "p": f"unit:don-vi-{i}", "exp": i * 7919 - 10**6} if i % 2 else {"e": text.lower(), "s": "*"}
+                   if i % 5 else {"i": i, "n": text, "ok": bool(i % 3), "f": 1.5})
+        token = signer.sign(purpose, payload)
+        assert token == URLSafeSerializer(b"khoa-bi-mat-" * 4, salt=f"lichthidua.{purpose}").dumps(payload)
+        assert signer.verify(purpose, token) == payload

@@ -265,3 +265,36 @@ def test_subject_says_each_thing_once(mailer: Mailer) -> None:
     content = ReminderContent(deadline_view(event, CAMPAIGN, date(2024, 6, 22)), "Nguyễn Văn An", None)
     subject = str(parse(mailer.build(MessageSpec("k", Recipient("a@congdoan.vn"), content), NOW).data)["Subject"])
     assert subject == "[Nhắc hạn] Báo cáo sơ kết 6 tháng đầu năm – còn 2 ngày (hạn trước 25/6/2024)"
+
+
+def test_a_wave_renders_each_reminder_as_the_full_templates_would(tmp_path: Path) -> None:
+    """Reminders are rendered once per deadline and shape, then each person's name and links put in:
+    the result is what rendering each in full gives, escapes included; an override renders in full."""
+    names = ["", "Công đoàn cơ sở số 1", 'Tổ "A" & <B>', "Đoàn <script>alert(1)</script>", "x" * 300]
+    links = [None, "", "https://lich.congdoan.vn/reminders/submitted?token=.eJw&a=<1>\"'"]
+    overdue = dataclasses.replace(reminder_spec(0).content.deadline, days_left=-2)  # type: ignore[attr-defined]
+    contents = [dataclasses.replace(reminder_spec(i).content, recipient_name=name, submitted_url=submitted,  # type: ignore[type-var]
+                                    unsubscribe_url=unsubscribe, **({"deadline": overdue} if i % 2 else {}))
+                for i, (name, submitted, unsubscribe) in enumerate(
+                    (n, s, u) for n in names for s in links for u in reversed(links))]
+    stamped, full = Templates(), Templates(stamp_reminders=False)  # the reference: every email through jinja
+    for content in contents * 2:
+        assert stamped.render(content) == full.render(content), content
+    assert stamped.stamps_reminders  # every shape matched its full render, so stamping stayed on
+    (tmp_path / "_footer.txt.j2").write_text("--\n{{ unsubscribe_url | upper }}\n", encoding="utf-8")
+    assert not Templates(tmp_path).stamps_reminders
+
+
+def test_to_headers_are_what_formataddr_writes() -> None:
+    """The To header is built without email.charset's per-byte loop: the same string for any name."""
+    import random
+    from email.utils import formataddr
+
+    from notifiers.email_message import _to_header
+
+    rnd = random.Random(7)
+    alphabet = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐ ÁÀẢÃẠấầẩẫậ-!*+/=?_.,\"'()<>@;:\\éß中😀\t"
+    names = ["Công đoàn cơ sở số 1", "Ban Chấp hành", "x", " ", "=?utf-8?q?x?="]
+    names += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 150))) for _ in range(3000)]
+    for name in names:
+        assert _to_header(name, "don-vi@congdoan.vn") == formataddr((name, "don-vi@congdoan.vn"), charset="utf-8"), name

@@ -21,7 +21,7 @@ from scheduler.database import create_engine_for
 from scheduler.schema import current, head, upgrade_database
 
 GOLDEN = Path(__file__).parent / "golden"
-TABLES = {"feed_revision", "reminder", "reminder_optout", "reminder_subscription", "submission"}
+TABLES = {"feed_revision", "reminder", "reminder_optout", "reminder_subscription", "submission", "plan_stamp"}
 NOW = datetime(2024, 6, 21, 1, 0, tzinfo=UTC)
 
 
@@ -139,5 +139,41 @@ def test_processes_starting_together_upgrade_once(backend: str, tmp_path: Path) 
         engine = create_engine_for(url)
         try:
             assert current(engine) == head() and _schema_diff(engine) == []
+        finally:
+            engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_revision_0005_adds_the_plan_stamp_and_keeps_the_ledger(backend: str, tmp_path: Path) -> None:
+    """A database of the release before the plan stamp (0004, with reminders) upgrades; the stamp then works."""
+    from alembic import command
+
+    from scheduler.reminder_store import ReminderStore
+    from scheduler.schema import _config
+
+    with fresh_database(backend, tmp_path) as url:
+        engine = create_engine_for(url)
+        try:
+            with engine.connect() as conn:
+                command.upgrade(_config(conn), "0004")
+                conn.commit()
+            assert current(engine) == "0004" and "plan_stamp" not in inspect(engine).get_table_names()
+            tables = MetaData()
+            tables.reflect(engine, only=["reminder"])
+            with engine.begin() as conn:
+                conn.execute(tables.tables["reminder"].insert(), _rows()["reminder"])
+            upgrade_database(engine)
+            assert current(engine) == head() == "0005" and _schema_diff(engine) == []
+            store = ReminderStore(engine)
+            assert store.plan_stamp() is None
+            store.save_plan_stamp("f" * 64, "may-chu:42", NOW)
+            store.save_plan_stamp("e" * 64, "may-chu:43", NOW)  # replaced, one row per name
+            stamp = store.plan_stamp()
+            assert stamp is not None and (stamp.fingerprint, stamp.planned_by, stamp.planned_at) == ("e" * 64, "may-chu:43", NOW)
+            assert store.counts()["sent"] == 1 and store.counts()["pending"] == 1
+            with engine.connect() as conn:
+                command.downgrade(_config(conn), "0004")
+                conn.commit()
+            assert "plan_stamp" not in inspect(engine).get_table_names()
         finally:
             engine.dispose()

@@ -135,18 +135,25 @@ def send_due(
     """Gửi mọi email nhắc đã đến hạn (cho cron, hoặc để gửi bù)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    def work() -> SendReport:
+    def work() -> tuple[SendReport, bool]:
         import asyncio
 
         at = parse_now(now or None)
         with _service(sends=True) as service, Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:
             task = bar.add_task("gửi", total=None)
-            return asyncio.run(service.start(at, progress=lambda done, total: bar.update(task, completed=done,
-                                                                                        total=total)))
+            report = asyncio.run(service.start(at, progress=lambda done, total: bar.update(task, completed=done,
+                                                                                          total=total)))
+            return report, service.last_plan_skipped
 
-    report = run_command(work)
-    console.print(f"Đã gửi {report.sent} lời nhắc ({report.messages} email); lỗi vĩnh viễn: {report.failed}; "
+    report, reused = run_command(work)
+    if reused:
+        console.print("Lịch nhắc đã được lập từ đúng dữ liệu này: dùng lại, không đọc lại danh sách người nhận.")
+    timing = ""
+    if report.messages:
+        rate = report.messages / report.seconds if report.seconds > 0 else 0.0
+        timing = f" trong {report.seconds:.1f} giây ({rate:.0f} email/giây)".replace(".", ",")
+    console.print(f"Đã gửi {report.sent} lời nhắc ({report.messages} email){timing}; lỗi vĩnh viễn: {report.failed}; "
                   f"thử lại sau: {report.retry}; bỏ lỡ: {report.missed}.")
     for line in report.errors[:20]:
         err_console.print(f"  {line}", markup=False)
