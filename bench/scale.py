@@ -420,7 +420,6 @@ def bench_mixed(work: Path, folder: Path, label: str, seconds: float = 4, rounds
 
 SEND_NOW = "2024-06-21T08:05+07:00"  # Friday 21/6 08:05: bench/email.py's wave (deadline 28/6, 7 days before) is due
 RELAY_LATENCY = 0.030  # seconds per message: a relay on the network (see bench_send)
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SENT = re.compile(r"Đã gửi (\d+) lời nhắc \((\d+) email\)(?: trong ([\d.,]+) giây)?")
 
 
@@ -428,8 +427,10 @@ def _pg_reachable() -> str | None:
     """None when PostgreSQL answers at 127.0.0.1:5432, else why not."""
     from sqlalchemy import create_engine
 
+    from tests.db_support import PG_ADMIN_URL
+
     try:
-        engine = create_engine(PG_ADMIN, connect_args={"connect_timeout": 2})
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
         engine.connect().close()
         engine.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure means: skip, and say why
@@ -439,21 +440,11 @@ def _pg_reachable() -> str | None:
 
 @contextmanager
 def _pg_database() -> Iterator[str]:
-    """A fresh PostgreSQL database, dropped afterwards."""
-    import uuid
+    """A fresh PostgreSQL database, dropped afterwards (the tests' helper)."""
+    from tests.db_support import postgres_database
 
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    name = f"lichthidua_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database("lichthidua_bench") as url:
+        yield url
 
 
 def _wave_messages(calendars: Path, data: Path, units: int) -> list[object]:

@@ -15,17 +15,10 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @contextmanager
-def fresh_database(backend: str, tmp_path: Path) -> Iterator[str]:
-    """The URL of an empty database of `backend`; skips when PostgreSQL is not reachable."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'var' / 'lichthidua.sqlite3'}"
-        return
-    try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
-        admin.connect().close()
-    except Exception:
-        pytest.skip("PostgreSQL không chạy ở 127.0.0.1:5432")
-    name = f"lichthidua_ops_{uuid.uuid4().hex[:10]}"
+def postgres_database(prefix: str = "lichthidua_ops") -> Iterator[str]:
+    """A uniquely named empty PostgreSQL database, dropped afterwards (the benchmarks use it too)."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -34,3 +27,17 @@ def fresh_database(backend: str, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def fresh_database(backend: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database of `backend`; skips when PostgreSQL is not reachable."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'var' / 'lichthidua.sqlite3'}"
+        return
+    try:
+        create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2}).connect().close()
+    except Exception:
+        pytest.skip("PostgreSQL không chạy ở 127.0.0.1:5432")
+    with postgres_database() as url:
+        yield url

@@ -71,3 +71,20 @@ def test_the_reminder_commands_still_reach_the_database(tmp_path: Path) -> None:
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "send-due" in done.stdout
+
+
+def test_lunar_leaves_the_help_renderer_unloaded(tmp_path: Path) -> None:
+    """typer's help renderer (rich, markdown-it) is a third of the CLI's start-up; only --help loads it."""
+    modules = loaded_modules(tmp_path, "lunar", "2024-02-10")
+    assert [m for m in modules if m in ("typer.rich_utils", "markdown_it", "rich.markdown")] == []
+
+
+def test_help_is_worded_in_vietnamese_when_the_renderer_loads_late(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "scheduler.cli", "lunar", "--help"], cwd=REPO,
+                          capture_output=True, text=True, env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert "Tùy chọn" in done.stdout and "Options" not in done.stdout
+    english = subprocess.run([sys.executable, "-m", "scheduler.cli", "lunar", "--help"], cwd=REPO,
+                             capture_output=True, text=True,
+                             env={"COLUMNS": "100", "PATH": "/usr/bin:/bin", "LICHTHIDUA_LANG": "en"})
+    assert "Options" in english.stdout and "Tùy chọn" not in english.stdout

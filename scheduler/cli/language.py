@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 import typer
-import typer.rich_utils as rich_utils
 from typer.core import TyperCommand, TyperGroup
 
 # click's UsageError as typer vendors it: the base class of the public typer.BadParameter.
@@ -38,10 +38,7 @@ RICH_TEXTS: dict[str, dict[str, str]] = {
         "ABORTED_TEXT": "Đã dừng.",
         "RICH_HELP": "Xem [blue]'{command_path} {help_option}'[/] để được hướng dẫn.",
     },
-    "en": {name: getattr(rich_utils, name) for name in (
-        "ARGUMENTS_PANEL_TITLE", "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE", "ERRORS_PANEL_TITLE",
-        "DEFAULT_STRING", "ENVVAR_STRING", "REQUIRED_LONG_STRING", "DEPRECATED_STRING", "ABORTED_TEXT", "RICH_HELP",
-    )},
+    "en": {},  # typer's own texts, kept when they are first replaced (see _word_rich_texts)
 }
 USAGE_PREFIX = {"vi": "Cách dùng: ", "en": "Usage: "}
 USAGE_PIECES = {
@@ -75,6 +72,21 @@ def use(lang: str) -> None:
     """Word the help and usage errors of this process in ``lang`` ("vi" or "en")."""
     global _lang
     _lang = lang if lang in RICH_TEXTS else "vi"
+    if "typer.rich_utils" in sys.modules:  # else worded when help is first formatted
+        _word_rich_texts()
+
+
+def _word_rich_texts() -> None:
+    """Put the current language's texts into typer's help renderer.
+
+    typer.rich_utils (rich, markdown-it: a third of the CLI's start-up) is imported only
+    here, when help is shown: `lichthidua lunar` and `check FILE` never pay for it.
+    """
+    import typer.rich_utils as rich_utils
+
+    english = RICH_TEXTS["en"]
+    if not english:
+        english.update((name, getattr(rich_utils, name)) for name in RICH_TEXTS["vi"])
     for name, text in RICH_TEXTS[_lang].items():
         setattr(rich_utils, name, text)
 
@@ -145,6 +157,10 @@ def usage_message(exc: Exception) -> str:
 
 class _Worded:
     """Usage line and --help text in the current language (mixed into our command classes)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _word_rich_texts()
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = " ".join(self.collect_usage_pieces(ctx))  # type: ignore[attr-defined]

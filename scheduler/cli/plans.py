@@ -13,7 +13,6 @@ from scheduler.cli.app import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.errors import BadRequest, OutputError
-from scheduler.settings import load_settings
 
 
 class Format(StrEnum):
@@ -22,6 +21,8 @@ class Format(StrEnum):
 
 
 def _root(calendars: Path | None) -> Path:
+    from scheduler.settings import load_settings  # pydantic: only for the commands that read settings
+
     return calendars or load_settings().calendars_dir
 
 
