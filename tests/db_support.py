@@ -35,9 +35,12 @@ def fresh_database(backend: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'var' / 'lichthidua.sqlite3'}"
         return
+    probe = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
     try:
-        create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2}).connect().close()
+        probe.connect().close()
     except Exception:
         pytest.skip("PostgreSQL không chạy ở 127.0.0.1:5432")
+    finally:
+        probe.dispose()
     with postgres_database() as url:
         yield url
