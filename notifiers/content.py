@@ -74,7 +74,7 @@ def deadline_view(event: Event, campaign: str, today: date) -> DeadlineView:
         submitted_by=info.submitted_by,
         submit_to=info.submit_to,
         via=info.via,
-        warnings=tuple(info.warnings) + tuple(event.warnings),
+        warnings=tuple(dict.fromkeys((*info.warnings, *event.warnings))),  # each once, as the ICS says them
         set_by_admin=event.origin is DateOrigin.ADMIN,
         provenance=event.provenance,
     )
