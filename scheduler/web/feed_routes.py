@@ -111,6 +111,19 @@ for _method in ("GET", "HEAD"):
     )
 
 
+def route_path(scope: Scope) -> str:
+    """The request's path inside the application (without the ``root_path`` a proxy mounts it under)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root) else path
+
+
+async def send_prebuilt(send: Send, status: int, raw_headers: tuple[tuple[bytes, bytes], ...], body: bytes) -> None:
+    """An ASGI response from headers encoded in advance (the fast paths of feeds and pages)."""
+    await send({"type": "http.response.start", "status": status, "headers": list(raw_headers)})
+    await send({"type": "http.response.body", "body": body})
+
+
 class FeedFastPath:
     """ASGI middleware: a poll of a feed URL already served is answered before routing.
 
@@ -128,10 +141,7 @@ class FeedFastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            path: str = scope["path"]
-            root: str = scope.get("root_path", "")
-            if root and path.startswith(root):
-                path = path[len(root):]
+            path = route_path(scope)
             if path.startswith("/feeds/") and path.endswith(".ics") and path.count("/") == 2:
                 feed = self.feeds.peek(path[7:-4], scope["query_string"])
                 if feed is not None:
@@ -151,5 +161,4 @@ class FeedFastPath:
             status, headers, body = 304, feed.raw_not_modified, b""
         else:
             status, headers, body = 200, feed.raw_full, (b"" if scope["method"] == "HEAD" else feed.body)
-        await send({"type": "http.response.start", "status": status, "headers": list(headers)})
-        await send({"type": "http.response.body", "body": body})
+        await send_prebuilt(send, status, headers, body)

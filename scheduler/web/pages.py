@@ -33,7 +33,7 @@ from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand, expand_deadlines, finished, undated_items
 from scheduler.web import listing, views
 from scheduler.web.extensions import WebExtension
-from scheduler.web.feed_routes import Prebuilt
+from scheduler.web.feed_routes import Prebuilt, route_path, send_prebuilt
 from scheduler.feeds.query import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
 from scheduler.web.http_cache import Validators, is_not_modified
 from scheduler.web.page_cache import Page, PageCache
@@ -72,7 +72,11 @@ def calendar_guard(
             if data is None:
                 return None
             keys.append(data.key)
-    return state.version, state.diagnostics, local_today(now, state.calendar), tuple(keys)
+    return _calendar_guard(state, local_today(now, state.calendar), keys)
+
+
+def _calendar_guard(state: CalendarState, today: date, keys: Sequence[object]) -> tuple[object, ...]:
+    return state.version, state.diagnostics, today, tuple(keys)
 
 
 def _summary(cid: str, state: CalendarState, now: datetime) -> listing.Summary:
@@ -237,7 +241,7 @@ async def calendar_page(
     key = ("c", calendar_id, state.version, repr(state.diagnostics), shown, today, tuple(keys))
     cache: PageCache = app.state.pages
     page = await cache.get(key, render)
-    guard = (state.version, state.diagnostics, today, tuple(keys))
+    guard = _calendar_guard(state, today, keys)
     if guard == calendar_guard(state, now, app.state.extensions):  # the data did not move meanwhile
         cache.remember(("c", calendar_id, request.scope["query_string"]), guard, page)
     return _answer(request, page)
@@ -271,10 +275,7 @@ class PageFastPath:
         await self.app(scope, receive, send)
 
     def _peek(self, scope: Scope) -> Page | None:
-        path: str = scope["path"]
-        root: str = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root):]
+        path = route_path(scope)
         if path == "/":
             return self.pages.peek(("/", scope["query_string"]), index_guard(self.repository, self.clock()))
         if path.startswith("/c/") and path.count("/") == 2 and len(path) > 3:
@@ -297,5 +298,4 @@ class PageFastPath:
             status, headers, body = 304, page.raw_not_modified, b""
         else:
             status, headers, body = 200, page.raw_full, page.body
-        await send({"type": "http.response.start", "status": status, "headers": list(headers)})
-        await send({"type": "http.response.body", "body": body})
+        await send_prebuilt(send, status, headers, body)
