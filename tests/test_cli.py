@@ -8,7 +8,6 @@ no traceback, and output a person or a program can read.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import date
@@ -22,6 +21,7 @@ from scheduler.dates import WEEKDAYS_VI
 from scheduler.expand import Window, expand
 from scheduler.model import CalendarFile, json_schema
 from tests.conftest import CALENDARS, REPO
+from web_support import process_env
 
 LICHTHIDUA = Path(sys.executable).parent / "lichthidua"
 
@@ -250,9 +250,7 @@ def test_no_command_shows_help(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")}
-    env.update(LICHTHIDUA_CONFIG=str(tmp_path / "none.toml"), LICHTHIDUA_CALENDARS_DIR=str(CALENDARS), COLUMNS="120")
-    return env
+    return process_env(tmp_path, calendars_dir=str(CALENDARS)) | {"COLUMNS": "120"}
 
 
 def test_real_process_expand_json(tmp_path: Path) -> None:

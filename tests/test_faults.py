@@ -8,7 +8,6 @@ proxy the test controls.
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import threading
@@ -21,18 +20,15 @@ from pathlib import Path
 import pytest
 from db_support import fresh_database
 from reminder_support import address, write_wave
-from web_support import ROOT, free_port, wait_until
+from web_support import ROOT, free_port, process_env, wait_until
 
 LICHTHIDUA = ROOT / ".venv" / "bin" / "lichthidua"
 NOW = "2024-06-21T08:05:00+07:00"
 
 
 def _env(tmp: Path, **settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")}
-    env.update(LICHTHIDUA_CONFIG=str(tmp / "khong-co.toml"), LICHTHIDUA_CALENDARS_DIR=str(tmp / "calendars"),
-               LICHTHIDUA_DATA_DIR=str(tmp / "var"), LICHTHIDUA_BASE_URL="https://lich.example.vn")
-    env.update({f"LICHTHIDUA_{k.upper()}": v for k, v in settings.items()})
-    return env
+    return process_env(tmp, calendars_dir=str(tmp / "calendars"), data_dir=str(tmp / "var"),
+                       base_url="https://lich.example.vn", **settings)
 
 
 def _run(tmp: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:

@@ -138,12 +138,11 @@ def test_odd_queries_are_answered(app_and_dir: tuple[TestClient, Path], query: s
 
 # --- hostile calendar files (issue 11): check, expand, a live serve ----------------------------
 
-import os  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 
 import httpx  # noqa: E402
-from web_support import ROOT, serve_process, wait_until  # noqa: E402
+from web_support import ROOT, process_env, serve_process, wait_until  # noqa: E402
 
 from tests.hostile import CORPUS  # noqa: E402
 
@@ -152,8 +151,7 @@ PER_FILE_SECONDS = 10.0  # generous for a shared 2-core machine; the attack took
 
 
 def _cli(workdir: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")}
-    env["LICHTHIDUA_CONFIG"] = str(workdir / "khong-co.toml")
+    env = process_env(workdir)
     start = time.monotonic()
     run = subprocess.run([str(LICHTHIDUA), *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
     return run, time.monotonic() - start

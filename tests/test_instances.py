@@ -17,7 +17,6 @@ send it exactly once.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import time
@@ -34,7 +33,7 @@ from aiosmtpd.controller import Controller
 from db_support import BACKENDS, fresh_database
 from reminder_support import address, write_wave
 from sqlalchemy import func, select
-from web_support import ROOT, free_port, wait_until
+from web_support import ROOT, free_port, process_env, wait_until
 
 from scheduler.database import create_engine_for
 from scheduler.reminder_store import ReminderRow, Status
@@ -86,22 +85,10 @@ def _calendar(calendars: Path, second: bool) -> None:
 
 
 def _env(tmp: Path, smtp_port: int, url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")}
-    env.update(
-        LICHTHIDUA_CONFIG=str(tmp / "khong-co.toml"),
-        LICHTHIDUA_CALENDARS_DIR=str(tmp / "calendars"),
-        LICHTHIDUA_DATA_DIR=str(tmp / "var"),
-        LICHTHIDUA_DATABASE_URL=url,
-        LICHTHIDUA_BASE_URL="https://lich.example.vn",
-        LICHTHIDUA_SMTP_HOST="127.0.0.1",
-        LICHTHIDUA_SMTP_PORT=str(smtp_port),
-        LICHTHIDUA_SMTP_SECURITY="none",
-        LICHTHIDUA_SMTP_TIMEOUT_SECONDS="60",
-        LICHTHIDUA_REMIND_HOUR="0",
-        LICHTHIDUA_TICK_SECONDS="1",
-        LICHTHIDUA_WATCH_INTERVAL_SECONDS="0.5",
-    )
-    return env
+    return process_env(tmp, calendars_dir=str(tmp / "calendars"), data_dir=str(tmp / "var"), database_url=url,
+                       base_url="https://lich.example.vn", smtp_host="127.0.0.1", smtp_port=str(smtp_port),
+                       smtp_security="none", smtp_timeout_seconds="60", remind_hour="0", tick_seconds="1",
+                       watch_interval_seconds="0.5")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -11,7 +11,6 @@ planning. Real SQLite and PostgreSQL databases, real files; real
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import pytest
 from db_support import BACKENDS, fresh_database
 from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, write_wave
 from sqlalchemy import func, select
+from web_support import process_env
 
 from notifiers.outbox import OutboxTransport
 from scheduler.catalog import load_catalog
@@ -134,11 +134,8 @@ def test_every_changed_input_plans_again(database: str, tmp_path: Path) -> None:
 
 
 def _env(tmp: Path, url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")}
-    env.update(LICHTHIDUA_CONFIG=str(tmp / "none.toml"), LICHTHIDUA_CALENDARS_DIR=str(tmp / "calendars"),
-               LICHTHIDUA_DATA_DIR=str(tmp / "var"), LICHTHIDUA_DATABASE_URL=url,
-               LICHTHIDUA_BASE_URL="https://lich.example.vn", LICHTHIDUA_OUTBOX_DIR=str(tmp / "outbox"))
-    return env
+    return process_env(tmp, calendars_dir=str(tmp / "calendars"), data_dir=str(tmp / "var"), database_url=url,
+                       base_url="https://lich.example.vn", outbox_dir=str(tmp / "outbox"))
 
 
 REUSED = "Lịch nhắc đã được lập từ đúng dữ liệu này"

@@ -11,7 +11,6 @@ the worst case for duplicates.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from reminder_support import address, write_wave
 from scheduler.database import create_engine_for
 from scheduler.reminder_store import ReminderStore, Status
 from smtp_server import free_port
+from web_support import process_env
 
 N = 600
 HOLD_AFTER = 150
@@ -50,19 +50,10 @@ class GateHandler:
 
 
 def _env(tmp: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")}
-    env.update(
-        LICHTHIDUA_CONFIG=str(tmp / "none.toml"),
-        LICHTHIDUA_CALENDARS_DIR=str(tmp / "calendars"),
-        LICHTHIDUA_DATA_DIR=str(tmp / "var"),
-        LICHTHIDUA_BASE_URL="https://lich.example.vn",
-        LICHTHIDUA_SMTP_HOST="127.0.0.1",
-        LICHTHIDUA_SMTP_PORT=str(port),
-        LICHTHIDUA_SMTP_SECURITY="none",
-        LICHTHIDUA_SMTP_TIMEOUT_SECONDS="10",
-        LICHTHIDUA_MAIL_FROM="Lịch thi đua <nhac-han@lich.example.vn>",
-    )
-    return env
+    return process_env(tmp, calendars_dir=str(tmp / "calendars"), data_dir=str(tmp / "var"),
+                       base_url="https://lich.example.vn", smtp_host="127.0.0.1", smtp_port=str(port),
+                       smtp_security="none", smtp_timeout_seconds="10",
+                       mail_from="Lịch thi đua <nhac-han@lich.example.vn>")
 
 
 def _send_due(tmp: Path, port: int) -> subprocess.Popen[bytes]:

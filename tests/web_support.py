@@ -121,6 +121,15 @@ def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> floa
         time.sleep(0.05)
 
 
+def process_env(workdir: Path, **settings: str) -> dict[str, str]:
+    """The environment of a real ``lichthidua`` process: none of this one's LICHTHIDUA_* settings, no
+    config file, then ``settings`` (``calendars_dir="x"`` becomes ``LICHTHIDUA_CALENDARS_DIR=x``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")}
+    env["LICHTHIDUA_CONFIG"] = str(workdir / "no-such-config.toml")
+    env.update({f"LICHTHIDUA_{name.upper()}": value for name, value in settings.items()})
+    return env
+
+
 @contextmanager
 def serve_process(workdir: Path, calendars: Path, *, watch_interval: float = 0.25,
                   env: dict[str, str] | None = None) -> Iterator[ServeProcess]:
