@@ -237,14 +237,23 @@ def _from_row(r: Any) -> StoredReminder:
     return StoredReminder(*r)
 
 
+def _claimable(which: str) -> Any:
+    """Rows a claim may take: ``expired`` leases (on the wall clock), or ``pending`` rows due at ``now``
+    whose back-off is over; the values are bound as ``now`` and ``wall``."""
+    t = ReminderRow.__table__  # type: ignore[attr-defined]
+    wall = bindparam("wall", type_=t.c.updated_at.type)
+    if which == "expired":
+        return and_(t.c.status == Status.CLAIMED, t.c.lease_until < wall)
+    return and_(t.c.status == Status.PENDING, t.c.send_at <= bindparam("now", type_=t.c.send_at.type),
+                or_(t.c.not_before.is_(None), t.c.not_before <= wall))
+
+
 @lru_cache(maxsize=2)
 def _claim(which: str) -> Any:
     """The claim of ``expired`` leases or of ``pending`` rows due at ``now`` (built once; see claim_due)."""
     t = ReminderRow.__table__  # type: ignore[attr-defined]
     wall = bindparam("wall", type_=t.c.updated_at.type)
-    claimable = (and_(t.c.status == Status.CLAIMED, t.c.lease_until < wall) if which == "expired" else
-                 and_(t.c.status == Status.PENDING, t.c.send_at <= bindparam("now", type_=t.c.send_at.type),
-                      or_(t.c.not_before.is_(None), t.c.not_before <= wall)))
+    claimable = _claimable(which)
     candidates = (select(t.c.id).where(claimable).order_by(t.c.status, t.c.send_at, t.c.id)
                   .limit(bindparam("limit", type_=Integer)).with_for_update(skip_locked=True))
     return (update(t).where(t.c.id.in_(candidates.scalar_subquery()), claimable)
@@ -412,19 +421,11 @@ class ReminderStore:
                 rows += conn.execute(_claim(which), {**values, "limit": limit - len(rows)}).all()
         return sorted((_from_row(r) for r in rows), key=lambda r: (r.send_at, r.id))
 
-    @staticmethod
-    def _claimable(now: datetime, wall: datetime):  # type: ignore[no-untyped-def]
-        t = ReminderRow.__table__  # type: ignore[attr-defined]
-        return or_(
-            and_(t.c.status == Status.PENDING, t.c.send_at <= utc(now),
-                 or_(t.c.not_before.is_(None), t.c.not_before <= wall)),
-            and_(t.c.status == Status.CLAIMED, t.c.lease_until < wall),
-        )
-
     def count_due(self, now: datetime, *, wall: datetime) -> int:
-        t = ReminderRow.__table__  # type: ignore[attr-defined]
+        """How many rows a claim at ``now`` could take (the same rows as :meth:`claim_due`)."""
+        stmt = select(func.count()).where(or_(_claimable("pending"), _claimable("expired")))
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).where(self._claimable(now, utc(wall)))).scalar_one())
+            return int(conn.execute(stmt, dict(now=utc(now), wall=utc(wall))).scalar_one())
 
     def nearest_due(self, pairs: Sequence[tuple[str, str]], now: datetime) -> dict[tuple[str, str], int]:
         """Smallest offset of a reminder already due (or sent) per (occurrence, recipient): catch-up sends only it."""
