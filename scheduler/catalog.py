@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import difflib
 from functools import partial
-import hashlib
 import os
 import pickle
-import sys
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 from scheduler.bounds import DEFAULT_LIMITS, Limits
 from scheduler.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
 from scheduler.checks import check_references
+from scheduler.code_version import code_version
 from scheduler.dates import FullDate
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
 from scheduler import fast_yaml
@@ -97,20 +96,12 @@ _PARSE_MODULES = ("loader", "model", "checks", "messages", "dates", "events", "e
 
 def parser_version() -> str:
     """Identifies the parsing code, so a cache written by another version is not trusted."""
-    digest = hashlib.sha256(sys.version.encode())
-    here = Path(__file__).parent
-    for name in _PARSE_MODULES:
-        digest.update((here / f"{name}.py").read_bytes())
-    return digest.hexdigest()[:16]
+    return code_version(_PARSE_MODULES)
 
 
 def catalog_version() -> str:
     """Identifies the code that resolves and merges calendars (any module of the package, to be safe)."""
-    digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return code_version()
 
 
 def read_calendar(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:

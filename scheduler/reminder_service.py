@@ -28,6 +28,7 @@ from notifiers.transport import transport_from_settings
 from notifiers.webhook import WebhookChannel
 from scheduler.bounds import Limits
 from scheduler.campaign import Calendar
+from scheduler.code_version import code_version
 from scheduler.database import create_tables, engine_from_settings
 from scheduler.db_lock import exclusive
 from scheduler.events import Event
@@ -81,23 +82,13 @@ def _campaign_title(calendar: Calendar) -> str:
 
 
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_CODE = ("scheduler/reminders.py", "scheduler/reminder_store.py", "scheduler/public_holidays.py")
-_plan_code: str | None = None
+_PLAN_MODULES = ("reminders", "reminder_store", "public_holidays")
 
 
 def plan_code_version() -> str:
-    global _plan_code
-    if _plan_code is None:
-        import hashlib
+    import holidays
 
-        import holidays
-
-        digest = hashlib.sha256(holidays.__version__.encode())
-        root = Path(__file__).resolve().parent.parent
-        for name in _PLAN_CODE:
-            digest.update((root / name).read_bytes())
-        _plan_code = digest.hexdigest()
-    return _plan_code
+    return code_version(_PLAN_MODULES, extra=holidays.__version__)
 
 
 class ReminderService:
