@@ -79,6 +79,49 @@ def test_lunar_leaves_the_help_renderer_unloaded(tmp_path: Path) -> None:
     assert [m for m in modules if m in ("typer.rich_utils", "markdown_it", "rich.markdown")] == []
 
 
+PLAIN_LUNAR = [
+    ("lunar", "2024-02-10"),
+    ("lunar", "10/2/2024"),
+    ("lunar", "2023-04-05"),
+    ("lunar", "--to-solar", "2024-01-01"),
+    ("lunar", "2023-02-15L", "--to-solar"),
+    ("lunar", "--to-solar", "15/2/2023 nhuận"),
+]
+
+
+@pytest.mark.parametrize("args", PLAIN_LUNAR, ids=" ".join)
+def test_plain_lunar_is_answered_before_typer_loads_and_says_what_typer_says(tmp_path: Path, cli,  # type: ignore[no-untyped-def]
+                                                                            args: tuple[str, ...]) -> None:
+    """`lichthidua lunar DATE` needs neither click nor typer's pydantic adapters (0.1 s of start-up)."""
+    report = tmp_path / "modules.json"
+    done = subprocess.run([sys.executable, "-c", RUN, str(report), *args], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert [m for m in json.loads(report.read_text()) if m.split(".")[0] in ("typer", "click", "pydantic", "rich")] == []
+    typer_run = cli(*args)
+    assert (done.stdout, done.stderr, 0) == (typer_run.stdout, "", typer_run.exit_code)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (("lunar", "2024-13-10"), 64, "Lỗi: ngày: '2024-13-10' không phải một ngày"),
+        (("lunar", "--to-solar", "2024-02-30L"), 65, "Lỗi: Năm âm lịch 2024 không có tháng 2 nhuận"),
+        (("lunar",), 64, "thiếu đối số 'value'"),
+        (("lunar", "--to-solar", "--to-solar", "2024-01-01"), 0, ""),
+        (("lunar", "2024-02-10", "2024-02-11"), 64, "Lỗi:"),
+        (("lunar", "--lang", "en", "2024-02-10"), 64, "Error:"),
+        (("lunar", "--help"), 0, "Tùy chọn"),
+    ],
+    ids=["bad-date", "bad-lunar", "missing", "flag-twice", "two-values", "lang", "help"],
+)
+def test_everything_else_goes_to_the_typer_command(args: tuple[str, ...], code: int, words: str) -> None:
+    """Help, errors and any form the quick path does not know keep typer's wording and exit codes."""
+    done = subprocess.run([sys.executable, "-m", "scheduler.cli", *args], cwd=REPO, capture_output=True, text=True,
+                          env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == code, done.stderr
+    assert words in done.stdout + done.stderr
+
+
 def test_help_is_worded_in_vietnamese_when_the_renderer_loads_late(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "scheduler.cli", "lunar", "--help"], cwd=REPO,
                           capture_output=True, text=True, env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"})

@@ -19,10 +19,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from scheduler import lunar
-from scheduler.cli.app import app
+from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command
+from scheduler.cli.quick import lunar_text
 from scheduler.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
 
@@ -284,18 +284,8 @@ def lunar_command(
     ] = False,
 ) -> None:
     """Đổi ngày dương lịch sang âm lịch Việt Nam (UTC+7), hoặc ngược lại."""
-
-    def run() -> None:
-        if to_solar:
-            y, m, d, leap = lunar.parse_lunar_date(value)
-            solar = lunar.to_solar(y, m, d, leap)
-            console.print(f"{solar.isoformat()} ({vn_weekday(solar)} {solar:%d/%m/%Y})")
-        else:
-            day = _parse_day(value, "ngày")
-            assert day is not None
-            console.print(str(lunar.to_lunar(day)))
-
-    run_command(run)
+    # Its plain forms are answered before typer loads (scheduler.cli.quick); the rest come here.
+    run_command(lambda: console.print(lunar_text(value, to_solar), markup=False))
 
 
 @app.command(cls=WordedCommand, name="settings")

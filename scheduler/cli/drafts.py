@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.markup import escape
 
-from scheduler.cli.app import app
+from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.calendars import CalendarsOption, calendars_root
 from scheduler.cli.output import console, run_command

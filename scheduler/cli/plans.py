@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from scheduler.cli.app import app
+from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.errors import BadRequest, OutputError

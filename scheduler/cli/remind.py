@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from scheduler.cli.app import app
+from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand, WordedGroup
 from scheduler.cli.output import console, err_console, run_command
 from scheduler import dates

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scheduler.cli.app import app
+from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import run_command
 
