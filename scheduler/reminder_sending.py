@@ -126,7 +126,7 @@ class Sender:
                 rows = self.store.claim_due(now, self.owner, limit=batch, lease=self.lease, wall=self.wall())
                 if not rows:
                     return
-                result = triage(rows, now, nearest=self._nearest_due(rows, now))
+                result = triage(rows, now, nearest=_nearest(rows))
                 report.missed += self.store.mark_missed(
                     [(r.id, r.claimed_by or "", why) for r, why in result.missed], now=self.wall())
                 if not all(self.known(r.occurrence_uid) for r in result.send):
@@ -198,5 +198,8 @@ class Sender:
     def _count_due(self, now: datetime) -> int:
         return self.store.count_due(now, wall=self.wall())
 
-    def _nearest_due(self, rows: Sequence[StoredReminder], now: datetime) -> dict[tuple[str, str], int]:
-        return self.store.nearest_due([(r.occurrence_uid, r.recipient_key) for r in rows if r.kind == Kind.REMINDER], now)
+
+def _nearest(rows: Sequence[StoredReminder]) -> dict[tuple[str, str], int]:
+    """What the claim read of other due reminders: (occurrence, recipient) -> smallest due offset."""
+    return {(r.occurrence_uid, r.recipient_key): r.nearest for r in rows
+            if r.kind == Kind.REMINDER and r.nearest is not None}

@@ -182,6 +182,9 @@ class StoredReminder:
     message_id: str | None
     claimed_by: str | None
     channel: str = "email"  # through which channel it goes: "email" or "webhook"
+    # From a claim: the smallest offset of this (occurrence, recipient)'s reminders already due or sent
+    # (see claim_due); None when read otherwise.
+    nearest: int | None = None
 
     @property
     def message_key(self) -> str:
@@ -262,6 +265,23 @@ def _claim(which: str) -> Any:
                     updated_at=wall)
             .returning(*_STORED_COLUMNS)
             .execution_options(synchronize_session=False))
+
+
+@lru_cache(maxsize=1)
+def _nearest() -> Any:
+    """Per (occurrence, recipient) of the reminders a claim took (its token): the smallest offset of that
+    recipient's reminders of the same deadline already due or sent. The claimed rows come off
+    ix_reminder_claim (only rows in flight are "claimed"), the others off the unique key's index;
+    ``o.status || ''`` keeps SQLite from scanning ix_reminder_claim for them instead."""
+    t = ReminderRow.__table__  # type: ignore[attr-defined]
+    c, o = t.alias("c"), t.alias("o")
+    return (select(c.c.occurrence_uid, c.c.recipient_key, func.min(o.c.offset_days))
+            .join(o, and_(o.c.occurrence_uid == c.c.occurrence_uid, o.c.recipient_key == c.c.recipient_key))
+            .where(c.c.status == Status.CLAIMED, c.c.claimed_by == bindparam("token", type_=String),
+                   c.c.kind == Kind.REMINDER, o.c.kind == Kind.REMINDER,
+                   o.c.send_at <= bindparam("now", type_=t.c.send_at.type),
+                   o.c.status.concat("").in_([Status.PENDING.value, Status.CLAIMED.value, Status.SENT.value]))
+            .group_by(c.c.occurrence_uid, c.c.recipient_key))
 
 
 @lru_cache(maxsize=128)
@@ -409,7 +429,9 @@ class ReminderStore:
         Claims whose lease expired (their instance died) come first, then pending rows in send order.
         Each is one UPDATE whose candidates come off an index (``ix_reminder_claim``: status, send_at,
         id), so a claim costs the same at the end of a 20,000-row wave as at its start, and the
-        claimed rows come back from the UPDATE itself (RETURNING).
+        claimed rows come back from the UPDATE itself (RETURNING), each with its ``nearest``: the
+        smallest offset of the same recipient's reminders of the same deadline already due or sent,
+        read in the same statement (a catch-up after downtime sends only the nearest reminder).
         """
         wall_u = utc(wall or datetime.now(UTC))
         values = dict(token=f"{owner}#{secrets.token_hex(6)}", now=utc(now), wall=wall_u, until=wall_u + lease)
@@ -419,33 +441,15 @@ class ReminderStore:
                 if len(rows) >= limit:
                     break
                 rows += conn.execute(_claim(which), {**values, "limit": limit - len(rows)}).all()
-        return sorted((_from_row(r) for r in rows), key=lambda r: (r.send_at, r.id))
+            nearest = {(u, k): m for u, k, m in conn.execute(_nearest(), values).all()} if rows else {}
+        claimed = (StoredReminder(*r, nearest=nearest.get((r.occurrence_uid, r.recipient_key))) for r in rows)
+        return sorted(claimed, key=lambda r: (r.send_at, r.id))
 
     def count_due(self, now: datetime, *, wall: datetime) -> int:
         """How many rows a claim at ``now`` could take (the same rows as :meth:`claim_due`)."""
         stmt = select(func.count()).where(or_(_claimable("pending"), _claimable("expired")))
         with self.engine.connect() as conn:
             return int(conn.execute(stmt, dict(now=utc(now), wall=utc(wall))).scalar_one())
-
-    def nearest_due(self, pairs: Sequence[tuple[str, str]], now: datetime) -> dict[tuple[str, str], int]:
-        """Smallest offset of a reminder already due (or sent) per (occurrence, recipient): catch-up sends only it."""
-        if not pairs:
-            return {}
-        t = ReminderRow.__table__  # type: ignore[attr-defined]
-        keys: dict[str, set[str]] = {}
-        for uid, key in pairs:
-            keys.setdefault(uid, set()).add(key)
-        # Per occurrence, its recipients: lookups on the unique key's index (occurrence, recipient, offset),
-        # not every row of the occurrence (a wave's batch is 64 of its 20,000 recipients).
-        stmt = (select(t.c.occurrence_uid, t.c.recipient_key, func.min(t.c.offset_days))
-                .where(or_(*(and_(t.c.occurrence_uid == uid, t.c.recipient_key.in_(sorted(ks)))
-                             for uid, ks in sorted(keys.items()))),
-                       t.c.kind == Kind.REMINDER,
-                       t.c.send_at <= utc(now),
-                       t.c.status.in_([Status.PENDING, Status.CLAIMED, Status.SENT]))
-                .group_by(t.c.occurrence_uid, t.c.recipient_key))
-        with self.engine.connect() as conn:
-            return {(u, k): o for u, k, o in conn.execute(stmt).all()}
 
     def mark(self, outcomes: Iterable[Outcome], *, now: datetime) -> int:
         """Record what happened to claimed rows; returns how many rows changed.

@@ -20,6 +20,7 @@ from notifiers.smtp import SMTPConfig, SMTPTransport
 from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, no_wait, write_wave
 from scheduler.reminder_service import ReminderService, open_service
 from scheduler.reminder_store import Status
+from scheduler.reminders import MISSED_SUPERSEDED
 from scheduler.settings import Settings
 from smtp_server import RecordingHandler, SMTPServer, free_port, smtp_server, start_server, tls_files  # noqa: F401
 
@@ -188,6 +189,24 @@ def test_digest_groups_one_persons_day_into_one_email(tmp_path: Path, smtp_serve
         assert "Báo cáo kết quả phong trào thi đua đợt 1" in text and "danh sách đề nghị khen thưởng" in text
         assert len(list(msg.iter_attachments())) == 2
         assert "reminders/unsubscribe" in msg["List-Unsubscribe"]
+
+
+def test_catch_up_sends_only_the_nearest_reminder_even_across_claims(tmp_path: Path,  # noqa: F811
+                                                                     smtp_server: SMTPServer) -> None:
+    """Down from before the 14-day reminder (14/6) until the 7-day one (21/6): each unit gets the 7-day one only,
+    also when every row is claimed alone (the superseded row learns of its sibling from the claim)."""
+    calendars = write_wave(tmp_path, 3)
+    path = calendars / "wave-2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("remind_days: [7]", "remind_days: [14, 7]"),
+                    encoding="utf-8")
+    service = service_for(tmp_path, smtp_server, Wall())
+    service.replan(WAVE_DUE)
+    report = asyncio.run(service.send_due(WAVE_DUE, batch=1))
+    assert (report.sent, report.missed) == (3, 3)
+    assert len(smtp_server.handler.messages) == 3
+    rows = {(r.offset_days, r.status) for r in service.store.rows() if r.kind == "reminder"}
+    assert rows == {(7, Status.SENT), (14, Status.MISSED)}
+    assert {r.last_error for r in service.store.rows() if r.offset_days == 14} == {MISSED_SUPERSEDED}
 
 
 @pytest.mark.postgres

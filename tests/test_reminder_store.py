@@ -110,6 +110,27 @@ def test_reconcile_inserts_moves_cancels_and_keeps_sent(store: ReminderStore) ->
     assert {r.status for r in store.rows() if r.occurrence_uid == "b"} == {Status.PENDING}
 
 
+def test_a_claim_reads_the_nearest_due_offset_of_each_recipient(store: ReminderStore) -> None:
+    """After downtime the 7- and 1-day reminders of "a" are both due; each claimed row knows the nearest (1),
+    even when its sibling is in another batch, so a catch-up sends only the 1-day one (reminders.triage)."""
+    store.reconcile(make_plan((deadline("a", date(2024, 6, 14)), deadline("b", date(2024, 6, 20))), n=2), T0)
+    now = datetime(2024, 6, 13, 9, tzinfo=VN)  # a: 7 days (7/6) and 1 day (13/6) before are due; b: 7 days (13/6)
+    seen: dict[tuple[str, int, str], int | None] = {}
+    while batch := store.claim_due(now, "t:1", limit=1, lease=timedelta(minutes=5), wall=WALL):
+        seen |= {(r.occurrence_uid, r.offset_days, r.email): r.nearest for r in batch}
+    assert seen == {("a", 7, "u0@example.org"): 1, ("a", 1, "u0@example.org"): 1,
+                    ("a", 7, "u1@example.org"): 1, ("a", 1, "u1@example.org"): 1,
+                    ("b", 7, "u0@example.org"): 7, ("b", 7, "u1@example.org"): 7}
+    assert {r.nearest for r in store.rows()} == {None}  # rows read otherwise carry none
+
+    # A nearer reminder already sent counts too: the 1-day ones went, the 7-day ones failed for a while.
+    rows = store.rows()
+    store.mark([Outcome(r.id, r.claimed_by or "", Status.SENT if r.offset_days == 1 else Status.PENDING)
+                for r in rows], now=now)
+    again = store.claim_due(now, "t:2", limit=10, lease=timedelta(minutes=5), wall=WALL)
+    assert {(r.occurrence_uid, r.offset_days, r.nearest) for r in again} == {("a", 7, 1), ("b", 7, 7)}
+
+
 def test_unique_row_per_occurrence_recipient_offset(store: ReminderStore) -> None:
     p = make_plan((deadline("a", date(2024, 6, 14)),), n=1)[0]
     store.reconcile([p], T0)
