@@ -235,9 +235,9 @@ _STORED_FIELDS = ("id", "occurrence_uid", "calendar_id", "kind", "offset_days", 
 _STORED_COLUMNS = tuple(ReminderRow.__table__.c[f] for f in _STORED_FIELDS)  # type: ignore[attr-defined]
 
 
-def _from_row(r: Any) -> StoredReminder:
+def _from_row(r: Any, nearest: int | None = None) -> StoredReminder:
     """Plain columns to the value (no ORM validation: a wave reads thousands of rows)."""
-    return StoredReminder(*r)
+    return StoredReminder(*(*r, nearest))
 
 
 def _claimable(which: str) -> Any:
@@ -442,7 +442,7 @@ class ReminderStore:
                     break
                 rows += conn.execute(_claim(which), {**values, "limit": limit - len(rows)}).all()
             nearest = {(u, k): m for u, k, m in conn.execute(_nearest(), values).all()} if rows else {}
-        claimed = (StoredReminder(*r, nearest=nearest.get((r.occurrence_uid, r.recipient_key))) for r in rows)
+        claimed = (_from_row(r, nearest.get((r.occurrence_uid, r.recipient_key))) for r in rows)
         return sorted(claimed, key=lambda r: (r.send_at, r.id))
 
     def count_due(self, now: datetime, *, wall: datetime) -> int:
