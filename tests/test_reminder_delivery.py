@@ -6,11 +6,12 @@ import asyncio
 import email
 import email.policy
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -18,6 +19,8 @@ from aiosmtpd.controller import Controller
 
 from notifiers.smtp import SMTPConfig, SMTPTransport
 from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, no_wait, write_wave
+from scheduler.cli.output import run_async
+from scheduler.reminder_sending import SendReport
 from scheduler.reminder_service import ReminderService, open_service
 from scheduler.reminder_store import Status
 from scheduler.reminders import MISSED_SUPERSEDED
@@ -52,13 +55,16 @@ def parse(data: bytes) -> EmailMessage:
     return msg
 
 
-def test_messages_arrive_with_headers_parts_and_ics(tmp_path: Path, smtp_server: SMTPServer) -> None:  # noqa: F811
+@pytest.mark.parametrize("run", [asyncio.run, run_async], ids=["asyncio", "uvloop"])
+def test_messages_arrive_with_headers_parts_and_ics(tmp_path: Path, smtp_server: SMTPServer,  # noqa: F811
+                                                    run: Callable[[Coroutine[Any, Any, SendReport]], SendReport]) -> None:
+    """Over STARTTLS and AUTH, on asyncio's loop and on uvloop (the loop of `serve` and `remind send-due`)."""
     # Unit 0's name, from YAML, tries to start a new header: "\r\nBcc: ...".
     write_wave(tmp_path, 5, extra_name=r"\r\nBcc: ke-xau@example.org")
     wall = Wall()
     service = service_for(tmp_path, smtp_server, wall)
     smtp_server.handler.rcpt_replies[address(3)] = ["550 5.1.1 Không có hộp thư này"]
-    report = asyncio.run(service.start(WAVE_DUE))
+    report = run(service.start(WAVE_DUE))
     assert (report.sent, report.failed) == (4, 1)
     received = smtp_server.handler.messages
     assert sorted(m.rcpt_tos[0] for m in received) == sorted(address(i) for i in (0, 1, 2, 4))
@@ -87,7 +93,7 @@ def test_messages_arrive_with_headers_parts_and_ics(tmp_path: Path, smtp_server:
     assert first["To"].addresses[0].display_name.startswith("Công đoàn cơ sở số 0")
 
     # The same reminder is never sent twice; the Message-ID is stable per (reminder, recipient).
-    again = asyncio.run(service.send_due(WAVE_DUE + timedelta(hours=1)))
+    again = run(service.send_due(WAVE_DUE + timedelta(hours=1)))
     assert again.sent == 0 and len(received) == 4
     counts, rows = service.status()
     assert counts["sent"] == 4 and counts["failed"] == 1

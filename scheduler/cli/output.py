@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,3 +24,16 @@ def run_command(fn: Callable[[], T]) -> T:
     except LichThiDuaError as exc:
         err_console.print(f"[bold red]Lỗi:[/] {exc}", markup=True) if sys.stderr.isatty() else print(f"Lỗi: {exc}", file=sys.stderr)
         raise typer.Exit(exc.exit_code) from None
+
+
+def run_async(main: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion on the event loop `serve` runs on: uvloop (uvicorn[standard] picks it),
+    else asyncio's own. A wave sent by `remind send-due` then costs what one sent by the service does."""
+    try:
+        import uvloop
+    except ImportError:  # a platform without uvloop
+        import asyncio
+
+        return asyncio.run(main)
+    return uvloop.run(main)
+

@@ -17,7 +17,7 @@ import typer
 
 from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand, WordedGroup
-from scheduler.cli.output import console, err_console, run_command
+from scheduler.cli.output import console, err_console, run_async, run_command
 from scheduler import dates
 from scheduler.errors import BadRequest
 
@@ -136,13 +136,11 @@ def send_due(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     def work() -> tuple[SendReport, bool]:
-        import asyncio
-
         at = parse_now(now or None)
         with _service(sends=True) as service, Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:
             task = bar.add_task("gửi", total=None)
-            report = asyncio.run(service.start(at, progress=lambda done, total: bar.update(task, completed=done,
+            report = run_async(service.start(at, progress=lambda done, total: bar.update(task, completed=done,
                                                                                           total=total)))
             return report, service.last_plan_skipped
 
