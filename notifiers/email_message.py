@@ -166,12 +166,15 @@ def _subject_and_from(subject: str, from_header: str) -> bytes:
     return f"From: {from_header}\r\nSubject: {encoded}\r\n".encode("ascii")
 
 
+_BASE64_LINE = re.compile(rb".{1,76}", re.DOTALL)
+
+
 def _base64_lines(text: str) -> bytes:
     # Text in MIME is canonically CRLF, also inside base64.
-    canonical = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    # One C call, then slices: base64.encodebytes loops in Python per 57 bytes.
+    canonical = (text.replace("\r\n", "\n") if "\r" in text else text).replace("\n", "\r\n")
+    # One C call, then its lines cut by one more (base64.encodebytes loops in Python per 57 bytes).
     encoded = binascii.b2a_base64(canonical.encode("utf-8"), newline=False)
-    return b"".join([encoded[i : i + 76] + b"\r\n" for i in range(0, len(encoded), 76)])
+    return b"\r\n".join(_BASE64_LINE.findall(encoded)) + b"\r\n" if encoded else b""
 
 
 # Bytes that quoted-printable header encoding writes as themselves (email.quoprimime's header map).
@@ -230,7 +233,7 @@ class Composer:
             raise ValueError("now must be timezone-aware (the Date header carries the offset)")
         address = check_address(to.address)
         name = header_text(to.name, 80)
-        skeleton = self._skeleton(header_text(email.subject), email.html is not None, attachments)
+        skeleton = self._skeleton(email.subject, email.html is not None, attachments)
         mid = self.message_id(key)
         lines = [
             f"To: {_to_header(name, address) if name else address}",
@@ -250,12 +253,13 @@ class Composer:
         return OutgoingMessage(mid, self.from_address, (address,), b"".join(parts))
 
     def _skeleton(self, subject: str, has_html: bool, attachments: tuple[Attachment, ...]) -> _Skeleton:
+        """The message around its bodies; ``subject`` as written (made one safe line here, once)."""
         key = (subject, has_html, attachments)
         found = self._cache.get(key)
         if found is None:
             if len(self._cache) >= self._cache_size:
                 self._cache.clear()
-            found = self._cache[key] = self._build_skeleton(subject, has_html, attachments)
+            found = self._cache[key] = self._build_skeleton(header_text(subject), has_html, attachments)
         return found
 
     def _build_skeleton(self, subject: str, has_html: bool, attachments: tuple[Attachment, ...]) -> _Skeleton:
