@@ -51,6 +51,12 @@ def _b64(data: bytes) -> bytes:
     return base64.urlsafe_b64encode(data).rstrip(b"=")
 
 
+# Payloads shorter than this are never compressed: a link's payload (an occurrence and a unit, an address
+# and a scope) is about 80 bytes, which deflate does not shorten, and zlib.compress sets up a 256 KB
+# compressor each call (11 to 100 us, two per email). itsdangerous reads both forms alike.
+COMPRESS_FROM = 200
+
+
 class Signer:
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
@@ -62,7 +68,8 @@ class Signer:
         return URLSafeSerializer(self._key, salt=f"lichthidua.{purpose}")
 
     def sign(self, purpose: str, payload: dict[str, Any]) -> str:
-        """``URLSafeSerializer(key, salt=f"lichthidua.{purpose}").dumps(payload)``, byte for byte.
+        """``URLSafeSerializer(key, salt=f"lichthidua.{purpose}").dumps(payload)``, byte for byte, except
+        that a payload under ``COMPRESS_FROM`` bytes is never compressed (the token stays one it reads).
 
         Written out because a wave signs two links per email: itsdangerous builds a serializer and a
         signer and derives the key again on every call; here the derived key is kept per purpose.
@@ -72,8 +79,11 @@ class Signer:
             # itsdangerous' default derivation ("django-concat") with its default digest, SHA-1.
             key = self._derived[purpose] = hashlib.sha1(f"lichthidua.{purpose}".encode() + b"signer" + self._key).digest()
         data = _compact_json(payload).encode("utf-8")
-        compressed = zlib.compress(data)
-        body = b"." + _b64(compressed) if len(compressed) < len(data) - 1 else _b64(data)
+        body = _b64(data)
+        if len(data) >= COMPRESS_FROM:  # itsdangerous' rule: compressed when that is shorter
+            compressed = zlib.compress(data)
+            if len(compressed) < len(data) - 1:
+                body = b"." + _b64(compressed)
         return (body + b"." + _b64(hmac.digest(key, body, "sha1"))).decode("ascii")
 
     def verify(self, purpose: str, token: str, *, now: datetime | None = None) -> dict[str, Any]:
