@@ -240,14 +240,19 @@ def _from_row(r: Any, nearest: int | None = None) -> StoredReminder:
     return StoredReminder(*(*r, nearest))
 
 
-def _claimable(which: str) -> Any:
+def _claimable(which: str, *, indexed: bool = True) -> Any:
     """Rows a claim may take: ``expired`` leases (on the wall clock), or ``pending`` rows due at ``now``
-    whose back-off is over; the values are bound as ``now`` and ``wall``."""
+    whose back-off is over; the values are bound as ``now`` and ``wall``.
+
+    ``indexed=False`` words the status test so that no index can serve it (``status || ''``): for a
+    test of rows already found by id, which SQLite would otherwise answer by walking ix_reminder_claim
+    over every due row (a claim then costs in proportion to what is left of the wave)."""
     t = ReminderRow.__table__  # type: ignore[attr-defined]
     wall = bindparam("wall", type_=t.c.updated_at.type)
+    status = t.c.status if indexed else t.c.status.concat("")
     if which == "expired":
-        return and_(t.c.status == Status.CLAIMED, t.c.lease_until < wall)
-    return and_(t.c.status == Status.PENDING, t.c.send_at <= bindparam("now", type_=t.c.send_at.type),
+        return and_(status == Status.CLAIMED.value, t.c.lease_until < wall)
+    return and_(status == Status.PENDING.value, t.c.send_at <= bindparam("now", type_=t.c.send_at.type),
                 or_(t.c.not_before.is_(None), t.c.not_before <= wall))
 
 
@@ -256,10 +261,10 @@ def _claim(which: str) -> Any:
     """The claim of ``expired`` leases or of ``pending`` rows due at ``now`` (built once; see claim_due)."""
     t = ReminderRow.__table__  # type: ignore[attr-defined]
     wall = bindparam("wall", type_=t.c.updated_at.type)
-    claimable = _claimable(which)
-    candidates = (select(t.c.id).where(claimable).order_by(t.c.status, t.c.send_at, t.c.id)
+    candidates = (select(t.c.id).where(_claimable(which)).order_by(t.c.status, t.c.send_at, t.c.id)
                   .limit(bindparam("limit", type_=Integer)).with_for_update(skip_locked=True))
-    return (update(t).where(t.c.id.in_(candidates.scalar_subquery()), claimable)
+    # The candidates come off ix_reminder_claim in order; the UPDATE takes them by id and tests them again.
+    return (update(t).where(t.c.id.in_(candidates.scalar_subquery()), _claimable(which, indexed=False))
             .values(status=Status.CLAIMED, claimed_by=bindparam("token", type_=String),
                     lease_until=bindparam("until", type_=t.c.lease_until.type), attempts=t.c.attempts + 1,
                     updated_at=wall)
