@@ -240,16 +240,21 @@ def _from_row(r: Any, nearest: int | None = None) -> StoredReminder:
     return StoredReminder(*(*r, nearest))
 
 
+def _unindexed(column: Any) -> Any:
+    """``column || ''``: the same value, which no index can serve. Without statistics SQLite prefers
+    ix_reminder_claim for any test of ``status``, even for rows it could take by id (see the callers)."""
+    return column.concat("")
+
+
 def _claimable(which: str, *, indexed: bool = True) -> Any:
     """Rows a claim may take: ``expired`` leases (on the wall clock), or ``pending`` rows due at ``now``
     whose back-off is over; the values are bound as ``now`` and ``wall``.
 
-    ``indexed=False`` words the status test so that no index can serve it (``status || ''``): for a
-    test of rows already found by id, which SQLite would otherwise answer by walking ix_reminder_claim
-    over every due row (a claim then costs in proportion to what is left of the wave)."""
+    ``indexed=False`` for a test of rows already found by id: SQLite would otherwise answer it by walking
+    ix_reminder_claim over every due row (a claim then costs in proportion to what is left of the wave)."""
     t = ReminderRow.__table__  # type: ignore[attr-defined]
     wall = bindparam("wall", type_=t.c.updated_at.type)
-    status = t.c.status if indexed else t.c.status.concat("")
+    status = t.c.status if indexed else _unindexed(t.c.status)
     if which == "expired":
         return and_(status == Status.CLAIMED.value, t.c.lease_until < wall)
     return and_(status == Status.PENDING.value, t.c.send_at <= bindparam("now", type_=t.c.send_at.type),
@@ -277,7 +282,7 @@ def _nearest() -> Any:
     """Per (occurrence, recipient) of the reminders a claim took (its token): the smallest offset of that
     recipient's reminders of the same deadline already due or sent. The claimed rows come off
     ix_reminder_claim (only rows in flight are "claimed"), the others off the unique key's index;
-    ``o.status || ''`` keeps SQLite from scanning ix_reminder_claim for them instead."""
+    the status test of the others is unindexed, else SQLite would scan ix_reminder_claim for them."""
     t = ReminderRow.__table__  # type: ignore[attr-defined]
     c, o = t.alias("c"), t.alias("o")
     return (select(c.c.occurrence_uid, c.c.recipient_key, func.min(o.c.offset_days))
@@ -285,7 +290,7 @@ def _nearest() -> Any:
             .where(c.c.status == Status.CLAIMED, c.c.claimed_by == bindparam("token", type_=String),
                    c.c.kind == Kind.REMINDER, o.c.kind == Kind.REMINDER,
                    o.c.send_at <= bindparam("now", type_=t.c.send_at.type),
-                   o.c.status.concat("").in_([Status.PENDING.value, Status.CLAIMED.value, Status.SENT.value]))
+                   _unindexed(o.c.status).in_([Status.PENDING.value, Status.CLAIMED.value, Status.SENT.value]))
             .group_by(c.c.occurrence_uid, c.c.recipient_key))
 
 
@@ -294,7 +299,9 @@ def _mark_sent(n: int) -> Any:
     """UPDATE of ``n`` sent rows of one claim: ids i0.., Message-IDs m0.., notes e0.. (built once per size)."""
     t = ReminderRow.__table__  # type: ignore[attr-defined]
     ids = [bindparam(f"i{j}", type_=Integer) for j in range(n)]
-    return (update(t).where(t.c.id.in_(ids), t.c.claimed_by == bindparam("token"), t.c.status == Status.CLAIMED)
+    # By id, not by walking ix_reminder_claim over every claimed row.
+    return (update(t).where(t.c.id.in_(ids), t.c.claimed_by == bindparam("token"),
+                            _unindexed(t.c.status) == Status.CLAIMED.value)
             .values(status=Status.SENT,
                     message_id=case(*((t.c.id == ids[j], bindparam(f"m{j}", type_=String)) for j in range(n))),
                     last_error=case(*((t.c.id == ids[j], bindparam(f"e{j}", type_=String)) for j in range(n))),

@@ -133,20 +133,27 @@ def test_a_claim_reads_the_nearest_due_offset_of_each_recipient(store: ReminderS
 
 def test_a_claim_costs_the_same_however_much_of_the_wave_is_left(tmp_path: Path) -> None:
     """SQLite's plan of a claim: candidates off ix_reminder_claim, then the UPDATE takes them by id. Testing
-    the claimed rows' status through that index instead walked every due row (20,000 at a wave's start)."""
+    the claimed rows' status through that index instead walked every due row (20,000 at a wave's start),
+    and recording results walked every row in flight."""
     from sqlalchemy.dialects import sqlite
 
-    from scheduler.reminder_store import _claim
+    from scheduler.reminder_store import _claim, _mark_sent
 
     engine = create_engine_for(f"sqlite:///{tmp_path / 'plan.sqlite3'}")
     ReminderStore(engine).create_tables()
-    for which in ("pending", "expired"):
-        compiled = _claim(which).compile(dialect=sqlite.dialect())
-        params = [compiled.params.get(name, "x") for name in compiled.positiontup]  # type: ignore[union-attr]
+
+    def plan(stmt: object) -> list[str]:
+        compiled = stmt.compile(dialect=sqlite.dialect())  # type: ignore[attr-defined]
+        params = [compiled.params.get(name, 1) for name in compiled.positiontup]
         with engine.connect() as conn:
-            plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(params))]
-        assert plan[0] == "SEARCH reminder USING INTEGER PRIMARY KEY (rowid=?)", plan
-        assert any("ix_reminder_claim" in step for step in plan[1:]), plan
+            return [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(params))]
+
+    by_id = "SEARCH reminder USING INTEGER PRIMARY KEY (rowid=?)"
+    for which in ("pending", "expired"):
+        steps = plan(_claim(which))
+        assert steps[0] == by_id and any("ix_reminder_claim" in step for step in steps[1:]), steps
+    # Recording a batch of results takes its rows by id too, not every row in flight.
+    assert plan(_mark_sent(32)) == [by_id]
     engine.dispose()
 
 
