@@ -536,7 +536,8 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
     sink's first to last message); on PostgreSQL, 1 then 2 processes started together, each on a fresh
     database (so each plans the wave itself). The sink counts distinct Message-IDs: nothing twice.
     With a latency the wave is ``relay_units`` (latency-bound: the ratios do not depend on its size).
-    With the zero-latency sink the transport alone and the SQLite wave run ``rounds_cpu`` times in turn.
+    With the zero-latency sink the SQLite wave runs ``rounds_cpu`` times, each between two runs of the
+    transport alone.
     """
     from bench.email import sink_stats, start_sink, write_wave
     from scheduler.settings import Settings
@@ -561,13 +562,13 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
             _transport_alone(port, warm, concurrency)  # warm the sink
             sink_stats(proc)
 
-            def alone() -> None:
+            def alone() -> dict[str, float]:
                 cpu = child_cpu()
                 base = _transport_alone(port, prebuilt, concurrency)
-                case["transport_cpu_us_per_msg"] = round((child_cpu() - cpu) / n * 1e6)
+                cpu_us = (child_cpu() - cpu) / n * 1e6
                 got = sink_stats(proc)
-                case["transport_msgs_per_s"] = round(n / base, 1)
-                case["transport_sink_msgs_per_s"] = round(n / (got["last"] - got["first"]), 1)
+                return {"transport_cpu_us_per_msg": cpu_us, "transport_msgs_per_s": n / base,
+                        "transport_sink_msgs_per_s": n / (got["last"] - got["first"])}
 
             def wave(name: str, processes: int, database: str | None) -> None:
                 run = _send_due(calendars, root / f"var-{name}-{time.monotonic_ns()}", port, processes, database)
@@ -583,17 +584,21 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
                 if run["send_s"]:
                     case[f"{name}_reported_send_s"] = run["send_s"]
 
-            # Rounds of (the transport alone, then one send-due on a fresh SQLite database): this machine's
-            # speed drifts by 20-30 % within minutes, so each ratio compares two runs a few seconds apart,
-            # and the figure is the median round (each round's ratio is listed too).
+            # The transport alone, then rounds of (one send-due on a fresh SQLite database, the transport alone
+            # again): this machine's speed drifts by 20-30 % within minutes, so each wave is compared with the
+            # mean of the baselines run just before and just after it, and the figure is the median round
+            # (each round's ratio is listed too).
             rounds: list[dict[str, object]] = []
+            before = alone()
             for _ in range(rounds_cpu if not latency else 1):
-                alone()
                 wave("sqlite_1", 1, None)
+                after = alone()
+                case.update({k: round((before[k] + after[k]) / 2, None if "cpu" in k else 1) for k in before})
                 # The wave's rate and the baseline's, both from the sink's first to last message.
                 case["sqlite_1_wave_ratio"] = round(case["sqlite_1_wave_msgs_per_s"] / case["transport_sink_msgs_per_s"], 2)  # type: ignore[operator]
                 case["sqlite_1_wall_ratio"] = round(case["sqlite_1_wall_msgs_per_s"] / case["transport_msgs_per_s"], 2)  # type: ignore[operator]
                 rounds.append(dict(case))
+                before = after
             rounds.sort(key=lambda r: r["sqlite_1_wave_ratio"])  # type: ignore[arg-type, return-value]
             case.update(rounds[len(rounds) // 2])
             case["sqlite_1_wave_ratio_rounds"] = [r["sqlite_1_wave_ratio"] for r in rounds]
