@@ -210,10 +210,13 @@ def recipient_files(root: Path) -> list[Path]:
 _last: tuple[tuple[object, ...], Directory] | None = None
 
 
-def _signature(root: Path, files: list[Path]) -> tuple[object, ...]:
+def _files_and_key(root: Path, limits: Limits) -> tuple[list[Path], tuple[object, ...]]:
+    """The recipient files, and what identifies their state (names, signatures, the size bound)."""
     from scheduler.catalog import file_signature
 
-    return (str(Path.cwd()), str(root.resolve()), *((str(p), file_signature(p)) for p in files))
+    files = recipient_files(root)
+    return files, (limits.recipients_file_bytes, str(Path.cwd()), str(root.resolve()),
+                   *((str(p), file_signature(p)) for p in files))
 
 
 _last_digest: tuple[tuple[object, ...], str] | None = None
@@ -228,8 +231,7 @@ def files_digest(root: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     import hashlib
 
     global _last_digest
-    files = recipient_files(root)
-    key = (limits.recipients_file_bytes, *_signature(root, files))
+    files, key = _files_and_key(root, limits)
     if _last_digest is not None and _last_digest[0] == key:
         return _last_digest[1]
     h = hashlib.sha256(f"{limits.recipients_file_bytes}".encode())
@@ -254,8 +256,7 @@ def load_directory(root: Path, limits: Limits = DEFAULT_LIMITS) -> Directory:
     groups read last time (a copy of the directory; groups and units are frozen).
     """
     global _last
-    files = recipient_files(root)
-    key = (limits.recipients_file_bytes, *_signature(root, files))
+    files, key = _files_and_key(root, limits)
     if _last is not None and _last[0] == key:
         return Directory(dict(_last[1].groups), list(_last[1].diagnostics))
     directory = _read_directory(files, limits)
