@@ -118,6 +118,17 @@ def route_path(scope: Scope) -> str:
     return path[len(root):] if root and path.startswith(root) else path
 
 
+def conditional_headers(scope: Scope) -> tuple[str | None, str | None]:
+    """The request's If-None-Match and If-Modified-Since, read straight from the ASGI scope."""
+    if_none_match = if_modified_since = None
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            if_none_match = value.decode("latin-1")
+        elif name == b"if-modified-since":
+            if_modified_since = value.decode("latin-1")
+    return if_none_match, if_modified_since
+
+
 async def send_prebuilt(send: Send, status: int, raw_headers: tuple[tuple[bytes, bytes], ...], body: bytes) -> None:
     """An ASGI response from headers encoded in advance (the fast paths of feeds and pages)."""
     await send({"type": "http.response.start", "status": status, "headers": list(raw_headers)})
@@ -151,13 +162,7 @@ class FeedFastPath:
 
     @staticmethod
     async def _answer(feed: Any, scope: Scope, send: Send) -> None:
-        if_none_match = if_modified_since = None
-        for name, value in scope["headers"]:
-            if name == b"if-none-match":
-                if_none_match = value.decode("latin-1")
-            elif name == b"if-modified-since":
-                if_modified_since = value.decode("latin-1")
-        if is_not_modified(feed.validators, if_none_match, if_modified_since):
+        if is_not_modified(feed.validators, *conditional_headers(scope)):
             status, headers, body = 304, feed.raw_not_modified, b""
         else:
             status, headers, body = 200, feed.raw_full, (b"" if scope["method"] == "HEAD" else feed.body)

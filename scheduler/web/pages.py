@@ -33,7 +33,7 @@ from scheduler.events import Event
 from scheduler.expand import Window, default_window, expand, expand_deadlines, finished, undated_items
 from scheduler.web import listing, views
 from scheduler.web.extensions import WebExtension
-from scheduler.web.feed_routes import Prebuilt, route_path, send_prebuilt
+from scheduler.web.feed_routes import Prebuilt, conditional_headers, route_path, send_prebuilt
 from scheduler.feeds.query import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
 from scheduler.web.http_cache import Validators, is_not_modified
 from scheduler.web.page_cache import Page, PageCache
@@ -290,11 +290,7 @@ class PageFastPath:
 
     @staticmethod
     async def _answer(page: Page, scope: Scope, send: Send) -> None:
-        if_none_match = None
-        for name, value in scope["headers"]:
-            if name == b"if-none-match":
-                if_none_match = value.decode("latin-1")
-        if _not_modified(page, if_none_match):
+        if _not_modified(page, conditional_headers(scope)[0]):  # pages are validated by ETag only
             status, headers, body = 304, page.raw_not_modified, b""
         else:
             status, headers, body = 200, page.raw_full, page.body
