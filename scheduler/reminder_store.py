@@ -443,7 +443,7 @@ class ReminderStore:
         id), so a claim costs the same at the end of a 20,000-row wave as at its start, and the
         claimed rows come back from the UPDATE itself (RETURNING), each with its ``nearest``: the
         smallest offset of the same recipient's reminders of the same deadline already due or sent,
-        read in the same statement (a catch-up after downtime sends only the nearest reminder).
+        read in the same transaction (a catch-up after downtime sends only the nearest reminder).
         """
         wall_u = utc(wall or datetime.now(UTC))
         values = dict(token=f"{owner}#{secrets.token_hex(6)}", now=utc(now), wall=wall_u, until=wall_u + lease)
@@ -470,9 +470,11 @@ class ReminderStore:
         by row id; the others one statement each (executemany). Only rows still claimed under the
         outcome's token change: a row another instance re-claimed after a lease is not touched.
         """
+        outcomes = list(outcomes)
+        if not outcomes:
+            return 0
         t = ReminderRow.__table__  # type: ignore[attr-defined]
         stamp = utc(now)
-        outcomes = list(outcomes)
         sent: dict[str, list[Outcome]] = {}
         for o in outcomes:
             if o.status is Status.SENT:
@@ -482,8 +484,6 @@ class ReminderStore:
                  _sent=None, _upd=stamp, _by=None)
             for o in outcomes if o.status is not Status.SENT
         ]
-        if not outcomes:
-            return 0
         changed = 0
         with self.engine.begin() as conn:
             # A sent row keeps its claim token: which instance sent it (host:pid#claim), for the admin and the tests.

@@ -36,4 +36,3 @@ def run_async(main: Coroutine[Any, Any, T]) -> T:
 
         return asyncio.run(main)
     return uvloop.run(main)
-
