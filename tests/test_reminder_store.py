@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from db_support import fresh_database
 from scheduler.database import create_engine_for
 from scheduler.events import DeadlineInfo, Due, Event, EventKind
 from scheduler.recipients import Group, Unit
@@ -21,43 +20,19 @@ from scheduler.reminder_store import Outcome, ReminderRow, ReminderStore, Status
 from scheduler.reminders import Campaign, Policy, Subscriber, plan
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 WALL = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def _pg_available() -> bool:
-    try:
-        engine = create_engine(PG_ADMIN, connect_args={"connect_timeout": 2})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return True
-    except Exception:
-        return False
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        eng = create_engine_for(f"sqlite:///{tmp_path / 'db.sqlite3'}")
-        yield eng
-        eng.dispose()
-        return
-    if not _pg_available():
-        pytest.skip("PostgreSQL không chạy ở 127.0.0.1:5432")
-    name = f"lichthidua_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    eng = create_engine_for(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
-    try:
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    backend = "sqlite" if request.param == "sqlite" else "postgresql"
+    with fresh_database(backend, tmp_path) as url:
+        eng = create_engine_for(url)
+        try:
+            yield eng
+        finally:
+            eng.dispose()
 
 
 @pytest.fixture
