@@ -41,7 +41,7 @@ from notifiers.ics import FeedMeta  # noqa: E402
 from notifiers.mailer import Mailer, MessageSpec, deliver, event_attachment  # noqa: E402
 from notifiers.rendering import Templates  # noqa: E402
 from notifiers.smtp import SMTPConfig, SMTPTransport  # noqa: E402
-from scheduler.events import DeadlineInfo, Due, Event, EventKind  # noqa: E402
+from scheduler.core.events import DeadlineInfo, Due, Event, EventKind  # noqa: E402
 
 CONNECTIONS = 8
 VN = timezone(timedelta(hours=7))
@@ -172,7 +172,7 @@ def planned_end_to_end(port: int, n: int) -> dict[str, float]:
     """The reminder service's own path: plan, store (SQLite), claim, build (+ .ics), send, record each result."""
     import tempfile
 
-    from scheduler.reminder_service import open_service
+    from scheduler.reminders.service import open_service
     from scheduler.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -180,7 +180,7 @@ def planned_end_to_end(port: int, n: int) -> dict[str, float]:
                             mail_from="Lịch thi đua <lichthidua@congdoan.vn>")
         transport = SMTPTransport(SMTPConfig("127.0.0.1", port, "none", concurrency=CONNECTIONS))
         service = open_service(settings, transport=transport, load_calendars=False)
-        from scheduler.catalog import load_catalog
+        from scheduler.live.catalog import load_catalog
 
         t0 = clock.perf_counter()
         service.load(load_catalog(settings.calendars_dir).calendars)  # start-up / reload: YAML of n units

@@ -23,8 +23,8 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 from bench import lunar as lunar_bench  # noqa: E402
 from notifiers.ics import render_calendar  # noqa: E402
-from scheduler.catalog import load_catalog  # noqa: E402
-from scheduler.expand import default_window, expand  # noqa: E402
+from scheduler.live.catalog import load_catalog  # noqa: E402
+from scheduler.core.expand import default_window, expand  # noqa: E402
 from notifiers.ics import feed_meta  # noqa: E402
 
 CAMPAIGN_YEARS = 1000

@@ -410,7 +410,7 @@ def real_first_render(workdir: Path) -> dict[str, float | int]:
     from scheduler.feeds.query import parse_feed_query
     from notifiers.ics import feed_meta
     from scheduler.live.repository import CalendarRepository
-    from scheduler.expand import Window, expand
+    from scheduler.core.expand import Window, expand
 
     calendars = workdir / "cold-calendars"
     shutil.copytree(ROOT / "calendars", calendars)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]  # bench/email.py must not shadow the stdlib email
 
 from notifiers import ics  # noqa: E402
-from scheduler.events import AnniversaryInfo, DeadlineInfo, Due, Event, EventKind  # noqa: E402
+from scheduler.core.events import AnniversaryInfo, DeadlineInfo, Due, Event, EventKind  # noqa: E402
 
 N_EVENTS = 1000
 ROUNDS = 7

@@ -1,4 +1,4 @@
-"""Lunar conversions per second: scheduler.lunar against lunardate, in the same run.
+"""Lunar conversions per second: scheduler.core.lunar against lunardate, in the same run.
 
 The same 100,000 seeded random solar dates (1900-02-01 .. 2099-12-31, the
 range both cover) are converted to lunar dates, and the resulting lunar dates
@@ -24,7 +24,7 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 from lunardate import LunarDate as ChineseLunarDate  # noqa: E402
 
-from scheduler import lunar  # noqa: E402
+from scheduler.core import lunar  # noqa: E402
 
 N_DATES = 100_000
 ROUNDS = 3

@@ -266,7 +266,7 @@ def bench_server(work: Path, folder: Path, parts: set[str], label: str) -> dict[
 
 
 def bench_recipients(work: Path) -> dict[str, float]:
-    from scheduler.recipients import load_directory
+    from scheduler.reminders.recipients import load_directory
 
     big = make_recipients(work / "recipients-big", UNITS)
     out = {}
@@ -295,11 +295,11 @@ def bench_plan(work: Path, campaigns: int = 10_000, recipients: int = 20) -> dic
     from datetime import UTC, date, datetime, time as clock, timedelta
     from zoneinfo import ZoneInfo
 
-    from scheduler.database import create_engine_for
-    from scheduler.events import DeadlineInfo, Due, Event, EventKind
-    from scheduler.recipients import Group, Unit
-    from scheduler.reminder_store import ReminderStore
-    from scheduler.reminders import Campaign, Policy, plan
+    from scheduler.store.database import create_engine_for
+    from scheduler.core.events import DeadlineInfo, Due, Event, EventKind
+    from scheduler.reminders.recipients import Group, Unit
+    from scheduler.reminders.ledger import ReminderStore
+    from scheduler.reminders.planning import Campaign, Policy, plan
 
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
     now = datetime(2024, 3, 1, tzinfo=UTC)
@@ -452,8 +452,8 @@ def _wave_messages(calendars: Path, data: Path, units: int) -> list[object]:
     import asyncio  # noqa: F401 - the service's modules expect an importable loop policy
     from datetime import datetime, timedelta
 
-    from scheduler.catalog import load_catalog
-    from scheduler.reminder_service import open_service
+    from scheduler.live.catalog import load_catalog
+    from scheduler.reminders.service import open_service
     from scheduler.settings import Settings
 
     settings = Settings(calendars_dir=calendars, data_dir=data, smtp_host="127.0.0.1", smtp_security="none")

@@ -1,6 +1,6 @@
 """What each email says, as small frozen values handed to the templates.
 
-Pure: a :class:`DeadlineView` is computed from an :class:`~scheduler.events.Event`
+Pure: a :class:`DeadlineView` is computed from an :class:`~scheduler.core.events.Event`
 and an injected ``today``. Templates only format; every judgement (which day
 is the last one, how many days are left, overdue or not) is made here, once,
 so an admin overriding a template cannot get it wrong.
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from scheduler.events import DateOrigin, Event
+from scheduler.core.events import DateOrigin, Event
 
 from notifiers.base import DeliveryResult, DeliveryStatus
-from scheduler.dates import vn_date, vn_weekday  # as the plans write dates: 24/6/2024
+from scheduler.core.dates import vn_date, vn_weekday  # as the plans write dates: 24/6/2024
 
 
 

@@ -24,7 +24,7 @@ from notifiers.content import Content
 from notifiers.email_message import Attachment, Recipient
 from notifiers.mailer import Mailer, MessageSpec, deliver
 
-from scheduler.recipients import WEBHOOK
+from scheduler.reminders.recipients import WEBHOOK
 
 EMAIL = "email"
 

@@ -34,11 +34,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from notifiers.ics_text import CRLF, escape_text, fmt_date, fmt_duration, fmt_utc, fold
 from scheduler.errors import CalendarError, LichThiDuaError
-from scheduler.events import DateOrigin, Event, EventKind
-from scheduler.dates import vn_date
+from scheduler.core.events import DateOrigin, Event, EventKind
+from scheduler.core.dates import vn_date
 
 if TYPE_CHECKING:
-    from scheduler.campaign import Calendar
+    from scheduler.core.campaign import Calendar
     from scheduler.settings import Settings
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -17,7 +17,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from scheduler.errors import PermanentDeliveryError
-from scheduler.events import Event
+from scheduler.core.events import Event
 from scheduler.settings import Settings
 
 from notifiers import ics

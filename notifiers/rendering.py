@@ -21,7 +21,7 @@ import jinja2
 import markupsafe
 
 from notifiers.content import Content, ReminderContent
-from scheduler.dates import vn_date
+from scheduler.core.dates import vn_date
 from notifiers.email_message import RenderedEmail
 
 BUILTIN_DIR = Path(__file__).parent / "templates"

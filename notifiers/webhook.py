@@ -1,7 +1,7 @@
 """The webhook channel: a reminder as a signed JSON POST, for the chat tools a union uses.
 
 A recipient unit may have ``webhook: {url: ..., secret_env: ...}`` beside or
-instead of its emails (see ``scheduler.recipients``). Each notice becomes one
+instead of its emails (see ``scheduler.reminders.recipients``). Each notice becomes one
 POST of a JSON body (``application/json; charset=utf-8``) to the unit's URL:
 
     X-LichThiDua-Delivery:  the notice's stable key (the same on every retry: deduplicate on it)
@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from scheduler.recipients import Webhook
+from scheduler.reminders.recipients import Webhook
 
 from notifiers.base import DeliveryResult, DeliveryStatus
 from notifiers.content import DeadlineView, DigestContent, ReminderContent

@@ -17,11 +17,12 @@ PACKAGE = Path(__file__).resolve().parent
 
 @cache
 def code_version(modules: tuple[str, ...] | None = None, extra: str = "") -> str:
-    """The digest of ``scheduler/<module>.py`` for each of ``modules`` (every module of the package when
-    None), the Python version and ``extra`` (e.g. a library's version)."""
+    """The digest of ``scheduler/<module>.py`` for each of ``modules`` (a path below the package without
+    its suffix, e.g. ``core/loader``; every module of the package when None), the Python version and
+    ``extra`` (e.g. a library's version)."""
     digest = hashlib.sha256(f"{sys.version}\x1f{extra}".encode())
-    paths = sorted(PACKAGE.glob("*.py")) if modules is None else [PACKAGE / f"{m}.py" for m in modules]
+    paths = sorted(PACKAGE.rglob("*.py")) if modules is None else [PACKAGE / f"{m}.py" for m in modules]
     for path in paths:
-        digest.update(path.name.encode() + b"\x1f")
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\x1f")
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

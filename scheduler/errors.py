@@ -96,13 +96,13 @@ class SettingsError(LichThiDuaError):
 
 
 class EnvironmentFault(SettingsError):
-    """The machine is not as the settings say: fix a path, a permission or a setting (see scheduler.faults)."""
+    """The machine is not as the settings say: fix a path, a permission or a setting (see scheduler.store.faults)."""
 
     http_status = 503
 
 
 class TemporaryFault(LichThiDuaError):
-    """Retrying later will do once the fault ends: nothing was lost (see scheduler.faults)."""
+    """Retrying later will do once the fault ends: nothing was lost (see scheduler.store.faults)."""
 
     exit_code = 75
     http_status = 503

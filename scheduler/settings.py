@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from scheduler.bounds import DEFAULT_LIMITS
+from scheduler.core.bounds import DEFAULT_LIMITS
 from scheduler.errors import SettingsError
 
 ENV_PREFIX = "LICHTHIDUA_"
@@ -134,7 +134,7 @@ class Settings(BaseModel):
     @field_validator("admin_password_hash")
     @classmethod
     def _a_hash_not_a_password(cls, value: str) -> str:
-        from scheduler.admin_auth import is_hash
+        from scheduler.passwords import is_hash
 
         if value and not is_hash(value):
             raise ValueError("phải là mã băm do `lichthidua admin-password` tạo, không phải mật khẩu")

@@ -20,11 +20,11 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from scheduler.campaign import Calendar
-from scheduler.catalog import Catalog, load_catalog
+from scheduler.core.campaign import Calendar
+from scheduler.live.catalog import Catalog, load_catalog
 from scheduler.cli import app
-from scheduler.events import Event, EventKind
-from scheduler.expand import Window, default_window, expand
+from scheduler.core.events import Event, EventKind
+from scheduler.core.expand import Window, default_window, expand
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

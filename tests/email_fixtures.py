@@ -7,7 +7,7 @@ import email.policy
 from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
 
-from scheduler.events import DeadlineInfo, Due, Event, EventKind
+from scheduler.core.events import DeadlineInfo, Due, Event, EventKind
 
 from notifiers.content import ReminderContent, deadline_view
 from notifiers.email_message import Attachment, Recipient

@@ -16,7 +16,7 @@ from web_support import Clock, copy_calendars, settings_for
 
 from notifiers.outbox import OutboxTransport
 from scheduler.errors import BadRequest
-from scheduler.links import CONFIRM, SUBMITTED, UNSUBSCRIBE, Signer
+from scheduler.reminders.links import CONFIRM, SUBMITTED, UNSUBSCRIBE, Signer
 from scheduler.web.app import create_app
 from scheduler.web.reminder_routes import reminder_extension
 
@@ -149,8 +149,8 @@ def test_links_are_signed_exactly_as_itsdangerous_signs_them() -> None:
 
     from itsdangerous import URLSafeSerializer
 
-    from scheduler.links import COMPRESS_FROM, Signer
-    from scheduler.links import _compact_json as _compact
+    from scheduler.reminders.links import COMPRESS_FROM, Signer
+    from scheduler.reminders.links import _compact_json as _compact
 
     signer = Signer(b"khoa-bi-mat-" * 4)
     rnd = random.Random(10)

@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 from web_support import Clock, copy_calendars, settings_for
 
 from notifiers.outbox import OutboxTransport
-from scheduler.admin_auth import hash_password, verify_password
+from scheduler.passwords import hash_password, verify_password
 from scheduler.errors import SettingsError
-from scheduler.reminder_store import Outcome, Status
+from scheduler.reminders.ledger import Outcome, Status
 from scheduler.settings import load_settings
 from scheduler.web.app import create_app
 from scheduler.web.reminder_routes import reminder_extension

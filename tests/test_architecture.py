@@ -20,21 +20,21 @@ from tests.conftest import REPO
 
 FIRST_PARTY = ("scheduler", "notifiers")
 CORE = (
-    "scheduler.model",
-    "scheduler.dates",
-    "scheduler.loader",
-    "scheduler.checks",
-    "scheduler.catalog",
-    "scheduler.campaign",
-    "scheduler.next_year",
-    "scheduler.expand",
-    "scheduler.export",
-    "scheduler.events",
-    "scheduler.lunar",
-    "scheduler.public_holidays",
-    "scheduler.messages",
+    "scheduler.core.model",
+    "scheduler.core.dates",
+    "scheduler.core.loader",
+    "scheduler.core.checks",
+    "scheduler.live.catalog",
+    "scheduler.core.campaign",
+    "scheduler.core.next_year",
+    "scheduler.core.expand",
+    "scheduler.feeds.export",
+    "scheduler.core.events",
+    "scheduler.core.lunar",
+    "scheduler.core.days_off",
+    "scheduler.core.messages",
     "scheduler.errors",
-    "scheduler.reminders",
+    "scheduler.reminders.planning",
     "scheduler.feeds.query",
     "scheduler.feeds.revisions",
     "notifiers.ics",
@@ -42,7 +42,7 @@ CORE = (
 FORBIDDEN = (
     "scheduler.web",
     "scheduler.cli",
-    "scheduler.database",
+    "scheduler.store.database",
     "sqlmodel",
     "sqlalchemy",
     "fastapi",
@@ -98,7 +98,7 @@ def imports_of(name: str) -> frozenset[str]:
             else:
                 target = node.module or ""
             found.add(target)
-            # "from scheduler import lunar" imports the module scheduler.lunar.
+            # "from scheduler import lunar" imports the module scheduler.core.lunar.
             for alias in node.names:
                 if module_file(f"{target}.{alias.name}") is not None:
                     found.add(f"{target}.{alias.name}")
@@ -137,11 +137,11 @@ def test_core_imports_no_shell(module: str) -> None:
 
 def test_the_graph_is_followed() -> None:
     """The walker itself: relative imports, lazy imports inside functions and `from pkg import mod`."""
-    graph = reachable("scheduler.loader")
-    assert "scheduler.checks" in graph
-    assert "scheduler.campaign" in graph  # through scheduler.checks
+    graph = reachable("scheduler.core.loader")
+    assert "scheduler.core.checks" in graph
+    assert "scheduler.core.campaign" in graph  # through scheduler.core.checks
     assert "ruamel.yaml" in graph
-    assert "scheduler.lunar" in reachable("scheduler.expand")  # "from scheduler import lunar"
+    assert "scheduler.core.lunar" in reachable("scheduler.core.expand")  # "from scheduler import lunar"
     assert any(_forbidden(n) for n in reachable("scheduler.cli.calendars"))  # the shell does reach typer
     assert "scheduler.settings" not in reachable("notifiers.ics")  # only under `if TYPE_CHECKING:`
 
@@ -224,7 +224,7 @@ def test_no_import_cycles() -> None:
 
 
 def test_no_module_borrows_another_modules_private_names() -> None:
-    """`from scheduler.loader import _plain` or `from typer._click import ...` couples two modules
+    """`from scheduler.core.loader import _plain` or `from typer._click import ...` couples two modules
     through a name neither promised."""
     borrowed = []
     for name in _all_modules():
@@ -273,7 +273,7 @@ def test_the_live_set_and_the_feed_ledger_are_found() -> None:
 
 def test_the_reminder_service_is_handed_its_engine_transport_and_signer() -> None:
     """`open_service` wires; `ReminderService` builds no engine, schema, secret key or transport itself."""
-    path = module_file("scheduler.reminder_service")
+    path = module_file("scheduler.reminders.service")
     assert path is not None
     tree = ast.parse(path.read_text(encoding="utf-8"))
     (service,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "ReminderService"]

@@ -160,7 +160,7 @@ def test_admin_sees_the_error_of_a_broken_edit(server: tuple[ServeProcess, str],
 
 def test_admin_with_a_password(tmp_path: Path, browser: object) -> None:
     """With admin_password_hash set, /admin asks for the password (HTTP Basic) even from the server itself."""
-    from scheduler.admin_auth import hash_password
+    from scheduler.passwords import hash_password
 
     calendars = copy_calendars(tmp_path)
     (calendars / "hong.yaml").write_text("id: hong\ntitle: Hỏng\nyear: abc\n", encoding="utf-8")

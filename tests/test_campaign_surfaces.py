@@ -23,11 +23,11 @@ from starlette.testclient import TestClient
 
 from notifiers.content import deadline_view
 from notifiers.outbox import OutboxTransport
-from scheduler.catalog import load_catalog
-from scheduler.campaign import Calendar
-from scheduler.events import DateOrigin, EventKind
-from scheduler.expand import default_window, expand, undated_items
-from scheduler.reminder_service import open_service
+from scheduler.live.catalog import load_catalog
+from scheduler.core.campaign import Calendar
+from scheduler.core.events import DateOrigin, EventKind
+from scheduler.core.expand import default_window, expand, undated_items
+from scheduler.reminders.service import open_service
 from scheduler.web.app import create_app
 from scheduler.web.reminder_routes import reminder_extension
 from web_support import ROOT, Clock, copy_calendars, running, settings_for

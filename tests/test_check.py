@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.catalog import load_catalog
+from scheduler.live.catalog import load_catalog
 from tests.conftest import BROKEN_CALENDARS, CALENDARS, copy_fixture
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from scheduler.catalog import load_catalog
-from scheduler.dates import WEEKDAYS_VI
-from scheduler.expand import Window, expand
-from scheduler.model import CalendarFile, json_schema
+from scheduler.live.catalog import load_catalog
+from scheduler.core.dates import WEEKDAYS_VI
+from scheduler.core.expand import Window, expand
+from scheduler.core.model import CalendarFile, json_schema
 from tests.conftest import CALENDARS, REPO
 from web_support import process_env
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from db_support import BACKENDS, fresh_database
 
-from scheduler.database import create_engine_for
-from scheduler.db_lock import exclusive
+from scheduler.store.database import create_engine_for
+from scheduler.store.db_lock import exclusive
 
 HOLDER = """
 import sys, time
-from scheduler.database import create_engine_for
-from scheduler.db_lock import exclusive
+from scheduler.store.database import create_engine_for
+from scheduler.store.db_lock import exclusive
 engine = create_engine_for(sys.argv[1])
 with exclusive(engine, "plan"):
     print("held", flush=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from scheduler import errors
-from scheduler.catalog import Catalog, load_catalog
-from scheduler.events import EventKind
-from scheduler.expand import Window, expand
-from scheduler.export import export_ics, vevents
+from scheduler.live.catalog import Catalog, load_catalog
+from scheduler.core.events import EventKind
+from scheduler.core.expand import Window, expand
+from scheduler.feeds.export import export_ics, vevents
 from tests.conftest import CALENDARS, REPO
 
 README = REPO / "README.md"
@@ -97,7 +97,7 @@ def test_the_check_example_is_what_check_prints(empty_calendars_dir: Path, cli) 
 
 
 def test_the_python_lunar_examples() -> None:
-    (block,) = [b for b in _blocks("python") if "scheduler.lunar" in b]
+    (block,) = [b for b in _blocks("python") if "scheduler.core.lunar" in b]
     namespace: dict[str, object] = {}
     checked = 0
     for line in block.splitlines():
@@ -189,7 +189,7 @@ def _format_table_keys() -> set[str]:
 
 
 def test_the_format_table_lists_every_key() -> None:
-    from scheduler.model import CalendarFile
+    from scheduler.core.model import CalendarFile
 
     assert set(CalendarFile.model_fields) - {"remind_days"} <= _format_table_keys()
 

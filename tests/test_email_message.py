@@ -12,7 +12,7 @@ import pytest
 from email_fixtures import CAMPAIGN, NOW, TODAY, VN, attachment, body, deadline_event, parse, reminder_spec
 
 from scheduler.errors import PermanentDeliveryError
-from scheduler.events import Due
+from scheduler.core.events import Due
 from scheduler.settings import Settings
 
 from notifiers.base import DeliveryStatus

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from scheduler import catalog, fast_yaml
-from scheduler.loader import LoadedFile, load_file
+from scheduler.live import catalog
+
+from scheduler.core import fast_yaml
+from scheduler.core.loader import LoadedFile, load_file
 from tests.conftest import CALENDARS, FIXTURES
 
 FILES = sorted(CALENDARS.glob("*.yaml")) + sorted(FIXTURES.rglob("*.yaml"))

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import text
 
 from notifiers.ics import Revision
-from scheduler.catalog import load_catalog
-from scheduler.database import create_engine_for, create_tables
+from scheduler.live.catalog import load_catalog
+from scheduler.store.database import create_engine_for, create_tables
 from scheduler.errors import BadRequest
-from scheduler.events import EventKind
-from scheduler.expand import Window, expand
+from scheduler.core.events import EventKind
+from scheduler.core.expand import Window, expand
 from scheduler.web import views
 from scheduler.feeds.query import FeedQuery, parse_feed_query, select
 from scheduler.web.http_cache import Validators, http_date, is_not_modified, parse_http_date, strong_etag

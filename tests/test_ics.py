@@ -35,7 +35,7 @@ from notifiers.ics import (
 )
 from notifiers.ics_text import escape_text, fmt_duration, fold
 from scheduler.errors import CalendarError, LichThiDuaError
-from scheduler.events import AnniversaryInfo, DateOrigin, DeadlineInfo, Due, Event, EventKind, LunarInfo
+from scheduler.core.events import AnniversaryInfo, DateOrigin, DeadlineInfo, Due, Event, EventKind, LunarInfo
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"

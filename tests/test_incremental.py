@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from web_support import MARCH_2024, Clock, campaign_yaml, copy_calendars, refresh, running, settings_for
 
-from scheduler.catalog import ParseCache
+from scheduler.live.catalog import ParseCache
 from scheduler.live.repository import CalendarRepository
 from scheduler.feeds.revision_store import RevisionStore
 from scheduler.feeds.revisions import LedgerEntry
@@ -84,7 +84,7 @@ def test_parse_cache_sees_a_rewrite_of_the_same_size(tmp_path: Path) -> None:
 
 def test_the_ledger_is_saved_in_batches_and_read_back(tmp_path: Path) -> None:
     from notifiers.ics import Revision
-    from scheduler.database import create_tables, engine_from_settings
+    from scheduler.store.database import create_tables, engine_from_settings
 
     settings = settings_for(tmp_path, tmp_path)
     engine = engine_from_settings(settings)
@@ -150,7 +150,7 @@ def test_tombstone_expiry_is_a_timer_not_a_scan(tmp_path: Path) -> None:
 
 def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from scheduler import catalog
+    from scheduler.live import catalog
 
     monkeypatch.setattr(catalog, "CACHE_AT", 1)  # the shipped folder is small: cache it anyway
     merged: list[str] = []
@@ -215,7 +215,7 @@ def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Pat
 
 def test_incremental_catalog_equals_a_full_load_through_edits(tmp_path: Path) -> None:
     """Reusing untouched calendars gives exactly what loading everything again gives."""
-    from scheduler.catalog import load_catalog
+    from scheduler.live.catalog import load_catalog
 
     calendars = copy_calendars(tmp_path)
     (calendars / "tinh-a.yaml").write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")

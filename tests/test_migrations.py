@@ -15,10 +15,10 @@ from db_support import BACKENDS, fresh_database
 from sqlalchemy import MetaData, func, inspect, select
 from sqlmodel import SQLModel
 
-import scheduler.reminder_store  # noqa: F401 - registers the tables on SQLModel.metadata
+import scheduler.reminders.ledger  # noqa: F401 - registers the tables on SQLModel.metadata
 import scheduler.feeds.revision_store  # noqa: F401
-from scheduler.database import create_engine_for
-from scheduler.schema import current, head, upgrade_database
+from scheduler.store.database import create_engine_for
+from scheduler.store.schema import current, head, upgrade_database
 
 GOLDEN = Path(__file__).parent / "golden"
 TABLES = {"feed_revision", "reminder", "reminder_optout", "reminder_subscription", "submission", "plan_stamp"}
@@ -130,7 +130,7 @@ def test_a_partial_database_is_completed(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_processes_starting_together_upgrade_once(backend: str, tmp_path: Path) -> None:
-    code = ("import sys; from scheduler.database import create_engine_for; from scheduler.schema import upgrade_database;"
+    code = ("import sys; from scheduler.store.database import create_engine_for; from scheduler.store.schema import upgrade_database;"
             "e = create_engine_for(sys.argv[1]); upgrade_database(e); e.dispose()")
     with fresh_database(backend, tmp_path) as url:
         runs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE) for _ in range(4)]
@@ -148,8 +148,8 @@ def test_revision_0005_adds_the_plan_stamp_and_keeps_the_ledger(backend: str, tm
     """A database of the release before the plan stamp (0004, with reminders) upgrades; the stamp then works."""
     from alembic import command
 
-    from scheduler.reminder_store import ReminderStore
-    from scheduler.schema import _config
+    from scheduler.reminders.ledger import ReminderStore
+    from scheduler.store.schema import _config
 
     with fresh_database(backend, tmp_path) as url:
         engine = create_engine_for(url)

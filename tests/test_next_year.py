@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from scheduler.catalog import load_catalog
+from scheduler.live.catalog import load_catalog
 from scheduler.errors import BadRequest
-from scheduler.events import DateOrigin, EventKind
-from scheduler.expand import Window, expand, undated_items
-from scheduler.next_year import CHECK, draft_next, shift_text, target_span
-from scheduler.spans import SpanKind, parse_span
+from scheduler.core.events import DateOrigin, EventKind
+from scheduler.core.expand import Window, expand, undated_items
+from scheduler.core.next_year import CHECK, draft_next, shift_text, target_span
+from scheduler.core.spans import SpanKind, parse_span
 from tests.conftest import CALENDARS, REPO, copy_fixture
 
 LICHTHIDUA = Path(sys.executable).parent / "lichthidua"

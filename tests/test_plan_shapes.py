@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.catalog import Catalog, load_catalog
-from scheduler.dates import DateSyntaxError
-from scheduler.events import DateOrigin, Event, EventKind
-from scheduler.expand import Window, default_window, expand, undated_items
-from scheduler.spans import Span, SpanKind, parse_span
+from scheduler.live.catalog import Catalog, load_catalog
+from scheduler.core.dates import DateSyntaxError
+from scheduler.core.events import DateOrigin, Event, EventKind
+from scheduler.core.expand import Window, default_window, expand, undated_items
+from scheduler.core.spans import Span, SpanKind, parse_span
 from tests.conftest import MODEL_IDS, find, one
 
 TODAY = date(2026, 12, 6)  # today's kind of date: every campaign here is long finished
@@ -285,7 +285,7 @@ def test_the_json_schema_accepts_every_construct(tmp_path: Path) -> None:
     jsonschema_rs = pytest.importorskip("jsonschema_rs")
     from ruamel.yaml import YAML
 
-    from scheduler.model import json_schema
+    from scheduler.core.model import json_schema
 
     validator = jsonschema_rs.validator_for(json_schema())
     named_end = CONSTRUCTS.replace("    end: hết năm\n", "    end:\n      until: hết học kỳ I\n      date: 15/1/2025\n")
@@ -299,7 +299,7 @@ def test_the_json_schema_accepts_every_construct(tmp_path: Path) -> None:
 
 def test_a_campaign_is_over_only_after_its_own_last_deadline(seed_catalog: Catalog) -> None:
     """The school year ends 31/5/2020 but its final report is due 15/6/2020: still open on 5/6."""
-    from scheduler.expand import finished
+    from scheduler.core.expand import finished
 
     cal = seed_catalog.get("mau-giao-duc-2019-2020")
     assert not finished(cal, date(2020, 6, 5))

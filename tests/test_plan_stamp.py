@@ -24,10 +24,10 @@ from sqlalchemy import func, select
 from web_support import process_env
 
 from notifiers.outbox import OutboxTransport
-from scheduler.catalog import load_catalog
-from scheduler.database import create_engine_for
-from scheduler.reminder_service import ReminderService, open_service
-from scheduler.reminder_store import ReminderRow, Status
+from scheduler.live.catalog import load_catalog
+from scheduler.store.database import create_engine_for
+from scheduler.reminders.service import ReminderService, open_service
+from scheduler.reminders.ledger import ReminderRow, Status
 from scheduler.settings import Settings
 
 LICHTHIDUA = Path(sys.executable).parent / "lichthidua"
@@ -153,7 +153,7 @@ def test_two_send_due_processes_plan_once(database: str, tmp_path: Path) -> None
     assert all(p.returncode == 0 for p in runs), outputs
     engine = create_engine_for(database)
     try:
-        from scheduler.reminder_store import ReminderStore
+        from scheduler.reminders.ledger import ReminderStore
 
         stamp = ReminderStore(engine).plan_stamp()
         assert stamp is not None

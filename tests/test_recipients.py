@@ -9,8 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from conftest import CliRun
-from scheduler.catalog import load_catalog
-from scheduler.recipients import check_recipients, load_directory
+from scheduler.live.catalog import load_catalog
+from scheduler.reminders.recipients import check_recipients, load_directory
 
 
 def write(calendars: Path, name: str, text: str) -> Path:
@@ -167,8 +167,8 @@ def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """20,000 units in 5 files (each under the 512 KiB bound): libyaml reads them, positions as the careful reader's."""
-    from scheduler import recipients
-    from scheduler.loader import LoadedFile
+    from scheduler.reminders.planning import recipients
+    from scheduler.core.loader import LoadedFile
 
     folder = tmp_path / "recipients"
     folder.mkdir()
@@ -200,8 +200,8 @@ def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
 @pytest.mark.parametrize("odd", ["emails: no", "emails: [a@b.example.org, a@b.example.org]\n        x: &a 1",
                                  "name: 08:30", "name: Một\n        name: Hai"])
 def test_anything_unusual_goes_to_the_careful_reader(tmp_path: Path, odd: str) -> None:
-    from scheduler import recipients
-    from scheduler.loader import LoadedFile
+    from scheduler.reminders.planning import recipients
+    from scheduler.core.loader import LoadedFile
 
     text = f"groups:\n  - id: g\n    name: G\n    units:\n      - id: u\n        {odd}\n"
     data = recipients._fast_mapping(text.encode(), LoadedFile(path=tmp_path / "a.yaml", display="a"))
@@ -211,8 +211,8 @@ def test_anything_unusual_goes_to_the_careful_reader(tmp_path: Path, odd: str) -
 
 def test_a_province_sized_recipients_file_has_its_own_bound(calendars_dir: Path) -> None:
     """A list of 5,000 units (~0.9 MB) is over the calendars' 512 KiB but within the recipients' own bound."""
-    from scheduler.bounds import Limits
-    from scheduler.recipients import load_directory
+    from scheduler.core.bounds import Limits
+    from scheduler.reminders.recipients import load_directory
 
     units = "".join(f"      - id: cdcs-{i:05d}\n        name: Công đoàn cơ sở Trường Tiểu học số {i}\n"
                     f"        emails: [cdcs{i}@congdoan-tinh.vn]\n" for i in range(5000))

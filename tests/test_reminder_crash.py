@@ -24,8 +24,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from reminder_support import address, write_wave
-from scheduler.database import create_engine_for
-from scheduler.reminder_store import ReminderStore, Status
+from scheduler.store.database import create_engine_for
+from scheduler.reminders.ledger import ReminderStore, Status
 from smtp_server import free_port
 from web_support import process_env
 

@@ -20,10 +20,10 @@ from aiosmtpd.controller import Controller
 from notifiers.smtp import SMTPConfig, SMTPTransport
 from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, no_wait, write_wave
 from scheduler.cli.output import run_async
-from scheduler.reminder_sending import SendReport
-from scheduler.reminder_service import ReminderService, open_service
-from scheduler.reminder_store import Status
-from scheduler.reminders import MISSED_SUPERSEDED
+from scheduler.reminders.sending import SendReport
+from scheduler.reminders.service import ReminderService, open_service
+from scheduler.reminders.ledger import Status
+from scheduler.reminders.planning import MISSED_SUPERSEDED
 from scheduler.settings import Settings
 from smtp_server import RecordingHandler, SMTPServer, free_port, smtp_server, start_server, tls_files  # noqa: F401
 
@@ -222,7 +222,7 @@ def test_two_instances_share_postgres_and_never_send_twice(tmp_path: Path) -> No
     from db_support import fresh_database
 
     from notifiers.outbox import OutboxTransport
-    from scheduler.database import create_engine_for
+    from scheduler.store.database import create_engine_for
 
     n = 400
     write_wave(tmp_path, n)

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from scheduler.reminder_jobs import running_jobs
+from scheduler.reminders.jobs import running_jobs
 
 
 class _SlowService:

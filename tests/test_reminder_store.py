@@ -13,11 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from db_support import fresh_database
-from scheduler.database import create_engine_for
-from scheduler.events import DeadlineInfo, Due, Event, EventKind
-from scheduler.recipients import Group, Unit
-from scheduler.reminder_store import Outcome, ReminderRow, ReminderStore, Status
-from scheduler.reminders import Campaign, Policy, Subscriber, plan
+from scheduler.store.database import create_engine_for
+from scheduler.core.events import DeadlineInfo, Due, Event, EventKind
+from scheduler.reminders.recipients import Group, Unit
+from scheduler.reminders.ledger import Outcome, ReminderRow, ReminderStore, Status
+from scheduler.reminders.planning import Campaign, Policy, Subscriber, plan
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -112,7 +112,7 @@ def test_a_claim_costs_the_same_however_much_of_the_wave_is_left(tmp_path: Path)
     and recording results walked every row in flight."""
     from sqlalchemy.dialects import sqlite
 
-    from scheduler.reminder_store import _claim, _mark_sent
+    from scheduler.reminders.ledger import _claim, _mark_sent
 
     engine = create_engine_for(f"sqlite:///{tmp_path / 'plan.sqlite3'}")
     ReminderStore(engine).create_tables()

@@ -19,9 +19,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from notifiers.outbox import OutboxTransport
-from scheduler.public_holidays import day_off_reason
-from scheduler.reminder_service import open_service
-from scheduler.reminder_store import Status
+from scheduler.core.days_off import day_off_reason
+from scheduler.reminders.service import open_service
+from scheduler.reminders.ledger import Status
 from scheduler.settings import Settings
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -15,10 +15,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from notifiers.outbox import OutboxTransport
-from scheduler.reminder_service import ReminderService
-from scheduler.reminder_store import Status
-from scheduler.database import engine_from_settings
-from scheduler.reminder_store import ReminderStore
+from scheduler.reminders.service import ReminderService
+from scheduler.reminders.ledger import Status
+from scheduler.store.database import engine_from_settings
+from scheduler.reminders.ledger import ReminderStore
 from scheduler.web.app import create_app
 from scheduler.web.reminder_routes import STATUS_TTL_SECONDS, ReminderStatus, reminder_extension
 from web_support import MARCH_2024, Clock, copy_calendars, settings_for

@@ -15,8 +15,8 @@ from webhook_server import Script, server  # noqa: F401 (the fixture)
 
 from notifiers.outbox import OutboxTransport
 from notifiers.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookChannel, verify
-from scheduler.reminder_service import ReminderService, open_service
-from scheduler.reminder_store import Status
+from scheduler.reminders.service import ReminderService, open_service
+from scheduler.reminders.ledger import Status
 from scheduler.settings import Settings
 
 SECRET = "khoa-ky-cua-don-vi"

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.catalog import load_catalog
-from scheduler.events import DeadlineInfo, Due, Event, EventKind, last_day
-from scheduler.expand import Window, expand
-from scheduler.public_holidays import day_off_reason
-from scheduler.recipients import Group, Unit, check_recipients, load_directory
-from scheduler.reminders import (
+from scheduler.live.catalog import load_catalog
+from scheduler.core.events import DeadlineInfo, Due, Event, EventKind, last_day
+from scheduler.core.expand import Window, expand
+from scheduler.core.days_off import day_off_reason
+from scheduler.reminders.recipients import Group, Unit, check_recipients, load_directory
+from scheduler.reminders.planning import (
     MISSED_PASSED,
     MISSED_SUPERSEDED,
     Campaign,
@@ -220,7 +220,7 @@ def test_calendar_wide_remind_days_from_yaml_and_inherited(tmp_path: Path) -> No
     assert sorted({r.offset_days for r in rows if r.kind is Kind.REMINDER}) == [2, 5]
 
 
-@pytest.mark.parametrize("module", ["scheduler.reminders", "scheduler.recipients", "scheduler.links"])
+@pytest.mark.parametrize("module", ["scheduler.reminders.planning", "scheduler.reminders.recipients", "scheduler.reminders.links"])
 def test_reminder_core_imports_no_shell(module: str) -> None:
     """Planning, recipients and links stay pure: no database, SMTP, scheduler or web framework on any import path."""
     from tests.test_architecture import _forbidden, reachable

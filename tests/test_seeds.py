@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.catalog import Catalog, load_catalog
-from scheduler.dates import vn_date
-from scheduler.events import DateOrigin, Due, Event, EventKind
-from scheduler.expand import Window, expand, undated_items
+from scheduler.live.catalog import Catalog, load_catalog
+from scheduler.core.dates import vn_date
+from scheduler.core.events import DateOrigin, Due, Event, EventKind
+from scheduler.core.expand import Window, expand, undated_items
 from tests.conftest import CALENDARS, MODEL_IDS, SEED_IDS, TODAY, find, one
 
 ICT = timezone(timedelta(hours=7))
@@ -551,7 +551,7 @@ def test_ha_noi_alone_has_the_national_days_of_2024(seed_events) -> None:  # typ
 
 
 def test_default_window_is_the_campaign_span_whatever_today_is(seed_catalog: Catalog) -> None:
-    from scheduler.expand import default_window
+    from scheduler.core.expand import default_window
 
     for today in (TODAY, date(2026, 12, 6), date(2030, 6, 1)):  # a campaign's window is its own, whatever today is
         assert default_window(seed_catalog.get("lao-cai-2024"), today) == Window.year(2024)

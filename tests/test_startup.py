@@ -18,8 +18,8 @@ from tests.conftest import CALENDARS, REPO
 # The heavy stacks: database, web, mail, scheduler. None is needed to read YAML or convert a date.
 HEAVY = (
     "sqlalchemy", "sqlmodel", "psycopg", "alembic", "fastapi", "starlette", "uvicorn", "jinja2", "httpx",
-    "aiosmtplib", "apscheduler", "watchfiles", "scheduler.database", "scheduler.web", "scheduler.reminder_service",
-    "scheduler.reminder_store", "notifiers.mailer", "notifiers.smtp", "notifiers.outbox",
+    "aiosmtplib", "apscheduler", "watchfiles", "scheduler.store.database", "scheduler.web", "scheduler.reminders.service",
+    "scheduler.reminders.ledger", "notifiers.mailer", "notifiers.smtp", "notifiers.outbox",
 )
 
 RUN = """
@@ -62,7 +62,7 @@ def test_calendar_commands_import_no_database_web_or_mail_stack(tmp_path: Path, 
 
 def test_lunar_needs_neither_yaml_nor_the_calendar_model(tmp_path: Path) -> None:
     modules = loaded_modules(tmp_path, "lunar", "2024-02-10")
-    assert [m for m in modules if m.split(".")[0] in ("ruamel", "holidays") or m == "scheduler.model"] == []
+    assert [m for m in modules if m.split(".")[0] in ("ruamel", "holidays") or m == "scheduler.core.model"] == []
 
 
 def test_the_reminder_commands_still_reach_the_database(tmp_path: Path) -> None:

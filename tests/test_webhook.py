@@ -23,7 +23,7 @@ from notifiers.email_message import Composer
 from notifiers.mailer import Mailer
 from notifiers.outbox import OutboxTransport
 from notifiers.rendering import Templates
-from scheduler.recipients import Webhook, url_problem
+from scheduler.reminders.recipients import Webhook, url_problem
 
 from notifiers.webhook import (
     DELIVERY_HEADER,

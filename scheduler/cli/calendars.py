@@ -23,18 +23,18 @@ from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.cli.quick import lunar_text
-from scheduler.dates import parse_day, vn_weekday
+from scheduler.core.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
 
 if TYPE_CHECKING:  # what _load() imports at run time, for the type checker
     from notifiers.ics import RenderOptions
-    from scheduler.bounds import Limits
-    from scheduler.catalog import calendar_files, load_catalog
-    from scheduler.events import DateOrigin, Event, EventKind, UndatedItem
-    from scheduler.expand import Window, default_window, expand, undated_items
-    from scheduler.export import export_ics
-    from scheduler.model import json_schema
-    from scheduler.recipients import check_recipients
+    from scheduler.core.bounds import Limits
+    from scheduler.live.catalog import calendar_files, load_catalog
+    from scheduler.core.events import DateOrigin, Event, EventKind, UndatedItem
+    from scheduler.core.expand import Window, default_window, expand, undated_items
+    from scheduler.feeds.export import export_ics
+    from scheduler.core.model import json_schema
+    from scheduler.reminders.recipients import check_recipients
     from scheduler.settings import load_settings, settings_table
 
 
@@ -46,13 +46,13 @@ def _load() -> None:
     if KIND_STYLE:
         return
     from notifiers.ics import RenderOptions
-    from scheduler.bounds import Limits
-    from scheduler.catalog import calendar_files, load_catalog
-    from scheduler.events import DateOrigin, EventKind
-    from scheduler.expand import Window, default_window, expand, undated_items
-    from scheduler.export import export_ics
-    from scheduler.model import json_schema
-    from scheduler.recipients import check_recipients
+    from scheduler.core.bounds import Limits
+    from scheduler.live.catalog import calendar_files, load_catalog
+    from scheduler.core.events import DateOrigin, EventKind
+    from scheduler.core.expand import Window, default_window, expand, undated_items
+    from scheduler.feeds.export import export_ics
+    from scheduler.core.model import json_schema
+    from scheduler.reminders.recipients import check_recipients
     from scheduler.settings import load_settings, settings_table
 
     KIND_STYLE = {
@@ -201,7 +201,7 @@ def expand_command(
 
     def run() -> None:
         _load()
-        from scheduler.catalog import load_calendar
+        from scheduler.live.catalog import load_calendar
 
         cal = load_calendar(calendar, calendars_root(calendars), Limits.from_settings(load_settings()))
         window = _window(default_window(cal, date.today()), start, end)
@@ -236,7 +236,7 @@ def export(
 
     def run() -> None:
         _load()
-        from scheduler.catalog import load_calendar
+        from scheduler.live.catalog import load_calendar
 
         settings = load_settings()
         cal = load_calendar(calendar, calendars_root(calendars), Limits.from_settings(settings))

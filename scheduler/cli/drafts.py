@@ -1,6 +1,6 @@
 """`lichthidua new`: next campaign's calendar, drafted from last campaign's file.
 
-The command only finds the old calendar, calls `scheduler.next_year.draft_next`
+The command only finds the old calendar, calls `scheduler.core.next_year.draft_next`
 and writes what it returns; what moves, what is recomputed and what is flagged
 is decided there.
 """
@@ -22,13 +22,13 @@ from scheduler.cli.output import console, run_command
 from scheduler.errors import BadRequest, CalendarError, CalendarNotFound, OutputError
 
 if TYPE_CHECKING:  # the YAML and model stack is imported when the command runs (see tests/test_startup.py)
-    from scheduler.campaign import Calendar
-    from scheduler.catalog import Catalog
-    from scheduler.next_year import Draft
+    from scheduler.core.campaign import Calendar
+    from scheduler.live.catalog import Catalog
+    from scheduler.core.next_year import Draft
 
 
 def display_path(path: Path) -> str:
-    from scheduler.loader import display_path as shown
+    from scheduler.core.loader import display_path as shown
 
     return shown(path)
 
@@ -54,9 +54,9 @@ def new_command(
     xóa số và ngày văn bản, đánh dấu "# KIỂM TRA" mọi dòng cần người xem lại."""
 
     def run() -> None:
-        from scheduler.catalog import load_catalog
-        from scheduler.model import ID_PATTERN
-        from scheduler.next_year import draft_next, target_span
+        from scheduler.live.catalog import load_catalog
+        from scheduler.core.model import ID_PATTERN
+        from scheduler.core.next_year import draft_next, target_span
 
         if year is not None and span is not None:
             raise BadRequest("Chỉ dùng một trong hai: --year hoặc --span")

@@ -15,8 +15,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from scheduler import lunar
-from scheduler.dates import parse_day, vn_weekday
+from scheduler.core import lunar
+from scheduler.core.dates import parse_day, vn_weekday
 from scheduler.errors import LichThiDuaError
 
 

@@ -1,6 +1,6 @@
 """`lichthidua remind ...`: preview, send what is due, status of the reminder ledger.
 
-Each command calls one function of :mod:`scheduler.reminder_service` and prints.
+Each command calls one function of :mod:`scheduler.reminders.service` and prints.
 The service (database, mail) is imported when a command runs, not when the
 CLI starts: `lichthidua lunar` must not pay for SQLAlchemy.
 """
@@ -18,13 +18,13 @@ import typer
 from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand, WordedGroup
 from scheduler.cli.output import console, err_console, run_async, run_command
-from scheduler import dates
+from scheduler.core import dates
 from scheduler.errors import BadRequest
 
 if TYPE_CHECKING:
-    from scheduler.reminder_service import ReminderService, SendReport
-    from scheduler.reminder_store import StoredReminder
-    from scheduler.reminders import PlannedReminder
+    from scheduler.reminders.service import ReminderService, SendReport
+    from scheduler.reminders.ledger import StoredReminder
+    from scheduler.reminders.planning import PlannedReminder
 
 remind = typer.Typer(cls=WordedGroup, help="Email nhắc hạn chót: xem trước, gửi các lời nhắc đến hạn, xem tình trạng.",
                      no_args_is_help=True)
@@ -52,8 +52,8 @@ def parse_now(raw: str | None) -> datetime:
 @contextmanager
 def _service(*, sends: bool = False) -> Iterator[ReminderService]:
     """The service, its database (and outbox if it `sends`) checked first; faults become messages (75/78)."""
-    from scheduler.faults import guarded, preflight
-    from scheduler.reminder_service import open_service
+    from scheduler.store.faults import guarded, preflight
+    from scheduler.reminders.service import open_service
     from scheduler.settings import load_settings
 
     settings = load_settings()
@@ -89,7 +89,7 @@ def preview(
     """Xem những email nhắc sẽ được gửi trong một ngày, không gửi gì."""
     from rich.table import Table
 
-    from scheduler.reminders import summarize
+    from scheduler.reminders.planning import summarize
 
     def work() -> tuple[date, list[PlannedReminder]]:
         if on and not now:
@@ -169,7 +169,7 @@ def status() -> None:
 
     from rich.table import Table
 
-    from scheduler.reminder_store import STATUS_VN, Status
+    from scheduler.reminders.ledger import STATUS_VN, Status
 
     counts, rows = run_command(work)
     console.print(" · ".join(f"{STATUS_VN[Status(k)]}: {v}" for k, v in counts.items()), soft_wrap=False)

@@ -108,7 +108,7 @@ def serve(
     settings = settings.model_copy(update={"base_url": public_base_url(settings)})
     # The data folder, the database (schema upgraded, under its lock) and the outbox, before anything starts:
     # a fault there is a Vietnamese message and exit 78 or 75, not a traceback from inside the server.
-    from scheduler.faults import preflight  # SQLAlchemy: imported when serve runs
+    from scheduler.store.faults import preflight  # SQLAlchemy: imported when serve runs
 
     run_command(lambda: preflight(settings, outbox=get is None))  # --get sends nothing: no outbox
     if get is not None:
@@ -148,7 +148,7 @@ def serve(
 @app.command(name="admin-password", cls=WordedCommand)
 def admin_password() -> None:
     """Tạo mã băm mật khẩu cho trang quản trị /admin (ghi vào thiết lập admin_password_hash)."""
-    from scheduler.admin_auth import hash_password
+    from scheduler.passwords import hash_password
 
     password = typer.prompt("Mật khẩu quản trị", hide_input=True, confirmation_prompt="Nhập lại mật khẩu")
     if len(password) < 12:

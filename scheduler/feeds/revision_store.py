@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
 from notifiers.ics import Revision
-from scheduler.db_lock import exclusive
+from scheduler.store.db_lock import exclusive
 from scheduler.feeds.revisions import LedgerEntry
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from notifiers.ics import CANCELLED_PREFIX, Revision, revise
-from scheduler.events import Event, event_from_json
+from scheduler.core.events import Event, event_from_json
 
 
 

@@ -2,7 +2,7 @@
 
 The web service never reads YAML itself; it asks this repository for a
 :class:`Snapshot`. A reload reads the folder (``load_catalog`` with a
-:class:`~scheduler.catalog.ParseCache`, so only changed files are parsed),
+:class:`~scheduler.live.catalog.ParseCache`, so only changed files are parsed),
 and for each calendar either takes the new version (valid) or keeps serving
 the last good one and records why the new one was refused (invalid): an
 admin's typo must never take a campaign's feed down. A calendar whose
@@ -39,13 +39,13 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from notifiers.ics import feed_meta
-from scheduler.bounds import Limits
-from scheduler.faults import translate
-from scheduler.campaign import Calendar
-from scheduler.catalog import CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog
+from scheduler.core.bounds import Limits
+from scheduler.store.faults import translate
+from scheduler.core.campaign import Calendar
+from scheduler.live.catalog import CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog
 from scheduler.errors import Diagnostic, Severity
-from scheduler.events import Event
-from scheduler.expand import Window, default_window, expand
+from scheduler.core.events import Event
+from scheduler.core.expand import Window, default_window, expand
 from scheduler.settings import Settings
 from scheduler.feeds.revision_store import RevisionStore
 from scheduler.feeds.revisions import LedgerEntry, reconcile, tombstones
@@ -55,8 +55,8 @@ log = logging.getLogger("lichthidua.web")
 Clock = Callable[[], datetime]
 Listener = Callable[["Snapshot"], Awaitable[None] | None]
 # The code that turns a calendar into published events: a change to it must reconcile every calendar again.
-_EXPANSION_CODE = ("scheduler/expand.py", "scheduler/events.py", "scheduler/campaign.py", "scheduler/lunar.py",
-                   "scheduler/public_holidays.py", "scheduler/export.py", "notifiers/ics.py",
+_EXPANSION_CODE = ("scheduler/core/expand.py", "scheduler/core/events.py", "scheduler/core/campaign.py", "scheduler/core/lunar.py",
+                   "scheduler/core/days_off.py", "scheduler/feeds/export.py", "notifiers/ics.py",
                    "scheduler/feeds/revisions.py")
 _expansion_version: str | None = None
 

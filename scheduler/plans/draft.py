@@ -1,6 +1,6 @@
 """Findings → calendar YAML for review (pure): every item with a comment quoting its sentence.
 
-The draft uses the calendar format of `scheduler.model`, including the
+The draft uses the calendar format of `scheduler.core.model`, including the
 "plans as written" constructs: `span`, undated items with `as_written`, named
 ends and `events:`. Items the extractor was unsure of carry a
 "# KIỂM TRA: ..." comment; `uncertain` lists them for the command's summary.

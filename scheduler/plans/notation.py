@@ -3,7 +3,7 @@
 "28/7/1929", "28-7-1929", "28.7.1929", "1.1", "ngày 21 tháng 02 năm 2024",
 "từ tháng 01/2024 đến 31/7/2024", "từ tháng 03 - 05/2024", "đến hết năm 2017",
 "từ ngày phát động", "từ sau 30/10", "đến hết học kỳ I", every kind of dash.
-The values returned are calendar-format strings (what `scheduler.dates`
+The values returned are calendar-format strings (what `scheduler.core.dates`
 parses) plus resolved `date`s for checks.
 """
 

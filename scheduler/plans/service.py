@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler.catalog import load_catalog
-from scheduler.dates import FullDate
+from scheduler.live.catalog import load_catalog
+from scheduler.core.dates import FullDate
 from scheduler.plans.draft import Draft, render
 from scheduler.plans.extract import extract
 from scheduler.plans.findings import CommemorationRef, Findings, NamedRef, ParentRef, Reference

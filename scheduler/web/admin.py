@@ -21,10 +21,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from scheduler.admin_auth import verify_password
+from scheduler.passwords import verify_password
 from scheduler.errors import Diagnostic
-from scheduler.recipients import load_directory
-from scheduler.reminder_store import STATUS_VN, Status
+from scheduler.reminders.recipients import load_directory
+from scheduler.reminders.ledger import STATUS_VN, Status
 from scheduler.web import views
 
 router = APIRouter(tags=["Quản trị"], include_in_schema=False)

@@ -24,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from notifiers.ics import RenderOptions
-from scheduler.database import create_tables, engine_from_settings
+from scheduler.store.database import create_tables, engine_from_settings
 from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
 from scheduler.settings import Settings
 from scheduler.web import admin, api_docs, feed_routes, pages

@@ -23,7 +23,7 @@ of that as data; :func:`scheduler.web.app.create_app` installs it:
 
 Services are on ``app.state``: ``settings``, ``repository``
 (:class:`~scheduler.live.repository.CalendarRepository`), ``feeds``,
-``engine`` (SQLAlchemy, see :mod:`scheduler.database`), ``clock`` and
+``engine`` (SQLAlchemy, see :mod:`scheduler.store.database`), ``clock`` and
 ``templates``.
 """
 

@@ -19,8 +19,8 @@ from types import MappingProxyType
 
 from notifiers.ics import FeedMeta, RenderOptions, render_calendar
 from scheduler.errors import CalendarError, CalendarNotFound
-from scheduler.events import Event
-from scheduler.expand import Window, default_window, expand
+from scheduler.core.events import Event
+from scheduler.core.expand import Window, default_window, expand
 from scheduler.feeds.query import FeedQuery, parse_feed_query, select
 from scheduler.web.single_flight import SingleFlight
 from scheduler.web.http_cache import Validators, validator_headers

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scheduler.campaign import Calendar
+from scheduler.core.campaign import Calendar
 from scheduler.web.views import DeadlineRow
 
 PAGE_SIZE = 40

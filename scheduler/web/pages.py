@@ -27,10 +27,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from scheduler.campaign import Calendar
+from scheduler.core.campaign import Calendar
 from scheduler.errors import BadRequest, CalendarNotFound
-from scheduler.events import Event
-from scheduler.expand import Window, default_window, expand, expand_deadlines, finished, undated_items
+from scheduler.core.events import Event
+from scheduler.core.expand import Window, default_window, expand, expand_deadlines, finished, undated_items
 from scheduler.web import listing, views
 from scheduler.web.extensions import WebExtension
 from scheduler.web.feed_routes import Prebuilt, conditional_headers, route_path, send_prebuilt

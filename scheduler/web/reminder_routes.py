@@ -25,18 +25,18 @@ from fastapi.responses import HTMLResponse
 
 from notifiers.base import Transport
 from notifiers.email_message import check_address
-from scheduler.dates import vn_date
-from scheduler.expand import finished
+from scheduler.core.dates import vn_date
+from scheduler.core.expand import finished
 from scheduler.errors import BadRequest, CalendarNotFound, CampaignFinished, Forbidden, PermanentDeliveryError
-from scheduler.reminder_jobs import running_jobs
-from scheduler.reminder_service import ReminderService, open_service
+from scheduler.reminders.jobs import running_jobs
+from scheduler.reminders.service import ReminderService, open_service
 from scheduler.settings import Settings
 from scheduler.web.extensions import PageData, WebExtension
 from scheduler.web.single_flight import SingleFlight
 from scheduler.live.repository import CalendarState, Snapshot, local_today
 
 log = logging.getLogger("lichthidua.reminders")
-TEMPLATES = Path(__file__).resolve().parent.parent / "reminder_templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "reminders" / "templates"
 router = APIRouter(prefix="/reminders", tags=["Email nhắc hạn"])
 MAX_FORM = 4096
 # How long a campaign page may show reminder status read from the database before reading it again: the

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduler.campaign import Calendar
-from scheduler.dates import vn_date, vn_weekday
-from scheduler.events import DateOrigin, Event, EventKind
+from scheduler.core.campaign import Calendar
+from scheduler.core.dates import vn_date, vn_weekday
+from scheduler.core.events import DateOrigin, Event, EventKind
 
 MONTHS = ("Th1", "Th2", "Th3", "Th4", "Th5", "Th6", "Th7", "Th8", "Th9", "Th10", "Th11", "Th12")
 BAR_KINDS = (EventKind.PHASE, EventKind.OBSERVANCE)

@@ -17,11 +17,11 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler import lunar
-from scheduler.campaign import Calendar, ResolvedPhase, Sourced, own_phases
-from scheduler.dates import DayMonth, FullDate, vn_date, vn_weekday
+from scheduler.core import lunar
+from scheduler.core.campaign import Calendar, ResolvedPhase, Sourced, own_phases
+from scheduler.core.dates import DayMonth, FullDate, vn_date, vn_weekday
 from scheduler.errors import BadRequest, LunarDateError
-from scheduler.events import (
+from scheduler.core.events import (
     AnniversaryInfo,
     DateOrigin,
     DeadlineInfo,
@@ -32,9 +32,9 @@ from scheduler.events import (
     UndatedItem,
     last_day,
 )
-from scheduler.model import Commemoration, Deadline, LunarDateItem, Observance
-from scheduler.public_holidays import day_off_reason, holiday_blocks, make_up_workdays, previous_working_day
-from scheduler.titles import render
+from scheduler.core.model import Commemoration, Deadline, LunarDateItem, Observance
+from scheduler.core.days_off import day_off_reason, holiday_blocks, make_up_workdays, previous_working_day
+from scheduler.core.titles import render
 
 KIND_ORDER = {k: i for i, k in enumerate(
     [EventKind.HOLIDAY, EventKind.WORKDAY, EventKind.PHASE, EventKind.OBSERVANCE, EventKind.LUNAR,

@@ -26,11 +26,11 @@ from notifiers.content import (
 from notifiers.email_message import Attachment, Recipient
 from notifiers.ics import feed_meta  # the feeds' VCALENDAR header, shared with email attachments
 from notifiers.mailer import MessageSpec, event_attachment
-from scheduler.campaign import Calendar
-from scheduler.events import Event
-from scheduler.links import Links
-from scheduler.reminder_store import ReminderStore, Status, StoredReminder
-from scheduler.reminders import Kind
+from scheduler.core.campaign import Calendar
+from scheduler.core.events import Event
+from scheduler.reminders.links import Links
+from scheduler.reminders.ledger import ReminderStore, Status, StoredReminder
+from scheduler.reminders.planning import Kind
 
 EventLookup = Callable[[str], tuple[Event, Calendar]]  # an occurrence uid → its event; KeyError when unknown
 StatusOf = Callable[[Event], tuple[tuple[str, ...], tuple[str, ...]]]  # (submitted, not submitted)

@@ -47,10 +47,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from scheduler.events import Event, EventKind
-from scheduler.public_holidays import day_off_reason, previous_working_day
+from scheduler.core.events import Event, EventKind
+from scheduler.core.days_off import day_off_reason, previous_working_day
 if TYPE_CHECKING:  # groups and settings are passed in; reading files is the shell's business
-    from scheduler.recipients import Group
+    from scheduler.reminders.recipients import Group
     from scheduler.settings import Settings
 
 LOOKBACK = timedelta(days=30)

@@ -17,10 +17,10 @@ from notifiers.base import DeliveryResult
 from notifiers.content import ConfirmContent
 from notifiers.email_message import Recipient
 from notifiers.mailer import MessageSpec
-from scheduler.campaign import Calendar
+from scheduler.core.campaign import Calendar
 from scheduler.errors import TooManyRequests
-from scheduler.links import CONFIRM, UNSUBSCRIBE, Links
-from scheduler.reminder_store import ReminderStore
+from scheduler.reminders.links import CONFIRM, UNSUBSCRIBE, Links
+from scheduler.reminders.ledger import ReminderStore
 from scheduler.settings import Settings
 
 log = logging.getLogger("lichthidua.reminders")

@@ -2,7 +2,7 @@
 
 One class per section of a calendar file. The same classes validate files,
 publish the JSON Schema editors use to complete YAML (`lichthidua schema`), and
-carry the parsed date notations (see `scheduler.dates`). Field descriptions are
+carry the parsed date notations (see `scheduler.core.dates`). Field descriptions are
 Vietnamese: admins read them in their editor.
 """
 
@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from scheduler.dates import (
+from scheduler.core.dates import (
     NAMED_END_PREFIXES,
     AfterDay,
     DateExpr,
@@ -41,8 +41,8 @@ from scheduler.dates import (
     YearOnly,
     parse_date_expr,
 )
-from scheduler.events import Due
-from scheduler.spans import Span, parse_span
+from scheduler.core.events import Due
+from scheduler.core.spans import Span, parse_span
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 _ID_RE = re.compile(ID_PATTERN)

@@ -1,4 +1,4 @@
-"""Alembic environment: always run by scheduler.schema with a connection it holds (under the lock)."""
+"""Alembic environment: always run by scheduler.store.schema with a connection it holds (under the lock)."""
 
 from __future__ import annotations
 

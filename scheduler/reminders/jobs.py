@@ -3,7 +3,7 @@
 One AsyncIOScheduler per process with the in-memory job store: APScheduler 3
 must not share a job store between processes, and it does not need to. What
 coordinates several instances is the database claim protocol
-(:mod:`scheduler.reminder_store`): each instance ticks, and each due reminder
+(:mod:`scheduler.reminders.ledger`): each instance ticks, and each due reminder
 is won by exactly one of them. This is the only module that imports APScheduler.
 """
 
@@ -19,8 +19,8 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler.faults import translate
-from scheduler.reminder_service import ReminderService
+from scheduler.store.faults import translate
+from scheduler.reminders.service import ReminderService
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from scheduler.dates import DateSyntaxError, FullDate, parse_date_expr, vn_date
+from scheduler.core.dates import DateSyntaxError, FullDate, parse_date_expr, vn_date
 
 DASHES = "-–—‐‑‒−"
 _DASH = f"[{DASHES}]"

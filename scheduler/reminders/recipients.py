@@ -9,7 +9,7 @@ The files are read with the calendar loader's machinery (UTF-8 and tab
 checks, YAML 1.1 traps, positions of every key), so an admin gets the same
 file:line:column diagnostics, in Vietnamese, with suggestions for typos.
 Loading never raises for bad content: bad files give diagnostics and no groups.
-A clean file is read with libyaml (:mod:`scheduler.fast_yaml`, same data and
+A clean file is read with libyaml (:mod:`scheduler.core.fast_yaml`, same data and
 positions); anything unusual is read the careful way, so diagnostics are the same.
 """
 
@@ -25,12 +25,12 @@ from urllib.parse import urlsplit
 from pydantic import BeforeValidator, Field, ValidationError
 
 from notifiers.email_message import check_address
-from scheduler import fast_yaml
-from scheduler.bounds import DEFAULT_LIMITS, Limits
-from scheduler.catalog import CALENDAR_SUFFIXES, Catalog
+from scheduler.core import fast_yaml
+from scheduler.core.bounds import DEFAULT_LIMITS, Limits
+from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog
 from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
-from scheduler.loader import LoadedFile, display_path, load_file, read_bounded, report_error, yaml_mapping
-from scheduler.model import Id, Strict
+from scheduler.core.loader import LoadedFile, display_path, load_file, read_bounded, report_error, yaml_mapping
+from scheduler.core.model import Id, Strict
 
 RECIPIENTS_DIR = "recipients"
 WEBHOOK = "webhook"  # the channel's name, and the prefix of its addresses: "webhook:<unit id>"
@@ -145,7 +145,7 @@ UNBOUNDED_ITEMS = Limits(items=10**9)
 
 
 def _fast_mapping(raw: bytes, loaded: LoadedFile) -> dict[str, Any] | None:
-    """The file's mapping through libyaml (see :mod:`scheduler.fast_yaml`), or None: then nothing was recorded.
+    """The file's mapping through libyaml (see :mod:`scheduler.core.fast_yaml`), or None: then nothing was recorded.
 
     A province's list has 20,000 units; the careful reader takes over a second per thousand.
     """
@@ -212,7 +212,7 @@ _last: tuple[tuple[object, ...], Directory] | None = None
 
 def _files_and_key(root: Path, limits: Limits) -> tuple[list[Path], tuple[object, ...]]:
     """The recipient files, and what identifies their state (names, signatures, the size bound)."""
-    from scheduler.catalog import file_signature
+    from scheduler.live.catalog import file_signature
 
     files = recipient_files(root)
     return files, (limits.recipients_file_bytes, str(Path.cwd()), str(root.resolve()),

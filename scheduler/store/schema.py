@@ -1,7 +1,7 @@
 """The database schema belongs to Alembic: every start brings the database to the latest revision.
 
-`upgrade_database` runs the migrations in ``scheduler/migrations/versions``
-under the ``schema`` lock (:mod:`scheduler.db_lock`), so any number of
+`upgrade_database` runs the migrations in ``scheduler/store/migrations/versions``
+under the ``schema`` lock (:mod:`scheduler.store.db_lock`), so any number of
 `serve` processes and `remind` commands can start together on a fresh or an
 existing database: the first one upgrades, the others wait, then find
 nothing to do. The first revision reproduces the schema that `create_all`
@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from scheduler.db_lock import exclusive
+from scheduler.store.db_lock import exclusive
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

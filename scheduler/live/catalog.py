@@ -16,15 +16,15 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from scheduler.bounds import DEFAULT_LIMITS, Limits
-from scheduler.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
-from scheduler.checks import check_references
+from scheduler.core.bounds import DEFAULT_LIMITS, Limits
+from scheduler.core.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
+from scheduler.core.checks import check_references
 from scheduler.code_version import code_version
-from scheduler.dates import FullDate
+from scheduler.core.dates import FullDate
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
-from scheduler import fast_yaml
-from scheduler.loader import LoadedFile, display_path, from_data, load_file
-from scheduler.model import ITEM_SECTIONS, CalendarFile
+from scheduler.core import fast_yaml
+from scheduler.core.loader import LoadedFile, display_path, from_data, load_file
+from scheduler.core.model import ITEM_SECTIONS, CalendarFile
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
 # Sub-folders of the calendars folder that hold other YAML (recipient lists).
@@ -91,7 +91,10 @@ PARSE_CACHE_FILE = "parse-cache.pickle"  # in data_dir: shared by the service an
 CACHE_AT = 64  # files: below this, parsing all of them is faster than reading a cache (and writes nothing)
 PARALLEL_AT = 48  # parse in worker processes when at least this many files changed (start-up)
 # The modules whose code shapes a LoadedFile: a stored cache from other code is ignored.
-_PARSE_MODULES = ("loader", "model", "checks", "messages", "dates", "events", "errors", "catalog", "fast_yaml")
+_PARSE_MODULES = (
+    "core/loader", "core/model", "core/checks", "core/messages", "core/dates", "core/events", "errors",
+    "live/catalog", "core/fast_yaml",
+)
 
 
 def parser_version() -> str:
@@ -105,7 +108,7 @@ def catalog_version() -> str:
 
 
 def read_calendar(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
-    """``loader.load_file``, through libyaml when the file needs no judging (see :mod:`scheduler.fast_yaml`).
+    """``loader.load_file``, through libyaml when the file needs no judging (see :mod:`scheduler.core.fast_yaml`).
 
     Anything else (a read error, a bound passed, a YAML trap) goes to ``load_file``, which says why.
     """

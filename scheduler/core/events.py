@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from scheduler.dates import vn_date
+from scheduler.core.dates import vn_date
 
 
 class EventKind(StrEnum):

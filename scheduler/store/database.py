@@ -3,7 +3,7 @@
 Every table module (feed revisions, reminder subscriptions, ...) defines
 SQLModel tables and calls :func:`create_engine_for` once at start-up; the
 schema is brought up to date by :func:`create_tables` (Alembic migrations, see
-:mod:`scheduler.schema`). SQLite gets WAL and a busy timeout
+:mod:`scheduler.store.schema`). SQLite gets WAL and a busy timeout
 because the web service and the reminder scheduler write from several
 threads: readers must never block the writer and a short lock must wait, not fail.
 """
@@ -49,6 +49,6 @@ def engine_from_settings(settings: Settings) -> Engine:
 
 def create_tables(engine: Engine) -> None:
     """Bring the database to the latest schema (Alembic, under the schema lock); idempotent."""
-    from scheduler.schema import upgrade_database  # alembic is imported only by what opens a database
+    from scheduler.store.schema import upgrade_database  # alembic is imported only by what opens a database
 
     upgrade_database(engine)

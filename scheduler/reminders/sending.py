@@ -23,10 +23,10 @@ from notifiers.base import DeliveryResult, DeliveryStatus, OutgoingMessage, Tran
 from notifiers.delivery import Address, Channel, Notice
 from notifiers.mailer import Mailer
 from scheduler.errors import PermanentDeliveryError
-from scheduler.recipients import WEBHOOK
-from scheduler.reminder_messages import WaveMessages
-from scheduler.reminder_store import Outcome, ReminderRow, ReminderStore, Status, StoredReminder
-from scheduler.reminders import Kind, batches, triage
+from scheduler.reminders.recipients import WEBHOOK
+from scheduler.reminders.wave import WaveMessages
+from scheduler.reminders.ledger import Outcome, ReminderRow, ReminderStore, Status, StoredReminder
+from scheduler.reminders.planning import Kind, batches, triage
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]

@@ -32,11 +32,11 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.scalarstring import ScalarString
 
-from scheduler import messages
-from scheduler.bounds import DEFAULT_LIMITS, Limits
-from scheduler.checks import check_calendar_file
+from scheduler.core import messages
+from scheduler.core.bounds import DEFAULT_LIMITS, Limits
+from scheduler.core.checks import check_calendar_file
 from scheduler.errors import Diagnostic, Severity
-from scheduler.model import CalendarFile, Commemoration, Deadline, LunarDateItem, Observance, OneOffEvent, Phase
+from scheduler.core.model import CalendarFile, Commemoration, Deadline, LunarDateItem, Observance, OneOffEvent, Phase
 
 KeyPath = tuple[str | int, ...]
 
@@ -51,7 +51,7 @@ LIST_SECTIONS: dict[str, type[BaseModel]] = {
 
 _AMBIGUOUS_BOOLS = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
 _SEXAGESIMAL = re.compile(r"^[0-9]+(:[0-5]?[0-9])+$")
-# The same traps, named for the fast reader (scheduler.fast_yaml), which must leave them to this one.
+# The same traps, named for the fast reader (scheduler.core.fast_yaml), which must leave them to this one.
 YAML11_TRAPS = (_AMBIGUOUS_BOOLS, _SEXAGESIMAL)
 
 
@@ -200,7 +200,7 @@ def _parse_text(raw: bytes, loaded: LoadedFile, limits: Limits) -> LoadedFile:
 
 def from_data(data: dict[str, Any], loaded: LoadedFile, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
     """The second half of reading a calendar file: its plain data (positions already in ``loaded``,
-    as ``_plain`` or :mod:`scheduler.fast_yaml` record them) → model, diagnostics and checks."""
+    as ``_plain`` or :mod:`scheduler.core.fast_yaml` record them) → model, diagnostics and checks."""
     extends = data.get("extends")
     if isinstance(extends, list) and len(extends) > limits.extends:
         loaded.diagnose("bounds.extends", ("extends", limits.extends), value=len(extends), limit=limits.extends)
@@ -536,7 +536,7 @@ def _slug(text: str) -> str:
 
 
 def check_file(loaded: LoadedFile) -> None:
-    """Checks that need the whole file but no other file (the semantic rules live in scheduler.checks)."""
+    """Checks that need the whole file but no other file (the semantic rules live in scheduler.core.checks)."""
     check_calendar_file(loaded)
 
 

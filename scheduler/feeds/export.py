@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from notifiers.ics import RenderOptions, Revision, feed_meta, render_calendar
-from scheduler.campaign import Calendar
-from scheduler.events import Event
-from scheduler.expand import Window, expand
+from scheduler.core.campaign import Calendar
+from scheduler.core.events import Event
+from scheduler.core.expand import Window, expand
 
 _VOLATILE = ("SEQUENCE:", "DTSTAMP:")
 

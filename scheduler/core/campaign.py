@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from scheduler.dates import (
+from scheduler.core.dates import (
     AfterDay,
     DateExpr,
     EndOfSpan,
@@ -25,10 +25,10 @@ from scheduler.dates import (
     YearOnly,
     vn_date,
 )
-from scheduler.events import DateOrigin
-from scheduler.model import Commemoration, Deadline, Document, LunarDateItem, Observance, OneOffEvent, Phase
-from scheduler.spans import Span, SpanKind
-from scheduler.titles import render
+from scheduler.core.events import DateOrigin
+from scheduler.core.model import Commemoration, Deadline, Document, LunarDateItem, Observance, OneOffEvent, Phase
+from scheduler.core.spans import Span, SpanKind
+from scheduler.core.titles import render
 
 T = TypeVar("T")
 

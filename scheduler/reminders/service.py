@@ -2,11 +2,11 @@
 
 Every caller (the APScheduler tick inside ``lichthidua serve``, the
 ``lichthidua remind`` commands, the web routes) calls one method here. The
-decisions are made by the pure core (:mod:`scheduler.reminders`); this module
+decisions are made by the pure core (:mod:`scheduler.reminders.planning`); this module
 reads calendars and recipients and plans into the store. The other pieces:
-sending (:mod:`scheduler.reminder_sending`), what each message says
-(:mod:`scheduler.reminder_messages`), subscriptions
-(:mod:`scheduler.subscriptions`), the scheduler jobs (:mod:`scheduler.reminder_jobs`).
+sending (:mod:`scheduler.reminders.sending`), what each message says
+(:mod:`scheduler.reminders.wave`), subscriptions
+(:mod:`scheduler.reminders.subscriptions`), the scheduler jobs (:mod:`scheduler.reminders.jobs`).
 """
 
 from __future__ import annotations
@@ -26,22 +26,22 @@ from notifiers.delivery import Channel
 from notifiers.mailer import Mailer, MessageSpec, deliver
 from notifiers.transport import transport_from_settings
 from notifiers.webhook import WebhookChannel
-from scheduler.bounds import Limits
-from scheduler.campaign import Calendar
+from scheduler.core.bounds import Limits
+from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
-from scheduler.database import create_tables, engine_from_settings
-from scheduler.db_lock import exclusive
-from scheduler.events import Event
-from scheduler.expand import Window, expand, expand_deadlines
-from scheduler.links import SUBMITTED, Links, Signer, load_or_create_secret
-from scheduler.recipients import Directory, files_digest, load_directory
-from scheduler.reminder_store import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
-from scheduler.reminders import (LOOKBACK, Campaign, PlannedReminder, Policy, events_digest, on_day, plan,
+from scheduler.store.database import create_tables, engine_from_settings
+from scheduler.store.db_lock import exclusive
+from scheduler.core.events import Event
+from scheduler.core.expand import Window, expand, expand_deadlines
+from scheduler.reminders.links import SUBMITTED, Links, Signer, load_or_create_secret
+from scheduler.reminders.recipients import Directory, files_digest, load_directory
+from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
+from scheduler.reminders.planning import (LOOKBACK, Campaign, PlannedReminder, Policy, events_digest, on_day, plan,
                                  plan_fingerprint)
-from scheduler.reminder_messages import WaveMessages
-from scheduler.reminder_sending import Progress, SendReport, Sender
+from scheduler.reminders.wave import WaveMessages
+from scheduler.reminders.sending import Progress, SendReport, Sender
 from scheduler.settings import Settings
-from scheduler.subscriptions import Subscriptions
+from scheduler.reminders.subscriptions import Subscriptions
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
@@ -69,7 +69,7 @@ def open_service(
     service = ReminderService(settings, engine, signer, transport=transport or transport_from_settings(settings),
                               **kwargs)  # type: ignore[arg-type]
     if load_calendars:
-        from scheduler.catalog import PARSE_CACHE_FILE, load_catalog_cached
+        from scheduler.live.catalog import PARSE_CACHE_FILE, load_catalog_cached
 
         # The service's parses (data_dir): a cron job over 2,000 calendars parses only the files that changed.
         service.load(load_catalog_cached(settings.calendars_dir, settings.data_dir / PARSE_CACHE_FILE,
@@ -82,7 +82,7 @@ def _campaign_title(calendar: Calendar) -> str:
 
 
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders", "reminder_store", "public_holidays")
+_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "core/days_off")
 
 
 def plan_code_version() -> str:
@@ -289,7 +289,7 @@ class ReminderService:
         return report
 
     async def send_due(self, now: datetime, *, batch: int = 64, progress: Progress | None = None) -> SendReport:
-        """Claim, build and send every reminder due at ``now`` (scheduler.reminder_sending does the work)."""
+        """Claim, build and send every reminder due at ``now`` (scheduler.reminders.sending does the work)."""
         return await self.sender.send_due(now, batch=batch, progress=progress)
 
     def _wave_messages(self) -> WaveMessages:
@@ -348,7 +348,7 @@ class ReminderService:
                         return unit.name
         return ident
 
-    # --- subscriptions (scheduler.subscriptions does the work) ----------------
+    # --- subscriptions (scheduler.reminders.subscriptions does the work) ----------------
 
     def unsubscribe(self, token: str, now: datetime) -> tuple[str, str]:
         return self.subscriptions.unsubscribe(token, now)

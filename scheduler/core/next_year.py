@@ -34,8 +34,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
-from scheduler.campaign import ResolvedPhase, celebrated_years, resolve_phase
-from scheduler.dates import (
+from scheduler.core.campaign import ResolvedPhase, celebrated_years, resolve_phase
+from scheduler.core.dates import (
     NAMED_END_PREFIXES,
     AfterDay,
     DateSyntaxError,
@@ -46,11 +46,11 @@ from scheduler.dates import (
     vn_date,
 )
 from scheduler.errors import BadRequest
-from scheduler.loader import KeyPath, format_path
-from scheduler import lunar
-from scheduler.lunar import CAN, CHI
-from scheduler.model import ID_PATTERN, Commemoration, Phase
-from scheduler.spans import Span, SpanKind, parse_span
+from scheduler.core.loader import KeyPath, format_path
+from scheduler.core import lunar
+from scheduler.core.lunar import CAN, CHI
+from scheduler.core.model import ID_PATTERN, Commemoration, Phase
+from scheduler.core.spans import Span, SpanKind, parse_span
 
 CHECK = "KIỂM TRA: "
 

@@ -1,6 +1,6 @@
 """libyaml's C parser for the common case, with the careful reader as the judge of anything else.
 
-The careful reader (ruamel round-trip, in :mod:`scheduler.loader`) keeps
+The careful reader (ruamel round-trip, in :mod:`scheduler.core.loader`) keeps
 comments and positions and explains every YAML trap, at about 10 ms per
 calendar file and 1.3 ms per recipient unit. libyaml is 10–20× faster and
 also gives positions. :func:`plain` turns libyaml's node tree into the same
@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scheduler.bounds import DEFAULT_LIMITS, Limits
-from scheduler.loader import YAML11_TRAPS, KeyPath, LoadedFile
+from scheduler.core.bounds import DEFAULT_LIMITS, Limits
+from scheduler.core.loader import YAML11_TRAPS, KeyPath, LoadedFile
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"

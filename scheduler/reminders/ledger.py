@@ -39,7 +39,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, SQLModel
 
-from scheduler.reminders import LOOKBACK, Kind, PlannedReminder, Subscriber
+from scheduler.reminders.planning import LOOKBACK, Kind, PlannedReminder, Subscriber
 
 
 class Status(StrEnum):
@@ -338,7 +338,7 @@ class ReminderStore:
 
     def create_tables(self) -> None:
         """The latest schema (Alembic migrations, under the schema lock)."""
-        from scheduler.database import create_tables
+        from scheduler.store.database import create_tables
 
         create_tables(self.engine)
 

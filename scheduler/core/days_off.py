@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import holidays
 
-from scheduler.dates import vn_date, vn_weekday
+from scheduler.core.dates import vn_date, vn_weekday
 
 
 LABOUR_CODE = "Bộ luật Lao động 2019, Điều 112"

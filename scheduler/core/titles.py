@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Placeholders each section's `title` offers (see the field descriptions in scheduler.model).
+# Placeholders each section's `title` offers (see the field descriptions in scheduler.core.model).
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "commemorations": ("ordinal", "name", "base", "date", "year"),
     "observances": ("name", "year"),

@@ -1,0 +1,1 @@
+"""Reminders: planning (pure), the ledger, sending through channels, subscriptions, recipients, signed links."""
