@@ -49,6 +49,7 @@ from scheduler.core.expand import Window, default_window, expand
 from scheduler.settings import Settings
 from scheduler.feeds.revision_store import RevisionStore
 from scheduler.feeds.revisions import LedgerEntry, reconcile, tombstones
+from scheduler import options
 
 log = logging.getLogger("lichthidua.web")
 
@@ -164,7 +165,7 @@ class CalendarRepository:
         self.root = settings.calendars_dir
         self.clock = clock
         self.store = store
-        self.parse_cache = ParseCache(Limits.from_settings(settings))
+        self.parse_cache = ParseCache(options.limits(settings))
         self.loader = loader or (
             lambda root: load_catalog(root, cache=self.parse_cache, previous=self._snapshot.catalog)
         )

@@ -42,6 +42,7 @@ from scheduler.reminders.wave import WaveMessages
 from scheduler.reminders.sending import Progress, SendReport, Sender
 from scheduler.settings import Settings
 from scheduler.reminders.subscriptions import Subscriptions
+from scheduler import options
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
@@ -73,7 +74,7 @@ def open_service(
 
         # The service's parses (data_dir): a cron job over 2,000 calendars parses only the files that changed.
         service.load(load_catalog_cached(settings.calendars_dir, settings.data_dir / PARSE_CACHE_FILE,
-                                         Limits.from_settings(settings)).calendars)
+                                         options.limits(settings)).calendars)
     return service
 
 
@@ -110,7 +111,7 @@ class ReminderService:
         self.settings = settings
         self.engine = engine
         self.store = ReminderStore(engine)
-        self.policy = Policy.from_settings(settings)
+        self.policy = options.policy(settings)
         self.links = Links(settings.base_url, signer)
         self.transport = transport
         self._mailer = mailer
@@ -174,7 +175,7 @@ class ReminderService:
         address and the unit's name, so a ledger already planned from the same files is sent without it.
         """
         if not self._directory_read:
-            directory = load_directory(self._root, Limits.from_settings(self.settings))
+            directory = load_directory(self._root, options.limits(self.settings))
             if directory.ok:
                 self._directory = directory
             else:
@@ -240,7 +241,7 @@ class ReminderService:
             subscribers, submitted, opted_out = (self.store.subscribers(), self.store.submitted_pairs(),
                                                  self.store.opted_out())
             fingerprint = plan_fingerprint(
-                campaigns, files_digest(self._root, Limits.from_settings(self.settings)), subscribers, self.policy,
+                campaigns, files_digest(self._root, options.limits(self.settings)), subscribers, self.policy,
                 now, submitted=submitted, opted_out=opted_out, code=plan_code_version(),
                 digest=self._events_digest)
             stamp = self.store.plan_stamp()
