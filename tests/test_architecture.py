@@ -23,6 +23,8 @@ CORE = (
     "scheduler.core.model",
     "scheduler.core.dates",
     "scheduler.core.loader",
+    "scheduler.core.loaded",
+    "scheduler.core.yaml_syntax",
     "scheduler.core.checks",
     "scheduler.live.catalog",
     "scheduler.core.campaign",

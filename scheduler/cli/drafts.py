@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # the YAML and model stack is imported when the command runs 
 
 
 def display_path(path: Path) -> str:
-    from scheduler.core.loader import display_path as shown
+    from scheduler.core.loaded import display_path as shown
 
     return shown(path)
 

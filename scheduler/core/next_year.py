@@ -46,7 +46,7 @@ from scheduler.core.dates import (
     vn_date,
 )
 from scheduler.errors import BadRequest
-from scheduler.core.loader import KeyPath, format_path
+from scheduler.core.loaded import KeyPath, format_path
 from scheduler.core import lunar
 from scheduler.core.lunar import CAN, CHI
 from scheduler.core.model import ID_PATTERN, Commemoration, Phase

@@ -23,7 +23,8 @@ from scheduler.code_version import code_version
 from scheduler.core.dates import FullDate
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
 from scheduler.core import fast_yaml
-from scheduler.core.loader import LoadedFile, display_path, from_data, load_file
+from scheduler.core.loaded import LoadedFile, display_path
+from scheduler.core.loader import from_data, load_file
 from scheduler.core.model import ITEM_SECTIONS, CalendarFile
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
@@ -92,8 +93,8 @@ CACHE_AT = 64  # files: below this, parsing all of them is faster than reading a
 PARALLEL_AT = 48  # parse in worker processes when at least this many files changed (start-up)
 # The modules whose code shapes a LoadedFile: a stored cache from other code is ignored.
 _PARSE_MODULES = (
-    "core/loader", "core/model", "core/checks", "core/messages", "core/dates", "core/events", "errors",
-    "live/catalog", "core/fast_yaml",
+    "core/loader", "core/loaded", "core/yaml_syntax", "core/model", "core/checks", "core/messages", "core/dates",
+    "core/events", "errors", "live/catalog", "core/fast_yaml",
 )
 
 
