@@ -21,6 +21,7 @@ from tests.conftest import REPO
 FIRST_PARTY = ("scheduler", "notifiers")
 CORE = (
     "scheduler.core.model",
+    "scheduler.core.format_fields",
     "scheduler.core.dates",
     "scheduler.core.loader",
     "scheduler.core.loaded",

@@ -55,7 +55,7 @@ def new_command(
 
     def run() -> None:
         from scheduler.live.catalog import load_catalog
-        from scheduler.core.model import ID_PATTERN
+        from scheduler.core.format_fields import ID_PATTERN
         from scheduler.core.next_year import draft_next, target_span
 
         if year is not None and span is not None:

@@ -386,6 +386,7 @@ def deadline_occurrences(calendar: Calendar, deadline: Deadline, window_years: r
         yield deadline.date.value, "0", None
     elif isinstance(deadline.date, DayMonth):
         span = calendar.span
+        days: list[date | None] | list[date]
         if span is None:
             days = [deadline.date.in_year(year) for year in window_years]
         else:

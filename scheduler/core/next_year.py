@@ -49,7 +49,8 @@ from scheduler.errors import BadRequest
 from scheduler.core.loaded import KeyPath, format_path
 from scheduler.core import lunar
 from scheduler.core.lunar import CAN, CHI
-from scheduler.core.model import ID_PATTERN, Commemoration, Phase
+from scheduler.core.format_fields import ID_PATTERN
+from scheduler.core.model import Commemoration, Phase
 from scheduler.core.spans import Span, SpanKind, parse_span
 
 CHECK = "KIỂM TRA: "

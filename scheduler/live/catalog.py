@@ -93,8 +93,8 @@ CACHE_AT = 64  # files: below this, parsing all of them is faster than reading a
 PARALLEL_AT = 48  # parse in worker processes when at least this many files changed (start-up)
 # The modules whose code shapes a LoadedFile: a stored cache from other code is ignored.
 _PARSE_MODULES = (
-    "core/loader", "core/loaded", "core/yaml_syntax", "core/model", "core/checks", "core/messages",
-    "core/message_text", "core/messages_file", "core/messages_schema", "core/messages_rules",
+    "core/loader", "core/loaded", "core/yaml_syntax", "core/model", "core/format_fields", "core/checks",
+    "core/messages", "core/message_text", "core/messages_file", "core/messages_schema", "core/messages_rules",
     "core/messages_recipients", "core/dates", "core/events", "errors", "live/catalog", "core/fast_yaml",
 )
 
