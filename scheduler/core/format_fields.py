@@ -209,7 +209,6 @@ DATED_BY_DESCRIPTION = (
 )
 
 
-
 _TIME = re.compile(r"^([01]?\d|2[0-3])\s*[:hg]\s*([0-5]\d)?$")
 
 
@@ -228,4 +227,3 @@ TimeOfDay = Annotated[
     PlainValidator(_time_of_day),
     WithJsonSchema({"type": "string", "description": "Giờ trong ngày, ví dụ \"08:00\" hoặc 8h30", "examples": ["08:00", "14h00"]}),
 ]
-

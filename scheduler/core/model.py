@@ -163,7 +163,6 @@ class Phase(Strict):
     description: str | None = None
 
 
-
 class Deadline(Strict):
     """Hạn chót: cố định (15/3/2023), hằng năm (25/6), sau mỗi đợt (after_phase), hoặc chưa có ngày."""
 
@@ -220,7 +219,6 @@ class Deadline(Strict):
         if self.after_phase == "each":
             return "sau mỗi đợt thi đua"
         return "văn bản không ghi ngày"
-
 
 
 class OneOffEvent(Strict):

@@ -217,4 +217,3 @@ def plain(node: Any, path: KeyPath, loaded: LoadedFile, seen: set[int] | None = 
         elif _SEXAGESIMAL.match(node):
             loaded.diagnose("yaml.sexagesimal", path, value=node)
     return node
-
