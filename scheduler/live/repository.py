@@ -56,9 +56,10 @@ log = logging.getLogger("lichthidua.web")
 Clock = Callable[[], datetime]
 Listener = Callable[["Snapshot"], Awaitable[None] | None]
 # The code that turns a calendar into published events: a change to it must reconcile every calendar again.
-_EXPANSION_CODE = ("scheduler/core/expand.py", "scheduler/core/events.py", "scheduler/core/campaign.py", "scheduler/core/lunar.py",
-                   "scheduler/core/days_off.py", "scheduler/feeds/export.py", "notifiers/ics.py",
-                   "scheduler/feeds/revisions.py")
+_EXPANSION_CODE = ("scheduler/core/expand.py", "scheduler/core/window.py", "scheduler/core/item_events.py",
+                   "scheduler/core/deadlines.py", "scheduler/core/events.py", "scheduler/core/campaign.py",
+                   "scheduler/core/lunar.py", "scheduler/core/days_off.py", "scheduler/feeds/export.py",
+                   "notifiers/ics.py", "scheduler/feeds/revisions.py")
 _expansion_version: str | None = None
 
 
