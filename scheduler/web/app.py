@@ -32,7 +32,8 @@ from scheduler.web.extensions import WebExtension
 from scheduler.web.reminder_routes import reminder_extension
 from scheduler.web.feed_service import FeedService
 from scheduler.web.page_cache import PageCache
-from scheduler.live.repository import CalendarRepository, start_up_collection, utc_now
+from scheduler.live.repository import CalendarRepository
+from scheduler.live.snapshot import start_up_collection, utc_now
 from scheduler.feeds.revision_store import RevisionStore
 from scheduler import options
 
