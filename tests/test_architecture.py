@@ -28,6 +28,7 @@ CORE = (
     "scheduler.core.yaml_syntax",
     "scheduler.core.checks",
     "scheduler.live.catalog",
+    "scheduler.core.lineage",
     "scheduler.core.campaign",
     "scheduler.core.next_year",
     "scheduler.core.next_span",
