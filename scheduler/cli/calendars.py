@@ -25,7 +25,7 @@ from scheduler.cli.output import console, err_console, run_command
 from scheduler.cli.quick import lunar_text
 from scheduler.core.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
-from scheduler import options
+from scheduler.feeds.options import render_options
 
 if TYPE_CHECKING:  # what _load() imports at run time, for the type checker
     from notifiers.ics import RenderOptions
@@ -123,7 +123,7 @@ def check(
             if not target.exists():
                 raise CalendarNotFound(f"Không tìm thấy {target}")
         files = calendar_files(targets)
-        limits = options.limits(load_settings())
+        limits = load_settings().limits()
         catalog = load_catalog(root, extra=files, limits=limits)
         wanted = {str(f.resolve()) for f in files}
         diags = [
@@ -204,7 +204,7 @@ def expand_command(
         _load()
         from scheduler.live.catalog import load_calendar
 
-        cal = load_calendar(calendar, calendars_root(calendars), options.limits(load_settings()))
+        cal = load_calendar(calendar, calendars_root(calendars), load_settings().limits())
         window = _window(default_window(cal, date.today()), start, end)
         events = expand(cal, window)
         undated = undated_items(cal)
@@ -240,9 +240,9 @@ def export(
         from scheduler.live.catalog import load_calendar
 
         settings = load_settings()
-        cal = load_calendar(calendar, calendars_root(calendars), options.limits(settings))
+        cal = load_calendar(calendar, calendars_root(calendars), settings.limits())
         window = _window(default_window(cal, date.today()), start, end)
-        render = options.render_options(settings)
+        render = render_options(settings)
         if alarm_days is not None:
             try:
                 days = tuple(int(x) for x in alarm_days.split(",") if x.strip())

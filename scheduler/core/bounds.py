@@ -4,7 +4,7 @@ Every file in the calendars folder is read by the service and by `check`;
 these bounds keep one hostile or mistaken file (a 7 MB list, 3,000 levels of
 brackets, 50,000 `extends` ids) from taking seconds of CPU, megabytes of
 memory or the interpreter's stack. Each bound is a setting (see
-:mod:`scheduler.settings`, built by :func:`scheduler.options.limits`); past one, the file gets a located error and is
+:mod:`scheduler.settings`, built by :meth:`Settings.limits`); past one, the file gets a located error and is
 not read further.
 """
 

@@ -44,7 +44,6 @@ from scheduler.core.expand import Window, expand
 from scheduler.settings import Settings
 from scheduler.feeds.revision_store import RevisionStore
 from scheduler.feeds.revisions import LedgerEntry, reconcile, tombstones
-from scheduler import options
 
 log = logging.getLogger("lichthidua.web")
 
@@ -67,7 +66,7 @@ class CalendarRepository:
         self.root = settings.calendars_dir
         self.clock = clock
         self.store = store
-        self.parse_cache = ParseCache(options.limits(settings))
+        self.parse_cache = ParseCache(settings.limits())
         self.loader = loader or (
             lambda root: load_catalog(root, cache=self.parse_cache, previous=self._snapshot.catalog)
         )

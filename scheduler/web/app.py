@@ -35,7 +35,7 @@ from scheduler.web.page_cache import PageCache
 from scheduler.live.repository import CalendarRepository
 from scheduler.live.snapshot import start_up_collection, utc_now
 from scheduler.feeds.revision_store import RevisionStore
-from scheduler import options
+from scheduler.feeds.options import render_options
 
 log = logging.getLogger("lichthidua.web")
 HERE = Path(__file__).parent
@@ -132,7 +132,7 @@ def create_app(
     """The web service. ``clock`` returns an aware "now"; ``watch=False`` for tests that call refresh()."""
     extensions = builtin_extensions(settings) if extensions is None else list(extensions)
     repository = CalendarRepository(settings, clock=clock)
-    render = options.render_options(settings, event_url=settings.base_url.rstrip("/") + "/c/{calendar_id}")
+    render = render_options(settings, event_url=settings.base_url.rstrip("/") + "/c/{calendar_id}")
     feeds = FeedService(repository, render, clock)
 
     @asynccontextmanager
