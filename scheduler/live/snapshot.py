@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from scheduler.core.campaign import Calendar
+from scheduler.core.days_off import data_digest
 from scheduler.core.expand import default_window
 from scheduler.errors import Diagnostic, Severity
 from scheduler.live.catalog import Catalog
@@ -25,7 +26,7 @@ from scheduler.live.catalog import Catalog
 # The code that turns a calendar into published events: a change to it must reconcile every calendar again.
 _EXPANSION_CODE = ("scheduler/core/expand.py", "scheduler/core/window.py", "scheduler/core/item_events.py",
                    "scheduler/core/deadlines.py", "scheduler/core/events.py", "scheduler/core/campaign.py",
-                   "scheduler/core/lunar.py", "scheduler/core/days_off.py", "scheduler/feeds/export.py",
+                   "scheduler/core/lunar.py", "scheduler/core/days_off.py", "scheduler/core/days_off_data.py", "scheduler/feeds/export.py",
                    "notifiers/ics.py", "scheduler/feeds/revisions.py")
 _expansion_version: str | None = None
 
@@ -45,7 +46,7 @@ def expansion_version() -> str:
 
 def calendar_digest(calendar: Calendar, tracked: tuple[date, date]) -> str:
     """Equal digests: expanding and reconciling again would change nothing in the ledger."""
-    text = f"{expansion_version()}|{tracked[0]}|{tracked[1]}|{calendar!r}"
+    text = f"{expansion_version()}|{data_digest()}|{tracked[0]}|{tracked[1]}|{calendar!r}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -82,13 +82,16 @@ def _campaign_title(calendar: Calendar) -> str:
 
 
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "core/days_off")
+_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "core/days_off", "core/days_off_data")
 
 
 def plan_code_version() -> str:
+    """Also changes when a days-off decision is added: reminders moved off a day off re-plan."""
     import holidays
 
-    return code_version(_PLAN_MODULES, extra=holidays.__version__)
+    from scheduler.core.days_off import data_digest
+
+    return code_version(_PLAN_MODULES, extra=holidays.__version__) + ":" + data_digest()[:16]
 
 
 def policy_from(settings: Settings) -> Policy:
