@@ -221,8 +221,12 @@ def test_every_shipped_campaign_moves_and_passes_check(calendars_dir: Path, cli,
         assert new.span == old.span.shifted(years)
         assert [p.id for p in new.phases] == [p.id for p in old.phases]
         for before, after in zip(old.phases, new.phases):
-            if before.origin is DateOrigin.ADMIN:  # an end an admin set is open again
-                assert after.provisional, (old_id, after.id)
+            if before.origin is DateOrigin.ADMIN:  # an end an admin set is open again, or the framework's
+                assert after.provisional or after.origin is DateOrigin.DEFAULT, (old_id, after.id)
+            elif after.origin is DateOrigin.DEFAULT:  # "hết năm học": the new year's framework, not a shift
+                assert after.start == _shift(before.start, years) and after.end in (new.span.end, after.end), old_id
+                assert after.provenance and "khung kế hoạch thời gian" in after.provenance or "mặc định" in (
+                    after.provenance or ""), old_id
             elif not after.provisional:
                 assert (after.start, after.end) == (_shift(before.start, years), _shift(before.end, years)), old_id
         # Stated ordinals follow the new span, so check finds none that disagrees.
@@ -261,7 +265,9 @@ def test_a_school_year_moves_and_admin_dates_become_undated(empty_calendars_dir:
     cal = load_catalog(empty_calendars_dir).get("school-year-next")
     assert (cal.span.start, cal.span.end) == (date(2020, 9, 1), date(2021, 5, 31))  # type: ignore[union-attr]
     dot_2 = cal.phases[1]
-    assert (dot_2.start, dot_2.end, dot_2.provisional) == (date(2020, 11, 21), date(2021, 5, 31), True)
+    # "hết học kỳ I": the admin's date of 2019–2020 is gone; 2020–2021's framework dates it, and says so.
+    assert (dot_2.start, dot_2.end, dot_2.origin) == (date(2020, 11, 21), date(2021, 1, 16), DateOrigin.DEFAULT)
+    assert "2084/QĐ-BGDĐT" in (dot_2.provenance or "")
     assert {u.item_id for u in undated_items(cal)} >= {"so-ket-hoc-ky-1", "bao-cao-dot"}
     events = expand(cal, Window(date(2020, 9, 1), date(2021, 6, 30)))
     ids = {e.item_id for e in events}

@@ -66,7 +66,8 @@ def _load() -> None:
         EventKind.WORKDAY: "green",
         EventKind.EVENT: "bold blue",
     }
-    ORIGIN_MARK = {DateOrigin.ADMIN: "do quản trị đặt", DateOrigin.PROVISIONAL: "tạm tính"}
+    ORIGIN_MARK = {DateOrigin.ADMIN: "do quản trị đặt", DateOrigin.PROVISIONAL: "tạm tính",
+                   DateOrigin.DEFAULT: "theo mặc định, không theo văn bản"}
 
 
 class Lang(StrEnum):

@@ -27,6 +27,7 @@ from scheduler.core.dates import (
 )
 from scheduler.core.events import DateOrigin
 from scheduler.core.model import Commemoration, Deadline, Document, LunarDateItem, Observance, OneOffEvent, Phase
+from scheduler.core.school_years import is_first_term, semester1_end
 from scheduler.core.spans import Span, SpanKind
 from scheduler.core.titles import render
 
@@ -164,6 +165,16 @@ def resolve_phase(
             open_words.append("không ghi ngày bắt đầu")
         start = span.start
     end = resolve_bound(phase.end, span=span, launch=launch_date, is_end=True, phase_start=start) if phase.end else None
+    default_words: list[str] = []
+    if isinstance(phase.end, EndOfSpan) and span is not None and span.end_rule is not None:
+        default_words.append(f"kết thúc {_quote(str(phase.end))}: {vn_date(span.end)}, {span.end_rule}")
+    elif isinstance(phase.end, EndOfSpan) and span is not None and span.kind is SpanKind.SCHOOL_YEAR:
+        admin_words.append(f"ngày kết thúc năm học ({vn_date(span.end)}) do quản trị{_by(issuer)} đặt (span.end); "
+                           f"văn bản ghi {_quote(str(phase.end))}")
+    if (end is None and isinstance(phase.end, NamedEnd) and span is not None and span.kind is SpanKind.SCHOOL_YEAR
+            and is_first_term(phase.end.words) and (term := semester1_end(span.start.year)) is not None):
+        end = term.day
+        default_words.append(f"kết thúc {_quote(phase.end.words)}: {vn_date(end)}, {term.rule}")
     if isinstance(phase.end, NamedEnd) and phase.end.day is not None:
         admin_words.append(f"ngày kết thúc ({vn_date(phase.end.day)}) do quản trị{_by(issuer)} đặt; "
                            f"văn bản ghi {_quote(phase.end.words)}")
@@ -190,6 +201,10 @@ def resolve_phase(
     elif admin_words:
         origin = DateOrigin.ADMIN
         provenance = "Ngày do quản trị đặt: " + "; ".join(admin_words) + "."
+    elif default_words:
+        origin = DateOrigin.DEFAULT
+        provenance = (f"Văn bản ghi {_quote(phase.as_written or str(phase.end))}, không ghi ngày kết thúc. Ngày "
+                      + "; ".join(default_words) + ". Quản trị có thể đặt ngày khác trong tệp lịch.")
     resolved = ResolvedPhase(
         id=phase.id,
         name=phase.name,

@@ -105,7 +105,9 @@ _PARSE_MODULES = (
 
 def parser_version() -> str:
     """Identifies the parsing code, so a cache written by another version is not trusted."""
-    return code_version(_PARSE_MODULES)
+    from scheduler.core.school_years import data_digest  # spans take the school-year framework at parse time
+
+    return code_version(_PARSE_MODULES + ("core/spans", "core/school_years"), extra=data_digest())
 
 
 def catalog_version() -> str:
