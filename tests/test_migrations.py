@@ -21,7 +21,8 @@ from scheduler.store.database import create_engine_for
 from scheduler.store.schema import current, head, upgrade_database
 
 GOLDEN = Path(__file__).parent / "golden"
-TABLES = {"feed_revision", "reminder", "reminder_optout", "reminder_subscription", "submission", "plan_stamp"}
+TABLES = {"feed_revision", "reminder", "reminder_optout", "reminder_subscription", "submission", "plan_stamp",
+          "feed_version"}
 NOW = datetime(2024, 6, 21, 1, 0, tzinfo=UTC)
 
 
@@ -163,7 +164,7 @@ def test_revision_0005_adds_the_plan_stamp_and_keeps_the_ledger(backend: str, tm
             with engine.begin() as conn:
                 conn.execute(tables.tables["reminder"].insert(), _rows()["reminder"])
             upgrade_database(engine)
-            assert current(engine) == head() == "0005" and _schema_diff(engine) == []
+            assert current(engine) == head() == "0006" and _schema_diff(engine) == []
             store = ReminderStore(engine)
             assert store.plan_stamp() is None
             store.save_plan_stamp("f" * 64, "may-chu:42", NOW)

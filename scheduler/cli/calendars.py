@@ -253,7 +253,15 @@ def export(
                 refresh_interval=render.refresh_interval, alarm_days=days, alarm_hour=render.alarm_hour
             )
         previous = out.read_bytes() if out is not None and out.is_file() else None
-        body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=render)
+        query = None
+        if start is None and end is None:  # the served feed's default window and selection
+            from scheduler.feeds.query import calendar_query
+
+            today = date.today()
+            span = (cal.span.start, cal.span.end) if cal.span is not None else None
+            query = calendar_query({}, today, (window.start, window.end), span)
+            window = Window(query.start, query.end)
+        body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=render, query=query)
         if out is None:
             sys.stdout.buffer.write(body)
             return

@@ -21,7 +21,8 @@ from notifiers.ics import FeedMeta, RenderOptions, render_calendar
 from scheduler.errors import CalendarError, CalendarNotFound
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand
-from scheduler.feeds.query import FeedQuery, parse_feed_query, select
+from scheduler.feeds.query import FeedQuery, calendar_query, feed_key, feed_name, select
+from scheduler.feeds.feed_versions import DatabaseVersions, MemoryVersions, Versions
 from scheduler.web.single_flight import SingleFlight
 from scheduler.web.http_cache import Validators, validator_headers
 from notifiers.ics import feed_meta
@@ -45,6 +46,7 @@ class RenderedFeed:
     # The same, encoded once for the ASGI response: 200/HEAD (with length and type) and 304.
     raw_full: tuple[tuple[bytes, bytes], ...] = ()
     raw_not_modified: tuple[tuple[bytes, bytes], ...] = ()
+    key: str = ""  # the feed URL's identity over time (feed_versions): "default|kinds=deadline"
 
 
 def render_events(
@@ -92,13 +94,18 @@ def render_feed(
     calendar = state.calendar
     if calendar is None:
         raise CalendarError(f"Lịch '{state.id}' đang có lỗi và chưa có phiên bản hợp lệ nào.")
-    meta = feed_meta(calendar)
+    today = local_today(now, calendar)
+    window = default_window(calendar, today)
+    span = (calendar.span.start, calendar.span.end) if calendar.span is not None else None
+    default = calendar_query({}, today, (window.start, window.end), span)
+    meta = replace(feed_meta(calendar), name=feed_name(calendar.title, query, default))
     events = select(expand(calendar, Window(query.start, query.end)), query)
     live = {e.uid for e in events}
     cancelled = [e for e in select(repository.cancelled(state.id, now), query) if e.uid not in live]
-    return render_events(
+    feed, fresh = render_events(
         events, cancelled, meta, repository.ledger(state.id), options, now, state.good_since or meta.baseline_stamp
     )
+    return replace(feed, key=feed_key(query, default)), fresh
 
 
 class FeedService:
@@ -122,6 +129,7 @@ class FeedService:
         self._flight: SingleFlight[RenderedFeed] = SingleFlight()
         self._by_url: dict[tuple[str, int, bytes, date], RenderedFeed] = {}
         self.renders = 0  # how many cache misses were rendered (tests and /healthz read it)
+        self._versions: Versions | None = None
 
     def state(self, calendar_id: str) -> CalendarState:
         state = self.repository.snapshot.states.get(calendar_id)
@@ -150,7 +158,7 @@ class FeedService:
         assert calendar is not None
         span = (calendar.span.start, calendar.span.end) if calendar.span is not None else None
         window = default_window(calendar, today)
-        query = parse_feed_query(params(), today, campaign=(window.start, window.end) if span else None, span=span)
+        query = calendar_query(params(), today, (window.start, window.end), span)
         feed = self._cache.get((calendar_id, state.version, query)) or await self.get(calendar_id, query)
         if len(self._by_url) >= self.size * 4:  # URLs are client-controlled: bound them
             self._by_url.clear()
@@ -174,9 +182,10 @@ class FeedService:
         """Render synchronously and cache (benchmarks and the CLI use this)."""
         state = self.state(calendar_id)
         key = (calendar_id, state.version, query)
-        feed, fresh = render_feed(state, query, self.repository, self.options, self.clock())
+        now = self.clock()
+        feed, fresh = render_feed(state, query, self.repository, self.options, now)
         self.repository.record(fresh)
-        return self._store(key, feed)
+        return self._store(key, self._stamped(state.id, feed, now))
 
     async def get(self, calendar_id: str, query: FeedQuery) -> RenderedFeed:
         state = self.state(calendar_id)
@@ -187,10 +196,20 @@ class FeedService:
         return await self._flight.run(key, lambda: self._miss(key, state, query))
 
     async def _miss(self, key: CacheKey, state: CalendarState, query: FeedQuery) -> RenderedFeed:
-        feed, fresh = await asyncio.to_thread(render_feed, state, query, self.repository, self.options, self.clock())
+        now = self.clock()
+        feed, fresh = await asyncio.to_thread(render_feed, state, query, self.repository, self.options, now)
         if fresh:
             await asyncio.to_thread(self.repository.record, fresh)
+        feed = await asyncio.to_thread(self._stamped, state.id, feed, now)
         return self._store(key, feed)
+
+    def _stamped(self, calendar_id: str, feed: RenderedFeed, now: datetime) -> RenderedFeed:
+        """Last-Modified strictly later whenever this URL's body changes (see feed_versions)."""
+        if self._versions is None:
+            store = self.repository.store
+            self._versions = DatabaseVersions(store.engine) if store is not None else MemoryVersions()
+        moment = self._versions.stamp(calendar_id, feed.key, feed.validators.etag, feed.validators.last_modified, now)
+        return replace(feed, validators=replace(feed.validators, last_modified=moment))
 
     def _store(self, key: CacheKey, feed: RenderedFeed) -> RenderedFeed:
         headers = validator_headers(feed.validators, self.max_age)
