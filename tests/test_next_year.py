@@ -74,7 +74,7 @@ def test_comments_and_key_order_are_kept() -> None:
     assert kept == comments
     yaml = YAML(typ="rt")
     old, new = yaml.load(text), yaml.load(draft.text)
-    assert list(new) == list(old)
+    assert [k for k in new if k != "draft"] == list(old) and new["draft"] is True  # a draft until reviewed
     for section in ("phases", "deadlines", "commemorations", "document"):
         items = (old[section], new[section]) if section == "document" else None
         pairs = [items] if items else list(zip(old[section], new[section], strict=True))
@@ -178,6 +178,16 @@ def test_kon_tum_2027(calendars_dir: Path, cli) -> None:  # type: ignore[no-unty
     flagged = sum(f"# {CHECK}" in line for line in text.splitlines())
     assert f"Đã ghi calendars/kon-tum-2027.yaml (năm 2024 → năm 2027, các ngày dời +3 năm)." in run.stdout
     assert f"{flagged} dòng cần kiểm tra" in run.stdout and flagged >= 10
+    # check lists every "# KIỂM TRA" still there, with its line, and says the file is a draft.
+    check = cli("check", "calendars/kon-tum-2027.yaml", "--format", "json")
+    warnings = json.loads(check.stdout)
+    assert check.exit_code == 0 and not [w for w in warnings if w["severity"] == "error"], check.output
+    pending = sorted(w["line"] for w in warnings if w["code"] == "review.pending")
+    assert pending == [n for n, line in enumerate(text.splitlines(), 1) if f"# {CHECK}" in line]
+    assert [w["code"] for w in warnings if w["code"] == "review.draft"] == ["review.draft"]
+    reviewed = "\n".join(line.split(f"  # {CHECK}")[0] for line in text.splitlines()
+                         if not line.startswith("draft:")) + "\n"
+    draft.write_text(reviewed, encoding="utf-8")
     check = cli("check", "calendars/kon-tum-2027.yaml")
     assert check.exit_code == 0 and "0 lỗi, 0 cảnh báo" in check.output, check.output
 

@@ -88,6 +88,7 @@ class Calendar:
     public_holidays: bool = False
     public_holidays_from: str | None = None  # "viet-nam": the calendar that turned them on
     remind_days: tuple[int, ...] | None = None  # email reminder offsets overriding the deployment's
+    draft: bool = False  # from `new`/`import`, not reviewed: previewed in /admin only, never published
     commemorations: tuple[Sourced[Commemoration], ...] = ()
     observances: tuple[Sourced[Observance], ...] = ()
     lunar_dates: tuple[Sourced[LunarDateItem], ...] = ()

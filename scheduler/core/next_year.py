@@ -53,6 +53,7 @@ from scheduler.core.draft_yaml import (
     annotate,
     celebration_entry,
     dated_by_admin,
+    mark_draft,
     plain_data,
     pop_key,
     replace_key,
@@ -140,6 +141,7 @@ class _Drafter:
                            "các dòng chú thích (#) vẫn là của lịch cũ")
         self.span(tree)
         self.extends(tree)
+        mark_draft(tree)
         phases = tree.get("phases")
         if isinstance(phases, CommentedSeq):
             self.phases(phases)  # first: titles reuse the recomputed ordinals

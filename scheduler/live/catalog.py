@@ -28,7 +28,7 @@ from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severi
 from scheduler.core import fast_yaml
 from scheduler.core.loaded import LoadedFile, display_path
 from scheduler.core.lineage import report_cycles, resolve
-from scheduler.core.loader import from_data, load_file
+from scheduler.core.loader import from_data, load_file, review_marks
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
 # Sub-folders of the calendars folder that hold other YAML (recipient lists).
@@ -133,6 +133,7 @@ def read_calendar(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
         if "\t" in text:
             return load_file(path, limits=limits)  # the careful reader says where
         from_data(fast_yaml.plain(text, loaded, limits), loaded, limits)
+        review_marks(text, loaded)
     except Exception:  # noqa: BLE001 - Unusual, or anything else: the careful reader reports it
         return load_file(path, limits=limits)
     return loaded

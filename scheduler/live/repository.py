@@ -39,6 +39,7 @@ from scheduler.store.faults import translate
 from scheduler.live.catalog import CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog
 from scheduler.live.snapshot import CalendarState, Snapshot, calendar_digest, expand_error, local_today, tracked_window
 from scheduler.errors import Severity
+from scheduler.core.campaign import Calendar
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand
 from scheduler.settings import Settings
@@ -175,9 +176,14 @@ class CalendarRepository:
             loaded = time.perf_counter()
             old = self._snapshot.states
             states: dict[str, CalendarState] = {}
+            drafts: dict[str, CalendarState] = {}
             pending: list[LedgerEntry] = []
             self._reconciled = {}
             for cid in sorted(catalog.files):
+                draft = catalog.calendars.get(cid)
+                if draft is not None and draft.draft and not catalog.has_errors(cid):
+                    drafts[cid] = self._draft_state(cid, catalog, draft, now)
+                    continue
                 state, entries = self._next_state(cid, catalog, old.get(cid), now)
                 states[cid] = state
                 pending += entries
@@ -190,11 +196,19 @@ class CalendarRepository:
                 self._digests.update(fresh)
             for cid in old.keys() - states.keys():
                 log.warning("Tệp lịch %s đã bị xóa: ngừng phục vụ lịch này.", cid)
-            self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog)
+            self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog,
+                                      MappingProxyType(drafts))
             log.debug("Nạp lại %d tệp lịch trong %.2f giây (đọc lại %d tệp trong %.2f giây, mở rộng %d lịch).",
                       len(states), time.perf_counter() - began, self.parse_cache.parsed - parsed, loaded - began,
                       self.expansions - expanded)
             return self._snapshot
+
+    def _draft_state(self, cid: str, catalog: Catalog, calendar: Calendar, now: datetime) -> CalendarState:
+        """A draft is read and checked like any calendar, but never reconciled into a ledger."""
+        previous = self._snapshot.drafts.get(cid)
+        version = previous.version + (previous.calendar != calendar) if previous else 1
+        diagnostics = tuple(catalog.diagnostics.get(catalog.display.get(cid, ""), ()))
+        return CalendarState(cid, catalog.files[cid], calendar, version, now, diagnostics)
 
     def _next_state(
         self, cid: str, catalog: Catalog, old: CalendarState | None, now: datetime

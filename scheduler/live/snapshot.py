@@ -85,6 +85,9 @@ class Snapshot:
     loaded_at: datetime  # UTC
     states: Mapping[str, CalendarState] = field(default_factory=dict)  # id -> state, sorted by id
     catalog: Catalog | None = None  # the latest raw catalog (broken calendars missing)
+    # Calendars marked ``draft: true`` (from `new`/`import`): previewed in /admin only, never in
+    # ``states``, so no feed, page or reminder sees them until the admin removes the mark.
+    drafts: Mapping[str, CalendarState] = field(default_factory=dict)
 
     @property
     def calendars(self) -> dict[str, Calendar]:

@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from scheduler.core.draft_yaml import mark_draft
 from scheduler.plans.findings import Findings, Where
 
 CHECK = "KIỂM TRA"
@@ -63,6 +64,7 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
     root["title"] = f.title or "Kế hoạch thi đua"
     if not f.title:
         head.append(flag(None, "không tìm thấy trích yếu văn bản: điền title"))
+    mark_draft(root)
     if f.issuer:
         root["issuer"] = f.issuer
     else:

@@ -174,7 +174,7 @@ class ReminderService:
 
     def load(self, calendars: Mapping[str, Calendar], root: Path | None = None) -> None:
         """Take the calendars served; the recipients (under ``root``) are read again when next needed."""
-        self.calendars = dict(calendars)
+        self.calendars = {cid: cal for cid, cal in calendars.items() if not cal.draft}  # drafts send nothing
         self._root = root or self.settings.calendars_dir
         self._directory_read = False
         self.generation = next(self._generations)

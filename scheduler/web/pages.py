@@ -181,7 +181,7 @@ def _agenda(events: list[Event]) -> list[tuple[str, list[Event]]]:
     return [(f"Tháng {m}/{y}", evs) for (y, m), evs in sorted(months.items())]
 
 
-def _calendar_view(calendar: Calendar, shown: int, today: date, base: str) -> dict[str, Any]:
+def calendar_view(calendar: Calendar, shown: int, today: date, base: str) -> dict[str, Any]:
     own = default_window(calendar, today)
     events = expand(calendar, Window.year(shown))
     feed_events = expand(calendar, own)
@@ -234,7 +234,7 @@ async def calendar_page(
     def render() -> str:
         context: dict[str, Any] = {"state": state, "views": views, "kind_labels": KIND_LABELS, "finished": False}
         if calendar is not None and shown is not None:
-            context.update(_calendar_view(calendar, shown, today, base_url))
+            context.update(calendar_view(calendar, shown, today, base_url))
         context.update(extra)
         return app.state.templates.get_template("calendar.html").render(context)
 
