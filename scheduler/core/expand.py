@@ -138,7 +138,7 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
             continue  # named without a date: listed by undated_items
         base = item.base
         for year in window.years():
-            if base is None:
+            if isinstance(item.date, DayMonth):  # no base year: no ordinal
                 day = item.date.in_year(year)
                 if day is None or day not in window:
                     continue
@@ -149,6 +149,7 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
                     provenance=f"Ngày {item.date} hằng năm; văn bản không ghi năm gốc nên không tính số năm kỷ niệm",
                 )
                 continue
+            assert base is not None  # a full base date
             ordinal = year - base.year
             if ordinal <= 0:
                 continue

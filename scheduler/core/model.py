@@ -46,7 +46,7 @@ class Document(Strict):
     kind: str | None = Field(None, description="Loại văn bản: KH (kế hoạch), HD (hướng dẫn), PĐTĐ (phát động)...")
     number: str | None = Field(None, description="Số văn bản, ví dụ 15/HD-LĐLĐ; để trống nếu chưa có số")
     place: str | None = Field(None, description="Địa danh, ví dụ Kon Tum")
-    date: DocumentDate | None = None  # type: ignore[valid-type]
+    date: DocumentDate | None = None
     title: str | None = Field(None, description="Trích yếu văn bản")
     implements: str | None = Field(None, description="Văn bản cấp trên mà kế hoạch này thực hiện")
 
@@ -56,7 +56,7 @@ class Commemoration(Strict):
 
     id: Id
     name: str = Field(description="Tên sự kiện, ví dụ 'Ngày thành lập Công đoàn Việt Nam'")
-    date: Anniversary | None = Field(  # type: ignore[valid-type]
+    date: Anniversary | None = Field(
         None, description="Ngày gốc; bỏ trống (kèm as_written) khi văn bản nêu tên mà không ghi ngày"
     )
     as_written: str | None = Field(None, description="Cách văn bản ghi, ví dụ 'kỷ niệm ngày truyền thống ngành'")
@@ -84,8 +84,8 @@ class Observance(Strict):
 
     id: Id
     name: str
-    start: YearlyOrFull  # type: ignore[valid-type]
-    end: YearlyOrFull  # type: ignore[valid-type]
+    start: YearlyOrFull
+    end: YearlyOrFull
     title: str | None = Field(None, description="Mẫu tiêu đề; biến {name} {year}. Mặc định: '{name} năm {year}'")
     description: str | None = None
 
@@ -138,8 +138,8 @@ class Phase(Strict):
 
     id: Id
     name: str = Field(description="Tên đợt, ví dụ 'Đợt 1'")
-    start: PhaseStart | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính từ đầu phong trào, đánh dấu tạm tính")  # type: ignore[valid-type]
-    end: PhaseEnd | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính đến hết phong trào, đánh dấu tạm tính")  # type: ignore[valid-type]
+    start: PhaseStart | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính từ đầu phong trào, đánh dấu tạm tính")
+    end: PhaseEnd | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính đến hết phong trào, đánh dấu tạm tính")
     as_written: str | None = Field(None, description="Thời gian như văn bản ghi, ví dụ 'Từ tháng 01/2024 đến 31/7/2024'")
     title: str | None = Field(None, description="Tiêu đề sự kiện; mặc định '{name} phong trào thi đua năm {year}'")
     theme: str | None = Field(None, description="Chủ đề của đợt")
@@ -168,7 +168,7 @@ class Deadline(Strict):
 
     id: Id
     title: str = Field(description="Việc phải làm, ví dụ 'Báo cáo kết quả 6 tháng đầu năm'")
-    date: YearlyOrFull | None = None  # type: ignore[valid-type]
+    date: YearlyOrFull | None = None
     after_phase: str | None = Field(None, description="'each' (sau mỗi đợt) hoặc mã một đợt")
     days_after: int | None = Field(
         None, ge=0, le=366, description="Số ngày sau khi đợt kết thúc; bỏ trống khi văn bản chỉ ghi 'sau mỗi đợt'"
@@ -226,11 +226,11 @@ class OneOffEvent(Strict):
 
     id: Id
     title: str = Field(description="Tên sự kiện, ví dụ 'Hội nghị sơ kết học kỳ I'")
-    date: FullDateField | None = Field(None, description="Ngày diễn ra (một ngày)")  # type: ignore[valid-type]
-    start: FullDateField | None = Field(None, description="Ngày bắt đầu (sự kiện nhiều ngày)")  # type: ignore[valid-type]
-    end: FullDateField | None = Field(None, description="Ngày kết thúc, tính cả ngày đó")  # type: ignore[valid-type]
-    time: TimeOfDay | None = Field(None, description="Giờ bắt đầu, ví dụ \"08:00\"")  # type: ignore[valid-type]
-    end_time: TimeOfDay | None = Field(None, description="Giờ kết thúc")  # type: ignore[valid-type]
+    date: FullDateField | None = Field(None, description="Ngày diễn ra (một ngày)")
+    start: FullDateField | None = Field(None, description="Ngày bắt đầu (sự kiện nhiều ngày)")
+    end: FullDateField | None = Field(None, description="Ngày kết thúc, tính cả ngày đó")
+    time: TimeOfDay | None = Field(None, description="Giờ bắt đầu, ví dụ \"08:00\"")
+    end_time: TimeOfDay | None = Field(None, description="Giờ kết thúc")
     place: str | None = Field(None, description="Địa điểm")
     as_written: str | None = Field(None, description="Thời gian như văn bản ghi; bắt buộc khi văn bản không ghi ngày")
     dated_by: DatedBy = Field("document", description=DATED_BY_DESCRIPTION)
@@ -247,7 +247,7 @@ class OneOffEvent(Strict):
             raise PydanticCustomError("event.undated", "{value}", {"value": self.id})
         if self.undated and self.dated_by == "admin":
             raise PydanticCustomError("dated_by.no_date", "{value}", {"value": self.id})
-        if self.start is not None and self.end is not None and self.end.value < self.start.value:  # type: ignore[attr-defined]
+        if self.start is not None and self.end is not None and self.end.value < self.start.value:
             raise PydanticCustomError("event.order", "{value}", {"value": self.id, "field": "end"})
         if self.end_time is not None and self.time is None:
             raise PydanticCustomError("event.end_time", "{value}", {"value": self.id})
@@ -260,12 +260,12 @@ class OneOffEvent(Strict):
     @property
     def first_day(self) -> _Day | None:
         day = self.date or self.start
-        return day.value if day is not None else None  # type: ignore[attr-defined]
+        return day.value if day is not None else None
 
     @property
     def last_day(self) -> _Day | None:
         day = self.date or self.end
-        return day.value if day is not None else None  # type: ignore[attr-defined]
+        return day.value if day is not None else None
 
 
 class CalendarFile(Strict):
@@ -275,12 +275,12 @@ class CalendarFile(Strict):
     title: str = Field(description="Tên lịch hoặc trích yếu kế hoạch")
     issuer: str | None = Field(None, description="Cơ quan ban hành, ví dụ 'Liên đoàn Lao động tỉnh Kon Tum'")
     year: int | None = Field(None, ge=1900, le=2100, description="Năm của phong trào thi đua (một năm dương lịch)")
-    span: SpanField | None = None  # type: ignore[valid-type]
+    span: SpanField | None = None
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Múi giờ IANA")
     extends: list[Id] = Field(default_factory=list, description="Các lịch cấp trên mà lịch này kế thừa")
     omit: list[str] = Field(default_factory=list, description="Mã các mục kế thừa mà lịch này bỏ đi")
     document: Document | None = None
-    launch_date: FullDateField | None = Field(  # type: ignore[valid-type]
+    launch_date: FullDateField | None = Field(
         None, description="Ngày phát động (nếu đã biết); đợt bắt đầu 'từ ngày phát động' dùng ngày này"
     )
     theme: str | None = Field(None, description="Chủ đề thi đua của năm")
@@ -302,7 +302,7 @@ class CalendarFile(Strict):
     def campaign_span(self) -> Span | None:
         """The span this file states, `year: 2024` being short for `span: năm 2024`."""
         if self.span is not None:
-            return self.span  # type: ignore[no-any-return]
+            return self.span
         return Span.of_year(self.year) if self.year is not None else None
 
 
