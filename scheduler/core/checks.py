@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from scheduler.core import lunar
 from scheduler.core.campaign import ResolvedPhase, celebrated_years, resolve_phase
 from scheduler.core.dates import DayMonth, FullDate, NamedEnd, vn_date
+from scheduler.core.derived_span import effective_span
 from scheduler.core.loaded import LoadedFile
 from scheduler.core.spans import Span
 from scheduler.errors import Severity
@@ -32,6 +33,9 @@ def check_calendar_file(loaded: LoadedFile) -> None:
         loaded.diagnose("timezone.unknown", ("timezone",), value=cal.timezone)
     if cal.year is not None and cal.span is not None:
         loaded.diagnose("span.twice", ("span",), value=cal.year)
+    if cal.campaign_span is None and (derived := effective_span(cal)) is not None:
+        loaded.diagnose("span.derived", ("id",), severity=Severity.INFO, value=derived.words,
+                        start=vn_date(derived.start), end=vn_date(derived.end))
     _unique_ids(loaded)
     _titles(loaded)
     _phases(loaded)
@@ -91,7 +95,7 @@ PROVISIONAL_NOTES = ("phase.launch_unknown", "phase.named_end", "phase.no_start"
 def _phases(loaded: LoadedFile) -> None:
     cal = loaded.model
     assert cal is not None
-    span = cal.campaign_span
+    span = effective_span(cal)
     previous = None
     for index, phase in enumerate(cal.phases):
         resolved, notes = resolve_phase(
@@ -108,6 +112,9 @@ def _phases(loaded: LoadedFile) -> None:
                 loaded.diagnose(code, ("phases", index, field), key=getattr(phase, field) is None,
                                 severity=Severity.WARNING, fallback=vn_date(getattr(resolved, field)),
                                 name=phase.name, value=words or None)
+            elif code == "phase.undated":
+                loaded.diagnose(code, ("phases", index, "name"), severity=Severity.INFO, name=phase.name,
+                                value=phase.as_written)
             elif code == "phase.year":
                 loaded.diagnose(code, ("phases", index, "end"), value=str(phase.end))
         if resolved is None:
@@ -151,7 +158,7 @@ def _outside(loaded: LoadedFile, path: tuple, day: date, span: Span, *, what: st
 def _deadlines(loaded: LoadedFile) -> None:
     cal = loaded.model
     assert cal is not None
-    span = cal.campaign_span
+    span = effective_span(cal)
     for index, deadline in enumerate(cal.deadlines):
         if isinstance(deadline.date, FullDate) and span is not None and not _after_span_ok(deadline.date.value, span):
             _outside(loaded, ("deadlines", index, "date"), deadline.date.value, span, what=f"Hạn chót '{deadline.id}'")
@@ -164,6 +171,11 @@ def _deadlines(loaded: LoadedFile) -> None:
             value = getattr(event, field)
             if value is not None and not _after_span_ok(value.value, span):
                 _outside(loaded, ("events", index, field), value.value, span, what=f"Sự kiện '{event.id}'")
+    for index, activity in enumerate(cal.activities):
+        for field in ("start", "end"):
+            value = getattr(activity, field)
+            if span is not None and value is not None and value.value not in span:
+                _outside(loaded, ("activities", index, field), value.value, span, what=f"Hoạt động '{activity.id}'")
     for index, item in enumerate(cal.commemorations):
         if item.base is None:
             loaded.diagnose("commemoration.no_base", ("commemorations", index, "date" if item.date else "id"),
@@ -211,8 +223,18 @@ def check_references(
             if computed != celebration.ordinal:
                 loaded.diagnose("ordinal.mismatch", path, value=celebration.ordinal, computed=computed,
                                 base=vn_date(base), year=year, id=celebration.id)
-    phase_ids = list(by_id)
+    undated = [p.id for p in cal.phases if p.undated]
+    phase_ids = list(by_id) + undated
     for d_index, deadline in enumerate(cal.deadlines):
         if deadline.after_phase not in (None, "each") and deadline.after_phase not in phase_ids:
             loaded.diagnose("deadline.phase_unknown", ("deadlines", d_index, "after_phase"),
                             value=deadline.after_phase, known=", ".join(phase_ids) or "—")
+    for a_index, activity in enumerate(cal.activities):
+        if activity.within is None:
+            continue
+        if activity.within in undated:
+            loaded.diagnose("activity.within_undated", ("activities", a_index, "within"), severity=Severity.WARNING,
+                            value=activity.within)
+        elif activity.within not in by_id:
+            loaded.diagnose("activity.within_unknown", ("activities", a_index, "within"), value=activity.within,
+                            known=", ".join(phase_ids) or "—")

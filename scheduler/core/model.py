@@ -31,6 +31,7 @@ from scheduler.core.format_fields import (
     YearlyOrFull,
     due_alias,
 )
+from scheduler.core.repeats import parse_weekday, weekday_words
 from scheduler.core.spans import Span
 
 _Day = date  # for annotations inside classes whose field is named `date`
@@ -138,7 +139,8 @@ class Phase(Strict):
 
     id: Id
     name: str = Field(description="Tên đợt, ví dụ 'Đợt 1'")
-    start: PhaseStart | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính từ đầu phong trào, đánh dấu tạm tính")
+    start: PhaseStart | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính từ đầu phong trào, đánh dấu tạm tính. "
+                                               "Bỏ trống cả start và end: đợt chưa có ngày, chỉ được liệt kê")
     end: PhaseEnd | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính đến hết phong trào, đánh dấu tạm tính")
     as_written: str | None = Field(None, description="Thời gian như văn bản ghi, ví dụ 'Từ tháng 01/2024 đến 31/7/2024'")
     title: str | None = Field(None, description="Tiêu đề sự kiện; mặc định '{name} phong trào thi đua năm {year}'")
@@ -161,6 +163,11 @@ class Phase(Strict):
         default_factory=list, description="Các ngày kỷ niệm đợt này chào mừng: mã, hoặc 'mã: số năm'"
     )
     description: str | None = None
+
+    @property
+    def undated(self) -> bool:
+        """Named without any date ("qua 4 đợt", only one of them dated): listed, never given dates."""
+        return self.start is None and self.end is None
 
 
 class Deadline(Strict):
@@ -268,6 +275,93 @@ class OneOffEvent(Strict):
         return day.value if day is not None else None
 
 
+def _every_alias(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"tuần": "week", "hằng tuần": "week", "tháng": "month", "hằng tháng": "month"}.get(
+            " ".join(value.strip().lower().split()), value)
+    return value
+
+
+class Repeat(Strict):
+    """Cách lặp lại: hằng tuần vào một hay nhiều thứ, hoặc một ngày hằng tháng."""
+
+    every: Annotated[
+        Literal["week", "month"],
+        BeforeValidator(_every_alias),
+        WithJsonSchema({"enum": ["week", "month", "tuần", "tháng"], "description": "week (hằng tuần) hoặc month (hằng tháng)"}),
+    ]
+    on: str | int | list[str | int] = Field(
+        description="Hằng tuần: thứ trong tuần ('thứ ba', 'thứ 3', 'T3', 'chủ nhật') hoặc danh sách thứ; "
+        "hằng tháng: ngày trong tháng (15)"
+    )
+    at: TimeOfDay | None = Field(None, description="Giờ bắt đầu, ví dụ \"10:00\"")
+    end_at: TimeOfDay | None = Field(None, description="Giờ kết thúc")
+
+    @model_validator(mode="after")
+    def _valid_on(self) -> "Repeat":
+        if self.every == "week":
+            self.weekdays  # raises on a name that is not a weekday
+        elif not isinstance(self.on, int) and not (isinstance(self.on, str) and self.on.strip().isdigit()):
+            raise PydanticCustomError("repeat.day", "{value}", {"value": str(self.on), "field": "on"})
+        elif not 1 <= self.day_of_month <= 31:
+            raise PydanticCustomError("repeat.day", "{value}", {"value": str(self.on), "field": "on"})
+        if self.end_at is not None and self.at is None:
+            raise PydanticCustomError("repeat.end_at", "{value}", {"value": str(self.end_at), "field": "end_at"})
+        return self
+
+    @property
+    def weekdays(self) -> tuple[int, ...]:
+        """0 (thứ Hai) … 6 (Chủ nhật) of a weekly repeat."""
+        names = self.on if isinstance(self.on, list) else [self.on]
+        days = []
+        for name in names:
+            day = parse_weekday(str(name))
+            if day is None:
+                raise PydanticCustomError("repeat.weekday", "{value}", {"value": str(name), "field": "on"})
+            days.append(day)
+        return tuple(days)
+
+    @property
+    def day_of_month(self) -> int:
+        assert not isinstance(self.on, list)
+        return int(self.on)
+
+    @property
+    def words(self) -> str:
+        """"hằng tuần vào thứ ba, 10:00" / "ngày 15 hằng tháng": how the rule reads, for descriptions."""
+        when = f", {self.at:%H:%M}" + (f" – {self.end_at:%H:%M}" if self.end_at else "") if self.at else ""
+        if self.every == "week":
+            return "hằng tuần vào " + ", ".join(weekday_words(d) for d in self.weekdays) + when
+        return f"ngày {self.day_of_month} hằng tháng" + when
+
+
+class RepeatedActivity(Strict):
+    """Hoạt động lặp lại trong một khoảng thời gian văn bản ghi: hằng tuần vào thứ Ba, ngày 15 hằng tháng..."""
+
+    id: Id
+    title: str = Field(description="Tên hoạt động, ví dụ 'Sinh hoạt chuyên đề'")
+    repeat: Repeat
+    within: Id | None = Field(None, description="Mã đợt thi đua mà hoạt động lặp lại trong đó")
+    start: FullDateField | None = Field(None, description="Ngày đầu của khoảng lặp lại (khi không ghi within)")
+    end: FullDateField | None = Field(None, description="Ngày cuối của khoảng lặp lại, tính cả ngày đó")
+    as_written: str | None = Field(None, description="Như văn bản ghi, ví dụ 'hằng tuần vào thứ Ba, từ 10 giờ'")
+    place: str | None = Field(None, description="Địa điểm")
+    groups: list[Id] = Field(default_factory=list, description="Các nhóm người nhận liên quan")
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> "RepeatedActivity":
+        if self.within is not None and (self.start is not None or self.end is not None):
+            raise PydanticCustomError("activity.when", "{value}", {"value": self.id})
+        if (self.start is None) != (self.end is None):
+            raise PydanticCustomError("activity.range", "{value}", {"value": self.id})
+        if self.within is None and self.start is None:
+            raise PydanticCustomError("activity.unbounded", "{value}", {"value": self.id})
+        if self.start is not None and self.end is not None and self.end.value < self.start.value:
+            raise PydanticCustomError("activity.order", "{value}", {"value": self.id, "field": "end"})
+        return self
+
+
 class CalendarFile(Strict):
     """Một lịch: lịch quốc gia, kế hoạch của LĐLĐ tỉnh, quận/huyện... Mã lịch trùng tên tệp."""
 
@@ -297,6 +391,9 @@ class CalendarFile(Strict):
     phases: list[Phase] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     events: list[OneOffEvent] = Field(default_factory=list, description="Sự kiện một lần: hội nghị, lễ phát động, lễ trao giải...")
+    activities: list[RepeatedActivity] = Field(
+        default_factory=list, description="Hoạt động lặp lại hằng tuần hoặc hằng tháng trong một đợt hay một khoảng ngày"
+    )
 
     @property
     def campaign_span(self) -> Span | None:
@@ -306,13 +403,14 @@ class CalendarFile(Strict):
         return Span.of_year(self.year) if self.year is not None else None
 
 
-Item = Commemoration | Observance | LunarDateItem | Deadline | OneOffEvent
-ITEM_SECTIONS: tuple[Literal["commemorations", "observances", "lunar_dates", "deadlines", "events"], ...] = (
+Item = Commemoration | Observance | LunarDateItem | Deadline | OneOffEvent | RepeatedActivity
+ITEM_SECTIONS: tuple[Literal["commemorations", "observances", "lunar_dates", "deadlines", "events", "activities"], ...] = (
     "commemorations",
     "observances",
     "lunar_dates",
     "deadlines",
     "events",
+    "activities",
 )
 
 
