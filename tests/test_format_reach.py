@@ -323,3 +323,49 @@ def test_default_window_for_the_fixture_is_its_derived_year(reach: Catalog) -> N
     cal = reach.get(CID)
     window = default_window(cal, TODAY)
     assert (window.start, window.end) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+# --- Import drafts can emit the new constructs ---------------------------------------------------
+
+
+def _findings():  # type: ignore[no-untyped-def]
+    from scheduler.plans.findings import Activity, Findings, Phase, Where
+
+    def at(line: int, quote: str) -> Where:
+        return Where(line, None, quote)
+
+    f = Findings(suggested_id="thu-nhap", title="Kế hoạch thử", issuer="Công đoàn thử")
+    f.phases = [
+        Phase(1, "Đợt 1", "ngày phát động", "31/7/2026", "từ khi phát động đến 31/7/2026", at(5, "Đợt 1 từ khi phát động ...")),
+        Phase(2, "Đợt 2", "01/8/2026", "31/10/2026", "từ 01/8/2026 đến 31/10/2026", at(6, "Đợt 2 từ 01/8/2026 ...")),
+        Phase(3, "Đợt 3", None, None, "qua 4 đợt", at(4, "Phong trào tổ chức qua 4 đợt")),
+    ]
+    f.activities = [
+        Activity("sinh-hoat", "Sinh hoạt chuyên đề", at(9, "hằng tuần vào thứ Ba, từ 10 giờ"), "week", "thứ ba",
+                 at="10:00", within_phase=2, as_written="hằng tuần vào thứ Ba, từ 10 giờ"),
+        Activity("giao-ban", "Giao ban", at(10, "ngày 15 hằng tháng"), "month", 15, start="01/3/2026", end="30/6/2026",
+                 as_written="ngày 15 hằng tháng"),
+        Activity("tap-the-duc", "Tập thể dục", at(11, "sáng thứ Hai hằng tuần"), "week", "thứ hai",
+                 as_written="sáng thứ Hai hằng tuần"),
+    ]
+    return f
+
+
+def test_a_draft_emits_no_year_undated_phases_and_activities_and_checks(empty_calendars_dir: Path) -> None:
+    from scheduler.plans.draft import render
+
+    draft = render(_findings(), "thu.txt", "văn bản")
+    assert "year:" not in draft.yaml and "span:" not in draft.yaml
+    assert "suy ra từ các mục có ngày" in draft.yaml
+    assert "activities:" in draft.yaml and "within: dot-2" in draft.yaml
+    assert "repeat: {every: week, on: thứ ba, at: \"10:00\"}" in draft.yaml
+    assert "id: tap-the-duc" not in draft.yaml  # no period stated: a comment, never an unbounded item
+    assert any("Tập thể dục" in u and "không nêu khoảng thời gian" in u for u in draft.uncertain)
+    (empty_calendars_dir / "thu-nhap.yaml").write_text(draft.yaml, encoding="utf-8")
+    catalog = load_catalog(empty_calendars_dir)
+    assert [d.code for d in catalog.all_diagnostics() if d.severity.value == "error"] == []
+    cal = catalog.get("thu-nhap")
+    assert cal.span is not None and cal.span.derived and cal.span.year == 2026
+    assert [p.item.id for p in cal.undated_phases] == ["dot-3"]
+    events = expand(cal, Window.year(2026))
+    assert len(find(events, EventKind.EVENT, "sinh-hoat")) == 13 and len(find(events, EventKind.EVENT, "giao-ban")) == 4
