@@ -369,3 +369,15 @@ def test_a_draft_emits_no_year_undated_phases_and_activities_and_checks(empty_ca
     assert [p.item.id for p in cal.undated_phases] == ["dot-3"]
     events = expand(cal, Window.year(2026))
     assert len(find(events, EventKind.EVENT, "sinh-hoat")) == 13 and len(find(events, EventKind.EVENT, "giao-ban")) == 4
+
+
+def test_next_years_draft_of_a_derived_calendar_stays_derived_and_moves_activities(reach: Catalog, cli,  # type: ignore[no-untyped-def]
+                                                                                   empty_calendars_dir: Path) -> None:
+    result = cli("new", "mau-pham-vi-2027", "--from", CID, "--calendars", empty_calendars_dir)
+    assert result.exit_code == 0, result.output
+    text = (empty_calendars_dir / "mau-pham-vi-2027.yaml").read_text(encoding="utf-8")
+    assert "\nyear:" not in text and "\nspan:" not in text  # still derived from the (moved) dated items
+    assert "start: 01/3/2027" in text and "end: 30/6/2027" in text
+    cal = load_catalog(empty_calendars_dir).get("mau-pham-vi-2027")
+    assert cal.span is not None and cal.span.derived and cal.span.year == 2027
+    assert [e.start for e in find(expand(cal, Window.year(2027)), EventKind.EVENT, "giao-ban")][0] == date(2027, 3, 15)
