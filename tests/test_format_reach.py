@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import shutil
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -184,8 +184,7 @@ def test_a_weekly_activity_within_a_phase_and_a_monthly_one_within_dates(reach: 
     first = weekly_events[0]
     assert (first.start_time, first.end_time, first.place) == (time(10, 0), time(11, 30), "Hội trường tầng 2")
     assert first.uid == f"{CID}.event.sinh-hoat-chuyen-de.20260804@lichthidua"
-    assert first.provenance == ("Lịch lặp lại theo văn bản: “hằng tuần vào thứ Ba, từ 10 giờ”, "
-                                "trong Đợt 2 (1/8/2026 – 31/10/2026)")
+    assert first.provenance == "Lịch lặp lại theo văn bản: “hằng tuần vào thứ Ba, từ 10 giờ”, trong Đợt 2"
     assert first.description is not None and first.description.startswith("Lặp lại: hằng tuần vào thứ ba, 10:00 – 11:30")
     monthly_events = find(events, EventKind.EVENT, "giao-ban")
     assert [e.start for e in monthly_events] == [date(2026, 3, 15), date(2026, 4, 15), date(2026, 5, 15), date(2026, 6, 15)]
@@ -381,3 +380,34 @@ def test_next_years_draft_of_a_derived_calendar_stays_derived_and_moves_activiti
     cal = load_catalog(empty_calendars_dir).get("mau-pham-vi-2027")
     assert cal.span is not None and cal.span.derived and cal.span.year == 2027
     assert [e.start for e in find(expand(cal, Window.year(2027)), EventKind.EVENT, "giao-ban")][0] == date(2027, 3, 15)
+
+
+def test_shortening_the_phase_cancels_exactly_the_dropped_occurrences(tmp_path: Path) -> None:
+    """One VEVENT per occurrence: the revision ledger cancels the dropped ones, the others keep SEQUENCE 0."""
+    import icalendar
+
+    from web_support import refresh
+
+    folder = tmp_path / "calendars"
+    folder.mkdir()
+    shutil.copy(CALENDARS / "viet-nam.yaml", folder)
+    path = folder / f"{CID}.yaml"
+    shutil.copy(REACH / f"{CID}.yaml", path)
+    clock = Clock(datetime(2026, 8, 10, 3, 0, tzinfo=UTC))
+
+    def weekly(body: bytes) -> dict[str, tuple[str, int]]:
+        return {str(e["UID"]): (str(e["STATUS"]), int(e["SEQUENCE"]))
+                for e in icalendar.Calendar.from_ical(body).walk("VEVENT") if ".sinh-hoat-chuyen-de." in str(e["UID"])}
+
+    with running(settings_for(tmp_path, folder), clock) as client:
+        before = weekly(client.get(f"/feeds/{CID}.ics").content)
+        assert len(before) == 13 and {v for v in before.values()} == {("CONFIRMED", 0)}
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("    end: 31/10/2026\n", "    end: 15/10/2026\n"), encoding="utf-8")
+        clock.now += timedelta(hours=1)
+        assert refresh(client)
+        after = weekly(client.get(f"/feeds/{CID}.ics").content)
+    dropped = {u for u in before if u.split(".")[-1].startswith(("20261020", "20261027"))}
+    assert len(dropped) == 2
+    assert {u: after[u][0] for u in dropped} == {u: "CANCELLED" for u in dropped}
+    assert all(after[u] == ("CONFIRMED", 0) for u in before if u not in dropped)

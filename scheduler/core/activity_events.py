@@ -30,8 +30,8 @@ def activity_period(calendar: Calendar, item: RepeatedActivity) -> tuple[date, d
     phase = next((p for p in calendar.phases if p.id == item.within), None)
     if phase is None:
         return None
-    words = f"trong {phase.name} ({vn_date(phase.start)} – {vn_date(phase.end)})"
-    return phase.start, phase.end, words, phase.origin
+    # Not the phase's dates: moving the phase's end must change only the occurrences it drops or adds.
+    return phase.start, phase.end, f"trong {phase.name}", phase.origin
 
 
 def activity_events(calendar: Calendar, window: Window) -> Iterator[Event]:
