@@ -412,3 +412,12 @@ def test_shortening_the_phase_cancels_exactly_the_dropped_occurrences(tmp_path: 
     assert len(dropped) == 2
     assert {u: after[u][0] for u in dropped} == {u: "CANCELLED" for u in dropped}
     assert all(after[u] == ("CONFIRMED", 0) for u in before if u not in dropped)
+
+
+def test_phases_all_undated_and_no_year_is_an_error_with_the_fix(empty_calendars_dir: Path) -> None:
+    catalog = _write(empty_calendars_dir, "bon-dot-khong-ngay", "phases:\n  - id: dot-1\n    name: Đợt 1\n"
+                     "  - id: dot-2\n    name: Đợt 2\n")
+    errors = [d for d in catalog.all_diagnostics() if d.severity.value == "error"]
+    assert [(d.code, d.path, d.line) for d in errors] == [("span.none", "phases", 3)]
+    assert errors[0].message["vi"].startswith("Lịch có 2 đợt thi đua nhưng không có thời gian phong trào")
+    assert errors[0].hint is not None and "year: 2024" in errors[0].hint["vi"]

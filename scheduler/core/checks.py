@@ -39,6 +39,9 @@ def check_calendar_file(loaded: LoadedFile) -> None:
     _unique_ids(loaded)
     _titles(loaded)
     _phases(loaded)
+    if cal.phases and effective_span(cal) is None and not any(d.code == "phase.year" for d in loaded.diagnostics):
+        # Only phases named without dates: a campaign, but nothing says when.
+        loaded.diagnose("span.none", ("phases",), key=True, value=len(cal.phases))
     _deadlines(loaded)
     _leap_months(loaded)
 

@@ -112,6 +112,17 @@ RULES: dict[str, Entry] = {
         None,
         {"vi": "Kiểm tra lại năm trong văn bản gốc", "en": "Check the year against the source document"},
     ),
+    "span.none": (
+        {"vi": "Lịch có {value} đợt thi đua nhưng không có thời gian phong trào: tệp không ghi year hay span, "
+               "và không mục nào có ngày đủ năm để suy ra",
+         "en": "The calendar has {value} phases but no campaign span: the file has no year or span, "
+               "and no item has a full date to derive it from"},
+        None,
+        {"vi": "Thêm 'year: 2024' hoặc 'span: năm học 2019–2020' ở đầu tệp, hoặc ghi ngày đủ năm cho một đợt "
+               "nếu văn bản có ghi",
+         "en": "Add 'year: 2024' or 'span: năm học 2019–2020' at the top of the file, or give a phase a full date "
+               "if the document states one"},
+    ),
     "span.derived": (
         {"vi": "Tệp không ghi year hay span: thời gian phong trào {value} ({start} – {end}) "
                "suy ra từ các mục có ngày",
