@@ -421,3 +421,17 @@ def test_phases_all_undated_and_no_year_is_an_error_with_the_fix(empty_calendars
     assert [(d.code, d.path, d.line) for d in errors] == [("span.none", "phases", 3)]
     assert errors[0].message["vi"].startswith("Lịch có 2 đợt thi đua nhưng không có thời gian phong trào")
     assert errors[0].hint is not None and "year: 2024" in errors[0].hint["vi"]
+
+
+def test_a_child_without_year_takes_its_phases_then_its_parents_span(empty_calendars_dir: Path) -> None:
+    (empty_calendars_dir / "tinh-2026.yaml").write_text(
+        "id: tinh-2026\ntitle: Tỉnh\nspan: năm học 2026–2027\nextends: [viet-nam]\n", encoding="utf-8")
+    _write(empty_calendars_dir, "truong-a", "extends: [tinh-2026]\ndeadlines:\n  - id: bc\n    title: Báo cáo\n"
+           "    date: 15/3/2027\n    due: trước\n")
+    catalog = _write(empty_calendars_dir, "truong-b", "extends: [tinh-2026]\nphases:\n  - id: dot-1\n    name: Đợt 1\n"
+                     "    start: 05/9/2026\n    end: 20/11/2026\n")
+    inherited, own = catalog.get("truong-a").span, catalog.get("truong-b").span
+    assert inherited is not None and inherited.words == "năm học 2026–2027" and not inherited.derived
+    assert own is not None and own.words == "năm 2026" and own.derived
+    notes = [(d.file, d.code) for d in catalog.all_diagnostics() if d.severity.value == "info"]
+    assert notes == [("calendars/truong-b.yaml", "span.derived")]

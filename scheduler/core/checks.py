@@ -33,9 +33,6 @@ def check_calendar_file(loaded: LoadedFile) -> None:
         loaded.diagnose("timezone.unknown", ("timezone",), value=cal.timezone)
     if cal.year is not None and cal.span is not None:
         loaded.diagnose("span.twice", ("span",), value=cal.year)
-    if cal.campaign_span is None and (derived := effective_span(cal)) is not None:
-        loaded.diagnose("span.derived", ("id",), severity=Severity.INFO, value=derived.words,
-                        start=vn_date(derived.start), end=vn_date(derived.end))
     _unique_ids(loaded)
     _titles(loaded)
     _phases(loaded)

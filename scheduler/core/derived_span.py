@@ -16,6 +16,10 @@ The rule (documented in docs/dinh-dang-moi.md), a rule of the format, never a gu
    the file said `year: Y`.
 4. Otherwise → from the earliest to the latest of them (inclusive).
 
+A calendar that extends a campaign (a district implementing its province's plan)
+takes, in order: its own `year`/`span`, the span derived from its own dated
+phases, its parent's span, then the span derived from its other dated items.
+
 The result is marked `derived`: every surface says "suy ra từ các mục có ngày",
 never presents it as the document's words, and phase titles do not name it.
 """
@@ -40,6 +44,11 @@ def derived_span(cal: CalendarFile) -> Span | None:
     if first.year == last.year:
         return Span(SpanKind.YEAR, date(first.year, 1, 1), date(first.year, 12, 31), f"năm {first.year}", derived=True)
     return Span(SpanKind.DATES, first, last, f"từ {vn_date(first)} đến {vn_date(last)}", derived=True)
+
+
+def dated_by_phases(cal: CalendarFile) -> bool:
+    """Whether the derivation rests on the phases (rule 1's first half), not on deadlines or events."""
+    return any(True for _ in _phase_days(cal))
 
 
 def effective_span(cal: CalendarFile) -> Span | None:

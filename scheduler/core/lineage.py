@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from scheduler.core.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
 from scheduler.core.checks import check_references
 from scheduler.core.dates import FullDate
-from scheduler.core.derived_span import derived_span
+from scheduler.core.dates import vn_date
+from scheduler.core.derived_span import dated_by_phases, derived_span
+from scheduler.errors import Severity
 from scheduler.core.loaded import LoadedFile
 from scheduler.core.model import ITEM_SECTIONS, CalendarFile, Phase
 
@@ -101,7 +103,12 @@ def merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> C
         for item_id in omit:
             sections[section].pop(item_id, None)
 
-    span = model.campaign_span or next((p.span for p in parents if p.span), None) or derived_span(model)
+    derived = derived_span(model) if model.campaign_span is None else None
+    inherited = next((p.span for p in parents if p.span), None)
+    span = model.campaign_span or (derived if dated_by_phases(model) else None) or inherited or derived
+    if span is not None and span.derived:
+        loaded.diagnose("span.derived", ("id",), severity=Severity.INFO, value=span.words,
+                        start=vn_date(span.start), end=vn_date(span.end))
     launch = model.launch_date.value if isinstance(model.launch_date, FullDate) else None
     phases: list[ResolvedPhase] = []
     undated_phases: list[Sourced[Phase]] = []
