@@ -16,7 +16,7 @@ from scheduler.core.campaign import ResolvedPhase, celebrated_years, resolve_pha
 from scheduler.core.dates import DayMonth, FullDate, NamedEnd, vn_date
 from scheduler.core.derived_span import effective_span
 from scheduler.core.loaded import LoadedFile
-from scheduler.core.spans import Span
+from scheduler.core.spans import Span, SpanKind
 from scheduler.errors import Severity
 from scheduler.core.model import ITEM_SECTIONS, Commemoration
 from scheduler.core.titles import PLACEHOLDERS, problems
@@ -62,16 +62,18 @@ def _leap_months(loaded: LoadedFile) -> None:
     """A leap month the campaign's year does not have gives no event: say so."""
     cal = loaded.model
     assert cal is not None
-    if cal.year is None or cal.year not in lunar.SUPPORTED_YEARS:
+    span = effective_span(cal)
+    year = cal.year if cal.year is not None else (span.year if span and span.kind is SpanKind.YEAR else None)
+    if year is None or year not in lunar.SUPPORTED_YEARS:
         return
-    has = lunar.leap_month(cal.year)
+    has = lunar.leap_month(year)
     for index, item in enumerate(cal.lunar_dates):
         _, month = item.day_month
         if item.leap and has != month:
-            hint = (f"Năm {cal.year} có tháng {has} nhuận" if has else f"Năm âm lịch {cal.year} không có tháng nhuận")
-            hint_en = (f"Year {cal.year} has leap month {has}" if has else f"Lunar year {cal.year} has no leap month")
+            hint = (f"Năm {year} có tháng {has} nhuận" if has else f"Năm âm lịch {year} không có tháng nhuận")
+            hint_en = (f"Year {year} has leap month {has}" if has else f"Lunar year {year} has no leap month")
             loaded.diagnose("lunar.no_leap_month", ("lunar_dates", index, "leap"), severity=Severity.WARNING,
-                            value=item.date, year=cal.year, month=month,
+                            value=item.date, year=year, month=month,
                             leap_hint=hint + "; bỏ 'leap: true' nếu là tháng thường", leap_hint_en=hint_en)
 
 
