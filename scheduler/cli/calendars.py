@@ -116,20 +116,30 @@ def check(
 
     def run() -> int:
         _load()
-        root = calendars_root(calendars)
-        targets = paths or [root]
+        from scheduler.reminders.recipients import check_recipient_files, looks_like_recipients
+
+        targets = paths or [calendars_root(calendars)]
         for target in targets:
             if not target.exists():
                 raise CalendarNotFound(f"Không tìm thấy {target}")
-        files = calendar_files(targets)
+        folders = [t for t in targets if t.is_dir()]
+        # `check DIR` checks that folder as a calendars folder of its own (its own `extends`, its own
+        # recipients); files are checked against the calendars folder their parents come from.
+        root = calendars or (folders[0] if len(folders) == 1 else calendars_root(None))
+        named = [t for t in targets if not t.is_dir()]
+        recipient_targets = [t for t in named if looks_like_recipients(t)]
+        files = calendar_files([t for t in targets if t not in recipient_targets])
         limits = Limits.from_settings(load_settings())
         catalog = load_catalog(root, extra=files, limits=limits)
         wanted = {str(f.resolve()) for f in files}
         diags = [
             d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
         ]
-        if paths is None or any(t.resolve() == root.resolve() for t in targets):
+        if any(t.resolve() == root.resolve() for t in targets):
             diags += check_recipients(root, catalog, limits)  # recipient lists live beside the calendars
+        if recipient_targets:
+            diags += check_recipient_files(recipient_targets, limits)
+            files += recipient_targets
         errors = sum(d.severity is Severity.ERROR for d in diags)
         warnings = len(diags) - errors
         if output is Format.json:
