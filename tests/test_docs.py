@@ -23,7 +23,7 @@ from scheduler.core.events import EventKind
 from scheduler.core.expand import Window, expand
 from scheduler.feeds.export import export_ics, vevents
 from scheduler.live.catalog import Catalog, load_catalog
-from tests.conftest import CALENDARS, REPO
+from tests.conftest import CALENDARS, REPO, SHIPPED
 
 README = REPO / "README.md"
 DOCS = REPO / "docs"
@@ -208,7 +208,7 @@ def test_the_tour_means_what_the_real_file_means(readme_tour: Catalog, seed_cata
 def test_the_tour_writes_the_bounds_as_the_file_does() -> None:
     """Each phase bound the tour shows is written the same way in the file (not `hết năm` for 31/12/2024)."""
     (tour,) = [b for b in _blocks("yaml", README) if b.startswith("id: kon-tum-2024")]
-    real = _text(CALENDARS / "kon-tum-2024.yaml")
+    real = _text(SHIPPED / "kon-tum-2024.yaml")
     for bound in re.findall(r"^    (?:start|end): ([^#\n]*?)\s*(?:#.*)?$", tour, flags=re.M):
         assert re.search(rf"^    (?:start|end): {re.escape(bound)}$", real, flags=re.M), bound
 
@@ -310,7 +310,7 @@ def test_the_shipped_calendars_table(seed_catalog: Catalog) -> None:
     """Every calendar the table names ships; a calendar added to calendars/ need not be listed."""
     table = _section(FORMAT, "## Các lịch đi kèm")
     ids = re.findall(r"^\| `([a-z0-9-]+)` \|", table, flags=re.M)
-    assert ids and all((CALENDARS / f"{i}.yaml").is_file() for i in ids)
+    assert ids and all((SHIPPED / f"{i}.yaml").is_file() for i in ids)
     national = seed_catalog.get("viet-nam")
     row = next(line for line in table.splitlines() if line.startswith("| `viet-nam`"))
     assert f"{len(national.commemorations)} ngày kỷ niệm quốc gia" in row
@@ -379,7 +379,7 @@ def test_the_exit_codes_match_the_errors() -> None:
     assert errors.SettingsError.exit_code == 78
 
 
-def test_the_language_claims(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_language_claims(cli, empty_calendars_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """English help through LICHTHIDUA_LANG=en (the global `--lang en` is not offered); `check --lang en`."""
     section = " ".join(_section(OPERATIONS, "## Các lệnh và mã thoát").split())
     assert "`LICHTHIDUA_LANG=en`" in section and "Riêng `check` có `--lang en`" in section
@@ -387,7 +387,7 @@ def test_the_language_claims(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # t
     english = subprocess.run([sys.executable, "-m", "scheduler.cli", "--help"], capture_output=True, text=True,
                              env={**__import__("os").environ, "LICHTHIDUA_LANG": "en"}, timeout=60, check=False)
     assert english.returncode == 0 and "Usage:" in english.stdout
-    run = cli("check", "--lang", "en", str(CALENDARS / "viet-nam.yaml"))
+    run = cli("check", "--lang", "en", "calendars/viet-nam.yaml")
     assert run.exit_code == 0 and "Checked 1 files" in run.output
 
 

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
-from scheduler.cli.output import console, err_console, run_command
+from scheduler.cli.output import console, err_console, run_command, write_output, write_output_check
 from scheduler.cli.quick import lunar_text
 from scheduler.core.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
@@ -260,14 +260,14 @@ def export(
             options = RenderOptions(
                 refresh_interval=options.refresh_interval, alarm_days=days, alarm_hour=options.alarm_hour
             )
+        if out is not None:
+            write_output_check(out, example=f"{Path(calendar).stem}.ics")  # before the work: a wrong -o says so at once
         previous = out.read_bytes() if out is not None and out.is_file() else None
         body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=options)
         if out is None:
             sys.stdout.buffer.write(body)
             return
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(body)
-        tmp.replace(out)  # atomic: a reader never sees half a file
+        write_output(out, body, example=f"{cal.id}.ics")
         err_console.print(f"Đã ghi {out} ({body.count(b'BEGIN:VEVENT')} sự kiện).")
 
     run_command(run)
@@ -281,7 +281,7 @@ def schema(
     _load()
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if out:
-        out.write_text(text, encoding="utf-8")
+        run_command(lambda: write_output(out, text, example="calendar.schema.json"))
     else:
         print(text, end="")
 
