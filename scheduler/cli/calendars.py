@@ -302,9 +302,21 @@ def lunar_command(
 def settings_command() -> None:
     """Liệt kê mọi thiết lập, biến môi trường tương ứng và giá trị mặc định."""
     _load()
-    table = Table(header_style="bold")
-    for column in ("Thiết lập", "Biến môi trường", "Mặc định", "Ý nghĩa"):
-        table.add_column(column)
-    for row in settings_table():
-        table.add_row(*row)
-    console.print(table)
+    rows = settings_table()
+    # The names are what a person copies: never cut or folded. A table when the screen is wide
+    # enough for them and a readable description; else one block per setting.
+    names = max(len(r[0]) for r in rows) + max(len(r[1]) for r in rows) + max(len(r[2]) for r in rows)
+    if console.width >= names + 40 + 13:
+        table = Table(header_style="bold")
+        for column in ("Thiết lập", "Biến môi trường", "Mặc định"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("Ý nghĩa", ratio=1)
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row))
+        console.print(table)
+        return
+    for name, env, default, meaning in rows:
+        console.print(f"[bold]{escape(name)}[/bold]", soft_wrap=True)
+        console.print(f"  biến môi trường: {escape(env)}", soft_wrap=True)
+        console.print(f"  mặc định: {escape(default)}", soft_wrap=True)
+        console.print(f"  {escape(meaning)}")

@@ -48,10 +48,10 @@ def import_command(
     def run() -> None:
         from scheduler.plans.service import import_plan
 
-        if out is not None and out.exists() and not force:
-            raise OutputError(f"{out} đã có. Dùng --force để ghi đè, hoặc chọn tên khác với -o")
         if out is not None:
             write_output_check(out, example="ke-hoach.yaml")  # before reading the plan: a wrong -o says so at once
+        if out is not None and out.exists() and not force:
+            raise OutputError(f"{out} đã có. Dùng --force để ghi đè, hoặc chọn tên khác với -o")
         result = import_plan(plan, _root(calendars))
         draft = result.draft
         suggested = result.findings.suggested_id or "ke-hoach-moi"

@@ -248,7 +248,8 @@ class ReminderService:
             if self.last_plan_skipped:
                 assert stamp is not None
                 log.info("Lịch nhắc đã được lập từ đúng dữ liệu này (%s, lúc %s): không đọc lại danh sách người "
-                         "nhận, không lập lại.", stamp.planned_by, stamp.planned_at.isoformat(timespec="seconds"))
+                         "nhận, không lập lại.", stamp.planned_by,
+                         stamp.planned_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M:%S giờ Việt Nam"))
                 self._planned_day = now.date()
                 return ReconcileStats()
             planned = plan(campaigns, self.directory.groups, subscribers, self.policy, now, submitted=submitted,
