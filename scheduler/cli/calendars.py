@@ -25,6 +25,7 @@ from scheduler.cli.output import console, err_console, run_command, write_output
 from scheduler.cli.quick import lunar_text
 from scheduler.core.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
+from scheduler.feeds.options import render_options
 
 if TYPE_CHECKING:  # what _load() imports at run time, for the type checker
     from notifiers.ics import RenderOptions
@@ -129,7 +130,7 @@ def check(
         named = [t for t in targets if not t.is_dir()]
         recipient_targets = [t for t in named if looks_like_recipients(t)]
         files = calendar_files([t for t in targets if t not in recipient_targets])
-        limits = Limits.from_settings(load_settings())
+        limits = load_settings().limits()
         catalog = load_catalog(root, extra=files, limits=limits)
         wanted = {str(f.resolve()) for f in files}
         diags = [
@@ -213,7 +214,7 @@ def expand_command(
         _load()
         from scheduler.live.catalog import load_calendar
 
-        cal = load_calendar(calendar, calendars_root(calendars), Limits.from_settings(load_settings()))
+        cal = load_calendar(calendar, calendars_root(calendars), load_settings().limits())
         window = _window(default_window(cal, date.today()), start, end)
         events = expand(cal, window)
         undated = undated_items(cal)
@@ -249,21 +250,21 @@ def export(
         from scheduler.live.catalog import load_calendar
 
         settings = load_settings()
-        cal = load_calendar(calendar, calendars_root(calendars), Limits.from_settings(settings))
+        cal = load_calendar(calendar, calendars_root(calendars), settings.limits())
         window = _window(default_window(cal, date.today()), start, end)
-        options = RenderOptions.from_settings(settings)
+        render = render_options(settings)
         if alarm_days is not None:
             try:
                 days = tuple(int(x) for x in alarm_days.split(",") if x.strip())
             except ValueError:
                 raise BadRequest(f"--alarm-days: '{alarm_days}' phải là các số nguyên cách nhau bằng dấu phẩy") from None
-            options = RenderOptions(
-                refresh_interval=options.refresh_interval, alarm_days=days, alarm_hour=options.alarm_hour
+            render = RenderOptions(
+                refresh_interval=render.refresh_interval, alarm_days=days, alarm_hour=render.alarm_hour
             )
         if out is not None:
             write_output_check(out, example=f"{Path(calendar).stem}.ics")  # before the work: a wrong -o says so at once
         previous = out.read_bytes() if out is not None and out.is_file() else None
-        body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=options)
+        body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=render)
         if out is None:
             sys.stdout.buffer.write(body)
             return
