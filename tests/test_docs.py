@@ -424,3 +424,21 @@ def test_every_setting_is_documented() -> None:
     section = _section(DOCS / "thiet-lap.md", "## Mọi thiết lập")
     for name, env, default, _ in settings_table():
         assert f"| `{name}` | `{env}` | `{default}` |" in section, name
+
+
+def test_the_development_page_names_the_packages_and_modules_that_exist() -> None:
+    """Every sub-package of scheduler/ is on the page, and every module the page names exists (no stale names)."""
+    page = _text(DOCS / "phat-trien.md")
+    (layout,) = [b for b in _blocks("text", DOCS / "phat-trien.md") if b.startswith("scheduler/")]
+    packages = {p.name for p in (REPO / "scheduler").iterdir() if (p / "__init__.py").is_file()}
+    listed = set(re.findall(r"^  ([a-z_]+)/ ", layout, flags=re.M))
+    assert packages == listed
+    for package in ("core", "live", "feeds", "store", "reminders"):
+        block = re.search(rf"^  {package}/ (.*?)(?=^  [a-z_]+/ |^notifiers/)", layout, flags=re.S | re.M)
+        assert block, package
+        modules = {p.stem for p in (REPO / "scheduler" / package).glob("*.py")}
+        for name in re.findall(r"\b([a-z][a-z_]+)\b(?:\*)?", re.sub(r"\([^)]*\)", "", block[1])):
+            if name in {"và", "thuần", "lõi", "lịch", "templates", "migrations"}:
+                continue
+            assert name in modules or any(m.startswith(name) for m in modules), (package, name)
+    assert "core  <  store  <  feeds, reminders  <  live  <  web  <  cli" in page
