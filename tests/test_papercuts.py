@@ -298,3 +298,42 @@ def test_papercuts_hold_as_a_real_process_too(tmp_path: Path) -> None:
                           timeout=60, check=False)
     assert done.returncode == 0 and "LICHTHIDUA_MAX_RECIPIENTS_FILE_BYTES" in done.stdout
     assert os.linesep.join(done.stdout.splitlines()).count("False") == 0
+
+
+# --- check: every problem in one round --------------------------------------------------------------
+
+ONE_ROUND = """\
+id: mot-vong-2024
+titel: Thử
+year: 2024
+extends: [viet-nam]
+phases:
+  - id: dot-1
+    start: 30/2/2024
+    end: 31/7/2024
+    celebrates:
+      - cong-doan-viet-nam: 94
+      - khong-co
+  - id: dot-2
+    name: Đợt 2
+    start: 01/8/2024
+    end: 31/12/2024
+"""
+
+
+def test_a_wrong_ordinal_comes_with_the_schema_errors_of_its_phase(empty_calendars_dir: Path,
+                                                                   cli: Callable[..., CliRun]) -> None:
+    """Not in two rounds: the ordinal of a phase whose date (or name) is wrong is checked against the span."""
+    import json
+
+    (empty_calendars_dir / "mot-vong-2024.yaml").write_text(ONE_ROUND, encoding="utf-8")
+    run = cli("check", "calendars/mot-vong-2024.yaml", "--format", "json")
+    assert run.exit_code == 65
+    found = {(d["code"], d["path"], d["line"]) for d in json.loads(run.stdout)}
+    assert ("ordinal.mismatch", "phases[0].celebrates[0]", 10) in found
+    assert ("celebrates.unknown", "phases[0].celebrates[1]", 11) in found
+    assert any(path == "phases[0].start" and line == 7 for _, path, line in found)
+    fixed = ONE_ROUND.replace("titel", "title").replace("    start: 30/2/2024\n", "    name: Đợt 1\n    start: 01/01/2024\n")
+    (empty_calendars_dir / "mot-vong-2024.yaml").write_text(fixed, encoding="utf-8")
+    again = json.loads(cli("check", "calendars/mot-vong-2024.yaml", "--format", "json").stdout)
+    assert {d["code"] for d in again} == {"ordinal.mismatch", "celebrates.unknown"}  # nothing new came up
