@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -133,12 +134,24 @@ def _expected_exit(comment: str) -> int:
     return int(found[1]) if found else 0
 
 
+@pytest.fixture
+def reader_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """What a reader of the docs has: the shipped calendars (a private copy: commands write var/ beside
+    it) and the repository's tests/plans, the working directory being the copy's parent."""
+    from tests.conftest import isolate_settings
+
+    target = tmp_path / "calendars"
+    shutil.copytree(SHIPPED, target)
+    (tmp_path / "tests").symlink_to(REPO / "tests")  # the plans the examples read
+    isolate_settings(tmp_path, target, monkeypatch)
+    return target
+
+
 @pytest.mark.parametrize(("page", "line"), _documented_commands(), ids=lambda v: v if len(v) < 60 else v[:60])
-def test_every_documented_command_runs(page: str, line: str, calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_every_documented_command_runs(page: str, line: str, reader_checkout: Path, cli) -> None:  # type: ignore[no-untyped-def]
     command, _, comment = line.partition(" #")
     words = shlex.split(command)
     if words[:2] == ["./run", "lichthidua"]:
-        (calendars_dir.parent / "tests").symlink_to(REPO / "tests")  # the plans the examples read
         if words[2] == "admin-password":
             from typer.testing import CliRunner
 
