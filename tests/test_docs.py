@@ -32,6 +32,12 @@ PAGES = [README, *sorted(DOCS.glob("*.md"))]
 EXPECTED_PAGES = {"dinh-dang-lich", "nhap-ke-hoach", "van-hanh", "nhac-han", "thiet-lap", "phat-trien", "do-hieu-nang"}
 
 
+@pytest.fixture(scope="module")
+def shipped_catalog() -> Catalog:
+    """The shipped calendars the pages speak of (read only)."""
+    return load_catalog(SHIPPED)
+
+
 def _text(page: Path) -> str:
     return page.read_text(encoding="utf-8")
 
@@ -307,9 +313,9 @@ def test_the_lunar_error_example(cli) -> None:  # type: ignore[no-untyped-def]
     assert message in run.stderr
 
 
-def test_quoted_outputs_are_real(seed_catalog: Catalog) -> None:
+def test_quoted_outputs_are_real(shipped_catalog: Catalog) -> None:
     text = _all_text()
-    events = expand(seed_catalog.get("kon-tum-2024"), Window(date(2024, 1, 1), date(2025, 1, 31)))
+    events = expand(shipped_catalog.get("kon-tum-2024"), Window(date(2024, 1, 1), date(2025, 1, 31)))
     titles = {e.title for e in events}
     warnings = {w for e in events for w in e.warnings}
     for title in ("Kỷ niệm 95 năm Ngày thành lập Công đoàn Việt Nam (28/7/1929 – 28/7/2024)", "Tết Nguyên đán Giáp Thìn 2024"):
@@ -320,12 +326,12 @@ def test_quoted_outputs_are_real(seed_catalog: Catalog) -> None:
     assert any(t.startswith("Hạn chót: Báo cáo ") and t.endswith(" (trước 25/6/2024)") for t in titles)
 
 
-def test_the_shipped_calendars_table(seed_catalog: Catalog) -> None:
+def test_the_shipped_calendars_table(shipped_catalog: Catalog) -> None:
     """Every calendar the table names ships; a calendar added to calendars/ need not be listed."""
     table = _section(FORMAT, "## Các lịch đi kèm")
     ids = re.findall(r"^\| `([a-z0-9-]+)` \|", table, flags=re.M)
     assert ids and all((SHIPPED / f"{i}.yaml").is_file() for i in ids)
-    national = seed_catalog.get("viet-nam")
+    national = shipped_catalog.get("viet-nam")
     row = next(line for line in table.splitlines() if line.startswith("| `viet-nam`"))
     assert f"{len(national.commemorations)} ngày kỷ niệm quốc gia" in row
     assert f"{len(national.lunar_dates)} ngày lễ âm lịch" in row
@@ -353,11 +359,11 @@ def test_the_format_table_lists_calendar_remind_days() -> None:
 OPERATIONS = DOCS / "van-hanh.md"
 
 
-def test_the_ics_claims(seed_catalog: Catalog) -> None:
+def test_the_ics_claims(shipped_catalog: Catalog) -> None:
     from datetime import datetime, timezone
 
     section = " ".join(_section(OPERATIONS, "## Xuất ICS").split())
-    kon_tum = seed_catalog.get("kon-tum-2024")
+    kon_tum = shipped_catalog.get("kon-tum-2024")
     body = export_ics(kon_tum, Window.year(2024), now=datetime(2030, 1, 1, tzinfo=timezone.utc))
     unfolded = body.decode("utf-8").replace("\r\n ", "")
     assert "Đợt 1 01/01–31/07/2024 kết thúc `20240801`" in section
@@ -367,7 +373,7 @@ def test_the_ics_claims(seed_catalog: Catalog) -> None:
     assert quoted in section and quoted in unfolded
     # "DTSTAMP của sự kiện mới là ngày văn bản (hoặc 1 tháng 1 của năm đó), không bao giờ là đồng hồ".
     assert {stamp for _, stamp, _ in vevents(body).values()} == {datetime(2024, 2, 21, tzinfo=timezone.utc)}
-    ninh_thuan = export_ics(seed_catalog.get("ninh-thuan-2023"), Window.year(2023), now=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    ninh_thuan = export_ics(shipped_catalog.get("ninh-thuan-2023"), Window.year(2023), now=datetime(2030, 1, 1, tzinfo=timezone.utc))
     assert {stamp for _, stamp, _ in vevents(ninh_thuan).values()} == {datetime(2023, 1, 1, tzinfo=timezone.utc)}
 
 
