@@ -208,10 +208,10 @@ def test_the_tour_is_a_valid_calendar(readme_tour: Catalog) -> None:
 
 def test_the_tour_means_what_the_real_file_means(readme_tour: Catalog) -> None:
     """"Đây là calendars/kon-tum-2024.yaml, rút gọn": every event it gives, the shipped file gives too."""
-    seed_catalog = load_catalog(SHIPPED)
+    shipped = load_catalog(SHIPPED)
     window = Window(date(2024, 1, 1), date(2025, 1, 31))
     shown = {e.uid: e for e in expand(readme_tour.get("kon-tum-2024"), window)}
-    real = {e.uid: e for e in expand(seed_catalog.get("kon-tum-2024"), window)}
+    real = {e.uid: e for e in expand(shipped.get("kon-tum-2024"), window)}
     assert set(shown) <= set(real)
     for uid, event in shown.items():
         assert (event.start, event.end) == (real[uid].start, real[uid].end), uid
@@ -219,7 +219,7 @@ def test_the_tour_means_what_the_real_file_means(readme_tour: Catalog) -> None:
             assert event.anniversary.ordinal == real[uid].anniversary.ordinal  # type: ignore[union-attr]
         if event.deadline:
             assert event.deadline.due_at == real[uid].deadline.due_at  # type: ignore[union-attr]
-    tour, full = readme_tour.get("kon-tum-2024"), seed_catalog.get("kon-tum-2024")
+    tour, full = readme_tour.get("kon-tum-2024"), shipped.get("kon-tum-2024")
     assert [(p.id, p.start, p.end) for p in tour.phases] == [(p.id, p.start, p.end) for p in full.phases]
     for item, phases in tour.celebrated.items():
         assert full.celebrated[item] == phases
