@@ -267,6 +267,11 @@ def test_check_of_a_recipients_file_checks_it_as_one(calendars_dir: Path, cli: C
     run = cli("check", "calendars/recipients/kon-tum.yaml")
     assert run.exit_code == 0, run.output
     assert "Đã kiểm tra 1 tệp: 0 lỗi, 0 cảnh báo." in run.output
+    folder = cli("check", "calendars/recipients")
+    assert folder.exit_code == 0, folder.output
+    assert f"Đã kiểm tra {len(list((calendars_dir / 'recipients').glob('*.yaml')))} tệp: 0 lỗi" in folder.output
+    both = cli("check", "calendars/recipients/kon-tum.yaml", "calendars/kon-tum-2024.yaml")
+    assert both.exit_code == 0 and "Đã kiểm tra 2 tệp: 0 lỗi, 0 cảnh báo." in both.output
     broken = calendars_dir.parent / "nguoi-nhan.yaml"  # outside recipients/: known by its `groups:`
     broken.write_text("groups:\n  - id: g\n    name: G\n    units:\n      - id: u\n        name: U\n"
                       "        email: [a@example.org]\n", encoding="utf-8")

@@ -117,19 +117,24 @@ def check(
 
     def run() -> int:
         _load()
-        from scheduler.reminders.recipients import check_recipient_files, looks_like_recipients
+        from scheduler.reminders.recipients import RECIPIENTS_DIR, check_recipient_files, looks_like_recipients
 
         targets = paths or [calendars_root(calendars)]
         for target in targets:
             if not target.exists():
                 raise CalendarNotFound(f"Không tìm thấy {target}")
-        folders = [t for t in targets if t.is_dir()]
+        # A recipients file is checked as one: named (known by its folder or its `groups:`), or in a
+        # `recipients/` folder given as the path.
+        named = [t for t in targets if not t.is_dir()]
+        recipient_targets = [t for t in named if looks_like_recipients(t)]
+        for folder in (t for t in targets if t.is_dir() and t.name == RECIPIENTS_DIR):
+            recipient_targets += calendar_files([folder])
+        folders = [t for t in targets if t.is_dir() and t.name != RECIPIENTS_DIR]
         # `check DIR` checks that folder as a calendars folder of its own (its own `extends`, its own
         # recipients); files are checked against the calendars folder their parents come from.
         root = calendars or (folders[0] if len(folders) == 1 else calendars_root(None))
-        named = [t for t in targets if not t.is_dir()]
-        recipient_targets = [t for t in named if looks_like_recipients(t)]
-        files = calendar_files([t for t in targets if t not in recipient_targets])
+        files = calendar_files([t for t in targets if t not in recipient_targets
+                                and not (t.is_dir() and t.name == RECIPIENTS_DIR)])
         limits = load_settings().limits()
         catalog = load_catalog(root, extra=files, limits=limits)
         wanted = {str(f.resolve()) for f in files}
