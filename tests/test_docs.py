@@ -24,7 +24,7 @@ from scheduler.core.events import EventKind
 from scheduler.core.expand import Window, expand
 from scheduler.feeds.export import export_ics, vevents
 from scheduler.live.catalog import Catalog, load_catalog
-from tests.conftest import CALENDARS, REPO, SHIPPED
+from tests.conftest import REPO, SHIPPED
 
 README = REPO / "README.md"
 DOCS = REPO / "docs"
