@@ -435,3 +435,23 @@ def test_a_child_without_year_takes_its_phases_then_its_parents_span(empty_calen
     assert own is not None and own.words == "năm 2026" and own.derived
     notes = [(d.file, d.code) for d in catalog.all_diagnostics() if d.severity.value == "info"]
     assert notes == [("calendars/truong-b.yaml", "span.derived")]
+
+
+def test_the_format_pages_examples_of_the_new_constructs_check(empty_calendars_dir: Path) -> None:
+    """docs/dinh-dang-lich.md: the example without year and the activities example mean what the page says."""
+    import re
+
+    page = (FIXTURES.parent.parent / "docs" / "dinh-dang-lich.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```yaml\n(.*?)^```", page, flags=re.S | re.M)
+    (no_year,) = [b for b in blocks if b.startswith("id: ke-hoach-khong-nam")]
+    (path := empty_calendars_dir / "ke-hoach-khong-nam.yaml").write_text(no_year, encoding="utf-8")
+    (activities,) = [b for b in blocks if b.startswith("activities:")]
+    with_activities = no_year.replace("id: ke-hoach-khong-nam", "id: hoat-dong").replace("2024", "2026")
+    with_activities = with_activities.replace("  - id: dot-2", "  - id: dot-2", 1) + activities
+    (empty_calendars_dir / "hoat-dong.yaml").write_text(with_activities, encoding="utf-8")
+    catalog = load_catalog(empty_calendars_dir)
+    assert [d for d in catalog.all_diagnostics() if d.severity.value == "error"] == []
+    cal = catalog.get("ke-hoach-khong-nam")
+    assert path.is_file() and cal.span is not None and cal.span.described == "năm 2024 (suy ra từ các mục có ngày)"
+    events = expand(catalog.get("hoat-dong"), Window.year(2026))
+    assert find(events, EventKind.EVENT, "sinh-hoat-chuyen-de") and len(find(events, EventKind.EVENT, "giao-ban")) == 4

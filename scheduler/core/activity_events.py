@@ -3,7 +3,7 @@
 Each occurrence is its own VEVENT in feeds (not an RRULE): a subscriber's
 calendar, the reminder planner and the revision ledger all see plain events,
 so a shortened period cancels exactly the occurrences it drops (see
-docs/dinh-dang-moi.md for why). UIDs name the day ("…event.sinh-hoat.20260303@…"):
+docs/dinh-dang-lich.md for why). UIDs name the day ("…event.sinh-hoat.20260303@…"):
 an occurrence is the activity on that day.
 """
 

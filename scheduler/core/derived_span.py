@@ -2,7 +2,7 @@
 
 Many plans never write the campaign's year: it is plain from their phases
 ("Đợt 1 từ khi phát động đến 31/7/2024; Đợt 2 từ 01/8/2024 đến 31/12/2024").
-The rule (documented in docs/dinh-dang-moi.md), a rule of the format, never a guess:
+The rule (documented in docs/dinh-dang-lich.md), a rule of the format, never a guess:
 
 1. The dates considered are the phases' bounds that are known without a span:
    full dates, month precision ("tháng 01/2024": its first or last day),
