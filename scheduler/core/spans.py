@@ -34,6 +34,7 @@ class SpanKind(StrEnum):
     DATES = "dates"
 
 
+DERIVED_WORDS = "suy ra từ các mục có ngày"
 SCHOOL_YEAR_START = (9, 1)  # (month, day) of the first day, in Y1
 SCHOOL_YEAR_END = (5, 31)  # (month, day) of the last day, in Y2
 
@@ -46,9 +47,15 @@ class Span:
     start: date
     end: date
     words: str  # "năm 2024", "năm học 2019–2020", "giai đoạn 2021–2025", "từ 15/10/2024 đến 28/2/2025"
+    derived: bool = False  # the file states no year or span: derived from its dated items (see derived_span)
     # Where `end` comes from when the plan's words give no date ("năm học 2019–2020"): the Ministry's
     # framework or the format's default, as every surface shows it; None when the document or an admin dates it.
     end_rule: str | None = field(default=None, compare=False)
+
+    @property
+    def described(self) -> str:
+        """The words, and for a derived span where they come from: "năm 2024 (suy ra từ các mục có ngày)"."""
+        return f"{self.words} ({DERIVED_WORDS})" if self.derived else self.words
 
     @property
     def years(self) -> range:
@@ -65,7 +72,7 @@ class Span:
 
     def with_bounds(self, start: date | None, end: date | None) -> "Span":
         rule = self.end_rule if end is None else None
-        return Span(self.kind, start or self.start, end or self.end, self.words, rule)
+        return Span(self.kind, start or self.start, end or self.end, self.words, end_rule=rule)
 
     @classmethod
     def of_year(cls, year: int) -> "Span":
@@ -79,7 +86,7 @@ class Span:
         elif self.kind is SpanKind.SCHOOL_YEAR:
             words = f"năm học {start.year}–{end.year}"
             bound = year_end(start.year)
-            return Span(self.kind, start, bound.day, words, bound.rule)
+            return Span(self.kind, start, bound.day, words, end_rule=bound.rule)
         elif self.kind is SpanKind.PERIOD:
             words = f"giai đoạn {start.year}–{end.year}"
         else:
@@ -114,7 +121,7 @@ def parse_span(raw: object) -> Span:
             raise DateSyntaxError("span.school_year", text, f"{first}–{first + 1}")
         bound = year_end(first)  # the Ministry's framework for that year, else the default 31/5
         return Span(SpanKind.SCHOOL_YEAR, date(first, *SCHOOL_YEAR_START), bound.day, f"năm học {first}–{last}",
-                    bound.rule)
+                    end_rule=bound.rule)
     if m := _PERIOD.match(low):
         first, last = _year(m[1], text), _year(m[2], text)
         if last <= first:
