@@ -98,6 +98,7 @@ class Calendar:
     public_holidays_from: str | None = None  # "viet-nam": the calendar that turned them on
     remind_days: tuple[int, ...] | None = None  # email reminder offsets overriding the deployment's
     draft: bool = False  # from `new`/`import`, not reviewed: previewed in /admin only, never published
+    level: str | None = None  # "toàn quốc", "tỉnh", "trên cơ sở", "cơ sở" as the file states it
     commemorations: tuple[Sourced[Commemoration], ...] = ()
     observances: tuple[Sourced[Observance], ...] = ()
     lunar_dates: tuple[Sourced[LunarDateItem], ...] = ()
