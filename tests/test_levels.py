@@ -43,3 +43,16 @@ def test_a_level_field_wins(tmp_path: Path) -> None:
         page = client.get("/").text
         section = page[page.index("Cơ sở"):] if "Cơ sở" in page else ""
         assert "cdcs-truong-2024" in section and not re.search(r"Cấp tỉnh[^<]*</[^>]+>[^C]*cdcs-truong", page)
+
+
+def test_a_school_year_page_follows_its_span(tmp_path: Path) -> None:
+    """The school-year model (năm học 2019–2020, to 15/7/2020): its 2019 page lists no national day of
+    January–August 2019, its 2020 page none after the school year (2/9/2020), only its own items."""
+    calendars = copy_calendars(tmp_path)
+    with running(settings_for(tmp_path, calendars), Clock(datetime(2026, 12, 7, 3, tzinfo=UTC))) as client:
+        first = client.get("/c/mau-giao-duc-2019-2020?year=2019").text
+        second = client.get("/c/mau-giao-duc-2019-2020?year=2020").text
+    assert "Quốc tế Lao động" not in first.split("Tháng 9/2019")[0]  # 1/5/2019: before the school year
+    assert "Tháng 1/2019" not in first and "Tháng 5/2019" not in first
+    assert "Tháng 9/2020" not in second and "Tháng 12/2020" not in second
+    assert "Tháng 2/2020" in second  # 90 năm thành lập Đảng, inside the school year
