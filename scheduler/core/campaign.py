@@ -9,10 +9,11 @@ not give is marked provisional (see `resolve_phase`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from scheduler.core import lunar
 from scheduler.core.dates import (
     AfterDay,
     DateExpr,
@@ -22,6 +23,7 @@ from scheduler.core.dates import (
     LaunchDay,
     MonthYear,
     NamedEnd,
+    TetRelative,
     YearOnly,
     vn_date,
 )
@@ -140,7 +142,36 @@ def resolve_bound(expr: DateExpr, *, span: Span | None, launch: date | None, is_
         return expr.day
     if isinstance(expr, YearOnly):
         return date(expr.year, 12, 31) if is_end else date(expr.year, 1, 1)
+    if isinstance(expr, TetRelative):
+        year = tet_year(span, phase_start)
+        return tet_date(expr, year) if year is not None else None
     return None
+
+
+def tet_year(span: Span | None, near: date | None = None) -> int | None:
+    """The lunar year whose Tết a campaign means: the Tết inside its span, else the first after its start."""
+    if span is None:
+        return near.year if near is not None else None
+    for year in range(span.start.year, span.end.year + 2):
+        if year in lunar.SUPPORTED_YEARS and lunar.to_solar(year, 1, 1) >= span.start:
+            return year
+    return None
+
+
+def tet_date(expr: TetRelative, year: int) -> date:
+    """"mùng 1 Tết" of Tết `year`, "29 tháng Chạp" before it (the last day when the month is short)."""
+    lunar_year = year - 1 if expr.lunar_month == 12 else year
+    day = min(expr.lunar_day, lunar.month_length(lunar_year, expr.lunar_month))
+    return lunar.to_solar(lunar_year, expr.lunar_month, day) + timedelta(days=expr.offset)
+
+
+def tet_words(expr: TetRelative, span: Span | None, near: date | None) -> str | None:
+    """The sentence every surface shows for a date computed from Tết."""
+    year = tet_year(span, near)
+    if year is None:
+        return None
+    return (f"{_quote(expr.words)}: {vn_date(tet_date(expr, year))}, tính theo Tết Nguyên đán {lunar.can_chi(year)} "
+            f"({vn_date(lunar.to_solar(year, 1, 1))}), mỗi năm tính lại")
 
 
 def _quote(words: str) -> str:
@@ -181,6 +212,8 @@ def resolve_phase(
         start = span.start
     end = resolve_bound(phase.end, span=span, launch=launch_date, is_end=True, phase_start=start) if phase.end else None
     default_words: list[str] = []
+    rule_words = [w for bound in (phase.start, phase.end) if isinstance(bound, TetRelative)
+                  and (w := tet_words(bound, span, start)) is not None]
     if isinstance(phase.end, EndOfSpan) and span is not None and (span.end_rule is not None or span.derived):
         default_words.append(f"kết thúc {_quote(str(phase.end))}: {vn_date(span.end)}, "
                              f"{span.end_rule or DERIVED_WORDS}")
@@ -219,6 +252,9 @@ def resolve_phase(
     elif admin_words:
         origin = DateOrigin.ADMIN
         provenance = "Ngày do quản trị đặt: " + "; ".join(admin_words) + "."
+    elif rule_words and not default_words:
+        origin = DateOrigin.RULE
+        provenance = "Ngày theo Tết, văn bản ghi " + "; ".join(rule_words) + "."
     elif default_words:
         origin = DateOrigin.DEFAULT
         provenance = (f"Văn bản ghi {_quote(phase.as_written or str(phase.end))}, không ghi ngày kết thúc. Ngày "

@@ -11,6 +11,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from scheduler.core.dates import DateSyntaxError, FullDate, parse_date_expr, vn_date, vn_weekday
+from scheduler.core.days_off import day_off_reason
 from scheduler.core.lunar import CAN, CHI
 from scheduler.core.model import Commemoration
 
@@ -139,3 +141,24 @@ def rewrite_text(text: str, ordinals: Sequence[Ordinal], years: int, old_years: 
     out, names = shift_can_chi(out, years, old_years)  # before the years: "Ất Tỵ 2025" is history or not
     out, moved = shift_text(out, years, only=old_years)
     return out, changes + names + moved, doubts
+
+
+_TET_YEAR = re.compile(r"\bTết(?: Nguyên đán)?(?: [A-ZĐ][a-zà-ỹ]+ [A-ZĐ][a-zà-ỹ]+)? (\d{4})\b")
+
+
+def later_tet_mentions(text: str, old_years: Collection[int]) -> list[int]:
+    """Years of a Tết a text names after its campaign's years ("Tết Ất Tỵ 2025" in a 2024 plan):
+    the rewrite leaves them, so `new` must say so."""
+    return sorted({int(m[1]) for m in _TET_YEAR.finditer(text) if int(m[1]) > max(old_years, default=0)})
+
+
+def moved_onto_day_off(value: object) -> str | None:
+    """Why a date `new` moved by whole years is not a working day ("Chủ nhật 20/9/2026"), or None."""
+    try:
+        parsed = parse_date_expr(value)
+    except DateSyntaxError:
+        return None
+    if not isinstance(parsed, FullDate):
+        return None
+    reason = day_off_reason(parsed.value)
+    return None if reason is None else f"{vn_weekday(parsed.value)} {vn_date(parsed.value)} là {reason}"
