@@ -94,3 +94,17 @@ def test_every_surface_says_default(empty_calendars_dir: Path, tmp_path: Path, c
         assert "mặc định (dự kiến)" in page and "Kết thúc 31/5/2027" in page
         feed = client.get("/feeds/truong-2026.ics").text.replace("\r\n ", "")
         assert "Nguồn ngày: Văn bản ghi" in feed and "mặc định (dự kiến)" in feed
+
+
+def test_a_deadline_after_a_default_end_says_so(empty_calendars_dir: Path) -> None:
+    """"15 ngày sau đợt" of a phase ending "hết năm học": the date follows a default, and says which."""
+    _write(empty_calendars_dir, "truong-2025", 2025)
+    path = empty_calendars_dir / "truong-2025.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "deadlines:\n  - {id: bao-cao, title: Báo cáo sơ kết, "
+                    "after_phase: dot-3, days_after: 15, due: chậm nhất, as_written: 15 ngày sau đợt 3}\n",
+                    encoding="utf-8")
+    cal = load_catalog(empty_calendars_dir).get("truong-2025")
+    (report,) = [e for e in expand(cal, Window(date(2025, 9, 1), date(2026, 8, 31))) if e.item_id == "bao-cao"]
+    assert report.start == date(2026, 6, 15) and report.origin is DateOrigin.DEFAULT
+    assert "Tính từ ngày kết thúc Đợt 3 (31/5/2026)" in (report.provenance or "")
+    assert "2269/QĐ-BGDĐT" in (report.provenance or "")

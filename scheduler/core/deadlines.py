@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from scheduler.core.campaign import Calendar, ResolvedPhase
 from scheduler.core.dates import DayMonth, FullDate, vn_date
 from scheduler.core.days_off import deadline_warnings
-from scheduler.core.events import DeadlineInfo, Due, Event, EventKind
+from scheduler.core.events import DateOrigin, DeadlineInfo, Due, Event, EventKind
 from scheduler.core.item_events import dated_by_origin, item_event
 from scheduler.core.model import Deadline
 from scheduler.core.window import Window
@@ -69,6 +69,12 @@ def deadline_events(calendar: Calendar, window: Window) -> Iterator[Event]:
             warnings = deadline_warnings(written, item.due)
             origin, provenance = dated_by_origin(item.dated_by, item.wording if item.dated_by == "admin" else item.as_written,
                                            sourced.issuer)
+            if (phase is not None and origin is DateOrigin.DOCUMENT
+                    and phase.origin in (DateOrigin.DEFAULT, DateOrigin.PROVISIONAL, DateOrigin.ADMIN)):
+                # "sau mỗi đợt": the date follows the phase's end, which the plan does not give.
+                origin = DateOrigin.PROVISIONAL if phase.origin is DateOrigin.PROVISIONAL else DateOrigin.DEFAULT
+                provenance = (f"Tính từ ngày kết thúc {phase.name} ({vn_date(phase.end)}), ngày không do văn bản ghi: "
+                              f"{phase.provenance}")
             yield item_event(
                 calendar, sourced, EventKind.DEADLINE, occurrence,
                 title=f"Hạn chót: {what} ({as_written})",
