@@ -95,6 +95,20 @@ CATALOG: dict[str, tuple[Text, Text | None, Text | None]] = {
         {"vi": "Mã đơn vị phải duy nhất trong mọi tệp người nhận (việc 'Đã nộp' ghi theo đơn vị)",
          "en": "Unit ids must be unique across all recipient files (submissions are recorded per unit)"},
     ),
+    "unit.parent_unknown": (
+        {"vi": "Đơn vị cấp trên '{value}' (của '{unit}') không có trong tệp người nhận nào",
+         "en": "Parent unit '{value}' (of '{unit}') is in no recipients file"},
+        None,
+        {"vi": "Ghi đúng mã một đơn vị đã khai báo.{suggestion} Đơn vị này tạm được xếp ở cấp cao nhất của bảng theo dõi",
+         "en": "Name a unit that is declared.{suggestion} It is shown at the top level of the board meanwhile"},
+    ),
+    "unit.parent_cycle": (
+        {"vi": "Cấp trên của '{unit}' vòng lại chính nó (qua '{value}')",
+         "en": "The parents of '{unit}' go round in a circle (through '{value}')"},
+        None,
+        {"vi": "Mỗi đơn vị chỉ có một cấp trên, và cấp trên không thể là cấp dưới của nó",
+         "en": "A unit has one parent, which cannot be below it"},
+    ),
     "group.unknown": (
         {"vi": "Không có nhóm người nhận '{value}'", "en": "No recipient group '{value}'"},
         None,
