@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
+from scheduler.errors import BadRequest
 from scheduler.reminders.board import Facts, How, Returned, Submitted
 from scheduler.reminders.ledger import Status, SubmissionRow, ReminderRow, aware, utc
 from scheduler.reminders.planning import Kind
@@ -154,8 +155,10 @@ def _action(r: Any) -> Action:
                   aware(r.undone_at), r.undone_by, r.sent or 0)
 
 
-class ActionRefused(Exception):
+class ActionRefused(BadRequest):
     """An action that cannot be taken now (Vietnamese message): already submitted, nothing to undo…"""
+
+    http_status = 409
 
 
 def party(unit_id: str) -> str:

@@ -1,0 +1,106 @@
+"""The deadline board as a table: rows for the terminal, CSV for Excel (UTF-8 with BOM), XLSX (pure).
+
+One row per unit and deadline, Vietnamese headers, dates day first
+(dd/mm/yyyy in text; real dates shown dd/mm/yyyy in XLSX, so Excel sorts them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from scheduler.reminders.board import Entry, Hierarchy
+
+HEADERS = ("Hạn chót", "Hạn theo văn bản", "Ngày cuối chung", "Mã đơn vị", "Đơn vị", "Cấp", "Trực thuộc", "Nhóm",
+           "Tình trạng", "Chi tiết", "Ngày cuối của đơn vị", "Ngày nộp", "Cách nộp", "Số ngày quá hạn",
+           "Gia hạn đến", "Lý do trả lại", "Ghi chú")
+BOM = "\ufeff"
+
+
+def day_first(d: date | None) -> str:
+    return "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def row_values(e: Entry, hierarchy: Hierarchy) -> list[Any]:
+    """The row of one entry: dates as ``date`` (the caller formats them), numbers as ``int``."""
+    parent = hierarchy.bodies.get(e.unit.parent) if e.unit.parent else None
+    sub = e.submitted
+    submitted_day = sub.at.astimezone(_zone(e)).date() if sub is not None else None
+    return [
+        e.deadline.title, e.deadline.as_written, e.deadline.last_day, e.unit.id, e.unit.name, e.level,
+        parent.name if parent is not None else "", hierarchy.group_names.get(e.unit.group, e.unit.group),
+        e.status.label, e.status_text, e.last_day, submitted_day, sub.how.label if sub is not None else "",
+        e.days_overdue, e.extended_to, e.returned.reason if e.returned is not None else "",
+        sub.note if sub is not None else "",
+    ]
+
+
+def _zone(e: Entry) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(e.deadline.timezone)
+
+
+def text_rows(entries: Iterable[Entry], hierarchy: Hierarchy) -> list[list[str]]:
+    return [[day_first(v) if isinstance(v, date) else ("" if v is None else str(v)) for v in row_values(e, hierarchy)]
+            for e in entries]
+
+
+def to_csv(entries: Iterable[Entry], hierarchy: Hierarchy) -> bytes:
+    """UTF-8 with a BOM (Excel opens it with the diacritics right), comma-separated, CRLF lines."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    writer.writerows(text_rows(entries, hierarchy))
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(entries: Sequence[Entry], hierarchy: Hierarchy, *, title: str = "Theo dõi nộp") -> bytes:
+    """An Excel workbook, one sheet: headers in bold, frozen; dates as dates shown dd/mm/yyyy."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_sheet_title(title))
+    sheet.freeze_panes = "A2"
+    widths = (40, 22, 14, 18, 36, 6, 30, 30, 18, 40, 14, 12, 24, 10, 12, 30, 30)
+    for i, width in enumerate(widths):
+        sheet.column_dimensions[_column(i)].width = width
+    bold = Font(bold=True)
+    header = []
+    for text in HEADERS:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    date_columns = {i for i, h in enumerate(HEADERS) if h.startswith(("Ngày", "Gia hạn"))}
+    for e in entries:
+        values = row_values(e, hierarchy)
+        row: list[Any] = []
+        for i, v in enumerate(values):
+            if i in date_columns and v is not None:
+                cell = WriteOnlyCell(sheet, value=v)
+                cell.number_format = "DD/MM/YYYY"
+                row.append(cell)
+            else:
+                row.append(v)
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _column(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(i + 1))
+
+
+def _sheet_title(title: str) -> str:
+    for bad in "[]:*?/\\":
+        title = title.replace(bad, " ")
+    return title[:31] or "Theo dõi nộp"
