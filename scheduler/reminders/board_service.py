@@ -39,6 +39,7 @@ from scheduler.reminders.service import ReminderService
 log = logging.getLogger("lichthidua.board")
 ALL = "*"  # the scope of the whole deployment (the admin, the province)
 DIGEST_OWING_LINES = 50
+DIGEST_WEEKS = 8  # weekly digests stop this many weeks after the last day, even if someone still owes
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,10 +348,11 @@ class BoardService:
     # --- the digest ----------------------------------------------------------
 
     def digest_due(self, d: B.Deadline, now: datetime) -> bool:
-        """The day after the last day, then every 7 days (while anyone in scope still owes)."""
+        """The day after the last day, then every 7 days for ``DIGEST_WEEKS`` weeks (the sender also stops once
+        nobody in the account's scope still owes)."""
         today = now.astimezone(ZoneInfo(d.timezone)).date()
         since = (today - d.last_day).days
-        return since >= 1 and (since - 1) % 7 == 0
+        return 1 <= since <= 1 + 7 * DIGEST_WEEKS and (since - 1) % 7 == 0
 
     async def send_digests(self, now: datetime, board_url: str) -> int:
         """The staff digest of every deadline due for one today, once per (deadline, account, day)."""
