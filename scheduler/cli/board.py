@@ -254,16 +254,20 @@ def staff_add(
 
     from scheduler.passwords import hash_password
 
-    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,63}", username):
-        raise typer.BadParameter("Tên đăng nhập: 2–64 ký tự chữ thường không dấu, số, '.', '_' hoặc '-'.")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("Mật khẩu: ")
-        if getpass.getpass("Nhập lại mật khẩu: ") != password:
-            raise typer.BadParameter("Hai lần nhập mật khẩu khác nhau.")
-    if len(password) < 10:
-        raise typer.BadParameter("Mật khẩu cần ít nhất 10 ký tự.")
+    def password() -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,63}", username):
+            raise BadRequest("Tên đăng nhập: 2–64 ký tự chữ thường không dấu, số, '.', '_' hoặc '-'.")
+        if password_stdin:
+            secret = sys.stdin.readline().rstrip("\n")
+        else:
+            secret = getpass.getpass("Mật khẩu: ")
+            if getpass.getpass("Nhập lại mật khẩu: ") != secret:
+                raise BadRequest("Hai lần nhập mật khẩu khác nhau.")
+        if len(secret) < 10:
+            raise BadRequest("Mật khẩu cần ít nhất 10 ký tự.")
+        return secret
+
+    secret = run_command(password)
 
     def work() -> bool:
         from notifiers.email_message import check_address
@@ -276,7 +280,7 @@ def staff_add(
                     raise BadRequest(f"--scope {scope}: không có đơn vị này trong các tệp người nhận.")
             if email:
                 check_address(email)
-            return service.store.save_account(username, name or username, scope, hash_password(password),
+            return service.store.save_account(username, name or username, scope, hash_password(secret),
                                               email or None, utc_now())
 
     new = run_command(work)
@@ -293,14 +297,12 @@ def staff_list() -> None:
                      f"{a.scope} ({bodies[a.scope].name})" if a.scope in bodies else f"{a.scope} (không còn trong tệp)",
                      a.email or "", "đã khóa" if a.disabled_at else "") for a in service.store.accounts()]
 
-    from rich.table import Table
-
-    table = Table()
-    for col in ("Tài khoản", "Tên", "Phạm vi", "Email", ""):
-        table.add_column(col, overflow="fold")
-    for row in run_command(work):
-        table.add_row(*row)
-    console.print(table)
+    rows = run_command(work)
+    if not rows:
+        console.print("Chưa có tài khoản cán bộ nào (tạo: lichthidua remind staff add TÊN --scope MÃ-ĐƠN-VỊ).")
+    for user, name, scope, email, state in rows:
+        console.print(f"{user} · {name} · phạm vi: {scope}" + (f" · {email}" if email else "")
+                      + (f" · {state}" if state else ""), markup=False)
 
 
 @staff.command("disable", cls=WordedCommand)
