@@ -259,6 +259,11 @@ def entries(deadlines: Sequence[Deadline], hierarchy: Hierarchy, facts: Facts, n
     return out
 
 
+def entry(d: Deadline, unit: Body, level: int, facts: Facts, now: datetime) -> Entry:
+    """One unit's entry for one deadline (its own page and feed)."""
+    return _entry(d, unit, level, facts, now.astimezone(ZoneInfo(d.timezone)).date())
+
+
 def _entry(d: Deadline, unit: Body, level: int, facts: Facts, today: date) -> Entry:
     key = (d.uid, unit.id)
     extended = facts.extended.get(key)

@@ -353,7 +353,9 @@ def board_extension(settings: Settings, *, digests: bool = True) -> WebExtension
                 with suppress(asyncio.CancelledError):
                     await task
 
-    return WebExtension(name="board", routers=(router,), lifespan=lifespan, templates_dir=TEMPLATES)
+    from scheduler.web.unit_page import router as unit_router  # also adds the file download to `router`
+
+    return WebExtension(name="board", routers=(router, unit_router), lifespan=lifespan, templates_dir=TEMPLATES)
 
 
 async def _digests(service: BoardService, app: FastAPI) -> None:

@@ -168,8 +168,11 @@ async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:
 async def submitted_page(request: Request, token: str = "") -> HTMLResponse:
     event, who = _service(request).peek_submitted(token)
     title = event.title if event else "hạn chót này"
+    # The unit's own page (every deadline, attached files, its feed), when the deadline board runs.
+    unit_url = f"/don-vi?token={token}" if getattr(request.app.state, "board", None) is not None else None
     return _page(request, "Báo đã nộp", f"{who} xác nhận đã nộp: {title}? Sau khi xác nhận, đơn vị sẽ không "
-                 f"nhận thêm email nhắc về hạn này.", action="/reminders/submitted", button="Đã nộp", token=token)
+                 f"nhận thêm email nhắc về hạn này.", action="/reminders/submitted", button="Đã nộp", token=token,
+                 unit_url=unit_url)
 
 
 @router.post("/submitted", response_class=HTMLResponse, summary="Ghi nhận 'Đã nộp'")
