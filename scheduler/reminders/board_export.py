@@ -82,7 +82,9 @@ def to_xlsx(entries: Sequence[Entry], hierarchy: Hierarchy, *, title: str = "The
         values = row_values(e, hierarchy)
         row: list[Any] = []
         for i, v in enumerate(values):
-            if i in date_columns and v is not None:
+            if v is None or v == "":
+                row.append(None)  # an empty cell is not written at all (most of a row, for units still owing)
+            elif i in date_columns:
                 cell = WriteOnlyCell(sheet, value=v)
                 cell.number_format = "DD/MM/YYYY"
                 row.append(cell)
