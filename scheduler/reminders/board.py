@@ -95,6 +95,11 @@ class Deadline:
     as_written: str  # "chậm nhất ngày 15/3/2024", as the plan writes it
     groups: tuple[str, ...]
     timezone: str = "Asia/Ho_Chi_Minh"
+    item: str = ""  # the deadline's id in the calendar file ("bao-cao-tong-ket"): every occurrence has it
+
+    def named(self, key: str) -> bool:
+        """Whether ``key`` names this deadline: its uid, its short id, or its item id."""
+        return key in (self.uid, self.id) or (bool(self.item) and key == self.item)
 
     @property
     def id(self) -> str:
@@ -296,7 +301,7 @@ def select(items: Iterable[Entry], *, statuses: Sequence[BoardStatus] = (), grou
             if (not keep_status or e.status in keep_status)
             and (not keep_group or e.unit.group in keep_group)
             and (not keep_level or e.level in keep_level)
-            and (deadline is None or e.deadline.uid == deadline or e.deadline.id == deadline)
+            and (deadline is None or e.deadline.named(deadline))
             and (inside is None or e.unit.id in inside)
             and (not needle or needle in e.unit.name.casefold() or needle in e.unit.id)]
 

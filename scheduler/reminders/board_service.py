@@ -106,7 +106,7 @@ class BoardService:
         events = [e for e in expand_deadlines(calendar, window)
                   if e.deadline is not None and e.deadline.groups and e.defined_in == calendar.id and not e.inherited]
         deadlines = tuple(B.Deadline(e.uid, calendar.id, e.name, e.deadline.last_day, e.deadline.as_written,
-                                     e.deadline.groups, calendar.timezone)
+                                     e.deadline.groups, calendar.timezone, e.item_id)
                           for e in events if e.deadline is not None)
         by_uid = {e.uid: e for e in events}
         self._deadlines[calendar_id] = (calendar, today, deadlines, by_uid)

@@ -29,7 +29,7 @@ from scheduler.web.reminder_routes import check_origin
 
 router = APIRouter(prefix="/don-vi", tags=["Trang đơn vị"], include_in_schema=False)
 FORM_OVERHEAD = 64 * 1024
-NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
+NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "same-origin"}  # the token in the URL never leaves the site
 
 
 class TooLarge(LichThiDuaError):
