@@ -56,7 +56,7 @@ def served(units: int, postgres: bool) -> Iterator[tuple[Any, int]]:
     from scheduler.passwords import hash_password
     from scheduler.settings import Settings
     from scheduler.web.app import create_app
-    from scheduler.web.board import board_extension
+    from scheduler.web.board_extension import board_extension
     from scheduler.web.reminder_routes import reminder_extension
 
     districts, per, sections = shape(units)

@@ -22,7 +22,7 @@ from scheduler.reminders import board as B
 from scheduler.reminders.board_service import ADMIN, BoardService
 from scheduler.reminders.unit_files import FileRefused, sniff
 from scheduler.web.app import create_app
-from scheduler.web.board import board_extension
+from scheduler.web.board_extension import board_extension
 from scheduler.web.reminder_routes import reminder_extension
 from test_board_web import BASE, ORIGIN, Clock, basic
 from web_support import settings_for

@@ -21,7 +21,7 @@ from notifiers.outbox import OutboxTransport
 from scheduler.passwords import hash_password
 from scheduler.reminders.board_service import BoardService
 from scheduler.web.app import create_app
-from scheduler.web.board import board_extension
+from scheduler.web.board_extension import board_extension
 from scheduler.web.reminder_routes import reminder_extension
 from web_support import settings_for
 

@@ -19,7 +19,7 @@ import typer
 
 from scheduler.cli.language import WordedCommand, WordedGroup
 from scheduler.cli.output import console, err_console, run_async, run_command
-from scheduler.cli.remind import ZONE, _service, parse_now, remind
+from scheduler.cli.remind import ZONE, parse_now, remind
 from scheduler.core import dates
 from scheduler.errors import BadRequest, OutputError
 
@@ -31,10 +31,21 @@ CLI_ACTOR = "admin"
 
 @contextmanager
 def _board(*, sends: bool = False) -> Iterator[BoardService]:
+    """The board over the reminder service, its database (and outbox if it `sends`) checked first; faults
+    become messages (75/78), as for every `remind` command."""
     from scheduler.reminders.board_service import BoardService
+    from scheduler.reminders.service import open_service
+    from scheduler.settings import load_settings
+    from scheduler.store.faults import guarded, preflight
 
-    with _service(sends=sends) as service:
-        yield BoardService(service)
+    settings = load_settings()
+    preflight(settings, outbox=sends)
+    with guarded(settings):
+        service = open_service(settings)
+        try:
+            yield BoardService(service)
+        finally:
+            service.close()
 
 
 def _staff(scope: str) -> Staff:

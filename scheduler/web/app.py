@@ -53,7 +53,7 @@ STATUS_TEXT = {
 
 def builtin_extensions(settings: Settings) -> list[WebExtension]:
     """The extensions `lichthidua serve` installs; add new ones here."""
-    from scheduler.web.board import board_extension
+    from scheduler.web.board_extension import board_extension
 
     return [reminder_extension(settings), board_extension(settings)]
 

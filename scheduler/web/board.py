@@ -18,13 +18,11 @@ import hashlib
 import logging
 import math
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from scheduler.core import dates
@@ -34,16 +32,13 @@ from scheduler.reminders import board as B
 from scheduler.reminders.actions import ActionKind, BoardStore
 from scheduler.reminders.board_export import day_first, to_csv, to_xlsx
 from scheduler.reminders.board_service import ADMIN, BoardService, Staff
-from scheduler.settings import Settings
 from scheduler.web import admin
-from scheduler.web.extensions import WebExtension
 
 log = logging.getLogger("lichthidua.board")
 TEMPLATES = Path(__file__).resolve().parent / "board_templates"
 router = APIRouter(prefix="/admin/board", tags=["Quản trị"], include_in_schema=False)
 PAGE_SIZE = 200
 MAX_FORM = 8192
-DIGEST_EVERY_SECONDS = 3600.0
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
@@ -76,7 +71,7 @@ def _basic(request: Request) -> tuple[str, str] | None:
     return user, password
 
 
-def _board(request: Request) -> BoardService:
+def board_of(request: Request) -> BoardService:
     service: BoardService | None = getattr(request.app.state, "board", None)
     if service is None:
         raise BadRequest("Dịch vụ email nhắc hạn chưa chạy: bảng theo dõi nộp báo cáo cần nó.")
@@ -88,7 +83,7 @@ def staff_of(request: Request) -> Staff:
     credentials = _basic(request)
     if credentials is not None:
         user, password = credentials
-        account = _board(request).store.account(user) if user else None
+        account = board_of(request).store.account(user) if user else None
         if account is not None:
             if _check(password, account.password_hash, user):
                 return Staff(account.username, account.name, account.scope, account.email)
@@ -98,7 +93,7 @@ def staff_of(request: Request) -> Staff:
     raise NeedsLogin()
 
 
-def _login(request: Request) -> Response:
+def login_required(request: Request) -> Response:
     return Response("Cần đăng nhập: tài khoản cán bộ theo dõi (hoặc quản trị).\n", status_code=401,
                     media_type="text/plain; charset=utf-8",
                     headers={"WWW-Authenticate": 'Basic realm="lichthidua board", charset="UTF-8"', **NO_STORE})
@@ -150,7 +145,7 @@ def _filters(request: Request) -> dict[str, Any]:
 
 def _entries(request: Request, campaign: str) -> tuple[Any, list[B.Entry], dict[str, Any], Staff]:
     staff = staff_of(request)
-    service = _board(request)
+    service = board_of(request)
     f = _filters(request)
     service.check_under(staff, f["under"])
     view = service.view(campaign, staff, request.app.state.clock(), deadline=f["deadline"])
@@ -164,8 +159,8 @@ async def campaigns(request: Request) -> Response:
     try:
         staff = staff_of(request)
     except NeedsLogin:
-        return _login(request)
-    service = _board(request)
+        return login_required(request)
+    service = board_of(request)
     context = {"staff": staff, "campaigns": service.campaigns()}
     return request.app.state.templates.TemplateResponse(request, "board/index.html", context, headers=NO_STORE)
 
@@ -175,8 +170,8 @@ async def board_page(request: Request, campaign: str, page: int = 1, done: str =
     try:
         view, picked, f, staff = await asyncio.to_thread(_entries, request, campaign)
     except NeedsLogin:
-        return _login(request)
-    service = _board(request)
+        return login_required(request)
+    service = board_of(request)
     hierarchy = view.hierarchy
     root = f["under"] or staff.root
     rolled = B.roll_up(picked, hierarchy, root)
@@ -240,7 +235,7 @@ async def export(request: Request, campaign: str, fmt: str) -> Response:
     try:
         view, picked, _f, _staff = await asyncio.to_thread(_entries, request, campaign)
     except NeedsLogin:
-        return _login(request)
+        return login_required(request)
     if fmt == "csv":
         data = await asyncio.to_thread(to_csv, picked, view.hierarchy)
         media = "text/csv; charset=utf-8"
@@ -263,7 +258,7 @@ async def _act(request: Request) -> tuple[Staff, dict[str, str]] | Response:
     try:
         staff = staff_of(request)
     except NeedsLogin:
-        return _login(request)
+        return login_required(request)
     return staff, await _form(request)
 
 
@@ -277,7 +272,7 @@ async def received(request: Request, campaign: str) -> Response:
     if how not in ("paper", "email"):
         raise BadRequest("Cách nộp: bản giấy (paper) hoặc qua email (email).")
     on = dates.parse_day(form["on"], "Ngày nhận") if form.get("on") else None
-    action = await asyncio.to_thread(_board(request).receive, campaign, form.get("deadline", ""), form.get("unit", ""),
+    action = await asyncio.to_thread(board_of(request).receive, campaign, form.get("deadline", ""), form.get("unit", ""),
                                      B.How(how), form.get("note", ""), staff, request.app.state.clock(), on=on)
     return _back(campaign, form, f"Đã ghi nhận (thao tác số {action}).")
 
@@ -288,7 +283,7 @@ async def returned(request: Request, campaign: str) -> Response:
     if isinstance(got, Response):
         return got
     staff, form = got
-    action = await _board(request).return_(campaign, form.get("deadline", ""), form.get("unit", ""),
+    action = await board_of(request).return_(campaign, form.get("deadline", ""), form.get("unit", ""),
                                            form.get("reason", ""), staff, request.app.state.clock())
     return _back(campaign, form, f"Đã trả lại để bổ sung và gửi email lý do tới đơn vị (thao tác số {action}).")
 
@@ -300,7 +295,7 @@ async def extend(request: Request, campaign: str) -> Response:
         return got
     staff, form = got
     until = dates.parse_day(form.get("until", ""), "Gia hạn đến")
-    action = await asyncio.to_thread(_board(request).extend, campaign, form.get("deadline", ""), form.get("unit", ""),
+    action = await asyncio.to_thread(board_of(request).extend, campaign, form.get("deadline", ""), form.get("unit", ""),
                                      until, form.get("note", ""), staff, request.app.state.clock())
     return _back(campaign, form, f"Đã gia hạn đến {dates.vn_date(until)} (thao tác số {action}).")
 
@@ -314,7 +309,7 @@ async def undo(request: Request, campaign: str) -> Response:
     raw = form.get("action", "")
     if not raw.isdigit():
         raise BadRequest("Thiếu số thao tác cần hoàn tác.")
-    await asyncio.to_thread(_board(request).undo, int(raw), staff, request.app.state.clock())
+    await asyncio.to_thread(board_of(request).undo, int(raw), staff, request.app.state.clock())
     return _back(campaign, form, f"Đã hoàn tác thao tác số {raw}.")
 
 
@@ -324,47 +319,11 @@ async def nudge(request: Request, campaign: str) -> Response:
     if isinstance(got, Response):
         return got
     staff, form = got
-    new, units = await _board(request).nudge(campaign, form.get("deadline", ""), form.get("key", ""), staff,
+    new, units = await board_of(request).nudge(campaign, form.get("deadline", ""), form.get("key", ""), staff,
                                               request.app.state.clock())
     message = (f"Đã gửi lời nhắc tới {units} đơn vị chưa nộp." if new
                else "Lời nhắc này đã được gửi rồi (bấm lại không gửi thêm).")
     return _back(campaign, form, message)
 
 
-def board_extension(settings: Settings, *, digests: bool = True) -> WebExtension:
-    """The board as a web extension; install it after the reminders' (it uses ``app.state.reminders``).
-
-    While the app runs, the staff digest is sent when due (checked hourly; once per deadline, account and day).
-    """
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        reminders = getattr(app.state, "reminders", None)
-        if reminders is None:
-            yield
-            return
-        service = app.state.board = BoardService(reminders)
-        task = asyncio.create_task(_digests(service, app)) if digests else None
-        try:
-            yield
-        finally:
-            if task is not None:
-                task.cancel()
-                with suppress(asyncio.CancelledError):
-                    await task
-
-    from scheduler.web.unit_page import router as unit_router  # also adds the file download to `router`
-
-    return WebExtension(name="board", routers=(router, unit_router), lifespan=lifespan, templates_dir=TEMPLATES)
-
-
-async def _digests(service: BoardService, app: FastAPI) -> None:
-    while True:
-        try:
-            await service.send_digests(app.state.clock(), app.state.settings.base_url)
-        except Exception:  # a database or mail fault: logged, tried again next hour
-            log.exception("Không gửi được bản tổng hợp theo dõi nộp báo cáo.")
-        await asyncio.sleep(DIGEST_EVERY_SECONDS)
-
-
-__all__ = ["board_extension", "router", "staff_of", "BoardStore"]
+__all__ = ["router", "staff_of", "board_of", "login_required", "BoardStore"]

@@ -24,7 +24,7 @@ from scheduler.errors import BadRequest, LichThiDuaError
 from scheduler.reminders.board_service import BoardService
 from scheduler.reminders.unit_feed import feed
 from scheduler.reminders.unit_files import KINDS, ascii_name
-from scheduler.web.board import NeedsLogin, _board, _login, router as board_router, staff_of
+from scheduler.web.board import NeedsLogin, board_of, login_required, router as board_router, staff_of
 from scheduler.web.reminder_routes import check_origin
 
 router = APIRouter(prefix="/don-vi", tags=["Trang đơn vị"], include_in_schema=False)
@@ -38,7 +38,7 @@ class TooLarge(LichThiDuaError):
 
 
 def _service(request: Request) -> BoardService:
-    return _board(request)
+    return board_of(request)
 
 
 def _page(request: Request, token: str, message: str = "", status: int = 200) -> HTMLResponse:
@@ -136,8 +136,8 @@ async def download(request: Request, file_id: int) -> Response:
     try:
         staff = staff_of(request)
     except NeedsLogin:
-        return _login(request)
-    path, name, _kind = await asyncio.to_thread(_board(request).file_for, staff, file_id)
+        return login_required(request)
+    path, name, _kind = await asyncio.to_thread(board_of(request).file_for, staff, file_id)
     try:
         data = await asyncio.to_thread(path.read_bytes)
     except OSError:
