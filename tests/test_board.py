@@ -170,11 +170,13 @@ def test_csv_is_utf8_with_a_bom_vietnamese_headers_day_first_one_row_per_unit_an
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert tuple(rows[0]) == HEADERS and len(rows) == 1 + len(entries)
-    c1 = next(dict(zip(HEADERS, r, strict=True)) for r in rows[1:] if r[3] == "c1")
+    c1 = next(dict(zip(HEADERS, r, strict=True)) for r in rows[1:] if r[2] == "c1")
     assert c1["Tình trạng"] == "nộp muộn" and c1["Ngày nộp"] == "03/12/2026" and c1["Cách nộp"] == "bản giấy"
-    assert c1["Ngày cuối chung"] == "30/11/2026" and c1["Trực thuộc"] == "LĐLĐ huyện 1" and c1["Ghi chú"] == "CV số 5"
-    c2 = next(dict(zip(HEADERS, r, strict=True)) for r in rows[1:] if r[3] == "c2")
+    assert c1["Ngày cuối của đơn vị"] == "30/11/2026" and c1["Trực thuộc"] == "LĐLĐ huyện 1"
+    assert c1["Ghi chú hoặc lý do trả lại"] == "CV số 5" and c1["Hạn theo văn bản"] == "chậm nhất ngày 30/11/2026"
+    c2 = next(dict(zip(HEADERS, r, strict=True)) for r in rows[1:] if r[2] == "c2")
     assert c2["Gia hạn đến"] == "10/12/2026" and c2["Tình trạng"] == "được gia hạn"
+    assert c2["Ngày cuối của đơn vị"] == "10/12/2026"
 
 
 def test_xlsx_opens_with_real_dates_shown_day_first() -> None:
@@ -183,8 +185,8 @@ def test_xlsx_opens_with_real_dates_shown_day_first() -> None:
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == HEADERS and len(rows) == 1 + len(entries)
-    c1 = next(r for r in rows[1:] if r[3] == "c1")
-    assert c1[11] == datetime(2026, 12, 3) and c1[13] == 3
-    cell = next(c for c in sheet.iter_rows(min_row=2) if c[3].value == "c1")[11]
+    c1 = next(r for r in rows[1:] if r[2] == "c1")
+    assert c1[8] == datetime(2026, 12, 3) and c1[10] == 3 and c1[11] is None  # no extension: an empty cell
+    cell = next(c for c in sheet.iter_rows(min_row=2) if c[2].value == "c1")[8]
     assert cell.number_format == "DD/MM/YYYY"
     assert sheet.title == "Phong trào  năm 2026"

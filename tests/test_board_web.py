@@ -161,7 +161,7 @@ def test_each_scope_sees_and_exports_its_own_units_only(client: TestClient) -> N
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
         assert {r["Mã đơn vị"] for r in rows} == want and len(rows) == 2 * len(want), user
         book = load_workbook(io.BytesIO(client.get(f"/admin/board/{CAMPAIGN}/export.xlsx", headers=headers).content))
-        assert {r[3] for r in list(book.active.iter_rows(values_only=True))[1:]} == want, user
+        assert {r[2] for r in list(book.active.iter_rows(values_only=True))[1:]} == want, user
     everything = client.get(f"/admin/board/{CAMPAIGN}/export.csv", headers=ADMIN)
     assert everything.headers["content-disposition"] == f'attachment; filename="theo-doi-nop-{CAMPAIGN}.csv"'
     assert len(everything.content.decode("utf-8-sig").strip().splitlines()) == 1 + 2 * 12

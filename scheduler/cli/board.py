@@ -118,7 +118,7 @@ def board(
     for col in ("Hạn chót", "Đơn vị", "Cấp", "Tình trạng"):
         table.add_column(col, overflow="fold")
     for e, row in zip(entries[:limit], text_rows(entries[:limit], hierarchy), strict=True):
-        table.add_row(f"{e.deadline.title}\n{row[2]}", f"{e.unit.name}\n{e.unit.id}", str(e.level), e.status_text)
+        table.add_row(f"{e.deadline.title}\n{row[7]}", f"{e.unit.name}\n{e.unit.id}", str(e.level), e.status_text)
     console.print(table)
     if len(entries) > limit:
         console.print(f"Còn {len(entries) - limit} dòng: xuất đủ bằng --format csv hoặc --format xlsx -o TỆP.")
