@@ -16,6 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
+from db_support import BACKENDS, fresh_database
 from board_support import CAMPAIGN, NOW, REPORT, cdcs, district, section, write_province
 from notifiers.outbox import OutboxTransport
 from scheduler.passwords import hash_password
@@ -45,10 +46,16 @@ D1 = basic("huyen1", "mat-khau-huyen-1")
 C = basic("cdcs000", "mat-khau-cdcs-000")  # a grassroots union with sections under it
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
+@pytest.fixture(params=BACKENDS)
+def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
     calendars = write_province(tmp_path, districts=2, per_district=3, sections=1)
-    settings = settings_for(tmp_path, calendars, admin_password_hash=hash_password(ADMIN_PASSWORD), base_url=BASE)
+    with fresh_database(request.param, tmp_path) as url:
+        yield from _client(tmp_path, calendars, url)
+
+
+def _client(tmp_path: Path, calendars: Path, url: str) -> Iterator[TestClient]:
+    settings = settings_for(tmp_path, calendars, admin_password_hash=hash_password(ADMIN_PASSWORD), base_url=BASE,
+                            database_url=url)
     extensions = [reminder_extension(settings, transport=OutboxTransport(tmp_path / "outbox"), jobs=False),
                   board_extension(settings, digests=False)]
     app = create_app(settings, clock=Clock(), watch=False, extensions=extensions)
@@ -165,3 +172,38 @@ def test_each_scope_sees_and_exports_its_own_units_only(client: TestClient) -> N
     everything = client.get(f"/admin/board/{CAMPAIGN}/export.csv", headers=ADMIN)
     assert everything.headers["content-disposition"] == f'attachment; filename="theo-doi-nop-{CAMPAIGN}.csv"'
     assert len(everything.content.decode("utf-8-sig").strip().splitlines()) == 1 + 2 * 12
+
+
+def test_the_running_service_sends_the_staff_digest_the_day_after(tmp_path: Path) -> None:
+    """`serve` sends the digest itself (checked hourly): started the day after the last day, it goes once."""
+    import email
+    import email.policy
+    from datetime import datetime
+
+    from board_support import VN
+    from scheduler.reminders.actions import BoardStore
+    from scheduler.store.database import create_tables, engine_from_settings
+    from web_support import wait_until
+
+    calendars = write_province(tmp_path, districts=2, per_district=3, sections=1)
+    settings = settings_for(tmp_path, calendars, base_url=BASE)
+    engine = engine_from_settings(settings)
+    create_tables(engine)
+    BoardStore(engine).save_account("huyen0", "Cán bộ huyện 0", district(0), hash_password("mat-khau-huyen-0"),
+                                    "canbo0@tinh.example.org", NOW)
+    engine.dispose()
+    outbox = tmp_path / "outbox"
+    day_after = datetime(2026, 12, 1, 9, 0, tzinfo=VN)
+    extensions = [reminder_extension(settings, transport=OutboxTransport(outbox), jobs=False),
+                  board_extension(settings)]
+    with TestClient(create_app(settings, clock=lambda: day_after, watch=False, extensions=extensions)):
+
+        def digests() -> list[email.message.EmailMessage]:
+            found = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
+                     for p in sorted(outbox.glob("*.eml"))]
+            return [m for m in found if m["Subject"].startswith("[Theo dõi nộp báo cáo]")]
+
+        wait_until(lambda: bool(digests()), 20, "bản tổng hợp được gửi")
+        (mail,) = digests()
+        assert mail["To"].addresses[0].addr_spec == "canbo0@tinh.example.org"
+        assert "5 đơn vị chưa nộp" in mail["Subject"]
