@@ -104,14 +104,17 @@ def _submitted_token(client: TestClient) -> str:
 
 def test_the_link_in_a_reminder_leads_to_the_units_page_with_every_deadline(client: TestClient) -> None:
     token = _submitted_token(client)
-    confirm = client.get(f"/reminders/submitted?token={token}").text
-    assert f'href="/don-vi?token={token}"' in confirm
-    page = client.get(f"/don-vi?token={token}")
+    opened = client.get(f"/reminders/submitted?token={token}", follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == f"/don-vi?token={token}"
+    page = client.get(f"/reminders/submitted?token={token}")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     text = page.text
     assert "CĐCS số 1 huyện 0" in text and "Trực thuộc LĐLĐ huyện số 0" in text
+    assert "Đơn vị đã nộp <strong>Báo cáo tổng kết phong trào thi đua năm 2026</strong>?" in text
+    # The deadline of the reminder first, then the unit's other deadlines.
     assert re.findall(r'data-deadline="([^"]+)" data-status="([^"]+)"', text) == [
-        (f"{CAMPAIGN}.deadline.dang-ky-thi-dua.0", "chua-nop"), (f"{CAMPAIGN}.deadline.{REPORT}.0", "chua-nop")]
+        (f"{CAMPAIGN}.deadline.{REPORT}.0", "chua-nop"), (f"{CAMPAIGN}.deadline.dang-ky-thi-dua.0", "chua-nop")]
+    assert 'class="highlight" id="han-nay"' in text
     assert client.get("/don-vi?token=gia-mao").status_code == 400
     unit_link = _board(client).unit_link(UNIT)
     assert client.get(unit_link.removeprefix(BASE)).text.count("data-deadline=") == 2

@@ -373,6 +373,15 @@ class BoardService:
             raise BadRequest("Liên kết này không (còn) ứng với đơn vị nào trong danh sách người nhận.")
         return body
 
+    def deadline_of_link(self, token: str) -> str | None:
+        """The deadline a reminder's "Đã nộp" link was for (None for a unit page link)."""
+        from scheduler.reminders.links import SUBMITTED
+
+        try:
+            return str(self.reminders.links.signer.verify(SUBMITTED, token).get("o", "")) or None
+        except BadRequest:
+            return None
+
     def unit_from_feed(self, token: str) -> B.Body:
         payload = self.reminders.links.signer.verify(UNIT_FEED, token)
         unit_id = str(payload.get("u", ""))

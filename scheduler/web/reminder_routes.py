@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from notifiers.base import Transport
 from notifiers.email_message import check_address
@@ -165,14 +165,28 @@ async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:
 
 
 @router.get("/submitted", response_class=HTMLResponse, summary="Trang báo 'Đã nộp'")
-async def submitted_page(request: Request, token: str = "") -> HTMLResponse:
+async def submitted_page(request: Request, token: str = "") -> Response:
     event, who = _service(request).peek_submitted(token)
     title = event.title if event else "hạn chót này"
-    # The unit's own page (every deadline, attached files, its feed), when the deadline board runs.
-    unit_url = f"/don-vi?token={token}" if getattr(request.app.state, "board", None) is not None else None
+    if getattr(request.app.state, "board", None) is not None and _unit_link(token):
+        # The deadline board runs: the link opens the unit's own page (this deadline first, its "Đã nộp" with an
+        # optional file, every other deadline of the unit, its feed).
+        return RedirectResponse(f"/don-vi?token={token}", status_code=303, headers={"Cache-Control": "no-store"})
     return _page(request, "Báo đã nộp", f"{who} xác nhận đã nộp: {title}? Sau khi xác nhận, đơn vị sẽ không "
-                 f"nhận thêm email nhắc về hạn này.", action="/reminders/submitted", button="Đã nộp", token=token,
-                 unit_url=unit_url)
+                 f"nhận thêm email nhắc về hạn này.", action="/reminders/submitted", button="Đã nộp", token=token)
+
+
+def _unit_link(token: str) -> bool:
+    """Whether a (verified) "Đã nộp" token is a unit's (not a subscriber's)."""
+    import base64
+    import json
+
+    body = token.split(".", 1)[0]
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    except ValueError:
+        return False
+    return isinstance(payload, dict) and str(payload.get("p", "")).startswith("unit:")
 
 
 @router.post("/submitted", response_class=HTMLResponse, summary="Ghi nhận 'Đã nộp'")

@@ -46,6 +46,8 @@ def _page(request: Request, token: str, message: str = "", status: int = 200) ->
     body = service.unit_from(token)
     now = request.app.state.clock()
     entries = service.unit_entries(body, now)
+    highlight = service.deadline_of_link(token)  # opened from a reminder: that deadline first
+    entries.sort(key=lambda e: e.deadline.uid != highlight)
     files = service.store.files([e.deadline.uid for e in entries], [f"unit:{body.id}"])
     hierarchy = service.hierarchy()
     context = {
@@ -55,6 +57,7 @@ def _page(request: Request, token: str, message: str = "", status: int = 200) ->
         "max_kb": service.reminders.settings.submission_file_max_bytes // 1024,
         "max_files": service.reminders.settings.submission_files_max, "kinds": ", ".join(KINDS.values()),
         "titles": {c.id: c.title for c in service.campaigns()},
+        "highlight": next((e for e in entries if e.deadline.uid == highlight), None),
     }
     return request.app.state.templates.TemplateResponse(request, "board/unit.html", context, status_code=status,
                                                         headers=NO_STORE)
