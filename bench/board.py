@@ -33,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT), str(ROOT / "tests")] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from board_support import CAMPAIGN, NOW, REPORT, cdcs, unit_count, write_province  # noqa: E402
+from board_support import CAMPAIGN, NOW, REPORT, cdcs, unit_count, write_province
 
 GOALS = {"board": 1.0, "export_csv": 3.0, "export_xlsx": 3.0, "action": 2.0}
 PASSWORD = "mat-khau-ban-do-dai"
@@ -128,7 +128,7 @@ def measure(units: int, postgres: bool) -> dict[str, Any]:
             feed = board.feed_link(unit).removeprefix("https://lich.example.vn")
             uid = board.deadline(CAMPAIGN, REPORT, NOW)[0].uid
 
-            def act() -> None:
+            def act(unit: str = unit, until: date = until, feed: str = feed, uid: str = uid) -> None:
                 r = client.post(f"/admin/board/{CAMPAIGN}/extend", data={"deadline": REPORT, "unit": unit,
                                                                          "until": f"{until.day}/12/2026"},
                                 headers={**auth, "Origin": "https://lich.example.vn"}, follow_redirects=False)

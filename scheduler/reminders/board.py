@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -353,14 +353,3 @@ def roll_up(items: Iterable[Entry], hierarchy: Hierarchy, root: str | None = Non
     rows = [RollUp(hierarchy.bodies[c], tuple(own.get(c, ())), t, sum(t.values())) for c, t in tallies.items()]
     rows.sort(key=lambda r: (-r.owing, r.body.name, r.body.id))
     return rows
-
-
-def effective_due(deadline: Deadline, extended: date | None) -> date:
-    return extended if extended is not None and extended > deadline.last_day else deadline.last_day
-
-
-def days_between(a: date, b: date) -> int:
-    return (b - a).days
-
-
-ONE_DAY = timedelta(days=1)

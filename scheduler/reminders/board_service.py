@@ -31,7 +31,7 @@ from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand_deadlines
 from scheduler.errors import BadRequest, CalendarNotFound, Forbidden
 from scheduler.reminders import board as B
-from scheduler.reminders.actions import ActionKind, ActionRefused, BoardStore, party
+from scheduler.reminders.actions import ActionRefused, BoardStore, party
 from scheduler.reminders.ledger import ReminderRow, Status, insert_ignoring, utc
 from scheduler.reminders.planning import LOOKBACK, Campaign, Kind, plan
 from scheduler.reminders.recipients import Group
