@@ -92,6 +92,7 @@ def test_the_board_shows_counts_roll_up_and_every_unit_with_its_status(client: T
 
 
 def test_actions_show_at_once_and_need_a_same_origin_post(client: TestClient) -> None:
+    assert "Đã nộp (0/12)" in client.get(f"/c/{CAMPAIGN}").text  # the campaign page is in memory now
     form = {"deadline": REPORT, "unit": cdcs(0, 1), "how": "paper", "note": "CV số 9", "back": f"deadline={REPORT}"}
     r = client.post(f"/admin/board/{CAMPAIGN}/received", data=form, headers={**D0, **ORIGIN}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith(f"/admin/board/{CAMPAIGN}?deadline={REPORT}&done=")
@@ -100,6 +101,9 @@ def test_actions_show_at_once_and_need_a_same_origin_post(client: TestClient) ->
     row = re.search(rf'data-unit="{cdcs(0, 1)}" data-status="([a-z-]+)"', page)
     assert row is not None and row.group(1) == "nop-muon" and "Ghi chú: CV số 9" in page
     assert "#1 ghi nhận đã nhận: CV số 9 – huyen0" in page
+    # The campaign page's reminder block says it at once too.
+    campaign = client.get(f"/c/{CAMPAIGN}").text
+    assert "Đã nộp (1/12): CĐCS số 1 huyện 0" in campaign
     for headers in ({**D0}, {**D0, "Origin": "https://trang-khac.example.org"},
                     {**D0, "Referer": "https://trang-khac.example.org/x"}, {**D0, "Origin": "null"}):
         refused = client.post(f"/admin/board/{CAMPAIGN}/undo", data={"action": "1"}, headers=headers)
