@@ -92,6 +92,8 @@ def board(
             picked = B.by_overdue(B.select(view.entries, statuses=statuses, groups=group, levels=level,
                                            under=under or None, hierarchy=view.hierarchy))
             rolled = B.roll_up(picked, view.hierarchy, under or staff.root)
+            if not any(view.hierarchy.children.get(r.body.id) for r in rolled):
+                rolled = []  # a flat list: the roll-up would repeat the units one by one
             return view.hierarchy, picked, rolled, view.calendar.title
 
     hierarchy, entries, rolled, title = run_command(work)

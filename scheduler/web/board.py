@@ -175,6 +175,8 @@ async def board_page(request: Request, campaign: str, page: int = 1, done: str =
     hierarchy = view.hierarchy
     root = f["under"] or staff.root
     rolled = B.roll_up(picked, hierarchy, root)
+    if not any(hierarchy.children.get(r.body.id) for r in rolled):
+        rolled = []  # a flat list: the roll-up would repeat the units one by one
     pages = max(1, math.ceil(len(picked) / PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = picked[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
