@@ -79,19 +79,21 @@ def to_xlsx(entries: Sequence[Entry], hierarchy: Hierarchy, *, title: str = "The
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    date_columns = {i for i, h in enumerate(HEADERS) if h.startswith(("Ngày", "Gia hạn"))}
+    # One styled cell per date column, its value set row by row: a write-only sheet writes a row as it is
+    # appended, so the cell is free again for the next row (40,000 fewer cells and styles for 20,000 rows).
+    dates: dict[int, Any] = {}
+    for i, h in enumerate(HEADERS):
+        if h.startswith(("Ngày", "Gia hạn")):
+            dates[i] = WriteOnlyCell(sheet)
+            dates[i].number_format = "DD/MM/YYYY"
     for e in entries:
-        values = row_values(e, hierarchy)
-        row: list[Any] = []
-        for i, v in enumerate(values):
+        row = row_values(e, hierarchy)
+        for i, v in enumerate(row):
             if v is None or v == "":
-                row.append(None)  # an empty cell is not written at all (most of a row, for units still owing)
-            elif i in date_columns:
-                cell = WriteOnlyCell(sheet, value=v)
-                cell.number_format = "DD/MM/YYYY"
-                row.append(cell)
-            else:
-                row.append(v)
+                row[i] = None  # an empty cell is not written at all (most of a row, for units still owing)
+            elif i in dates:
+                dates[i].value = v
+                row[i] = dates[i]
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
