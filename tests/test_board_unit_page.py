@@ -15,6 +15,7 @@ import icalendar
 import pytest
 from starlette.testclient import TestClient
 
+from db_support import BACKENDS, fresh_database
 from board_support import CAMPAIGN, NOW, REPORT, cdcs, district, write_province
 from notifiers.outbox import OutboxTransport
 from scheduler.passwords import hash_password
@@ -76,11 +77,16 @@ def test_the_type_comes_from_the_bytes_not_the_name() -> None:
             sniff(bad)
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
+@pytest.fixture(params=BACKENDS)
+def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
     calendars = write_province(tmp_path, districts=2, per_district=3, sections=1)
+    with fresh_database(request.param, tmp_path) as url:
+        yield from _client(tmp_path, calendars, url)
+
+
+def _client(tmp_path: Path, calendars: Path, url: str) -> Iterator[TestClient]:
     settings = settings_for(tmp_path, calendars, base_url=BASE, admin_password_hash=hash_password("quan-tri-dai-1"),
-                            submission_file_max_bytes=200_000, submission_files_max=2)
+                            submission_file_max_bytes=200_000, submission_files_max=2, database_url=url)
     extensions = [reminder_extension(settings, transport=OutboxTransport(tmp_path / "outbox"), jobs=False),
                   board_extension(settings, digests=False)]
     with TestClient(create_app(settings, clock=Clock(), watch=False, extensions=extensions), base_url=BASE) as c:
