@@ -116,11 +116,21 @@ def test_actions_show_at_once_and_need_a_same_origin_post(client: TestClient) ->
                                                                 "until": "15/12/2026"}, headers={**D0, **ORIGIN})
     assert ext.status_code == 200 and "Đã gia hạn đến 15/12/2026" in ext.text
     assert "được gia hạn đến 15/12/2026" in ext.text
-    nudge = {"deadline": REPORT, "key": "mot-lan"}
+    nudge = {"deadline": REPORT}
     first = client.post(f"/admin/board/{CAMPAIGN}/nudge", data=nudge, headers={**D0, **ORIGIN})
-    second = client.post(f"/admin/board/{CAMPAIGN}/nudge", data=nudge, headers={**D0, **ORIGIN})
     assert "Đã gửi lời nhắc tới 5 đơn vị chưa nộp." in first.text
-    assert "đã được gửi rồi (bấm lại không gửi thêm)" in second.text
+    assert "Đã nhắc hôm nay lúc 07/12/2026 09:00 (5 đơn vị)." in first.text and "disabled" in first.text
+    # Pressed again, after a reload, or by a colleague of the same district: nothing more is sent today.
+    second = client.post(f"/admin/board/{CAMPAIGN}/nudge", data=nudge, headers={**D0, **ORIGIN})
+    assert "Hôm nay đã nhắc các đơn vị chưa nộp của hạn này rồi: không gửi thêm." in second.text
+    board: BoardService = client.app.state.board  # type: ignore[attr-defined]
+    board.store.save_account("huyen0b", "Cán bộ khác của huyện 0", district(0), hash_password("mat-khau-khac-0"),
+                             None, NOW)
+    colleague = client.post(f"/admin/board/{CAMPAIGN}/nudge", data=nudge,
+                            headers={**basic("huyen0b", "mat-khau-khac-0"), **ORIGIN})
+    assert "không gửi thêm" in colleague.text
+    province = client.post(f"/admin/board/{CAMPAIGN}/nudge", data=nudge, headers={**ADMIN, **ORIGIN})
+    assert "Đã gửi lời nhắc tới" in province.text  # another scope: its own nudge
 
 
 SCOPED_ROUTES = [

@@ -37,6 +37,7 @@ class ActionKind(StrEnum):
     RETURNED = "returned"
     EXTENDED = "extended"
     NUDGE = "nudge"
+    DIGEST = "digest"  # the staff digest of a deadline, sent to one account (once a day)
 
     @property
     def label(self) -> str:
@@ -48,6 +49,7 @@ ACTION_LABELS = {
     ActionKind.RETURNED: "trả lại để bổ sung",
     ActionKind.EXTENDED: "gia hạn",
     ActionKind.NUDGE: "nhắc các đơn vị chưa nộp",
+    ActionKind.DIGEST: "bản tổng hợp gửi cán bộ",
 }
 EVERY_UNIT = "*"
 
@@ -315,13 +317,14 @@ class BoardStore:
             conn.execute(update(t).where(t.c.id == action_id).values(undone_at=utc(now), undone_by=actor))
         return action
 
-    def nudge(self, uid: str, calendar_id: str, key: str, *, actor: str, now: datetime, scope: str) -> int | None:
-        """Record a nudge under its idempotency key: its id, or None when that key was already used."""
+    def nudge(self, uid: str, calendar_id: str, key: str, *, actor: str, now: datetime, scope: str,
+              kind: ActionKind = ActionKind.NUDGE) -> int | None:
+        """Record a nudge (or a digest) under its idempotency key: its id, or None when that key was already used."""
         with self.engine.begin() as conn:
             try:
                 with conn.begin_nested():
                     return self._insert(conn, occurrence_uid=uid, calendar_id=calendar_id, party_key=EVERY_UNIT,
-                                        kind=ActionKind.NUDGE.value, note=f"phạm vi: {scope}", idem_key=key,
+                                        kind=kind.value, note=f"phạm vi: {scope}", idem_key=key,
                                         actor=actor, at=now)
             except IntegrityError:
                 return None

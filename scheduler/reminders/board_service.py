@@ -31,7 +31,7 @@ from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand_deadlines
 from scheduler.errors import BadRequest, CalendarNotFound, Forbidden
 from scheduler.reminders import board as B
-from scheduler.reminders.actions import ActionRefused, BoardStore, party
+from scheduler.reminders.actions import ActionKind, ActionRefused, BoardStore, party
 from scheduler.reminders.ledger import ReminderRow, Status, insert_ignoring, utc
 from scheduler.reminders.planning import LOOKBACK, Campaign, Kind, plan
 from scheduler.reminders.recipients import Group
@@ -319,12 +319,14 @@ class BoardService:
                     ) -> tuple[bool, int]:
         """"Nhắc các đơn vị chưa nộp": one reminder now to each unit in scope still owing; (new, units reached).
 
-        Once per ``key``: the same key again (a second press, a resent form) sends nothing and says so.
+        Once per scope, deadline and ``key`` (the page and the CLI use the local day): the same key again (a
+        second press, a reload, another tab, another instance) sends nothing and says so.
         """
         if not key or len(key) > 100:
             raise BadRequest("Thiếu mã chống gửi trùng của lời nhắc; hãy tải lại trang rồi bấm lại.")
         d, event = self.deadline(calendar_id, deadline, now)
-        idem = "nudge:" + hashlib.sha256(f"{staff.username}\x1f{d.uid}\x1f{key}".encode()).hexdigest()[:40]
+        # The key is the scope's, not the account's: two staff of one district pressing at once send once.
+        idem = "nudge:" + hashlib.sha256(f"{staff.scope}\x1f{d.uid}\x1f{key}".encode()).hexdigest()[:40]
         action = self.store.nudge(d.uid, calendar_id, idem, actor=staff.username, now=now, scope=staff.scope)
         if action is None:
             return False, 0
@@ -441,6 +443,18 @@ class BoardService:
 
     # --- the digest ----------------------------------------------------------
 
+    def nudged_today(self, staff: Staff, uids: Sequence[str], now: datetime) -> dict[str, tuple[datetime, int]]:
+        """Deadline uid → (when, units) of the nudge sent today in this staff member's scope."""
+        out: dict[str, tuple[datetime, int]] = {}
+        for a in self.store.actions(uids, party_keys=[]):
+            if a.kind is not ActionKind.NUDGE or a.note != f"phạm vi: {staff.scope}":
+                continue
+            zone = ZoneInfo(self.reminders.calendars[a.calendar_id].timezone if a.calendar_id in
+                            self.reminders.calendars else "Asia/Ho_Chi_Minh")
+            if a.at.astimezone(zone).date() == now.astimezone(zone).date():
+                out[a.occurrence_uid] = (a.at, a.sent)
+        return out
+
     def digest_due(self, d: B.Deadline, now: datetime) -> bool:
         """The day after the last day, then every 7 days for ``DIGEST_WEEKS`` weeks (the sender also stops once
         nobody in the account's scope still owes)."""
@@ -468,7 +482,8 @@ class BoardService:
                     if not owing:
                         continue  # closed for this scope: everyone has submitted
                     idem = f"digest:{d.uid}:{staff.username}:{today.isoformat()}"
-                    action = self.store.nudge(d.uid, calendar.id, idem[:200], actor="digest", now=now,
+                    action = self.store.nudge(d.uid, calendar.id, idem[:200], actor=staff.username, now=now,
+                                              kind=ActionKind.DIGEST,
                                               scope=staff.scope)
                     if action is None:
                         continue

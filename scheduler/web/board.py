@@ -17,10 +17,10 @@ import binascii
 import hashlib
 import logging
 import math
-import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,7 +29,7 @@ from scheduler.core import dates
 from scheduler.errors import BadRequest, Forbidden
 from scheduler.passwords import verify_password
 from scheduler.reminders import board as B
-from scheduler.reminders.actions import ActionKind, BoardStore
+from scheduler.reminders.actions import BoardStore
 from scheduler.reminders.board_export import day_first, to_csv, to_xlsx
 from scheduler.reminders.board_service import ADMIN, BoardService, Staff
 from scheduler.web import admin
@@ -182,26 +182,23 @@ async def board_page(request: Request, campaign: str, page: int = 1, done: str =
     shown = picked[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     uids = [d.uid for d in view.deadlines]
     keys = [f"unit:{e.unit.id}" for e in shown]
-    actions = await asyncio.to_thread(service.store.actions, uids, party_keys=keys)
+    actions = await asyncio.to_thread(service.store.actions, uids, party_keys=keys, include_nudges=False)
     by_pair: dict[tuple[str, str], list[Any]] = {}
-    nudges = []
     for a in actions:
-        if a.party_key == "*":
-            if a.kind is ActionKind.NUDGE and (staff.root is None or a.actor == staff.username):
-                nudges.append(a)
-            continue
         by_pair.setdefault((a.occurrence_uid, a.unit_id), []).append(a)
+    now = request.app.state.clock()
+    nudged = await asyncio.to_thread(service.nudged_today, staff, uids, now)
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "done")]
     breadcrumbs = [b for b in (hierarchy.path(root) if root else [])
                    if staff.root is None or b.id == staff.root or b.id in hierarchy.below(staff.root)]
     context = {
         "staff": staff, "calendar": view.calendar, "deadlines": view.deadlines, "filters": f,
         "entries": shown, "total": len(picked), "counts": B.counts(picked), "rolled": rolled,
-        "hierarchy": hierarchy, "page": page, "pages": pages, "actions": by_pair, "nudges": nudges[-5:],
+        "hierarchy": hierarchy, "page": page, "pages": pages, "actions": by_pair, "nudged": nudged,
         "statuses": B.STATUS_ORDER, "groups": sorted({e.unit.group for e in view.entries}),
         "levels": sorted({e.level for e in view.entries}), "breadcrumbs": breadcrumbs,
         "query": urlencode(params), "query_without": _query_without(params), "day": day_first,
-        "nudge_key": secrets.token_urlsafe(16), "done": done, "local": _local,
+        "done": done, "local": _local,
         "scope_name": "mọi đơn vị" if staff.root is None else hierarchy.bodies[staff.root].name
         if staff.root in hierarchy.bodies else staff.scope,
         "files": await asyncio.to_thread(_files, service, uids, keys),
@@ -321,10 +318,13 @@ async def nudge(request: Request, campaign: str) -> Response:
     if isinstance(got, Response):
         return got
     staff, form = got
-    new, units = await board_of(request).nudge(campaign, form.get("deadline", ""), form.get("key", ""), staff,
-                                              request.app.state.clock())
+    now = request.app.state.clock()
+    service = board_of(request)
+    d, _event = service.deadline(campaign, form.get("deadline", ""), now)
+    today = now.astimezone(ZoneInfo(d.timezone)).date()
+    new, units = await service.nudge(campaign, d.uid, today.isoformat(), staff, now)  # once a day per scope
     message = (f"Đã gửi lời nhắc tới {units} đơn vị chưa nộp." if new
-               else "Lời nhắc này đã được gửi rồi (bấm lại không gửi thêm).")
+               else "Hôm nay đã nhắc các đơn vị chưa nộp của hạn này rồi: không gửi thêm.")
     return _back(campaign, form, message)
 
 
