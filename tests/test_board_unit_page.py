@@ -176,6 +176,8 @@ def test_files_are_checked_and_limited(client: TestClient) -> None:
 def test_the_personal_feed_says_done_and_the_extended_date_and_can_be_revoked(client: TestClient) -> None:
     board = _board(client)
     feed_url = board.feed_link(UNIT).removeprefix(BASE)
+    page = client.get(f"/don-vi?token={_submitted_token(client)}").text
+    assert f'href="webcal://lich.example.vn{feed_url}"' in page
     board.extend(CAMPAIGN, REPORT, UNIT, date(2026, 12, 12), "", ADMIN, NOW)
     events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(client.get(feed_url).content).walk("VEVENT")}
     report = events["Hạn chót: Báo cáo tổng kết phong trào thi đua năm 2026"]
