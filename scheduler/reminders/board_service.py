@@ -286,7 +286,7 @@ class BoardService:
         view = deadline_view(event, calendar.title, today)
         if until is not None and until > view.last_day:
             view = replace(view, last_day=until, days_left=(until - today).days,
-                           due_text=f"hết ngày {vn_date(until)} (được gia hạn; hạn chung {view.due_text})")
+                           due_text=f"hết ngày {vn_date(until)}, được gia hạn (hạn chung: {view.due_text})")
         return view
 
     def _allowed(self, email: str, calendar_id: str) -> bool:
