@@ -29,6 +29,7 @@ from scheduler.core.dates import vn_date
 from scheduler.core.expand import finished
 from scheduler.errors import BadRequest, CalendarNotFound, CampaignFinished, Forbidden, PermanentDeliveryError
 from scheduler.reminders.jobs import running_jobs
+from scheduler.reminders.links import SUBMITTED
 from scheduler.reminders.service import ReminderService, open_service
 from scheduler.settings import Settings
 from scheduler.web.extensions import PageData, WebExtension
@@ -166,27 +167,16 @@ async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:
 
 @router.get("/submitted", response_class=HTMLResponse, summary="Trang báo 'Đã nộp'")
 async def submitted_page(request: Request, token: str = "") -> Response:
-    event, who = _service(request).peek_submitted(token)
+    service = _service(request)
+    event, who = service.peek_submitted(token)
     title = event.title if event else "hạn chót này"
-    if getattr(request.app.state, "board", None) is not None and _unit_link(token):
+    unit = str(service.links.signer.verify(SUBMITTED, token).get("p", "")).startswith("unit:")
+    if unit and getattr(request.app.state, "board", None) is not None:
         # The deadline board runs: the link opens the unit's own page (this deadline first, its "Đã nộp" with an
         # optional file, every other deadline of the unit, its feed).
         return RedirectResponse(f"/don-vi?token={token}", status_code=303, headers={"Cache-Control": "no-store"})
     return _page(request, "Báo đã nộp", f"{who} xác nhận đã nộp: {title}? Sau khi xác nhận, đơn vị sẽ không "
                  f"nhận thêm email nhắc về hạn này.", action="/reminders/submitted", button="Đã nộp", token=token)
-
-
-def _unit_link(token: str) -> bool:
-    """Whether a (verified) "Đã nộp" token is a unit's (not a subscriber's)."""
-    import base64
-    import json
-
-    body = token.split(".", 1)[0]
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except ValueError:
-        return False
-    return isinstance(payload, dict) and str(payload.get("p", "")).startswith("unit:")
 
 
 @router.post("/submitted", response_class=HTMLResponse, summary="Ghi nhận 'Đã nộp'")
