@@ -82,7 +82,7 @@ def _campaign_title(calendar: Calendar) -> str:
 
 
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "core/days_off")
+_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "reminders/tables", "core/days_off")
 
 
 def plan_code_version() -> str:
