@@ -42,6 +42,11 @@ class Settings(BaseModel):
         description="URL CSDL SQLAlchemy; để trống là SQLite trong data_dir "
         "(ví dụ postgresql+psycopg://user@localhost/lichthidua).",
     )
+    database_timeout_seconds: float = Field(
+        15.0, ge=1, le=600,
+        description="Thời gian tối đa chờ CSDL PostgreSQL cho một thao tác (giây): kết nối, một câu lệnh, "
+        "lấy kết nối từ pool. Quá hạn thì kết nối bị coi là mất: dịch vụ báo lỗi một lần, thử lại, tự tiếp tục.",
+    )
     watch_interval_seconds: float = Field(
         2.0, gt=0, description="Chu kỳ kiểm tra thay đổi trong thư mục lịch (giây)."
     )

@@ -31,6 +31,7 @@ from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
 from scheduler.store.database import create_tables, engine_from_settings
 from scheduler.store.db_lock import exclusive
+from scheduler.store.health import DatabaseHealth
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand, expand_deadlines
 from scheduler.reminders.links import SUBMITTED, Links, Signer, load_or_create_secret
@@ -131,6 +132,7 @@ class ReminderService:
         # calendars reloaded, deadlines re-expanded, a "Đã nộp" recorded (see web.reminder_routes.ReminderStatus).
         self._generations = itertools.count(1)
         self.generation = 0
+        self.health = DatabaseHealth(settings)  # the web app puts its own here (one per process, shown in /healthz)
         self.subscriptions = Subscriptions(settings, self.store, self.links, self._send_email, self.replan)
         self.sender = Sender(
             self.store, digest=self.policy.digest, owner=self.owner, lease=lease, wall=wall,
@@ -267,9 +269,12 @@ class ReminderService:
         """What the scheduler runs: re-plan once a day (annual deadlines roll forward), then send what is due.
 
         Claims of a local instance that died (SIGKILL, OOM) go back to pending here too, so a surviving
-        instance takes over its in-flight messages within a tick instead of after the lease.
+        instance takes over its in-flight messages within a tick instead of after the lease; and so do
+        this instance's own claims left by a wave the database was lost in, once the results it could
+        not record then are recorded (a message delivered is never released and sent again).
         """
-        released = self.store.release_dead_local() + self.store.release_own(self.owner)
+        await self.sender.recover()
+        released = await asyncio.to_thread(lambda: self.store.release_dead_local() + self.store.release_own(self.owner))
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở (tiến trình đã dừng, hoặc đợt trước bị gián đoạn).", released)
         if self._planned_day != now.date():
@@ -278,7 +283,7 @@ class ReminderService:
 
     async def start(self, now: datetime, *, progress: Progress | None = None) -> SendReport:
         """At start-up (and for `remind send-due`): take back claims of dead local processes, re-plan, catch up."""
-        released = self.store.release_dead_local()
+        released = await asyncio.to_thread(self.store.release_dead_local)
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở của tiến trình đã dừng.", released)
         await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves

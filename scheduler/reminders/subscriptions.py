@@ -74,7 +74,7 @@ class Subscriptions:
                 who = "địa chỉ email này" if kind == "subscribe-address" else "máy của bạn"
                 raise TooManyRequests(f"Đã có quá nhiều yêu cầu đăng ký từ {who}. Hãy thử lại sau khoảng "
                                       f"{_vn_duration(wait)}; email xác nhận đã gửi trước đó vẫn dùng được.", wait)
-        sub_id, nonce, confirmed = self.store.request_subscription(email, calendar.id, now)
+        sub_id, nonce, confirmed = await asyncio.to_thread(self.store.request_subscription, email, calendar.id, now)
         if confirmed:
             return False
         content = ConfirmContent(calendar_title=calendar.title, confirm_url=self.links.confirm(sub_id, nonce, now))

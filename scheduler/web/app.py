@@ -21,10 +21,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from notifiers.ics import RenderOptions
 from scheduler.store.database import create_tables, engine_from_settings
+from scheduler.store.health import DATABASE_BUSY, DatabaseHealth
 from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
 from scheduler.settings import Settings
 from scheduler.web import admin, api_docs, feed_routes, pages
@@ -99,6 +101,15 @@ def _install_error_handlers(app: FastAPI) -> None:
         if status >= 500 and status != 503:
             log.exception("Lỗi khi xử lý %s", request.url.path, exc_info=exc)
         return _error_response(request, status, message, retry_after=getattr(exc, "retry_after_seconds", None))
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
+        # The database is lost or refuses (said once in the log by DatabaseHealth, shown in /healthz); the
+        # visitor learns only to come back, not which server failed.
+        if request.app.state.db_health.failed(exc) is None:
+            log.exception("Lỗi khi xử lý %s", request.url.path, exc_info=exc)
+            return _error_response(request, 500, "Lỗi máy chủ.")
+        return _error_response(request, 503, DATABASE_BUSY, retry_after=30)
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
@@ -178,6 +189,7 @@ def create_app(
     app.state.templates = _templates(extensions)
     app.state.pages = PageCache()
     app.state.summaries = pages.Summaries()
+    app.state.db_health = DatabaseHealth(settings)
     _install_error_handlers(app)
     app.add_middleware(pages.PageFastPath, repository=repository, pages=app.state.pages, clock=clock,
                        extensions=extensions)
@@ -187,19 +199,25 @@ def create_app(
     app.include_router(admin.router)
 
     @app.get("/healthz", tags=["Giám sát"], summary="Tình trạng dịch vụ")
-    async def healthz() -> JSONResponse:
+    async def healthz(request: Request) -> JSONResponse:
         snapshot = repository.snapshot
         # Public: which calendars have problems and whether a last good version is served; the
-        # diagnostics (file paths, contents) are for admins, at /admin.
+        # diagnostics (file paths, contents) are for admins, at /admin. Memory only: never waits on the database.
         failing = {s.id: {"served": "last_good" if s.calendar is not None else "none"} for s in snapshot.failing}
+        database = app.state.db_health.view()
         body: dict[str, Any] = {
-            "status": "degraded" if failing else "ok",
+            "status": "degraded" if failing or not database.ok else "ok",
+            "database": "ok" if database.ok else "unavailable",
             "calendars": sorted(snapshot.calendars),
             "failing": failing,
             "generation": snapshot.generation,
             "loaded_at": snapshot.loaded_at.isoformat(),
             "feed_renders": feeds.renders,
         }
+        if not database.ok:
+            body["database_down_seconds"] = round(database.since_seconds)
+            if request.headers.get("authorization") and await admin.allowed_async(request):
+                body["database_error"] = database.reason  # names the server: for admins only
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     @app.head("/healthz", tags=["Giám sát"], summary="Tình trạng dịch vụ (chỉ tiêu đề, cho công cụ giám sát)")

@@ -1,0 +1,187 @@
+"""The network to PostgreSQL fails under a running `serve` in the middle of a wave; the database itself lives.
+
+A TCP proxy the test owns (tests/db_proxy.py) sits between `serve` and the real
+PostgreSQL and resets every connection, black-holes them (nothing forwarded,
+sockets held), or slows them. Mail goes to a real SMTP server (aiosmtpd,
+tests/smtp_server.py's recording handler). Each case checks that every email
+is delivered once the network is back, that duplicates are no more than the
+messages in flight, that no row stays claimed, that the fault is said once in
+the log and in /healthz, and that feeds, pages and /healthz kept answering
+from memory meanwhile (their worst latency is printed; the bound asserted is
+far below the database's own timeout, so it tests that nothing waited on it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from db_proxy import Proxy
+from db_support import fresh_database
+from reminder_support import address, write_wave
+from smtp_server import RecordingHandler
+from sqlalchemy import create_engine, text
+from test_instances import _calendar
+from web_support import ROOT, free_port, process_env, wait_until
+
+LICHTHIDUA = ROOT / ".venv" / "bin" / "lichthidua"
+DB_TIMEOUT = 3  # database_timeout_seconds of the service under test: short, so the test is quick
+IN_FLIGHT = 64 + 32 + 64  # a claim batch, the transport's queue, the results not yet recorded
+
+
+@dataclass
+class GatedHandler(RecordingHandler):
+    """Records like the suite's handler; after ``hold_after`` messages, holds its replies until ``gate`` opens."""
+
+    hold_after: int = 10**9
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+    loop: asyncio.AbstractEventLoop | None = None  # the SMTP server's (its controller's)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        reply = await super().handle_DATA(server, session, envelope)
+        if len(self.messages) >= self.hold_after:
+            await self.gate.wait()
+        return reply
+
+    def release(self) -> None:
+        assert self.loop is not None
+        self.loop.call_soon_threadsafe(self.gate.set)
+
+    def recipients(self) -> Counter[str]:
+        return Counter(r for m in list(self.messages) for r in m.rcpt_tos)
+
+
+class Watch:
+    """Requests a feed, a campaign page and /healthz in a loop; keeps the worst latency and any failure."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.worst: dict[str, float] = {}
+        self.failures: list[str] = []
+        self.health: list[dict[str, Any]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            while not self._stop.is_set():
+                for path in ("/feeds/wave-2024.ics", "/c/wave-2024", "/healthz"):
+                    start = time.perf_counter()
+                    try:
+                        response = client.get(path)
+                    except httpx.HTTPError as exc:
+                        self.failures.append(f"{path}: {exc!r}")
+                        continue
+                    took = time.perf_counter() - start
+                    self.worst[path] = max(self.worst.get(path, 0.0), took)
+                    if response.status_code != 200:
+                        self.failures.append(f"{path}: {response.status_code}")
+                    elif path == "/healthz":
+                        self.health.append(response.json())
+                time.sleep(0.05)
+
+    def __enter__(self) -> Watch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=70)
+
+
+@contextmanager
+def _serving(tmp_path: Path, n: int, hold_after: int) -> Iterator[tuple[subprocess.Popen[bytes], Proxy, GatedHandler,
+                                                                        Path, str, str]]:
+    calendars = write_wave(tmp_path, n)
+    _calendar(calendars, second=False)  # due on the real clock (remind_hour 0): the running service sends it
+    handler = GatedHandler(hold_after=hold_after)
+    smtp_port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    handler.loop = controller.loop
+    proxy = Proxy()
+    try:
+        with fresh_database("postgresql", tmp_path) as url:
+            port = free_port()
+            env = process_env(tmp_path, calendars_dir=str(tmp_path / "calendars"), data_dir=str(tmp_path / "var"),
+                              base_url="https://lich.example.vn", database_url=proxy.url(url),
+                              smtp_host="127.0.0.1", smtp_port=str(smtp_port), smtp_security="none",
+                              smtp_timeout_seconds="60", remind_hour="0", tick_seconds="1",
+                              database_timeout_seconds=str(DB_TIMEOUT))
+            log = tmp_path / "serve.log"
+            with log.open("wb") as out:
+                serve = subprocess.Popen([str(LICHTHIDUA), "serve", "--port", str(port)], cwd=tmp_path, env=env,
+                                         stdout=out, stderr=subprocess.STDOUT)
+            try:
+                yield serve, proxy, handler, log, f"http://127.0.0.1:{port}", url
+            finally:
+                serve.terminate()
+                serve.wait(timeout=30)
+    finally:
+        handler.release()
+        controller.stop()
+        proxy.close()
+
+
+def _claimed(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return dict(conn.execute(text("SELECT status, count(*) FROM reminder GROUP BY status")).all())  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.parametrize("fault", ["reset", "drop"])
+def test_connection_lost_mid_wave_then_back(fault: str, tmp_path: Path) -> None:
+    """Connections reset, or silently dropped, with messages in flight: the wave stops, says so once, resumes."""
+    n = 600
+    with _serving(tmp_path, n, hold_after=200) as (serve, proxy, handler, log, base, url):
+        wait_until(lambda: len(handler.messages) >= 200 or serve.poll() is not None, 120, "200 email đến")
+        assert serve.poll() is None, log.read_text(errors="replace")[-3000:]
+        with Watch(base) as watch:
+            time.sleep(0.5)  # the watcher's first round, before the fault
+            proxy.set(fault)
+            cut = time.monotonic()
+            handler.release()
+            noticed = wait_until(lambda: "Mất kết nối CSDL" in log.read_text(errors="replace")
+                                 or serve.poll() is not None, 60, "dịch vụ báo mất CSDL")
+            assert serve.poll() is None, log.read_text(errors="replace")[-3000:]
+            wait_until(lambda: any(h.get("database") == "unavailable" for h in watch.health), 30, "/healthz: degraded")
+            stalled = len(handler.messages)
+            time.sleep(2 * DB_TIMEOUT)  # the outage goes on: nothing new is claimed meanwhile
+            assert len(handler.messages) - stalled <= IN_FLIGHT
+            proxy.set("pass")
+            back = wait_until(lambda: set(handler.recipients()) >= {address(i) for i in range(n)}, 120,
+                              "đợt gửi tự tiếp tục sau khi mạng tới CSDL trở lại")
+            wait_until(lambda: watch.health and watch.health[-1].get("status") == "ok", 30, "/healthz: ok")
+        counts = handler.recipients()
+        duplicates = sum(counts.values()) - len(counts)
+        worst = max(watch.worst.values())
+        print(f"\n{fault}: {len(counts)}/{n} đã gửi, {duplicates} lặp, báo lỗi sau {noticed:.1f} s, xong "
+              f"{back:.1f} s sau khi mạng trở lại (mất {time.monotonic() - cut:.0f} s); độ trễ lớn nhất: "
+              + ", ".join(f"{p} {t * 1000:.0f} ms" for p, t in sorted(watch.worst.items())))
+        assert len(counts) == n
+        assert duplicates <= IN_FLIGHT
+        assert not watch.failures, watch.failures[:5]
+        assert worst < DB_TIMEOUT / 2, watch.worst  # nothing a visitor asked for waited on the database
+        wait_until(lambda: _claimed(url).get("sent", 0) == n, 60, "mọi lời nhắc được ghi là đã gửi")
+        assert _claimed(url).get("claimed", 0) == 0
+        text_log = log.read_text(errors="replace")
+        assert "Traceback" not in text_log, text_log[-3000:]
+        assert text_log.count("Mất kết nối CSDL") == 1, text_log[-3000:]  # said once, not once per tick
+        assert "CSDL đã trả lời trở lại" in text_log and "database_url" in text_log
+
