@@ -185,3 +185,98 @@ def test_connection_lost_mid_wave_then_back(fault: str, tmp_path: Path) -> None:
         assert text_log.count("Mất kết nối CSDL") == 1, text_log[-3000:]  # said once, not once per tick
         assert "CSDL đã trả lời trở lại" in text_log and "database_url" in text_log
 
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_slow_link_is_no_fault(tmp_path: Path) -> None:
+    """Every packet to and from the database waits 30 ms: the wave is slower, nothing else changes."""
+    n = 300
+    with _serving(tmp_path, n, hold_after=50) as (serve, proxy, handler, log, base, url):
+        wait_until(lambda: len(handler.messages) >= 50 or serve.poll() is not None, 120, "50 email đến")
+        with Watch(base) as watch:
+            proxy.delay = 0.03
+            proxy.set("slow")
+            handler.release()
+            took = wait_until(lambda: set(handler.recipients()) >= {address(i) for i in range(n)}, 180,
+                              "đợt gửi xong qua đường truyền chậm")
+        counts = handler.recipients()
+        print(f"\nslow: {len(counts)}/{n} đã gửi, {sum(counts.values()) - len(counts)} lặp, xong sau {took:.1f} s; "
+              "độ trễ lớn nhất: " + ", ".join(f"{p} {t * 1000:.0f} ms" for p, t in sorted(watch.worst.items())))
+        assert sum(counts.values()) == n
+        assert not watch.failures, watch.failures[:5]
+        assert max(watch.worst.values()) < DB_TIMEOUT / 2, watch.worst
+        text_log = log.read_text(errors="replace")
+        assert "Mất kết nối CSDL" not in text_log and "Traceback" not in text_log, text_log[-3000:]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_send_due_from_cron_ends_when_the_database_is_lost(tmp_path: Path) -> None:
+    """`remind send-due` whose database black-holes mid-wave ends with exit 75 and a message; the next run finishes."""
+    n = 400
+    calendars = write_wave(tmp_path, n)
+    _calendar(calendars, second=False)
+    handler = GatedHandler(hold_after=100)
+    smtp_port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    handler.loop = controller.loop
+    proxy = Proxy()
+    try:
+        with fresh_database("postgresql", tmp_path) as url:
+            env = process_env(tmp_path, calendars_dir=str(tmp_path / "calendars"), data_dir=str(tmp_path / "var"),
+                              base_url="https://lich.example.vn", database_url=proxy.url(url),
+                              smtp_host="127.0.0.1", smtp_port=str(smtp_port), smtp_security="none",
+                              remind_hour="0", database_timeout_seconds=str(DB_TIMEOUT))
+            run = subprocess.Popen([str(LICHTHIDUA), "remind", "send-due"], cwd=tmp_path, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                wait_until(lambda: len(handler.messages) >= 100 or run.poll() is not None, 120, "100 email đến")
+                proxy.set("drop")
+                handler.release()
+                out, err = run.communicate(timeout=60)  # ends by itself: no hang
+            finally:
+                if run.poll() is None:
+                    run.kill()
+            assert run.returncode == 75, (run.returncode, err[-3000:])
+            assert "Traceback" not in err and "Không kết nối được CSDL" in err and "database_url" in err, err[-3000:]
+            first = len(handler.messages)
+            proxy.set("pass")
+            again = subprocess.run([str(LICHTHIDUA), "remind", "send-due"], cwd=tmp_path, env=env, capture_output=True,
+                                   text=True, timeout=120)
+            assert again.returncode == 0, again.stderr[-3000:]
+            counts = handler.recipients()
+            duplicates = sum(counts.values()) - len(counts)
+            print(f"\ncron: {first} email trước khi mất CSDL, {len(counts)}/{n} sau lần chạy lại, {duplicates} lặp")
+            assert len(counts) == n and duplicates <= IN_FLIGHT
+            assert _claimed(url).get("claimed", 0) == 0
+    finally:
+        handler.release()
+        controller.stop()
+        proxy.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["refused", "silent", "malformed", "unsupported"])
+def test_start_up_with_a_bad_database_ends_with_a_message(case: str, tmp_path: Path) -> None:
+    """Unreachable, silent (accepts and never answers) or malformed: each command ends within 30 s, 75 or 78."""
+    from db_proxy import Silent
+
+    write_wave(tmp_path, 3)
+    silent = Silent()
+    try:
+        url = {"refused": f"postgresql+psycopg://lich:bi-mat@127.0.0.1:{free_port()}/lichthidua",
+               "silent": f"postgresql+psycopg://lich:bi-mat@127.0.0.1:{silent.port}/lichthidua",
+               "malformed": "notadb://lich:bi-mat@may-chu/lichthidua",
+               "unsupported": "mysql://lich:bi-mat@may-chu/lichthidua"}[case]
+        env = process_env(tmp_path, calendars_dir=str(tmp_path / "calendars"), data_dir=str(tmp_path / "var"),
+                          database_url=url)
+        for args in (["serve", "--port", str(free_port())], ["remind", "send-due"], ["remind", "status"]):
+            run = subprocess.run([str(LICHTHIDUA), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+                                 timeout=30)
+            assert "Traceback" not in run.stderr, run.stderr[-3000:]
+            assert run.returncode == (75 if case in ("refused", "silent") else 78), (args, run.returncode, run.stderr)
+            assert "database_url" in run.stderr and "bi-mat" not in run.stderr, run.stderr
+    finally:
+        silent.close()
