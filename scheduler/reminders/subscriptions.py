@@ -26,6 +26,18 @@ from scheduler.settings import Settings
 log = logging.getLogger("lichthidua.reminders")
 
 
+def mailbox(email: str) -> str:
+    """The mailbox an address reaches, for quotas: "A.B+tin-tuc@Vi-Du.vn" and "a.b@vi-du.vn" count together.
+
+    Lower case, and the "+tag" of the local part dropped: the usual sub-addressing of mail servers,
+    which would otherwise give one inbox a quota per tag.
+    """
+    local, at, domain = email.strip().lower().rpartition("@")
+    if not at:
+        return email.strip().lower()
+    return f"{local.split('+', 1)[0] or local}@{domain}"
+
+
 def _vn_duration(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes = max(1, rest // 60) if not hours else rest // 60
@@ -64,7 +76,7 @@ class Subscriptions:
         hour): TooManyRequests past either, before anything is stored or mailed.
         """
         limits = (("subscribe-client", client, timedelta(hours=1), self.settings.subscribe_per_client),
-                  ("subscribe-address", email.strip().lower(), timedelta(hours=24), self.settings.subscribe_per_address))
+                  ("subscribe-address", mailbox(email), timedelta(hours=24), self.settings.subscribe_per_address))
         for kind, key, window, limit in limits:
             if not key:
                 continue

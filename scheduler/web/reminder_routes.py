@@ -86,33 +86,44 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def check_origin(request: Request) -> None:
+def check_origin(request: Request, *, signed: bool = False) -> None:
     """A form post from another site is refused (cross-site request forgery).
 
-    Browsers send ``Origin`` with every POST; it must be the service's public
-    address (``base_url``) or the address the request came to. A POST without
-    one is not from a browser form (RFC 8058 one-click unsubscribe comes from
-    the mail provider's servers) and carries a signed token anyway.
+    Browsers send ``Origin`` with every POST (and most a ``Referer``); it must be the
+    service's public address (``base_url``) or the address the request came to. A
+    post with neither is refused too, unless it carries a signed link token
+    (``signed``): RFC 8058 one-click unsubscribe comes from the mail provider's
+    servers, which send no Origin, and the token is the proof a forger cannot make.
     """
+    allowed = {_origin(request.app.state.settings.base_url), _origin(str(request.base_url))}
     origin = request.headers.get("origin")
     if origin is None:
-        return
-    allowed = {_origin(request.app.state.settings.base_url), _origin(str(request.base_url))}
+        referer = request.headers.get("referer")
+        if referer is not None:
+            origin = _origin(referer)
+        elif signed:
+            return
+        else:
+            raise Forbidden("Biểu mẫu gửi đến không cho biết trang gửi (thiếu tiêu đề Origin và Referer) nên không "
+                            "được chấp nhận. Hãy mở trang lịch trên chính trang web của dịch vụ rồi gửi lại.")
     if origin.lower() not in allowed:
         raise Forbidden(f"Biểu mẫu gửi từ trang khác ({origin}) không được chấp nhận. "
                         "Hãy mở trang lịch trên chính trang web của dịch vụ rồi gửi lại.")
 
 
 async def _form(request: Request) -> dict[str, str]:
-    check_origin(request)
     body = await request.body()
     if len(body) > MAX_FORM:
+        check_origin(request)
         raise BadRequest("Dữ liệu gửi lên quá lớn.")
     try:
         parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
+        check_origin(request)
         raise BadRequest("Dữ liệu gửi lên không phải UTF-8.") from None
-    return {k: v[0] for k, v in parsed.items()}
+    form = {k: v[0] for k, v in parsed.items()}
+    check_origin(request, signed=bool(form.get("token")))
+    return form
 
 
 def _page(request: Request, title: str, message: str, *, status: int = 200, **extra: Any) -> HTMLResponse:
@@ -180,7 +191,7 @@ async def unsubscribe_page(request: Request, token: str = "") -> HTMLResponse:
 @router.post("/unsubscribe", response_class=HTMLResponse, summary="Hủy nhận email nhắc (một bước, RFC 8058)")
 async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:
     # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the URL, token in the query.
-    check_origin(request)
+    check_origin(request, signed=bool(token))
     token = token or (await _form(request)).get("token", "")
     email, scope = await _db(request, _service(request).unsubscribe, token, request.app.state.clock())
     what = "mọi email nhắc hạn" if scope == "*" else f"email nhắc hạn của “{_title(request, scope)}”"
