@@ -72,9 +72,10 @@ class DatabaseHealth:
             self.reason = str(fault)
             self._next_try = now + min(self.cap, self.base * 2 ** (self.failures - 1))
         if first:
-            log.error("Mất kết nối CSDL: %s Việc gửi email nhắc tạm dừng; dịch vụ tự thử lại (giãn dần tới %d giây "
-                      "một lần) và tự gửi tiếp khi CSDL trả lời. Trang và nguồn lịch vẫn phục vụ bình thường.",
-                      fault, round(self.cap))
+            lost = "Không kết nối được" in str(fault)
+            log.error(("Mất kết nối CSDL: %s" if lost else "CSDL không dùng được: %s")
+                      + " Việc gửi email nhắc tạm dừng; dịch vụ tự thử lại (giãn dần tới %d giây một lần) và tự gửi "
+                      "tiếp khi CSDL trả lời. Trang và nguồn lịch vẫn phục vụ bình thường.", fault, round(self.cap))
         return fault
 
     def recovered(self) -> None:
@@ -96,3 +97,23 @@ class DatabaseHealth:
         with self._lock:
             since = 0.0 if self.down_since is None else self._monotonic() - self.down_since
             return HealthView(self.down_since is None, since, self.reason, self.failures)
+
+
+class OnceAMinute:
+    """A fault met by many requests, logged once a minute with how many times (``template``: count, message)."""
+
+    def __init__(self, logger: logging.Logger, template: str, *, every: float = 60.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.logger = logger
+        self.template = template
+        self.every = every
+        self._monotonic = monotonic
+        self._last = -every
+        self._count = 0
+
+    def add(self, message: str) -> None:
+        self._count += 1
+        now = self._monotonic()
+        if now - self._last >= self.every:
+            self.logger.error(self.template, self._count, message)
+            self._last, self._count = now, 0

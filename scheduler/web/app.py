@@ -23,10 +23,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from notifiers.ics import RenderOptions
 from scheduler.store.database import create_tables, engine_from_settings
-from scheduler.store.health import DATABASE_BUSY, DatabaseHealth
+from scheduler.store.faults import translate
+from scheduler.store.health import DATABASE_BUSY, DatabaseHealth, OnceAMinute
 from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
 from scheduler.settings import Settings
 from scheduler.web import admin, api_docs, feed_routes, pages
@@ -111,6 +113,22 @@ def _install_error_handlers(app: FastAPI) -> None:
             return _error_response(request, 500, "Lỗi máy chủ.")
         return _error_response(request, 503, DATABASE_BUSY, retry_after=30)
 
+    @app.exception_handler(OSError)
+    async def machine_fault(request: Request, exc: OSError) -> Response:
+        # A full or read-only disk while serving: one line in the log (not one per request), a 503 to the visitor.
+        fault = translate(exc, request.app.state.settings)
+        if fault is None:
+            log.exception("Lỗi khi xử lý %s", request.url.path, exc_info=exc)
+            return _error_response(request, 500, "Lỗi máy chủ.")
+        request.app.state.disk_faults.add(str(fault))
+        return _error_response(request, 503, "Máy chủ tạm thời không ghi được dữ liệu. Vui lòng thử lại sau ít phút.",
+                               retry_after=60)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, exc: ClientDisconnect) -> Response:
+        log.debug("Máy khách ngắt kết nối giữa chừng: %s", request.url.path)
+        return Response(status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
         details = []
@@ -190,6 +208,7 @@ def create_app(
     app.state.pages = PageCache()
     app.state.summaries = pages.Summaries()
     app.state.db_health = DatabaseHealth(settings)
+    app.state.disk_faults = OnceAMinute(log, "Lỗi ghi dữ liệu khi phục vụ (lặp lại %d lần trong phút qua): %s")
     _install_error_handlers(app)
     app.add_middleware(pages.PageFastPath, repository=repository, pages=app.state.pages, clock=clock,
                        extensions=extensions)

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
+from starlette.requests import ClientDisconnect
 from sqlalchemy.exc import SQLAlchemyError
 
 from notifiers.base import Transport
@@ -111,16 +112,46 @@ def check_origin(request: Request, *, signed: bool = False) -> None:
                         "Hãy mở trang lịch trên chính trang web của dịch vụ rồi gửi lại.")
 
 
-async def _form(request: Request) -> dict[str, str]:
-    body = await request.body()
-    if len(body) > MAX_FORM:
-        check_origin(request)
+async def read_form(request: Request, limit: int = MAX_FORM) -> bytes:
+    """The body of a form post: at most ``limit`` bytes, all within http_idle_timeout_seconds.
+
+    A body that stops midway (the client went silent) or never ends is a 400, and a client that
+    went away is said in one log line at debug level: never a traceback, never a request that waits for ever.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
         raise BadRequest("Dữ liệu gửi lên quá lớn.")
+    chunks: list[bytes] = []
+    size = 0
+
+    async def read() -> None:
+        nonlocal size
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BadRequest("Dữ liệu gửi lên quá lớn.")
+            chunks.append(chunk)
+
     try:
+        await asyncio.wait_for(read(), request.app.state.settings.http_idle_timeout_seconds)
+    except TimeoutError:
+        raise BadRequest("Dữ liệu gửi lên không đến đủ (kết nối ngừng giữa chừng). Hãy gửi lại biểu mẫu.") from None
+    except ClientDisconnect:
+        log.debug("Máy khách ngắt kết nối khi đang gửi biểu mẫu tới %s.", request.url.path)
+        raise BadRequest("Kết nối bị ngắt khi đang gửi dữ liệu.") from None
+    return b"".join(chunks)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    try:
+        body = await read_form(request)
         parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         check_origin(request)
         raise BadRequest("Dữ liệu gửi lên không phải UTF-8.") from None
+    except BadRequest:
+        check_origin(request)  # a forged post is told it is forged first
+        raise
     form = {k: v[0] for k, v in parsed.items()}
     check_origin(request, signed=bool(form.get("token")))
     return form
