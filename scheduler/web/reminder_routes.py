@@ -37,7 +37,7 @@ from scheduler.reminders.service import ReminderService, open_service
 from scheduler.settings import Settings
 from scheduler.store.health import DATABASE_BUSY
 from scheduler.web.extensions import PageData, WebExtension
-from scheduler.live.repository import CalendarState, Snapshot, local_today
+from scheduler.live.snapshot import CalendarState, Snapshot, local_today
 
 log = logging.getLogger("lichthidua.reminders")
 T = TypeVar("T")
