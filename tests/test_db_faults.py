@@ -195,6 +195,7 @@ def test_slow_link_is_no_fault(tmp_path: Path) -> None:
     with _serving(tmp_path, n, hold_after=50) as (serve, proxy, handler, log, base, url):
         wait_until(lambda: len(handler.messages) >= 50 or serve.poll() is not None, 120, "50 email đến")
         with Watch(base) as watch:
+            time.sleep(0.5)  # the watcher's first round (first renders), before the fault
             proxy.delay = 0.03
             proxy.set("slow")
             handler.release()

@@ -95,7 +95,8 @@ class Sender:
         One stream feeds the transport (its connections stay open for the whole
         wave); rows are claimed ``batch`` at a time as the stream is consumed and
         results are recorded every ``MARK_EVERY``, so a crash leaves at most about
-        ``batch`` + the transport's queue + ``MARK_EVERY`` rows in flight.
+        ``batch`` + the transport's queue + ``MARK_EVERY`` rows in flight. Recording runs in the
+        background as results come (never in the transport's workers themselves).
 
         Every database call runs in a worker thread (a lost connection never stalls the event loop
         that serves pages and feeds), and none runs in the transport's workers. When the database
@@ -111,6 +112,7 @@ class Sender:
         unmarked: list[Outcome] = []
         streak = {"temporary": 0}
         fault: list[SQLAlchemyError] = []
+        recording: list[asyncio.Future[None]] = []  # flushes started by results as they come
         stop_after = max(8, getattr(getattr(self.transport(), "config", None), "concurrency", 8))
 
         async def flush() -> None:
@@ -134,6 +136,8 @@ class Sender:
                 report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
             unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None)
                             for r in slots[index])
+            if len(unmarked) >= MARK_EVERY and not fault and (not recording or recording[-1].done()):
+                recording.append(asyncio.ensure_future(flush()))  # in the background, off this worker
 
         async def stream() -> AsyncIterator[OutgoingMessage]:
             # The server looks down (only temporary failures lately): leave the rest for the next tick.
@@ -181,6 +185,10 @@ class Sender:
 
         start = time.perf_counter()
         await self.transport().send_many(stream(), on_result)
+        await asyncio.gather(*recording)
+        if fault:  # the database is lost: keep the rest for the next wave instead of waiting on it again
+            self.unrecorded.extend(unmarked)
+            unmarked.clear()
         await flush()
         report.seconds = time.perf_counter() - start
         if fault:

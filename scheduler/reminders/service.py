@@ -273,6 +273,10 @@ class ReminderService:
                      stats.cancelled, stats.revived)
         return stats
 
+    def plan_later(self) -> None:
+        """Planning failed (the database was lost): the next tick plans again, whatever day it is."""
+        self._planned_day = None
+
     # --- sending -------------------------------------------------------------
 
     async def tick(self, now: datetime) -> SendReport:

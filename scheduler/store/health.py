@@ -102,9 +102,10 @@ class DatabaseHealth:
 class OnceAMinute:
     """A fault met by many requests, logged once a minute with how many times (``template``: count, message)."""
 
-    def __init__(self, logger: logging.Logger, template: str, *, every: float = 60.0,
+    def __init__(self, logger: logging.Logger, template: str, *, every: float = 60.0, level: int = logging.ERROR,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.logger = logger
+        self.level = level
         self.template = template
         self.every = every
         self._monotonic = monotonic
@@ -115,5 +116,5 @@ class OnceAMinute:
         self._count += 1
         now = self._monotonic()
         if now - self._last >= self.every:
-            self.logger.error(self.template, self._count, message)
+            self.logger.log(self.level, self.template, self._count, message)
             self._last, self._count = now, 0

@@ -27,6 +27,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from scheduler.passwords import verify_password
+from scheduler.store.health import OnceAMinute
 from scheduler.errors import Diagnostic
 from scheduler.reminders.recipients import load_directory
 from scheduler.reminders.ledger import STATUS_VN, Status
@@ -124,6 +125,14 @@ def limiter(request: Request) -> LoginLimiter:
     return found
 
 
+def _failures(request: Request) -> OnceAMinute:
+    found: OnceAMinute | None = getattr(request.app.state, "admin_failures", None)
+    if found is None:
+        found = request.app.state.admin_failures = OnceAMinute(
+            log, "Đăng nhập trang quản trị sai %d lần trong phút qua (%s).", level=logging.WARNING)
+    return found
+
+
 def _hashing(request: Request) -> asyncio.Semaphore:
     found: asyncio.Semaphore | None = getattr(request.app.state, "admin_hashing", None)
     if found is None:
@@ -156,7 +165,7 @@ async def authorize(request: Request) -> Response | None:
         if ok:
             return None
         limits.failed(client, account)
-        log.warning("Đăng nhập trang quản trị sai từ %s (tài khoản %r).", client or "?", account)
+        _failures(request).add(f"lần gần nhất từ {client or '?'}, tài khoản {account!r}")
     return Response("Cần đăng nhập quản trị.\n", status_code=401, media_type="text/plain; charset=utf-8",
                     headers={"WWW-Authenticate": 'Basic realm="lichthidua admin", charset="UTF-8"',
                              "Cache-Control": "no-store"})

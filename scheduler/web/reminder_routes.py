@@ -372,7 +372,12 @@ def reminder_extension(settings: Settings, *, transport: Transport | None = None
             svc.load(snapshot.calendars)
             svc.replan(snapshot.loaded_at)
 
-        await asyncio.to_thread(reload)
+        try:
+            await asyncio.to_thread(reload)
+        except SQLAlchemyError as exc:
+            if svc.health.failed(exc) is None:  # said once by health; a bug goes on to the repository's log
+                raise
+            svc.plan_later()  # the calendars are loaded: the first tick that reaches the database plans them
         status.forget_others(set(snapshot.states))
 
     @asynccontextmanager
