@@ -281,3 +281,47 @@ def test_start_up_with_a_bad_database_ends_with_a_message(case: str, tmp_path: P
             assert "database_url" in run.stderr and "bi-mat" not in run.stderr, run.stderr
     finally:
         silent.close()
+
+
+def test_a_failed_recording_never_wedges_the_wave(tmp_path: Path) -> None:
+    """The database refuses one batch of results mid-wave (SQLite here): the wave ends with the error instead of
+    waiting for ever on the transport's queue, and the next wave records those results first, then sends the rest."""
+    from sqlalchemy.exc import OperationalError
+
+    from reminder_support import WAVE_DUE
+    from scheduler.reminders.service import open_service
+    from scheduler.settings import load_settings
+
+    n = 300
+    write_wave(tmp_path, n)
+    handler = GatedHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = load_settings(environ={}, config_file=tmp_path / "khong-co.toml",
+                                 calendars_dir=tmp_path / "calendars", data_dir=tmp_path / "var",
+                                 smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        service = open_service(settings)
+        real_mark, calls = service.store.mark, [0]
+
+        def flaky(outcomes: Any, *, now: Any) -> int:
+            calls[0] += 1
+            if calls[0] == 3:
+                raise OperationalError("UPDATE reminder", {}, Exception("server closed the connection unexpectedly"))
+            return real_mark(outcomes, now=now)
+
+        service.store.mark = flaky  # type: ignore[method-assign]
+        with pytest.raises(OperationalError):
+            asyncio.run(asyncio.wait_for(service.start(WAVE_DUE), 120))  # ends: no worker died on the error
+        kept = len(service.sender.unrecorded)
+        assert kept > 0
+        report = asyncio.run(asyncio.wait_for(service.tick(WAVE_DUE), 120))
+        counts = handler.recipients()
+        print(f"\nghi kết quả lỗi giữa đợt: {kept} kết quả giữ lại rồi ghi sau; {len(counts)}/{n} đã gửi, "
+              f"{sum(counts.values()) - len(counts)} lặp; lượt sau gửi {report.sent}")
+        assert len(counts) == n and sum(counts.values()) == n  # nothing twice: kept results were recorded, not resent
+        assert service.store.counts()["sent"] == n and service.store.counts()["claimed"] == 0
+        service.close()
+    finally:
+        controller.stop()
