@@ -14,6 +14,7 @@ far below the database's own timeout, so it tests that nothing waited on it).
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import threading
 import time
@@ -38,6 +39,9 @@ from web_support import ROOT, free_port, process_env, wait_until
 LICHTHIDUA = ROOT / ".venv" / "bin" / "lichthidua"
 DB_TIMEOUT = 3  # database_timeout_seconds of the service under test: short, so the test is quick
 IN_FLIGHT = 64 + 32 + 64  # a claim batch, the transport's queue, the results not yet recorded
+# The wave and the outage of the fault tests; the issue's figures were taken with FAULTS_WAVE=3000 FAULTS_OUTAGE=25.
+WAVE = int(os.environ.get("FAULTS_WAVE", "600"))
+OUTAGE = float(os.environ.get("FAULTS_OUTAGE", str(4 * DB_TIMEOUT)))
 
 
 @dataclass
@@ -148,9 +152,9 @@ def _claimed(url: str) -> dict[str, int]:
 @pytest.mark.parametrize("fault", ["reset", "drop"])
 def test_connection_lost_mid_wave_then_back(fault: str, tmp_path: Path) -> None:
     """Connections reset, or silently dropped, with messages in flight: the wave stops, says so once, resumes."""
-    n = 600
-    with _serving(tmp_path, n, hold_after=200) as (serve, proxy, handler, log, base, url):
-        wait_until(lambda: len(handler.messages) >= 200 or serve.poll() is not None, 120, "200 email đến")
+    n, into, outage = WAVE, WAVE // 3, OUTAGE
+    with _serving(tmp_path, n, hold_after=into) as (serve, proxy, handler, log, base, url):
+        wait_until(lambda: len(handler.messages) >= into or serve.poll() is not None, 300, f"{into} email đến")
         assert serve.poll() is None, log.read_text(errors="replace")[-3000:]
         with Watch(base) as watch:
             time.sleep(0.5)  # the watcher's first round, before the fault
@@ -162,10 +166,10 @@ def test_connection_lost_mid_wave_then_back(fault: str, tmp_path: Path) -> None:
             assert serve.poll() is None, log.read_text(errors="replace")[-3000:]
             wait_until(lambda: any(h.get("database") == "unavailable" for h in watch.health), 30, "/healthz: degraded")
             stalled = len(handler.messages)
-            time.sleep(2 * DB_TIMEOUT)  # the outage goes on: nothing new is claimed meanwhile
+            time.sleep(max(0.0, outage - (time.monotonic() - cut)))  # the outage goes on: nothing new is claimed
             assert len(handler.messages) - stalled <= IN_FLIGHT
             proxy.set("pass")
-            back = wait_until(lambda: set(handler.recipients()) >= {address(i) for i in range(n)}, 120,
+            back = wait_until(lambda: set(handler.recipients()) >= {address(i) for i in range(n)}, 300,
                               "đợt gửi tự tiếp tục sau khi mạng tới CSDL trở lại")
             wait_until(lambda: watch.health and watch.health[-1].get("status") == "ok", 30, "/healthz: ok")
         counts = handler.recipients()
