@@ -176,7 +176,7 @@ def test_connection_lost_mid_wave_then_back(fault: str, tmp_path: Path) -> None:
         duplicates = sum(counts.values()) - len(counts)
         worst = max(watch.worst.values())
         print(f"\n{fault}: {len(counts)}/{n} đã gửi, {duplicates} lặp, báo lỗi sau {noticed:.1f} s, xong "
-              f"{back:.1f} s sau khi mạng trở lại (mất {time.monotonic() - cut:.0f} s); độ trễ lớn nhất: "
+              f"{back:.1f} s sau khi mạng trở lại ({time.monotonic() - cut:.0f} s từ lúc mất); độ trễ lớn nhất: "
               + ", ".join(f"{p} {t * 1000:.0f} ms" for p, t in sorted(watch.worst.items())))
         assert len(counts) == n
         assert duplicates <= IN_FLIGHT
