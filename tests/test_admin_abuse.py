@@ -151,3 +151,23 @@ def test_plus_tags_of_one_mailbox_share_its_quota(client: TestClient) -> None:
     answers = [client.post("/reminders/subscribe", data={**FORM, "email": address}, headers={"Origin": home}).status_code
                for address in ("can-bo+1@vi-du.vn", "can-bo+2@vi-du.vn", "Can-Bo+3@Vi-Du.vn", "can-bo@vi-du.vn")]
     assert answers == [200, 200, 200, 429]
+
+
+def test_healthz_says_the_database_is_lost_and_only_an_admin_reads_why(tmp_path: Path) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from scheduler.store.health import DatabaseHealth
+
+    settings = settings_for(tmp_path, copy_calendars(tmp_path), admin_password_hash=hash_password(PASSWORD))
+    app = create_app(settings, clock=Clock(), watch=False, extensions=[])
+    # What a service on PostgreSQL would have seen (this one runs on SQLite, so that it starts).
+    remote = settings.model_copy(update={"database_url": "postgresql+psycopg://lich:bi-mat@db.example:5432/lichthidua"})
+    app.state.db_health = DatabaseHealth(remote)
+    app.state.db_health.failed(OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly")))
+    with TestClient(app) as c:
+        public = c.get("/healthz").json()
+        assert public["status"] == "degraded" and public["database"] == "unavailable"
+        assert "database_error" not in public and "db.example" not in str(public)
+        admin = c.get("/healthz", headers=_basic("admin", PASSWORD)).json()
+        assert "db.example" in admin["database_error"] and "database_url" in admin["database_error"]
+        assert "bi-mat" not in admin["database_error"]

@@ -165,6 +165,9 @@ def test_connection_lost_mid_wave_then_back(fault: str, tmp_path: Path) -> None:
                                  or serve.poll() is not None, 60, "dịch vụ báo mất CSDL")
             assert serve.poll() is None, log.read_text(errors="replace")[-3000:]
             wait_until(lambda: any(h.get("database") == "unavailable" for h in watch.health), 30, "/healthz: degraded")
+            # The reason names the server: shown to the admin only (here: the server itself, no password set).
+            down = next(h for h in watch.health if h.get("database") == "unavailable")
+            assert down["status"] == "degraded" and "database_url" in down.get("database_error", ""), down
             stalled = len(handler.messages)
             time.sleep(max(0.0, outage - (time.monotonic() - cut)))  # the outage goes on: nothing new is claimed
             assert len(handler.messages) - stalled <= IN_FLIGHT
