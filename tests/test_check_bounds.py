@@ -46,3 +46,11 @@ def test_a_yearly_observance_across_the_new_year_ends_after_it_starts(tmp_path: 
     calendar = load_catalog(tmp_path / "calendars").calendars["vat-nam"]
     (event,) = [e for e in expand(calendar, Window(date(2026, 1, 1), date(2026, 12, 31))) if e.kind == "observance"]
     assert (event.start, event.end) == (date(2026, 12, 31), date(2027, 1, 1))
+
+
+def test_a_span_derived_from_dated_items_is_bounded_too(tmp_path: Path) -> None:
+    """No year or span in the file: the span derived from its deadlines is what a feed would expand."""
+    body = ("deadlines:\n  - id: dau\n    title: Báo cáo đầu\n    date: 15/3/2024\n    due: no_later_than\n"
+            "  - id: cuoi\n    title: Báo cáo cuối\n    date: 15/3/9024\n    due: no_later_than\n")
+    code, out = _check(tmp_path, "suy-ra", body)
+    assert code == 65 and "vượt giới hạn" in out, out

@@ -51,13 +51,15 @@ SPAN_MAX_YEARS = 10
 
 
 def _span_bounds(loaded: LoadedFile) -> None:
-    span = loaded.model.campaign_span if loaded.model is not None else None
+    """The span stated (year, span) or derived from the dated items: what the feed would expand."""
+    span = effective_span(loaded.model) if loaded.model is not None else None
     if span is None:
         return
     first, last = SPAN_YEARS
     if span.start.year < first or span.end.year > last or span.end.year - span.start.year >= SPAN_MAX_YEARS:
-        loaded.diagnose("span.too_wide", ("span",), value=f"{vn_date(span.start)}–{vn_date(span.end)}", first=first,
-                        last=last, years=SPAN_MAX_YEARS)
+        loaded.diagnose("span.too_wide", ("id",) if span.derived else ("span",),
+                        value=f"{vn_date(span.start)}–{vn_date(span.end)}", first=first, last=last,
+                        years=SPAN_MAX_YEARS)
 
 
 def _observance_order(loaded: LoadedFile) -> None:
