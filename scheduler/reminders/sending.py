@@ -29,6 +29,7 @@ from scheduler.reminders.recipients import WEBHOOK
 from scheduler.reminders.wave import WaveMessages
 from scheduler.reminders.ledger import Outcome, ReminderRow, ReminderStore, Status, StoredReminder
 from scheduler.reminders.planning import Kind, batches, triage
+from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
@@ -107,7 +108,7 @@ class Sender:
         report = SendReport()
         await self.recover(report)
         messages = self.messages()
-        total = await asyncio.to_thread(self._count_due, now)
+        total = await in_database_thread(self._count_due, now)
         slots: list[Sequence[StoredReminder]] = []  # message index -> rows it covers
         unmarked: list[Outcome] = []
         streak = {"temporary": 0}
@@ -147,13 +148,13 @@ class Sender:
                     if fault:
                         return
                 try:
-                    rows = await asyncio.to_thread(self.store.claim_due, now, self.owner, limit=batch,
+                    rows = await in_database_thread(self.store.claim_due, now, self.owner, limit=batch,
                                                    lease=self.lease, wall=self.wall())
                     if not rows:
                         return
                     result = triage(rows, now, nearest=_nearest(rows))
                     if result.missed:
-                        report.missed += await asyncio.to_thread(
+                        report.missed += await in_database_thread(
                             self.store.mark_missed, [(r.id, r.claimed_by or "", why) for r, why in result.missed],
                             now=self.wall())
                 except SQLAlchemyError as exc:  # the rows claimed stay claimed: released by the next wave
@@ -214,7 +215,7 @@ class Sender:
 
     async def _record(self, outcomes: list[Outcome], report: SendReport) -> None:
         """Record outcomes in a worker thread, then count them into ``report`` (on the event loop)."""
-        await asyncio.to_thread(self._mark, outcomes)
+        await in_database_thread(self._mark, outcomes)
         retry = sum(o.status is Status.PENDING for o in outcomes)
         report.sent += sum(o.status is Status.SENT for o in outcomes)
         report.failed += sum(o.status is Status.FAILED for o in outcomes)

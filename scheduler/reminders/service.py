@@ -11,7 +11,6 @@ sending (:mod:`scheduler.reminders.sending`), what each message says
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Mapping
@@ -43,6 +42,7 @@ from scheduler.reminders.wave import WaveMessages
 from scheduler.reminders.sending import Progress, SendReport, Sender
 from scheduler.settings import Settings
 from scheduler.reminders.subscriptions import Subscriptions
+from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
@@ -289,19 +289,19 @@ class ReminderService:
         not record then are recorded (a message delivered is never released and sent again).
         """
         await self.sender.recover()
-        released = await asyncio.to_thread(lambda: self.store.release_dead_local() + self.store.release_own(self.owner))
+        released = await in_database_thread(lambda: self.store.release_dead_local() + self.store.release_own(self.owner))
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở (tiến trình đã dừng, hoặc đợt trước bị gián đoạn).", released)
         if self._planned_day != now.date():
-            await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
+            await in_database_thread(self.replan, now)  # expands and writes: never on the event loop that serves
         return await self.send_due(now)
 
     async def start(self, now: datetime, *, progress: Progress | None = None) -> SendReport:
         """At start-up (and for `remind send-due`): take back claims of dead local processes, re-plan, catch up."""
-        released = await asyncio.to_thread(self.store.release_dead_local)
+        released = await in_database_thread(self.store.release_dead_local)
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở của tiến trình đã dừng.", released)
-        await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
+        await in_database_thread(self.replan, now)  # expands and writes: never on the event loop that serves
         report = await self.send_due(now, progress=progress)
         if report.handled:
             log.info("Gửi bù khi khởi động: %d đã gửi, %d bỏ lỡ (hạn đã qua), %d lỗi, %d thử lại sau.",

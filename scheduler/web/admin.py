@@ -32,6 +32,7 @@ from scheduler.errors import Diagnostic
 from scheduler.reminders.recipients import load_directory
 from scheduler.reminders.ledger import STATUS_VN, Status
 from scheduler.web import views
+from scheduler.store.threads import in_database_thread
 
 router = APIRouter(tags=["Quản trị"], include_in_schema=False)
 log = logging.getLogger("lichthidua.web")
@@ -218,7 +219,7 @@ async def admin_page(request: Request) -> Response:
         "calendars": calendars,
         "recipient_diagnostics": [relative(d, root) for d in directory.diagnostics],
         "views": views,
-        **await asyncio.to_thread(_reminders, request),
+        **await in_database_thread(_reminders, request),
     }
     return app.state.templates.TemplateResponse(request, "admin.html", context,
                                                 headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})

@@ -29,6 +29,7 @@ from notifiers.ics import feed_meta
 from scheduler.live.repository import CalendarRepository
 from scheduler.live.snapshot import CalendarState, local_today
 from scheduler.feeds.revisions import Ledger, LedgerEntry, reconcile
+from scheduler.store.threads import in_database_thread
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 RECORD_WAIT_SECONDS = 0.5  # how long a feed waits for its first-published dates to be saved
@@ -204,7 +205,7 @@ class FeedService:
         if fresh:
             # Saved for later renders (the feed itself is already made from memory): a database that does not
             # answer, or a full disk, delays or loses the save, never the feed.
-            saving = asyncio.ensure_future(asyncio.to_thread(self.repository.record, fresh))
+            saving = asyncio.ensure_future(in_database_thread(self.repository.record, fresh))
             saving.add_done_callback(_saved)
             await asyncio.wait({saving}, timeout=RECORD_WAIT_SECONDS)
         return self._store(key, feed)

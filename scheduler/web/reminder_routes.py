@@ -38,6 +38,7 @@ from scheduler.settings import Settings
 from scheduler.store.health import DATABASE_BUSY
 from scheduler.web.extensions import PageData, WebExtension
 from scheduler.live.snapshot import CalendarState, Snapshot, local_today
+from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")
 T = TypeVar("T")
@@ -69,7 +70,7 @@ async def _db(request: Request, work: Callable[..., T], *args: Any) -> T:
     past database_timeout_seconds the visitor gets a 503 (the write may still land: each one is idempotent)."""
     settings: Settings = request.app.state.settings
     try:
-        result = await asyncio.wait_for(asyncio.to_thread(work, *args), settings.database_timeout_seconds + 3)
+        result = await asyncio.wait_for(in_database_thread(work, *args), settings.database_timeout_seconds + 3)
     except TimeoutError:
         raise TemporaryFault(DATABASE_BUSY) from None
     request.app.state.db_health.recovered()
@@ -332,7 +333,7 @@ class ReminderStatus:
 
     async def _read(self, service: ReminderService, calendar_id: str) -> PageData:
         generation, at = service.generation, self._monotonic()  # before reading: what changes during it re-reads
-        status = await asyncio.to_thread(service.calendar_status, calendar_id)  # database reads: off the loop
+        status = await in_database_thread(service.calendar_status, calendar_id)  # database reads: off the loop
         self.reads += 1
         old = self._reads.get(calendar_id)
         if old is not None and old.status == status:
@@ -373,7 +374,7 @@ def reminder_extension(settings: Settings, *, transport: Transport | None = None
             svc.replan(snapshot.loaded_at)
 
         try:
-            await asyncio.to_thread(reload)
+            await in_database_thread(reload)
         except SQLAlchemyError as exc:
             if svc.health.failed(exc) is None:  # said once by health; a bug goes on to the repository's log
                 raise
