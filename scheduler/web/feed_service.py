@@ -11,6 +11,7 @@ Concurrent misses for one key wait for a single render.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,8 +30,26 @@ from notifiers.ics import feed_meta
 from scheduler.live.repository import CalendarRepository
 from scheduler.live.snapshot import CalendarState, local_today
 from scheduler.feeds.revisions import Ledger, LedgerEntry, reconcile
+from scheduler.store.threads import in_database_thread
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+RECORD_WAIT_SECONDS = 0.5  # how long a feed waits for its first-published dates to be saved
+log = logging.getLogger("lichthidua.web")
+
+
+def _late_stamp(task: asyncio.Future[RenderedFeed]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("Không ghi được Last-Modified của nguồn lịch vào cơ sở dữ liệu: %s", task.exception())
+
+
+def _saved(task: asyncio.Future[None]) -> None:
+    if task.cancelled() or task.exception() is None:
+        return
+    exc = task.exception()
+    log.warning("Chưa lưu được ngày phát hành đầu của một số sự kiện vào CSDL (%s): nguồn lịch vẫn được phục vụ.",
+                str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
 CACHE_SIZE = 512
 
 CacheKey = tuple[str, int, FeedQuery]
@@ -130,6 +149,7 @@ class FeedService:
         self._by_url: dict[tuple[str, int, bytes, date], RenderedFeed] = {}
         self.renders = 0  # how many cache misses were rendered (tests and /healthz read it)
         self._versions: Versions | None = None
+        self._memory = MemoryVersions()
 
     def state(self, calendar_id: str) -> CalendarState:
         state = self.repository.snapshot.states.get(calendar_id)
@@ -199,16 +219,33 @@ class FeedService:
         now = self.clock()
         feed, fresh = await asyncio.to_thread(render_feed, state, query, self.repository, self.options, now)
         if fresh:
-            await asyncio.to_thread(self.repository.record, fresh)
-        feed = await asyncio.to_thread(self._stamped, state.id, feed, now)
+            # Saved for later renders (the feed itself is already made from memory): a database that does not
+            # answer, or a full disk, delays or loses the save, never the feed.
+            saving = asyncio.ensure_future(in_database_thread(self.repository.record, fresh))
+            saving.add_done_callback(_saved)
+            await asyncio.wait({saving}, timeout=RECORD_WAIT_SECONDS)
+        feed = await self._stamped_soon(state.id, feed, now)
         return self._store(key, feed)
 
-    def _stamped(self, calendar_id: str, feed: RenderedFeed, now: datetime) -> RenderedFeed:
+    async def _stamped_soon(self, calendar_id: str, feed: RenderedFeed, now: datetime) -> RenderedFeed:
+        """Last-Modified from the shared database when it answers in time; else from this process's
+        memory (still strictly later for a new body here), so a slow database never holds a feed back."""
+        stamping = asyncio.ensure_future(in_database_thread(self._stamped, calendar_id, feed, now))
+        done, _ = await asyncio.wait({stamping}, timeout=RECORD_WAIT_SECONDS)
+        if stamping in done and stamping.exception() is None:
+            return stamping.result()
+        stamping.add_done_callback(_late_stamp)
+        return self._stamped(calendar_id, feed, now, versions=self._memory)
+
+    def _stamped(self, calendar_id: str, feed: RenderedFeed, now: datetime,
+                 versions: Versions | None = None) -> RenderedFeed:
         """Last-Modified strictly later whenever this URL's body changes (see feed_versions)."""
-        if self._versions is None:
-            store = self.repository.store
-            self._versions = DatabaseVersions(store.engine) if store is not None else MemoryVersions()
-        moment = self._versions.stamp(calendar_id, feed.key, feed.validators.etag, feed.validators.last_modified, now)
+        if versions is None:
+            if self._versions is None:
+                store = self.repository.store
+                self._versions = DatabaseVersions(store.engine) if store is not None else self._memory
+            versions = self._versions
+        moment = versions.stamp(calendar_id, feed.key, feed.validators.etag, feed.validators.last_modified, now)
         return replace(feed, validators=replace(feed.validators, last_modified=moment))
 
     def _store(self, key: CacheKey, feed: RenderedFeed) -> RenderedFeed:
