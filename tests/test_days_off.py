@@ -165,3 +165,18 @@ def test_today_and_new_year_national_feed(seed_catalog, today: date) -> None:  #
         assert "9441/TB-BNV" in (tet.provenance or "")
     else:
         assert (tet.start, tet.title) == (date(2027, 2, 4), "Nghỉ Tết Nguyên đán (dự kiến)")
+
+
+def test_the_reminder_email_says_dự_kiến(empty_calendars_dir: Path) -> None:
+    """A deadline whose last day is a projected day off: the email's warning says "dự kiến"."""
+    from notifiers.content import ReminderContent, deadline_view
+    from notifiers.rendering import Templates
+
+    catalog = load_catalog(_deadlines(empty_calendars_dir,
+                                      "{id: tet, title: Báo cáo sau Tết, date: 08/02/2027, due: chậm nhất}"))
+    event = one(expand(catalog.get("han"), Window(date(2027, 1, 1), date(2027, 12, 31))), EventKind.DEADLINE, "tet")
+    content = ReminderContent(deadline=deadline_view(event, "Hạn nộp", TODAY), recipient_name="Công đoàn cơ sở A",
+                              submitted_url="https://lich.example.vn/da-nop", unsubscribe_url="https://lich.example.vn/huy")
+    rendered = Templates().render(content)
+    for text in (rendered.text, rendered.html or ""):
+        assert "ngày nghỉ lễ dự kiến" in text and "chưa công bố lịch nghỉ năm 2027" in text
