@@ -180,3 +180,18 @@ def test_the_reminder_email_says_dự_kiến(empty_calendars_dir: Path) -> None:
     rendered = Templates().render(content)
     for text in (rendered.text, rendered.html or ""):
         assert "ngày nghỉ lễ dự kiến" in text and "chưa công bố lịch nghỉ năm 2027" in text
+
+
+def test_reminders_plan_again_when_a_decision_is_added(tmp_path: Path) -> None:
+    """The reminder plan's stamp includes the days-off data: adding a decision re-plans (a reminder
+    moved off a day that is now a working day, or onto one)."""
+    from scheduler.reminders.service import plan_code_version
+
+    before = plan_code_version()
+    extra = tmp_path / "2027.yaml"
+    extra.write_text("years:\n  2027:\n    days_off:\n      - {date: 2027-02-05, name: 'Tết Nguyên đán', "
+                     "basis: labour_code}\n", encoding="utf-8")
+    configure_days_off([extra])
+    assert plan_code_version() != before
+    configure_days_off([])
+    assert plan_code_version() == before
