@@ -67,3 +67,13 @@ def test_new_keeps_tet_rules_flags_days_off_and_a_later_tet(calendars_dir: Path,
     cal = load_catalog(calendars_dir).get("mau-tet-binh-ngo-2026")
     dot_1, dot_2 = cal.phases
     assert (dot_1.end, dot_2.start) == (date(2026, 2, 16), date(2026, 2, 17))
+
+
+def test_new_recomputes_weekday_words_in_texts() -> None:
+    from scheduler.core.text_rewrite import rewrite_text
+
+    text, changes, _ = rewrite_text("Hội nghị tổng kết vào thứ Tư, ngày 25/6/2025", [], 1, {2025})
+    assert text == "Hội nghị tổng kết vào thứ Năm, ngày 25/6/2026"
+    assert "thứ Tư → thứ Năm (25/6/2026)" in changes
+    # A date outside the old campaign (history) keeps its weekday and date.
+    assert rewrite_text("Chủ nhật, ngày 2/9/1945", [], 1, {2025})[0] == "Chủ nhật, ngày 2/9/1945"

@@ -8,6 +8,7 @@ Pure text functions: scheduler.core.next_year decides which texts and which year
 from __future__ import annotations
 
 import re
+from datetime import date
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -140,7 +141,31 @@ def rewrite_text(text: str, ordinals: Sequence[Ordinal], years: int, old_years: 
     out = _ORDINAL.sub(ordinal, text)
     out, names = shift_can_chi(out, years, old_years)  # before the years: "Ất Tỵ 2025" is history or not
     out, moved = shift_text(out, years, only=old_years)
-    return out, changes + names + moved, doubts
+    out, weekdays = fix_weekdays(out) if moved else (out, [])
+    return out, changes + names + moved + weekdays, doubts
+
+
+_WEEKDAY_DATE = re.compile(r"\b(thứ (?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ nhật)(,?\s+(?:ngày\s+)?)"
+                           r"(\d{1,2})/(\d{1,2})/(\d{4})\b", re.IGNORECASE)
+
+
+def fix_weekdays(text: str) -> tuple[str, list[str]]:
+    """"thứ Tư, ngày 25/6/2025" moved to 25/6/2026 is a Thursday: the weekday word follows its date."""
+    changes: list[str] = []
+
+    def weekday(m: re.Match[str]) -> str:
+        try:
+            day = date(int(m[5]), int(m[4]), int(m[3]))
+        except ValueError:
+            return m.group(0)
+        right = vn_weekday(day)
+        if m[1].casefold() == right.casefold():
+            return m.group(0)
+        word = right if m[1][:1].isupper() else right[:1].lower() + right[1:]
+        changes.append(f"{m[1]} → {word} ({vn_date(day)})")
+        return f"{word}{m[2]}{m[3]}/{m[4]}/{m[5]}"
+
+    return _WEEKDAY_DATE.sub(weekday, text), changes
 
 
 _TET_YEAR = re.compile(r"\bTết(?: Nguyên đán)?(?: [A-ZĐ][a-zà-ỹ]+ [A-ZĐ][a-zà-ỹ]+)? (\d{4})\b")
