@@ -66,7 +66,6 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
     root["title"] = f.title or "Kế hoạch thi đua"
     if not f.title:
         head.append(flag(None, "không tìm thấy trích yếu văn bản: điền title"))
-    mark_draft(root)
     if f.issuer:
         root["issuer"] = f.issuer
     else:
@@ -83,6 +82,7 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
     root["extends"] = _flow([f.extends])
     if f.omit:
         root["omit"] = _flow(list(f.omit))
+    mark_draft(root)  # not published until an admin reviews it and removes the line
     doc = CommentedMap()
     if f.kind:
         doc["kind"] = f.kind
