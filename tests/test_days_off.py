@@ -195,3 +195,15 @@ def test_reminders_plan_again_when_a_decision_is_added(tmp_path: Path) -> None:
     assert plan_code_version() != before
     configure_days_off([])
     assert plan_code_version() == before
+
+
+def test_the_page_shows_2027_as_projected_and_2026_with_its_notice(tmp_path: Path) -> None:
+    from web_support import Clock, copy_calendars, running, settings_for
+
+    calendars = copy_calendars(tmp_path)
+    with running(settings_for(tmp_path, calendars), Clock(datetime(2026, 12, 7, 3, tzinfo=timezone.utc))) as client:
+        page_2027 = client.get("/c/viet-nam?year=2027").text
+        page_2026 = client.get("/c/viet-nam?year=2026").text
+    assert "Nghỉ Tết Nguyên đán (dự kiến)" in page_2027 and "Nghỉ lễ Quốc khánh (dự kiến)" in page_2027
+    assert "Nghỉ Tết Nguyên đán (dự kiến)" not in page_2026
+    assert "Nghỉ hoán đổi (làm bù Thứ Bảy 10/1/2026)" in page_2026
