@@ -188,3 +188,39 @@ def test_export_and_the_served_feed_share_one_default_window(tmp_path: Path, cli
     run = cli("export", "mau-giao-duc-2019-2020", "--calendars", calendars, "--output", out)
     assert run.exit_code == 0, run.output
     assert set(view_icalendar(out.read_bytes())) == served
+
+
+def test_a_decision_added_while_serving_revises_the_feed(tmp_path: Path) -> None:
+    """The admin drops 2027's notice into calendars/ngay-nghi/: the served national feed drops
+    "(dự kiến)", the changed days get a higher SEQUENCE, and Last-Modified moves."""
+    from scheduler.core.days_off import configure_days_off
+
+    calendars = copy_calendars(tmp_path)
+    clock = Clock(TODAY)
+    try:
+        with running(settings_for(tmp_path, calendars), clock) as client:
+            reader = DateOnlyClient(client, "/feeds/viet-nam.ics?from=2027-01-01&to=2027-12-31")
+            before = _conform(reader.poll())
+            assert any(v[2] == "Nghỉ Tết Nguyên đán (dự kiến)" for v in before.values())
+            modified = parsedate_to_datetime(reader.modified or "")
+            folder = calendars / "ngay-nghi"
+            folder.mkdir()
+            (folder / "2027.yaml").write_text(
+                "decisions:\n  tb-2027:\n    number: '1234/TB-BNV'\n    date: 2026-11-20\n    issuer: Bộ Nội vụ\n"
+                "years:\n  2027:\n    days_off:\n"
+                + "".join(f"      - {{date: 2027-02-{d:02d}, name: 'Tết Nguyên đán', basis: tb-2027}}\n"
+                          for d in (4, 5, 8, 9, 10))
+                + "      - {date: 2027-09-03, name: 'Quốc khánh (ngày nghỉ liền kề)', basis: tb-2027}\n",
+                encoding="utf-8")
+            clock.now = TODAY + timedelta(hours=2)
+            refresh(client)
+            after = _conform(reader.poll())
+            assert parsedate_to_datetime(reader.modified or "") > modified
+            tet = after["viet-nam.holiday.nghi-le.20270204@lichthidua"]
+            assert tet[2] == "Nghỉ Tết Nguyên đán" and tet[3] == 1  # same UID, decided now: SEQUENCE 1
+            # The projected block beside 2/9 became part of the decided one: announced as cancelled.
+            assert not any("dự kiến" in v[2] for v in after.values() if v[4] == "CONFIRMED")
+            assert after["viet-nam.holiday.nghi-le.20270903@lichthidua"][2:] == (
+                "[ĐÃ HỦY] Nghỉ lễ Quốc khánh (dự kiến)", 1, "CANCELLED")
+    finally:
+        configure_days_off([])

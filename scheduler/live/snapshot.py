@@ -150,3 +150,11 @@ def start_up_collection() -> Iterator[None]:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def draft_state(previous: CalendarState | None, cid: str, catalog: Catalog, calendar: Calendar,
+                now: datetime) -> CalendarState:
+    """A draft is read and checked like any calendar, but never reconciled into a ledger."""
+    version = previous.version + (previous.calendar != calendar) if previous else 1
+    diagnostics = tuple(catalog.diagnostics.get(catalog.display.get(cid, ""), ()))
+    return CalendarState(cid, catalog.files[cid], calendar, version, now, diagnostics)
