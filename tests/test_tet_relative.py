@@ -30,6 +30,7 @@ phases:
     ("29 tháng Chạp", TetRelative("29 tháng Chạp", 12, 29)),
     ("trước Tết 10 ngày", TetRelative("trước Tết 10 ngày", 1, 1, -10)),
     ("5 ngày sau Tết Nguyên đán", TetRelative("5 ngày sau Tết Nguyên đán", 1, 1, 5)),
+    ("đến hết Rằm tháng Giêng", TetRelative("đến hết Rằm tháng Giêng", 1, 15)),
 ])
 def test_tet_words_parse(written: str, expected: TetRelative) -> None:
     assert parse_date_expr(written) == expected

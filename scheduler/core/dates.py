@@ -160,8 +160,13 @@ _TET_OFFSET = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(trước|sau)\s+
                          r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(\d{1,3})\s+ngày\s+(trước|sau)\s+tết(?:\s+nguyên\s+đán)?$")
 
 
+_RAM = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(?:ngày\s+)?rằm\s+tháng\s+giêng$")
+
+
 def parse_tet_relative(text: str) -> TetRelative | None:
     low = " ".join(text.lower().split())
+    if _RAM.match(low):
+        return TetRelative(text, 1, 15)
     if m := _TET_DAY.match(low):
         day = int(m[1])
         return TetRelative(text, 1, day) if 1 <= day <= 30 else None

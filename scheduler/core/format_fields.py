@@ -65,9 +65,10 @@ PhaseStart = Annotated[
     FullDate | MonthYear | LaunchDay | AfterDay | TetRelative,
     PlainValidator(_date_validator(FullDate, MonthYear, LaunchDay, AfterDay, TetRelative, field_kind="phase_start")),
     _date_schema(
-        description="Ngày bắt đầu: 01/8/2024, tháng 01/2024 (từ ngày 1 của tháng), 'ngày phát động' "
-        "hoặc 'sau 30/10/2024' (từ ngày hôm sau); bỏ trống khi văn bản không ghi",
-        examples=["01/8/2024", "tháng 01/2024", "ngày phát động", "sau 30/10/2024"],
+        description="Ngày bắt đầu: 01/8/2024, tháng 01/2024 (từ ngày 1 của tháng), 'ngày phát động', "
+        "'sau 30/10/2024' (từ ngày hôm sau) hoặc theo Tết ('mùng 1 Tết', '29 tháng Chạp', 'trước Tết 10 ngày', "
+        "tính lại mỗi năm); bỏ trống khi văn bản không ghi",
+        examples=["01/8/2024", "tháng 01/2024", "ngày phát động", "sau 30/10/2024", "mùng 1 Tết"],
     ),
 ]
 
