@@ -94,6 +94,9 @@ def expected_keys(e: dict[str, Any]) -> dict[str, set[Key]]:
 
 
 def _deadline_key(d: Any) -> Key:
+    if getattr(d, "yearly", False) and d.date:  # "trước ngày 20 tháng 12 hằng năm": every year
+        dd, mm = d.date.split("/")[:2]
+        return f"--{int(mm):02d}-{int(dd):02d}"
     if d.day:
         return d.day.isoformat()
     if d.date and d.date.count("/") == 1:

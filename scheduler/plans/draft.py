@@ -42,7 +42,7 @@ def _flow(items: list[str]) -> CommentedSeq:
     return seq
 
 
-def render(f: Findings, source_name: str, how: str) -> Draft:
+def render(f: Findings, source_name: str, how: str, draft_id: str | None = None) -> Draft:
     uncertain: list[str] = []
 
     def flag(where: Where | None, text: str) -> str:
@@ -57,8 +57,10 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
     ]
     for text, where in f.notes:
         head.append(flag(where, text))
-    root["id"] = f.suggested_id or "ke-hoach-moi"
-    if not f.suggested_id:
+    root["id"] = draft_id or f.suggested_id or "ke-hoach-moi"
+    if draft_id and f.suggested_id and draft_id != f.suggested_id:
+        head.append(f"Mã lịch {draft_id} theo tên tệp người soạn chọn (văn bản gợi ý {f.suggested_id}).")
+    elif not draft_id and not f.suggested_id:
         head.append(flag(None, "không đoán được mã lịch (địa danh và năm): đặt id trùng tên tệp"))
     root["title"] = f.title or "Kế hoạch thi đua"
     if not f.title:
@@ -73,6 +75,11 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
         root["span"] = f.span
     else:
         head.append(flag(None, "không tìm thấy năm hay thời gian của phong trào: thêm year hoặc span"))
+    if f.time_reason is not None and (f.year is not None or f.span is not None) and f.time_reason[1] is not None \
+            and not f.time_reason[0].startswith("theo tiêu đề"):  # a year the title states speaks for itself
+        reason, where = f.time_reason
+        head.append(f"Thời gian phong trào ({'year' if f.year is not None else 'span'}): {reason}"
+                    + (f" [{where.label()}]" if where and where.label() not in reason else "") + ".")
     root["extends"] = _flow([f.extends])
     if f.omit:
         root["omit"] = _flow(list(f.omit))

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from scheduler.plans.findings import Block, Where
+from scheduler.plans.noise import blank_noise
 
 
 MARKER = re.compile(r"^\s*(?:[-+•●▪]\s|\d+(?:\.\d+)*\.\s|[IVX]+\.\s|Đợt\b|Nơi nhận|TM\.)", re.I)
@@ -24,7 +25,7 @@ BRACKET = re.compile(rf"\(\s*(?P<a>{_DY})\s*[-–—]\s*(?P<b>{_DY})\s*\)")
 
 
 REFERENCE = re.compile(
-    r"(?:số:?\s*)?\d+[\w.]*(?:[/\-][A-ZĐ][\wĐ.\-]*)+(?:,)?\s+ngày\s+"
+    r"(?:số:?\s*)?(?<![\w.])\d[\w.]*+(?:[/\-][A-ZĐ][\wĐ.\-]*+)+(?:,)?\s+ngày\s+"
     r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})",
     re.I,
 )
@@ -39,18 +40,88 @@ def clean_line(line: str) -> str:
     return re.sub(r"[ \t]+", " ", line).strip()
 
 
+_KIND_HEADING = re.compile(r"^(?:KẾ HOẠCH|HƯỚNG DẪN|PHÁT ĐỘNG|CHƯƠNG TRÌNH|THÔNG BÁO|CÔNG VĂN|QUYẾT ĐỊNH|THỂ LỆ|ĐIỀU LỆ)\b")
+_CELL_GAP = re.compile(r"\t| {3,}")  # between the two columns of a header typed or laid out side by side
+HEADER_LINES = 15  # the administrative header is within the first lines of the first page
+_HEADER_MARK = re.compile(r"^(?:Số\s*:|CỘNG HÒA|Độc lập\s*[-–]|-{3,}$|[^,\d]{2,40},\s*ngày\b[^,]*năm\s*\d{4}$)", re.I)
+
+
+def _header_like(line: str) -> bool:
+    """A line of an administrative header: "Số: …", "CỘNG HÒA …", the place and date line, an issuer in capitals."""
+    cells = [clean_line(c) for c in _CELL_GAP.split(line) if c.strip()]
+    return all(_HEADER_MARK.match(c) or (c.isupper() and len(c) <= 80) for c in cells)
+
+
+def _header_cells(raw_lines: list[str]) -> list[list[str] | None]:
+    """Each line as its cells. Lines of the administrative header (before the plan's kind heading) are
+    paragraphs of their own, split at column gaps: a header typed in a two-column table, side by side with
+    spaces, or laid out by a PDF, reads like one typed line by line."""
+    end = 0
+    for idx, raw in enumerate(raw_lines[:HEADER_LINES]):
+        if _KIND_HEADING.match(clean_line(_CELL_GAP.split(raw.strip())[0])):
+            end = idx
+            break
+    else:  # no kind heading: the header is the run of header-like lines the text opens with
+        for idx, raw in enumerate(raw_lines[:HEADER_LINES]):
+            line = clean_line(raw)
+            if line and not _header_like(line):
+                break
+            end = idx + 1
+    return [_cells(raw) if idx < end and raw.strip() and (_header_like(clean_line(raw)) or len(_cells(raw)) > 1) else None
+            for idx, raw in enumerate(raw_lines)]
+
+
+def _cells(raw: str) -> list[str]:
+    """Split at wide gaps, except inside a blank to fill in ("Số:    /KH", "ngày    tháng 01 năm 2024")."""
+    cells: list[str] = []
+    for part in _CELL_GAP.split(raw.strip()):
+        part = part.strip()
+        if not part:
+            continue
+        joined = cells and (re.search(r"(?::|\b(?:ngày|tháng|năm|số))$", cells[-1], re.I) or part[:1].islower() or part[:1] == "/")
+        if joined:
+            cells[-1] = f"{cells[-1]} {part}"
+        else:
+            cells.append(part)
+    return cells
+
+
+def _one_paragraph_per_line(raw_lines: list[str]) -> bool:
+    """Text typed with no blank line between paragraphs (a Word file without empty paragraphs, a web page).
+
+    Wrapped text (an e-mail, a PDF) never has a line longer than its margin; a typed paragraph often does.
+    """
+    content = "\n".join(raw_lines).strip("\n").split("\n")
+    return len(content) > 1 and all(r.strip() for r in content) and max(len(r.strip()) for r in content) > 100
+
+
 def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
-    """Paragraphs: split at blank lines and at lines that open an item or heading."""
+    """Paragraphs: split at blank lines and at lines that open an item or heading.
+
+    Web-page noise is blanked first (`noise`); the header's two columns, typed side by side or laid out
+    by a PDF, become separate paragraphs with the same line number.
+    """
     out: list[Block] = []
     for page_no, page in enumerate(pages, start=1):
+        per_line = not paged and _one_paragraph_per_line(page.split("\n"))
+        page = blank_noise(page)
         current: list[str] = []
         first = 0
         raw_lines = page.split("\n")
+        cells = _header_cells(raw_lines) if page_no == 1 else [None] * len(raw_lines)
         # PDF text and OCR lose blank lines: a line well short of the page's width ends its paragraph.
         widths = sorted(len(r.strip()) for r in raw_lines if r.strip())
         full = widths[int(len(widths) * 0.9)] if widths else 0
         wrapped = False  # in a PDF, a line that ends mid-sentence continues on the next one
         for idx, raw in enumerate(raw_lines, start=1):
+            line_cells = cells[idx - 1]
+            if line_cells is not None:  # a line of the header: its own paragraph(s)
+                if current:
+                    out.append(Block(" ".join(current), first, page_no if paged else None))
+                    current = []
+                out.extend(Block(clean_line(c), idx, page_no if paged else None) for c in line_cells if clean_line(c))
+                wrapped = False
+                continue
             line = clean_line(raw)
             if not line or (MARKER.match(line) and not (paged and wrapped)):
                 if current:
@@ -62,8 +133,8 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
                 first = idx
             current.append(line)
             wrapped = line[-1:] not in ".:;!?)”\"…"
-            if paged and len(raw.strip()) < 0.7 * full:  # a line well short of the margin ends its paragraph
-                out.append(Block(" ".join(current), first, page_no))
+            if (paged and len(raw.strip()) < 0.7 * full) or per_line:  # a line well short of the margin ends its paragraph
+                out.append(Block(" ".join(current), first, page_no if paged else None))
                 current = []
         if current:
             out.append(Block(" ".join(current), first, page_no if paged else None))
