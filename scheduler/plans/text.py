@@ -142,15 +142,24 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
 
 
 def join_broken(found: list[Block]) -> list[Block]:
-    """A paragraph cut by a page break ends without punctuation and resumes in lower case."""
+    """A paragraph cut by a page break ends without punctuation and resumes in lower case, or after a word
+    that cannot end a sentence ("… và", an open bracket) with a name in capitals ("Quan hệ Lao động)")."""
     out: list[Block] = []
     for b in found:
         prev = out[-1] if out else None
-        if prev and b.text[:1].islower() and prev.text[-1:] not in ".:;!?)”\"…" and not MARKER.match(b.text):
+        cut = prev is not None and prev.text[-1:] not in ".:;!?)”\"…" and not MARKER.match(b.text)
+        if prev and cut and (b.text[:1].islower() or (b.page != prev.page and _unfinished(prev.text))):
             out[-1] = Block(prev.text + " " + b.text, prev.line, prev.page)
         else:
             out.append(b)
     return out
+
+
+_DANGLING = {"và", "của", "về", "với", "cho", "các", "những", "tại", "trong", "theo", "để", "đến", "từ", "là", "qua", "hoặc"}
+
+
+def _unfinished(text: str) -> bool:
+    return text.count("(") > text.count(")") or text.rsplit(" ", 1)[-1].lower() in _DANGLING
 
 
 def slug(text: str) -> str:
