@@ -8,7 +8,7 @@ from datetime import date
 from scheduler.plans.lunar_dates import LunarPass
 from scheduler.plans.findings import Block, CommemorationRef, LunarMention, Mention
 from scheduler.plans.mentions import CAN_CHI, Matcher, bracket_date, name_after_ordinal, phrase_before
-from scheduler.plans.text import BRACKET, cap, quote, slug
+from scheduler.plans.text import BRACKET, cap, quote, slug, tokens
 
 
 BARE = re.compile(r"(?:k[ỷỉ]\s+niệm|chào\s+mừng|mừng|hướng\s+tới|nhân\s+dịp|và)\s+(?P<n>\d{1,3})\s+(?:năm\s+)?"
@@ -75,7 +75,7 @@ class MentionPass(LunarPass):
             if any(a <= m.start("n") < z for a, z in covered):
                 continue
             name = m["name"].strip()
-            ids = self.matcher.ids(name, None, False)
+            ids = self.matcher.ids(name, None, False) or self._shortened(name)
             dm = re.search(r"\s(\d{1,2})\s*[/\-.]\s*(\d{1,2})$", name)
             if len(ids) > 1 and dm:  # one day named for two: one commemoration on that day
                 by_id = {r.id: r for r in self.matcher.refs}
@@ -92,6 +92,20 @@ class MentionPass(LunarPass):
                 out.append(Mention(int(m["n"]), cap(name), base, day, ids, quote(b, m.start("n"), m.end()), offset=m.start("n")))
                 covered.append((m.start("n"), m.end()))
         return out
+
+    def _shortened(self, name: str) -> list[str]:
+        """A national day named by the first words of its name ("Ngày giải phóng hoàn toàn miền Nam" for
+        "… miền Nam, thống nhất đất nước"): at least four words, found in one entry only."""
+        words = tokens(re.sub(r"\s\d.*$", "", name))
+        words = words[1:] if words[:1] == ["ngày"] else words
+        if len(words) < 4:
+            return []
+        found = []
+        for ref in self.matcher.refs:
+            core = tokens(ref.name)
+            if any(core[i:i + len(words)] == words for i in range(len(core) - len(words) + 1)):
+                found.append(ref.id)
+        return found if len(found) == 1 else []
 
     def _combined(self, ids: list[str], name: str, base: date) -> list[str]:
         """One bracket for two national days ("Cách mạng tháng Tám và Quốc khánh (2/9/1945 – 2/9/2024)"):

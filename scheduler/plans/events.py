@@ -34,9 +34,7 @@ LEADING = re.compile(rf"(?:^[-+–•\s]*|[,;]\s+)(?:(?:[Ss]áng|[Cc]hiều|[Tt]
                      rf"[Nn]gày\s+(?:{_V}|{_D}{_D2})\s*[,:]?\s+")
 _LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{VERBS})\s+(?P<what>[^.;]{{3,140}})|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
 # "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
-TRAILING = re.compile(rf"(?<!\w)(?P<verb>{VERBS})\s+(?:vào\s+)?{WHEN}")
-# "… tổ chức giao lưu thể thao vào chiều ngày 15/11/2025"
-WHAT_THEN_WHEN = re.compile(rf"(?<!\w)tổ chức\s+(?P<what>[^.;:]{{3,90}}?)\s+(?:vào\s+)?{WHEN}")
+TRAILING = re.compile(rf"(?<!\w)(?P<verb>{VERBS})\s+(?:(?P<what>[^.;:\d]{{1,80}}?)\s+)?(?:vào\s+)?{WHEN}")
 # "… Hội thi cắm hoa … vào ngày 16/11/2023", "Họp mặt kỷ niệm: 7h30, ngày 18/11/2023"
 NOUN_THEN_WHEN = re.compile(rf"(?<!\w)(?P<what>(?:{NOUNS})\s[^.;]{{1,100}}?)\s*[:,]?\s+(?:vào\s+)?{WHEN}")
 ON_ANNIVERSARY = re.compile(r"(?P<what>(?:trao giải|tổng kết|sơ kết|tuyên dương|biểu dương)[^.;]{0,60}?)\s+vào\s+dịp\s+(?:chào\s+mừng\s+)?"
@@ -102,13 +100,17 @@ class EventPass(Context):
         for m in TRAILING.finditer(text):
             start = _clause_start(text, m.start())
             subject = text[start:m.start()].strip(" ,")
-            if not subject or len(subject) > 160:
-                continue
             verb = m["verb"]
-            title = _title(subject if verb in ("tổ chức", "diễn ra", "họp") else f"{subject} {verb}")
+            what = _title(m["what"]) if m["what"] and not re.match(r"(?:tại|lúc|vào|trong)\s", m["what"]) else ""
+            if what and verb == "tổ chức":  # "… tổ chức giao lưu thể thao vào chiều ngày 15/11/2025"
+                title = what
+            elif what:
+                title = _title(f"{verb} {what}")
+            elif subject and len(subject) <= 160:
+                title = _title(subject if verb in ("tổ chức", "diễn ra", "họp") else f"{subject} {verb}")
+            else:
+                continue
             found.append(_Found(start, m.end(), title, m, verb))
-        for m in WHAT_THEN_WHEN.finditer(text):
-            found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         for m in NOUN_THEN_WHEN.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         taken: list[tuple[int, int]] = []

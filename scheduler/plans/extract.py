@@ -85,7 +85,15 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass):
             return f.year
         if f.span_start:
             return f.span_start.year
-        return int(f.doc_date[-4:]) if f.doc_date else None
+        if f.doc_date:
+            return int(f.doc_date[-4:])
+        for text in self.masked:  # else the first full date the plan writes
+            m = n.DATE_RE.search(text)
+            while m is not None and not m["y"]:
+                m = n.DATE_RE.search(text, m.end())
+            if m is not None:
+                return int(m["y"])
+        return None
 
     def _time_from_items(self) -> None:
         """No year or span in the words: the one the dated items fall in (phases, events, deadlines, brackets)."""

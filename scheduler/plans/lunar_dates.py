@@ -9,9 +9,9 @@ campaign's year. A year named only by its can-chi is the nearest one to the plan
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from scheduler.core.lunar import can_chi, to_solar
+from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Block, LunarMention
 from scheduler.plans.mentions import CAN_CHI
@@ -30,7 +30,15 @@ LUNAR_DAY = re.compile(
 )
 CATALOG_DAYS = {"tet-nguyen-dan": "1/1", "ram-thang-gieng": "15/1", "gio-to-hung-vuong": "10/3", "tet-doan-ngo": "5/5",
                 "tet-trung-thu": "15/8", "ong-cong-ong-tao": "23/12"}
-_SOLAR_AFTER = re.compile(r"\s*\(\s*(?:tức\s+)?(?:từ\s+)?(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})")
+_SOLAR_AFTER = re.compile(r"(?:\s+năm\s+(?P<ly>\d{4}))?(?:\s*\(\s*(?:tức\s+)?(?:từ\s+)?(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}))?")
+
+
+def _solar_year(lunar_year: int, key: str) -> int | None:
+    d, mo = (int(x) for x in key.split("/"))
+    try:
+        return to_solar(lunar_year, mo, d).year
+    except ValueError:
+        return None
 
 
 def year_named(cc: str, near: int) -> int:
@@ -82,8 +90,10 @@ class LunarPass(Context):
         lm = LunarMention(catalog or f"am-lich-{d}-{month}", f"ngày {d} tháng {month} âm lịch", quote(b, m.start(), m.end()), cc,
                           lunar=None if catalog else key)
         solar = _SOLAR_AFTER.match(b.text, m.end())
-        if solar:
-            lm.solar = date(int(solar["y"]), int(solar["m"]), int(solar["d"])) if 1 <= int(solar["m"]) <= 12 else None
+        if solar and solar["y"]:  # "(tức ngày 04/02/2025)": the Gregorian date the text gives beside it
+            lm.solar = n.make_date(int(solar["d"]), int(solar["m"]), int(solar["y"]))
+        elif solar and solar["ly"]:  # "mùng 10 tháng 3 âm lịch năm 2026"
+            lm.year = _solar_year(int(solar["ly"]), key)
         self.f.lunar.append(lm)
 
     def resolve_lunar_years(self, near: int | None) -> None:

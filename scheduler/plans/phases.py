@@ -35,10 +35,14 @@ _TIME_LINE = re.compile(r"^[-–•+\s]*[Tt]hời\s+gian\s*(?:[^:.;]{0,30}?)?:\s
 NAMED_ENDS = ("hết năm học", "hết giai đoạn", "hết năm")
 
 
+_CLAUSE_END = re.compile(r";|\.(?=\s)(?!\s\d{4}\b)")  # "10.11. 2025" is a date, not a sentence end
+_LINE_LEAD = re.compile(r"(?:[-–•+*]\s*|\d+(?:\.\d+)*[.)]\s*|[IVX]+\.\s*|[a-zđ]\)\s*)?")
+
+
 def _clause_end(text: str, start: int, limit: int) -> int:
     """Where a phase's clause ends: the next ";" or sentence end, or the next label."""
-    ends = [i for i in (text.find(";", start), text.find(". ", start)) if i >= 0]
-    return min([limit] + ends)
+    m = _CLAUSE_END.search(text, start, limit)
+    return m.start() if m else limit
 
 
 def _name(m: re.Match[str], index: int) -> tuple[int, str, list[str]]:
@@ -105,7 +109,7 @@ class PhasePass(Context):
         else:
             found = period_in(text, m.end(), stop)
         at, period = found if found else (m.end(), None)
-        line_start = m.start() <= 12
+        line_start = _LINE_LEAD.fullmatch(text[:m.start()].strip()) is not None  # the label opens its paragraph
         if period is None and line_start and stop == len(text) and bi + 1 < len(self.blocks):
             # The label heads a paragraph; its time is on the next line: "Thời gian: từ 20/11 – 05/12/2023".
             nxt = self.masked[bi + 1]

@@ -35,7 +35,7 @@ def theme_of(text: str) -> str | None:
     text = text.strip()
     text = re.sub(r"^[\s):.,–\-]*", "", text)
     text = re.sub(r"^\([^()]{0,40}\)\s*[:.,–\-]?\s*", "", text)  # "(29 tháng Chạp): ..."
-    text = re.sub(r"^(?:Với\s+)?[Cc]hủ\s+đề\s*:?\s*", "", text)
+    text = re.sub(r"^(?:[Vv]ới\s+)?[Cc]hủ\s+đề\s*:?\s*", "", text)
     quoted = text[:1] in "\"“"
     text = text.strip(" \"“”")
     if not text:
