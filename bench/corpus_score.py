@@ -148,7 +148,7 @@ def produced_items(f: Findings) -> dict[str, dict[Key, bool]]:
     return out
 
 
-def _match(kind: str, exp: set[Key], got: set[Key]) -> dict[Key, Key]:
+def match_keys(kind: str, exp: set[Key], got: set[Key]) -> dict[Key, Key]:
     """Expected key → the produced key it matched."""
     if kind != "lunar":
         return {k: k for k in exp & got}
@@ -187,7 +187,7 @@ def score(reference: Reference, passages: list[dict[str, Any]] | None = None) ->
         items = produced_items(f)
         for kind in KINDS:
             got = set(items[kind]) - {None}
-            hit = _match(kind, exp[kind], got)
+            hit = match_keys(kind, exp[kind], got)
             t = result.tallies[(split, kind)]
             t.expected += len(exp[kind])
             t.produced += len(got)
