@@ -90,3 +90,33 @@ def test_blank_number_and_dotted_day_in_a_side_by_side_header(tmp_path: Path) ->
     assert isinstance(document, dict)
     assert (document["number"], document["date"], data["year"]) == ("/KH-CĐ", "2027", 2027)
     assert "place" not in document
+
+
+def _header_of(data: dict[str, object]) -> dict[str, object]:
+    return {k: data.get(k) for k in ("id", "year", "issuer", "document")}
+
+
+@pytest.mark.slow
+def test_doc_with_the_header_in_a_table(typed_header: dict[str, object], tmp_path: Path) -> None:
+    """An old Word file (.doc, through LibreOffice) typed without empty paragraphs, header in a table."""
+    import shutil
+
+    from tests.plan_files import to_doc
+
+    if not shutil.which("soffice"):
+        pytest.skip("cần LibreOffice (soffice) để tạo tệp .doc")
+    docx = to_docx(_kon_tum_body(), tmp_path / "bang.docx", blank_paragraphs=False, header=HEADER)
+    assert _data(to_doc(docx, tmp_path)) == typed_header
+
+
+@pytest.mark.slow
+def test_scan_of_a_two_column_header(typed_header: dict[str, object], tmp_path: Path) -> None:
+    """OCR reads the two columns as one line joined by a space: the header is still read."""
+    from tests.plan_files import ocr_available, to_scanned_pdf
+
+    why = ocr_available()
+    if why:
+        pytest.skip(why)
+    pdf = to_text_pdf(_kon_tum_body(), tmp_path / "hai-cot.pdf", header=HEADER)
+    scan = to_scanned_pdf(pdf, tmp_path / "quet.pdf", first=1, last=1)
+    assert _header_of(_data(scan)) == _header_of(typed_header)

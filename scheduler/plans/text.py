@@ -48,7 +48,7 @@ _HEADER_MARK = re.compile(r"^(?:Số\s*:|CỘNG HÒA|Độc lập\s*[-–]|-{3,}
 
 def _header_like(line: str) -> bool:
     """A line of an administrative header: "Số: …", "CỘNG HÒA …", the place and date line, an issuer in capitals."""
-    cells = [clean_line(c) for c in _CELL_GAP.split(line) if c.strip()]
+    cells = [clean_line(c) for c in _cells(line)]
     return all(_HEADER_MARK.match(c) or (c.isupper() and len(c) <= 80) for c in cells)
 
 
@@ -71,6 +71,26 @@ def _header_cells(raw_lines: list[str]) -> list[list[str] | None]:
             for idx, raw in enumerate(raw_lines)]
 
 
+_MERGED = re.compile(r"\s(?=CỘNG HÒA\b|Độc lập\s*[-–])")
+_PLACE_DATE = re.compile(r",\s*ngày\b[^,]{0,40}năm\s*\d{4}\s*$")
+
+
+def _unmerged(cell: str) -> list[str]:
+    """A header line whose two columns OCR or a copy joined with one space: split before "CỘNG HÒA",
+    "Độc lập –" and the "Place, ngày … năm …" that ends it (the place: up to four capitalised words)."""
+    parts = [p.strip() for p in _MERGED.split(cell) if p.strip()]
+    last = parts[-1] if parts else cell
+    m = _PLACE_DATE.search(last)
+    if m:
+        words = last[:m.start()].split(" ")
+        k = len(words)
+        while k > 0 and len(words) - k < 4 and words[k - 1][:1].isupper() and not words[k - 1].startswith(("Số", "/")):
+            k -= 1
+        if 0 < k < len(words) and not words[k - 1].endswith(":"):
+            parts[-1:] = [" ".join(words[:k]), " ".join(words[k:]) + last[m.start():]]
+    return parts or [cell]
+
+
 def _cells(raw: str) -> list[str]:
     """Split at wide gaps, except inside a blank to fill in ("Số:    /KH", "ngày    tháng 01 năm 2024")."""
     cells: list[str] = []
@@ -83,7 +103,7 @@ def _cells(raw: str) -> list[str]:
             cells[-1] = f"{cells[-1]} {part}"
         else:
             cells.append(part)
-    return cells
+    return [piece for cell in cells for piece in _unmerged(cell)]
 
 
 def _one_paragraph_per_line(raw_lines: list[str]) -> bool:
