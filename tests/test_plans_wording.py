@@ -329,3 +329,44 @@ def test_text_around_the_plan_gives_nothing(noise: str) -> None:
     f = read(noise + plan + other)
     assert len(f.phases) == 1 and f.events == [] and f.deadlines == []
     assert f.year == 2026
+
+
+# -- more wordings of the same classes (a second round, written before the rules that read them) -------
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("Đợt 2: 01/7 - 31/12/2026, thi đua về đích.", "1/7/2026", "31/12/2026"),  # no "từ"
+    ("Đợt 1: bắt đầu từ ngày 01/3/2026, kết thúc ngày 30/4/2026.", "1/3/2026", "30/4/2026"),
+    ("ĐỢT 1: TỪ 01/01/2026 ĐẾN 30/6/2026", "1/1/2026", "30/6/2026"),  # a heading in capitals
+    ("ĐỢT II (TỪ 01/7/2026 ĐẾN 31/12/2026)", "1/7/2026", "31/12/2026"),
+    ("Giai đoạn 1: từ năm 2026 đến năm 2028, tập trung xây dựng mô hình.", "1/1/2026", "31/12/2028"),
+    ("Đợt 1 từ đầu năm 2026 đến 30/6/2026.", "1/1/2026", "30/6/2026"),
+])
+def test_more_phase_wordings(text: str, start: str, end: str) -> None:
+    ((_, s, e),) = phases(text)
+    assert (s, e) == (d(start), d(end))
+
+
+@pytest.mark.parametrize(("text", "when"), [
+    ("Thời hạn nộp hồ sơ: đến hết ngày 30/9/2026.", "30/9/2026"),
+    ("Hạn nộp bài: trước 17 giờ ngày 20/5/2026.", "20/5/2026"),
+    ("Các đơn vị gửi danh sách về Ban Tổ chức trước 16 giờ 00 ngày 10/6/2026.", "10/6/2026"),
+])
+def test_more_deadline_wordings(text: str, when: str) -> None:
+    (dl,) = read(text).deadlines
+    assert dl.day == d(when)
+
+
+@pytest.mark.parametrize(("text", "when"), [
+    ("Hội nghị sơ kết 6 tháng được tổ chức vào 14 giờ 00, thứ Sáu, ngày 10/7/2026 tại hội trường.", "10/7/2026"),
+    ("Lễ phát động được tổ chức vào 8 giờ ngày 10/3/2026 tại sân trường.", "10/3/2026"),
+])
+def test_more_event_wordings(text: str, when: str) -> None:
+    (ev,) = read(text).events
+    assert ev.day == d(when)
+
+
+@pytest.mark.parametrize(("text", "cid", "ordinal"), [
+    ("Thi đua chào mừng kỷ niệm 80 năm Ngày Thương binh - Liệt sỹ.", "thuong-binh-liet-si", 80),  # sỹ for sĩ
+    ("Hướng tới kỷ niệm 140 năm Ngày Quốc tế Lao động 1/5.", "quoc-te-lao-dong", 140),
+])
+def test_more_anniversary_wordings(text: str, cid: str, ordinal: int) -> None:
+    assert {(i, m.ordinal) for m in read(text).mentions for i in m.ids} == {(cid, ordinal)}

@@ -16,7 +16,8 @@ from scheduler.plans.wording import deadline_title, email_of, subject_of, submit
 # "chậm nhất (là) ngày 15/3/2023", "trước 20/6", "hạn cuối nộp bài là 17 giờ ngày 15.7.2017",
 # "trước ngày 25 tháng 1 hằng năm".
 DEADLINE = re.compile(
-    r"(?P<kw>chậm\s+nhất(?:\s+là)?|hạn\s+chót(?:\s+là)?|hạn\s+cuối[^.;:\d]{0,60}?\blà|trước)\s+"
+    r"(?P<kw>chậm\s+nhất(?:\s+là)?|hạn\s+chót(?:\s+là)?|hạn\s+cuối[^.;:\d]{0,60}?\blà|trước"
+    r"|(?:thời\s+)?hạn\s+(?:nộp|gửi|nhận|đăng\s+ký|hoàn\s+thành)[^.;:\d]{0,50}?:\s*(?:đến\s+(?:hết\s+)?|trước\s+)?)\s*"
     r"(?:(?:lúc\s+)?\d{1,2}\s*(?:giờ|h)(?:\s*\d{2})?\s+)?(?:ngày\s+)?"
     r"(?:(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s)(?P<y>\d{4}))?(?![\d])"
     r"|(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?)"
@@ -43,8 +44,8 @@ class DatedPass(EventPass):
                 segment = text[last_end:m.start()]
                 last_end = m.end()
                 kw = re.sub(r"\s+", " ", m["kw"].lower())
-                due = "before" if kw == "trước" else "no_later_than"
-                named = re.sub(r"^hạn cuối\s*|\s*là$", "", kw) if kw.startswith("hạn cuối") else ""
+                due = "before" if kw == "trước" or kw.endswith("trước") else "no_later_than"
+                named = re.sub(r"^(?:thời hạn|hạn)\s*(?:cuối|chót)?\s*|\s*(?:là|:.*)$", "", kw) if "hạn" in kw else ""
                 title = deadline_title(named, "") if len(named.split()) >= 2 else ""
                 title = title or deadline_title(segment, lead if last_end and segment is not text[:m.start()] else "")
                 if not title:
@@ -55,8 +56,8 @@ class DatedPass(EventPass):
                 day = n.make_date(int(d_), int(m_), year) if year else None
                 sentence = text[max(0, text.rfind(".", 0, m.start()) + 1):]
                 keywords = tuple(sorted({k.lower() for k in re.findall(r"chậm nhất|trước", text[max(0, m.start() - 40):m.end()], re.I)}))
-                if kw.startswith("hạn"):
-                    keywords = tuple(sorted(set(keywords) | {kw.split()[0] + " " + kw.split()[1]}))
+                if kw.startswith(("hạn", "thời hạn")):
+                    keywords = tuple(sorted(set(keywords) | {" ".join(kw.split()[:2])}))
                 dl = Deadline(
                     id=new_id(title), title=title, due=due, where=quote(b, m.start(), m.end()), date=when, day=day,
                     as_written=re.sub(r"\s+", " ", m[0]).strip(),

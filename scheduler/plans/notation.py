@@ -72,7 +72,7 @@ class Bound:
     month_only: int | None = None  # "từ tháng 3 đến tháng 5 năm 2020": the month; the year comes from the end
 
 
-_SEP = rf"\s*(?:đến|tới|và\s+kết\s+thúc(?:\s+vào)?|{DASH})\s*"
+_SEP = rf"\s*,?\s*(?:đến|tới|(?:và\s+)?kết\s+thúc(?:\s+vào)?|{DASH})\s*"
 _BARE_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})(?!\s*[/\-.]\s*\d)(?:\s+năm\s+(?P<y>\d{4}))?", re.I)
 _DAY_ONLY = re.compile(rf"(?:ngày\s+)?(?P<d>\d{{1,2}})(?=\s*(?:đến|tới|{DASH})\s)", re.I)
 # A start named without a date ("từ ngày khai giảng đến …"): read, kept as written, never dated.
@@ -97,6 +97,12 @@ def _start(text: str) -> tuple[Bound, int] | None:
         return Bound("ngày phát động"), n
     if re.match(r"nay\s", low):  # "từ nay đến …": from the launch
         return Bound("ngày phát động"), 3
+    m = re.match(r"(?:đầu\s+)?năm\s+(\d{4})(?!\s*[-–—/]\s*\d)|đầu\s+năm(?!\s+học)", text, re.I)
+    if m:  # "từ năm 2026", "từ đầu năm 2026", "từ đầu năm"
+        if m[1]:
+            y = int(m[1])
+            return Bound(f"01/01/{y}", date(y, 1, 1), y), m.end()
+        return Bound(None, month_only=1), m.end()
     m = _MONTH_RANGE.match(text)
     if m:  # "tháng 03 - 05/2024": the start month; the end comes from the same match
         y = int(m["y"])
@@ -160,6 +166,10 @@ def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
     if m:
         y = int(m["y"])
         return Bound("hết năm", date(y, 12, 31), y), m.end()
+    m = re.match(r"(?:cuối\s+)?năm\s+(?P<y>\d{4})(?!\s*[-–—/]\s*\d)", text, re.I)
+    if m:  # "đến năm 2028", "đến cuối năm 2026"
+        y = int(m["y"])
+        return Bound(f"31/12/{y}", date(y, 12, 31), y), m.end()
     m = _MONTH.match(text)
     if m:
         y, mo = int(m["y"]), int(m["m"])

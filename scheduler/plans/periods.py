@@ -33,8 +33,19 @@ _PERIOD_START = re.compile(rf"(?<!\w)(?:(?:bắt\s+đầu\s+)?[Tt]ừ\s|[Qq]uý\
 REACH = 90  # how far after a phase's label its time may start: "Giai đoạn 1 thi trắc nghiệm trong 3 tuần, từ …"
 
 
+_AFTER_LABEL = re.compile(r"[\s:(–\-]*")
+_DATE_RANGE = re.compile(rf"(?:ngày\s+)?\d{{1,2}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{4}})?\s*(?:đến|tới|{DASH})\s*(?:ngày\s+)?\d")
+
+
 def period_in(text: str, start: int, stop: int) -> tuple[int, Period] | None:
-    """The first period starting within `REACH` characters of `start`, before `stop`: (where it starts, it)."""
+    """The first period starting within `REACH` characters of `start`, before `stop`: (where it starts, it).
+    Right after a label, a bare date range counts too: "Đợt 2: 01/7 - 31/12/2026"."""
+    lead = _AFTER_LABEL.match(text, start)
+    at = lead.end() if lead else start
+    if _DATE_RANGE.match(text, at, stop):
+        found = n.parse_period("từ " + text[at:stop])
+        if found is not None:
+            return at, Period(found.start, found.end, found.as_written[3:].strip(), found.end_offset - 3)
     for m in _PERIOD_START.finditer(text, start, min(stop, start + REACH)):
         found = period_at(text[m.start():stop])
         if found is not None:

@@ -22,11 +22,12 @@ from scheduler.plans.text import cap, quote
 from scheduler.plans.wording import theme_of
 
 _WORDS = {"một": 1, "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6}
-LABEL = re.compile(
-    r"(?<!\w)(?P<word>[Đđ]ợt|[Gg]iai\s+đoạn)(?:\s+thi\s+đua)?\s+"
+LABEL = re.compile(  # case-insensitive: headings are often in capitals ("ĐỢT II (TỪ …")
+    r"(?<!\w)(?P<word>đợt|giai\s+đoạn)(?:\s+thi\s+đua)?\s+"
     r"(?P<l>thứ\s+(?:nhất|hai|ba|tư|bốn|năm|sáu|IV|I{1,3}|\d)|một|hai|ba|bốn|\d{1,2}(?!\d)|[IVX][IVX1l]{0,3})(?!\w)"
-    r"|(?<!\w)(?P<cd>[Đđ]ợt\s+(?:thi\s+đua\s+)?(?:cao\s+điểm|đặc\s+biệt))(?!\w)"
-    r"|(?<!\w)(?P<un>[Đđ]ợt\s+thi\s+đua)(?!\s+(?:thứ|cao|đặc|một|hai|ba|bốn|\d|[IVX]))(?!\w)"
+    r"|(?<!\w)(?P<cd>đợt\s+(?:thi\s+đua\s+)?(?:cao\s+điểm|đặc\s+biệt))(?!\w)"
+    r"|(?<!\w)(?P<un>đợt\s+thi\s+đua)(?!\s+(?:thứ|cao|đặc|một|hai|ba|bốn|\d|[IVX]))(?!\w)",
+    re.I,
 )
 _BY_QUARTER = re.compile(r"theo\s+(?:từng\s+)?quý", re.I)
 _QUARTER_LABEL = re.compile(r"(?<!\w)(?=[Qq]uý\s+(?:IV|I{1,3}|[1-4])(?!\w))")
@@ -103,6 +104,9 @@ class PhasePass(Context):
             f.notes.append((f"văn bản nói {count} đợt nhưng tìm thấy {len(f.phases)} đợt", where))
 
     def _phase_at(self, bi: int, b: Block, text: str, m: re.Match[str], stop: int, index: int) -> Phase | None:
+        lowered = text.lower()
+        if len(lowered) == len(text) and sum(c.isupper() for c in text) > sum(c.islower() for c in text):
+            text = lowered  # a heading in capitals: its period read in lower case, at the same offsets
         if m.re is _QUARTER_LABEL:
             quarter = period_at(text[m.start():stop])
             found = (m.start(), quarter) if quarter else None
