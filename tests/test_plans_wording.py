@@ -370,3 +370,26 @@ def test_more_event_wordings(text: str, when: str) -> None:
 ])
 def test_more_anniversary_wordings(text: str, cid: str, ordinal: int) -> None:
     assert {(i, m.ordinal) for m in read(text).mentions for i in m.ids} == {(cid, ordinal)}
+
+
+# -- a third round --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "found"), [
+    ("Thi đua chào mừng 95 năm Ngày thành lập Đảng, 50 năm Ngày giải phóng hoàn toàn miền Nam, 135 năm Ngày sinh "
+     "Chủ tịch Hồ Chí Minh.", {("thanh-lap-dang", 95), ("giai-phong-mien-nam", 50), ("sinh-nhat-bac", 135)}),
+    ("Chào mừng kỷ niệm 96 năm Ngày thành lập Hội LHPN Việt Nam.", {("hoi-lien-hiep-phu-nu", 96)}),
+    ("Hướng tới kỷ niệm 82 năm Ngày thành lập QĐND Việt Nam và 37 năm Ngày hội Quốc phòng toàn dân.",
+     {("quan-doi-nhan-dan", 82), ("quoc-phong-toan-dan", 37)}),
+    ("Lập thành tích chào mừng 97 năm Ngày thành lập CĐVN.", {("cong-doan-viet-nam", 97)}),
+])
+def test_anniversaries_in_lists_and_with_abbreviations(text: str, found: set[tuple[str, int]]) -> None:
+    assert {(i, m.ordinal) for m in read(text).mentions for i in m.ids} == found
+
+
+@pytest.mark.parametrize(("text", "when", "due"), [
+    ("Hạn chót nộp bài dự thi là ngày 15/10/2026.", "15/10/2026", "no_later_than"),
+    ("Hạn nộp hồ sơ là ngày 20/10/2026.", "20/10/2026", "no_later_than"),
+    ("Các đơn vị gửi báo cáo chậm nhất vào ngày 10/12/2026.", "10/12/2026", "no_later_than"),
+])
+def test_deadlines_third_round(text: str, when: str, due: str) -> None:
+    (dl,) = read(text).deadlines
+    assert (dl.day, dl.due) == (d(when), due)

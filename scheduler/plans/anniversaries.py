@@ -11,7 +11,7 @@ from scheduler.plans.mentions import CAN_CHI, Matcher, bracket_date, name_after_
 from scheduler.plans.text import BRACKET, cap, quote, slug, tokens
 
 
-BARE = re.compile(r"(?:k[ỷỉ]\s+niệm|chào\s+mừng|mừng|hướng\s+tới|nhân\s+dịp|và)\s+(?P<n>\d{1,3})\s+(?:năm\s+)?"
+BARE = re.compile(r"(?:(?:k[ỷỉ]\s+niệm|chào\s+mừng|mừng|hướng\s+tới|nhân\s+dịp|và)\s+|,\s*)(?P<n>\d{1,3})\s+(?:năm\s+)?"
                   r"(?P<name>[^,;.(]+?)(?=\s+và\s+\d{1,3}\s+năm\s|[,;.(]|$)", re.I)
 
 

@@ -16,8 +16,9 @@ from scheduler.plans.wording import deadline_title, email_of, subject_of, submit
 # "chậm nhất (là) ngày 15/3/2023", "trước 20/6", "hạn cuối nộp bài là 17 giờ ngày 15.7.2017",
 # "trước ngày 25 tháng 1 hằng năm".
 DEADLINE = re.compile(
-    r"(?P<kw>chậm\s+nhất(?:\s+là)?|hạn\s+chót(?:\s+là)?|hạn\s+cuối[^.;:\d]{0,60}?\blà|trước"
-    r"|(?:thời\s+)?hạn\s+(?:nộp|gửi|nhận|đăng\s+ký|hoàn\s+thành)[^.;:\d]{0,50}?:\s*(?:đến\s+(?:hết\s+)?|trước\s+)?)\s*"
+    r"(?P<kw>chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+(?:chót|cuối)(?:\s+là)?|hạn\s+(?:chót|cuối)[^.;:\d]{0,60}?\blà|trước"
+    r"|(?:thời\s+)?hạn(?:\s+(?:chót|cuối))?\s+(?:nộp|gửi|nhận|đăng\s+ký|hoàn\s+thành)[^.;:\d]{0,50}?(?::|\blà)\s*"
+    r"(?:đến\s+(?:hết\s+)?|trước\s+)?)\s*"
     r"(?:(?:lúc\s+)?\d{1,2}\s*(?:giờ|h)(?:\s*\d{2})?\s+)?(?:ngày\s+)?"
     r"(?:(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s)(?P<y>\d{4}))?(?![\d])"
     r"|(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?)"
@@ -46,6 +47,7 @@ class DatedPass(EventPass):
                 kw = re.sub(r"\s+", " ", m["kw"].lower())
                 due = "before" if kw == "trước" or kw.endswith("trước") else "no_later_than"
                 named = re.sub(r"^(?:thời hạn|hạn)\s*(?:cuối|chót)?\s*|\s*(?:là|:.*)$", "", kw) if "hạn" in kw else ""
+                named = re.sub(r"\s*(?:là|:)\s*(?:đến(?: hết)?|trước)?$", "", named)
                 title = deadline_title(named, "") if len(named.split()) >= 2 else ""
                 title = title or deadline_title(segment, lead if last_end and segment is not text[:m.start()] else "")
                 if not title:
