@@ -124,7 +124,10 @@ def produced_items(f: Findings) -> dict[str, dict[Key, bool]]:
         out["year"][("span", (f.span_start.year, f.span_end.year))] = False
     for p in f.phases:
         start = "launch" if p.start == "ngày phát động" else _iso(p.start_date)
-        end = None if p.end is None else _iso(p.end_date)
+        # An end the text names without a date ("đến hết năm học", "đến khi Đại hội … thành công") keys as None,
+        # as the corpus writes it, even where the calendar later dates it by its span's end.
+        written = p.bounds[1] if getattr(p, "bounds", None) and p.bounds[1] is not None else None
+        end = None if p.end is None or (written is not None and written.day is None) else _iso(p.end_date)
         out["phases"][(start, end)] = bool(p.notes)
     by_id = {r.id: r for r in f.known_commemorations}
     flagged_lines = {(w.line, w.page) for _, w in f.notes if w is not None}
