@@ -393,3 +393,23 @@ def test_anniversaries_in_lists_and_with_abbreviations(text: str, found: set[tup
 def test_deadlines_third_round(text: str, when: str, due: str) -> None:
     (dl,) = read(text).deadlines
     assert (dl.day, dl.due) == (d(when), due)
+
+
+# -- a fourth round -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "when"), [
+    ("Các đơn vị hoàn thành báo cáo chậm nhất đến ngày 15/12/2026.", "15/12/2026"),
+    ("Hạn cuối: 30/9/2026 (tính theo dấu bưu điện).", "30/9/2026"),
+    ("Hạn chót nhận bài: ngày 05/10/2026.", "5/10/2026"),
+])
+def test_deadlines_fourth_round(text: str, when: str) -> None:
+    (dl,) = read(text).deadlines
+    assert dl.day == d(when)
+
+
+@pytest.mark.parametrize(("text", "when"), [
+    ("Chương trình “Tết Sum vầy” được tổ chức vào tối 15/01/2027 tại Quảng trường.", "15/1/2027"),
+    ("Giải bóng đá công nhân khai mạc sáng 20/3/2027 tại sân vận động huyện.", "20/3/2027"),
+])
+def test_events_without_the_word_ngay(text: str, when: str) -> None:
+    (ev,) = read(text).events
+    assert ev.day == d(when)

@@ -16,7 +16,8 @@ from scheduler.plans.wording import deadline_title, email_of, subject_of, submit
 # "chậm nhất (là) ngày 15/3/2023", "trước 20/6", "hạn cuối nộp bài là 17 giờ ngày 15.7.2017",
 # "trước ngày 25 tháng 1 hằng năm".
 DEADLINE = re.compile(
-    r"(?P<kw>chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+(?:chót|cuối)(?:\s+là)?|hạn\s+(?:chót|cuối)[^.;:\d]{0,60}?\blà|trước"
+    r"(?P<kw>chậm\s+nhất(?:\s+là)?(?:\s+(?:vào|đến(?:\s+hết)?))?|hạn\s+(?:chót|cuối)(?:\s+là|\s*:)?"
+    r"|hạn\s+(?:chót|cuối)[^.;:\d]{0,60}?\blà|trước"
     r"|(?:thời\s+)?hạn(?:\s+(?:chót|cuối))?\s+(?:nộp|gửi|nhận|đăng\s+ký|hoàn\s+thành)[^.;:\d]{0,50}?(?::|\blà)\s*"
     r"(?:đến\s+(?:hết\s+)?|trước\s+)?)\s*"
     r"(?:(?:lúc\s+)?\d{1,2}\s*(?:giờ|h)(?:\s*\d{2})?\s+)?(?:ngày\s+)?"
@@ -47,9 +48,11 @@ class DatedPass(EventPass):
                 kw = re.sub(r"\s+", " ", m["kw"].lower())
                 due = "before" if kw == "trước" or kw.endswith("trước") else "no_later_than"
                 named = re.sub(r"^(?:thời hạn|hạn)\s*(?:cuối|chót)?\s*|\s*(?:là|:.*)$", "", kw) if "hạn" in kw else ""
-                named = re.sub(r"\s*(?:là|:)\s*(?:đến(?: hết)?|trước)?$", "", named)
+                named = re.sub(r"\s*(?:là|:)\s*(?:đến(?: hết)?|trước)?$", "", named).strip(" :")
                 title = deadline_title(named, "") if len(named.split()) >= 2 else ""
                 title = title or deadline_title(segment, lead if last_end and segment is not text[:m.start()] else "")
+                if not title and "hạn" in kw:  # "Hạn cuối: 30/9/2026": the deadline of the plan's own subject
+                    title = cap(" ".join(kw.replace(":", " ").split()[:2]))
                 if not title:
                     continue
                 d_, m_, y_ = (m["d"], m["m"], m["y"]) if m["d"] else (m["vd"], m["vm"], m["vy"])

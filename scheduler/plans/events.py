@@ -25,7 +25,9 @@ _D2 = r"(?:\s*(?:đến|-|–|—)\s*(?:ngày\s+)?(?P<d2>\d{1,2})(?P<s2>[/.\-])(
 _TIME = (r"(?:(?:lúc\s+|đúng\s+|từ\s+)?(?P<h>\d{1,2})\s*(?:giờ|h)\s*(?P<mi>\d{2})?"
          r"(?:\s*(?:đến|-|–)\s*(?P<h2>\d{1,2})\s*(?:giờ|h)\s*(?P<mi2>\d{2})?)?\s*,?\s*)?")
 _PART = r"(?:(?:sáng|chiều|tối|trưa)\s+)?"
-WHEN = rf"{_TIME}{_PART}(?:\(?tức\s+)?(?:từ\s+)?ngày\s+(?:{_V}|{_D}{_D2})"
+# The date after its time and part of the day; "ngày" may be left out after "sáng", "chiều", "tối".
+WHEN = (rf"{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+(?:ngày\s+)?|(?:\(?tức\s+)?(?:từ\s+)?ngày\s+)"
+        rf"(?:{_V}|{_D}{_D2})")
 NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Hội thao|Cuộc thi|Giải|Họp mặt|Gặp mặt|"
          r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết")
 VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|trao giải|khởi hành|họp xét|họp"
