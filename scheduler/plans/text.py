@@ -31,7 +31,7 @@ REFERENCE = re.compile(
 )
 
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def clean_line(line: str) -> str:
@@ -91,19 +91,21 @@ def _unmerged(cell: str) -> list[str]:
     return parts or [cell]
 
 
+_BLANK_BEFORE = re.compile(r"(?::|\b(?:ngày|tháng|năm|số))$", re.I)
+
+
 def _cells(raw: str) -> list[str]:
     """Split at wide gaps, except inside a blank to fill in ("Số:    /KH", "ngày    tháng 01 năm 2024")."""
-    cells: list[str] = []
+    cells: list[list[str]] = []
     for part in _CELL_GAP.split(raw.strip()):
         part = part.strip()
         if not part:
             continue
-        joined = cells and (re.search(r"(?::|\b(?:ngày|tháng|năm|số))$", cells[-1], re.I) or part[:1].islower() or part[:1] == "/")
-        if joined:
-            cells[-1] = f"{cells[-1]} {part}"
+        if cells and (_BLANK_BEFORE.search(cells[-1][-1]) or part[:1].islower() or part[:1] == "/"):
+            cells[-1].append(part)
         else:
-            cells.append(part)
-    return [piece for cell in cells for piece in _unmerged(cell)]
+            cells.append([part])
+    return [piece for cell in cells for piece in _unmerged(" ".join(cell))]
 
 
 def _one_paragraph_per_line(raw_lines: list[str]) -> bool:
