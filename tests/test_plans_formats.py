@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from scheduler.plans.reading import read_plan
 from scheduler.plans.service import import_plan
 from tests.conftest import CALENDARS
-from tests.plan_files import SEED_IDS, seed_text, to_docx, to_text_pdf
+from tests.plan_files import SEED_IDS, SEEDS, seed_text, to_docx, to_text_pdf
 
 HEADER = (
     ["LIÊN ĐOÀN LAO ĐỘNG TỈNH KON TUM", "BAN THƯỜNG VỤ", "Số: 15 /HD-LĐLĐ"],
@@ -50,7 +50,7 @@ def typed_header(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 @pytest.mark.parametrize("seed_id", SEED_IDS)
 def test_docx_typed_without_empty_paragraphs(seed_id: str, tmp_path: Path) -> None:
     """One paragraph per line and no empty ones: title, issuer, year and id are still read."""
-    want = _data(CALENDARS.parent / "tests" / "plans" / f"{seed_id}.txt")
+    want = _data(SEEDS / f"{seed_id}.txt")
     docx = to_docx(seed_text(seed_id), tmp_path / f"{seed_id}.docx", blank_paragraphs=False)
     assert "" not in read_plan(docx).text.split("\n")
     assert _data(docx) == want
