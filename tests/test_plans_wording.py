@@ -413,3 +413,64 @@ def test_deadlines_fourth_round(text: str, when: str) -> None:
 def test_events_without_the_word_ngay(text: str, when: str) -> None:
     (ev,) = read(text).events
     assert ev.day == d(when)
+
+
+# -- repeated activities and phases named without dates (the format's new constructs) ---------------------
+def _draft_checks(tmp_path, f: Findings, cid: str) -> str:  # type: ignore[no-untyped-def]
+    """The draft of `f` written as calendar `cid` next to the national one: `check` finds no error in it."""
+    import shutil
+
+    from scheduler.live.catalog import load_catalog
+
+    folder = tmp_path / "calendars"
+    shutil.copytree(CALENDARS, folder, ignore=shutil.ignore_patterns("recipients"))
+    draft = render(f, "plan.txt", "UTF-8", draft_id=cid)
+    (folder / f"{cid}.yaml").write_text(draft.yaml, encoding="utf-8")
+    catalog = load_catalog(folder)
+    assert not catalog.has_errors(cid), list(catalog.errors_for(cid))
+    return draft.yaml
+
+
+@pytest.mark.parametrize(("text", "every", "on", "at"), [
+    ("Đợt 1: Từ 01/3/2026 đến 30/4/2026.\nCác tổ công đoàn sinh hoạt chuyên đề hằng tuần vào thứ Ba, từ 10 giờ.",
+     "week", "thứ ba", "10:00"),
+    ("Đợt 2: Từ 01/5/2026 đến 31/7/2026, với các hoạt động sau: tổ chức đọc sách vào thứ Sáu hằng tuần; "
+     "giao ban ban chấp hành vào ngày 15 hằng tháng, lúc 14 giờ 00.", "month", 15, "14:00"),
+])
+def test_a_repeated_activity_within_its_phase(tmp_path, text: str, every: str, on: object, at: str) -> None:  # type: ignore[no-untyped-def]
+    f = read("KẾ HOẠCH\nThi đua năm 2026\n" + text)
+    act = next(a for a in f.activities if a.every == every)
+    assert (act.on, act.at, act.within_phase) == (on, at, f.phases[0].number)
+    yaml_text = _draft_checks(tmp_path, f, "lap-lai-2026")
+    assert "activities:" in yaml_text and "within: dot-" in yaml_text
+
+
+def test_a_repeated_activity_with_dates_of_its_own() -> None:
+    (act,) = read("Công đoàn cơ sở duy trì sinh hoạt câu lạc bộ hằng tuần vào thứ Năm, từ 01/3 đến 30/4/2026.").activities
+    assert (act.every, act.on, act.start, act.end, act.within_phase) == ("week", "thứ năm", "01/3/2026", "30/4/2026", None)
+
+
+def test_a_repeat_with_no_period_is_not_an_item(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    f = read("KẾ HOẠCH\nThi đua năm 2026\nCác đơn vị báo cáo nhanh hằng tuần vào thứ Hai.")
+    (act,) = f.activities
+    assert act.within_phase is None and act.start is None
+    yaml_text = _draft_checks(tmp_path, f, "khong-han-2026")
+    assert "activities:" not in yaml_text and CHECK in yaml_text
+
+
+@pytest.mark.parametrize("text", [
+    "Phong trào được tổ chức qua 3 đợt.\nĐợt 1: Từ 01/01/2026 đến 30/4/2026.\nĐợt 2: Chào mừng Tháng Công nhân.\n"
+    "Đợt 3: Về đích cuối năm.",
+    "Năm 2026 thi đua theo 3 đợt.\n- Đợt I: Từ 01/02/2026 đến 31/5/2026.\n- Đợt II: hướng tới ngày 28/7.\n- Đợt III: tổng kết năm.",
+])
+def test_phases_named_without_dates(tmp_path, text: str) -> None:  # type: ignore[no-untyped-def]
+    f = read("KẾ HOẠCH\nThi đua năm 2026\n" + text)
+    assert [(p.number, p.start, p.end) for p in f.phases][1:] == [(2, None, None), (3, None, None)]
+    assert f.phases[0].start_date is not None
+    assert not any("nhưng tìm thấy" in note for note, _ in f.notes)
+    _draft_checks(tmp_path, f, "ba-dot-2026")
+
+
+def test_a_label_without_dates_is_not_a_phase_when_no_count_asks_for_it() -> None:
+    f = read("KẾ HOẠCH\nThi đua năm 2026\nĐợt 1: Từ 01/01/2026 đến 30/4/2026.\nĐợt 2: Chào mừng Tháng Công nhân.")
+    assert len(f.phases) == 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Block, Event
-from scheduler.plans.text import cap, quote
+from scheduler.plans.text import Clauses, cap, quote
 from scheduler.plans.wording import AFTER_EVENT, DATED_EVENT, UNDATED_EVENT
 
 _D = r"(?P<d>\d{1,2})(?:(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s) ?(?P<y>\d{4}))?)?(?!\d)"
@@ -70,8 +70,7 @@ def _title(text: str) -> str:
     return cap(text)
 
 
-def _clause_start(text: str, pos: int) -> int:
-    return max(text.rfind(". ", 0, pos) + 2, text.rfind("; ", 0, pos) + 2, text.rfind(": ", 0, pos) + 2, 0)
+
 
 
 def _parts(m: re.Match[str]) -> tuple[str | None, str | None]:
@@ -99,8 +98,9 @@ class EventPass(Context):
                 verb = w["verb"] or ""
                 title = _title(f"{what}" if verb in ("tổ chức", "diễn ra", "") else f"{(w['who'] or '').strip()} {verb}")
                 found.append(_Found(m.start(), m.end() + w.end(), title, m, verb))
+        clauses = Clauses(text)
         for m in TRAILING.finditer(text):
-            start = _clause_start(text, m.start())
+            start = clauses.start(m.start())
             subject = text[start:m.start()].strip(" ,")
             verb = m["verb"]
             what = _title(m["what"]) if m["what"] and not re.match(r"(?:tại|lúc|vào|trong)\s", m["what"]) else ""

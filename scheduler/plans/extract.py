@@ -21,6 +21,7 @@ from scheduler.plans.findings import Findings, Reference, Where
 from scheduler.plans.header import HeaderPass
 from scheduler.plans.periods import period_at
 from scheduler.plans.phases import PhasePass
+from scheduler.plans.repeats import RepeatPass
 from scheduler.plans.text import quote, slug
 from scheduler.plans.yearspan import CampaignTime, from_items, from_text
 
@@ -28,7 +29,7 @@ from scheduler.plans.yearspan import CampaignTime, from_items, from_text
 _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
 
 
-class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass):
+class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass):
     def span(self) -> None:
         f = self.f
         found = from_text(f.title, self.title_where, self.blocks, self.masked, f.doc_date, None)
@@ -121,7 +122,10 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass):
         self.theme()
         self.mentions()
         self.phases()
+        self.undated_phases()
+        self.phase_count_note()
         self.deadlines()
+        self.repeats()
         self.weekdays()
         self.resolve_events(final=False)
         self._time_from_items()

@@ -99,6 +99,9 @@ class PhasePass(Context):
             if f.suggested_id:
                 f.suggested_id = re.sub(r"-\d{4}(?:-\d{4})?$", f"-{tail}", f.suggested_id)
             f.notes.append((f"các đợt chạy từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}, ra ngoài năm của văn bản: span ghi theo các đợt", None))
+
+    def phase_count_note(self) -> None:
+        f = self.f
         if f.stated_phase_count and f.stated_phase_count[0] != len(f.phases):
             count, where = f.stated_phase_count
             f.notes.append((f"văn bản nói {count} đợt nhưng tìm thấy {len(f.phases)} đợt", where))
@@ -230,6 +233,7 @@ class PhasePass(Context):
                         break
                     region.append(j)
             lines = {(self.blocks[j].line, self.blocks[j].page) for j in region}
+            self.phase_regions.append((phase, region))
             window = (phase.offset, phase.stop) if phase.stop is not None else None
 
             def inside(line: int, page: int | None, offset: int) -> bool:

@@ -8,6 +8,7 @@ draft's comments; references to other documents ("Nghị quyết số 02-NQ/TW n
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -184,6 +185,26 @@ def _unfinished(text: str) -> bool:
     return text.count("(") > text.count(")") or text.rsplit(" ", 1)[-1].lower() in _DANGLING
 
 
+class Clauses:
+    """Where the clauses of a paragraph start and end (". ", "; ", ": "), found once, looked up by bisection."""
+
+    def __init__(self, text: str, marks: str = r"[.;:] ") -> None:
+        self.cuts = [m.start() for m in re.finditer(marks, text)]
+        self.size = len(text)
+
+    def start(self, pos: int) -> int:
+        """The first character of the clause holding `pos`."""
+        i = bisect.bisect_left(self.cuts, pos - 1) - 1
+        while i >= 0 and self.cuts[i] + 2 > pos:
+            i -= 1
+        return self.cuts[i] + 2 if i >= 0 else 0
+
+    def end(self, pos: int) -> int:
+        """Where the clause holding `pos` ends (the next mark at or after `pos`)."""
+        i = bisect.bisect_left(self.cuts, pos)
+        return self.cuts[i] if i < len(self.cuts) else self.size
+
+
 def slug(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -214,10 +235,11 @@ def quote(block: Block, start: int = 0, end: int | None = None, width: int = 220
     """The sentence around text[start:end] of a block, trimmed to about `width` characters."""
     text = block.text
     end = len(text) if end is None else end
-    left = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start))
-    left = 0 if left < 0 else left + 2
-    right_candidates = [i for i in (text.find(". ", end), text.find("; ", end)) if i >= 0]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
+    floor, ceiling = max(0, start - 4 * width), min(len(text), end + 4 * width)  # bounded: long text stays linear
+    left = max(text.rfind(". ", floor, start), text.rfind("; ", floor, start))
+    left = floor if left < 0 else left + 2
+    right_candidates = [i for i in (text.find(". ", end, ceiling), text.find("; ", end, ceiling)) if i >= 0]
+    right = min(right_candidates) + 1 if right_candidates else ceiling
     q = text[left:right].strip()
     if len(q) > width:
         mid = max(0, start - left - width // 3)
