@@ -71,16 +71,21 @@ def render(f: Findings, source_name: str, how: str, draft_id: str | None = None)
         root["issuer"] = f.issuer
     else:
         head.append(flag(None, "không tìm thấy cơ quan ban hành: điền issuer"))
-    if f.year is not None:
+    derived = f.time_derived and _format_derives_the_same(f)
+    if f.year is not None and not derived:
         root["year"] = f.year
-    elif f.span is not None:
+    elif f.span is not None and not derived:
         root["span"] = f.span
+    elif derived and f.time_reason is not None:
+        what = f"năm {f.year}" if f.year is not None else f"{f.span_start:%d/%m/%Y} – {f.span_end:%d/%m/%Y}"
+        head.append(f"Văn bản không ghi năm của phong trào: lịch suy ra {what} từ các mục có ngày, như bộ đọc "
+                    f"({f.time_reason[0]}); không ghi year hay span.")
     elif _has_full_dates(f):
         head.append("Văn bản không ghi năm của phong trào: `lichthidua` suy ra từ các mục có ngày "
                     "(không cần thêm year hay span; `check` ghi chú thời gian suy ra).")
     else:
         head.append(flag(None, "không tìm thấy năm hay thời gian của phong trào: thêm year hoặc span"))
-    if f.time_reason is not None and (f.year is not None or f.span is not None) and f.time_reason[1] is not None \
+    if not derived and f.time_reason is not None and (f.year is not None or f.span is not None) and f.time_reason[1] is not None \
             and not f.time_reason[0].startswith("theo tiêu đề"):  # a year the title states speaks for itself
         reason, where = f.time_reason
         head.append(f"Thời gian phong trào ({'year' if f.year is not None else 'span'}): {reason}"
@@ -223,6 +228,25 @@ def render(f: Findings, source_name: str, how: str, draft_id: str | None = None)
 
 
 _FULL_DATE = re.compile(r"\b\d{1,2}/\d{4}\b|\b\d{1,2}/\d{1,2}/\d{4}\b")
+
+
+_PHASE_DATE = re.compile(r"(?:sau )?\d{1,2}/\d{1,2}/\d{4}$|tháng \d{1,2}/\d{4}$")
+
+
+def _format_derives_the_same(f: Findings) -> bool:
+    """Whether the format's own rule (the phases' dates, else the deadlines', events' and activities') gives the
+    time the reader derived: then the draft leaves year/span out, as the format allows, instead of writing it."""
+    days = [day for p in f.phases for value, day in ((p.start, p.start_date), (p.end, p.end_date))
+            if isinstance(value, str) and _PHASE_DATE.match(value) and day is not None]
+    if not days:
+        days = [d.day for d in f.deadlines if d.day and d.date and d.date.count("/") == 2 and not d.yearly]
+        days += [e.day for e in f.events if e.day is not None]
+    if not days or f.span_start is None or f.span_end is None:
+        return False
+    first, last = min(days), max(days)
+    if f.year is not None:
+        return first.year == last.year == f.year
+    return (first, last) == (f.span_start, f.span_end)
 
 
 def _has_full_dates(f: Findings) -> bool:

@@ -113,6 +113,7 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass):
         found = from_items(days)
         if found is not None:
             self._set_time(found)
+            f.time_derived = True
 
     def run(self) -> Findings:
         self.header()

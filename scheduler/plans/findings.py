@@ -195,6 +195,7 @@ class Findings:
     span_start: date | None = None
     span_end: date | None = None
     time_reason: tuple[str, Where | None] | None = None  # why this year or span, quoted in the draft
+    time_derived: bool = False  # the year or span comes from the dated items, not from words that state it
     theme: str | None = None
     phases: list[Phase] = field(default_factory=list)
     stated_phase_count: tuple[int, Where] | None = None
