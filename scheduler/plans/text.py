@@ -42,6 +42,7 @@ def clean_line(line: str) -> str:
 
 
 _KIND_HEADING = re.compile(r"^(?:KẾ HOẠCH|HƯỚNG DẪN|PHÁT ĐỘNG|CHƯƠNG TRÌNH|THÔNG BÁO|CÔNG VĂN|QUYẾT ĐỊNH|THỂ LỆ|ĐIỀU LỆ)\b")
+_KIND_LINE = re.compile(r"(?:KẾ HOẠCH|HƯỚNG DẪN|PHÁT ĐỘNG|CHƯƠNG TRÌNH|THÔNG BÁO|CÔNG VĂN|QUYẾT ĐỊNH|THỂ LỆ|ĐIỀU LỆ)")  # the heading alone
 _CELL_GAP = re.compile(r"\t| {3,}")  # between the two columns of a header typed or laid out side by side
 HEADER_LINES = 15  # the administrative header is within the first lines of the first page
 _HEADER_MARK = re.compile(r"^(?:Số\s*:|CỘNG HÒA|Độc lập\s*[-–]|-{3,}$|[^,\d]{2,40},\s*ngày\b[^,]*năm\s*\d{4}$)", re.I)
@@ -156,7 +157,8 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
                 first = idx
             current.append(line)
             wrapped = line[-1:] not in ".:;!?)”\"…"
-            if (paged and len(raw.strip()) < 0.7 * full) or per_line:  # a line well short of the margin ends its paragraph
+            typed_end = not paged and len(line) > 40 and line[-1:] in ".;!?"  # a typed paragraph's end (or a sentence's)
+            if (paged and len(raw.strip()) < 0.7 * full) or per_line or typed_end or _KIND_LINE.fullmatch(line):
                 out.append(Block(" ".join(current), first, page_no if paged else None))
                 current = []
         if current:

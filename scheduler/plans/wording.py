@@ -69,7 +69,8 @@ def subject_of(text: str) -> str | None:
     m = re.search(r"đề nghị\s+(?P<who>(?:Ban [Cc]hấp hành|Ban [Tt]hường vụ|các cấp|Công đoàn|BCH)[^,.;]*?)\s+(?:phối hợp|triển khai|thực hiện|gửi|đăng ký|chủ động)", text)
     if m:
         return cap(m["who"])
-    m = re.search(r"(?:^|[,.]\s*)(?P<who>các cấp Công đoàn|Công đoàn cấp trên trực tiếp cơ sở|công đoàn cơ sở)\s+(?:tổ chức|gửi|báo cáo)", text, re.I)
+    m = re.search(r"(?:^|[,.]\s*)(?P<who>các cấp Công đoàn|(?:các\s+)?Công đoàn cấp trên(?: trực tiếp)? cơ sở|(?:các\s+)?công đoàn cơ sở)"
+                  r"\s+(?:tổ chức|gửi|báo cáo|nộp|đăng ký)", text, re.I)
     if m:
         return cap(m["who"])
     m = re.match(r"^(?:\d+\.\s*)?(?P<who>(?:Công đoàn|Các cấp|Các công đoàn|Ban Chấp hành)[^,.;:]{0,50}?)\s+(?:đăng ký|gửi|báo cáo|nộp|tổng hợp)\b", text)
