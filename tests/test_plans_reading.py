@@ -203,10 +203,27 @@ def test_the_docs_exit_codes_for_plans() -> None:
     assert errors.ToolMissing.exit_code == 69 and errors.CalendarNotFound.exit_code == 66
 
 
-def test_import_refuses_a_file_name_that_check_would_reject(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    """`check` wants the id to be the file name: import says which name fits, and writes nothing."""
-    target = calendars_dir / "ban-nhap.yaml"
+def test_the_output_name_is_the_draft_id(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """`-o kon-tum-2025.yaml`: the name the admin gives is the id they want, and `check` accepts the draft."""
+    target = calendars_dir / "kon-tum-2025.yaml"
+    run = cli("import", SEEDS / "kon-tum-2024.txt", "-o", target)
+    assert run.exit_code == 0, run.output
+    assert "Mã lịch: kon-tum-2025 (theo tên tệp -o; văn bản gợi ý 'kon-tum-2024')" in run.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "\nid: kon-tum-2025\n" in text and "văn bản gợi ý kon-tum-2024" in text
+    check = cli("check", target)
+    assert check.exit_code == 0, check.output
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("Kon Tum 2025.yaml", "chữ thường không dấu"),
+    ("kế-hoạch.yaml", "Ví dụ: -o"),
+    ("kon_tum.yaml", "kon-tum.yaml"),
+    ("kon-tum-2025.txt", "đuôi .yaml"),
+])
+def test_an_output_name_check_would_refuse_is_refused_with_the_reason(calendars_dir: Path, cli, name: str, why: str) -> None:  # type: ignore[no-untyped-def]
+    target = calendars_dir / name
     run = cli("import", SEEDS / "kon-tum-2024.txt", "-o", target)
     assert run.exit_code == 64
-    assert "văn bản gợi ý mã 'kon-tum-2024'" in run.stderr and "kon-tum-2024.yaml" in run.stderr
+    assert why in run.stderr and "-o" in run.stderr
     assert not target.exists()

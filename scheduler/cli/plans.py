@@ -50,15 +50,11 @@ def import_command(
 
         if out is not None:
             write_output_check(out, example="ke-hoach.yaml")  # before reading the plan: a wrong -o says so at once
+        draft_id = _draft_id(out) if out is not None else None
         if out is not None and out.exists() and not force:
             raise OutputError(f"{out} đã có. Dùng --force để ghi đè, hoặc chọn tên khác với -o")
-        result = import_plan(plan, _root(calendars))
+        result = import_plan(plan, _root(calendars), draft_id=draft_id)
         draft = result.draft
-        suggested = result.findings.suggested_id or "ke-hoach-moi"
-        if out is not None and out.stem != suggested:
-            # `check` requires the id to equal the file name: say which name fits before writing anything.
-            raise BadRequest(f"-o {out}: tên tệp phải trùng mã lịch của bản nháp; văn bản gợi ý mã '{suggested}', "
-                             f"hãy dùng -o {out.with_name(suggested + '.yaml')} (đổi mã sau cũng được, đổi cả tên tệp)")
         if out is None:
             print(draft.yaml, end="")
         else:
@@ -74,9 +70,28 @@ def import_command(
         else:
             err_console.print("Không có mục nào bị đánh dấu cần kiểm tra; vẫn đối chiếu các câu trích trước khi commit.")
         target = out or Path("calendars") / f"{result.findings.suggested_id or 'ke-hoach-moi'}.yaml"
+        if draft_id and result.findings.suggested_id and result.findings.suggested_id != draft_id:
+            err_console.print(f"Mã lịch: {draft_id} (theo tên tệp -o; văn bản gợi ý '{result.findings.suggested_id}').", markup=False)
         err_console.print(f"Bước tiếp: sửa bản nháp, rồi chạy: lichthidua check {target}", markup=False)
 
     run_command(run)
+
+
+def _draft_id(out: Path) -> str:
+    """The name the admin gives the draft is its id: refuse one `check` would refuse, and say why."""
+    import re
+
+    from scheduler.core.model import ID_PATTERN
+    from scheduler.plans.text import slug
+
+    if out.suffix not in (".yaml", ".yml"):
+        raise BadRequest(f"-o {out}: tệp lịch phải có đuôi .yaml (ví dụ {out.with_suffix('.yaml').name})")
+    if not re.match(ID_PATTERN, out.stem):
+        fixed = slug(out.stem) or "ke-hoach-moi"
+        raise BadRequest(f"-o {out}: tên tệp '{out.stem}' không dùng làm mã lịch được — mã lịch trùng tên tệp và chỉ gồm "
+                         f"chữ thường không dấu, số và dấu gạch ngang, bắt đầu bằng chữ hoặc số. "
+                         f"Ví dụ: -o {out.with_name(fixed + '.yaml')}")
+    return out.stem
 
 
 @app.command(name="lint-plan", cls=WordedCommand)

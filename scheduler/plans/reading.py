@@ -13,6 +13,7 @@ Missing tools raise `ToolMissing` (exit 69) with what to install, in Vietnamese.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -24,6 +25,7 @@ from pathlib import Path
 from scheduler.errors import BadRequest, CalendarNotFound, ToolMissing
 from scheduler.plans.legacy_encodings import decode_vietnamese
 
+_COLUMN_GAP = re.compile(r" {3,}")
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 OCR_DPI = 300
@@ -119,7 +121,8 @@ def read_pdf(path: Path) -> PlanText:
     for number, page in enumerate(reader.pages, start=1):
         # Layout mode keeps the blank lines between paragraphs; its column padding is dropped.
         text = normalize(page.extract_text(extraction_mode="layout") or "")
-        text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+        # Wide gaps within a line are columns (the header's two columns): kept as a tab, other runs of spaces as one.
+        text = "\n".join("\t".join(" ".join(cell.split()) for cell in _COLUMN_GAP.split(line.strip())) for line in text.split("\n"))
         if sum(ch.isalpha() for ch in text) < MIN_TEXT_CHARS:
             scanned.append(number)
         pages.append(text)

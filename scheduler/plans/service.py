@@ -50,10 +50,11 @@ class Imported:
     draft: Draft
 
 
-def import_plan(path: Path, calendars: Path) -> Imported:
+def import_plan(path: Path, calendars: Path, draft_id: str | None = None) -> Imported:
+    """`draft_id`: the id the admin chose (the -o file name); else the one the plan suggests."""
     plan = read_plan(path)
     findings = extract(plan.pages, plan.paged, reference_from(calendars))
-    return Imported(plan, findings, render(findings, path.name, plan.how))
+    return Imported(plan, findings, render(findings, path.name, plan.how, draft_id=draft_id))
 
 
 def lint_plan(path: Path, calendars: Path) -> tuple[PlanText, list[LintFinding]]:
