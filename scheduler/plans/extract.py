@@ -43,6 +43,27 @@ from scheduler.plans.findings import (
 STOP_PHRASES = ("Nơi nhận", "TM.", "Ban Chấp hành", "Ban chấp hành", "Ban Thường vụ", "Sau mỗi đợt", "Trong quá trình")
 
 
+_VERB = re.compile(r"(đăng ký|gửi|nộp|báo cáo)\s+", re.I)
+_ABOUT = re.compile(r"\s+về\s+", re.I)
+_BY_MAIL = re.compile(r"\s+qua\s+(?:địa chỉ\s+)?(?:e-?mail|thư điện tử|mail)", re.I)
+
+
+def registration(clause: str) -> dict[int | str, str] | None:
+    """"nộp <what> về <to> qua email": what one regex, `(verb)\\s+(?P<what>.+?)\\s+về\\s+(?P<to>.+?)\\s+qua …`,
+    found, in three linear searches (that regex took cubic time on "nộp 1 về 1 nộp 1 về 1 …" with no email word).
+
+    The first verb with a "về" after it and "qua email" after that is the regex's leftmost match; its lazy
+    groups end at the first "về" and the first "qua email" after it.
+    """
+    verb = _VERB.search(clause)
+    about = _ABOUT.search(clause, verb.end() + 1) if verb else None
+    mail = _BY_MAIL.search(clause, about.end() + 1) if about else None
+    if not (verb and about and mail):
+        return None
+    return {0: clause[verb.start():mail.end()], 1: verb[1], "what": clause[verb.end():about.start()],
+            "to": clause[about.end():mail.start()]}
+
+
 class Extractor:
     def __init__(self, pages: Iterable[str], paged: bool, reference: Reference) -> None:
         self.blocks = blocks(pages, paged)
@@ -468,7 +489,7 @@ class Extractor:
             for m in EMAIL.finditer(b.text):
                 clause_start = max(b.text.rfind(". ", 0, m.start()) + 1, 0)
                 clause = b.text[clause_start:m.end()]
-                verb = re.search(r"(đăng ký|gửi|nộp|báo cáo)\s+(?P<what>.+?)\s+về\s+(?P<to>.+?)\s+qua\s+(?:địa chỉ\s+)?(?:e-?mail|thư điện tử|mail)", clause, re.I)
+                verb = registration(clause)
                 if not verb or n.DATE_RE.search(mask_references(clause)):
                     continue
                 title = cap(f"{verb[1]} {verb['what']}")
