@@ -184,10 +184,19 @@ def scan_docx_body(path: Path, limits: DocumentLimits) -> None:
                     if event == "end":
                         element.clear(keep_tail=False)
     except etree.XMLSyntaxError as exc:
+        if out_of_memory(exc):
+            raise beyond(path, "memory_bytes", limits, "thư viện đọc XML không cấp phát được bộ nhớ") from None
         raise rejected(path, f"nội dung XML của tệp Word bị hỏng ({exc})",
                        "Hãy mở tệp gốc trong Word và lưu lại thành .docx") from None
     except zipfile.BadZipFile as exc:
         raise rejected(path, f"tệp nén bị hỏng ({exc})", "Hãy mở tệp gốc trong Word và lưu lại thành .docx") from None
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether libxml2 failed for want of memory: it says so as a syntax error ("Memory allocation failed",
+    or an "unknown error" at line 0 when even the message could not be allocated)."""
+    text = str(exc)
+    return "Memory allocation failed" in text or ("unknown error" in text and "line 0" in text)
 
 
 def image_size(head: bytes, kind: str) -> tuple[int, int] | None:

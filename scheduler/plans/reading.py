@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.errors import BadRequest, CalendarNotFound, DocumentUnreadable, ToolMissing
-from scheduler.plans.guards import HEAD_BYTES, KIND_NAMES, check_zip, image_size, scan_docx_body, sniff
+from scheduler.plans.guards import HEAD_BYTES, KIND_NAMES, check_zip, image_size, out_of_memory, scan_docx_body, sniff
 from scheduler.plans.legacy_encodings import decode_vietnamese
 from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits, beyond, rejected
 from scheduler.plans.tools import Budget, Expired, offline_profile, run_tool
@@ -212,6 +212,8 @@ def read_docx(path: Path, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS) -> s
                         seen.add(id(cell._tc))
                         lines.extend(p.text for p in cell.paragraphs)
     except (PackageNotFoundError, etree.LxmlError, *BROKEN) as exc:
+        if out_of_memory(exc):
+            raise beyond(path, "memory_bytes", limits, "thư viện đọc XML không cấp phát được bộ nhớ") from None
         raise rejected(path, f"python-docx không đọc được tệp Word này ({type(exc).__name__}: {_short(exc)})",
                        "Hãy mở tệp gốc trong Word và lưu lại thành .docx") from None
     return "\n".join(lines)
