@@ -18,8 +18,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from scheduler.core.bounds import DEFAULT_LIMITS
+from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS as DOC
+from scheduler.plans.limits import DocumentLimits
 from scheduler.errors import SettingsError
 
 ENV_PREFIX = "LICHTHIDUA_"
@@ -177,6 +178,26 @@ class Settings(BaseModel):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'lichthidua.sqlite3'}"
+
+    def limits(self) -> Limits:
+        """What one calendar or recipients file may cost, as the core takes it."""
+        return Limits(self.max_file_bytes, self.max_depth, self.max_items, self.max_extends,
+                      self.max_recipients_file_bytes)
+
+    def document_limits(self) -> DocumentLimits:
+        """What reading one received document may cost (scheduler.plans.limits)."""
+        return DocumentLimits(
+            bytes=self.plan_max_bytes,
+            inflated_bytes=self.plan_max_inflated_bytes,
+            zip_ratio=self.plan_max_zip_ratio,
+            parts=self.plan_max_parts,
+            paragraphs=self.plan_max_paragraphs,
+            characters=self.plan_max_characters,
+            pages=self.plan_max_pages,
+            pixels=self.plan_max_pixels,
+            memory_bytes=self.plan_max_memory_bytes,
+            seconds=self.plan_max_seconds,
+        )
 
 
 def settings_table() -> list[tuple[str, str, str, str]]:

@@ -30,10 +30,9 @@ def _root(calendars: Path | None) -> Path:
 
 
 def _limits() -> DocumentLimits:
-    from scheduler.plans.limits import DocumentLimits
     from scheduler.settings import load_settings
 
-    return DocumentLimits.from_settings(load_settings())
+    return load_settings().document_limits()
 
 
 CalendarsOption = Annotated[

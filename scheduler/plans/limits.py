@@ -15,19 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from scheduler.errors import DocumentRejected, DocumentTooLarge
-
-if TYPE_CHECKING:
-    from scheduler.settings import Settings
 
 MiB = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentLimits:
-    """The defaults here are the settings' defaults (scheduler.settings reads them from here)."""
+    """The defaults here are the settings' defaults (scheduler.settings reads them from here and builds
+    one with Settings.document_limits())."""
 
     bytes: int = 50 * MiB  # the file as received: a 100-page scanned plan at 200 dpi is about 20 MB
     inflated_bytes: int = 200 * MiB  # all parts of a .docx after decompression (directory and stream)
@@ -39,21 +36,6 @@ class DocumentLimits:
     pixels: int = 100_000_000  # one image to OCR (width × height); an A4 page at 300 dpi is 8.7 million
     memory_bytes: int = 512 * MiB  # address space of the reading process and of each converter
     seconds: float = 60.0  # wall-clock time of the whole reading (CPU time of each process too)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DocumentLimits:
-        return cls(
-            bytes=settings.plan_max_bytes,
-            inflated_bytes=settings.plan_max_inflated_bytes,
-            zip_ratio=settings.plan_max_zip_ratio,
-            parts=settings.plan_max_parts,
-            paragraphs=settings.plan_max_paragraphs,
-            characters=settings.plan_max_characters,
-            pages=settings.plan_max_pages,
-            pixels=settings.plan_max_pixels,
-            memory_bytes=settings.plan_max_memory_bytes,
-            seconds=settings.plan_max_seconds,
-        )
 
 
 DEFAULT_DOCUMENT_LIMITS = DocumentLimits()
