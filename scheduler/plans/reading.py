@@ -43,6 +43,7 @@ from scheduler.plans.tools import Budget, Expired, offline_profile, run_tool
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 OCR_DPI = 300
+MIN_OCR_DPI = 150  # below this Tesseract reads Vietnamese diacritics poorly
 OCR_WORKERS = os.cpu_count() or 1
 # A page with fewer letters than this in its text layer is taken for a scan.
 MIN_TEXT_CHARS = 40
@@ -233,6 +234,7 @@ def read_pdf(path: Path, budget: Budget | None = None) -> PlanText:
     limits = budget.limits
     pages: list[str] = []
     scanned: list[int] = []
+    areas: dict[int, float] = {}  # square points of each scanned page
     characters = 0
     try:
         reader = PdfReader(str(path))
@@ -253,7 +255,7 @@ def read_pdf(path: Path, budget: Budget | None = None) -> PlanText:
                 raise beyond(path, "characters", limits, f"đến trang {number}")
             if sum(ch.isalpha() for ch in text) < MIN_TEXT_CHARS:
                 scanned.append(number)
-                _check_scan(path, page, number, limits)
+                areas[number] = _check_scan(path, page, number, limits)
             pages.append(text)
     except LimitReachedError as exc:
         raise beyond(path, "inflated_bytes", limits, f"một luồng nén trong PDF giải nén quá lớn: {_short(exc)}") from None
@@ -268,7 +270,7 @@ def read_pdf(path: Path, budget: Budget | None = None) -> PlanText:
                        "Hãy mở tệp gốc và in (xuất) lại ra PDF rồi nhập lại") from None
     if not scanned:
         return PlanText(tuple(pages), True, "PDF có lớp chữ")
-    for number, text in zip(scanned, ocr_pdf_pages(path, scanned, budget)):
+    for number, text in zip(scanned, ocr_pdf_pages(path, scanned, budget, areas)):
         pages[number - 1] = normalize(text)
     how = "PDF quét, OCR (Tesseract, vie)" if len(scanned) == len(pages) else f"PDF, OCR {len(scanned)} trang quét"
     return PlanText(tuple(pages), True, how, ocr=True)
@@ -281,15 +283,23 @@ def _decrypted(reader: Any) -> bool:
     return bool(reader.decrypt("") != PasswordType.NOT_DECRYPTED)
 
 
-def _check_scan(path: Path, page: Any, number: int, limits: DocumentLimits) -> None:
+def _check_scan(path: Path, page: Any, number: int, limits: DocumentLimits) -> float:
     """A scanned page's pictures, from their dictionaries (nothing decoded), and the page at OCR_DPI: within pixels."""
     for width, height in _images(page.get("/Resources"), 0, set()):
         if width * height > limits.pixels:
             raise beyond(path, "pixels", limits, f"ảnh trên trang {number} có {width:,} × {height:,} điểm".replace(",", "."))
     box = page.mediabox
-    width, height = float(box.width) / 72 * 150, float(box.height) / 72 * 150  # at the lowest resolution used
-    if width * height > limits.pixels:
+    points = float(box.width) * float(box.height)
+    if points * (MIN_OCR_DPI / 72) ** 2 > limits.pixels:  # even at the lowest resolution OCR uses
         raise beyond(path, "pixels", limits, f"trang {number} khổ {float(box.width):.0f} × {float(box.height):.0f} điểm in")
+    return points
+
+
+def _fitting_dpi(dpi: int, points: float, pixels: int) -> int:
+    """The resolution to rasterise a page of `points` square points at: `dpi`, lowered to stay within `pixels`."""
+    if points <= 0:
+        return dpi
+    return max(MIN_OCR_DPI, min(dpi, int((pixels / points) ** 0.5 * 72)))
 
 
 def _images(resources: Any, depth: int, seen: set[int]) -> list[tuple[int, int]]:
@@ -374,8 +384,10 @@ def _killed(returncode: int, budget: Budget) -> str:
     return ""
 
 
-def ocr_pdf_pages(path: Path, pages: list[int], budget: Budget | None = None) -> list[str]:
-    """OCR the given 1-based pages of a PDF, in order, several pages at a time."""
+def ocr_pdf_pages(path: Path, pages: list[int], budget: Budget | None = None,
+                  areas: dict[int, float] | None = None) -> list[str]:
+    """OCR the given 1-based pages of a PDF, in order, several pages at a time; `areas` (square points of each page)
+    lower the resolution of a large page to stay within the pixel limit."""
     budget = budget or Budget.start(DEFAULT_DOCUMENT_LIMITS)
     pdftoppm = _need("pdftoppm", "poppler-utils")
     tesseract = _need("tesseract", "tesseract-ocr tesseract-ocr-vie")
@@ -385,9 +397,11 @@ def ocr_pdf_pages(path: Path, pages: list[int], budget: Budget | None = None) ->
         source = path.resolve()
         for number in pages:
             stem = Path(tmp) / f"p{number}"
+            dpi = _fitting_dpi(_scan_dpi(source, number, budget, Path(tmp)), (areas or {}).get(number, 0.0),
+                               budget.limits.pixels)
             try:
                 done = run_tool(
-                    [pdftoppm, "-r", str(_scan_dpi(source, number, budget, Path(tmp))), "-gray", "-png", "-f", str(number),
+                    [pdftoppm, "-r", str(dpi), "-gray", "-png", "-f", str(number),
                      "-l", str(number), "-singlefile", str(source), str(stem)],
                     budget, Path(tmp),
                 )
