@@ -186,6 +186,9 @@ def scan_docx_body(path: Path, limits: DocumentLimits) -> None:
     except etree.XMLSyntaxError as exc:
         if out_of_memory(exc):
             raise beyond(path, "memory_bytes", limits, "thư viện đọc XML không cấp phát được bộ nhớ") from None
+        if "Excessive depth" in str(exc):
+            raise rejected(path, "nội dung XML của tệp Word lồng nhau quá 256 cấp (tệp hỏng hoặc tệp tấn công)",
+                           "Hãy mở tệp gốc trong Word và lưu lại thành .docx") from None
         raise rejected(path, f"nội dung XML của tệp Word bị hỏng ({exc})",
                        "Hãy mở tệp gốc trong Word và lưu lại thành .docx") from None
     except zipfile.BadZipFile as exc:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scheduler.errors import BadRequest, CalendarNotFound, DocumentUnreadable, ToolMissing
+from scheduler.errors import BadRequest, CalendarNotFound, DocumentTooLarge, DocumentUnreadable, ToolMissing
 from scheduler.plans.guards import HEAD_BYTES, KIND_NAMES, check_zip, image_size, out_of_memory, scan_docx_body, sniff
 from scheduler.plans.legacy_encodings import decode_vietnamese
 from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits, beyond, rejected
@@ -43,6 +43,7 @@ from scheduler.plans.tools import Budget, Expired, offline_profile, run_tool
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 OCR_DPI = 300
+PDF_STREAM_LIMIT = "75 MB"  # pypdf's own bound on one decompressed stream (its Configuration's default)
 MIN_OCR_DPI = 150  # below this Tesseract reads Vietnamese diacritics poorly
 OCR_WORKERS = os.cpu_count() or 1
 # A page with fewer letters than this in its text layer is taken for a scan.
@@ -257,8 +258,12 @@ def read_pdf(path: Path, budget: Budget | None = None) -> PlanText:
                 scanned.append(number)
                 areas[number] = _check_scan(path, page, number, limits)
             pages.append(text)
-    except LimitReachedError as exc:
-        raise beyond(path, "inflated_bytes", limits, f"một luồng nén trong PDF giải nén quá lớn: {_short(exc)}") from None
+    except LimitReachedError:
+        raise DocumentTooLarge(
+            f"{path}: một luồng nén trong PDF giải nén ra hơn {PDF_STREAM_LIMIT} (giới hạn mỗi luồng của bộ đọc PDF, "
+            "trong giới hạn chung plan_max_inflated_bytes); tệp không được đọc tiếp. "
+            "Hãy mở tệp gốc và in (xuất) lại ra PDF rồi nhập lại"
+        ) from None
     except DependencyError:
         raise rejected(path, "PDF được mã hóa theo cách cần thư viện mật mã chưa cài",
                        "Hãy gửi bản PDF không đặt mật khẩu (hoặc in lại ra PDF)") from None
