@@ -118,12 +118,13 @@ def test_long_hostile_lines_finish_within_the_time_bound(tmp_path: Path) -> None
 
 
 def test_the_time_limit_stops_the_reading_and_its_converters(tmp_path: Path) -> None:
-    """A converter that never ends (a hung LibreOffice) is killed with its whole group at plan_max_seconds."""
+    """A converter that never ends (a hung LibreOffice with a child of its own) is killed with its whole group
+    at plan_max_seconds, and the reading says which limit stopped it."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    marker = tmp_path / "still-running"
+    pids = tmp_path / "pids"
     fake = bin_dir / "soffice"
-    fake.write_text(f"#!/bin/sh\n(sleep 30; touch {marker}) &\nexec sleep 60\n", encoding="utf-8")
+    fake.write_text(f"#!/bin/sh\necho $$ >> {pids}\nsleep 300 &\necho $! >> {pids}\nwait\n", encoding="utf-8")
     fake.chmod(0o755)
     doc = tmp_path / "treo.doc"
     doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
@@ -131,10 +132,20 @@ def test_the_time_limit_stops_the_reading_and_its_converters(tmp_path: Path) -> 
     run = run_cli("import", doc, "--calendars", CALENDARS, cwd=tmp_path, env=env)
     assert run.exit_code == 65, run.stderr
     assert "thời gian đọc vượt giới hạn 2 giây" in run.stderr and "plan_max_seconds" in run.stderr
-    survivors = subprocess.run(["pgrep", "-f", str(marker)], capture_output=True, text=True, check=False).stdout.split()
-    for pid in survivors:  # none expected; never leave one behind if the test fails
-        os.kill(int(pid), signal.SIGKILL)
-    assert not survivors
+    started = [int(pid) for pid in pids.read_text(encoding="utf-8").split()]
+    assert len(started) == 2  # the launcher and its worker
+    alive = [pid for pid in started if _running(pid)]
+    for pid in alive:  # none expected; never leave one behind if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not alive
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended; its parent has not yet collected it
 
 
 @pytest.mark.slow
