@@ -415,12 +415,15 @@ class Extractor:
         f = self.f
         actor = None
         used: set[str] = set()
+        tried: dict[str, int] = {}  # per base, the suffix below which every id is taken: n titles alike cost n, not n²
 
         def new_id(title: str) -> str:
             base = "-".join(slug(title).split("-")[:5]) or "han-chot"
-            out, k = base, 2
+            k = tried.get(base, 2)
+            out = base if k == 2 else f"{base}-{k}"
             while out in used:
                 out, k = f"{base}-{k}", k + 1
+            tried[base] = k
             used.add(out)
             return out
 

@@ -112,14 +112,20 @@ def sentence_case(text: str) -> str:
     return cap(" ".join(words))
 
 
+SENTENCE = 4000  # longer than any sentence of a plan
+
+
 def quote(block: Block, start: int = 0, end: int | None = None, width: int = 220) -> Where:
     """The sentence around text[start:end] of a block, trimmed to about `width` characters."""
     text = block.text
     end = len(text) if end is None else end
-    left = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start))
-    left = 0 if left < 0 else left + 2
-    right_candidates = [i for i in (text.find(". ", end), text.find("; ", end)) if i >= 0]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
+    # Sentence ends are looked for within SENTENCE characters: a block of many matches and no full stop
+    # (a hostile line) costs each quote that much, not the whole block.
+    floor, ceiling = max(0, start - SENTENCE), min(len(text), end + SENTENCE)
+    left = max(text.rfind(". ", floor, start), text.rfind("; ", floor, start))
+    left = floor if left < 0 else left + 2
+    right_candidates = [i for i in (text.find(". ", end, ceiling), text.find("; ", end, ceiling)) if i >= 0]
+    right = min(right_candidates) + 1 if right_candidates else ceiling
     q = text[left:right].strip()
     if len(q) > width:
         mid = max(0, start - left - width // 3)
