@@ -340,6 +340,10 @@ def _long_digits(path: Path) -> None:
                     encoding="utf-8")
 
 
+def _slow_text(path: Path) -> None:
+    path.write_text("Lễ 1 " * 390_000, encoding="utf-8")  # just under 2 million characters: seconds of work
+
+
 def _big_file(path: Path) -> None:
     with path.open("wb") as f:  # sparse: 60 MB on paper, nothing on disk
         f.write(b"%PDF-1.7\n")
@@ -407,6 +411,8 @@ CORPUS: list[Hostile] = [
     Hostile("rong.txt", _empty, 65, ("tệp rỗng",)),
     Hostile("mot-dong-dai.txt", _huge_line, 65, ("số ký tự", "2.000.000", "plan_max_characters")),
     Hostile("dong-so-dai.txt", _long_digits, 0, ("Tìm thấy",)),
+    Hostile("doc-lau.txt", _slow_text, 65, ("thời gian đọc vượt giới hạn 1 giây", "plan_max_seconds"),
+            env={"LICHTHIDUA_PLAN_MAX_SECONDS": "1"}),
     Hostile("$(touch pwned); `touch pwned2` | rm -rf x.txt", _shell_name, 0, ("Tìm thấy",)),
     Hostile("-o--force.txt", _shell_name, 0, ("Tìm thấy",)),
 ]
