@@ -37,7 +37,7 @@ from typing import Any
 from scheduler.errors import BadRequest, CalendarNotFound, DocumentTooLarge, DocumentUnreadable, ToolMissing
 from scheduler.plans.guards import HEAD_BYTES, KIND_NAMES, check_zip, image_size, out_of_memory, scan_docx_body, sniff
 from scheduler.plans.legacy_encodings import decode_vietnamese
-from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits, beyond, rejected
+from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits, beyond, rejected, size
 from scheduler.plans.tools import Budget, Expired, offline_profile, run_tool
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -134,7 +134,7 @@ def _open(path: Path, limits: DocumentLimits) -> bytes:
             raise DocumentUnreadable(f"{path}: đây là thư mục, không phải tệp kế hoạch")
         raise DocumentUnreadable(f"{path}: không phải tệp thường (thiết bị, ống dẫn...); hãy chỉ một tệp kế hoạch")
     if st.st_size > limits.bytes:
-        raise beyond(path, "bytes", limits, f"tệp nặng {_size(st.st_size)}")
+        raise beyond(path, "bytes", limits, f"tệp nặng {size(st.st_size)}")
     try:
         with path.open("rb") as f:
             head = f.read(HEAD_BYTES * 8)
@@ -143,12 +143,6 @@ def _open(path: Path, limits: DocumentLimits) -> bytes:
     if not head:
         raise rejected(path, "tệp rỗng (0 byte)", "Hãy gửi lại tệp kế hoạch có nội dung")
     return head
-
-
-def _size(n: int) -> str:
-    from scheduler.plans.limits import size
-
-    return size(n)
 
 
 def _expect(path: Path, kind: str, allowed: set[str], named: str) -> None:
@@ -165,11 +159,15 @@ def _read_text(path: Path, limits: DocumentLimits) -> PlanText:
         raw = path.read_bytes()
     except OSError as exc:
         raise DocumentUnreadable(f"{path}: không đọc được tệp ({exc.strerror or exc})") from None
+    if len(raw) > 4 * limits.characters:  # four bytes a character at most, in any encoding read here
+        raise beyond(path, "characters", limits, f"tệp văn bản nặng {size(len(raw))}")
     try:
         text, how = decode_text(raw)
     except UnicodeError:
         raise rejected(path, "không giải mã được văn bản (không phải UTF-8, UTF-16 hay bảng mã tiếng Việt cũ)",
                        "Hãy lưu tệp dạng UTF-8 rồi nhập lại") from None
+    if len(text) > limits.characters:  # before normalising copies it
+        raise beyond(path, "characters", limits, f"văn bản có {len(text):,} ký tự".replace(",", "."))
     controls = sum(1 for ch in text[:1_000_000] if ord(ch) < 32 and ch not in "\t\n\r\f\v\x1a")
     if "\x00" in text or controls > min(len(text), 1_000_000) // 100:
         raise rejected(path, "nội dung có ký tự điều khiển hoặc byte 0: không phải văn bản thuần",

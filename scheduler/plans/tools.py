@@ -68,11 +68,6 @@ def _offline_wrapper() -> tuple[str, ...]:
     return ()
 
 
-def network_isolation() -> str:
-    """How converters are kept off the network here, for `lichthidua doctor`-style reports and tests."""
-    return "unshare " + " ".join(_offline_wrapper()[1:]) if _offline_wrapper() else "proxy settings only"
-
-
 def _limits_wrapper(budget: Budget) -> tuple[str, ...]:
     prlimit = shutil.which("prlimit")
     if not prlimit:
