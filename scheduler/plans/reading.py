@@ -51,6 +51,7 @@ MIN_TEXT_CHARS = 40
 # What each name promises, as sniffed kinds (scheduler.plans.guards.sniff).
 TEXT_KINDS = {"text", "xml", "html"}  # an HTML page named .txt is read as the text it is: nothing is fetched
 DOC_KINDS = {"ole2", "rtf"}
+DOC_FILTERS = {"ole2": ("MS Word 97", "MS Word 95", "MS WinWord 6.0"), "rtf": ("Rich Text Format",)}
 IMAGE_KINDS = {"png", "jpeg", "tiff", "bmp", "webp"}
 SUFFIX_FOR_KIND = {"zip": ".docx", "ole2": ".doc", "rtf": ".doc", "pdf": ".pdf", "png": ".png", "jpeg": ".jpg",
                    "tiff": ".tif", "bmp": ".bmp", "webp": ".webp", "text": ".txt"}
@@ -452,19 +453,24 @@ def _read_doc(path: Path, budget: Budget | None = None, kind: str = "ole2") -> P
         source = Path(tmp) / "in" / ("ke-hoach.rtf" if kind == "rtf" else "ke-hoach.doc")
         source.parent.mkdir()
         shutil.copyfile(path, source)
-        infilter = "Rich Text Format" if kind == "rtf" else "MS Word 97"
-        try:
-            done = run_tool(
-                [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
-                 "--nodefault", "--nologo", f"--infilter={infilter}", "--convert-to", "docx:MS Word 2007 XML",
-                 "--outdir", str(outdir), str(source)],
-                budget, Path(tmp), network=False,
-            )
-        except Expired:
-            raise beyond(path, "seconds", budget.limits, "khi LibreOffice chuyển tệp .doc sang .docx") from None
         converted = outdir / (source.stem + ".docx")
+        # The import filter follows the kind read from the bytes: a broken Word file is refused, never read as
+        # text by LibreOffice's guessing. Word 97-2003 first, then the older Word 95 and 6 formats.
+        for infilter in DOC_FILTERS[kind]:
+            try:
+                done = run_tool(
+                    [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
+                     "--nodefault", "--nologo", f"--infilter={infilter}", "--convert-to", "docx:MS Word 2007 XML",
+                     "--outdir", str(outdir), str(source)],
+                    budget, Path(tmp), network=False,
+                )
+            except Expired:
+                raise beyond(path, "seconds", budget.limits, "khi LibreOffice chuyển tệp .doc sang .docx") from None
+            said = done.stderr.decode(errors="replace")
+            if (done.returncode == 0 and converted.is_file()) or "source file could not be loaded" not in said:
+                break
         if done.returncode != 0 or not converted.is_file():
-            raise rejected(path, _soffice_failure(done.stderr.decode(errors="replace")) + _killed(done.returncode, budget),
+            raise rejected(path, _soffice_failure(said) + _killed(done.returncode, budget),
                            "Hãy mở tệp trong Word và lưu thành .docx rồi nhập lại")
         return PlanText((normalize(read_docx(converted, budget.limits)),), False, "Word cũ (.doc) qua LibreOffice")
 
