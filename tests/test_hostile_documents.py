@@ -284,3 +284,42 @@ def test_a_scan_named_with_shell_syntax_and_options_is_only_read(tmp_path: Path)
     assert run.exit_code == 0, run.stderr
     assert not (tmp_path / "pwned").exists()
     _within_bounds(run)
+
+
+# --- the guards on their own ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF", "BMP", "WEBP", "GIF"])
+def test_image_size_is_read_from_the_header_without_decoding(fmt: str, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from scheduler.plans.guards import HEAD_BYTES, image_size, sniff
+
+    path = tmp_path / f"anh.{fmt.lower()}"
+    Image.new("L", (1234, 567), 255).save(path, format=fmt)
+    head = path.read_bytes()[:HEAD_BYTES * 8]
+    kind = sniff(head)
+    assert kind == {"PNG": "png", "JPEG": "jpeg", "TIFF": "tiff", "BMP": "bmp", "WEBP": "webp", "GIF": "gif"}[fmt]
+    assert image_size(head, kind) == (1234, 567)
+
+
+@pytest.mark.parametrize(("head", "kind"), [
+    (b"PK\x03\x04rest", "zip"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"), (b"{\\rtf1\\ansi", "rtf"),
+    (b"junk\n%PDF-1.7", "pdf"), (b"  <!DOCTYPE html><html>", "html"), (b"<?xml version='1.0'?><a/>", "xml"),
+    ("Kế hoạch".encode("utf-16"), "text"), ("Ke hoach thi đua".encode("utf-16-le"), "text"), ("Kế hoạch\n".encode(), "text"),
+    (b"\x00\x01\x02binary", "binary"), (b"", "empty"),
+])
+def test_the_kind_comes_from_the_bytes(head: bytes, kind: str) -> None:
+    from scheduler.plans.guards import sniff
+
+    assert sniff(head) == kind
+
+
+def test_a_valid_word_file_goes_through_the_bounded_reading(tmp_path: Path) -> None:
+    from tests.plan_files import seed_text, to_docx
+
+    plan = to_docx(seed_text("kon-tum-2024"), tmp_path / "kon-tum-2024.docx")
+    run = run_cli("import", plan, "--calendars", CALENDARS, cwd=tmp_path)
+    assert run.exit_code == 0, run.stderr
+    assert "Đọc kon-tum-2024.docx: Word (.docx)." in run.stderr and "id: kon-tum-2024" in run.stdout
+    _within_bounds(run)
