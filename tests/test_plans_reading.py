@@ -86,7 +86,7 @@ def test_scan_without_tesseract_says_what_to_install(tmp_path: Path, cli, monkey
 
 def test_legacy_doc_without_libreoffice(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     doc = tmp_path / "ke-hoach.doc"
-    doc.write_bytes(b"\xd0\xcf\x11\xe0")
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     monkeypatch.setenv("PATH", str(tmp_path))
     run = cli("import", doc, "--calendars", CALENDARS)
     assert run.exit_code == 69 and "LibreOffice" in run.stderr and "lưu thành .docx" in run.stderr
@@ -114,24 +114,23 @@ def test_a_broken_doc_is_a_clear_error(tmp_path: Path, cli) -> None:  # type: ig
     doc = tmp_path / "ke-hoach.doc"
     doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     run = cli("import", doc, "--calendars", CALENDARS)
-    assert run.exit_code == 64, run.output
+    assert run.exit_code == 65, run.output
     assert "LibreOffice không mở được tệp (tệp hỏng" in run.stderr and "lưu thành .docx" in run.stderr
     assert "javaldx" not in run.stderr and "Warning" not in run.stderr
 
 
 def test_a_hung_libreoffice_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scheduler.errors import BadRequest
-    from scheduler.plans import reading
+    from scheduler.errors import DocumentTooLarge
+    from scheduler.plans.limits import DocumentLimits
 
     fake = tmp_path / "soffice"
     fake.write_text(f"#!/bin/sh\nexec {shutil.which('sleep') or '/bin/sleep'} 60\n", encoding="utf-8")  # never converts
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
-    monkeypatch.setattr(reading, "DOC_TIMEOUT", 0.3)
     doc = tmp_path / "ke-hoach.doc"
-    doc.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(BadRequest, match=r"quá 0.3 giây nên đã dừng.*lưu thành .docx"):
-        read_plan(doc)
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    with pytest.raises(DocumentTooLarge, match=r"thời gian đọc vượt giới hạn 0.3 giây.*plan_max_seconds"):
+        read_plan(doc, DocumentLimits(seconds=0.3))
 
 
 def test_import_writes_a_draft_that_passes_check(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]

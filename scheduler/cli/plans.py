@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -13,6 +13,9 @@ from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command, write_output, write_output_check
 from scheduler.errors import BadRequest, OutputError
+
+if TYPE_CHECKING:
+    from scheduler.plans.limits import DocumentLimits
 
 
 class Format(StrEnum):
@@ -24,6 +27,12 @@ def _root(calendars: Path | None) -> Path:
     from scheduler.settings import load_settings  # pydantic: only for the commands that read settings
 
     return calendars or load_settings().calendars_dir
+
+
+def _limits() -> DocumentLimits:
+    from scheduler.settings import load_settings
+
+    return load_settings().document_limits()
 
 
 CalendarsOption = Annotated[
@@ -42,18 +51,18 @@ def import_command(
 ) -> None:
     """Soạn bản nháp lịch YAML từ một kế hoạch thi đua; mỗi mục kèm câu trích từ văn bản để duyệt.
 
-    Thoát 0 khi đã soạn xong (kể cả khi còn mục cần kiểm tra), 66 khi không có tệp, 69 khi thiếu chương trình cần để đọc (Tesseract, LibreOffice), 64 khi loại tệp không hỗ trợ, 73 khi tệp đích đã có (dùng --force).
+    Thoát 0 khi đã soạn xong (kể cả khi còn mục cần kiểm tra), 65 khi tệp vượt một giới hạn đọc (plan_max_*), hỏng hoặc không đúng loại như tên, 66 khi không có tệp hoặc không được đọc, 69 khi thiếu chương trình cần để đọc (Tesseract, LibreOffice), 64 khi loại tệp không hỗ trợ, 73 khi tệp đích đã có (dùng --force).
     """
 
     def run() -> None:
-        from scheduler.plans.service import import_plan
+        from scheduler.plans.service import import_plan_bounded
 
         if out is not None:
             write_output_check(out, example="ke-hoach.yaml")  # before reading the plan: a wrong -o says so at once
         draft_id = _draft_id(out) if out is not None else None
         if out is not None and out.exists() and not force:
             raise OutputError(f"{out} đã có. Dùng --force để ghi đè, hoặc chọn tên khác với -o")
-        result = import_plan(plan, _root(calendars), draft_id=draft_id)
+        result = import_plan_bounded(plan, _root(calendars), _limits(), draft_id=draft_id)
         draft = result.draft
         if out is None:
             print(draft.yaml, end="")
@@ -102,13 +111,13 @@ def lint_plan_command(
 ) -> None:
     """Soát một kế hoạch trước khi ký: số năm kỷ niệm, thứ trong tuần, can chi, đợt chồng/hở, hạn chót rơi vào ngày nghỉ...
 
-    Thoát 0 khi không thấy lỗi, 65 khi có phát hiện.
+    Thoát 0 khi không thấy lỗi, 65 khi có phát hiện (hoặc tệp vượt giới hạn đọc, hỏng, không đúng loại), 66 khi không có tệp.
     """
 
     def run() -> int:
-        from scheduler.plans.service import lint_plan
+        from scheduler.plans.service import lint_plan_bounded
 
-        _, findings = lint_plan(plan, _root(calendars))
+        _, findings = lint_plan_bounded(plan, _root(calendars), _limits())
         if output is Format.json:
             print(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
         else:
