@@ -242,3 +242,64 @@ def test_incremental_catalog_equals_a_full_load_through_edits(tmp_path: Path) ->
         if path.name != "tinh-b.yaml":  # same files as before: untouched calendars are reused as they were
             assert incremental.calendars["lao-cai-2024"] is previous.calendars["lao-cai-2024"]
         previous = incremental
+
+
+def _view(repository: CalendarRepository) -> dict[str, tuple[object, ...]]:
+    return {cid: (s.calendar, s.version, s.diagnostics, s.tracked, s.active_tombstones, s.path)
+            for cid, s in repository.snapshot.states.items()}
+
+
+def test_the_watchers_paths_reload_what_a_whole_reload_gives(tmp_path: Path) -> None:
+    """Edits told by the watcher (paths) reload only those files, with the result of reading everything."""
+    calendars = copy_calendars(tmp_path)
+    (calendars / "tinh-a.yaml").write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")
+    (calendars / "huyen-a.yaml").write_text(
+        "id: huyen-a\ntitle: Huyện A\nissuer: Liên đoàn Lao động huyện A\nextends: [tinh-a]\n", encoding="utf-8")
+    today = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # the product runs in whatever year it is
+    told = CalendarRepository(settings_for(tmp_path / "a", calendars), clock=lambda: today)
+    whole = CalendarRepository(settings_for(tmp_path / "b", calendars), clock=lambda: today)
+    told.reload(), whole.reload()
+    tinh, huyen = calendars / "tinh-a.yaml", calendars / "huyen-a.yaml"
+    sub = calendars / "them"
+    steps: list[tuple[set[Path], Any]] = [
+        ({tinh}, lambda: tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), encoding="utf-8")),
+        ({tinh}, lambda: tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "31/2"), encoding="utf-8")),
+        ({tinh}, lambda: tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), encoding="utf-8")),
+        ({calendars / "ghi-chu.txt"}, lambda: (calendars / "ghi-chu.txt").write_text("x", encoding="utf-8")),
+        ({calendars / "tinh-b.yaml"},
+         lambda: (calendars / "tinh-b.yaml").write_text(campaign_yaml("tinh-b", 2024, "Tỉnh B", "1/8"), encoding="utf-8")),
+        ({huyen, calendars / "huyen-b.yaml"}, lambda: huyen.rename(calendars / "huyen-b.yaml")),
+        ({sub}, lambda: (sub.mkdir(), (sub / "xa-a.yaml").write_text(
+            campaign_yaml("xa-a", 2024, "Xã A", "2/8"), encoding="utf-8"))),
+        ({sub}, lambda: [p.unlink() for p in sub.iterdir()] and sub.rmdir()),
+        ({tinh}, lambda: tinh.unlink()),
+    ]
+    for paths, act in steps:
+        act()
+        told.reload(paths), whole.reload()
+        assert _view(told) == _view(whole), paths
+    assert told.parse_cache.parsed < whole.parse_cache.parsed + 1
+
+
+def test_an_edit_told_by_the_watcher_looks_at_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flat in the number of calendars: one stat and one expansion for one edited campaign among 60."""
+    from scheduler.live import catalog
+
+    calendars = copy_calendars(tmp_path)
+    for n in range(60):
+        (calendars / f"tinh-{n}.yaml").write_text(campaign_yaml(f"tinh-{n}", 2026, f"Tỉnh {n}", "15/12"),
+                                                  encoding="utf-8")
+    today = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    repository = CalendarRepository(settings_for(tmp_path, calendars), clock=lambda: today)
+    repository.reload()
+    stats: list[Path] = []
+    real = catalog.file_signature
+    monkeypatch.setattr(catalog, "file_signature", lambda p: (stats.append(p), real(p))[1])
+    monkeypatch.setattr(repository, "folder_signature", lambda: pytest.fail("the folder was walked"))
+    edited = calendars / "tinh-7.yaml"
+    edited.write_text(campaign_yaml("tinh-7", 2026, "Tỉnh 7", "20/12"), encoding="utf-8")
+    before = repository.snapshot.states["tinh-8"]
+    repository.reload({edited})
+    assert stats == [edited]
+    assert repository.snapshot.states["tinh-8"] is before  # untouched: the very same state
+    assert repository.snapshot.states["tinh-7"].version == 2

@@ -40,6 +40,8 @@ class Catalog:
     files: dict[str, Path] = field(default_factory=dict)  # id -> file, broken files included
     diagnostics: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)  # display path -> diagnostics
     display: dict[str, str] = field(default_factory=dict)  # id -> display path
+    # ids taken as they were from the previous catalog (neither their file nor an ancestor's changed)
+    reused: frozenset[str] = frozenset()
 
     def get(self, calendar_id: str) -> Calendar:
         found = self.calendars.get(calendar_id)
@@ -65,13 +67,17 @@ class Catalog:
         return not any(d.severity is Severity.ERROR for d in self.all_diagnostics())
 
 
+def is_calendar_path(path: Path, root: Path) -> bool:
+    """A calendar file's name under ``root``: a YAML suffix, not hidden, not a recipients file."""
+    return path.suffix in CALENDAR_SUFFIXES and not any(
+        part.startswith(".") or part in NOT_CALENDARS for part in path.relative_to(root).parts)
+
+
 def calendar_files(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.suffix in CALENDAR_SUFFIXES and p.is_file()
-                              and not any(part.startswith(".") or part in NOT_CALENDARS
-                                          for part in p.relative_to(path).parts)))
+            out.extend(sorted(p for p in path.rglob("*") if is_calendar_path(p, path) and p.is_file()))
         else:
             out.append(path)
     return out
@@ -172,11 +178,17 @@ class ParseCache:
         catalog, self._restored_catalog = self._restored_catalog, None
         return catalog
 
-    def load(self, paths: Iterable[Path]) -> list[LoadedFile]:
-        """One fresh LoadedFile per path (building a catalog adds diagnostics to it)."""
-        wanted = [(path, file_signature(path)) for path in paths]
+    def load(self, paths: Iterable[Path], only: Collection[Path] | None = None) -> list[LoadedFile]:
+        """One fresh LoadedFile per path (building a catalog adds diagnostics to it).
+
+        ``only``: the paths that may have changed (the watcher says which); any other path
+        already cached is taken as it is, without even a ``stat`` — an edit costs what it changes.
+        """
+        files = self._files
+        wanted = [(path, file_signature(path) if only is None or path in only or path not in files
+                   else files[path][0]) for path in paths]
         misses = [path for path, signature in wanted
-                  if signature is None or self._files.get(path, (None,))[0] != signature]
+                  if signature is None or files.get(path, (None,))[0] != signature]
         parsed = dict(zip(misses, _parse_all(misses, self.limits)))
         self.parsed += len(misses)
         self.changed = frozenset(misses)
@@ -229,14 +241,22 @@ class ParseCache:
 
 def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAULT_LIMITS, *,
                  cache: ParseCache | None = None,
-                 previous: Catalog | None = None) -> Catalog:
+                 previous: Catalog | None = None,
+                 files: list[Path] | None = None,
+                 only: Collection[Path] | None = None) -> Catalog:
     """Load every calendar under `root` (plus `extra` files); never raises for bad content.
 
     With ``cache``, unchanged files are not parsed again (see :class:`ParseCache`);
     with ``previous`` too (the catalog the cache last loaded), calendars that
     neither changed nor extend a changed one are not merged again either.
+    ``files`` (the folder's calendar files, when the caller keeps the list) and
+    ``only`` (the files that may have changed) spare walking the folder and
+    looking at every file: the live set passes them after an edit.
     """
-    files = calendar_files([root]) if root.is_dir() else []
+    if files is None:
+        files = calendar_files([root]) if root.is_dir() else []
+    else:
+        files = list(files)
     known = {f.resolve() for f in files}
     for path in extra:
         if (resolved := path.resolve()) not in known:
@@ -245,7 +265,7 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
     if cache is None:
         return build_catalog(root, [read_calendar(p, limits) for p in files])
     restored = cache.take_restored_catalog()
-    return build_catalog(root, cache.load(files), previous=previous or restored, changed=cache.changed)
+    return build_catalog(root, cache.load(files, only), previous=previous or restored, changed=cache.changed)
 
 
 def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], previous: Catalog | None,
@@ -302,6 +322,7 @@ def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catal
         catalog.display[cid] = loaded.display
 
     clean = _reusable(by_id, loaded_files, previous, changed)
+    catalog.reused = frozenset(clean)
     report_cycles(by_id)
     resolved: dict[str, Calendar | None] = {}
     if previous is not None:

@@ -26,17 +26,21 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 from notifiers.ics import feed_meta
 from scheduler.store.faults import translate
-from scheduler.live.catalog import CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog
+from scheduler.live.catalog import (
+    CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, is_calendar_path, load_catalog,
+)
 from scheduler.live.snapshot import CalendarState, Snapshot, calendar_digest, expand_error, local_today, tracked_window
 from scheduler.errors import Severity
 from scheduler.core.events import Event
@@ -67,6 +71,7 @@ class CalendarRepository:
         self.clock = clock
         self.store = store
         self.parse_cache = ParseCache(settings.limits())
+        self._custom_loader = loader  # tests hand in their own; the folder is then always read whole
         self.loader = loader or (
             lambda root: load_catalog(root, cache=self.parse_cache, previous=self._snapshot.catalog)
         )
@@ -79,7 +84,9 @@ class CalendarRepository:
         self._published: set[str] = set()  # calendars whose stored ledger has rows (read at start)
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
-        self._signature: tuple[tuple[str, int, int], ...] | None = None
+        self._signature: dict[str, tuple[int, int]] | None = None  # calendar-suffixed file -> (mtime ns, size)
+        self._files: list[Path] | None = None  # the calendar files the last reload read, sorted
+        self._days: dict[str, date] = {}  # time zone -> the local day every calendar's tracked window was made on
         self._expiry: dict[str, datetime] = {}  # calendar id -> when its next tombstone expires
         self._tasks: list[asyncio.Task[None]] = []
         self._retry: asyncio.Task[None] | None = None  # a failed reload, tried again (see _refresh_logged)
@@ -131,17 +138,46 @@ class CalendarRepository:
 
     # --- loading -------------------------------------------------------------
 
-    def folder_signature(self) -> tuple[tuple[str, int, int], ...]:
-        entries = []
+    def folder_signature(self) -> dict[str, tuple[int, int]]:
+        entries: dict[str, tuple[int, int]] = {}
         if self.root.is_dir():
             for path in self.root.rglob("*"):
                 if path.suffix in CALENDAR_SUFFIXES:
-                    try:
-                        st = path.stat()
-                    except OSError:  # deleted between listing and stat
-                        continue
-                    entries.append((str(path), st.st_mtime_ns, st.st_size))
-        return tuple(sorted(entries))
+                    if (seen := _seen(path)) is not None:  # None: deleted between listing and stat
+                        entries[str(path)] = seen
+        return entries
+
+    def _incremental(self, changed: Collection[Path] | None, now: datetime) -> tuple[list[Path], set[Path]] | None:
+        """The calendar files and the ones that may have changed, when the watcher's list of changed
+        paths is enough to reload from; None when the whole folder must be read.
+
+        Whole reads: the first load, a loader handed in, a change that is not a plain file (a folder
+        renamed or removed), or a new local day somewhere (every tracked window may move).
+        """
+        if changed is None or self._files is None or self._signature is None or self._custom_loader is not None:
+            return None
+        if any(now.astimezone(ZoneInfo(zone)).date() != day for zone, day in self._days.items()):
+            return None
+        files, only = set(self._files), set()
+        for path in changed:
+            if path.is_dir() or (path.suffix not in CALENDAR_SUFFIXES and any(
+                    str(f).startswith(f"{path}{os.sep}") for f in files)):
+                return None  # a folder: what is under it is not in the list
+            if path.suffix not in CALENDAR_SUFFIXES:
+                continue
+            seen = _seen(path)
+            if seen is None:
+                self._signature.pop(str(path), None)
+            else:
+                self._signature[str(path)] = seen
+            try:
+                calendar = is_calendar_path(path, self.root)
+            except ValueError:  # not under the folder
+                continue
+            if calendar:
+                only.add(path)
+                (files.add if seen is not None else files.discard)(path)
+        return sorted(files), only
 
     def load_ledger(self) -> None:
         """What start-up needs from the database: digests and tombstones, not whole ledgers."""
@@ -165,22 +201,41 @@ class CalendarRepository:
         except OSError as exc:  # a cache: the next start parses again, nothing else is lost
             log.warning("Không ghi được bộ nhớ đệm lịch %s: %s", self.parse_cache_file, exc)
 
-    def reload(self) -> Snapshot:
-        """Read the folder and swap in a new snapshot; blocking, so run it in a thread."""
+    def reload(self, changed: Collection[Path] | None = None) -> Snapshot:
+        """Read the folder and swap in a new snapshot; blocking, so run it in a thread.
+
+        ``changed``: the paths the watcher saw change. Then only those files are looked at and
+        only the calendars they define or pass on (``extends``) are merged and expanded again;
+        every other calendar keeps its state as it is. Without it, the whole folder is read.
+        """
         with self._lock:
             began, parsed, expanded = time.perf_counter(), self.parse_cache.parsed, self.expansions
-            self._signature = self.folder_signature()
             now = self.clock()
-            catalog = self.loader(self.root)
-            loaded = time.perf_counter()
             old = self._snapshot.states
-            states: dict[str, CalendarState] = {}
+            incremental = self._incremental(changed, now)
+            if incremental is None:
+                self._signature = self.folder_signature()
+                catalog = self.loader(self.root)
+                self._files = sorted(catalog.files.values()) if self._custom_loader is None else None
+                states: dict[str, CalendarState] = {}
+                todo = sorted(catalog.files)
+                self._days = {}
+            else:
+                self._files, only = incremental
+                catalog = load_catalog(self.root, cache=self.parse_cache, previous=self._snapshot.catalog,
+                                       files=self._files, only=only)
+                states = {cid: state for cid, state in old.items() if cid in catalog.files}
+                todo = sorted(set(catalog.files) - catalog.reused)
+            loaded = time.perf_counter()
             pending: list[LedgerEntry] = []
             self._reconciled = {}
-            for cid in sorted(catalog.files):
+            for cid in todo:
                 state, entries = self._next_state(cid, catalog, old.get(cid), now)
                 states[cid] = state
                 pending += entries
+                if state.calendar is not None:
+                    self._days.setdefault(state.calendar.timezone, local_today(now, state.calendar))
+            states = dict(sorted(states.items())) if incremental is not None else states
             if self.store is not None:
                 if pending:
                     self.store.save(pending)
@@ -308,17 +363,21 @@ class CalendarRepository:
         expiry = self.next_expiry()
         return expiry is not None and expiry <= self.clock()
 
-    async def refresh(self, *, force: bool = False, background: bool = False) -> bool:
+    async def refresh(self, *, force: bool = False, background: bool = False,
+                      changed: Collection[Path] | None = None) -> bool:
         """Reload if something changed (or ``force``); tell listeners. True if reloaded.
+
+        ``changed``: the paths the watcher saw change, so the folder need not be compared
+        file by file (see :meth:`reload`).
 
         With ``background`` (the watcher), listeners are told in a task of their
         own and only about the latest snapshot: a slow listener (re-planning
         reminders) never delays the next edit's reload, and edits made while it
         runs are folded into one call.
         """
-        if not force and not await asyncio.to_thread(self._due):
+        if changed is None and not force and not await asyncio.to_thread(self._due):
             return False
-        snapshot = await asyncio.to_thread(self.reload)
+        snapshot = await asyncio.to_thread(self.reload, changed)
         if not background:
             await self._notify(snapshot)
             return True
@@ -377,9 +436,9 @@ class CalendarRepository:
             self._parsed_saved = self.parse_cache.parsed
             await asyncio.to_thread(self.save_parse_cache)
 
-    async def _refresh_logged(self) -> None:
+    async def _refresh_logged(self, changed: Collection[Path] | None = None) -> None:
         try:
-            await self.refresh(background=True)
+            await self.refresh(background=True, changed=changed)
         except Exception as exc:  # keep watching: the next edit may fix whatever broke
             # The reload did not happen (database down, say): try it again after watch_interval_seconds,
             # whether or not another file changes (OS notifications only come with changes).
@@ -409,11 +468,11 @@ class CalendarRepository:
                 await self._refresh_logged()
                 continue
             try:
-                async for _changes in awatch(
+                async for changes in awatch(
                     self.root, force_polling=polling, poll_delay_ms=interval_ms, debounce=1600, step=50,
                     rust_timeout=60_000, stop_event=self._stop, recursive=True, ignore_permission_denied=True,
                 ):
-                    await self._refresh_logged()
+                    await self._refresh_logged({Path(path) for _, path in changes})
                 return  # stopped
             except (FileNotFoundError, OSError) as exc:  # the folder went away or cannot be watched
                 log.warning("Không theo dõi được thư mục lịch %s (%s): thử lại sau.", self.root, exc)
@@ -432,3 +491,12 @@ class CalendarRepository:
             except TimeoutError:
                 pass
             await self._refresh_logged()
+
+
+def _seen(path: Path) -> tuple[int, int] | None:
+    """A file's (mtime ns, size), or None when it is gone."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
