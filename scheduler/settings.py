@@ -151,14 +151,25 @@ class Settings(BaseModel):
                       self.max_recipients_file_bytes)
 
 
+YES_NO = {"có": True, "không": False}
+
+
+def shown_default(default: object) -> str:
+    """A default as a person reads it: có/không, not True/False; a list as the variable takes it."""
+    if isinstance(default, bool):
+        return "có" if default else "không"
+    if default is None or default == "":
+        return "(để trống)"
+    if isinstance(default, tuple):
+        return ",".join(str(x) for x in default)
+    return str(default)
+
+
 def settings_table() -> list[tuple[str, str, str, str]]:
     """(name, env var, default, description) for every setting: CLI help and README."""
     rows = []
     for name, f in Settings.model_fields.items():
-        default = f.default
-        if isinstance(default, tuple):
-            default = ",".join(str(x) for x in default)
-        rows.append((name, ENV_PREFIX + name.upper(), str(default), f.description or ""))
+        rows.append((name, ENV_PREFIX + name.upper(), shown_default(f.default), f.description or ""))
     return rows
 
 
@@ -170,6 +181,8 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
             continue
         if "tuple" in str(f.annotation):
             values[name] = tuple(x.strip() for x in raw.split(",") if x.strip())
+        elif f.annotation is bool and raw.strip().lower() in YES_NO:
+            values[name] = YES_NO[raw.strip().lower()]  # the words `lichthidua settings` shows
         else:
             values[name] = raw
     return values

@@ -175,12 +175,12 @@ def test_tesseract_data_dir_is_not_needed_for_text_formats(tmp_path: Path, monke
     assert os.environ["PATH"] == str(tmp_path)
 
 
-def test_the_readme_import_example_is_what_import_prints(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_docs_import_example_is_what_import_prints(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
     import re
 
     from tests.conftest import REPO
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "nhap-ke-hoach.md").read_text(encoding="utf-8")
     (shown,) = [b for b in re.findall(r"^```text\n(.*?)^```", readme, flags=re.S | re.M) if "lichthidua import" in b]
     command, *printed = shown.rstrip("\n").split("\n")
     args = command.split("./run lichthidua ", 1)[1].split()
@@ -192,12 +192,13 @@ def test_the_readme_import_example_is_what_import_prints(calendars_dir: Path, cl
     assert (calendars_dir / "kon-tum-2024.yaml").read_text(encoding="utf-8").startswith(draft_head)
 
 
-def test_the_readme_exit_codes_for_plans() -> None:
+def test_the_docs_exit_codes_for_plans() -> None:
     from scheduler import errors
     from tests.conftest import REPO
 
-    text = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
-    assert "`import` and `lint-plan`: 65 `lint-plan` findings, 66 plan not found, 69 a program needed to read the plan is missing" in text
+    text = " ".join((REPO / "docs" / "nhap-ke-hoach.md").read_text(encoding="utf-8").split())
+    assert ("`import` và `lint-plan`: 0 xong, 65 `lint-plan` có phát hiện, 66 không tìm thấy kế hoạch, "
+            "69 thiếu chương trình cần để đọc kế hoạch (Tesseract, LibreOffice), 73 tệp đích đã có") in text
     assert errors.OutputError.exit_code == 73  # import -o onto an existing file without --force
     assert errors.ToolMissing.exit_code == 69 and errors.CalendarNotFound.exit_code == 66
 

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
-from scheduler.cli.output import console, err_console, run_command
+from scheduler.cli.output import console, err_console, run_command, write_output, write_output_check
 from scheduler.cli.quick import lunar_text
 from scheduler.core.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
@@ -117,20 +117,35 @@ def check(
 
     def run() -> int:
         _load()
-        root = calendars_root(calendars)
-        targets = paths or [root]
+        from scheduler.reminders.recipients import RECIPIENTS_DIR, check_recipient_files, looks_like_recipients
+
+        targets = paths or [calendars_root(calendars)]
         for target in targets:
             if not target.exists():
                 raise CalendarNotFound(f"Không tìm thấy {target}")
-        files = calendar_files(targets)
+        # A recipients file is checked as one: named (known by its folder or its `groups:`), or in a
+        # `recipients/` folder given as the path.
+        named = [t for t in targets if not t.is_dir()]
+        recipient_targets = [t for t in named if looks_like_recipients(t)]
+        for folder in (t for t in targets if t.is_dir() and t.name == RECIPIENTS_DIR):
+            recipient_targets += calendar_files([folder])
+        folders = [t for t in targets if t.is_dir() and t.name != RECIPIENTS_DIR]
+        # `check DIR` checks that folder as a calendars folder of its own (its own `extends`, its own
+        # recipients); files are checked against the calendars folder their parents come from.
+        root = calendars or (folders[0] if len(folders) == 1 else calendars_root(None))
+        files = calendar_files([t for t in targets if t not in recipient_targets
+                                and not (t.is_dir() and t.name == RECIPIENTS_DIR)])
         limits = load_settings().limits()
         catalog = load_catalog(root, extra=files, limits=limits)
         wanted = {str(f.resolve()) for f in files}
         diags = [
             d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
         ]
-        if paths is None or any(t.resolve() == root.resolve() for t in targets):
+        if any(t.resolve() == root.resolve() for t in targets):
             diags += check_recipients(root, catalog, limits)  # recipient lists live beside the calendars
+        if recipient_targets:
+            diags += check_recipient_files(recipient_targets, limits)
+            files += recipient_targets
         errors = sum(d.severity is Severity.ERROR for d in diags)
         warnings = len(diags) - errors
         if output is Format.json:
@@ -251,14 +266,14 @@ def export(
             render = RenderOptions(
                 refresh_interval=render.refresh_interval, alarm_days=days, alarm_hour=render.alarm_hour
             )
+        if out is not None:
+            write_output_check(out, example=f"{Path(calendar).stem}.ics")  # before the work: a wrong -o says so at once
         previous = out.read_bytes() if out is not None and out.is_file() else None
         body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=render)
         if out is None:
             sys.stdout.buffer.write(body)
             return
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(body)
-        tmp.replace(out)  # atomic: a reader never sees half a file
+        write_output(out, body, example=f"{cal.id}.ics")
         err_console.print(f"Đã ghi {out} ({body.count(b'BEGIN:VEVENT')} sự kiện).")
 
     run_command(run)
@@ -272,7 +287,7 @@ def schema(
     _load()
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if out:
-        out.write_text(text, encoding="utf-8")
+        run_command(lambda: write_output(out, text, example="calendar.schema.json"))
     else:
         print(text, end="")
 
@@ -293,9 +308,21 @@ def lunar_command(
 def settings_command() -> None:
     """Liệt kê mọi thiết lập, biến môi trường tương ứng và giá trị mặc định."""
     _load()
-    table = Table(header_style="bold")
-    for column in ("Thiết lập", "Biến môi trường", "Mặc định", "Ý nghĩa"):
-        table.add_column(column)
-    for row in settings_table():
-        table.add_row(*row)
-    console.print(table)
+    rows = settings_table()
+    # The names are what a person copies: never cut or folded. A table when the screen is wide
+    # enough for them and a readable description; else one block per setting.
+    names = max(len(r[0]) for r in rows) + max(len(r[1]) for r in rows) + max(len(r[2]) for r in rows)
+    if console.width >= names + 40 + 13:
+        table = Table(header_style="bold")
+        for column in ("Thiết lập", "Biến môi trường", "Mặc định"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("Ý nghĩa", ratio=1)
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row))
+        console.print(table)
+        return
+    for name, env, default, meaning in rows:
+        console.print(f"[bold]{escape(name)}[/bold]", soft_wrap=True)
+        console.print(f"  biến môi trường: {escape(env)}", soft_wrap=True)
+        console.print(f"  mặc định: {escape(default)}", soft_wrap=True)
+        console.print(f"  {escape(meaning)}")

@@ -11,7 +11,7 @@ import typer
 
 from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
-from scheduler.cli.output import console, err_console, run_command
+from scheduler.cli.output import console, err_console, run_command, write_output, write_output_check
 from scheduler.errors import BadRequest, OutputError
 
 
@@ -48,6 +48,8 @@ def import_command(
     def run() -> None:
         from scheduler.plans.service import import_plan
 
+        if out is not None:
+            write_output_check(out, example="ke-hoach.yaml")  # before reading the plan: a wrong -o says so at once
         if out is not None and out.exists() and not force:
             raise OutputError(f"{out} đã có. Dùng --force để ghi đè, hoặc chọn tên khác với -o")
         result = import_plan(plan, _root(calendars))
@@ -60,9 +62,7 @@ def import_command(
         if out is None:
             print(draft.yaml, end="")
         else:
-            tmp = out.with_name(out.name + ".tmp")
-            tmp.write_text(draft.yaml, encoding="utf-8")
-            tmp.replace(out)
+            write_output(out, draft.yaml)
             err_console.print(f"Đã ghi bản nháp {out}.")
         err_console.print(f"Đọc {plan.name}: {result.plan.how}.")
         counts = ", ".join(f"{n} {kind}" for kind, n in draft.counts.items())

@@ -181,7 +181,11 @@ def check_references(
     cal = loaded.model
     assert cal is not None
     by_id = {p.id: p for p in phases}
-    for p_index, phase in enumerate(cal.phases):
+    # A salvaged phase (one with a bad field, already reported) is checked against the span: its
+    # wrong ordinal comes in the same run as its bad date, not after the date is fixed.
+    salvaged = list(loaded.salvaged_phases.items())
+    for p_index, phase in [*enumerate(cal.phases), *salvaged]:
+        resolved = by_id.get(phase.id) if p_index < len(cal.phases) else None
         for c_index, celebration in enumerate(phase.celebrates):
             path = ("phases", p_index, "celebrates", c_index)
             target = commemorations.get(celebration.id)
@@ -200,7 +204,7 @@ def check_references(
                 loaded.diagnose("ordinal.no_base", path, severity=Severity.WARNING, value=celebration.ordinal,
                                 id=celebration.id)
                 continue
-            years = celebrated_years(base, by_id.get(phase.id), span)
+            years = celebrated_years(base, resolved, span)
             if not years:
                 loaded.diagnose("ordinal.no_year", path, value=celebration.ordinal)
                 continue

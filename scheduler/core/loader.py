@@ -124,6 +124,10 @@ def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile:
             except ValidationError as exc:
                 for error in exc.errors():
                     report_error({**error, "loc": (section, index, *error["loc"])}, loaded)
+                if section == "phases" and (salvaged := _salvage_phase(item, exc)) is not None:
+                    virtual = len(raw) + len(loaded.salvaged_phases)  # an index no kept item has
+                    loaded.salvaged_phases[virtual] = salvaged
+                    loaded.index_map[(section, virtual)] = index
                 continue
             loaded.index_map[(section, len(kept) - 1)] = index
         items[section] = kept
@@ -139,6 +143,23 @@ def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile:
         header.setdefault("title", "")
         header_model = CalendarFile.model_validate({**header, **{k: [] for k in items}})
     return header_model.model_copy(update=items)
+
+
+def _salvage_phase(item: Any, exc: ValidationError) -> Phase | None:
+    """A phase read again without the fields its errors name (already reported): what it
+    celebrates can still be checked. None when its id or its celebrations are the problem."""
+    if not isinstance(item, dict):
+        return None
+    bad = {error["loc"][0] for error in exc.errors() if error["loc"]}
+    if not bad or bad & {"id", "celebrates"} or any(not error["loc"] for error in exc.errors()):
+        return None
+    data = {key: value for key, value in item.items() if key not in bad}
+    if "name" in bad:
+        data["name"] = str(item.get("id", ""))
+    try:
+        return Phase.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def report_error(error: Any, loaded: LoadedFile, root: type[BaseModel] = CalendarFile) -> None:

@@ -16,6 +16,7 @@ positions); anything unusual is read the careful way, so diagnostics are the sam
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -353,3 +354,20 @@ def _lenient(root: Path, limits: Limits) -> Directory:
             directory.groups.setdefault(g.id, Group(g.id, g.name, (), ""))
     return directory
 
+
+
+def check_recipient_files(files: list[Path], limits: Limits = DEFAULT_LIMITS) -> list[Diagnostic]:
+    """`lichthidua check FILE` of a recipients file: its own problems (groups are checked against
+    calendars only when the whole folder is checked)."""
+    return _read_directory(files, limits).diagnostics
+
+
+def looks_like_recipients(path: Path) -> bool:
+    """A recipients file: under a `recipients/` folder, or a mapping of `groups:` with no calendar `id:`."""
+    if RECIPIENTS_DIR in path.parts[:-1]:
+        return True
+    try:
+        head = path.read_bytes()[:65536].decode("utf-8", "replace")
+    except OSError:
+        return False
+    return re.search(r"^groups\s*:", head, flags=re.M) is not None and re.search(r"^id\s*:", head, flags=re.M) is None

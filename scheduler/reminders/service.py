@@ -32,7 +32,7 @@ from scheduler.code_version import code_version
 from scheduler.store.database import create_tables, engine_from_settings
 from scheduler.store.db_lock import exclusive
 from scheduler.core.events import Event
-from scheduler.core.expand import Window, expand, expand_deadlines
+from scheduler.core.expand import Window, default_window, expand, expand_deadlines
 from scheduler.reminders.links import SUBMITTED, Links, Signer, load_or_create_secret
 from scheduler.reminders.recipients import Directory, files_digest, load_directory
 from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
@@ -258,7 +258,8 @@ class ReminderService:
             if self.last_plan_skipped:
                 assert stamp is not None
                 log.info("Lịch nhắc đã được lập từ đúng dữ liệu này (%s, lúc %s): không đọc lại danh sách người "
-                         "nhận, không lập lại.", stamp.planned_by, stamp.planned_at.isoformat(timespec="seconds"))
+                         "nhận, không lập lại.", stamp.planned_by,
+                         stamp.planned_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M:%S giờ Việt Nam"))
                 self._planned_day = now.date()
                 return ReconcileStats()
             planned = plan(campaigns, self.directory.groups, subscribers, self.policy, now, submitted=submitted,
@@ -383,8 +384,21 @@ class ReminderService:
         """What would go out on a local day, as planned now; nothing is written."""
         return on_day(self.planned(now, only_day=day), day)
 
-    def deadline_title(self, row: StoredReminder) -> str:
-        """The deadline's own name for a stored reminder (people read titles, not UIDs); its UID if it is gone."""
+    def title_of(self, uid: str, calendar_id: str | None = None, *, today: date | None = None) -> str:
+        """A deadline occurrence's own name from its UID alone (admin tables); its UID if it is gone."""
+        found = self._events.get(uid)
+        if found is not None:
+            return found[0].name
+        calendar = self.calendars.get(calendar_id or uid.split(".deadline.", 1)[0])
+        if calendar is not None:
+            window = default_window(calendar, today or datetime.now(UTC).date())
+            for event in expand_deadlines(calendar, window):
+                if event.uid == uid:
+                    return event.name
+        return uid
+
+    def deadline_title(self, row: StoredReminder | PlannedReminder) -> str:
+        """The deadline's own name for a reminder (people read titles, not UIDs); its UID if it is gone."""
         found = self._events.get(row.occurrence_uid)
         if found is not None:
             return found[0].name

@@ -48,6 +48,13 @@ def translate(exc: BaseException, settings: Settings) -> LichThiDuaError | None:
         if exc.errno in _DENIED:
             return EnvironmentFault(f"Không ghi được vào {where} ({exc.strerror}). Cho người dùng chạy dịch vụ quyền "
                                     f"ghi, hoặc đặt data_dir (hiện là {settings.data_dir}) sang thư mục khác.")
+        if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # a file where a folder must be
+            blocking = Path(where)
+            while not blocking.exists() and blocking != blocking.parent:
+                blocking = blocking.parent
+            return EnvironmentFault(f"{blocking} là một tệp, không phải thư mục (thư mục dữ liệu data_dir = "
+                                    f"{settings.data_dir}, biến môi trường LICHTHIDUA_DATA_DIR). Đặt data_dir là "
+                                    "một thư mục, hoặc chuyển tệp đó đi.")
         if exc.errno == errno.ENOENT:
             return EnvironmentFault(f"Không có thư mục {where} ({exc.strerror}). Tạo thư mục hoặc sửa thiết lập.")
         return None

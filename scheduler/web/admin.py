@@ -74,7 +74,11 @@ def _reminders(request: Request) -> dict[str, Any]:
     failed = store.rows(statuses=[Status.FAILED], limit=200)
     per_deadline = sorted(store.status_by_occurrence().items())
     submissions = store.submissions()
-    return {"reminders_running": True, "failed": failed, "per_deadline": per_deadline,
+    # People read a deadline's title, not its UID (kon-tum-2024.deadline.bao-cao-6-thang.2024@lichthidua).
+    titles = {uid: service.title_of(uid, calendar_id) for calendar_id, uid in dict(per_deadline)}
+    titles.update({uid: service.title_of(uid) for uid in submissions if uid not in titles})
+    titles.update({r.occurrence_uid: service.deadline_title(r) for r in failed if r.occurrence_uid not in titles})
+    return {"reminders_running": True, "failed": failed, "per_deadline": per_deadline, "titles": titles,
             "submissions": sorted((uid, party, at) for uid, parties in submissions.items()
                                   for party, at in parties.items()),
             "status_vn": {s.value: text for s, text in STATUS_VN.items()}}
