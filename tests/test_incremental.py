@@ -303,3 +303,50 @@ def test_an_edit_told_by_the_watcher_looks_at_that_file_only(tmp_path: Path, mon
     assert stats == [edited]
     assert repository.snapshot.states["tinh-8"] is before  # untouched: the very same state
     assert repository.snapshot.states["tinh-7"].version == 2
+
+
+def test_updating_a_catalog_for_saved_files_equals_a_whole_build(tmp_path: Path) -> None:
+    """update_catalog merges only the edited calendars and those extending them (before or after the
+    edit, at any depth), and gives exactly what building the folder again gives: cycles made and
+    undone, a parent changed, a parent broken and fixed, an unknown parent."""
+    from scheduler.live.catalog import load_catalog, update_catalog
+
+    calendars = copy_calendars(tmp_path)
+    tinh_a, tinh_b = calendars / "tinh-a.yaml", calendars / "tinh-b.yaml"
+    huyen, xa = calendars / "huyen-a.yaml", calendars / "xa-a.yaml"
+
+    def child(cid: str, *parents: str) -> str:
+        return f"id: {cid}\ntitle: {cid}\nissuer: Liên đoàn Lao động {cid}\nextends: [{', '.join(parents)}]\n"
+
+    tinh_a.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")
+    tinh_b.write_text(campaign_yaml("tinh-b", 2024, "Tỉnh B", "1/8"), encoding="utf-8")
+    huyen.write_text(child("huyen-a", "tinh-a"), encoding="utf-8")
+    xa.write_text(child("xa-a", "huyen-a"), encoding="utf-8")
+    cache = ParseCache()
+    previous = load_catalog(calendars, cache=cache)
+    edits = [
+        (tinh_a, campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), {"tinh-a", "huyen-a", "xa-a"}),
+        (tinh_a, campaign_yaml("tinh-a", 2024, "Tỉnh A", "31/2"), {"tinh-a", "huyen-a", "xa-a"}),  # broken
+        (tinh_a, campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), {"tinh-a", "huyen-a", "xa-a"}),  # fixed
+        (huyen, child("huyen-a", "tinh-b"), {"huyen-a", "xa-a"}),  # another parent
+        (tinh_a, campaign_yaml("tinh-a", 2024, "Tỉnh A", "17/7"), {"tinh-a"}),  # no child any more
+        (tinh_b, child("tinh-b", "xa-a"), {"tinh-b", "huyen-a", "xa-a"}),  # a cycle
+        (tinh_b, campaign_yaml("tinh-b", 2024, "Tỉnh B", "2/8"), {"tinh-b", "huyen-a", "xa-a"}),  # undone
+        (xa, child("xa-a", "huyen-z"), {"xa-a"}),  # unknown parent
+        (xa, child("xa-a", "huyen-a", "tinh-a"), {"xa-a"}),
+    ]
+    for path, text, merged in edits:
+        path.write_text(text, encoding="utf-8")
+        updated = update_catalog(previous, cache, [path])
+        full = load_catalog(calendars)
+        assert updated is not None
+        assert updated.merged == merged, path
+        assert updated.calendars == full.calendars, path
+        assert updated.diagnostics == full.diagnostics, path
+        assert updated.files == full.files
+        assert updated.children == full.children
+        assert updated.calendars["lao-cai-2024"] is previous.calendars["lao-cai-2024"]
+        previous = updated
+    # A new file is not an edit of the same files: the caller builds the folder again.
+    (calendars / "tinh-c.yaml").write_text(campaign_yaml("tinh-c", 2024, "Tỉnh C", "1/9"), encoding="utf-8")
+    assert update_catalog(previous, cache, [calendars / "tinh-c.yaml"]) is None

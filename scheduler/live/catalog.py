@@ -11,11 +11,12 @@ edit did not touch.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from functools import partial
 import os
 import pickle
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -42,6 +43,10 @@ class Catalog:
     display: dict[str, str] = field(default_factory=dict)  # id -> display path
     # ids taken as they were from the previous catalog (neither their file nor an ancestor's changed)
     reused: frozenset[str] = frozenset()
+    # ids resolved again by the build that made this catalog (every id for a whole build)
+    merged: frozenset[str] = frozenset()
+    # parent id -> ids whose file extends it (parents unknown to the folder included)
+    children: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, calendar_id: str) -> Calendar:
         found = self.calendars.get(calendar_id)
@@ -202,6 +207,29 @@ class ParseCache:
         self._files = kept
         return out
 
+    def cached(self, path: Path) -> LoadedFile | None:
+        """The parse of ``path`` as cached (diagnostics of the file alone); never to be diagnosed further."""
+        hit = self._files.get(path)
+        return hit[1] if hit is not None else None
+
+    def reread(self, paths: Collection[Path]) -> dict[Path, LoadedFile] | None:
+        """Fresh LoadedFiles of ``paths`` (parsed again when their signature moved), the rest of the cache
+        untouched; None, and nothing changed, when one of them is gone or was never cached."""
+        signatures = {path: file_signature(path) for path in paths}
+        if any(sig is None or path not in self._files for path, sig in signatures.items()):
+            return None
+        misses = [path for path, sig in signatures.items() if self._files[path][0] != sig]
+        for path, loaded in zip(misses, _parse_all(misses, self.limits)):
+            self._files[path] = (signatures[path], loaded)  # type: ignore[assignment]
+        self.parsed += len(misses)
+        self.changed = frozenset(misses)
+        return {path: self.fresh(path) for path in paths}
+
+    def fresh(self, path: Path) -> LoadedFile:
+        """A copy of the cached parse that a build may add diagnostics to."""
+        loaded = self._files[path][1]
+        return replace(loaded, diagnostics=list(loaded.diagnostics))
+
     def save(self, file: Path, catalog: Catalog | None = None) -> None:
         """Write the cache atomically (a reader never sees half a file); small folders are not cached.
 
@@ -257,7 +285,8 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
         files = calendar_files([root]) if root.is_dir() else []
     else:
         files = list(files)
-    known = {f.resolve() for f in files}
+    extra = list(extra)
+    known = {f.resolve() for f in files} if extra else set()
     for path in extra:
         if (resolved := path.resolve()) not in known:
             known.add(resolved)
@@ -293,6 +322,106 @@ def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], p
     return set(by_id) - dirty
 
 
+def _children(by_id: Mapping[str, LoadedFile]) -> dict[str, tuple[str, ...]]:
+    children: dict[str, list[str]] = {}
+    for cid, loaded in by_id.items():
+        for parent in dict.fromkeys(loaded.model.extends if loaded.model else ()):
+            children.setdefault(parent, []).append(cid)
+    return {parent: tuple(sorted(ids)) for parent, ids in children.items()}
+
+
+def _descendants(roots: Iterable[str], children: Mapping[str, Iterable[str]]) -> set[str]:
+    found: set[str] = set()
+    todo = list(roots)
+    while todo:
+        cid = todo.pop()
+        if cid not in found:
+            found.add(cid)
+            todo.extend(children.get(cid, ()))
+    return found
+
+
+class _Parses(Mapping[str, LoadedFile]):
+    """The folder's parses by id for :func:`update_catalog`: fresh copies for the calendars merged
+    again, the cache's own (read, never diagnosed) for the others. Building it costs nothing."""
+
+    def __init__(self, files: Mapping[str, Path], cache: ParseCache, fresh: Mapping[str, LoadedFile]) -> None:
+        self._files, self._cache, self._fresh = files, cache, fresh
+
+    def __getitem__(self, cid: str) -> LoadedFile:
+        found = self._fresh.get(cid)
+        if found is not None:
+            return found
+        loaded = self._cache.cached(self._files[cid])
+        if loaded is None:
+            raise KeyError(cid)
+        return loaded
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self._files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+def update_catalog(previous: Catalog, cache: ParseCache, changed: Collection[Path]) -> Catalog | None:
+    """``previous`` after ``changed`` files were saved again, the folder's files otherwise the same:
+    only those calendars and the ones extending them (at any depth, before or after the edit) are
+    resolved and merged again; nothing else is looked at. The result equals a whole build's.
+
+    None, with the cache untouched, when a whole build is needed: a changed file is new, gone, or
+    not the calendar of its id (a duplicate id), or the cache does not hold the folder's parses.
+    """
+    ids: dict[str, Path] = {}
+    for path in changed:
+        cid = path.stem
+        if previous.files.get(cid) != path or cache.cached(path) is None:
+            return None
+        ids[cid] = path
+    before = {cid: cache.cached(path) for cid, path in ids.items()}
+    fresh_files = cache.reread(list(ids.values()))
+    if fresh_files is None:
+        return None
+    children = dict(previous.children)
+    dirty = _descendants(ids, children)  # who extended the changed files before the edit
+    for cid, path in ids.items():
+        old, new = before[cid], fresh_files[path]
+        for parent in dict.fromkeys(old.model.extends if old is not None and old.model else ()):
+            children[parent] = tuple(kid for kid in children[parent] if kid != cid)
+        for parent in dict.fromkeys(new.model.extends if new.model else ()):
+            kids = list(children.get(parent, ()))
+            bisect.insort(kids, cid)
+            children[parent] = tuple(kids)
+    dirty |= _descendants(ids, children)  # and after it
+    fresh = {cid: fresh_files[ids[cid]] if cid in ids else cache.fresh(previous.files[cid]) for cid in dirty}
+    by_id = _Parses(previous.files, cache, fresh)
+    report_cycles(by_id, only=sorted(dirty))
+    resolved: dict[str, Calendar | None] = {}
+    for cid in dirty:  # the calendars they extend that did not change stand as they were
+        model = fresh[cid].model
+        for parent in model.extends if model else ():
+            if parent in by_id and parent not in dirty:
+                resolved[parent] = previous.calendars.get(parent)
+    for cid in sorted(dirty):
+        resolve(cid, by_id, resolved, stack=())
+    catalog = Catalog(root=previous.root, calendars=dict(previous.calendars), files=previous.files,
+                      diagnostics=dict(previous.diagnostics), display=previous.display,
+                      merged=frozenset(dirty),
+                      children={parent: kids for parent, kids in children.items() if kids})
+    for cid in sorted(dirty):
+        loaded = fresh[cid]
+        catalog.diagnostics[loaded.display] = loaded.sorted_diagnostics()
+        calendar = resolved.get(cid)
+        if calendar is not None and loaded.ok:
+            catalog.calendars[cid] = calendar
+        else:
+            catalog.calendars.pop(cid, None)
+    return catalog
+
+
 def load_catalog_cached(root: Path, cache_file: Path, limits: Limits = DEFAULT_LIMITS) -> Catalog:
     """``load_catalog`` with the parses kept in ``cache_file``: a command run by cron parses only what changed."""
     cache = ParseCache(limits)
@@ -323,6 +452,8 @@ def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catal
 
     clean = _reusable(by_id, loaded_files, previous, changed)
     catalog.reused = frozenset(clean)
+    catalog.merged = frozenset(by_id.keys() - clean)
+    catalog.children = _children(by_id)
     report_cycles(by_id)
     resolved: dict[str, Calendar | None] = {}
     if previous is not None:

@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from notifiers.ics import feed_meta
 from scheduler.store.faults import translate
 from scheduler.live.catalog import (
-    CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, is_calendar_path, load_catalog,
+    CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, is_calendar_path, load_catalog, update_catalog,
 )
 from scheduler.live.snapshot import CalendarState, Snapshot, calendar_digest, expand_error, local_today, tracked_window
 from scheduler.errors import Severity
@@ -86,6 +86,7 @@ class CalendarRepository:
         self._lock = threading.Lock()
         self._signature: dict[str, tuple[int, int]] | None = None  # calendar-suffixed file -> (mtime ns, size)
         self._files: list[Path] | None = None  # the calendar files the last reload read, sorted
+        self._file_set: frozenset[Path] = frozenset()  # the same
         self._days: dict[str, date] = {}  # time zone -> the local day every calendar's tracked window was made on
         self._expiry: dict[str, datetime] = {}  # calendar id -> when its next tombstone expires
         self._tasks: list[asyncio.Task[None]] = []
@@ -147,9 +148,9 @@ class CalendarRepository:
                         entries[str(path)] = seen
         return entries
 
-    def _incremental(self, changed: Collection[Path] | None, now: datetime) -> tuple[list[Path], set[Path]] | None:
-        """The calendar files and the ones that may have changed, when the watcher's list of changed
-        paths is enough to reload from; None when the whole folder must be read.
+    def _incremental(self, changed: Collection[Path] | None, now: datetime) -> tuple[list[Path], set[Path], bool] | None:
+        """The calendar files, the ones that may have changed, and whether the set of files moved, when
+        the watcher's list of changed paths is enough to reload from; None when the whole folder must be read.
 
         Whole reads: the first load, a loader handed in, a change that is not a plain file (a folder
         renamed or removed), or a new local day somewhere (every tracked window may move).
@@ -158,10 +159,12 @@ class CalendarRepository:
             return None
         if any(now.astimezone(ZoneInfo(zone)).date() != day for zone, day in self._days.items()):
             return None
-        files, only = set(self._files), set()
+        added: set[Path] = set()
+        removed: set[Path] = set()
+        only: set[Path] = set()
         for path in changed:
             if path.is_dir() or (path.suffix not in CALENDAR_SUFFIXES and any(
-                    str(f).startswith(f"{path}{os.sep}") for f in files)):
+                    str(f).startswith(f"{path}{os.sep}") for f in self._files)):
                 return None  # a folder: what is under it is not in the list
             if path.suffix not in CALENDAR_SUFFIXES:
                 continue
@@ -176,8 +179,14 @@ class CalendarRepository:
                 continue
             if calendar:
                 only.add(path)
-                (files.add if seen is not None else files.discard)(path)
-        return sorted(files), only
+                known = path in self._file_set
+                if seen is None and known:
+                    removed.add(path)
+                elif seen is not None and not known:
+                    added.add(path)
+        if not added and not removed:
+            return self._files, only, False
+        return sorted((self._file_set - removed) | added), only, True
 
     def load_ledger(self) -> None:
         """What start-up needs from the database: digests and tombstones, not whole ledgers."""
@@ -213,6 +222,7 @@ class CalendarRepository:
             now = self.clock()
             old = self._snapshot.states
             incremental = self._incremental(changed, now)
+            catalog: Catalog | None = None
             if incremental is None:
                 self._signature = self.folder_signature()
                 catalog = self.loader(self.root)
@@ -221,11 +231,21 @@ class CalendarRepository:
                 todo = sorted(catalog.files)
                 self._days = {}
             else:
-                self._files, only = incremental
-                catalog = load_catalog(self.root, cache=self.parse_cache, previous=self._snapshot.catalog,
-                                       files=self._files, only=only)
-                states = {cid: state for cid, state in old.items() if cid in catalog.files}
-                todo = sorted(set(catalog.files) - catalog.reused)
+                self._files, only, moved = incremental
+                previous = self._snapshot.catalog
+                if not moved and previous is not None:
+                    # The same files: the edited calendars and those extending them are merged again, no more.
+                    catalog = update_catalog(previous, self.parse_cache, only)
+                if catalog is None:
+                    catalog = load_catalog(self.root, cache=self.parse_cache, previous=previous,
+                                           files=self._files, only=only)
+                if catalog.files.keys() == old.keys():
+                    states = dict(old)  # the same calendars, in the same order
+                else:
+                    states = {cid: state for cid, state in old.items() if cid in catalog.files}
+                todo = sorted(catalog.merged)
+            if incremental is None or incremental[2]:
+                self._file_set = frozenset(self._files or ())
             loaded = time.perf_counter()
             pending: list[LedgerEntry] = []
             self._reconciled = {}
@@ -235,7 +255,8 @@ class CalendarRepository:
                 pending += entries
                 if state.calendar is not None:
                     self._days.setdefault(state.calendar.timezone, local_today(now, state.calendar))
-            states = dict(sorted(states.items())) if incremental is not None else states
+            if incremental is not None and states.keys() != old.keys():
+                states = dict(sorted(states.items()))
             if self.store is not None:
                 if pending:
                     self.store.save(pending)
@@ -243,7 +264,7 @@ class CalendarRepository:
                 fresh = {cid: d for cid, d in self._reconciled.items() if self._digests.get(cid) != d}
                 self.store.save_digests(fresh)
                 self._digests.update(fresh)
-            for cid in old.keys() - states.keys():
+            for cid in (old.keys() - states.keys() if states.keys() != old.keys() else ()):
                 log.warning("Tệp lịch %s đã bị xóa: ngừng phục vụ lịch này.", cid)
             self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog)
             log.debug("Nạp lại %d tệp lịch trong %.2f giây (đọc lại %d tệp trong %.2f giây, mở rộng %d lịch).",
