@@ -43,6 +43,7 @@ from scheduler.live.catalog import (
 )
 from scheduler.live.snapshot import CalendarState, Snapshot, calendar_digest, expand_error, local_today, tracked_window
 from scheduler.errors import Severity
+from scheduler.core.campaign import Calendar
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand
 from scheduler.settings import Settings
@@ -266,7 +267,22 @@ class CalendarRepository:
                 self._digests.update(fresh)
             for cid in (old.keys() - states.keys() if states.keys() != old.keys() else ()):
                 log.warning("Tệp lịch %s đã bị xóa: ngừng phục vụ lịch này.", cid)
-            self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog)
+            served: dict[str, Calendar] | None = None
+            if incremental is not None and self._snapshot.served is not None and states.keys() == old.keys():
+                served = dict(self._snapshot.served)  # the same calendars: only those reloaded may differ
+                for cid in todo:
+                    calendar = states[cid].calendar
+                    if calendar is None:
+                        served.pop(cid, None)
+                    elif cid in served:
+                        served[cid] = calendar
+                    else:  # served for the first time: in its place among the others
+                        served = None
+                        break
+            if served is None:
+                served = {cid: s.calendar for cid, s in states.items() if s.calendar is not None}
+            self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog,
+                                      MappingProxyType(served))
             log.debug("Nạp lại %d tệp lịch trong %.2f giây (đọc lại %d tệp trong %.2f giây, mở rộng %d lịch).",
                       len(states), time.perf_counter() - began, self.parse_cache.parsed - parsed, loaded - began,
                       self.expansions - expanded)

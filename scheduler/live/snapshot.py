@@ -84,10 +84,14 @@ class Snapshot:
     loaded_at: datetime  # UTC
     states: Mapping[str, CalendarState] = field(default_factory=dict)  # id -> state, sorted by id
     catalog: Catalog | None = None  # the latest raw catalog (broken calendars missing)
+    # ``calendars`` as the reload that made this snapshot kept it (updated for what it changed), or None
+    served: Mapping[str, Calendar] | None = None
 
     @property
     def calendars(self) -> dict[str, Calendar]:
         """The calendars served: the latest valid version of each, broken files included."""
+        if self.served is not None:
+            return dict(self.served)
         return {cid: s.calendar for cid, s in self.states.items() if s.calendar is not None}
 
     @property

@@ -36,8 +36,8 @@ from scheduler.core.expand import Window, default_window, expand, expand_deadlin
 from scheduler.reminders.links import SUBMITTED, Links, Signer, load_or_create_secret
 from scheduler.reminders.recipients import Directory, files_digest, load_directory
 from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
-from scheduler.reminders.planning import (LOOKBACK, Campaign, PlannedReminder, Policy, events_digest, on_day, plan,
-                                 plan_fingerprint)
+from scheduler.reminders.planning import (LOOKBACK, Campaign, PlannedReminder, Policy, campaign_fingerprint,
+                                          campaign_fingerprint_until, events_digest, on_day, plan, plan_fingerprint)
 from scheduler.reminders.wave import WaveMessages
 from scheduler.reminders.sending import Progress, SendReport, Sender
 from scheduler.settings import Settings
@@ -135,7 +135,8 @@ class ReminderService:
         self._digests: dict[str, tuple[tuple[Event, ...], str]] = {}  # calendar id -> (deadlines, their digest)
         self.last_plan_skipped = False  # the last replan found the ledger planned from the same inputs
         self._events: dict[str, tuple[Event, Calendar]] = {}
-        self._expanded: dict[str, tuple[Calendar, Window, tuple[Event, ...]]] = {}  # see campaigns()
+        self._expanded: dict[str, tuple[Calendar, Window, Campaign]] = {}  # see campaigns()
+        self._parts: dict[str, tuple[Campaign, datetime, datetime, bytes]] = {}  # see _fingerprint_part
         self._planned_day: date | None = None
         # Bumped whenever what a campaign page shows of reminders may have changed here: recipients or
         # calendars reloaded, deadlines re-expanded, a "Đã nộp" recorded (see web.reminder_routes.ReminderStatus).
@@ -200,30 +201,41 @@ class ReminderService:
         return self._directory_read
 
     def campaigns(self, now: datetime) -> list[Campaign]:
+        """One Campaign per calendar, in the calendars' order; an unchanged calendar (the same object
+        after a reload, see catalog.update_catalog) keeps its Campaign, deadlines not expanded again:
+        re-planning after one edit among 10,000 calendars expands that one only."""
         out = []
-        events: dict[str, tuple[Event, Calendar]] = {}
-        expanded: dict[str, tuple[Calendar, Window, tuple[Event, ...]]] = {}
-        changed = False
+        windows: dict[str, Window] = {}
+        expanded: dict[str, tuple[Calendar, Window, Campaign]] = {}
+        changed: list[tuple[tuple[Event, ...], tuple[Event, ...], Calendar]] = []  # (old, new deadlines, calendar)
         for calendar in self.calendars.values():
-            today = now.astimezone(ZoneInfo(calendar.timezone)).date()
-            window = Window(today - LOOKBACK - timedelta(days=2), today + timedelta(days=400))
-            # An unchanged calendar is the same object after a reload (see catalog.build_catalog):
-            # re-planning after one edit among 2,000 calendars expands that one only.
+            window = windows.get(calendar.timezone)
+            if window is None:
+                today = now.astimezone(ZoneInfo(calendar.timezone)).date()
+                window = windows[calendar.timezone] = Window(today - LOOKBACK - timedelta(days=2),
+                                                             today + timedelta(days=400))
             hit = self._expanded.get(calendar.id)
-            if hit is not None and hit[0] is calendar and hit[1] == window:
-                deadlines = hit[2]
-            else:
+            if hit is None or hit[0] is not calendar or hit[1] != window:
                 deadlines = tuple(expand_deadlines(calendar, window))
-                changed = True
-            expanded[calendar.id] = (calendar, window, deadlines)
-            events.update((e.uid, (e, calendar)) for e in deadlines)
-            out.append(Campaign(calendar.id, _campaign_title(calendar), deadlines, calendar.timezone,
-                                calendar.remind_days))
-        changed = changed or expanded.keys() != self._expanded.keys()
-        self._events = events
-        self._expanded = expanded
-        if changed:
+                hit = (calendar, window, Campaign(calendar.id, _campaign_title(calendar), deadlines,
+                                                  calendar.timezone, calendar.remind_days))
+                changed.append((self._expanded[calendar.id][2].events if calendar.id in self._expanded else (),
+                                deadlines, calendar))
+            expanded[calendar.id] = hit
+            out.append(hit[2])
+        gone = self._expanded.keys() - expanded.keys() if len(expanded) != len(self._expanded) or changed else set()
+        if changed or gone:
+            for cid in gone:
+                changed.append((self._expanded[cid][2].events, (), self._expanded[cid][0]))
+                self._digests.pop(cid, None)
+                self._parts.pop(cid, None)
+            for old, _, _ in changed:
+                for e in old:
+                    self._events.pop(e.uid, None)
+            for _, new, calendar in changed:
+                self._events.update((e.uid, (e, calendar)) for e in new)
             self.generation = next(self._generations)
+        self._expanded = expanded
         return out
 
     def planned(self, now: datetime, *, only_day: date | None = None) -> list[PlannedReminder]:
@@ -235,6 +247,15 @@ class ReminderService:
         if hit is None or hit[0] is not campaign.events:  # an unchanged calendar keeps its expanded tuple
             hit = self._digests[campaign.calendar_id] = (campaign.events, events_digest(campaign.events))
         return hit[1]
+
+    def _fingerprint_part(self, campaign: Campaign, now: datetime) -> bytes:
+        """A campaign's share of the plan's fingerprint, remembered while it cannot change."""
+        hit = self._parts.get(campaign.calendar_id)
+        if hit is None or hit[0] is not campaign or not hit[1] <= now < hit[2]:
+            hit = (campaign, now, campaign_fingerprint_until(campaign, now),
+                   campaign_fingerprint(campaign, now, self._events_digest(campaign)))
+            self._parts[campaign.calendar_id] = hit
+        return hit[3]
 
     def replan(self, now: datetime) -> ReconcileStats:
         """Make the ledger match the plan; one planner at a time across instances (the ``plan`` lock).
@@ -252,7 +273,7 @@ class ReminderService:
             fingerprint = plan_fingerprint(
                 campaigns, files_digest(self._root, self.settings.limits()), subscribers, self.policy,
                 now, submitted=submitted, opted_out=opted_out, code=plan_code_version(),
-                digest=self._events_digest)
+                part=lambda c: self._fingerprint_part(c, now))
             stamp = self.store.plan_stamp()
             self.last_plan_skipped = stamp is not None and stamp.fingerprint == fingerprint
             if self.last_plan_skipped:
