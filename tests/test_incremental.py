@@ -309,7 +309,8 @@ def test_updating_a_catalog_for_saved_files_equals_a_whole_build(tmp_path: Path)
     """update_catalog merges only the edited calendars and those extending them (before or after the
     edit, at any depth), and gives exactly what building the folder again gives: cycles made and
     undone, a parent changed, a parent broken and fixed, an unknown parent."""
-    from scheduler.live.catalog import load_catalog, update_catalog
+    from scheduler.live.catalog import load_catalog
+    from scheduler.live.edits import update_catalog
 
     calendars = copy_calendars(tmp_path)
     tinh_a, tinh_b = calendars / "tinh-a.yaml", calendars / "tinh-b.yaml"

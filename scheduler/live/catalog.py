@@ -11,12 +11,11 @@ edit did not touch.
 
 from __future__ import annotations
 
-import bisect
 import difflib
 from functools import partial
 import os
 import pickle
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -328,98 +327,6 @@ def _children(by_id: Mapping[str, LoadedFile]) -> dict[str, tuple[str, ...]]:
         for parent in dict.fromkeys(loaded.model.extends if loaded.model else ()):
             children.setdefault(parent, []).append(cid)
     return {parent: tuple(sorted(ids)) for parent, ids in children.items()}
-
-
-def _descendants(roots: Iterable[str], children: Mapping[str, Iterable[str]]) -> set[str]:
-    found: set[str] = set()
-    todo = list(roots)
-    while todo:
-        cid = todo.pop()
-        if cid not in found:
-            found.add(cid)
-            todo.extend(children.get(cid, ()))
-    return found
-
-
-class _Parses(Mapping[str, LoadedFile]):
-    """The folder's parses by id for :func:`update_catalog`: fresh copies for the calendars merged
-    again, the cache's own (read, never diagnosed) for the others. Building it costs nothing."""
-
-    def __init__(self, files: Mapping[str, Path], cache: ParseCache, fresh: Mapping[str, LoadedFile]) -> None:
-        self._files, self._cache, self._fresh = files, cache, fresh
-
-    def __getitem__(self, cid: str) -> LoadedFile:
-        found = self._fresh.get(cid)
-        if found is not None:
-            return found
-        loaded = self._cache.cached(self._files[cid])
-        if loaded is None:
-            raise KeyError(cid)
-        return loaded
-
-    def __contains__(self, cid: object) -> bool:
-        return cid in self._files
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._files)
-
-    def __len__(self) -> int:
-        return len(self._files)
-
-
-def update_catalog(previous: Catalog, cache: ParseCache, changed: Collection[Path]) -> Catalog | None:
-    """``previous`` after ``changed`` files were saved again, the folder's files otherwise the same:
-    only those calendars and the ones extending them (at any depth, before or after the edit) are
-    resolved and merged again; nothing else is looked at. The result equals a whole build's.
-
-    None, with the cache untouched, when a whole build is needed: a changed file is new, gone, or
-    not the calendar of its id (a duplicate id), or the cache does not hold the folder's parses.
-    """
-    ids: dict[str, Path] = {}
-    for path in changed:
-        cid = path.stem
-        if previous.files.get(cid) != path or cache.cached(path) is None:
-            return None
-        ids[cid] = path
-    before = {cid: cache.cached(path) for cid, path in ids.items()}
-    fresh_files = cache.reread(list(ids.values()))
-    if fresh_files is None:
-        return None
-    children = dict(previous.children)
-    dirty = _descendants(ids, children)  # who extended the changed files before the edit
-    for cid, path in ids.items():
-        old, new = before[cid], fresh_files[path]
-        for parent in dict.fromkeys(old.model.extends if old is not None and old.model else ()):
-            children[parent] = tuple(kid for kid in children[parent] if kid != cid)
-        for parent in dict.fromkeys(new.model.extends if new.model else ()):
-            kids = list(children.get(parent, ()))
-            bisect.insort(kids, cid)
-            children[parent] = tuple(kids)
-    dirty |= _descendants(ids, children)  # and after it
-    fresh = {cid: fresh_files[ids[cid]] if cid in ids else cache.fresh(previous.files[cid]) for cid in dirty}
-    by_id = _Parses(previous.files, cache, fresh)
-    report_cycles(by_id, only=sorted(dirty))
-    resolved: dict[str, Calendar | None] = {}
-    for cid in dirty:  # the calendars they extend that did not change stand as they were
-        model = fresh[cid].model
-        for parent in model.extends if model else ():
-            if parent in by_id and parent not in dirty:
-                resolved[parent] = previous.calendars.get(parent)
-    for cid in sorted(dirty):
-        resolve(cid, by_id, resolved, stack=())
-    catalog = Catalog(root=previous.root, calendars=dict(previous.calendars), files=previous.files,
-                      diagnostics=dict(previous.diagnostics), display=previous.display,
-                      merged=frozenset(dirty),
-                      children={parent: kids for parent, kids in children.items() if kids})
-    for cid in sorted(dirty):
-        loaded = fresh[cid]
-        catalog.diagnostics[loaded.display] = loaded.sorted_diagnostics()
-        calendar = resolved.get(cid)
-        if calendar is not None and loaded.ok:
-            catalog.calendars[cid] = calendar
-        else:
-            catalog.calendars.pop(cid, None)
-    return catalog
 
 
 def load_catalog_cached(root: Path, cache_file: Path, limits: Limits = DEFAULT_LIMITS) -> Catalog:

@@ -1,24 +1,12 @@
 """Live calendars: reload on change, keep the last good version, remember revisions.
 
-The web service never reads YAML itself; it asks this repository for a
-:class:`Snapshot`. A reload reads the folder (``load_catalog`` with a
-:class:`~scheduler.live.catalog.ParseCache`, so only changed files are parsed),
-and for each calendar either takes the new version (valid) or keeps serving
-the last good one and records why the new one was refused (invalid): an
-admin's typo must never take a campaign's feed down. A calendar whose
-resolved version did not change (neither its file nor any it extends) is not
-expanded again: the work of a reload is proportional to the change. The
-revision ledger is reconciled for the calendars that changed (see
-:mod:`scheduler.feeds.revisions`) and saved in one batch, and subscribers (the
-reminder planner, for one) are told about the new snapshot.
-
-Watching uses the operating system's file notifications (watchfiles:
-inotify, FSEvents, ReadDirectoryChangesW), which cost nothing while nothing
-changes. ``watch_polling = true`` polls every ``watch_interval_seconds``
-instead, for file systems that send no notifications (network shares, some
-bind mounts). Either way a change only wakes the repository, which then
-compares the folder's file signatures, so editors that save by renaming a
-temporary file are seen too. Tombstones that expire wake it at that moment.
+The web service never reads YAML itself; it asks this repository for a :class:`Snapshot`. A
+reload takes each calendar's new version (valid) or keeps serving the last good one and records
+why the new one was refused: an admin's typo must never take a campaign's feed down. After an
+edit only the saved files are read and only the calendars they define or pass on are merged and
+expanded again (scheduler.live.edits); the revision ledger is reconciled for those (see
+:mod:`scheduler.feeds.revisions`) and saved in one batch, and subscribers (the reminder planner)
+are told about the new snapshot. The watcher and the tombstones' timer: scheduler.live.watching.
 """
 
 from __future__ import annotations
@@ -26,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Collection, Mapping
@@ -39,11 +26,12 @@ from zoneinfo import ZoneInfo
 from notifiers.ics import feed_meta
 from scheduler.store.faults import translate
 from scheduler.live.catalog import (
-    CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, is_calendar_path, load_catalog, update_catalog,
+    CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog,
 )
-from scheduler.live.snapshot import CalendarState, Snapshot, calendar_digest, expand_error, local_today, tracked_window
+from scheduler.live.edits import edited_files, folder_signature, update_catalog
+from scheduler.live.watching import sleep_until_expiries, watch_folder
+from scheduler.live.snapshot import CalendarState, Snapshot, served_calendars, calendar_digest, expand_error, local_today, tracked_window
 from scheduler.errors import Severity
-from scheduler.core.campaign import Calendar
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand
 from scheduler.settings import Settings
@@ -141,53 +129,16 @@ class CalendarRepository:
     # --- loading -------------------------------------------------------------
 
     def folder_signature(self) -> dict[str, tuple[int, int]]:
-        entries: dict[str, tuple[int, int]] = {}
-        if self.root.is_dir():
-            for path in self.root.rglob("*"):
-                if path.suffix in CALENDAR_SUFFIXES:
-                    if (seen := _seen(path)) is not None:  # None: deleted between listing and stat
-                        entries[str(path)] = seen
-        return entries
+        return folder_signature(self.root)
 
     def _incremental(self, changed: Collection[Path] | None, now: datetime) -> tuple[list[Path], set[Path], bool] | None:
-        """The calendar files, the ones that may have changed, and whether the set of files moved, when
-        the watcher's list of changed paths is enough to reload from; None when the whole folder must be read.
-
-        Whole reads: the first load, a loader handed in, a change that is not a plain file (a folder
-        renamed or removed), or a new local day somewhere (every tracked window may move).
-        """
+        """See :func:`~scheduler.live.edits.edited_files`; None as well on a new local day somewhere
+        (every tracked window may move), the first load, or with a loader handed in."""
         if changed is None or self._files is None or self._signature is None or self._custom_loader is not None:
             return None
         if any(now.astimezone(ZoneInfo(zone)).date() != day for zone, day in self._days.items()):
             return None
-        added: set[Path] = set()
-        removed: set[Path] = set()
-        only: set[Path] = set()
-        for path in changed:
-            if path.is_dir() or (path.suffix not in CALENDAR_SUFFIXES and any(
-                    str(f).startswith(f"{path}{os.sep}") for f in self._files)):
-                return None  # a folder: what is under it is not in the list
-            if path.suffix not in CALENDAR_SUFFIXES:
-                continue
-            seen = _seen(path)
-            if seen is None:
-                self._signature.pop(str(path), None)
-            else:
-                self._signature[str(path)] = seen
-            try:
-                calendar = is_calendar_path(path, self.root)
-            except ValueError:  # not under the folder
-                continue
-            if calendar:
-                only.add(path)
-                known = path in self._file_set
-                if seen is None and known:
-                    removed.add(path)
-                elif seen is not None and not known:
-                    added.add(path)
-        if not added and not removed:
-            return self._files, only, False
-        return sorted((self._file_set - removed) | added), only, True
+        return edited_files(changed, self.root, self._files, self._file_set, self._signature)
 
     def load_ledger(self) -> None:
         """What start-up needs from the database: digests and tombstones, not whole ledgers."""
@@ -267,22 +218,10 @@ class CalendarRepository:
                 self._digests.update(fresh)
             for cid in (old.keys() - states.keys() if states.keys() != old.keys() else ()):
                 log.warning("Tệp lịch %s đã bị xóa: ngừng phục vụ lịch này.", cid)
-            served: dict[str, Calendar] | None = None
-            if incremental is not None and self._snapshot.served is not None and states.keys() == old.keys():
-                served = dict(self._snapshot.served)  # the same calendars: only those reloaded may differ
-                for cid in todo:
-                    calendar = states[cid].calendar
-                    if calendar is None:
-                        served.pop(cid, None)
-                    elif cid in served:
-                        served[cid] = calendar
-                    else:  # served for the first time: in its place among the others
-                        served = None
-                        break
-            if served is None:
-                served = {cid: s.calendar for cid, s in states.items() if s.calendar is not None}
+            same = incremental is not None and states.keys() == old.keys()
+            served = served_calendars(states, self._snapshot.served if same else None, todo)
             self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog,
-                                      MappingProxyType(served))
+                                      served)
             log.debug("Nạp lại %d tệp lịch trong %.2f giây (đọc lại %d tệp trong %.2f giây, mở rộng %d lịch).",
                       len(states), time.perf_counter() - began, self.parse_cache.parsed - parsed, loaded - began,
                       self.expansions - expanded)
@@ -494,46 +433,7 @@ class CalendarRepository:
         await self._refresh_logged()
 
     async def _watch(self) -> None:
-        """Reload when the folder changes: OS notifications, or polling when the settings ask for it."""
-        from watchfiles import awatch
-
-        interval_ms = max(1, int(self.settings.watch_interval_seconds * 1000))
-        polling = self.settings.watch_polling
-        while not self._stop.is_set():
-            if not self.root.is_dir():  # nothing to watch yet: look again later
-                await asyncio.sleep(self.settings.watch_interval_seconds)
-                await self._refresh_logged()
-                continue
-            try:
-                async for changes in awatch(
-                    self.root, force_polling=polling, poll_delay_ms=interval_ms, debounce=1600, step=50,
-                    rust_timeout=60_000, stop_event=self._stop, recursive=True, ignore_permission_denied=True,
-                ):
-                    await self._refresh_logged({Path(path) for _, path in changes})
-                return  # stopped
-            except (FileNotFoundError, OSError) as exc:  # the folder went away or cannot be watched
-                log.warning("Không theo dõi được thư mục lịch %s (%s): thử lại sau.", self.root, exc)
-                await asyncio.sleep(self.settings.watch_interval_seconds)
-            await self._refresh_logged()
+        await watch_folder(self.root, self.settings, self._stop, self._refresh_logged)
 
     async def _expire(self) -> None:
-        """Reload when the next tombstone expires: sleeps until then, not in a polling loop."""
-        while True:
-            expiry = self.next_expiry()
-            self._wake.clear()
-            timeout = None if expiry is None else max(0.0, (expiry - self.clock()).total_seconds())
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
-                continue  # a reload happened: the next expiry may have moved
-            except TimeoutError:
-                pass
-            await self._refresh_logged()
-
-
-def _seen(path: Path) -> tuple[int, int] | None:
-    """A file's (mtime ns, size), or None when it is gone."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
+        await sleep_until_expiries(self.next_expiry, self.clock, self._wake, self._refresh_logged)

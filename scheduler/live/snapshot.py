@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from scheduler.core.campaign import Calendar
@@ -97,6 +98,25 @@ class Snapshot:
     @property
     def failing(self) -> list[CalendarState]:
         return [s for s in self.states.values() if s.failing]
+
+
+def served_calendars(states: Mapping[str, CalendarState], before: Mapping[str, Calendar] | None,
+                     reloaded: Iterable[str]) -> Mapping[str, Calendar]:
+    """The calendars served, in the states' order: ``before`` (of the same calendars, or None) updated
+    for the ``reloaded`` ones, or all of them looked at when one is served for the first time."""
+    if before is not None:
+        served = dict(before)
+        for cid in reloaded:
+            calendar = states[cid].calendar
+            if calendar is None:
+                served.pop(cid, None)
+            elif cid in served:
+                served[cid] = calendar
+            else:  # served for the first time: in its place among the others
+                break
+        else:
+            return MappingProxyType(served)
+    return MappingProxyType({cid: s.calendar for cid, s in states.items() if s.calendar is not None})
 
 
 def local_today(now: datetime, calendar: Calendar | None) -> date:
