@@ -12,6 +12,8 @@ edit did not touch.
 from __future__ import annotations
 
 import difflib
+from array import array
+from itertools import chain
 from functools import partial
 import os
 import pickle
@@ -24,7 +26,7 @@ from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
 from scheduler.core import fast_yaml
-from scheduler.core.loaded import LoadedFile, display_path
+from scheduler.core.loaded import KeyPath, LoadedFile, display_path
 from scheduler.core.lineage import report_cycles, resolve
 from scheduler.core.loader import from_data, load_file
 
@@ -156,6 +158,39 @@ def _parse_all(paths: list[Path], limits: Limits = DEFAULT_LIMITS) -> list[Loade
         return list(pool.map(partial(read_calendar, limits=limits), paths, chunksize=max(1, len(paths) // (workers * 4))))
 
 
+Positions = dict[KeyPath, tuple[int, int]]
+Packed = tuple[tuple[KeyPath, ...], array]  # the keys (shared among files), then line, column, line, ...
+_INTERNED: dict[object, object] = {}  # key paths and whole key lists, one object each for every file
+
+
+def pack(table: Positions) -> Packed:
+    """A position table as a cache keeps it: ~2 % of the dict's memory (10,000 files hold the
+    same key paths, kept once; the numbers in an array)."""
+    keys = tuple(_INTERNED.setdefault(k, k) for k in table)
+    return _INTERNED.setdefault(keys, keys), array("I", chain.from_iterable(table.values()))  # type: ignore[return-value]
+
+
+def unpack(packed: Packed) -> Positions:
+    keys, numbers = packed
+    pairs = iter(numbers)
+    return dict(zip(keys, zip(pairs, pairs)))
+
+
+Stored = tuple[FileSignature, LoadedFile, Packed, Packed]  # the parse without its position tables, and them packed
+
+
+def _store(signature: FileSignature, loaded: LoadedFile) -> Stored:
+    return (signature, replace(loaded, positions={}, key_positions={}), pack(loaded.positions),
+            pack(loaded.key_positions))
+
+
+def _fresh(stored: Stored) -> LoadedFile:
+    """A whole LoadedFile again (position tables unpacked) that a build may add diagnostics to."""
+    _, loaded, positions, key_positions = stored
+    return replace(loaded, diagnostics=list(loaded.diagnostics), positions=unpack(positions),
+                   key_positions=unpack(key_positions))
+
+
 class ParseCache:
     """Parsed calendar files, re-read only when a file's signature changes.
 
@@ -166,11 +201,13 @@ class ParseCache:
     also re-derives the calendars that extend the edited one. Many changed
     files (the first load) are parsed on every core. The cache can be saved
     to a file and restored on the next start (:meth:`save`, :meth:`restore`).
+    Position tables (where each key and value stands, for messages) are kept packed:
+    they are most of a parse's memory and are read only when a calendar is merged again.
     """
 
     def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
         self.limits = limits
-        self._files: dict[Path, tuple[FileSignature, LoadedFile]] = {}
+        self._files: dict[Path, Stored] = {}
         self.parsed = 0  # files parsed since creation (tests and benchmarks read it)
         self.changed: frozenset[Path] = frozenset()  # the files parsed by the last load
         # The catalog built from exactly these parses, saved with them: the first load after a
@@ -196,18 +233,25 @@ class ParseCache:
         parsed = dict(zip(misses, _parse_all(misses, self.limits)))
         self.parsed += len(misses)
         self.changed = frozenset(misses)
-        kept: dict[Path, tuple[FileSignature, LoadedFile]] = {}
+        kept: dict[Path, Stored] = {}
         out: list[LoadedFile] = []
         for path, signature in wanted:
-            loaded = parsed[path] if path in parsed else self._files[path][1]
-            if signature is not None:
-                kept[path] = (signature, loaded)
-            out.append(replace(loaded, diagnostics=list(loaded.diagnostics)))
+            if path in parsed:
+                loaded = parsed[path]
+                out.append(replace(loaded, diagnostics=list(loaded.diagnostics)))
+                if signature is not None:
+                    kept[path] = _store(signature, loaded)
+            else:
+                stored = self._files[path]
+                out.append(_fresh(stored))
+                if signature is not None:
+                    kept[path] = stored
         self._files = kept
         return out
 
     def cached(self, path: Path) -> LoadedFile | None:
-        """The parse of ``path`` as cached (diagnostics of the file alone); never to be diagnosed further."""
+        """The parse of ``path`` as cached (diagnostics of the file alone, no position tables): to read
+        its model and whether it is ok, never to be diagnosed further."""
         hit = self._files.get(path)
         return hit[1] if hit is not None else None
 
@@ -219,15 +263,14 @@ class ParseCache:
             return None
         misses = [path for path, sig in signatures.items() if self._files[path][0] != sig]
         for path, loaded in zip(misses, _parse_all(misses, self.limits)):
-            self._files[path] = (signatures[path], loaded)  # type: ignore[assignment]
+            self._files[path] = _store(signatures[path], loaded)  # type: ignore[arg-type]
         self.parsed += len(misses)
         self.changed = frozenset(misses)
         return {path: self.fresh(path) for path in paths}
 
     def fresh(self, path: Path) -> LoadedFile:
         """A copy of the cached parse that a build may add diagnostics to."""
-        loaded = self._files[path][1]
-        return replace(loaded, diagnostics=list(loaded.diagnostics))
+        return _fresh(self._files[path])
 
     def save(self, file: Path, catalog: Catalog | None = None) -> None:
         """Write the cache atomically (a reader never sees half a file); small folders are not cached.
