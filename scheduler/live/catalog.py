@@ -334,7 +334,7 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
             known.add(resolved)
             files.append(path)
     if cache is None:
-        return build_catalog(root, [read_calendar(p, limits) for p in files])
+        return build_catalog(root, _parse_all(files, limits))
     restored = cache.take_restored_catalog()
     return build_catalog(root, cache.load(files, only), previous=previous or restored, changed=cache.changed)
 
