@@ -32,6 +32,7 @@ from enum import StrEnum
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # not a problem: what `check` worked out (a span derived from the dated items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,8 @@ class Diagnostic:
     hint: dict[str, str] | None = None
 
     def format(self, lang: str = "vi") -> str:
-        label = {"vi": {"error": "lỗi", "warning": "cảnh báo"}, "en": {"error": "error", "warning": "warning"}}
+        label = {"vi": {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"},
+                 "en": {"error": "error", "warning": "warning", "info": "note"}}
         words = {
             "vi": ("giá trị", "cần", "gợi ý"),
             "en": ("value", "expected", "hint"),

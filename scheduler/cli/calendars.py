@@ -150,17 +150,20 @@ def check(
             diags += check_recipient_files(recipient_targets, limits)
             files += recipient_targets
         errors = sum(d.severity is Severity.ERROR for d in diags)
-        warnings = len(diags) - errors
+        notes = sum(d.severity is Severity.INFO for d in diags)
+        warnings = len(diags) - errors - notes
         if output is Format.json:
             print(json.dumps([d.to_json(lang.value) for d in diags], ensure_ascii=False, indent=2))
         else:
             for d in diags:
-                style = "red" if d.severity is Severity.ERROR else "yellow"
+                style = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(d.severity, "cyan")
                 err_console.print(d.format(lang.value), style=style, markup=False)
             summary = (
-                f"Đã kiểm tra {len(files)} tệp: {errors} lỗi, {warnings} cảnh báo."
+                f"Đã kiểm tra {len(files)} tệp: {errors} lỗi, {warnings} cảnh báo"
+                + (f", {notes} ghi chú." if notes else ".")
                 if lang is Lang.vi
-                else f"Checked {len(files)} files: {errors} errors, {warnings} warnings."
+                else f"Checked {len(files)} files: {errors} errors, {warnings} warnings"
+                + (f", {notes} notes." if notes else ".")
             )
             (err_console if errors else console).print(summary, style="bold red" if errors else "bold green")
         return 65 if errors else 0
@@ -233,7 +236,10 @@ def expand_command(
                 body = [e.to_json() for e in events]
             print(json.dumps(body, ensure_ascii=False, indent=2))
         else:
-            console.print(_table(events, f"{cal.title} ({window.start:%d/%m/%Y} – {window.end:%d/%m/%Y})"))
+            title = f"{cal.title} ({window.start:%d/%m/%Y} – {window.end:%d/%m/%Y})"
+            if cal.span is not None and cal.span.derived:
+                title += f"\nThời gian phong trào: {cal.span.described}"
+            console.print(_table(events, title))
             if undated:
                 console.print(_undated_table(undated))
 

@@ -22,7 +22,16 @@ from ruamel.yaml.comments import CommentedMap
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.checks import check_calendar_file
 from scheduler.core.loaded import KeyPath, LoadedFile, display_path
-from scheduler.core.model import CalendarFile, Commemoration, Deadline, LunarDateItem, Observance, OneOffEvent, Phase
+from scheduler.core.model import (
+    CalendarFile,
+    Commemoration,
+    Deadline,
+    LunarDateItem,
+    Observance,
+    OneOffEvent,
+    Phase,
+    RepeatedActivity,
+)
 from scheduler.core.yaml_syntax import EMPTY, decode, find_tabs, parse_yaml, plain
 
 LIST_SECTIONS: dict[str, type[BaseModel]] = {
@@ -32,6 +41,7 @@ LIST_SECTIONS: dict[str, type[BaseModel]] = {
     "phases": Phase,
     "deadlines": Deadline,
     "events": OneOffEvent,
+    "activities": RepeatedActivity,
 }
 
 def read_bounded(path: Path, loaded: LoadedFile, limits: Limits) -> bytes | None:
@@ -182,7 +192,7 @@ def report_error(error: Any, loaded: LoadedFile, root: type[BaseModel] = Calenda
             suggestion=close[0] if close else None,
         )
     elif kind.startswith(("date.", "id.", "deadline.", "lunar.", "span.", "named_end.", "event.", "time.",
-                          "commemoration.", "dated_by.")):
+                          "commemoration.", "dated_by.", "activity.", "repeat.")):
         if kind == "id.format":
             ctx["suggestion"] = _slug(str(ctx.get("value", "")))
         if kind == "date.day" and ctx.get("detail"):

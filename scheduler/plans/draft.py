@@ -9,6 +9,8 @@ ends and `events:`. Items the extractor was unsure of carry a
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ruamel.yaml import YAML
@@ -71,6 +73,9 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
         root["year"] = f.year
     elif f.span is not None:
         root["span"] = f.span
+    elif _has_full_dates(f):
+        head.append("Văn bản không ghi năm của phong trào: `lichthidua` suy ra từ các mục có ngày "
+                    "(không cần thêm year hay span; `check` ghi chú thời gian suy ra).")
     else:
         head.append(flag(None, "không tìm thấy năm hay thời gian của phong trào: thêm year hoặc span"))
     root["extends"] = _flow([f.extends])
@@ -131,7 +136,9 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
                     cel.append(cid if ordinal is None else CommentedMap([(cid, ordinal)]))
                 item["celebrates"] = cel
             lines = [_said(p.where)] + [flag(p.where, f"{p.name}: {note}") for note in p.notes]
-            if p.start is None:
+            if p.start is None and p.end is None:
+                lines.append(f"{p.name}: văn bản nêu tên đợt mà không ghi ngày; lịch liệt kê ở mục chưa có ngày.")
+            elif p.start is None:
                 lines.append(flag(p.where, f"{p.name}: văn bản không ghi ngày bắt đầu"))
             _comment(item, lines, 2)
             seq.append(item)
@@ -190,6 +197,7 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
             _comment(item, lines, 2)
             seq.append(item)
         root["events"] = seq
+    unbounded = _activities(root, f, flag) if f.activities else []
 
     yaml = YAML()
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -198,11 +206,58 @@ def render(f: Findings, source_name: str, how: str) -> Draft:
     buf = io.StringIO()
     yaml.dump(root, buf)
     text = buf.getvalue()
+    if unbounded:
+        text += "\n" + "".join(f"# {line}\n" for line in unbounded)
     outside = _mentions_outside_phases(f)
     if outside:
         tail = ["Văn bản còn nhắc (đã có trong lịch kế thừa hoặc ở trên; thêm vào celebrates của đợt nếu cần):"] + outside
         text += "\n" + "".join(f"# {line}\n" for line in tail)
     return Draft(text, tuple(uncertain), f.counts())
+
+
+_FULL_DATE = re.compile(r"\b\d{1,2}/\d{4}\b|\b\d{1,2}/\d{1,2}/\d{4}\b")
+
+
+def _has_full_dates(f: Findings) -> bool:
+    """Whether the calendar's span can be derived: a phase, deadline, event or activity date with its year."""
+    values = [v for p in f.phases for v in (p.start, p.end)] + [d.date for d in f.deadlines]
+    values += [v for e in f.events for v in (e.date, e.end)] + [v for a in f.activities for v in (a.start, a.end)]
+    return any(isinstance(v, str) and _FULL_DATE.search(v) for v in values)
+
+
+def _activities(root: CommentedMap, f: Findings, flag: Callable[[Where | None, str], str]) -> list[str]:
+    """`activities:`: repeats with their period. One without a period is not an item (check refuses an
+    unbounded repeat): it comes back as a comment line for the end of the draft."""
+    phase_ids: dict[int, str] = {}
+    for p in f.phases:
+        phase_ids.setdefault(p.number, f"dot-{p.number}")
+    seq = CommentedSeq()
+    unbounded: list[str] = []
+    for a in f.activities:
+        within = phase_ids.get(a.within_phase) if a.within_phase is not None else None
+        if within is None and not (a.start and a.end):
+            unbounded.append(flag(a.where, f"{a.title}: lặp lại ({a.as_written or a.every}) mà văn bản không nêu "
+                                  f"khoảng thời gian; không đưa vào lịch (lịch không lặp lại mãi mãi). {_said(a.where)}"))
+            continue
+        item = CommentedMap(id=a.id, title=a.title)
+        repeat = CommentedMap(every=a.every, on=a.on)
+        if a.at:
+            repeat["at"] = DoubleQuotedScalarString(a.at)
+        if a.end_at:
+            repeat["end_at"] = DoubleQuotedScalarString(a.end_at)
+        repeat.fa.set_flow_style()
+        item["repeat"] = repeat
+        if within is not None:
+            item["within"] = within
+        else:
+            item["start"], item["end"] = a.start, a.end
+        if a.as_written:
+            item["as_written"] = a.as_written
+        _comment(item, [_said(a.where)] + [flag(a.where, f"{a.title}: {note}") for note in a.notes], 2)
+        seq.append(item)
+    if seq:
+        root["activities"] = seq
+    return unbounded
 
 
 def _mentions_outside_phases(f: Findings) -> list[str]:

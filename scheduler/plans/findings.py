@@ -148,6 +148,29 @@ class WeekdayMention:
 
 
 @dataclass
+class Activity:
+    """A repeated activity as the plan states it: "hằng tuần vào thứ Ba, từ 10 giờ" within a phase or dates.
+
+    `every` is "week" or "month"; `on` a weekday as written ("thứ ba") or a list of them, or the day of
+    the month (15). The period is `within_phase` (a phase's number) or `start`/`end` (calendar-format
+    dates); with neither the draft does not emit it as an item (check refuses an unbounded repeat).
+    """
+
+    id: str
+    title: str
+    where: Where
+    every: str
+    on: str | int | list[str]
+    at: str | None = None
+    end_at: str | None = None
+    within_phase: int | None = None
+    start: str | None = None
+    end: str | None = None
+    as_written: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Findings:
     suggested_id: str | None = None
     title: str | None = None
@@ -173,6 +196,7 @@ class Findings:
     observances: list[tuple[str, Where]] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
     weekdays: list[WeekdayMention] = field(default_factory=list)
     notes: list[tuple[str, Where | None]] = field(default_factory=list)  # uncertain, calendar-wide
 

@@ -11,7 +11,6 @@ sending (:mod:`scheduler.reminders.sending`), what each message says
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Mapping
@@ -31,17 +30,20 @@ from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
 from scheduler.store.database import create_tables, engine_from_settings
 from scheduler.store.db_lock import exclusive
+from scheduler.store.health import DatabaseHealth
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand, expand_deadlines
 from scheduler.reminders.links import SUBMITTED, Links, Signer, load_or_create_secret
 from scheduler.reminders.recipients import Directory, files_digest, load_directory
 from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
-from scheduler.reminders.planning import (LOOKBACK, Campaign, PlannedReminder, Policy, campaign_fingerprint,
-                                          campaign_fingerprint_until, events_digest, on_day, plan, plan_fingerprint)
+from scheduler.reminders.campaign_set import CampaignSet
+from scheduler.reminders.planning import (Campaign, PlannedReminder, Policy, on_day, plan,
+                                          plan_fingerprint)
 from scheduler.reminders.wave import WaveMessages
 from scheduler.reminders.sending import Progress, SendReport, Sender
 from scheduler.settings import Settings
 from scheduler.reminders.subscriptions import Subscriptions
+from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
@@ -77,12 +79,8 @@ def open_service(
     return service
 
 
-def _campaign_title(calendar: Calendar) -> str:
-    return calendar.title
-
-
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "core/days_off")
+_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "reminders/tables", "core/days_off")
 
 
 def plan_code_version() -> str:
@@ -132,16 +130,14 @@ class ReminderService:
         self._root = settings.calendars_dir  # where recipients/ is read from, when it is needed
         self._directory = Directory()
         self._directory_read = False  # read on first use: a ledger planned from the same files needs none
-        self._digests: dict[str, tuple[tuple[Event, ...], str]] = {}  # calendar id -> (deadlines, their digest)
         self.last_plan_skipped = False  # the last replan found the ledger planned from the same inputs
-        self._events: dict[str, tuple[Event, Calendar]] = {}
-        self._expanded: dict[str, tuple[Calendar, Window, Campaign]] = {}  # see campaigns()
-        self._parts: dict[str, tuple[Campaign, datetime, datetime, bytes]] = {}  # see _fingerprint_part
+        self._set = CampaignSet()
         self._planned_day: date | None = None
         # Bumped whenever what a campaign page shows of reminders may have changed here: recipients or
         # calendars reloaded, deadlines re-expanded, a "Đã nộp" recorded (see web.reminder_routes.ReminderStatus).
         self._generations = itertools.count(1)
         self.generation = 0
+        self.health = DatabaseHealth(settings)  # the web app puts its own here (one per process, shown in /healthz)
         self.subscriptions = Subscriptions(settings, self.store, self.links, self._send_email, self.replan)
         self.sender = Sender(
             self.store, digest=self.policy.digest, owner=self.owner, lease=lease, wall=wall,
@@ -201,61 +197,30 @@ class ReminderService:
         return self._directory_read
 
     def campaigns(self, now: datetime) -> list[Campaign]:
-        """One Campaign per calendar, in the calendars' order; an unchanged calendar (the same object
-        after a reload, see catalog.update_catalog) keeps its Campaign, deadlines not expanded again:
-        re-planning after one edit among 10,000 calendars expands that one only."""
-        out = []
-        windows: dict[str, Window] = {}
-        expanded: dict[str, tuple[Calendar, Window, Campaign]] = {}
-        changed: list[tuple[tuple[Event, ...], tuple[Event, ...], Calendar]] = []  # (old, new deadlines, calendar)
-        for calendar in self.calendars.values():
-            window = windows.get(calendar.timezone)
-            if window is None:
-                today = now.astimezone(ZoneInfo(calendar.timezone)).date()
-                window = windows[calendar.timezone] = Window(today - LOOKBACK - timedelta(days=2),
-                                                             today + timedelta(days=400))
-            hit = self._expanded.get(calendar.id)
-            if hit is None or hit[0] is not calendar or hit[1] != window:
-                deadlines = tuple(expand_deadlines(calendar, window))
-                hit = (calendar, window, Campaign(calendar.id, _campaign_title(calendar), deadlines,
-                                                  calendar.timezone, calendar.remind_days))
-                changed.append((self._expanded[calendar.id][2].events if calendar.id in self._expanded else (),
-                                deadlines, calendar))
-            expanded[calendar.id] = hit
-            out.append(hit[2])
-        gone = self._expanded.keys() - expanded.keys() if len(expanded) != len(self._expanded) or changed else set()
-        if changed or gone:
-            for cid in gone:
-                changed.append((self._expanded[cid][2].events, (), self._expanded[cid][0]))
-                self._digests.pop(cid, None)
-                self._parts.pop(cid, None)
-            for old, _, _ in changed:
-                for e in old:
-                    self._events.pop(e.uid, None)
-            for _, new, calendar in changed:
-                self._events.update((e.uid, (e, calendar)) for e in new)
+        """One Campaign per calendar, in the calendars' order (see :class:`CampaignSet`)."""
+        out, changed = self._set.update(self.calendars.values(), now)
+        if changed:
             self.generation = next(self._generations)
-        self._expanded = expanded
         return out
+
+    @property
+    def _events(self) -> dict[str, tuple[Event, Calendar]]:
+        return self._set.events
 
     def planned(self, now: datetime, *, only_day: date | None = None) -> list[PlannedReminder]:
         return plan(self.campaigns(now), self.directory.groups, self.store.subscribers(), self.policy, now,
-                    submitted=self.store.submitted_pairs(), opted_out=self.store.opted_out(), only_day=only_day)
+                    submitted=self.store.submitted_pairs(), opted_out=self.store.opted_out(), only_day=only_day,
+                    extended=self.extensions())
 
-    def _events_digest(self, campaign: Campaign) -> str:
-        hit = self._digests.get(campaign.calendar_id)
-        if hit is None or hit[0] is not campaign.events:  # an unchanged calendar keeps its expanded tuple
-            hit = self._digests[campaign.calendar_id] = (campaign.events, events_digest(campaign.events))
-        return hit[1]
+    def extensions(self) -> dict[tuple[str, str], date]:
+        """Later last days staff gave single units on the deadline board (see scheduler.reminders.actions)."""
+        from scheduler.reminders.actions import BoardStore
 
-    def _fingerprint_part(self, campaign: Campaign, now: datetime) -> bytes:
-        """A campaign's share of the plan's fingerprint, remembered while it cannot change."""
-        hit = self._parts.get(campaign.calendar_id)
-        if hit is None or hit[0] is not campaign or not hit[1] <= now < hit[2]:
-            hit = (campaign, now, campaign_fingerprint_until(campaign, now),
-                   campaign_fingerprint(campaign, now, self._events_digest(campaign)))
-            self._parts[campaign.calendar_id] = hit
-        return hit[3]
+        return BoardStore(self.engine).extensions()
+
+    def changed(self) -> None:
+        """Something the pages show of reminders changed here (a board action): they read it again."""
+        self.generation = next(self._generations)
 
     def replan(self, now: datetime) -> ReconcileStats:
         """Make the ledger match the plan; one planner at a time across instances (the ``plan`` lock).
@@ -270,10 +235,11 @@ class ReminderService:
             campaigns = self.campaigns(now)
             subscribers, submitted, opted_out = (self.store.subscribers(), self.store.submitted_pairs(),
                                                  self.store.opted_out())
+            extended = self.extensions()
             fingerprint = plan_fingerprint(
                 campaigns, files_digest(self._root, self.settings.limits()), subscribers, self.policy,
                 now, submitted=submitted, opted_out=opted_out, code=plan_code_version(),
-                part=lambda c: self._fingerprint_part(c, now))
+                part=lambda c: self._set.fingerprint_part(c, now), extended=extended)
             stamp = self.store.plan_stamp()
             self.last_plan_skipped = stamp is not None and stamp.fingerprint == fingerprint
             if self.last_plan_skipped:
@@ -284,7 +250,7 @@ class ReminderService:
                 self._planned_day = now.date()
                 return ReconcileStats()
             planned = plan(campaigns, self.directory.groups, subscribers, self.policy, now, submitted=submitted,
-                           opted_out=opted_out)
+                           opted_out=opted_out, extended=extended)
             stats = self.store.reconcile(planned, now)
             self.store.save_plan_stamp(fingerprint, self.owner, self.wall())
         self._planned_day = now.date()
@@ -293,27 +259,34 @@ class ReminderService:
                      stats.cancelled, stats.revived)
         return stats
 
+    def plan_later(self) -> None:
+        """Planning failed (the database was lost): the next tick plans again, whatever day it is."""
+        self._planned_day = None
+
     # --- sending -------------------------------------------------------------
 
     async def tick(self, now: datetime) -> SendReport:
         """What the scheduler runs: re-plan once a day (annual deadlines roll forward), then send what is due.
 
         Claims of a local instance that died (SIGKILL, OOM) go back to pending here too, so a surviving
-        instance takes over its in-flight messages within a tick instead of after the lease.
+        instance takes over its in-flight messages within a tick instead of after the lease; and so do
+        this instance's own claims left by a wave the database was lost in, once the results it could
+        not record then are recorded (a message delivered is never released and sent again).
         """
-        released = self.store.release_dead_local() + self.store.release_own(self.owner)
+        await self.sender.recover()
+        released = await in_database_thread(lambda: self.store.release_dead_local() + self.store.release_own(self.owner))
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở (tiến trình đã dừng, hoặc đợt trước bị gián đoạn).", released)
         if self._planned_day != now.date():
-            await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
+            await in_database_thread(self.replan, now)  # expands and writes: never on the event loop that serves
         return await self.send_due(now)
 
     async def start(self, now: datetime, *, progress: Progress | None = None) -> SendReport:
         """At start-up (and for `remind send-due`): take back claims of dead local processes, re-plan, catch up."""
-        released = self.store.release_dead_local()
+        released = await in_database_thread(self.store.release_dead_local)
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở của tiến trình đã dừng.", released)
-        await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
+        await in_database_thread(self.replan, now)  # expands and writes: never on the event loop that serves
         report = await self.send_due(now, progress=progress)
         if report.handled:
             log.info("Gửi bù khi khởi động: %d đã gửi, %d bỏ lỡ (hạn đã qua), %d lỗi, %d thử lại sau.",
