@@ -29,6 +29,7 @@ CORE = (
     "scheduler.core.checks",
     "scheduler.live.catalog",
     "scheduler.live.edits",
+    "scheduler.live.positions",
     "scheduler.core.lineage",
     "scheduler.core.campaign",
     "scheduler.core.next_year",

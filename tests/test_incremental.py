@@ -351,3 +351,29 @@ def test_updating_a_catalog_for_saved_files_equals_a_whole_build(tmp_path: Path)
     # A new file is not an edit of the same files: the caller builds the folder again.
     (calendars / "tinh-c.yaml").write_text(campaign_yaml("tinh-c", 2024, "Tỉnh C", "1/9"), encoding="utf-8")
     assert update_catalog(previous, cache, [calendars / "tinh-c.yaml"]) is None
+
+
+def test_a_reload_with_a_previous_catalog_reads_positions_only_where_it_merges(tmp_path: Path) -> None:
+    """Unchanged files come without their position tables; whatever is diagnosed or merged again
+    (the edited file, its children, a second file of the same id) still says the right line."""
+    from scheduler.live.catalog import load_catalog
+
+    calendars = copy_calendars(tmp_path)
+    tinh = calendars / "tinh-a.yaml"
+    tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")
+    (calendars / "huyen-a.yaml").write_text(
+        "id: huyen-a\ntitle: Huyện A\nissuer: Liên đoàn Lao động huyện A\nextends: [tinh-a]\n", encoding="utf-8")
+    (calendars / "z-khac").mkdir()  # after tinh-a.yaml: the unchanged copy is the duplicate
+    (calendars / "z-khac" / "tinh-a.yaml").write_text(
+        "# Bản sao cũ\n" + campaign_yaml("tinh-a", 2024, "Tỉnh A", "1/9"), encoding="utf-8")  # its id on line 2
+    cache = ParseCache()
+    previous = load_catalog(calendars, cache=cache)
+    for day in ("31/2", "16/7"):
+        tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", day), encoding="utf-8")
+        reloaded = load_catalog(calendars, cache=cache, previous=previous)
+        assert cache.light and tinh not in cache.light
+        full = load_catalog(calendars)
+        assert reloaded.diagnostics == full.diagnostics  # lines and columns included
+        assert reloaded.calendars == full.calendars
+        assert any(d.code == "calendar.duplicate" for ds in reloaded.diagnostics.values() for d in ds)
+        previous = reloaded

@@ -12,12 +12,10 @@ edit did not touch.
 from __future__ import annotations
 
 import difflib
-from array import array
-from itertools import chain
 from functools import partial
 import os
 import pickle
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +24,8 @@ from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
 from scheduler.core import fast_yaml
-from scheduler.core.loaded import KeyPath, LoadedFile, display_path
+from scheduler.core.loaded import LoadedFile, display_path
+from scheduler.live.positions import Packed, pack, unpack
 from scheduler.core.lineage import report_cycles, resolve
 from scheduler.core.loader import from_data, load_file
 
@@ -108,7 +107,7 @@ PARALLEL_AT = 48  # parse in worker processes when at least this many files chan
 _PARSE_MODULES = (
     "core/loader", "core/loaded", "core/yaml_syntax", "core/model", "core/format_fields", "core/checks",
     "core/messages", "core/message_text", "core/messages_file", "core/messages_schema", "core/messages_rules",
-    "core/messages_recipients", "core/dates", "core/events", "errors", "live/catalog", "core/fast_yaml",
+    "core/messages_recipients", "core/dates", "core/events", "errors", "live/catalog", "live/positions", "core/fast_yaml",
     "core/derived_span", "core/repeats", "core/campaign", "core/spans",
 )
 
@@ -159,24 +158,6 @@ def _parse_all(paths: list[Path], limits: Limits = DEFAULT_LIMITS) -> list[Loade
         return list(pool.map(partial(read_calendar, limits=limits), paths, chunksize=max(1, len(paths) // (workers * 4))))
 
 
-Positions = dict[KeyPath, tuple[int, int]]
-Packed = tuple[tuple[KeyPath, ...], array]  # the keys (shared among files), then line, column, line, ...
-_INTERNED: dict[object, object] = {}  # key paths and whole key lists, one object each for every file
-
-
-def pack(table: Positions) -> Packed:
-    """A position table as a cache keeps it: ~2 % of the dict's memory (10,000 files hold the
-    same key paths, kept once; the numbers in an array)."""
-    keys = tuple(_INTERNED.setdefault(k, k) for k in table)
-    return _INTERNED.setdefault(keys, keys), array("I", chain.from_iterable(table.values()))  # type: ignore[return-value]
-
-
-def unpack(packed: Packed) -> Positions:
-    keys, numbers = packed
-    pairs = iter(numbers)
-    return dict(zip(keys, zip(pairs, pairs)))
-
-
 Stored = tuple[FileSignature, LoadedFile, Packed, Packed]  # the parse without its position tables, and them packed
 
 
@@ -211,6 +192,7 @@ class ParseCache:
         self._files: dict[Path, Stored] = {}
         self.parsed = 0  # files parsed since creation (tests and benchmarks read it)
         self.changed: frozenset[Path] = frozenset()  # the files parsed by the last load
+        self.light: frozenset[Path] = frozenset()  # the files the last load gave without position tables
         # The catalog built from exactly these parses, saved with them: the first load after a
         # restore re-merges only calendars whose file (or an ancestor's) changed meanwhile.
         self._restored_catalog: Catalog | None = None
@@ -220,11 +202,14 @@ class ParseCache:
         catalog, self._restored_catalog = self._restored_catalog, None
         return catalog
 
-    def load(self, paths: Iterable[Path], only: Collection[Path] | None = None) -> list[LoadedFile]:
+    def load(self, paths: Iterable[Path], only: Collection[Path] | None = None, *,
+             light: bool = False) -> list[LoadedFile]:
         """One fresh LoadedFile per path (building a catalog adds diagnostics to it).
 
         ``only``: the paths that may have changed (the watcher says which); any other path
         already cached is taken as it is, without even a ``stat`` — an edit costs what it changes.
+        ``light``: files that did not change come without their position tables (a build that
+        reuses them needs none; it asks :meth:`fresh` for the others); their paths are in ``self.light``.
         """
         files = self._files
         wanted = [(path, file_signature(path) if only is None or path in only or path not in files
@@ -236,6 +221,7 @@ class ParseCache:
         self.changed = frozenset(misses)
         kept: dict[Path, Stored] = {}
         out: list[LoadedFile] = []
+        lights: set[Path] = set()
         for path, signature in wanted:
             if path in parsed:
                 loaded = parsed[path]
@@ -244,10 +230,15 @@ class ParseCache:
                     kept[path] = _store(signature, loaded)
             else:
                 stored = self._files[path]
-                out.append(_fresh(stored))
+                if light:
+                    out.append(replace(stored[1], diagnostics=list(stored[1].diagnostics)))
+                    lights.add(path)
+                else:
+                    out.append(_fresh(stored))
                 if signature is not None:
                     kept[path] = stored
         self._files = kept
+        self.light = frozenset(lights)
         return out
 
     def cached(self, path: Path) -> LoadedFile | None:
@@ -336,8 +327,10 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
             files.append(path)
     if cache is None:
         return build_catalog(root, _parse_all(files, limits))
-    restored = cache.take_restored_catalog()
-    return build_catalog(root, cache.load(files, only), previous=previous or restored, changed=cache.changed)
+    previous = previous or cache.take_restored_catalog()
+    loaded_files = cache.load(files, only, light=previous is not None)
+    return build_catalog(root, loaded_files, previous=previous, changed=cache.changed,
+                         light=cache.light, refresh=cache.fresh)
 
 
 def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], previous: Catalog | None,
@@ -387,14 +380,20 @@ def load_catalog_cached(root: Path, cache_file: Path, limits: Limits = DEFAULT_L
 
 
 def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catalog | None = None,
-                  changed: Collection[Path] = ()) -> Catalog:
+                  changed: Collection[Path] = (), light: Collection[Path] = (),
+                  refresh: Callable[[Path], LoadedFile] | None = None) -> Catalog:
     """Resolve ``extends`` and merge; with ``previous`` (the catalog before ``changed`` files
-    were re-read), calendars untouched by the change are taken from it as they are."""
+    were re-read), calendars untouched by the change are taken from it as they are.
+
+    ``light``: files given without position tables; ``refresh`` gives them whole, for those
+    that are diagnosed or merged again (the others' diagnostics are the previous catalog's)."""
     catalog = Catalog(root=root)
     by_id: dict[str, LoadedFile] = {}
-    for loaded in loaded_files:
+    for index, loaded in enumerate(loaded_files):
         cid = loaded.stem
         if cid in by_id:
+            if loaded.path in light and refresh is not None:
+                loaded = loaded_files[index] = refresh(loaded.path)
             loaded.diagnose("calendar.duplicate", ("id",), value=cid, other=by_id[cid].display)
             continue
         by_id[cid] = loaded
@@ -402,6 +401,10 @@ def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catal
         catalog.display[cid] = loaded.display
 
     clean = _reusable(by_id, loaded_files, previous, changed)
+    if light and refresh is not None:  # merged again: whole, positions included
+        for index, loaded in enumerate(loaded_files):
+            if loaded.path in light and by_id.get(loaded.stem) is loaded and loaded.stem not in clean:
+                loaded_files[index] = by_id[loaded.stem] = refresh(loaded.path)
     catalog.reused = frozenset(clean)
     catalog.merged = frozenset(by_id.keys() - clean)
     catalog.children = _children(by_id)

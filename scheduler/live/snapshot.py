@@ -167,10 +167,10 @@ def start_up_collection() -> Iterator[None]:
         gc.freeze()
         if was:
             gc.enable()
-        _trim()
+        release_free_memory()
 
 
-def _trim() -> None:
+def release_free_memory() -> None:
     """Return the C heap's free pages to the system, where the C library can (glibc); else nothing."""
     import ctypes
     import ctypes.util
