@@ -377,3 +377,21 @@ def test_a_reload_with_a_previous_catalog_reads_positions_only_where_it_merges(t
         assert reloaded.calendars == full.calendars
         assert any(d.code == "calendar.duplicate" for ds in reloaded.diagnostics.values() for d in ds)
         previous = reloaded
+
+
+def test_the_watchers_absolute_paths_match_a_relative_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`calendars_dir = "calendars"` (relative, the default) while the watcher names files absolutely:
+    an edit is still an edit of that file, not a new file with the same id."""
+    calendars = copy_calendars(tmp_path)
+    tinh = calendars / "tinh-a.yaml"
+    tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    today = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    told = CalendarRepository(settings_for(Path("a"), Path("calendars")), clock=lambda: today)
+    whole = CalendarRepository(settings_for(Path("b"), Path("calendars")), clock=lambda: today)
+    told.reload(), whole.reload()
+    tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), encoding="utf-8")
+    told.reload({tinh.absolute()}), whole.reload()
+    assert _view(told) == _view(whole)
+    assert not told.snapshot.failing
+    assert told.snapshot.catalog is not None and told.snapshot.catalog.merged == {"tinh-a"}

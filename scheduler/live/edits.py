@@ -44,11 +44,18 @@ def edited_files(changed: Collection[Path], root: Path, files: list[Path], file_
     """The calendar files after ``changed`` paths changed, the ones among them that may have changed,
     and whether the set of files moved; None when the paths are not enough (a folder renamed or
     removed: what is under it is not in the list). ``signature`` is updated for the paths seen.
+    Paths are taken in the folder's own form (a relative ``root`` gives relative paths).
     """
     added: set[Path] = set()
     removed: set[Path] = set()
     only: set[Path] = set()
+    absolute_root = root.absolute()
     for path in changed:
+        if path.is_absolute() and not root.is_absolute():  # the watcher names files absolutely
+            try:
+                path = root / path.relative_to(absolute_root)
+            except ValueError:
+                pass
         if path.is_dir() or (path.suffix not in CALENDAR_SUFFIXES and any(
                 str(f).startswith(f"{path}{os.sep}") for f in files)):
             return None
