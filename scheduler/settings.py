@@ -19,6 +19,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
+from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS as DOC
+from scheduler.plans.limits import DocumentLimits
 from scheduler.errors import SettingsError
 
 ENV_PREFIX = "LICHTHIDUA_"
@@ -96,6 +98,38 @@ class Settings(BaseModel):
         DEFAULT_LIMITS.extends, ge=1, le=1000, description="Số lịch cha tối đa trong 'extends' của một tệp lịch.",
     )
 
+    # --- bounds on one received document (lichthidua import, lint-plan, uploads) ----
+    plan_max_bytes: int = Field(
+        DOC.bytes, ge=1024, description="Kích thước tối đa của một văn bản nhận được (kế hoạch, tệp đính kèm; byte).",
+    )
+    plan_max_inflated_bytes: int = Field(
+        DOC.inflated_bytes, ge=1024, description="Tổng dung lượng tối đa các phần của một tệp .docx sau khi giải nén "
+        "(byte), kiểm tra theo mục lục của tệp nén và khi giải nén thật.",
+    )
+    plan_max_zip_ratio: int = Field(
+        DOC.zip_ratio, ge=2, description="Tỉ lệ nén tối đa (dung lượng giải nén / dung lượng nén) của một phần lớn hơn "
+        "1 MB trong tệp .docx (chống “bom nén”).",
+    )
+    plan_max_parts: int = Field(DOC.parts, ge=10, description="Số phần tối đa trong một tệp .docx.")
+    plan_max_paragraphs: int = Field(
+        DOC.paragraphs, ge=100, description="Số đoạn văn (Word) hoặc dòng (văn bản, PDF) tối đa của một văn bản.",
+    )
+    plan_max_characters: int = Field(
+        DOC.characters, ge=10_000, description="Số ký tự tối đa của văn bản đọc được từ một tệp.",
+    )
+    plan_max_pages: int = Field(DOC.pages, ge=1, description="Số trang tối đa của một tệp PDF.")
+    plan_max_pixels: int = Field(
+        DOC.pixels, ge=1_000_000, description="Số điểm ảnh tối đa (rộng × cao) của một ảnh quét cần nhận dạng chữ.",
+    )
+    plan_max_memory_bytes: int = Field(
+        DOC.memory_bytes, ge=128 * 1024 * 1024, description="Bộ nhớ tối đa (byte, không gian địa chỉ) của tiến trình "
+        "đọc văn bản và của mỗi chương trình chuyển đổi (LibreOffice, Tesseract, pdftoppm).",
+    )
+    plan_max_seconds: float = Field(
+        DOC.seconds, gt=0, le=3600, description="Thời gian tối đa (giây) để đọc một văn bản, kể cả chuyển đổi và nhận "
+        "dạng chữ; quá hạn thì mọi tiến trình đọc bị dừng.",
+    )
+
     # --- feeds ---------------------------------------------------------------
     refresh_interval_hours: int = Field(
         6, ge=1, le=168, description="Gợi ý cho ứng dụng lịch: tải lại nguồn ICS sau bao nhiêu giờ."
@@ -171,6 +205,21 @@ class Settings(BaseModel):
         """What one calendar or recipients file may cost, as the core takes it."""
         return Limits(self.max_file_bytes, self.max_depth, self.max_items, self.max_extends,
                       self.max_recipients_file_bytes)
+
+    def document_limits(self) -> DocumentLimits:
+        """What reading one received document may cost (scheduler.plans.limits)."""
+        return DocumentLimits(
+            bytes=self.plan_max_bytes,
+            inflated_bytes=self.plan_max_inflated_bytes,
+            zip_ratio=self.plan_max_zip_ratio,
+            parts=self.plan_max_parts,
+            paragraphs=self.plan_max_paragraphs,
+            characters=self.plan_max_characters,
+            pages=self.plan_max_pages,
+            pixels=self.plan_max_pixels,
+            memory_bytes=self.plan_max_memory_bytes,
+            seconds=self.plan_max_seconds,
+        )
 
 
 YES_NO = {"có": True, "không": False}
