@@ -28,6 +28,8 @@ CORE = (
     "scheduler.core.yaml_syntax",
     "scheduler.core.checks",
     "scheduler.live.catalog",
+    "scheduler.live.edits",
+    "scheduler.live.positions",
     "scheduler.core.lineage",
     "scheduler.core.campaign",
     "scheduler.core.next_year",

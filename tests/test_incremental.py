@@ -242,3 +242,156 @@ def test_incremental_catalog_equals_a_full_load_through_edits(tmp_path: Path) ->
         if path.name != "tinh-b.yaml":  # same files as before: untouched calendars are reused as they were
             assert incremental.calendars["lao-cai-2024"] is previous.calendars["lao-cai-2024"]
         previous = incremental
+
+
+def _view(repository: CalendarRepository) -> dict[str, tuple[object, ...]]:
+    return {cid: (s.calendar, s.version, s.diagnostics, s.tracked, s.active_tombstones, s.path)
+            for cid, s in repository.snapshot.states.items()}
+
+
+def test_the_watchers_paths_reload_what_a_whole_reload_gives(tmp_path: Path) -> None:
+    """Edits told by the watcher (paths) reload only those files, with the result of reading everything."""
+    calendars = copy_calendars(tmp_path)
+    (calendars / "tinh-a.yaml").write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")
+    (calendars / "huyen-a.yaml").write_text(
+        "id: huyen-a\ntitle: Huyện A\nissuer: Liên đoàn Lao động huyện A\nextends: [tinh-a]\n", encoding="utf-8")
+    today = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # the product runs in whatever year it is
+    told = CalendarRepository(settings_for(tmp_path / "a", calendars), clock=lambda: today)
+    whole = CalendarRepository(settings_for(tmp_path / "b", calendars), clock=lambda: today)
+    told.reload(), whole.reload()
+    tinh, huyen = calendars / "tinh-a.yaml", calendars / "huyen-a.yaml"
+    sub = calendars / "them"
+    steps: list[tuple[set[Path], Any]] = [
+        ({tinh}, lambda: tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), encoding="utf-8")),
+        ({tinh}, lambda: tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "31/2"), encoding="utf-8")),
+        ({tinh}, lambda: tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), encoding="utf-8")),
+        ({calendars / "ghi-chu.txt"}, lambda: (calendars / "ghi-chu.txt").write_text("x", encoding="utf-8")),
+        ({calendars / "tinh-b.yaml"},
+         lambda: (calendars / "tinh-b.yaml").write_text(campaign_yaml("tinh-b", 2024, "Tỉnh B", "1/8"), encoding="utf-8")),
+        ({huyen, calendars / "huyen-b.yaml"}, lambda: huyen.rename(calendars / "huyen-b.yaml")),
+        ({sub}, lambda: (sub.mkdir(), (sub / "xa-a.yaml").write_text(
+            campaign_yaml("xa-a", 2024, "Xã A", "2/8"), encoding="utf-8"))),
+        ({sub}, lambda: [p.unlink() for p in sub.iterdir()] and sub.rmdir()),
+        ({tinh}, lambda: tinh.unlink()),
+    ]
+    for paths, act in steps:
+        act()
+        told.reload(paths), whole.reload()
+        assert _view(told) == _view(whole), paths
+    assert told.parse_cache.parsed < whole.parse_cache.parsed + 1
+
+
+def test_an_edit_told_by_the_watcher_looks_at_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flat in the number of calendars: one stat and one expansion for one edited campaign among 60."""
+    from scheduler.live import catalog
+
+    calendars = copy_calendars(tmp_path)
+    for n in range(60):
+        (calendars / f"tinh-{n}.yaml").write_text(campaign_yaml(f"tinh-{n}", 2026, f"Tỉnh {n}", "15/12"),
+                                                  encoding="utf-8")
+    today = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    repository = CalendarRepository(settings_for(tmp_path, calendars), clock=lambda: today)
+    repository.reload()
+    stats: list[Path] = []
+    real = catalog.file_signature
+    monkeypatch.setattr(catalog, "file_signature", lambda p: (stats.append(p), real(p))[1])
+    monkeypatch.setattr(repository, "folder_signature", lambda: pytest.fail("the folder was walked"))
+    edited = calendars / "tinh-7.yaml"
+    edited.write_text(campaign_yaml("tinh-7", 2026, "Tỉnh 7", "20/12"), encoding="utf-8")
+    before = repository.snapshot.states["tinh-8"]
+    repository.reload({edited})
+    assert stats == [edited]
+    assert repository.snapshot.states["tinh-8"] is before  # untouched: the very same state
+    assert repository.snapshot.states["tinh-7"].version == 2
+
+
+def test_updating_a_catalog_for_saved_files_equals_a_whole_build(tmp_path: Path) -> None:
+    """update_catalog merges only the edited calendars and those extending them (before or after the
+    edit, at any depth), and gives exactly what building the folder again gives: cycles made and
+    undone, a parent changed, a parent broken and fixed, an unknown parent."""
+    from scheduler.live.catalog import load_catalog
+    from scheduler.live.edits import update_catalog
+
+    calendars = copy_calendars(tmp_path)
+    tinh_a, tinh_b = calendars / "tinh-a.yaml", calendars / "tinh-b.yaml"
+    huyen, xa = calendars / "huyen-a.yaml", calendars / "xa-a.yaml"
+
+    def child(cid: str, *parents: str) -> str:
+        return f"id: {cid}\ntitle: {cid}\nissuer: Liên đoàn Lao động {cid}\nextends: [{', '.join(parents)}]\n"
+
+    tinh_a.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")
+    tinh_b.write_text(campaign_yaml("tinh-b", 2024, "Tỉnh B", "1/8"), encoding="utf-8")
+    huyen.write_text(child("huyen-a", "tinh-a"), encoding="utf-8")
+    xa.write_text(child("xa-a", "huyen-a"), encoding="utf-8")
+    cache = ParseCache()
+    previous = load_catalog(calendars, cache=cache)
+    edits = [
+        (tinh_a, campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), {"tinh-a", "huyen-a", "xa-a"}),
+        (tinh_a, campaign_yaml("tinh-a", 2024, "Tỉnh A", "31/2"), {"tinh-a", "huyen-a", "xa-a"}),  # broken
+        (tinh_a, campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), {"tinh-a", "huyen-a", "xa-a"}),  # fixed
+        (huyen, child("huyen-a", "tinh-b"), {"huyen-a", "xa-a"}),  # another parent
+        (tinh_a, campaign_yaml("tinh-a", 2024, "Tỉnh A", "17/7"), {"tinh-a"}),  # no child any more
+        (tinh_b, child("tinh-b", "xa-a"), {"tinh-b", "huyen-a", "xa-a"}),  # a cycle
+        (tinh_b, campaign_yaml("tinh-b", 2024, "Tỉnh B", "2/8"), {"tinh-b", "huyen-a", "xa-a"}),  # undone
+        (xa, child("xa-a", "huyen-z"), {"xa-a"}),  # unknown parent
+        (xa, child("xa-a", "huyen-a", "tinh-a"), {"xa-a"}),
+    ]
+    for path, text, merged in edits:
+        path.write_text(text, encoding="utf-8")
+        updated = update_catalog(previous, cache, [path])
+        full = load_catalog(calendars)
+        assert updated is not None
+        assert updated.merged == merged, path
+        assert updated.calendars == full.calendars, path
+        assert updated.diagnostics == full.diagnostics, path
+        assert updated.files == full.files
+        assert updated.children == full.children
+        assert updated.calendars["lao-cai-2024"] is previous.calendars["lao-cai-2024"]
+        previous = updated
+    # A new file is not an edit of the same files: the caller builds the folder again.
+    (calendars / "tinh-c.yaml").write_text(campaign_yaml("tinh-c", 2024, "Tỉnh C", "1/9"), encoding="utf-8")
+    assert update_catalog(previous, cache, [calendars / "tinh-c.yaml"]) is None
+
+
+def test_a_reload_with_a_previous_catalog_reads_positions_only_where_it_merges(tmp_path: Path) -> None:
+    """Unchanged files come without their position tables; whatever is diagnosed or merged again
+    (the edited file, its children, a second file of the same id) still says the right line."""
+    from scheduler.live.catalog import load_catalog
+
+    calendars = copy_calendars(tmp_path)
+    tinh = calendars / "tinh-a.yaml"
+    tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")
+    (calendars / "huyen-a.yaml").write_text(
+        "id: huyen-a\ntitle: Huyện A\nissuer: Liên đoàn Lao động huyện A\nextends: [tinh-a]\n", encoding="utf-8")
+    (calendars / "z-khac").mkdir()  # after tinh-a.yaml: the unchanged copy is the duplicate
+    (calendars / "z-khac" / "tinh-a.yaml").write_text(
+        "# Bản sao cũ\n" + campaign_yaml("tinh-a", 2024, "Tỉnh A", "1/9"), encoding="utf-8")  # its id on line 2
+    cache = ParseCache()
+    previous = load_catalog(calendars, cache=cache)
+    for day in ("31/2", "16/7"):
+        tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", day), encoding="utf-8")
+        reloaded = load_catalog(calendars, cache=cache, previous=previous)
+        assert cache.light and tinh not in cache.light
+        full = load_catalog(calendars)
+        assert reloaded.diagnostics == full.diagnostics  # lines and columns included
+        assert reloaded.calendars == full.calendars
+        assert any(d.code == "calendar.duplicate" for ds in reloaded.diagnostics.values() for d in ds)
+        previous = reloaded
+
+
+def test_the_watchers_absolute_paths_match_a_relative_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`calendars_dir = "calendars"` (relative, the default) while the watcher names files absolutely:
+    an edit is still an edit of that file, not a new file with the same id."""
+    calendars = copy_calendars(tmp_path)
+    tinh = calendars / "tinh-a.yaml"
+    tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    today = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    told = CalendarRepository(settings_for(Path("a"), Path("calendars")), clock=lambda: today)
+    whole = CalendarRepository(settings_for(Path("b"), Path("calendars")), clock=lambda: today)
+    told.reload(), whole.reload()
+    tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "16/7"), encoding="utf-8")
+    told.reload({tinh.absolute()}), whole.reload()
+    assert _view(told) == _view(whole)
+    assert not told.snapshot.failing
+    assert told.snapshot.catalog is not None and told.snapshot.catalog.merged == {"tinh-a"}

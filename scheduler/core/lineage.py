@@ -9,7 +9,7 @@ catalog (scheduler.live.catalog) reads the files and calls this.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from scheduler.core.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
 from scheduler.core.checks import check_references
@@ -21,13 +21,14 @@ from scheduler.core.loaded import LoadedFile
 from scheduler.core.model import ITEM_SECTIONS, CalendarFile, Phase
 
 
-def report_cycles(by_id: Mapping[str, LoadedFile]) -> None:
-    """Every member of an extends cycle says so, with the whole cycle."""
+def report_cycles(by_id: Mapping[str, LoadedFile], only: Iterable[str] | None = None) -> None:
+    """Every member of an extends cycle says so, with the whole cycle (``only``: of these members)."""
     def parents(cid: str) -> list[str]:
         model = by_id[cid].model
         return [p for p in model.extends if p in by_id] if model else []
 
-    for cid, loaded in by_id.items():
+    for cid in by_id if only is None else only:
+        loaded = by_id[cid]
         for index, first in enumerate(parents(cid)):
             # Depth-first search for a path first -> ... -> cid.
             stack: list[tuple[str, list[str]]] = [(first, [cid, first])]

@@ -15,18 +15,18 @@ import difflib
 from functools import partial
 import os
 import pickle
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.campaign import Calendar
-from scheduler.core.days_off import configure_days_off
-from scheduler.core.days_off_data import DaysOffDataError
+from scheduler.live.days_off_folder import configure_days_off_folder
 from scheduler.code_version import code_version
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
 from scheduler.core import fast_yaml
 from scheduler.core.loaded import LoadedFile, display_path
+from scheduler.live.positions import Packed, pack, unpack
 from scheduler.core.lineage import report_cycles, resolve
 from scheduler.core.loader import from_data, load_file, review_marks
 
@@ -43,6 +43,12 @@ class Catalog:
     files: dict[str, Path] = field(default_factory=dict)  # id -> file, broken files included
     diagnostics: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)  # display path -> diagnostics
     display: dict[str, str] = field(default_factory=dict)  # id -> display path
+    # ids taken as they were from the previous catalog (neither their file nor an ancestor's changed)
+    reused: frozenset[str] = frozenset()
+    # ids resolved again by the build that made this catalog (every id for a whole build)
+    merged: frozenset[str] = frozenset()
+    # parent id -> ids whose file extends it (parents unknown to the folder included)
+    children: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, calendar_id: str) -> Calendar:
         found = self.calendars.get(calendar_id)
@@ -68,13 +74,17 @@ class Catalog:
         return not any(d.severity is Severity.ERROR for d in self.all_diagnostics())
 
 
+def is_calendar_path(path: Path, root: Path) -> bool:
+    """A calendar file's name under ``root``: a YAML suffix, not hidden, not a recipients file."""
+    return path.suffix in CALENDAR_SUFFIXES and not any(
+        part.startswith(".") or part in NOT_CALENDARS for part in path.relative_to(root).parts)
+
+
 def calendar_files(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.suffix in CALENDAR_SUFFIXES and p.is_file()
-                              and not any(part.startswith(".") or part in NOT_CALENDARS
-                                          for part in p.relative_to(path).parts)))
+            out.extend(sorted(p for p in path.rglob("*") if is_calendar_path(p, path) and p.is_file()))
         else:
             out.append(path)
     return out
@@ -99,7 +109,7 @@ PARALLEL_AT = 48  # parse in worker processes when at least this many files chan
 _PARSE_MODULES = (
     "core/loader", "core/loaded", "core/yaml_syntax", "core/model", "core/format_fields", "core/checks",
     "core/messages", "core/message_text", "core/messages_file", "core/messages_schema", "core/messages_rules",
-    "core/messages_recipients", "core/dates", "core/events", "errors", "live/catalog", "core/fast_yaml",
+    "core/messages_recipients", "core/dates", "core/events", "errors", "live/catalog", "live/positions", "core/fast_yaml",
     "core/derived_span", "core/repeats", "core/campaign", "core/spans",
 )
 
@@ -153,6 +163,21 @@ def _parse_all(paths: list[Path], limits: Limits = DEFAULT_LIMITS) -> list[Loade
         return list(pool.map(partial(read_calendar, limits=limits), paths, chunksize=max(1, len(paths) // (workers * 4))))
 
 
+Stored = tuple[FileSignature, LoadedFile, Packed, Packed]  # the parse without its position tables, and them packed
+
+
+def _store(signature: FileSignature, loaded: LoadedFile) -> Stored:
+    return (signature, replace(loaded, positions={}, key_positions={}), pack(loaded.positions),
+            pack(loaded.key_positions))
+
+
+def _fresh(stored: Stored) -> LoadedFile:
+    """A whole LoadedFile again (position tables unpacked) that a build may add diagnostics to."""
+    _, loaded, positions, key_positions = stored
+    return replace(loaded, diagnostics=list(loaded.diagnostics), positions=unpack(positions),
+                   key_positions=unpack(key_positions))
+
+
 class ParseCache:
     """Parsed calendar files, re-read only when a file's signature changes.
 
@@ -163,13 +188,16 @@ class ParseCache:
     also re-derives the calendars that extend the edited one. Many changed
     files (the first load) are parsed on every core. The cache can be saved
     to a file and restored on the next start (:meth:`save`, :meth:`restore`).
+    Position tables (where each key and value stands, for messages) are kept packed:
+    they are most of a parse's memory and are read only when a calendar is merged again.
     """
 
     def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
         self.limits = limits
-        self._files: dict[Path, tuple[FileSignature, LoadedFile]] = {}
+        self._files: dict[Path, Stored] = {}
         self.parsed = 0  # files parsed since creation (tests and benchmarks read it)
         self.changed: frozenset[Path] = frozenset()  # the files parsed by the last load
+        self.light: frozenset[Path] = frozenset()  # the files the last load gave without position tables
         # The catalog built from exactly these parses, saved with them: the first load after a
         # restore re-merges only calendars whose file (or an ancestor's) changed meanwhile.
         self._restored_catalog: Catalog | None = None
@@ -179,23 +207,67 @@ class ParseCache:
         catalog, self._restored_catalog = self._restored_catalog, None
         return catalog
 
-    def load(self, paths: Iterable[Path]) -> list[LoadedFile]:
-        """One fresh LoadedFile per path (building a catalog adds diagnostics to it)."""
-        wanted = [(path, file_signature(path)) for path in paths]
+    def load(self, paths: Iterable[Path], only: Collection[Path] | None = None, *,
+             light: bool = False) -> list[LoadedFile]:
+        """One fresh LoadedFile per path (building a catalog adds diagnostics to it).
+
+        ``only``: the paths that may have changed (the watcher says which); any other path
+        already cached is taken as it is, without even a ``stat`` — an edit costs what it changes.
+        ``light``: files that did not change come without their position tables (a build that
+        reuses them needs none; it asks :meth:`fresh` for the others); their paths are in ``self.light``.
+        """
+        files = self._files
+        wanted = [(path, file_signature(path) if only is None or path in only or path not in files
+                   else files[path][0]) for path in paths]
         misses = [path for path, signature in wanted
-                  if signature is None or self._files.get(path, (None,))[0] != signature]
+                  if signature is None or files.get(path, (None,))[0] != signature]
         parsed = dict(zip(misses, _parse_all(misses, self.limits)))
         self.parsed += len(misses)
         self.changed = frozenset(misses)
-        kept: dict[Path, tuple[FileSignature, LoadedFile]] = {}
+        kept: dict[Path, Stored] = {}
         out: list[LoadedFile] = []
+        lights: set[Path] = set()
         for path, signature in wanted:
-            loaded = parsed[path] if path in parsed else self._files[path][1]
-            if signature is not None:
-                kept[path] = (signature, loaded)
-            out.append(replace(loaded, diagnostics=list(loaded.diagnostics)))
+            if path in parsed:
+                loaded = parsed[path]
+                out.append(replace(loaded, diagnostics=list(loaded.diagnostics)))
+                if signature is not None:
+                    kept[path] = _store(signature, loaded)
+            else:
+                stored = self._files[path]
+                if light:
+                    out.append(replace(stored[1], diagnostics=list(stored[1].diagnostics)))
+                    lights.add(path)
+                else:
+                    out.append(_fresh(stored))
+                if signature is not None:
+                    kept[path] = stored
         self._files = kept
+        self.light = frozenset(lights)
         return out
+
+    def cached(self, path: Path) -> LoadedFile | None:
+        """The parse of ``path`` as cached (diagnostics of the file alone, no position tables): to read
+        its model and whether it is ok, never to be diagnosed further."""
+        hit = self._files.get(path)
+        return hit[1] if hit is not None else None
+
+    def reread(self, paths: Collection[Path]) -> dict[Path, LoadedFile] | None:
+        """Fresh LoadedFiles of ``paths`` (parsed again when their signature moved), the rest of the cache
+        untouched; None, and nothing changed, when one of them is gone or was never cached."""
+        signatures = {path: file_signature(path) for path in paths}
+        if any(sig is None or path not in self._files for path, sig in signatures.items()):
+            return None
+        misses = [path for path, sig in signatures.items() if self._files[path][0] != sig]
+        for path, loaded in zip(misses, _parse_all(misses, self.limits)):
+            self._files[path] = _store(signatures[path], loaded)  # type: ignore[arg-type]
+        self.parsed += len(misses)
+        self.changed = frozenset(misses)
+        return {path: self.fresh(path) for path in paths}
+
+    def fresh(self, path: Path) -> LoadedFile:
+        """A copy of the cached parse that a build may add diagnostics to."""
+        return _fresh(self._files[path])
 
     def save(self, file: Path, catalog: Catalog | None = None) -> None:
         """Write the cache atomically (a reader never sees half a file); small folders are not cached.
@@ -236,40 +308,39 @@ class ParseCache:
 
 def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAULT_LIMITS, *,
                  cache: ParseCache | None = None,
-                 previous: Catalog | None = None) -> Catalog:
+                 previous: Catalog | None = None,
+                 files: list[Path] | None = None,
+                 only: Collection[Path] | None = None) -> Catalog:
     """Load every calendar under `root` (plus `extra` files); never raises for bad content.
 
     With ``cache``, unchanged files are not parsed again (see :class:`ParseCache`);
     with ``previous`` too (the catalog the cache last loaded), calendars that
     neither changed nor extend a changed one are not merged again either.
+    ``files`` (the folder's calendar files, when the caller keeps the list) and
+    ``only`` (the files that may have changed) spare walking the folder and
+    looking at every file: the live set passes them after an edit.
     """
-    files = calendar_files([root]) if root.is_dir() else []
-    days_off_error = _configure_days_off(root)
-    known = {f.resolve() for f in files}
+    if files is None:
+        files = calendar_files([root]) if root.is_dir() else []
+    else:
+        files = list(files)
+    days_off_error = configure_days_off_folder(root / DAYS_OFF_FOLDER)
+    extra = list(extra)
+    known = {f.resolve() for f in files} if extra else set()
     for path in extra:
         if (resolved := path.resolve()) not in known:
             known.add(resolved)
             files.append(path)
     if cache is None:
-        catalog = build_catalog(root, [read_calendar(p, limits) for p in files])
+        catalog = build_catalog(root, _parse_all(files, limits))
     else:
-        restored = cache.take_restored_catalog()
-        catalog = build_catalog(root, cache.load(files), previous=previous or restored, changed=cache.changed)
+        previous = previous or cache.take_restored_catalog()
+        loaded_files = cache.load(files, only, light=previous is not None)
+        catalog = build_catalog(root, loaded_files, previous=previous, changed=cache.changed,
+                                light=cache.light, refresh=cache.fresh)
     if days_off_error is not None:
         catalog.diagnostics[days_off_error.file] = (days_off_error,)
     return catalog
-
-
-def _configure_days_off(root: Path) -> Diagnostic | None:
-    """The admin's days-off decisions in ``<root>/ngay-nghi/`` join the shipped ones (see
-    docs/ngay-nghi-va-mac-dinh.md); a bad file is reported like a calendar error and ignored."""
-    folder = root / DAYS_OFF_FOLDER
-    try:
-        configure_days_off([folder] if folder.is_dir() else [])
-    except DaysOffDataError as exc:
-        return Diagnostic(file=display_path(folder) if folder.exists() else str(folder), line=1, column=1,
-                          path="", code="days_off.file", message={"vi": str(exc), "en": str(exc)})
-    return None
 
 
 def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], previous: Catalog | None,
@@ -297,6 +368,14 @@ def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], p
     return set(by_id) - dirty
 
 
+def _children(by_id: Mapping[str, LoadedFile]) -> dict[str, tuple[str, ...]]:
+    children: dict[str, list[str]] = {}
+    for cid, loaded in by_id.items():
+        for parent in dict.fromkeys(loaded.model.extends if loaded.model else ()):
+            children.setdefault(parent, []).append(cid)
+    return {parent: tuple(sorted(ids)) for parent, ids in children.items()}
+
+
 def load_catalog_cached(root: Path, cache_file: Path, limits: Limits = DEFAULT_LIMITS) -> Catalog:
     """``load_catalog`` with the parses kept in ``cache_file``: a command run by cron parses only what changed."""
     cache = ParseCache(limits)
@@ -311,14 +390,20 @@ def load_catalog_cached(root: Path, cache_file: Path, limits: Limits = DEFAULT_L
 
 
 def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catalog | None = None,
-                  changed: Collection[Path] = ()) -> Catalog:
+                  changed: Collection[Path] = (), light: Collection[Path] = (),
+                  refresh: Callable[[Path], LoadedFile] | None = None) -> Catalog:
     """Resolve ``extends`` and merge; with ``previous`` (the catalog before ``changed`` files
-    were re-read), calendars untouched by the change are taken from it as they are."""
+    were re-read), calendars untouched by the change are taken from it as they are.
+
+    ``light``: files given without position tables; ``refresh`` gives them whole, for those
+    that are diagnosed or merged again (the others' diagnostics are the previous catalog's)."""
     catalog = Catalog(root=root)
     by_id: dict[str, LoadedFile] = {}
-    for loaded in loaded_files:
+    for index, loaded in enumerate(loaded_files):
         cid = loaded.stem
         if cid in by_id:
+            if loaded.path in light and refresh is not None:
+                loaded = loaded_files[index] = refresh(loaded.path)
             loaded.diagnose("calendar.duplicate", ("id",), value=cid, other=by_id[cid].display)
             continue
         by_id[cid] = loaded
@@ -326,6 +411,13 @@ def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catal
         catalog.display[cid] = loaded.display
 
     clean = _reusable(by_id, loaded_files, previous, changed)
+    if light and refresh is not None:  # merged again: whole, positions included
+        for index, loaded in enumerate(loaded_files):
+            if loaded.path in light and by_id.get(loaded.stem) is loaded and loaded.stem not in clean:
+                loaded_files[index] = by_id[loaded.stem] = refresh(loaded.path)
+    catalog.reused = frozenset(clean)
+    catalog.merged = frozenset(by_id.keys() - clean)
+    catalog.children = _children(by_id)
     report_cycles(by_id)
     resolved: dict[str, Calendar | None] = {}
     if previous is not None:

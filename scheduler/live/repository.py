@@ -1,24 +1,12 @@
 """Live calendars: reload on change, keep the last good version, remember revisions.
 
-The web service never reads YAML itself; it asks this repository for a
-:class:`Snapshot`. A reload reads the folder (``load_catalog`` with a
-:class:`~scheduler.live.catalog.ParseCache`, so only changed files are parsed),
-and for each calendar either takes the new version (valid) or keeps serving
-the last good one and records why the new one was refused (invalid): an
-admin's typo must never take a campaign's feed down. A calendar whose
-resolved version did not change (neither its file nor any it extends) is not
-expanded again: the work of a reload is proportional to the change. The
-revision ledger is reconciled for the calendars that changed (see
-:mod:`scheduler.feeds.revisions`) and saved in one batch, and subscribers (the
-reminder planner, for one) are told about the new snapshot.
-
-Watching uses the operating system's file notifications (watchfiles:
-inotify, FSEvents, ReadDirectoryChangesW), which cost nothing while nothing
-changes. ``watch_polling = true`` polls every ``watch_interval_seconds``
-instead, for file systems that send no notifications (network shares, some
-bind mounts). Either way a change only wakes the repository, which then
-compares the folder's file signatures, so editors that save by renaming a
-temporary file are seen too. Tombstones that expire wake it at that moment.
+The web service never reads YAML itself; it asks this repository for a :class:`Snapshot`. A
+reload takes each calendar's new version (valid) or keeps serving the last good one and records
+why the new one was refused: an admin's typo must never take a campaign's feed down. After an
+edit only the saved files are read and only the calendars they define or pass on are merged and
+expanded again (scheduler.live.edits); the revision ledger is reconciled for those (see
+:mod:`scheduler.feeds.revisions`) and saved in one batch, and subscribers (the reminder planner)
+are told about the new snapshot. The watcher and the tombstones' timer: scheduler.live.watching.
 """
 
 from __future__ import annotations
@@ -28,20 +16,24 @@ import inspect
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 from notifiers.ics import feed_meta
 from scheduler.store.faults import translate
-from scheduler.live.catalog import CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog
-from scheduler.live.snapshot import (
-    CalendarState, Snapshot, calendar_digest, draft_state, expand_error, local_today, tracked_window,
+from scheduler.live.catalog import (
+    PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog,
 )
-from scheduler.errors import Severity
-from scheduler.core.campaign import Calendar
+from scheduler.live.edits import edited_files, folder_signature, update_catalog
+from scheduler.live.watching import sleep_until_expiries, watch_folder
+from scheduler.live.snapshot import (
+    CalendarState, Snapshot, calendar_digest, draft_state, expand_error, local_today, log_errors,
+    served_calendars, tracked_window,
+)
 from scheduler.core.days_off import data_digest
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand
@@ -71,6 +63,7 @@ class CalendarRepository:
         self.clock = clock
         self.store = store
         self.parse_cache = ParseCache(settings.limits())
+        self._custom_loader = loader  # tests hand in their own; the folder is then always read whole
         self.loader = loader or (
             lambda root: load_catalog(root, cache=self.parse_cache, previous=self._snapshot.catalog)
         )
@@ -84,7 +77,10 @@ class CalendarRepository:
         self._published: set[str] = set()  # calendars whose stored ledger has rows (read at start)
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
-        self._signature: tuple[tuple[str, int, int], ...] | None = None
+        self._signature: dict[str, tuple[int, int]] | None = None  # calendar-suffixed file -> (mtime ns, size)
+        self._files: list[Path] | None = None  # the calendar files the last reload read, sorted
+        self._file_set: frozenset[Path] = frozenset()  # the same
+        self._days: dict[str, date] = {}  # time zone -> the local day every calendar's tracked window was made on
         self._expiry: dict[str, datetime] = {}  # calendar id -> when its next tombstone expires
         self._tasks: list[asyncio.Task[None]] = []
         self._retry: asyncio.Task[None] | None = None  # a failed reload, tried again (see _refresh_logged)
@@ -136,17 +132,17 @@ class CalendarRepository:
 
     # --- loading -------------------------------------------------------------
 
-    def folder_signature(self) -> tuple[tuple[str, int, int], ...]:
-        entries = []
-        if self.root.is_dir():
-            for path in self.root.rglob("*"):
-                if path.suffix in CALENDAR_SUFFIXES:
-                    try:
-                        st = path.stat()
-                    except OSError:  # deleted between listing and stat
-                        continue
-                    entries.append((str(path), st.st_mtime_ns, st.st_size))
-        return tuple(sorted(entries))
+    def folder_signature(self) -> dict[str, tuple[int, int]]:
+        return folder_signature(self.root)
+
+    def _incremental(self, changed: Collection[Path] | None, now: datetime) -> tuple[list[Path], set[Path], bool] | None:
+        """See :func:`~scheduler.live.edits.edited_files`; None as well on a new local day somewhere
+        (every tracked window may move), the first load, or with a loader handed in."""
+        if changed is None or self._files is None or self._signature is None or self._custom_loader is not None:
+            return None
+        if any(now.astimezone(ZoneInfo(zone)).date() != day for zone, day in self._days.items()):
+            return None
+        return edited_files(changed, self.root, self._files, self._file_set, self._signature)
 
     def load_ledger(self) -> None:
         """What start-up needs from the database: digests and tombstones, not whole ledgers."""
@@ -170,29 +166,64 @@ class CalendarRepository:
         except OSError as exc:  # a cache: the next start parses again, nothing else is lost
             log.warning("Không ghi được bộ nhớ đệm lịch %s: %s", self.parse_cache_file, exc)
 
-    def reload(self) -> Snapshot:
-        """Read the folder and swap in a new snapshot; blocking, so run it in a thread."""
+    def reload(self, changed: Collection[Path] | None = None) -> Snapshot:
+        """Read the folder and swap in a new snapshot; blocking, so run it in a thread.
+
+        ``changed``: the paths the watcher saw change. Then only those files are looked at and
+        only the calendars they define or pass on (``extends``) are merged and expanded again;
+        every other calendar keeps its state as it is. Without it, the whole folder is read.
+        """
         with self._lock:
             began, parsed, expanded = time.perf_counter(), self.parse_cache.parsed, self.expansions
-            self._signature = self.folder_signature()
             now = self.clock()
-            catalog = self.loader(self.root)
-            # A days-off decision added or edited changes events of unchanged calendars: expand them all again.
+            old, old_drafts = self._snapshot.states, self._snapshot.drafts
+            incremental = self._incremental(changed, now)
+            catalog: Catalog | None = None
+            if incremental is None:
+                self._signature = self.folder_signature()
+                catalog = self.loader(self.root)
+                self._files = sorted(catalog.files.values()) if self._custom_loader is None else None
+                states: dict[str, CalendarState] = {}
+                drafts: dict[str, CalendarState] = {}
+                todo = sorted(catalog.files)
+                self._days = {}
+            else:
+                self._files, only, moved = incremental
+                previous = self._snapshot.catalog
+                if not moved and previous is not None:
+                    # The same files: the edited calendars and those extending them are merged again, no more.
+                    catalog = update_catalog(previous, self.parse_cache, only)
+                if catalog is None:
+                    catalog = load_catalog(self.root, cache=self.parse_cache, previous=previous,
+                                           files=self._files, only=only)
+                if catalog.files.keys() == old.keys():
+                    states = dict(old)  # the same calendars, in the same order
+                else:
+                    states = {cid: state for cid, state in old.items() if cid in catalog.files}
+                drafts = {cid: state for cid, state in old_drafts.items() if cid in catalog.files}
+                todo = sorted(catalog.merged)
+            # A days-off decision added or edited changes events of unchanged calendars: expand them all again
+            # (a reload told of such a change reads the whole folder, see _incremental).
             self._days_changed, self._days_digest = data_digest() != self._days_digest, data_digest()
+            if incremental is None or incremental[2]:
+                self._file_set = frozenset(self._files or ())
             loaded = time.perf_counter()
-            old = self._snapshot.states
-            states: dict[str, CalendarState] = {}
-            drafts: dict[str, CalendarState] = {}
             pending: list[LedgerEntry] = []
             self._reconciled = {}
-            for cid in sorted(catalog.files):
+            for cid in todo:
                 draft = catalog.calendars.get(cid)
                 if draft is not None and draft.draft and not catalog.has_errors(cid):
-                    drafts[cid] = draft_state(self._snapshot.drafts.get(cid), cid, catalog, draft, now)
+                    drafts[cid] = draft_state(old_drafts.get(cid), cid, catalog, draft, now)
+                    states.pop(cid, None)
                     continue
+                drafts.pop(cid, None)
                 state, entries = self._next_state(cid, catalog, old.get(cid), now)
                 states[cid] = state
                 pending += entries
+                if state.calendar is not None:
+                    self._days.setdefault(state.calendar.timezone, local_today(now, state.calendar))
+            if incremental is not None and states.keys() != old.keys():
+                states = dict(sorted(states.items()))
             if self.store is not None:
                 if pending:
                     self.store.save(pending)
@@ -200,10 +231,12 @@ class CalendarRepository:
                 fresh = {cid: d for cid, d in self._reconciled.items() if self._digests.get(cid) != d}
                 self.store.save_digests(fresh)
                 self._digests.update(fresh)
-            for cid in old.keys() - states.keys():
+            for cid in (old.keys() - states.keys() - drafts.keys() if states.keys() != old.keys() else ()):
                 log.warning("Tệp lịch %s đã bị xóa: ngừng phục vụ lịch này.", cid)
+            same = incremental is not None and states.keys() == old.keys()
+            served = served_calendars(states, self._snapshot.served if same else None, todo)
             self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog,
-                                      MappingProxyType(drafts))
+                                      drafts=MappingProxyType(drafts), served=served)
             log.debug("Nạp lại %d tệp lịch trong %.2f giây (đọc lại %d tệp trong %.2f giây, mở rộng %d lịch).",
                       len(states), time.perf_counter() - began, self.parse_cache.parsed - parsed, loaded - began,
                       self.expansions - expanded)
@@ -251,13 +284,7 @@ class CalendarRepository:
         if calendar is None:  # invalid now: keep serving the last good version
             kept = old.calendar if old else None
             if not old or old.diagnostics != diagnostics:
-                for d in diagnostics:
-                    if d.severity is Severity.ERROR:
-                        log.error("%s", d.format("vi"))
-                if kept is not None:
-                    log.error("Lịch %s có lỗi: tiếp tục phục vụ phiên bản hợp lệ gần nhất.", cid)
-                else:
-                    log.error("Lịch %s có lỗi và chưa có phiên bản hợp lệ nào để phục vụ.", cid)
+                log_errors(cid, diagnostics, serving=kept is not None)
             moved = bool(changes) or (old is not None and old.active_tombstones != active)
             version = (old.version if old else 0) + (1 if moved else 0)
             return (
@@ -322,17 +349,21 @@ class CalendarRepository:
         expiry = self.next_expiry()
         return expiry is not None and expiry <= self.clock()
 
-    async def refresh(self, *, force: bool = False, background: bool = False) -> bool:
+    async def refresh(self, *, force: bool = False, background: bool = False,
+                      changed: Collection[Path] | None = None) -> bool:
         """Reload if something changed (or ``force``); tell listeners. True if reloaded.
+
+        ``changed``: the paths the watcher saw change, so the folder need not be compared
+        file by file (see :meth:`reload`).
 
         With ``background`` (the watcher), listeners are told in a task of their
         own and only about the latest snapshot: a slow listener (re-planning
         reminders) never delays the next edit's reload, and edits made while it
         runs are folded into one call.
         """
-        if not force and not await asyncio.to_thread(self._due):
+        if changed is None and not force and not await asyncio.to_thread(self._due):
             return False
-        snapshot = await asyncio.to_thread(self.reload)
+        snapshot = await asyncio.to_thread(self.reload, changed)
         if not background:
             await self._notify(snapshot)
             return True
@@ -391,9 +422,9 @@ class CalendarRepository:
             self._parsed_saved = self.parse_cache.parsed
             await asyncio.to_thread(self.save_parse_cache)
 
-    async def _refresh_logged(self) -> None:
+    async def _refresh_logged(self, changed: Collection[Path] | None = None) -> None:
         try:
-            await self.refresh(background=True)
+            await self.refresh(background=True, changed=changed)
         except Exception as exc:  # keep watching: the next edit may fix whatever broke
             # The reload did not happen (database down, say): try it again after watch_interval_seconds,
             # whether or not another file changes (OS notifications only come with changes).
@@ -412,37 +443,7 @@ class CalendarRepository:
         await self._refresh_logged()
 
     async def _watch(self) -> None:
-        """Reload when the folder changes: OS notifications, or polling when the settings ask for it."""
-        from watchfiles import awatch
-
-        interval_ms = max(1, int(self.settings.watch_interval_seconds * 1000))
-        polling = self.settings.watch_polling
-        while not self._stop.is_set():
-            if not self.root.is_dir():  # nothing to watch yet: look again later
-                await asyncio.sleep(self.settings.watch_interval_seconds)
-                await self._refresh_logged()
-                continue
-            try:
-                async for _changes in awatch(
-                    self.root, force_polling=polling, poll_delay_ms=interval_ms, debounce=1600, step=50,
-                    rust_timeout=60_000, stop_event=self._stop, recursive=True, ignore_permission_denied=True,
-                ):
-                    await self._refresh_logged()
-                return  # stopped
-            except (FileNotFoundError, OSError) as exc:  # the folder went away or cannot be watched
-                log.warning("Không theo dõi được thư mục lịch %s (%s): thử lại sau.", self.root, exc)
-                await asyncio.sleep(self.settings.watch_interval_seconds)
-            await self._refresh_logged()
+        await watch_folder(self.root, self.settings, self._stop, self._refresh_logged)
 
     async def _expire(self) -> None:
-        """Reload when the next tombstone expires: sleeps until then, not in a polling loop."""
-        while True:
-            expiry = self.next_expiry()
-            self._wake.clear()
-            timeout = None if expiry is None else max(0.0, (expiry - self.clock()).total_seconds())
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
-                continue  # a reload happened: the next expiry may have moved
-            except TimeoutError:
-                pass
-            await self._refresh_logged()
+        await sleep_until_expiries(self.next_expiry, self.clock, self._wake, self._refresh_logged)

@@ -285,6 +285,19 @@ def events_digest(events: Sequence[Event]) -> str:
     return hashlib.sha256(repr(tuple(events)).encode()).hexdigest()
 
 
+def _put(*parts: object) -> bytes:
+    return ("\x1f".join(map(str, parts)) + "\x1e").encode()
+
+
+def campaign_fingerprint(c: Campaign, now: datetime, digest: str) -> bytes:
+    """One campaign's share of :func:`plan_fingerprint`: its fields, local day, deadlines' digest and
+    which side of ``now`` (and of ``now - LOOKBACK``) each deadline falls."""
+    return (_put("campaign", c.calendar_id, c.title, c.timezone, c.remind_days,
+                 now.astimezone(_zone(c.timezone)).date(), digest)
+            + _put("open", *(f"{e.uid}:{e.deadline.due_at > now:d}{e.deadline.due_at > now - LOOKBACK:d}"
+                             for e in c.events if e.deadline is not None)))
+
+
 def plan_fingerprint(
     campaigns: Iterable[Campaign],
     recipients: str,
@@ -296,32 +309,28 @@ def plan_fingerprint(
     opted_out: frozenset[tuple[str, str]] = frozenset(),
     code: str = "",
     digest: Callable[[Campaign], str] = lambda c: events_digest(c.events),
+    part: Callable[[Campaign], bytes] | None = None,
     extended: Mapping[tuple[str, str], date] | None = None,
 ) -> str:
     """What :func:`plan` at ``now`` depends on, hashed: equal fingerprints give the same rows.
 
     ``recipients`` identifies the recipient files (their bytes), ``code`` the planning code;
-    ``digest`` hashes a campaign's deadlines (a caller may remember it per unchanged calendar).
+    ``digest`` hashes a campaign's deadlines (a caller may remember it per unchanged calendar),
+    ``part`` gives a campaign's whole share (:func:`campaign_fingerprint`; a caller may remember it,
+    see scheduler.reminders.campaign_set).
     Each campaign's local day is part of it, and for each deadline which side of ``now`` (and of
     ``now - LOOKBACK``) it falls: the only ways ``now`` enters the plan.
     """
     h = hashlib.sha256()
-
-    def put(*parts: object) -> None:
-        h.update(("\x1f".join(map(str, parts)) + "\x1e").encode())
-
-    put("code", code)
-    put("policy", repr(policy))
-    put("recipients", recipients)
+    h.update(_put("code", code))
+    h.update(_put("policy", repr(policy)))
+    h.update(_put("recipients", recipients))
     for c in campaigns:
-        put("campaign", c.calendar_id, c.title, c.timezone, c.remind_days, now.astimezone(_zone(c.timezone)).date(),
-            digest(c))
-        put("open", *(f"{e.uid}:{e.deadline.due_at > now:d}{e.deadline.due_at > now - LOOKBACK:d}"
-                      for e in c.events if e.deadline is not None))
-    put("subscriptions", *sorted(f"{s.email}\x1d{s.calendar_id}" for s in subscriptions))
-    put("submitted", *sorted(f"{u}\x1d{p}" for u, p in submitted))
-    put("opted_out", *sorted(f"{e}\x1d{sc}" for e, sc in opted_out))
-    put("extended", *sorted(f"{u}\x1d{p}\x1d{d.isoformat()}" for (u, p), d in (extended or {}).items()))
+        h.update(part(c) if part is not None else campaign_fingerprint(c, now, digest(c)))
+    h.update(_put("subscriptions", *sorted(f"{s.email}\x1d{s.calendar_id}" for s in subscriptions)))
+    h.update(_put("submitted", *sorted(f"{u}\x1d{p}" for u, p in submitted)))
+    h.update(_put("opted_out", *sorted(f"{e}\x1d{sc}" for e, sc in opted_out)))
+    h.update(_put("extended", *sorted(f"{u}\x1d{p}\x1d{d.isoformat()}" for (u, p), d in (extended or {}).items())))
     return h.hexdigest()
 
 

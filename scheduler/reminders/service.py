@@ -36,8 +36,9 @@ from scheduler.core.expand import Window, default_window, expand, expand_deadlin
 from scheduler.reminders.links import SUBMITTED, Links, Signer, load_or_create_secret
 from scheduler.reminders.recipients import Directory, files_digest, load_directory
 from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
-from scheduler.reminders.planning import (LOOKBACK, Campaign, PlannedReminder, Policy, events_digest, on_day, plan,
-                                 plan_fingerprint)
+from scheduler.reminders.campaign_set import CampaignSet
+from scheduler.reminders.planning import (Campaign, PlannedReminder, Policy, on_day, plan,
+                                          plan_fingerprint)
 from scheduler.reminders.wave import WaveMessages
 from scheduler.reminders.sending import Progress, SendReport, Sender
 from scheduler.settings import Settings
@@ -76,10 +77,6 @@ def open_service(
         service.load(load_catalog_cached(settings.calendars_dir, settings.data_dir / PARSE_CACHE_FILE,
                                          settings.limits()).calendars)
     return service
-
-
-def _campaign_title(calendar: Calendar) -> str:
-    return calendar.title
 
 
 # The code that turns the same inputs into a different plan: a new release plans again.
@@ -137,10 +134,8 @@ class ReminderService:
         self._root = settings.calendars_dir  # where recipients/ is read from, when it is needed
         self._directory = Directory()
         self._directory_read = False  # read on first use: a ledger planned from the same files needs none
-        self._digests: dict[str, tuple[tuple[Event, ...], str]] = {}  # calendar id -> (deadlines, their digest)
         self.last_plan_skipped = False  # the last replan found the ledger planned from the same inputs
-        self._events: dict[str, tuple[Event, Calendar]] = {}
-        self._expanded: dict[str, tuple[Calendar, Window, tuple[Event, ...]]] = {}  # see campaigns()
+        self._set = CampaignSet()
         self._planned_day: date | None = None
         # Bumped whenever what a campaign page shows of reminders may have changed here: recipients or
         # calendars reloaded, deadlines re-expanded, a "Đã nộp" recorded (see web.reminder_routes.ReminderStatus).
@@ -206,31 +201,15 @@ class ReminderService:
         return self._directory_read
 
     def campaigns(self, now: datetime) -> list[Campaign]:
-        out = []
-        events: dict[str, tuple[Event, Calendar]] = {}
-        expanded: dict[str, tuple[Calendar, Window, tuple[Event, ...]]] = {}
-        changed = False
-        for calendar in self.calendars.values():
-            today = now.astimezone(ZoneInfo(calendar.timezone)).date()
-            window = Window(today - LOOKBACK - timedelta(days=2), today + timedelta(days=400))
-            # An unchanged calendar is the same object after a reload (see catalog.build_catalog):
-            # re-planning after one edit among 2,000 calendars expands that one only.
-            hit = self._expanded.get(calendar.id)
-            if hit is not None and hit[0] is calendar and hit[1] == window:
-                deadlines = hit[2]
-            else:
-                deadlines = tuple(expand_deadlines(calendar, window))
-                changed = True
-            expanded[calendar.id] = (calendar, window, deadlines)
-            events.update((e.uid, (e, calendar)) for e in deadlines)
-            out.append(Campaign(calendar.id, _campaign_title(calendar), deadlines, calendar.timezone,
-                                calendar.remind_days))
-        changed = changed or expanded.keys() != self._expanded.keys()
-        self._events = events
-        self._expanded = expanded
+        """One Campaign per calendar, in the calendars' order (see :class:`CampaignSet`)."""
+        out, changed = self._set.update(self.calendars.values(), now)
         if changed:
             self.generation = next(self._generations)
         return out
+
+    @property
+    def _events(self) -> dict[str, tuple[Event, Calendar]]:
+        return self._set.events
 
     def planned(self, now: datetime, *, only_day: date | None = None) -> list[PlannedReminder]:
         return plan(self.campaigns(now), self.directory.groups, self.store.subscribers(), self.policy, now,
@@ -246,12 +225,6 @@ class ReminderService:
     def changed(self) -> None:
         """Something the pages show of reminders changed here (a board action): they read it again."""
         self.generation = next(self._generations)
-
-    def _events_digest(self, campaign: Campaign) -> str:
-        hit = self._digests.get(campaign.calendar_id)
-        if hit is None or hit[0] is not campaign.events:  # an unchanged calendar keeps its expanded tuple
-            hit = self._digests[campaign.calendar_id] = (campaign.events, events_digest(campaign.events))
-        return hit[1]
 
     def replan(self, now: datetime) -> ReconcileStats:
         """Make the ledger match the plan; one planner at a time across instances (the ``plan`` lock).
@@ -270,7 +243,7 @@ class ReminderService:
             fingerprint = plan_fingerprint(
                 campaigns, files_digest(self._root, self.settings.limits()), subscribers, self.policy,
                 now, submitted=submitted, opted_out=opted_out, code=plan_code_version(),
-                digest=self._events_digest, extended=extended)
+                part=lambda c: self._set.fingerprint_part(c, now), extended=extended)
             stamp = self.store.plan_stamp()
             self.last_plan_skipped = stamp is not None and stamp.fingerprint == fingerprint
             if self.last_plan_skipped:

@@ -37,7 +37,7 @@ from scheduler.web.reminder_routes import reminder_extension
 from scheduler.web.feed_service import FeedService
 from scheduler.web.page_cache import PageCache
 from scheduler.live.repository import CalendarRepository
-from scheduler.live.snapshot import start_up_collection, utc_now
+from scheduler.live.snapshot import release_free_memory, start_up_collection, utc_now
 from scheduler.feeds.revision_store import RevisionStore
 from scheduler.feeds.options import render_options
 
@@ -190,6 +190,7 @@ def create_app(
                         stack.callback(repository.subscribe(extension.on_reload))
                     if extension.lifespan is not None:
                         await stack.enter_async_context(extension.lifespan(app))
+                release_free_memory()  # what the first re-plan made and dropped
                 yield
         finally:
             await repository.stop()
