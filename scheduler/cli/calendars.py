@@ -25,6 +25,7 @@ from scheduler.cli.output import console, err_console, run_command
 from scheduler.cli.quick import lunar_text
 from scheduler.core.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
+from scheduler.files import write_atomic
 
 if TYPE_CHECKING:  # what _load() imports at run time, for the type checker
     from notifiers.ics import RenderOptions
@@ -122,14 +123,18 @@ def check(
             if not target.exists():
                 raise CalendarNotFound(f"Không tìm thấy {target}")
         files = calendar_files(targets)
-        limits = Limits.from_settings(load_settings())
+        settings = load_settings()
+        limits = Limits.from_settings(settings)
         catalog = load_catalog(root, extra=files, limits=limits)
         wanted = {str(f.resolve()) for f in files}
         diags = [
             d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
         ]
         if paths is None or any(t.resolve() == root.resolve() for t in targets):
-            diags += check_recipients(root, catalog, limits)  # recipient lists live beside the calendars
+            from notifiers.channels import host_policy
+
+            # recipient lists live beside the calendars; their endpoints' hosts as the settings allow
+            diags += check_recipients(root, catalog, limits, host_policy(settings))
         errors = sum(d.severity is Severity.ERROR for d in diags)
         warnings = len(diags) - errors
         if output is Format.json:
@@ -255,9 +260,7 @@ def export(
         if out is None:
             sys.stdout.buffer.write(body)
             return
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(body)
-        tmp.replace(out)  # atomic: a reader never sees half a file
+        write_atomic(out, body)  # a reader never sees half a file
         err_console.print(f"Đã ghi {out} ({body.count(b'BEGIN:VEVENT')} sự kiện).")
 
     run_command(run)

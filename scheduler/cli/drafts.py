@@ -20,6 +20,7 @@ from scheduler.cli.language import WordedCommand
 from scheduler.cli.calendars import CalendarsOption, calendars_root
 from scheduler.cli.output import console, run_command
 from scheduler.errors import BadRequest, CalendarError, CalendarNotFound, OutputError
+from scheduler.files import write_atomic
 
 if TYPE_CHECKING:  # the YAML and model stack is imported when the command runs (see tests/test_startup.py)
     from scheduler.core.campaign import Calendar
@@ -113,9 +114,7 @@ def _write(target: Path, text: str, *, force: bool) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if force:
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)  # atomic: `serve` never reloads half a file
+            write_atomic(target, text)  # `serve` never reloads half a file
         else:
             with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite, even in a race
                 f.write(text)

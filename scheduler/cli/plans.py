@@ -13,6 +13,7 @@ from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command
 from scheduler.errors import BadRequest, OutputError
+from scheduler.files import write_atomic
 
 
 class Format(StrEnum):
@@ -60,9 +61,7 @@ def import_command(
         if out is None:
             print(draft.yaml, end="")
         else:
-            tmp = out.with_name(out.name + ".tmp")
-            tmp.write_text(draft.yaml, encoding="utf-8")
-            tmp.replace(out)
+            write_atomic(out, draft.yaml)
             err_console.print(f"Đã ghi bản nháp {out}.")
         err_console.print(f"Đọc {plan.name}: {result.plan.how}.")
         counts = ", ".join(f"{n} {kind}" for kind, n in draft.counts.items())
