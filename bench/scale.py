@@ -22,7 +22,8 @@ under new ids, 2,007 files by default) and measures, with real processes:
 - ``send``: a wave of 20,000 reminders through real ``lichthidua remind send-due`` processes to an
   aiosmtpd sink in its own process, against the same messages over the transport alone; on
   PostgreSQL, 2 processes against 1; with a zero-latency sink (CPU-bound) and a relay-like one
-  (30 ms a message, latency-bound; a 2,000-message wave).
+  (30 ms a message, latency-bound; a 2,000-message wave); and the same wave with ten dead or slow
+  webhooks among its units (the emails' rate, the last email, the whole command).
 
 Every figure is printed with the same figure for the 7 shipped calendars,
 measured in the same run, and the goal of issue 10. Parts can be chosen:
@@ -497,17 +498,19 @@ def _transport_alone(port: int, messages: Path, concurrency: int) -> float:
     return float(seconds)
 
 
-def _send_due(calendars: Path, data: Path, port: int, processes: int, database: str | None = None
-              ) -> dict[str, object]:
+def _send_due(calendars: Path, data: Path, port: int, processes: int, database: str | None = None,
+              extra_env: dict[str, str] | None = None) -> dict[str, object]:
     """``processes`` real ``lichthidua remind send-due`` started together on one database: wall time, counts."""
     env = {**os.environ, "LICHTHIDUA_DATA_DIR": str(data), "LICHTHIDUA_CALENDARS_DIR": str(calendars),
            "LICHTHIDUA_CONFIG": str(data / "none.toml"), "LICHTHIDUA_SMTP_HOST": "127.0.0.1",
-           "LICHTHIDUA_SMTP_PORT": str(port), "LICHTHIDUA_SMTP_SECURITY": "none", "LICHTHIDUA_LOG_LEVEL": "warning"}
+           "LICHTHIDUA_SMTP_PORT": str(port), "LICHTHIDUA_SMTP_SECURITY": "none", "LICHTHIDUA_LOG_LEVEL": "warning",
+           **(extra_env or {})}
     if database:
         env["LICHTHIDUA_DATABASE_URL"] = database
     data.mkdir(parents=True, exist_ok=True)
     cmd = [str(BIN / "lichthidua"), "remind", "send-due", "--now", SEND_NOW]
     cpu = child_cpu()
+    started_at = time.time()
     start = time.perf_counter()
     runs = [subprocess.Popen(cmd, env=env, cwd=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(processes)]
@@ -522,11 +525,83 @@ def _send_due(calendars: Path, data: Path, port: int, processes: int, database: 
         counts.append(int(found.group(1)))
         if found.group(3):
             seconds.append(float(found.group(3).replace(",", ".")))
-    return {"wall_s": wall, "counts": counts, "send_s": seconds, "cpu_s": cpu}
+    return {"wall_s": wall, "counts": counts, "send_s": seconds, "cpu_s": cpu, "started_at": started_at}
+
+
+# --- ten dead or slow webhooks in the same wave ----------------------------------------------
+
+DEAD_HOOKS = ("hang",) * 4 + ("slow",) * 2 + ("refused",) * 2 + ("error",) * 2  # ten endpoints
+HOOK_SECRET_ENV = "LICHTHIDUA_BENCH_HOOK"
+
+
+@contextmanager
+def _dead_hook_server() -> Iterator[tuple[int, int, list[str]]]:
+    """Endpoints that fail as dead ones do: /hang reads and never answers, /slow answers after 60 s,
+    /error answers 500; plus a port nobody listens on. Yields (port, closed port, paths seen)."""
+    import socket
+    import threading
+
+    stop = threading.Event()
+    seen: list[str] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.2)
+
+    def handle(conn: socket.socket) -> None:
+        with conn:
+            try:
+                data = b""
+                while b"\r\n\r\n" not in data and (chunk := conn.recv(65536)):
+                    data += chunk
+                path = data.split(b" ", 2)[1].decode() if data.count(b" ") >= 2 else "/"
+                seen.append(path)
+                if path.startswith("/error"):
+                    conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n")
+                elif path.startswith("/slow"):
+                    if not stop.wait(60):
+                        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                else:
+                    stop.wait(600)
+            except OSError:
+                pass
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        closed_port = closed.getsockname()[1]
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], closed_port, seen
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+def add_dead_hooks(calendars: Path, port: int, closed_port: int) -> None:
+    """Ten more units of the wave's group, each with a webhook only, each dead or slow."""
+    lines = []
+    for i, kind in enumerate(DEAD_HOOKS):
+        url = f"http://127.0.0.1:{closed_port}/" if kind == "refused" else f"http://127.0.0.1:{port}/{kind}/{i}"
+        lines += [f"      - id: webhook-chet-{i:02d}", f'        name: "Đơn vị có webhook hỏng số {i}"',
+                  f'        webhook: {{url: "{url}", secret_env: {HOOK_SECRET_ENV}}}']
+    path = calendars / "recipients" / "bench.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latencies: tuple[float, ...] = (0.0, RELAY_LATENCY),
-               postgres: bool = True, rounds_cpu: int = 3) -> dict[str, object]:
+               postgres: bool = True, rounds_cpu: int = 3, dead_hooks: bool = True) -> dict[str, object]:
     """Reminder waves through a real aiosmtpd sink in its own process, each beside the transport alone.
 
     Per sink latency (0: the CPU-bound case, the sink and the senders share this machine's cores;
@@ -537,7 +612,8 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
     database (so each plans the wave itself). The sink counts distinct Message-IDs: nothing twice.
     With a latency the wave is ``relay_units`` (latency-bound: the ratios do not depend on its size).
     With the zero-latency sink the SQLite wave runs ``rounds_cpu`` times, each between two runs of the
-    transport alone.
+    transport alone; then (``dead_hooks``) once more with ten dead or slow webhooks among its units
+    (:data:`DEAD_HOOKS`): the emails must keep their rate, the webhooks' timeouts only lengthen the command.
     """
     from bench.email import sink_stats, start_sink, write_wave
     from scheduler.settings import Settings
@@ -602,6 +678,28 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
             rounds.sort(key=lambda r: r["sqlite_1_wave_ratio"])  # type: ignore[arg-type, return-value]
             case.update(rounds[len(rounds) // 2])
             case["sqlite_1_wave_ratio_rounds"] = [r["sqlite_1_wave_ratio"] for r in rounds]
+            if not latency and dead_hooks:
+                # The same wave with ten dead or slow webhooks among its units, between two runs of the transport
+                # alone: the emails' rate at the sink, when the last email arrived, and the whole command (which
+                # waits for the webhooks' timeouts).
+                hooked = write_wave(root / "hooked", n)
+                with _dead_hook_server() as (hook_port, closed_port, hook_seen):
+                    add_dead_hooks(hooked, hook_port, closed_port)
+                    before_hooks = alone()
+                    run = _send_due(hooked, root / f"var-hooks-{time.monotonic_ns()}", port, 1, None, {
+                        "LICHTHIDUA_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]', HOOK_SECRET_ENV: "khoa-ky-bench"})
+                    got = sink_stats(proc)
+                    after_hooks = alone()
+                if got["count"] != n or got["distinct"] != n:
+                    raise RuntimeError(f"dead hooks: sink got {got} (want {n} once each)")
+                base = (before_hooks["transport_sink_msgs_per_s"] + after_hooks["transport_sink_msgs_per_s"]) / 2
+                rate = n / (got["last"] - got["first"])
+                case["hooks_wave_msgs_per_s"] = round(rate, 1)
+                case["hooks_wave_ratio"] = round(rate / base, 2)
+                case["hooks_last_email_s"] = round(got["last"] - run["started_at"], 2)  # type: ignore[operator]
+                case["hooks_wall_s"] = round(run["wall_s"], 2)  # type: ignore[arg-type]
+                case["hooks_requests"] = len(hook_seen)
+                case["hooks_sent"] = run["counts"]
             if pg_skip is None:
                 for processes in (1, 2):
                     with _pg_database() as url:
@@ -637,6 +735,13 @@ def report_send(send: dict[str, object]) -> None:
               f"transport alone{' (median of rounds ' + ', '.join(map(str, rounds)) + ')' if len(rounds) > 1 else ''}; "
               f"whole command {c['sqlite_1_wall_s']} s = {c['sqlite_1_wall_ratio']}x"
               + ("; " + goal_mark("sqlite_1_wave_ratio", c["sqlite_1_wave_ratio"]) if not lat else ""))
+        if "hooks_wave_ratio" in c:
+            print(f"  with ten dead or slow webhooks ({', '.join(sorted(set(DEAD_HOOKS)))}) in the same wave: emails "
+                  f"{c['hooks_wave_msgs_per_s']} msg/s = {c['hooks_wave_ratio']}x the transport alone (without: "
+                  f"{c['sqlite_1_wave_ratio']}x); last email {c['hooks_last_email_s']} s after the start, the whole "
+                  f"command {c['hooks_wall_s']} s (without webhooks {c['sqlite_1_wall_s']} s; it waits for the "
+                  f"webhooks' timeouts), {c['hooks_requests']} webhook requests, "
+                  f"{goal_mark('hooks_wave_ratio', c['hooks_wave_ratio'] / max(c['sqlite_1_wave_ratio'], 1e-9))}")
         if "pg_2_vs_1_wave" in c:
             print(f"  PostgreSQL: 1 process wave {c['pg_1_wave_msgs_per_s']} msg/s ({c['pg_1_wall_s']} s in all); "
                   f"2 processes wave {c['pg_2_wave_msgs_per_s']} msg/s ({c['pg_2_wall_s']} s in all), "
@@ -667,6 +772,8 @@ GOALS = {
     # send: the wave's rate against the transport alone's (both at the sink); 2 processes against 1 on PostgreSQL.
     "sqlite_1_wave_ratio": (">= 0.8x the transport alone", lambda v: v >= 0.8),
     "pg_2_vs_1_wave": (">= 1.6x one process", lambda v: v >= 1.6),
+    # the email rate with ten dead webhooks, against the same wave without them (issue 21: within 10 %)
+    "hooks_wave_ratio": (">= 0.9x the wave without webhooks", lambda v: v >= 0.9),
 }
 
 
@@ -767,6 +874,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", default=f"0,{round(RELAY_LATENCY * 1000)}",
                         help="send: sink latencies per message, ms (default 0,30)")
     parser.add_argument("--send-sqlite-only", action="store_true", help="send: skip the PostgreSQL processes")
+    parser.add_argument("--send-no-dead-hooks", action="store_true",
+                        help="send: skip the wave with ten dead or slow webhooks")
     parser.add_argument("--send-rounds", type=int, default=3,
                         help="send: rounds of (transport alone, send-due) with the zero-latency sink (default 3)")
     args = parser.parse_args()
@@ -775,7 +884,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     send = dict(units=args.send_units, relay_units=args.relay_units, postgres=not args.send_sqlite_only,
-                rounds_cpu=args.send_rounds,
+                rounds_cpu=args.send_rounds, dead_hooks=not args.send_no_dead_hooks,
                 latencies=tuple(float(v) / 1000 for v in args.latency_ms.split(",") if v.strip()))
     result = run(args.calendars, parts, send)
     report(result)

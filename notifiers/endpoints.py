@@ -360,7 +360,7 @@ class EndpointOptions:
 
     policy: HostPolicy = HostPolicy()
     connect_timeout: float = 5.0
-    timeout: float = 15.0
+    timeout: float = 10.0
     max_attempts: int = 3
     delays: tuple[float, ...] = (2.0, 8.0)
     retry_after_cap: float = 30.0  # a longer Retry-After is handed to the caller instead of waited for

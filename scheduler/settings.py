@@ -139,7 +139,7 @@ class Settings(BaseModel):
     webhook_connect_timeout_seconds: float = Field(
         5.0, gt=0, le=120, description="Thời gian chờ kết nối (kể cả TLS) tới một điểm nhận webhook (giây).")
     webhook_timeout_seconds: float = Field(
-        15.0, gt=0, le=600, description="Thời gian tối đa cho một lần gửi tới một điểm nhận webhook (giây).")
+        10.0, gt=0, le=600, description="Thời gian tối đa cho một lần gửi tới một điểm nhận webhook (giây).")
     webhook_breaker_seconds: float = Field(
         300.0, gt=0, description="Điểm nhận lỗi sau mọi lần thử thì tạm ngừng gửi tới nó trong chừng này giây "
         "(gấp đôi mỗi lần còn lỗi, tối đa một giờ).",

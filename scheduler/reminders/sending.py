@@ -79,6 +79,7 @@ class _Lane:
         self.paced = channel.stops_when_down
         self.queue: asyncio.Queue[list[Item] | None] = asyncio.Queue()
         self.closed = False
+        self.unsent: list[Item] = []  # taken from the queue, not yet handed to the channel
         self.slots: list[Sequence[StoredReminder]] = []  # notice index → its rows
         self.settled: set[int] = set()
         self.streak = 0  # temporary failures in a row
@@ -93,7 +94,9 @@ class _Lane:
                 if items is None:
                     self.closed = True
                     return
-                for notice, rows in items:
+                self.unsent = list(items)
+                while self.unsent:
+                    notice, rows = self.unsent.pop(0)
                     self.slots.append(rows)
                     yield notice
             finally:
@@ -188,12 +191,14 @@ class Sender:
             outcome(rows, status, res.message_id, res.reason or None)
 
         async def run(lane: _Lane) -> None:
+            stream = lane.notices()
             try:
-                await lane.channel.send(lane.notices(), now, lambda i, res: settle(lane, i, res))
+                await lane.channel.send(stream, now, lambda i, res: settle(lane, i, res))
             except Exception as exc:  # noqa: BLE001 - one channel's failure must not stop the others
                 log.exception("Kênh %s dừng giữa đợt gửi", lane.name)
                 lane.down = f"Kênh {lane.name} gặp lỗi: {exc}"
             finally:
+                await stream.aclose()  # the batch it was in counts as taken (a paced producer waits on it)
                 # Notices handed over without a result were not sent (or their fate is unknown, which the
                 # lease covers): back to the queue. Then take what is still queued, so the producer never waits.
                 for index, rows in enumerate(lane.slots):
@@ -201,7 +206,7 @@ class Sender:
                         lane.settled.add(index)
                         outcome(rows, Status.PENDING, error=lane.down or "Kênh gửi dừng trước khi trả lời")
                 lane.down = lane.down or "Kênh gửi đã dừng"
-                for _, rows in await lane.drain():
+                for _, rows in lane.unsent + await lane.drain():
                     outcome(rows, Status.PENDING, error=lane.down)
 
         def lane_for(name: str) -> _Lane | None:
