@@ -687,7 +687,7 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
                     add_dead_hooks(hooked, hook_port, closed_port)
                     before_hooks = alone()
                     run = _send_due(hooked, root / f"var-hooks-{time.monotonic_ns()}", port, 1, None, {
-                        "LICHTHIDUA_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]', HOOK_SECRET_ENV: "khoa-ky-bench"})
+                        "LICHTHIDUA_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1", HOOK_SECRET_ENV: "khoa-ky-bench"})
                     got = sink_stats(proc)
                     after_hooks = alone()
                 if got["count"] != n or got["distinct"] != n:

@@ -339,9 +339,11 @@ class Paused:
     reason: str
 
     def describe(self, zone: Any = None) -> str:
+        """One Vietnamese line; times in ``zone`` (the admin's), else UTC."""
         until = self.until.astimezone(zone) if self.until and zone else self.until
-        when = f"tạm ngừng gửi tới {until:%H:%M %d/%m/%Y}" if until else "đang lỗi"
-        return f"{self.endpoint}: {when} sau {self.failures} lần thất bại liên tiếp ({self.reason})"
+        when = (f"tạm ngừng gửi đến {until:%H:%M} ngày {until:%d/%m/%Y}{'' if zone else ' (UTC)'}" if until
+                else "đang lỗi, sẽ thử lại ở lượt gửi sau")
+        return f"{self.endpoint}: {when}, sau {self.failures} lần thất bại liên tiếp: {self.reason}"
 
 
 def paused_endpoints(data_dir: Path, now: datetime) -> list[Paused]:

@@ -65,3 +65,23 @@ def test_status_shows_titles_and_fits_80_columns(calendars_dir: Path, cli: Calla
     assert "@lichthidua" not in status.stdout  # titles, not UIDs
     flat = " ".join(line.strip("│ ").replace("│", " ") for line in lines)
     assert "Báo cáo" in flat and "bỏ lỡ" in status.stdout
+
+
+def test_status_says_which_endpoints_are_paused(calendars_dir: Path, cli: Callable[..., CliRun]) -> None:
+    """The breaker of a dead webhook, as the channels keep it in the data folder, in Vietnamese and Vietnam time."""
+    from datetime import UTC, datetime, timedelta
+
+    from notifiers.endpoints import HEALTH_FILE, EndpointState, Health
+
+    assert "đang lỗi" not in cli("remind", "status").stdout
+    var = calendars_dir.parent / "var"
+    var.mkdir(exist_ok=True)
+    health = Health(var / HEALTH_FILE)
+    now = datetime.now(UTC)
+    health.states["webhook:cd-so-y-te"] = EndpointState(3, now + timedelta(days=1), "Máy nhận trả lời 500", now)
+    health.save(["webhook:cd-so-y-te"])
+    status = cli("remind", "status")
+    assert status.exit_code == 0
+    flat = " ".join(status.stdout.split())
+    assert "Điểm nhận webhook, chat đang lỗi" in flat
+    assert "webhook:cd-so-y-te: tạm ngừng gửi đến" in flat and "sau 3 lần thất bại liên tiếp: Máy nhận trả lời 500" in flat

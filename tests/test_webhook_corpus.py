@@ -130,7 +130,7 @@ def test_ten_and_more_failing_endpoints_beside_an_email_wave(
         dead = {b for b in hooks if b not in SENT and b not in FAILED}
         paused = {p.endpoint: p for p in paused_endpoints(tmp_path / "var", wall())}
         assert set(paused) == {f"webhook:{unit[b]}" for b in dead}
-        assert all(p.until is not None and "tạm ngừng gửi tới" in p.describe() for p in paused.values())
+        assert all(p.until is not None and "tạm ngừng gửi đến" in p.describe() for p in paused.values())
 
         # Ticks as `serve` runs them: nothing sent twice; a paused endpoint is not tried before it reopens,
         # then once (half-open); the 429's row waits its Retry-After.

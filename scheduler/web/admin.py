@@ -17,6 +17,7 @@ import binascii
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -29,6 +30,8 @@ from scheduler.core.bounds import Limits
 from scheduler.reminders.recipients import load_directory
 from scheduler.reminders.ledger import STATUS_VN, Status
 from scheduler.web import views
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 router = APIRouter(tags=["Quản trị"], include_in_schema=False)
 LOCAL = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -77,7 +80,9 @@ def _reminders(request: Request) -> dict[str, Any]:
     failed = store.rows(statuses=[Status.FAILED], limit=200)
     per_deadline = sorted(store.status_by_occurrence().items())
     submissions = store.submissions()
-    return {"reminders_running": True, "failed": failed, "per_deadline": per_deadline,
+    # Endpoints (webhook, chat) their breaker holds back: shared through the data folder with `remind status`.
+    paused = [p.describe(VN) for p in paused_endpoints(Path(service.settings.data_dir), service.wall())]
+    return {"reminders_running": True, "failed": failed, "per_deadline": per_deadline, "paused": paused,
             "submissions": sorted((uid, party, at) for uid, parties in submissions.items()
                                   for party, at in parties.items()),
             "status_vn": {s.value: text for s, text in STATUS_VN.items()}}
