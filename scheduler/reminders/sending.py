@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -87,7 +87,7 @@ class _Lane:
         self.down: str | None = None  # why the rest of this wave's notices are not handed over
         self.task: asyncio.Future[None] | None = None
 
-    async def notices(self) -> AsyncIterator[Notice]:
+    async def notices(self) -> AsyncGenerator[Notice, None]:
         while not self.closed:
             items = await self.queue.get()
             try:
