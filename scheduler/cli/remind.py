@@ -149,10 +149,13 @@ def send_due(
     if reused:
         console.print("Lịch nhắc đã được lập từ đúng dữ liệu này: dùng lại, không đọc lại danh sách người nhận.")
     timing = ""
+    emails = report.delivered.get("email", 0)
     if report.messages:
-        rate = report.messages / report.seconds if report.seconds > 0 else 0.0
+        rate = emails / report.seconds if report.seconds > 0 else 0.0
         timing = f" trong {report.seconds:.1f} giây ({rate:.0f} email/giây)".replace(".", ",")
-    console.print(f"Đã gửi {report.sent} lời nhắc ({report.messages} email){timing}; lỗi vĩnh viễn: {report.failed}; "
+    # Each channel counted as itself: "(4 email, 2 webhook)".
+    others = "".join(f", {n} {name}" for name, n in sorted(report.delivered.items()) if name != "email")
+    console.print(f"Đã gửi {report.sent} lời nhắc ({emails} email{others}){timing}; lỗi vĩnh viễn: {report.failed}; "
                   f"thử lại sau: {report.retry}; bỏ lỡ: {report.missed}.")
     for line in report.errors[:20]:
         err_console.print(f"  {line}", markup=False)
