@@ -39,7 +39,6 @@ from scheduler.core.dates import vn_date
 
 if TYPE_CHECKING:
     from scheduler.core.campaign import Calendar
-    from scheduler.settings import Settings
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 PRODID = "-//lichthidua//Lich thi dua//VI"
@@ -143,15 +142,6 @@ class RenderOptions:
             raise LichThiDuaError(f"alarm_days không được âm: {self.alarm_days}")
         if not 0 <= self.alarm_hour <= 23:
             raise LichThiDuaError(f"alarm_hour phải từ 0 đến 23: {self.alarm_hour}")
-
-    @classmethod
-    def from_settings(cls, settings: Settings, *, event_url: str | None = None) -> RenderOptions:
-        return cls(
-            refresh_interval=timedelta(hours=settings.refresh_interval_hours),
-            alarm_days=tuple(settings.alarm_days),
-            alarm_hour=settings.alarm_hour,
-            event_url=event_url,
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from scheduler.core.bounds import DEFAULT_LIMITS
+from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.errors import SettingsError
 
 ENV_PREFIX = "LICHTHIDUA_"
@@ -158,6 +158,11 @@ class Settings(BaseModel):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'lichthidua.sqlite3'}"
+
+    def limits(self) -> Limits:
+        """What one calendar or recipients file may cost, as the core takes it."""
+        return Limits(self.max_file_bytes, self.max_depth, self.max_items, self.max_extends,
+                      self.max_recipients_file_bytes)
 
 
 def settings_table() -> list[tuple[str, str, str, str]]:

@@ -14,7 +14,8 @@ import pytest
 from scheduler.live import catalog
 
 from scheduler.core import fast_yaml
-from scheduler.core.loader import LoadedFile, load_file
+from scheduler.core.loaded import LoadedFile
+from scheduler.core.loader import load_file
 from tests.conftest import CALENDARS, FIXTURES
 
 FILES = sorted(CALENDARS.glob("*.yaml")) + sorted(FIXTURES.rglob("*.yaml"))

@@ -20,7 +20,7 @@ from web_support import Clock, copy_calendars, refresh, running, settings_for, v
 
 from scheduler.web.app import create_app
 from scheduler.web.extensions import PageData, WebExtension
-from scheduler.live.repository import Snapshot
+from scheduler.live.snapshot import Snapshot
 
 FEED = "/feeds/kon-tum-2024.ics"
 SIX_MONTHS = "kon-tum-2024.deadline.bao-cao-6-thang.2024@lichthidua"

@@ -249,7 +249,7 @@ def test_pure_modules_import_no_web_or_database_library() -> None:
 
 
 def test_tracked_window_is_what_the_default_feed_serves() -> None:
-    from scheduler.live.repository import tracked_window
+    from scheduler.live.snapshot import tracked_window
 
     catalog = load_catalog(CALENDARS)
     # A campaign's own window, however long ago it ran: its feed still gets SEQUENCE and cancellations.

@@ -36,6 +36,7 @@ from notifiers.ics import (
 from notifiers.ics_text import escape_text, fmt_duration, fold
 from scheduler.errors import CalendarError, LichThiDuaError
 from scheduler.core.events import AnniversaryInfo, DateOrigin, DeadlineInfo, Due, Event, EventKind, LunarInfo
+from scheduler.feeds.options import render_options
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
@@ -379,7 +380,7 @@ def test_alarm_fires_at_alarm_hour_n_days_before(days: tuple[int, ...], hour: in
 def test_options_validate_and_follow_settings() -> None:
     from scheduler.settings import Settings
 
-    opts = RenderOptions.from_settings(Settings(refresh_interval_hours=12, alarm_days=(3,), alarm_hour=7))
+    opts = render_options(Settings(refresh_interval_hours=12, alarm_days=(3,), alarm_hour=7))
     assert (opts.refresh_interval, opts.alarm_days, opts.alarm_hour) == (timedelta(hours=12), (3,), 7)
     with pytest.raises(LichThiDuaError):
         RenderOptions(alarm_days=(-1,))

@@ -150,17 +150,18 @@ def test_tombstone_expiry_is_a_timer_not_a_scan(tmp_path: Path) -> None:
 
 def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from scheduler.core import lineage
     from scheduler.live import catalog
 
     monkeypatch.setattr(catalog, "CACHE_AT", 1)  # the shipped folder is small: cache it anyway
     merged: list[str] = []
-    merge = catalog._merge
+    merge = lineage.merge
 
     def counted(model: Any, loaded: Any, parents: Any) -> Any:
         merged.append(model.id)
         return merge(model, loaded, parents)
 
-    monkeypatch.setattr(catalog, "_merge", counted)
+    monkeypatch.setattr(lineage, "merge", counted)
     calendars = copy_calendars(tmp_path)
     settings = settings_for(tmp_path, calendars)
 

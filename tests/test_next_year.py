@@ -23,7 +23,10 @@ from scheduler.live.catalog import load_catalog
 from scheduler.errors import BadRequest
 from scheduler.core.events import DateOrigin, EventKind
 from scheduler.core.expand import Window, expand, undated_items
-from scheduler.core.next_year import CHECK, draft_next, shift_text, target_span
+from scheduler.core.draft_yaml import CHECK
+from scheduler.core.next_span import target_span
+from scheduler.core.next_year import draft_next
+from scheduler.core.text_rewrite import shift_text
 from scheduler.core.spans import SpanKind, parse_span
 from tests.conftest import CALENDARS, REPO, copy_fixture
 

@@ -170,7 +170,7 @@ def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
 ) -> None:
     """20,000 units in 5 files (each under the 512 KiB bound): libyaml reads them, positions as the careful reader's."""
     from scheduler.reminders import recipients
-    from scheduler.core.loader import LoadedFile
+    from scheduler.core.loaded import LoadedFile
 
     folder = tmp_path / "recipients"
     folder.mkdir()
@@ -203,7 +203,7 @@ def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
                                  "name: 08:30", "name: Một\n        name: Hai"])
 def test_anything_unusual_goes_to_the_careful_reader(tmp_path: Path, odd: str) -> None:
     from scheduler.reminders import recipients
-    from scheduler.core.loader import LoadedFile
+    from scheduler.core.loaded import LoadedFile
 
     text = f"groups:\n  - id: g\n    name: G\n    units:\n      - id: u\n        {odd}\n"
     data = recipients._fast_mapping(text.encode(), LoadedFile(path=tmp_path / "a.yaml", display="a"))

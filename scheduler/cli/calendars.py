@@ -25,6 +25,7 @@ from scheduler.cli.output import console, err_console, run_command
 from scheduler.cli.quick import lunar_text
 from scheduler.core.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
+from scheduler.feeds.options import render_options
 from scheduler.files import write_atomic
 
 if TYPE_CHECKING:  # what _load() imports at run time, for the type checker
@@ -124,7 +125,7 @@ def check(
                 raise CalendarNotFound(f"Không tìm thấy {target}")
         files = calendar_files(targets)
         settings = load_settings()
-        limits = Limits.from_settings(settings)
+        limits = settings.limits()
         catalog = load_catalog(root, extra=files, limits=limits)
         wanted = {str(f.resolve()) for f in files}
         diags = [
@@ -208,7 +209,7 @@ def expand_command(
         _load()
         from scheduler.live.catalog import load_calendar
 
-        cal = load_calendar(calendar, calendars_root(calendars), Limits.from_settings(load_settings()))
+        cal = load_calendar(calendar, calendars_root(calendars), load_settings().limits())
         window = _window(default_window(cal, date.today()), start, end)
         events = expand(cal, window)
         undated = undated_items(cal)
@@ -244,19 +245,19 @@ def export(
         from scheduler.live.catalog import load_calendar
 
         settings = load_settings()
-        cal = load_calendar(calendar, calendars_root(calendars), Limits.from_settings(settings))
+        cal = load_calendar(calendar, calendars_root(calendars), settings.limits())
         window = _window(default_window(cal, date.today()), start, end)
-        options = RenderOptions.from_settings(settings)
+        render = render_options(settings)
         if alarm_days is not None:
             try:
                 days = tuple(int(x) for x in alarm_days.split(",") if x.strip())
             except ValueError:
                 raise BadRequest(f"--alarm-days: '{alarm_days}' phải là các số nguyên cách nhau bằng dấu phẩy") from None
-            options = RenderOptions(
-                refresh_interval=options.refresh_interval, alarm_days=days, alarm_hour=options.alarm_hour
+            render = RenderOptions(
+                refresh_interval=render.refresh_interval, alarm_days=days, alarm_hour=render.alarm_hour
             )
         previous = out.read_bytes() if out is not None and out.is_file() else None
-        body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=options)
+        body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=render)
         if out is None:
             sys.stdout.buffer.write(body)
             return

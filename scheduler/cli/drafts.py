@@ -25,11 +25,11 @@ from scheduler.files import write_atomic
 if TYPE_CHECKING:  # the YAML and model stack is imported when the command runs (see tests/test_startup.py)
     from scheduler.core.campaign import Calendar
     from scheduler.live.catalog import Catalog
-    from scheduler.core.next_year import Draft
+    from scheduler.core.draft_yaml import Draft
 
 
 def display_path(path: Path) -> str:
-    from scheduler.core.loader import display_path as shown
+    from scheduler.core.loaded import display_path as shown
 
     return shown(path)
 
@@ -56,8 +56,9 @@ def new_command(
 
     def run() -> None:
         from scheduler.live.catalog import load_catalog
-        from scheduler.core.model import ID_PATTERN
-        from scheduler.core.next_year import draft_next, target_span
+        from scheduler.core.format_fields import ID_PATTERN
+        from scheduler.core.next_span import target_span
+        from scheduler.core.next_year import draft_next
 
         if year is not None and span is not None:
             raise BadRequest("Chỉ dùng một trong hai: --year hoặc --span")

@@ -4,17 +4,13 @@ Every file in the calendars folder is read by the service and by `check`;
 these bounds keep one hostile or mistaken file (a 7 MB list, 3,000 levels of
 brackets, 50,000 `extends` ids) from taking seconds of CPU, megabytes of
 memory or the interpreter's stack. Each bound is a setting (see
-:mod:`scheduler.settings`); past one, the file gets a located error and is
+:mod:`scheduler.settings`, built by :meth:`Settings.limits`); past one, the file gets a located error and is
 not read further.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from scheduler.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +22,6 @@ class Limits:
     items: int = 2000  # list entries of one file (a campaign has tens; each costs about 1 ms to read)
     extends: int = 16  # parents named in `extends`
     recipients_file_bytes: int = 16 * 1024 * 1024  # a province's list: about 180 bytes a unit, 20,000 units ≈ 3.6 MB
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Limits:
-        return cls(settings.max_file_bytes, settings.max_depth, settings.max_items, settings.max_extends,
-                   settings.max_recipients_file_bytes)
 
 
 DEFAULT_LIMITS = Limits()

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler.core import lunar
 from scheduler.core.campaign import ResolvedPhase, celebrated_years, resolve_phase
 from scheduler.core.dates import DayMonth, FullDate, NamedEnd, vn_date
+from scheduler.core.loaded import LoadedFile
 from scheduler.core.spans import Span
 from scheduler.errors import Severity
 from scheduler.core.model import ITEM_SECTIONS, Commemoration
 from scheduler.core.titles import PLACEHOLDERS, problems
-
-if TYPE_CHECKING:  # the loader calls these checks; they only read what it found
-    from scheduler.core.loader import LoadedFile
 
 
 def check_calendar_file(loaded: LoadedFile) -> None:

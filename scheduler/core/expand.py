@@ -3,38 +3,27 @@
 `expand(calendar, window)` is a pure function: no clock, no files. Everything
 a person reads in an event title is composed here, in Vietnamese, the way a
 union official writes it ("Kỷ niệm 95 năm Ngày thành lập Công đoàn Việt Nam
-(28/7/1929 – 28/7/2024)"). UIDs name the calendar, the kind, the item and the
-occurrence (a year or a phase), never a date, so moving a deadline keeps its
-UID and editing one event never changes another's.
+(28/7/1929 – 28/7/2024)"). How one item becomes an event (UIDs, what is the
+plan's own) is in scheduler.core.item_events; deadlines in scheduler.core.deadlines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from functools import lru_cache
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from scheduler.core import lunar
-from scheduler.core.campaign import Calendar, ResolvedPhase, Sourced, own_phases
-from scheduler.core.dates import DayMonth, FullDate, vn_date, vn_weekday
-from scheduler.errors import BadRequest, LunarDateError
-from scheduler.core.events import (
-    AnniversaryInfo,
-    DateOrigin,
-    DeadlineInfo,
-    Due,
-    Event,
-    EventKind,
-    LunarInfo,
-    UndatedItem,
-    last_day,
-)
-from scheduler.core.model import Commemoration, Deadline, LunarDateItem, Observance
-from scheduler.core.days_off import day_off_reason, holiday_blocks, make_up_workdays, previous_working_day
+from scheduler.core.campaign import Calendar, Sourced, own_phases
+from scheduler.core.dates import DayMonth, FullDate, vn_date
+from scheduler.core.deadlines import deadline_events, deadline_occurrences
+from scheduler.errors import LunarDateError
+from scheduler.core.events import AnniversaryInfo, DateOrigin, Event, EventKind, LunarInfo, UndatedItem
+from scheduler.core.item_events import dated_by_origin, event_uid, inherited, item_event, not_own
+from scheduler.core.model import Commemoration, LunarDateItem, Observance
+from scheduler.core.days_off import holiday_blocks, make_up_workdays
 from scheduler.core.titles import render
+from scheduler.core.window import Window
 
 KIND_ORDER = {k: i for i, k in enumerate(
     [EventKind.HOLIDAY, EventKind.WORKDAY, EventKind.PHASE, EventKind.OBSERVANCE, EventKind.LUNAR,
@@ -44,31 +33,6 @@ ANNIVERSARY_TITLE = "Kỷ niệm {ordinal} năm {name} ({base} – {date})"
 YEARLY_TITLE = "{name} ({date})"  # a commemoration whose base year the plan does not give
 OBSERVANCE_TITLE = "{name} năm {year}"
 LUNAR_TITLE = "{name} {can_chi} {year}"
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """Inclusive range of civil dates."""
-
-    start: date
-    end: date
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise BadRequest(f"Khoảng thời gian không hợp lệ: {vn_date(self.end)} trước {vn_date(self.start)}")
-
-    @classmethod
-    def year(cls, year: int, last_year: int | None = None) -> "Window":
-        return cls(date(year, 1, 1), date(last_year or year, 12, 31))
-
-    def years(self) -> range:
-        return range(self.start.year, self.end.year + 1)
-
-    def overlaps(self, start: date, end: date) -> bool:
-        return start <= self.end and end >= self.start
-
-    def __contains__(self, day: date) -> bool:
-        return self.start <= day <= self.end
 
 
 def default_window(calendar: Calendar, today: date) -> Window:
@@ -117,7 +81,7 @@ def expand(calendar: Calendar, window: Window) -> list[Event]:
         *_lunar(calendar, window),
         *_holidays(calendar, window),
         *_one_off(calendar, window),
-        *_deadlines(calendar, window),
+        *deadline_events(calendar, window),
     ]
     events.sort(key=lambda e: (e.start, KIND_ORDER[e.kind], e.uid))
     return events
@@ -130,54 +94,9 @@ def expand_deadlines(calendar: Calendar, window: Window) -> list[Event]:
     holidays and lunar dates a calendar inherits are most of the work of
     :func:`expand` (planning reminders for 2,000 calendars: 4 s against 0.3 s).
     """
-    events = list(_deadlines(calendar, window))
+    events = list(deadline_events(calendar, window))
     events.sort(key=lambda e: (e.start, KIND_ORDER[e.kind], e.uid))
     return events
-
-
-def _uid(calendar: Calendar, kind: EventKind, item_id: str, occurrence: object) -> str:
-    return f"{calendar.id}.{kind.value}.{item_id}.{occurrence}@lichthidua"
-
-
-def _inherited(calendar: Calendar, defined_in: str, item_id: str, day: date | None = None) -> bool:
-    """Whether an occurrence is NOT the plan's own: feeds with `inherited=false` drop it.
-
-    The plan's own: what it celebrates (that occurrence: see `own_phases`), and what
-    it defines itself within its span. Everything else comes from a parent calendar
-    or from another year than the campaign's.
-    """
-    if day is None:  # an undated item: the plan's own if it defines or celebrates it
-        return defined_in != calendar.id and item_id not in calendar.celebrated
-    celebrated = item_id in calendar.celebrated and bool(own_phases(calendar, item_id, day, None))
-    return _not_own(calendar, defined_in, day, celebrated)
-
-
-def _not_own(calendar: Calendar, defined_in: str, day: date, celebrated: bool) -> bool:
-    if celebrated:
-        return False
-    if defined_in != calendar.id:
-        return True
-    return calendar.span is not None and day not in calendar.span
-
-
-def _item_event(
-    calendar: Calendar, sourced: Sourced[Any], kind: EventKind, occurrence: object, **fields: object
-) -> Event:
-    """An event of one YAML item: what every kind shares, plus the kind's own `fields`."""
-    item = sourced.item
-    fields.setdefault("description", item.description)
-    if "inherited" not in fields:
-        fields["inherited"] = _inherited(calendar, sourced.defined_in, item.id, fields["start"])  # type: ignore[arg-type]
-    fields.setdefault("origin", DateOrigin.RULE)
-    return Event(
-        uid=_uid(calendar, kind, item.id, occurrence),
-        kind=kind,
-        source=sourced.source,
-        calendar_id=calendar.id,
-        item_id=item.id,
-        defined_in=sourced.defined_in,
-        **fields,  # type: ignore[arg-type]
-    )
 
 
 def _phases(calendar: Calendar, window: Window) -> Iterator[Event]:
@@ -195,7 +114,7 @@ def _phases(calendar: Calendar, window: Window) -> Iterator[Event]:
         if phase.description:
             lines.append(phase.description)
         yield Event(
-            uid=_uid(calendar, EventKind.PHASE, phase.id, phase.start.year),
+            uid=event_uid(calendar, EventKind.PHASE, phase.id, phase.start.year),
             kind=EventKind.PHASE,
             title=phase.title,
             start=phase.start,
@@ -225,7 +144,7 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
                     continue
                 title = render(item.title or YEARLY_TITLE, ordinal="", name=item.name, base="", date=vn_date(day),
                                year=year)
-                yield _item_event(
+                yield item_event(
                     calendar, sourced, EventKind.ANNIVERSARY, year, title=title, start=day, end=day,
                     provenance=f"Ngày {item.date} hằng năm; văn bản không ghi năm gốc nên không tính số năm kỷ niệm",
                 )
@@ -243,9 +162,9 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
                            date=vn_date(day), year=year)
             milestone = ordinal % 5 == 0
             celebrated_in = own_phases(calendar, item.id, day, base) if item.id in calendar.celebrated else ()
-            yield _item_event(
+            yield item_event(
                 calendar, sourced, EventKind.ANNIVERSARY, year, title=title, start=day, end=day,
-                inherited=_not_own(calendar, sourced.defined_in, day, bool(celebrated_in)),
+                inherited=not_own(calendar, sourced.defined_in, day, bool(celebrated_in)),
                 anniversary=AnniversaryInfo(base, ordinal, milestone, celebrated_in),
                 provenance=f"Ngày kỷ niệm tính từ ngày gốc {vn_date(base)}: năm {year} là lần thứ {ordinal}",
             )
@@ -264,7 +183,7 @@ def _observances(calendar: Calendar, window: Window) -> Iterator[Event]:
             if start is None or end is None or start.year != year or not window.overlaps(start, end):
                 continue
             title = render(item.title or OBSERVANCE_TITLE, name=item.name, year=year)
-            yield _item_event(calendar, sourced, EventKind.OBSERVANCE, year, title=title, start=start, end=end,
+            yield item_event(calendar, sourced, EventKind.OBSERVANCE, year, title=title, start=start, end=end,
                               provenance=f"Hằng năm từ {item.start} đến {item.end}")
 
 
@@ -289,7 +208,7 @@ def _lunar(calendar: Calendar, window: Window) -> Iterator[Event]:
             can_chi = lunar.can_chi(lunar_year)
             written = f"{day_of_month}/{month}{' nhuận' if item.leap else ''} âm lịch"
             title = render(item.title or LUNAR_TITLE, name=item.name, can_chi=can_chi, year=lunar_year, lunar=written)
-            yield _item_event(
+            yield item_event(
                 calendar, sourced, EventKind.LUNAR, lunar_year, title=title, start=solar, end=solar,
                 description=item.description or f"Ngày {written} năm {can_chi}",
                 lunar=LunarInfo(lunar_year, month, day_of_month, item.leap),
@@ -317,7 +236,7 @@ def _holidays(calendar: Calendar, window: Window) -> Iterator[Event]:
 def _day_event(calendar: Calendar, defined_in: str, kind: EventKind, key: str, start: date, end: date,
                title: str, description: str, basis: str) -> Event:
     return Event(
-        uid=_uid(calendar, kind, key, start.strftime("%Y%m%d")),
+        uid=event_uid(calendar, kind, key, start.strftime("%Y%m%d")),
         kind=kind,
         title=title,
         start=start,
@@ -347,112 +266,13 @@ def _one_off(calendar: Calendar, window: Window) -> Iterator[Event]:
             lines.append(f"Địa điểm: {item.place}")
         if item.description:
             lines.append(item.description)
-        origin, provenance = _dated_by(item.dated_by, item.as_written, sourced.issuer)
-        yield _item_event(
+        origin, provenance = dated_by_origin(item.dated_by, item.as_written, sourced.issuer)
+        yield item_event(
             calendar, sourced, EventKind.EVENT, "0",
             title=item.title, start=first, end=last, description="\n".join(lines) or None,
             inherited=sourced.defined_in != calendar.id, origin=origin, provenance=provenance,
             start_time=item.time, end_time=item.end_time, place=item.place,
         )
-
-
-def _dated_by(dated_by: str, wording: str | None, issuer: str | None) -> tuple[DateOrigin, str]:
-    """The origin and its sentence for an item whose date the document or an admin gives."""
-    if dated_by == "admin":
-        by = f" của {issuer}" if issuer else ""
-        said = f"văn bản ghi “{wording}”" if wording else "văn bản không ghi ngày"
-        return DateOrigin.ADMIN, f"Ngày do quản trị{by} đặt để nhắc việc; {said}, không ghi ngày cụ thể"
-    if wording:
-        return DateOrigin.DOCUMENT, f"Ngày theo văn bản: “{wording}”"
-    return DateOrigin.DOCUMENT, "Ngày theo văn bản"
-
-
-@lru_cache(maxsize=16)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def deadline_occurrences(calendar: Calendar, deadline: Deadline, window_years: range) -> Iterator[tuple[date, str, ResolvedPhase | None]]:
-    """(written date, occurrence key, phase) for each time a deadline falls due.
-
-    A yearly date ("25/6") falls in every year of a campaign's span; when none of
-    them lies inside the span (a school year's "25/6"), the first one after it
-    does (the report after the campaign). Without a span (the national
-    calendar), in every year of the window. Undated deadlines never fall due.
-    """
-    if deadline.undated:
-        return
-    if isinstance(deadline.date, FullDate):
-        yield deadline.date.value, "0", None
-    elif isinstance(deadline.date, DayMonth):
-        span = calendar.span
-        if span is None:
-            days = [deadline.date.in_year(year) for year in window_years]
-        else:
-            candidates = [d for d in (deadline.date.in_year(y) for y in range(span.start.year, span.end.year + 2)) if d]
-            days = [d for d in candidates if d in span] or [d for d in candidates if d > span.end][:1]
-        for day in days:
-            if day is not None:
-                yield day, str(day.year), None
-    else:
-        for phase in calendar.phases:
-            if deadline.after_phase in ("each", phase.id):
-                yield phase.end + timedelta(days=deadline.days_after or 0), phase.id, phase
-
-
-@lru_cache(maxsize=8192)
-def deadline_warnings(written: date, due: Due) -> tuple[str, ...]:
-    """Warn when the last day people can submit is not a working day."""
-    last = last_day(due, written)
-    reason = day_off_reason(last)
-    if reason is None:
-        return ()
-    earlier = previous_working_day(last)
-    return (
-        f"Ngày cuối để nộp ({vn_weekday(last)} {vn_date(last)}) là {reason}: "
-        f"nên nộp chậm nhất {vn_weekday(earlier)} {vn_date(earlier)}",
-    )
-
-
-def _deadlines(calendar: Calendar, window: Window) -> Iterator[Event]:
-    zone = _zone(calendar.timezone)
-    for sourced in calendar.deadlines:
-        item = sourced.item
-        for written, occurrence, phase in deadline_occurrences(calendar, item, window.years()):
-            if written not in window:
-                continue
-            if item.due is Due.BEFORE:
-                due_at = datetime.combine(written, time(0, 0), zone)
-                as_written = f"trước {vn_date(written)}"
-            else:
-                due_at = datetime.combine(written, time(23, 59, 59), zone)
-                as_written = f"chậm nhất ngày {vn_date(written)}"
-            what = f"{item.title} – {phase.name}" if phase else item.title
-            warnings = deadline_warnings(written, item.due)
-            origin, provenance = _dated_by(item.dated_by, item.wording if item.dated_by == "admin" else item.as_written,
-                                           sourced.issuer)
-            yield _item_event(
-                calendar, sourced, EventKind.DEADLINE, occurrence,
-                title=f"Hạn chót: {what} ({as_written})",
-                start=written,
-                end=written,
-                deadline=DeadlineInfo(
-                    due=item.due,
-                    due_at=due_at,
-                    as_written=as_written,
-                    warnings=warnings,
-                    submitted_by=item.submitted_by,
-                    submit_to=item.submit_to,
-                    via=item.via,
-                    groups=tuple(item.groups),
-                    phase=phase.id if phase else None,
-                    remind_days=tuple(item.remind_days) if item.remind_days is not None else None,
-                ),
-                warnings=warnings,
-                inherited=sourced.defined_in != calendar.id,
-                origin=origin,
-                provenance=provenance,
-            )
 
 
 def undated_items(calendar: Calendar) -> list[UndatedItem]:
@@ -484,6 +304,6 @@ def _undated(calendar: Calendar, sourced: Sourced, kind: EventKind, title: str, 
              context: str | None, **fields: str | None) -> UndatedItem:
     return UndatedItem(
         kind=kind, item_id=sourced.item.id, title=title, wording=wording, source=sourced.source,
-        defined_in=sourced.defined_in, inherited=_inherited(calendar, sourced.defined_in, sourced.item.id),
+        defined_in=sourced.defined_in, inherited=inherited(calendar, sourced.defined_in, sourced.item.id),
         context=context, **fields,
     )

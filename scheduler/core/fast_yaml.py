@@ -1,10 +1,10 @@
 """libyaml's C parser for the common case, with the careful reader as the judge of anything else.
 
-The careful reader (ruamel round-trip, in :mod:`scheduler.core.loader`) keeps
+The careful reader (ruamel round-trip, in :mod:`scheduler.core.yaml_syntax`) keeps
 comments and positions and explains every YAML trap, at about 10 ms per
 calendar file and 1.3 ms per recipient unit. libyaml is 10–20× faster and
 also gives positions. :func:`plain` turns libyaml's node tree into the same
-plain data and positions as ``loader._plain``, but only when nothing in the
+plain data and positions as ``yaml_syntax.plain``, but only when nothing in the
 file needs judging: every scalar must mean the same in YAML 1.1 (libyaml) and
 YAML 1.2 (ruamel) and be free of the traps the loader reports (``no``,
 ``08:30``, octal numbers, dates, aliases, duplicate keys, explicit tags).
@@ -18,7 +18,8 @@ import re
 from typing import Any
 
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
-from scheduler.core.loader import YAML11_TRAPS, KeyPath, LoadedFile
+from scheduler.core.loaded import KeyPath, LoadedFile
+from scheduler.core.yaml_syntax import YAML11_TRAPS
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"

@@ -16,6 +16,10 @@ the launch date, and every date an admin set (`dated_by: admin`, a named end's
 `date`), which become undated again, their wording kept. Every line that needs
 a human look gets a `# KIỂM TRA: …` comment; the original comments and key order
 are kept (ruamel.yaml round trip).
+
+Here: the drafter, which decides what moves. The texts it rewrites are moved by
+scheduler.core.text_rewrite; the YAML round trip and the notes are in
+scheduler.core.draft_yaml; the new span (`--year`, `--span`) in scheduler.core.next_span.
 """
 
 from __future__ import annotations
@@ -29,10 +33,8 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark, YAMLError
-from ruamel.yaml.tokens import CommentToken
+from ruamel.yaml.error import YAMLError
 
 from scheduler.core.campaign import ResolvedPhase, celebrated_years, resolve_phase
 from scheduler.core.dates import (
@@ -46,69 +48,25 @@ from scheduler.core.dates import (
     vn_date,
 )
 from scheduler.errors import BadRequest
-from scheduler.core.loader import KeyPath, format_path
+from scheduler.core.draft_yaml import (
+    Draft,
+    annotate,
+    celebration_entry,
+    dated_by_admin,
+    plain_data,
+    pop_key,
+    replace_key,
+    round_trip_yaml,
+    set_celebration_ordinal,
+)
+from scheduler.core.loaded import KeyPath
 from scheduler.core import lunar
-from scheduler.core.lunar import CAN, CHI
-from scheduler.core.model import ID_PATTERN, Commemoration, Phase
+from scheduler.core.format_fields import ID_PATTERN
+from scheduler.core.model import Commemoration, Phase
 from scheduler.core.spans import Span, SpanKind, parse_span
+from scheduler.core.text_rewrite import Ordinal, anniversary_names, day_in_year, rewrite_text, shift_text
 
-CHECK = "KIỂM TRA: "
-
-# Indentation styles tried, in order, to write the draft the way the file was written:
-# (mapping, sequence, offset); the first one that reproduces the file unchanged wins.
-_INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (3, 5, 3))
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """One line of the draft a person must check, and what to check (Vietnamese)."""
-
-    line: int  # 1-based, in the draft
-    path: str  # key path: "phases[0].as_written"
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    text: str
-    notes: tuple[Note, ...]
-    span: Span
-    years: int  # how far every full date moved
-
-    @property
-    def lines_to_check(self) -> int:
-        return len({n.line for n in self.notes})
-
-
-def target_span(old: Span, *, year: int | None = None, span: str | None = None) -> Span:
-    """The new campaign's span from `--year` or `--span`; by default the next one.
-
-    `--year Y` keeps the kind of span and starts it in Y (a school year 2019–2020
-    with `--year 2025` becomes 2025–2026). Without either, a year or a school
-    year moves by one, a period ("giai đoạn 2021–2025") to the following one.
-    """
-    if year is not None and span is not None:
-        raise BadRequest("Chỉ dùng một trong hai: --year hoặc --span")
-    if span is not None:
-        try:
-            return _differs(old, parse_span(span))
-        except DateSyntaxError:
-            raise BadRequest(
-                f"--span: không hiểu '{span}'. Ví dụ: 'năm 2027', 'năm học 2025–2026', "
-                "'giai đoạn 2026–2030', 'từ 15/10/2026 đến 28/02/2027'"
-            ) from None
-    if year is not None:
-        if not 1900 <= year <= 2100:
-            raise BadRequest(f"--year: {year} không phải một năm hợp lệ (1900–2100)")
-        return _differs(old, old.shifted(year - old.start.year))
-    step = len(old.years) if old.kind is SpanKind.PERIOD else 1
-    return old.shifted(step)
-
-
-def _differs(old: Span, new: Span) -> Span:
-    if (new.start, new.end) == (old.start, old.end):
-        raise BadRequest(f"Phong trào mới trùng thời gian phong trào cũ ({old.words}): chọn --year hoặc --span khác")
-    return new
+_LUNAR_WORDS = re.compile(r"\bTết\b|tháng Chạp|âm lịch|\bmùng\b|\brằm\b", re.IGNORECASE)
 
 
 def draft_next(
@@ -133,7 +91,7 @@ def draft_next(
     if not re.match(ID_PATTERN, new_id):
         raise BadRequest(f"Mã lịch mới '{new_id}' không hợp lệ: chỉ chữ thường không dấu, số và dấu gạch ngang")
     text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))  # as the loader reads it
-    yaml = _yaml(text)
+    yaml = round_trip_yaml(text)
     try:
         tree = yaml.load(text)
     except YAMLError as exc:
@@ -145,123 +103,8 @@ def draft_next(
     drafter.calendar(tree, new_id)
     out = io.StringIO()
     yaml.dump(tree, out)
-    return _annotate(out.getvalue(), drafter.notes, new_span, drafter.years)
+    return annotate(out.getvalue(), drafter.notes, new_span, drafter.years)
 
-
-def _yaml(text: str) -> YAML:
-    """A round-trip YAML that writes `text` back unchanged (same indentation, quotes, width)."""
-    chosen = None
-    for mapping, sequence, offset in _INDENTS:
-        yaml = YAML(typ="rt")
-        yaml.preserve_quotes = True
-        yaml.width = 4096  # never fold long titles
-        yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-        chosen = chosen or yaml
-        try:
-            out = io.StringIO()
-            yaml.dump(yaml.load(text), out)
-        except YAMLError:
-            return chosen
-        if out.getvalue() == text:
-            return yaml
-    assert chosen is not None
-    return chosen
-
-
-# --- dates and words inside texts ---------------------------------------------------------------
-
-_DATE_OR_YEAR = re.compile(
-    r"(?<![\d/.\-])(?:"
-    r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2}))"
-    r"|(?P<dmy>(?P<d>\d{1,2})(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}))"
-    r"|(?P<my>(?P<mm>\d{1,2})/(?P<my_y>\d{4}))"
-    r"|(?P<year>(?:19|20|21)\d{2})"
-    r")(?![\d/])"
-)
-_ORDINAL = re.compile(r"(?<![\d/.,])(\d{1,3})(\s+năm\b)")
-_LUNAR_WORDS = re.compile(r"\bTết\b|tháng Chạp|âm lịch|\bmùng\b|\brằm\b", re.IGNORECASE)
-_CAN_CHI = re.compile(rf"\b({'|'.join(CAN)})\s+({'|'.join(CHI)})\b(\s+(\d{{4}}))?")
-
-
-def _day_ok(year: int, month: int, day: int) -> int:
-    """The day to write in `year`: 29/2 of a common year becomes 28/2."""
-    if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
-        return 28
-    return day
-
-
-def shift_text(text: str, years: int, *, only: Collection[int] | None = None) -> tuple[str, list[str]]:
-    """Move the dates, months and years written in `text` by `years`, keeping how they are written.
-
-    With `only`, a date or year moves only if its year is one of `only` (a title's
-    "(2/9/1945 – 2/9/2024)": 1945 is history). Returns the new text and the
-    changes, "2024 → 2027", for the note.
-    """
-    changes: list[str] = []
-
-    def move(year: int) -> int | None:
-        return year + years if only is None or year in only else None
-
-    def replace(m: re.Match[str]) -> str:
-        whole = m.group(0)
-        if m["iso"]:
-            y = move(int(m["iy"]))
-            if y is None:
-                return whole
-            day = _day_ok(y, int(m["im"]), int(m["id"]))
-            new = f"{y}-{m['im']}-{str(day).zfill(len(m['id']))}"
-        elif m["dmy"]:
-            y = move(int(m["y"]))
-            if y is None:
-                return whole
-            day = _day_ok(y, int(m["m"]), int(m["d"]))
-            new = f"{str(day).zfill(len(m['d']))}{m['sep']}{m['m']}{m['sep']}{y}"
-        elif m["my"]:
-            y = move(int(m["my_y"]))
-            if y is None or not 1 <= int(m["mm"]) <= 12:
-                return whole
-            new = f"{m['mm']}/{y}"
-        else:
-            y = move(int(m["year"]))
-            if y is None:
-                return whole
-            new = str(y)
-        changes.append(f"{whole} → {new}")
-        return new
-
-    return _DATE_OR_YEAR.sub(replace, text), changes
-
-
-def _shift_can_chi(text: str, years: int, only: Collection[int]) -> tuple[str, list[str]]:
-    """"Tết Nguyên đán Giáp Thìn 2024" names the lunar year: it moves with the year."""
-    changes: list[str] = []
-
-    def replace(m: re.Match[str]) -> str:
-        if m[4] and int(m[4]) not in only:
-            return m.group(0)  # "Mậu Thân 1968": history
-        index = next(n for n in range(60) if CAN[n % 10] == m[1] and CHI[n % 12] == m[2])
-        moved = (index + years) % 60
-        new = f"{CAN[moved % 10]} {CHI[moved % 12]}"
-        if new != f"{m[1]} {m[2]}":
-            changes.append(f"{m[1]} {m[2]} → {new}")
-        return new + (m[3] or "")
-
-    return _CAN_CHI.sub(replace, text), changes
-
-
-@dataclass(frozen=True, slots=True)
-class _Ordinal:
-    old: int
-    new: int
-    names: tuple[str, ...]  # casefolded ways a text names the anniversary
-
-
-def _names(item: Commemoration) -> tuple[str, ...]:
-    """Ways a text names an anniversary: its name, the words in brackets, each without "Ngày"."""
-    head, _, bracket = item.name.partition(" (")
-    out = [item.name, head, bracket.rstrip(")")]
-    out += [n.removeprefix("Ngày ").removeprefix("ngày ") for n in out]
-    return tuple(dict.fromkeys(n.casefold() for n in out if n))
 
 
 # --- the drafter ---------------------------------------------------------------------------------
@@ -275,7 +118,7 @@ class _Drafter:
     known_ids: Collection[str]
     span_text: str | None = None  # the words of --span, written as given
     notes: list[tuple[KeyPath, str]] = field(default_factory=list)
-    ordinals: list[_Ordinal] = field(default_factory=list)
+    ordinals: list[Ordinal] = field(default_factory=list)
 
     @property
     def words(self) -> str:
@@ -324,7 +167,7 @@ class _Drafter:
                 if not isinstance(item, CommentedMap):
                     continue
                 path: KeyPath = (section, index)
-                if section in ("deadlines", "events") and _by_admin(item):
+                if section in ("deadlines", "events") and dated_by_admin(item):
                     self.undate(item, path, section)
                 for key in dated:
                     self.item_date(item, key, path, section)
@@ -339,7 +182,7 @@ class _Drafter:
         if "year" in tree and new.kind is SpanKind.YEAR:
             tree["year"] = new.start.year
         elif "year" in tree:
-            _replace_key(tree, "year", "span", self.words)
+            replace_key(tree, "year", "span", self.words)
             self.note(("span",), f"phong trào cũ tính theo năm, phong trào mới: {self.words} "
                                  f"({vn_date(new.start)} – {vn_date(new.end)}): kiểm tra")
         elif isinstance(tree.get("span"), CommentedMap):
@@ -441,7 +284,7 @@ class _Drafter:
             if value.get("date") is not None:
                 old = value["date"]
                 suggestion, _ = self.shifted(old)
-                _pop(value, "date")
+                pop_key(value, "date")
                 self.note(path, f"ngày kết thúc do quản trị đặt năm trước ({_show(old)}) đã xóa: văn bản ghi "
                                 f"“{value.get('until', '')}”; đặt lại khi biết (dời năm sẽ là {_show(suggestion)})")
             return
@@ -465,7 +308,7 @@ class _Drafter:
         resolved = self.resolved(phase)
         changed = []
         for index, entry in enumerate(celebrates):
-            key, stated = _celebration(entry)
+            key, stated = celebration_entry(entry)
             if key is None or stated is None:
                 continue
             target = self.commemorations.get(key)
@@ -477,8 +320,8 @@ class _Drafter:
             years = celebrated_years(target.base, resolved, self.new_span)
             moved = target.base.year + stated + self.years
             new = (moved if moved in years or not years else years[0]) - target.base.year
-            _set_celebration(celebrates, index, new)
-            self.ordinals.append(_Ordinal(stated, new, _names(target)))
+            set_celebration_ordinal(celebrates, index, new)
+            self.ordinals.append(Ordinal(stated, new, anniversary_names(target)))
             changed.append(f"{key}: {stated} → {new}")
         if changed:
             self.note(path + ("celebrates",), f"số năm kỷ niệm đã tính lại cho phong trào mới ({self.new_span.words}); "
@@ -487,7 +330,7 @@ class _Drafter:
     def resolved(self, phase: CommentedMap) -> ResolvedPhase | None:
         """The phase's dates in the new span, as `check` will see them."""
         try:
-            model = Phase.model_validate(_plain(phase))
+            model = Phase.model_validate(plain_data(phase))
         except ValidationError:
             return None
         resolved, _ = resolve_phase(model, span=self.new_span, launch_date=None, defined_in="", source="")
@@ -518,7 +361,7 @@ class _Drafter:
             if item.get(key) is not None:
                 what.append(f"{key}: {_show(item[key])}")
                 item[key] = None
-        _pop(item, "dated_by")
+        pop_key(item, "dated_by")
         if not item.get("as_written"):
             keys = list(item)
             item.insert(keys.index("title") + 1 if "title" in keys else len(keys), "as_written",
@@ -555,34 +398,7 @@ class _Drafter:
             self.note(path, "; ".join(parts))
 
     def rewrite(self, text: str) -> tuple[str, list[str], list[str]]:
-        """A title or quote in the new span: ordinals of what the phases celebrate, years, can chi."""
-        changes: list[str] = []
-        doubts: list[str] = []
-
-        def ordinal(m: re.Match[str]) -> str:
-            number = int(m[1])
-            found = [o for o in self.ordinals if o.old == number]
-            if not found:
-                if number >= 10 and self.years:
-                    doubts.append(f"số năm {number} không khớp ngày kỷ niệm nào các đợt chào mừng: chưa đổi")
-                return m.group(0)
-            new = {o.new for o in found}
-            if len(new) > 1:  # "70 năm Chiến thắng Điện Biên Phủ": the words after the number decide
-                after = text[m.end():].lstrip().casefold()
-                new = {o.new for o in found if any(after.startswith(n) for n in o.names)}
-            if len(new) != 1:
-                doubts.append(f"“{m.group(0)}” ứng với nhiều ngày kỷ niệm: chưa đổi")
-                return m.group(0)
-            (value,) = new
-            if value != number:
-                changes.append(f"{number} năm → {value} năm")
-            return f"{value}{m[2]}"
-
-        out = _ORDINAL.sub(ordinal, text)
-        old_years = set(self.old_span.years)
-        out, names = _shift_can_chi(out, self.years, old_years)  # before the years: "Ất Tỵ 2025" is history or not
-        out, moved = shift_text(out, self.years, only=old_years)
-        return out, changes + names + moved, doubts
+        return rewrite_text(text, self.ordinals, self.years, set(self.old_span.years))
 
     # Helpers ------------------------------------------------------------------------------------------
 
@@ -590,7 +406,7 @@ class _Drafter:
         """A written date moved by the span's difference in years; True if 29/2 became 28/2."""
         if isinstance(value, date):
             year = value.year + self.years
-            day = _day_ok(year, value.month, value.day)
+            day = day_in_year(year, value.month, value.day)
             return value.replace(year=year, day=day), day != value.day
         if isinstance(value, int) and not isinstance(value, bool):
             return value + self.years, False
@@ -601,120 +417,8 @@ class _Drafter:
         return value, False
 
 
-def _by_admin(item: CommentedMap) -> bool:
-    return str(item.get("dated_by", "")).strip().lower() in ("admin", "quản trị")
-
-
-def _celebration(entry: Any) -> tuple[str | None, int | None]:
-    if isinstance(entry, CommentedMap):
-        if "id" in entry:
-            ordinal = entry.get("ordinal")
-            return str(entry["id"]), ordinal if isinstance(ordinal, int) else None
-        if len(entry) == 1:
-            ((key, ordinal),) = entry.items()
-            return str(key), ordinal if isinstance(ordinal, int) and not isinstance(ordinal, bool) else None
-    return None, None
-
-
-def _set_celebration(celebrates: CommentedSeq, index: int, ordinal: int) -> None:
-    entry = celebrates[index]
-    if "id" in entry:
-        entry["ordinal"] = ordinal
-    else:
-        ((key, _),) = entry.items()
-        entry[key] = ordinal
-
 
 def _show(value: Any) -> str:
     if isinstance(value, date):
         return vn_date(value)
     return str(value)
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, CommentedMap):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, CommentedSeq):
-        return [_plain(v) for v in node]
-    return str(node) if isinstance(node, str) else node
-
-
-def _replace_key(mapping: CommentedMap, old: str, new: str, value: Any) -> None:
-    position = list(mapping).index(old)
-    comment = mapping.ca.items.pop(old, None)
-    del mapping[old]
-    mapping.insert(position, new, value)
-    if comment is not None:
-        mapping.ca.items[new] = comment
-
-
-def _pop(mapping: CommentedMap, key: str) -> None:
-    """Remove `key`, keeping the comment lines that follow it (ruamel hangs them on the key)."""
-    if key not in mapping:
-        return
-    keys = list(mapping)
-    index = keys.index(key)
-    column = mapping.lc.key(key)[1] if key in mapping.lc.data else 0
-    token = mapping.ca.items.pop(key, None)
-    del mapping[key]
-    eol = token[2] if token and len(token) > 2 else None
-    if eol is None:
-        return
-    own, _, rest = eol.value.partition("\n")
-    if own.strip():  # the removed line's own comment stays, as a line of its own
-        rest = " " * column + own.strip() + "\n" + rest
-    if not rest.strip() or index == 0:
-        return
-    previous = keys[index - 1]
-    slot = mapping.ca.items.setdefault(previous, [None, None, None, None])
-    if slot[2] is not None:
-        slot[2].value = slot[2].value + rest if slot[2].value.endswith("\n") else slot[2].value + "\n" + rest
-    else:
-        slot[2] = CommentToken("\n" + rest, CommentMark(0), None)
-
-
-# --- comments on the lines to check ------------------------------------------------------------------
-
-
-def _annotate(text: str, notes: list[tuple[KeyPath, str]], span: Span, years: int) -> Draft:
-    """Append `# KIỂM TRA: …` to each line a note points at; the notes, with their lines."""
-    tree = YAML(typ="rt").load(text)
-    by_line: dict[int, list[str]] = {}
-    located: list[Note] = []
-    for path, words in notes:
-        line = _line_of(tree, path)
-        if words not in by_line.setdefault(line, []):
-            by_line[line].append(words)
-            located.append(Note(line + 1, format_path(path), words))
-    lines = text.split("\n")
-    for line, line_notes in by_line.items():
-        commented = f"{lines[line]}  # {CHECK}{'; '.join(line_notes)}"
-        if _same_data(lines, line, commented, tree):
-            lines[line] = commented
-        # else: a line a comment cannot end (inside a quoted or block text); the note stays in the summary
-    return Draft("\n".join(lines), tuple(sorted(located, key=lambda n: n.line)), span, years)
-
-
-def _same_data(lines: list[str], index: int, new_line: str, tree: Any) -> bool:
-    """Whether `new_line` in place of line `index` leaves the document's data unchanged."""
-    try:
-        after = YAML(typ="safe").load("\n".join(lines[:index] + [new_line] + lines[index + 1:]))
-    except YAMLError:
-        return False
-    return bool(after == _plain(tree))
-
-
-def _line_of(tree: Any, path: KeyPath) -> int:
-    """0-based line of the key (or list item) at `path`, else of its nearest ancestor."""
-    node, line = tree, 0
-    for part in path:
-        if isinstance(node, CommentedMap) and part in node:
-            line = node.lc.key(part)[0]
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            line = node.lc.item(part)[0]
-            node = node[part]
-        else:
-            break
-    return line
-

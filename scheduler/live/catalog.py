@@ -4,6 +4,9 @@ Loading never stops at the first bad file: every file is read, every
 diagnostic kept (by file), and only calendars that are clean all the way up
 their lineage are offered in `Catalog.calendars`. A calendar's id is its
 file name, so even a file too broken to parse still says which calendar it is.
+Resolving `extends` and merging is scheduler.core.lineage; here: reading the
+folder, the parse cache (worker processes, a pickled file) and reusing what an
+edit did not touch.
 """
 
 from __future__ import annotations
@@ -17,14 +20,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
-from scheduler.core.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
-from scheduler.core.checks import check_references
+from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
-from scheduler.core.dates import FullDate
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
 from scheduler.core import fast_yaml
-from scheduler.core.loader import LoadedFile, display_path, from_data, load_file
-from scheduler.core.model import ITEM_SECTIONS, CalendarFile
+from scheduler.core.loaded import LoadedFile, display_path
+from scheduler.core.lineage import report_cycles, resolve
+from scheduler.core.loader import from_data, load_file
 from scheduler.files import write_atomic
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
@@ -93,8 +95,9 @@ CACHE_AT = 64  # files: below this, parsing all of them is faster than reading a
 PARALLEL_AT = 48  # parse in worker processes when at least this many files changed (start-up)
 # The modules whose code shapes a LoadedFile: a stored cache from other code is ignored.
 _PARSE_MODULES = (
-    "core/loader", "core/model", "core/checks", "core/messages", "core/dates", "core/events", "errors",
-    "live/catalog", "core/fast_yaml",
+    "core/loader", "core/loaded", "core/yaml_syntax", "core/model", "core/format_fields", "core/checks",
+    "core/messages", "core/message_text", "core/messages_file", "core/messages_schema", "core/messages_rules",
+    "core/messages_recipients", "core/dates", "core/events", "errors", "live/catalog", "core/fast_yaml",
 )
 
 
@@ -294,12 +297,12 @@ def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catal
         catalog.display[cid] = loaded.display
 
     clean = _reusable(by_id, loaded_files, previous, changed)
-    _report_cycles(by_id)
+    report_cycles(by_id)
     resolved: dict[str, Calendar | None] = {}
     if previous is not None:
         resolved.update((cid, previous.calendars.get(cid)) for cid in clean)
     for cid in by_id:
-        _resolve(cid, by_id, resolved, stack=())
+        resolve(cid, by_id, resolved, stack=())
     for loaded in loaded_files:
         reused = previous is not None and loaded.stem in clean and by_id[loaded.stem] is loaded
         catalog.diagnostics[loaded.display] = (
@@ -308,145 +311,6 @@ def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catal
     catalog.calendars = {cid: cal for cid, cal in resolved.items()
                          if cal is not None and (cid in clean or by_id[cid].ok)}
     return catalog
-
-
-def _report_cycles(by_id: Mapping[str, LoadedFile]) -> None:
-    """Every member of an extends cycle says so, with the whole cycle."""
-    def parents(cid: str) -> list[str]:
-        model = by_id[cid].model
-        return [p for p in model.extends if p in by_id] if model else []
-
-    for cid, loaded in by_id.items():
-        for index, first in enumerate(parents(cid)):
-            # Depth-first search for a path first -> ... -> cid.
-            stack: list[tuple[str, list[str]]] = [(first, [cid, first])]
-            seen: set[str] = set()
-            while stack:
-                node, trail = stack.pop()
-                if node == cid:
-                    loaded.diagnose("extends.cycle", ("extends", index), value=first, cycle=" → ".join(trail))
-                    break
-                if node in seen:
-                    continue
-                seen.add(node)
-                stack.extend((p, trail + [p]) for p in parents(node))
-
-
-def _resolve(
-    cid: str,
-    by_id: Mapping[str, LoadedFile],
-    done: dict[str, Calendar | None],
-    stack: tuple[str, ...],
-) -> Calendar | None:
-    if cid in done:
-        return done[cid]
-    loaded = by_id[cid]
-    model = loaded.model
-    if model is None:
-        done[cid] = None
-        return None
-    parents: list[Calendar] = []
-    failed = False
-    for index, parent_id in enumerate(model.extends):
-        path = ("extends", index)
-        if parent_id not in by_id:
-            close = difflib.get_close_matches(parent_id, list(by_id), n=1, cutoff=0.5)
-            loaded.diagnose("extends.unknown", path, value=parent_id, known=", ".join(sorted(by_id)),
-                            suggestion=close[0] if close else None)
-            failed = True
-            continue
-        if parent_id in stack + (cid,):
-            failed = True  # reported by _report_cycles
-            continue
-        parent = _resolve(parent_id, by_id, done, stack + (cid,))
-        if any(d.code == "extends.cycle" for d in loaded.diagnostics):
-            failed = True
-            continue
-        if parent is None or not by_id[parent_id].ok:
-            loaded.diagnose("extends.broken", path, value=parent_id, other=by_id[parent_id].display)
-            failed = True
-            continue
-        parents.append(parent)
-    if failed:
-        done[cid] = None
-        return None
-    calendar = _merge(model, loaded, parents)
-    done[cid] = calendar
-    return calendar
-
-
-def _merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> Calendar | None:
-    """Parents first, then this file: an item with the same id replaces the inherited one."""
-    omit = set(model.omit)
-    sections: dict[str, dict[str, Sourced]] = {s: {} for s in ITEM_SECTIONS}
-    lineage: list[str] = []
-    for parent in parents:
-        lineage += [parent.id, *[a for a in parent.lineage if a not in lineage]]
-        for section in ITEM_SECTIONS:
-            for sourced in getattr(parent, section):
-                sections[section][sourced.item.id] = sourced
-    for section in ITEM_SECTIONS:
-        for index, item in enumerate(getattr(model, section)):
-            line = loaded.where((section, index))[0]
-            sections[section][item.id] = Sourced(item, model.id, f"{loaded.display}:{line}", model.issuer)
-        for item_id in omit:
-            sections[section].pop(item_id, None)
-
-    span = model.campaign_span or next((p.span for p in parents if p.span), None)
-    launch = model.launch_date.value if isinstance(model.launch_date, FullDate) else None
-    phases: list[ResolvedPhase] = []
-    if model.phases:
-        for index, phase in enumerate(model.phases):
-            line = loaded.where(("phases", index))[0]
-            resolved, _ = resolve_phase(phase, span=span, launch_date=launch, issuer=model.issuer,
-                                        defined_in=model.id, source=f"{loaded.display}:{line}")
-            if resolved is not None:
-                phases.append(resolved)
-    else:
-        phases = [p for parent in parents for p in parent.phases]
-
-    commemorations = {k: s.item for k, s in sections["commemorations"].items()}
-    others = frozenset(sections["observances"]) | frozenset(sections["lunar_dates"])
-    check_references(loaded, commemorations, phases, others, span)
-    if not loaded.ok:
-        return None
-
-    celebrated: dict[str, list[str]] = {}
-    for resolved_phase in phases:
-        for cid in resolved_phase.celebrates:
-            celebrated.setdefault(cid, []).append(resolved_phase.id)
-    holidays_from: str | None
-    if model.public_holidays is not None:
-        public_holidays, holidays_from = model.public_holidays, model.id
-    else:
-        holder = next((p for p in parents if p.public_holidays), None)
-        public_holidays, holidays_from = holder is not None, holder.public_holidays_from if holder else None
-    return Calendar(
-        id=model.id,
-        title=model.title,
-        path=loaded.path,
-        source=loaded.display,
-        issuer=model.issuer,
-        span=span,
-        timezone=model.timezone,
-        extends=tuple(model.extends),
-        lineage=tuple(lineage),
-        document=model.document,
-        launch_date=launch,
-        theme=model.theme,
-        description=model.description,
-        public_holidays=public_holidays,
-        public_holidays_from=holidays_from if public_holidays else None,
-        remind_days=tuple(model.remind_days) if model.remind_days is not None
-        else next((p.remind_days for p in parents if p.remind_days is not None), None),
-        commemorations=tuple(sections["commemorations"].values()),
-        observances=tuple(sections["observances"].values()),
-        lunar_dates=tuple(sections["lunar_dates"].values()),
-        deadlines=tuple(sections["deadlines"].values()),
-        events=tuple(sections["events"].values()),
-        phases=tuple(phases),
-        celebrated={k: tuple(v) for k, v in celebrated.items()},
-    )
 
 
 def load_calendar(ref: str, root: Path, limits: Limits = DEFAULT_LIMITS) -> Calendar:

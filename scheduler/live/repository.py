@@ -24,28 +24,23 @@ temporary file are seen too. Tombstones that expire wake it at that moment.
 from __future__ import annotations
 
 import asyncio
-import gc
-import hashlib
 import inspect
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
 from notifiers.ics import feed_meta
-from scheduler.core.bounds import Limits
 from scheduler.store.faults import translate
-from scheduler.core.campaign import Calendar
 from scheduler.live.catalog import CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog
-from scheduler.errors import Diagnostic, Severity
+from scheduler.live.snapshot import CalendarState, Snapshot, calendar_digest, expand_error, local_today, tracked_window
+from scheduler.errors import Severity
 from scheduler.core.events import Event
-from scheduler.core.expand import Window, default_window, expand
+from scheduler.core.expand import Window, expand
 from scheduler.settings import Settings
 from scheduler.feeds.revision_store import RevisionStore
 from scheduler.feeds.revisions import LedgerEntry, reconcile, tombstones
@@ -53,100 +48,7 @@ from scheduler.feeds.revisions import LedgerEntry, reconcile, tombstones
 log = logging.getLogger("lichthidua.web")
 
 Clock = Callable[[], datetime]
-Listener = Callable[["Snapshot"], Awaitable[None] | None]
-# The code that turns a calendar into published events: a change to it must reconcile every calendar again.
-_EXPANSION_CODE = ("scheduler/core/expand.py", "scheduler/core/events.py", "scheduler/core/campaign.py", "scheduler/core/lunar.py",
-                   "scheduler/core/days_off.py", "scheduler/feeds/export.py", "notifiers/ics.py",
-                   "scheduler/feeds/revisions.py")
-_expansion_version: str | None = None
-
-
-def expansion_version() -> str:
-    global _expansion_version
-    if _expansion_version is None:
-        import holidays
-
-        digest = hashlib.sha256(holidays.__version__.encode())
-        root = Path(__file__).resolve().parents[2]
-        for name in _EXPANSION_CODE:
-            digest.update((root / name).read_bytes())
-        _expansion_version = digest.hexdigest()
-    return _expansion_version
-
-
-def calendar_digest(calendar: Calendar, tracked: tuple[date, date]) -> str:
-    """Equal digests: expanding and reconciling again would change nothing in the ledger."""
-    text = f"{expansion_version()}|{tracked[0]}|{tracked[1]}|{calendar!r}"
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarState:
-    """One calendar file as the service sees it right now."""
-
-    id: str
-    path: Path
-    calendar: Calendar | None  # the version served: the latest valid one, None if never valid
-    version: int  # goes up whenever a feed of this calendar could change; keys the render cache
-    good_since: datetime | None  # UTC, when the served version was loaded
-    diagnostics: tuple[Diagnostic, ...] = ()  # of the latest read of the file: errors and warnings
-    active_tombstones: frozenset[str] = frozenset()
-    tracked: tuple[date, date] | None = None  # the window last reconciled for ``calendar``
-
-    @property
-    def errors(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity is Severity.WARNING)
-
-    @property
-    def failing(self) -> bool:
-        """The file on disk is invalid; ``calendar`` (if any) is the last good version."""
-        return bool(self.errors)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything the service serves, swapped in one assignment after each reload."""
-
-    generation: int
-    loaded_at: datetime  # UTC
-    states: Mapping[str, CalendarState] = field(default_factory=dict)  # id -> state, sorted by id
-    catalog: Catalog | None = None  # the latest raw catalog (broken calendars missing)
-
-    @property
-    def calendars(self) -> dict[str, Calendar]:
-        """The calendars served: the latest valid version of each, broken files included."""
-        return {cid: s.calendar for cid, s in self.states.items() if s.calendar is not None}
-
-    @property
-    def failing(self) -> list[CalendarState]:
-        return [s for s in self.states.values() if s.failing]
-
-
-def local_today(now: datetime, calendar: Calendar | None) -> date:
-    zone = ZoneInfo(calendar.timezone if calendar else "Asia/Ho_Chi_Minh")
-    return now.astimezone(zone).date()
-
-
-def tracked_window(calendar: Calendar, today: date) -> tuple[date, date]:
-    """The days whose events are watched for edits and deletions: what the default feed serves.
-
-    A campaign: its own window (span and own deadlines), whatever `today` is,
-    so an old campaign's dates still get SEQUENCE and cancellations right.
-    The national calendar: this year and the next.
-    """
-    window = default_window(calendar, today)
-    return window.start, window.end
-
-
-def _expand_error(path: Path, exc: Exception) -> Diagnostic:
-    text = str(exc)
-    return Diagnostic(
-        file=str(path), line=1, column=1, path="", code="expand.failed", message={"vi": text, "en": text}
-    )
+Listener = Callable[[Snapshot], Awaitable[None] | None]
 
 
 class CalendarRepository:
@@ -164,7 +66,7 @@ class CalendarRepository:
         self.root = settings.calendars_dir
         self.clock = clock
         self.store = store
-        self.parse_cache = ParseCache(Limits.from_settings(settings))
+        self.parse_cache = ParseCache(settings.limits())
         self.loader = loader or (
             lambda root: load_catalog(root, cache=self.parse_cache, previous=self._snapshot.catalog)
         )
@@ -324,7 +226,7 @@ class CalendarRepository:
                     self._reconciled[cid] = calendar_digest(calendar, tracked)
                 except Exception as exc:  # noqa: BLE001 - whatever the cause, keep the last good version
                     calendar, tracked = None, None
-                    diagnostics += (_expand_error(path, exc),)
+                    diagnostics += (expand_error(path, exc),)
         else:
             calendar = None
         if changes:
@@ -530,31 +432,3 @@ class CalendarRepository:
             except TimeoutError:
                 pass
             await self._refresh_logged()
-
-
-@contextmanager
-def start_up_collection() -> Iterator[None]:
-    """No cyclic garbage collection while start-up builds the calendar set; what it built is frozen after.
-
-    Restoring the parse cache and building 2,000 calendars make millions of
-    objects that all live on; the collector, triggered by the allocations,
-    walks the growing heap again and again for nothing (half of restoring the
-    cache, a quarter of the first reload), and its first full pass after
-    start-up would hold the first requests. Reference counting frees
-    everything else meanwhile. Afterwards ``gc.freeze()`` moves what start-up
-    built out of the collector's sight (Python's documented way to keep a
-    long-lived heap out of every full collection, which also keeps those
-    pauses out of feed latency); collection resumes as it was.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was:
-            gc.enable()
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

@@ -49,9 +49,8 @@ from zoneinfo import ZoneInfo
 
 from scheduler.core.events import Event, EventKind
 from scheduler.core.days_off import day_off_reason, previous_working_day
-if TYPE_CHECKING:  # groups and settings are passed in; reading files is the shell's business
+if TYPE_CHECKING:  # groups are passed in; reading files is the shell's business
     from scheduler.reminders.recipients import Group
-    from scheduler.settings import Settings
 
 LOOKBACK = timedelta(days=30)
 OVERDUE_GRACE = timedelta(days=7)
@@ -74,15 +73,6 @@ class Policy:
     digest: bool = False
     admin_emails: tuple[str, ...] = ()
     overdue: bool = True
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Policy:
-        return cls(
-            days=tuple(int(d) for d in settings.remind_days),
-            hour=settings.remind_hour,
-            digest=settings.remind_digest,
-            admin_emails=tuple(settings.admin_emails),
-        )
 
 
 @dataclass(frozen=True, slots=True)

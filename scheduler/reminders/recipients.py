@@ -30,8 +30,10 @@ from scheduler.core import fast_yaml
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog
 from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
-from scheduler.core.loader import LoadedFile, display_path, load_file, read_bounded, report_error, yaml_mapping
-from scheduler.core.model import Id, Strict
+from scheduler.core.loaded import LoadedFile, display_path
+from scheduler.core.loader import load_file, read_bounded, report_error, yaml_mapping
+from scheduler.core.format_fields import Id
+from scheduler.core.model import Strict
 
 RECIPIENTS_DIR = "recipients"
 

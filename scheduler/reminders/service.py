@@ -74,7 +74,7 @@ def open_service(
 
         # The service's parses (data_dir): a cron job over 2,000 calendars parses only the files that changed.
         service.load(load_catalog_cached(settings.calendars_dir, settings.data_dir / PARSE_CACHE_FILE,
-                                         Limits.from_settings(settings)).calendars)
+                                         settings.limits()).calendars)
     return service
 
 
@@ -90,6 +90,16 @@ def plan_code_version() -> str:
     import holidays
 
     return code_version(_PLAN_MODULES, extra=holidays.__version__)
+
+
+def policy_from(settings: Settings) -> Policy:
+    """When reminders are due and who gets the digest, as the settings say."""
+    return Policy(
+        days=tuple(int(d) for d in settings.remind_days),
+        hour=settings.remind_hour,
+        digest=settings.remind_digest,
+        admin_emails=tuple(settings.admin_emails),
+    )
 
 
 class ReminderService:
@@ -111,7 +121,7 @@ class ReminderService:
         self.settings = settings
         self.engine = engine
         self.store = ReminderStore(engine)
-        self.policy = Policy.from_settings(settings)
+        self.policy = policy_from(settings)
         self.links = Links(settings.base_url, signer)
         self.transport = transport
         self._mailer = mailer
@@ -180,7 +190,7 @@ class ReminderService:
         address and the unit's name, so a ledger already planned from the same files is sent without it.
         """
         if not self._directory_read:
-            directory = load_directory(self._root, Limits.from_settings(self.settings), host_policy(self.settings))
+            directory = load_directory(self._root, self.settings.limits(), host_policy(self.settings))
             if directory.ok:
                 self._directory = directory
             else:
@@ -246,7 +256,7 @@ class ReminderService:
             subscribers, submitted, opted_out = (self.store.subscribers(), self.store.submitted_pairs(),
                                                  self.store.opted_out())
             fingerprint = plan_fingerprint(
-                campaigns, files_digest(self._root, Limits.from_settings(self.settings), host_policy(self.settings)),
+                campaigns, files_digest(self._root, self.settings.limits(), host_policy(self.settings)),
                 subscribers, self.policy,
                 now, submitted=submitted, opted_out=opted_out, code=plan_code_version(),
                 digest=self._events_digest)

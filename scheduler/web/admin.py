@@ -26,7 +26,6 @@ from scheduler.passwords import verify_password
 from scheduler.errors import Diagnostic
 from notifiers.channels import host_policy
 from notifiers.endpoints import paused_endpoints
-from scheduler.core.bounds import Limits
 from scheduler.reminders.recipients import load_directory
 from scheduler.reminders.ledger import STATUS_VN, Status
 from scheduler.web import views
@@ -102,7 +101,7 @@ async def admin_page(request: Request) -> Response:
     snapshot = app.state.repository.snapshot
     calendars = [(state, [relative(d, root) for d in state.diagnostics]) for state in snapshot.states.values()]
     settings = app.state.settings
-    directory = await asyncio.to_thread(load_directory, root, Limits.from_settings(settings), host_policy(settings))
+    directory = await asyncio.to_thread(load_directory, root, settings.limits(), host_policy(settings))
     context = {
         "snapshot": snapshot,
         "calendars": calendars,

@@ -32,8 +32,10 @@ from scheduler.web.extensions import WebExtension
 from scheduler.web.reminder_routes import reminder_extension
 from scheduler.web.feed_service import FeedService
 from scheduler.web.page_cache import PageCache
-from scheduler.live.repository import CalendarRepository, start_up_collection, utc_now
+from scheduler.live.repository import CalendarRepository
+from scheduler.live.snapshot import start_up_collection, utc_now
 from scheduler.feeds.revision_store import RevisionStore
+from scheduler.feeds.options import render_options
 
 log = logging.getLogger("lichthidua.web")
 HERE = Path(__file__).parent
@@ -130,8 +132,8 @@ def create_app(
     """The web service. ``clock`` returns an aware "now"; ``watch=False`` for tests that call refresh()."""
     extensions = builtin_extensions(settings) if extensions is None else list(extensions)
     repository = CalendarRepository(settings, clock=clock)
-    options = RenderOptions.from_settings(settings, event_url=settings.base_url.rstrip("/") + "/c/{calendar_id}")
-    feeds = FeedService(repository, options, clock)
+    render = render_options(settings, event_url=settings.base_url.rstrip("/") + "/c/{calendar_id}")
+    feeds = FeedService(repository, render, clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

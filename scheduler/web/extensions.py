@@ -39,7 +39,7 @@ from fastapi import APIRouter, FastAPI
 
 
 if TYPE_CHECKING:
-    from scheduler.live.repository import CalendarState, Snapshot
+    from scheduler.live.snapshot import CalendarState, Snapshot
 
 
 @dataclass(frozen=True, slots=True)

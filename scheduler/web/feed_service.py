@@ -25,7 +25,8 @@ from scheduler.feeds.query import FeedQuery, parse_feed_query, select
 from scheduler.web.single_flight import SingleFlight
 from scheduler.web.http_cache import Validators, validator_headers
 from notifiers.ics import feed_meta
-from scheduler.live.repository import CalendarRepository, CalendarState, local_today
+from scheduler.live.repository import CalendarRepository
+from scheduler.live.snapshot import CalendarState, local_today
 from scheduler.feeds.revisions import Ledger, LedgerEntry, reconcile
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"

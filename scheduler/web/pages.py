@@ -37,7 +37,8 @@ from scheduler.web.feed_routes import Prebuilt, conditional_headers, route_path,
 from scheduler.feeds.query import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
 from scheduler.web.http_cache import Validators, is_not_modified
 from scheduler.web.page_cache import Page, PageCache
-from scheduler.live.repository import CalendarRepository, CalendarState, Snapshot, local_today
+from scheduler.live.repository import CalendarRepository
+from scheduler.live.snapshot import CalendarState, Snapshot, local_today
 from scheduler.web.subscribe import subscribe_links
 
 router = APIRouter(tags=["Trang web"])

@@ -33,7 +33,7 @@ from scheduler.reminders.service import ReminderService, open_service
 from scheduler.settings import Settings
 from scheduler.web.extensions import PageData, WebExtension
 from scheduler.web.single_flight import SingleFlight
-from scheduler.live.repository import CalendarState, Snapshot, local_today
+from scheduler.live.snapshot import CalendarState, Snapshot, local_today
 
 log = logging.getLogger("lichthidua.reminders")
 TEMPLATES = Path(__file__).resolve().parent.parent / "reminders" / "templates"

@@ -1,0 +1,141 @@
+"""Texts of last year's calendar, moved to the new span: the dates, months and years they
+write, the can chi of a lunar year, and the ordinals of the anniversaries the phases
+celebrate ("95 năm" → "98 năm"), each change listed for the note.
+
+Pure text functions: scheduler.core.next_year decides which texts and which years.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from scheduler.core.lunar import CAN, CHI
+from scheduler.core.model import Commemoration
+
+_DATE_OR_YEAR = re.compile(
+    r"(?<![\d/.\-])(?:"
+    r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2}))"
+    r"|(?P<dmy>(?P<d>\d{1,2})(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}))"
+    r"|(?P<my>(?P<mm>\d{1,2})/(?P<my_y>\d{4}))"
+    r"|(?P<year>(?:19|20|21)\d{2})"
+    r")(?![\d/])"
+)
+_ORDINAL = re.compile(r"(?<![\d/.,])(\d{1,3})(\s+năm\b)")
+_CAN_CHI = re.compile(rf"\b({'|'.join(CAN)})\s+({'|'.join(CHI)})\b(\s+(\d{{4}}))?")
+
+
+def day_in_year(year: int, month: int, day: int) -> int:
+    """The day to write in `year`: 29/2 of a common year becomes 28/2."""
+    if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return 28
+    return day
+
+
+def shift_text(text: str, years: int, *, only: Collection[int] | None = None) -> tuple[str, list[str]]:
+    """Move the dates, months and years written in `text` by `years`, keeping how they are written.
+
+    With `only`, a date or year moves only if its year is one of `only` (a title's
+    "(2/9/1945 – 2/9/2024)": 1945 is history). Returns the new text and the
+    changes, "2024 → 2027", for the note.
+    """
+    changes: list[str] = []
+
+    def move(year: int) -> int | None:
+        return year + years if only is None or year in only else None
+
+    def replace(m: re.Match[str]) -> str:
+        whole = m.group(0)
+        if m["iso"]:
+            y = move(int(m["iy"]))
+            if y is None:
+                return whole
+            day = day_in_year(y, int(m["im"]), int(m["id"]))
+            new = f"{y}-{m['im']}-{str(day).zfill(len(m['id']))}"
+        elif m["dmy"]:
+            y = move(int(m["y"]))
+            if y is None:
+                return whole
+            day = day_in_year(y, int(m["m"]), int(m["d"]))
+            new = f"{str(day).zfill(len(m['d']))}{m['sep']}{m['m']}{m['sep']}{y}"
+        elif m["my"]:
+            y = move(int(m["my_y"]))
+            if y is None or not 1 <= int(m["mm"]) <= 12:
+                return whole
+            new = f"{m['mm']}/{y}"
+        else:
+            y = move(int(m["year"]))
+            if y is None:
+                return whole
+            new = str(y)
+        changes.append(f"{whole} → {new}")
+        return new
+
+    return _DATE_OR_YEAR.sub(replace, text), changes
+
+
+def shift_can_chi(text: str, years: int, only: Collection[int]) -> tuple[str, list[str]]:
+    """"Tết Nguyên đán Giáp Thìn 2024" names the lunar year: it moves with the year."""
+    changes: list[str] = []
+
+    def replace(m: re.Match[str]) -> str:
+        if m[4] and int(m[4]) not in only:
+            return m.group(0)  # "Mậu Thân 1968": history
+        index = next(n for n in range(60) if CAN[n % 10] == m[1] and CHI[n % 12] == m[2])
+        moved = (index + years) % 60
+        new = f"{CAN[moved % 10]} {CHI[moved % 12]}"
+        if new != f"{m[1]} {m[2]}":
+            changes.append(f"{m[1]} {m[2]} → {new}")
+        return new + (m[3] or "")
+
+    return _CAN_CHI.sub(replace, text), changes
+
+
+@dataclass(frozen=True, slots=True)
+class Ordinal:
+    old: int
+    new: int
+    names: tuple[str, ...]  # casefolded ways a text names the anniversary
+
+
+def anniversary_names(item: Commemoration) -> tuple[str, ...]:
+    """Ways a text names an anniversary: its name, the words in brackets, each without "Ngày"."""
+    head, _, bracket = item.name.partition(" (")
+    out = [item.name, head, bracket.rstrip(")")]
+    out += [n.removeprefix("Ngày ").removeprefix("ngày ") for n in out]
+    return tuple(dict.fromkeys(n.casefold() for n in out if n))
+
+
+
+def rewrite_text(text: str, ordinals: Sequence[Ordinal], years: int, old_years: Collection[int]) -> tuple[str, list[str], list[str]]:
+    """A title or quote in the new span: ordinals of what the phases celebrate, years, can chi.
+
+    `ordinals` are the recomputed ones, `years` how far the span moved, `old_years` the years of
+    the old span (other years are history). Returns the text, its changes and its doubts."""
+    changes: list[str] = []
+    doubts: list[str] = []
+
+    def ordinal(m: re.Match[str]) -> str:
+        number = int(m[1])
+        found = [o for o in ordinals if o.old == number]
+        if not found:
+            if number >= 10 and years:
+                doubts.append(f"số năm {number} không khớp ngày kỷ niệm nào các đợt chào mừng: chưa đổi")
+            return m.group(0)
+        new = {o.new for o in found}
+        if len(new) > 1:  # "70 năm Chiến thắng Điện Biên Phủ": the words after the number decide
+            after = text[m.end():].lstrip().casefold()
+            new = {o.new for o in found if any(after.startswith(n) for n in o.names)}
+        if len(new) != 1:
+            doubts.append(f"“{m.group(0)}” ứng với nhiều ngày kỷ niệm: chưa đổi")
+            return m.group(0)
+        (value,) = new
+        if value != number:
+            changes.append(f"{number} năm → {value} năm")
+        return f"{value}{m[2]}"
+
+    out = _ORDINAL.sub(ordinal, text)
+    out, names = shift_can_chi(out, years, old_years)  # before the years: "Ất Tỵ 2025" is history or not
+    out, moved = shift_text(out, years, only=old_years)
+    return out, changes + names + moved, doubts
