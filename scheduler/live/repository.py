@@ -9,7 +9,7 @@ admin's typo must never take a campaign's feed down. A calendar whose
 resolved version did not change (neither its file nor any it extends) is not
 expanded again: the work of a reload is proportional to the change. The
 revision ledger is reconciled for the calendars that changed (see
-:mod:`scheduler.feeds.revisions`) and saved in one batch, and subscribers (the
+:mod:`notifiers.revisions`) and saved in one batch, and subscribers (the
 reminder planner, for one) are told about the new snapshot.
 
 Watching uses the operating system's file notifications (watchfiles:
@@ -43,7 +43,7 @@ from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand
 from scheduler.settings import Settings
 from scheduler.feeds.revision_store import RevisionStore
-from scheduler.feeds.revisions import LedgerEntry, reconcile, tombstones
+from notifiers.revisions import LedgerEntry, reconcile, tombstones
 
 log = logging.getLogger("lichthidua.web")
 

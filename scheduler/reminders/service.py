@@ -27,7 +27,6 @@ from notifiers.delivery import EMAIL, Channel
 from notifiers.email_channel import EmailChannel
 from notifiers.mailer import Mailer, MessageSpec, deliver
 from notifiers.transport import transport_from_settings
-from scheduler.core.bounds import Limits
 from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
 from scheduler.store.database import create_tables, engine_from_settings
