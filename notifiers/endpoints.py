@@ -478,6 +478,7 @@ class HttpChannel:
         state.failures += 1
         state.reason = res.reason
         seconds = min(self.options.breaker_cap_seconds, self.options.breaker_seconds * 2 ** (state.failures - 1))
+        seconds = max(seconds, res.retry_after or 0.0)  # a Retry-After longer than the pause is honoured too
         state.open_until = wall + timedelta(seconds=seconds)
         log.warning("Tạm ngừng gửi tới %s trong %d giây (%d lần thất bại liên tiếp): %s", key, seconds,
                     state.failures, res.reason)

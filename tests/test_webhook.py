@@ -217,3 +217,14 @@ def test_the_readme_shows_the_json_that_is_sent() -> None:
     assert set(documented) == set(sent)
     assert set(documented["recipient"]) == set(sent["recipient"])
     assert set(documented["deadlines"][0]) == set(sent["deadlines"][0])
+
+
+def test_a_name_that_resolves_to_this_machine_is_refused_when_sending() -> None:
+    """The URL's host is checked by name at `check`; what it resolves to is checked again when sending."""
+    from notifiers.endpoints import EndpointError, _resolve
+
+    with pytest.raises(EndpointError) as refused:
+        asyncio.run(_resolve("localhost", 80, HostPolicy()))
+    assert refused.value.final and "webhook_allowed_hosts" in refused.value.reason
+    assert "127.0.0.1" in asyncio.run(_resolve("localhost", 80, HostPolicy(("localhost",))))
+    assert asyncio.run(_resolve("127.0.0.1", 80, LOCAL)) == ["127.0.0.1"]
