@@ -60,6 +60,12 @@ class EndpointModel(Strict):
     """What every per-unit endpoint in a recipients file has: where to POST."""
 
     url: str = Field(description="Địa chỉ nhận, https://... (http:// chỉ tới máy có trong webhook_allowed_hosts)")
+    connect_timeout_seconds: float | None = Field(
+        None, gt=0, le=120, description="Thời gian chờ kết nối tới điểm nhận này (giây); mặc định theo cài đặt "
+        "webhook_connect_timeout_seconds")
+    timeout_seconds: float | None = Field(
+        None, gt=0, le=600, description="Thời gian tối đa cho một lần gửi tới điểm nhận này (giây); mặc định theo "
+        "cài đặt webhook_timeout_seconds")
 
 
 # --- URLs ----------------------------------------------------------------------------
@@ -211,8 +217,8 @@ async def post(url: str, body: bytes, headers: Mapping[str, str], *, policy: Hos
                         server_hostname=host if secure else None, limit=_READ_LIMIT)
             except TimeoutError:
                 raise EndpointError(f"Không kết nối được tới {host}:{port} sau {connect_timeout:g} giây") from None
-            default_port = 443 if secure else 80
-            head = [f"POST {path} HTTP/1.1", f"Host: {host if port == default_port else f'{host}:{port}'}",
+            name = f"[{host}]" if ":" in host else host  # an IPv6 address
+            head = [f"POST {path} HTTP/1.1", f"Host: {name if port == (443 if secure else 80) else f'{name}:{port}'}",
                     f"Content-Length: {len(body)}", "Connection: close",
                     *(f"{k}: {v}" for k, v in headers.items())]
             writer.write(("\r\n".join(head) + "\r\n\r\n").encode("utf-8") + body)
@@ -490,7 +496,9 @@ class HttpChannel:
         for attempt in range(1, attempts + 1):
             try:
                 answer = await post(endpoint.url, body, self.sign(endpoint, headers, body), policy=o.policy,
-                                    connect_timeout=o.connect_timeout, timeout=o.timeout, tls=o.tls)
+                                    connect_timeout=getattr(endpoint, "connect_timeout_seconds", None)
+                                    or o.connect_timeout,
+                                    timeout=getattr(endpoint, "timeout_seconds", None) or o.timeout, tls=o.tls)
             except EndpointError as exc:
                 code, reason = None, exc.reason
                 if exc.final:

@@ -228,3 +228,20 @@ def test_a_name_that_resolves_to_this_machine_is_refused_when_sending() -> None:
     assert refused.value.final and "webhook_allowed_hosts" in refused.value.reason
     assert "127.0.0.1" in asyncio.run(_resolve("localhost", 80, HostPolicy(("localhost",))))
     assert asyncio.run(_resolve("127.0.0.1", 80, LOCAL)) == ["127.0.0.1"]
+
+
+def test_an_endpoint_may_have_its_own_timeouts(server: tuple[str, Script]) -> None:
+    """`timeout_seconds` of one unit's webhook wins over the setting (here 5 s) for that endpoint only."""
+    url, script = server
+    script.answers = ["hang"]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    endpoint = WebhookModel(url=url, secret_env="LICHTHIDUA_WEBHOOK_KON_TUM", timeout_seconds=0.3)
+    channel = WebhookChannel({"cdcs-so-y-te": endpoint}, EndpointOptions(LOCAL, timeout=5.0, max_attempts=1,
+                                                                         environ=ENV), sleep=sleep)
+    (result,) = asyncio.run(channel.deliver([_notice()], NOW))
+    script.release.set()
+    assert result.status is DeliveryStatus.TEMPORARY and result.reason == "Máy nhận không trả lời hết trong 0.3 giây"
