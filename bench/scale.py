@@ -535,6 +535,36 @@ HOOK_SECRET_ENV = "LICHTHIDUA_BENCH_HOOK"
 
 
 @contextmanager
+def _dead_hook_process() -> Iterator[tuple[int, int, Callable[[], int]]]:
+    """:func:`_dead_hook_server` in a process of its own (threads in this process would share its interpreter
+    with the measurements): (port, closed port, how many requests it has seen so far)."""
+    proc = subprocess.Popen([sys.executable, "-c", "from bench.scale import serve_dead_hooks; serve_dead_hooks()"],
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    port, closed_port = map(int, proc.stdout.readline().split())
+
+    def seen() -> int:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("count\n")
+        proc.stdin.flush()
+        return int(proc.stdout.readline())
+
+    try:
+        yield port, closed_port, seen
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+def serve_dead_hooks() -> None:
+    """The dead endpoints' process: prints its ports, answers "count" with the requests seen, ends with stdin."""
+    with _dead_hook_server() as (port, closed_port, seen):
+        print(port, closed_port, flush=True)
+        for _ in sys.stdin:
+            print(len(seen), flush=True)
+
+
+@contextmanager
 def _dead_hook_server() -> Iterator[tuple[int, int, list[str]]]:
     """Endpoints that fail as dead ones do: /hang reads and never answers, /slow answers after 60 s,
     /error answers 500; plus a port nobody listens on. Yields (port, closed port, paths seen)."""
@@ -590,14 +620,19 @@ def _dead_hook_server() -> Iterator[tuple[int, int, list[str]]]:
 
 
 def add_dead_hooks(calendars: Path, port: int, closed_port: int) -> None:
-    """Ten more units of the wave's group, each with a webhook only, each dead or slow."""
-    lines = []
-    for i, kind in enumerate(DEAD_HOOKS):
-        url = f"http://127.0.0.1:{closed_port}/" if kind == "refused" else f"http://127.0.0.1:{port}/{kind}/{i}"
-        lines += [f"      - id: webhook-chet-{i:02d}", f'        name: "Đơn vị có webhook hỏng số {i}"',
-                  f'        webhook: {{url: "{url}", secret_env: {HOOK_SECRET_ENV}}}']
+    """Ten more units of the wave's group, each with a webhook only, each dead or slow, spread through the list
+    (their reminders are claimed among the emails', so the dead endpoints are tried while the emails go out)."""
     path = calendars / "recipients" / "bench.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
+    head, units = path.read_text(encoding="utf-8").split("    units:\n", 1)
+    each = units.splitlines(keepends=True)
+    per_unit = 3  # id, name, emails
+    step = max(1, len(each) // per_unit // (len(DEAD_HOOKS) + 1))
+    for i, kind in reversed(list(enumerate(DEAD_HOOKS))):
+        url = f"http://127.0.0.1:{closed_port}/" if kind == "refused" else f"http://127.0.0.1:{port}/{kind}/{i}"
+        at = min(len(each), (i + 1) * step * per_unit)
+        each[at:at] = [f"      - id: webhook-chet-{i:02d}\n", f'        name: "Đơn vị có webhook hỏng số {i}"\n',
+                       f'        webhook: {{url: "{url}", secret_env: {HOOK_SECRET_ENV}}}\n']
+    path.write_text(head + "    units:\n" + "".join(each), encoding="utf-8")
 
 
 def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latencies: tuple[float, ...] = (0.0, RELAY_LATENCY),
@@ -673,7 +708,7 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
                     # transport alone too: the emails' rate at the sink against the baseline around it, when the
                     # last email arrived, and the whole command (which waits for the webhooks' timeouts).
                     hooked = write_wave(root / "hooked", n)
-                    hook_port, closed_port, hook_seen = stack.enter_context(_dead_hook_server())
+                    hook_port, closed_port, hook_seen = stack.enter_context(_dead_hook_process())
                     add_dead_hooks(hooked, hook_port, closed_port)
                 before = alone()
                 for _ in range(rounds_cpu if not latency else 1):
@@ -686,7 +721,7 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
                     rounds.append(dict(case))
                     before = after
                     if not latency and dead_hooks:
-                        seen_before = len(hook_seen)
+                        seen_before = hook_seen()
                         run = _send_due(hooked, root / f"var-hooks-{time.monotonic_ns()}", port, 1, None, {
                             "LICHTHIDUA_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1", HOOK_SECRET_ENV: "khoa-ky-bench"},
                             codes=(0, 75))  # 75: the dead webhooks' reminders wait for a later run
@@ -700,7 +735,7 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
                             "hooks_wave_msgs_per_s": round(rate, 1), "hooks_wave_ratio": round(rate / base, 2),
                             "hooks_last_email_s": round(got["last"] - run["started_at"], 2),  # type: ignore[operator]
                             "hooks_wall_s": round(run["wall_s"], 2),  # type: ignore[arg-type]
-                            "hooks_requests": len(hook_seen) - seen_before})
+                            "hooks_requests": hook_seen() - seen_before})
                         before = after
             rounds.sort(key=lambda r: r["sqlite_1_wave_ratio"])  # type: ignore[arg-type, return-value]
             case.update(rounds[len(rounds) // 2])
