@@ -1,5 +1,11 @@
-"""Seconds per plan for `lichthidua import`: .txt, .docx, text PDF and scanned PDF (OCR).
+"""Seconds per plan for `lichthidua import` (.txt, .docx, text PDF, scanned PDF), and what it finds.
 
+Reading: recall and precision per kind (phases, anniversaries, deadlines, events,
+year/span, lunar dates) on the corpus of plan passages in tests/plans/corpus/,
+separately on its dev part (the rules are tuned on it) and its held-out part
+(only measured); see `bench/corpus_score.py`.
+
+Speed: 
 The Kon Tum seed plan (5 pages as a PDF) is converted in the run to each
 format the way tests do, then drafted (read + extract + YAML). Goals: a text
 plan in under a second; OCR of the 5-page scan in under a minute on this
@@ -22,6 +28,9 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 from scheduler.plans.reading import read_plan  # noqa: E402
 from scheduler.plans.service import import_plan  # noqa: E402
 from tests.plan_files import ocr_available, seed_text, to_docx, to_scanned_pdf, to_text_pdf  # noqa: E402
+from bench.corpus_score import report, score  # noqa: E402
+from scheduler.plans.extract import extract  # noqa: E402
+from scheduler.plans.service import reference_from  # noqa: E402
 
 SEED = "kon-tum-2024"
 TEXT_GOAL_SECONDS = 1.0
@@ -66,7 +75,29 @@ def run() -> dict[str, dict[str, float]]:
     return out
 
 
+# Lines no regular expression of the reader may take more than linear time on (seconds printed, no goal).
+HOSTILE_LINES = {
+    "1.600 chữ số": "1" * 1600,
+    "800 lần '1/'": "1/" * 800,
+    "320 lần 'ngày '": "ngày " * 320,
+    "200 lần 'tháng 1 '": "tháng 1 " * 200,
+    "400 lần 'Đợt '": "Đợt " * 400,
+    "100 lần 'kỷ niệm 1 năm '": "kỷ niệm 1 năm " * 100,
+}
+
+
 def main() -> None:
+    ref = reference_from(ROOT / "calendars")
+    t0 = time.perf_counter()
+    result = score(ref)
+    corpus_s = time.perf_counter() - t0
+    print(f"Đọc kế hoạch: corpus tests/plans/corpus ({sum(result.passages.values())} đoạn, {corpus_s:.2f} s)")
+    for line in report(result, show_misses="-v" in sys.argv):
+        print(line)
+    print("Dòng khó (mỗi dòng một lần đọc; không regex nào được chậm hơn tuyến tính):")
+    for label, line in HOSTILE_LINES.items():
+        secs = _best(lambda: extract([line], False, ref), 1)
+        print(f"  {label:28s} {secs:8.3f} s   ratio to the {TEXT_GOAL_SECONDS:g} s text goal: {secs / TEXT_GOAL_SECONDS:.3f}")
     results = run()
     print(f"lichthidua import, seed {SEED} (5 trang A4), best of {ROUNDS} (OCR: 1 run)")
     for label, r in results.items():

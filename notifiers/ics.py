@@ -116,8 +116,16 @@ def feed_meta(calendar: Calendar) -> FeedMeta:
         timezone=calendar.timezone,
         year=calendar.year if calendar.year is not None else FALLBACK_BASELINE_YEAR,
         document_date=value if isinstance(value, date) else None,
-        description=calendar.issuer,
+        description=_description(calendar),
     )
+
+
+def _description(calendar: Calendar) -> str | None:
+    """X-WR-CALDESC: the issuer, and a span the file does not state but derives from its dated items."""
+    if calendar.span is None or not calendar.span.derived:
+        return calendar.issuer
+    derived = f"Thời gian phong trào: {calendar.span.described}"
+    return f"{calendar.issuer}\n{derived}" if calendar.issuer else derived
 
 
 @dataclass(frozen=True, slots=True)

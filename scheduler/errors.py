@@ -11,6 +11,9 @@
     ├── OutputError                 exit 73 (EX_CANTCREAT), an output file exists or cannot be written
     ├── CampaignFinished            exit 65, HTTP 410: reminders asked for a campaign that has ended
     ├── ToolMissing                 exit 69 (EX_UNAVAILABLE), a program to read a plan is not installed
+    ├── DocumentRejected            exit 65, HTTP 422: a document beyond a reading limit, broken, or not its type
+    │   └── DocumentTooLarge        exit 65, HTTP 413: beyond a size limit (bytes, inflated, parts, pages, pixels)
+    ├── DocumentUnreadable          exit 66 (EX_NOINPUT), HTTP 422: a document the service may not open
     ├── Forbidden                   exit 77 (EX_NOPERM), HTTP 403: a cross-site form post
     ├── TooManyRequests             exit 75 (EX_TEMPFAIL), HTTP 429: an abuse limit, try again later
     └── DeliveryError               exit 75 (EX_TEMPFAIL), a notifier could not deliver
@@ -32,6 +35,7 @@ from enum import StrEnum
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # not a problem: what `check` worked out (a span derived from the dated items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,8 @@ class Diagnostic:
     hint: dict[str, str] | None = None
 
     def format(self, lang: str = "vi") -> str:
-        label = {"vi": {"error": "lỗi", "warning": "cảnh báo"}, "en": {"error": "error", "warning": "warning"}}
+        label = {"vi": {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"},
+                 "en": {"error": "error", "warning": "warning", "info": "note"}}
         words = {
             "vi": ("giá trị", "cần", "gợi ý"),
             "en": ("value", "expected", "hint"),
@@ -149,6 +154,24 @@ class CampaignFinished(LichThiDuaError):
 
 class ToolMissing(LichThiDuaError):
     exit_code = 69
+
+
+class DocumentRejected(LichThiDuaError):
+    """A received document (plan, attachment) read no further: beyond a limit, broken, or not what its name says."""
+
+    exit_code = 65
+    http_status = 422
+
+
+class DocumentTooLarge(DocumentRejected):
+    http_status = 413
+
+
+class DocumentUnreadable(LichThiDuaError):
+    """The file is there but may not be opened (permissions, a folder, a device)."""
+
+    exit_code = 66
+    http_status = 422
 
 
 class Forbidden(LichThiDuaError):

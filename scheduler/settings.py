@@ -19,6 +19,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
+from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS as DOC
+from scheduler.plans.limits import DocumentLimits
 from scheduler.errors import SettingsError
 
 ENV_PREFIX = "LICHTHIDUA_"
@@ -42,6 +44,11 @@ class Settings(BaseModel):
         description="URL CSDL SQLAlchemy; để trống là SQLite trong data_dir "
         "(ví dụ postgresql+psycopg://user@localhost/lichthidua).",
     )
+    database_timeout_seconds: float = Field(
+        15.0, ge=1, le=600,
+        description="Thời gian tối đa chờ CSDL PostgreSQL cho một thao tác (giây): kết nối, một câu lệnh, "
+        "lấy kết nối từ pool. Quá hạn thì kết nối bị coi là mất: dịch vụ báo lỗi một lần, thử lại, tự tiếp tục.",
+    )
     watch_interval_seconds: float = Field(
         2.0, gt=0, description="Chu kỳ kiểm tra thay đổi trong thư mục lịch (giây)."
     )
@@ -59,6 +66,14 @@ class Settings(BaseModel):
         "",
         description="Mã băm mật khẩu (hoặc token) của trang quản trị /admin, tạo bằng `lichthidua admin-password`; "
         "để trống thì /admin chỉ mở được từ chính máy chủ (localhost).",
+    )
+    http_idle_timeout_seconds: float = Field(
+        10.0, gt=0, le=300,
+        description="Kết nối HTTP phải gửi xong tiêu đề yêu cầu (và thân biểu mẫu) trong bao nhiêu giây kể từ khi mở, "
+        "nếu không sẽ bị đóng; kết nối rảnh giữa hai yêu cầu đóng sau 5 giây.",
+    )
+    http_max_connections: int = Field(
+        2000, ge=10, description="Số kết nối HTTP mở cùng lúc tối đa; kết nối vượt quá bị đóng ngay.",
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Mức ghi nhật ký."
@@ -81,6 +96,38 @@ class Settings(BaseModel):
     )
     max_extends: int = Field(
         DEFAULT_LIMITS.extends, ge=1, le=1000, description="Số lịch cha tối đa trong 'extends' của một tệp lịch.",
+    )
+
+    # --- bounds on one received document (lichthidua import, lint-plan, uploads) ----
+    plan_max_bytes: int = Field(
+        DOC.bytes, ge=1024, description="Kích thước tối đa của một văn bản nhận được (kế hoạch, tệp đính kèm; byte).",
+    )
+    plan_max_inflated_bytes: int = Field(
+        DOC.inflated_bytes, ge=1024, description="Tổng dung lượng tối đa các phần của một tệp .docx sau khi giải nén "
+        "(byte), kiểm tra theo mục lục của tệp nén và khi giải nén thật.",
+    )
+    plan_max_zip_ratio: int = Field(
+        DOC.zip_ratio, ge=2, description="Tỉ lệ nén tối đa (dung lượng giải nén / dung lượng nén) của một phần lớn hơn "
+        "1 MB trong tệp .docx (chống “bom nén”).",
+    )
+    plan_max_parts: int = Field(DOC.parts, ge=10, description="Số phần tối đa trong một tệp .docx.")
+    plan_max_paragraphs: int = Field(
+        DOC.paragraphs, ge=100, description="Số đoạn văn (Word) hoặc dòng (văn bản, PDF) tối đa của một văn bản.",
+    )
+    plan_max_characters: int = Field(
+        DOC.characters, ge=10_000, description="Số ký tự tối đa của văn bản đọc được từ một tệp.",
+    )
+    plan_max_pages: int = Field(DOC.pages, ge=1, description="Số trang tối đa của một tệp PDF.")
+    plan_max_pixels: int = Field(
+        DOC.pixels, ge=1_000_000, description="Số điểm ảnh tối đa (rộng × cao) của một ảnh quét cần nhận dạng chữ.",
+    )
+    plan_max_memory_bytes: int = Field(
+        DOC.memory_bytes, ge=128 * 1024 * 1024, description="Bộ nhớ tối đa (byte, không gian địa chỉ) của tiến trình "
+        "đọc văn bản và của mỗi chương trình chuyển đổi (LibreOffice, Tesseract, pdftoppm).",
+    )
+    plan_max_seconds: float = Field(
+        DOC.seconds, gt=0, le=3600, description="Thời gian tối đa (giây) để đọc một văn bản, kể cả chuyển đổi và nhận "
+        "dạng chữ; quá hạn thì mọi tiến trình đọc bị dừng.",
     )
 
     # --- feeds ---------------------------------------------------------------
@@ -110,6 +157,15 @@ class Settings(BaseModel):
     )
     subscribe_per_client: int = Field(
         20, ge=1, description="Số yêu cầu đăng ký nhận email tối đa từ một máy (địa chỉ IP) trong một giờ.",
+    )
+
+    # --- the deadline board: files units attach to "Đã nộp" ---------------------
+    submission_file_max_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, description="Dung lượng tối đa (byte) của một tệp đơn vị đính kèm khi báo "
+        "\"Đã nộp\" (PDF, DOCX, XLSX, ODT).",
+    )
+    submission_files_max: int = Field(
+        5, ge=0, description="Số tệp tối đa một đơn vị đính kèm cho một hạn chót (0: không nhận tệp).",
     )
 
     # --- email ---------------------------------------------------------------
@@ -164,15 +220,41 @@ class Settings(BaseModel):
         return Limits(self.max_file_bytes, self.max_depth, self.max_items, self.max_extends,
                       self.max_recipients_file_bytes)
 
+    def document_limits(self) -> DocumentLimits:
+        """What reading one received document may cost (scheduler.plans.limits)."""
+        return DocumentLimits(
+            bytes=self.plan_max_bytes,
+            inflated_bytes=self.plan_max_inflated_bytes,
+            zip_ratio=self.plan_max_zip_ratio,
+            parts=self.plan_max_parts,
+            paragraphs=self.plan_max_paragraphs,
+            characters=self.plan_max_characters,
+            pages=self.plan_max_pages,
+            pixels=self.plan_max_pixels,
+            memory_bytes=self.plan_max_memory_bytes,
+            seconds=self.plan_max_seconds,
+        )
+
+
+YES_NO = {"có": True, "không": False}
+
+
+def shown_default(default: object) -> str:
+    """A default as a person reads it: có/không, not True/False; a list as the variable takes it."""
+    if isinstance(default, bool):
+        return "có" if default else "không"
+    if default is None or default == "":
+        return "(để trống)"
+    if isinstance(default, tuple):
+        return ",".join(str(x) for x in default)
+    return str(default)
+
 
 def settings_table() -> list[tuple[str, str, str, str]]:
     """(name, env var, default, description) for every setting: CLI help and README."""
     rows = []
     for name, f in Settings.model_fields.items():
-        default = f.default
-        if isinstance(default, tuple):
-            default = ",".join(str(x) for x in default)
-        rows.append((name, ENV_PREFIX + name.upper(), str(default), f.description or ""))
+        rows.append((name, ENV_PREFIX + name.upper(), shown_default(f.default), f.description or ""))
     return rows
 
 
@@ -184,6 +266,8 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
             continue
         if "tuple" in str(f.annotation):
             values[name] = tuple(x.strip() for x in raw.split(",") if x.strip())
+        elif f.annotation is bool and raw.strip().lower() in YES_NO:
+            values[name] = YES_NO[raw.strip().lower()]  # the words `lichthidua settings` shows
         else:
             values[name] = raw
     return values

@@ -1,7 +1,10 @@
-"""Shared fixtures: the repository's calendars, a private copy to edit, and the CLI in-process.
+"""Shared fixtures: the tests' calendars, a private copy to edit, and the CLI in-process.
 
-Tests never touch the real `calendars/` folder: `calendars_dir` copies it (with
-`recipients/`) into `tmp_path`, makes `tmp_path` the working directory (so
+Tests never read the shipped `calendars/` folder: that is data, tested as data
+(tests/test_shipped_calendars.py: every file checks, expands, serves). Their own
+calendars are `tests/calendars/seed/` (the seed plans and models as the tests know
+them, recipients included), `golden/` and `broken/`. `calendars_dir` copies the seed
+folder (with `recipients/`) into `tmp_path`, makes `tmp_path` the working directory (so
 messages show `calendars/kon-tum-2024.yaml:19`, as an admin sees them) and
 points the settings at it through the environment, so no `config/` file of the
 developer leaks in.
@@ -28,8 +31,9 @@ from scheduler.core.expand import Window, default_window, expand
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
-CALENDARS = REPO / "calendars"
-FIXTURES = TESTS / "calendars"  # golden/ and broken/ YAML, named after what they show
+SHIPPED = REPO / "calendars"  # the product's calendars: data, tested only as data
+FIXTURES = TESTS / "calendars"  # seed/, golden/ and broken/ YAML, named after what they show
+CALENDARS = FIXTURES / "seed"  # the tests' own copy of the seed plans and models, with recipients/
 GOLDEN_CALENDARS = FIXTURES / "golden"
 BROKEN_CALENDARS = FIXTURES / "broken"
 SEED_IDS = ("lao-cai-2024", "kon-tum-2024", "cao-bang-2017", "ninh-thuan-2023", "ha-noi-2024", "long-bien-2024")
@@ -41,7 +45,7 @@ TODAY = date(2024, 3, 1)
 
 @pytest.fixture(scope="session")
 def seed_catalog() -> Catalog:
-    """The repository's calendars, loaded once (read-only: Catalog values are frozen)."""
+    """The tests' seed calendars, loaded once (read-only: Catalog values are frozen)."""
     return load_catalog(CALENDARS)
 
 
@@ -61,7 +65,7 @@ def seed_events(seed_catalog: Catalog) -> Callable[[str], list[Event]]:
 
 @pytest.fixture
 def calendars_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of calendars/ at tmp_path/calendars, the working directory being tmp_path."""
+    """A private copy of the seed calendars at tmp_path/calendars, the working directory being tmp_path."""
     target = tmp_path / "calendars"
     shutil.copytree(CALENDARS, target)
     isolate_settings(tmp_path, target, monkeypatch)

@@ -19,12 +19,26 @@ def seed_text(seed_id: str) -> str:
     return (SEEDS / f"{seed_id}.txt").read_text(encoding="utf-8")
 
 
-def to_docx(text: str, out: Path) -> Path:
+Header = tuple[list[str], list[str]]  # the administrative header's left and right columns
+
+
+def to_docx(text: str, out: Path, blank_paragraphs: bool = True, header: Header | None = None) -> Path:
+    """A Word file of the plan: one paragraph per line. `blank_paragraphs=False` types it the way most
+    people do, with no empty paragraph between paragraphs; `header` puts the two-column administrative
+    header in a borderless two-column table above the text."""
     from docx import Document
 
     doc = Document()
+    if header is not None:
+        left, right = header
+        table = doc.add_table(rows=1, cols=2)
+        for cell, lines in zip(table.rows[0].cells, (left, right)):
+            cell.text = lines[0]
+            for line in lines[1:]:
+                cell.add_paragraph(line)
     for line in text.split("\n"):
-        doc.add_paragraph(line)
+        if line.strip() or blank_paragraphs:
+            doc.add_paragraph(line)
     doc.save(str(out))
     return out
 
@@ -44,7 +58,9 @@ def to_doc(docx: Path, out_dir: Path) -> Path:
     return doc
 
 
-def to_text_pdf(text: str, out: Path) -> Path:
+def to_text_pdf(text: str, out: Path, header: Header | None = None) -> Path:
+    """A PDF with a text layer; `header` sets the administrative header in two columns side by side,
+    whose lines interleave when the text is read back."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -52,6 +68,15 @@ def to_text_pdf(text: str, out: Path) -> Path:
     pdf.add_font("DejaVu", "", str(FONT))
     pdf.set_font("DejaVu", size=11)
     pdf.add_page()
+    if header is not None:
+        left, right = header
+        top = pdf.get_y()
+        pdf.set_xy(10, top)
+        pdf.multi_cell(85, 6, "\n".join(left), align="C")
+        below = pdf.get_y()
+        pdf.set_xy(100, top)
+        pdf.multi_cell(100, 6, "\n".join(right), align="C")
+        pdf.set_xy(10, max(below, pdf.get_y()) + 4)
     for line in text.split("\n"):
         if line.strip():
             pdf.multi_cell(0, 6, line.replace("\t", " "), new_x="LMARGIN", new_y="NEXT")

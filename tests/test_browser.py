@@ -67,7 +67,7 @@ def test_index(server: tuple[ServeProcess, str], browser: object, viewport: str)
     page = _page(browser, viewport)
     page.goto(running.base + "/")  # type: ignore[attr-defined]
     cards = page.locator("li.campaign")  # type: ignore[attr-defined]
-    assert cards.count() == len(list((ROOT / "calendars").glob("*.yaml"))) + 1  # and this test's campaign
+    assert cards.count() == len(list((ROOT / "tests" / "calendars" / "seed").glob("*.yaml"))) + 1  # and this test's campaign
     mine = page.locator(f"li.campaign:has(a[href='/c/{cid}'])")  # type: ignore[attr-defined]
     assert f"còn {DAYS_AHEAD} ngày" in mine.inner_text()
     assert "Báo cáo kết quả" in mine.inner_text()

@@ -346,7 +346,7 @@ def test_usage_error_is_vietnamese(cli, path: tuple[str, ...]) -> None:  # type:
 def test_missing_argument_is_named(cli) -> None:  # type: ignore[no-untyped-def]
     run = cli("lunar")
     assert run.exit_code == 64
-    assert run.stderr.startswith("Lỗi: thiếu đối số 'value'.")
+    assert run.stderr.startswith("Lỗi: thiếu đối số 'NGÀY'.")
 
 
 def test_english_on_request(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -354,7 +354,7 @@ def test_english_on_request(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # ty
     assert "Usage: lichthidua check [OPTIONS]" in run.stdout and "Options" in run.stdout
     assert cli("check", "--lang", "en", "--bogus").stderr.startswith("Error: no such option --bogus.")
     monkeypatch.setenv("LICHTHIDUA_LANG", "en")
-    assert cli("lunar").stderr.startswith("Error: missing argument 'value'.")
+    assert cli("lunar").stderr.startswith("Error: missing argument 'NGÀY'.")
     monkeypatch.delenv("LICHTHIDUA_LANG")
     assert "Cách dùng" in cli("check", "--help").stdout  # back to Vietnamese: nothing sticks
 

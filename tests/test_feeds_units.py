@@ -23,7 +23,7 @@ from scheduler.feeds.revision_store import RevisionStore
 from notifiers.revisions import CANCELLED_PREFIX, event_from_json, reconcile, tombstones
 from scheduler.web.subscribe import subscribe_links
 
-CALENDARS = Path(__file__).resolve().parents[1] / "calendars"
+CALENDARS = Path(__file__).resolve().parent / "calendars" / "seed"
 NOW = datetime(2024, 3, 1, 3, tzinfo=UTC)
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
 

@@ -410,8 +410,8 @@ def test_a_phase_ending_in_2072_is_warned(calendars_dir: Path, cli) -> None:  # 
     assert codes == {"outside_span", "phase.too_long"}
 
 
-def test_the_readme_example_is_what_new_prints(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+def test_the_docs_example_is_what_new_prints(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    text = (REPO / "docs" / "dinh-dang-lich.md").read_text(encoding="utf-8")
     section = text[text.index("## Lịch năm sau trong một lệnh"):]
     section = section[: section.index("\n## ")]
     (command,) = re.findall(r"^```sh\n(.*?)\n```", section, flags=re.S | re.M)

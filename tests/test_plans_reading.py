@@ -86,7 +86,7 @@ def test_scan_without_tesseract_says_what_to_install(tmp_path: Path, cli, monkey
 
 def test_legacy_doc_without_libreoffice(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     doc = tmp_path / "ke-hoach.doc"
-    doc.write_bytes(b"\xd0\xcf\x11\xe0")
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     monkeypatch.setenv("PATH", str(tmp_path))
     run = cli("import", doc, "--calendars", CALENDARS)
     assert run.exit_code == 69 and "LibreOffice" in run.stderr and "lưu thành .docx" in run.stderr
@@ -114,24 +114,23 @@ def test_a_broken_doc_is_a_clear_error(tmp_path: Path, cli) -> None:  # type: ig
     doc = tmp_path / "ke-hoach.doc"
     doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     run = cli("import", doc, "--calendars", CALENDARS)
-    assert run.exit_code == 64, run.output
+    assert run.exit_code == 65, run.output
     assert "LibreOffice không mở được tệp (tệp hỏng" in run.stderr and "lưu thành .docx" in run.stderr
     assert "javaldx" not in run.stderr and "Warning" not in run.stderr
 
 
 def test_a_hung_libreoffice_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scheduler.errors import BadRequest
-    from scheduler.plans import reading
+    from scheduler.errors import DocumentTooLarge
+    from scheduler.plans.limits import DocumentLimits
 
     fake = tmp_path / "soffice"
     fake.write_text(f"#!/bin/sh\nexec {shutil.which('sleep') or '/bin/sleep'} 60\n", encoding="utf-8")  # never converts
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
-    monkeypatch.setattr(reading, "DOC_TIMEOUT", 0.3)
     doc = tmp_path / "ke-hoach.doc"
-    doc.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(BadRequest, match=r"quá 0.3 giây nên đã dừng.*lưu thành .docx"):
-        read_plan(doc)
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    with pytest.raises(DocumentTooLarge, match=r"thời gian đọc vượt giới hạn 0.3 giây.*plan_max_seconds"):
+        read_plan(doc, DocumentLimits(seconds=0.3))
 
 
 def test_import_writes_a_draft_that_passes_check(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -175,12 +174,12 @@ def test_tesseract_data_dir_is_not_needed_for_text_formats(tmp_path: Path, monke
     assert os.environ["PATH"] == str(tmp_path)
 
 
-def test_the_readme_import_example_is_what_import_prints(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_docs_import_example_is_what_import_prints(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
     import re
 
     from tests.conftest import REPO
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "nhap-ke-hoach.md").read_text(encoding="utf-8")
     (shown,) = [b for b in re.findall(r"^```text\n(.*?)^```", readme, flags=re.S | re.M) if "lichthidua import" in b]
     command, *printed = shown.rstrip("\n").split("\n")
     args = command.split("./run lichthidua ", 1)[1].split()
@@ -192,20 +191,38 @@ def test_the_readme_import_example_is_what_import_prints(calendars_dir: Path, cl
     assert (calendars_dir / "kon-tum-2024.yaml").read_text(encoding="utf-8").startswith(draft_head)
 
 
-def test_the_readme_exit_codes_for_plans() -> None:
+def test_the_docs_exit_codes_for_plans() -> None:
     from scheduler import errors
     from tests.conftest import REPO
 
-    text = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
-    assert "`import` and `lint-plan`: 65 `lint-plan` findings, 66 plan not found, 69 a program needed to read the plan is missing" in text
+    text = " ".join((REPO / "docs" / "nhap-ke-hoach.md").read_text(encoding="utf-8").split())
+    assert ("`import` và `lint-plan`: 0 xong, 65 `lint-plan` có phát hiện, 66 không tìm thấy kế hoạch, "
+            "69 thiếu chương trình cần để đọc kế hoạch (Tesseract, LibreOffice), 73 tệp đích đã có") in text
     assert errors.OutputError.exit_code == 73  # import -o onto an existing file without --force
     assert errors.ToolMissing.exit_code == 69 and errors.CalendarNotFound.exit_code == 66
 
 
-def test_import_refuses_a_file_name_that_check_would_reject(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    """`check` wants the id to be the file name: import says which name fits, and writes nothing."""
-    target = calendars_dir / "ban-nhap.yaml"
+def test_the_output_name_is_the_draft_id(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """`-o kon-tum-2025.yaml`: the name the admin gives is the id they want, and `check` accepts the draft."""
+    target = calendars_dir / "kon-tum-2025.yaml"
+    run = cli("import", SEEDS / "kon-tum-2024.txt", "-o", target)
+    assert run.exit_code == 0, run.output
+    assert "Mã lịch: kon-tum-2025 (theo tên tệp -o; văn bản gợi ý 'kon-tum-2024')" in run.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "\nid: kon-tum-2025\n" in text and "văn bản gợi ý kon-tum-2024" in text
+    check = cli("check", target)
+    assert check.exit_code == 0, check.output
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("Kon Tum 2025.yaml", "chữ thường không dấu"),
+    ("kế-hoạch.yaml", "Ví dụ: -o"),
+    ("kon_tum.yaml", "kon-tum.yaml"),
+    ("kon-tum-2025.txt", "đuôi .yaml"),
+])
+def test_an_output_name_check_would_refuse_is_refused_with_the_reason(calendars_dir: Path, cli, name: str, why: str) -> None:  # type: ignore[no-untyped-def]
+    target = calendars_dir / name
     run = cli("import", SEEDS / "kon-tum-2024.txt", "-o", target)
     assert run.exit_code == 64
-    assert "văn bản gợi ý mã 'kon-tum-2024'" in run.stderr and "kon-tum-2024.yaml" in run.stderr
+    assert why in run.stderr and "-o" in run.stderr
     assert not target.exists()

@@ -15,7 +15,7 @@ from conftest import CliRun
 def test_preview_shows_the_day_and_sends_nothing(calendars_dir: Path, cli: Callable[..., CliRun]) -> None:
     result = cli("remind", "preview", "--on", "21/6/2024", "--now", "2024-06-01T00:00")
     assert result.exit_code == 0, result.output
-    assert "Email nhắc ngày 21/06/2024: 4 email, 3 đơn vị / người nhận" in result.stdout
+    assert "Nhắc hạn ngày 21/06/2024: 4 email, 3 đơn vị / người nhận" in result.stdout
     assert "(đã dời)" in result.stdout and "thêm --rows" in result.stdout  # a summary by default
     rows = cli("remind", "preview", "--on", "21/6/2024", "--now", "2024-06-01T00:00", "--rows")
     assert "dời từ 23/06" in rows.stdout.replace("\n", " ").replace("│", " ") or "dời" in rows.stdout
@@ -29,7 +29,7 @@ def test_preview_of_a_past_day_plans_as_of_that_day(calendars_dir: Path, cli: Ca
     """Without --now, "what goes out on 21/6/2024" is planned as of that morning, not as of today."""
     result = cli("remind", "preview", "--on", "21/6/2024")
     assert result.exit_code == 0, result.output
-    assert "Email nhắc ngày 21/06/2024: 4 email" in result.stdout
+    assert "Nhắc hạn ngày 21/06/2024: 4 email" in result.stdout
 
 
 def test_send_due_writes_outbox_once_then_status(calendars_dir: Path, cli: Callable[..., CliRun]) -> None:

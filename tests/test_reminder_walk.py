@@ -25,7 +25,7 @@ from scheduler.reminders.ledger import Status
 from scheduler.settings import Settings
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-CALENDARS = Path(__file__).resolve().parents[1] / "calendars"
+CALENDARS = Path(__file__).resolve().parent / "calendars" / "seed"
 SIX_MONTHS = "kon-tum-2024.deadline.bao-cao-6-thang.2024@lichthidua"
 GIAO_DUC = "unit:vd-kon-tum-cd-giao-duc"
 

@@ -28,7 +28,7 @@ from scheduler.reminders.planning import (
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-ROOT = Path(__file__).parent.parent / "calendars"
+ROOT = Path(__file__).parent / "calendars" / "seed"
 
 
 def deadline(uid: str, written: date, due: Due, groups: tuple[str, ...] = ("g",), remind_days: tuple[int, ...] | None = None,

@@ -106,7 +106,7 @@ def test_plain_lunar_is_answered_before_typer_loads_and_says_what_typer_says(tmp
     [
         (("lunar", "2024-13-10"), 64, "Lỗi: ngày: '2024-13-10' không phải một ngày"),
         (("lunar", "--to-solar", "2024-02-30L"), 65, "Lỗi: Năm âm lịch 2024 không có tháng 2 nhuận"),
-        (("lunar",), 64, "thiếu đối số 'value'"),
+        (("lunar",), 64, "thiếu đối số 'NGÀY'"),
         (("lunar", "--to-solar", "--to-solar", "2024-01-01"), 0, ""),
         (("lunar", "2024-02-10", "2024-02-11"), 64, "Lỗi:"),
         (("lunar", "--lang", "en", "2024-02-10"), 64, "Error:"),

@@ -205,13 +205,13 @@ def test_only_https_or_an_allowed_host() -> None:
         assert problem is not None and why in problem, (url, problem)
 
 
-def test_the_readme_shows_the_json_that_is_sent() -> None:
+def test_the_docs_show_the_json_that_is_sent() -> None:
     import re
 
     from notifiers.channels.webhook import payload
 
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "kenh-gui.md").read_text(encoding="utf-8")
-    section = doc[doc.index("## Webhook"):]
+    page = (Path(__file__).resolve().parent.parent / "docs" / "nhac-han.md").read_text(encoding="utf-8")
+    section = page[page.index("## Webhook"):]
     documented = json.loads(re.search(r"```json\n(.*?)```", section, re.S)[1])  # type: ignore[index]
     sent = payload(_notice(), NOW)
     assert set(documented) == set(sent)

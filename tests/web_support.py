@@ -1,4 +1,4 @@
-"""Shared helpers for the web tests: a copy of the real calendars, a settable clock, a running app."""
+"""Shared helpers for the web tests: a copy of the tests' seed calendars, a settable clock, a running app."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from scheduler.settings import Settings
 from scheduler.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-CALENDARS = ROOT / "calendars"
+CALENDARS = ROOT / "tests" / "calendars" / "seed"  # the tests' own calendars, never the shipped folder
 CHROMIUM = Path("/usr/bin/chromium")
 # 1 March 2024 10:00 in Việt Nam: the 2024 campaigns are running, deadlines are ahead.
 MARCH_2024 = datetime(2024, 3, 1, 3, 0, tzinfo=UTC)

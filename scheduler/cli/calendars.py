@@ -21,12 +21,11 @@ from rich.table import Table
 
 from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
-from scheduler.cli.output import console, err_console, run_command
+from scheduler.cli.output import console, err_console, run_command, write_output, write_output_check
 from scheduler.cli.quick import lunar_text
 from scheduler.core.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Severity
 from scheduler.feeds.options import render_options
-from scheduler.files import write_atomic
 
 if TYPE_CHECKING:  # what _load() imports at run time, for the type checker
     from notifiers.ics import RenderOptions
@@ -118,36 +117,53 @@ def check(
 
     def run() -> int:
         _load()
-        root = calendars_root(calendars)
-        targets = paths or [root]
+        from notifiers.channels import host_policy
+        from scheduler.reminders.recipients import RECIPIENTS_DIR, check_recipient_files, looks_like_recipients
+
+        targets = paths or [calendars_root(calendars)]
         for target in targets:
             if not target.exists():
                 raise CalendarNotFound(f"Không tìm thấy {target}")
-        files = calendar_files(targets)
+        # A recipients file is checked as one: named (known by its folder or its `groups:`), or in a
+        # `recipients/` folder given as the path.
+        named = [t for t in targets if not t.is_dir()]
+        recipient_targets = [t for t in named if looks_like_recipients(t)]
+        for folder in (t for t in targets if t.is_dir() and t.name == RECIPIENTS_DIR):
+            recipient_targets += calendar_files([folder])
+        folders = [t for t in targets if t.is_dir() and t.name != RECIPIENTS_DIR]
+        # `check DIR` checks that folder as a calendars folder of its own (its own `extends`, its own
+        # recipients); files are checked against the calendars folder their parents come from.
+        root = calendars or (folders[0] if len(folders) == 1 else calendars_root(None))
+        files = calendar_files([t for t in targets if t not in recipient_targets
+                                and not (t.is_dir() and t.name == RECIPIENTS_DIR)])
         settings = load_settings()
         limits = settings.limits()
+        policy = host_policy(settings)  # which hosts the recipients' endpoints may be on
         catalog = load_catalog(root, extra=files, limits=limits)
         wanted = {str(f.resolve()) for f in files}
         diags = [
             d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
         ]
-        if paths is None or any(t.resolve() == root.resolve() for t in targets):
-            from notifiers.channels import host_policy
-
-            # recipient lists live beside the calendars; their endpoints' hosts as the settings allow
-            diags += check_recipients(root, catalog, limits, host_policy(settings))
+        if any(t.resolve() == root.resolve() for t in targets):
+            diags += check_recipients(root, catalog, limits, policy)  # recipient lists live beside the calendars
+        if recipient_targets:
+            diags += check_recipient_files(recipient_targets, limits, policy)
+            files += recipient_targets
         errors = sum(d.severity is Severity.ERROR for d in diags)
-        warnings = len(diags) - errors
+        notes = sum(d.severity is Severity.INFO for d in diags)
+        warnings = len(diags) - errors - notes
         if output is Format.json:
             print(json.dumps([d.to_json(lang.value) for d in diags], ensure_ascii=False, indent=2))
         else:
             for d in diags:
-                style = "red" if d.severity is Severity.ERROR else "yellow"
+                style = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(d.severity, "cyan")
                 err_console.print(d.format(lang.value), style=style, markup=False)
             summary = (
-                f"Đã kiểm tra {len(files)} tệp: {errors} lỗi, {warnings} cảnh báo."
+                f"Đã kiểm tra {len(files)} tệp: {errors} lỗi, {warnings} cảnh báo"
+                + (f", {notes} ghi chú." if notes else ".")
                 if lang is Lang.vi
-                else f"Checked {len(files)} files: {errors} errors, {warnings} warnings."
+                else f"Checked {len(files)} files: {errors} errors, {warnings} warnings"
+                + (f", {notes} notes." if notes else ".")
             )
             (err_console if errors else console).print(summary, style="bold red" if errors else "bold green")
         return 65 if errors else 0
@@ -220,7 +236,10 @@ def expand_command(
                 body = [e.to_json() for e in events]
             print(json.dumps(body, ensure_ascii=False, indent=2))
         else:
-            console.print(_table(events, f"{cal.title} ({window.start:%d/%m/%Y} – {window.end:%d/%m/%Y})"))
+            title = f"{cal.title} ({window.start:%d/%m/%Y} – {window.end:%d/%m/%Y})"
+            if cal.span is not None and cal.span.derived:
+                title += f"\nThời gian phong trào: {cal.span.described}"
+            console.print(_table(events, title))
             if undated:
                 console.print(_undated_table(undated))
 
@@ -256,12 +275,14 @@ def export(
             render = RenderOptions(
                 refresh_interval=render.refresh_interval, alarm_days=days, alarm_hour=render.alarm_hour
             )
+        if out is not None:
+            write_output_check(out, example=f"{Path(calendar).stem}.ics")  # before the work: a wrong -o says so at once
         previous = out.read_bytes() if out is not None and out.is_file() else None
         body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=render)
         if out is None:
             sys.stdout.buffer.write(body)
             return
-        write_atomic(out, body)  # a reader never sees half a file
+        write_output(out, body, example=f"{cal.id}.ics")
         err_console.print(f"Đã ghi {out} ({body.count(b'BEGIN:VEVENT')} sự kiện).")
 
     run_command(run)
@@ -275,7 +296,7 @@ def schema(
     _load()
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if out:
-        out.write_text(text, encoding="utf-8")
+        run_command(lambda: write_output(out, text, example="calendar.schema.json"))
     else:
         print(text, end="")
 
@@ -296,9 +317,21 @@ def lunar_command(
 def settings_command() -> None:
     """Liệt kê mọi thiết lập, biến môi trường tương ứng và giá trị mặc định."""
     _load()
-    table = Table(header_style="bold")
-    for column in ("Thiết lập", "Biến môi trường", "Mặc định", "Ý nghĩa"):
-        table.add_column(column)
-    for row in settings_table():
-        table.add_row(*row)
-    console.print(table)
+    rows = settings_table()
+    # The names are what a person copies: never cut or folded. A table when the screen is wide
+    # enough for them and a readable description; else one block per setting.
+    names = max(len(r[0]) for r in rows) + max(len(r[1]) for r in rows) + max(len(r[2]) for r in rows)
+    if console.width >= names + 40 + 13:
+        table = Table(header_style="bold")
+        for column in ("Thiết lập", "Biến môi trường", "Mặc định"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("Ý nghĩa", ratio=1)
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row))
+        console.print(table)
+        return
+    for name, env, default, meaning in rows:
+        console.print(f"[bold]{escape(name)}[/bold]", soft_wrap=True)
+        console.print(f"  biến môi trường: {escape(env)}", soft_wrap=True)
+        console.print(f"  mặc định: {escape(default)}", soft_wrap=True)
+        console.print(f"  {escape(meaning)}")

@@ -18,9 +18,8 @@ from rich.markup import escape
 from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.calendars import CalendarsOption, calendars_root
-from scheduler.cli.output import console, run_command
+from scheduler.cli.output import console, run_command, write_output
 from scheduler.errors import BadRequest, CalendarError, CalendarNotFound, OutputError
-from scheduler.files import write_atomic
 
 if TYPE_CHECKING:  # the YAML and model stack is imported when the command runs (see tests/test_startup.py)
     from scheduler.core.campaign import Calendar
@@ -115,7 +114,7 @@ def _write(target: Path, text: str, *, force: bool) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if force:
-            write_atomic(target, text)  # `serve` never reloads half a file
+            write_output(target, text)  # atomic: `serve` never reloads half a file
         else:
             with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite, even in a race
                 f.write(text)

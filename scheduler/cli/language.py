@@ -89,6 +89,7 @@ def _word_rich_texts() -> None:
         english.update((name, getattr(rich_utils, name)) for name in RICH_TEXTS["vi"])
     for name, text in RICH_TEXTS[_lang].items():
         setattr(rich_utils, name, text)
+    _word_types()
 
 
 def _param_label(exc: Any) -> str:
@@ -96,7 +97,52 @@ def _param_label(exc: Any) -> str:
     opts = getattr(param, "opts", None)
     if param is not None and getattr(param, "param_type_name", "") == "option" and opts:
         return "/".join(opts)
-    return str(getattr(param, "name", None) or "?")
+    return str(getattr(param, "metavar", None) or getattr(param, "name", None) or "?")
+
+
+# What an argument stands for, as usage lines and errors name it (never typer's `{new_id}` or `[paths]`).
+ARGUMENT_NAMES = {
+    "paths": "ĐƯỜNG_DẪN", "calendar": "LỊCH", "value": "NGÀY", "new_id": "MÃ_MỚI", "plan": "KẾ_HOẠCH",
+}
+# What a value is, in the help's type column: Vietnamese words, not Python's <str> <int> <list[Path]>.
+TYPE_WORDS = {
+    "vi": {"str": "chữ", "int": "số", "float": "số", "Path": "đường_dẫn", "path": "đường_dẫn", "file": "tệp",
+           "directory": "thư_mục", "datetime": "thời_điểm"},
+    "en": {"str": "text", "int": "integer", "float": "number", "Path": "path", "path": "path", "file": "file",
+           "directory": "directory", "datetime": "datetime"},
+}
+
+
+def _display_type(self: Any, ctx: Any) -> str | None:
+    """typer's type column, worded: flags show none (their name says it), lists end in '...'."""
+    desc = self.type_descriptor
+    if desc.is_choice:
+        return str(_typer_display_type(self, ctx))  # the choices themselves: <vi|en>
+    if getattr(self, "is_flag", False) or desc.annotation is bool:
+        return None
+    label = _typer_display_type(self, ctx).strip("<>")
+    many = label.startswith("list[")
+    label = label.removeprefix("list[").removesuffix("]")
+    word = TYPE_WORDS[_lang].get(label, label)
+    return f"<{word}>" + ("..." if many else "")
+
+
+def _typer_display_type(self: Any, ctx: Any) -> str:
+    return str(_ORIGINAL_DISPLAY_TYPE(self, ctx))
+
+
+_ORIGINAL_DISPLAY_TYPE: Any = None
+
+
+def _word_types() -> None:
+    """Install the worded type column on typer's parameters (once, when help is first shown)."""
+    global _ORIGINAL_DISPLAY_TYPE
+    import typer.core
+
+    base: Any = typer.core.TyperArgument.__mro__[1]  # typer's parameter base class, which words the type
+    if _ORIGINAL_DISPLAY_TYPE is None:
+        _ORIGINAL_DISPLAY_TYPE = base.display_type
+        base.display_type = _display_type
 
 
 _BAD_VALUE = [
@@ -158,6 +204,12 @@ def usage_message(exc: Exception) -> str:
 class _Worded:
     """Usage line and --help text in the current language (mixed into our command classes)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in getattr(self, "params", ()):
+            if getattr(param, "param_type_name", "") == "argument" and param.metavar is None:
+                param.metavar = ARGUMENT_NAMES.get(param.name, param.name.upper())
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _word_rich_texts()
         super().format_help(ctx, formatter)  # type: ignore[misc]
@@ -166,6 +218,7 @@ class _Worded:
         pieces = " ".join(self.collect_usage_pieces(ctx))  # type: ignore[attr-defined]
         for english, words in USAGE_PIECES.items():
             pieces = pieces.replace(english, words[_lang])
+        pieces = re.sub(r"\{([^{}]+)\}", r"\1", pieces)  # typer's {NAME} for a required argument: NAME
         formatter.write_usage(ctx.command_path, pieces, prefix=USAGE_PREFIX[_lang])
 
     def get_help_option(self, ctx: Any) -> Any:

@@ -92,7 +92,7 @@ def preview(
 
     from scheduler.reminders.planning import summarize
 
-    def work() -> tuple[date, list[PlannedReminder]]:
+    def work() -> tuple[date, list[PlannedReminder], dict[str, str]]:
         if on and not now:
             # "What goes out that day": planned as of the day's first moment, past days included.
             day = parse_day(on)
@@ -101,31 +101,46 @@ def preview(
             at = parse_now(now or None)
             day = parse_day(on) if on else at.astimezone(ZONE).date()
         with _service() as service:
-            return day, service.preview(day, at)
+            planned = service.preview(day, at)
+            titles = {r.occurrence_uid: service.deadline_title(r) for r in planned}  # people read titles, not UIDs
+            return day, planned, titles
 
-    day, planned = run_command(work)
+    day, planned, titles = run_command(work)
     if not planned:
         console.print(f"Không có email nhắc nào vào ngày {day:%d/%m/%Y}.")
         return
     units = len({r.party_key for r in planned})
-    title = f"Email nhắc ngày {day:%d/%m/%Y}: {len(planned)} email, {units} đơn vị / người nhận"
+    by_channel = {"email": 0, "webhook": 0}
+    for r in planned:
+        by_channel[r.channel] = by_channel.get(r.channel, 0) + 1
+    webhooks = by_channel.get("webhook", 0)
+    counted = f"{by_channel['email']} email" + (f", {webhooks} webhook" if webhooks else "")
+    title = f"Nhắc hạn ngày {day:%d/%m/%Y}: {counted}, {units} đơn vị / người nhận"
     if not rows:
+        hooks: dict[tuple[str, str, int], int] = {}
+        for r in planned:
+            if r.channel == "webhook":
+                key = (r.occurrence_uid, r.kind.value, r.offset_days)
+                hooks[key] = hooks.get(key, 0) + 1
         table = Table(title=title, show_lines=False)
-        for col in ("Giờ", "Hạn chót", "Loại", "Đơn vị", "Email"):
-            table.add_column(col, justify="right" if col in ("Đơn vị", "Email") else "left", overflow="fold")
+        columns = ("Giờ", "Hạn chót", "Loại", "Đơn vị", "Email") + (("Webhook",) if webhooks else ())
+        for col in columns:
+            table.add_column(col, justify="right" if col in ("Đơn vị", "Email", "Webhook") else "left",
+                             no_wrap=col in ("Giờ", "Đơn vị", "Email", "Webhook"))
         for s in summarize(planned):
-            table.add_row(s.send_at.astimezone(ZONE).strftime("%H:%M"), s.occurrence_uid,
+            hooked = hooks.get((s.occurrence_uid, s.kind.value, s.offset_days), 0)
+            table.add_row(s.send_at.astimezone(ZONE).strftime("%H:%M"), titles.get(s.occurrence_uid, s.occurrence_uid),
                           _kind_label(s.kind, s.offset_days) + (" (đã dời)" if s.moved else ""),
-                          str(s.parties), str(s.emails))
+                          str(s.parties), str(s.emails - hooked), *((str(hooked),) if webhooks else ()))
         console.print(table)
-        console.print("Xem từng email: thêm --rows.")
+        console.print("Xem từng thư: thêm --rows.")
         return
     table = Table(title=title, show_lines=False)
     for col in ("Giờ", "Người nhận", "Đơn vị", "Loại", "Hạn chót"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col == "Giờ", overflow="fold")  # an address is never cut
     for r in planned:
         table.add_row(r.send_at.astimezone(ZONE).strftime("%H:%M"), r.email, r.party_name, _row_label(r),
-                      r.occurrence_uid)
+                      titles.get(r.occurrence_uid, r.occurrence_uid))
     console.print(table)
 
 
@@ -141,8 +156,14 @@ def send_due(
         with _service(sends=True) as service, Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:
             task = bar.add_task("gửi", total=None)
-            report = run_async(service.start(at, progress=lambda done, total: bar.update(task, completed=done,
-                                                                                          total=total)))
+            try:
+                report = run_async(service.start(at, progress=lambda done, total: bar.update(task, completed=done,
+                                                                                              total=total)))
+            except Exception:
+                if service.sender.unrecorded:  # the database was lost mid-wave (the error follows, exit 75)
+                    err_console.print(f"{len(service.sender.unrecorded)} lời nhắc đã gửi nhưng chưa ghi được kết quả "
+                                      "vào CSDL: lần chạy sau có thể gửi lại chúng.", markup=False)
+                raise
             return report, service.last_plan_skipped
 
     report, reused = run_command(work)

@@ -19,8 +19,27 @@ if TYPE_CHECKING:  # imported when `serve` runs: other commands must start witho
 LEVEL_NAMES = {"DEBUG": "gỡ lỗi", "INFO": "thông tin", "WARNING": "cảnh báo", "ERROR": "lỗi", "CRITICAL": "nghiêm trọng"}
 
 
+LOG_ZONE = "Asia/Ho_Chi_Minh"  # the time /admin shows: log lines say it (+07)
+# Libraries whose INFO lines are English chatter an admin cannot act on ("2 changes detected",
+# Alembic's "Context impl SQLiteImpl."): their warnings and errors only, unless log_level is debug.
+CHATTY_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "watchfiles", "alembic", "apscheduler")
+
+
 class VietnameseFormatter(logging.Formatter):
-    """Log lines an admin reads: time, level in Vietnamese, message."""
+    """Log lines an admin reads: Vietnam time with its offset, level in Vietnamese, message."""
+
+    def __init__(self, fmt: str) -> None:
+        from zoneinfo import ZoneInfo
+
+        super().__init__(fmt)
+        self.zone = ZoneInfo(LOG_ZONE)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (logging's name)
+        from datetime import datetime
+
+        at = datetime.fromtimestamp(record.created, self.zone)
+        offset = at.strftime("%z")  # +0700
+        return f"{at:%Y-%m-%d %H:%M:%S}{offset[:3]}{'' if offset.endswith('00') else ':' + offset[3:]}"
 
     def format(self, record: logging.LogRecord) -> str:
         record.levelname_vi = LEVEL_NAMES.get(record.levelname, record.levelname)
@@ -29,14 +48,45 @@ class VietnameseFormatter(logging.Formatter):
 
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(VietnameseFormatter("%(asctime)s %(levelname_vi)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    handler.setFormatter(VietnameseFormatter("%(asctime)s %(levelname_vi)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # uvicorn's own start-up lines are English; keep its warnings and errors only.
     quiet = logging.DEBUG if level == "debug" else logging.WARNING
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(quiet)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Bind and release the port before anything loads: a port in use is a message naming it, not
+    uvicorn's English [Errno 98] after the calendars, database and reminders have started."""
+    import errno
+    import socket
+
+    from scheduler.errors import EnvironmentFault
+
+    how = "--port hoặc thiết lập port (biến môi trường LICHTHIDUA_PORT)"
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise EnvironmentFault(f"Không dùng được địa chỉ lắng nghe {host!r} ({exc.strerror}). Sửa --host hoặc "
+                               "thiết lập host (biến môi trường LICHTHIDUA_HOST).") from None
+    for family, kind, proto, _, address in infos[:1]:
+        probe = socket.socket(family, kind, proto)
+        try:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise EnvironmentFault(f"Cổng {port} trên {host} đang được một chương trình khác dùng (có thể là một "
+                                       f"lichthidua serve khác). Dừng chương trình đó, hoặc chọn cổng khác: {how}.") from None
+            if exc.errno == errno.EACCES:
+                raise EnvironmentFault(f"Không được mở cổng {port} trên {host} (cổng dưới 1024 cần quyền quản trị). "
+                                       f"Chọn cổng từ 1024 trở lên: {how}, rồi đặt nginx phía trước.") from None
+            raise EnvironmentFault(f"Không mở được cổng {port} trên {host} ({exc.strerror}). Sửa {how}, hoặc --host "
+                                   "(thiết lập host).") from None
+        finally:
+            probe.close()
 
 
 def public_base_url(settings: Settings) -> str:
@@ -106,6 +156,8 @@ def serve(
         )
     )
     settings = settings.model_copy(update={"base_url": public_base_url(settings)})
+    if get is None:
+        run_command(lambda: check_port_free(settings.host, settings.port))
     # The data folder, the database (schema upgraded, under its lock) and the outbox, before anything starts:
     # a fault there is a Vietnamese message and exit 78 or 75, not a traceback from inside the server.
     from scheduler.store.faults import preflight  # SQLAlchemy: imported when serve runs
@@ -127,6 +179,9 @@ def serve(
                 log.info("Đang phục vụ tại http://%s:%d (địa chỉ công khai: %s). Bấm Ctrl+C để dừng.",
                          settings.host, settings.port, settings.base_url)
 
+    from scheduler.web.server import raise_file_limit, uvicorn_options
+
+    raise_file_limit(settings)
     server = Server(
         uvicorn.Config(
             web,
@@ -136,12 +191,14 @@ def serve(
             access_log=settings.log_level == "debug",
             proxy_headers=True,
             server_header=False,
+            **uvicorn_options(settings),  # idle and half-open connections closed, their number bounded
         )
     )
     server.run()
     if not server.started:
-        log.error("Không khởi động được máy chủ trên %s:%d (cổng đã bị dùng?).", settings.host, settings.port)
-        raise typer.Exit(1)
+        log.error("Không khởi động được máy chủ trên %s:%d (cổng đã bị dùng?). Chọn cổng khác: --port hoặc thiết "
+                  "lập port (biến môi trường LICHTHIDUA_PORT).", settings.host, settings.port)
+        raise typer.Exit(78)
     log.info("Đã dừng máy chủ.")
 
 

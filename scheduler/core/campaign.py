@@ -26,8 +26,17 @@ from scheduler.core.dates import (
     vn_date,
 )
 from scheduler.core.events import DateOrigin
-from scheduler.core.model import Commemoration, Deadline, Document, LunarDateItem, Observance, OneOffEvent, Phase
-from scheduler.core.spans import Span, SpanKind
+from scheduler.core.model import (
+    Commemoration,
+    Deadline,
+    Document,
+    LunarDateItem,
+    Observance,
+    OneOffEvent,
+    Phase,
+    RepeatedActivity,
+)
+from scheduler.core.spans import DERIVED_WORDS, Span, SpanKind
 from scheduler.core.titles import render
 
 T = TypeVar("T")
@@ -92,7 +101,9 @@ class Calendar:
     lunar_dates: tuple[Sourced[LunarDateItem], ...] = ()
     deadlines: tuple[Sourced[Deadline], ...] = ()
     events: tuple[Sourced[OneOffEvent], ...] = ()
+    activities: tuple[Sourced[RepeatedActivity], ...] = ()
     phases: tuple[ResolvedPhase, ...] = ()
+    undated_phases: tuple[Sourced[Phase], ...] = ()  # named without dates: listed, never given any
     # commemoration id -> ids of this calendar's phases that celebrate it
     celebrated: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -149,6 +160,8 @@ def resolve_phase(
     back to the span's own bound and the phase is marked provisional: nothing is
     invented, the phase simply runs as far as the campaign does.
     """
+    if phase.undated:
+        return None, ["phase.undated"]
     notes: list[str] = []
     open_words: list[str] = []
     admin_words: list[str] = []
@@ -178,7 +191,9 @@ def resolve_phase(
             open_words.append("không ghi ngày kết thúc")
         end = span.end
     words = span.words if span else f"năm {start.year}"
-    default_title = "{name} phong trào thi đua" if span and span.kind is SpanKind.DATES else "{name} phong trào thi đua {span}"
+    # A span of dates, or one derived from the items, is not how the plan names its campaign: not in titles.
+    plain = span is not None and (span.kind is SpanKind.DATES or span.derived)
+    default_title = "{name} phong trào thi đua" if plain else "{name} phong trào thi đua {span}"
     title = render(phase.title or default_title, name=phase.name, year=span.year if span else start.year, span=words)
     origin, provenance = DateOrigin.DOCUMENT, (
         f"Thời gian theo văn bản: {_quote(phase.as_written)}" if phase.as_written else "Thời gian theo văn bản")
@@ -186,7 +201,7 @@ def resolve_phase(
         origin = DateOrigin.PROVISIONAL
         title += " (thời gian tạm tính)"
         provenance = (f"Tạm tính: văn bản {'; '.join(open_words)}. Đợt được tính từ {vn_date(start)} đến "
-                      f"{vn_date(end)} (theo thời gian của phong trào) cho đến khi quản trị đặt ngày.")
+                      f"{vn_date(end)} (theo thời gian của phong trào{_derived(span)}) cho đến khi quản trị đặt ngày.")
     elif admin_words:
         origin = DateOrigin.ADMIN
         provenance = "Ngày do quản trị đặt: " + "; ".join(admin_words) + "."
@@ -207,6 +222,10 @@ def resolve_phase(
         provenance=provenance,
     )
     return resolved, notes
+
+
+def _derived(span: Span | None) -> str:
+    return f", {DERIVED_WORDS}" if span is not None and span.derived else ""
 
 
 def _by(issuer: str | None) -> str:

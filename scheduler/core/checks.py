@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from scheduler.core import lunar
 from scheduler.core.campaign import ResolvedPhase, celebrated_years, resolve_phase
 from scheduler.core.dates import DayMonth, FullDate, NamedEnd, vn_date
+from scheduler.core.derived_span import effective_span
 from scheduler.core.loaded import LoadedFile
-from scheduler.core.spans import Span
+from scheduler.core.spans import Span, SpanKind
 from scheduler.errors import Severity
 from scheduler.core.model import ITEM_SECTIONS, Commemoration
 from scheduler.core.titles import PLACEHOLDERS, problems
@@ -32,11 +33,43 @@ def check_calendar_file(loaded: LoadedFile) -> None:
         loaded.diagnose("timezone.unknown", ("timezone",), value=cal.timezone)
     if cal.year is not None and cal.span is not None:
         loaded.diagnose("span.twice", ("span",), value=cal.year)
+    _span_bounds(loaded)
+    _observance_order(loaded)
     _unique_ids(loaded)
     _titles(loaded)
     _phases(loaded)
+    if cal.phases and effective_span(cal) is None and not any(d.code == "phase.year" for d in loaded.diagnostics):
+        # Only phases named without dates: a campaign, but nothing says when.
+        loaded.diagnose("span.none", ("phases",), key=True, value=len(cal.phases))
     _deadlines(loaded)
     _leap_months(loaded)
+
+
+# What a feed can expand: a campaign's years and its length (a plan "giai đoạn 2021–2025" is 5 years).
+SPAN_YEARS = (1900, 2200)
+SPAN_MAX_YEARS = 10
+
+
+def _span_bounds(loaded: LoadedFile) -> None:
+    """The span stated (year, span) or derived from the dated items: what the feed would expand."""
+    span = effective_span(loaded.model) if loaded.model is not None else None
+    if span is None:
+        return
+    first, last = SPAN_YEARS
+    if span.start.year < first or span.end.year > last or span.end.year - span.start.year >= SPAN_MAX_YEARS:
+        loaded.diagnose("span.too_wide", ("id",) if span.derived else ("span",),
+                        value=f"{vn_date(span.start)}–{vn_date(span.end)}", first=first, last=last,
+                        years=SPAN_MAX_YEARS)
+
+
+def _observance_order(loaded: LoadedFile) -> None:
+    """An observance with full dates must end after it starts; a yearly one ("31/12" to "1/1") wraps the year."""
+    cal = loaded.model
+    assert cal is not None
+    for index, item in enumerate(cal.observances):
+        if isinstance(item.start, FullDate) and isinstance(item.end, FullDate) and item.end.value < item.start.value:
+            loaded.diagnose("observance.order", ("observances", index, "end"), value=str(item.end), name=item.name,
+                            start=str(item.start), end=str(item.end))
 
 
 def _titles(loaded: LoadedFile) -> None:
@@ -58,16 +91,18 @@ def _leap_months(loaded: LoadedFile) -> None:
     """A leap month the campaign's year does not have gives no event: say so."""
     cal = loaded.model
     assert cal is not None
-    if cal.year is None or cal.year not in lunar.SUPPORTED_YEARS:
+    span = effective_span(cal)
+    year = cal.year if cal.year is not None else (span.year if span and span.kind is SpanKind.YEAR else None)
+    if year is None or year not in lunar.SUPPORTED_YEARS:
         return
-    has = lunar.leap_month(cal.year)
+    has = lunar.leap_month(year)
     for index, item in enumerate(cal.lunar_dates):
         _, month = item.day_month
         if item.leap and has != month:
-            hint = (f"Năm {cal.year} có tháng {has} nhuận" if has else f"Năm âm lịch {cal.year} không có tháng nhuận")
-            hint_en = (f"Year {cal.year} has leap month {has}" if has else f"Lunar year {cal.year} has no leap month")
+            hint = (f"Năm {year} có tháng {has} nhuận" if has else f"Năm âm lịch {year} không có tháng nhuận")
+            hint_en = (f"Year {year} has leap month {has}" if has else f"Lunar year {year} has no leap month")
             loaded.diagnose("lunar.no_leap_month", ("lunar_dates", index, "leap"), severity=Severity.WARNING,
-                            value=item.date, year=cal.year, month=month,
+                            value=item.date, year=year, month=month,
                             leap_hint=hint + "; bỏ 'leap: true' nếu là tháng thường", leap_hint_en=hint_en)
 
 
@@ -91,7 +126,7 @@ PROVISIONAL_NOTES = ("phase.launch_unknown", "phase.named_end", "phase.no_start"
 def _phases(loaded: LoadedFile) -> None:
     cal = loaded.model
     assert cal is not None
-    span = cal.campaign_span
+    span = effective_span(cal)
     previous = None
     for index, phase in enumerate(cal.phases):
         resolved, notes = resolve_phase(
@@ -108,6 +143,9 @@ def _phases(loaded: LoadedFile) -> None:
                 loaded.diagnose(code, ("phases", index, field), key=getattr(phase, field) is None,
                                 severity=Severity.WARNING, fallback=vn_date(getattr(resolved, field)),
                                 name=phase.name, value=words or None)
+            elif code == "phase.undated":
+                loaded.diagnose(code, ("phases", index, "name"), severity=Severity.INFO, name=phase.name,
+                                value=phase.as_written)
             elif code == "phase.year":
                 loaded.diagnose(code, ("phases", index, "end"), value=str(phase.end))
         if resolved is None:
@@ -151,7 +189,7 @@ def _outside(loaded: LoadedFile, path: tuple, day: date, span: Span, *, what: st
 def _deadlines(loaded: LoadedFile) -> None:
     cal = loaded.model
     assert cal is not None
-    span = cal.campaign_span
+    span = effective_span(cal)
     for index, deadline in enumerate(cal.deadlines):
         if isinstance(deadline.date, FullDate) and span is not None and not _after_span_ok(deadline.date.value, span):
             _outside(loaded, ("deadlines", index, "date"), deadline.date.value, span, what=f"Hạn chót '{deadline.id}'")
@@ -164,6 +202,11 @@ def _deadlines(loaded: LoadedFile) -> None:
             value = getattr(event, field)
             if value is not None and not _after_span_ok(value.value, span):
                 _outside(loaded, ("events", index, field), value.value, span, what=f"Sự kiện '{event.id}'")
+    for index, activity in enumerate(cal.activities):
+        for field in ("start", "end"):
+            value = getattr(activity, field)
+            if span is not None and value is not None and value.value not in span:
+                _outside(loaded, ("activities", index, field), value.value, span, what=f"Hoạt động '{activity.id}'")
     for index, item in enumerate(cal.commemorations):
         if item.base is None:
             loaded.diagnose("commemoration.no_base", ("commemorations", index, "date" if item.date else "id"),
@@ -181,7 +224,11 @@ def check_references(
     cal = loaded.model
     assert cal is not None
     by_id = {p.id: p for p in phases}
-    for p_index, phase in enumerate(cal.phases):
+    # A salvaged phase (one with a bad field, already reported) is checked against the span: its
+    # wrong ordinal comes in the same run as its bad date, not after the date is fixed.
+    salvaged = list(loaded.salvaged_phases.items())
+    for p_index, phase in [*enumerate(cal.phases), *salvaged]:
+        resolved = by_id.get(phase.id) if p_index < len(cal.phases) else None
         for c_index, celebration in enumerate(phase.celebrates):
             path = ("phases", p_index, "celebrates", c_index)
             target = commemorations.get(celebration.id)
@@ -200,7 +247,7 @@ def check_references(
                 loaded.diagnose("ordinal.no_base", path, severity=Severity.WARNING, value=celebration.ordinal,
                                 id=celebration.id)
                 continue
-            years = celebrated_years(base, by_id.get(phase.id), span)
+            years = celebrated_years(base, resolved, span)
             if not years:
                 loaded.diagnose("ordinal.no_year", path, value=celebration.ordinal)
                 continue
@@ -211,8 +258,18 @@ def check_references(
             if computed != celebration.ordinal:
                 loaded.diagnose("ordinal.mismatch", path, value=celebration.ordinal, computed=computed,
                                 base=vn_date(base), year=year, id=celebration.id)
-    phase_ids = list(by_id)
+    undated = [p.id for p in cal.phases if p.undated]
+    phase_ids = list(by_id) + undated
     for d_index, deadline in enumerate(cal.deadlines):
         if deadline.after_phase not in (None, "each") and deadline.after_phase not in phase_ids:
             loaded.diagnose("deadline.phase_unknown", ("deadlines", d_index, "after_phase"),
                             value=deadline.after_phase, known=", ".join(phase_ids) or "—")
+    for a_index, activity in enumerate(cal.activities):
+        if activity.within is None:
+            continue
+        if activity.within in undated:
+            loaded.diagnose("activity.within_undated", ("activities", a_index, "within"), severity=Severity.WARNING,
+                            value=activity.within)
+        elif activity.within not in by_id:
+            loaded.diagnose("activity.within_unknown", ("activities", a_index, "within"), value=activity.within,
+                            known=", ".join(phase_ids) or "—")

@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 
 from scheduler.core import lunar
+from scheduler.core.activity_events import activity_events
 from scheduler.core.campaign import Calendar, Sourced, own_phases
 from scheduler.core.dates import DayMonth, FullDate, vn_date
 from scheduler.core.deadlines import deadline_events, deadline_occurrences
@@ -71,6 +72,9 @@ def own_dates(calendar: Calendar) -> Iterator[date]:
             for bound in (event.item.first_day, event.item.last_day):
                 if bound is not None:
                     yield bound
+    for activity in calendar.activities:
+        if activity.defined_in == calendar.id:
+            yield from (bound.value for bound in (activity.item.start, activity.item.end) if bound is not None)
 
 
 def expand(calendar: Calendar, window: Window) -> list[Event]:
@@ -81,6 +85,7 @@ def expand(calendar: Calendar, window: Window) -> list[Event]:
         *_lunar(calendar, window),
         *_holidays(calendar, window),
         *_one_off(calendar, window),
+        *activity_events(calendar, window),
         *deadline_events(calendar, window),
     ]
     events.sort(key=lambda e: (e.start, KIND_ORDER[e.kind], e.uid))
@@ -138,7 +143,7 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
             continue  # named without a date: listed by undated_items
         base = item.base
         for year in window.years():
-            if base is None:
+            if isinstance(item.date, DayMonth):  # no base year: no ordinal
                 day = item.date.in_year(year)
                 if day is None or day not in window:
                     continue
@@ -149,6 +154,7 @@ def _anniversaries(calendar: Calendar, window: Window) -> Iterator[Event]:
                     provenance=f"Ngày {item.date} hằng năm; văn bản không ghi năm gốc nên không tính số năm kỷ niệm",
                 )
                 continue
+            assert base is not None  # a full base date
             ordinal = year - base.year
             if ordinal <= 0:
                 continue
@@ -180,6 +186,8 @@ def _observances(calendar: Calendar, window: Window) -> Iterator[Event]:
         item = sourced.item
         for year in window.years():
             start, end = _in_year(item.start, year), _in_year(item.end, year)
+            if start is not None and end is not None and end < start and isinstance(item.end, DayMonth):
+                end = item.end.in_year(year + 1)  # "31/12" to "1/1": it runs into the next year, as written
             if start is None or end is None or start.year != year or not window.overlaps(start, end):
                 continue
             title = render(item.title or OBSERVANCE_TITLE, name=item.name, year=year)
@@ -293,6 +301,9 @@ def undated_items(calendar: Calendar) -> list[UndatedItem]:
     for event in calendar.events:
         if event.item.undated:
             out.append(_undated(calendar, event, EventKind.EVENT, event.item.title, event.item.as_written or "", None))
+    for phase in calendar.undated_phases:
+        out.append(_undated(calendar, phase, EventKind.PHASE, phase.item.name,
+                            phase.item.as_written or "", None))
     for commemoration in calendar.commemorations:
         if commemoration.item.date is None:
             out.append(_undated(calendar, commemoration, EventKind.ANNIVERSARY, commemoration.item.name,

@@ -20,7 +20,6 @@ from pydantic_core import PydanticCustomError
 from scheduler.core.dates import (
     NAMED_END_PREFIXES,
     AfterDay,
-    DateExpr,
     DateSyntaxError,
     DayMonth,
     EndOfSpan,
@@ -51,26 +50,25 @@ def _date_validator(*allowed: type, field_kind: str) -> Callable[[Any], Any]:
     return validate
 
 
-def _date_type(*allowed: type, kind: str, description: str, examples: list[str]) -> Any:
-    json_types: Any = ["string", "integer"] if YearOnly in allowed else "string"
-    return Annotated[
-        DateExpr,
-        PlainValidator(_date_validator(*allowed, field_kind=kind)),
-        WithJsonSchema({"type": json_types, "description": description, "examples": examples}),
-    ]
+def _date_schema(*, integer: bool = False, description: str, examples: list[str]) -> WithJsonSchema:
+    json_types: Any = ["string", "integer"] if integer else "string"
+    return WithJsonSchema({"type": json_types, "description": description, "examples": examples})
 
 
-FullDateField = _date_type(FullDate, kind="full", description="Ngày/tháng/năm, ví dụ 28/7/1929", examples=["28/7/1929"])
-PhaseStart = _date_type(
+FullDateField = Annotated[
     FullDate,
-    MonthYear,
-    LaunchDay,
-    AfterDay,
-    kind="phase_start",
-    description="Ngày bắt đầu: 01/8/2024, tháng 01/2024 (từ ngày 1 của tháng), 'ngày phát động' "
-    "hoặc 'sau 30/10/2024' (từ ngày hôm sau); bỏ trống khi văn bản không ghi",
-    examples=["01/8/2024", "tháng 01/2024", "ngày phát động", "sau 30/10/2024"],
-)
+    PlainValidator(_date_validator(FullDate, field_kind="full")),
+    _date_schema(description="Ngày/tháng/năm, ví dụ 28/7/1929", examples=["28/7/1929"]),
+]
+PhaseStart = Annotated[
+    FullDate | MonthYear | LaunchDay | AfterDay,
+    PlainValidator(_date_validator(FullDate, MonthYear, LaunchDay, AfterDay, field_kind="phase_start")),
+    _date_schema(
+        description="Ngày bắt đầu: 01/8/2024, tháng 01/2024 (từ ngày 1 của tháng), 'ngày phát động' "
+        "hoặc 'sau 30/10/2024' (từ ngày hôm sau); bỏ trống khi văn bản không ghi",
+        examples=["01/8/2024", "tháng 01/2024", "ngày phát động", "sau 30/10/2024"],
+    ),
+]
 
 
 def _phase_end(value: Any) -> Any:
@@ -95,7 +93,7 @@ def _phase_end(value: Any) -> Any:
 
 
 PhaseEnd = Annotated[
-    DateExpr,
+    FullDate | MonthYear | EndOfYear | EndOfSpan | NamedEnd,
     PlainValidator(_phase_end),
     WithJsonSchema({
         "anyOf": [
@@ -155,28 +153,31 @@ SpanField = Annotated[
         "examples": ["năm học 2019–2020", "giai đoạn 2021–2025", {"as_written": "năm học 2019–2020", "start": "15/8/2019"}],
     }),
 ]
-YearlyOrFull = _date_type(
-    FullDate,
-    DayMonth,
-    kind="yearly_or_full",
-    description="Ngày/tháng (lặp lại hằng năm, ví dụ 25/6) hoặc ngày/tháng/năm (15/3/2023)",
-    examples=["25/6", "15/3/2023"],
-)
-Anniversary = _date_type(
-    FullDate,
-    DayMonth,
-    kind="yearly_or_full",
-    description="Ngày gốc (28/7/1929: tự tính số năm) hoặc ngày/tháng khi văn bản không ghi năm gốc (20/10)",
-    examples=["28/7/1929", "20/10"],
-)
-DocumentDate = _date_type(
-    FullDate,
-    MonthYear,
-    YearOnly,
-    kind="document",
-    description="Ngày ký văn bản; có thể chỉ có tháng (tháng 01/2024) hoặc năm (2023) khi văn bản còn để trống ngày",
-    examples=["21/02/2024", "tháng 01/2024", "2023"],
-)
+YearlyOrFull = Annotated[
+    FullDate | DayMonth,
+    PlainValidator(_date_validator(FullDate, DayMonth, field_kind="yearly_or_full")),
+    _date_schema(
+        description="Ngày/tháng (lặp lại hằng năm, ví dụ 25/6) hoặc ngày/tháng/năm (15/3/2023)",
+        examples=["25/6", "15/3/2023"],
+    ),
+]
+Anniversary = Annotated[
+    FullDate | DayMonth,
+    PlainValidator(_date_validator(FullDate, DayMonth, field_kind="yearly_or_full")),
+    _date_schema(
+        description="Ngày gốc (28/7/1929: tự tính số năm) hoặc ngày/tháng khi văn bản không ghi năm gốc (20/10)",
+        examples=["28/7/1929", "20/10"],
+    ),
+]
+DocumentDate = Annotated[
+    FullDate | MonthYear | YearOnly,
+    PlainValidator(_date_validator(FullDate, MonthYear, YearOnly, field_kind="document")),
+    _date_schema(
+        integer=True,
+        description="Ngày ký văn bản; có thể chỉ có tháng (tháng 01/2024) hoặc năm (2023) khi văn bản còn để trống ngày",
+        examples=["21/02/2024", "tháng 01/2024", "2023"],
+    ),
+]
 
 
 def _check_id(value: Any) -> Any:

@@ -14,8 +14,11 @@ from collections.abc import Mapping
 from scheduler.core.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
 from scheduler.core.checks import check_references
 from scheduler.core.dates import FullDate
+from scheduler.core.dates import vn_date
+from scheduler.core.derived_span import dated_by_phases, derived_span
+from scheduler.errors import Severity
 from scheduler.core.loaded import LoadedFile
-from scheduler.core.model import ITEM_SECTIONS, CalendarFile
+from scheduler.core.model import ITEM_SECTIONS, CalendarFile, Phase
 
 
 def report_cycles(by_id: Mapping[str, LoadedFile]) -> None:
@@ -100,18 +103,28 @@ def merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> C
         for item_id in omit:
             sections[section].pop(item_id, None)
 
-    span = model.campaign_span or next((p.span for p in parents if p.span), None)
+    derived = derived_span(model) if model.campaign_span is None else None
+    inherited = next((p.span for p in parents if p.span), None)
+    span = model.campaign_span or (derived if dated_by_phases(model) else None) or inherited or derived
+    if span is not None and span.derived:
+        loaded.diagnose("span.derived", ("id",), severity=Severity.INFO, value=span.words,
+                        start=vn_date(span.start), end=vn_date(span.end))
     launch = model.launch_date.value if isinstance(model.launch_date, FullDate) else None
     phases: list[ResolvedPhase] = []
+    undated_phases: list[Sourced[Phase]] = []
     if model.phases:
         for index, phase in enumerate(model.phases):
             line = loaded.where(("phases", index))[0]
+            if phase.undated:
+                undated_phases.append(Sourced(phase, model.id, f"{loaded.display}:{line}", model.issuer))
+                continue
             resolved, _ = resolve_phase(phase, span=span, launch_date=launch, issuer=model.issuer,
                                         defined_in=model.id, source=f"{loaded.display}:{line}")
             if resolved is not None:
                 phases.append(resolved)
     else:
         phases = [p for parent in parents for p in parent.phases]
+        undated_phases = [p for parent in parents for p in parent.undated_phases]
 
     commemorations = {k: s.item for k, s in sections["commemorations"].items()}
     others = frozenset(sections["observances"]) | frozenset(sections["lunar_dates"])
@@ -152,6 +165,8 @@ def merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> C
         lunar_dates=tuple(sections["lunar_dates"].values()),
         deadlines=tuple(sections["deadlines"].values()),
         events=tuple(sections["events"].values()),
+        activities=tuple(sections["activities"].values()),
         phases=tuple(phases),
+        undated_phases=tuple(undated_phases),
         celebrated={k: tuple(v) for k, v in celebrated.items()},
     )

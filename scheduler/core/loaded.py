@@ -29,6 +29,10 @@ class LoadedFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # (section, index in model) -> index in the file, when invalid items were left out
     index_map: dict[tuple[str, int], int] = field(default_factory=dict)
+    # Phases left out of the model for an error in one of their fields, read again without those fields
+    # (model index past the file's items -> phase): checked for what they celebrate, so a wrong ordinal
+    # is reported in the same run as the bad date beside it, never served.
+    salvaged_phases: dict[int, Any] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:

@@ -22,7 +22,16 @@ from ruamel.yaml.comments import CommentedMap
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.checks import check_calendar_file
 from scheduler.core.loaded import KeyPath, LoadedFile, display_path
-from scheduler.core.model import CalendarFile, Commemoration, Deadline, LunarDateItem, Observance, OneOffEvent, Phase
+from scheduler.core.model import (
+    CalendarFile,
+    Commemoration,
+    Deadline,
+    LunarDateItem,
+    Observance,
+    OneOffEvent,
+    Phase,
+    RepeatedActivity,
+)
 from scheduler.core.yaml_syntax import EMPTY, decode, find_tabs, parse_yaml, plain
 
 LIST_SECTIONS: dict[str, type[BaseModel]] = {
@@ -32,6 +41,7 @@ LIST_SECTIONS: dict[str, type[BaseModel]] = {
     "phases": Phase,
     "deadlines": Deadline,
     "events": OneOffEvent,
+    "activities": RepeatedActivity,
 }
 
 def read_bounded(path: Path, loaded: LoadedFile, limits: Limits) -> bytes | None:
@@ -124,6 +134,10 @@ def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile:
             except ValidationError as exc:
                 for error in exc.errors():
                     report_error({**error, "loc": (section, index, *error["loc"])}, loaded)
+                if section == "phases" and (salvaged := _salvage_phase(item, exc)) is not None:
+                    virtual = len(raw) + len(loaded.salvaged_phases)  # an index no kept item has
+                    loaded.salvaged_phases[virtual] = salvaged
+                    loaded.index_map[(section, virtual)] = index
                 continue
             loaded.index_map[(section, len(kept) - 1)] = index
         items[section] = kept
@@ -139,6 +153,23 @@ def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile:
         header.setdefault("title", "")
         header_model = CalendarFile.model_validate({**header, **{k: [] for k in items}})
     return header_model.model_copy(update=items)
+
+
+def _salvage_phase(item: Any, exc: ValidationError) -> Phase | None:
+    """A phase read again without the fields its errors name (already reported): what it
+    celebrates can still be checked. None when its id or its celebrations are the problem."""
+    if not isinstance(item, dict):
+        return None
+    bad = {error["loc"][0] for error in exc.errors() if error["loc"]}
+    if not bad or bad & {"id", "celebrates"} or any(not error["loc"] for error in exc.errors()):
+        return None
+    data = {key: value for key, value in item.items() if key not in bad}
+    if "name" in bad:
+        data["name"] = str(item.get("id", ""))
+    try:
+        return Phase.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def report_error(error: Any, loaded: LoadedFile, root: type[BaseModel] = CalendarFile) -> None:
@@ -161,7 +192,7 @@ def report_error(error: Any, loaded: LoadedFile, root: type[BaseModel] = Calenda
             suggestion=close[0] if close else None,
         )
     elif kind.startswith(("date.", "id.", "deadline.", "lunar.", "span.", "named_end.", "event.", "time.",
-                          "commemoration.", "dated_by.")):
+                          "commemoration.", "dated_by.", "activity.", "repeat.")):
         if kind == "id.format":
             ctx["suggestion"] = _slug(str(ctx.get("value", "")))
         if kind == "date.day" and ctx.get("detail"):

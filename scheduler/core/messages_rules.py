@@ -86,11 +86,15 @@ RULES: dict[str, Entry] = {
          "en": "Once launched, add 'launch_date: day/month/year' at the top of the file"},
     ),
     "phase.year": (
-        {"vi": "Cần thời gian của phong trào (year hoặc span) để hiểu '{value}'",
-         "en": "The campaign span (year or span) is needed to read '{value}'"},
+        {"vi": "Cần thời gian của phong trào để hiểu '{value}': tệp không ghi year hay span, "
+               "và không mục nào có ngày đủ năm để suy ra",
+         "en": "The campaign span is needed to read '{value}': the file has no year or span, "
+               "and no item has a full date to derive it from"},
         None,
-        {"vi": "Thêm 'year: 2024' hoặc 'span: năm học 2019–2020' ở đầu tệp",
-         "en": "Add 'year: 2024' or 'span: năm học 2019–2020' at the top of the file"},
+        {"vi": "Thêm 'year: 2024' hoặc 'span: năm học 2019–2020' ở đầu tệp, hoặc ghi ngày đủ năm "
+               "(ví dụ 31/7/2024) cho một đợt nếu văn bản có ghi",
+         "en": "Add 'year: 2024' or 'span: năm học 2019–2020' at the top of the file, or give a phase "
+               "a full date (e.g. 31/7/2024) if the document states one"},
     ),
     "deadline.phase_unknown": (
         {"vi": "Không có đợt '{value}'", "en": "No phase '{value}'"},
@@ -107,6 +111,61 @@ RULES: dict[str, Entry] = {
         {"vi": "Hạn chót {value} nằm ngoài năm của phong trào ({year})", "en": "Deadline {value} is outside the campaign year ({year})"},
         None,
         {"vi": "Kiểm tra lại năm trong văn bản gốc", "en": "Check the year against the source document"},
+    ),
+    "span.too_wide": (
+        {"vi": "Thời gian phong trào {value} vượt giới hạn: các năm phải trong {first}–{last} và dài không quá {years} năm",
+         "en": "Campaign span {value} is out of bounds: years within {first}–{last}, at most {years} years long"},
+        None,
+        {"vi": "Kiểm tra lại năm trong văn bản gốc; một kế hoạch dài hơn (giai đoạn) nên tách thành nhiều lịch",
+         "en": "Check the years against the source; a longer plan should be split into several calendars"},
+    ),
+    "observance.order": (
+        {"vi": "Hoạt động '{name}' kết thúc ({end}) trước khi bắt đầu ({start})",
+         "en": "Observance '{name}' ends ({end}) before it starts ({start})"},
+        None,
+        {"vi": "Kiểm tra lại năm, hoặc ngày và tháng bị đảo; hoạt động vắt qua năm mới ghi ngày/tháng không kèm năm "
+               "(ví dụ start: 31/12, end: 1/1)",
+         "en": "Check the years, or day and month swapped; one that runs into the new year is written without years "
+               "(e.g. start: 31/12, end: 1/1)"},
+    ),
+    "span.none": (
+        {"vi": "Lịch có {value} đợt thi đua nhưng không có thời gian phong trào: tệp không ghi year hay span, "
+               "và không mục nào có ngày đủ năm để suy ra",
+         "en": "The calendar has {value} phases but no campaign span: the file has no year or span, "
+               "and no item has a full date to derive it from"},
+        None,
+        {"vi": "Thêm 'year: 2024' hoặc 'span: năm học 2019–2020' ở đầu tệp, hoặc ghi ngày đủ năm cho một đợt "
+               "nếu văn bản có ghi",
+         "en": "Add 'year: 2024' or 'span: năm học 2019–2020' at the top of the file, or give a phase a full date "
+               "if the document states one"},
+    ),
+    "span.derived": (
+        {"vi": "Tệp không ghi year hay span: thời gian phong trào {value} ({start} – {end}) "
+               "suy ra từ các mục có ngày",
+         "en": "No year or span in the file: the campaign span {value} ({start} – {end}) "
+               "is derived from the dated items"},
+        None,
+        {"vi": "Nếu văn bản ghi năm hay thời gian của phong trào, thêm 'year: ...' hoặc 'span: ...' ở đầu tệp",
+         "en": "If the document states the campaign's year or span, add 'year: ...' or 'span: ...' at the top"},
+    ),
+    "phase.undated": (
+        {"vi": "{name} không có ngày trong văn bản: được liệt kê ở mục chưa có ngày, không có trong lịch",
+         "en": "{name} has no date in the document: listed as undated, not on the calendar"},
+        None,
+        {"vi": "Khi văn bản hay quản trị có ngày, thêm 'start' và 'end'",
+         "en": "When the document or an admin gives dates, add 'start' and 'end'"},
+    ),
+    "activity.within_unknown": (
+        {"vi": "Không có đợt '{value}' cho hoạt động lặp lại", "en": "No phase '{value}' for the repeated activity"},
+        {"vi": "một mã đợt của lịch này: {known}", "en": "a phase id of this calendar: {known}"},
+        None,
+    ),
+    "activity.within_undated": (
+        {"vi": "Đợt '{value}' chưa có ngày: hoạt động lặp lại trong đợt này không có buổi nào trên lịch",
+         "en": "Phase '{value}' has no dates: the activity repeated within it has no occurrence on the calendar"},
+        None,
+        {"vi": "Thêm ngày cho đợt, hoặc ghi 'start' và 'end' cho hoạt động nếu văn bản có ghi",
+         "en": "Give the phase dates, or give the activity 'start' and 'end' if the document states them"},
     ),
     "span.twice": (
         {"vi": "Chỉ ghi một trong hai: 'year' hoặc 'span'", "en": "Write only one of 'year' or 'span'"},

@@ -156,6 +156,48 @@ SCHEMA: dict[str, Entry] = {
         None,
         None,
     ),
+    "activity.when": (
+        {"vi": "Hoạt động '{value}': ghi 'within' (mã đợt) hoặc 'start' và 'end', không ghi cả hai",
+         "en": "Activity '{value}': write 'within' (a phase id) or 'start' and 'end', not both"},
+        None,
+        None,
+    ),
+    "activity.range": (
+        {"vi": "Hoạt động '{value}' cần cả 'start' và 'end'", "en": "Activity '{value}' needs both 'start' and 'end'"},
+        None,
+        {"vi": "Khoảng lặp lại tính cả hai ngày: 'start: 01/3/2026' và 'end: 31/5/2026'",
+         "en": "The period includes both days: 'start: 01/3/2026' and 'end: 31/5/2026'"},
+    ),
+    "activity.unbounded": (
+        {"vi": "Hoạt động lặp lại '{value}' không có thời gian: lịch không lặp lại mãi mãi",
+         "en": "Repeated activity '{value}' has no period: the calendar never repeats forever"},
+        {"vi": "'within: mã-đợt', hoặc 'start' và 'end'", "en": "'within: phase-id', or 'start' and 'end'"},
+        {"vi": "Ghi khoảng thời gian văn bản nêu (một đợt, hoặc từ ngày đến ngày); văn bản không nêu thì để "
+               "hoạt động ở phần description của đợt hay của lịch",
+         "en": "Write the period the document states (a phase, or from a day to a day); if it states none, "
+               "describe the activity in a phase's or the calendar's description"},
+    ),
+    "activity.order": (
+        {"vi": "Hoạt động '{value}' kết thúc trước khi bắt đầu", "en": "Activity '{value}' ends before it starts"},
+        None,
+        {"vi": "Có thể đã đảo ngày và tháng, hoặc gõ nhầm năm", "en": "Day and month may be swapped, or the year mistyped"},
+    ),
+    "repeat.weekday": (
+        {"vi": "Không phải thứ trong tuần: '{value}'", "en": "Not a day of the week: '{value}'"},
+        {"vi": "thứ hai … thứ bảy, chủ nhật (hoặc thứ 2 … thứ 7, T2 … T7, CN)",
+         "en": "thứ hai … thứ bảy, chủ nhật (or thứ 2 … thứ 7, T2 … T7, CN)"},
+        None,
+    ),
+    "repeat.day": (
+        {"vi": "Ngày trong tháng không hợp lệ: '{value}'", "en": "Invalid day of the month: '{value}'"},
+        {"vi": "một số từ 1 đến 31, ví dụ 'on: 15' (ngày 15 hằng tháng)", "en": "a number from 1 to 31, e.g. 'on: 15'"},
+        {"vi": "Hoạt động hằng tuần: ghi 'every: week'", "en": "A weekly activity: write 'every: week'"},
+    ),
+    "repeat.end_at": (
+        {"vi": "Có 'end_at' nhưng thiếu 'at' (giờ bắt đầu)", "en": "'end_at' without 'at' (the start time)"},
+        None,
+        None,
+    ),
     "time.format": (
         {"vi": "Giờ không hợp lệ: '{value}'", "en": "Invalid time of day '{value}'"},
         {"vi": "giờ:phút, ví dụ \"08:00\" hoặc 8h30", "en": "hours:minutes, e.g. \"08:00\" or 8h30"},

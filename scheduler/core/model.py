@@ -31,6 +31,7 @@ from scheduler.core.format_fields import (
     YearlyOrFull,
     due_alias,
 )
+from scheduler.core.repeats import parse_weekday, weekday_words
 from scheduler.core.spans import Span
 
 _Day = date  # for annotations inside classes whose field is named `date`
@@ -46,7 +47,7 @@ class Document(Strict):
     kind: str | None = Field(None, description="Loại văn bản: KH (kế hoạch), HD (hướng dẫn), PĐTĐ (phát động)...")
     number: str | None = Field(None, description="Số văn bản, ví dụ 15/HD-LĐLĐ; để trống nếu chưa có số")
     place: str | None = Field(None, description="Địa danh, ví dụ Kon Tum")
-    date: DocumentDate | None = None  # type: ignore[valid-type]
+    date: DocumentDate | None = None
     title: str | None = Field(None, description="Trích yếu văn bản")
     implements: str | None = Field(None, description="Văn bản cấp trên mà kế hoạch này thực hiện")
 
@@ -56,7 +57,7 @@ class Commemoration(Strict):
 
     id: Id
     name: str = Field(description="Tên sự kiện, ví dụ 'Ngày thành lập Công đoàn Việt Nam'")
-    date: Anniversary | None = Field(  # type: ignore[valid-type]
+    date: Anniversary | None = Field(
         None, description="Ngày gốc; bỏ trống (kèm as_written) khi văn bản nêu tên mà không ghi ngày"
     )
     as_written: str | None = Field(None, description="Cách văn bản ghi, ví dụ 'kỷ niệm ngày truyền thống ngành'")
@@ -84,8 +85,8 @@ class Observance(Strict):
 
     id: Id
     name: str
-    start: YearlyOrFull  # type: ignore[valid-type]
-    end: YearlyOrFull  # type: ignore[valid-type]
+    start: YearlyOrFull
+    end: YearlyOrFull
     title: str | None = Field(None, description="Mẫu tiêu đề; biến {name} {year}. Mặc định: '{name} năm {year}'")
     description: str | None = None
 
@@ -138,8 +139,9 @@ class Phase(Strict):
 
     id: Id
     name: str = Field(description="Tên đợt, ví dụ 'Đợt 1'")
-    start: PhaseStart | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính từ đầu phong trào, đánh dấu tạm tính")  # type: ignore[valid-type]
-    end: PhaseEnd | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính đến hết phong trào, đánh dấu tạm tính")  # type: ignore[valid-type]
+    start: PhaseStart | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính từ đầu phong trào, đánh dấu tạm tính. "
+                                               "Bỏ trống cả start và end: đợt chưa có ngày, chỉ được liệt kê")
+    end: PhaseEnd | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính đến hết phong trào, đánh dấu tạm tính")
     as_written: str | None = Field(None, description="Thời gian như văn bản ghi, ví dụ 'Từ tháng 01/2024 đến 31/7/2024'")
     title: str | None = Field(None, description="Tiêu đề sự kiện; mặc định '{name} phong trào thi đua năm {year}'")
     theme: str | None = Field(None, description="Chủ đề của đợt")
@@ -162,13 +164,18 @@ class Phase(Strict):
     )
     description: str | None = None
 
+    @property
+    def undated(self) -> bool:
+        """Named without any date ("qua 4 đợt", only one of them dated): listed, never given dates."""
+        return self.start is None and self.end is None
+
 
 class Deadline(Strict):
     """Hạn chót: cố định (15/3/2023), hằng năm (25/6), sau mỗi đợt (after_phase), hoặc chưa có ngày."""
 
     id: Id
     title: str = Field(description="Việc phải làm, ví dụ 'Báo cáo kết quả 6 tháng đầu năm'")
-    date: YearlyOrFull | None = None  # type: ignore[valid-type]
+    date: YearlyOrFull | None = None
     after_phase: str | None = Field(None, description="'each' (sau mỗi đợt) hoặc mã một đợt")
     days_after: int | None = Field(
         None, ge=0, le=366, description="Số ngày sau khi đợt kết thúc; bỏ trống khi văn bản chỉ ghi 'sau mỗi đợt'"
@@ -226,11 +233,11 @@ class OneOffEvent(Strict):
 
     id: Id
     title: str = Field(description="Tên sự kiện, ví dụ 'Hội nghị sơ kết học kỳ I'")
-    date: FullDateField | None = Field(None, description="Ngày diễn ra (một ngày)")  # type: ignore[valid-type]
-    start: FullDateField | None = Field(None, description="Ngày bắt đầu (sự kiện nhiều ngày)")  # type: ignore[valid-type]
-    end: FullDateField | None = Field(None, description="Ngày kết thúc, tính cả ngày đó")  # type: ignore[valid-type]
-    time: TimeOfDay | None = Field(None, description="Giờ bắt đầu, ví dụ \"08:00\"")  # type: ignore[valid-type]
-    end_time: TimeOfDay | None = Field(None, description="Giờ kết thúc")  # type: ignore[valid-type]
+    date: FullDateField | None = Field(None, description="Ngày diễn ra (một ngày)")
+    start: FullDateField | None = Field(None, description="Ngày bắt đầu (sự kiện nhiều ngày)")
+    end: FullDateField | None = Field(None, description="Ngày kết thúc, tính cả ngày đó")
+    time: TimeOfDay | None = Field(None, description="Giờ bắt đầu, ví dụ \"08:00\"")
+    end_time: TimeOfDay | None = Field(None, description="Giờ kết thúc")
     place: str | None = Field(None, description="Địa điểm")
     as_written: str | None = Field(None, description="Thời gian như văn bản ghi; bắt buộc khi văn bản không ghi ngày")
     dated_by: DatedBy = Field("document", description=DATED_BY_DESCRIPTION)
@@ -247,7 +254,7 @@ class OneOffEvent(Strict):
             raise PydanticCustomError("event.undated", "{value}", {"value": self.id})
         if self.undated and self.dated_by == "admin":
             raise PydanticCustomError("dated_by.no_date", "{value}", {"value": self.id})
-        if self.start is not None and self.end is not None and self.end.value < self.start.value:  # type: ignore[attr-defined]
+        if self.start is not None and self.end is not None and self.end.value < self.start.value:
             raise PydanticCustomError("event.order", "{value}", {"value": self.id, "field": "end"})
         if self.end_time is not None and self.time is None:
             raise PydanticCustomError("event.end_time", "{value}", {"value": self.id})
@@ -260,12 +267,99 @@ class OneOffEvent(Strict):
     @property
     def first_day(self) -> _Day | None:
         day = self.date or self.start
-        return day.value if day is not None else None  # type: ignore[attr-defined]
+        return day.value if day is not None else None
 
     @property
     def last_day(self) -> _Day | None:
         day = self.date or self.end
-        return day.value if day is not None else None  # type: ignore[attr-defined]
+        return day.value if day is not None else None
+
+
+def _every_alias(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"tuần": "week", "hằng tuần": "week", "tháng": "month", "hằng tháng": "month"}.get(
+            " ".join(value.strip().lower().split()), value)
+    return value
+
+
+class Repeat(Strict):
+    """Cách lặp lại: hằng tuần vào một hay nhiều thứ, hoặc một ngày hằng tháng."""
+
+    every: Annotated[
+        Literal["week", "month"],
+        BeforeValidator(_every_alias),
+        WithJsonSchema({"enum": ["week", "month", "tuần", "tháng"], "description": "week (hằng tuần) hoặc month (hằng tháng)"}),
+    ]
+    on: str | int | list[str | int] = Field(
+        description="Hằng tuần: thứ trong tuần ('thứ ba', 'thứ 3', 'T3', 'chủ nhật') hoặc danh sách thứ; "
+        "hằng tháng: ngày trong tháng (15)"
+    )
+    at: TimeOfDay | None = Field(None, description="Giờ bắt đầu, ví dụ \"10:00\"")
+    end_at: TimeOfDay | None = Field(None, description="Giờ kết thúc")
+
+    @model_validator(mode="after")
+    def _valid_on(self) -> "Repeat":
+        if self.every == "week":
+            self.weekdays  # raises on a name that is not a weekday
+        elif not isinstance(self.on, int) and not (isinstance(self.on, str) and self.on.strip().isdigit()):
+            raise PydanticCustomError("repeat.day", "{value}", {"value": str(self.on), "field": "on"})
+        elif not 1 <= self.day_of_month <= 31:
+            raise PydanticCustomError("repeat.day", "{value}", {"value": str(self.on), "field": "on"})
+        if self.end_at is not None and self.at is None:
+            raise PydanticCustomError("repeat.end_at", "{value}", {"value": str(self.end_at), "field": "end_at"})
+        return self
+
+    @property
+    def weekdays(self) -> tuple[int, ...]:
+        """0 (thứ Hai) … 6 (Chủ nhật) of a weekly repeat."""
+        names = self.on if isinstance(self.on, list) else [self.on]
+        days = []
+        for name in names:
+            day = parse_weekday(str(name))
+            if day is None:
+                raise PydanticCustomError("repeat.weekday", "{value}", {"value": str(name), "field": "on"})
+            days.append(day)
+        return tuple(days)
+
+    @property
+    def day_of_month(self) -> int:
+        assert not isinstance(self.on, list)
+        return int(self.on)
+
+    @property
+    def words(self) -> str:
+        """"hằng tuần vào thứ ba, 10:00" / "ngày 15 hằng tháng": how the rule reads, for descriptions."""
+        when = f", {self.at:%H:%M}" + (f" – {self.end_at:%H:%M}" if self.end_at else "") if self.at else ""
+        if self.every == "week":
+            return "hằng tuần vào " + ", ".join(weekday_words(d) for d in self.weekdays) + when
+        return f"ngày {self.day_of_month} hằng tháng" + when
+
+
+class RepeatedActivity(Strict):
+    """Hoạt động lặp lại trong một khoảng thời gian văn bản ghi: hằng tuần vào thứ Ba, ngày 15 hằng tháng..."""
+
+    id: Id
+    title: str = Field(description="Tên hoạt động, ví dụ 'Sinh hoạt chuyên đề'")
+    repeat: Repeat
+    within: Id | None = Field(None, description="Mã đợt thi đua mà hoạt động lặp lại trong đó")
+    start: FullDateField | None = Field(None, description="Ngày đầu của khoảng lặp lại (khi không ghi within)")
+    end: FullDateField | None = Field(None, description="Ngày cuối của khoảng lặp lại, tính cả ngày đó")
+    as_written: str | None = Field(None, description="Như văn bản ghi, ví dụ 'hằng tuần vào thứ Ba, từ 10 giờ'")
+    place: str | None = Field(None, description="Địa điểm")
+    groups: list[Id] = Field(default_factory=list, description="Các nhóm người nhận liên quan")
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> "RepeatedActivity":
+        if self.within is not None and (self.start is not None or self.end is not None):
+            raise PydanticCustomError("activity.when", "{value}", {"value": self.id})
+        if (self.start is None) != (self.end is None):
+            raise PydanticCustomError("activity.range", "{value}", {"value": self.id})
+        if self.within is None and self.start is None:
+            raise PydanticCustomError("activity.unbounded", "{value}", {"value": self.id})
+        if self.start is not None and self.end is not None and self.end.value < self.start.value:
+            raise PydanticCustomError("activity.order", "{value}", {"value": self.id, "field": "end"})
+        return self
 
 
 class CalendarFile(Strict):
@@ -275,12 +369,12 @@ class CalendarFile(Strict):
     title: str = Field(description="Tên lịch hoặc trích yếu kế hoạch")
     issuer: str | None = Field(None, description="Cơ quan ban hành, ví dụ 'Liên đoàn Lao động tỉnh Kon Tum'")
     year: int | None = Field(None, ge=1900, le=2100, description="Năm của phong trào thi đua (một năm dương lịch)")
-    span: SpanField | None = None  # type: ignore[valid-type]
+    span: SpanField | None = None
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Múi giờ IANA")
     extends: list[Id] = Field(default_factory=list, description="Các lịch cấp trên mà lịch này kế thừa")
     omit: list[str] = Field(default_factory=list, description="Mã các mục kế thừa mà lịch này bỏ đi")
     document: Document | None = None
-    launch_date: FullDateField | None = Field(  # type: ignore[valid-type]
+    launch_date: FullDateField | None = Field(
         None, description="Ngày phát động (nếu đã biết); đợt bắt đầu 'từ ngày phát động' dùng ngày này"
     )
     theme: str | None = Field(None, description="Chủ đề thi đua của năm")
@@ -297,22 +391,26 @@ class CalendarFile(Strict):
     phases: list[Phase] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     events: list[OneOffEvent] = Field(default_factory=list, description="Sự kiện một lần: hội nghị, lễ phát động, lễ trao giải...")
+    activities: list[RepeatedActivity] = Field(
+        default_factory=list, description="Hoạt động lặp lại hằng tuần hoặc hằng tháng trong một đợt hay một khoảng ngày"
+    )
 
     @property
     def campaign_span(self) -> Span | None:
         """The span this file states, `year: 2024` being short for `span: năm 2024`."""
         if self.span is not None:
-            return self.span  # type: ignore[no-any-return]
+            return self.span
         return Span.of_year(self.year) if self.year is not None else None
 
 
-Item = Commemoration | Observance | LunarDateItem | Deadline | OneOffEvent
-ITEM_SECTIONS: tuple[Literal["commemorations", "observances", "lunar_dates", "deadlines", "events"], ...] = (
+Item = Commemoration | Observance | LunarDateItem | Deadline | OneOffEvent | RepeatedActivity
+ITEM_SECTIONS: tuple[Literal["commemorations", "observances", "lunar_dates", "deadlines", "events", "activities"], ...] = (
     "commemorations",
     "observances",
     "lunar_dates",
     "deadlines",
     "events",
+    "activities",
 )
 
 

@@ -159,6 +159,7 @@ class _Drafter:
             ("lunar_dates", (), ("title", "description")),
             ("deadlines", ("date",), ("title", "as_written", "description")),
             ("events", ("date", "start", "end"), ("title", "as_written", "description", "place")),
+            ("activities", ("start", "end"), ("title", "as_written", "description", "place")),
         ):
             items = tree.get(section)
             if not isinstance(items, CommentedSeq):
@@ -196,6 +197,8 @@ class _Drafter:
                                  "đối chiếu văn bản mới")
         elif "span" in tree:
             tree["span"] = self.span_words(str(tree["span"]))
+        elif self.old_span.derived:
+            return  # derived from the dated items, which move with it: still derived, nothing to write
         else:
             # The span came from the calendar this one extends, which stays last year's: say it here.
             position = list(tree).index("title") + 1 if "title" in tree else len(tree)
@@ -350,7 +353,8 @@ class _Drafter:
             return  # "25/6": every year
         moved, _ = self.shifted(value)
         item[key] = moved
-        what = {"deadlines": "hạn", "events": "ngày sự kiện", "observances": "ngày"}[section]
+        what = {"deadlines": "hạn", "events": "ngày sự kiện", "observances": "ngày",
+                "activities": "ngày lặp lại"}[section]
         self.note(path + (key,), f"{what} năm trước {_show(value)} đã dời thành {_show(moved)}: đối chiếu "
                                  "văn bản mới")
 

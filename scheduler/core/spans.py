@@ -32,6 +32,7 @@ class SpanKind(StrEnum):
     DATES = "dates"
 
 
+DERIVED_WORDS = "suy ra từ các mục có ngày"
 SCHOOL_YEAR_START = (9, 1)  # (month, day) of the first day, in Y1
 SCHOOL_YEAR_END = (5, 31)  # (month, day) of the last day, in Y2
 
@@ -44,6 +45,12 @@ class Span:
     start: date
     end: date
     words: str  # "năm 2024", "năm học 2019–2020", "giai đoạn 2021–2025", "từ 15/10/2024 đến 28/2/2025"
+    derived: bool = False  # the file states no year or span: derived from its dated items (see derived_span)
+
+    @property
+    def described(self) -> str:
+        """The words, and for a derived span where they come from: "năm 2024 (suy ra từ các mục có ngày)"."""
+        return f"{self.words} ({DERIVED_WORDS})" if self.derived else self.words
 
     @property
     def years(self) -> range:

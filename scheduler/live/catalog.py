@@ -98,6 +98,7 @@ _PARSE_MODULES = (
     "core/loader", "core/loaded", "core/yaml_syntax", "core/model", "core/format_fields", "core/checks",
     "core/messages", "core/message_text", "core/messages_file", "core/messages_schema", "core/messages_rules",
     "core/messages_recipients", "core/dates", "core/events", "errors", "live/catalog", "core/fast_yaml",
+    "core/derived_span", "core/repeats", "core/campaign", "core/spans",
 )
 
 

@@ -26,7 +26,8 @@ from scheduler.live.catalog import Catalog
 _EXPANSION_CODE = ("scheduler/core/expand.py", "scheduler/core/window.py", "scheduler/core/item_events.py",
                    "scheduler/core/deadlines.py", "scheduler/core/events.py", "scheduler/core/campaign.py",
                    "scheduler/core/lunar.py", "scheduler/core/days_off.py", "scheduler/feeds/export.py",
-                   "notifiers/ics.py", "notifiers/revisions.py")
+                   "notifiers/ics.py", "notifiers/revisions.py",
+                   "scheduler/core/activity_events.py", "scheduler/core/repeats.py", "scheduler/core/derived_span.py")
 _expansion_version: str | None = None
 
 

@@ -98,6 +98,10 @@ class Phase:
     end_date: date | None = None
     notes: list[str] = field(default_factory=list)
     label_as_written: str = ""
+    implausible: bool = False  # a bound that cannot be right (an end before the start): not used to date the campaign
+    offset: int = 0  # where its label starts in its block
+    stop: int | None = None  # where its clause ends in its block (None: the paragraphs that follow belong to it)
+    bounds: tuple[Any, Any] = (None, None)  # the `notation.Bound`s read, for filling a year the text leaves out
 
 
 @dataclass
@@ -114,6 +118,7 @@ class Deadline:
     submit_to: str | None = None
     via: str | None = None
     keywords: tuple[str, ...] = ()  # the wording: ("trước",), ("chậm nhất",)
+    yearly: bool = False  # the text says "hằng năm": the same day every year, whatever the campaign's year
     notes: list[str] = field(default_factory=list)
 
 
@@ -129,6 +134,8 @@ class Event:
     place: str | None = None
     as_written: str | None = None
     notes: list[str] = field(default_factory=list)
+    day: dt.date | None = None  # resolved first day, for the campaign's time and checks
+    kind: str = ""  # khai-mac, be-mac, trao-giai, hoi-nghi, contest…: for reports only
 
 
 @dataclass
@@ -138,6 +145,8 @@ class LunarMention:
     where: Where
     can_chi: str | None = None
     year: int | None = None
+    lunar: str | None = None  # "7/1" (lunar day/month) for a date named by its lunar day ("mùng 7 Tết")
+    solar: date | None = None  # the Gregorian date the text gives beside it ("mùng 7 Tết (tức ngày 04/02/2025)")
 
 
 @dataclass
@@ -145,6 +154,29 @@ class WeekdayMention:
     weekday: str
     day: date
     where: Where
+
+
+@dataclass
+class Activity:
+    """A repeated activity as the plan states it: "hằng tuần vào thứ Ba, từ 10 giờ" within a phase or dates.
+
+    `every` is "week" or "month"; `on` a weekday as written ("thứ ba") or a list of them, or the day of
+    the month (15). The period is `within_phase` (a phase's number) or `start`/`end` (calendar-format
+    dates); with neither the draft does not emit it as an item (check refuses an unbounded repeat).
+    """
+
+    id: str
+    title: str
+    where: Where
+    every: str
+    on: str | int | list[str]
+    at: str | None = None
+    end_at: str | None = None
+    within_phase: int | None = None
+    start: str | None = None
+    end: str | None = None
+    as_written: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -162,6 +194,8 @@ class Findings:
     span: Any = None  # None when `year` says it all; else a span string
     span_start: date | None = None
     span_end: date | None = None
+    time_reason: tuple[str, Where | None] | None = None  # why this year or span, quoted in the draft
+    time_derived: bool = False  # the year or span comes from the dated items, not from words that state it
     theme: str | None = None
     phases: list[Phase] = field(default_factory=list)
     stated_phase_count: tuple[int, Where] | None = None
@@ -173,6 +207,7 @@ class Findings:
     observances: list[tuple[str, Where]] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
     weekdays: list[WeekdayMention] = field(default_factory=list)
     notes: list[tuple[str, Where | None]] = field(default_factory=list)  # uncertain, calendar-wide
 

@@ -21,6 +21,25 @@ CAN_CHI = re.compile(
 )
 
 
+# Short names plans use for the bodies whose days they celebrate.
+_SHORT_NAMES = (
+    (re.compile(r"\bĐảng\b(?!\s+Cộng)"), "Đảng Cộng sản Việt Nam"),
+    (re.compile(r"\bĐCS(?:\s*VN|\s+Việt\s+Nam)\b"), "Đảng Cộng sản Việt Nam"),
+    (re.compile(r"\bLHPN\b"), "Liên hiệp Phụ nữ"),
+    (re.compile(r"\bQĐND\b"), "Quân đội nhân dân"),
+    (re.compile(r"\bCĐVN\b"), "Công đoàn Việt Nam"),
+    (re.compile(r"\bCĐ\s+Việt\s+Nam\b"), "Công đoàn Việt Nam"),
+    (re.compile(r"\b(?:sỹ)\b"), "sĩ"),
+)
+
+
+def expand_short_names(text: str) -> str:
+    """ "Ngày thành lập Đảng" → "… Đảng Cộng sản Việt Nam", "Hội LHPN" → "Hội Liên hiệp Phụ nữ"… for matching."""
+    for pattern, full in _SHORT_NAMES:
+        text = pattern.sub(full, text)
+    return text
+
+
 class Matcher:
     """Maps a mention's words and bracket to commemoration ids."""
 
@@ -51,6 +70,7 @@ class Matcher:
         return best
 
     def ids(self, phrase: str, base: date | None, year_only: bool) -> list[str]:
+        phrase = expand_short_names(phrase)
         found: list[str] = []
         if base is not None:
             for ref in self.refs:

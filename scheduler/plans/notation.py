@@ -17,7 +17,7 @@ from typing import Any
 
 DASH = r"[-–—‐‑−]"
 # d/m/y with one separator kind throughout (so "1.1 - 30.6" is two dates, "5.000" none).
-DATE = r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s)(?P<y>\d{4}))?(?![\d]|[/.\-]\d)"
+DATE = r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s) ?(?P<y>\d{4}))?(?![\d]|[/.\-]\d)"
 DATE_RE = re.compile(DATE)
 VERBAL_RE = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
 WEEKDAYS = {"thứ hai": 0, "thứ ba": 1, "thứ tư": 2, "thứ năm": 3, "thứ sáu": 4, "thứ bảy": 5, "chủ nhật": 6}
@@ -68,9 +68,15 @@ class Bound:
     day: date | None = None
     year: int | None = None
     notes: list[str] = field(default_factory=list)
+    day_only: int | None = None  # "từ ngày 26 đến ngày 27/6/2023": the day; month and year come from the end
+    month_only: int | None = None  # "từ tháng 3 đến tháng 5 năm 2020": the month; the year comes from the end
 
 
-_SEP = rf"\s*(?:đến|tới|{DASH})\s*"
+_SEP = rf"\s*,?\s*(?:đến|tới|(?:và\s+)?kết\s+thúc(?:\s+vào)?|{DASH})\s*"
+_BARE_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})(?!\s*[/\-.]\s*\d)(?:\s+năm\s+(?P<y>\d{4}))?", re.I)
+_DAY_ONLY = re.compile(rf"(?:ngày\s+)?(?P<d>\d{{1,2}})(?=\s*(?:đến|tới|{DASH})\s)", re.I)
+# A start named without a date ("từ ngày khai giảng đến …"): read, kept as written, never dated.
+_NAMED_START = re.compile(r"(?P<w>(?:ngày|khi|lúc)\s+[^\d.;:()]{3,40}?)(?=\s+(?:đến|tới)\s)", re.I)
 _MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})", re.I)
 _MONTH_RANGE = re.compile(rf"tháng\s+(?P<m1>\d{{1,2}})\s*{DASH}\s*(?P<m2>\d{{1,2}})\s*/\s*(?P<y>\d{{4}})", re.I)
 _MONTH_TYPO = re.compile(rf"tháng\s+{DATE}", re.I)  # "từ tháng 01/01/2024"
@@ -89,6 +95,14 @@ def _start(text: str) -> tuple[Bound, int] | None:
     if low.startswith("ngày phát động") or low.startswith("khi phát động"):
         n = len("ngày phát động")
         return Bound("ngày phát động"), n
+    if re.match(r"nay\s", low):  # "từ nay đến …": from the launch
+        return Bound("ngày phát động"), 3
+    m = re.match(r"(?:đầu\s+)?năm\s+(\d{4})(?!\s*[-–—/]\s*\d)|đầu\s+năm(?!\s+học)", text, re.I)
+    if m:  # "từ năm 2026", "từ đầu năm 2026", "từ đầu năm"
+        if m[1]:
+            y = int(m[1])
+            return Bound(f"01/01/{y}", date(y, 1, 1), y), m.end()
+        return Bound(None, month_only=1), m.end()
     m = _MONTH_RANGE.match(text)
     if m:  # "tháng 03 - 05/2024": the start month; the end comes from the same match
         y = int(m["y"])
@@ -125,6 +139,20 @@ def _start(text: str) -> tuple[Bound, int] | None:
         ys = dm["y"]
         value = written(dm["d"], dm["m"], ys)
         return Bound(value, make_date(int(dm["d"]), int(dm["m"]), int(ys)) if ys else None, int(ys) if ys else None), dm.end()
+    m = _BARE_MONTH.match(text)
+    if m:
+        if m["y"]:
+            y = int(m["y"])
+            return Bound(f"tháng {m['m']}/{y}", make_date(1, int(m["m"]), y), y), m.end()
+        return Bound(None, month_only=int(m["m"])), m.end()
+    m = _DAY_ONLY.match(text)
+    if m:
+        return Bound(None, day_only=int(m["d"])), m.end()
+    m = _NAMED_START.match(text)
+    if m and "phát động" not in m["w"].lower():
+        b = Bound(None)
+        b.notes.append(f'đợt bắt đầu "từ {m["w"].strip()}", văn bản không ghi ngày: điền start khi biết')
+        return b, m.end()
     return None
 
 
@@ -138,13 +166,27 @@ def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
     if m:
         y = int(m["y"])
         return Bound("hết năm", date(y, 12, 31), y), m.end()
+    m = re.match(r"(?:cuối\s+)?năm\s+(?P<y>\d{4})(?!\s*[-–—/]\s*\d)", text, re.I)
+    if m:  # "đến năm 2028", "đến cuối năm 2026"
+        y = int(m["y"])
+        return Bound(f"31/12/{y}", date(y, 12, 31), y), m.end()
     m = _MONTH.match(text)
     if m:
         y, mo = int(m["y"]), int(m["m"])
         return Bound(f"tháng {m['m']}/{m['y']}", month_end(y, mo), y), m.end()
-    m = re.match(r"(?:hết\s+)?(?:ngày\s+)?", text, re.I)
+    m = _BARE_MONTH.match(text)
+    if m and 1 <= int(m["m"]) <= 12:
+        if m["y"]:
+            y, mo = int(m["y"]), int(m["m"])
+            return Bound(f"tháng {mo}/{y}", month_end(y, mo), y), m.end()
+        return Bound(None, month_only=int(m["m"])), m.end()
+    m = re.match(r"(?:hết\s+)?", text, re.I)
     rest = text[m.end():] if m else text
     dm, _ = _date_at(rest)
+    if dm is None:
+        m = re.match(r"(?:hết\s+)?(?:ngày\s+)?", text, re.I)
+        rest = text[m.end():] if m else text
+        dm, _ = _date_at(rest)
     if dm:
         ys = dm["y"] or (str(start.year) if start.year else None)
         value = written(dm["d"], dm["m"], ys)
@@ -197,11 +239,13 @@ def parse_period(text: str) -> Period | None:
     if ending is None:
         return Period(start, None, _as_written(text[m.start():pos]), pos)
     end, n = ending
+    _complete_start(start, end)
     if start.year is None and end.year is not None and isinstance(start.value, str) and re.fullmatch(r"\d+/\d+", start.value):
         d, mo = start.value.split("/")
-        start.value = f"{start.value}/{end.year}"
-        start.day = make_date(int(d), int(mo), end.year)
-        start.year = end.year
+        y = end.year - 1 if end.day is not None and int(mo) > end.day.month else end.year  # "từ 15/12 đến 15/01/2027"
+        start.value = f"{start.value}/{y}"
+        start.day = make_date(int(d), int(mo), y)
+        start.year = y
     if start.year is None and end.year is not None and isinstance(start.value, str) and re.fullmatch(r"sau \d+/\d+", start.value):
         d, mo = start.value[4:].split("/")
         start.value = f"{start.value}/{end.year}"
@@ -214,13 +258,30 @@ def parse_period(text: str) -> Period | None:
     return Period(start, end, _as_written(text[m.start():after + n]), after + n)
 
 
+def _complete_start(start: Bound, end: Bound) -> None:
+    """A start written with its day or month only takes the rest from the end ("từ ngày 1 đến 31-12-2025")."""
+    if start.day_only is not None and end.day is not None:
+        start.value = written(str(start.day_only), str(end.day.month), str(end.day.year))
+        start.day, start.year = make_date(start.day_only, end.day.month, end.day.year), end.day.year
+        if start.day is None:
+            start.value = None
+            start.notes.append("ngày bắt đầu không có thật: sửa theo văn bản gốc")
+    if start.month_only is not None and end.year is not None and 1 <= start.month_only <= 12:
+        end_month = end.day.month if end.day else end.month_only or 12
+        y = end.year - 1 if start.month_only > end_month else end.year
+        start.value, start.day, start.year = f"tháng {start.month_only}/{y}", date(y, start.month_only, 1), y
+    if end.month_only is not None and start.year is not None and 1 <= end.month_only <= 12:
+        y = start.year + 1 if start.day is not None and end.month_only < start.day.month else start.year
+        end.value, end.day, end.year = f"tháng {end.month_only}/{y}", month_end(y, end.month_only), y
+
+
 def _as_written(text: str) -> str:
     text = re.sub(r"\s+", " ", text.strip())
     return text[:1].upper() + text[1:]
 
 
-_SPAN_SCHOOL = re.compile(rf"năm\s+học\s+(?P<a>\d{{4}})\s*{DASH}\s*(?P<b>\d{{4}})", re.I)
-_SPAN_STAGE = re.compile(rf"giai\s+đoạn\s+(?P<a>\d{{4}})\s*{DASH}\s*(?P<b>\d{{4}})", re.I)
+SPAN_SCHOOL = re.compile(rf"năm\s+học\s+(?P<a>\d{{4}})\s*{DASH}\s*(?P<b>\d{{4}})", re.I)
+SPAN_STAGE = re.compile(rf"giai\s+đoạn\s+(?P<a>\d{{4}})\s*{DASH}\s*(?P<b>\d{{4}})", re.I)
 _SPAN_YEAR = re.compile(r"năm\s+(?P<a>\d{4})(?!\s*[-–—]\s*\d)", re.I)
 
 
@@ -234,11 +295,11 @@ class Span:
 
 def campaign_span(title: str) -> Span | None:
     """The campaign's span from the plan's title: năm học / giai đoạn / năm."""
-    m = _SPAN_SCHOOL.search(title)
+    m = SPAN_SCHOOL.search(title)
     if m:
         a, b = int(m["a"]), int(m["b"])
         return Span(None, f"năm học {a}–{b}", date(a, 9, 1), date(b, 5, 31))
-    m = _SPAN_STAGE.search(title)
+    m = SPAN_STAGE.search(title)
     if m:
         a, b = int(m["a"]), int(m["b"])
         return Span(None, f"giai đoạn {a}–{b}", date(a, 1, 1), date(b, 12, 31))

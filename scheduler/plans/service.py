@@ -16,6 +16,7 @@ from scheduler.plans.draft import Draft, render
 from scheduler.plans.extract import extract
 from scheduler.plans.findings import CommemorationRef, Findings, NamedRef, ParentRef, Reference
 from scheduler.plans.lint import LintFinding, lint
+from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits
 from scheduler.plans.reading import PlanText, read_plan
 
 NATIONAL_ID = "viet-nam"
@@ -50,13 +51,40 @@ class Imported:
     draft: Draft
 
 
-def import_plan(path: Path, calendars: Path) -> Imported:
-    plan = read_plan(path)
+def import_plan(path: Path, calendars: Path, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS,
+                draft_id: str | None = None) -> Imported:
+    """`draft_id`: the id the admin chose (the -o file name); else the one the plan suggests."""
+    plan = read_plan(path, limits)
     findings = extract(plan.pages, plan.paged, reference_from(calendars))
-    return Imported(plan, findings, render(findings, path.name, plan.how))
+    return Imported(plan, findings, render(findings, path.name, plan.how, draft_id=draft_id))
 
 
-def lint_plan(path: Path, calendars: Path) -> tuple[PlanText, list[LintFinding]]:
-    plan = read_plan(path)
+def lint_plan(
+    path: Path, calendars: Path, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS
+) -> tuple[PlanText, list[LintFinding]]:
+    plan = read_plan(path, limits)
     findings = extract(plan.pages, plan.paged, reference_from(calendars))
     return plan, lint(findings, plan.pages, plan.paged)
+
+
+# The same, with reading and extraction in a child process bounded in memory and time (scheduler.plans.bounded):
+# what `lichthidua import` / `lint-plan` run, and what a service reading an uploaded file should run.
+
+def import_plan_bounded(path: Path, calendars: Path, limits: DocumentLimits,
+                        draft_id: str | None = None) -> Imported:
+    from scheduler.plans.bounded import run_bounded
+
+    return run_bounded(import_plan, (path, calendars, limits, draft_id), path, limits)
+
+
+def lint_plan_bounded(path: Path, calendars: Path, limits: DocumentLimits) -> tuple[PlanText, list[LintFinding]]:
+    from scheduler.plans.bounded import run_bounded
+
+    return run_bounded(lint_plan, (path, calendars, limits), path, limits)
+
+
+def read_document_bounded(path: Path, limits: DocumentLimits) -> PlanText:
+    """A received file's text, read in the bounded child: for uploads (an attached report, a plan sent to a page)."""
+    from scheduler.plans.bounded import run_bounded
+
+    return run_bounded(read_plan, (path, limits), path, limits)

@@ -35,7 +35,7 @@ def theme_of(text: str) -> str | None:
     text = text.strip()
     text = re.sub(r"^[\s):.,–\-]*", "", text)
     text = re.sub(r"^\([^()]{0,40}\)\s*[:.,–\-]?\s*", "", text)  # "(29 tháng Chạp): ..."
-    text = re.sub(r"^(?:Với\s+)?[Cc]hủ\s+đề\s*:?\s*", "", text)
+    text = re.sub(r"^(?:[Vv]ới\s+)?[Cc]hủ\s+đề\s*:?\s*", "", text)
     quoted = text[:1] in "\"“"
     text = text.strip(" \"“”")
     if not text:
@@ -69,7 +69,8 @@ def subject_of(text: str) -> str | None:
     m = re.search(r"đề nghị\s+(?P<who>(?:Ban [Cc]hấp hành|Ban [Tt]hường vụ|các cấp|Công đoàn|BCH)[^,.;]*?)\s+(?:phối hợp|triển khai|thực hiện|gửi|đăng ký|chủ động)", text)
     if m:
         return cap(m["who"])
-    m = re.search(r"(?:^|[,.]\s*)(?P<who>các cấp Công đoàn|Công đoàn cấp trên trực tiếp cơ sở|công đoàn cơ sở)\s+(?:tổ chức|gửi|báo cáo)", text, re.I)
+    m = re.search(r"(?:^|[,.]\s*)(?P<who>các cấp Công đoàn|(?:các\s+)?Công đoàn cấp trên(?: trực tiếp)? cơ sở|(?:các\s+)?công đoàn cơ sở)"
+                  r"\s+(?:tổ chức|gửi|báo cáo|nộp|đăng ký)", text, re.I)
     if m:
         return cap(m["who"])
     m = re.match(r"^(?:\d+\.\s*)?(?P<who>(?:Công đoàn|Các cấp|Các công đoàn|Ban Chấp hành)[^,.;:]{0,50}?)\s+(?:đăng ký|gửi|báo cáo|nộp|tổng hợp)\b", text)

@@ -16,6 +16,7 @@ positions); anything unusual is read the careful way, so diagnostics are the sam
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ class UnitBase(Strict):
     emails: Annotated[list[str], BeforeValidator(_one_or_many)] = Field(
         default_factory=list, description="Một hoặc nhiều địa chỉ email nhận nhắc hạn"
     )
+    parent: Id | None = Field(default=None, description="Mã đơn vị cấp trên trực tiếp (nếu khác 'parent' của nhóm)")
 
 
 # One optional field per channel of notifiers/channels/ (webhook, chat, ...): a new channel module adds its field.
@@ -69,6 +71,8 @@ class GroupModel(Strict):
     id: Id
     name: str = Field(description="Tên nhóm, ví dụ 'Công đoàn cấp trên trực tiếp cơ sở tỉnh Kon Tum'")
     description: str | None = None
+    parent: Id | None = Field(default=None, description="Mã đơn vị cấp trên trực tiếp của mọi đơn vị trong nhóm, "
+                              "ví dụ LĐLĐ huyện của các công đoàn cơ sở: bảng theo dõi nộp báo cáo tổng hợp theo cấp")
     units: list[UnitModel] = Field(default_factory=list)
 
 
@@ -85,6 +89,8 @@ class Unit:
     emails: tuple[str, ...]
     source: str  # "calendars/recipients/kon-tum.yaml:12"
     endpoints: tuple[tuple[str, Any], ...] = ()  # (channel, its field's value): ("webhook", WebhookModel(...))
+    group: str = ""  # the id of its group
+    parent: str | None = None  # the unit above it (the body it reports to), from "parent:" of the unit or group
 
     @property
     def addresses(self) -> tuple[str, ...]:
@@ -266,6 +272,7 @@ def _read_directory(files: list[Path], limits: Limits, policy: HostPolicy) -> Di
     directory = Directory()
     group_at: dict[str, str] = {}
     unit_at: dict[str, str] = {}
+    parents: list[tuple[LoadedFile, tuple[str | int, ...], str, str]] = []  # checked once every unit is known
     bound = _recipients_bound(limits)
     for path in files:
         loaded = LoadedFile(path=path, display=display_path(path))
@@ -291,13 +298,44 @@ def _read_directory(files: list[Path], limits: Limits, policy: HostPolicy) -> Di
                     unit_at[u.id] = uwhere
                     endpoints = tuple((name, value) for name in kinds()
                                       if (value := getattr(u, name, None)) is not None)
-                    units.append(Unit(u.id, u.name, tuple(e.strip() for e in u.emails), uwhere, endpoints))
+                    parent = u.parent or g.parent
+                    if parent is not None:
+                        at: tuple[str | int, ...] = (("groups", gi, "units", ui, "parent") if u.parent
+                                                     else ("groups", gi, "parent"))
+                        parents.append((loaded, at, u.id, parent))
+                    units.append(Unit(u.id, u.name, tuple(e.strip() for e in u.emails), uwhere, endpoints, g.id,
+                                      parent))
                 directory.groups[g.id] = Group(g.id, g.name, tuple(units), where)
         directory.diagnostics += loaded.diagnostics
+    directory.diagnostics += _check_parents(directory, parents)
     if not directory.ok:
         # Like calendars: never send to a half-read list; the last good one stays in use by the service.
         directory.groups = {}
     return directory
+
+
+def _check_parents(directory: Directory, parents: list[tuple[LoadedFile, tuple[str | int, ...], str, str]]
+                   ) -> list[Diagnostic]:
+    """Warnings for a "parent:" naming no unit, or going round in a circle; such a unit is placed at the top
+    of the hierarchy (the board), and reminders are not affected."""
+    units = {u.id: u for g in directory.groups.values() for u in g.units}
+    out: list[Diagnostic] = []
+    for loaded, at, uid, parent in parents:
+        if parent not in units:
+            close = difflib.get_close_matches(parent, list(units), n=1, cutoff=0.8)
+            out.append(loaded.diagnose("unit.parent_unknown", at, value=parent, unit=uid,
+                                       suggestion=f" Có phải là '{close[0]}'?" if close else "",
+                                       severity=Severity.WARNING))
+            continue
+        seen = {uid}
+        current: str | None = parent
+        while current is not None and current in units:
+            if current in seen:
+                out.append(loaded.diagnose("unit.parent_cycle", at, value=parent, unit=uid, severity=Severity.WARNING))
+                break
+            seen.add(current)
+            current = units[current].parent
+    return out
 
 
 def unknown_groups(directory: Directory, catalog: Catalog) -> list[Diagnostic]:
@@ -351,3 +389,21 @@ def _lenient(root: Path, limits: Limits) -> Directory:
             directory.groups.setdefault(g.id, Group(g.id, g.name, (), ""))
     return directory
 
+
+
+def check_recipient_files(files: list[Path], limits: Limits = DEFAULT_LIMITS,
+                          policy: HostPolicy = HostPolicy()) -> list[Diagnostic]:
+    """`lichthidua check FILE` of a recipients file: its own problems (groups are checked against
+    calendars only when the whole folder is checked)."""
+    return _read_directory(files, limits, policy).diagnostics
+
+
+def looks_like_recipients(path: Path) -> bool:
+    """A recipients file: under a `recipients/` folder, or a mapping of `groups:` with no calendar `id:`."""
+    if RECIPIENTS_DIR in path.parts[:-1]:
+        return True
+    try:
+        head = path.read_bytes()[:65536].decode("utf-8", "replace")
+    except OSError:
+        return False
+    return re.search(r"^groups\s*:", head, flags=re.M) is not None and re.search(r"^id\s*:", head, flags=re.M) is None

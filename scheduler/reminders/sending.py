@@ -28,12 +28,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from notifiers.base import DeliveryResult, DeliveryStatus
 from notifiers.delivery import Address, Channel, Notice
 from scheduler.reminders.ledger import Outcome, ReminderRow, ReminderStore, Status, StoredReminder
 from scheduler.reminders.planning import Kind, batches, triage
 from scheduler.reminders.wave import WaveMessages
+from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
@@ -141,34 +143,51 @@ class Sender:
         self.messages = messages
         self.known = known  # is this occurrence among the expanded deadlines?
         self.refresh = refresh  # expand the calendars again (another instance planned rows this one has not)
+        self.unrecorded: list[Outcome] = []  # results of a wave the database was lost in (see recover)
 
     async def send_due(self, now: datetime, *, batch: int = 64, progress: Progress | None = None) -> SendReport:
         """Claim, build and send every reminder due at ``now``, recording each result as it comes.
 
-        Rows are claimed ``batch`` at a time as the lanes take them (email's lane holds one batch
-        ahead; the others take what comes) and results are recorded every ``MARK_EVERY``, so a crash
-        leaves at most about two batches + the transport's queue + ``MARK_EVERY`` rows in flight.
+        Rows are claimed ``batch`` at a time as the lanes take them (email's lane is given the next
+        batch when it has taken the last one; the others take what comes) and results are recorded in
+        the background every ``MARK_EVERY`` (never in a channel's own workers), so a crash leaves at
+        most about a batch + the transport's queue + ``MARK_EVERY`` rows in flight.
+
+        Every database call runs in a worker thread (a lost connection never stalls the event loop
+        that serves pages and feeds). When the database fails mid-wave no more rows are claimed, what
+        was already handed to a channel is sent, and its results are kept (:attr:`unrecorded`) to be
+        recorded first by the next wave; then the database error is raised for the caller (the
+        scheduler's back-off, the CLI's exit 75). A channel's own failure stops only its lane.
         """
         report = SendReport()
+        await self.recover(report)
         messages = self.messages()
-        total = self._count_due(now)
+        total = await in_database_thread(self._count_due, now)
         channels = self.channels()
         lanes: dict[str, _Lane] = {}
         unmarked: list[Outcome] = []
         waits: dict[int, float] = {}  # row id → seconds the other side asked to wait (Retry-After, a breaker)
+        fault: list[SQLAlchemyError] = []
+        recording: list[asyncio.Future[None]] = []  # flushes started by results as they come
 
-        def flush() -> None:
+        async def flush() -> None:
             if unmarked:
-                self._mark(list(unmarked), report, waits)
+                outcomes = list(unmarked)
                 unmarked.clear()
+                try:
+                    await self._record(outcomes, report, waits)
+                except SQLAlchemyError as exc:
+                    self.unrecorded.extend(outcomes)
+                    fault.append(exc)
             if progress is not None:
                 progress(report.handled, max(total, report.handled))
 
         def outcome(rows: Sequence[StoredReminder], status: Status, message_id: str | None = None,
                     error: str | None = None) -> None:
+            # Memory only (it runs in channels' workers): recording goes on in the background.
             unmarked.extend(Outcome(r.id, r.claimed_by or "", status, message_id, error) for r in rows)
-            if len(unmarked) >= MARK_EVERY:
-                flush()
+            if len(unmarked) >= MARK_EVERY and not fault and (not recording or recording[-1].done()):
+                recording.append(asyncio.ensure_future(flush()))
 
         def settle(lane: _Lane, index: int, res: DeliveryResult) -> None:
             if index in lane.settled:
@@ -195,19 +214,19 @@ class Sender:
             try:
                 await lane.channel.send(stream, now, lambda i, res: settle(lane, i, res))
             except Exception as exc:  # noqa: BLE001 - one channel's failure must not stop the others
-                log.exception("Kênh %s dừng giữa đợt gửi", lane.name)
-                lane.down = f"Kênh {lane.name} gặp lỗi: {exc}"
+                log.error("Kênh %s dừng giữa đợt gửi: %s", lane.name, exc or type(exc).__name__)
+                lane.down = f"Kênh {lane.name} gặp lỗi: {exc or type(exc).__name__}"
             finally:
                 await stream.aclose()  # the batch it was in counts as taken (a paced producer waits on it)
-                # Notices handed over without a result were not sent (or their fate is unknown, which the
-                # lease covers): back to the queue. Then take what is still queued, so the producer never waits.
-                for index, rows in enumerate(lane.slots):
-                    if index not in lane.settled:
-                        lane.settled.add(index)
-                        outcome(rows, Status.PENDING, error=lane.down or "Kênh gửi dừng trước khi trả lời")
-                lane.down = lane.down or "Kênh gửi đã dừng"
-                for _, rows in lane.unsent + await lane.drain():
-                    outcome(rows, Status.PENDING, error=lane.down)
+            # Notices handed over without a result were not sent (or their fate is unknown, which the
+            # lease covers): back to the queue. Then take what is still queued, so the producer never waits.
+            for index, rows in enumerate(lane.slots):
+                if index not in lane.settled:
+                    lane.settled.add(index)
+                    outcome(rows, Status.PENDING, error=lane.down or "Kênh gửi dừng trước khi trả lời")
+            lane.down = lane.down or "Kênh gửi đã dừng"
+            for _, rows in lane.unsent + await lane.drain():
+                outcome(rows, Status.PENDING, error=lane.down)
 
         def lane_for(name: str) -> _Lane | None:
             lane = lanes.get(name)
@@ -225,64 +244,116 @@ class Sender:
             except KeyError as exc:
                 outcome(group, Status.PENDING, error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ")
                 return None
+            except SQLAlchemyError:  # a summary reads the database (WaveMessages): the producer stops
+                raise
             except Exception as exc:  # noqa: BLE001 - one row that cannot be built never stops the wave
-                log.exception("Không dựng được lời nhắc #%d", group[0].id)
+                log.error("Không dựng được lời nhắc #%d: %s", group[0].id, exc)
                 outcome(group, Status.PENDING, error=f"Lỗi khi dựng lời nhắc: {exc}")
                 return None
             address = Address.parse(group[0].email, spec.recipient.name)
             return Notice(spec.key, address, spec.content, spec.attachments)
 
         async def produce() -> None:
-            while not lanes or not all(lane.down for lane in lanes.values()):
+            while not fault and (not lanes or not all(lane.down for lane in lanes.values())):
                 for lane in lanes.values():
                     if lane.paced:
                         await lane.queue.join()  # email asks for more: claim the next batch
-                rows = self.store.claim_due(now, self.owner, limit=batch, lease=self.lease, wall=self.wall())
-                if not rows:
+                if len(unmarked) >= MARK_EVERY:
+                    await flush()
+                    if fault:
+                        return
+                try:
+                    rows = await in_database_thread(self.store.claim_due, now, self.owner, limit=batch,
+                                                   lease=self.lease, wall=self.wall())
+                    if not rows:
+                        return
+                    result = triage(rows, now, nearest=_nearest(rows))
+                    if result.missed:
+                        report.missed += await in_database_thread(
+                            self.store.mark_missed, [(r.id, r.claimed_by or "", why) for r, why in result.missed],
+                            now=self.wall())
+                except SQLAlchemyError as exc:  # the rows claimed stay claimed: released by the next wave
+                    fault.append(exc)
                     return
-                result = triage(rows, now, nearest=_nearest(rows))
-                report.missed += self.store.mark_missed(
-                    [(r.id, r.claimed_by or "", why) for r, why in result.missed], now=self.wall())
                 if not all(self.known(r.occurrence_uid) for r in result.send):
                     self.refresh(now)  # another instance planned these, or this one has not yet: expand now
                 handed: dict[str, list[Item]] = {}
-                for group in batches(result.send, self.digest):
-                    name = group[0].channel  # the channel the store recorded when planning
-                    target = lane_for(name)
-                    if target is None:
-                        outcome(group, Status.FAILED, error=f"Kênh gửi '{name}' chưa được cấu hình")
-                    elif target.down is not None:
-                        outcome(group, Status.PENDING, error=target.down)
-                    elif (built := notice(group)) is not None:
-                        handed.setdefault(name, []).append((built, group))
-                for name, items in handed.items():
-                    lanes[name].queue.put_nowait(items)
+                try:
+                    for group in batches(result.send, self.digest):
+                        name = group[0].channel  # the channel the store recorded when planning
+                        target = lane_for(name)
+                        if target is None:
+                            outcome(group, Status.FAILED, error=f"Kênh gửi '{name}' chưa được cấu hình")
+                        elif target.down is not None:
+                            outcome(group, Status.PENDING, error=target.down)
+                        elif (built := notice(group)) is not None:
+                            handed.setdefault(name, []).append((built, group))
+                except SQLAlchemyError as exc:
+                    fault.append(exc)
+                finally:
+                    for name, items in handed.items():
+                        lanes[name].queue.put_nowait(items)
 
         start = time.perf_counter()
         try:
             await produce()
-        finally:
+        except BaseException:
+            # Cancelled (the service stops) or a bug: the lanes stop now; results already in are kept for the
+            # next wave, which records them before any claim is released (no message goes twice).
             for lane in lanes.values():
-                lane.queue.put_nowait(None)
-            tasks = [lane.task for lane in lanes.values() if lane.task is not None]
-            try:
-                await asyncio.gather(*tasks)
-            finally:
-                flush()  # whatever happened, every result reported is recorded
+                if lane.task is not None:
+                    lane.task.cancel()
+            await asyncio.gather(*(lane.task for lane in lanes.values() if lane.task is not None),
+                                 return_exceptions=True)
+            self.unrecorded.extend(unmarked)
+            unmarked.clear()
+            raise
+        for lane in lanes.values():
+            lane.queue.put_nowait(None)
+        await asyncio.gather(*(lane.task for lane in lanes.values() if lane.task is not None))
+        await asyncio.gather(*recording)
+        if fault:  # the database is lost: keep the rest for the next wave instead of waiting on it again
+            self.unrecorded.extend(unmarked)
+            unmarked.clear()
+        await flush()
         report.seconds = time.perf_counter() - start
+        if fault:
+            raise fault[0]
         return report
 
-    def _mark(self, outcomes: list[Outcome], report: SendReport, waits: Mapping[int, float]) -> None:
-        self.store.mark(outcomes, now=self.wall())
-        retry = [o for o in outcomes if o.status is Status.PENDING]
-        if retry:
-            self._delay([o.id for o in retry], waits)
+    async def recover(self, report: SendReport | None = None) -> int:
+        """Record the results an interrupted wave could not (the database was lost); how many were recorded.
+
+        Called before a wave and before claims are released (see ReminderService.tick): a message
+        already delivered is recorded as sent, never released and sent again.
+        """
+        if not self.unrecorded:
+            return 0
+        outcomes, self.unrecorded = self.unrecorded, []
+        try:
+            await self._record(outcomes, report or SendReport(), {})
+        except BaseException:
+            self.unrecorded = outcomes + self.unrecorded
+            raise
+        log.info("Đã ghi kết quả của %d lời nhắc gửi trong lúc mất CSDL.", len(outcomes))
+        return len(outcomes)
+
+    async def _record(self, outcomes: list[Outcome], report: SendReport, waits: Mapping[int, float]) -> None:
+        """Record outcomes in a worker thread, then count them into ``report`` (on the event loop)."""
+        await in_database_thread(self._mark, outcomes, waits)
+        retry = sum(o.status is Status.PENDING for o in outcomes)
         report.sent += sum(o.status is Status.SENT for o in outcomes)
         report.failed += sum(o.status is Status.FAILED for o in outcomes)
-        report.retry += len(retry)
+        report.retry += retry
         for o in outcomes:
             if o.status is Status.FAILED:
                 log.error("Không gửi được lời nhắc #%d: %s", o.id, o.error)
+
+    def _mark(self, outcomes: list[Outcome], waits: Mapping[int, float]) -> None:
+        self.store.mark(outcomes, now=self.wall())
+        retry = [o.id for o in outcomes if o.status is Status.PENDING]
+        if retry:
+            self._delay(retry, waits)
 
     def _delay(self, ids: Sequence[int], waits: Mapping[int, float]) -> None:
         """A temporary failure waits before the next attempt (backoff by attempts, on the wall clock; longer

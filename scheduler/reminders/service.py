@@ -11,7 +11,6 @@ sending (:mod:`scheduler.reminders.sending`), what each message says
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -31,8 +30,9 @@ from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
 from scheduler.store.database import create_tables, engine_from_settings
 from scheduler.store.db_lock import exclusive
+from scheduler.store.health import DatabaseHealth
 from scheduler.core.events import Event
-from scheduler.core.expand import Window, expand, expand_deadlines
+from scheduler.core.expand import Window, default_window, expand, expand_deadlines
 from scheduler.reminders.links import SUBMITTED, Links, Signer, load_or_create_secret
 from scheduler.reminders.recipients import Directory, files_digest, load_directory
 from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
@@ -42,6 +42,7 @@ from scheduler.reminders.wave import WaveMessages
 from scheduler.reminders.sending import Progress, SendReport, Sender
 from scheduler.settings import Settings
 from scheduler.reminders.subscriptions import Subscriptions
+from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
@@ -82,7 +83,7 @@ def _campaign_title(calendar: Calendar) -> str:
 
 
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "core/days_off")
+_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "reminders/tables", "core/days_off")
 
 
 def plan_code_version() -> str:
@@ -141,10 +142,12 @@ class ReminderService:
         # calendars reloaded, deadlines re-expanded, a "Đã nộp" recorded (see web.reminder_routes.ReminderStatus).
         self._generations = itertools.count(1)
         self.generation = 0
+        self.health = DatabaseHealth(settings)  # the web app puts its own here (one per process, shown in /healthz)
         self.subscriptions = Subscriptions(settings, self.store, self.links, self._send_email, self.replan)
         self.sender = Sender(
             self.store, digest=self.policy.digest, owner=self.owner, lease=lease, wall=wall,
-            channels=lambda: _Channels(self), messages=self._wave_messages, known=lambda uid: uid in self._events, refresh=self.campaigns,
+            channels=lambda: _Channels(self), messages=self._wave_messages, known=lambda uid: uid in self._events,
+            refresh=self.campaigns,
         )
 
     def close(self) -> None:
@@ -233,7 +236,18 @@ class ReminderService:
 
     def planned(self, now: datetime, *, only_day: date | None = None) -> list[PlannedReminder]:
         return plan(self.campaigns(now), self.directory.groups, self.store.subscribers(), self.policy, now,
-                    submitted=self.store.submitted_pairs(), opted_out=self.store.opted_out(), only_day=only_day)
+                    submitted=self.store.submitted_pairs(), opted_out=self.store.opted_out(), only_day=only_day,
+                    extended=self.extensions())
+
+    def extensions(self) -> dict[tuple[str, str], date]:
+        """Later last days staff gave single units on the deadline board (see scheduler.reminders.actions)."""
+        from scheduler.reminders.actions import BoardStore
+
+        return BoardStore(self.engine).extensions()
+
+    def changed(self) -> None:
+        """Something the pages show of reminders changed here (a board action): they read it again."""
+        self.generation = next(self._generations)
 
     def _events_digest(self, campaign: Campaign) -> str:
         hit = self._digests.get(campaign.calendar_id)
@@ -254,21 +268,23 @@ class ReminderService:
             campaigns = self.campaigns(now)
             subscribers, submitted, opted_out = (self.store.subscribers(), self.store.submitted_pairs(),
                                                  self.store.opted_out())
+            extended = self.extensions()
             fingerprint = plan_fingerprint(
                 campaigns, files_digest(self._root, self.settings.limits(), host_policy(self.settings)),
                 subscribers, self.policy,
                 now, submitted=submitted, opted_out=opted_out, code=plan_code_version(),
-                digest=self._events_digest)
+                digest=self._events_digest, extended=extended)
             stamp = self.store.plan_stamp()
             self.last_plan_skipped = stamp is not None and stamp.fingerprint == fingerprint
             if self.last_plan_skipped:
                 assert stamp is not None
                 log.info("Lịch nhắc đã được lập từ đúng dữ liệu này (%s, lúc %s): không đọc lại danh sách người "
-                         "nhận, không lập lại.", stamp.planned_by, stamp.planned_at.isoformat(timespec="seconds"))
+                         "nhận, không lập lại.", stamp.planned_by,
+                         stamp.planned_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M:%S giờ Việt Nam"))
                 self._planned_day = now.date()
                 return ReconcileStats()
             planned = plan(campaigns, self.directory.groups, subscribers, self.policy, now, submitted=submitted,
-                           opted_out=opted_out)
+                           opted_out=opted_out, extended=extended)
             stats = self.store.reconcile(planned, now)
             self.store.save_plan_stamp(fingerprint, self.owner, self.wall())
         self._planned_day = now.date()
@@ -277,27 +293,34 @@ class ReminderService:
                      stats.cancelled, stats.revived)
         return stats
 
+    def plan_later(self) -> None:
+        """Planning failed (the database was lost): the next tick plans again, whatever day it is."""
+        self._planned_day = None
+
     # --- sending -------------------------------------------------------------
 
     async def tick(self, now: datetime) -> SendReport:
         """What the scheduler runs: re-plan once a day (annual deadlines roll forward), then send what is due.
 
         Claims of a local instance that died (SIGKILL, OOM) go back to pending here too, so a surviving
-        instance takes over its in-flight messages within a tick instead of after the lease.
+        instance takes over its in-flight messages within a tick instead of after the lease; and so do
+        this instance's own claims left by a wave the database was lost in, once the results it could
+        not record then are recorded (a message delivered is never released and sent again).
         """
-        released = self.store.release_dead_local() + self.store.release_own(self.owner)
+        await self.sender.recover()
+        released = await in_database_thread(lambda: self.store.release_dead_local() + self.store.release_own(self.owner))
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở (tiến trình đã dừng, hoặc đợt trước bị gián đoạn).", released)
         if self._planned_day != now.date():
-            await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
+            await in_database_thread(self.replan, now)  # expands and writes: never on the event loop that serves
         return await self.send_due(now)
 
     async def start(self, now: datetime, *, progress: Progress | None = None) -> SendReport:
         """At start-up (and for `remind send-due`): take back claims of dead local processes, re-plan, catch up."""
-        released = self.store.release_dead_local()
+        released = await in_database_thread(self.store.release_dead_local)
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở của tiến trình đã dừng.", released)
-        await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
+        await in_database_thread(self.replan, now)  # expands and writes: never on the event loop that serves
         report = await self.send_due(now, progress=progress)
         if report.handled:
             log.info("Gửi bù khi khởi động: %d đã gửi, %d bỏ lỡ (hạn đã qua), %d lỗi, %d thử lại sau.",
@@ -389,8 +412,21 @@ class ReminderService:
         """What would go out on a local day, as planned now; nothing is written."""
         return on_day(self.planned(now, only_day=day), day)
 
-    def deadline_title(self, row: StoredReminder) -> str:
-        """The deadline's own name for a stored reminder (people read titles, not UIDs); its UID if it is gone."""
+    def title_of(self, uid: str, calendar_id: str | None = None, *, today: date | None = None) -> str:
+        """A deadline occurrence's own name from its UID alone (admin tables); its UID if it is gone."""
+        found = self._events.get(uid)
+        if found is not None:
+            return found[0].name
+        calendar = self.calendars.get(calendar_id or uid.split(".deadline.", 1)[0])
+        if calendar is not None:
+            window = default_window(calendar, today or datetime.now(UTC).date())
+            for event in expand_deadlines(calendar, window):
+                if event.uid == uid:
+                    return event.name
+        return uid
+
+    def deadline_title(self, row: StoredReminder | PlannedReminder) -> str:
+        """The deadline's own name for a reminder (people read titles, not UIDs); its UID if it is gone."""
         found = self._events.get(row.occurrence_uid)
         if found is not None:
             return found[0].name

@@ -173,7 +173,7 @@ def span_words(calendar: Calendar) -> str:
     """The campaign's span as the plan names it, capitalised for a heading: "Năm học 2019–2020"."""
     if calendar.span is None:
         return "Hằng năm"
-    words = calendar.span.words
+    words = calendar.span.described  # "năm 2024 (suy ra từ các mục có ngày)" when the file states none
     return words[:1].upper() + words[1:]
 
 

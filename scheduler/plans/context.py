@@ -1,0 +1,37 @@
+"""The state one reading of a plan shares between its passes (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scheduler.plans.findings import Findings, Phase, Reference, Where
+from scheduler.plans.mentions import Matcher
+from scheduler.plans.text import blocks, mask_references, slug
+
+STOP_PHRASES = ("Nơi nhận", "TM.", "Ban Chấp hành", "Ban chấp hành", "Ban Thường vụ", "Sau mỗi đợt", "Trong quá trình")
+
+
+class Context:
+    """Paragraphs of the plan, the same with document references masked, and what was found so far."""
+
+    def __init__(self, pages: Iterable[str], paged: bool, reference: Reference) -> None:
+        self.blocks = blocks(pages, paged)
+        self.masked = [mask_references(b.text) for b in self.blocks]
+        self.ref = reference
+        self.f = Findings()
+        self.matcher = Matcher(list(reference.commemorations))
+        self.header_issuer: str | None = None
+        self.title_where: Where | None = None
+        self._ids: set[str] = set()
+        self._next: dict[str, int] = {}  # the next number to try for each id base
+        self.phase_regions: list[tuple[Phase, list[int]]] = []  # each phase and the paragraphs it covers
+
+    def new_id(self, title: str) -> str:
+        """A draft id for a deadline or event from its title, unique in the plan."""
+        base = "-".join(slug(title).split("-")[:5]) or "han-chot"
+        out, k = base, self._next.get(base, 2)
+        while out in self._ids:
+            out, k = f"{base}-{k}", k + 1
+        self._next[base] = k
+        self._ids.add(out)
+        return out

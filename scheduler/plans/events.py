@@ -1,0 +1,213 @@
+"""One-off events: conferences, ceremonies, a contest's opening, closing and award ceremony (pure).
+
+An event is an event noun or an organising verb with its date in the same clause:
+"Hội nghị … tổ chức ngày 23/01/2018", "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức
+Hội nghị …", "Hội thao … khai mạc vào sáng ngày 08/6/2024", "… tổ chức giao lưu
+thể thao vào chiều ngày 15/11/2025", "trao giải vào dịp kỷ niệm 95 năm Ngày thành
+lập Công đoàn Việt Nam" (the anniversary's day, flagged). A date with no year
+takes the campaign's, or the event is dropped: nothing is dated by guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scheduler.plans import notation as n
+from scheduler.plans.context import Context
+from scheduler.plans.findings import Block, Event
+from scheduler.plans.text import Clauses, cap, quote
+from scheduler.plans.wording import AFTER_EVENT, DATED_EVENT, UNDATED_EVENT
+
+_D = r"(?P<d>\d{1,2})(?:(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s) ?(?P<y>\d{4}))?)?(?!\d)"
+_V = r"(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?"
+_D2 = r"(?:\s*(?:đến|-|–|—)\s*(?:ngày\s+)?(?P<d2>\d{1,2})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?:(?P=s2) ?(?P<y2>\d{4}))?(?!\d))?"
+_TIME = (r"(?:(?:lúc\s+|đúng\s+|từ\s+)?(?P<h>\d{1,2})\s*(?:giờ|h)\s*(?P<mi>\d{2})?"
+         r"(?:\s*(?:đến|-|–)\s*(?P<h2>\d{1,2})\s*(?:giờ|h)\s*(?P<mi2>\d{2})?)?\s*,?\s*)?")
+_PART = r"(?:(?:sáng|chiều|tối|trưa)\s+)?"
+# The date after its time and part of the day; "ngày" may be left out after "sáng", "chiều", "tối".
+WHEN = (rf"{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+(?:ngày\s+)?|(?:\(?tức\s+)?(?:từ\s+)?ngày\s+)"
+        rf"(?:{_V}|{_D}{_D2})")
+NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Hội thao|Cuộc thi|Giải|Họp mặt|Gặp mặt|"
+         r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết")
+VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|trao giải|khởi hành|họp xét|họp"
+# "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
+LEADING = re.compile(rf"(?:^[-+–•\s]*|[,;]\s+)(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?)?"
+                     rf"[Nn]gày\s+(?:{_V}|{_D}{_D2})\s*[,:]?\s+")
+_LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{VERBS})\s+(?P<what>[^.;]{{3,140}})|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
+# "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
+TRAILING = re.compile(rf"(?<!\w)(?P<verb>{VERBS})\s+(?:(?P<what>[^.;:\d]{{1,80}}?)\s+)?(?:vào\s+)?{WHEN}")
+# "… Hội thi cắm hoa … vào ngày 16/11/2023", "Họp mặt kỷ niệm: 7h30, ngày 18/11/2023"
+NOUN_THEN_WHEN = re.compile(rf"(?<!\w)(?P<what>(?:{NOUNS})\s[^.;]{{1,100}}?)\s*[:,]?\s+(?:vào\s+)?{WHEN}")
+ON_ANNIVERSARY = re.compile(r"(?P<what>(?:trao giải|tổng kết|sơ kết|tuyên dương|biểu dương)[^.;]{0,60}?)\s+vào\s+dịp\s+(?:chào\s+mừng\s+)?"
+                            r"k[ỷỉ]\s+niệm\s+(?P<n>\d{1,3})\s+năm\s+(?P<name>[^.;(]{3,120})", re.I)
+_PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
+_KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
+          ("hội nghị", "hoi-nghi"), ("họp", "hoi-nghi"), ("sơ kết", "hoi-nghi"), ("tổng kết", "hoi-nghi"),
+          ("đại hội", "dai-hoi"), ("thi", "contest"), ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    title: str
+    m: re.Match[str]
+    verb: str = ""
+
+
+def _kind(text: str) -> str:
+    low = text.lower()
+    return next((k for word, k in _KINDS if word in low), "other")
+
+
+def _title(text: str) -> str:
+    text = re.split(r"\s+(?:vào|tại|lúc|với sự tham dự|cho|nhằm|để)\s|[(:]", text.strip(), maxsplit=1)[0]
+    text = re.sub(r"(?:\s+(?:dự kiến|sẽ|được|đã|đúng|tổ chức|diễn ra))+$", "", text.strip(" ,"))
+    text = re.sub(r"\s+", " ", text).strip(" ,–-")
+    if len(text) > 120:
+        text = text[:120].rsplit(" ", 1)[0] + "…"
+    text = cap(text)
+    return text + "”" if text.count("“") > text.count("”") else text
+
+
+
+
+
+def _parts(m: re.Match[str]) -> tuple[str | None, str | None]:
+    """(first day, last day) as the calendar writes them ("15/11/2025", "12/2" when the text gives no year)."""
+    if m["vd"]:
+        return n.written(m["vd"], m["vm"], m["vy"]), None
+    if m["d2"]:  # "từ ngày 14 đến ngày 16/9/2018", "từ 18-8-2025 đến 31-8-2025"
+        y2 = m["y2"]
+        first = n.written(m["d"], m["m"] or m["m2"], m["y"] or y2)
+        return first, n.written(m["d2"], m["m2"], y2)
+    if not m["m"]:
+        return None, None
+    return n.written(m["d"], m["m"], m["y"]), None
+
+
+class EventPass(Context):
+    def events_in(self, b: Block, text: str) -> None:
+        f = self.f
+        found: list[_Found] = []
+        for m in LEADING.finditer(text):
+            rest = text[m.end():]
+            w = _LEAD_WHAT.match(rest)
+            if w:
+                what = w["what"] if w["what"] else w["noun"]
+                verb = w["verb"] or ""
+                title = _title(f"{what}" if verb in ("tổ chức", "diễn ra", "") else f"{(w['who'] or '').strip()} {verb}")
+                found.append(_Found(m.start(), m.end() + w.end(), title, m, verb))
+        clauses = Clauses(text)
+        for m in TRAILING.finditer(text):
+            start = clauses.start(m.start())
+            subject = text[start:m.start()].strip(" ,")
+            verb = m["verb"]
+            what = _title(m["what"]) if m["what"] and not re.match(r"(?:tại|lúc|vào|trong)\s", m["what"]) else ""
+            if what and verb == "tổ chức":  # "… tổ chức giao lưu thể thao vào chiều ngày 15/11/2025"
+                title = what
+            elif what:
+                title = _title(f"{verb} {what}")
+            elif subject and len(subject) <= 160:
+                title = _title(subject if verb in ("tổ chức", "diễn ra", "họp") else f"{subject} {verb}")
+            else:
+                continue
+            found.append(_Found(start, m.end(), title, m, verb))
+        for m in NOUN_THEN_WHEN.finditer(text):
+            found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
+        taken: list[tuple[int, int]] = []
+        for item in sorted(found, key=lambda x: x.m.start("d") if x.m["d"] else x.m.start("vd")):
+            where = (item.m.start("d") if item.m["d"] else item.m.start("vd"))
+            if any(a <= where < z for a, z in taken) or not item.title or len(item.title) < 4:
+                continue
+            first, last = _parts(item.m)
+            if first is None:
+                continue
+            taken.append((where, item.m.end()))
+            ev = Event(self.new_id(item.title), item.title, quote(b, item.start, item.end), date=first, end=last,
+                       kind=_kind(f"{item.title} {item.verb}"))
+            if "h" in item.m.re.groupindex and item.m["h"]:
+                ev.time = f"{int(item.m['h']):02d}:{item.m['mi'] or '00'}"
+                if item.m["h2"]:
+                    ev.end_time = f"{int(item.m['h2']):02d}:{item.m['mi2'] or '00'}"
+            place = _PLACE.match(text, item.m.end())
+            if place:
+                ev.place = place[1].strip()
+            f.events.append(ev)
+        self._legacy_dated(b, text, taken)
+        self._legacy_undated(b, text, taken)
+        for m in ON_ANNIVERSARY.finditer(text):
+            self._on_anniversary(b, m)
+
+    def _on_anniversary(self, b: Block, m: re.Match[str]) -> None:
+        ids = self.matcher.ids(m["name"], None, False)
+        refs = [r for r in self.matcher.refs if r.id in ids]
+        if len(refs) != 1:
+            return
+        ref = refs[0]
+        day = n.make_date(ref.base.day, ref.base.month, ref.base.year + int(m["n"]))
+        if day is None:
+            return
+        what = m["what"]
+        verb = re.search(r"trao giải|tổng kết|sơ kết|tuyên dương|biểu dương", what, re.I)
+        title = _title(what[verb.start():] if verb else what)
+        ev = Event(self.new_id(title), title, quote(b, m.start(), m.end()), date=f"{day.day:02d}/{day.month:02d}/{day.year}",
+                   kind=_kind(title), as_written=cap(f"vào dịp kỷ niệm {m['n']} năm {m['name'].strip()}"))
+        ev.notes.append(f"văn bản ghi \"vào dịp\" kỷ niệm: tạm lấy ngày kỷ niệm {day:%d/%m/%Y}, sửa khi biết ngày tổ chức")
+        self.f.events.append(ev)
+
+    def _legacy_dated(self, b: Block, text: str, taken: list[tuple[int, int]]) -> None:
+        f = self.f
+        for m in DATED_EVENT.finditer(text):
+            if any(a <= m.start("d1") < z for a, z in taken):
+                continue
+            title = re.sub(r"\s+(?:được\s+)?(?:tổ chức|diễn ra)$", "", m["ev"].strip())
+            ev = Event(self.new_id(title), cap(title), quote(b, m.start(), m.end()), date=n.written(m["d1"], m["m1"], m["y1"]),
+                       place=m["place"].strip() if m["place"] else None, kind=_kind(title))
+            if m["d2"]:
+                ev.end = n.written(m["d2"], m["m2"], m["y2"])
+            if m["h"]:
+                ev.time = f"{int(m['h']):02d}:{m['mi'] or '00'}"
+                if m["h2"]:
+                    ev.end_time = f"{int(m['h2']):02d}:{m['mi2'] or '00'}"
+            f.events.append(ev)
+            taken.append((m.start("d1"), m.end()))
+
+    def _legacy_undated(self, b: Block, text: str, taken: list[tuple[int, int]]) -> None:
+        f = self.f
+        for m in UNDATED_EVENT.finditer(text):
+            if ON_ANNIVERSARY.search(m[0]) or any(a <= m.start() < z for a, z in taken):
+                continue
+            title = re.sub(r"\s+(?:được\s+)?(?:tổ chức|diễn ra)$", "", m["ev"].strip())
+            ev = Event(self.new_id(title), cap(title), quote(b, m.start(), m.end()), as_written=m["when"].strip(), kind=_kind(title))
+            ev.notes.append(f'văn bản chỉ ghi "{m["when"].strip()}": sự kiện chưa có ngày')
+            f.events.append(ev)
+        for m in AFTER_EVENT.finditer(text):
+            when = m["when"].strip()
+            ev = Event(self.new_id(m["ev"]), cap(m["ev"].strip()), quote(b, m.start(), m.end()), as_written=when[:1].lower() + when[1:])
+            ev.notes.append(f'văn bản chỉ ghi "{when}": sự kiện chưa có ngày')
+            f.events.append(ev)
+
+    def resolve_events(self, final: bool) -> None:
+        """Dates written without a year take the campaign's; at the end, an event that still has none is dropped."""
+        f = self.f
+        kept: list[Event] = []
+        for ev in f.events:
+            if ev.date and ev.date.count("/") == 1:
+                if f.year is None:
+                    if not final:
+                        kept.append(ev)
+                    continue
+                ev.date = f"{ev.date}/{f.year}"
+                ev.notes.append(f"văn bản không ghi năm: lấy năm {f.year} của phong trào")
+            if ev.end and ev.end.count("/") == 1 and f.year:
+                ev.end = f"{ev.end}/{f.year}"
+            if ev.date:
+                d, mo, y = (int(x) for x in ev.date.split("/"))
+                ev.day = n.make_date(d, mo, y)
+                if ev.day is None:
+                    ev.notes.append(f'ngày "{ev.date}" không có thật: sửa theo văn bản gốc')
+                    ev.as_written, ev.date, ev.end = ev.as_written or ev.date, None, None
+            kept.append(ev)
+        f.events = kept

@@ -1,0 +1,137 @@
+"""Dates named by the lunar calendar: "mùng 10 tháng 3 âm lịch", "mùng 7 Tết", "Rằm tháng Giêng",
+"20 tháng Chạp", Tết with its year's name, with or without digits ("Xuân Giáp Thìn") (pure).
+
+Each mention keeps its lunar day and month; its Gregorian year is fixed once the
+campaign's time is known (`resolve_lunar_years`): the Tết the plan names, or the
+campaign's year. A year named only by its can-chi is the nearest one to the plan's dates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scheduler.core.lunar import can_chi, to_solar
+from scheduler.plans import notation as n
+from scheduler.plans.context import Context
+from scheduler.plans.findings import Block, LunarMention
+from scheduler.plans.mentions import CAN_CHI
+from scheduler.plans.text import quote
+
+_CC = (r"(?:Giáp|Ất|Bính|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+(?:Tý|Sửu|Dần|Mão|Mẹo|Thìn|Tỵ|Ngọ|Mùi|Thân|Dậu|Tuất|Hợi)")
+# "Xuân Giáp Thìn", "Tết Tân Sửu": the year by its name only.
+CAN_CHI_ONLY = re.compile(rf"(?P<what>Tết(?:\s+Nguyên\s+[Đđ]án)?|[Xx]uân)\s+(?P<cc>{_CC})(?!\s+\d)")
+_NUMBER = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+TET_DAY = re.compile(r"(?:mùng|mồng)\s+(?P<d>\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+Tết", re.I)
+_MONTH_NAME = {"giêng": 1, "chạp": 12}
+LUNAR_DAY = re.compile(
+    rf"(?:ngày\s+|mùng\s+|mồng\s+)?(?P<d>\d{{1,2}})(?:\s*(?:đến|-|–)\s*(?:ngày\s+|mùng\s+|mồng\s+)?(?P<d2>\d{{1,2}}))?\s+"
+    rf"tháng\s+(?:(?P<m>\d{{1,2}})(?:\s+năm\s+(?P<cc1>{_CC}))?\s+âm\s+lịch|(?P<named>Giêng|Chạp)(?:\s+năm\s+(?P<cc2>{_CC}))?)",
+    re.I,
+)
+CATALOG_DAYS = {"tet-nguyen-dan": "1/1", "ram-thang-gieng": "15/1", "gio-to-hung-vuong": "10/3", "tet-doan-ngo": "5/5",
+                "tet-trung-thu": "15/8", "ong-cong-ong-tao": "23/12"}
+_SOLAR_AFTER = re.compile(r"(?:\s+năm\s+(?P<ly>\d{4}))?(?:\s*\(\s*(?:tức\s+)?(?:từ\s+)?(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}))?")
+
+
+def _solar_year(lunar_year: int, key: str) -> int | None:
+    d, mo = (int(x) for x in key.split("/"))
+    try:
+        return to_solar(lunar_year, mo, d).year
+    except ValueError:
+        return None
+
+
+def year_named(cc: str, near: int) -> int:
+    """The lunar year called `cc` nearest to `near`."""
+    cc = cc.replace("Mẹo", "Mão")
+    return min((y for y in range(near - 31, near + 31) if can_chi(y) == cc), key=lambda y: abs(y - near))
+
+
+class LunarPass(Context):
+    def lunar_dates(self) -> None:
+        f = self.f
+        for b in self.blocks:
+            tet_here = False
+            for m in CAN_CHI.finditer(b.text):
+                if m["what"].lower() != "năm":
+                    f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()), m["cc"], int(m["y"])))
+                    tet_here = True
+            for m in CAN_CHI_ONLY.finditer(b.text):
+                f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()), m["cc"]))
+                tet_here = True
+            for lunar_ref in self.ref.lunar:
+                for m in re.finditer(re.escape(lunar_ref.name), b.text, re.I):
+                    if lunar_ref.name.lower() == "tết nguyên đán" and (tet_here or any(
+                            x.where.line == b.line and x.where.page == b.page for x in f.lunar)):
+                        continue
+                    f.lunar.append(LunarMention(lunar_ref.id, lunar_ref.name, quote(b, m.start(), m.end())))
+            for m in re.finditer(r"mừng\s+Xuân", b.text, re.I):
+                tet = next((r for r in self.ref.lunar if r.name.lower().startswith("tết nguyên")), None)
+                if tet and not tet_here:
+                    f.lunar.append(LunarMention(tet.id, tet.name, quote(b, m.start(), m.end())))
+            for m in TET_DAY.finditer(b.text):
+                d = int(m["d"]) if m["d"].isdigit() else _NUMBER[m["d"].lower()]
+                if 1 < d <= 10:
+                    self._own(b, m, d, 1, None)
+            for m in LUNAR_DAY.finditer(b.text):
+                month = int(m["m"]) if m["m"] else _MONTH_NAME[m["named"].lower()]
+                for day in (m["d"], m["d2"]):
+                    if day and 1 <= int(day) <= 30 and 1 <= month <= 12 and (int(day), month) != (15, 1):
+                        self._own(b, m, int(day), month, m["cc1"] or m["cc2"])
+            for observance in self.ref.observances:
+                for m in re.finditer(re.escape(observance.name), b.text, re.I):
+                    f.observances.append((observance.id, quote(b, m.start(), m.end())))
+
+    def _own(self, b: Block, m: re.Match[str], d: int, month: int, cc: str | None) -> None:
+        key = f"{d}/{month}"
+        catalog = next((i for i, k in CATALOG_DAYS.items() if k == key), None)
+        if catalog and any(x.id == catalog and x.where.line == b.line for x in self.f.lunar):
+            return
+        lm = LunarMention(catalog or f"am-lich-{d}-{month}", f"ngày {d} tháng {month} âm lịch", quote(b, m.start(), m.end()), cc,
+                          lunar=None if catalog else key)
+        solar = _SOLAR_AFTER.match(b.text, m.end())
+        if solar and solar["y"]:  # "(tức ngày 04/02/2025)": the Gregorian date the text gives beside it
+            lm.solar = n.make_date(int(solar["d"]), int(solar["m"]), int(solar["y"]))
+        elif solar and solar["ly"]:  # "mùng 10 tháng 3 âm lịch năm 2026"
+            lm.year = _solar_year(int(solar["ly"]), key)
+        self.f.lunar.append(lm)
+
+    def resolve_lunar_years(self, near: int | None) -> None:
+        """Give each lunar mention the Gregorian year it falls in; drop repeats of the same day and year."""
+        f = self.f
+        for lm in f.lunar:
+            if lm.year is None and lm.can_chi and lm.id == "tet-nguyen-dan" and near:
+                lm.year = year_named(lm.can_chi, near)
+        tet = next((lm.year for lm in f.lunar if lm.id == "tet-nguyen-dan" and lm.year), None)
+        if tet is None and f.year:
+            tet = f.year
+        elif tet is None and f.span_start and f.span_end:
+            years = [y for y in range(f.span_start.year, f.span_end.year + 1) if f.span_start <= to_solar(y, 1, 1) <= f.span_end]
+            tet = years[0] if len(years) == 1 else None
+        for lm in f.lunar:
+            if lm.year is not None:
+                continue
+            if lm.solar is not None:
+                lm.year = lm.solar.year
+                continue
+            key = lm.lunar or CATALOG_DAYS.get(lm.id)
+            around = tet or near
+            lunar_year = year_named(lm.can_chi, around) if lm.can_chi and around else tet
+            if key is None or lunar_year is None:
+                continue
+            d, mo = (int(x) for x in key.split("/"))
+            if lm.can_chi is None and mo == 12:
+                lunar_year -= 1  # "29 tháng Chạp": the last month before the Tết of the campaign
+            try:
+                lm.year = to_solar(lunar_year, mo, d).year
+            except ValueError:
+                continue
+        seen: set[tuple[str, int | None]] = set()
+        kept: list[LunarMention] = []
+        for lm in sorted(f.lunar, key=lambda x: x.year is None):
+            k = (lm.lunar or CATALOG_DAYS.get(lm.id, lm.id), lm.year)
+            if k in seen or (lm.year is None and any(s[0] == k[0] for s in seen)):
+                continue
+            seen.add(k)
+            kept.append(lm)
+        f.lunar = kept

@@ -1,0 +1,60 @@
+"""Text around a plan that must give nothing: a web page's menu, datelines, captions, other articles (pure).
+
+Plans reach admins copied from web pages as often as in files: a site's menu
+("Trang chủ | Tin tức | Liên hệ"), the article's dateline ("11/03/2026 09:15
+1840 lượt xem"), photo captions, and below the plan a list of other articles
+("Tin cùng chuyên mục") whose dates belong to other events. Such lines are
+blanked, never removed, so every line number quoted in a draft stays the
+document's own.
+"""
+
+from __future__ import annotations
+
+import re
+
+# From one of these headings to the end of the page: other articles.
+_OTHER_ARTICLES = re.compile(
+    r"^(?:Tin cùng chuyên mục|Các tin khác|Tin khác|Tin liên quan|Bài viết liên quan|Bài viết khác|"
+    r"Các bài viết khác|Xem thêm|Tin mới hơn|Tin cũ hơn|Tin đã đưa)\b",
+    re.I,
+)
+# A line of the page itself, not of the plan.
+_PAGE_LINE = re.compile(
+    r"lượt xem|\(GMT\s?[+-]\d{1,2}\)|\.(?:jpe?g|png|gif|webp)\s*$|"
+    r"^(?:Ảnh(?:\s+minh\s+họa|\s+tư\s+liệu)?|Nguồn)\s*[:.]|^(?:Ảnh minh họa|Chia sẻ|Bình luận|In bài|Toàn cảnh Hội nghị)\.?$|"
+    r"^(?:Đăng nhập|Đăng ký mới|Quên mật khẩu|Bỏ qua|Tập tin đính kèm|Đường dây nóng|Đăng vào|Cập nhật lúc|Nhấp chuột)\b",
+    re.I,
+)
+# A date, a time, a weekday and nothing else: an article's dateline.
+_DATELINE = re.compile(
+    r"^(?:(?:Thứ\s+\w+|Chủ\s+nhật)\s*,?\s*)?(?:Ngày\s*:?\s*)?(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+    r"(?:\s*,?\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*\(GMT\s?[+-]\d{1,2}\))?$",
+    re.I,
+)
+_HEADER_BEFORE = re.compile(r"^(?:Số\s*:?|CỘNG HÒA|Độc lập)", re.I)
+
+
+def _menu(line: str) -> bool:
+    """"Trang chủ | Tin tức | Liên hệ": two or more bars and no number (a table row of a plan has dates)."""
+    return line.count("|") >= 2 and not any(ch.isdigit() for ch in line)
+
+
+def blank_noise(page: str) -> str:
+    lines = page.split("\n")
+    out: list[str] = []
+    previous = ""
+    cut = False
+    for raw in lines:
+        line = raw.strip().strip("*# ").strip()
+        if cut or _OTHER_ARTICLES.match(line):
+            cut = True
+            out.append("")
+            continue
+        dateline = _DATELINE.match(line) is not None and not _HEADER_BEFORE.match(previous)
+        if line and (_menu(line) or _PAGE_LINE.search(line) or dateline):
+            out.append("")
+        else:
+            out.append(raw)
+        if line:
+            previous = line
+    return "\n".join(out)

@@ -1,0 +1,269 @@
+"""Phases ("đợt", "giai đoạn") with their bounds, theme and the anniversaries each celebrates (pure).
+
+A phase is a label followed, in the same clause, by its time: the label anywhere
+in a sentence ("… tổ chức hai đợt: đợt 1 từ tháng 1/2020 đến 30/6/2020 với chủ đề
+…; đợt 2 từ …"), written any way (Đợt 1, Đợt I, đợt một, đợt thứ hai, giai đoạn
+2, đợt cao điểm, đợt thi đua; a typo such as "Đợt I1" is read and flagged), the
+time in any wording `periods.period_at` knows. A label with no time in its
+clause is not a phase ("sơ kết đợt 1").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from scheduler.plans import notation as n
+from scheduler.plans.context import STOP_PHRASES, Context
+from scheduler.plans.findings import Block, Phase, Where
+from scheduler.plans.notation import Bound, Period
+from scheduler.plans.periods import period_at, period_in
+from scheduler.plans.text import cap, quote
+from scheduler.plans.wording import theme_of
+
+_WORDS = {"một": 1, "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6}
+LABEL = re.compile(  # case-insensitive: headings are often in capitals ("ĐỢT II (TỪ …")
+    r"(?<!\w)(?P<word>đợt|giai\s+đoạn)(?:\s+thi\s+đua)?\s+"
+    r"(?P<l>thứ\s+(?:nhất|hai|ba|tư|bốn|năm|sáu|IV|I{1,3}|\d)|một|hai|ba|bốn|\d{1,2}(?!\d)|[IVX][IVX1l]{0,3})(?!\w)"
+    r"|(?<!\w)(?P<cd>đợt\s+(?:thi\s+đua\s+)?(?:cao\s+điểm|đặc\s+biệt))(?!\w)"
+    r"|(?<!\w)(?P<un>đợt\s+thi\s+đua)(?!\s+(?:thứ|cao|đặc|một|hai|ba|bốn|\d|[IVX]))(?!\w)",
+    re.I,
+)
+_BY_QUARTER = re.compile(r"theo\s+(?:từng\s+)?quý", re.I)
+_QUARTER_LABEL = re.compile(r"(?<!\w)(?=[Qq]uý\s+(?:IV|I{1,3}|[1-4])(?!\w))")
+_COUNT = re.compile(r"(?:theo|thành|làm|qua)\s+(?P<n>\d+|hai|ba|bốn|năm)\s+(?:đợt|giai\s+đoạn)", re.I)
+_TIME_LINE = re.compile(r"^[-–•+\s]*[Tt]hời\s+gian\s*(?:[^:.;]{0,30}?)?:\s*")
+NAMED_ENDS = ("hết năm học", "hết giai đoạn", "hết năm")
+
+
+_CLAUSE_END = re.compile(r";|\.(?=\s)(?!\s\d{4}\b)")  # "10.11. 2025" is a date, not a sentence end
+_LINE_LEAD = re.compile(r"(?:[-–•+*]\s*|\d+(?:\.\d+)*[.)]\s*|[IVX]+\.\s*|[a-zđ]\)\s*)?")
+
+
+def _clause_end(text: str, start: int, limit: int) -> int:
+    """Where a phase's clause ends: the next ";" or sentence end, or the next label."""
+    m = _CLAUSE_END.search(text, start, limit)
+    return m.start() if m else limit
+
+
+def _name(m: re.Match[str], index: int) -> tuple[int, str, list[str]]:
+    if m["cd"]:
+        return index, cap(re.sub(r"\s+", " ", m["cd"].lower())), []
+    if m["un"]:
+        return index, "Đợt thi đua", []
+    word = cap(re.sub(r"\s+", " ", m["word"].lower()))
+    raw = m["l"]
+    low = raw.lower()
+    if low.startswith("thứ"):
+        tail = raw.split()[-1]
+        number = _WORDS.get(tail.lower()) or (int(tail) if tail.isdigit() else n.roman(tail)[0]) or index
+        return number, f"{word} {number}", []
+    if low in _WORDS:
+        return _WORDS[low], f"{word} {_WORDS[low]}", []
+    if raw.isdigit():
+        return int(raw), f"{word} {raw}", []
+    value, typo = n.roman(raw)
+    fixed = raw.replace("1", "I").replace("l", "I")
+    notes = [f'văn bản ghi "{word} {raw}": đọc là {word} {fixed}'] if typo else []
+    return value or index, f"{word} {fixed}", notes
+
+
+class PhasePass(Context):
+    def phases(self) -> None:
+        f = self.f
+        starts: list[int] = []
+        for bi, b in enumerate(self.blocks):
+            text = self.masked[bi]
+            c = _COUNT.search(text)
+            if c and f.stated_phase_count is None:
+                count = n.number_word(c["n"])
+                if count:
+                    f.stated_phase_count = (count, quote(b, c.start(), c.end()))
+            labels = list(LABEL.finditer(text))
+            if _BY_QUARTER.search(text):  # "thi đua theo quý: quý I/2019 …; quý II/2019 …": each quarter is a phase
+                labels = sorted(labels + list(_QUARTER_LABEL.finditer(text)), key=lambda x: x.start())
+            for k, m in enumerate(labels):
+                limit = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+                phase = self._phase_at(bi, b, text, m, _clause_end(text, m.end(), limit), len(f.phases) + 1)
+                if phase is not None and not any((p.name, p.start, p.end) == (phase.name, phase.start, phase.end) for p in f.phases):
+                    f.phases.append(phase)
+                    starts.append(bi)
+        self.fill_phase_years()
+        self._celebrations(starts)
+        starts_ = [p.start_date for p in f.phases if p.start_date and not p.implausible]
+        ends_ = [p.end_date for p in f.phases if p.end_date and not p.implausible]
+        if starts_ and ends_ and f.span_start and f.span_end and (min(starts_) < f.span_start or max(ends_) > f.span_end):
+            a, z = min(starts_), max(ends_)
+            f.year, f.span, f.span_start, f.span_end = None, f"từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}", a, z
+            tail = f"{a.year}-{z.year}" if a.year != z.year else str(a.year)
+            if f.suggested_id:
+                f.suggested_id = re.sub(r"-\d{4}(?:-\d{4})?$", f"-{tail}", f.suggested_id)
+            f.notes.append((f"các đợt chạy từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}, ra ngoài năm của văn bản: span ghi theo các đợt", None))
+
+    def phase_count_note(self) -> None:
+        f = self.f
+        if f.stated_phase_count and f.stated_phase_count[0] != len(f.phases):
+            count, where = f.stated_phase_count
+            f.notes.append((f"văn bản nói {count} đợt nhưng tìm thấy {len(f.phases)} đợt", where))
+
+    def _phase_at(self, bi: int, b: Block, text: str, m: re.Match[str], stop: int, index: int) -> Phase | None:
+        lowered = text.lower()
+        if len(lowered) == len(text) and sum(c.isupper() for c in text) > sum(c.islower() for c in text):
+            text = lowered  # a heading in capitals: its period read in lower case, at the same offsets
+        if m.re is _QUARTER_LABEL:
+            quarter = period_at(text[m.start():stop])
+            found = (m.start(), quarter) if quarter else None
+        else:
+            found = period_in(text, m.end(), stop)
+        at, period = found if found else (m.end(), None)
+        line_start = _LINE_LEAD.fullmatch(text[:m.start()].strip()) is not None  # the label opens its paragraph
+        if period is None and line_start and stop == len(text) and bi + 1 < len(self.blocks):
+            # The label heads a paragraph; its time is on the next line: "Thời gian: từ 20/11 – 05/12/2023".
+            nxt = self.masked[bi + 1]
+            t = _TIME_LINE.match(nxt)
+            if t and not LABEL.search(nxt):
+                on_next = period_at(nxt[t.end():])
+                if on_next is not None:
+                    period, b, text, at, stop = on_next, self.blocks[bi + 1], nxt, t.end(), len(nxt)
+                    line_start = False
+                    m = t  # quote the line that dates it
+        if period is None:
+            return None
+        notes: list[str]
+        if m.re is _QUARTER_LABEL:
+            number, name, notes = index, period.as_written.split("/")[0].split(" năm")[0], []
+        elif m.re is LABEL:
+            number, name, notes = _name(m, index)
+        else:
+            number, name, notes = index, self._name_of_label(bi, index), []
+        rest = text[at + period.end_offset:stop]
+        if line_start:
+            theme = theme_of(rest)
+            if not theme and bi + 1 < len(self.blocks) and not LABEL.search(self.masked[bi + 1][:12]):
+                nxt_text = self.blocks[bi + 1].text
+                theme = theme_of(nxt_text.split(";")[0]) if not nxt_text.startswith(STOP_PHRASES) else None
+        else:
+            topic = re.search(r"chủ\s+đề\s*:?\s*", rest, re.I)
+            theme = theme_of(rest[topic.start():]) if topic else None
+        return self._make(period, number, name, notes, quote(b, m.start(), at + period.end_offset), theme,
+                          m.start(), None if line_start else stop, m[0])
+
+    def _name_of_label(self, bi: int, index: int) -> str:
+        m = LABEL.search(self.masked[bi])
+        return _name(m, index)[1] if m else f"Đợt {index}"
+
+    def _make(self, period: Period, number: int, name: str, notes: list[str], where: Where, theme: str | None,
+              offset: int, stop: int | None, label: str) -> Phase:
+        start, end = period.start, period.end
+        notes = list(notes)
+        for bound in (start, end):
+            if bound is not None:
+                notes.extend(note for note in bound.notes if "không ghi năm" not in note)
+        if end is None:
+            notes.append("văn bản không ghi ngày kết thúc đợt: đợt tạm chạy đến hết thời gian phong trào")
+        elif isinstance(end.value, dict) or (end.value is not None and end.day is None and not _yearless(end)
+                                            and end.value not in NAMED_ENDS):
+            until = end.value["until"] if isinstance(end.value, dict) else end.value
+            notes.append(f'đợt kết thúc "{until}", văn bản không ghi ngày: khi biết, ghi end: {{until: ..., date: ngày/tháng/năm}}')
+        phase = Phase(
+            number=number, name=name, start=start.value if start else None, end=end.value if end else None,
+            as_written=period.as_written, where=where, theme=theme, notes=notes, label_as_written=label,
+            start_date=start.day if start else None, end_date=end.day if end else None, offset=offset, stop=stop,
+            bounds=(start, end),
+        )
+        self._check_dates(phase, period)
+        return phase
+
+    def _check_dates(self, phase: Phase, period: Period) -> None:
+        """An impossible date ("31/6/2024") or an end before the start is kept as written and flagged, never guessed."""
+        for bound, what in ((period.start, "bắt đầu"), (period.end, "kết thúc")):
+            if bound is not None and bound.day is None and isinstance(bound.value, str) and re.fullmatch(r"\d+/\d+/\d{4}", bound.value):
+                phase.notes.append(f'ngày {what} "{bound.value}" không có thật: sửa theo văn bản gốc')
+                if bound is period.end:
+                    phase.end = None
+                else:
+                    phase.start = None
+                phase.implausible = True
+        if phase.start_date and phase.end_date and phase.end_date < phase.start_date:
+            phase.notes.append(f"ngày kết thúc {phase.end_date:%d/%m/%Y} trước ngày bắt đầu {phase.start_date:%d/%m/%Y}: "
+                               "kiểm tra năm trong văn bản gốc")
+            phase.implausible = True
+
+    def fill_phase_years(self) -> None:
+        """Bounds written without a year take the campaign's: its year, or the school year's half they fall in."""
+        f = self.f
+        for p in f.phases:
+            for bound, is_end in ((p.bounds[0], False), (p.bounds[1], True)):
+                if bound is None or bound.year is not None:
+                    continue
+                month = bound.month_only or (int(bound.value.split("/")[1]) if isinstance(bound.value, str)
+                                             and re.fullmatch(r"\d+/\d+", bound.value) else None)
+                if month is None or not 1 <= month <= 12:
+                    continue
+                if f.year:
+                    y = f.year
+                elif f.span_start and f.span_end and f.span_end.year == f.span_start.year + 1:
+                    y = f.span_start.year if month >= f.span_start.month else f.span_end.year
+                else:
+                    continue
+                if bound.month_only is not None:
+                    bound.value = f"tháng {month}/{y}"
+                    bound.day = n.month_end(y, month) if is_end else date(y, month, 1)
+                else:
+                    d = int(bound.value.split("/")[0])
+                    bound.value, bound.day = f"{bound.value}/{y}", n.make_date(d, month, y)
+                bound.year = y
+                p.notes.append(f"văn bản không ghi năm: lấy năm {y} của phong trào")
+                if is_end:
+                    p.end, p.end_date = bound.value, bound.day
+                else:
+                    p.start, p.start_date = bound.value, bound.day
+
+    def _celebrations(self, starts: list[int]) -> None:
+        """Each phase celebrates the anniversaries of its clause, or of its block and the paragraphs under it."""
+        f = self.f
+        for k, (phase, bi) in enumerate(zip(f.phases, starts)):
+            b = self.blocks[bi]
+            region = [bi]
+            if phase.stop is None:
+                stop = starts[k + 1] if k + 1 < len(starts) else len(self.blocks)
+                for j in range(bi + 1, min(stop, bi + 5)):
+                    following = self.blocks[j].text
+                    if following.startswith(STOP_PHRASES) or re.match(r"^(?:[IVX]+\.|\d+\.\s+[A-ZĐ]{2,}|Chủ đề\s*:)", following) and not following.startswith("Chủ đề"):
+                        break
+                    region.append(j)
+            lines = {(self.blocks[j].line, self.blocks[j].page) for j in region}
+            self.phase_regions.append((phase, region))
+            window = (phase.offset, phase.stop) if phase.stop is not None else None
+
+            def inside(line: int, page: int | None, offset: int) -> bool:
+                if window is None:
+                    return (line, page) in lines
+                return (line, page) == (b.line, b.page) and window[0] <= offset < window[1]
+            seen: set[str] = set()
+            for men in sorted(f.mentions, key=lambda x: (x.where.page or 0, x.where.line, x.offset)):
+                if inside(men.where.line, men.where.page, men.offset):
+                    for i in men.ids:
+                        if i not in seen:
+                            seen.add(i)
+                            phase.celebrates.append((i, men.ordinal))
+            # "mừng Đảng, mừng Xuân": the Party's founding day, with the ordinal the plan gives it elsewhere.
+            party = next((r for r in self.matcher.refs if "thành lập đảng" in r.name.lower()), None)
+            words = [self.blocks[j].text for j in region] if phase.stop is None else [b.text[phase.offset:phase.stop]]
+            if party and party.id not in seen and any(re.search(r"mừng\s+Đảng", w) for w in words):
+                ordinal = next((m.ordinal for m in f.mentions if party.id in m.ids and m.ordinal), None)
+                seen.add(party.id)
+                phase.celebrates.append((party.id, ordinal))
+            for oid, w in f.observances:
+                if (w.line, w.page) in lines and oid not in seen and (phase.stop is None or w.quote in b.text[phase.offset:phase.stop]):
+                    seen.add(oid)
+                    phase.celebrates.append((oid, None))
+            for lm in f.lunar:
+                if lm.lunar is None and (lm.where.line, lm.where.page) in lines and lm.id not in seen \
+                        and (phase.stop is None or lm.where.quote in b.text[phase.offset:phase.stop]):
+                    seen.add(lm.id)
+                    phase.celebrates.append((lm.id, None))
+
+
+def _yearless(bound: Bound) -> bool:
+    return bound.month_only is not None or (isinstance(bound.value, str) and re.fullmatch(r"\d+/\d+", bound.value) is not None)

@@ -1,0 +1,104 @@
+"""The campaign's year or span, from wherever the plan states it, with the words that say so (pure).
+
+In order: the title ("… năm 2024", "năm học 2023–2024", "giai đoạn 2021–2025", and
+"Tết Nguyên đán Bính Ngọ 2026", which is 2026 whatever year the plan was issued in);
+the opening paragraphs (the same wordings, or "kế hoạch … năm 2025"); a year named
+with its lunar name anywhere ("Xuân Ất Tỵ 2025"); the document's date line; and,
+last, the plan's own dated items (`from_items`). Each answer carries the reason
+the draft quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from scheduler.plans import notation as n
+from scheduler.plans.findings import Block, Where
+from scheduler.plans.mentions import CAN_CHI
+from scheduler.plans.text import quote
+
+OPENING_BLOCKS = 8
+# "kế hoạch … năm 2025": the year the opening sentence gives the plan (references are masked before).
+_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua)[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)", re.I)
+_OTHER_PLAN = re.compile(r"^[-–•\s]*(?:Căn cứ|Thực hiện|Theo)\b")  # a sentence about the plan above, not this one
+
+
+@dataclass(frozen=True)
+class CampaignTime:
+    span: n.Span
+    reason: str  # Vietnamese, for the draft
+    where: Where | None
+
+
+def _tet_year(text: str) -> tuple[int, re.Match[str]] | None:
+    for m in CAN_CHI.finditer(text):
+        if m["what"].lower() != "năm":
+            return int(m["y"]), m
+    return None
+
+
+def _year(y: int) -> n.Span:
+    return n.Span(y, None, date(y, 1, 1), date(y, 12, 31))
+
+
+def _said(what: str, text: str) -> str:
+    text = re.sub(r"\s+", " ", text.strip())
+    return f'{what}: "{text if len(text) <= 160 else text[:160].rsplit(" ", 1)[0] + "…"}"'
+
+
+def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Block], masked: Sequence[str],
+              doc_date: str | None, doc_where: Where | None) -> CampaignTime | None:
+    if title:
+        tet = _tet_year(title)
+        if tet:
+            return CampaignTime(_year(tet[0]), _said(f"năm {tet[0]}, năm của Tết ghi trong tiêu đề", title), title_where)
+        s = n.campaign_span(title)
+        if s:
+            return CampaignTime(s, _said("theo tiêu đề", title), title_where)
+    opening = list(zip(blocks[:OPENING_BLOCKS], masked[:OPENING_BLOCKS]))
+    for b, text in opening:
+        for pattern in (n.SPAN_SCHOOL, n.SPAN_STAGE):
+            m = pattern.search(text)
+            if m:
+                s = n.campaign_span(m[0])
+                if s:
+                    return CampaignTime(s, _said("theo câu mở đầu", quote(b, m.start(), m.end()).quote), quote(b, m.start(), m.end()))
+    for b, text in opening:
+        tet = _tet_year(text)
+        if tet:
+            w = quote(b, tet[1].start(), tet[1].end())
+            return CampaignTime(_year(tet[0]), _said(f"năm {tet[0]}, năm của Tết văn bản nhắc", w.quote), w)
+        m = _PLAN_YEAR.search(text) if not _OTHER_PLAN.match(text) else None
+        if m:
+            w = quote(b, m.start(), m.end())
+            return CampaignTime(_year(int(m[1])), _said("theo câu mở đầu", w.quote), w)
+    for b, text in zip(blocks, masked):
+        tet = _tet_year(text)
+        if tet:
+            w = quote(b, tet[1].start(), tet[1].end())
+            return CampaignTime(_year(tet[0]), _said(f"năm {tet[0]}, năm của Tết văn bản nhắc", w.quote), w)
+    if doc_date:
+        y = int(doc_date[-4:])
+        return CampaignTime(_year(y), f"tiêu đề không nêu năm: tạm lấy năm {y} của ngày văn bản", None)
+    return None
+
+
+def from_items(days: Iterable[tuple[date, Where]]) -> CampaignTime | None:
+    """The year (or the years) the plan's dated items fall in: "năm suy ra từ các mục có ngày"."""
+    found = sorted(days, key=lambda x: x[0])
+    if not found:
+        return None
+    first, last = found[0], found[-1]
+    if first[0].year == last[0].year:
+        y = first[0].year
+        return CampaignTime(_year(y), f"văn bản không nêu năm của phong trào: năm {y} suy ra từ các mục có ngày ({_where(first[1])})", first[1])
+    span = n.Span(None, f"từ {first[0]:%d/%m/%Y} đến {last[0]:%d/%m/%Y}", first[0], last[0])
+    return CampaignTime(span, f"văn bản không nêu năm của phong trào: thời gian suy ra từ các mục có ngày, "
+                              f"sớm nhất {first[0]:%d/%m/%Y} ({_where(first[1])}), muộn nhất {last[0]:%d/%m/%Y} ({_where(last[1])})", first[1])
+
+
+def _where(w: Where) -> str:
+    return w.label()
