@@ -47,6 +47,7 @@ Method = Literal["PUBLISH"]
 
 CATEGORIES: Mapping[EventKind, str] = MappingProxyType({kind: kind.label for kind in EventKind})
 _LUNAR_MONTHS = {1: "Giêng", 12: "Chạp"}
+CANCELLED_TITLE = "[ĐÃ HỦY] "  # SUMMARY prefix of an event deleted from the calendar
 
 
 # --- inputs and outputs ------------------------------------------------------
@@ -309,8 +310,11 @@ def _vevent(ev: Event, rev: Revision, options: RenderOptions, *, cancelled: bool
         f"DTSTAMP:{fmt_utc(rev.dtstamp)}",
         *_when(ev, tzid),
         f"SEQUENCE:{rev.sequence}",
-        f"SUMMARY:{escape_text(ev.title)}",
+        # Clients that ignore STATUS would show a deleted deadline as active: the title says it too.
+        f"SUMMARY:{escape_text(CANCELLED_TITLE + ev.title if cancelled else ev.title)}",
     ]
+    if ev.place:
+        lines.append(f"LOCATION:{escape_text(ev.place)}")
     description = describe(ev)
     if cancelled:
         # Some clients show cancelled events anyway (struck through at best): say so in words.

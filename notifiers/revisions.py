@@ -98,14 +98,18 @@ def reconcile(
     a live entry starting in it whose UID is missing from ``events`` was
     deleted. Without ``tracked`` (a feed for some other window) nothing is
     deleted, only added or revised. ``baseline`` is the stamp of a UID never
-    published (``FeedMeta.baseline_stamp``), so first renders are reproducible.
+    published (``FeedMeta.baseline_stamp``) when the ledger is empty, so first renders are
+    reproducible; a UID added to a calendar already published is stamped ``now``.
     """
     changed: dict[str, LedgerEntry] = {}
     seen: set[str] = set()
+    # The first publication is stamped with the plan's date (reproducible); an event that appears
+    # later carries the time it appeared, so clients and Last-Modified see the change.
+    first_stamp = baseline if not ledger else now
     for event in events:
         seen.add(event.uid)
         old = ledger.get(event.uid)
-        revision = revise(event.fingerprint(), old.revision if old else None, now, baseline)
+        revision = revise(event.fingerprint(), old.revision if old else None, now, first_stamp)
         if old is None or revision != old.revision:
             changed[event.uid] = _entry(event, revision)
     if tracked is not None:

@@ -55,7 +55,7 @@ def test_one_address_asked_fifty_times_gets_three_emails_and_the_first_link_work
     assert len(mails) == 3
     assert len({_link(m) for m in mails}) >= 1
     body = mails[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "Nếu không phải bạn đăng ký, hãy bỏ qua email này" in body
+    assert "Nếu không phải đồng chí đăng ký, xin bỏ qua email này" in body
     refused = client.post("/reminders/subscribe", data={**FORM, "email": "nan-nhan@example.org"})
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 3600
     assert "Quá nhiều yêu cầu" in refused.text and "thử lại sau" in refused.text

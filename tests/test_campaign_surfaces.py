@@ -235,7 +235,7 @@ def test_shipped_school_year_page(served: tuple[TestClient, date]) -> None:
     """The model school-year plan (calendars/mau-giao-duc-2019-2020.yaml), long over in 2026 and 2030."""
     client, _ = served
     page = client.get("/c/mau-giao-duc-2019-2020").text
-    assert "Năm học 2019–2020" in page and "Phong trào đã kết thúc ngày 31/5/2020." in page
+    assert "Năm học 2019–2020" in page and "Phong trào đã kết thúc ngày 15/7/2020." in page
     assert "<h2>Năm 2019" in page and '?year=2020"' in page and '?year=2018"' not in page
     # Đợt 2 "đến hết học kỳ I": the admin's date, said as such where the phase is listed.
     assert "ngày kết thúc (11/1/2020) do quản trị Công đoàn ngành Giáo dục (lịch mẫu) đặt; văn bản ghi “hết học kỳ I”" in page

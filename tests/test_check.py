@@ -311,9 +311,11 @@ def test_the_shipped_calendars_pass_with_two_warnings(calendars_dir: Path, cli) 
     assert run.exit_code == 0, run.output
     assert "calendars/ninh-thuan-2023.yaml:28:12: cảnh báo [phases[0].start]" in run.output
     assert "calendars/mau-giai-doan-2021-2025.yaml:25:10: cảnh báo [phases[1].end]" in run.output
-    assert "Đã kiểm tra 10 tệp: 0 lỗi, 2 cảnh báo." in run.output
+    # Besides: notes where a deadline's last day is a day off, by the rule expand and lint-plan use.
+    assert "Đã kiểm tra 10 tệp: 0 lỗi, 2 cảnh báo" in run.output
+    assert "ghi chú [deadlines.bao-cao-nam]: Ngày cuối để nộp (Chủ nhật 24/11/2024)" in run.output
     run_en = cli("check", "--lang", "en")
-    assert "Checked 10 files: 0 errors, 2 warnings." in run_en.output
+    assert "Checked 10 files: 0 errors, 2 warnings" in run_en.output
 
 
 def test_a_missing_path_is_an_error_not_a_traceback(calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from scheduler.store.schema import current, head, upgrade_database
 
 GOLDEN = Path(__file__).parent / "golden"
 TABLES = {"feed_revision", "reminder", "reminder_optout", "reminder_subscription", "submission", "plan_stamp",
-          "board_action", "staff_account", "submission_file", "unit_feed"}
+          "board_action", "staff_account", "submission_file", "unit_feed", "feed_version"}
 NOW = datetime(2024, 6, 21, 1, 0, tzinfo=UTC)
 
 

@@ -74,7 +74,7 @@ def test_comments_and_key_order_are_kept() -> None:
     assert kept == comments
     yaml = YAML(typ="rt")
     old, new = yaml.load(text), yaml.load(draft.text)
-    assert list(new) == list(old)
+    assert [k for k in new if k != "draft"] == list(old) and new["draft"] is True  # a draft until reviewed
     for section in ("phases", "deadlines", "commemorations", "document"):
         items = (old[section], new[section]) if section == "document" else None
         pairs = [items] if items else list(zip(old[section], new[section], strict=True))
@@ -178,6 +178,16 @@ def test_kon_tum_2027(calendars_dir: Path, cli) -> None:  # type: ignore[no-unty
     flagged = sum(f"# {CHECK}" in line for line in text.splitlines())
     assert f"Đã ghi calendars/kon-tum-2027.yaml (năm 2024 → năm 2027, các ngày dời +3 năm)." in run.stdout
     assert f"{flagged} dòng cần kiểm tra" in run.stdout and flagged >= 10
+    # check lists every "# KIỂM TRA" still there, with its line, and says the file is a draft.
+    check = cli("check", "calendars/kon-tum-2027.yaml", "--format", "json")
+    warnings = json.loads(check.stdout)
+    assert check.exit_code == 0 and not [w for w in warnings if w["severity"] == "error"], check.output
+    pending = sorted(w["line"] for w in warnings if w["code"] == "review.pending")
+    assert pending == [n for n, line in enumerate(text.splitlines(), 1) if f"# {CHECK}" in line]
+    assert [w["code"] for w in warnings if w["code"] == "review.draft"] == ["review.draft"]
+    reviewed = "\n".join(line.split(f"  # {CHECK}")[0] for line in text.splitlines()
+                         if not line.startswith("draft:")) + "\n"
+    draft.write_text(reviewed, encoding="utf-8")
     check = cli("check", "calendars/kon-tum-2027.yaml")
     assert check.exit_code == 0 and "0 lỗi, 0 cảnh báo" in check.output, check.output
 
@@ -221,8 +231,12 @@ def test_every_shipped_campaign_moves_and_passes_check(calendars_dir: Path, cli,
         assert new.span == old.span.shifted(years)
         assert [p.id for p in new.phases] == [p.id for p in old.phases]
         for before, after in zip(old.phases, new.phases):
-            if before.origin is DateOrigin.ADMIN:  # an end an admin set is open again
-                assert after.provisional, (old_id, after.id)
+            if before.origin is DateOrigin.ADMIN:  # an end an admin set is open again, or the framework's
+                assert after.provisional or after.origin is DateOrigin.DEFAULT, (old_id, after.id)
+            elif after.origin is DateOrigin.DEFAULT:  # "hết năm học": the new year's framework, not a shift
+                assert after.start == _shift(before.start, years) and after.end in (new.span.end, after.end), old_id
+                assert after.provenance and "khung kế hoạch thời gian" in after.provenance or "mặc định" in (
+                    after.provenance or ""), old_id
             elif not after.provisional:
                 assert (after.start, after.end) == (_shift(before.start, years), _shift(before.end, years)), old_id
         # Stated ordinals follow the new span, so check finds none that disagrees.
@@ -261,7 +275,9 @@ def test_a_school_year_moves_and_admin_dates_become_undated(empty_calendars_dir:
     cal = load_catalog(empty_calendars_dir).get("school-year-next")
     assert (cal.span.start, cal.span.end) == (date(2020, 9, 1), date(2021, 5, 31))  # type: ignore[union-attr]
     dot_2 = cal.phases[1]
-    assert (dot_2.start, dot_2.end, dot_2.provisional) == (date(2020, 11, 21), date(2021, 5, 31), True)
+    # "hết học kỳ I": the admin's date of 2019–2020 is gone; 2020–2021's framework dates it, and says so.
+    assert (dot_2.start, dot_2.end, dot_2.origin) == (date(2020, 11, 21), date(2021, 1, 16), DateOrigin.DEFAULT)
+    assert "2084/QĐ-BGDĐT" in (dot_2.provenance or "")
     assert {u.item_id for u in undated_items(cal)} >= {"so-ket-hoc-ky-1", "bao-cao-dot"}
     events = expand(cal, Window(date(2020, 9, 1), date(2021, 6, 30)))
     ids = {e.item_id for e in events}

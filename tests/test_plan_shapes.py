@@ -41,9 +41,11 @@ def _own(events: list[Event], kind: EventKind) -> list[Event]:
     [
         ("năm 2024", SpanKind.YEAR, date(2024, 1, 1), date(2024, 12, 31), "năm 2024"),
         (2024, SpanKind.YEAR, date(2024, 1, 1), date(2024, 12, 31), "năm 2024"),
-        ("năm học 2019–2020", SpanKind.SCHOOL_YEAR, date(2019, 9, 1), date(2020, 5, 31), "năm học 2019–2020"),
-        ("Năm học 2019 - 2020", SpanKind.SCHOOL_YEAR, date(2019, 9, 1), date(2020, 5, 31), "năm học 2019–2020"),
-        ("năm học 2019-2020", SpanKind.SCHOOL_YEAR, date(2019, 9, 1), date(2020, 5, 31), "năm học 2019–2020"),
+        ("năm học 2019–2020", SpanKind.SCHOOL_YEAR, date(2019, 9, 1), date(2020, 7, 15), "năm học 2019–2020"),
+        ("Năm học 2019 - 2020", SpanKind.SCHOOL_YEAR, date(2019, 9, 1), date(2020, 7, 15), "năm học 2019–2020"),
+        ("năm học 2019-2020", SpanKind.SCHOOL_YEAR, date(2019, 9, 1), date(2020, 7, 15), "năm học 2019–2020"),
+        # No framework for 2026–2027 in the data: the default 31/5, labelled as such (end_rule).
+        ("năm học 2026-2027", SpanKind.SCHOOL_YEAR, date(2026, 9, 1), date(2027, 5, 31), "năm học 2026–2027"),
         ("giai đoạn 2021–2025", SpanKind.PERIOD, date(2021, 1, 1), date(2025, 12, 31), "giai đoạn 2021–2025"),
         ("giai đoạn 2021 — 2025", SpanKind.PERIOD, date(2021, 1, 1), date(2025, 12, 31), "giai đoạn 2021–2025"),
         ("từ 15/10/2024 đến 28/02/2025", SpanKind.DATES, date(2024, 10, 15), date(2025, 2, 28),
@@ -80,8 +82,9 @@ def test_school_year_phases_end_at_terms_and_at_the_end_of_the_school_year(seed_
         ("dot-1", date(2019, 9, 5), date(2019, 11, 20), DateOrigin.DOCUMENT),
         # "đến hết học kỳ I": the admin gave 11/01/2020, and every surface says so.
         ("dot-2", date(2019, 11, 21), date(2020, 1, 11), DateOrigin.ADMIN),
-        # "đến hết năm học": the span's end, a rule of the format.
-        ("dot-3", date(2020, 1, 12), date(2020, 5, 31), DateOrigin.DOCUMENT),
+        # "đến hết năm học": the school year's end in the Ministry's framework, moved to 15/7/2020
+        # that year; a default, not the document's words.
+        ("dot-3", date(2020, 1, 12), date(2020, 7, 15), DateOrigin.DEFAULT),
     ]
     assert phases[0].title == "Đợt 1 phong trào thi đua năm học 2019–2020"
     assert phases[1].provenance == (
@@ -298,11 +301,11 @@ def test_the_json_schema_accepts_every_construct(tmp_path: Path) -> None:
 
 
 def test_a_campaign_is_over_only_after_its_own_last_deadline(seed_catalog: Catalog) -> None:
-    """The school year ends 31/5/2020 but its final report is due 15/6/2020: still open on 5/6."""
+    """The school year 2019–2020 ended 15/7/2020 (the framework moved it); the campaign is open until then."""
     from scheduler.core.expand import finished
 
     cal = seed_catalog.get("mau-giao-duc-2019-2020")
     assert not finished(cal, date(2020, 6, 5))
-    assert finished(cal, date(2020, 6, 16))
+    assert finished(cal, date(2020, 7, 16))
     assert finished(seed_catalog.get("kon-tum-2024"), TODAY)
     assert not finished(seed_catalog.get("viet-nam"), TODAY)  # the national calendar never ends

@@ -24,7 +24,7 @@ from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command, write_output, write_output_check
 from scheduler.cli.quick import lunar_text
 from scheduler.core.dates import parse_day, vn_weekday
-from scheduler.errors import BadRequest, CalendarNotFound, Severity
+from scheduler.errors import BadRequest, CalendarNotFound, Diagnostic, Severity
 from scheduler.feeds.options import render_options
 
 if TYPE_CHECKING:  # what _load() imports at run time, for the type checker
@@ -66,7 +66,8 @@ def _load() -> None:
         EventKind.WORKDAY: "green",
         EventKind.EVENT: "bold blue",
     }
-    ORIGIN_MARK = {DateOrigin.ADMIN: "do quản trị đặt", DateOrigin.PROVISIONAL: "tạm tính"}
+    ORIGIN_MARK = {DateOrigin.ADMIN: "do quản trị đặt", DateOrigin.PROVISIONAL: "tạm tính",
+                   DateOrigin.DEFAULT: "theo mặc định, không theo văn bản"}
 
 
 class Lang(StrEnum):
@@ -104,6 +105,27 @@ def _window(calendar_window: Window, start: str | None, end: str | None) -> Wind
         _parse_day(start, "--from") or calendar_window.start,
         _parse_day(end, "--to") or calendar_window.end,
     )
+
+
+def _deadline_day_off_notes(catalog: Any, wanted: set[str]) -> list[Diagnostic]:
+    """The rule `expand`, `lint-plan`, emails and pages use ("trước 25/11" can be met until the end of
+    24/11): a note on each own deadline of a campaign whose last day is not a working day."""
+    from scheduler.core.deadlines import deadline_events
+    from scheduler.core.window import Window as _Window
+
+    notes: list[Diagnostic] = []
+    for cid, cal in sorted(catalog.calendars.items()):
+        display = catalog.display.get(cid, "")
+        if cal.span is None or (str(Path(display).resolve()) not in wanted and display not in wanted):
+            continue
+        for event in deadline_events(cal, _Window(cal.span.start, cal.span.end)):
+            if event.inherited or not event.warnings:
+                continue
+            line = int(event.source.rsplit(":", 1)[1]) if event.source.rsplit(":", 1)[-1].isdigit() else 1
+            notes += [Diagnostic(file=display, line=line, column=1, path=f"deadlines.{event.item_id}",
+                                 code="deadline.day_off", message={"vi": w, "en": w}, severity=Severity.INFO)
+                      for w in event.warnings]
+    return notes
 
 
 @app.command(cls=WordedCommand)
@@ -144,6 +166,7 @@ def check(
         diags = [
             d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
         ]
+        diags += _deadline_day_off_notes(catalog, wanted)
         if any(t.resolve() == root.resolve() for t in targets):
             diags += check_recipients(root, catalog, limits, policy)  # recipient lists live beside the calendars
         if recipient_targets:
@@ -278,7 +301,15 @@ def export(
         if out is not None:
             write_output_check(out, example=f"{Path(calendar).stem}.ics")  # before the work: a wrong -o says so at once
         previous = out.read_bytes() if out is not None and out.is_file() else None
-        body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=render)
+        query = None
+        if start is None and end is None:  # the served feed's default window and selection
+            from scheduler.feeds.query import calendar_query
+
+            today = date.today()
+            span = (cal.span.start, cal.span.end) if cal.span is not None else None
+            query = calendar_query({}, today, (window.start, window.end), span)
+            window = Window(query.start, query.end)
+        body = export_ics(cal, window, now=datetime.now(timezone.utc), previous=previous, options=render, query=query)
         if out is None:
             sys.stdout.buffer.write(body)
             return

@@ -9,10 +9,11 @@ not give is marked provisional (see `resolve_phase`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from scheduler.core import lunar
 from scheduler.core.dates import (
     AfterDay,
     DateExpr,
@@ -22,6 +23,7 @@ from scheduler.core.dates import (
     LaunchDay,
     MonthYear,
     NamedEnd,
+    TetRelative,
     YearOnly,
     vn_date,
 )
@@ -36,6 +38,7 @@ from scheduler.core.model import (
     Phase,
     RepeatedActivity,
 )
+from scheduler.core.school_years import is_first_term, semester1_end
 from scheduler.core.spans import DERIVED_WORDS, Span, SpanKind
 from scheduler.core.titles import render
 
@@ -96,6 +99,8 @@ class Calendar:
     public_holidays: bool = False
     public_holidays_from: str | None = None  # "viet-nam": the calendar that turned them on
     remind_days: tuple[int, ...] | None = None  # email reminder offsets overriding the deployment's
+    draft: bool = False  # from `new`/`import`, not reviewed: previewed in /admin only, never published
+    level: str | None = None  # "toàn quốc", "tỉnh", "trên cơ sở", "cơ sở" as the file states it
     commemorations: tuple[Sourced[Commemoration], ...] = ()
     observances: tuple[Sourced[Observance], ...] = ()
     lunar_dates: tuple[Sourced[LunarDateItem], ...] = ()
@@ -137,7 +142,36 @@ def resolve_bound(expr: DateExpr, *, span: Span | None, launch: date | None, is_
         return expr.day
     if isinstance(expr, YearOnly):
         return date(expr.year, 12, 31) if is_end else date(expr.year, 1, 1)
+    if isinstance(expr, TetRelative):
+        year = tet_year(span, phase_start)
+        return tet_date(expr, year) if year is not None else None
     return None
+
+
+def tet_year(span: Span | None, near: date | None = None) -> int | None:
+    """The lunar year whose Tết a campaign means: the Tết inside its span, else the first after its start."""
+    if span is None:
+        return near.year if near is not None else None
+    for year in range(span.start.year, span.end.year + 2):
+        if year in lunar.SUPPORTED_YEARS and lunar.to_solar(year, 1, 1) >= span.start:
+            return year
+    return None
+
+
+def tet_date(expr: TetRelative, year: int) -> date:
+    """"mùng 1 Tết" of Tết `year`, "29 tháng Chạp" before it (the last day when the month is short)."""
+    lunar_year = year - 1 if expr.lunar_month == 12 else year
+    day = min(expr.lunar_day, lunar.month_length(lunar_year, expr.lunar_month))
+    return lunar.to_solar(lunar_year, expr.lunar_month, day) + timedelta(days=expr.offset)
+
+
+def tet_words(expr: TetRelative, span: Span | None, near: date | None) -> str | None:
+    """The sentence every surface shows for a date computed from Tết."""
+    year = tet_year(span, near)
+    if year is None:
+        return None
+    return (f"{_quote(expr.words)}: {vn_date(tet_date(expr, year))}, tính theo Tết Nguyên đán {lunar.can_chi(year)} "
+            f"({vn_date(lunar.to_solar(year, 1, 1))}), mỗi năm tính lại")
 
 
 def _quote(words: str) -> str:
@@ -177,6 +211,19 @@ def resolve_phase(
             open_words.append("không ghi ngày bắt đầu")
         start = span.start
     end = resolve_bound(phase.end, span=span, launch=launch_date, is_end=True, phase_start=start) if phase.end else None
+    default_words: list[str] = []
+    rule_words = [w for bound in (phase.start, phase.end) if isinstance(bound, TetRelative)
+                  and (w := tet_words(bound, span, start)) is not None]
+    if isinstance(phase.end, EndOfSpan) and span is not None and (span.end_rule is not None or span.derived):
+        default_words.append(f"kết thúc {_quote(str(phase.end))}: {vn_date(span.end)}, "
+                             f"{span.end_rule or DERIVED_WORDS}")
+    elif isinstance(phase.end, EndOfSpan) and span is not None and span.kind is SpanKind.SCHOOL_YEAR:
+        admin_words.append(f"ngày kết thúc năm học ({vn_date(span.end)}) do quản trị{_by(issuer)} đặt (span.end); "
+                           f"văn bản ghi {_quote(str(phase.end))}")
+    if (end is None and isinstance(phase.end, NamedEnd) and span is not None and span.kind is SpanKind.SCHOOL_YEAR
+            and is_first_term(phase.end.words) and (term := semester1_end(span.start.year)) is not None):
+        end = term.day
+        default_words.append(f"kết thúc {_quote(phase.end.words)}: {vn_date(end)}, {term.rule}")
     if isinstance(phase.end, NamedEnd) and phase.end.day is not None:
         admin_words.append(f"ngày kết thúc ({vn_date(phase.end.day)}) do quản trị{_by(issuer)} đặt; "
                            f"văn bản ghi {_quote(phase.end.words)}")
@@ -205,6 +252,13 @@ def resolve_phase(
     elif admin_words:
         origin = DateOrigin.ADMIN
         provenance = "Ngày do quản trị đặt: " + "; ".join(admin_words) + "."
+    elif rule_words and not default_words:
+        origin = DateOrigin.RULE
+        provenance = "Ngày theo Tết, văn bản ghi " + "; ".join(rule_words) + "."
+    elif default_words:
+        origin = DateOrigin.DEFAULT
+        provenance = (f"Văn bản ghi {_quote(phase.as_written or str(phase.end))}, không ghi ngày kết thúc. Ngày "
+                      + "; ".join(default_words) + ". Quản trị có thể đặt ngày khác trong tệp lịch.")
     resolved = ResolvedPhase(
         id=phase.id,
         name=phase.name,

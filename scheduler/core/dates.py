@@ -138,7 +138,46 @@ class NamedEnd:
         return self.words if self.day is None else f"{self.words} ({vn_date(self.day)})"
 
 
-DateExpr = Union[FullDate, DayMonth, MonthYear, YearOnly, LaunchDay, EndOfYear, EndOfSpan, AfterDay, NamedEnd]
+@dataclass(frozen=True, slots=True)
+class TetRelative:
+    """A date the plan ties to Tết, computed for each year: "mùng 1 Tết" (lunar 1/1), "29 tháng Chạp"
+    (lunar 12/29 before it), "trước Tết 10 ngày" (10 days before lunar 1/1), "sau Tết 5 ngày"."""
+
+    words: str
+    lunar_month: int  # 1: days of Tết; 12: tháng Chạp of the year before
+    lunar_day: int
+    offset: int = 0  # days after that lunar day (negative: before)
+
+    def __str__(self) -> str:
+        return self.words
+
+
+DateExpr = Union[FullDate, DayMonth, MonthYear, YearOnly, LaunchDay, EndOfYear, EndOfSpan, AfterDay, NamedEnd,
+                 TetRelative]
+_TET_DAY = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(?:ngày\s+)?(?:mùng|mồng)\s+(\d{1,2})\s+(?:tháng\s+giêng|tết)$")
+_CHAP = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(?:ngày\s+)?(\d{1,2})\s+(?:tháng\s+chạp|tết)$")
+_TET_OFFSET = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(trước|sau)\s+tết(?:\s+nguyên\s+đán)?\s+(\d{1,3})\s+ngày$|"
+                         r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(\d{1,3})\s+ngày\s+(trước|sau)\s+tết(?:\s+nguyên\s+đán)?$")
+
+
+_RAM = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(?:ngày\s+)?rằm\s+tháng\s+giêng$")
+
+
+def parse_tet_relative(text: str) -> TetRelative | None:
+    low = " ".join(text.lower().split())
+    if _RAM.match(low):
+        return TetRelative(text, 1, 15)
+    if m := _TET_DAY.match(low):
+        day = int(m[1])
+        return TetRelative(text, 1, day) if 1 <= day <= 30 else None
+    if m := _CHAP.match(low):
+        day = int(m[1])
+        return TetRelative(text, 12, day) if 20 <= day <= 30 else None
+    if m := _TET_OFFSET.match(low):
+        before = (m[1] or m[4]) == "trước"
+        days = int(m[2] or m[3])
+        return TetRelative(text, 1, 1, -days if before else days)
+    return None
 NAMED_END_PREFIXES = ("hết học kỳ", "đến hết học kỳ", "đến khi", "cho đến khi", "khi ")
 
 LAUNCH_WORDS = frozenset({"launch", "ngày phát động", "phát động", "từ ngày phát động"})
@@ -203,6 +242,8 @@ def parse_date_expr(raw: object) -> DateExpr:
         return DayMonth(day, month)
     if m := _YEAR.match(low):
         return YearOnly(int(m[1]))
+    if (tet := parse_tet_relative(text)) is not None:
+        return tet
     raise DateSyntaxError("date.format", text)
 
 

@@ -10,9 +10,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from scheduler.core.campaign import Calendar, ResolvedPhase
-from scheduler.core.dates import DayMonth, FullDate, vn_date, vn_weekday
-from scheduler.core.days_off import day_off_reason, previous_working_day
-from scheduler.core.events import DeadlineInfo, Due, Event, EventKind, last_day
+from scheduler.core.dates import DayMonth, FullDate, vn_date
+from scheduler.core.days_off import deadline_warnings
+from scheduler.core.events import DateOrigin, DeadlineInfo, Due, Event, EventKind
 from scheduler.core.item_events import dated_by_origin, item_event
 from scheduler.core.model import Deadline
 from scheduler.core.window import Window
@@ -52,20 +52,6 @@ def deadline_occurrences(calendar: Calendar, deadline: Deadline, window_years: r
                 yield phase.end + timedelta(days=deadline.days_after or 0), phase.id, phase
 
 
-@lru_cache(maxsize=8192)
-def deadline_warnings(written: date, due: Due) -> tuple[str, ...]:
-    """Warn when the last day people can submit is not a working day."""
-    last = last_day(due, written)
-    reason = day_off_reason(last)
-    if reason is None:
-        return ()
-    earlier = previous_working_day(last)
-    return (
-        f"Ngày cuối để nộp ({vn_weekday(last)} {vn_date(last)}) là {reason}: "
-        f"nên nộp chậm nhất {vn_weekday(earlier)} {vn_date(earlier)}",
-    )
-
-
 def deadline_events(calendar: Calendar, window: Window) -> Iterator[Event]:
     zone = _zone(calendar.timezone)
     for sourced in calendar.deadlines:
@@ -83,6 +69,12 @@ def deadline_events(calendar: Calendar, window: Window) -> Iterator[Event]:
             warnings = deadline_warnings(written, item.due)
             origin, provenance = dated_by_origin(item.dated_by, item.wording if item.dated_by == "admin" else item.as_written,
                                            sourced.issuer)
+            if (phase is not None and origin is DateOrigin.DOCUMENT
+                    and phase.origin in (DateOrigin.DEFAULT, DateOrigin.PROVISIONAL, DateOrigin.ADMIN)):
+                # "sau mỗi đợt": the date follows the phase's end, which the plan does not give.
+                origin = DateOrigin.PROVISIONAL if phase.origin is DateOrigin.PROVISIONAL else DateOrigin.DEFAULT
+                provenance = (f"Tính từ ngày kết thúc {phase.name} ({vn_date(phase.end)}), ngày không do văn bản ghi: "
+                              f"{phase.provenance}")
             yield item_event(
                 calendar, sourced, EventKind.DEADLINE, occurrence,
                 title=f"Hạn chót: {what} ({as_written})",

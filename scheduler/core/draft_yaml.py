@@ -65,6 +65,22 @@ def round_trip_yaml(text: str) -> YAML:
     return chosen
 
 
+DRAFT_NOTE = "BẢN NHÁP: chỉ xem trước ở /admin; duyệt xong các dòng cần kiểm tra thì xóa dòng này để xuất bản"
+
+
+def mark_draft(tree: CommentedMap) -> None:
+    """``draft: true`` after the header (extends, else title, else id): nothing is published until an
+    admin removes it."""
+    keys = list(tree.keys())
+    anchor = next((k for k in ("extends", "title", "id") if k in keys), None)
+    after = keys.index(anchor) + 1 if anchor is not None else 0
+    if "draft" in tree:
+        tree["draft"] = True
+    else:
+        tree.insert(after, "draft", True)
+    tree.yaml_add_eol_comment(DRAFT_NOTE, "draft")
+
+
 def dated_by_admin(item: CommentedMap) -> bool:
     """Whether an admin set the item's date (`dated_by: admin`, or its Vietnamese word)."""
     return str(item.get("dated_by", "")).strip().lower() in ("admin", "quản trị")

@@ -58,11 +58,15 @@ class DateOrigin(StrEnum):
     off). ``admin``: the issuing body's admin set it because the plan gives none.
     ``provisional``: the plan gives no bound (a phase "đến hết học kỳ I", a
     missing start), so the event runs to the campaign's bound until someone sets it.
+    ``default``: the plan names a bound in words only ("đến hết năm học", "hết học
+    kỳ I") and the date comes from data or a default (the Ministry's school-year
+    framework, the format's 31/5); the provenance names which.
     """
 
     DOCUMENT = "document"
     RULE = "rule"
     ADMIN = "admin"
+    DEFAULT = "default"
     PROVISIONAL = "provisional"
 
 

@@ -28,6 +28,7 @@ from scheduler.core.dates import (
     LaunchDay,
     MonthYear,
     NamedEnd,
+    TetRelative,
     YearOnly,
     parse_date_expr,
 )
@@ -61,12 +62,13 @@ FullDateField = Annotated[
     _date_schema(description="Ngày/tháng/năm, ví dụ 28/7/1929", examples=["28/7/1929"]),
 ]
 PhaseStart = Annotated[
-    FullDate | MonthYear | LaunchDay | AfterDay,
-    PlainValidator(_date_validator(FullDate, MonthYear, LaunchDay, AfterDay, field_kind="phase_start")),
+    FullDate | MonthYear | LaunchDay | AfterDay | TetRelative,
+    PlainValidator(_date_validator(FullDate, MonthYear, LaunchDay, AfterDay, TetRelative, field_kind="phase_start")),
     _date_schema(
-        description="Ngày bắt đầu: 01/8/2024, tháng 01/2024 (từ ngày 1 của tháng), 'ngày phát động' "
-        "hoặc 'sau 30/10/2024' (từ ngày hôm sau); bỏ trống khi văn bản không ghi",
-        examples=["01/8/2024", "tháng 01/2024", "ngày phát động", "sau 30/10/2024"],
+        description="Ngày bắt đầu: 01/8/2024, tháng 01/2024 (từ ngày 1 của tháng), 'ngày phát động', "
+        "'sau 30/10/2024' (từ ngày hôm sau) hoặc theo Tết ('mùng 1 Tết', '29 tháng Chạp', 'trước Tết 10 ngày', "
+        "tính lại mỗi năm); bỏ trống khi văn bản không ghi",
+        examples=["01/8/2024", "tháng 01/2024", "ngày phát động", "sau 30/10/2024", "mùng 1 Tết"],
     ),
 ]
 
@@ -89,11 +91,11 @@ def _phase_end(value: Any) -> Any:
             except PydanticCustomError as exc:  # located at end.date, not at end
                 raise PydanticCustomError(exc.type, exc.message_template, {**(exc.context or {}), "field": "date"})
         return NamedEnd(" ".join(words.split()), day)
-    return _date_validator(FullDate, MonthYear, EndOfYear, EndOfSpan, field_kind="phase_end")(value)
+    return _date_validator(FullDate, MonthYear, EndOfYear, EndOfSpan, TetRelative, field_kind="phase_end")(value)
 
 
 PhaseEnd = Annotated[
-    FullDate | MonthYear | EndOfYear | EndOfSpan | NamedEnd,
+    FullDate | MonthYear | EndOfYear | EndOfSpan | NamedEnd | TetRelative,
     PlainValidator(_phase_end),
     WithJsonSchema({
         "anyOf": [

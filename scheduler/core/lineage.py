@@ -158,6 +158,8 @@ def merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> C
         description=model.description,
         public_holidays=public_holidays,
         public_holidays_from=holidays_from if public_holidays else None,
+        draft=model.draft,
+        level=model.level,
         remind_days=tuple(model.remind_days) if model.remind_days is not None
         else next((p.remind_days for p in parents if p.remind_days is not None), None),
         commemorations=tuple(sections["commemorations"].values()),

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
+from scheduler.core import messages
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.checks import check_calendar_file
 from scheduler.core.loaded import KeyPath, LoadedFile, display_path
@@ -33,6 +34,7 @@ from scheduler.core.model import (
     RepeatedActivity,
 )
 from scheduler.core.yaml_syntax import EMPTY, decode, find_tabs, parse_yaml, plain
+from scheduler.errors import Diagnostic, Severity
 
 LIST_SECTIONS: dict[str, type[BaseModel]] = {
     "commemorations": Commemoration,
@@ -99,7 +101,33 @@ def _parse_text(raw: bytes, loaded: LoadedFile, limits: Limits) -> LoadedFile:
     if not isinstance(tree, CommentedMap):
         loaded.diagnose("yaml.not_mapping", ())
         return loaded
-    return from_data(plain(tree, (), loaded), loaded, limits)
+    from_data(plain(tree, (), loaded), loaded, limits)
+    review_marks(text, loaded)
+    return loaded
+
+
+REVIEW_MARK = "KIỂM TRA"
+_MARK = re.compile(r"#\s*" + REVIEW_MARK)  # a comment that starts with the mark
+
+
+def review_marks(text: str, loaded: LoadedFile) -> None:
+    """Each "# KIỂM TRA" left by `new` or `import` is a warning on its line until someone removes it,
+    and a file marked ``draft: true`` says it is not published."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        mark = _MARK.search(line)
+        if mark is None:
+            continue
+        note = line[mark.end():].strip(" :–-")
+        _warn_at(loaded, "review.pending", number, mark.start() + 1, note=note or "(không ghi lý do)")
+    if loaded.model is not None and loaded.model.draft:
+        at, column = loaded.where(("draft",), key=True)
+        _warn_at(loaded, "review.draft", at, column)
+
+
+def _warn_at(loaded: LoadedFile, code: str, line: int, column: int, **context: Any) -> None:
+    message, expected, hint = messages.render(code, context)
+    loaded.diagnostics.append(Diagnostic(file=loaded.display, line=line, column=column, path="", code=code,
+                                         message=message, severity=Severity.WARNING, expected=expected, hint=hint))
 
 
 def from_data(data: dict[str, Any], loaded: LoadedFile, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:

@@ -173,6 +173,20 @@ RULES: dict[str, Entry] = {
         {"vi": "'year: 2024' là cách viết ngắn của 'span: năm 2024'; xóa một dòng",
          "en": "'year: 2024' is short for 'span: năm 2024'; remove one"},
     ),
+    "review.pending": (
+        {"vi": "Dòng đánh dấu # KIỂM TRA chưa được duyệt: {note}",
+         "en": "Line marked # KIỂM TRA not reviewed yet: {note}"},
+        None,
+        {"vi": "Xem lại dòng này với văn bản, sửa nếu cần, rồi xóa chú thích # KIỂM TRA",
+         "en": "Check this line against the document, fix it if needed, then delete the # KIỂM TRA comment"},
+    ),
+    "review.draft": (
+        {"vi": "Bản nháp (draft: true): chỉ xem trước ở /admin, chưa xuất bản nguồn lịch, trang hay email nhắc",
+         "en": "Draft (draft: true): previewed in /admin only, not published to feeds, pages or reminders"},
+        None,
+        {"vi": "Sau khi duyệt mọi dòng # KIỂM TRA, xóa dòng draft: true để xuất bản",
+         "en": "After reviewing every # KIỂM TRA line, delete the line draft: true to publish"},
+    ),
     "phase.named_end": (
         {"vi": "{name} kết thúc \"{value}\" nhưng chưa có ngày: tạm tính đến hết phong trào ({fallback})",
          "en": "{name} ends \"{value}\" with no date yet: provisionally runs to the span's end ({fallback})"},

@@ -382,6 +382,15 @@ class CalendarFile(Strict):
     public_holidays: bool | None = Field(
         None, description="Thêm các ngày nghỉ lễ theo Bộ luật Lao động 2019 (Điều 112)"
     )
+    level: Literal["toàn quốc", "tỉnh", "trên cơ sở", "cơ sở"] | None = Field(
+        None, description="Cấp của cơ quan ban hành: 'toàn quốc' (Tổng LĐLĐ), 'tỉnh' (LĐLĐ tỉnh, thành phố, công đoàn "
+                          "ngành trung ương), 'trên cơ sở' (LĐLĐ huyện, công đoàn ngành địa phương), 'cơ sở' "
+                          "(công đoàn cơ sở). Không ghi: suy ra từ tên cơ quan ban hành"
+    )
+    draft: bool = Field(
+        False, description="Bản nháp do `new` hoặc `import` soạn: chỉ xem trước ở /admin, không xuất bản nguồn lịch, "
+                           "trang hay email nhắc. Xóa dòng này (hoặc ghi false) sau khi duyệt mọi dòng # KIỂM TRA"
+    )
     remind_days: list[Annotated[int, Field(ge=0, le=366)]] | None = Field(
         None, description="Gửi email nhắc trước mỗi hạn chót bao nhiêu ngày (ghi đè mặc định của hệ thống; lịch con kế thừa)"
     )

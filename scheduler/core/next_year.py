@@ -53,6 +53,7 @@ from scheduler.core.draft_yaml import (
     annotate,
     celebration_entry,
     dated_by_admin,
+    mark_draft,
     plain_data,
     pop_key,
     replace_key,
@@ -64,7 +65,9 @@ from scheduler.core import lunar
 from scheduler.core.format_fields import ID_PATTERN
 from scheduler.core.model import Commemoration, Phase
 from scheduler.core.spans import Span, SpanKind, parse_span
-from scheduler.core.text_rewrite import Ordinal, anniversary_names, day_in_year, rewrite_text, shift_text
+from scheduler.core.text_rewrite import (
+    Ordinal, anniversary_names, day_in_year, later_tet_mentions, moved_onto_day_off, rewrite_text, shift_text,
+)
 
 _LUNAR_WORDS = re.compile(r"\bTết\b|tháng Chạp|âm lịch|\bmùng\b|\brằm\b", re.IGNORECASE)
 
@@ -140,6 +143,7 @@ class _Drafter:
                            "các dòng chú thích (#) vẫn là của lịch cũ")
         self.span(tree)
         self.extends(tree)
+        mark_draft(tree)
         phases = tree.get("phases")
         if isinstance(phases, CommentedSeq):
             self.phases(phases)  # first: titles reuse the recomputed ordinals
@@ -355,8 +359,9 @@ class _Drafter:
         item[key] = moved
         what = {"deadlines": "hạn", "events": "ngày sự kiện", "observances": "ngày",
                 "activities": "ngày lặp lại"}[section]
+        off = moved_onto_day_off(moved)
         self.note(path + (key,), f"{what} năm trước {_show(value)} đã dời thành {_show(moved)}: đối chiếu "
-                                 "văn bản mới")
+                                 "văn bản mới" + (f"; {off}" if off else ""))
 
     def undate(self, item: CommentedMap, path: KeyPath, section: str) -> None:
         """An admin's date is for one year only: the item is undated again, its wording kept."""
@@ -398,6 +403,10 @@ class _Drafter:
         if changes:
             parts.append("đã đổi " + ", ".join(dict.fromkeys(changes)))
         parts += doubts
+        for year in later_tet_mentions(value, self.old_span.years):
+            moved = year + self.years
+            parts.append(f"văn bản cũ nhắc Tết năm sau ({year}); Tết của phong trào mới là Tết Nguyên đán "
+                         f"{lunar.can_chi(moved)} {moved} ({vn_date(lunar.to_solar(moved, 1, 1))}): kiểm tra")
         if parts:
             self.note(path, "; ".join(parts))
 

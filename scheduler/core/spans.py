@@ -7,19 +7,21 @@ inclusive first and last day and the words that name it in titles.
 
 Default bounds are rules of the format, documented in the README:
 - a year: 1/1 – 31/12;
-- a school year Y1–Y2: 1/9/Y1 – 31/5/Y2 (the school year opens in early
-  September and classes end by late May; a calendar can override either bound);
+- a school year Y1–Y2: 1/9/Y1 to the end the Ministry's framework gives for that
+  year (data/nam-hoc.yaml: 15/7/2020 for 2019–2020), else 31/5/Y2 as a default;
+  ``end_rule`` says which; a calendar can override either bound;
 - a period Y1–Y2: 1/1/Y1 – 31/12/Y2.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from scheduler.core.dates import DateSyntaxError, FullDate, parse_date_expr, vn_date
+from scheduler.core.school_years import year_end
 
 DASHES = "-–—‐‑‒−"
 _DASH = f"[{DASHES}]"
@@ -46,6 +48,9 @@ class Span:
     end: date
     words: str  # "năm 2024", "năm học 2019–2020", "giai đoạn 2021–2025", "từ 15/10/2024 đến 28/2/2025"
     derived: bool = False  # the file states no year or span: derived from its dated items (see derived_span)
+    # Where `end` comes from when the plan's words give no date ("năm học 2019–2020"): the Ministry's
+    # framework or the format's default, as every surface shows it; None when the document or an admin dates it.
+    end_rule: str | None = field(default=None, compare=False)
 
     @property
     def described(self) -> str:
@@ -66,7 +71,8 @@ class Span:
         return self.start <= day <= self.end
 
     def with_bounds(self, start: date | None, end: date | None) -> "Span":
-        return Span(self.kind, start or self.start, end or self.end, self.words)
+        rule = self.end_rule if end is None else None
+        return Span(self.kind, start or self.start, end or self.end, self.words, end_rule=rule)
 
     @classmethod
     def of_year(cls, year: int) -> "Span":
@@ -79,6 +85,8 @@ class Span:
             words = f"năm {start.year}"
         elif self.kind is SpanKind.SCHOOL_YEAR:
             words = f"năm học {start.year}–{end.year}"
+            bound = year_end(start.year)
+            return Span(self.kind, start, bound.day, words, end_rule=bound.rule)
         elif self.kind is SpanKind.PERIOD:
             words = f"giai đoạn {start.year}–{end.year}"
         else:
@@ -111,8 +119,9 @@ def parse_span(raw: object) -> Span:
         first, last = _year(m[1], text), _year(m[2], text)
         if last != first + 1:
             raise DateSyntaxError("span.school_year", text, f"{first}–{first + 1}")
-        return Span(SpanKind.SCHOOL_YEAR, date(first, *SCHOOL_YEAR_START), date(last, *SCHOOL_YEAR_END),
-                    f"năm học {first}–{last}")
+        bound = year_end(first)  # the Ministry's framework for that year, else the default 31/5
+        return Span(SpanKind.SCHOOL_YEAR, date(first, *SCHOOL_YEAR_START), bound.day, f"năm học {first}–{last}",
+                    end_rule=bound.rule)
     if m := _PERIOD.match(low):
         first, last = _year(m[1], text), _year(m[2], text)
         if last <= first:

@@ -8,9 +8,12 @@ Pure text functions: scheduler.core.next_year decides which texts and which year
 from __future__ import annotations
 
 import re
+from datetime import date
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from scheduler.core.dates import DateSyntaxError, FullDate, parse_date_expr, vn_date, vn_weekday
+from scheduler.core.days_off import day_off_reason
 from scheduler.core.lunar import CAN, CHI
 from scheduler.core.model import Commemoration
 
@@ -138,4 +141,49 @@ def rewrite_text(text: str, ordinals: Sequence[Ordinal], years: int, old_years: 
     out = _ORDINAL.sub(ordinal, text)
     out, names = shift_can_chi(out, years, old_years)  # before the years: "Ất Tỵ 2025" is history or not
     out, moved = shift_text(out, years, only=old_years)
-    return out, changes + names + moved, doubts
+    out, weekdays = fix_weekdays(out) if moved else (out, [])
+    return out, changes + names + moved + weekdays, doubts
+
+
+_WEEKDAY_DATE = re.compile(r"\b(thứ (?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ nhật)(,?\s+(?:ngày\s+)?)"
+                           r"(\d{1,2})/(\d{1,2})/(\d{4})\b", re.IGNORECASE)
+
+
+def fix_weekdays(text: str) -> tuple[str, list[str]]:
+    """"thứ Tư, ngày 25/6/2025" moved to 25/6/2026 is a Thursday: the weekday word follows its date."""
+    changes: list[str] = []
+
+    def weekday(m: re.Match[str]) -> str:
+        try:
+            day = date(int(m[5]), int(m[4]), int(m[3]))
+        except ValueError:
+            return m.group(0)
+        right = vn_weekday(day)
+        if m[1].casefold() == right.casefold():
+            return m.group(0)
+        word = right if m[1][:1].isupper() else right[:1].lower() + right[1:]
+        changes.append(f"{m[1]} → {word} ({vn_date(day)})")
+        return f"{word}{m[2]}{m[3]}/{m[4]}/{m[5]}"
+
+    return _WEEKDAY_DATE.sub(weekday, text), changes
+
+
+_TET_YEAR = re.compile(r"\bTết(?: Nguyên đán)?(?: [A-ZĐ][a-zà-ỹ]+ [A-ZĐ][a-zà-ỹ]+)? (\d{4})\b")
+
+
+def later_tet_mentions(text: str, old_years: Collection[int]) -> list[int]:
+    """Years of a Tết a text names after its campaign's years ("Tết Ất Tỵ 2025" in a 2024 plan):
+    the rewrite leaves them, so `new` must say so."""
+    return sorted({int(m[1]) for m in _TET_YEAR.finditer(text) if int(m[1]) > max(old_years, default=0)})
+
+
+def moved_onto_day_off(value: object) -> str | None:
+    """Why a date `new` moved by whole years is not a working day ("Chủ nhật 20/9/2026"), or None."""
+    try:
+        parsed = parse_date_expr(value)
+    except DateSyntaxError:
+        return None
+    if not isinstance(parsed, FullDate):
+        return None
+    reason = day_off_reason(parsed.value)
+    return None if reason is None else f"{vn_weekday(parsed.value)} {vn_date(parsed.value)} là {reason}"

@@ -15,6 +15,7 @@ from notifiers.ics import RenderOptions, Revision, feed_meta, render_calendar
 from scheduler.core.campaign import Calendar
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand
+from scheduler.feeds.query import FeedQuery, select
 
 _VOLATILE = ("SEQUENCE:", "DTSTAMP:")
 
@@ -62,8 +63,13 @@ def export_ics(
     now: datetime,
     previous: bytes | None = None,
     options: RenderOptions = RenderOptions(),
+    query: FeedQuery | None = None,
 ) -> bytes:
+    """The calendar as an .ics file; with ``query`` (the served feed's default, see
+    :func:`scheduler.feeds.query.calendar_query`) exactly the events the feed serves."""
     events: list[Event] = expand(calendar, window)
+    if query is not None:
+        events = select(events, query)
     meta = feed_meta(calendar)
     fresh = render_calendar(events, meta, now=now, options=options)
     if not previous:

@@ -165,3 +165,37 @@ def wanted(event: Event, query: FeedQuery) -> bool:
 
 def select(events: Iterable[Event], query: FeedQuery) -> list[Event]:
     return [e for e in events if wanted(e, query)]
+
+
+def calendar_query(
+    params: Mapping[str, str | None],
+    today: date,
+    window: tuple[date, date],
+    span: tuple[date, date] | None,
+) -> FeedQuery:
+    """The one default of a calendar's feed, for the served feed and `export` alike: a campaign
+    covers ``window`` (its span stretched to its own dates) and keeps only its own events outside
+    its span; the national calendar covers this year and the next."""
+    return parse_feed_query(params, today, campaign=window if span else None, span=span)
+
+
+def feed_name(title: str, query: FeedQuery, default: FeedQuery) -> str:
+    """X-WR-CALNAME: a filtered feed says what it holds, so two subscriptions never share a name."""
+    parts: list[str] = []
+    if query.kinds is not None:
+        parts.append(", ".join(KIND_LABELS[k] for k in sorted(query.kinds, key=lambda k: k.value)))
+    if not query.inherited:
+        parts.append("chỉ mục của lịch này")
+    if query.milestones_only:
+        parts.append("kỷ niệm năm chẵn")
+    if (query.start, query.end) != (default.start, default.end):
+        parts.append(f"{query.start:%d/%m/%Y}–{query.end:%d/%m/%Y}")
+    return f"{title} ({'; '.join(parts)})" if parts else title
+
+
+def feed_key(query: FeedQuery, default: FeedQuery) -> str:
+    """What identifies a feed URL over time: the default window is one key whatever today's date."""
+    params = query.params()
+    window = "default" if (query.start, query.end) == (default.start, default.end) else f"{params['from']}..{params['to']}"
+    rest = "&".join(f"{k}={v}" for k, v in sorted(params.items()) if k not in ("from", "to"))
+    return f"{window}|{rest}"[:500]

@@ -21,17 +21,20 @@ from pathlib import Path
 
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.campaign import Calendar
+from scheduler.core.days_off import configure_days_off
+from scheduler.core.days_off_data import DaysOffDataError
 from scheduler.code_version import code_version
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
 from scheduler.core import fast_yaml
 from scheduler.core.loaded import LoadedFile, display_path
 from scheduler.core.lineage import report_cycles, resolve
-from scheduler.core.loader import from_data, load_file
+from scheduler.core.loader import from_data, load_file, review_marks
 from scheduler.files import write_atomic
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
 # Sub-folders of the calendars folder that hold other YAML (recipient lists).
-NOT_CALENDARS = frozenset({"recipients"})
+DAYS_OFF_FOLDER = "ngay-nghi"  # the admin's days-off decisions, not calendars
+NOT_CALENDARS = frozenset({"recipients", DAYS_OFF_FOLDER})
 
 
 @dataclass
@@ -104,7 +107,9 @@ _PARSE_MODULES = (
 
 def parser_version() -> str:
     """Identifies the parsing code, so a cache written by another version is not trusted."""
-    return code_version(_PARSE_MODULES)
+    from scheduler.core.school_years import data_digest  # spans take the school-year framework at parse time
+
+    return code_version(_PARSE_MODULES + ("core/spans", "core/school_years"), extra=data_digest())
 
 
 def catalog_version() -> str:
@@ -130,6 +135,7 @@ def read_calendar(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
         if "\t" in text:
             return load_file(path, limits=limits)  # the careful reader says where
         from_data(fast_yaml.plain(text, loaded, limits), loaded, limits)
+        review_marks(text, loaded)
     except Exception:  # noqa: BLE001 - Unusual, or anything else: the careful reader reports it
         return load_file(path, limits=limits)
     return loaded
@@ -233,15 +239,32 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
     neither changed nor extend a changed one are not merged again either.
     """
     files = calendar_files([root]) if root.is_dir() else []
+    days_off_error = _configure_days_off(root)
     known = {f.resolve() for f in files}
     for path in extra:
         if (resolved := path.resolve()) not in known:
             known.add(resolved)
             files.append(path)
     if cache is None:
-        return build_catalog(root, [read_calendar(p, limits) for p in files])
-    restored = cache.take_restored_catalog()
-    return build_catalog(root, cache.load(files), previous=previous or restored, changed=cache.changed)
+        catalog = build_catalog(root, [read_calendar(p, limits) for p in files])
+    else:
+        restored = cache.take_restored_catalog()
+        catalog = build_catalog(root, cache.load(files), previous=previous or restored, changed=cache.changed)
+    if days_off_error is not None:
+        catalog.diagnostics[days_off_error.file] = (days_off_error,)
+    return catalog
+
+
+def _configure_days_off(root: Path) -> Diagnostic | None:
+    """The admin's days-off decisions in ``<root>/ngay-nghi/`` join the shipped ones (see
+    docs/ngay-nghi-va-mac-dinh.md); a bad file is reported like a calendar error and ignored."""
+    folder = root / DAYS_OFF_FOLDER
+    try:
+        configure_days_off([folder] if folder.is_dir() else [])
+    except DaysOffDataError as exc:
+        return Diagnostic(file=display_path(folder) if folder.exists() else str(folder), line=1, column=1,
+                          path="", code="days_off.file", message={"vi": str(exc), "en": str(exc)})
+    return None
 
 
 def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], previous: Catalog | None,

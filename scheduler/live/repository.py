@@ -37,8 +37,12 @@ from types import MappingProxyType
 from notifiers.ics import feed_meta
 from scheduler.store.faults import translate
 from scheduler.live.catalog import CALENDAR_SUFFIXES, PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog
-from scheduler.live.snapshot import CalendarState, Snapshot, calendar_digest, expand_error, local_today, tracked_window
+from scheduler.live.snapshot import (
+    CalendarState, Snapshot, calendar_digest, draft_state, expand_error, local_today, tracked_window,
+)
 from scheduler.errors import Severity
+from scheduler.core.campaign import Calendar
+from scheduler.core.days_off import data_digest
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand
 from scheduler.settings import Settings
@@ -72,6 +76,7 @@ class CalendarRepository:
         )
         self.retention = timedelta(days=settings.cancelled_retention_days)
         self._snapshot = Snapshot(generation=0, loaded_at=clock())
+        self._days_digest, self._days_changed = "", False
         # Ledgers are read per calendar when first needed (a reconcile, a feed), not all at start.
         self._ledgers: dict[str, Mapping[str, LedgerEntry]] = {}
         self._digests: dict[str, str] = {}  # calendar id -> digest its stored ledger was reconciled with
@@ -172,12 +177,19 @@ class CalendarRepository:
             self._signature = self.folder_signature()
             now = self.clock()
             catalog = self.loader(self.root)
+            # A days-off decision added or edited changes events of unchanged calendars: expand them all again.
+            self._days_changed, self._days_digest = data_digest() != self._days_digest, data_digest()
             loaded = time.perf_counter()
             old = self._snapshot.states
             states: dict[str, CalendarState] = {}
+            drafts: dict[str, CalendarState] = {}
             pending: list[LedgerEntry] = []
             self._reconciled = {}
             for cid in sorted(catalog.files):
+                draft = catalog.calendars.get(cid)
+                if draft is not None and draft.draft and not catalog.has_errors(cid):
+                    drafts[cid] = draft_state(self._snapshot.drafts.get(cid), cid, catalog, draft, now)
+                    continue
                 state, entries = self._next_state(cid, catalog, old.get(cid), now)
                 states[cid] = state
                 pending += entries
@@ -190,7 +202,8 @@ class CalendarRepository:
                 self._digests.update(fresh)
             for cid in old.keys() - states.keys():
                 log.warning("Tệp lịch %s đã bị xóa: ngừng phục vụ lịch này.", cid)
-            self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog)
+            self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog,
+                                      MappingProxyType(drafts))
             log.debug("Nạp lại %d tệp lịch trong %.2f giây (đọc lại %d tệp trong %.2f giây, mở rộng %d lịch).",
                       len(states), time.perf_counter() - began, self.parse_cache.parsed - parsed, loaded - began,
                       self.expansions - expanded)
@@ -206,7 +219,7 @@ class CalendarRepository:
         tracked: tuple[date, date] | None = None
         if calendar is not None and not catalog.has_errors(cid):
             tracked = tracked_window(calendar, local_today(now, calendar))
-            if old is not None and old.calendar == calendar and old.tracked == tracked:
+            if old is not None and old.calendar == calendar and old.tracked == tracked and not self._days_changed:
                 pass  # same calendar, same years: expanding again would find no change
             elif not self._has_ledger(cid):
                 # Nothing published yet, so nothing to revise or cancel: the first feed records what it
@@ -253,7 +266,8 @@ class CalendarRepository:
                 list(changes.values()),
             )
 
-        same = old is not None and old.calendar == calendar and not changes and old.active_tombstones == active
+        same = (old is not None and old.calendar == calendar and not changes and old.active_tombstones == active
+                and not self._days_changed)
         if old is not None and old.failing:
             log.info("Lịch %s đã hợp lệ trở lại.", cid)
         elif old is not None and not same:

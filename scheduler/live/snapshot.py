@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from scheduler.core.campaign import Calendar
+from scheduler.core.days_off import data_digest
 from scheduler.core.expand import default_window
 from scheduler.errors import Diagnostic, Severity
 from scheduler.live.catalog import Catalog
@@ -25,7 +26,8 @@ from scheduler.live.catalog import Catalog
 # The code that turns a calendar into published events: a change to it must reconcile every calendar again.
 _EXPANSION_CODE = ("scheduler/core/expand.py", "scheduler/core/window.py", "scheduler/core/item_events.py",
                    "scheduler/core/deadlines.py", "scheduler/core/events.py", "scheduler/core/campaign.py",
-                   "scheduler/core/lunar.py", "scheduler/core/days_off.py", "scheduler/feeds/export.py",
+                   "scheduler/core/lunar.py", "scheduler/core/days_off.py", "scheduler/core/days_off_data.py",
+                   "scheduler/core/school_years.py", "scheduler/feeds/export.py",
                    "notifiers/ics.py", "notifiers/revisions.py",
                    "scheduler/core/activity_events.py", "scheduler/core/repeats.py", "scheduler/core/derived_span.py")
 _expansion_version: str | None = None
@@ -46,7 +48,7 @@ def expansion_version() -> str:
 
 def calendar_digest(calendar: Calendar, tracked: tuple[date, date]) -> str:
     """Equal digests: expanding and reconciling again would change nothing in the ledger."""
-    text = f"{expansion_version()}|{tracked[0]}|{tracked[1]}|{calendar!r}"
+    text = f"{expansion_version()}|{data_digest()}|{tracked[0]}|{tracked[1]}|{calendar!r}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -85,6 +87,9 @@ class Snapshot:
     loaded_at: datetime  # UTC
     states: Mapping[str, CalendarState] = field(default_factory=dict)  # id -> state, sorted by id
     catalog: Catalog | None = None  # the latest raw catalog (broken calendars missing)
+    # Calendars marked ``draft: true`` (from `new`/`import`): previewed in /admin only, never in
+    # ``states``, so no feed, page or reminder sees them until the admin removes the mark.
+    drafts: Mapping[str, CalendarState] = field(default_factory=dict)
 
     @property
     def calendars(self) -> dict[str, Calendar]:
@@ -145,3 +150,11 @@ def start_up_collection() -> Iterator[None]:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def draft_state(previous: CalendarState | None, cid: str, catalog: Catalog, calendar: Calendar,
+                now: datetime) -> CalendarState:
+    """A draft is read and checked like any calendar, but never reconciled into a ledger."""
+    version = previous.version + (previous.calendar != calendar) if previous else 1
+    diagnostics = tuple(catalog.diagnostics.get(catalog.display.get(cid, ""), ()))
+    return CalendarState(cid, catalog.files[cid], calendar, version, now, diagnostics)

@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from scheduler.core.draft_yaml import mark_draft
 from scheduler.plans.findings import Findings, Where
 
 CHECK = "KIỂM TRA"
@@ -93,6 +94,7 @@ def render(f: Findings, source_name: str, how: str, draft_id: str | None = None)
     root["extends"] = _flow([f.extends])
     if f.omit:
         root["omit"] = _flow(list(f.omit))
+    mark_draft(root)  # not published until an admin reviews it and removes the line
     doc = CommentedMap()
     if f.kind:
         doc["kind"] = f.kind

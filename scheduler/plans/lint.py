@@ -22,6 +22,7 @@ from scheduler.plans.text import blocks, quote
 from scheduler.plans.findings import Deadline, Findings, Where
 from scheduler.plans.notation import WEEKDAYS
 from scheduler.core.days_off import day_off_reason
+from scheduler.core.events import Due, last_day
 
 _VN_WEEKDAY = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
@@ -158,9 +159,16 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
     for d in f.deadlines:
         if d.day is None:
             continue
-        reason = day_off_reason(d.day)
-        if reason:
+        # The one rule of expand, check, emails and pages: "trước 7/11" can be met until the end of 6/11.
+        last = last_day(Due.BEFORE if d.due == "before" else Due.NO_LATER_THAN, d.day)
+        reason = day_off_reason(last)
+        if reason and last == d.day:
             out.append(LintFinding("deadline.day_off", f"hạn {_d(d.day)} ({_VN_WEEKDAY[d.day.weekday()]}) rơi vào {reason}", d.where))
+        elif reason:
+            out.append(LintFinding(
+                "deadline.day_off",
+                f"hạn trước {_d(d.day)}: ngày cuối để nộp là {_d(last)} ({_VN_WEEKDAY[last.weekday()]}), rơi vào {reason}",
+                d.where))
         # A final report ("tổng kết") may follow the campaign, as the calendar format allows (six months).
         final = "tổng kết" in d.title.lower() and f.span_end is not None and d.day <= f.span_end + timedelta(days=183)
         if f.span_start and f.span_end and not (f.span_start <= d.day <= f.span_end) and not final:

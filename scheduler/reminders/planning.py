@@ -267,7 +267,11 @@ def plan(
                         out += [row(Kind.REMINDER, offset, party, e, day, nominal) for e in party.emails if allowed(e)]
             if policy.overdue and (only_day is None or next_working_day(last) == only_day):
                 after = next_working_day(last)
+                # Only the units that owe the report (from the deadline's groups) are overdue; a person who
+                # subscribed to the calendar owes nothing and gets reminders only.
                 for party in parties:
+                    if not party.key.startswith("unit:"):
+                        continue
                     out += [row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, last + timedelta(days=1))
                             for e in party.emails if allowed(e)]
                 if info.groups and event.defined_in == campaign.calendar_id and not event.inherited:

@@ -83,13 +83,17 @@ def _campaign_title(calendar: Calendar) -> str:
 
 
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "reminders/tables", "core/days_off")
+_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "reminders/tables", "core/days_off",
+                 "core/days_off_data")
 
 
 def plan_code_version() -> str:
+    """Also changes when a days-off decision is added: reminders moved off a day off re-plan."""
     import holidays
 
-    return code_version(_PLAN_MODULES, extra=holidays.__version__)
+    from scheduler.core.days_off import data_digest
+
+    return code_version(_PLAN_MODULES, extra=holidays.__version__) + ":" + data_digest()[:16]
 
 
 def policy_from(settings: Settings) -> Policy:
@@ -179,7 +183,7 @@ class ReminderService:
 
     def load(self, calendars: Mapping[str, Calendar], root: Path | None = None) -> None:
         """Take the calendars served; the recipients (under ``root``) are read again when next needed."""
-        self.calendars = dict(calendars)
+        self.calendars = {cid: cal for cid, cal in calendars.items() if not cal.draft}  # drafts send nothing
         self._root = root or self.settings.calendars_dir
         self._directory_read = False
         self.generation = next(self._generations)

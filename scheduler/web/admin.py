@@ -221,11 +221,13 @@ async def admin_page(request: Request) -> Response:
     root: Path = app.state.settings.calendars_dir
     snapshot = app.state.repository.snapshot
     calendars = [(state, [relative(d, root) for d in state.diagnostics]) for state in snapshot.states.values()]
+    drafts = [(state, [relative(d, root) for d in state.diagnostics]) for state in snapshot.drafts.values()]
     settings = app.state.settings
     directory = await asyncio.to_thread(load_directory, root, settings.limits(), host_policy(settings))
     context = {
         "snapshot": snapshot,
         "calendars": calendars,
+        "drafts": drafts,
         "recipient_diagnostics": [relative(d, root) for d in directory.diagnostics],
         "views": views,
         **await in_database_thread(_reminders, request),

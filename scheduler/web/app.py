@@ -31,7 +31,7 @@ from scheduler.store.faults import translate
 from scheduler.store.health import DATABASE_BUSY, DatabaseHealth, OnceAMinute
 from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
 from scheduler.settings import Settings
-from scheduler.web import admin, api_docs, feed_routes, pages
+from scheduler.web import admin, api_docs, draft_preview, feed_routes, pages
 from scheduler.web.extensions import WebExtension
 from scheduler.web.reminder_routes import reminder_extension
 from scheduler.web.feed_service import FeedService
@@ -220,6 +220,7 @@ def create_app(
     app.include_router(feed_routes.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
+    app.include_router(draft_preview.router)
 
     @app.get("/healthz", tags=["Giám sát"], summary="Tình trạng dịch vụ")
     async def healthz(request: Request) -> JSONResponse:

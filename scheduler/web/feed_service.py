@@ -22,7 +22,8 @@ from notifiers.ics import FeedMeta, RenderOptions, render_calendar
 from scheduler.errors import CalendarError, CalendarNotFound
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand
-from scheduler.feeds.query import FeedQuery, parse_feed_query, select
+from scheduler.feeds.query import FeedQuery, calendar_query, feed_key, feed_name, select
+from scheduler.feeds.feed_versions import DatabaseVersions, MemoryVersions, Versions
 from scheduler.web.single_flight import SingleFlight
 from scheduler.web.http_cache import Validators, validator_headers
 from notifiers.ics import feed_meta
@@ -34,6 +35,11 @@ from scheduler.store.threads import in_database_thread
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 RECORD_WAIT_SECONDS = 0.5  # how long a feed waits for its first-published dates to be saved
 log = logging.getLogger("lichthidua.web")
+
+
+def _late_stamp(task: asyncio.Future[RenderedFeed]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("Không ghi được Last-Modified của nguồn lịch vào cơ sở dữ liệu: %s", task.exception())
 
 
 def _saved(task: asyncio.Future[None]) -> None:
@@ -59,6 +65,7 @@ class RenderedFeed:
     # The same, encoded once for the ASGI response: 200/HEAD (with length and type) and 304.
     raw_full: tuple[tuple[bytes, bytes], ...] = ()
     raw_not_modified: tuple[tuple[bytes, bytes], ...] = ()
+    key: str = ""  # the feed URL's identity over time (feed_versions): "default|kinds=deadline"
 
 
 def render_events(
@@ -106,13 +113,18 @@ def render_feed(
     calendar = state.calendar
     if calendar is None:
         raise CalendarError(f"Lịch '{state.id}' đang có lỗi và chưa có phiên bản hợp lệ nào.")
-    meta = feed_meta(calendar)
+    today = local_today(now, calendar)
+    window = default_window(calendar, today)
+    span = (calendar.span.start, calendar.span.end) if calendar.span is not None else None
+    default = calendar_query({}, today, (window.start, window.end), span)
+    meta = replace(feed_meta(calendar), name=feed_name(calendar.title, query, default))
     events = select(expand(calendar, Window(query.start, query.end)), query)
     live = {e.uid for e in events}
     cancelled = [e for e in select(repository.cancelled(state.id, now), query) if e.uid not in live]
-    return render_events(
+    feed, fresh = render_events(
         events, cancelled, meta, repository.ledger(state.id), options, now, state.good_since or meta.baseline_stamp
     )
+    return replace(feed, key=feed_key(query, default)), fresh
 
 
 class FeedService:
@@ -136,6 +148,8 @@ class FeedService:
         self._flight: SingleFlight[RenderedFeed] = SingleFlight()
         self._by_url: dict[tuple[str, int, bytes, date], RenderedFeed] = {}
         self.renders = 0  # how many cache misses were rendered (tests and /healthz read it)
+        self._versions: Versions | None = None
+        self._memory = MemoryVersions()
 
     def state(self, calendar_id: str) -> CalendarState:
         state = self.repository.snapshot.states.get(calendar_id)
@@ -164,7 +178,7 @@ class FeedService:
         assert calendar is not None
         span = (calendar.span.start, calendar.span.end) if calendar.span is not None else None
         window = default_window(calendar, today)
-        query = parse_feed_query(params(), today, campaign=(window.start, window.end) if span else None, span=span)
+        query = calendar_query(params(), today, (window.start, window.end), span)
         feed = self._cache.get((calendar_id, state.version, query)) or await self.get(calendar_id, query)
         if len(self._by_url) >= self.size * 4:  # URLs are client-controlled: bound them
             self._by_url.clear()
@@ -188,9 +202,10 @@ class FeedService:
         """Render synchronously and cache (benchmarks and the CLI use this)."""
         state = self.state(calendar_id)
         key = (calendar_id, state.version, query)
-        feed, fresh = render_feed(state, query, self.repository, self.options, self.clock())
+        now = self.clock()
+        feed, fresh = render_feed(state, query, self.repository, self.options, now)
         self.repository.record(fresh)
-        return self._store(key, feed)
+        return self._store(key, self._stamped(state.id, feed, now))
 
     async def get(self, calendar_id: str, query: FeedQuery) -> RenderedFeed:
         state = self.state(calendar_id)
@@ -201,14 +216,37 @@ class FeedService:
         return await self._flight.run(key, lambda: self._miss(key, state, query))
 
     async def _miss(self, key: CacheKey, state: CalendarState, query: FeedQuery) -> RenderedFeed:
-        feed, fresh = await asyncio.to_thread(render_feed, state, query, self.repository, self.options, self.clock())
+        now = self.clock()
+        feed, fresh = await asyncio.to_thread(render_feed, state, query, self.repository, self.options, now)
         if fresh:
             # Saved for later renders (the feed itself is already made from memory): a database that does not
             # answer, or a full disk, delays or loses the save, never the feed.
             saving = asyncio.ensure_future(in_database_thread(self.repository.record, fresh))
             saving.add_done_callback(_saved)
             await asyncio.wait({saving}, timeout=RECORD_WAIT_SECONDS)
+        feed = await self._stamped_soon(state.id, feed, now)
         return self._store(key, feed)
+
+    async def _stamped_soon(self, calendar_id: str, feed: RenderedFeed, now: datetime) -> RenderedFeed:
+        """Last-Modified from the shared database when it answers in time; else from this process's
+        memory (still strictly later for a new body here), so a slow database never holds a feed back."""
+        stamping = asyncio.ensure_future(in_database_thread(self._stamped, calendar_id, feed, now))
+        done, _ = await asyncio.wait({stamping}, timeout=RECORD_WAIT_SECONDS)
+        if stamping in done and stamping.exception() is None:
+            return stamping.result()
+        stamping.add_done_callback(_late_stamp)
+        return self._stamped(calendar_id, feed, now, versions=self._memory)
+
+    def _stamped(self, calendar_id: str, feed: RenderedFeed, now: datetime,
+                 versions: Versions | None = None) -> RenderedFeed:
+        """Last-Modified strictly later whenever this URL's body changes (see feed_versions)."""
+        if versions is None:
+            if self._versions is None:
+                store = self.repository.store
+                self._versions = DatabaseVersions(store.engine) if store is not None else self._memory
+            versions = self._versions
+        moment = versions.stamp(calendar_id, feed.key, feed.validators.etag, feed.validators.last_modified, now)
+        return replace(feed, validators=replace(feed.validators, last_modified=moment))
 
     def _store(self, key: CacheKey, feed: RenderedFeed) -> RenderedFeed:
         headers = validator_headers(feed.validators, self.max_age)

@@ -16,6 +16,7 @@ caches them); grouping, search and paging are cheap list work.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,9 +85,32 @@ def fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 
 
+STATED_LEVEL = {"toàn quốc": 0, "tỉnh": 1, "trên cơ sở": 2, "cơ sở": 3}
+# The issuer's words, most specific first (folded: no diacritics, lower case).
+ISSUER_LEVEL = (
+    (r"\b(cong doan|cd) (co so|truong|thanh vien)\b|\bcdcs\b", 3),
+    (r"\btong lien doan\b|\btld\b", 0),
+    (r"\b(quan|huyen|thi xa)\b", 2),
+    (r"\bcong doan nganh\b.*\b(tinh|thanh pho)\b", 2),
+    (r"\bcong doan nganh\b|\bcong doan (tong cong ty|khu)\b", 1),
+    (r"\b(lien doan lao dong|ldld) (tinh|thanh pho)\b", 1),
+)
+
+
 def level_of(calendar: Calendar | None) -> int:
+    """The issuer's level: the file's ``level:``, else the issuer's words (Tổng LĐLĐ, LĐLĐ tỉnh, công đoàn
+    ngành, LĐLĐ huyện, công đoàn cơ sở); only without either, how many calendars it extends."""
     if calendar is None:
         return BROKEN_LEVEL
+    if calendar.level is not None:
+        return STATED_LEVEL[calendar.level]
+    if calendar.issuer:
+        words = fold(calendar.issuer)
+        for pattern, level in ISSUER_LEVEL:
+            if re.search(pattern, words):
+                return level
+    if calendar.span is None:
+        return 0  # the national calendar
     return min(len(calendar.lineage), len(LEVELS) - 1)
 
 

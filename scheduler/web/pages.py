@@ -181,9 +181,14 @@ def _agenda(events: list[Event]) -> list[tuple[str, list[Event]]]:
     return [(f"Tháng {m}/{y}", evs) for (y, m), evs in sorted(months.items())]
 
 
-def _calendar_view(calendar: Calendar, shown: int, today: date, base: str) -> dict[str, Any]:
+def calendar_view(calendar: Calendar, shown: int, today: date, base: str) -> dict[str, Any]:
     own = default_window(calendar, today)
     events = expand(calendar, Window.year(shown))
+    if calendar.span is not None:
+        # Like the campaign's feed: outside its span (a school year's January–August before it starts,
+        # the summer after it) only the plan's own items, never a parent's days of another season.
+        span = calendar.span
+        events = [e for e in events if not e.inherited or (e.end >= span.start and e.start <= span.end)]
     feed_events = expand(calendar, own)
     # A campaign's deadlines are those of its own window (a school year's fall in two calendar years).
     rows = views.deadline_rows(feed_events if calendar.span is not None else events, today)
@@ -234,7 +239,7 @@ async def calendar_page(
     def render() -> str:
         context: dict[str, Any] = {"state": state, "views": views, "kind_labels": KIND_LABELS, "finished": False}
         if calendar is not None and shown is not None:
-            context.update(_calendar_view(calendar, shown, today, base_url))
+            context.update(calendar_view(calendar, shown, today, base_url))
         context.update(extra)
         return app.state.templates.get_template("calendar.html").render(context)
 

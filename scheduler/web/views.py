@@ -177,6 +177,13 @@ def span_words(calendar: Calendar) -> str:
     return words[:1].upper() + words[1:]
 
 
+def span_end_note(calendar: Calendar) -> str | None:
+    """Where the campaign's last day comes from when the plan names it in words only ("năm học 2026–2027")."""
+    if calendar.span is None or calendar.span.end_rule is None:
+        return None
+    return f"Kết thúc {vn_date(calendar.span.end)}: {calendar.span.end_rule}"
+
+
 def default_year(calendar: Calendar, today: date) -> int:
     """The year a campaign page opens on: today's while the campaign runs, else its first year."""
     if calendar.span is None or today in calendar.span:
@@ -205,5 +212,6 @@ def time_words(event: Event) -> str | None:
 
 
 def shows_provenance(event: Event) -> bool:
-    """Dates that are not simply the document's or a rule's say where they come from on the page."""
-    return event.provenance is not None and event.origin in (DateOrigin.ADMIN, DateOrigin.PROVISIONAL)
+    """Dates that are not simply the document's or a rule's (an admin's, a default, a provisional bound)
+    say where they come from on the page."""
+    return event.provenance is not None and event.origin in (DateOrigin.ADMIN, DateOrigin.PROVISIONAL, DateOrigin.DEFAULT)

@@ -1,0 +1,190 @@
+"""The government's decisions on days off, as data that cites each decision.
+
+The shipped file ``scheduler/core/data/ngay-nghi.yaml`` lists, year by year, the
+days off that a decision fixed (the Tết break, the day beside 2/9, a weekday off
+swapped with a Saturday worked) and the statutory days, each with its basis. An
+admin adds a decision published later by dropping a file of the same shape into
+``<calendars>/ngay-nghi/`` (or naming one in ``LICHTHIDUA_DAYS_OFF``); its entries
+replace the shipped ones of the same days. Parsing is pure: text in, a
+:class:`DaysOffData` out, or a :class:`DaysOffDataError` naming file, line and fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml  # type: ignore[import-untyped]
+
+from scheduler.core.dates import vn_date
+
+SHIPPED = Path(__file__).with_name("data") / "ngay-nghi.yaml"
+LAW_BASES = {
+    "labour_code": "Bộ luật Lao động 2019, Điều 112",
+    "observed": "Bộ luật Lao động 2019, Điều 111 khoản 3 (nghỉ bù khi ngày lễ trùng ngày nghỉ hằng tuần)",
+    "unverified": "chưa tìm thấy văn bản quyết định; ngày tính theo quy tắc của Bộ luật Lao động (chưa xác minh)",
+}
+OLD_CODE = "Bộ luật Lao động 2012, Điều 115"  # before 1/1/2021
+
+
+class DaysOffDataError(ValueError):
+    """A days-off file that cannot be read: the message names the file, the entry and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: str
+    number: str | None
+    signed: date | None
+    issuer: str
+    covers: str
+    sources: tuple[str, ...] = ()
+    verified: str = "true"
+    note: str | None = None
+
+    @property
+    def citation(self) -> str:
+        """"Công văn 12729/VPCP-KGVX ngày 25/12/2025 của Văn phòng Chính phủ (…)"."""
+        number = self.number or ""
+        kind = ("Thông báo" if "/TB-" in number else "Nghị quyết" if "NQ" in number
+                else "Công văn" if number else "Văn bản (chưa rõ số)")
+        parts = [kind + (f" {number}" if number else "")]
+        if self.signed is not None:
+            parts.append(f"ngày {vn_date(self.signed)}")
+        parts.append(f"của {self.issuer}")
+        text = " ".join(parts)
+        if self.verified != "true":
+            text += " (chưa đối chiếu đủ với bản gốc)"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class DayOffEntry:
+    day: date
+    name: str
+    basis: str  # "labour_code", "observed", "unverified" or a decision id
+    swapped_with: date | None = None  # the Saturday worked instead of this weekday
+    unverified: bool = False
+    origin: str = ""  # the file that says so
+
+
+@dataclass(frozen=True, slots=True)
+class WorkdayEntry:
+    day: date
+    makes_up_for: date | None
+    basis: str
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class DaysOffData:
+    decisions: Mapping[str, Decision] = field(default_factory=dict)
+    days: Mapping[date, DayOffEntry] = field(default_factory=dict)
+    workdays: Mapping[date, WorkdayEntry] = field(default_factory=dict)
+    years: frozenset[int] = frozenset()  # years a file has a section for
+    files: tuple[str, ...] = ()
+    digest: str = ""
+
+    def basis_text(self, entry: DayOffEntry | WorkdayEntry) -> str:
+        if entry.basis in LAW_BASES:
+            text = LAW_BASES[entry.basis]
+            if entry.day.year < 2021 and entry.basis != "unverified":
+                text = text.replace("Bộ luật Lao động 2019, Điều 112", OLD_CODE)
+            return text
+        return self.decisions[entry.basis].citation
+
+    def decision_of(self, entry: DayOffEntry | WorkdayEntry) -> Decision | None:
+        return self.decisions.get(entry.basis)
+
+
+def _day(raw: Any, where: str) -> date:
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise DaysOffDataError(f"{where}: ngày {raw!r} không hợp lệ; viết theo dạng 2027-02-05 (năm-tháng-ngày)") from None
+
+
+def _text(raw: Any) -> str | None:
+    return None if raw is None else str(raw)
+
+
+def parse_days_off(sources: Iterable[tuple[str, str]]) -> DaysOffData:
+    """Merge days-off files in order: a later file's entry for a day replaces an earlier one."""
+    decisions: dict[str, Decision] = {}
+    days: dict[date, DayOffEntry] = {}
+    workdays: dict[date, WorkdayEntry] = {}
+    years: set[int] = set()
+    names: list[str] = []
+    digest = hashlib.sha256()
+    pending: list[tuple[str, DayOffEntry | WorkdayEntry]] = []
+    for name, text in sources:
+        names.append(name)
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+        try:
+            doc = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f", dòng {mark.line + 1}" if mark is not None else ""
+            raise DaysOffDataError(f"{name}{line}: không đọc được YAML ({exc.__class__.__name__}); "
+                                   "kiểm tra thụt lề và dấu hai chấm") from None
+        if not isinstance(doc, dict):
+            raise DaysOffDataError(f"{name}: tệp ngày nghỉ phải là một bảng có 'decisions' và 'years'")
+        for did, raw in (doc.get("decisions") or {}).items():
+            where = f"{name}, văn bản {did}"
+            if not isinstance(raw, dict) or not raw.get("issuer"):
+                raise DaysOffDataError(f"{where}: cần ít nhất 'issuer' (cơ quan ban hành), 'number', 'date' và 'sources'")
+            decisions[str(did)] = Decision(
+                id=str(did), number=_text(raw.get("number")),
+                signed=_day(raw["date"], where) if raw.get("date") else None,
+                issuer=str(raw["issuer"]), covers=str(raw.get("covers") or ""),
+                sources=tuple(str(s) for s in raw.get("sources") or ()),
+                verified=str(raw.get("verified", True)).lower(), note=_text(raw.get("note")),
+            )
+        for year, section in (doc.get("years") or {}).items():
+            years.add(int(year))
+            for raw in (section or {}).get("days_off") or ():
+                where = f"{name}, năm {year}, ngày {raw.get('date')}"
+                if not raw.get("name") or not raw.get("basis"):
+                    raise DaysOffDataError(f"{where}: mỗi ngày nghỉ cần 'date', 'name' và 'basis'")
+                entry = DayOffEntry(
+                    day=_day(raw["date"], where), name=str(raw["name"]), basis=str(raw["basis"]),
+                    swapped_with=_day(raw["swapped_with"], where) if raw.get("swapped_with") else None,
+                    unverified=bool(raw.get("unverified")) or raw["basis"] == "unverified", origin=name,
+                )
+                days[entry.day] = entry
+                pending.append((where, entry))
+            for raw in (section or {}).get("working_days") or ():
+                where = f"{name}, năm {year}, ngày làm bù {raw.get('date')}"
+                if not raw.get("basis"):
+                    raise DaysOffDataError(f"{where}: ngày làm bù cần 'date', 'makes_up_for' và 'basis'")
+                work = WorkdayEntry(
+                    day=_day(raw["date"], where),
+                    makes_up_for=_day(raw["makes_up_for"], where) if raw.get("makes_up_for") else None,
+                    basis=str(raw["basis"]), origin=name,
+                )
+                workdays[work.day] = work
+                pending.append((where, work))
+    for where, item in pending:
+        if item.basis not in LAW_BASES and item.basis not in decisions:
+            known = ", ".join(sorted(decisions)) or "(chưa có văn bản nào)"
+            raise DaysOffDataError(f"{where}: căn cứ {item.basis!r} không phải 'labour_code', 'observed' hay mã "
+                                   f"một văn bản trong 'decisions' ({known})")
+    return DaysOffData(decisions, days, workdays, frozenset(years), tuple(names), digest.hexdigest())
+
+
+def read_days_off(extra: Iterable[Path] = ()) -> DaysOffData:
+    """The shipped file, then each extra file (a folder: its *.yaml files in name order)."""
+    paths = [SHIPPED]
+    for path in extra:
+        if path.is_dir():
+            paths.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+        elif path.is_file():
+            paths.append(path)
+    return parse_days_off((str(p) if p != SHIPPED else "ngay-nghi.yaml (kèm chương trình)",
+                           p.read_text(encoding="utf-8")) for p in paths)
