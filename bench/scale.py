@@ -22,7 +22,8 @@ under new ids, 2,007 files by default) and measures, with real processes:
 - ``send``: a wave of 20,000 reminders through real ``lichthidua remind send-due`` processes to an
   aiosmtpd sink in its own process, against the same messages over the transport alone; on
   PostgreSQL, 2 processes against 1; with a zero-latency sink (CPU-bound) and a relay-like one
-  (30 ms a message, latency-bound; a 2,000-message wave).
+  (30 ms a message, latency-bound; a 2,000-message wave); and the same wave with ten dead or slow
+  webhooks among its units (the emails' rate, the last email, the whole command).
 
 Every figure is printed with the same figure for the 7 shipped calendars,
 measured in the same run, and the goal of issue 10. Parts can be chosen:
@@ -47,7 +48,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -431,7 +432,7 @@ def bench_mixed(work: Path, folder: Path, label: str, seconds: float = 4, rounds
 
 SEND_NOW = "2024-06-21T08:05+07:00"  # Friday 21/6 08:05: bench/email.py's wave (deadline 28/6, 7 days before) is due
 RELAY_LATENCY = 0.030  # seconds per message: a relay on the network (see bench_send)
-SENT = re.compile(r"Đã gửi (\d+) lời nhắc \((\d+) email\)(?: trong ([\d.,]+) giây)?")
+SENT = re.compile(r"Đã gửi (\d+) lời nhắc \((\d+) email[^)]*\)(?: trong ([\d.,]+) giây)?")
 
 
 def _pg_reachable() -> str | None:
@@ -508,17 +509,19 @@ def _transport_alone(port: int, messages: Path, concurrency: int) -> float:
     return float(seconds)
 
 
-def _send_due(calendars: Path, data: Path, port: int, processes: int, database: str | None = None
-              ) -> dict[str, object]:
+def _send_due(calendars: Path, data: Path, port: int, processes: int, database: str | None = None,
+              extra_env: dict[str, str] | None = None, codes: tuple[int, ...] = (0,)) -> dict[str, object]:
     """``processes`` real ``lichthidua remind send-due`` started together on one database: wall time, counts."""
     env = {**os.environ, "LICHTHIDUA_DATA_DIR": str(data), "LICHTHIDUA_CALENDARS_DIR": str(calendars),
            "LICHTHIDUA_CONFIG": str(data / "none.toml"), "LICHTHIDUA_SMTP_HOST": "127.0.0.1",
-           "LICHTHIDUA_SMTP_PORT": str(port), "LICHTHIDUA_SMTP_SECURITY": "none", "LICHTHIDUA_LOG_LEVEL": "warning"}
+           "LICHTHIDUA_SMTP_PORT": str(port), "LICHTHIDUA_SMTP_SECURITY": "none", "LICHTHIDUA_LOG_LEVEL": "warning",
+           **(extra_env or {})}
     if database:
         env["LICHTHIDUA_DATABASE_URL"] = database
     data.mkdir(parents=True, exist_ok=True)
     cmd = [str(BIN / "lichthidua"), "remind", "send-due", "--now", SEND_NOW]
     cpu = child_cpu()
+    started_at = time.time()
     start = time.perf_counter()
     runs = [subprocess.Popen(cmd, env=env, cwd=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(processes)]
@@ -528,16 +531,123 @@ def _send_due(calendars: Path, data: Path, port: int, processes: int, database: 
     counts, seconds = [], []
     for p, (out, err) in zip(runs, outputs, strict=True):
         found = SENT.search(out)
-        if p.returncode != 0 or found is None:
+        if p.returncode not in codes or found is None:
             raise RuntimeError(f"send-due exited with {p.returncode}:\n{out}\n{err[-2000:]}")
         counts.append(int(found.group(1)))
         if found.group(3):
             seconds.append(float(found.group(3).replace(",", ".")))
-    return {"wall_s": wall, "counts": counts, "send_s": seconds, "cpu_s": cpu}
+    return {"wall_s": wall, "counts": counts, "send_s": seconds, "cpu_s": cpu, "started_at": started_at}
+
+
+# --- ten dead or slow webhooks in the same wave ----------------------------------------------
+
+DEAD_HOOKS = ("hang",) * 4 + ("slow",) * 2 + ("refused",) * 2 + ("error",) * 2  # ten endpoints
+HOOK_SECRET_ENV = "LICHTHIDUA_BENCH_HOOK"
+
+
+@contextmanager
+def _dead_hook_process() -> Iterator[tuple[int, int, Callable[[], int]]]:
+    """:func:`_dead_hook_server` in a process of its own (threads in this process would share its interpreter
+    with the measurements): (port, closed port, how many requests it has seen so far)."""
+    proc = subprocess.Popen([sys.executable, "-c", "from bench.scale import serve_dead_hooks; serve_dead_hooks()"],
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    port, closed_port = map(int, proc.stdout.readline().split())
+
+    def seen() -> int:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("count\n")
+        proc.stdin.flush()
+        return int(proc.stdout.readline())
+
+    try:
+        yield port, closed_port, seen
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+def serve_dead_hooks() -> None:
+    """The dead endpoints' process: prints its ports, answers "count" with the requests seen, ends with stdin."""
+    with _dead_hook_server() as (port, closed_port, seen):
+        print(port, closed_port, flush=True)
+        for _ in sys.stdin:
+            print(len(seen), flush=True)
+
+
+@contextmanager
+def _dead_hook_server() -> Iterator[tuple[int, int, list[str]]]:
+    """Endpoints that fail as dead ones do: /hang reads and never answers, /slow answers after 60 s,
+    /error answers 500; plus a port nobody listens on. Yields (port, closed port, paths seen)."""
+    import socket
+    import threading
+
+    stop = threading.Event()
+    seen: list[str] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.2)
+
+    def handle(conn: socket.socket) -> None:
+        with conn:
+            try:
+                data = b""
+                while b"\r\n\r\n" not in data and (chunk := conn.recv(65536)):
+                    data += chunk
+                path = data.split(b" ", 2)[1].decode() if data.count(b" ") >= 2 else "/"
+                seen.append(path)
+                if path.startswith("/error"):
+                    conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n")
+                elif path.startswith("/slow"):
+                    if not stop.wait(60):
+                        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                else:
+                    stop.wait(600)
+            except OSError:
+                pass
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        closed_port = closed.getsockname()[1]
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], closed_port, seen
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+def add_dead_hooks(calendars: Path, port: int, closed_port: int) -> None:
+    """Ten more units of the wave's group, each with a webhook only, each dead or slow, spread through the list
+    (their reminders are claimed among the emails', so the dead endpoints are tried while the emails go out)."""
+    path = calendars / "recipients" / "bench.yaml"
+    head, units = path.read_text(encoding="utf-8").split("    units:\n", 1)
+    each = units.splitlines(keepends=True)
+    per_unit = 3  # id, name, emails
+    step = max(1, len(each) // per_unit // (len(DEAD_HOOKS) + 1))
+    for i, kind in reversed(list(enumerate(DEAD_HOOKS))):
+        url = f"http://127.0.0.1:{closed_port}/" if kind == "refused" else f"http://127.0.0.1:{port}/{kind}/{i}"
+        at = min(len(each), (i + 1) * step * per_unit)
+        each[at:at] = [f"      - id: webhook-chet-{i:02d}\n", f'        name: "Đơn vị có webhook hỏng số {i}"\n',
+                       f'        webhook: {{url: "{url}", secret_env: {HOOK_SECRET_ENV}}}\n']
+    path.write_text(head + "    units:\n" + "".join(each), encoding="utf-8")
 
 
 def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latencies: tuple[float, ...] = (0.0, RELAY_LATENCY),
-               postgres: bool = True, rounds_cpu: int = 3) -> dict[str, object]:
+               postgres: bool = True, rounds_cpu: int = 3, dead_hooks: bool = True) -> dict[str, object]:
     """Reminder waves through a real aiosmtpd sink in its own process, each beside the transport alone.
 
     Per sink latency (0: the CPU-bound case, the sink and the senders share this machine's cores;
@@ -548,7 +658,8 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
     database (so each plans the wave itself). The sink counts distinct Message-IDs: nothing twice.
     With a latency the wave is ``relay_units`` (latency-bound: the ratios do not depend on its size).
     With the zero-latency sink the SQLite wave runs ``rounds_cpu`` times, each between two runs of the
-    transport alone.
+    transport alone; then (``dead_hooks``) once more with ten dead or slow webhooks among its units
+    (:data:`DEAD_HOOKS`): the emails must keep their rate, the webhooks' timeouts only lengthen the command.
     """
     from bench.email import sink_stats, start_sink, write_wave
     from scheduler.settings import Settings
@@ -600,19 +711,50 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
             # mean of the baselines run just before and just after it, and the figure is the median round
             # (each round's ratio is listed too).
             rounds: list[dict[str, object]] = []
-            before = alone()
-            for _ in range(rounds_cpu if not latency else 1):
-                wave("sqlite_1", 1, None)
-                after = alone()
-                case.update({k: round((before[k] + after[k]) / 2, None if "cpu" in k else 1) for k in before})
-                # The wave's rate and the baseline's, both from the sink's first to last message.
-                case["sqlite_1_wave_ratio"] = round(case["sqlite_1_wave_msgs_per_s"] / case["transport_sink_msgs_per_s"], 2)  # type: ignore[operator]
-                case["sqlite_1_wall_ratio"] = round(case["sqlite_1_wall_msgs_per_s"] / case["transport_msgs_per_s"], 2)  # type: ignore[operator]
-                rounds.append(dict(case))
-                before = after
+            hooked_rounds: list[dict[str, float]] = []
+            with ExitStack() as stack:
+                if not latency and dead_hooks:
+                    # The same wave with ten dead or slow webhooks among its units (a folder of its own, a fresh
+                    # database each time), run in every round right after the plain wave and followed by the
+                    # transport alone too: the emails' rate at the sink against the baseline around it, when the
+                    # last email arrived, and the whole command (which waits for the webhooks' timeouts).
+                    hooked = write_wave(root / "hooked", n)
+                    hook_port, closed_port, hook_seen = stack.enter_context(_dead_hook_process())
+                    add_dead_hooks(hooked, hook_port, closed_port)
+                before = alone()
+                for _ in range(rounds_cpu if not latency else 1):
+                    wave("sqlite_1", 1, None)
+                    after = alone()
+                    case.update({k: round((before[k] + after[k]) / 2, None if "cpu" in k else 1) for k in before})
+                    # The wave's rate and the baseline's, both from the sink's first to last message.
+                    case["sqlite_1_wave_ratio"] = round(case["sqlite_1_wave_msgs_per_s"] / case["transport_sink_msgs_per_s"], 2)  # type: ignore[operator]
+                    case["sqlite_1_wall_ratio"] = round(case["sqlite_1_wall_msgs_per_s"] / case["transport_msgs_per_s"], 2)  # type: ignore[operator]
+                    rounds.append(dict(case))
+                    before = after
+                    if not latency and dead_hooks:
+                        seen_before = hook_seen()
+                        run = _send_due(hooked, root / f"var-hooks-{time.monotonic_ns()}", port, 1, None, {
+                            "LICHTHIDUA_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1", HOOK_SECRET_ENV: "khoa-ky-bench"},
+                            codes=(0, 75))  # 75: the dead webhooks' reminders wait for a later run
+                        got = sink_stats(proc)
+                        after = alone()
+                        if got["count"] != n or got["distinct"] != n:
+                            raise RuntimeError(f"dead hooks: sink got {got} (want {n} once each)")
+                        base = (before["transport_sink_msgs_per_s"] + after["transport_sink_msgs_per_s"]) / 2
+                        rate = n / (got["last"] - got["first"])
+                        hooked_rounds.append({
+                            "hooks_wave_msgs_per_s": round(rate, 1), "hooks_wave_ratio": round(rate / base, 2),
+                            "hooks_last_email_s": round(got["last"] - run["started_at"], 2),  # type: ignore[operator]
+                            "hooks_wall_s": round(run["wall_s"], 2),  # type: ignore[arg-type]
+                            "hooks_requests": hook_seen() - seen_before})
+                        before = after
             rounds.sort(key=lambda r: r["sqlite_1_wave_ratio"])  # type: ignore[arg-type, return-value]
             case.update(rounds[len(rounds) // 2])
             case["sqlite_1_wave_ratio_rounds"] = [r["sqlite_1_wave_ratio"] for r in rounds]
+            if hooked_rounds:
+                hooked_rounds.sort(key=lambda r: r["hooks_wave_ratio"])
+                case.update(hooked_rounds[len(hooked_rounds) // 2])
+                case["hooks_wave_ratio_rounds"] = [r["hooks_wave_ratio"] for r in hooked_rounds]
             if pg_skip is None:
                 for processes in (1, 2):
                     with _pg_database() as url:
@@ -648,6 +790,15 @@ def report_send(send: dict[str, object]) -> None:
               f"transport alone{' (median of rounds ' + ', '.join(map(str, rounds)) + ')' if len(rounds) > 1 else ''}; "
               f"whole command {c['sqlite_1_wall_s']} s = {c['sqlite_1_wall_ratio']}x"
               + ("; " + goal_mark("sqlite_1_wave_ratio", c["sqlite_1_wave_ratio"]) if not lat else ""))
+        if "hooks_wave_ratio" in c:
+            hooked = c.get("hooks_wave_ratio_rounds", [])
+            print(f"  with ten dead or slow webhooks ({', '.join(sorted(set(DEAD_HOOKS)))}) in the same wave: emails "
+                  f"{c['hooks_wave_msgs_per_s']} msg/s = {c['hooks_wave_ratio']}x the transport alone"
+                  f"{' (median of rounds ' + ', '.join(map(str, hooked)) + ')' if len(hooked) > 1 else ''} (without: "
+                  f"{c['sqlite_1_wave_ratio']}x); last email {c['hooks_last_email_s']} s after the start, the whole "
+                  f"command {c['hooks_wall_s']} s (without webhooks {c['sqlite_1_wall_s']} s; it waits for the "
+                  f"webhooks' timeouts), {c['hooks_requests']} webhook requests, "
+                  f"{goal_mark('hooks_wave_ratio', c['hooks_wave_ratio'] / max(c['sqlite_1_wave_ratio'], 1e-9))}")
         if "pg_2_vs_1_wave" in c:
             print(f"  PostgreSQL: 1 process wave {c['pg_1_wave_msgs_per_s']} msg/s ({c['pg_1_wall_s']} s in all); "
                   f"2 processes wave {c['pg_2_wave_msgs_per_s']} msg/s ({c['pg_2_wall_s']} s in all), "
@@ -678,6 +829,8 @@ GOALS = {
     # send: the wave's rate against the transport alone's (both at the sink); 2 processes against 1 on PostgreSQL.
     "sqlite_1_wave_ratio": (">= 0.8x the transport alone", lambda v: v >= 0.8),
     "pg_2_vs_1_wave": (">= 1.6x one process", lambda v: v >= 1.6),
+    # the email rate with ten dead webhooks, against the same wave without them (issue 21: within 10 %)
+    "hooks_wave_ratio": (">= 0.9x the wave without webhooks", lambda v: v >= 0.9),
 }
 
 
@@ -786,6 +939,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", default=f"0,{round(RELAY_LATENCY * 1000)}",
                         help="send: sink latencies per message, ms (default 0,30)")
     parser.add_argument("--send-sqlite-only", action="store_true", help="send: skip the PostgreSQL processes")
+    parser.add_argument("--send-no-dead-hooks", action="store_true",
+                        help="send: skip the wave with ten dead or slow webhooks")
     parser.add_argument("--send-rounds", type=int, default=3,
                         help="send: rounds of (transport alone, send-due) with the zero-latency sink (default 3)")
     args = parser.parse_args()
@@ -794,7 +949,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     send = dict(units=args.send_units, relay_units=args.relay_units, postgres=not args.send_sqlite_only,
-                rounds_cpu=args.send_rounds,
+                rounds_cpu=args.send_rounds, dead_hooks=not args.send_no_dead_hooks,
                 latencies=tuple(float(v) / 1000 for v in args.latency_ms.split(",") if v.strip()))
     result = run(args.calendars, parts, send, baseline=args.baseline_calendars)
     report(result)

@@ -44,6 +44,7 @@ class DeliveryResult:
     attempts: int = 1
     code: int | None = None  # the SMTP reply code, when the server gave one
     reason: str = ""  # Vietnamese for people, with the server's own text when there is one
+    retry_after: float | None = None  # TEMPORARY: seconds the other side asked to wait (Retry-After, a breaker)
 
     @property
     def delivered(self) -> bool:

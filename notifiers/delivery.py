@@ -3,30 +3,40 @@
 A :class:`Notice` carries *what to say* (a ``notifiers.content`` value: a
 reminder, a digest, an admin summary) and *to whom* (an :class:`Address`:
 a channel name and a target in that channel). A :class:`Channel` renders and
-sends notices of its own kind: email renders templates into MIME and hands
-them to an SMTP or outbox transport; a webhook renders JSON and POSTs it.
-Callers (the reminder service) never look inside: they pick the channel by
-``notice.to.channel`` and record each :class:`~notifiers.base.DeliveryResult`.
+sends notices of its own kind: email (``notifiers.email_channel``) renders
+templates into MIME and streams them to an SMTP or outbox transport; the
+channels of ``notifiers/channels/`` (webhook, chat) render JSON and POST it
+to the unit's endpoint. The reminder sender (``scheduler.reminders.sending``)
+never looks inside: it holds a mapping of channels by name, streams each
+channel its notices and records each :class:`~notifiers.base.DeliveryResult`
+as it comes.
 
-A new channel is one module in ``notifiers/`` with a class that has ``name``,
-``describe()`` and ``deliver()``, plus the recipient field that addresses it.
+A new channel is one module in ``notifiers/channels/`` (see its ``__init__``)
+plus the recipient field that addresses it; nothing else changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from notifiers.base import DeliveryResult, DeliveryStatus, Transport
+from notifiers.base import DeliveryResult, DeliveryStatus, ResultHook
 from notifiers.content import Content
-from notifiers.email_message import Attachment, Recipient
-from notifiers.mailer import Mailer, MessageSpec, deliver
-
-from scheduler.reminders.recipients import WEBHOOK
+from notifiers.email_message import Attachment
 
 EMAIL = "email"
+_CHANNEL = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def channel_of(address: str) -> str:
+    """The channel of an address as the reminder store keeps it: "webhook:<unit id>" → "webhook", else email."""
+    channel, sep, target = address.partition(":")
+    if sep and "@" not in channel and _CHANNEL.fullmatch(channel):
+        return channel
+    return EMAIL
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +49,11 @@ class Address:
 
     @classmethod
     def parse(cls, address: str, name: str = "") -> Address:
-        """The form the reminder store keeps: "webhook:<unit id>", or a bare email address."""
-        channel, sep, target = address.partition(":")
-        if sep and channel == WEBHOOK:
-            return cls(WEBHOOK, target, name)
-        return cls(EMAIL, address, name)
+        """The form the reminder store keeps: "<channel>:<unit id>", or a bare email address."""
+        channel = channel_of(address)
+        if channel == EMAIL:
+            return cls(EMAIL, address, name)
+        return cls(channel, address.partition(":")[2], name)
 
     def __str__(self) -> str:
         return self.target if self.channel == EMAIL else f"{self.channel}:{self.target}"
@@ -59,39 +69,46 @@ class Notice:
     attachments: tuple[Attachment, ...] = ()  # e.g. the deadline's .ics; channels that cannot carry files skip them
 
 
+NoticeSource = Iterable[Notice] | AsyncIterable[Notice]
+
+
+async def iterate_notices(notices: NoticeSource) -> AsyncIterator[Notice]:
+    """Walk a sync or async source the same way."""
+    if isinstance(notices, AsyncIterable):
+        async for notice in notices:
+            yield notice
+    else:
+        for notice in notices:
+            yield notice
+
+
 @runtime_checkable
 class Channel(Protocol):
-    """What a delivery channel offers. Results come back in the order notices went in;
-    a notice that cannot be delivered is a result, never an exception."""
+    """What a delivery channel offers.
+
+    ``send`` takes a stream of notices (a wave: the sender feeds it as rows are claimed) and
+    reports each result through ``on_result(index, result)`` as soon as it is settled, and
+    returns them all in order. A notice that cannot be delivered is a result, never an
+    exception. ``stops_when_down``: all its notices go to one server (email), so a run of
+    temporary failures means the rest would fail too; channels with one endpoint per unit
+    keep a breaker per endpoint instead and never stop as a whole.
+    """
 
     name: str
+    stops_when_down: bool
 
     def describe(self) -> str:
         """One Vietnamese line for the start-up log: where notices go."""
         ...
 
-    async def deliver(self, notices: Sequence[Notice], now: datetime) -> list[DeliveryResult]:
+    async def send(self, notices: NoticeSource, now: datetime, on_result: ResultHook | None = None
+                   ) -> list[DeliveryResult]:
         ...
 
 
-class EmailChannel:
-    """Email: templates → MIME (the mailer), then an SMTP or outbox transport."""
-
-    name = EMAIL
-
-    def __init__(self, mailer: Mailer, transport: Transport) -> None:
-        self.mailer = mailer
-        self.transport = transport
-
-    def describe(self) -> str:
-        return self.transport.describe()
-
-    @staticmethod
-    def spec(notice: Notice) -> MessageSpec:
-        return MessageSpec(notice.key, Recipient(notice.to.target, notice.to.name), notice.content, notice.attachments)
-
-    async def deliver(self, notices: Sequence[Notice], now: datetime) -> list[DeliveryResult]:
-        return await deliver([self.spec(n) for n in notices], self.mailer, self.transport, now)
+async def deliver(channel: Channel, notices: Sequence[Notice], now: datetime) -> list[DeliveryResult]:
+    """A few notices through one channel (a confirmation, a test): one result per notice, in order."""
+    return await channel.send(list(notices), now)
 
 
 async def deliver_all(notices: Sequence[Notice], channels: Mapping[str, Channel], now: datetime) -> list[DeliveryResult]:
@@ -104,9 +121,13 @@ async def deliver_all(notices: Sequence[Notice], channels: Mapping[str, Channel]
         channel = channels.get(name)
         if channel is None:
             for i in indexes:
-                results[i] = DeliveryResult(notices[i].key, DeliveryStatus.PERMANENT, (str(notices[i].to),), 0, None,
-                                            f"Kênh gửi '{name}' chưa được cấu hình")
+                results[i] = unknown_channel(notices[i])
             continue
-        for i, result in zip(indexes, await channel.deliver([notices[i] for i in indexes], now), strict=True):
+        for i, result in zip(indexes, await deliver(channel, [notices[i] for i in indexes], now), strict=True):
             results[i] = result
     return [r for r in results if r is not None]
+
+
+def unknown_channel(notice: Notice) -> DeliveryResult:
+    return DeliveryResult(notice.key, DeliveryStatus.PERMANENT, (str(notice.to),), 0, None,
+                          f"Kênh gửi '{notice.to.channel}' chưa được cấu hình")

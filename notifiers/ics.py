@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from notifiers.ics_text import CRLF, escape_text, fmt_date, fmt_duration, fmt_utc, fold
+from notifiers.revisions import CANCELLED_PREFIX, Revision, revise  # the SEQUENCE rules (re-exported here)
 from scheduler.errors import CalendarError, LichThiDuaError
 from scheduler.core.events import DateOrigin, Event, EventKind
 from scheduler.core.dates import vn_date
@@ -47,7 +48,6 @@ Method = Literal["PUBLISH"]
 CATEGORIES: Mapping[EventKind, str] = MappingProxyType({kind: kind.label for kind in EventKind})
 _LUNAR_MONTHS = {1: "Giêng", 12: "Chạp"}
 CANCELLED_TITLE = "[ĐÃ HỦY] "  # SUMMARY prefix of an event deleted from the calendar
-CANCELLED_PREFIX = "cancelled:"  # marks the fingerprint of a cancelled event in a ledger
 
 
 # --- inputs and outputs ------------------------------------------------------
@@ -154,19 +154,6 @@ class RenderOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class Revision:
-    """What subscribers were last told about one UID.
-
-    ``fingerprint`` is :meth:`Event.fingerprint`, prefixed ``cancelled:`` once
-    the event has been published as cancelled. ``dtstamp`` is UTC.
-    """
-
-    fingerprint: str
-    sequence: int
-    dtstamp: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class Rendered:
     body: bytes
     revisions: dict[str, Revision] = field(default_factory=dict)
@@ -175,21 +162,6 @@ class Rendered:
 def content_type(method: Method = "PUBLISH") -> str:
     """The Content-Type of a body rendered with ``method``; RFC 6047 wants them equal."""
     return f"text/calendar; method={method}; charset=utf-8"
-
-
-# --- revision ledger ---------------------------------------------------------
-
-
-def revise(fingerprint: str, old: Revision | None, now: datetime, baseline: datetime) -> Revision:
-    """The SEQUENCE rule: new → 0 at `baseline`; unchanged → as before; changed → +1 at `now`."""
-    if old is None:
-        if fingerprint.startswith(CANCELLED_PREFIX):
-            # Subscribers had it at SEQUENCE 0 (we never saw it change): cancel above that.
-            return Revision(fingerprint, 1, now)
-        return Revision(fingerprint, 0, baseline)
-    if old.fingerprint == fingerprint:
-        return old
-    return Revision(fingerprint, old.sequence + 1, now)
 
 
 # --- rendering ---------------------------------------------------------------

@@ -10,12 +10,11 @@ never sees half a message.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from notifiers.base import DeliveryResult, DeliveryStatus, MessageSource, OutgoingMessage, ResultHook, iterate
+from scheduler.files import write_atomic
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@-]")
 
@@ -24,17 +23,6 @@ def eml_name(message_id: str) -> str:
     """'<3f2a...@congdoan.vn>' -> '3f2a...@congdoan.vn.eml'; nothing that can leave the folder."""
     stem = _UNSAFE.sub("_", message_id.strip().strip("<>")).lstrip(".") or "message"
     return stem[:200] + ".eml"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".eml")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class OutboxTransport:

@@ -187,6 +187,20 @@ class Settings(BaseModel):
         None, description="Thư mục mẫu email do quản trị viên ghi đè (jinja2)."
     )
 
+    # --- webhook and chat channels (every endpoint of a unit) ------------------
+    webhook_allowed_hosts: tuple[str, ...] = Field(
+        (), description="Máy trên chính máy chủ này hoặc trong mạng nội bộ mà webhook được gửi tới (tên, địa chỉ IP "
+        "hoặc mạng như 10.0.0.0/8); ngoài danh sách này chỉ gửi https:// tới máy ngoài Internet.",
+    )
+    webhook_connect_timeout_seconds: float = Field(
+        5.0, gt=0, le=120, description="Thời gian chờ kết nối (kể cả TLS) tới một điểm nhận webhook (giây).")
+    webhook_timeout_seconds: float = Field(
+        10.0, gt=0, le=600, description="Thời gian tối đa cho một lần gửi tới một điểm nhận webhook (giây).")
+    webhook_breaker_seconds: float = Field(
+        300.0, gt=0, description="Điểm nhận lỗi sau mọi lần thử thì tạm ngừng gửi tới nó trong chừng này giây "
+        "(gấp đôi mỗi lần còn lỗi, tối đa một giờ).",
+    )
+
     @field_validator("admin_password_hash")
     @classmethod
     def _a_hash_not_a_password(cls, value: str) -> str:

@@ -6,6 +6,7 @@ import html
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from starlette.testclient import TestClient
@@ -93,3 +94,21 @@ def test_admin_shows_diagnostics_recipients_failures_status_and_submissions(clie
     assert rows[1].occurrence_uid in page and rows[1].party_key in page
     assert "chờ gửi:" in page and "lỗi: 1" in page
     assert client.get("/admin", auth=("admin", PASSWORD)).headers["cache-control"] == "no-store"
+
+
+def test_admin_says_which_endpoints_are_paused(client: TestClient, tmp_path: Path) -> None:
+    """A dead webhook's breaker (kept in the data folder by the channels) is shown in Vietnam time."""
+    from notifiers.endpoints import HEALTH_FILE, EndpointState, Health
+
+    service = client.app.state.reminders  # type: ignore[attr-defined]
+    page = html.unescape(client.get("/admin", auth=("admin", PASSWORD)).text)
+    assert "Không có điểm nhận nào đang lỗi." in page
+    health = Health(Path(service.settings.data_dir) / HEALTH_FILE)
+    wall = service.wall()
+    health.states["webhook:cd-so-y-te"] = EndpointState(
+        2, wall + timedelta(minutes=10), "Máy nhận không trả lời hết trong 10 giây", wall)
+    health.save(["webhook:cd-so-y-te"])
+    page = html.unescape(client.get("/admin", auth=("admin", PASSWORD)).text)
+    until = (wall + timedelta(minutes=10)).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert (f"webhook:cd-so-y-te: tạm ngừng gửi đến {until:%H:%M} ngày {until:%d/%m/%Y}, sau 2 lần thất bại liên "
+            "tiếp: Máy nhận không trả lời hết trong 10 giây") in page

@@ -25,7 +25,7 @@ from scheduler.core.days_off import (
 from scheduler.core.days_off_data import DaysOffDataError, parse_days_off
 from scheduler.core.events import Due, EventKind
 from scheduler.core.expand import Window, expand
-from scheduler.feeds.revisions import reconcile
+from notifiers.revisions import reconcile
 from scheduler.live.catalog import load_catalog
 from tests.conftest import one, year_events
 

@@ -20,7 +20,7 @@ from scheduler.web import views
 from scheduler.feeds.query import FeedQuery, parse_feed_query, select
 from scheduler.web.http_cache import Validators, http_date, is_not_modified, parse_http_date, strong_etag
 from scheduler.feeds.revision_store import RevisionStore
-from scheduler.feeds.revisions import CANCELLED_PREFIX, event_from_json, reconcile, tombstones
+from notifiers.revisions import CANCELLED_PREFIX, event_from_json, reconcile, tombstones
 from scheduler.web.subscribe import subscribe_links
 
 CALENDARS = Path(__file__).resolve().parent / "calendars" / "seed"
@@ -239,7 +239,7 @@ def test_pure_modules_import_no_web_or_database_library() -> None:
     import sys
 
     code = (
-        "import sys; import scheduler.feeds.query, scheduler.web.http_cache, scheduler.feeds.revisions, "
+        "import sys; import scheduler.feeds.query, scheduler.web.http_cache, notifiers.revisions, "
         "scheduler.web.views, scheduler.web.subscribe; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'fastapi', 'starlette', 'sqlalchemy', 'sqlmodel', "
         "'uvicorn', 'jinja2', 'httpx'}))"

@@ -19,7 +19,7 @@ from web_support import MARCH_2024, Clock, campaign_yaml, copy_calendars, refres
 from scheduler.live.catalog import ParseCache
 from scheduler.live.repository import CalendarRepository
 from scheduler.feeds.revision_store import RevisionStore
-from scheduler.feeds.revisions import LedgerEntry
+from notifiers.revisions import LedgerEntry
 
 FEED = "/feeds/{}.ics?from=2024-01-01&to=2024-12-31"
 

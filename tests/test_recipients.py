@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from conftest import CliRun
 from scheduler.live.catalog import load_catalog
+from notifiers.endpoints import HostPolicy
 from scheduler.reminders.recipients import check_recipients, load_directory
 
 
@@ -137,7 +138,7 @@ def test_a_unit_can_have_a_webhook_beside_or_instead_of_emails(calendars_dir: Pa
           url: http://127.0.0.1:9000/hook
           secret_env: LICHTHIDUA_WEBHOOK_B
 """)
-    directory = load_directory(calendars_dir)
+    directory = load_directory(calendars_dir, policy=HostPolicy(("127.0.0.1",)))
     assert directory.ok, [d.format() for d in directory.diagnostics]
     only, both = directory.groups["nhom-chat"].units
     assert only.emails == () and only.addresses == ("webhook:chi-webhook",)
@@ -160,7 +161,8 @@ def test_a_unit_nobody_can_reach_and_a_plain_http_webhook_are_errors(calendars_d
     diags = {d.code: d for d in load_directory(calendars_dir).diagnostics}
     assert (diags["unit.no_channel"].line, diags["unit.no_channel"].path) == (5, "groups[0].units[0]")
     assert "không có email và không có webhook" in diags["unit.no_channel"].message["vi"]
-    assert diags["webhook.url"].line == 9 and "cần địa chỉ https://" in diags["webhook.url"].message["vi"]
+    assert diags["endpoint.url"].line == 9 and "cần địa chỉ https://" in diags["endpoint.url"].message["vi"]
+    assert "Địa chỉ webhook không dùng được" in diags["endpoint.url"].message["vi"]
 
 
 def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(

@@ -65,3 +65,39 @@ def test_status_shows_titles_and_fits_80_columns(calendars_dir: Path, cli: Calla
     assert "@lichthidua" not in status.stdout  # titles, not UIDs
     flat = " ".join(line.strip("│ ").replace("│", " ") for line in lines)
     assert "Báo cáo" in flat and "bỏ lỡ" in status.stdout
+
+
+def test_status_says_which_endpoints_are_paused(calendars_dir: Path, cli: Callable[..., CliRun]) -> None:
+    """The breaker of a dead webhook, as the channels keep it in the data folder, in Vietnamese and Vietnam time."""
+    from datetime import UTC, datetime, timedelta
+
+    from notifiers.endpoints import HEALTH_FILE, EndpointState, Health
+
+    assert "đang lỗi" not in cli("remind", "status").stdout
+    var = calendars_dir.parent / "var"
+    var.mkdir(exist_ok=True)
+    health = Health(var / HEALTH_FILE)
+    now = datetime.now(UTC)
+    health.states["webhook:cd-so-y-te"] = EndpointState(3, now + timedelta(days=1), "Máy nhận trả lời 500", now)
+    health.save(["webhook:cd-so-y-te"])
+    status = cli("remind", "status")
+    assert status.exit_code == 0
+    flat = " ".join(status.stdout.split())
+    assert "Điểm nhận webhook, chat đang lỗi" in flat
+    assert "webhook:cd-so-y-te: tạm ngừng gửi đến" in flat and "sau 3 lần thất bại liên tiếp: Máy nhận trả lời 500" in flat
+
+
+@pytest.mark.parametrize("url", ["https://[bad/x", "https://chat.example.vn:99999/hook", "https://chat.example.vn/a b",
+                                 "http://chat.example.vn/hook", "https://10.0.0.5/hook"])
+def test_a_bad_webhook_url_is_refused_by_check_and_breaks_nothing(calendars_dir: Path, cli: Callable[..., CliRun],
+                                                                 url: str) -> None:
+    (calendars_dir / "recipients" / "hong.yaml").write_text(
+        "groups:\n  - id: nhom-hong\n    name: Nhóm có webhook sai\n    units:\n      - id: don-vi-hong\n"
+        f"        name: Đơn vị hỏng\n        webhook: {{url: \"{url}\", secret_env: LICHTHIDUA_WEBHOOK_HONG}}\n",
+        encoding="utf-8")
+    check = cli("check")
+    assert check.exit_code == 65 and "Traceback" not in check.output
+    assert "recipients/hong.yaml:7:" in check.stderr and "Địa chỉ webhook không dùng được" in check.stderr
+    for args in (("remind", "preview", "--on", "21/6/2024"), ("remind", "send-due", "--now", "2024-06-21T08:30:00+07:00")):
+        result = cli(*args)  # (the fixture fails the test on any exception but an exit code)
+        assert result.exit_code in (0, 65, 75) and "Traceback" not in result.output

@@ -13,8 +13,9 @@ import pytest
 from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, no_wait, write_wave
 from webhook_server import Script, server  # noqa: F401 (the fixture)
 
+from notifiers.channels.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookChannel, verify
+from notifiers.endpoints import EndpointOptions, HostPolicy
 from notifiers.outbox import OutboxTransport
-from notifiers.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookChannel, verify
 from scheduler.reminders.service import ReminderService, open_service
 from scheduler.reminders.ledger import Status
 from scheduler.settings import Settings
@@ -33,12 +34,14 @@ def service(tmp_path: Path, server: tuple[str, Script]) -> Iterator[tuple[Remind
     text = text.replace(f"        emails: [{address(0)}]", hook)
     text = text.replace(f"        emails: [{address(1)}]", f"        emails: [{address(1)}]\n{hook}")
     wave.write_text(text, encoding="utf-8")
-    settings = Settings(calendars_dir=calendars, data_dir=tmp_path / "var", base_url="https://lich.example.vn")
+    settings = Settings(calendars_dir=calendars, data_dir=tmp_path / "var", base_url="https://lich.example.vn",
+                        webhook_allowed_hosts=("127.0.0.1",))
     outbox = tmp_path / "outbox"
     wall = Wall()
     service = open_service(settings, transport=OutboxTransport(outbox), wall=wall)
-    service._webhook = WebhookChannel(service.directory.webhooks(), environ={"LICHTHIDUA_WEBHOOK_WAVE": SECRET},
-                                      sleep=no_wait, timeout=2.0)
+    options = EndpointOptions(HostPolicy(("127.0.0.1",)), timeout=2.0, environ={"LICHTHIDUA_WEBHOOK_WAVE": SECRET})
+    service.channel_overrides["webhook"] = WebhookChannel(service.directory.webhooks(), options, sleep=no_wait,
+                                                          clock=wall)
     try:
         yield service, script, outbox, wall
     finally:
@@ -78,7 +81,7 @@ def test_a_webhook_outage_is_retried_later(service: tuple[ReminderService, Scrip
     assert (report.sent, report.retry) == (2, 2)
     retrying = [r for r in svc.store.rows(statuses=[Status.PENDING]) if r.last_error]  # (overdue notices wait too)
     assert {r.email for r in retrying} == {"webhook:don-vi-00000", "webhook:don-vi-00001"}
-    assert all("Máy nhận webhook trả lời 503" in (r.last_error or "") for r in retrying)
+    assert all("Máy nhận trả lời 503" in (r.last_error or "") for r in retrying)
     wall.now += timedelta(hours=1)  # past the backoff; the receiver is back
     again = asyncio.run(svc.send_due(WAVE_DUE + timedelta(hours=1)))
     assert (again.sent, again.retry) == (2, 0)

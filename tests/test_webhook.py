@@ -1,8 +1,9 @@
-"""The webhook channel against a real HTTP server on 127.0.0.1: signed JSON, retries, failures.
+"""The webhook channel against a real HTTP server on 127.0.0.1: signed JSON, retries, failures, URL rules.
 
 The server is http.server in a thread; each test scripts its answers. Waits
 between attempts are injected (recorded, not slept); the timeout test waits
-for a real socket timeout of 0.3 s.
+for a real socket timeout of 0.3 s. 127.0.0.1 is reached because the tests
+list it, as a deployment would in ``webhook_allowed_hosts``.
 """
 
 from __future__ import annotations
@@ -18,20 +19,21 @@ from webhook_server import Script, server  # noqa: F401 (the fixture)
 
 from notifiers.base import DeliveryStatus
 from notifiers.content import DigestContent, DigestItem, ReminderContent, deadline_view
-from notifiers.delivery import Address, EmailChannel, Notice, deliver_all
-from notifiers.email_message import Composer
-from notifiers.mailer import Mailer
-from notifiers.outbox import OutboxTransport
-from notifiers.rendering import Templates
-from scheduler.reminders.recipients import Webhook, url_problem
-
-from notifiers.webhook import (
+from notifiers.channels.webhook import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     WebhookChannel,
+    WebhookModel,
     verify,
 )
+from notifiers.delivery import Address, Notice, deliver_all
+from notifiers.email_channel import EmailChannel
+from notifiers.email_message import Composer
+from notifiers.endpoints import EndpointOptions, HostPolicy
+from notifiers.mailer import Mailer
+from notifiers.outbox import OutboxTransport
+from notifiers.rendering import Templates
 
 SECRET = "bi-mat-dung-chung-cua-cdcs"
 ENV = {"LICHTHIDUA_WEBHOOK_KON_TUM": SECRET}
@@ -45,14 +47,18 @@ def _notice(key: str = "rem:1", overdue: bool = False) -> Notice:
     return Notice(key, Address("webhook", "cdcs-so-y-te", "CĐCS Sở Y tế"), content)
 
 
+LOCAL = HostPolicy(("127.0.0.1",))
+
+
 def _channel(url: str, **kwargs: object) -> tuple[WebhookChannel, list[float]]:
     waits: list[float] = []
 
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    options: dict[str, object] = {"environ": ENV, "sleep": sleep, "timeout": 2.0, **kwargs}
-    channel = WebhookChannel({"cdcs-so-y-te": Webhook(url, "LICHTHIDUA_WEBHOOK_KON_TUM")}, **options)  # type: ignore[arg-type]
+    options: dict[str, object] = {"environ": ENV, "timeout": 2.0, "policy": LOCAL, **kwargs}
+    endpoint = WebhookModel(url=url, secret_env="LICHTHIDUA_WEBHOOK_KON_TUM")
+    channel = WebhookChannel({"cdcs-so-y-te": endpoint}, EndpointOptions(**options), sleep=sleep)  # type: ignore[arg-type]
     return channel, waits
 
 
@@ -95,7 +101,7 @@ def test_5xx_every_time_is_temporary(server: tuple[str, Script]) -> None:
     script.answers = [502, 502, 502]
     (result,) = asyncio.run(_channel(url)[0].deliver([_notice()], NOW))
     assert result.status is DeliveryStatus.TEMPORARY and result.attempts == 3 and result.code == 502
-    assert "Máy nhận webhook trả lời 502: lỗi máy nhận" == result.reason
+    assert "Máy nhận trả lời 502: lỗi máy nhận" == result.reason
 
 
 def test_4xx_is_permanent_but_429_is_retried(server: tuple[str, Script]) -> None:
@@ -115,7 +121,7 @@ def test_timeout_is_temporary(server: tuple[str, Script]) -> None:
     (result,) = asyncio.run(channel.deliver([_notice()], NOW))
     script.release.set()
     assert result.status is DeliveryStatus.TEMPORARY and result.attempts == 2 and result.code is None
-    assert result.reason == "Máy nhận webhook không trả lời sau 0.3 giây" and waits == [2.0]
+    assert result.reason == "Máy nhận không trả lời hết trong 0.3 giây" and waits == [2.0]
 
 
 def test_refused_connection_is_temporary() -> None:
@@ -125,7 +131,7 @@ def test_refused_connection_is_temporary() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     (result,) = asyncio.run(_channel(f"http://127.0.0.1:{port}/")[0].deliver([_notice()], NOW))
-    assert result.status is DeliveryStatus.TEMPORARY and "Không kết nối được tới webhook" in result.reason
+    assert result.status is DeliveryStatus.TEMPORARY and f"Không kết nối được tới 127.0.0.1:{port}" in result.reason
 
 
 def test_missing_secret_is_permanent_and_sends_nothing(server: tuple[str, Script]) -> None:
@@ -166,17 +172,43 @@ def test_addresses_as_stored() -> None:
     assert str(Address("webhook", "x")) == "webhook:x" and str(Address("email", "a@b.vn")) == "a@b.vn"
 
 
-def test_only_https_or_this_machine() -> None:
-    assert url_problem("https://chat.example.vn/hooks/abc") is None
-    assert url_problem("http://127.0.0.1:9000/hook") is None
-    assert url_problem("http://chat.example.vn/hooks/abc") is not None
-    assert url_problem("ftp://x") is not None
+def test_only_https_or_an_allowed_host() -> None:
+    none, local = HostPolicy(), HostPolicy(("127.0.0.1", "cau-noi.noi-bo", "10.20.0.0/16"))
+    assert none.url_problem("https://chat.example.vn/hooks/abc") is None
+    assert none.url_problem("https://chat.example.vn:8443/hooks/abc") is None
+    assert "webhook_allowed_hosts" in (none.url_problem("http://127.0.0.1:9000/hook") or "")
+    assert local.url_problem("http://127.0.0.1:9000/hook") is None
+    assert local.url_problem("http://cau-noi.noi-bo/hook") is None and local.url_problem("https://10.20.3.4/") is None
+    assert "webhook_allowed_hosts" in (local.url_problem("http://chat.example.vn/hooks/abc") or "")
+    for internal in ("https://127.0.0.1/x", "https://localhost/x", "https://10.1.2.3/x", "https://192.168.1.1/x",
+                     "https://[::1]/x", "https://169.254.169.254/latest", "https://[::ffff:127.0.0.1]/x",
+                     "https://0.0.0.0/x", "https://100.64.0.1/x"):
+        assert "mạng nội bộ" in (none.url_problem(internal) or ""), internal
+    assert "mạng nội bộ" in (local.url_problem("https://10.21.0.1/x") or "")
+    refused = {
+        "ftp://x": "https://",
+        "chat.example.vn/hooks": "https://",
+        "/hooks/abc": "https://",
+        "https://chat.example.vn:99999/hook": "cổng",
+        "https://chat.example.vn:0/hook": "cổng",
+        "https://chat.example.vn:http/hook": "cổng",
+        "https://chat.example.vn/ho ok": "khoảng trắng",
+        " https://chat.example.vn/hook": "khoảng trắng",
+        "https://chat.example.vn/hook\n": "khoảng trắng",
+        "https://[bad/x": "cú pháp",
+        "https:///x": "thiếu tên máy",
+        "https://ch@t!.vn/x": "không hợp lệ",
+        "": "trống",
+    }
+    for url, why in refused.items():
+        problem = none.url_problem(url)
+        assert problem is not None and why in problem, (url, problem)
 
 
 def test_the_docs_show_the_json_that_is_sent() -> None:
     import re
 
-    from notifiers.webhook import payload
+    from notifiers.channels.webhook import payload
 
     page = (Path(__file__).resolve().parent.parent / "docs" / "nhac-han.md").read_text(encoding="utf-8")
     section = page[page.index("## Webhook"):]
@@ -185,3 +217,31 @@ def test_the_docs_show_the_json_that_is_sent() -> None:
     assert set(documented) == set(sent)
     assert set(documented["recipient"]) == set(sent["recipient"])
     assert set(documented["deadlines"][0]) == set(sent["deadlines"][0])
+
+
+def test_a_name_that_resolves_to_this_machine_is_refused_when_sending() -> None:
+    """The URL's host is checked by name at `check`; what it resolves to is checked again when sending."""
+    from notifiers.endpoints import EndpointError, _resolve
+
+    with pytest.raises(EndpointError) as refused:
+        asyncio.run(_resolve("localhost", 80, HostPolicy()))
+    assert refused.value.final and "webhook_allowed_hosts" in refused.value.reason
+    assert "127.0.0.1" in asyncio.run(_resolve("localhost", 80, HostPolicy(("localhost",))))
+    assert asyncio.run(_resolve("127.0.0.1", 80, LOCAL)) == ["127.0.0.1"]
+
+
+def test_an_endpoint_may_have_its_own_timeouts(server: tuple[str, Script]) -> None:
+    """`timeout_seconds` of one unit's webhook wins over the setting (here 5 s) for that endpoint only."""
+    url, script = server
+    script.answers = ["hang"]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    endpoint = WebhookModel(url=url, secret_env="LICHTHIDUA_WEBHOOK_KON_TUM", timeout_seconds=0.3)
+    channel = WebhookChannel({"cdcs-so-y-te": endpoint}, EndpointOptions(LOCAL, timeout=5.0, max_attempts=1,
+                                                                         environ=ENV), sleep=sleep)
+    (result,) = asyncio.run(channel.deliver([_notice()], NOW))
+    script.release.set()
+    assert result.status is DeliveryStatus.TEMPORARY and result.reason == "Máy nhận không trả lời hết trong 0.3 giây"

@@ -139,6 +139,7 @@ def check(
 
     def run() -> int:
         _load()
+        from notifiers.channels import host_policy
         from scheduler.reminders.recipients import RECIPIENTS_DIR, check_recipient_files, looks_like_recipients
 
         targets = paths or [calendars_root(calendars)]
@@ -157,7 +158,9 @@ def check(
         root = calendars or (folders[0] if len(folders) == 1 else calendars_root(None))
         files = calendar_files([t for t in targets if t not in recipient_targets
                                 and not (t.is_dir() and t.name == RECIPIENTS_DIR)])
-        limits = load_settings().limits()
+        settings = load_settings()
+        limits = settings.limits()
+        policy = host_policy(settings)  # which hosts the recipients' endpoints may be on
         from scheduler.live.snapshot import start_up_collection
 
         with start_up_collection():  # a folder of 10,000 files: no collector passes over what lives on
@@ -168,9 +171,9 @@ def check(
         ]
         diags += _deadline_day_off_notes(catalog, wanted)
         if any(t.resolve() == root.resolve() for t in targets):
-            diags += check_recipients(root, catalog, limits)  # recipient lists live beside the calendars
+            diags += check_recipients(root, catalog, limits, policy)  # recipient lists live beside the calendars
         if recipient_targets:
-            diags += check_recipient_files(recipient_targets, limits)
+            diags += check_recipient_files(recipient_targets, limits, policy)
             files += recipient_targets
         errors = sum(d.severity is Severity.ERROR for d in diags)
         notes = sum(d.severity is Severity.INFO for d in diags)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -12,6 +11,7 @@ import typer
 from rich.console import Console
 
 from scheduler.errors import LichThiDuaError, OutputError
+from scheduler.files import write_atomic
 
 T = TypeVar("T")
 
@@ -47,15 +47,9 @@ def write_output(path: Path, data: bytes | str, *, option: str = "-o", example: 
     (exit 73) naming the path, and no temporary file is left behind.
     """
     write_output_check(path, option=option, example=example)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        if isinstance(data, str):
-            tmp.write_text(data, encoding="utf-8")
-        else:
-            tmp.write_bytes(data)
-        tmp.replace(path)  # atomic: a reader (or `serve`) never sees half a file
+        write_atomic(path, data)  # a reader (or `serve`) never sees half a file; no temporary file left behind
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise OutputError(f"{option} {path}: không ghi được ({exc.strerror or exc})") from None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -169,10 +170,13 @@ def send_due(
     if reused:
         console.print("Lịch nhắc đã được lập từ đúng dữ liệu này: dùng lại, không đọc lại danh sách người nhận.")
     timing = ""
+    emails = report.delivered.get("email", 0)
     if report.messages:
-        rate = report.messages / report.seconds if report.seconds > 0 else 0.0
+        rate = emails / report.seconds if report.seconds > 0 else 0.0
         timing = f" trong {report.seconds:.1f} giây ({rate:.0f} email/giây)".replace(".", ",")
-    console.print(f"Đã gửi {report.sent} lời nhắc ({report.messages} email){timing}; lỗi vĩnh viễn: {report.failed}; "
+    # Each channel counted as itself: "(4 email, 2 webhook)".
+    others = "".join(f", {n} {name}" for name, n in sorted(report.delivered.items()) if name != "email")
+    console.print(f"Đã gửi {report.sent} lời nhắc ({emails} email{others}){timing}; lỗi vĩnh viễn: {report.failed}; "
                   f"thử lại sau: {report.retry}; bỏ lỡ: {report.missed}.")
     for line in report.errors[:20]:
         err_console.print(f"  {line}", markup=False)
@@ -183,17 +187,24 @@ def send_due(
 @remind.command("status", cls=WordedCommand)
 def status() -> None:
     """Số lời nhắc theo tình trạng, và những lời nhắc cần chú ý."""
-    def work() -> tuple[dict[str, int], list[tuple[StoredReminder, str]]]:
+    def work() -> tuple[dict[str, int], list[tuple[StoredReminder, str]], list[str]]:
+        from notifiers.endpoints import paused_endpoints
+
         with _service() as service:
             counts, rows = service.status()
-            return counts, [(r, service.deadline_title(r)) for r in rows]
+            paused = [p.describe(ZONE) for p in paused_endpoints(Path(service.settings.data_dir), service.wall())]
+            return counts, [(r, service.deadline_title(r)) for r in rows], paused
 
     from rich.table import Table
 
     from scheduler.reminders.ledger import STATUS_VN, Status
 
-    counts, rows = run_command(work)
+    counts, rows, paused = run_command(work)
     console.print(" · ".join(f"{STATUS_VN[Status(k)]}: {v}" for k, v in counts.items()), soft_wrap=False)
+    if paused:
+        console.print("Điểm nhận webhook, chat đang lỗi (lời nhắc của chúng chờ trong hàng đợi):", markup=False)
+        for line in paused:
+            console.print(f"  {line}", markup=False, soft_wrap=True)
     if not rows:
         return
     # Three columns that wrap: readable at 80 columns, nothing cut.

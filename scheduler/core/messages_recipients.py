@@ -43,11 +43,14 @@ RECIPIENTS: dict[str, Entry] = {
         {"vi": "Thêm 'emails: [ten@ten-mien.vn]', hoặc 'webhook: {{url: https://..., secret_env: TEN_BIEN}}'",
          "en": "Add 'emails: [name@domain.vn]', or 'webhook: {{url: https://..., secret_env: VAR_NAME}}'"},
     ),
-    "webhook.url": (
-        {"vi": "Địa chỉ webhook không dùng được: '{value}' ({detail})",
-         "en": "Unusable webhook address: '{value}' ({detail})"},
+    "endpoint.url": (
+        {"vi": "Địa chỉ {channel} không dùng được: '{value}' ({detail})",
+         "en": "Unusable {channel} address: '{value}' ({detail})"},
         None,
-        {"vi": "Ví dụ: https://chat.example.org/hooks/cong-doan", "en": "E.g. https://chat.example.org/hooks/cong-doan"},
+        {"vi": "Ví dụ: https://chat.example.org/hooks/cong-doan; máy trong mạng nội bộ thì thêm tên nó vào cài đặt "
+               "webhook_allowed_hosts",
+         "en": "E.g. https://chat.example.org/hooks/cong-doan; for a host on a private network, list it in the "
+               "webhook_allowed_hosts setting"},
     ),
     "email.duplicate": (
         {"vi": "Email '{value}' lặp lại trong cùng đơn vị", "en": "Email '{value}' repeated in the same unit"},

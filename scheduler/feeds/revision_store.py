@@ -19,9 +19,8 @@ from sqlalchemy import Column, DateTime, Text, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
-from notifiers.ics import Revision
+from notifiers.revisions import LedgerEntry, Revision
 from scheduler.store.db_lock import exclusive
-from scheduler.feeds.revisions import LedgerEntry
 from scheduler.feeds.feed_versions import FeedVersion  # noqa: F401 - its table lives in the same database
 
 

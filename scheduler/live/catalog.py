@@ -29,6 +29,7 @@ from scheduler.core.loaded import LoadedFile, display_path
 from scheduler.live.positions import Packed, pack, unpack
 from scheduler.core.lineage import report_cycles, resolve
 from scheduler.core.loader import from_data, load_file, review_marks
+from scheduler.files import write_atomic
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
 # Sub-folders of the calendars folder that hold other YAML (recipient lists).
@@ -277,17 +278,11 @@ class ParseCache:
         if len(self._files) < CACHE_AT:
             return
         file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")  # processes saving at once never share one
-        try:
-            with tmp.open("wb") as out:
-                # Display paths are relative to the working directory: a cache from another one is not used.
-                stored = (catalog_version(), catalog) if catalog is not None else None
-                pickle.dump((parser_version(), str(Path.cwd()), self._files, stored), out,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(file)
-        except BaseException:
-            tmp.unlink(missing_ok=True)  # a full disk keeps no half-written cache
-            raise
+        # Display paths are relative to the working directory: a cache from another one is not used.
+        stored = (catalog_version(), catalog) if catalog is not None else None
+        value = (parser_version(), str(Path.cwd()), self._files, stored)
+        # A full disk keeps no half-written cache; processes saving at once never share a temporary file.
+        write_atomic(file, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
 
     def restore(self, file: Path) -> bool:
         """Read a saved cache; a missing, damaged or foreign one is ignored (files are parsed again)."""

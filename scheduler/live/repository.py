@@ -5,7 +5,7 @@ reload takes each calendar's new version (valid) or keeps serving the last good 
 why the new one was refused: an admin's typo must never take a campaign's feed down. After an
 edit only the saved files are read and only the calendars they define or pass on are merged and
 expanded again (scheduler.live.edits); the revision ledger is reconciled for those (see
-:mod:`scheduler.feeds.revisions`) and saved in one batch, and subscribers (the reminder planner)
+:mod:`notifiers.revisions`) and saved in one batch, and subscribers (the reminder planner)
 are told about the new snapshot. The watcher and the tombstones' timer: scheduler.live.watching.
 """
 
@@ -39,7 +39,7 @@ from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand
 from scheduler.settings import Settings
 from scheduler.feeds.revision_store import RevisionStore
-from scheduler.feeds.revisions import LedgerEntry, reconcile, tombstones
+from notifiers.revisions import LedgerEntry, reconcile, tombstones
 
 log = logging.getLogger("lichthidua.web")
 

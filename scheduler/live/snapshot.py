@@ -33,7 +33,7 @@ _EXPANSION_CODE = ("scheduler/core/expand.py", "scheduler/core/window.py", "sche
                    "scheduler/core/deadlines.py", "scheduler/core/events.py", "scheduler/core/campaign.py",
                    "scheduler/core/lunar.py", "scheduler/core/days_off.py", "scheduler/core/days_off_data.py",
                    "scheduler/core/school_years.py", "scheduler/feeds/export.py",
-                   "notifiers/ics.py", "scheduler/feeds/revisions.py",
+                   "notifiers/ics.py", "notifiers/revisions.py",
                    "scheduler/core/activity_events.py", "scheduler/core/repeats.py", "scheduler/core/derived_span.py")
 _expansion_version: str | None = None
 

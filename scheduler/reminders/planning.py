@@ -100,7 +100,7 @@ class PlannedReminder:
     offset_days: int  # days before the last day; OVERDUE_OFFSET / SUMMARY_OFFSET otherwise
     party_key: str  # "unit:<id>", "sub:<email>", "admin:<email>": who submits (or reads the summary)
     party_name: str
-    email: str  # the address: an email, or "webhook:<unit id>" for a unit's webhook
+    email: str  # the address: an email, or "<channel>:<unit id>" for a unit's webhook, chat...
     send_at: datetime  # aware, UTC
     send_day: date  # local civil day it goes out
     due_at: datetime  # aware, the deadline instant
@@ -114,8 +114,10 @@ class PlannedReminder:
 
     @property
     def channel(self) -> str:
-        """Through which channel it goes: "webhook" for "webhook:<unit id>", else "email"."""
-        return "webhook" if self.email.startswith("webhook:") else "email"
+        """Through which channel it goes: "webhook" for "webhook:<unit id>" ("chat" for "chat:..."), else "email"
+        (the rule of ``notifiers.delivery.channel_of``; an email address has no ":" before its "@")."""
+        channel, sep, _ = self.email.partition(":")
+        return channel if sep and "@" not in channel and channel.isidentifier() and channel.islower() else "email"
 
     @property
     def key(self) -> tuple[str, str, int]:

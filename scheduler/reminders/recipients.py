@@ -20,12 +20,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError, create_model
 
+from notifiers.channels import kinds
 from notifiers.email_message import check_address
+from notifiers.endpoints import HostPolicy
 from scheduler.core import fast_yaml
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog
@@ -36,50 +37,32 @@ from scheduler.core.format_fields import Id
 from scheduler.core.model import Strict
 
 RECIPIENTS_DIR = "recipients"
-WEBHOOK = "webhook"  # the channel's name, and the prefix of its addresses: "webhook:<unit id>"
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
-
-@dataclass(frozen=True, slots=True)
-class Webhook:
-    """Where a unit's webhook goes (``notifiers.webhook`` sends to it)."""
-
-    url: str
-    secret_env: str  # the environment variable that holds the shared secret; never the secret itself
-
-
-def url_problem(url: str) -> str | None:
-    """Why a webhook URL is refused (Vietnamese), or None."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return None
-    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS:
-        return None
-    return "cần địa chỉ https:// (hoặc http:// tới chính máy này, 127.0.0.1)"
 
 # code: (vi, en) message, (vi, en) hint. Placeholders come from the context.
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-class WebhookModel(Strict):
-    """Webhook của đơn vị: lời nhắc được POST dạng JSON, ký bằng khóa dùng chung (HMAC-SHA256)."""
-
-    url: str = Field(description="Địa chỉ nhận, https://... (hoặc http://127.0.0.1 cho cầu nối trên cùng máy)")
-    secret_env: str = Field(pattern=r"^[A-Z_][A-Z0-9_]*$",
-                            description="Tên biến môi trường chứa khóa ký, ví dụ LICHTHIDUA_WEBHOOK_KON_TUM")
-
-
-class UnitModel(Strict):
-    """Một đơn vị phải nộp (ví dụ một công đoàn cấp trên trực tiếp cơ sở): có email, webhook, hoặc cả hai."""
+class UnitBase(Strict):
+    """Một đơn vị phải nộp (ví dụ một công đoàn cấp trên trực tiếp cơ sở): có email, webhook, hoặc kênh khác."""
 
     id: Id
     name: str = Field(description="Tên đơn vị, ví dụ 'Công đoàn Viên chức tỉnh'")
     emails: Annotated[list[str], BeforeValidator(_one_or_many)] = Field(
         default_factory=list, description="Một hoặc nhiều địa chỉ email nhận nhắc hạn"
     )
-    webhook: WebhookModel | None = Field(default=None, description="Gửi lời nhắc tới công cụ chat của đơn vị")
     parent: Id | None = Field(default=None, description="Mã đơn vị cấp trên trực tiếp (nếu khác 'parent' của nhóm)")
+
+
+# One optional field per channel of notifiers/channels/ (webhook, chat, ...): a new channel module adds its field.
+if TYPE_CHECKING:
+    UnitModel = UnitBase
+else:
+    UnitModel = create_model(
+        "UnitModel", __base__=UnitBase, __doc__=UnitBase.__doc__, __module__=__name__,
+        **{k.name: (k.model | None, Field(default=None, description=k.description)) for k in kinds().values()},
+    )
 
 
 class GroupModel(Strict):
@@ -105,14 +88,18 @@ class Unit:
     name: str
     emails: tuple[str, ...]
     source: str  # "calendars/recipients/kon-tum.yaml:12"
-    webhook: Webhook | None = None
+    endpoints: tuple[tuple[str, Any], ...] = ()  # (channel, its field's value): ("webhook", WebhookModel(...))
     group: str = ""  # the id of its group
     parent: str | None = None  # the unit above it (the body it reports to), from "parent:" of the unit or group
 
     @property
     def addresses(self) -> tuple[str, ...]:
-        """Where its reminders go, as the reminder store keeps them: emails, then "webhook:<unit id>"."""
-        return self.emails + ((f"{WEBHOOK}:{self.id}",) if self.webhook is not None else ())
+        """Where its reminders go, as the reminder store keeps them: emails, then "<channel>:<unit id>"."""
+        return self.emails + tuple(f"{channel}:{self.id}" for channel, _ in self.endpoints)
+
+    def endpoint(self, channel: str) -> Any:
+        """The unit's field of a channel (``WebhookModel``...), or None."""
+        return next((value for name, value in self.endpoints if name == channel), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +121,12 @@ class Directory:
     def ok(self) -> bool:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
-    def webhooks(self) -> dict[str, Webhook]:
-        """The webhook of every unit that has one, by unit id (what the webhook channel needs)."""
-        return {u.id: u.webhook for g in self.groups.values() for u in g.units if u.webhook is not None}
+    def endpoints(self, channel: str) -> dict[str, Any]:
+        """The field of ``channel`` of every unit that has one, by unit id (what that channel needs)."""
+        return {u.id: e for g in self.groups.values() for u in g.units if (e := u.endpoint(channel)) is not None}
+
+    def webhooks(self) -> dict[str, Any]:
+        return self.endpoints("webhook")
 
     def units_of(self, group_ids: Iterable[str]) -> list[Unit]:
         """Units of the named groups, each once, in order; unknown groups are skipped (check reports them)."""
@@ -169,8 +159,10 @@ def _fast_mapping(raw: bytes, loaded: LoadedFile) -> dict[str, Any] | None:
     return data
 
 
-def parse_recipients(raw: bytes, loaded: LoadedFile) -> RecipientsFile | None:
-    """One file's bytes → its model (None when broken); diagnostics go to ``loaded``."""
+def parse_recipients(raw: bytes, loaded: LoadedFile, policy: HostPolicy = HostPolicy()) -> RecipientsFile | None:
+    """One file's bytes → its model (None when broken); diagnostics go to ``loaded``.
+
+    Every endpoint's URL is checked with ``policy`` (which internal hosts the deployment allows)."""
     data = _fast_mapping(raw, loaded)
     if data is None:
         data = yaml_mapping(raw, loaded, what="recipients.not_mapping")
@@ -187,11 +179,13 @@ def parse_recipients(raw: bytes, loaded: LoadedFile) -> RecipientsFile | None:
         return None
     for gi, group in enumerate(model.groups):
         for ui, unit in enumerate(group.units):
-            if not unit.emails and unit.webhook is None:
+            fields = [(name, value) for name in kinds() if (value := getattr(unit, name, None)) is not None]
+            if not unit.emails and not fields:
                 loaded.diagnose("unit.no_channel", ("groups", gi, "units", ui), value=unit.id)
-            if unit.webhook is not None and (problem := url_problem(unit.webhook.url)) is not None:
-                loaded.diagnose("webhook.url", ("groups", gi, "units", ui, "webhook", "url"), value=unit.webhook.url,
-                                detail=problem)
+            for name, value in fields:
+                if (problem := policy.url_problem(value.url)) is not None:
+                    loaded.diagnose("endpoint.url", ("groups", gi, "units", ui, name, "url"), value=value.url,
+                                    detail=problem, channel=name)
             seen: set[str] = set()
             for ei, address in enumerate(unit.emails):
                 path = ("groups", gi, "units", ui, "emails", ei)
@@ -218,19 +212,20 @@ def recipient_files(root: Path) -> list[Path]:
 _last: tuple[tuple[object, ...], Directory] | None = None
 
 
-def _files_and_key(root: Path, limits: Limits) -> tuple[list[Path], tuple[object, ...]]:
-    """The recipient files, and what identifies their state (names, signatures, the size bound)."""
+def _files_and_key(root: Path, limits: Limits, policy: HostPolicy = HostPolicy()
+                   ) -> tuple[list[Path], tuple[object, ...]]:
+    """The recipient files, and what identifies their state (names, signatures, the size bound, allowed hosts)."""
     from scheduler.live.catalog import file_signature
 
     files = recipient_files(root)
-    return files, (limits.recipients_file_bytes, str(Path.cwd()), str(root.resolve()),
+    return files, (limits.recipients_file_bytes, policy.allowed, str(Path.cwd()), str(root.resolve()),
                    *((str(p), file_signature(p)) for p in files))
 
 
 _last_digest: tuple[tuple[object, ...], str] | None = None
 
 
-def files_digest(root: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+def files_digest(root: Path, limits: Limits = DEFAULT_LIMITS, policy: HostPolicy = HostPolicy()) -> str:
     """The recipient files' names and bytes (and their size bound), hashed, without parsing them.
 
     Equal digests load the same groups: the reminder planner compares it with what the ledger was
@@ -239,10 +234,11 @@ def files_digest(root: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     import hashlib
 
     global _last_digest
-    files, key = _files_and_key(root, limits)
+    files, key = _files_and_key(root, limits, policy)
     if _last_digest is not None and _last_digest[0] == key:
         return _last_digest[1]
-    h = hashlib.sha256(f"{limits.recipients_file_bytes}".encode())
+    # The allowed hosts decide which files are valid, so what is planned from them.
+    h = hashlib.sha256(f"{limits.recipients_file_bytes}\x1f{sorted(policy.allowed)}".encode())
     for path in files:
         h.update(f"\x1e{path.name}\x1f".encode())
         try:
@@ -255,7 +251,7 @@ def files_digest(root: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     return _last_digest[1]
 
 
-def load_directory(root: Path, limits: Limits = DEFAULT_LIMITS) -> Directory:
+def load_directory(root: Path, limits: Limits = DEFAULT_LIMITS, policy: HostPolicy = HostPolicy()) -> Directory:
     """Every group under ``root/recipients``; never raises for bad content.
 
     A file larger than ``limits.recipients_file_bytes`` is refused before it is read.
@@ -264,15 +260,15 @@ def load_directory(root: Path, limits: Limits = DEFAULT_LIMITS) -> Directory:
     groups read last time (a copy of the directory; groups and units are frozen).
     """
     global _last
-    files, key = _files_and_key(root, limits)
+    files, key = _files_and_key(root, limits, policy)
     if _last is not None and _last[0] == key:
         return Directory(dict(_last[1].groups), list(_last[1].diagnostics))
-    directory = _read_directory(files, limits)
+    directory = _read_directory(files, limits, policy)
     _last = (key, directory)
     return Directory(dict(directory.groups), list(directory.diagnostics))
 
 
-def _read_directory(files: list[Path], limits: Limits) -> Directory:
+def _read_directory(files: list[Path], limits: Limits, policy: HostPolicy) -> Directory:
     directory = Directory()
     group_at: dict[str, str] = {}
     unit_at: dict[str, str] = {}
@@ -284,7 +280,7 @@ def _read_directory(files: list[Path], limits: Limits) -> Directory:
         if raw is None:
             directory.diagnostics += loaded.diagnostics
             continue
-        model = parse_recipients(raw, loaded)
+        model = parse_recipients(raw, loaded, policy)
         if model is not None:
             for gi, g in enumerate(model.groups):
                 where = f"{loaded.display}:{loaded.where(('groups', gi))[0]}"
@@ -300,13 +296,15 @@ def _read_directory(files: list[Path], limits: Limits) -> Directory:
                                   other=unit_at[u.id])
                         continue
                     unit_at[u.id] = uwhere
-                    hook = Webhook(u.webhook.url.strip(), u.webhook.secret_env) if u.webhook else None
+                    endpoints = tuple((name, value) for name in kinds()
+                                      if (value := getattr(u, name, None)) is not None)
                     parent = u.parent or g.parent
                     if parent is not None:
                         at: tuple[str | int, ...] = (("groups", gi, "units", ui, "parent") if u.parent
                                                      else ("groups", gi, "parent"))
                         parents.append((loaded, at, u.id, parent))
-                    units.append(Unit(u.id, u.name, tuple(e.strip() for e in u.emails), uwhere, hook, g.id, parent))
+                    units.append(Unit(u.id, u.name, tuple(e.strip() for e in u.emails), uwhere, endpoints, g.id,
+                                      parent))
                 directory.groups[g.id] = Group(g.id, g.name, tuple(units), where)
         directory.diagnostics += loaded.diagnostics
     directory.diagnostics += _check_parents(directory, parents)
@@ -370,9 +368,10 @@ def _recipients_bound(limits: Limits) -> Limits:
                   extends=limits.extends, recipients_file_bytes=limits.recipients_file_bytes)
 
 
-def check_recipients(root: Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS) -> list[Diagnostic]:
+def check_recipients(root: Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS,
+                     policy: HostPolicy = HostPolicy()) -> list[Diagnostic]:
     """What `lichthidua check` adds for recipients: file problems, then unknown groups."""
-    directory = load_directory(root, limits)
+    directory = load_directory(root, limits, policy)
     full = directory if directory.ok else _lenient(root, limits)
     return directory.diagnostics + unknown_groups(full, catalog)
 
@@ -392,10 +391,11 @@ def _lenient(root: Path, limits: Limits) -> Directory:
 
 
 
-def check_recipient_files(files: list[Path], limits: Limits = DEFAULT_LIMITS) -> list[Diagnostic]:
+def check_recipient_files(files: list[Path], limits: Limits = DEFAULT_LIMITS,
+                          policy: HostPolicy = HostPolicy()) -> list[Diagnostic]:
     """`lichthidua check FILE` of a recipients file: its own problems (groups are checked against
     calendars only when the whole folder is checked)."""
-    return _read_directory(files, limits).diagnostics
+    return _read_directory(files, limits, policy).diagnostics
 
 
 def looks_like_recipients(path: Path) -> bool:

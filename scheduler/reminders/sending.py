@@ -1,12 +1,21 @@
-"""Sending what is due: claim a batch, build each message, send it through its channel, record.
+"""Sending what is due: claim a batch, build each notice, stream it to its channel, record.
 
-A wave is sent in batches: claim up to ``batch`` rows, build and send them,
-record each result, claim the next batch. A crash therefore leaves at most
-one batch "in flight" (claimed, maybe sent, not recorded); those rows are
-retried after their lease, or at once by the next start on the same host, and
-keep their Message-ID so a duplicate is recognisable. Email goes as one stream
-(its connections stay open for the whole wave); the other channels (webhooks)
-get each notice as it is built, and their results are recorded the same way.
+A wave is sent in batches: claim up to ``batch`` rows, build their notices,
+hand each to the channel the store recorded when planning ("email",
+"webhook", "chat", ...), record each result as the channel reports it, claim
+the next batch. Every channel runs in a lane of its own: email keeps one
+stream (its connections stay open for the whole wave) and is fed no faster
+than it sends; the other channels take their notices as they come and work
+on each endpoint apart, so a slow, dead or misconfigured endpoint delays no
+email and no other endpoint. A crash therefore leaves at most about one batch
+"in flight" (claimed, maybe sent, not recorded); those rows are retried after
+their lease, or at once by the next start on the same host, and keep their
+Message-ID (or delivery id) so a duplicate is recognisable.
+
+Nothing a channel does can lose a result: outcomes already reported are
+recorded even when a lane or the wave fails, and rows handed to a lane that
+failed before answering go back to the queue (they were not sent), so a
+failing channel never makes another channel's messages go twice.
 """
 
 from __future__ import annotations
@@ -14,21 +23,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from notifiers.base import DeliveryResult, DeliveryStatus, OutgoingMessage, Transport
+from notifiers.base import DeliveryResult, DeliveryStatus
 from notifiers.delivery import Address, Channel, Notice
-from notifiers.mailer import Mailer
-from scheduler.errors import PermanentDeliveryError
-from scheduler.reminders.recipients import WEBHOOK
-from scheduler.reminders.wave import WaveMessages
 from scheduler.reminders.ledger import Outcome, ReminderRow, ReminderStore, Status, StoredReminder
 from scheduler.reminders.planning import Kind, batches, triage
+from scheduler.reminders.wave import WaveMessages
 from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")
@@ -38,6 +44,7 @@ RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(minutes=30)
 MARK_EVERY = 32
 _STATUS = {DeliveryStatus.DELIVERED: Status.SENT, DeliveryStatus.PERMANENT: Status.FAILED}
+Channels = Mapping[str, Channel]
 
 
 @dataclass
@@ -49,6 +56,7 @@ class SendReport:
     missed: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0  # from the first claim to the last result recorded
+    delivered: dict[str, int] = field(default_factory=dict)  # messages delivered, by channel
 
     @property
     def handled(self) -> int:
@@ -59,8 +67,59 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_CAP, RETRY_BASE * (2 ** max(0, attempts - 1)))
 
 
+Item = tuple[Notice, Sequence[StoredReminder]]
+
+
+class _Lane:
+    """One channel's part of a wave: a queue of notices, the rows each covers, the channel's task."""
+
+    def __init__(self, name: str, channel: Channel) -> None:
+        self.name = name
+        self.channel = channel
+        # Email is fed as it sends: the next batch is claimed when it has taken every notice of the last
+        # one (back-pressure: few of its rows in flight). Endpoint channels take notices as they come.
+        self.paced = channel.stops_when_down
+        self.queue: asyncio.Queue[list[Item] | None] = asyncio.Queue()
+        self.closed = False
+        self.unsent: list[Item] = []  # taken from the queue, not yet handed to the channel
+        self.slots: list[Sequence[StoredReminder]] = []  # notice index → its rows
+        self.settled: set[int] = set()
+        self.streak = 0  # temporary failures in a row
+        self.stop_after = max(8, int(getattr(channel, "concurrency", 8)))
+        self.down: str | None = None  # why the rest of this wave's notices are not handed over
+        self.task: asyncio.Future[None] | None = None
+
+    async def notices(self) -> AsyncGenerator[Notice, None]:
+        while not self.closed:
+            items = await self.queue.get()
+            try:
+                if items is None:
+                    self.closed = True
+                    return
+                self.unsent = list(items)
+                while self.unsent:
+                    notice, rows = self.unsent.pop(0)
+                    self.slots.append(rows)
+                    yield notice
+            finally:
+                self.queue.task_done()  # taken: a paced lane's producer claims the next batch now
+
+    async def drain(self) -> list[Item]:
+        """What is still queued once the channel stopped taking notices (so the producer never waits)."""
+        left: list[Item] = []
+        while not self.closed:
+            items = await self.queue.get()
+            self.queue.task_done()
+            if items is None:
+                self.closed = True
+            else:
+                left += items
+        return left
+
+
 class Sender:
-    """Sends the due rows of a store. Channels are asked for on use (the CLI's preview needs none)."""
+    """Sends the due rows of a store through a mapping of channels by name (asked for on use: the
+    CLI's preview needs none)."""
 
     def __init__(
         self,
@@ -70,9 +129,7 @@ class Sender:
         owner: str,
         lease: timedelta,
         wall: Clock,
-        transport: Callable[[], Transport],
-        mailer: Callable[[], Mailer],
-        webhook: Callable[[], Channel],
+        channels: Channels | Callable[[], Channels],
         messages: Callable[[], WaveMessages],
         known: Callable[[str], bool],
         refresh: Callable[[datetime], object],
@@ -82,9 +139,7 @@ class Sender:
         self.owner = owner
         self.lease = lease
         self.wall = wall
-        self.transport = transport
-        self.mailer = mailer
-        self.webhook = webhook
+        self.channels: Callable[[], Channels] = channels if callable(channels) else (lambda: channels)
         self.messages = messages
         self.known = known  # is this occurrence among the expanded deadlines?
         self.refresh = refresh  # expand the calendars again (another instance planned rows this one has not)
@@ -93,56 +148,116 @@ class Sender:
     async def send_due(self, now: datetime, *, batch: int = 64, progress: Progress | None = None) -> SendReport:
         """Claim, build and send every reminder due at ``now``, recording each result as it comes.
 
-        One stream feeds the transport (its connections stay open for the whole
-        wave); rows are claimed ``batch`` at a time as the stream is consumed and
-        results are recorded every ``MARK_EVERY``, so a crash leaves at most about
-        ``batch`` + the transport's queue + ``MARK_EVERY`` rows in flight. Recording runs in the
-        background as results come (never in the transport's workers themselves).
+        Rows are claimed ``batch`` at a time as the lanes take them (email's lane is given the next
+        batch when it has taken the last one; the others take what comes) and results are recorded in
+        the background every ``MARK_EVERY`` (never in a channel's own workers), so a crash leaves at
+        most about a batch + the transport's queue + ``MARK_EVERY`` rows in flight.
 
         Every database call runs in a worker thread (a lost connection never stalls the event loop
-        that serves pages and feeds), and none runs in the transport's workers. When the database
-        fails mid-wave the stream ends, what was already handed to the transport is sent, and its
-        results are kept (:attr:`unrecorded`) to be recorded first by the next wave; then the
-        database error is raised for the caller (the scheduler's back-off, the CLI's exit 75).
+        that serves pages and feeds). When the database fails mid-wave no more rows are claimed, what
+        was already handed to a channel is sent, and its results are kept (:attr:`unrecorded`) to be
+        recorded first by the next wave; then the database error is raised for the caller (the
+        scheduler's back-off, the CLI's exit 75). A channel's own failure stops only its lane.
         """
         report = SendReport()
         await self.recover(report)
         messages = self.messages()
         total = await in_database_thread(self._count_due, now)
-        slots: list[Sequence[StoredReminder]] = []  # message index -> rows it covers
+        channels = self.channels()
+        lanes: dict[str, _Lane] = {}
         unmarked: list[Outcome] = []
-        streak = {"temporary": 0}
+        waits: dict[int, float] = {}  # row id → seconds the other side asked to wait (Retry-After, a breaker)
         fault: list[SQLAlchemyError] = []
         recording: list[asyncio.Future[None]] = []  # flushes started by results as they come
-        stop_after = max(8, getattr(getattr(self.transport(), "config", None), "concurrency", 8))
 
         async def flush() -> None:
             if unmarked:
                 outcomes = list(unmarked)
                 unmarked.clear()
                 try:
-                    await self._record(outcomes, report)
+                    await self._record(outcomes, report, waits)
                 except SQLAlchemyError as exc:
                     self.unrecorded.extend(outcomes)
                     fault.append(exc)
             if progress is not None:
                 progress(report.handled, max(total, report.handled))
 
-        def on_result(index: int, res: DeliveryResult) -> None:
-            # Runs in the transport's workers: memory only (a database call failing here would end the worker).
-            status = _STATUS.get(res.status, Status.PENDING)
-            streak["temporary"] = 0 if status is Status.SENT else streak["temporary"] + (status is Status.PENDING)
-            report.messages += 1
-            if status is not Status.SENT:
-                report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
-            unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None)
-                            for r in slots[index])
+        def outcome(rows: Sequence[StoredReminder], status: Status, message_id: str | None = None,
+                    error: str | None = None) -> None:
+            # Memory only (it runs in channels' workers): recording goes on in the background.
+            unmarked.extend(Outcome(r.id, r.claimed_by or "", status, message_id, error) for r in rows)
             if len(unmarked) >= MARK_EVERY and not fault and (not recording or recording[-1].done()):
-                recording.append(asyncio.ensure_future(flush()))  # in the background, off this worker
+                recording.append(asyncio.ensure_future(flush()))
 
-        async def stream() -> AsyncIterator[OutgoingMessage]:
-            # The server looks down (only temporary failures lately): leave the rest for the next tick.
-            while streak["temporary"] < stop_after and not fault:
+        def settle(lane: _Lane, index: int, res: DeliveryResult) -> None:
+            if index in lane.settled:
+                return
+            lane.settled.add(index)
+            status = _STATUS.get(res.status, Status.PENDING)
+            report.messages += 1
+            if status is Status.SENT:
+                report.delivered[lane.name] = report.delivered.get(lane.name, 0) + 1
+            else:
+                report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
+            rows = lane.slots[index]
+            if status is Status.PENDING and res.retry_after:
+                waits.update((r.id, res.retry_after) for r in rows)
+            lane.streak = 0 if status is not Status.PENDING else lane.streak + 1
+            if lane.channel.stops_when_down and lane.streak >= lane.stop_after and lane.down is None:
+                lane.down = res.reason or "nhiều lần lỗi tạm thời liên tiếp"
+                log.warning("Kênh %s đang lỗi (%s): các lời nhắc còn lại của kênh này chờ lượt sau.", lane.name,
+                            lane.down)
+            outcome(rows, status, res.message_id, res.reason or None)
+
+        async def run(lane: _Lane) -> None:
+            stream = lane.notices()
+            try:
+                await lane.channel.send(stream, now, lambda i, res: settle(lane, i, res))
+            except Exception as exc:  # noqa: BLE001 - one channel's failure must not stop the others
+                log.error("Kênh %s dừng giữa đợt gửi: %s", lane.name, exc or type(exc).__name__)
+                lane.down = f"Kênh {lane.name} gặp lỗi: {exc or type(exc).__name__}"
+            finally:
+                await stream.aclose()  # the batch it was in counts as taken (a paced producer waits on it)
+            # Notices handed over without a result were not sent (or their fate is unknown, which the
+            # lease covers): back to the queue. Then take what is still queued, so the producer never waits.
+            for index, rows in enumerate(lane.slots):
+                if index not in lane.settled:
+                    lane.settled.add(index)
+                    outcome(rows, Status.PENDING, error=lane.down or "Kênh gửi dừng trước khi trả lời")
+            lane.down = lane.down or "Kênh gửi đã dừng"
+            for _, rows in lane.unsent + await lane.drain():
+                outcome(rows, Status.PENDING, error=lane.down)
+
+        def lane_for(name: str) -> _Lane | None:
+            lane = lanes.get(name)
+            if lane is None:
+                channel = channels.get(name)
+                if channel is None:
+                    return None
+                lane = lanes[name] = _Lane(name, channel)
+                lane.task = asyncio.ensure_future(run(lane))
+            return lane
+
+        def notice(group: Sequence[StoredReminder]) -> Notice | None:
+            try:
+                spec = messages.spec(group, now)
+            except KeyError as exc:
+                outcome(group, Status.PENDING, error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ")
+                return None
+            except SQLAlchemyError:  # a summary reads the database (WaveMessages): the producer stops
+                raise
+            except Exception as exc:  # noqa: BLE001 - one row that cannot be built never stops the wave
+                log.error("Không dựng được lời nhắc #%d: %s", group[0].id, exc)
+                outcome(group, Status.PENDING, error=f"Lỗi khi dựng lời nhắc: {exc}")
+                return None
+            address = Address.parse(group[0].email, spec.recipient.name)
+            return Notice(spec.key, address, spec.content, spec.attachments)
+
+        async def produce() -> None:
+            while not fault and (not lanes or not all(lane.down for lane in lanes.values())):
+                for lane in lanes.values():
+                    if lane.paced:
+                        await lane.queue.join()  # email asks for more: claim the next batch
                 if len(unmarked) >= MARK_EVERY:
                     await flush()
                     if fault:
@@ -162,30 +277,40 @@ class Sender:
                     return
                 if not all(self.known(r.occurrence_uid) for r in result.send):
                     self.refresh(now)  # another instance planned these, or this one has not yet: expand now
-                for group in batches(result.send, self.digest):
-                    if group[0].channel == WEBHOOK:  # the channel the store recorded when planning
-                        # The webhook channel renders and sends its own notices; email goes on in this stream.
-                        await self._send_notice(group, now, messages, unmarked, report)
-                        continue
-                    try:
-                        message = self.mailer().build(messages.spec(group, now), now)
-                    except KeyError as exc:
-                        unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.PENDING,
-                                                error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ")
-                                        for r in group)
-                        continue
-                    except (PermanentDeliveryError, ValueError) as exc:  # an address no server will take
-                        unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.FAILED, error=str(exc))
-                                        for r in group)
-                        continue
-                    except SQLAlchemyError as exc:  # a summary reads the database (WaveMessages)
-                        fault.append(exc)
-                        return
-                    slots.append(group)
-                    yield message
+                handed: dict[str, list[Item]] = {}
+                try:
+                    for group in batches(result.send, self.digest):
+                        name = group[0].channel  # the channel the store recorded when planning
+                        target = lane_for(name)
+                        if target is None:
+                            outcome(group, Status.FAILED, error=f"Kênh gửi '{name}' chưa được cấu hình")
+                        elif target.down is not None:
+                            outcome(group, Status.PENDING, error=target.down)
+                        elif (built := notice(group)) is not None:
+                            handed.setdefault(name, []).append((built, group))
+                except SQLAlchemyError as exc:
+                    fault.append(exc)
+                finally:
+                    for name, items in handed.items():
+                        lanes[name].queue.put_nowait(items)
 
         start = time.perf_counter()
-        await self.transport().send_many(stream(), on_result)
+        try:
+            await produce()
+        except BaseException:
+            # Cancelled (the service stops) or a bug: the lanes stop now; results already in are kept for the
+            # next wave, which records them before any claim is released (no message goes twice).
+            for lane in lanes.values():
+                if lane.task is not None:
+                    lane.task.cancel()
+            await asyncio.gather(*(lane.task for lane in lanes.values() if lane.task is not None),
+                                 return_exceptions=True)
+            self.unrecorded.extend(unmarked)
+            unmarked.clear()
+            raise
+        for lane in lanes.values():
+            lane.queue.put_nowait(None)
+        await asyncio.gather(*(lane.task for lane in lanes.values() if lane.task is not None))
         await asyncio.gather(*recording)
         if fault:  # the database is lost: keep the rest for the next wave instead of waiting on it again
             self.unrecorded.extend(unmarked)
@@ -206,16 +331,16 @@ class Sender:
             return 0
         outcomes, self.unrecorded = self.unrecorded, []
         try:
-            await self._record(outcomes, report or SendReport())
+            await self._record(outcomes, report or SendReport(), {})
         except BaseException:
             self.unrecorded = outcomes + self.unrecorded
             raise
         log.info("Đã ghi kết quả của %d lời nhắc gửi trong lúc mất CSDL.", len(outcomes))
         return len(outcomes)
 
-    async def _record(self, outcomes: list[Outcome], report: SendReport) -> None:
+    async def _record(self, outcomes: list[Outcome], report: SendReport, waits: Mapping[int, float]) -> None:
         """Record outcomes in a worker thread, then count them into ``report`` (on the event loop)."""
-        await in_database_thread(self._mark, outcomes)
+        await in_database_thread(self._mark, outcomes, waits)
         retry = sum(o.status is Status.PENDING for o in outcomes)
         report.sent += sum(o.status is Status.SENT for o in outcomes)
         report.failed += sum(o.status is Status.FAILED for o in outcomes)
@@ -224,38 +349,23 @@ class Sender:
             if o.status is Status.FAILED:
                 log.error("Không gửi được lời nhắc #%d: %s", o.id, o.error)
 
-    async def _send_notice(self, group: Sequence[StoredReminder], now: datetime, messages: WaveMessages,
-                           unmarked: list[Outcome], report: SendReport) -> None:
-        """One group through a channel other than email (the webhook): record its result like an email's."""
-        try:
-            spec = messages.spec(group, now)
-        except KeyError as exc:
-            unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.PENDING,
-                                    error=f"Không tìm thấy hạn chót {exc} trong các lịch đang phục vụ") for r in group)
-            return
-        notice = Notice(spec.key, Address.parse(group[0].email, spec.recipient.name), spec.content, spec.attachments)
-        (res,) = await self.webhook().deliver([notice], now)
-        status = _STATUS.get(res.status, Status.PENDING)
-        report.messages += 1
-        if status is not Status.SENT:
-            report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
-        unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None) for r in group)
-
-    def _mark(self, outcomes: list[Outcome]) -> None:
+    def _mark(self, outcomes: list[Outcome], waits: Mapping[int, float]) -> None:
         self.store.mark(outcomes, now=self.wall())
         retry = [o.id for o in outcomes if o.status is Status.PENDING]
         if retry:
-            self._delay(retry)
+            self._delay(retry, waits)
 
-    def _delay(self, ids: Sequence[int]) -> None:
-        """A temporary failure waits before the next attempt (backoff by attempts, on the wall clock)."""
+    def _delay(self, ids: Sequence[int], waits: Mapping[int, float]) -> None:
+        """A temporary failure waits before the next attempt (backoff by attempts, on the wall clock; longer
+        when the other side asked for it: a Retry-After, an endpoint's breaker)."""
         t = ReminderRow.__table__  # type: ignore[attr-defined]
         wall = self.wall()
         with self.store.engine.begin() as conn:
             attempts: dict[int, int] = dict(conn.execute(select(t.c.id, t.c.attempts).where(t.c.id.in_(list(ids)))).all())
             for i in ids:
                 conn.execute(t.update().where(t.c.id == i, t.c.status == Status.PENDING)
-                             .values(not_before=wall + retry_delay(attempts.get(i, 1))))
+                             .values(not_before=wall + max(retry_delay(attempts.get(i, 1)),
+                                                           timedelta(seconds=waits.get(i, 0.0)))))
 
     def _count_due(self, now: datetime) -> int:
         return self.store.count_due(now, wall=self.wall())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from notifiers.base import DeliveryResult, Transport
-from notifiers.delivery import Channel
+from notifiers.channels import endpoint_options, host_policy, kinds
+from notifiers.delivery import EMAIL, Channel
+from notifiers.email_channel import EmailChannel
 from notifiers.mailer import Mailer, MessageSpec, deliver
 from notifiers.transport import transport_from_settings
-from notifiers.webhook import WebhookChannel
-from scheduler.core.bounds import Limits
 from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
 from scheduler.store.database import create_tables, engine_from_settings
@@ -114,7 +114,7 @@ class ReminderService:
         *,
         transport: Transport,
         mailer: Mailer | None = None,
-        webhook: Channel | None = None,
+        channels: Mapping[str, Channel] | None = None,
         owner: str | None = None,
         lease: timedelta = timedelta(minutes=10),
         wall: Clock = utc_now,
@@ -126,7 +126,7 @@ class ReminderService:
         self.links = Links(settings.base_url, signer)
         self.transport = transport
         self._mailer = mailer
-        self._webhook = webhook
+        self.channel_overrides: dict[str, Channel] = dict(channels or {})  # by name, over the settings' channels
         self.owner = owner or instance_id()
         self.lease = lease
         self.wall = wall
@@ -145,8 +145,8 @@ class ReminderService:
         self.subscriptions = Subscriptions(settings, self.store, self.links, self._send_email, self.replan)
         self.sender = Sender(
             self.store, digest=self.policy.digest, owner=self.owner, lease=lease, wall=wall,
-            transport=lambda: self.transport, mailer=lambda: self.mailer, webhook=lambda: self.webhook,
-            messages=self._wave_messages, known=lambda uid: uid in self._events, refresh=self.campaigns,
+            channels=lambda: _Channels(self), messages=self._wave_messages, known=lambda uid: uid in self._events,
+            refresh=self.campaigns,
         )
 
     def close(self) -> None:
@@ -155,12 +155,18 @@ class ReminderService:
 
     # --- collaborators made on first use (the CLI's preview needs neither) ---
 
-    @property
-    def webhook(self) -> Channel:
-        """The webhook channel, to the units of the current recipients that have one."""
-        if self._webhook is not None:
-            return self._webhook
-        return WebhookChannel(self.directory.webhooks())
+    def channel(self, name: str) -> Channel | None:
+        """The channel ``name`` (email: the mailer and the transport; the others: to the units of the current
+        recipients that have its field), or None when no such channel exists."""
+        found = self.channel_overrides.get(name)
+        if found is not None:
+            return found
+        if name == EMAIL:
+            return EmailChannel(self.mailer, self.transport)
+        kind = kinds().get(name)
+        if kind is None:
+            return None
+        return kind.make(self.directory.endpoints(name), endpoint_options(self.settings), clock=self.wall)
 
     @property
     def mailer(self) -> Mailer:
@@ -185,7 +191,7 @@ class ReminderService:
         address and the unit's name, so a ledger already planned from the same files is sent without it.
         """
         if not self._directory_read:
-            directory = load_directory(self._root, self.settings.limits())
+            directory = load_directory(self._root, self.settings.limits(), host_policy(self.settings))
             if directory.ok:
                 self._directory = directory
             else:
@@ -241,7 +247,8 @@ class ReminderService:
                                                  self.store.opted_out())
             extended = self.extensions()
             fingerprint = plan_fingerprint(
-                campaigns, files_digest(self._root, self.settings.limits()), subscribers, self.policy,
+                campaigns, files_digest(self._root, self.settings.limits(), host_policy(self.settings)),
+                subscribers, self.policy,
                 now, submitted=submitted, opted_out=opted_out, code=plan_code_version(),
                 part=lambda c: self._set.fingerprint_part(c, now), extended=extended)
             stamp = self.store.plan_stamp()
@@ -415,3 +422,26 @@ class ReminderService:
         rows += self.store.rows(statuses=[Status.PENDING, Status.CLAIMED], limit=limit)
         return counts, rows
 
+
+
+class _Channels(Mapping[str, Channel]):
+    """The service's channels by name, each made when a wave first has a row for it (a wave of emails
+    reads no recipients list)."""
+
+    def __init__(self, service: ReminderService) -> None:
+        self.service = service
+        self.made: dict[str, Channel | None] = {}
+
+    def __getitem__(self, name: str) -> Channel:
+        if name not in self.made:
+            self.made[name] = self.service.channel(name)
+        found = self.made[name]
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([EMAIL, *kinds(), *self.service.channel_overrides]))
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))

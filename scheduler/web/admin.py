@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -29,10 +30,14 @@ from fastapi.responses import HTMLResponse, Response
 from scheduler.passwords import verify_password
 from scheduler.store.health import OnceAMinute
 from scheduler.errors import Diagnostic
+from notifiers.channels import host_policy
+from notifiers.endpoints import paused_endpoints
 from scheduler.reminders.recipients import load_directory
 from scheduler.reminders.ledger import STATUS_VN, Status
 from scheduler.web import views
 from scheduler.store.threads import in_database_thread
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 router = APIRouter(tags=["Quản trị"], include_in_schema=False)
 log = logging.getLogger("lichthidua.web")
@@ -194,11 +199,14 @@ def _reminders(request: Request) -> dict[str, Any]:
     failed = store.rows(statuses=[Status.FAILED], limit=200)
     per_deadline = sorted(store.status_by_occurrence().items())
     submissions = store.submissions()
+    # Endpoints (webhook, chat) their breaker holds back: shared through the data folder with `remind status`.
+    paused = [p.describe(VN) for p in paused_endpoints(Path(service.settings.data_dir), service.wall())]
     # People read a deadline's title, not its UID (kon-tum-2024.deadline.bao-cao-6-thang.2024@lichthidua).
     titles = {uid: service.title_of(uid, calendar_id) for calendar_id, uid in dict(per_deadline)}
     titles.update({uid: service.title_of(uid) for uid in submissions if uid not in titles})
     titles.update({r.occurrence_uid: service.deadline_title(r) for r in failed if r.occurrence_uid not in titles})
     return {"reminders_running": True, "failed": failed, "per_deadline": per_deadline, "titles": titles,
+            "paused": paused,
             "submissions": sorted((uid, party, at) for uid, parties in submissions.items()
                                   for party, at in parties.items()),
             "status_vn": {s.value: text for s, text in STATUS_VN.items()}}
@@ -214,7 +222,8 @@ async def admin_page(request: Request) -> Response:
     snapshot = app.state.repository.snapshot
     calendars = [(state, [relative(d, root) for d in state.diagnostics]) for state in snapshot.states.values()]
     drafts = [(state, [relative(d, root) for d in state.diagnostics]) for state in snapshot.drafts.values()]
-    directory = await asyncio.to_thread(load_directory, root)
+    settings = app.state.settings
+    directory = await asyncio.to_thread(load_directory, root, settings.limits(), host_policy(settings))
     context = {
         "snapshot": snapshot,
         "calendars": calendars,

@@ -29,7 +29,7 @@ from scheduler.web.http_cache import Validators, validator_headers
 from notifiers.ics import feed_meta
 from scheduler.live.repository import CalendarRepository
 from scheduler.live.snapshot import CalendarState, local_today
-from scheduler.feeds.revisions import Ledger, LedgerEntry, reconcile
+from notifiers.revisions import Ledger, LedgerEntry, reconcile
 from scheduler.store.threads import in_database_thread
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"

@@ -1,4 +1,8 @@
-"""The revision ledger of a feed: what subscribers were last told about each UID.
+"""The revision rules of a feed: what subscribers were last told about each UID, and how that changes.
+
+The ICS writer (:mod:`notifiers.ics`) stamps every event with the SEQUENCE and
+DTSTAMP these rules give; the database store of the ledger is
+``scheduler.feeds.revision_store`` (it only saves and loads what is decided here).
 
 Calendar clients only replace an event they already have when its SEQUENCE
 goes up, and they only drop one when it comes back ``STATUS:CANCELLED``. So
@@ -17,9 +21,35 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from notifiers.ics import CANCELLED_PREFIX, Revision, revise
 from scheduler.core.events import Event, event_from_json
 
+CANCELLED_PREFIX = "cancelled:"  # marks the fingerprint of a cancelled event in a ledger
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """What subscribers were last told about one UID.
+
+    ``fingerprint`` is :meth:`Event.fingerprint`, prefixed ``cancelled:`` once
+    the event has been published as cancelled. ``dtstamp`` is UTC.
+    """
+
+    fingerprint: str
+    sequence: int
+    dtstamp: datetime
+
+
+
+def revise(fingerprint: str, old: Revision | None, now: datetime, baseline: datetime) -> Revision:
+    """The SEQUENCE rule: new → 0 at `baseline`; unchanged → as before; changed → +1 at `now`."""
+    if old is None:
+        if fingerprint.startswith(CANCELLED_PREFIX):
+            # Subscribers had it at SEQUENCE 0 (we never saw it change): cancel above that.
+            return Revision(fingerprint, 1, now)
+        return Revision(fingerprint, 0, baseline)
+    if old.fingerprint == fingerprint:
+        return old
+    return Revision(fingerprint, old.sequence + 1, now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,551 @@
+"""Channels that POST to an endpoint per unit (webhook, chat): the URL rules, the HTTP exchange, the breaker.
+
+Every HTTP channel (see ``notifiers/channels/``) shares this machinery, so each
+endpoint is independent of every other endpoint and of email:
+
+- **URLs** (:class:`HostPolicy`): an absolute ``https://`` URL with a valid host and
+  port, no spaces; ``http://`` only to a host the deployment lists in
+  ``webhook_allowed_hosts``; loopback, private, link-local and reserved addresses
+  (written in the URL, or what a name resolves to when sending) only when listed.
+  ``check`` refuses the others with file and line; sending refuses them too, never
+  with a traceback.
+- **The exchange** (:func:`post`): plain asyncio sockets, no thread: a connect timeout
+  (TCP and TLS) and a total timeout per attempt; names are resolved in a small pool of
+  its own, so a slow DNS never takes the threads other work needs. The answer's head and
+  the first bytes of its body are read, the rest never (a huge body costs nothing).
+- **Per endpoint** (:class:`HttpChannel`): one request at a time per endpoint, attempts
+  with backoff (``Retry-After`` of a 429/503 honoured when short, else handed to the
+  caller, which waits that long before the row is tried again), and a breaker: an endpoint
+  that gave up is not tried again for ``breaker_seconds`` (doubling while it stays dead,
+  at most an hour); its notices come back TEMPORARY at once, with the time it reopens.
+  The state is kept in a small JSON file in the data folder (:class:`Health`), so cron
+  runs share it and ``remind status`` and ``/admin`` show it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import socket
+import ssl
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import SplitResult, urlsplit
+
+from pydantic import Field
+
+from notifiers.base import DeliveryResult, DeliveryStatus, ResultHook
+from notifiers.content import Content, DeadlineView, DigestContent, ReminderContent
+from notifiers.delivery import Notice, NoticeSource, iterate_notices
+from scheduler.core.model import Strict
+from scheduler.files import write_atomic
+
+log = logging.getLogger("lichthidua.channels")
+Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], datetime]
+HEALTH_FILE = "channel-health.json"
+_READ_LIMIT = 64 * 1024  # of an answer's head; the body is read only for its first bytes
+_RETRY_STATUSES = {408, 425, 429}
+_LOCAL_NAMES = ("localhost", "localhost.localdomain")
+
+
+class EndpointModel(Strict):
+    """What every per-unit endpoint in a recipients file has: where to POST."""
+
+    url: str = Field(description="Địa chỉ nhận, https://... (http:// chỉ tới máy có trong webhook_allowed_hosts)")
+    connect_timeout_seconds: float | None = Field(
+        None, gt=0, le=120, description="Thời gian chờ kết nối tới điểm nhận này (giây); mặc định theo cài đặt "
+        "webhook_connect_timeout_seconds")
+    timeout_seconds: float | None = Field(
+        None, gt=0, le=600, description="Thời gian tối đa cho một lần gửi tới điểm nhận này (giây); mặc định theo "
+        "cài đặt webhook_timeout_seconds")
+
+
+# --- URLs ----------------------------------------------------------------------------
+
+
+def _internal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """This machine or a private network (anything not on the public internet): what a deployment must list."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class HostPolicy:
+    """Which hosts an endpoint may be on: ``allowed`` (names, addresses, networks) may be internal or plain http."""
+
+    allowed: tuple[str, ...] = ()
+
+    def allows(self, host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None) -> bool:
+        """Whether ``host`` (or the address it resolved to) is listed."""
+        host = host.lower().rstrip(".")
+        ip = ip if ip is not None else _ip(host)
+        for entry in self.allowed:
+            entry = entry.strip().lower().rstrip(".")
+            if not entry:
+                continue
+            if entry == host:
+                return True
+            if ip is not None and ("/" in entry or _ip(entry) is not None):
+                try:
+                    if ip in ipaddress.ip_network(entry, strict=False):
+                        return True
+                except ValueError:
+                    continue
+        return False
+
+    def url_problem(self, url: str) -> str | None:
+        """Why ``url`` cannot be an endpoint (Vietnamese), or None. Never raises."""
+        problem, _ = self.parse(url)
+        return problem
+
+    def parse(self, url: str) -> tuple[str | None, SplitResult | None]:
+        """(why it is refused, None) or (None, its parts, host and port valid)."""
+        if not isinstance(url, str) or not url:
+            return "địa chỉ trống", None
+        if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+            return "có khoảng trắng hoặc ký tự điều khiển (mã hóa thành %20 nếu thật sự cần)", None
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname or ""
+            port = parts.port
+        except ValueError as exc:
+            detail = "cổng phải là số từ 1 đến 65535" if "port" in str(exc).lower() else "sai cú pháp địa chỉ"
+            return f"{detail}", None
+        if parts.scheme not in ("https", "http"):
+            return "cần địa chỉ đầy đủ bắt đầu bằng https://", None
+        if not host:
+            return "thiếu tên máy sau https://", None
+        if port == 0:
+            return "cổng phải là số từ 1 đến 65535", None
+        ip = _ip(host)
+        if ip is None:
+            try:
+                ascii_host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                return f"tên máy '{host}' không hợp lệ", None
+            if not all(label and len(label) <= 63 and all(c.isalnum() or c in "-_" for c in label)
+                       for label in ascii_host.rstrip(".").split(".")):
+                return f"tên máy '{host}' không hợp lệ", None
+        listed = self.allows(host, ip)
+        if parts.scheme == "http" and not listed:
+            return (f"cần địa chỉ https:// (http:// chỉ dùng cho máy có tên trong cài đặt webhook_allowed_hosts; "
+                    f"'{host}' chưa có)"), None
+        if not listed and ((ip is not None and _internal(ip)) or host in _LOCAL_NAMES or host.endswith(".localhost")):
+            return (f"'{host}' là máy này hoặc mạng nội bộ: chỉ gửi tới đó khi có tên trong cài đặt "
+                    "webhook_allowed_hosts"), None
+        return None, parts
+
+
+# --- the exchange ----------------------------------------------------------------------
+
+
+class EndpointError(Exception):
+    """An attempt that failed; ``final``: retrying will not help (a policy refusal, a redirect)."""
+
+    def __init__(self, reason: str, *, final: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.final = final
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    headers: Mapping[str, str]  # lower-case names
+    text: str  # the first bytes of the body
+
+
+_DNS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lichthidua-dns")
+
+
+async def _resolve(host: str, port: int, policy: HostPolicy) -> list[str]:
+    """Addresses to connect to; an internal one only when the host is listed."""
+    ip = _ip(host)
+    if ip is not None:
+        candidates = [str(ip)]
+    else:
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await loop.run_in_executor(_DNS, socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise EndpointError(f"Không tìm thấy máy '{host}' ({exc.strerror or exc})") from None
+        candidates = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    allowed = [a for a in candidates if policy.allows(host) or not _internal(ipaddress.ip_address(a.split("%")[0]))]
+    if not allowed:
+        raise EndpointError(f"'{host}' trỏ tới máy này hoặc mạng nội bộ ({', '.join(candidates)}), chưa có trong "
+                            "cài đặt webhook_allowed_hosts: không gửi", final=True)
+    return allowed
+
+
+async def post(url: str, body: bytes, headers: Mapping[str, str], *, policy: HostPolicy, connect_timeout: float,
+               timeout: float, tls: ssl.SSLContext | None = None) -> Answer:
+    """One POST: connect within ``connect_timeout``, the whole exchange within ``timeout``.
+
+    Raises :class:`EndpointError` (Vietnamese reason) for anything that is not an HTTP answer.
+    """
+    problem, parts = policy.parse(url)
+    if problem is not None or parts is None:
+        raise EndpointError(f"Địa chỉ không dùng được: {problem}", final=True)
+    host = parts.hostname or ""
+    secure = parts.scheme == "https"
+    port = parts.port or (443 if secure else 80)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    writer: asyncio.StreamWriter | None = None
+    try:
+        async with asyncio.timeout(timeout):
+            try:
+                async with asyncio.timeout(connect_timeout):
+                    addresses = await _resolve(host, port, policy)
+                    reader, writer = await asyncio.open_connection(
+                        addresses[0], port, ssl=(tls or ssl.create_default_context()) if secure else None,
+                        server_hostname=host if secure else None, limit=_READ_LIMIT)
+            except TimeoutError:
+                raise EndpointError(f"Không kết nối được tới {host}:{port} sau {connect_timeout:g} giây") from None
+            name = f"[{host}]" if ":" in host else host  # an IPv6 address
+            head = [f"POST {path} HTTP/1.1", f"Host: {name if port == (443 if secure else 80) else f'{name}:{port}'}",
+                    f"Content-Length: {len(body)}", "Connection: close",
+                    *(f"{k}: {v}" for k, v in headers.items())]
+            writer.write(("\r\n".join(head) + "\r\n\r\n").encode("utf-8") + body)
+            await writer.drain()
+            status_line = await reader.readline()
+            fields = status_line.decode("latin-1").split(None, 2)
+            if len(fields) < 2 or not fields[0].startswith("HTTP/") or not fields[1].isdigit():
+                raise EndpointError("Máy nhận trả lời không phải HTTP" if status_line else
+                                    "Máy nhận đóng kết nối mà không trả lời")
+            answer: dict[str, str] = {}
+            while (line := await reader.readline()) not in (b"\r\n", b"\n", b""):
+                name, _, value = line.decode("latin-1").partition(":")
+                answer[name.strip().lower()] = value.strip()
+                if len(answer) > 100:
+                    raise EndpointError("Máy nhận trả lời quá nhiều tiêu đề")
+            text = (await reader.read(300)).decode("utf-8", "replace")
+            return Answer(int(fields[1]), answer, text)
+    except EndpointError:
+        raise
+    except TimeoutError:
+        raise EndpointError(f"Máy nhận không trả lời hết trong {timeout:g} giây") from None
+    except ssl.SSLError as exc:
+        raise EndpointError(f"Lỗi TLS với {host}:{port} ({exc.reason or exc}); máy nhận có dùng https không?") from None
+    except (asyncio.LimitOverrunError, ValueError):
+        raise EndpointError("Máy nhận trả lời không phải HTTP (dòng quá dài)") from None
+    except (ConnectionError, OSError, asyncio.IncompleteReadError) as exc:
+        detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise EndpointError(f"Không kết nối được tới {host}:{port}: {detail}") from None
+    finally:
+        if writer is not None:
+            writer.close()
+            try:
+                async with asyncio.timeout(1):
+                    await writer.wait_closed()
+            except (TimeoutError, OSError, ssl.SSLError):
+                pass
+
+
+def retry_after(headers: Mapping[str, str], now: datetime) -> float | None:
+    """Seconds a ``Retry-After`` asks for (a number, or an HTTP date), or None."""
+    raw = headers.get("retry-after", "").strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return float(raw)
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+# --- the breaker's state, shared through the data folder ---------------------------------
+
+
+@dataclass
+class EndpointState:
+    failures: int = 0  # give-ups in a row
+    open_until: datetime | None = None  # not tried before this (UTC)
+    reason: str = ""  # the last failure
+    since: datetime | None = None  # first failure of this run of failures
+
+    def to_json(self) -> dict[str, Any]:
+        return {"failures": self.failures, "reason": self.reason,
+                "open_until": self.open_until.isoformat() if self.open_until else None,
+                "since": self.since.isoformat() if self.since else None}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> EndpointState:
+        def when(key: str) -> datetime | None:
+            raw = data.get(key)
+            return datetime.fromisoformat(raw) if isinstance(raw, str) else None
+
+        return cls(int(data.get("failures", 0)), when("open_until"), str(data.get("reason", "")), when("since"))
+
+
+@dataclass
+class Health:
+    """Breaker states by endpoint ("webhook:don-vi-a"), read from and written to ``file`` (None: memory only)."""
+
+    file: Path | None = None
+    states: dict[str, EndpointState] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, file: Path | None) -> Health:
+        health = cls(file)
+        if file is None:
+            return health
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            health.states = {k: EndpointState.from_json(v) for k, v in data.get("endpoints", {}).items()}
+        except (OSError, ValueError, TypeError, AttributeError):
+            pass  # none yet, or damaged: every endpoint starts closed
+        return health
+
+    def save(self, keys: Iterable[str]) -> None:
+        """Write the states of ``keys`` (others' states as the file has them: processes share it)."""
+        if self.file is None:
+            return
+        current = Health.load(self.file).states
+        for key in keys:
+            state = self.states.get(key)
+            if state is None or not state.failures:
+                current.pop(key, None)
+            else:
+                current[key] = state
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.file, json.dumps({"endpoints": {k: v.to_json() for k, v in sorted(current.items())}},
+                                               ensure_ascii=False, indent=1).encode("utf-8"))
+        except OSError as exc:
+            log.warning("Không ghi được trạng thái kênh gửi %s: %s", self.file, exc.strerror or exc)
+
+
+@dataclass(frozen=True, slots=True)
+class Paused:
+    """An endpoint the breaker holds, for ``remind status`` and ``/admin``."""
+
+    endpoint: str  # "webhook:don-vi-a"
+    until: datetime | None  # None: failing, not paused
+    failures: int
+    reason: str
+
+    def describe(self, zone: Any = None) -> str:
+        """One Vietnamese line; times in ``zone`` (the admin's), else UTC."""
+        until = self.until.astimezone(zone) if self.until and zone else self.until
+        when = (f"tạm ngừng gửi đến {until:%H:%M} ngày {until:%d/%m/%Y}{'' if zone else ' (UTC)'}" if until
+                else "đang lỗi, sẽ thử lại ở lượt gửi sau")
+        return f"{self.endpoint}: {when}, sau {self.failures} lần thất bại liên tiếp: {self.reason}"
+
+
+def paused_endpoints(data_dir: Path, now: datetime) -> list[Paused]:
+    """Endpoints whose breaker is open (or that keep failing), from the shared state file."""
+    health = Health.load(data_dir / HEALTH_FILE)
+    return [Paused(key, s.open_until if s.open_until and s.open_until > now else None, s.failures, s.reason)
+            for key, s in sorted(health.states.items()) if s.failures]
+
+
+# --- the channel -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointOptions:
+    """How every HTTP channel treats its endpoints (from settings, see ``notifiers.channels.options``)."""
+
+    policy: HostPolicy = HostPolicy()
+    connect_timeout: float = 5.0
+    timeout: float = 10.0
+    max_attempts: int = 3
+    delays: tuple[float, ...] = (2.0, 8.0)
+    retry_after_cap: float = 30.0  # a longer Retry-After is handed to the caller instead of waited for
+    breaker_seconds: float = 300.0
+    breaker_cap_seconds: float = 3600.0
+    concurrency: int = 32  # endpoints served at once (one request at a time each)
+    health_file: Path | None = None
+    environ: Mapping[str, str] | None = None  # secrets are read from here (None: os.environ)
+    tls: ssl.SSLContext | None = None  # a private CA; None: the system's
+
+
+class HttpChannel:
+    """A channel whose notices go to one endpoint per unit, each endpoint on its own.
+
+    Subclasses give ``name`` and :meth:`request` (the body and headers of one notice).
+    """
+
+    name = "http"
+    stops_when_down = False  # every endpoint has its own breaker: the channel as a whole never stops
+
+    def __init__(self, endpoints: Mapping[str, Any], options: EndpointOptions = EndpointOptions(), *,
+                 sleep: Sleep = asyncio.sleep, clock: Clock = lambda: datetime.now(UTC)) -> None:
+        import os
+
+        self.endpoints = dict(endpoints)
+        self.options = options
+        self.environ: Mapping[str, str] = os.environ if options.environ is None else options.environ
+        self.sleep = sleep
+        self.clock = clock
+        self.health = Health.load(options.health_file)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._slots: asyncio.Semaphore | None = None
+
+    def describe(self) -> str:
+        return f"{self.name} tới {len(self.endpoints)} đơn vị"
+
+    def request(self, notice: Notice, endpoint: Any, now: datetime) -> tuple[bytes, dict[str, str]]:
+        """The body and headers of one notice; ValueError when it cannot be sent (PERMANENT)."""
+        raise NotImplementedError
+
+    def key(self, notice: Notice) -> str:
+        return f"{self.name}:{notice.to.target}"
+
+    async def deliver(self, notices: Sequence[Notice], now: datetime) -> list[DeliveryResult]:
+        return await self.send(notices, now)
+
+    async def send(self, notices: NoticeSource, now: datetime, on_result: ResultHook | None = None
+                   ) -> list[DeliveryResult]:
+        """Each notice to its endpoint; endpoints at once, each one request at a time. Never raises."""
+        self._slots = self._slots or asyncio.Semaphore(max(1, self.options.concurrency))
+        results: dict[int, DeliveryResult] = {}
+        tasks: list[asyncio.Task[None]] = []
+        touched: set[str] = set()
+
+        async def one(index: int, notice: Notice) -> None:
+            try:
+                res = await self._one(notice, now, touched)
+            except Exception as exc:  # noqa: BLE001 - a bug here must not stop other endpoints or the wave
+                log.exception("Lỗi khi gửi %s qua %s", notice.key, self.name)
+                res = self._result(notice, DeliveryStatus.TEMPORARY, 0, f"Lỗi nội bộ khi gửi: {exc}")
+            results[index] = res
+            if on_result is not None:
+                on_result(index, res)
+
+        index = 0
+        async for notice in iterate_notices(notices):
+            tasks.append(asyncio.ensure_future(one(index, notice)))
+            index += 1
+        if tasks:
+            await asyncio.gather(*tasks)
+        self.health.save(touched)
+        return [results[i] for i in range(len(results))]
+
+    def _result(self, notice: Notice, status: DeliveryStatus, attempts: int, reason: str,
+                code: int | None = None, wait: float | None = None) -> DeliveryResult:
+        return DeliveryResult(notice.key, status, (self.key(notice),), attempts, code, reason, wait)
+
+    async def _one(self, notice: Notice, now: datetime, touched: set[str]) -> DeliveryResult:
+        endpoint = self.endpoints.get(notice.to.target)
+        if endpoint is None:  # the recipients list changed, or is broken just now: try again later
+            return self._result(notice, DeliveryStatus.TEMPORARY, 0,
+                                f"Đơn vị '{notice.to.target}' không có {self.name} trong danh sách người nhận")
+        try:
+            body, headers = self.request(notice, endpoint, now)
+        except ValueError as exc:
+            return self._result(notice, DeliveryStatus.PERMANENT, 0, str(exc))
+        key = self.key(notice)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        assert self._slots is not None
+        async with lock, self._slots:
+            state = self.health.states.get(key)
+            wall = self.clock()
+            if state is not None and state.open_until is not None and state.open_until > wall:
+                wait = (state.open_until - wall).total_seconds()
+                return self._result(notice, DeliveryStatus.TEMPORARY, 0,
+                                    f"Tạm ngừng gửi tới điểm nhận này đến {state.open_until:%H:%M} UTC "
+                                    f"(lỗi liên tiếp: {state.reason})", wait=wait)
+            trial = state is not None and state.failures > 0  # half-open: one attempt decides
+            res = await self._attempts(notice, endpoint, body, headers, 1 if trial else self.options.max_attempts)
+            touched.add(key)
+            self._record(key, res)
+            return res
+
+    def _record(self, key: str, res: DeliveryResult) -> None:
+        """The breaker: closed by a delivery, opened (for longer each time) by a give-up."""
+        if res.status is not DeliveryStatus.TEMPORARY:
+            if key in self.health.states and res.status is DeliveryStatus.DELIVERED:
+                log.info("Điểm nhận %s hoạt động trở lại.", key)
+                del self.health.states[key]
+            return
+        wall = self.clock()
+        state = self.health.states.setdefault(key, EndpointState(since=wall))
+        state.failures += 1
+        state.reason = res.reason
+        seconds = min(self.options.breaker_cap_seconds, self.options.breaker_seconds * 2 ** (state.failures - 1))
+        seconds = max(seconds, res.retry_after or 0.0)  # a Retry-After longer than the pause is honoured too
+        state.open_until = wall + timedelta(seconds=seconds)
+        log.warning("Tạm ngừng gửi tới %s trong %d giây (%d lần thất bại liên tiếp): %s", key, seconds,
+                    state.failures, res.reason)
+
+    async def _attempts(self, notice: Notice, endpoint: Any, body: bytes, headers: Mapping[str, str],
+                        attempts: int) -> DeliveryResult:
+        o = self.options
+        reason, code, wait = "", None, None
+        for attempt in range(1, attempts + 1):
+            try:
+                answer = await post(endpoint.url, body, self.sign(endpoint, headers, body), policy=o.policy,
+                                    connect_timeout=getattr(endpoint, "connect_timeout_seconds", None)
+                                    or o.connect_timeout,
+                                    timeout=getattr(endpoint, "timeout_seconds", None) or o.timeout, tls=o.tls)
+            except EndpointError as exc:
+                code, reason = None, exc.reason
+                if exc.final:
+                    return self._result(notice, DeliveryStatus.PERMANENT, attempt, reason)
+            else:
+                code = answer.status
+                if 200 <= code < 300:
+                    return self._result(notice, DeliveryStatus.DELIVERED, attempt, "", code)
+                reason = f"Máy nhận trả lời {code}: {answer.text.strip()[:200]}".rstrip(": ")
+                if 300 <= code < 400:
+                    where = answer.headers.get("location", "")
+                    return self._result(notice, DeliveryStatus.PERMANENT, attempt,
+                                        f"Máy nhận chuyển hướng ({code}) tới {where or '?'}: không đi theo; "
+                                        "sửa địa chỉ trong danh sách người nhận", code)
+                if code < 500 and code not in _RETRY_STATUSES:
+                    return self._result(notice, DeliveryStatus.PERMANENT, attempt, reason, code)
+                wait = retry_after(answer.headers, self.clock())
+                if wait is not None and wait > o.retry_after_cap:  # leave it to the next tick, that late
+                    return self._result(notice, DeliveryStatus.TEMPORARY, attempt, reason, code, wait)
+            if attempt < attempts:
+                delay = o.delays[min(attempt - 1, len(o.delays) - 1)] if o.delays else 0.0
+                await self.sleep(max(delay, wait or 0.0))
+        return self._result(notice, DeliveryStatus.TEMPORARY, attempts, reason, code, wait)
+
+    def sign(self, endpoint: Any, headers: Mapping[str, str], body: bytes) -> dict[str, str]:
+        """Headers of one attempt (a webhook signs each attempt with its time)."""
+        return dict(headers)
+
+
+# --- what a chat shows ------------------------------------------------------------------
+
+
+def line(view: DeadlineView, submitted_url: str | None) -> str:
+    """One deadline in one line of Vietnamese text, as chats show it."""
+    tag = "[Quá hạn]" if view.overdue else "[Nhắc hạn]"
+    text = f"{tag} {view.name} – {view.days_text} (hạn {view.as_written}). Hạn cuối: {view.weekday}, {view.due_text}."
+    return text + (f" Đã nộp thì bấm: {submitted_url}" if submitted_url else "")
+
+
+def items(content: Content) -> list[tuple[DeadlineView, str | None]]:
+    """The deadlines a reminder or a digest speaks of; ValueError for content a chat does not carry."""
+    if isinstance(content, ReminderContent):
+        return [(content.deadline, content.submitted_url)]
+    if isinstance(content, DigestContent):
+        return [(item.deadline, item.submitted_url) for item in content.items]
+    raise ValueError(f"Kênh này không gửi loại nội dung {type(content).__name__}")
+
+
+def text(content: Content) -> str:
+    return "\n".join(line(view, url) for view, url in items(content))
