@@ -189,7 +189,8 @@ PLAN_CORE = (
     "scheduler.plans.lint",
     "scheduler.plans.legacy_encodings",
 )
-PLAN_SHELL = ("scheduler.plans.reading", "scheduler.plans.service", "docx", "pypdf", "subprocess", "shutil", "tempfile")
+PLAN_SHELL = ("scheduler.plans.reading", "scheduler.plans.pdf_ocr", "scheduler.plans.service", "docx", "pypdf",
+              "subprocess", "shutil", "tempfile")
 
 
 @pytest.mark.parametrize("module", PLAN_CORE)
