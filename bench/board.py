@@ -122,10 +122,11 @@ def measure(units: int, postgres: bool) -> dict[str, Any]:
         out["export_xlsx_cpu"] = CPU["median"]
         out["xlsx_bytes"] = len(get(f"/admin/board/{CAMPAIGN}/export.xlsx?deadline={REPORT}").content)
         board = client.app.state.board
+        units = client.app.state.units
         times, cpus = [], []
         for i, unit in enumerate((cdcs(0, 1), cdcs(1, 1), cdcs(0, 2))):
             until = date(2026, 12, 10 + i)
-            feed = board.feed_link(unit).removeprefix("https://lich.example.vn")
+            feed = units.feed_link(unit).removeprefix("https://lich.example.vn")
             uid = board.deadline(CAMPAIGN, REPORT, NOW)[0].uid
 
             def act(unit: str = unit, until: date = until, feed: str = feed, uid: str = uid) -> None:

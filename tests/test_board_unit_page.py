@@ -21,6 +21,7 @@ from notifiers.outbox import OutboxTransport
 from scheduler.passwords import hash_password
 from scheduler.reminders import board as B
 from scheduler.reminders.board_service import ADMIN, BoardService
+from scheduler.reminders.unit_pages import UnitPages
 from scheduler.reminders.unit_files import FileRefused, sniff
 from scheduler.web.app import create_app
 from scheduler.web.board_extension import board_extension
@@ -100,6 +101,10 @@ def _board(client: TestClient) -> BoardService:
     return client.app.state.board  # type: ignore[attr-defined,no-any-return]
 
 
+def _units(client: TestClient) -> UnitPages:
+    return client.app.state.units  # type: ignore[attr-defined,no-any-return]
+
+
 def _submitted_token(client: TestClient) -> str:
     """The token of the "Đã nộp" link a reminder to the unit carries."""
     board = _board(client)
@@ -122,7 +127,7 @@ def test_the_link_in_a_reminder_leads_to_the_units_page_with_every_deadline(clie
         (f"{CAMPAIGN}.deadline.{REPORT}.0", "chua-nop"), (f"{CAMPAIGN}.deadline.dang-ky-thi-dua.0", "chua-nop")]
     assert 'class="highlight" id="han-nay"' in text
     assert client.get("/don-vi?token=gia-mao").status_code == 400
-    unit_link = _board(client).unit_link(UNIT)
+    unit_link = _units(client).unit_link(UNIT)
     assert client.get(unit_link.removeprefix(BASE)).text.count("data-deadline=") == 2
 
 
@@ -175,7 +180,7 @@ def test_files_are_checked_and_limited(client: TestClient) -> None:
 
 def test_the_personal_feed_says_done_and_the_extended_date_and_can_be_revoked(client: TestClient) -> None:
     board = _board(client)
-    feed_url = board.feed_link(UNIT).removeprefix(BASE)
+    feed_url = _units(client).feed_link(UNIT).removeprefix(BASE)
     page = client.get(f"/don-vi?token={_submitted_token(client)}").text
     assert f'href="webcal://lich.example.vn{feed_url}"' in page
     board.extend(CAMPAIGN, REPORT, UNIT, date(2026, 12, 12), "", ADMIN, NOW)
@@ -191,4 +196,4 @@ def test_the_personal_feed_says_done_and_the_extended_date_and_can_be_revoked(cl
     renewed = client.post("/don-vi/lich-moi", data={"token": token}, headers=ORIGIN)
     assert "Đã tạo liên kết lịch mới" in renewed.text
     assert client.get(feed_url).status_code == 403
-    assert client.get(board.feed_link(UNIT).removeprefix(BASE)).status_code == 200
+    assert client.get(_units(client).feed_link(UNIT).removeprefix(BASE)).status_code == 200

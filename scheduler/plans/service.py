@@ -17,7 +17,8 @@ from scheduler.plans.extract import extract
 from scheduler.plans.findings import CommemorationRef, Findings, NamedRef, ParentRef, Reference
 from scheduler.plans.lint import LintFinding, lint
 from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits
-from scheduler.plans.reading import PlanText, read_plan
+from scheduler.plans.plan_text import PlanText
+from scheduler.plans.reading import read_plan
 
 NATIONAL_ID = "viet-nam"
 

@@ -143,3 +143,12 @@ def offline_profile(profile: Path) -> None:
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n' + props + "\n</oor:items>\n",
         encoding="utf-8",
     )
+
+
+def stopped_by_limit(returncode: int, budget: Budget) -> str:
+    """Why a converter ended without output, when a limit stopped it."""
+    if returncode in (-9, -24, 137, 152):  # SIGKILL / SIGXCPU (by prlimit's CPU limit)
+        return f" (dừng vì vượt giới hạn thời gian CPU {budget.limits.seconds:g} giây hoặc bộ nhớ)"
+    if returncode < 0 or returncode > 128:
+        return f" (dừng bất thường, có thể vì vượt giới hạn bộ nhớ {budget.limits.memory_bytes // (1024 * 1024)} MB)"
+    return ""

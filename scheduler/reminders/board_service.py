@@ -7,6 +7,8 @@ the ledger's submissions) and the board's tables
 member's scope, and makes each action show at once: the unit's reminders are
 re-planned (only that unit's rows: an extension moves them, a return brings
 them back, a receipt stops them), the pages' reminder status is read again.
+A unit's own side of the board (its page, feed, "Đã nộp" and attached files)
+sits beside this service in :mod:`scheduler.reminders.unit_pages`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select, update
@@ -38,8 +39,6 @@ from scheduler.reminders.recipients import Group
 from scheduler.reminders.service import ReminderService
 
 log = logging.getLogger("lichthidua.board")
-UNIT = "unit"  # the purpose of a unit page link
-UNIT_FEED = "unit-feed"  # the purpose of a unit's personal feed link
 ALL = "*"  # the scope of the whole deployment (the admin, the province)
 DIGEST_OWING_LINES = 50
 DIGEST_WEEKS = 8  # weekly digests stop this many weeks after the last day, even if someone still owes
@@ -349,97 +348,6 @@ class BoardService:
         await self._deliver(specs, now)
         self.store.nudge_sent(action, units)
         return True, units
-
-    # --- a unit's own page and feed -------------------------------------------
-
-    def unit_link(self, unit_id: str) -> str:
-        token = self.reminders.links.signer.sign(UNIT, {"u": unit_id})
-        return f"{self.reminders.links.base}/don-vi?token={token}"
-
-    def feed_link(self, unit_id: str) -> str:
-        version = self.store.feed_version(party(unit_id))
-        token = self.reminders.links.signer.sign(UNIT_FEED, {"u": unit_id, "v": version})
-        return f"{self.reminders.links.base}/don-vi/lich/{token}.ics"
-
-    def unit_from(self, token: str) -> B.Body:
-        """The unit a page link stands for: a unit link, or the "Đã nộp" link of any of its reminders."""
-        from scheduler.reminders.links import SUBMITTED
-
-        signer = self.reminders.links.signer
-        try:
-            unit_id = str(signer.verify(UNIT, token).get("u", ""))
-        except BadRequest:
-            unit_id = str(signer.verify(SUBMITTED, token).get("p", "")).removeprefix("unit:")
-        body = self.hierarchy().bodies.get(unit_id)
-        if body is None:
-            raise BadRequest("Liên kết này không (còn) ứng với đơn vị nào trong danh sách người nhận.")
-        return body
-
-    def deadline_of_link(self, token: str) -> str | None:
-        """The deadline a reminder's "Đã nộp" link was for (None for a unit page link)."""
-        from scheduler.reminders.links import SUBMITTED
-
-        try:
-            return str(self.reminders.links.signer.verify(SUBMITTED, token).get("o", "")) or None
-        except BadRequest:
-            return None
-
-    def unit_from_feed(self, token: str) -> B.Body:
-        payload = self.reminders.links.signer.verify(UNIT_FEED, token)
-        unit_id = str(payload.get("u", ""))
-        if payload.get("v") != self.store.feed_version(party(unit_id)):
-            raise Forbidden("Liên kết lịch này đã được đơn vị thay bằng liên kết mới.")
-        body = self.hierarchy().bodies.get(unit_id)
-        if body is None:
-            raise BadRequest("Liên kết này không (còn) ứng với đơn vị nào trong danh sách người nhận.")
-        return body
-
-    def unit_entries(self, body: B.Body, now: datetime) -> list[B.Entry]:
-        """Every deadline that concerns the unit, across campaigns, with its status (earliest last day first)."""
-        deadlines = [d for c in self.campaigns() for d in self.deadlines(c.id, now) if body.group in d.groups]
-        uids = [d.uid for d in deadlines]
-        key = party(body.id)
-        subs = {u: {p: at for p, at in parties.items() if p == key}
-                for u, parties in self.reminders.store.submissions(uids).items()}
-        from scheduler.reminders.actions import facts_from
-
-        facts = facts_from(subs, self.store.actions(uids, party_keys=[key], include_nudges=False))
-        level = self.hierarchy().level(body.id)
-        return sorted((B.entry(d, body, level, facts, now) for d in deadlines), key=lambda e: (e.last_day, e.deadline.uid))
-
-    def unit_submit(self, body: B.Body, uid: str, now: datetime, *, filename: str = "", data: bytes = b"") -> bool:
-        """The unit's own "Đã nộp" from its page, with an optional file; True if newly recorded."""
-        from scheduler.reminders import unit_files
-
-        if not any(e.deadline.uid == uid for e in self.unit_entries(body, now)):
-            raise BadRequest("Hạn chót này không thuộc các hạn của đơn vị.")
-        key = party(body.id)
-        stored = None
-        if data:
-            settings = self.reminders.settings
-            if len(data) > settings.submission_file_max_bytes:
-                raise unit_files.FileRefused(f"Tệp quá lớn: tối đa {settings.submission_file_max_bytes // 1024:,} KB."
-                                             .replace(",", "."))
-            if len(self.store.files([uid], [key])) >= settings.submission_files_max:
-                raise unit_files.FileRefused(f"Đơn vị đã đính kèm đủ {settings.submission_files_max} tệp cho hạn này.")
-            stored = unit_files.store(data, settings.data_dir)
-        new = self.reminders.store.record_submission(uid, key, now)
-        if stored is not None:
-            self.store.add_file(uid, key, unit_files.display_name(filename, stored.kind), stored.kind, stored.size,
-                                stored.sha256, stored.stored_as, now)
-        self.reminders.changed()
-        return new
-
-    def file_for(self, staff: Staff, file_id: int) -> tuple[Path, str, str]:
-        """(path, shown name, kind) of an attached file, for staff whose scope covers its unit."""
-        row = self.store.file(file_id)
-        if row is None:
-            raise Forbidden(f"Không có tệp số {file_id} trong phạm vi của tài khoản {staff.username}.")
-        try:
-            self.check_scope(staff, row.party_key.removeprefix("unit:"))
-        except Forbidden:
-            raise Forbidden(f"Không có tệp số {file_id} trong phạm vi của tài khoản {staff.username}.") from None
-        return self.reminders.settings.data_dir / row.stored_as, row.filename, row.kind
 
     # --- the digest ----------------------------------------------------------
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from scheduler.reminders.board_service import BoardService
+from scheduler.reminders.unit_pages import UnitPages
 from scheduler.settings import Settings
 from scheduler.web.board import TEMPLATES, router
 from scheduler.web.extensions import WebExtension
@@ -32,6 +33,7 @@ def board_extension(settings: Settings, *, digests: bool = True) -> WebExtension
             yield
             return
         service = app.state.board = BoardService(reminders)
+        app.state.units = UnitPages(service)
         task = asyncio.create_task(_digests(service, app)) if digests else None
         try:
             yield

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from scheduler.errors import BadRequest, LichThiDuaError
-from scheduler.reminders.board_service import BoardService
+from scheduler.reminders.unit_pages import UnitPages
 from scheduler.reminders.unit_feed import feed
 from scheduler.reminders.unit_files import KINDS, ascii_name
 from scheduler.web.board import NeedsLogin, board_of, login_required, router as board_router, staff_of
@@ -37,26 +37,29 @@ class TooLarge(LichThiDuaError):
     http_status = 413
 
 
-def _service(request: Request) -> BoardService:
-    return board_of(request)
+def units_of(request: Request) -> UnitPages:
+    board_of(request)  # says so when the board is not running
+    units: UnitPages = request.app.state.units
+    return units
 
 
 def _page(request: Request, token: str, message: str = "", status: int = 200) -> HTMLResponse:
-    service = _service(request)
-    body = service.unit_from(token)
+    units = units_of(request)
+    board = units.board
+    body = units.unit_from(token)
     now = request.app.state.clock()
-    entries = service.unit_entries(body, now)
-    highlight = service.deadline_of_link(token)  # opened from a reminder: that deadline first
+    entries = units.unit_entries(body, now)
+    highlight = units.deadline_of_link(token)  # opened from a reminder: that deadline first
     entries.sort(key=lambda e: e.deadline.uid != highlight)
-    files = service.store.files([e.deadline.uid for e in entries], [f"unit:{body.id}"])
-    hierarchy = service.hierarchy()
+    files = board.store.files([e.deadline.uid for e in entries], [f"unit:{body.id}"])
+    hierarchy = board.hierarchy()
     context = {
         "unit": body, "parent": hierarchy.bodies.get(body.parent) if body.parent else None, "entries": entries,
-        "token": token, "message": message, "feed_url": service.feed_link(body.id),
+        "token": token, "message": message, "feed_url": units.feed_link(body.id),
         "files": {uid: [f for f in files if f.occurrence_uid == uid] for uid in {f.occurrence_uid for f in files}},
-        "max_kb": service.reminders.settings.submission_file_max_bytes // 1024,
-        "max_files": service.reminders.settings.submission_files_max, "kinds": ", ".join(KINDS.values()),
-        "titles": {c.id: c.title for c in service.campaigns()},
+        "max_kb": board.reminders.settings.submission_file_max_bytes // 1024,
+        "max_files": board.reminders.settings.submission_files_max, "kinds": ", ".join(KINDS.values()),
+        "titles": {c.id: c.title for c in board.campaigns()},
         "highlight": next((e for e in entries if e.deadline.uid == highlight), None),
     }
     return request.app.state.templates.TemplateResponse(request, "board/unit.html", context, status_code=status,
@@ -100,13 +103,13 @@ async def _multipart(request: Request, limit: int) -> dict[str, tuple[str, bytes
 
 @router.post("/nop", response_class=HTMLResponse)
 async def submit(request: Request) -> HTMLResponse:
-    service = _service(request)
-    form = await _multipart(request, service.reminders.settings.submission_file_max_bytes + FORM_OVERHEAD)
+    units = units_of(request)
+    form = await _multipart(request, units.board.reminders.settings.submission_file_max_bytes + FORM_OVERHEAD)
     token = form.get("token", ("", b""))[1].decode("utf-8", "replace")
     uid = form.get("deadline", ("", b""))[1].decode("utf-8", "replace")
     filename, data = form.get("file", ("", b""))
-    body = service.unit_from(token)
-    new = await asyncio.to_thread(service.unit_submit, body, uid, request.app.state.clock(), filename=filename,
+    body = units.unit_from(token)
+    new = await asyncio.to_thread(units.unit_submit, body, uid, request.app.state.clock(), filename=filename,
                                   data=data)
     message = ("Đã ghi nhận đơn vị đã nộp" if new else "Đơn vị đã báo nộp hạn này trước đó") + \
         (f"; đã nhận tệp {filename}." if data else ".") + " Cảm ơn đồng chí."
@@ -115,21 +118,21 @@ async def submit(request: Request) -> HTMLResponse:
 
 @router.post("/lich-moi", response_class=HTMLResponse)
 async def new_feed(request: Request) -> HTMLResponse:
-    service = _service(request)
+    units = units_of(request)
     form = await _multipart(request, FORM_OVERHEAD)
     token = form.get("token", ("", b""))[1].decode("utf-8", "replace")
-    body = service.unit_from(token)
-    await asyncio.to_thread(service.store.revoke_feed, f"unit:{body.id}", request.app.state.clock())
+    body = units.unit_from(token)
+    await asyncio.to_thread(units.board.store.revoke_feed, f"unit:{body.id}", request.app.state.clock())
     return await asyncio.to_thread(_page, request, token, "Đã tạo liên kết lịch mới; liên kết cũ không dùng được nữa.")
 
 
 @router.get("/lich/{token}.ics")
 async def unit_feed(request: Request, token: str) -> Response:
-    service = _service(request)
-    body = await asyncio.to_thread(service.unit_from_feed, token)
+    units = units_of(request)
+    body = await asyncio.to_thread(units.unit_from_feed, token)
     now = request.app.state.clock()
-    entries = await asyncio.to_thread(service.unit_entries, body, now)
-    data = feed(body.name, entries, now, page_url=service.unit_link(body.id))
+    entries = await asyncio.to_thread(units.unit_entries, body, now)
+    data = feed(body.name, entries, now, page_url=units.unit_link(body.id))
     return Response(data, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "no-cache, private", "Content-Disposition": 'inline; filename="han-nop.ics"'})
 
@@ -140,7 +143,7 @@ async def download(request: Request, file_id: int) -> Response:
         staff = staff_of(request)
     except NeedsLogin:
         return login_required(request)
-    path, name, _kind = await asyncio.to_thread(board_of(request).file_for, staff, file_id)
+    path, name, _kind = await asyncio.to_thread(units_of(request).file_for, staff, file_id)
     try:
         data = await asyncio.to_thread(path.read_bytes)
     except OSError:
