@@ -26,130 +26,29 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import logging
 import socket
 import ssl
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
 
-from pydantic import Field
 
 from notifiers.base import DeliveryResult, DeliveryStatus, ResultHook
 from notifiers.content import Content, DeadlineView, DigestContent, ReminderContent
 from notifiers.delivery import Notice, NoticeSource, iterate_notices
-from scheduler.core.model import Strict
-from scheduler.files import write_atomic
+from notifiers.endpoint_health import EndpointState, Health
+from notifiers.endpoint_urls import HostPolicy, is_internal, literal_ip
 
 log = logging.getLogger("lichthidua.channels")
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], datetime]
-HEALTH_FILE = "channel-health.json"
 _READ_LIMIT = 64 * 1024  # of an answer's head; the body is read only for its first bytes
 _RETRY_STATUSES = {408, 425, 429}
-_LOCAL_NAMES = ("localhost", "localhost.localdomain")
-
-
-class EndpointModel(Strict):
-    """What every per-unit endpoint in a recipients file has: where to POST."""
-
-    url: str = Field(description="Địa chỉ nhận, https://... (http:// chỉ tới máy có trong webhook_allowed_hosts)")
-    connect_timeout_seconds: float | None = Field(
-        None, gt=0, le=120, description="Thời gian chờ kết nối tới điểm nhận này (giây); mặc định theo cài đặt "
-        "webhook_connect_timeout_seconds")
-    timeout_seconds: float | None = Field(
-        None, gt=0, le=600, description="Thời gian tối đa cho một lần gửi tới điểm nhận này (giây); mặc định theo "
-        "cài đặt webhook_timeout_seconds")
-
-
-# --- URLs ----------------------------------------------------------------------------
-
-
-def _internal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """This machine or a private network (anything not on the public internet): what a deployment must list."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
-
-
-def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class HostPolicy:
-    """Which hosts an endpoint may be on: ``allowed`` (names, addresses, networks) may be internal or plain http."""
-
-    allowed: tuple[str, ...] = ()
-
-    def allows(self, host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None) -> bool:
-        """Whether ``host`` (or the address it resolved to) is listed."""
-        host = host.lower().rstrip(".")
-        ip = ip if ip is not None else _ip(host)
-        for entry in self.allowed:
-            entry = entry.strip().lower().rstrip(".")
-            if not entry:
-                continue
-            if entry == host:
-                return True
-            if ip is not None and ("/" in entry or _ip(entry) is not None):
-                try:
-                    if ip in ipaddress.ip_network(entry, strict=False):
-                        return True
-                except ValueError:
-                    continue
-        return False
-
-    def url_problem(self, url: str) -> str | None:
-        """Why ``url`` cannot be an endpoint (Vietnamese), or None. Never raises."""
-        problem, _ = self.parse(url)
-        return problem
-
-    def parse(self, url: str) -> tuple[str | None, SplitResult | None]:
-        """(why it is refused, None) or (None, its parts, host and port valid)."""
-        if not isinstance(url, str) or not url:
-            return "địa chỉ trống", None
-        if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-            return "có khoảng trắng hoặc ký tự điều khiển (mã hóa thành %20 nếu thật sự cần)", None
-        try:
-            parts = urlsplit(url)
-            host = parts.hostname or ""
-            port = parts.port
-        except ValueError as exc:
-            detail = "cổng phải là số từ 1 đến 65535" if "port" in str(exc).lower() else "sai cú pháp địa chỉ"
-            return f"{detail}", None
-        if parts.scheme not in ("https", "http"):
-            return "cần địa chỉ đầy đủ bắt đầu bằng https://", None
-        if not host:
-            return "thiếu tên máy sau https://", None
-        if port == 0:
-            return "cổng phải là số từ 1 đến 65535", None
-        ip = _ip(host)
-        if ip is None:
-            try:
-                ascii_host = host.encode("idna").decode("ascii")
-            except UnicodeError:
-                return f"tên máy '{host}' không hợp lệ", None
-            if not all(label and len(label) <= 63 and all(c.isalnum() or c in "-_" for c in label)
-                       for label in ascii_host.rstrip(".").split(".")):
-                return f"tên máy '{host}' không hợp lệ", None
-        listed = self.allows(host, ip)
-        if parts.scheme == "http" and not listed:
-            return (f"cần địa chỉ https:// (http:// chỉ dùng cho máy có tên trong cài đặt webhook_allowed_hosts; "
-                    f"'{host}' chưa có)"), None
-        if not listed and ((ip is not None and _internal(ip)) or host in _LOCAL_NAMES or host.endswith(".localhost")):
-            return (f"'{host}' là máy này hoặc mạng nội bộ: chỉ gửi tới đó khi có tên trong cài đặt "
-                    "webhook_allowed_hosts"), None
-        return None, parts
 
 
 # --- the exchange ----------------------------------------------------------------------
@@ -176,7 +75,7 @@ _DNS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lichthidua-dns")
 
 async def _resolve(host: str, port: int, policy: HostPolicy) -> list[str]:
     """Addresses to connect to; an internal one only when the host is listed."""
-    ip = _ip(host)
+    ip = literal_ip(host)
     if ip is not None:
         candidates = [str(ip)]
     else:
@@ -186,7 +85,7 @@ async def _resolve(host: str, port: int, policy: HostPolicy) -> list[str]:
         except socket.gaierror as exc:
             raise EndpointError(f"Không tìm thấy máy '{host}' ({exc.strerror or exc})") from None
         candidates = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    allowed = [a for a in candidates if policy.allows(host) or not _internal(ipaddress.ip_address(a.split("%")[0]))]
+    allowed = [a for a in candidates if policy.allows(host) or not is_internal(ipaddress.ip_address(a.split("%")[0]))]
     if not allowed:
         raise EndpointError(f"'{host}' trỏ tới máy này hoặc mạng nội bộ ({', '.join(candidates)}), chưa có trong "
                             "cài đặt webhook_allowed_hosts: không gửi", final=True)
@@ -271,92 +170,6 @@ def retry_after(headers: Mapping[str, str], now: datetime) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())
-
-
-# --- the breaker's state, shared through the data folder ---------------------------------
-
-
-@dataclass
-class EndpointState:
-    failures: int = 0  # give-ups in a row
-    open_until: datetime | None = None  # not tried before this (UTC)
-    reason: str = ""  # the last failure
-    since: datetime | None = None  # first failure of this run of failures
-
-    def to_json(self) -> dict[str, Any]:
-        return {"failures": self.failures, "reason": self.reason,
-                "open_until": self.open_until.isoformat() if self.open_until else None,
-                "since": self.since.isoformat() if self.since else None}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> EndpointState:
-        def when(key: str) -> datetime | None:
-            raw = data.get(key)
-            return datetime.fromisoformat(raw) if isinstance(raw, str) else None
-
-        return cls(int(data.get("failures", 0)), when("open_until"), str(data.get("reason", "")), when("since"))
-
-
-@dataclass
-class Health:
-    """Breaker states by endpoint ("webhook:don-vi-a"), read from and written to ``file`` (None: memory only)."""
-
-    file: Path | None = None
-    states: dict[str, EndpointState] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, file: Path | None) -> Health:
-        health = cls(file)
-        if file is None:
-            return health
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-            health.states = {k: EndpointState.from_json(v) for k, v in data.get("endpoints", {}).items()}
-        except (OSError, ValueError, TypeError, AttributeError):
-            pass  # none yet, or damaged: every endpoint starts closed
-        return health
-
-    def save(self, keys: Iterable[str]) -> None:
-        """Write the states of ``keys`` (others' states as the file has them: processes share it)."""
-        if self.file is None:
-            return
-        current = Health.load(self.file).states
-        for key in keys:
-            state = self.states.get(key)
-            if state is None or not state.failures:
-                current.pop(key, None)
-            else:
-                current[key] = state
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.file, json.dumps({"endpoints": {k: v.to_json() for k, v in sorted(current.items())}},
-                                               ensure_ascii=False, indent=1).encode("utf-8"))
-        except OSError as exc:
-            log.warning("Không ghi được trạng thái kênh gửi %s: %s", self.file, exc.strerror or exc)
-
-
-@dataclass(frozen=True, slots=True)
-class Paused:
-    """An endpoint the breaker holds, for ``remind status`` and ``/admin``."""
-
-    endpoint: str  # "webhook:don-vi-a"
-    until: datetime | None  # None: failing, not paused
-    failures: int
-    reason: str
-
-    def describe(self, zone: Any = None) -> str:
-        """One Vietnamese line; times in ``zone`` (the admin's), else UTC."""
-        until = self.until.astimezone(zone) if self.until and zone else self.until
-        when = (f"tạm ngừng gửi đến {until:%H:%M} ngày {until:%d/%m/%Y}{'' if zone else ' (UTC)'}" if until
-                else "đang lỗi, sẽ thử lại ở lượt gửi sau")
-        return f"{self.endpoint}: {when}, sau {self.failures} lần thất bại liên tiếp: {self.reason}"
-
-
-def paused_endpoints(data_dir: Path, now: datetime) -> list[Paused]:
-    """Endpoints whose breaker is open (or that keep failing), from the shared state file."""
-    health = Health.load(data_dir / HEALTH_FILE)
-    return [Paused(key, s.open_until if s.open_until and s.open_until > now else None, s.failures, s.reason)
-            for key, s in sorted(health.states.items()) if s.failures]
 
 
 # --- the channel -------------------------------------------------------------------------

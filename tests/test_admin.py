@@ -98,7 +98,7 @@ def test_admin_shows_diagnostics_recipients_failures_status_and_submissions(clie
 
 def test_admin_says_which_endpoints_are_paused(client: TestClient, tmp_path: Path) -> None:
     """A dead webhook's breaker (kept in the data folder by the channels) is shown in Vietnam time."""
-    from notifiers.endpoints import HEALTH_FILE, EndpointState, Health
+    from notifiers.endpoint_health import HEALTH_FILE, EndpointState, Health
 
     service = client.app.state.reminders  # type: ignore[attr-defined]
     page = html.unescape(client.get("/admin", auth=("admin", PASSWORD)).text)

@@ -17,7 +17,7 @@ from reminder_support import WAVE_DUE, Wall, address, write_wave
 from webhook_server import Script, server  # noqa: F401 (the fixture)
 
 from notifiers.channels import kinds
-from notifiers.endpoints import HostPolicy
+from notifiers.endpoint_urls import HostPolicy
 from notifiers.outbox import OutboxTransport
 from scheduler.live.catalog import load_catalog
 from scheduler.reminders.ledger import Status

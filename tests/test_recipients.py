@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from conftest import CliRun
 from scheduler.live.catalog import load_catalog
-from notifiers.endpoints import HostPolicy
+from notifiers.endpoint_urls import HostPolicy
 from scheduler.reminders.recipients import check_recipients, load_directory
 
 

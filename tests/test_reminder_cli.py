@@ -71,7 +71,7 @@ def test_status_says_which_endpoints_are_paused(calendars_dir: Path, cli: Callab
     """The breaker of a dead webhook, as the channels keep it in the data folder, in Vietnamese and Vietnam time."""
     from datetime import UTC, datetime, timedelta
 
-    from notifiers.endpoints import HEALTH_FILE, EndpointState, Health
+    from notifiers.endpoint_health import HEALTH_FILE, EndpointState, Health
 
     assert "đang lỗi" not in cli("remind", "status").stdout
     var = calendars_dir.parent / "var"

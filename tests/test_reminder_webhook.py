@@ -14,7 +14,8 @@ from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, no_wait, write_w
 from webhook_server import Script, server  # noqa: F401 (the fixture)
 
 from notifiers.channels.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookChannel, verify
-from notifiers.endpoints import EndpointOptions, HostPolicy
+from notifiers.endpoint_urls import HostPolicy
+from notifiers.endpoints import EndpointOptions
 from notifiers.outbox import OutboxTransport
 from scheduler.reminders.service import ReminderService, open_service
 from scheduler.reminders.ledger import Status

@@ -30,7 +30,8 @@ from notifiers.channels.webhook import (
 from notifiers.delivery import Address, Notice, deliver_all
 from notifiers.email_channel import EmailChannel
 from notifiers.email_message import Composer
-from notifiers.endpoints import EndpointOptions, HostPolicy
+from notifiers.endpoint_urls import HostPolicy
+from notifiers.endpoints import EndpointOptions
 from notifiers.mailer import Mailer
 from notifiers.outbox import OutboxTransport
 from notifiers.rendering import Templates

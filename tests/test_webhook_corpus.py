@@ -32,7 +32,9 @@ from notifiers.base import DeliveryResult, ResultHook
 from notifiers.channels import kinds
 from notifiers.channels.webhook import WebhookModel
 from notifiers.delivery import NoticeSource, iterate_notices
-from notifiers.endpoints import HEALTH_FILE, EndpointOptions, HostPolicy, paused_endpoints
+from notifiers.endpoint_health import HEALTH_FILE, paused_endpoints
+from notifiers.endpoint_urls import HostPolicy
+from notifiers.endpoints import EndpointOptions
 from notifiers.smtp import SMTPConfig, SMTPTransport
 from scheduler.reminders.ledger import Status
 from scheduler.reminders.service import ReminderService, open_service

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notifiers.delivery import Channel
-from notifiers.endpoints import HEALTH_FILE, EndpointModel, EndpointOptions, HostPolicy
+from notifiers.endpoint_health import HEALTH_FILE
+from notifiers.endpoint_urls import EndpointModel, HostPolicy
+from notifiers.endpoints import EndpointOptions
 
 if TYPE_CHECKING:
     from scheduler.settings import Settings

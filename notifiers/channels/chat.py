@@ -23,7 +23,8 @@ from pydantic import Field
 
 from notifiers.channels import ChannelKind
 from notifiers.delivery import Notice
-from notifiers.endpoints import EndpointModel, HttpChannel, text
+from notifiers.endpoint_urls import EndpointModel
+from notifiers.endpoints import HttpChannel, text
 
 NAME = "chat"
 

@@ -27,7 +27,8 @@ from pydantic import Field
 from notifiers.channels import ChannelKind
 from notifiers.content import DeadlineView, DigestContent
 from notifiers.delivery import Notice
-from notifiers.endpoints import EndpointModel, HttpChannel, items, text
+from notifiers.endpoint_urls import EndpointModel
+from notifiers.endpoints import HttpChannel, items, text
 
 NAME = "webhook"
 SIGNATURE_HEADER = "X-LichThiDua-Signature"

@@ -188,7 +188,7 @@ def send_due(
 def status() -> None:
     """Số lời nhắc theo tình trạng, và những lời nhắc cần chú ý."""
     def work() -> tuple[dict[str, int], list[tuple[StoredReminder, str]], list[str]]:
-        from notifiers.endpoints import paused_endpoints
+        from notifiers.endpoint_health import paused_endpoints
 
         with _service() as service:
             counts, rows = service.status()

@@ -26,7 +26,7 @@ from pydantic import BeforeValidator, Field, ValidationError, create_model
 
 from notifiers.channels import kinds
 from notifiers.email_message import check_address
-from notifiers.endpoints import HostPolicy
+from notifiers.endpoint_urls import HostPolicy
 from scheduler.core import fast_yaml
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog

@@ -31,7 +31,7 @@ from scheduler.passwords import verify_password
 from scheduler.store.health import OnceAMinute
 from scheduler.errors import Diagnostic
 from notifiers.channels import host_policy
-from notifiers.endpoints import paused_endpoints
+from notifiers.endpoint_health import paused_endpoints
 from scheduler.reminders.recipients import load_directory
 from scheduler.reminders.ledger import STATUS_VN, Status
 from scheduler.web import views
