@@ -302,3 +302,46 @@ def test_the_reminder_service_is_handed_its_engine_transport_and_signer() -> Non
     (service,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "ReminderService"]
     called = {ast.unparse(n.func).rpartition(".")[2] for n in ast.walk(service) if isinstance(n, ast.Call)}
     assert called & {"engine_from_settings", "create_tables", "load_or_create_secret", "transport_from_settings"} == set()
+
+
+# The floors of the house, lowest first: a module imports only from its own floor or below.
+# (notifiers is one package; the rest are scheduler's sub-packages and top-level modules.)
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("scheduler.errors", "scheduler.code_version"),  # the exception tree, which code made a result
+    ("scheduler.core",),  # the calendar core: pure
+    ("scheduler.passwords", "scheduler.settings"),  # the deployment's settings
+    ("scheduler.store",),  # the database, its schema, locks, the secret key
+    ("notifiers",),  # ICS writer and channels
+    ("scheduler.feeds",),  # feed ledger and queries
+    ("scheduler.live",),  # the live set of calendars
+    ("scheduler.reminders",),  # planning, ledger, sending
+    ("scheduler.plans",),  # reading plans into drafts
+    ("scheduler.web",),  # the HTTP shell
+    ("scheduler.cli",),  # the command line
+)
+
+
+def layer_of(module: str) -> int | None:
+    for floor, prefixes in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return floor
+    return None
+
+
+def test_every_module_has_a_floor() -> None:
+    """A new module lands in a package that is a floor (or the package itself is added here)."""
+    assert [m for m in _all_modules() if layer_of(m) is None and m not in FIRST_PARTY] == []
+
+
+def test_imports_go_down_the_floors() -> None:
+    """The layer order, also for imports inside functions and under `if TYPE_CHECKING:`."""
+    upward = []
+    for module in _all_modules():
+        floor = layer_of(module)
+        if floor is None:
+            continue
+        for imported in imports_of(module, type_only_too=True):
+            target = layer_of(imported)
+            if target is not None and target > floor:
+                upward.append(f"{module} ({floor}) → {imported} ({target})")
+    assert upward == []
