@@ -84,14 +84,14 @@ def run() -> dict[str, float]:
 
     windows = [default_window(c, datetime(2026, 1, 1).date()) for c in campaigns]
     t0 = time.perf_counter()
-    expanded = [expand(c, w) for c, w in zip(campaigns, windows)]
+    expanded = [expand(c, w) for c, w in zip(campaigns, windows, strict=True)]
     expand_s = time.perf_counter() - t0
     events = sum(len(e) for e in expanded)
 
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     t0 = time.perf_counter()
     size = 0
-    for calendar, evs in zip(campaigns, expanded):
+    for calendar, evs in zip(campaigns, expanded, strict=True):
         size += len(render_calendar(evs, feed_meta(calendar), now=now).body)
     render_s = time.perf_counter() - t0
 

@@ -72,7 +72,7 @@ def run(n: int = N_DATES) -> dict[str, float | int]:
     t_theirs_solar = _best(lambda: [x.to_solar_date() for x in theirs])
 
     differ = sum(
-        1 for a, b in zip(ours, theirs) if (a.year, a.month, a.day, a.leap) != (b.year, b.month, b.day, b.is_leap_month)
+        1 for a, b in zip(ours, theirs, strict=True) if (a.year, a.month, a.day, a.leap) != (b.year, b.month, b.day, b.is_leap_month)
     )
     return {
         "dates": n,

@@ -106,7 +106,7 @@ class EphemCalendar:
         elevens = [i for i in range(len(starts) - 1) if holds(i, self.solstices)]
         self.months: dict[tuple[int, int, bool], date] = {}
         self.leaps: dict[int, int] = {}
-        for a, b in zip(elevens, elevens[1:]):
+        for a, b in zip(elevens, elevens[1:], strict=False):
             assert b - a in (12, 13)
             leap_i = next(i for i in range(a + 1, b) if not has_term[i]) if b - a == 13 else None
             year, month = starts[a].year, 11

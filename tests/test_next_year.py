@@ -220,7 +220,7 @@ def test_every_shipped_campaign_moves_and_passes_check(calendars_dir: Path, cli,
         new = load_catalog(calendars_dir).get(new_id)
         assert new.span == old.span.shifted(years)
         assert [p.id for p in new.phases] == [p.id for p in old.phases]
-        for before, after in zip(old.phases, new.phases):
+        for before, after in zip(old.phases, new.phases, strict=True):
             if before.origin is DateOrigin.ADMIN:  # an end an admin set is open again
                 assert after.provisional, (old_id, after.id)
             elif not after.provisional:

@@ -24,8 +24,8 @@ class Script:
     release: threading.Event = field(default_factory=threading.Event)
 
 
-@pytest.fixture
-def server() -> Iterator[tuple[str, Script]]:
+@pytest.fixture(name="server")
+def server_fixture() -> Iterator[tuple[str, Script]]:
     script = Script()
 
     class Handler(BaseHTTPRequestHandler):

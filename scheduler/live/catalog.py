@@ -178,7 +178,7 @@ class ParseCache:
         wanted = [(path, file_signature(path)) for path in paths]
         misses = [path for path, signature in wanted
                   if signature is None or self._files.get(path, (None,))[0] != signature]
-        parsed = dict(zip(misses, _parse_all(misses, self.limits)))
+        parsed = dict(zip(misses, _parse_all(misses, self.limits), strict=True))
         self.parsed += len(misses)
         self.changed = frozenset(misses)
         kept: dict[Path, tuple[FileSignature, LoadedFile]] = {}

@@ -346,7 +346,7 @@ class Extractor:
             f.phases.append(phase)
             starts.append(bi)
         # Region of each phase: its block and the following ones until the next phase or a heading.
-        for k, (phase, bi) in enumerate(zip(f.phases, starts)):
+        for k, (phase, bi) in enumerate(zip(f.phases, starts, strict=True)):
             stop = starts[k + 1] if k + 1 < len(starts) else len(self.blocks)
             region = [bi]
             for j in range(bi + 1, min(stop, bi + 5)):

@@ -132,7 +132,7 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
             ))
     # Phases: overlaps and gaps.
     # Consecutive phases as the plan lists them; a bound the plan does not date ("hết học kỳ I") is not judged.
-    for a, b2 in zip(f.phases, f.phases[1:]):
+    for a, b2 in zip(f.phases, f.phases[1:], strict=False):
         if a.end_date is None or b2.start_date is None:
             continue
         if b2.start_date <= a.end_date:

@@ -125,7 +125,7 @@ def read_pdf(path: Path) -> PlanText:
         pages.append(text)
     if not scanned:
         return PlanText(tuple(pages), True, "PDF có lớp chữ")
-    for number, text in zip(scanned, ocr_pdf_pages(path, scanned)):
+    for number, text in zip(scanned, ocr_pdf_pages(path, scanned), strict=True):
         pages[number - 1] = normalize(text)
     how = "PDF quét, OCR (Tesseract, vie)" if len(scanned) == len(pages) else f"PDF, OCR {len(scanned)} trang quét"
     return PlanText(tuple(pages), True, how, ocr=True)
