@@ -57,8 +57,8 @@ def run() -> dict[str, dict[str, float]]:
         for label, path in files.items():
             ocr = "OCR" in label
             rounds = 1 if ocr else ROUNDS
-            read_s = _best(lambda: read_plan(path), rounds)
-            total_s = _best(lambda: import_plan(path, calendars), rounds)
+            read_s = _best(lambda path=path: read_plan(path), rounds)
+            total_s = _best(lambda path=path: import_plan(path, calendars), rounds)
             goal = OCR_GOAL_SECONDS if ocr else TEXT_GOAL_SECONDS
             out[label] = {"seconds": total_s, "read_seconds": read_s, "vs_goal": total_s / goal, "vs_read": total_s / read_s}
         if why is not None:

@@ -42,7 +42,7 @@ def _date_validator(*allowed: type, field_kind: str) -> Callable[[Any], Any]:
         try:
             parsed = parse_date_expr(value)
         except DateSyntaxError as exc:
-            raise PydanticCustomError(exc.code, "{value}", {"value": exc.value, "detail": exc.detail, "kind": field_kind})
+            raise PydanticCustomError(exc.code, "{value}", {"value": exc.value, "detail": exc.detail, "kind": field_kind}) from exc
         if not isinstance(parsed, allowed):
             raise PydanticCustomError("date.kind", "{value}", {"value": str(value), "kind": field_kind})
         return parsed
@@ -87,7 +87,7 @@ def _phase_end(value: Any) -> Any:
             try:
                 day = _date_validator(FullDate, field_kind="full")(value["date"]).value
             except PydanticCustomError as exc:  # located at end.date, not at end
-                raise PydanticCustomError(exc.type, exc.message_template, {**(exc.context or {}), "field": "date"})
+                raise PydanticCustomError(exc.type, exc.message_template, {**(exc.context or {}), "field": "date"}) from exc
         return NamedEnd(" ".join(words.split()), day)
     return _date_validator(FullDate, MonthYear, EndOfYear, EndOfSpan, field_kind="phase_end")(value)
 
@@ -132,7 +132,7 @@ def _span(value: Any) -> Span:
             span = parse_span(value)
     except DateSyntaxError as exc:
         raise PydanticCustomError(exc.code if exc.code.startswith("span.") else "span.format", "{value}",
-                                  {"value": exc.value, "detail": exc.detail})
+                                  {"value": exc.value, "detail": exc.detail}) from exc
     if span.end < span.start:
         raise PydanticCustomError("span.order", "{value}", {"value": str(value)})
     return span

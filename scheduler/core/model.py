@@ -300,7 +300,7 @@ class Repeat(Strict):
     @model_validator(mode="after")
     def _valid_on(self) -> "Repeat":
         if self.every == "week":
-            self.weekdays  # raises on a name that is not a weekday
+            _ = self.weekdays  # raises on a name that is not a weekday
         elif not isinstance(self.on, int) and not (isinstance(self.on, str) and self.on.strip().isdigit()):
             raise PydanticCustomError("repeat.day", "{value}", {"value": str(self.on), "field": "on"})
         elif not 1 <= self.day_of_month <= 31:

@@ -198,7 +198,7 @@ class Extractor:
         refs = list(self.ref.commemorations)
         # Local commemorations first: bracket base dates the national calendar does not know.
         matcher = Matcher(refs)
-        for bi, b in enumerate(self.blocks):
+        for bi in range(len(self.blocks)):
             for m in BRACKET.finditer(self.masked[bi]):
                 base, _ = bracket_date(m["a"])
                 if base is None or len(m["a"]) == 4:
@@ -216,7 +216,7 @@ class Extractor:
         f.known_commemorations = refs
         for bi, b in enumerate(self.blocks):
             self.f.mentions.extend(self._mentions_in(bi, b))
-        for bi, b in enumerate(self.blocks):
+        for b in self.blocks:
             for m in CAN_CHI.finditer(b.text):
                 if m["what"].lower() != "năm":
                     f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()), m["cc"], int(m["y"])))
