@@ -42,7 +42,8 @@ def _date_validator(*allowed: type, field_kind: str) -> Callable[[Any], Any]:
         try:
             parsed = parse_date_expr(value)
         except DateSyntaxError as exc:
-            raise PydanticCustomError(exc.code, "{value}", {"value": exc.value, "detail": exc.detail, "kind": field_kind}) from exc
+            context = {"value": exc.value, "detail": exc.detail, "kind": field_kind}
+            raise PydanticCustomError(exc.code, "{value}", context) from exc
         if not isinstance(parsed, allowed):
             raise PydanticCustomError("date.kind", "{value}", {"value": str(value), "kind": field_kind})
         return parsed
@@ -226,5 +227,6 @@ def _time_of_day(value: Any) -> Any:
 TimeOfDay = Annotated[
     time,
     PlainValidator(_time_of_day),
-    WithJsonSchema({"type": "string", "description": "Giờ trong ngày, ví dụ \"08:00\" hoặc 8h30", "examples": ["08:00", "14h00"]}),
+    WithJsonSchema({"type": "string", "description": "Giờ trong ngày, ví dụ \"08:00\" hoặc 8h30",
+                    "examples": ["08:00", "14h00"]}),
 ]

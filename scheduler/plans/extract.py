@@ -106,7 +106,8 @@ class Extractor:
         level_re = r"(tỉnh|thành phố|Thành phố|quận|huyện|thị xã)"
         body = " ".join(b.text for b in self.blocks)
         pattern = re.compile(
-            rf"(?P<who>Ban Thường vụ|Ban Chấp hành|Ban chấp hành|BCH)?\s*(?:Liên đoàn Lao động|LĐLĐ)\s+{level_re}(?P<rest>.{{0,40}})"
+            rf"(?P<who>Ban Thường vụ|Ban Chấp hành|Ban chấp hành|BCH)?\s*"
+            rf"(?:Liên đoàn Lao động|LĐLĐ)\s+{level_re}(?P<rest>.{{0,40}})"
         )
         best: tuple[int, str, str | None] | None = None
         for m in pattern.finditer(body):
@@ -219,10 +220,12 @@ class Extractor:
         for b in self.blocks:
             for m in CAN_CHI.finditer(b.text):
                 if m["what"].lower() != "năm":
-                    f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()), m["cc"], int(m["y"])))
+                    f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()),
+                                                m["cc"], int(m["y"])))
             for lunar_ref in self.ref.lunar:
                 for m in re.finditer(re.escape(lunar_ref.name), b.text, re.I):
-                    if lunar_ref.name.lower() == "tết nguyên đán" and any(x.where.line == b.line and x.where.page == b.page for x in f.lunar):
+                    if lunar_ref.name.lower() == "tết nguyên đán" and any(
+                            x.where.line == b.line and x.where.page == b.page for x in f.lunar):
                         continue
                     f.lunar.append(LunarMention(lunar_ref.id, lunar_ref.name, quote(b, m.start(), m.end())))
             for m in re.finditer(r"mừng\s+Xuân", b.text, re.I):
@@ -284,7 +287,8 @@ class Extractor:
     # -- phases --------------------------------------------------------------------------
     def phases(self) -> None:
         f = self.f
-        label = re.compile(r"\b(?P<word>Đợt|Giai đoạn)\s+(?P<l>thứ\s+\w+|\d{1,2}|[IVX][IVX1l]*)\b\s*[:(.\-–]?\s*(?P<rest>.*)$", re.I)
+        label = re.compile(r"\b(?P<word>Đợt|Giai đoạn)\s+(?P<l>thứ\s+\w+|\d{1,2}|[IVX][IVX1l]*)\b"
+                           r"\s*[:(.\-–]?\s*(?P<rest>.*)$", re.I)
         starts: list[int] = []
         for bi, b in enumerate(self.blocks):
             text = self.masked[bi]
@@ -329,13 +333,16 @@ class Extractor:
                     notes.extend(note for note in bound.notes if "không ghi năm" not in note or f.year is None)
                     if isinstance(bound.value, str) and re.fullmatch(r"\d+/\d+", bound.value) and f.year:
                         d_, m_ = bound.value.split("/")
-                        bound.value, bound.day, bound.year = f"{bound.value}/{f.year}", n.make_date(int(d_), int(m_), f.year), f.year
+                        bound.value, bound.day, bound.year = (
+                            f"{bound.value}/{f.year}", n.make_date(int(d_), int(m_), f.year), f.year)
                         notes.append(f"văn bản không ghi năm: lấy năm {f.year} của phong trào")
             if end is None:
                 notes.append("văn bản không ghi ngày kết thúc đợt: đợt tạm chạy đến hết thời gian phong trào")
-            elif isinstance(end.value, dict) or (end.day is None and end.value not in ("hết năm học", "hết giai đoạn", "hết năm")):
+            elif isinstance(end.value, dict) or (
+                    end.day is None and end.value not in ("hết năm học", "hết giai đoạn", "hết năm")):
                 until = end.value["until"] if isinstance(end.value, dict) else end.value
-                notes.append(f'đợt kết thúc "{until}", văn bản không ghi ngày: khi biết, ghi end: {{until: ..., date: ngày/tháng/năm}}')
+                notes.append(f'đợt kết thúc "{until}", văn bản không ghi ngày: '
+                             'khi biết, ghi end: {until: ..., date: ngày/tháng/năm}')
             phase = Phase(
                 number=number, name=name,
                 start=start.value if start else None, end=end.value if end else None,
@@ -351,7 +358,8 @@ class Extractor:
             region = [bi]
             for j in range(bi + 1, min(stop, bi + 5)):
                 following = self.blocks[j].text
-                if following.startswith(STOP_PHRASES) or re.match(r"^(?:[IVX]+\.|\d+\.\s+[A-ZĐ]{2,}|Chủ đề\s*:)", following) and not following.startswith("Chủ đề"):
+                if following.startswith(STOP_PHRASES) or re.match(
+                        r"^(?:[IVX]+\.|\d+\.\s+[A-ZĐ]{2,}|Chủ đề\s*:)", following) and not following.startswith("Chủ đề"):
                     break
                 region.append(j)
             lines = {(self.blocks[j].line, self.blocks[j].page) for j in region}
@@ -384,7 +392,8 @@ class Extractor:
             tail = f"{a.year}-{z.year}" if a.year != z.year else str(a.year)
             if f.suggested_id:
                 f.suggested_id = re.sub(r"-\d{4}(?:-\d{4})?$", f"-{tail}", f.suggested_id)
-            f.notes.append((f"các đợt chạy từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}, ra ngoài năm của văn bản: span ghi theo các đợt", None))
+            f.notes.append((f"các đợt chạy từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}, ra ngoài năm của văn bản: "
+                            "span ghi theo các đợt", None))
         if f.stated_phase_count and f.stated_phase_count[0] != len(f.phases):
             count, where = f.stated_phase_count
             f.notes.append((f"văn bản nói {count} đợt nhưng tìm thấy {len(f.phases)} đợt", where))
@@ -426,7 +435,8 @@ class Extractor:
                 year = int(m["y"]) if m["y"] else f.year
                 day = n.make_date(int(m["d"]), int(m["m"]), year) if year else None
                 sentence = text[max(0, text.rfind(".", 0, m.start()) + 1):]
-                keywords = tuple(sorted({k.lower() for k in re.findall(r"chậm nhất|trước", text[max(0, m.start() - 40):m.end()], re.I)}))
+                around = text[max(0, m.start() - 40):m.end()]
+                keywords = tuple(sorted({k.lower() for k in re.findall(r"chậm nhất|trước", around, re.I)}))
                 d = Deadline(
                     id=new_id(title), title=title, due=due, where=quote(b, m.start(), m.end()), date=when, day=day,
                     as_written=re.sub(r"\s+", " ", m[0]),
@@ -449,7 +459,8 @@ class Extractor:
                     d.notes.append("văn bản không ghi ngày: mục chưa có ngày; quản trị có thể đặt days_after và dated_by: admin")
                     f.deadlines.append(d)
                     continue
-                act = re.search(r"^[\s\-–•]*Sau\s+mỗi\s+đợt(?:\s+thi\s+đua)?\s*,\s*(?P<who>.+?)\s+tổ\s+chức\s+(?P<what>.+?)(?=\s+(?:các|cho|trong|kịp)\s|[;.]|$)", clause, re.I)
+                act = re.search(r"^[\s\-–•]*Sau\s+mỗi\s+đợt(?:\s+thi\s+đua)?\s*,\s*(?P<who>.+?)\s+tổ\s+chức\s+"
+                                r"(?P<what>.+?)(?=\s+(?:các|cho|trong|kịp)\s|[;.]|$)", clause, re.I)
                 if not act:
                     continue
                 title = f"{cap(act['what'])} sau mỗi đợt thi đua"
@@ -468,7 +479,8 @@ class Extractor:
             for m in EMAIL.finditer(b.text):
                 clause_start = max(b.text.rfind(". ", 0, m.start()) + 1, 0)
                 clause = b.text[clause_start:m.end()]
-                verb = re.search(r"(đăng ký|gửi|nộp|báo cáo)\s+(?P<what>.+?)\s+về\s+(?P<to>.+?)\s+qua\s+(?:địa chỉ\s+)?(?:e-?mail|thư điện tử|mail)", clause, re.I)
+                verb = re.search(r"(đăng ký|gửi|nộp|báo cáo)\s+(?P<what>.+?)\s+về\s+(?P<to>.+?)"
+                                 r"\s+qua\s+(?:địa chỉ\s+)?(?:e-?mail|thư điện tử|mail)", clause, re.I)
                 if not verb or n.DATE_RE.search(mask_references(clause)):
                     continue
                 title = cap(f"{verb[1]} {verb['what']}")
@@ -509,7 +521,8 @@ class Extractor:
             f.events.append(ev)
         for m in AFTER_EVENT.finditer(text):
             when = m["when"].strip()
-            ev = Event(new_id(m["ev"]), cap(m["ev"].strip()), quote(b, m.start(), m.end()), as_written=when[:1].lower() + when[1:])
+            ev = Event(new_id(m["ev"]), cap(m["ev"].strip()), quote(b, m.start(), m.end()),
+                       as_written=when[:1].lower() + when[1:])
             ev.notes.append(f'văn bản chỉ ghi "{when}": sự kiện chưa có ngày')
             f.events.append(ev)
 

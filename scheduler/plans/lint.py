@@ -112,7 +112,8 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
                     quote(b, cm.start(), cm.end()),
                 ))
         # "trước" and "chậm nhất" for one date
-        for both in re.finditer(r"(chậm nhất[^.;]{0,20}?trước|trước[^.;]{0,20}?chậm nhất)\s+(?:ngày\s+)?\d{1,2}[/.\-]\d{1,2}", b.text, re.I):
+        for both in re.finditer(r"(chậm nhất[^.;]{0,20}?trước|trước[^.;]{0,20}?chậm nhất)"
+                                r"\s+(?:ngày\s+)?\d{1,2}[/.\-]\d{1,2}", b.text, re.I):
             out.append(LintFinding(
                 "due.both",
                 'một hạn vừa ghi "trước" vừa ghi "chậm nhất": hai cách đọc lệch nhau một ngày, chọn một',
@@ -160,7 +161,8 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
             continue
         reason = day_off_reason(d.day)
         if reason:
-            out.append(LintFinding("deadline.day_off", f"hạn {_d(d.day)} ({_VN_WEEKDAY[d.day.weekday()]}) rơi vào {reason}", d.where))
+            out.append(LintFinding("deadline.day_off", f"hạn {_d(d.day)} ({_VN_WEEKDAY[d.day.weekday()]}) rơi vào {reason}",
+                                   d.where))
         # A final report ("tổng kết") may follow the campaign, as the calendar format allows (six months).
         final = "tổng kết" in d.title.lower() and f.span_end is not None and d.day <= f.span_end + timedelta(days=183)
         if f.span_start and f.span_end and not (f.span_start <= d.day <= f.span_end) and not final:
