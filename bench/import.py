@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]  # bench/email.py must not shadow the stdlib email
+# bench/email.py must not shadow the stdlib email
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from scheduler.plans.reading import read_plan  # noqa: E402
 from scheduler.plans.service import import_plan  # noqa: E402

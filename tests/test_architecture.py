@@ -186,7 +186,8 @@ PLAN_SHELL = ("scheduler.plans.reading", "scheduler.plans.service", "docx", "pyp
 def test_plan_core_reads_no_files(module: str) -> None:
     """Extraction, drafting and linting are pure: reading files and running OCR stay in `reading`."""
     chains = reachable(module)
-    bad = {n: " → ".join(c) for n, c in chains.items() if _forbidden(n) or any(n == s or n.startswith(s + ".") for s in PLAN_SHELL)}
+    bad = {n: " → ".join(c) for n, c in chains.items()
+           if _forbidden(n) or any(n == s or n.startswith(s + ".") for s in PLAN_SHELL)}
     assert bad == {}
 
 

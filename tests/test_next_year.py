@@ -176,7 +176,7 @@ def test_kon_tum_2027(calendars_dir: Path, cli) -> None:  # type: ignore[no-unty
     draft = calendars_dir / "kon-tum-2027.yaml"
     text = draft.read_text(encoding="utf-8")
     flagged = sum(f"# {CHECK}" in line for line in text.splitlines())
-    assert f"Đã ghi calendars/kon-tum-2027.yaml (năm 2024 → năm 2027, các ngày dời +3 năm)." in run.stdout
+    assert "Đã ghi calendars/kon-tum-2027.yaml (năm 2024 → năm 2027, các ngày dời +3 năm)." in run.stdout
     assert f"{flagged} dòng cần kiểm tra" in run.stdout and flagged >= 10
     check = cli("check", "calendars/kon-tum-2027.yaml")
     assert check.exit_code == 0 and "0 lỗi, 0 cảnh báo" in check.output, check.output
