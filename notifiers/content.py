@@ -159,4 +159,42 @@ class AdminSummaryContent:
     recipient_name: str = ""
 
 
-Content = ReminderContent | DigestContent | ConfirmContent | AdminSummaryContent
+@dataclass(frozen=True, slots=True)
+class ReturnedContent:
+    """The deadline board: staff returned a unit's submission for completion, with the reason."""
+
+    template: ClassVar[str] = "returned"
+    deadline: DeadlineView
+    reason: str
+    returned_by: str  # the staff member's name, as the unit should read it
+    recipient_name: str = ""
+    submitted_url: str | None = None  # the unit's page ("Đã nộp" again once completed)
+    unsubscribe_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardDigestLine:
+    unit: str  # the unit's name (with the body above it, when it has one)
+    status: str  # "chưa nộp, quá hạn 3 ngày", "trả lại để bổ sung (…)"
+
+
+@dataclass(frozen=True, slots=True)
+class BoardDigestContent:
+    """To the staff of a scope: who still owes a deadline that has passed (the day after, then weekly)."""
+
+    template: ClassVar[str] = "board_digest"
+    deadline: DeadlineView
+    scope_name: str  # "mọi đơn vị", or the body whose units these are
+    counts: tuple[tuple[str, int], ...]  # (status label, count), every status
+    owing: tuple[BoardDigestLine, ...]  # the first units still owing, most overdue first
+    owing_total: int
+    board_url: str
+    recipient_name: str = ""
+
+    @property
+    def more(self) -> int:
+        return self.owing_total - len(self.owing)
+
+
+Content = (ReminderContent | DigestContent | ConfirmContent | AdminSummaryContent | ReturnedContent
+           | BoardDigestContent)

@@ -25,7 +25,7 @@ from scheduler.core.dates import vn_date
 from notifiers.email_message import RenderedEmail
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
-KINDS = ("reminder", "overdue", "digest", "confirm_subscription", "admin_summary")
+KINDS = ("reminder", "overdue", "digest", "confirm_subscription", "admin_summary", "returned", "board_digest")
 
 
 def _autoescape(name: str | None) -> bool:

@@ -112,6 +112,15 @@ class Settings(BaseModel):
         20, ge=1, description="Số yêu cầu đăng ký nhận email tối đa từ một máy (địa chỉ IP) trong một giờ.",
     )
 
+    # --- the deadline board: files units attach to "Đã nộp" ---------------------
+    submission_file_max_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, description="Dung lượng tối đa (byte) của một tệp đơn vị đính kèm khi báo "
+        "\"Đã nộp\" (PDF, DOCX, XLSX, ODT).",
+    )
+    submission_files_max: int = Field(
+        5, ge=0, description="Số tệp tối đa một đơn vị đính kèm cho một hạn chót (0: không nhận tệp).",
+    )
+
     # --- email ---------------------------------------------------------------
     smtp_host: str = Field("", description="Máy chủ SMTP; để trống thì ghi email vào outbox_dir.")
     smtp_port: int = Field(587, ge=1, le=65535, description="Cổng SMTP.")

@@ -17,11 +17,13 @@ from sqlmodel import SQLModel
 
 import scheduler.reminders.ledger  # noqa: F401 - registers the tables on SQLModel.metadata
 import scheduler.feeds.revision_store  # noqa: F401
+import scheduler.reminders.actions  # noqa: F401 - the deadline board's tables (revision 0006)
 from scheduler.store.database import create_engine_for
 from scheduler.store.schema import current, head, upgrade_database
 
 GOLDEN = Path(__file__).parent / "golden"
-TABLES = {"feed_revision", "reminder", "reminder_optout", "reminder_subscription", "submission", "plan_stamp"}
+TABLES = {"feed_revision", "reminder", "reminder_optout", "reminder_subscription", "submission", "plan_stamp",
+          "board_action", "staff_account", "submission_file", "unit_feed"}
 NOW = datetime(2024, 6, 21, 1, 0, tzinfo=UTC)
 
 
@@ -164,7 +166,7 @@ def test_revision_0005_adds_the_plan_stamp_and_keeps_the_ledger(backend: str, tm
             with engine.begin() as conn:
                 conn.execute(tables.tables["reminder"].insert(), _rows()["reminder"])
             upgrade_database(engine)
-            assert current(engine) == head() == "0005" and _schema_diff(engine) == []
+            assert current(engine) == head() and _schema_diff(engine) == []
             store = ReminderStore(engine)
             assert store.plan_stamp() is None
             store.save_plan_stamp("f" * 64, "may-chu:42", NOW)
@@ -176,5 +178,34 @@ def test_revision_0005_adds_the_plan_stamp_and_keeps_the_ledger(backend: str, tm
                 command.downgrade(_config(conn), "0004")
                 conn.commit()
             assert "plan_stamp" not in inspect(engine).get_table_names()
+        finally:
+            engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_revision_0006_adds_the_board_tables_and_keeps_the_submissions(backend: str, tmp_path: Path) -> None:
+    """A database at 0005 with submissions upgrades to the board's tables; downgrading removes only them."""
+    from alembic import command
+
+    from scheduler.reminders.ledger import ReminderStore
+    from scheduler.store.schema import _config
+
+    with fresh_database(backend, tmp_path) as url:
+        engine = create_engine_for(url)
+        try:
+            with engine.connect() as conn:
+                command.upgrade(_config(conn), "0005")
+                conn.commit()
+            store = ReminderStore(engine)
+            store.record_submission("x@lichthidua", "unit:don-vi-1", NOW)
+            upgrade_database(engine)
+            assert {"board_action", "staff_account", "submission_file", "unit_feed"} <= set(
+                inspect(engine).get_table_names()) and _schema_diff(engine) == []
+            assert store.submissions() == {"x@lichthidua": {"unit:don-vi-1": NOW}}
+            with engine.connect() as conn:
+                command.downgrade(_config(conn), "0005")
+                conn.commit()
+            assert "board_action" not in inspect(engine).get_table_names()
+            assert store.submissions() == {"x@lichthidua": {"unit:don-vi-1": NOW}}
         finally:
             engine.dispose()

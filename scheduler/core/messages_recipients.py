@@ -22,6 +22,20 @@ RECIPIENTS: dict[str, Entry] = {
         {"vi": "Viết dạng ten@ten-mien.vn, không có dấu, khoảng trắng hay tên hiển thị",
          "en": "Write it as name@domain.vn, with no diacritics, spaces or display name"},
     ),
+    "unit.parent_unknown": (
+        {"vi": "Đơn vị cấp trên '{value}' (của '{unit}') không có trong tệp người nhận nào",
+         "en": "Parent unit '{value}' (of '{unit}') is in no recipients file"},
+        None,
+        {"vi": "Ghi đúng mã một đơn vị đã khai báo.{suggestion} Đơn vị này tạm được xếp ở cấp cao nhất của bảng theo dõi",
+         "en": "Name a unit that is declared.{suggestion} It is shown at the top level of the board meanwhile"},
+    ),
+    "unit.parent_cycle": (
+        {"vi": "Cấp trên của '{unit}' vòng lại chính nó (qua '{value}')",
+         "en": "The parents of '{unit}' go round in a circle (through '{value}')"},
+        None,
+        {"vi": "Mỗi đơn vị chỉ có một cấp trên, và cấp trên không thể là cấp dưới của nó",
+         "en": "A unit has one parent, which cannot be below it"},
+    ),
     "unit.no_channel": (
         {"vi": "Đơn vị '{value}' không có email và không có webhook: không ai nhận được lời nhắc",
          "en": "Unit '{value}' has neither emails nor a webhook: nobody would get its reminders"},

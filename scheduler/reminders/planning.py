@@ -191,14 +191,18 @@ def plan(
     submitted: frozenset[tuple[str, str]] = frozenset(),
     opted_out: frozenset[tuple[str, str]] = frozenset(),
     only_day: date | None = None,
+    extended: Mapping[tuple[str, str], date] | None = None,
 ) -> list[PlannedReminder]:
     """Every reminder, overdue notice and admin summary the deployment should send.
 
     ``submitted`` holds (occurrence uid, party key) pairs; ``opted_out`` holds
     (email lowercased, calendar id or "*"). ``now`` must be timezone-aware.
     ``only_day`` keeps the rows sent on that local day and skips building the
-    others (a preview of one day among 20,000 units).
+    others (a preview of one day among 20,000 units). ``extended`` maps
+    (occurrence uid, party key) to a later last day staff gave that unit
+    (the deadline board): its reminders and overdue notice count from that day.
     """
+    extended = extended or {}
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     subs: dict[str, list[str]] = {}
@@ -221,15 +225,17 @@ def plan(
             send_times: dict[date, datetime] = {}
 
             # This occurrence's values are bound as defaults: the helpers never outlive the loop's turn.
-            def row(kind: Kind, offset: int, party: _Party, email: str, day: date, nominal: date, *,
+            def row(kind: Kind, offset: int, party: _Party, email: str, day: date, nominal: date,
+                    due: tuple[datetime, date] | None = None, *,
                     send_times: dict[date, datetime] = send_times, zone: ZoneInfo = zone, event: Event = event,
                     campaign: Campaign = campaign, info: DeadlineInfo = info, last: date = last) -> PlannedReminder:
                 send_at = send_times.get(day)
                 if send_at is None:  # one conversion per day, not per recipient
                     send_at = send_times[day] = datetime.combine(day, time(policy.hour), zone).astimezone(UTC)
+                due_at, last_day = due or (info.due_at, last)
                 return PlannedReminder(
                     event.uid, campaign.calendar_id, kind, offset, party.key, party.name, email, send_at, day,
-                    info.due_at, last, nominal,
+                    due_at, last_day, nominal,
                     suppressed=kind is not Kind.SUMMARY and (event.uid, party.key) in submitted,
                 )
 
@@ -237,6 +243,23 @@ def plan(
                 e = email.lower()
                 return (e, campaign.calendar_id) not in opted_out and (e, "*") not in opted_out
 
+            if extended:
+                later = {p.key: d for p in parties if (d := extended.get((event.uid, p.key))) is not None and d > last}
+                if later:
+                    parties = [p for p in parties if p.key not in later]
+                    for party in (p for p in _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())))
+                                  if p.key in later):
+                        own = later[party.key]
+                        due = (datetime.combine(own, time(23, 59, 59), zone).astimezone(info.due_at.tzinfo), own)
+                        if due[0] > now:
+                            for offset, day, nominal in reminder_days(own, tuple(offsets)):
+                                if only_day is None or day == only_day:
+                                    out += [row(Kind.REMINDER, offset, party, e, day, nominal, due)
+                                            for e in party.emails if allowed(e)]
+                        after = next_working_day(own)
+                        if policy.overdue and (only_day is None or after == only_day):
+                            out += [row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, own + timedelta(days=1), due)
+                                    for e in party.emails if allowed(e)]
             if info.due_at > now:
                 for offset, day, nominal in reminder_days(last, tuple(offsets)):
                     if only_day is not None and day != only_day:
@@ -272,6 +295,7 @@ def plan_fingerprint(
     opted_out: frozenset[tuple[str, str]] = frozenset(),
     code: str = "",
     digest: Callable[[Campaign], str] = lambda c: events_digest(c.events),
+    extended: Mapping[tuple[str, str], date] | None = None,
 ) -> str:
     """What :func:`plan` at ``now`` depends on, hashed: equal fingerprints give the same rows.
 
@@ -296,6 +320,7 @@ def plan_fingerprint(
     put("subscriptions", *sorted(f"{s.email}\x1d{s.calendar_id}" for s in subscriptions))
     put("submitted", *sorted(f"{u}\x1d{p}" for u, p in submitted))
     put("opted_out", *sorted(f"{e}\x1d{sc}" for e, sc in opted_out))
+    put("extended", *sorted(f"{u}\x1d{p}\x1d{d.isoformat()}" for (u, p), d in (extended or {}).items()))
     return h.hexdigest()
 
 

@@ -79,6 +79,7 @@ class UnitModel(Strict):
         default_factory=list, description="Một hoặc nhiều địa chỉ email nhận nhắc hạn"
     )
     webhook: WebhookModel | None = Field(default=None, description="Gửi lời nhắc tới công cụ chat của đơn vị")
+    parent: Id | None = Field(default=None, description="Mã đơn vị cấp trên trực tiếp (nếu khác 'parent' của nhóm)")
 
 
 class GroupModel(Strict):
@@ -87,6 +88,8 @@ class GroupModel(Strict):
     id: Id
     name: str = Field(description="Tên nhóm, ví dụ 'Công đoàn cấp trên trực tiếp cơ sở tỉnh Kon Tum'")
     description: str | None = None
+    parent: Id | None = Field(default=None, description="Mã đơn vị cấp trên trực tiếp của mọi đơn vị trong nhóm, "
+                              "ví dụ LĐLĐ huyện của các công đoàn cơ sở: bảng theo dõi nộp báo cáo tổng hợp theo cấp")
     units: list[UnitModel] = Field(default_factory=list)
 
 
@@ -103,6 +106,8 @@ class Unit:
     emails: tuple[str, ...]
     source: str  # "calendars/recipients/kon-tum.yaml:12"
     webhook: Webhook | None = None
+    group: str = ""  # the id of its group
+    parent: str | None = None  # the unit above it (the body it reports to), from "parent:" of the unit or group
 
     @property
     def addresses(self) -> tuple[str, ...]:
@@ -271,6 +276,7 @@ def _read_directory(files: list[Path], limits: Limits) -> Directory:
     directory = Directory()
     group_at: dict[str, str] = {}
     unit_at: dict[str, str] = {}
+    parents: list[tuple[LoadedFile, tuple[str | int, ...], str, str]] = []  # checked once every unit is known
     bound = _recipients_bound(limits)
     for path in files:
         loaded = LoadedFile(path=path, display=display_path(path))
@@ -295,13 +301,43 @@ def _read_directory(files: list[Path], limits: Limits) -> Directory:
                         continue
                     unit_at[u.id] = uwhere
                     hook = Webhook(u.webhook.url.strip(), u.webhook.secret_env) if u.webhook else None
-                    units.append(Unit(u.id, u.name, tuple(e.strip() for e in u.emails), uwhere, hook))
+                    parent = u.parent or g.parent
+                    if parent is not None:
+                        at: tuple[str | int, ...] = (("groups", gi, "units", ui, "parent") if u.parent
+                                                     else ("groups", gi, "parent"))
+                        parents.append((loaded, at, u.id, parent))
+                    units.append(Unit(u.id, u.name, tuple(e.strip() for e in u.emails), uwhere, hook, g.id, parent))
                 directory.groups[g.id] = Group(g.id, g.name, tuple(units), where)
         directory.diagnostics += loaded.diagnostics
+    directory.diagnostics += _check_parents(directory, parents)
     if not directory.ok:
         # Like calendars: never send to a half-read list; the last good one stays in use by the service.
         directory.groups = {}
     return directory
+
+
+def _check_parents(directory: Directory, parents: list[tuple[LoadedFile, tuple[str | int, ...], str, str]]
+                   ) -> list[Diagnostic]:
+    """Warnings for a "parent:" naming no unit, or going round in a circle; such a unit is placed at the top
+    of the hierarchy (the board), and reminders are not affected."""
+    units = {u.id: u for g in directory.groups.values() for u in g.units}
+    out: list[Diagnostic] = []
+    for loaded, at, uid, parent in parents:
+        if parent not in units:
+            close = difflib.get_close_matches(parent, list(units), n=1, cutoff=0.8)
+            out.append(loaded.diagnose("unit.parent_unknown", at, value=parent, unit=uid,
+                                       suggestion=f" Có phải là '{close[0]}'?" if close else "",
+                                       severity=Severity.WARNING))
+            continue
+        seen = {uid}
+        current: str | None = parent
+        while current is not None and current in units:
+            if current in seen:
+                out.append(loaded.diagnose("unit.parent_cycle", at, value=parent, unit=uid, severity=Severity.WARNING))
+                break
+            seen.add(current)
+            current = units[current].parent
+    return out
 
 
 def unknown_groups(directory: Directory, catalog: Catalog) -> list[Diagnostic]:

@@ -229,7 +229,18 @@ class ReminderService:
 
     def planned(self, now: datetime, *, only_day: date | None = None) -> list[PlannedReminder]:
         return plan(self.campaigns(now), self.directory.groups, self.store.subscribers(), self.policy, now,
-                    submitted=self.store.submitted_pairs(), opted_out=self.store.opted_out(), only_day=only_day)
+                    submitted=self.store.submitted_pairs(), opted_out=self.store.opted_out(), only_day=only_day,
+                    extended=self.extensions())
+
+    def extensions(self) -> dict[tuple[str, str], date]:
+        """Later last days staff gave single units on the deadline board (see scheduler.reminders.actions)."""
+        from scheduler.reminders.actions import BoardStore
+
+        return BoardStore(self.engine).extensions()
+
+    def changed(self) -> None:
+        """Something the pages show of reminders changed here (a board action): they read it again."""
+        self.generation = next(self._generations)
 
     def _events_digest(self, campaign: Campaign) -> str:
         hit = self._digests.get(campaign.calendar_id)
@@ -250,10 +261,11 @@ class ReminderService:
             campaigns = self.campaigns(now)
             subscribers, submitted, opted_out = (self.store.subscribers(), self.store.submitted_pairs(),
                                                  self.store.opted_out())
+            extended = self.extensions()
             fingerprint = plan_fingerprint(
                 campaigns, files_digest(self._root, self.settings.limits()), subscribers, self.policy,
                 now, submitted=submitted, opted_out=opted_out, code=plan_code_version(),
-                digest=self._events_digest)
+                digest=self._events_digest, extended=extended)
             stamp = self.store.plan_stamp()
             self.last_plan_skipped = stamp is not None and stamp.fingerprint == fingerprint
             if self.last_plan_skipped:
@@ -264,7 +276,7 @@ class ReminderService:
                 self._planned_day = now.date()
                 return ReconcileStats()
             planned = plan(campaigns, self.directory.groups, subscribers, self.policy, now, submitted=submitted,
-                           opted_out=opted_out)
+                           opted_out=opted_out, extended=extended)
             stats = self.store.reconcile(planned, now)
             self.store.save_plan_stamp(fingerprint, self.owner, self.wall())
         self._planned_day = now.date()

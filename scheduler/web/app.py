@@ -53,7 +53,9 @@ STATUS_TEXT = {
 
 def builtin_extensions(settings: Settings) -> list[WebExtension]:
     """The extensions `lichthidua serve` installs; add new ones here."""
-    return [reminder_extension(settings)]
+    from scheduler.web.board_extension import board_extension
+
+    return [reminder_extension(settings), board_extension(settings)]
 
 
 def _templates(extensions: Sequence[WebExtension]) -> Jinja2Templates:

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from notifiers.base import Transport
 from notifiers.email_message import check_address
@@ -29,6 +29,7 @@ from scheduler.core.dates import vn_date
 from scheduler.core.expand import finished
 from scheduler.errors import BadRequest, CalendarNotFound, CampaignFinished, Forbidden, PermanentDeliveryError
 from scheduler.reminders.jobs import running_jobs
+from scheduler.reminders.links import SUBMITTED
 from scheduler.reminders.service import ReminderService, open_service
 from scheduler.settings import Settings
 from scheduler.web.extensions import PageData, WebExtension
@@ -165,9 +166,15 @@ async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:
 
 
 @router.get("/submitted", response_class=HTMLResponse, summary="Trang báo 'Đã nộp'")
-async def submitted_page(request: Request, token: str = "") -> HTMLResponse:
-    event, who = _service(request).peek_submitted(token)
+async def submitted_page(request: Request, token: str = "") -> Response:
+    service = _service(request)
+    event, who = service.peek_submitted(token)
     title = event.title if event else "hạn chót này"
+    unit = str(service.links.signer.verify(SUBMITTED, token).get("p", "")).startswith("unit:")
+    if unit and getattr(request.app.state, "board", None) is not None:
+        # The deadline board runs: the link opens the unit's own page (this deadline first, its "Đã nộp" with an
+        # optional file, every other deadline of the unit, its feed).
+        return RedirectResponse(f"/don-vi?token={token}", status_code=303, headers={"Cache-Control": "no-store"})
     return _page(request, "Báo đã nộp", f"{who} xác nhận đã nộp: {title}? Sau khi xác nhận, đơn vị sẽ không "
                  f"nhận thêm email nhắc về hạn này.", action="/reminders/submitted", button="Đã nộp", token=token)
 
