@@ -166,3 +166,8 @@ def smtps_server_fixture(tls_files: tuple[Path, Path]) -> Iterator[SMTPServer]:
         yield server
     finally:
         controller.stop()
+
+
+# The fixtures' former names, for a test module that still imports them so (ruff's F811 prefers the *_fixture names).
+smtp_server = smtp_server_fixture
+smtps_server = smtps_server_fixture

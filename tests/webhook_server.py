@@ -58,3 +58,7 @@ def server_fixture() -> Iterator[tuple[str, Script]]:
         thread.join(5)
 
 
+
+
+# The fixture's former name, for a test module that still imports it so (ruff's F811 prefers server_fixture).
+server = server_fixture
