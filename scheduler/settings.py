@@ -42,6 +42,11 @@ class Settings(BaseModel):
         description="URL CSDL SQLAlchemy; để trống là SQLite trong data_dir "
         "(ví dụ postgresql+psycopg://user@localhost/lichthidua).",
     )
+    database_timeout_seconds: float = Field(
+        15.0, ge=1, le=600,
+        description="Thời gian tối đa chờ CSDL PostgreSQL cho một thao tác (giây): kết nối, một câu lệnh, "
+        "lấy kết nối từ pool. Quá hạn thì kết nối bị coi là mất: dịch vụ báo lỗi một lần, thử lại, tự tiếp tục.",
+    )
     watch_interval_seconds: float = Field(
         2.0, gt=0, description="Chu kỳ kiểm tra thay đổi trong thư mục lịch (giây)."
     )
@@ -59,6 +64,14 @@ class Settings(BaseModel):
         "",
         description="Mã băm mật khẩu (hoặc token) của trang quản trị /admin, tạo bằng `lichthidua admin-password`; "
         "để trống thì /admin chỉ mở được từ chính máy chủ (localhost).",
+    )
+    http_idle_timeout_seconds: float = Field(
+        10.0, gt=0, le=300,
+        description="Kết nối HTTP phải gửi xong tiêu đề yêu cầu (và thân biểu mẫu) trong bao nhiêu giây kể từ khi mở, "
+        "nếu không sẽ bị đóng; kết nối rảnh giữa hai yêu cầu đóng sau 5 giây.",
+    )
+    http_max_connections: int = Field(
+        2000, ge=10, description="Số kết nối HTTP mở cùng lúc tối đa; kết nối vượt quá bị đóng ngay.",
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Mức ghi nhật ký."

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from scheduler.reminders.jobs import running_jobs
+from scheduler.store.health import DatabaseHealth
 
 
 class _SlowService:
@@ -17,6 +18,7 @@ class _SlowService:
 
     def __init__(self) -> None:
         self.started = asyncio.Event()
+        self.health = DatabaseHealth(self.settings)  # type: ignore[arg-type]
 
     async def start(self, now: datetime) -> None:
         return None

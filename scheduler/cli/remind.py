@@ -155,8 +155,14 @@ def send_due(
         with _service(sends=True) as service, Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(),
                                                         TimeElapsedColumn(), console=err_console, transient=True) as bar:
             task = bar.add_task("gửi", total=None)
-            report = run_async(service.start(at, progress=lambda done, total: bar.update(task, completed=done,
-                                                                                          total=total)))
+            try:
+                report = run_async(service.start(at, progress=lambda done, total: bar.update(task, completed=done,
+                                                                                              total=total)))
+            except Exception:
+                if service.sender.unrecorded:  # the database was lost mid-wave (the error follows, exit 75)
+                    err_console.print(f"{len(service.sender.unrecorded)} lời nhắc đã gửi nhưng chưa ghi được kết quả "
+                                      "vào CSDL: lần chạy sau có thể gửi lại chúng.", markup=False)
+                raise
             return report, service.last_plan_skipped
 
     report, reused = run_command(work)

@@ -179,6 +179,9 @@ def serve(
                 log.info("Đang phục vụ tại http://%s:%d (địa chỉ công khai: %s). Bấm Ctrl+C để dừng.",
                          settings.host, settings.port, settings.base_url)
 
+    from scheduler.web.server import raise_file_limit, uvicorn_options
+
+    raise_file_limit(settings)
     server = Server(
         uvicorn.Config(
             web,
@@ -188,6 +191,7 @@ def serve(
             access_log=settings.log_level == "debug",
             proxy_headers=True,
             server_header=False,
+            **uvicorn_options(settings),  # idle and half-open connections closed, their number bounded
         )
     )
     server.run()

@@ -33,6 +33,8 @@ def check_calendar_file(loaded: LoadedFile) -> None:
         loaded.diagnose("timezone.unknown", ("timezone",), value=cal.timezone)
     if cal.year is not None and cal.span is not None:
         loaded.diagnose("span.twice", ("span",), value=cal.year)
+    _span_bounds(loaded)
+    _observance_order(loaded)
     _unique_ids(loaded)
     _titles(loaded)
     _phases(loaded)
@@ -41,6 +43,33 @@ def check_calendar_file(loaded: LoadedFile) -> None:
         loaded.diagnose("span.none", ("phases",), key=True, value=len(cal.phases))
     _deadlines(loaded)
     _leap_months(loaded)
+
+
+# What a feed can expand: a campaign's years and its length (a plan "giai đoạn 2021–2025" is 5 years).
+SPAN_YEARS = (1900, 2200)
+SPAN_MAX_YEARS = 10
+
+
+def _span_bounds(loaded: LoadedFile) -> None:
+    """The span stated (year, span) or derived from the dated items: what the feed would expand."""
+    span = effective_span(loaded.model) if loaded.model is not None else None
+    if span is None:
+        return
+    first, last = SPAN_YEARS
+    if span.start.year < first or span.end.year > last or span.end.year - span.start.year >= SPAN_MAX_YEARS:
+        loaded.diagnose("span.too_wide", ("id",) if span.derived else ("span",),
+                        value=f"{vn_date(span.start)}–{vn_date(span.end)}", first=first, last=last,
+                        years=SPAN_MAX_YEARS)
+
+
+def _observance_order(loaded: LoadedFile) -> None:
+    """An observance with full dates must end after it starts; a yearly one ("31/12" to "1/1") wraps the year."""
+    cal = loaded.model
+    assert cal is not None
+    for index, item in enumerate(cal.observances):
+        if isinstance(item.start, FullDate) and isinstance(item.end, FullDate) and item.end.value < item.start.value:
+            loaded.diagnose("observance.order", ("observances", index, "end"), value=str(item.end), name=item.name,
+                            start=str(item.start), end=str(item.end))
 
 
 def _titles(loaded: LoadedFile) -> None:

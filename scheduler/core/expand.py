@@ -186,6 +186,8 @@ def _observances(calendar: Calendar, window: Window) -> Iterator[Event]:
         item = sourced.item
         for year in window.years():
             start, end = _in_year(item.start, year), _in_year(item.end, year)
+            if start is not None and end is not None and end < start and isinstance(item.end, DayMonth):
+                end = item.end.in_year(year + 1)  # "31/12" to "1/1": it runs into the next year, as written
             if start is None or end is None or start.year != year or not window.overlaps(start, end):
                 continue
             title = render(item.title or OBSERVANCE_TITLE, name=item.name, year=year)

@@ -118,6 +118,22 @@ RULES: dict[str, Entry] = {
         None,
         {"vi": "Kiểm tra lại năm trong văn bản gốc", "en": "Check the year against the source document"},
     ),
+    "span.too_wide": (
+        {"vi": "Thời gian phong trào {value} vượt giới hạn: các năm phải trong {first}–{last} và dài không quá {years} năm",
+         "en": "Campaign span {value} is out of bounds: years within {first}–{last}, at most {years} years long"},
+        None,
+        {"vi": "Kiểm tra lại năm trong văn bản gốc; một kế hoạch dài hơn (giai đoạn) nên tách thành nhiều lịch",
+         "en": "Check the years against the source; a longer plan should be split into several calendars"},
+    ),
+    "observance.order": (
+        {"vi": "Hoạt động '{name}' kết thúc ({end}) trước khi bắt đầu ({start})",
+         "en": "Observance '{name}' ends ({end}) before it starts ({start})"},
+        None,
+        {"vi": "Kiểm tra lại năm, hoặc ngày và tháng bị đảo; hoạt động vắt qua năm mới ghi ngày/tháng không kèm năm "
+               "(ví dụ start: 31/12, end: 1/1)",
+         "en": "Check the years, or day and month swapped; one that runs into the new year is written without years "
+               "(e.g. start: 31/12, end: 1/1)"},
+    ),
     "span.none": (
         {"vi": "Lịch có {value} đợt thi đua nhưng không có thời gian phong trào: tệp không ghi year hay span, "
                "và không mục nào có ngày đủ năm để suy ra",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -50,23 +50,27 @@ async def running_jobs(service: ReminderService, clock: Clock, tick_seconds: int
         # The cancellation ends here: APScheduler would log any exception escaping a job as a traceback.
         log.info("Dừng giữa một đợt gửi nhắc: các lời nhắc đang gửi dở sẽ được gửi lại ở lần chạy sau.")
 
-    async def catch_up() -> None:
+    async def run(what: str, wave: Callable[[datetime], Awaitable[object]]) -> None:
+        health = service.health
         async with one_wave:
+            if not health.due():  # the database is lost: back off (see DatabaseHealth)
+                return
             try:
-                await service.start(clock())
+                await wave(clock())
             except asyncio.CancelledError:
                 stopped()
-            except Exception as exc:
-                report("Lỗi khi gửi bù lời nhắc lúc khởi động", exc)
+                return
+            except Exception as exc:  # the next tick tries again; never let the job die
+                if health.failed(exc) is None:  # a database fault is said once, by health; others each time
+                    report(what, exc)
+                return
+            health.recovered()
+
+    async def catch_up() -> None:
+        await run("Lỗi khi gửi bù lời nhắc lúc khởi động", service.start)
 
     async def tick() -> None:
-        async with one_wave:
-            try:
-                await service.tick(clock())
-            except asyncio.CancelledError:
-                stopped()
-            except Exception as exc:  # the next tick tries again; never let the job die
-                report("Lỗi khi gửi lời nhắc đến hạn", exc)
+        await run("Lỗi khi gửi lời nhắc đến hạn", service.tick)
 
     scheduler.add_job(catch_up, id="reminders-catch-up", next_run_time=datetime.now(UTC), max_instances=1)
     scheduler.add_job(tick, IntervalTrigger(seconds=tick_seconds), id="reminders-tick", max_instances=1,

@@ -17,6 +17,9 @@ and a process that dies mid-wave leaves only its claimed rows (the messages
 in flight) to be retried: after the lease, or at once by a restart on the
 same host (``release_dead_local``).
 
+The ledger's tables are in :mod:`scheduler.reminders.tables`; the records
+beside it (submissions, subscriptions, opt-outs, rate log, plan stamps) are
+queried by :mod:`scheduler.reminders.records`, a part of the same store.
 Datetimes go in aware and come back aware, in UTC (sqlmodel's UTCDateTime).
 """
 
@@ -28,138 +31,20 @@ import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import (Index, Integer, String, Table, UniqueConstraint, and_, bindparam, case, func, or_, select,
-                        text, update)
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Integer, String, and_, bindparam, case, func, or_, select, text, update
+from sqlalchemy.engine import Engine
 
-from scheduler.reminders.planning import LOOKBACK, Kind, PlannedReminder, Subscriber
+from scheduler.reminders.planning import LOOKBACK, Kind, PlannedReminder
+from scheduler.reminders.records import PlanStamp, Records
+from scheduler.reminders.tables import (NEVER, STATUS_VN, OptOutRow, PlanStampRow, RateEventRow, ReminderRow, Status,
+                                        SubmissionRow, SubscriptionRow, aware, insert_ignoring, utc)
 
-
-class Status(StrEnum):
-    PENDING = "pending"
-    CLAIMED = "claimed"
-    SENT = "sent"
-    FAILED = "failed"  # permanent: the admin must fix an address or a server setting
-    MISSED = "missed"  # its moment passed (service down past the deadline); recorded, not sent
-    CANCELLED = "cancelled"  # the deadline, recipient or offset left the plan
-    SUPPRESSED = "suppressed"  # the unit clicked "Đã nộp"
-
-
-STATUS_VN = {
-    Status.PENDING: "chờ gửi",
-    Status.CLAIMED: "đang gửi",
-    Status.SENT: "đã gửi",
-    Status.FAILED: "lỗi",
-    Status.MISSED: "bỏ lỡ",
-    Status.CANCELLED: "đã hủy",
-    Status.SUPPRESSED: "đã nộp, ngừng nhắc",
-}
-
-
-class ReminderRow(SQLModel, table=True):
-    __tablename__ = "reminder"
-    __table_args__ = (
-        UniqueConstraint("occurrence_uid", "recipient_key", "offset_days", name="uq_reminder_once"),
-        Index("ix_reminder_claim", "status", "send_at", "id"),  # claim_due's candidates, in order
-        Index("ix_reminder_occurrence_party", "occurrence_uid", "party_key"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    occurrence_uid: str
-    calendar_id: str = Field(index=True)
-    kind: str
-    offset_days: int
-    recipient_key: str
-    party_key: str
-    party_name: str
-    email: str  # the address: an email, or "webhook:<unit id>"
-    channel: str = Field(default="email", sa_column_kwargs={"server_default": "email"})  # "email" or "webhook"
-    send_at: datetime
-    due_at: datetime
-    status: str = Field(default=Status.PENDING)
-    claimed_by: str | None = None
-    lease_until: datetime | None = None
-    not_before: datetime | None = None  # after a temporary failure: wait before trying again
-    attempts: int = 0
-    sent_at: datetime | None = None
-    message_id: str | None = None
-    last_error: str | None = None
-    updated_at: datetime
-
-
-class SubmissionRow(SQLModel, table=True):
-    __tablename__ = "submission"
-    __table_args__ = (UniqueConstraint("occurrence_uid", "party_key", name="uq_submission_once"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    occurrence_uid: str
-    party_key: str
-    submitted_at: datetime
-
-
-class SubscriptionRow(SQLModel, table=True):
-    __tablename__ = "reminder_subscription"
-    __table_args__ = (UniqueConstraint("email", "calendar_id", name="uq_subscription_once"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    email: str
-    calendar_id: str
-    status: str = "pending"  # pending (not confirmed yet) / confirmed / unsubscribed
-    nonce: str  # changes on every new request, so an old confirmation link stops working
-    created_at: datetime
-    confirmed_at: datetime | None = None
-
-
-class OptOutRow(SQLModel, table=True):
-    __tablename__ = "reminder_optout"
-    __table_args__ = (UniqueConstraint("email", "scope", name="uq_optout_once"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    email: str
-    scope: str  # a calendar id, or "*" for everything
-    created_at: datetime
-
-
-class RateEventRow(SQLModel, table=True):
-    """One counted request (kind "subscribe-address" or "subscribe-client"); see ReminderStore.hit."""
-
-    __tablename__ = "rate_event"
-    __table_args__ = (Index("ix_rate_event_kind_key_at", "kind", "key", "at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str
-    key: str
-    at: datetime
-
-
-class PlanStampRow(SQLModel, table=True):
-    """What the reminder ledger was last planned from: a fingerprint of every input and the day.
-
-    Written under the ``plan`` lock after a reconcile; an instance about to plan from the same
-    inputs (the same calendars, recipients files, subscriptions, opt-outs, submissions, policy,
-    local day) finds it and skips re-reading the recipients and re-planning.
-    """
-
-    __tablename__ = "plan_stamp"
-
-    name: str = Field(primary_key=True, max_length=50)  # what was planned: "reminders"
-    fingerprint: str = Field(max_length=100)
-    planned_by: str = Field(max_length=200)  # the instance (host:pid) that planned
-    planned_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class PlanStamp:
-    fingerprint: str
-    planned_by: str
-    planned_at: datetime
+__all__ = ["NEVER", "STATUS_VN", "OptOutRow", "Outcome", "PlanStamp", "PlanStampRow", "RateEventRow",
+           "ReconcileStats", "ReminderRow", "ReminderStore", "Status", "StoredReminder", "SubmissionRow",
+           "SubscriptionRow", "aware", "insert_ignoring", "instance_id", "utc"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,21 +97,7 @@ class Outcome:
     message_id: str | None = None
     error: str | None = None
 
-
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 ANALYZE_AFTER = 1000  # rows written by one reconcile after which PostgreSQL's statistics are refreshed
-
-
-def utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("datetime must be timezone-aware")
-    return value.astimezone(UTC)
-
-
-def aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 _STORED_FIELDS = ("id", "occurrence_uid", "calendar_id", "kind", "offset_days", "recipient_key", "party_key",
@@ -313,15 +184,6 @@ def instance_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def insert_ignoring(conn: Connection, table: Table, key: Sequence[str]) -> Any:
-    """INSERT that skips rows whose unique `key` is already there (ON CONFLICT DO NOTHING)."""
-    if conn.dialect.name == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing(index_elements=list(key))
-    if conn.dialect.name == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(key))
-    return table.insert()
-
-
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -332,7 +194,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class ReminderStore:
+class ReminderStore(Records):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
@@ -416,21 +278,6 @@ class ReminderStore:
             with self.engine.begin() as conn:
                 conn.execute(text("ANALYZE reminder"))
         return ReconcileStats(**counts)
-
-    def plan_stamp(self, name: str = "reminders") -> PlanStamp | None:
-        """What the ledger was last planned from (see :class:`PlanStampRow`), or None."""
-        p = PlanStampRow.__table__  # type: ignore[attr-defined]
-        with self.engine.connect() as conn:
-            row = conn.execute(select(p.c.fingerprint, p.c.planned_by, p.c.planned_at).where(p.c.name == name)).first()
-        return None if row is None else PlanStamp(row.fingerprint, row.planned_by, aware(row.planned_at) or utc(NEVER))
-
-    def save_plan_stamp(self, fingerprint: str, planned_by: str, now: datetime, name: str = "reminders") -> None:
-        """Record what the ledger was just planned from; the caller holds the ``plan`` lock."""
-        p = PlanStampRow.__table__  # type: ignore[attr-defined]
-        with self.engine.begin() as conn:
-            conn.execute(p.delete().where(p.c.name == name))
-            conn.execute(p.insert().values(name=name, fingerprint=fingerprint, planned_by=planned_by,
-                                           planned_at=utc(now)))
 
     # --- sending -------------------------------------------------------------
 
@@ -573,125 +420,3 @@ class ReminderStore:
             for cid, uid, status, n in conn.execute(stmt).all():
                 out.setdefault((cid, uid), {})[status] = n
         return out
-
-    # --- submissions ---------------------------------------------------------
-
-    def record_submission(self, occurrence_uid: str, party_key: str, now: datetime) -> bool:
-        """Record "Đã nộp" once; pending rows of that unit for that deadline stop. True if new."""
-        s = SubmissionRow.__table__  # type: ignore[attr-defined]
-        t = ReminderRow.__table__  # type: ignore[attr-defined]
-        with self.engine.begin() as conn:
-            exists = conn.execute(select(s.c.id).where(s.c.occurrence_uid == occurrence_uid,
-                                                       s.c.party_key == party_key)).first()
-            if exists is None:
-                conn.execute(insert_ignoring(conn, s, ("occurrence_uid", "party_key")),
-                             [dict(occurrence_uid=occurrence_uid, party_key=party_key, submitted_at=utc(now))])
-            conn.execute(update(t).where(t.c.occurrence_uid == occurrence_uid, t.c.party_key == party_key,
-                                         t.c.status == Status.PENDING, t.c.kind != Kind.SUMMARY)
-                         .values(status=Status.SUPPRESSED, updated_at=utc(now)))
-        return exists is None
-
-    def submissions(self, occurrence_uids: Sequence[str] | None = None) -> dict[str, dict[str, datetime]]:
-        s = SubmissionRow.__table__  # type: ignore[attr-defined]
-        stmt = select(s.c.occurrence_uid, s.c.party_key, s.c.submitted_at)
-        if occurrence_uids is not None:
-            stmt = stmt.where(s.c.occurrence_uid.in_(list(occurrence_uids)))
-        out: dict[str, dict[str, datetime]] = {}
-        with self.engine.connect() as conn:
-            for uid, party, at in conn.execute(stmt).all():
-                out.setdefault(uid, {})[party] = aware(at)  # type: ignore[assignment]
-        return out
-
-    def submitted_pairs(self) -> frozenset[tuple[str, str]]:
-        return frozenset((uid, party) for uid, parties in self.submissions().items() for party in parties)
-
-    # --- abuse limits --------------------------------------------------------
-
-    def hit(self, kind: str, key: str, now: datetime, *, window: timedelta, limit: int) -> datetime | None:
-        """Count one request of `key`; None if within `limit` per `window`, else when the oldest one expires.
-
-        Refused requests are not counted, so a flood does not extend its own ban. Rows older than the
-        window are deleted as they are met. Several instances may each let one more through at once:
-        the limit is a bound on abuse, not an exact quota.
-        """
-        r = RateEventRow.__table__  # type: ignore[attr-defined]
-        since = utc(now - window)
-        with self.engine.begin() as conn:
-            conn.execute(r.delete().where(r.c.kind == kind, r.c.key == key, r.c.at <= since))
-            times = conn.execute(select(r.c.at).where(r.c.kind == kind, r.c.key == key).order_by(r.c.at)
-                                 .limit(limit)).scalars().all()
-            if len(times) >= limit:
-                first = aware(times[0])
-                assert first is not None  # the column is NOT NULL
-                return first + window
-            conn.execute(r.insert().values(kind=kind, key=key, at=utc(now)))
-        return None
-
-    # --- subscriptions -------------------------------------------------------
-
-    def request_subscription(self, email: str, calendar_id: str, now: datetime) -> tuple[int, str, bool]:
-        """(id, nonce, already confirmed) for a subscribe request; a new nonce each time."""
-        email = email.strip().lower()
-        nonce = secrets.token_hex(8)
-        s = SubscriptionRow.__table__  # type: ignore[attr-defined]
-        with self.engine.begin() as conn:
-            # Insert-or-ignore first: two requests at once (two instances) must not both insert.
-            conn.execute(insert_ignoring(conn, s, ("email", "calendar_id")),
-                         [dict(email=email, calendar_id=calendar_id, status="pending", nonce=nonce, created_at=utc(now))])
-            row = conn.execute(select(s.c.id, s.c.status, s.c.nonce)
-                               .where(s.c.email == email, s.c.calendar_id == calendar_id)).one()
-            if row.status == "confirmed":
-                return row.id, "", True
-            if row.status == "pending":
-                # Asked again before confirming: the link already mailed stays valid (same nonce).
-                return row.id, row.nonce, False
-            if row.nonce != nonce:
-                conn.execute(update(s).where(s.c.id == row.id).values(status="pending", nonce=nonce, created_at=utc(now)))
-            return row.id, nonce, False
-
-    def confirm_subscription(self, sub_id: int, nonce: str, now: datetime) -> SubscriptionRow | None:
-        s = SubscriptionRow.__table__  # type: ignore[attr-defined]
-        o = OptOutRow.__table__  # type: ignore[attr-defined]
-        with self.engine.begin() as conn:
-            row = conn.execute(select(SubscriptionRow).where(s.c.id == sub_id)).first()
-            if row is None:
-                return None
-            sub = SubscriptionRow.model_validate(row._mapping)
-            if sub.status == "confirmed":
-                return sub
-            if not nonce or not secrets.compare_digest(sub.nonce, nonce) or sub.status != "pending":
-                return None
-            conn.execute(update(s).where(s.c.id == sub_id).values(status="confirmed", confirmed_at=utc(now)))
-            conn.execute(o.delete().where(o.c.email == sub.email, o.c.scope.in_([sub.calendar_id, "*"])))
-            sub.status = "confirmed"
-            return sub
-
-    def unsubscribe(self, email: str, scope: str, now: datetime) -> None:
-        """Stop reminders to ``email`` for one calendar (or "*"): subscriptions end, group mail stops."""
-        email = email.strip().lower()
-        s = SubscriptionRow.__table__  # type: ignore[attr-defined]
-        o = OptOutRow.__table__  # type: ignore[attr-defined]
-        t = ReminderRow.__table__  # type: ignore[attr-defined]
-        with self.engine.begin() as conn:
-            where = s.c.email == email if scope == "*" else and_(s.c.email == email, s.c.calendar_id == scope)
-            conn.execute(update(s).where(where).values(status="unsubscribed"))
-            conn.execute(insert_ignoring(conn, o, ("email", "scope")),
-                         [dict(email=email, scope=scope, created_at=utc(now))])
-            rows = and_(func.lower(t.c.email) == email, t.c.status == Status.PENDING)
-            if scope != "*":
-                rows = and_(rows, t.c.calendar_id == scope)
-            conn.execute(update(t).where(rows).values(status=Status.CANCELLED, last_error="Người nhận đã hủy đăng ký",
-                                                      updated_at=utc(now)))
-
-    def subscribers(self) -> list[Subscriber]:
-        s = SubscriptionRow.__table__  # type: ignore[attr-defined]
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(s.c.email, s.c.calendar_id).where(s.c.status == "confirmed")).all()
-        return [Subscriber(e, c) for e, c in rows]
-
-    def opted_out(self) -> frozenset[tuple[str, str]]:
-        o = OptOutRow.__table__  # type: ignore[attr-defined]
-        with self.engine.connect() as conn:
-            return frozenset((e, sc) for e, sc in conn.execute(select(o.c.email, o.c.scope)).all())
-
-

@@ -11,6 +11,7 @@ get each notice as it is built, and their results are recorded the same way.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from notifiers.base import DeliveryResult, DeliveryStatus, OutgoingMessage, Transport
 from notifiers.delivery import Address, Channel, Notice
@@ -27,6 +29,7 @@ from scheduler.reminders.recipients import WEBHOOK
 from scheduler.reminders.wave import WaveMessages
 from scheduler.reminders.ledger import Outcome, ReminderRow, ReminderStore, Status, StoredReminder
 from scheduler.reminders.planning import Kind, batches, triage
+from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
@@ -85,6 +88,7 @@ class Sender:
         self.messages = messages
         self.known = known  # is this occurrence among the expanded deadlines?
         self.refresh = refresh  # expand the calendars again (another instance planned rows this one has not)
+        self.unrecorded: list[Outcome] = []  # results of a wave the database was lost in (see recover)
 
     async def send_due(self, now: datetime, *, batch: int = 64, progress: Progress | None = None) -> SendReport:
         """Claim, build and send every reminder due at ``now``, recording each result as it comes.
@@ -92,24 +96,40 @@ class Sender:
         One stream feeds the transport (its connections stay open for the whole
         wave); rows are claimed ``batch`` at a time as the stream is consumed and
         results are recorded every ``MARK_EVERY``, so a crash leaves at most about
-        ``batch`` + the transport's queue + ``MARK_EVERY`` rows in flight.
+        ``batch`` + the transport's queue + ``MARK_EVERY`` rows in flight. Recording runs in the
+        background as results come (never in the transport's workers themselves).
+
+        Every database call runs in a worker thread (a lost connection never stalls the event loop
+        that serves pages and feeds), and none runs in the transport's workers. When the database
+        fails mid-wave the stream ends, what was already handed to the transport is sent, and its
+        results are kept (:attr:`unrecorded`) to be recorded first by the next wave; then the
+        database error is raised for the caller (the scheduler's back-off, the CLI's exit 75).
         """
         report = SendReport()
+        await self.recover(report)
         messages = self.messages()
-        total = self._count_due(now)
+        total = await in_database_thread(self._count_due, now)
         slots: list[Sequence[StoredReminder]] = []  # message index -> rows it covers
         unmarked: list[Outcome] = []
         streak = {"temporary": 0}
+        fault: list[SQLAlchemyError] = []
+        recording: list[asyncio.Future[None]] = []  # flushes started by results as they come
         stop_after = max(8, getattr(getattr(self.transport(), "config", None), "concurrency", 8))
 
-        def flush() -> None:
+        async def flush() -> None:
             if unmarked:
-                self._mark(list(unmarked), report)
+                outcomes = list(unmarked)
                 unmarked.clear()
+                try:
+                    await self._record(outcomes, report)
+                except SQLAlchemyError as exc:
+                    self.unrecorded.extend(outcomes)
+                    fault.append(exc)
             if progress is not None:
                 progress(report.handled, max(total, report.handled))
 
         def on_result(index: int, res: DeliveryResult) -> None:
+            # Runs in the transport's workers: memory only (a database call failing here would end the worker).
             status = _STATUS.get(res.status, Status.PENDING)
             streak["temporary"] = 0 if status is Status.SENT else streak["temporary"] + (status is Status.PENDING)
             report.messages += 1
@@ -117,18 +137,29 @@ class Sender:
                 report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
             unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None)
                             for r in slots[index])
-            if len(unmarked) >= MARK_EVERY:
-                flush()
+            if len(unmarked) >= MARK_EVERY and not fault and (not recording or recording[-1].done()):
+                recording.append(asyncio.ensure_future(flush()))  # in the background, off this worker
 
         async def stream() -> AsyncIterator[OutgoingMessage]:
             # The server looks down (only temporary failures lately): leave the rest for the next tick.
-            while streak["temporary"] < stop_after:
-                rows = self.store.claim_due(now, self.owner, limit=batch, lease=self.lease, wall=self.wall())
-                if not rows:
+            while streak["temporary"] < stop_after and not fault:
+                if len(unmarked) >= MARK_EVERY:
+                    await flush()
+                    if fault:
+                        return
+                try:
+                    rows = await in_database_thread(self.store.claim_due, now, self.owner, limit=batch,
+                                                   lease=self.lease, wall=self.wall())
+                    if not rows:
+                        return
+                    result = triage(rows, now, nearest=_nearest(rows))
+                    if result.missed:
+                        report.missed += await in_database_thread(
+                            self.store.mark_missed, [(r.id, r.claimed_by or "", why) for r, why in result.missed],
+                            now=self.wall())
+                except SQLAlchemyError as exc:  # the rows claimed stay claimed: released by the next wave
+                    fault.append(exc)
                     return
-                result = triage(rows, now, nearest=_nearest(rows))
-                report.missed += self.store.mark_missed(
-                    [(r.id, r.claimed_by or "", why) for r, why in result.missed], now=self.wall())
                 if not all(self.known(r.occurrence_uid) for r in result.send):
                     self.refresh(now)  # another instance planned these, or this one has not yet: expand now
                 for group in batches(result.send, self.digest):
@@ -147,14 +178,51 @@ class Sender:
                         unmarked.extend(Outcome(r.id, r.claimed_by or "", Status.FAILED, error=str(exc))
                                         for r in group)
                         continue
+                    except SQLAlchemyError as exc:  # a summary reads the database (WaveMessages)
+                        fault.append(exc)
+                        return
                     slots.append(group)
                     yield message
 
         start = time.perf_counter()
         await self.transport().send_many(stream(), on_result)
-        flush()
+        await asyncio.gather(*recording)
+        if fault:  # the database is lost: keep the rest for the next wave instead of waiting on it again
+            self.unrecorded.extend(unmarked)
+            unmarked.clear()
+        await flush()
         report.seconds = time.perf_counter() - start
+        if fault:
+            raise fault[0]
         return report
+
+    async def recover(self, report: SendReport | None = None) -> int:
+        """Record the results an interrupted wave could not (the database was lost); how many were recorded.
+
+        Called before a wave and before claims are released (see ReminderService.tick): a message
+        already delivered is recorded as sent, never released and sent again.
+        """
+        if not self.unrecorded:
+            return 0
+        outcomes, self.unrecorded = self.unrecorded, []
+        try:
+            await self._record(outcomes, report or SendReport())
+        except BaseException:
+            self.unrecorded = outcomes + self.unrecorded
+            raise
+        log.info("Đã ghi kết quả của %d lời nhắc gửi trong lúc mất CSDL.", len(outcomes))
+        return len(outcomes)
+
+    async def _record(self, outcomes: list[Outcome], report: SendReport) -> None:
+        """Record outcomes in a worker thread, then count them into ``report`` (on the event loop)."""
+        await in_database_thread(self._mark, outcomes)
+        retry = sum(o.status is Status.PENDING for o in outcomes)
+        report.sent += sum(o.status is Status.SENT for o in outcomes)
+        report.failed += sum(o.status is Status.FAILED for o in outcomes)
+        report.retry += retry
+        for o in outcomes:
+            if o.status is Status.FAILED:
+                log.error("Không gửi được lời nhắc #%d: %s", o.id, o.error)
 
     async def _send_notice(self, group: Sequence[StoredReminder], now: datetime, messages: WaveMessages,
                            unmarked: list[Outcome], report: SendReport) -> None:
@@ -173,17 +241,11 @@ class Sender:
             report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
         unmarked.extend(Outcome(r.id, r.claimed_by or "", status, res.message_id, res.reason or None) for r in group)
 
-    def _mark(self, outcomes: list[Outcome], report: SendReport) -> None:
+    def _mark(self, outcomes: list[Outcome]) -> None:
         self.store.mark(outcomes, now=self.wall())
-        retry = [o for o in outcomes if o.status is Status.PENDING]
+        retry = [o.id for o in outcomes if o.status is Status.PENDING]
         if retry:
-            self._delay([o.id for o in retry])
-        report.sent += sum(o.status is Status.SENT for o in outcomes)
-        report.failed += sum(o.status is Status.FAILED for o in outcomes)
-        report.retry += len(retry)
-        for o in outcomes:
-            if o.status is Status.FAILED:
-                log.error("Không gửi được lời nhắc #%d: %s", o.id, o.error)
+            self._delay(retry)
 
     def _delay(self, ids: Sequence[int]) -> None:
         """A temporary failure waits before the next attempt (backoff by attempts, on the wall clock)."""

@@ -11,7 +11,6 @@ sending (:mod:`scheduler.reminders.sending`), what each message says
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Mapping
@@ -31,6 +30,7 @@ from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
 from scheduler.store.database import create_tables, engine_from_settings
 from scheduler.store.db_lock import exclusive
+from scheduler.store.health import DatabaseHealth
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand, expand_deadlines
 from scheduler.reminders.links import SUBMITTED, Links, Signer
@@ -43,6 +43,7 @@ from scheduler.reminders.wave import WaveMessages
 from scheduler.reminders.sending import Progress, SendReport, Sender
 from scheduler.settings import Settings
 from scheduler.reminders.subscriptions import Subscriptions
+from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]
@@ -83,7 +84,7 @@ def _campaign_title(calendar: Calendar) -> str:
 
 
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "core/days_off")
+_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "reminders/tables", "core/days_off")
 
 
 def plan_code_version() -> str:
@@ -142,6 +143,7 @@ class ReminderService:
         # calendars reloaded, deadlines re-expanded, a "Đã nộp" recorded (see web.reminder_routes.ReminderStatus).
         self._generations = itertools.count(1)
         self.generation = 0
+        self.health = DatabaseHealth(settings)  # the web app puts its own here (one per process, shown in /healthz)
         self.subscriptions = Subscriptions(settings, self.store, self.links, self._send_email, self.replan)
         self.sender = Sender(
             self.store, digest=self.policy.digest, owner=self.owner, lease=lease, wall=wall,
@@ -285,27 +287,34 @@ class ReminderService:
                      stats.cancelled, stats.revived)
         return stats
 
+    def plan_later(self) -> None:
+        """Planning failed (the database was lost): the next tick plans again, whatever day it is."""
+        self._planned_day = None
+
     # --- sending -------------------------------------------------------------
 
     async def tick(self, now: datetime) -> SendReport:
         """What the scheduler runs: re-plan once a day (annual deadlines roll forward), then send what is due.
 
         Claims of a local instance that died (SIGKILL, OOM) go back to pending here too, so a surviving
-        instance takes over its in-flight messages within a tick instead of after the lease.
+        instance takes over its in-flight messages within a tick instead of after the lease; and so do
+        this instance's own claims left by a wave the database was lost in, once the results it could
+        not record then are recorded (a message delivered is never released and sent again).
         """
-        released = self.store.release_dead_local() + self.store.release_own(self.owner)
+        await self.sender.recover()
+        released = await in_database_thread(lambda: self.store.release_dead_local() + self.store.release_own(self.owner))
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở (tiến trình đã dừng, hoặc đợt trước bị gián đoạn).", released)
         if self._planned_day != now.date():
-            await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
+            await in_database_thread(self.replan, now)  # expands and writes: never on the event loop that serves
         return await self.send_due(now)
 
     async def start(self, now: datetime, *, progress: Progress | None = None) -> SendReport:
         """At start-up (and for `remind send-due`): take back claims of dead local processes, re-plan, catch up."""
-        released = self.store.release_dead_local()
+        released = await in_database_thread(self.store.release_dead_local)
         if released:
             log.warning("Lấy lại %d lời nhắc đang gửi dở của tiến trình đã dừng.", released)
-        await asyncio.to_thread(self.replan, now)  # expands calendars: never on the event loop that serves
+        await in_database_thread(self.replan, now)  # expands and writes: never on the event loop that serves
         report = await self.send_due(now, progress=progress)
         if report.handled:
             log.info("Gửi bù khi khởi động: %d đã gửi, %d bỏ lỡ (hạn đã qua), %d lỗi, %d thử lại sau.",

@@ -7,7 +7,6 @@ reminder service wires it; the web routes reach it through the service.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -22,8 +21,21 @@ from scheduler.errors import TooManyRequests
 from scheduler.reminders.links import CONFIRM, UNSUBSCRIBE, Links
 from scheduler.reminders.ledger import ReminderStore
 from scheduler.settings import Settings
+from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")
+
+
+def mailbox(email: str) -> str:
+    """The mailbox an address reaches, for quotas: "A.B+tin-tuc@Vi-Du.vn" and "a.b@vi-du.vn" count together.
+
+    Lower case, and the "+tag" of the local part dropped: the usual sub-addressing of mail servers,
+    which would otherwise give one inbox a quota per tag.
+    """
+    local, at, domain = email.strip().lower().rpartition("@")
+    if not at:
+        return email.strip().lower()
+    return f"{local.split('+', 1)[0] or local}@{domain}"
 
 
 def _vn_duration(seconds: int) -> str:
@@ -64,17 +76,17 @@ class Subscriptions:
         hour): TooManyRequests past either, before anything is stored or mailed.
         """
         limits = (("subscribe-client", client, timedelta(hours=1), self.settings.subscribe_per_client),
-                  ("subscribe-address", email.strip().lower(), timedelta(hours=24), self.settings.subscribe_per_address))
+                  ("subscribe-address", mailbox(email), timedelta(hours=24), self.settings.subscribe_per_address))
         for kind, key, window, limit in limits:
             if not key:
                 continue
-            until = await asyncio.to_thread(self.store.hit, kind, key, now, window=window, limit=limit)
+            until = await in_database_thread(self.store.hit, kind, key, now, window=window, limit=limit)
             if until is not None:
                 wait = max(60, int((until - now).total_seconds()))
                 who = "địa chỉ email này" if kind == "subscribe-address" else "máy của bạn"
                 raise TooManyRequests(f"Đã có quá nhiều yêu cầu đăng ký từ {who}. Hãy thử lại sau khoảng "
                                       f"{_vn_duration(wait)}; email xác nhận đã gửi trước đó vẫn dùng được.", wait)
-        sub_id, nonce, confirmed = self.store.request_subscription(email, calendar.id, now)
+        sub_id, nonce, confirmed = await in_database_thread(self.store.request_subscription, email, calendar.id, now)
         if confirmed:
             return False
         content = ConfirmContent(calendar_title=calendar.title, confirm_url=self.links.confirm(sub_id, nonce, now))

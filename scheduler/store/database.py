@@ -6,13 +6,27 @@ schema is brought up to date by :func:`create_tables` (Alembic migrations, see
 :mod:`scheduler.store.schema`). SQLite gets WAL and a busy timeout
 because the web service and the reminder scheduler write from several
 threads: readers must never block the writer and a short lock must wait, not fail.
+
+A PostgreSQL connection can break while the server lives (a firewall or a
+pooler drops it, a link fails): nothing may then wait on it for ever. Every
+connection is bounded by ``database_timeout_seconds`` (see :class:`Bounds`):
+the connect itself (``connect_timeout``), every statement on the server
+(``statement_timeout``, ``idle_in_transaction_session_timeout``), TCP
+keepalives both ways and ``tcp_user_timeout`` (a peer that vanished), and on
+the client every wait for an answer (:class:`BoundedConnection`: a wait past
+the bound closes the connection, so the caller gets an error it can act on
+instead of a hang). The pool pings a connection before lending it and lends
+none after ``pool_timeout``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
+from psycopg import errors as pg_errors
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
@@ -20,6 +34,53 @@ from sqlmodel import create_engine
 from scheduler.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+DEFAULT_TIMEOUT_SECONDS = float(Settings.model_fields["database_timeout_seconds"].default)
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """How long one PostgreSQL operation may take before it counts as lost (from database_timeout_seconds)."""
+
+    seconds: float = DEFAULT_TIMEOUT_SECONDS
+
+    @property
+    def connect(self) -> int:
+        return max(2, min(10, round(self.seconds)))  # libpq takes whole seconds, at least 2
+
+    @property
+    def client(self) -> float:
+        """The client's own bound on a wait: past the server's statement_timeout, so the server speaks first."""
+        return self.seconds + 2.0
+
+    def connect_args(self) -> dict[str, Any]:
+        ms = int(self.seconds * 1000)
+        keepalive_idle = max(1, min(30, round(self.seconds / 3)))
+        options = (f"-c statement_timeout={ms} -c lock_timeout={ms} -c idle_in_transaction_session_timeout={2 * ms}"
+                   f" -c tcp_keepalives_idle={keepalive_idle} -c tcp_keepalives_interval={keepalive_idle}"
+                   " -c tcp_keepalives_count=3")
+        return dict(connect_timeout=self.connect, keepalives=1, keepalives_idle=keepalive_idle,
+                    keepalives_interval=keepalive_idle, keepalives_count=3, tcp_user_timeout=ms, options=options)
+
+
+class BoundedConnection(psycopg.Connection[Any]):
+    """A psycopg connection whose every wait for the server ends within ``bound`` seconds.
+
+    Past the bound the connection is closed (its state on the wire is unknown) and an
+    OperationalError raised: SQLAlchemy then treats it as a lost connection and drops it from
+    the pool. Keepalives cannot see a peer that still acknowledges packets but never answers
+    (a stuck proxy or pooler); this does.
+    """
+
+    bound: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        limit = self.bound if timeout is None else timeout
+        try:
+            return super().wait(gen, interval=interval, timeout=limit)
+        except pg_errors._WaitTimeout:
+            self.close()
+            raise psycopg.OperationalError(
+                f"connection timeout: no answer from the server within {limit:g} s, connection closed") from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -31,7 +92,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine_for(url: str) -> Engine:
+def create_engine_for(url: str, bounds: Bounds | None = None) -> Engine:
     """An engine for a SQLAlchemy URL; creates the SQLite file's folder when needed."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -40,11 +101,20 @@ def create_engine_for(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    bounds = bounds or Bounds()
+    engine = create_engine(url, pool_pre_ping=True, pool_timeout=bounds.seconds, pool_recycle=1800,
+                           connect_args=bounds.connect_args() if parsed.get_driver_name() == "psycopg" else {})
+    if parsed.get_driver_name() == "psycopg":
+        @event.listens_for(engine, "do_connect")
+        def _bounded(_dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> BoundedConnection:
+            conn = BoundedConnection.connect(*cargs, **cparams)
+            conn.bound = bounds.client
+            return conn
+    return engine
 
 
 def engine_from_settings(settings: Settings) -> Engine:
-    return create_engine_for(settings.resolved_database_url())
+    return create_engine_for(settings.resolved_database_url(), Bounds(settings.database_timeout_seconds))
 
 
 def create_tables(engine: Engine) -> None:

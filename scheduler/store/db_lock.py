@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import fcntl
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Engine
 
 # Advisory lock keys are 64-bit integers; ours are derived from the name so they read in pg_locks.
@@ -40,13 +42,20 @@ def exclusive(engine: Engine, name: str) -> Iterator[None]:
         if url.get_backend_name() == "postgresql":
             with engine.connect() as conn:
                 key = lock_key(name)
-                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-                conn.commit()
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                # Tried, not waited on in one statement: every statement is bounded (statement_timeout, see
+                # store.database), and another holder may rightly keep the lock longer than that.
+                pause = 0.01
+                while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
+                    time.sleep(pause)
+                    pause = min(0.25, pause * 2)
                 try:
                     yield
                 finally:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                    conn.commit()
+                    try:
+                        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    except DBAPIError:
+                        conn.invalidate()  # the connection is lost: its session ends, and the lock with it
             return
         database = url.database
         if not database or database == ":memory:":

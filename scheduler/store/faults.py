@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from scheduler.errors import EnvironmentFault, LichThiDuaError, TemporaryFault
 from scheduler.settings import Settings
@@ -119,6 +119,30 @@ def check_outbox(settings: Settings) -> None:
         raise (fault or EnvironmentFault(f"Hộp thư đi {folder} (thiết lập outbox_dir) không dùng được: {exc}")) from None
 
 
+def check_database_url(settings: Settings) -> None:
+    """``database_url`` names a database we can open (SQLite, or PostgreSQL through psycopg); else exit 78."""
+    raw = settings.resolved_database_url()
+    scheme = raw.partition("://")[0] if "://" in raw else raw[:20]
+    usage = ("Dạng đúng: postgresql+psycopg://người_dùng@máy_chủ:5432/tên_csdl, hoặc để trống để dùng SQLite "
+             "trong thư mục dữ liệu data_dir.")
+    try:
+        url = make_url(raw)
+    except (ArgumentError, ValueError):
+        raise EnvironmentFault(f"Thiết lập database_url không phải một URL CSDL (bắt đầu bằng {scheme!r}). {usage}") from None
+    except NoSuchModuleError:
+        raise EnvironmentFault(f"Thiết lập database_url dùng loại CSDL {scheme!r}, không có: chỉ hỗ trợ SQLite và "
+                               f"PostgreSQL (qua psycopg). {usage}") from None
+    backend, _, driver = url.drivername.partition("+")
+    if backend == "postgresql" and driver not in ("", "psycopg") or backend not in ("sqlite", "postgresql"):
+        raise EnvironmentFault(f"Thiết lập database_url dùng loại CSDL {url.drivername!r}, chưa được hỗ trợ: chỉ SQLite "
+                               f"và PostgreSQL (qua psycopg). {usage}")
+    try:
+        url.get_dialect()
+    except (NoSuchModuleError, ImportError) as exc:
+        raise EnvironmentFault(f"Thiết lập database_url: không nạp được trình điều khiển {url.drivername!r} ({exc}). "
+                               f"{usage}") from None
+
+
 def preflight(settings: Settings, *, outbox: bool = True) -> None:
     """What `serve` and the reminder commands need, checked before they start; raises our errors only.
 
@@ -127,6 +151,7 @@ def preflight(settings: Settings, *, outbox: bool = True) -> None:
     from scheduler.store.database import create_tables, engine_from_settings
     from scheduler.store.secret import load_or_create_secret
 
+    check_database_url(settings)
     with guarded(settings):
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
         engine = engine_from_settings(settings)

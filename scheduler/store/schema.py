@@ -11,7 +11,10 @@ made before, so databases of earlier releases are adopted with their rows.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -49,6 +52,30 @@ def upgrade_database(engine: Engine) -> None:
     # Alembic narrates each step in English at INFO; the admin reads our Vietnamese log lines instead.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
     with exclusive(engine, "schema"):
-        with engine.connect() as conn:
+        with engine.connect() as conn, _unbounded(conn):
             command.upgrade(_config(conn), "head")
+            conn.commit()
+
+
+@contextmanager
+def _unbounded(conn: Connection) -> Iterator[None]:
+    """A migration may rightly take longer than database_timeout_seconds (a big table altered): lift the bounds
+    of this connection (see store.database) while it runs, and put them back before it returns to the pool."""
+    raw: Any = conn.connection.dbapi_connection
+    bound = getattr(raw, "bound", None)
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        conn.exec_driver_sql("SET statement_timeout = 0")
+        conn.exec_driver_sql("SET lock_timeout = 0")
+        conn.commit()
+    if bound is not None:
+        raw.bound = None
+    try:
+        yield
+    finally:
+        if bound is not None:
+            raw.bound = bound
+        if postgres:
+            conn.exec_driver_sql("RESET statement_timeout")
+            conn.exec_driver_sql("RESET lock_timeout")
             conn.commit()

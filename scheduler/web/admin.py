@@ -14,6 +14,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import logging
+import math
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,16 +27,24 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from scheduler.passwords import verify_password
+from scheduler.store.health import OnceAMinute
 from scheduler.errors import Diagnostic
 from scheduler.reminders.recipients import load_directory
 from scheduler.reminders.ledger import STATUS_VN, Status
 from scheduler.web import views
+from scheduler.store.threads import in_database_thread
 
 router = APIRouter(tags=["Quản trị"], include_in_schema=False)
+log = logging.getLogger("lichthidua.web")
 LOCAL = frozenset({"127.0.0.1", "::1", "localhost"})
+# Failed logins: at most 10 per client and 100 per account (all clients together) in 15 minutes (see LoginLimiter).
+ADMIN_FAILS_PER_CLIENT = 10
+ADMIN_FAILS_PER_ACCOUNT = 100
+ADMIN_FAILS_WINDOW_SECONDS = 15 * 60.0
 
 
-def _secret(request: Request) -> str | None:
+def _credentials(request: Request) -> tuple[str | None, str]:
+    """(the secret offered, the account it is offered for: the Basic user name, or "token" for a bearer)."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer":
@@ -39,22 +52,129 @@ def _secret(request: Request) -> str | None:
             value = value.encode("latin-1").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             pass
-        return value.strip() or None
+        return value.strip() or None, "token"
     if scheme.lower() == "basic":
         try:
-            _user, _, password = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+            user, _, password = base64.b64decode(value.strip(), validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
-            return None
-        return password or None
-    return None
+            return None, ""
+        return password or None, user.strip().lower()[:100]
+    return None, ""
+
+
+def _secret(request: Request) -> str | None:
+    return _credentials(request)[0]
 
 
 def allowed(request: Request) -> bool:
+    """Blocking (scrypt, ~50 ms of CPU): call :func:`authorize` from the event loop instead."""
     stored = request.app.state.settings.admin_password_hash
     if not stored:
         return request.client is not None and request.client.host in LOCAL
     secret = _secret(request)
     return secret is not None and verify_password(secret, stored)
+
+
+class LoginLimiter:
+    """Failed admin logins, counted per client (its address) and per account, in a sliding window.
+
+    Past ``per_client`` failures of one client, or ``per_account`` failures for one account (from
+    any number of clients: a guessing botnet), further attempts are refused with 429 before any
+    password is checked, until the oldest failure leaves the window. Successes are not counted.
+    Memory only, per process: behind several instances each counts its own.
+    """
+
+    def __init__(self, *, per_client: int = ADMIN_FAILS_PER_CLIENT, per_account: int = ADMIN_FAILS_PER_ACCOUNT,
+                 window: float = ADMIN_FAILS_WINDOW_SECONDS, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.limits = {"client": per_client, "account": per_account}
+        self.window = window
+        self._monotonic = monotonic
+        self._fails: dict[tuple[str, str], deque[float]] = {}
+
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+        times = self._fails.get(key)
+        if times is None:
+            return deque()
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        if not times:
+            del self._fails[key]
+        return times
+
+    def wait(self, client: str, account: str) -> float:
+        """Seconds before this client may try again for this account (0: it may try now)."""
+        now = self._monotonic()
+        wait = 0.0
+        for kind, key in (("client", client), ("account", account)):
+            times = self._recent((kind, key), now)
+            if len(times) >= self.limits[kind]:
+                wait = max(wait, times[0] + self.window - now)
+        return wait
+
+    def failed(self, client: str, account: str) -> None:
+        now = self._monotonic()
+        if len(self._fails) > 100_000:  # a flood of distinct clients: forget the oldest picture
+            self._fails.clear()
+        for kind, key in (("client", client), ("account", account)):
+            self._fails.setdefault((kind, key), deque()).append(now)
+
+
+def limiter(request: Request) -> LoginLimiter:
+    found: LoginLimiter | None = getattr(request.app.state, "admin_logins", None)
+    if found is None:
+        found = request.app.state.admin_logins = LoginLimiter()
+    return found
+
+
+def _failures(request: Request) -> OnceAMinute:
+    found: OnceAMinute | None = getattr(request.app.state, "admin_failures", None)
+    if found is None:
+        found = request.app.state.admin_failures = OnceAMinute(
+            log, "Đăng nhập trang quản trị sai %d lần trong phút qua (%s).", level=logging.WARNING)
+    return found
+
+
+def _hashing(request: Request) -> asyncio.Semaphore:
+    found: asyncio.Semaphore | None = getattr(request.app.state, "admin_hashing", None)
+    if found is None:
+        found = request.app.state.admin_hashing = asyncio.Semaphore(1)
+    return found
+
+
+async def authorize(request: Request) -> Response | None:
+    """None if the request may see /admin; else the answer: 401 (ask for the password), 403, or 429."""
+    stored = request.app.state.settings.admin_password_hash
+    if not stored:
+        if request.client is not None and request.client.host in LOCAL:
+            return None
+        return Response("Trang quản trị chỉ mở được từ chính máy chủ khi chưa đặt admin_password_hash.\n",
+                        status_code=403, media_type="text/plain; charset=utf-8", headers={"Cache-Control": "no-store"})
+    secret, account = _credentials(request)
+    client = request.client.host if request.client is not None else ""
+    if secret is not None:
+        limits = limiter(request)
+        wait = limits.wait(client, account)
+        if wait > 0:
+            minutes = max(1, math.ceil(wait / 60))
+            return Response(f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau khoảng {minutes} phút.\n", status_code=429,
+                            media_type="text/plain; charset=utf-8",
+                            headers={"Retry-After": str(math.ceil(wait)), "Cache-Control": "no-store"})
+        # scrypt costs ~50 ms of CPU and 16 MB: in a worker thread, one at a time, so feeds and pages keep
+        # their latency (and the machine its memory) while someone guesses.
+        async with _hashing(request):
+            ok = await asyncio.to_thread(verify_password, secret, stored)
+        if ok:
+            return None
+        limits.failed(client, account)
+        _failures(request).add(f"lần gần nhất từ {client or '?'}, tài khoản {account!r}")
+    return Response("Cần đăng nhập quản trị.\n", status_code=401, media_type="text/plain; charset=utf-8",
+                    headers={"WWW-Authenticate": 'Basic realm="lichthidua admin", charset="UTF-8"',
+                             "Cache-Control": "no-store"})
+
+
+async def allowed_async(request: Request) -> bool:
+    """Whether the request carries the admin's secret (checked as /admin does: limited, off the event loop)."""
+    return await authorize(request) is None
 
 
 def relative(diagnostic: Diagnostic, root: Path) -> Diagnostic:
@@ -87,13 +207,9 @@ def _reminders(request: Request) -> dict[str, Any]:
 @router.get("/admin", response_class=HTMLResponse)
 async def admin_page(request: Request) -> Response:
     app = request.app
-    if not allowed(request):
-        if app.state.settings.admin_password_hash:
-            return Response("Cần đăng nhập quản trị.\n", status_code=401, media_type="text/plain; charset=utf-8",
-                            headers={"WWW-Authenticate": 'Basic realm="lichthidua admin", charset="UTF-8"',
-                                     "Cache-Control": "no-store"})
-        return Response("Trang quản trị chỉ mở được từ chính máy chủ khi chưa đặt admin_password_hash.\n",
-                        status_code=403, media_type="text/plain; charset=utf-8", headers={"Cache-Control": "no-store"})
+    refused = await authorize(request)
+    if refused is not None:
+        return refused
     root: Path = app.state.settings.calendars_dir
     snapshot = app.state.repository.snapshot
     calendars = [(state, [relative(d, root) for d in state.diagnostics]) for state in snapshot.states.values()]
@@ -103,7 +219,7 @@ async def admin_page(request: Request) -> Response:
         "calendars": calendars,
         "recipient_diagnostics": [relative(d, root) for d in directory.diagnostics],
         "views": views,
-        **await asyncio.to_thread(_reminders, request),
+        **await in_database_thread(_reminders, request),
     }
     return app.state.templates.TemplateResponse(request, "admin.html", context,
                                                 headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})

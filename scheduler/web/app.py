@@ -21,10 +21,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from notifiers.ics import RenderOptions
 from scheduler.store.database import create_tables, engine_from_settings
+from scheduler.store.faults import translate
+from scheduler.store.health import DATABASE_BUSY, DatabaseHealth, OnceAMinute
 from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
 from scheduler.settings import Settings
 from scheduler.web import admin, api_docs, feed_routes, pages
@@ -104,6 +108,31 @@ def _install_error_handlers(app: FastAPI) -> None:
             log.exception("Lỗi khi xử lý %s", request.url.path, exc_info=exc)
         return _error_response(request, status, message, retry_after=getattr(exc, "retry_after_seconds", None))
 
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
+        # The database is lost or refuses (said once in the log by DatabaseHealth, shown in /healthz); the
+        # visitor learns only to come back, not which server failed.
+        if request.app.state.db_health.failed(exc) is None:
+            log.exception("Lỗi khi xử lý %s", request.url.path, exc_info=exc)
+            return _error_response(request, 500, "Lỗi máy chủ.")
+        return _error_response(request, 503, DATABASE_BUSY, retry_after=30)
+
+    @app.exception_handler(OSError)
+    async def machine_fault(request: Request, exc: OSError) -> Response:
+        # A full or read-only disk while serving: one line in the log (not one per request), a 503 to the visitor.
+        fault = translate(exc, request.app.state.settings)
+        if fault is None:
+            log.exception("Lỗi khi xử lý %s", request.url.path, exc_info=exc)
+            return _error_response(request, 500, "Lỗi máy chủ.")
+        request.app.state.disk_faults.add(str(fault))
+        return _error_response(request, 503, "Máy chủ tạm thời không ghi được dữ liệu. Vui lòng thử lại sau ít phút.",
+                               retry_after=60)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, exc: ClientDisconnect) -> Response:
+        log.debug("Máy khách ngắt kết nối giữa chừng: %s", request.url.path)
+        return Response(status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
         details = []
@@ -182,6 +211,8 @@ def create_app(
     app.state.templates = _templates(extensions)
     app.state.pages = PageCache()
     app.state.summaries = pages.Summaries()
+    app.state.db_health = DatabaseHealth(settings)
+    app.state.disk_faults = OnceAMinute(log, "Lỗi ghi dữ liệu khi phục vụ (lặp lại %d lần trong phút qua): %s")
     _install_error_handlers(app)
     app.add_middleware(pages.PageFastPath, repository=repository, pages=app.state.pages, clock=clock,
                        extensions=extensions)
@@ -191,19 +222,25 @@ def create_app(
     app.include_router(admin.router)
 
     @app.get("/healthz", tags=["Giám sát"], summary="Tình trạng dịch vụ")
-    async def healthz() -> JSONResponse:
+    async def healthz(request: Request) -> JSONResponse:
         snapshot = repository.snapshot
         # Public: which calendars have problems and whether a last good version is served; the
-        # diagnostics (file paths, contents) are for admins, at /admin.
+        # diagnostics (file paths, contents) are for admins, at /admin. Memory only: never waits on the database.
         failing = {s.id: {"served": "last_good" if s.calendar is not None else "none"} for s in snapshot.failing}
+        database = app.state.db_health.view()
         body: dict[str, Any] = {
-            "status": "degraded" if failing else "ok",
+            "status": "degraded" if failing or not database.ok else "ok",
+            "database": "ok" if database.ok else "unavailable",
             "calendars": sorted(snapshot.calendars),
             "failing": failing,
             "generation": snapshot.generation,
             "loaded_at": snapshot.loaded_at.isoformat(),
             "feed_renders": feeds.renders,
         }
+        if not database.ok:
+            body["database_down_seconds"] = round(database.since_seconds)
+            if await admin.allowed_async(request):
+                body["database_error"] = database.reason  # names the server: for admins only
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     @app.head("/healthz", tags=["Giám sát"], summary="Tình trạng dịch vụ (chỉ tiêu đề, cho công cụ giám sát)")

@@ -11,6 +11,7 @@ Concurrent misses for one key wait for a single render.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,8 +29,21 @@ from notifiers.ics import feed_meta
 from scheduler.live.repository import CalendarRepository
 from scheduler.live.snapshot import CalendarState, local_today
 from scheduler.feeds.revisions import Ledger, LedgerEntry, reconcile
+from scheduler.store.threads import in_database_thread
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+RECORD_WAIT_SECONDS = 0.5  # how long a feed waits for its first-published dates to be saved
+log = logging.getLogger("lichthidua.web")
+
+
+def _saved(task: asyncio.Future[None]) -> None:
+    if task.cancelled() or task.exception() is None:
+        return
+    exc = task.exception()
+    log.warning("Chưa lưu được ngày phát hành đầu của một số sự kiện vào CSDL (%s): nguồn lịch vẫn được phục vụ.",
+                str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
 CACHE_SIZE = 512
 
 CacheKey = tuple[str, int, FeedQuery]
@@ -189,7 +203,11 @@ class FeedService:
     async def _miss(self, key: CacheKey, state: CalendarState, query: FeedQuery) -> RenderedFeed:
         feed, fresh = await asyncio.to_thread(render_feed, state, query, self.repository, self.options, self.clock())
         if fresh:
-            await asyncio.to_thread(self.repository.record, fresh)
+            # Saved for later renders (the feed itself is already made from memory): a database that does not
+            # answer, or a full disk, delays or loses the save, never the feed.
+            saving = asyncio.ensure_future(in_database_thread(self.repository.record, fresh))
+            saving.add_done_callback(_saved)
+            await asyncio.wait({saving}, timeout=RECORD_WAIT_SECONDS)
         return self._store(key, feed)
 
     def _store(self, key: CacheKey, feed: RenderedFeed) -> RenderedFeed:
