@@ -14,7 +14,13 @@ only, per step) and the naive EmailMessage-per-message builder for reference.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import socket
+import subprocess
 import sys
+import time as clock
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 # Run as a script, bench/ comes first on sys.path and this file, named email.py,
@@ -23,14 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-import asyncio
-import json
-import socket
-import subprocess
-import time as clock
-from datetime import date, datetime, timedelta, timezone
-from email import policy
-from email.message import EmailMessage
+from email import policy  # noqa: E402 (after the swap: bench/email.py would shadow it)
+from email.message import EmailMessage  # noqa: E402 (after the swap, as above)
 
 import aiosmtplib  # noqa: E402
 

@@ -19,7 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]  # bench/email.py must not shadow the stdlib email
+# bench/email.py must not shadow the stdlib email
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench import lunar as lunar_bench  # noqa: E402
 from notifiers.ics import render_calendar  # noqa: E402
@@ -84,14 +85,14 @@ def run() -> dict[str, float]:
 
     windows = [default_window(c, datetime(2026, 1, 1).date()) for c in campaigns]
     t0 = time.perf_counter()
-    expanded = [expand(c, w) for c, w in zip(campaigns, windows)]
+    expanded = [expand(c, w) for c, w in zip(campaigns, windows, strict=True)]
     expand_s = time.perf_counter() - t0
     events = sum(len(e) for e in expanded)
 
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     t0 = time.perf_counter()
     size = 0
-    for calendar, evs in zip(campaigns, expanded):
+    for calendar, evs in zip(campaigns, expanded, strict=True):
         size += len(render_calendar(evs, feed_meta(calendar), now=now).body)
     render_s = time.perf_counter() - t0
 
@@ -119,8 +120,9 @@ def main() -> None:
           f"  ({'OK' if r['expand_vs_goal'] < 1 else 'SLOWER THAN GOAL'})")
     print(f"  render ICS: {r['render_seconds']:.3f} s ({r['ics_megabytes']:.1f} MB)")
     print(f"  expand + render: {r['expand_seconds'] + r['render_seconds']:.3f} s")
-    print(f"lunar conversions, ours vs lunardate in the same run (goal ≥ 1.00):")
-    print(f"  solar→lunar: {r['to_lunar_per_s']:,.0f}/s vs {r['lunardate_to_lunar_per_s']:,.0f}/s, ratio {r['to_lunar_ratio']:.2f}")
+    print("lunar conversions, ours vs lunardate in the same run (goal ≥ 1.00):")
+    print(f"  solar→lunar: {r['to_lunar_per_s']:,.0f}/s vs {r['lunardate_to_lunar_per_s']:,.0f}/s, "
+          f"ratio {r['to_lunar_ratio']:.2f}")
     print(f"  lunar→solar ratio {r['to_solar_ratio']:.2f}")
 
 

@@ -44,7 +44,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]  # bench/email.py must not shadow the stdlib email
+# bench/email.py must not shadow the stdlib email
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 CALENDAR = "kon-tum-2024"
 QUERY = "from=2024-01-01&to=2025-12-31"
@@ -503,16 +504,20 @@ def main() -> None:
     result = run(args.seconds, args.connections, args.rounds)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     u = result["uvicorn"]
-    print(f"\nfull GET : feed {u['feed_full']['rps']}/s vs bare {u['baseline_full']['rps']}/s -> ratio {result['ratio_full']} (goal >= 0.8)")
-    print(f"304      : feed {u['feed_304']['rps']}/s vs bare {u['baseline_304']['rps']}/s -> ratio {result['ratio_304']} (goal >= 0.8)")
+    print(f"\nfull GET : feed {u['feed_full']['rps']}/s vs bare {u['baseline_full']['rps']}/s "
+          f"-> ratio {result['ratio_full']} (goal >= 0.8)")
+    print(f"304      : feed {u['feed_304']['rps']}/s vs bare {u['baseline_304']['rps']}/s "
+          f"-> ratio {result['ratio_304']} (goal >= 0.8)")
     print(f"naive re-render per request: {u['naive_rerender_full']['rps']}/s")
     cold = result["cold_render_1000"]
-    print(f"cold render, 1,000 events: {cold['pipeline_cold_s']}s vs icalendar {cold['icalendar_s']}s -> ratio {cold['ratio']} (goal <= 1.2)")
+    print(f"cold render, 1,000 events: {cold['pipeline_cold_s']}s vs icalendar {cold['icalendar_s']}s "
+          f"-> ratio {cold['ratio']} (goal <= 1.2)")
     real = result["first_render_real_10_years"]
     print(f"first render of a real 10-year feed ({real['events']} events): ratio {real['ratio']} vs icalendar")
     if isinstance(result.get("nginx"), dict):
         n = result["nginx"]
-        print(f"through nginx (HTTPS, config/nginx-lichthidua.conf): full {n['nginx_full']['rps']}/s ({result['nginx_ratio_full_vs_baseline']}x bare uvicorn), "
+        print(f"through nginx (HTTPS, config/nginx-lichthidua.conf): full {n['nginx_full']['rps']}/s "
+              f"({result['nginx_ratio_full_vs_baseline']}x bare uvicorn), "
               f"304 {n['nginx_304']['rps']}/s ({result['nginx_ratio_304_vs_baseline']}x)")
 
 

@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]  # bench/email.py must not shadow the stdlib email
+# bench/email.py must not shadow the stdlib email
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from scheduler.plans.reading import read_plan  # noqa: E402
 from scheduler.plans.service import import_plan  # noqa: E402
@@ -66,8 +67,8 @@ def run() -> dict[str, dict[str, float]]:
         for label, path in files.items():
             ocr = "OCR" in label
             rounds = 1 if ocr else ROUNDS
-            read_s = _best(lambda: read_plan(path), rounds)
-            total_s = _best(lambda: import_plan(path, calendars), rounds)
+            read_s = _best(lambda path=path: read_plan(path), rounds)
+            total_s = _best(lambda path=path: import_plan(path, calendars), rounds)
             goal = OCR_GOAL_SECONDS if ocr else TEXT_GOAL_SECONDS
             out[label] = {"seconds": total_s, "read_seconds": read_s, "vs_goal": total_s / goal, "vs_read": total_s / read_s}
         if why is not None:

@@ -16,11 +16,12 @@ import random
 import sys
 import time as clock
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]  # bench/email.py must not shadow the stdlib email
+# bench/email.py must not shadow the stdlib email
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from lunardate import LunarDate as ChineseLunarDate  # noqa: E402
 
@@ -72,7 +73,8 @@ def run(n: int = N_DATES) -> dict[str, float | int]:
     t_theirs_solar = _best(lambda: [x.to_solar_date() for x in theirs])
 
     differ = sum(
-        1 for a, b in zip(ours, theirs) if (a.year, a.month, a.day, a.leap) != (b.year, b.month, b.day, b.is_leap_month)
+        1 for a, b in zip(ours, theirs, strict=True)
+        if (a.year, a.month, a.day, a.leap) != (b.year, b.month, b.day, b.is_leap_month)
     )
     return {
         "dates": n,

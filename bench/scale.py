@@ -259,7 +259,7 @@ def bench_server(work: Path, folder: Path, parts: set[str], label: str) -> dict[
                 cpu = cpu_seconds(pid)
                 text = good.replace("date: 25/6\n", f"date: {day}\n")
                 path.write_text(text, encoding="utf-8")
-                times.append(wait_for(lambda: _feed(server, cid) != before, 120))
+                times.append(wait_for(lambda before=before: _feed(server, cid) != before, 120))
                 cpus.append(cpu_seconds(pid) - cpu)
             out["edit_to_feed_s"] = round(statistics.median(times), 3)
             out["edit_cpu_s"] = round(statistics.median(cpus), 3)
@@ -684,7 +684,9 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
             _transport_alone(port, warm, concurrency)  # warm the sink
             sink_stats(proc)
 
-            def alone() -> dict[str, float]:
+            # The helpers run within this round; the round's values are bound as defaults all the same.
+            def alone(*, port: int = port, prebuilt: Path = prebuilt, n: int = n,
+                      proc: subprocess.Popen[str] = proc) -> dict[str, float]:
                 cpu = child_cpu()
                 base = _transport_alone(port, prebuilt, concurrency)
                 cpu_us = (child_cpu() - cpu) / n * 1e6
@@ -692,7 +694,9 @@ def bench_send(work: Path, units: int = UNITS, relay_units: int = 2_000, latenci
                 return {"transport_cpu_us_per_msg": cpu_us, "transport_msgs_per_s": n / base,
                         "transport_sink_msgs_per_s": n / (got["last"] - got["first"])}
 
-            def wave(name: str, processes: int, database: str | None) -> None:
+            def wave(name: str, processes: int, database: str | None, *, calendars: Path = calendars, root: Path = root,
+                     port: int = port, n: int = n, proc: subprocess.Popen[str] = proc,
+                     case: dict[str, object] = case) -> None:
                 run = _send_due(calendars, root / f"var-{name}-{time.monotonic_ns()}", port, processes, database)
                 got = sink_stats(proc)
                 if got["count"] != n or got["distinct"] != n or sum(run["counts"]) != n:  # type: ignore[arg-type]
@@ -774,7 +778,7 @@ def report_send(send: dict[str, object]) -> None:
     print(f"send: SMTP concurrency {send['concurrency']} (the service's default)")
     if send["postgres"] != "ok":
         print(f"send: PostgreSQL part skipped: {send['postgres']}")
-    for label, case in send.items():
+    for case in send.values():
         if not isinstance(case, dict):
             continue
         c: dict[str, Any] = case

@@ -278,7 +278,7 @@ class Composer:
             )
         # Bodies were base64 of the tokens; make them the bare tokens to cut at.
         bodies = [p for p in msg.walk() if p.get_content_type() in ("text/plain", "text/html")][:2]
-        for part, token in zip(bodies, (_TEXT_TOKEN, _HTML_TOKEN)):
+        for part, token in zip(bodies, (_TEXT_TOKEN, _HTML_TOKEN), strict=False):
             part.set_payload(token)
         # Some calendar clients want the bare token RFC 5545 shows: method=PUBLISH.
         raw = _QUOTED_METHOD.sub(rb"method=\1", msg.as_bytes())

@@ -1,6 +1,6 @@
 """A real SMTP server on localhost for tests: aiosmtpd with STARTTLS (or implicit TLS) and AUTH.
 
-Import the fixtures into a test module (``from smtp_server import smtp_server,
+Import the fixtures into a test module (``from smtp_server import smtp_server_fixture,
 tls_files``). The certificate is self-signed, made at test time with the
 ``openssl`` command; ``server.client_tls_context()`` trusts it, so clients can
 keep certificate checking on. The handler records what arrives and can be
@@ -148,8 +148,8 @@ def start_server(security: str, cert: Path, key: Path, handler: RecordingHandler
     return controller, SMTPServer("localhost", port, security, handler, cert)
 
 
-@pytest.fixture
-def smtp_server(tls_files: tuple[Path, Path]) -> Iterator[SMTPServer]:
+@pytest.fixture(name="smtp_server")
+def smtp_server_fixture(tls_files: tuple[Path, Path]) -> Iterator[SMTPServer]:
     """STARTTLS on a submission-style port, AUTH LOGIN/PLAIN required after TLS."""
     controller, server = start_server("starttls", *tls_files)
     try:
@@ -158,11 +158,16 @@ def smtp_server(tls_files: tuple[Path, Path]) -> Iterator[SMTPServer]:
         controller.stop()
 
 
-@pytest.fixture
-def smtps_server(tls_files: tuple[Path, Path]) -> Iterator[SMTPServer]:
+@pytest.fixture(name="smtps_server")
+def smtps_server_fixture(tls_files: tuple[Path, Path]) -> Iterator[SMTPServer]:
     """Implicit TLS from the first byte (port 465 style), AUTH offered and checked."""
     controller, server = start_server("tls", *tls_files)
     try:
         yield server
     finally:
         controller.stop()
+
+
+# The fixtures' former names, for a test module that still imports them so (ruff's F811 prefers the *_fixture names).
+smtp_server = smtp_server_fixture
+smtps_server = smtps_server_fixture

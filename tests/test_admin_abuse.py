@@ -89,7 +89,8 @@ def test_guessing_the_admin_password_on_a_running_service(tmp_path: Path) -> Non
                 i = 0
                 while not stop.is_set():
                     i += 1
-                    g.get("/admin", headers={**_basic(f"u{worker}-{i}", "sai"), "X-Forwarded-For": f"10.{worker}.{i // 250}.{i % 250}"})
+                    g.get("/admin", headers={**_basic(f"u{worker}-{i}", "sai"),
+                                             "X-Forwarded-For": f"10.{worker}.{i // 250}.{i % 250}"})
                     guesses[0] += 1
 
         workers = [threading.Thread(target=guess, args=(w,)) for w in range(4)]

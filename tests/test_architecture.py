@@ -199,7 +199,8 @@ PLAN_SHELL = ("scheduler.plans.reading", "scheduler.plans.pdf_ocr", "scheduler.p
 def test_plan_core_reads_no_files(module: str) -> None:
     """Extraction, drafting and linting are pure: reading files and running OCR stay in `reading`."""
     chains = reachable(module)
-    bad = {n: " → ".join(c) for n, c in chains.items() if _forbidden(n) or any(n == s or n.startswith(s + ".") for s in PLAN_SHELL)}
+    bad = {n: " → ".join(c) for n, c in chains.items()
+           if _forbidden(n) or any(n == s or n.startswith(s + ".") for s in PLAN_SHELL)}
     assert bad == {}
 
 
@@ -334,3 +335,47 @@ def test_no_module_is_over_450_lines() -> None:
             if lines > MAX_MODULE_LINES:
                 long[str(relative)] = lines
     assert long == {}
+
+
+# The floors of the house, lowest first: a module imports only from its own floor or below.
+# (notifiers is one package; the rest are scheduler's sub-packages and top-level modules.)
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("scheduler.errors", "scheduler.code_version"),  # the exception tree, which code made a result
+    ("scheduler.core",),  # the calendar core: pure
+    ("scheduler.passwords", "scheduler.settings"),  # the deployment's settings
+    ("scheduler.store",),  # the database, its schema, locks, the secret key
+    ("notifiers",),  # ICS writer and channels
+    ("scheduler.feeds",),  # feed ledger and queries
+    ("scheduler.live",),  # the live set of calendars
+    ("scheduler.reminders",),  # planning, ledger, sending
+    ("scheduler.plans",),  # reading plans into drafts
+    ("scheduler.web",),  # the HTTP shell
+    ("scheduler.cli",),  # the command line
+)
+
+
+def layer_of(module: str) -> int | None:
+    for floor, prefixes in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return floor
+    return None
+
+
+def test_every_module_has_a_floor() -> None:
+    """A new module lands in a package that is a floor (or the package itself is added here)."""
+    assert [m for m in _all_modules() if layer_of(m) is None and m not in FIRST_PARTY] == []
+
+
+def test_imports_go_down_the_floors() -> None:
+    """The layer order, also for imports inside functions and under `if TYPE_CHECKING:`."""
+    upward = []
+    for module in _all_modules():
+        floor = layer_of(module)
+        if floor is None:
+            continue
+        for imported in imports_of(module, type_only_too=True):
+            target = layer_of(imported)
+            if target is not None and target > floor:
+                upward.append(f"{module} ({floor}) → {imported} ({target})")
+    assert upward == []
+

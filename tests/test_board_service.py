@@ -25,7 +25,7 @@ from scheduler.reminders.board_service import ADMIN, BoardService, Staff
 from scheduler.reminders.ledger import Status
 from scheduler.reminders.service import open_service
 from scheduler.settings import Settings
-from smtp_server import SMTPServer, smtp_server, tls_files  # noqa: F401
+from smtp_server import SMTPServer, smtp_server_fixture, tls_files  # noqa: F401
 
 BEFORE = datetime(2026, 11, 20, 9, 0, tzinfo=VN)  # ten days before the report's last day (30/11/2026)
 DISTRICT_STAFF = Staff("huyen0", "Cán bộ LĐLĐ huyện số 0", district(0), "canbo0@tinh.example.org")

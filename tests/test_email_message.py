@@ -218,7 +218,8 @@ def test_deliver_reports_unbuildable_specs_and_keeps_order(tmp_path: Path, maile
     specs = [reminder_spec(i) for i in range(5)]
     specs[2] = dataclasses.replace(specs[2], recipient=Recipient("sai địa chỉ"))
     results = asyncio.run(deliver(specs, mailer, OutboxTransport(tmp_path), NOW))
-    assert [r.status for r in results] == [DeliveryStatus.DELIVERED] * 2 + [DeliveryStatus.PERMANENT] + [DeliveryStatus.DELIVERED] * 2
+    assert [r.status for r in results] == (
+        [DeliveryStatus.DELIVERED] * 2 + [DeliveryStatus.PERMANENT] + [DeliveryStatus.DELIVERED] * 2)
     assert results[2].message_id == mailer.composer.message_id(specs[2].key)
     assert "không hợp lệ" in results[2].reason
     assert [r.message_id for r in results] == [mailer.composer.message_id(s.key) for s in specs]
@@ -235,7 +236,8 @@ def test_transport_choice_and_startup_line(tmp_path: Path) -> None:
     outbox = Settings(outbox_dir=tmp_path / "outbox")
     assert transport_from_settings(outbox).name == "outbox"
     assert describe_transport(outbox) == f"Chưa cấu hình SMTP: email được ghi vào thư mục {tmp_path / 'outbox'}"
-    assert describe_transport(Settings(outbox_dir=Path("var/outbox"))) == "Chưa cấu hình SMTP: email được ghi vào thư mục var/outbox"
+    assert describe_transport(Settings(outbox_dir=Path("var/outbox"))) == (
+        "Chưa cấu hình SMTP: email được ghi vào thư mục var/outbox")
     smtp = Settings(smtp_host="mail.congdoan.vn", smtp_port=465, smtp_security="tls", smtp_username="lich")
     assert transport_from_settings(smtp).name == "smtp"
     assert describe_transport(smtp) == (

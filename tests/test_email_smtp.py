@@ -9,7 +9,7 @@ import asyncio
 
 import icalendar
 from email_fixtures import NOW, attachment, body, parse, reminder_spec
-from smtp_server import SMTPServer, free_port, smtp_server, smtps_server, tls_files  # noqa: F401
+from smtp_server import SMTPServer, free_port, smtp_server_fixture, smtps_server_fixture, tls_files  # noqa: F401
 
 from scheduler.settings import Settings
 

@@ -90,7 +90,8 @@ def test_editing_one_event_changes_no_other(calendars_dir: Path) -> None:
 def test_adding_an_item_and_moving_lines_changes_no_other_event(calendars_dir: Path) -> None:
     before = by_uid(expand(_kon_tum(calendars_dir), Window.year(2024)))
     national = calendars_dir / "viet-nam.yaml"
-    _edit(national, "commemorations:\n", "# Ghi chú mới.\n\ncommemorations:\n  - id: ngay-moi\n    name: Ngày mới\n    date: 01/10/2000\n")
+    _edit(national, "commemorations:\n",
+          "# Ghi chú mới.\n\ncommemorations:\n  - id: ngay-moi\n    name: Ngày mới\n    date: 01/10/2000\n")
     after = by_uid(expand(_kon_tum(calendars_dir), Window.year(2024)))
     assert set(after) - set(before) == {"kon-tum-2024.anniversary.ngay-moi.2024@lichthidua"}
     for uid, event in before.items():

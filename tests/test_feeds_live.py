@@ -76,7 +76,6 @@ def test_invalid_edit_keeps_the_last_good_version_and_shows_the_error(setup: tup
         health = c.get("/healthz").json()
         assert health["status"] == "degraded"
         assert health["failing"] == {"kon-tum-2024": {"served": "last_good"}}  # no paths, no diagnostics
-        line = good[: good.index("date: 25/11")].count("\n") + 1
         page = html.unescape(c.get("/c/kon-tum-2024").text)
         assert "Lịch đang có lỗi" in page and "kon-tum-2024.yaml" not in page and str(tmp) not in page
         assert c.get("/admin").status_code == 403  # not from the server itself, and no password configured

@@ -99,7 +99,8 @@ def test_query_normalisation() -> None:
 
 @pytest.mark.parametrize(
     "params",
-    [{"kinds": "x"}, {"from": "2024-02-30"}, {"to": "2100-01-01"}, {"milestones": "nope"}, {"from": "2024-05-01", "to": "2024-04-30"}],
+    [{"kinds": "x"}, {"from": "2024-02-30"}, {"to": "2100-01-01"}, {"milestones": "nope"},
+     {"from": "2024-05-01", "to": "2024-04-30"}],
 )
 def test_bad_queries(params: dict[str, str]) -> None:
     with pytest.raises(BadRequest):

@@ -256,7 +256,8 @@ def test_text_escaping(feed: bytes) -> None:
 
 def test_calendar_properties(feed: bytes) -> None:
     head = unfold(feed)[: unfold(feed).index("BEGIN:VTIMEZONE")]
-    assert head[:5] == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//lichthidua//Lich thi dua//VI", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    assert head[:5] == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//lichthidua//Lich thi dua//VI", "CALSCALE:GREGORIAN",
+                        "METHOD:PUBLISH"]
     assert "X-WR-CALNAME:Lịch thi đua LĐLĐ tỉnh Kon Tum năm 2024" in head
     assert "X-WR-CALDESC:Theo Hướng dẫn 15/HD-LĐLĐ\\, Kon Tum\\, ngày 21 tháng 02 năm 2024" in head
     assert "X-WR-TIMEZONE:Asia/Ho_Chi_Minh" in head

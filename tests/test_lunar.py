@@ -106,7 +106,7 @@ class EphemCalendar:
         elevens = [i for i in range(len(starts) - 1) if holds(i, self.solstices)]
         self.months: dict[tuple[int, int, bool], date] = {}
         self.leaps: dict[int, int] = {}
-        for a, b in zip(elevens, elevens[1:]):
+        for a, b in zip(elevens, elevens[1:], strict=False):
             assert b - a in (12, 13)
             leap_i = next(i for i in range(a + 1, b) if not has_term[i]) if b - a == 13 else None
             year, month = starts[a].year, 11
@@ -239,8 +239,8 @@ def test_known_leap_months() -> None:
 # Month starts (lunar years 1900–2099) where lunardate (the Chinese calendar, UTC+8) differs
 # from the Vietnamese one; 88 when counted. Among them Tết 1903, 1935, 1965, 1968, 1969,
 # 1985, 2007, 2030, 2053 (holidays' Chinese table also has 1916, where lunardate says
-# 03/02/1916 like Vietnam; the China/Vietnam split of 1916 is holidays' own); the leap month differs in 1917 (VN 2, CN 3), 1922 (5/6),
-# 1938 (7/8), 1984/1985 (VN leap 2 of 1985, CN leap 10 of 1984) and 1987 (6/7).
+# 03/02/1916 like Vietnam; the China/Vietnam split of 1916 is holidays' own); the leap month differs
+# in 1917 (VN 2, CN 3), 1922 (5/6), 1938 (7/8), 1984/1985 (VN leap 2 of 1985, CN leap 10 of 1984) and 1987 (6/7).
 CHINA_DIFFERS_ON_TET = (1903, 1935, 1965, 1968, 1969, 1985, 2007, 2030, 2053)
 
 

@@ -132,7 +132,8 @@ def test_a_partial_database_is_completed(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_processes_starting_together_upgrade_once(backend: str, tmp_path: Path) -> None:
-    code = ("import sys; from scheduler.store.database import create_engine_for; from scheduler.store.schema import upgrade_database;"
+    code = ("import sys; from scheduler.store.database import create_engine_for; "
+            "from scheduler.store.schema import upgrade_database;"
             "e = create_engine_for(sys.argv[1]); upgrade_database(e); e.dispose()")
     with fresh_database(backend, tmp_path) as url:
         runs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE) for _ in range(4)]

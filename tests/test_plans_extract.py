@@ -60,7 +60,8 @@ def test_typos_and_guesses_are_flagged() -> None:
 
 
 def test_stated_phase_count() -> None:
-    f = read("Phong trào được chia làm 2 đợt như sau:\n\nĐợt 1: Từ 01/01/2024 đến 30/6/2024\n\nĐợt 2: Từ 01/7/2024 đến 31/12/2024")
+    f = read("Phong trào được chia làm 2 đợt như sau:\n\n"
+             "Đợt 1: Từ 01/01/2024 đến 30/6/2024\n\nĐợt 2: Từ 01/7/2024 đến 31/12/2024")
     assert f.stated_phase_count and f.stated_phase_count[0] == 2 and len(f.phases) == 2
     f = read("tổ chức qua 4 đợt như sau:\n\nĐợt 1: Từ 01/01/2024 đến 30/6/2024")
     assert f.stated_phase_count and f.stated_phase_count[0] == 4
@@ -116,7 +117,8 @@ def test_one_bracket_for_two_days_replaces_the_national_entry() -> None:
 
 def test_a_provincial_anniversary_becomes_a_local_commemoration() -> None:
     f = read("kỷ niệm 70 năm ngày thành lập Công đoàn tỉnh Cao Bằng (04/4/1947-04/4/2017).\n\n"
-             "Đợt 1: Từ tháng 01/2017 - 30/6/2017\nChủ đề: kỷ niệm 70 năm ngày thành lập Công đoàn tỉnh Cao Bằng, mừng Đảng, mừng Xuân",
+             "Đợt 1: Từ tháng 01/2017 - 30/6/2017\n"
+             "Chủ đề: kỷ niệm 70 năm ngày thành lập Công đoàn tỉnh Cao Bằng, mừng Đảng, mừng Xuân",
              title="Phát động thi đua năm 2017")
     (local,) = f.local_commemorations
     assert (local.id, local.name) == ("cong-doan-tinh-cao-bang", "Ngày thành lập Công đoàn tỉnh Cao Bằng")

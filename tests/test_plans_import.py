@@ -207,7 +207,8 @@ def _dated(calendars: Path, calendar_id: str) -> Dated:
     assert not catalog.has_errors(calendar_id), [d.format() for d in catalog.all_diagnostics()]
     cal = catalog.get(calendar_id)
     events = expand(cal, default_window(cal, TODAY))
-    admin = {e.item_id for e in events if e.origin.value != "document" and e.kind in (EventKind.PHASE, EventKind.DEADLINE, EventKind.EVENT)}
+    admin = {e.item_id for e in events
+             if e.origin.value != "document" and e.kind in (EventKind.PHASE, EventKind.DEADLINE, EventKind.EVENT)}
     return Dated(
         {(e.kind.value, e.start.isoformat(), e.end.isoformat(), str(e.start_time), str(e.end_time)) for e in events
          if e.item_id not in admin and e.kind is not EventKind.HOLIDAY},

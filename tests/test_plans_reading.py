@@ -16,7 +16,8 @@ from scheduler.plans.service import import_plan
 from tests.conftest import CALENDARS
 from tests.plan_files import SEEDS, seed_text, soffice_missing, to_doc, to_docx
 
-SAMPLE = "Kon Tum, ngày 21 tháng 02 năm 2024. Đợt 1: Từ tháng 01/2024 đến 31/7/2024; kỷ niệm 95 năm Ngày thành lập Công đoàn Việt Nam."
+SAMPLE = ("Kon Tum, ngày 21 tháng 02 năm 2024. Đợt 1: Từ tháng 01/2024 đến 31/7/2024; "
+          "kỷ niệm 95 năm Ngày thành lập Công đoàn Việt Nam.")
 
 
 @pytest.mark.parametrize(("encode", "name"), [

@@ -40,7 +40,7 @@ def test_every_problem_located_with_suggestions(calendars_dir: Path) -> None:
         emails: [không-phải-email, b@example.org, b@example.org]
 """)
     diags = check_recipients(calendars_dir, load_catalog(calendars_dir))
-    text = "\n".join(d.format() for d in diags)
+    assert all(d.format() for d in diags)  # every diagnostic formats to a text
     by_code = {d.code: d for d in diags}
     unknown = by_code["extra_forbidden"]
     assert (unknown.file, unknown.line, unknown.column) == ("calendars/recipients/xau.yaml", 7, 9)

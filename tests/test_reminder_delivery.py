@@ -25,7 +25,7 @@ from scheduler.reminders.service import ReminderService, open_service
 from scheduler.reminders.ledger import Status
 from scheduler.reminders.planning import MISSED_SUPERSEDED
 from scheduler.settings import Settings
-from smtp_server import RecordingHandler, SMTPServer, free_port, smtp_server, start_server, tls_files  # noqa: F401
+from smtp_server import RecordingHandler, SMTPServer, free_port, smtp_server_fixture, start_server, tls_files  # noqa: F401
 
 
 def service_for(tmp: Path, server: SMTPServer, wall: Wall, **overrides: object) -> ReminderService:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, no_wait, write_wave
-from webhook_server import Script, server  # noqa: F401 (the fixture)
+from webhook_server import Script, server_fixture  # noqa: F401 (the fixture)
 
 from notifiers.channels.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookChannel, verify
 from notifiers.endpoint_urls import HostPolicy
@@ -25,7 +25,7 @@ SECRET = "khoa-ky-cua-don-vi"
 
 
 @pytest.fixture
-def service(tmp_path: Path, server: tuple[str, Script]) -> Iterator[tuple[ReminderService, Script, Path, Wall]]:  # noqa: F811
+def service(tmp_path: Path, server: tuple[str, Script]) -> Iterator[tuple[ReminderService, Script, Path, Wall]]:
     url, script = server
     calendars = write_wave(tmp_path, 3)
     wave = calendars / "recipients" / "wave.yaml"

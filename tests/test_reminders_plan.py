@@ -225,7 +225,8 @@ def test_calendar_wide_remind_days_from_yaml_and_inherited(tmp_path: Path) -> No
     assert sorted({r.offset_days for r in rows if r.kind is Kind.REMINDER}) == [2, 5]
 
 
-@pytest.mark.parametrize("module", ["scheduler.reminders.planning", "scheduler.reminders.recipients", "scheduler.reminders.links"])
+@pytest.mark.parametrize("module",
+                         ["scheduler.reminders.planning", "scheduler.reminders.recipients", "scheduler.reminders.links"])
 def test_reminder_core_imports_no_shell(module: str) -> None:
     """Planning, recipients and links stay pure: no database, SMTP, scheduler or web framework on any import path."""
     from tests.test_architecture import _forbidden, reachable

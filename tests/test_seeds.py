@@ -250,7 +250,7 @@ def test_phases_have_the_documents_dates(
     phases = [e for e in seed_events(calendar_id) if e.kind is EventKind.PHASE]
     got = [(e.item_id, e.start, e.end) for e in phases]
     assert got == [(p.id, p.start, p.end) for p in seed.phases]
-    for event, expected in zip(phases, seed.phases):
+    for event, expected in zip(phases, seed.phases, strict=True):
         suffix = " (thời gian tạm tính)" if expected.provisional else ""
         assert event.title == f"{expected.name} phong trào thi đua năm {seed.year}{suffix}"
         assert event.provenance is not None

@@ -49,7 +49,8 @@ def test_example_file_as_shipped_is_all_comments(tmp_path: Path) -> None:
 
 def test_every_setting_has_a_vietnamese_description() -> None:
     for name, field in Settings.model_fields.items():
-        assert field.description and any(ch in field.description for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"), name
+        vietnamese_letters = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+        assert field.description and any(ch in field.description for ch in vietnamese_letters), name
 
 
 def test_public_base_url_follows_the_port_unless_configured() -> None:

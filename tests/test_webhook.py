@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from email_fixtures import CAMPAIGN, NOW, TODAY, deadline_event
-from webhook_server import Script, server  # noqa: F401 (the fixture)
+from webhook_server import Script, server_fixture  # noqa: F401 (the fixture)
 
 from notifiers.base import DeliveryStatus
 from notifiers.content import DigestContent, DigestItem, ReminderContent, deadline_view

@@ -24,8 +24,8 @@ class Script:
     release: threading.Event = field(default_factory=threading.Event)
 
 
-@pytest.fixture
-def server() -> Iterator[tuple[str, Script]]:
+@pytest.fixture(name="server")
+def server_fixture() -> Iterator[tuple[str, Script]]:
     script = Script()
 
     class Handler(BaseHTTPRequestHandler):
@@ -58,3 +58,7 @@ def server() -> Iterator[tuple[str, Script]]:
         thread.join(5)
 
 
+
+
+# The fixture's former name, for a test module that still imports it so (ruff's F811 prefers server_fixture).
+server = server_fixture

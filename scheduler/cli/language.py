@@ -154,7 +154,8 @@ _BAD_VALUE = [
 _GENERIC = [
     (re.compile(r"No such command '(?P<x>.*)'\."), {"vi": "không có lệnh '{x}'", "en": "no such command '{x}'"}),
     (re.compile(r"Missing command\."), {"vi": "thiếu lệnh", "en": "missing command"}),
-    (re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((?P<x>.*)\)"), {"vi": "thừa đối số: {x}", "en": "unexpected extra argument(s): {x}"}),
+    (re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((?P<x>.*)\)"),
+     {"vi": "thừa đối số: {x}", "en": "unexpected extra argument(s): {x}"}),
     (re.compile(r"Option '(?P<x>.*)' requires an argument\."),
      {"vi": "tùy chọn '{x}' cần một giá trị", "en": "option '{x}' requires a value"}),
     (re.compile(r"Option '(?P<x>.*)' does not take a value\."),

@@ -24,7 +24,10 @@ def run_command(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except LichThiDuaError as exc:
-        err_console.print(f"[bold red]Lỗi:[/] {exc}", markup=True) if sys.stderr.isatty() else print(f"Lỗi: {exc}", file=sys.stderr)
+        if sys.stderr.isatty():
+            err_console.print(f"[bold red]Lỗi:[/] {exc}", markup=True)
+        else:
+            print(f"Lỗi: {exc}", file=sys.stderr)
         raise typer.Exit(exc.exit_code) from None
 
 

@@ -153,8 +153,8 @@ def send_due(
 
     def work() -> tuple[SendReport, bool]:
         at = parse_now(now or None)
-        with _service(sends=True) as service, Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err_console, transient=True) as bar:
+        with _service(sends=True) as service, Progress(TextColumn("Đang gửi"), BarColumn(), MofNCompleteColumn(),
+                                                        TimeElapsedColumn(), console=err_console, transient=True) as bar:
             task = bar.add_task("gửi", total=None)
             try:
                 report = run_async(service.start(at, progress=lambda done, total: bar.update(task, completed=done,

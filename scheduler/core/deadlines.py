@@ -23,7 +23,9 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def deadline_occurrences(calendar: Calendar, deadline: Deadline, window_years: range) -> Iterator[tuple[date, str, ResolvedPhase | None]]:
+def deadline_occurrences(
+    calendar: Calendar, deadline: Deadline, window_years: range
+) -> Iterator[tuple[date, str, ResolvedPhase | None]]:
     """(written date, occurrence key, phase) for each time a deadline falls due.
 
     A yearly date ("25/6") falls in every year of a campaign's span; when none of

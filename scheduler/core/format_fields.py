@@ -43,7 +43,8 @@ def _date_validator(*allowed: type, field_kind: str) -> Callable[[Any], Any]:
         try:
             parsed = parse_date_expr(value)
         except DateSyntaxError as exc:
-            raise PydanticCustomError(exc.code, "{value}", {"value": exc.value, "detail": exc.detail, "kind": field_kind})
+            context = {"value": exc.value, "detail": exc.detail, "kind": field_kind}
+            raise PydanticCustomError(exc.code, "{value}", context) from exc
         if not isinstance(parsed, allowed):
             raise PydanticCustomError("date.kind", "{value}", {"value": str(value), "kind": field_kind})
         return parsed
@@ -89,7 +90,7 @@ def _phase_end(value: Any) -> Any:
             try:
                 day = _date_validator(FullDate, field_kind="full")(value["date"]).value
             except PydanticCustomError as exc:  # located at end.date, not at end
-                raise PydanticCustomError(exc.type, exc.message_template, {**(exc.context or {}), "field": "date"})
+                raise PydanticCustomError(exc.type, exc.message_template, {**(exc.context or {}), "field": "date"}) from exc
         return NamedEnd(" ".join(words.split()), day)
     return _date_validator(FullDate, MonthYear, EndOfYear, EndOfSpan, TetRelative, field_kind="phase_end")(value)
 
@@ -134,7 +135,7 @@ def _span(value: Any) -> Span:
             span = parse_span(value)
     except DateSyntaxError as exc:
         raise PydanticCustomError(exc.code if exc.code.startswith("span.") else "span.format", "{value}",
-                                  {"value": exc.value, "detail": exc.detail})
+                                  {"value": exc.value, "detail": exc.detail}) from exc
     if span.end < span.start:
         raise PydanticCustomError("span.order", "{value}", {"value": str(value)})
     return span
@@ -228,5 +229,6 @@ def _time_of_day(value: Any) -> Any:
 TimeOfDay = Annotated[
     time,
     PlainValidator(_time_of_day),
-    WithJsonSchema({"type": "string", "description": "Giờ trong ngày, ví dụ \"08:00\" hoặc 8h30", "examples": ["08:00", "14h00"]}),
+    WithJsonSchema({"type": "string", "description": "Giờ trong ngày, ví dụ \"08:00\" hoặc 8h30",
+                    "examples": ["08:00", "14h00"]}),
 ]

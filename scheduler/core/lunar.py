@@ -170,7 +170,7 @@ def number_months(starts: list[int], sectors: list[int], first_year: int) -> lis
     elevens = [i for i in range(len(starts) - 1) if sectors[i] <= 8 < sectors[i + 1]]
     rows: list[tuple[int, int, int, bool]] = []
     year = first_year
-    for a, b in zip(elevens, elevens[1:]):
+    for a, b in zip(elevens, elevens[1:], strict=False):
         leap_at = -1
         if b - a == 13:
             # First month after month 11 with no major term; the solstice month b has one.

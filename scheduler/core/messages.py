@@ -29,7 +29,8 @@ EXPECTED_DATE = {
     },
     "phase_end": {"vi": "ngày/tháng/năm, 'tháng 07/2024', 'hết năm', 'hết năm học', hoặc một mốc như 'hết học kỳ I'",
                   "en": "day/month/year, 'tháng 07/2024', 'hết năm', 'hết năm học', or a named end like 'hết học kỳ I'"},
-    "yearly_or_full": {"vi": "ngày/tháng (25/6) hoặc ngày/tháng/năm (15/3/2023)", "en": "day/month (25/6) or day/month/year (15/3/2023)"},
+    "yearly_or_full": {"vi": "ngày/tháng (25/6) hoặc ngày/tháng/năm (15/3/2023)",
+                       "en": "day/month (25/6) or day/month/year (15/3/2023)"},
     "document": {"vi": "ngày/tháng/năm, 'tháng 01/2024' hoặc năm", "en": "day/month/year, 'tháng 01/2024' or a year"},
 }
 

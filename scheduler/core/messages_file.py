@@ -49,16 +49,19 @@ FILE: dict[str, Entry] = {
     "yaml.empty": (
         {"vi": "Tệp lịch trống", "en": "The calendar file is empty"},
         {"vi": "ít nhất id và title", "en": "at least id and title"},
-        {"vi": "Chép một tệp mẫu, ví dụ calendars/kon-tum-2024.yaml, rồi sửa", "en": "Copy an example such as calendars/kon-tum-2024.yaml and edit it"},
+        {"vi": "Chép một tệp mẫu, ví dụ calendars/kon-tum-2024.yaml, rồi sửa",
+         "en": "Copy an example such as calendars/kon-tum-2024.yaml and edit it"},
     ),
     "yaml.alias": (
-        {"vi": "Không dùng tham chiếu YAML (&neo / *bí-danh) trong tệp lịch", "en": "YAML anchors and aliases (&anchor / *alias) are not allowed in calendars"},
+        {"vi": "Không dùng tham chiếu YAML (&neo / *bí-danh) trong tệp lịch",
+         "en": "YAML anchors and aliases (&anchor / *alias) are not allowed in calendars"},
         None,
         {"vi": "Chép trực tiếp nội dung cần lặp lại, hoặc dùng 'extends' để kế thừa từ lịch khác",
          "en": "Write the repeated content out, or use 'extends' to inherit from another calendar"},
     ),
     "yaml.not_mapping": (
-        {"vi": "Tệp lịch phải là một bảng khóa: giá trị (id, title, ...)", "en": "A calendar file must be a mapping (id, title, ...)"},
+        {"vi": "Tệp lịch phải là một bảng khóa: giá trị (id, title, ...)",
+         "en": "A calendar file must be a mapping (id, title, ...)"},
         None,
         {"vi": "Xem mẫu trong calendars/kon-tum-2024.yaml", "en": "See calendars/kon-tum-2024.yaml for an example"},
     ),

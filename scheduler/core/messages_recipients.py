@@ -71,7 +71,8 @@ RECIPIENTS: dict[str, Entry] = {
     "group.unknown": (
         {"vi": "Không có nhóm người nhận '{value}'", "en": "No recipient group '{value}'"},
         None,
-        {"vi": "Có phải ý bạn là '{suggestion}'? Các nhóm có: {known}", "en": "Did you mean '{suggestion}'? Known groups: {known}"},
+        {"vi": "Có phải ý bạn là '{suggestion}'? Các nhóm có: {known}",
+         "en": "Did you mean '{suggestion}'? Known groups: {known}"},
     ),
     "group.unknown_nosuggest": (
         {"vi": "Không có nhóm người nhận '{value}'", "en": "No recipient group '{value}'"},

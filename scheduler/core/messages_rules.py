@@ -18,7 +18,8 @@ RULES: dict[str, Entry] = {
          "en": "The calendar id must equal the file name without .yaml: fix the id or rename the file"},
     ),
     "id.duplicate": (
-        {"vi": "Mã '{value}' bị trùng (đã dùng ở dòng {other_line})", "en": "Duplicate id '{value}' (already used on line {other_line})"},
+        {"vi": "Mã '{value}' bị trùng (đã dùng ở dòng {other_line})",
+         "en": "Duplicate id '{value}' (already used on line {other_line})"},
         None,
         {"vi": "Mỗi mục trong một lịch cần một mã riêng", "en": "Every item of a calendar needs its own id"},
     ),
@@ -35,10 +36,12 @@ RULES: dict[str, Entry] = {
     "extends.cycle": (
         {"vi": "Kế thừa vòng tròn: {cycle}", "en": "Extends cycle: {cycle}"},
         None,
-        {"vi": "Lịch cấp dưới kế thừa lịch cấp trên, không bao giờ ngược lại", "en": "A lower body extends an upper one, never the reverse"},
+        {"vi": "Lịch cấp dưới kế thừa lịch cấp trên, không bao giờ ngược lại",
+         "en": "A lower body extends an upper one, never the reverse"},
     ),
     "extends.broken": (
-        {"vi": "Lịch cha '{value}' đang có lỗi nên lịch này chưa dùng được", "en": "Parent calendar '{value}' has errors, so this one cannot be used"},
+        {"vi": "Lịch cha '{value}' đang có lỗi nên lịch này chưa dùng được",
+         "en": "Parent calendar '{value}' has errors, so this one cannot be used"},
         None,
         {"vi": "Sửa lỗi trong tệp {other} trước", "en": "Fix the errors in {other} first"},
     ),
@@ -70,13 +73,15 @@ RULES: dict[str, Entry] = {
         {"vi": "{name} bắt đầu {start}, trước khi {previous} kết thúc ({previous_end})",
          "en": "{name} starts {start}, before {previous} ends ({previous_end})"},
         None,
-        {"vi": "Các đợt thường nối tiếp nhau; kiểm tra lại văn bản", "en": "Phases usually follow each other; check the document"},
+        {"vi": "Các đợt thường nối tiếp nhau; kiểm tra lại văn bản",
+         "en": "Phases usually follow each other; check the document"},
     ),
     "phase.gap": (
         {"vi": "Khoảng trống giữa {previous} (hết {previous_end}) và {name} (từ {start})",
          "en": "Gap between {previous} (ends {previous_end}) and {name} (starts {start})"},
         None,
-        {"vi": "Các đợt thường nối tiếp nhau; kiểm tra lại văn bản", "en": "Phases usually follow each other; check the document"},
+        {"vi": "Các đợt thường nối tiếp nhau; kiểm tra lại văn bản",
+         "en": "Phases usually follow each other; check the document"},
     ),
     "phase.launch_unknown": (
         {"vi": "Ngày phát động chưa biết: {name} tạm tính từ đầu phong trào ({fallback})",
@@ -108,7 +113,8 @@ RULES: dict[str, Entry] = {
         None,
     ),
     "deadline.outside_year": (
-        {"vi": "Hạn chót {value} nằm ngoài năm của phong trào ({year})", "en": "Deadline {value} is outside the campaign year ({year})"},
+        {"vi": "Hạn chót {value} nằm ngoài năm của phong trào ({year})",
+         "en": "Deadline {value} is outside the campaign year ({year})"},
         None,
         {"vi": "Kiểm tra lại năm trong văn bản gốc", "en": "Check the year against the source document"},
     ),

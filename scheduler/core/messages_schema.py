@@ -75,7 +75,8 @@ SCHEMA: dict[str, Entry] = {
         {"vi": "Không hiểu thời gian phong trào '{value}'", "en": "Cannot read the campaign span '{value}'"},
         {"vi": "'năm 2024', 'năm học 2019–2020', 'giai đoạn 2021–2025' hoặc 'từ 15/10/2024 đến 28/02/2025'",
          "en": "'năm 2024', 'năm học 2019–2020', 'giai đoạn 2021–2025' or 'từ 15/10/2024 đến 28/02/2025'"},
-        {"vi": "Ghi như văn bản ghi; nếu cần ngày đầu, ngày cuối khác mặc định, dùng dạng span: {{as_written: ..., start: ..., end: ...}}",
+        {"vi": "Ghi như văn bản ghi; nếu cần ngày đầu, ngày cuối khác mặc định, "
+               "dùng dạng span: {{as_written: ..., start: ..., end: ...}}",
          "en": "Write it as the document does; to change the default bounds use span: {{as_written: ..., start: ..., end: ...}}"},
     ),
     "span.school_year": (
@@ -84,7 +85,8 @@ SCHEMA: dict[str, Entry] = {
         None,
     ),
     "span.order": (
-        {"vi": "Thời gian phong trào '{value}' kết thúc trước khi bắt đầu", "en": "Campaign span '{value}' ends before it starts"},
+        {"vi": "Thời gian phong trào '{value}' kết thúc trước khi bắt đầu",
+         "en": "Campaign span '{value}' ends before it starts"},
         None,
         {"vi": "Kiểm tra lại năm hoặc đảo ngày và tháng", "en": "Check the years, or day and month swapped"},
     ),
@@ -127,7 +129,8 @@ SCHEMA: dict[str, Entry] = {
     "dated_by.no_date": (
         {"vi": "'{value}' ghi dated_by: admin nhưng không có ngày", "en": "'{value}' says dated_by: admin but has no date"},
         None,
-        {"vi": "Thêm 'date' (hoặc 'days_after'), hoặc xóa 'dated_by'", "en": "Add 'date' (or 'days_after'), or remove 'dated_by'"},
+        {"vi": "Thêm 'date' (hoặc 'days_after'), hoặc xóa 'dated_by'",
+         "en": "Add 'date' (or 'days_after'), or remove 'dated_by'"},
     ),
     "event.when": (
         {"vi": "Sự kiện '{value}': ghi 'date' (một ngày) hoặc 'start' và 'end', không ghi cả hai",

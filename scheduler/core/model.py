@@ -139,9 +139,10 @@ class Phase(Strict):
 
     id: Id
     name: str = Field(description="Tên đợt, ví dụ 'Đợt 1'")
-    start: PhaseStart | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính từ đầu phong trào, đánh dấu tạm tính. "
-                                               "Bỏ trống cả start và end: đợt chưa có ngày, chỉ được liệt kê")
-    end: PhaseEnd | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính đến hết phong trào, đánh dấu tạm tính")
+    start: PhaseStart | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính từ đầu phong trào, "
+                                               "đánh dấu tạm tính. Bỏ trống cả start và end: đợt chưa có ngày, chỉ được liệt kê")
+    end: PhaseEnd | None = Field(None, description="Bỏ trống khi văn bản không ghi: đợt tính đến hết phong trào, "
+                                           "đánh dấu tạm tính")
     as_written: str | None = Field(None, description="Thời gian như văn bản ghi, ví dụ 'Từ tháng 01/2024 đến 31/7/2024'")
     title: str | None = Field(None, description="Tiêu đề sự kiện; mặc định '{name} phong trào thi đua năm {year}'")
     theme: str | None = Field(None, description="Chủ đề của đợt")
@@ -300,7 +301,7 @@ class Repeat(Strict):
     @model_validator(mode="after")
     def _valid_on(self) -> "Repeat":
         if self.every == "week":
-            self.weekdays  # raises on a name that is not a weekday
+            _ = self.weekdays  # raises on a name that is not a weekday
         elif not isinstance(self.on, int) and not (isinstance(self.on, str) and self.on.strip().isdigit()):
             raise PydanticCustomError("repeat.day", "{value}", {"value": str(self.on), "field": "on"})
         elif not 1 <= self.day_of_month <= 31:
@@ -399,7 +400,8 @@ class CalendarFile(Strict):
     lunar_dates: list[LunarDateItem] = Field(default_factory=list)
     phases: list[Phase] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
-    events: list[OneOffEvent] = Field(default_factory=list, description="Sự kiện một lần: hội nghị, lễ phát động, lễ trao giải...")
+    events: list[OneOffEvent] = Field(default_factory=list,
+                                      description="Sự kiện một lần: hội nghị, lễ phát động, lễ trao giải...")
     activities: list[RepeatedActivity] = Field(
         default_factory=list, description="Hoạt động lặp lại hằng tuần hoặc hằng tháng trong một đợt hay một khoảng ngày"
     )

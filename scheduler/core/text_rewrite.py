@@ -111,7 +111,9 @@ def anniversary_names(item: Commemoration) -> tuple[str, ...]:
 
 
 
-def rewrite_text(text: str, ordinals: Sequence[Ordinal], years: int, old_years: Collection[int]) -> tuple[str, list[str], list[str]]:
+def rewrite_text(
+    text: str, ordinals: Sequence[Ordinal], years: int, old_years: Collection[int]
+) -> tuple[str, list[str], list[str]]:
     """A title or quote in the new span: ordinals of what the phases celebrate, years, can chi.
 
     `ordinals` are the recomputed ones, `years` how far the span moved, `old_years` the years of

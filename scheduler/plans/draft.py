@@ -119,7 +119,8 @@ def render(f: Findings, source_name: str, how: str, draft_id: str | None = None)
             mention = next((m for m in f.mentions if ref.id in m.ids and m.base == ref.base), None)
             lines = [_said(mention.where)] if mention else []
             if ref.id in {"-".join(m.ids) for m in f.mentions if len(m.ids) == 1 and "-" in m.ids[0]} and any(o for o in f.omit):
-                lines.append("Một ngoặc cho hai ngày lễ: một ngày kỷ niệm vào ngày trong ngoặc, thay ngày cùng ngày của lịch quốc gia (omit).")
+                lines.append("Một ngoặc cho hai ngày lễ: một ngày kỷ niệm vào ngày trong ngoặc, "
+                             "thay ngày cùng ngày của lịch quốc gia (omit).")
             else:
                 lines.append("Ngày kỷ niệm riêng của văn bản (không có trong lịch quốc gia).")
             _comment(item, lines, 2)

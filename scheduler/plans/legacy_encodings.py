@@ -145,7 +145,8 @@ def encode_vni(text: str) -> bytes:
         elif "\u0306" in marks:
             code = breve[tone]
         elif "\u031b" in marks:  # horn: ơ/ư are letters of their own in VNI
-            code = (letters["ơ" if base.lower() == "o" else "ư"]).upper() if base.isupper() else letters["ơ" if base == "o" else "ư"]
+            code = ((letters["ơ" if base.lower() == "o" else "ư"]).upper() if base.isupper()
+                    else letters["ơ" if base == "o" else "ư"])
             out.append(code + (tones[tone] if tone else ""))
             continue
         else:

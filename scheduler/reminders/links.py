@@ -19,17 +19,13 @@ import hashlib
 import hmac
 import json
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
-import os
-import secrets
 import zlib
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
 
 from scheduler.errors import BadRequest
-from scheduler.settings import Settings
 
 SUBMITTED = "submitted"
 UNSUBSCRIBE = "unsubscribe"
@@ -127,26 +123,6 @@ class Signer:
             return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         except ValueError:
             return None
-
-
-def load_or_create_secret(settings: Settings) -> bytes:
-    """``settings.secret_key``, or a random key made once and kept (0600) in data_dir."""
-    if settings.secret_key:
-        return settings.secret_key.encode("utf-8")
-    path = Path(settings.data_dir) / "secret_key"
-    try:
-        return path.read_text(encoding="ascii").strip().encode("ascii")
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
-        return path.read_text(encoding="ascii").strip().encode("ascii")
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
-    return key.encode("ascii")
 
 
 class Links:

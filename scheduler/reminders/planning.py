@@ -47,7 +47,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from scheduler.core.events import Event, EventKind
+from scheduler.core.events import DeadlineInfo, Event, EventKind
 from scheduler.core.days_off import day_off_reason, previous_working_day
 if TYPE_CHECKING:  # groups are passed in; reading files is the shell's business
     from scheduler.reminders.recipients import Group
@@ -226,8 +226,11 @@ def plan(
 
             send_times: dict[date, datetime] = {}
 
+            # This occurrence's values are bound as defaults: the helpers never outlive the loop's turn.
             def row(kind: Kind, offset: int, party: _Party, email: str, day: date, nominal: date,
-                    due: tuple[datetime, date] | None = None) -> PlannedReminder:
+                    due: tuple[datetime, date] | None = None, *,
+                    send_times: dict[date, datetime] = send_times, zone: ZoneInfo = zone, event: Event = event,
+                    campaign: Campaign = campaign, info: DeadlineInfo = info, last: date = last) -> PlannedReminder:
                 send_at = send_times.get(day)
                 if send_at is None:  # one conversion per day, not per recipient
                     send_at = send_times[day] = datetime.combine(day, time(policy.hour), zone).astimezone(UTC)
@@ -238,7 +241,7 @@ def plan(
                     suppressed=kind is not Kind.SUMMARY and (event.uid, party.key) in submitted,
                 )
 
-            def allowed(email: str) -> bool:
+            def allowed(email: str, *, campaign: Campaign = campaign) -> bool:
                 e = email.lower()
                 return (e, campaign.calendar_id) not in opted_out and (e, "*") not in opted_out
 

@@ -33,7 +33,8 @@ from scheduler.store.db_lock import exclusive
 from scheduler.store.health import DatabaseHealth
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand, expand_deadlines
-from scheduler.reminders.links import SUBMITTED, Links, Signer, load_or_create_secret
+from scheduler.reminders.links import SUBMITTED, Links, Signer
+from scheduler.store.secret import load_or_create_secret
 from scheduler.reminders.recipients import Directory, files_digest, load_directory
 from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
 from scheduler.reminders.campaign_set import CampaignSet

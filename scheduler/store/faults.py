@@ -149,7 +149,7 @@ def preflight(settings: Settings, *, outbox: bool = True) -> None:
     ``outbox=False`` for commands that send nothing (`remind preview`, `remind status`): they leave no folder behind.
     """
     from scheduler.store.database import create_tables, engine_from_settings
-    from scheduler.reminders.links import load_or_create_secret
+    from scheduler.store.secret import load_or_create_secret
 
     check_database_url(settings)
     with guarded(settings):

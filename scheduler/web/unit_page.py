@@ -29,7 +29,8 @@ from scheduler.web.reminder_routes import check_origin
 
 router = APIRouter(prefix="/don-vi", tags=["Trang đơn vị"], include_in_schema=False)
 FORM_OVERHEAD = 64 * 1024
-NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "same-origin"}  # the token in the URL never leaves the site
+# The token in the URL never leaves the site.
+NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "same-origin"}
 
 
 class TooLarge(LichThiDuaError):

@@ -96,7 +96,8 @@ def _lanes(events: Sequence[Event]) -> tuple[list[tuple[Event, int]], int]:
 def timeline(events: Iterable[Event], year: int, today: date) -> Timeline:
     in_year = [e for e in events if e.start.year <= year <= e.end.year]
     months = tuple(
-        (MONTHS[m - 1], _span(date(year, m, 1), (date(year, m + 1, 1) if m < 12 else date(year + 1, 1, 1)) - timedelta(days=1), year))
+        (MONTHS[m - 1],
+         _span(date(year, m, 1), (date(year, m + 1, 1) if m < 12 else date(year + 1, 1, 1)) - timedelta(days=1), year))
         for m in range(1, 13)
     )
     bar_events = [e for e in in_year if e.kind in BAR_KINDS and e.end > e.start]
