@@ -61,11 +61,11 @@ def serve(port: int, calendars: Path, data: Path) -> None:
     import uvicorn
     from fastapi import FastAPI, Response
 
+    from scheduler.feeds.query import parse_feed_query
     from scheduler.settings import Settings
     from scheduler.web.app import create_app
     from scheduler.web.extensions import WebExtension
     from scheduler.web.feed_service import CONTENT_TYPE, render_feed
-    from scheduler.feeds.query import parse_feed_query
 
     settings = Settings(calendars_dir=calendars, data_dir=data, port=port, log_level="warning")
     memory: dict[str, bytes] = {}
@@ -405,13 +405,12 @@ def real_first_render(workdir: Path) -> dict[str, float | int]:
     """The first request for a 10-year Kon Tum feed: expansion, ledger, render, ETag."""
     from bench import ics as ics_bench
     from notifiers import ics
-    from notifiers.ics import RenderOptions
+    from notifiers.ics import RenderOptions, feed_meta
+    from scheduler.core.expand import Window, expand
+    from scheduler.feeds.query import parse_feed_query
+    from scheduler.live.repository import CalendarRepository
     from scheduler.settings import Settings
     from scheduler.web.feed_service import FeedService
-    from scheduler.feeds.query import parse_feed_query
-    from notifiers.ics import feed_meta
-    from scheduler.live.repository import CalendarRepository
-    from scheduler.core.expand import Window, expand
 
     calendars = workdir / "cold-calendars"
     shutil.copytree(ROOT / "calendars", calendars)

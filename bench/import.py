@@ -26,12 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # bench/email.py must not shadow the stdlib email
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from scheduler.plans.reading import read_plan  # noqa: E402
-from scheduler.plans.service import import_plan  # noqa: E402
-from tests.plan_files import ocr_available, seed_text, to_docx, to_scanned_pdf, to_text_pdf  # noqa: E402
 from bench.corpus_score import report, score  # noqa: E402
 from scheduler.plans.extract import extract  # noqa: E402
-from scheduler.plans.service import reference_from  # noqa: E402
+from scheduler.plans.reading import read_plan  # noqa: E402
+from scheduler.plans.service import (
+    import_plan,  # noqa: E402
+    reference_from,  # noqa: E402
+)
+from tests.plan_files import ocr_available, seed_text, to_docx, to_scanned_pdf, to_text_pdf  # noqa: E402
 
 SEED = "kon-tum-2024"
 TEXT_GOAL_SECONDS = 1.0

@@ -304,14 +304,15 @@ def bench_preview(work: Path) -> dict[str, float]:
 
 def bench_plan(work: Path, campaigns: int = 10_000, recipients: int = 20) -> dict[str, float]:
     """plan() of campaigns x recipients (one deadline each, one reminder day), then the store's reconcile."""
-    from datetime import UTC, date, datetime, time as clock, timedelta
+    from datetime import UTC, date, datetime, timedelta
+    from datetime import time as clock
     from zoneinfo import ZoneInfo
 
-    from scheduler.store.database import create_engine_for
     from scheduler.core.events import DeadlineInfo, Due, Event, EventKind
-    from scheduler.reminders.recipients import Group, Unit
     from scheduler.reminders.ledger import ReminderStore
     from scheduler.reminders.planning import Campaign, Policy, plan
+    from scheduler.reminders.recipients import Group, Unit
+    from scheduler.store.database import create_engine_for
 
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
     now = datetime(2024, 3, 1, tzinfo=UTC)

@@ -12,13 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from scheduler.core.events import DateOrigin, Event
-
 from notifiers.base import DeliveryResult, DeliveryStatus
-from scheduler.core.dates import vn_date, vn_weekday  # as the plans write dates: 24/6/2024
-
-
-
+from scheduler.core.dates import vn_weekday  # as the plans write dates: 24/6/2024
+from scheduler.core.events import DateOrigin, Event
 
 
 @dataclass(frozen=True, slots=True)

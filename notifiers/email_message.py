@@ -30,9 +30,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 
-from scheduler.errors import PermanentDeliveryError
-
 from notifiers.base import OutgoingMessage
+from scheduler.errors import PermanentDeliveryError
 
 # Unicode line breaks too: some mail software treats them as line ends.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")

@@ -37,7 +37,6 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-
 from notifiers.base import DeliveryResult, DeliveryStatus, ResultHook
 from notifiers.content import Content, DeadlineView, DigestContent, ReminderContent
 from notifiers.delivery import Notice, NoticeSource, iterate_notices

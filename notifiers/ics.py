@@ -32,11 +32,11 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from notifiers.ics_text import CRLF, escape_text, fmt_date, fmt_duration, fmt_utc, fold
+from notifiers.ics_text import escape_text, fmt_date, fmt_duration, fmt_utc, fold
 from notifiers.revisions import CANCELLED_PREFIX, Revision, revise  # the SEQUENCE rules (re-exported here)
-from scheduler.errors import CalendarError, LichThiDuaError
-from scheduler.core.events import DateOrigin, Event, EventKind
 from scheduler.core.dates import vn_date
+from scheduler.core.events import DateOrigin, Event, EventKind
+from scheduler.errors import CalendarError, LichThiDuaError
 
 if TYPE_CHECKING:
     from scheduler.core.campaign import Calendar

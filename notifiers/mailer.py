@@ -16,16 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from scheduler.errors import PermanentDeliveryError
-from scheduler.core.events import Event
-from scheduler.settings import Settings
-
 from notifiers import ics
 from notifiers.base import DeliveryResult, DeliveryStatus, OutgoingMessage, Transport
 from notifiers.content import Content
 from notifiers.email_message import Attachment, Composer, Recipient, Unsubscribe
 from notifiers.ics import FeedMeta, RenderOptions, Revision
 from notifiers.rendering import Templates
+from scheduler.core.events import Event
+from scheduler.errors import PermanentDeliveryError
+from scheduler.settings import Settings
 
 _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

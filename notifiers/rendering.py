@@ -10,7 +10,6 @@ send loudly instead of mailing blanks to thousands of people.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import fields, replace
 from datetime import date
@@ -21,8 +20,8 @@ import jinja2
 import markupsafe
 
 from notifiers.content import Content, ReminderContent
-from scheduler.core.dates import vn_date
 from notifiers.email_message import RenderedEmail
+from scheduler.core.dates import vn_date
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
 KINDS = ("reminder", "overdue", "digest", "confirm_subscription", "admin_summary", "returned", "board_digest")

@@ -20,9 +20,8 @@ from typing import Literal
 
 import aiosmtplib
 
-from scheduler.settings import Settings
-
 from notifiers.base import DeliveryResult, DeliveryStatus, MessageSource, OutgoingMessage, ResultHook, iterate
+from scheduler.settings import Settings
 
 Sleep = Callable[[float], Awaitable[None]]
 Security = Literal["starttls", "tls", "none"]

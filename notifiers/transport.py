@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from scheduler.settings import Settings
-
 from notifiers.base import Transport
 from notifiers.outbox import OutboxTransport
-from notifiers.smtp import SMTPConfig, SMTPTransport, Sleep
+from notifiers.smtp import Sleep, SMTPConfig, SMTPTransport
+from scheduler.settings import Settings
 
 
 def outbox_dir(settings: Settings) -> Path:

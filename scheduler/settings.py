@@ -19,9 +19,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
+from scheduler.errors import SettingsError
 from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS as DOC
 from scheduler.plans.limits import DocumentLimits
-from scheduler.errors import SettingsError
 
 ENV_PREFIX = "LICHTHIDUA_"
 DEFAULT_CONFIG_FILE = Path("config/lichthidua.toml")

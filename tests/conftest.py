@@ -23,11 +23,11 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from scheduler.core.campaign import Calendar
-from scheduler.live.catalog import Catalog, load_catalog
 from scheduler.cli import app
+from scheduler.core.campaign import Calendar
 from scheduler.core.events import Event, EventKind
 from scheduler.core.expand import Window, default_window, expand
+from scheduler.live.catalog import Catalog, load_catalog
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

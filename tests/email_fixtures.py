@@ -7,12 +7,11 @@ import email.policy
 from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
 
-from scheduler.core.events import DeadlineInfo, Due, Event, EventKind
-
 from notifiers.content import ReminderContent, deadline_view
 from notifiers.email_message import Attachment, Recipient
 from notifiers.ics import FeedMeta
 from notifiers.mailer import MessageSpec, event_attachment
+from scheduler.core.events import DeadlineInfo, Due, Event, EventKind
 
 VN = timezone(timedelta(hours=7))
 NOW = datetime(2024, 6, 17, 8, 0, tzinfo=VN)

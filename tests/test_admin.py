@@ -13,8 +13,8 @@ from starlette.testclient import TestClient
 from web_support import Clock, copy_calendars, settings_for
 
 from notifiers.outbox import OutboxTransport
-from scheduler.passwords import hash_password, verify_password
 from scheduler.errors import SettingsError
+from scheduler.passwords import hash_password, verify_password
 from scheduler.reminders.ledger import Outcome, Status
 from scheduler.settings import load_settings
 from scheduler.web.app import create_app

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from board_support import NOW, VN, unit_count, write_province
 from openpyxl import load_workbook
 
-from board_support import NOW, VN, unit_count, write_province
 from scheduler.reminders import board as B
 from scheduler.reminders.actions import Action, ActionKind, facts_from
 from scheduler.reminders.board_export import HEADERS, to_csv, to_xlsx

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from board_support import CAMPAIGN, REPORT, cdcs, district, write_province
 from conftest import CliRun, isolate_settings
+from openpyxl import load_workbook
 
 AT = "2026-12-07T09:00"
 

@@ -11,11 +11,12 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-
 from board_support import CAMPAIGN, NOW, REPORT, VN, cdcs, district, email_of, section, write_province
 from db_support import BACKENDS, fresh_database
-from notifiers.smtp import SMTPConfig, SMTPTransport
 from reminder_support import Wall, no_wait
+from smtp_server import SMTPServer, smtp_server_fixture, tls_files  # noqa: F401
+
+from notifiers.smtp import SMTPConfig, SMTPTransport
 from scheduler.cli.output import run_async
 from scheduler.errors import BadRequest, Forbidden
 from scheduler.passwords import hash_password
@@ -25,7 +26,6 @@ from scheduler.reminders.board_service import ADMIN, BoardService, Staff
 from scheduler.reminders.ledger import Status
 from scheduler.reminders.service import open_service
 from scheduler.settings import Settings
-from smtp_server import SMTPServer, smtp_server_fixture, tls_files  # noqa: F401
 
 BEFORE = datetime(2026, 11, 20, 9, 0, tzinfo=VN)  # ten days before the report's last day (30/11/2026)
 DISTRICT_STAFF = Staff("huyen0", "Cán bộ LĐLĐ huyện số 0", district(0), "canbo0@tinh.example.org")

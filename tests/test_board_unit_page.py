@@ -13,21 +13,21 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from starlette.testclient import TestClient
-
-from db_support import BACKENDS, fresh_database
 from board_support import CAMPAIGN, NOW, REPORT, cdcs, district, write_province
+from db_support import BACKENDS, fresh_database
+from starlette.testclient import TestClient
+from test_board_web import BASE, ORIGIN, Clock, basic
+from web_support import settings_for
+
 from notifiers.outbox import OutboxTransport
 from scheduler.passwords import hash_password
 from scheduler.reminders import board as B
 from scheduler.reminders.board_service import ADMIN, BoardService
-from scheduler.reminders.unit_pages import UnitPages
 from scheduler.reminders.unit_files import FileRefused, sniff
+from scheduler.reminders.unit_pages import UnitPages
 from scheduler.web.app import create_app
 from scheduler.web.board_extension import board_extension
 from scheduler.web.reminder_routes import reminder_extension
-from test_board_web import BASE, ORIGIN, Clock, basic
-from web_support import settings_for
 
 UNIT = cdcs(0, 1)
 

@@ -13,18 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from board_support import CAMPAIGN, NOW, REPORT, cdcs, district, section, write_province
+from db_support import BACKENDS, fresh_database
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
+from web_support import settings_for
 
-from db_support import BACKENDS, fresh_database
-from board_support import CAMPAIGN, NOW, REPORT, cdcs, district, section, write_province
 from notifiers.outbox import OutboxTransport
 from scheduler.passwords import hash_password
 from scheduler.reminders.board_service import BoardService
 from scheduler.web.app import create_app
 from scheduler.web.board_extension import board_extension
 from scheduler.web.reminder_routes import reminder_extension
-from web_support import settings_for
 
 BASE = "https://lich.example.vn"
 ADMIN_PASSWORD = "mat-khau-quan-tri-dai"
@@ -195,9 +195,10 @@ def test_the_running_service_sends_the_staff_digest_the_day_after(tmp_path: Path
     from datetime import datetime
 
     from board_support import VN
+    from web_support import wait_until
+
     from scheduler.reminders.actions import BoardStore
     from scheduler.store.database import create_tables, engine_from_settings
-    from web_support import wait_until
 
     calendars = write_province(tmp_path, districts=2, per_district=3, sections=1)
     settings = settings_for(tmp_path, calendars, base_url=BASE)

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from board_support import CAMPAIGN, REPORT, cdcs, district, write_province
-from scheduler.passwords import hash_password
 from test_browser import ARTIFACTS, CHROMIUM_ARGS
 from web_support import CHROMIUM, VENV_BIN, ServeProcess, serve_process
+
+from scheduler.passwords import hash_password
 
 pytestmark = [
     pytest.mark.browser,

@@ -20,17 +20,17 @@ from pathlib import Path
 import icalendar
 import pytest
 from starlette.testclient import TestClient
+from web_support import ROOT, Clock, copy_calendars, running, settings_for
 
 from notifiers.content import deadline_view
 from notifiers.outbox import OutboxTransport
-from scheduler.live.catalog import load_catalog
 from scheduler.core.campaign import Calendar
 from scheduler.core.events import DateOrigin, EventKind
 from scheduler.core.expand import default_window, expand, undated_items
+from scheduler.live.catalog import load_catalog
 from scheduler.reminders.service import open_service
 from scheduler.web.app import create_app
 from scheduler.web.reminder_routes import reminder_extension
-from web_support import ROOT, Clock, copy_calendars, running, settings_for
 
 SCHOOL_YEAR = "school-year-admin-dated"  # năm học 2026–2027, see its file
 GOLDEN = ROOT / "tests" / "calendars" / "golden" / f"{SCHOOL_YEAR}.yaml"
@@ -322,6 +322,7 @@ def test_reminders_follow_the_span_and_skip_undated_deadlines(tmp_path: Path, ca
 
 def test_an_admin_date_is_never_presented_as_the_document_s(catalog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from email_fixtures import body, parse
+
     from notifiers.content import ReminderContent
     from notifiers.email_message import Composer, Recipient
     from notifiers.mailer import Mailer, MessageSpec

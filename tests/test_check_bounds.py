@@ -36,9 +36,10 @@ def test_an_observance_ending_before_it_starts_is_refused(tmp_path: Path) -> Non
 
 
 def test_a_yearly_observance_across_the_new_year_ends_after_it_starts(tmp_path: Path) -> None:
+    from datetime import date
+
     from scheduler.core.expand import Window, expand
     from scheduler.live.catalog import load_catalog
-    from datetime import date
 
     code, out = _check(tmp_path, "vat-nam", "year: 2026\nobservances:\n  - id: cao-diem\n    name: Đợt cao điểm cuối năm\n"
                                             "    start: 31/12\n    end: 1/1\n")

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+from web_support import process_env
 
-from scheduler.live.catalog import load_catalog
 from scheduler.core.dates import WEEKDAYS_VI
 from scheduler.core.expand import Window, expand
 from scheduler.core.model import CalendarFile, json_schema
+from scheduler.live.catalog import load_catalog
 from tests.conftest import CALENDARS, REPO
-from web_support import process_env
 
 LICHTHIDUA = Path(sys.executable).parent / "lichthidua"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from notifiers.ics import FeedMeta, render_calendar
+from notifiers.revisions import reconcile
 from scheduler.core.days_off import (
     configure_days_off,
     data_digest,
@@ -25,7 +26,6 @@ from scheduler.core.days_off import (
 from scheduler.core.days_off_data import DaysOffDataError, parse_days_off
 from scheduler.core.events import Due, EventKind
 from scheduler.core.expand import Window, expand
-from notifiers.revisions import reconcile
 from scheduler.live.catalog import load_catalog
 from tests.conftest import one, year_events
 

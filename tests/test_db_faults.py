@@ -22,8 +22,8 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -303,9 +303,9 @@ def test_start_up_with_a_bad_database_ends_with_a_message(case: str, tmp_path: P
 def test_a_failed_recording_never_wedges_the_wave(tmp_path: Path) -> None:
     """The database refuses one batch of results mid-wave (SQLite here): the wave ends with the error instead of
     waiting for ever on the transport's queue, and the next wave records those results first, then sends the rest."""
+    from reminder_support import WAVE_DUE
     from sqlalchemy.exc import OperationalError
 
-    from reminder_support import WAVE_DUE
     from scheduler.reminders.service import open_service
     from scheduler.settings import load_settings
 

@@ -9,11 +9,12 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from web_support import Clock, running, settings_for
+
 from scheduler.core.events import DateOrigin, EventKind
 from scheduler.core.expand import Window, expand
 from scheduler.core.school_years import frameworks, semester1_end, year_end
 from scheduler.live.catalog import load_catalog
-from web_support import Clock, running, settings_for
 
 PLAN = """id: {cid}
 title: Kế hoạch thi đua {words} của công đoàn trường

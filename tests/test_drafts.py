@@ -12,9 +12,9 @@ from pathlib import Path
 
 from web_support import Clock, copy_calendars, refresh, running, settings_for
 
+from scheduler.live.catalog import load_catalog
 from scheduler.passwords import hash_password
 from scheduler.reminders.service import open_service
-from scheduler.live.catalog import load_catalog
 
 TODAY = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 PASSWORD = "mật khẩu quản trị 2026"

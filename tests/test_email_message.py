@@ -9,11 +9,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from email_fixtures import CAMPAIGN, NOW, TODAY, VN, attachment, body, deadline_event, parse, reminder_spec
-
-from scheduler.errors import PermanentDeliveryError
-from scheduler.core.events import Due
-from scheduler.settings import Settings
+from email_fixtures import CAMPAIGN, NOW, TODAY, attachment, body, deadline_event, parse, reminder_spec
 
 from notifiers.base import DeliveryStatus
 from notifiers.content import (
@@ -32,6 +28,9 @@ from notifiers.outbox import OutboxTransport
 from notifiers.rendering import Templates
 from notifiers.smtp import backoff_delays
 from notifiers.transport import describe_transport, transport_from_settings
+from scheduler.core.events import Due
+from scheduler.errors import PermanentDeliveryError
+from scheduler.settings import Settings
 
 FROM = "Lịch thi đua <lichthidua@congdoan.vn>"
 

@@ -8,14 +8,13 @@ from pathlib import Path
 
 from email_fixtures import NOW, attachment, body, parse, reminder_spec
 
-from scheduler.settings import Settings
-
 from notifiers.base import DeliveryStatus, OutgoingMessage
 from notifiers.email_message import Composer
 from notifiers.mailer import Mailer, deliver
 from notifiers.outbox import OutboxTransport, eml_name
 from notifiers.rendering import Templates
 from notifiers.transport import transport_from_settings
+from scheduler.settings import Settings
 
 
 def mailer() -> Mailer:

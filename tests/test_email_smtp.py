@@ -11,14 +11,13 @@ import icalendar
 from email_fixtures import NOW, attachment, body, parse, reminder_spec
 from smtp_server import SMTPServer, free_port, smtp_server_fixture, smtps_server_fixture, tls_files  # noqa: F401
 
-from scheduler.settings import Settings
-
 from notifiers.base import DeliveryStatus, OutgoingMessage
 from notifiers.email_message import Composer
 from notifiers.mailer import Mailer, deliver
 from notifiers.rendering import Templates
 from notifiers.smtp import SMTPConfig, SMTPTransport
 from notifiers.transport import transport_from_settings
+from scheduler.settings import Settings
 
 
 class Naps:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from notifiers.content import ReminderContent, deadline_view
 from notifiers.rendering import Templates
-from scheduler.live.catalog import load_catalog
 from scheduler.core.expand import Window, expand
+from scheduler.live.catalog import load_catalog
 
 PLAN = """id: tinh-thu-2026
 title: Phong trào thi đua lao động giỏi năm 2026

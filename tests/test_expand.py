@@ -16,10 +16,10 @@ import pytest
 
 from scheduler.core import lunar
 from scheduler.core.campaign import Calendar
-from scheduler.live.catalog import Catalog, load_catalog
-from scheduler.errors import BadRequest
 from scheduler.core.events import DateOrigin, EventKind
 from scheduler.core.expand import Window, default_window, expand, expand_deadlines
+from scheduler.errors import BadRequest
+from scheduler.live.catalog import Catalog, load_catalog
 from tests.conftest import CALENDARS, GOLDEN_CALENDARS, TODAY, by_uid, find, one, year_events
 
 UID = re.compile(r"^(?P<cal>[a-z0-9-]+)\.(?P<kind>[a-z]+)\.(?P<item>[a-z0-9-]+)\.(?P<occ>[A-Za-z0-9-]+)@lichthidua$")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from scheduler.live.catalog import load_catalog
 from scheduler.core.expand import Window, default_window, expand
 from scheduler.feeds.export import export_ics, vevents
+from scheduler.live.catalog import load_catalog
 from tests.conftest import TODAY
 
 NOW = datetime(2024, 3, 1, 2, 30, tzinfo=timezone.utc)

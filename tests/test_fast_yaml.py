@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.live import catalog
-
 from scheduler.core import fast_yaml
 from scheduler.core.loaded import LoadedFile
 from scheduler.core.loader import load_file
+from scheduler.live import catalog
 from tests.conftest import CALENDARS, FIXTURES
 
 FILES = sorted(CALENDARS.glob("*.yaml")) + sorted(p for p in FIXTURES.rglob("*.yaml") if CALENDARS not in p.parents)

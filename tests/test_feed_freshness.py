@@ -13,9 +13,9 @@ from pathlib import Path
 
 import icalendar
 from starlette.testclient import TestClient
+from web_support import Clock, copy_calendars, refresh, running, settings_for, view_ical, view_icalendar, view_icaljs
 
 from scheduler.feeds.feed_versions import Seen, next_modified
-from web_support import Clock, copy_calendars, refresh, running, settings_for, view_ical, view_icalendar, view_icaljs
 
 TODAY = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)  # December 2026
 FEED = "/feeds/hen-2026.ics"

@@ -16,11 +16,11 @@ import icalendar
 import pytest
 from fastapi import APIRouter, FastAPI
 from starlette.testclient import TestClient
-from web_support import Clock, copy_calendars, refresh, running, settings_for, view_ical, view_icaljs, view_icalendar
+from web_support import Clock, copy_calendars, refresh, running, settings_for, view_ical, view_icalendar, view_icaljs
 
+from scheduler.live.snapshot import Snapshot
 from scheduler.web.app import create_app
 from scheduler.web.extensions import PageData, WebExtension
-from scheduler.live.snapshot import Snapshot
 
 FEED = "/feeds/kon-tum-2024.ics"
 SIX_MONTHS = "kon-tum-2024.deadline.bao-cao-6-thang.2024@lichthidua"

@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import text
 
 from notifiers.ics import Revision
-from scheduler.live.catalog import load_catalog
-from scheduler.store.database import create_engine_for, create_tables
-from scheduler.errors import BadRequest
+from notifiers.revisions import CANCELLED_PREFIX, event_from_json, reconcile, tombstones
 from scheduler.core.events import EventKind
 from scheduler.core.expand import Window, expand
-from scheduler.web import views
+from scheduler.errors import BadRequest
 from scheduler.feeds.query import FeedQuery, parse_feed_query, select
-from scheduler.web.http_cache import Validators, http_date, is_not_modified, parse_http_date, strong_etag
 from scheduler.feeds.revision_store import RevisionStore
-from notifiers.revisions import CANCELLED_PREFIX, event_from_json, reconcile, tombstones
+from scheduler.live.catalog import load_catalog
+from scheduler.store.database import create_engine_for, create_tables
+from scheduler.web import views
+from scheduler.web.http_cache import Validators, http_date, is_not_modified, parse_http_date, strong_etag
 from scheduler.web.subscribe import subscribe_links
 
 CALENDARS = Path(__file__).resolve().parent / "calendars" / "seed"

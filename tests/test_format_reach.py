@@ -386,7 +386,6 @@ def test_next_years_draft_of_a_derived_calendar_stays_derived_and_moves_activiti
 def test_shortening_the_phase_cancels_exactly_the_dropped_occurrences(tmp_path: Path) -> None:
     """One VEVENT per occurrence: the revision ledger cancels the dropped ones, the others keep SEQUENCE 0."""
     import icalendar
-
     from web_support import refresh
 
     folder = tmp_path / "calendars"

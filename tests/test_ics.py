@@ -34,8 +34,8 @@ from notifiers.ics import (
     render_event,
 )
 from notifiers.ics_text import escape_text, fmt_duration, fold
-from scheduler.errors import CalendarError, LichThiDuaError
 from scheduler.core.events import AnniversaryInfo, DateOrigin, DeadlineInfo, Due, Event, EventKind, LunarInfo
+from scheduler.errors import CalendarError, LichThiDuaError
 from scheduler.feeds.options import render_options
 
 HERE = Path(__file__).parent

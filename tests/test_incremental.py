@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from web_support import MARCH_2024, Clock, campaign_yaml, copy_calendars, refresh, running, settings_for
 
+from notifiers.revisions import LedgerEntry
+from scheduler.feeds.revision_store import RevisionStore
 from scheduler.live.catalog import ParseCache
 from scheduler.live.repository import CalendarRepository
-from scheduler.feeds.revision_store import RevisionStore
-from notifiers.revisions import LedgerEntry
 
 FEED = "/feeds/{}.ics?from=2024-01-01&to=2024-12-31"
 

@@ -35,8 +35,8 @@ from reminder_support import address, write_wave
 from sqlalchemy import func, select
 from web_support import ROOT, free_port, process_env, wait_until
 
-from scheduler.store.database import create_engine_for
 from scheduler.reminders.ledger import ReminderRow, Status
+from scheduler.store.database import create_engine_for
 
 pytestmark = pytest.mark.slow
 

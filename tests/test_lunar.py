@@ -17,8 +17,8 @@ from holidays.calendars.chinese import VIETNAMESE_CALENDAR, _ChineseLunisolar
 from lunardate import LunarDate as ChineseLunarDate
 
 from scheduler.core import lunar
-from scheduler.errors import LunarDateError
 from scheduler.core.lunar import LunarDate, can_chi, leap_month, month_length, parse_lunar_date, to_lunar, to_solar
+from scheduler.errors import LunarDateError
 
 UTC7 = timedelta(hours=7)
 EPHEM_EPOCH = datetime(1899, 12, 31, 12)  # ephem.Date(0)

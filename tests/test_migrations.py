@@ -15,9 +15,9 @@ from db_support import BACKENDS, fresh_database
 from sqlalchemy import MetaData, func, inspect, select
 from sqlmodel import SQLModel
 
-import scheduler.reminders.ledger  # noqa: F401 - registers the tables on SQLModel.metadata
 import scheduler.feeds.revision_store  # noqa: F401
 import scheduler.reminders.actions  # noqa: F401 - the deadline board's tables (revision 0006)
+import scheduler.reminders.ledger  # noqa: F401 - registers the tables on SQLModel.metadata
 from scheduler.store.database import create_engine_for
 from scheduler.store.schema import current, head, upgrade_database
 

@@ -19,15 +19,15 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from scheduler.live.catalog import load_catalog
-from scheduler.errors import BadRequest
+from scheduler.core.draft_yaml import CHECK
 from scheduler.core.events import DateOrigin, EventKind
 from scheduler.core.expand import Window, expand, undated_items
-from scheduler.core.draft_yaml import CHECK
 from scheduler.core.next_span import target_span
 from scheduler.core.next_year import draft_next
-from scheduler.core.text_rewrite import shift_text
 from scheduler.core.spans import SpanKind, parse_span
+from scheduler.core.text_rewrite import shift_text
+from scheduler.errors import BadRequest
+from scheduler.live.catalog import load_catalog
 from tests.conftest import CALENDARS, REPO, copy_fixture
 
 LICHTHIDUA = Path(sys.executable).parent / "lichthidua"
@@ -176,7 +176,7 @@ def test_kon_tum_2027(calendars_dir: Path, cli) -> None:  # type: ignore[no-unty
     draft = calendars_dir / "kon-tum-2027.yaml"
     text = draft.read_text(encoding="utf-8")
     flagged = sum(f"# {CHECK}" in line for line in text.splitlines())
-    assert f"Đã ghi calendars/kon-tum-2027.yaml (năm 2024 → năm 2027, các ngày dời +3 năm)." in run.stdout
+    assert "Đã ghi calendars/kon-tum-2027.yaml (năm 2024 → năm 2027, các ngày dời +3 năm)." in run.stdout
     assert f"{flagged} dòng cần kiểm tra" in run.stdout and flagged >= 10
     # check lists every "# KIỂM TRA" still there, with its line, and says the file is a draft.
     check = cli("check", "calendars/kon-tum-2027.yaml", "--format", "json")

@@ -14,8 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from starlette.testclient import TestClient
-from web_support import (CALENDARS, Clock, campaign_yaml, copy_calendars, refresh, running, serve_process,
-                         settings_for)
+from web_support import CALENDARS, Clock, campaign_yaml, copy_calendars, refresh, running, serve_process, settings_for
 
 from scheduler.web import listing
 

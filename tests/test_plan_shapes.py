@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.live.catalog import Catalog, load_catalog
 from scheduler.core.dates import DateSyntaxError
 from scheduler.core.events import DateOrigin, Event, EventKind
 from scheduler.core.expand import Window, default_window, expand, undated_items
 from scheduler.core.spans import Span, SpanKind, parse_span
+from scheduler.live.catalog import Catalog, load_catalog
 from tests.conftest import MODEL_IDS, find, one
 
 TODAY = date(2026, 12, 6)  # today's kind of date: every campaign here is long finished

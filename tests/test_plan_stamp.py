@@ -25,10 +25,10 @@ from web_support import process_env
 
 from notifiers.outbox import OutboxTransport
 from scheduler.live.catalog import load_catalog
-from scheduler.store.database import create_engine_for
-from scheduler.reminders.service import ReminderService, open_service
 from scheduler.reminders.ledger import ReminderRow, Status
+from scheduler.reminders.service import ReminderService, open_service
 from scheduler.settings import Settings
+from scheduler.store.database import create_engine_for
 
 LICHTHIDUA = Path(sys.executable).parent / "lichthidua"
 N = 40

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bench.corpus_score import CORPUS, KINDS, expected_keys, load, produced_items, match_keys
+from bench.corpus_score import CORPUS, KINDS, expected_keys, load, match_keys, produced_items
 from scheduler.plans.extract import extract
 from scheduler.plans.service import reference_from
 from tests.conftest import CALENDARS

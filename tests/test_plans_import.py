@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from scheduler.live.catalog import load_catalog
 from scheduler.core.events import EventKind
 from scheduler.core.expand import default_window, expand, undated_items
+from scheduler.live.catalog import load_catalog
 from scheduler.plans.draft import Draft
 from scheduler.plans.service import import_plan
 from tests.conftest import CALENDARS, TODAY

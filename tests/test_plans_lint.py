@@ -7,7 +7,6 @@ expectation names holds exactly one mistake a reviewer should catch.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -227,8 +227,9 @@ def test_a_span_derived_from_dated_items_across_a_year_end() -> None:
 def test_a_derived_year_passes_check_without_an_invented_span(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The issue's plan: phases dated, no campaign year written; the draft leaves year/span to the format's
     derivation (the same year the reader found) and `check` passes."""
-    from scheduler.live.catalog import load_catalog
     import shutil
+
+    from scheduler.live.catalog import load_catalog
 
     f = read("LIÊN ĐOÀN LAO ĐỘNG TỈNH KON TUM\nKẾ HOẠCH\nPhát động phong trào thi đua\n"
              "Đợt 1: Từ khi phát động đến 31/7/2026.\nĐợt 2: Từ 01/8/2026 đến 31/12/2026.")

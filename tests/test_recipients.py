@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import CliRun
 from pydantic import ValidationError
 
-from conftest import CliRun
-from scheduler.live.catalog import load_catalog
 from notifiers.endpoint_urls import HostPolicy
+from scheduler.live.catalog import load_catalog
 from scheduler.reminders.recipients import check_recipients, load_directory
 
 
@@ -169,8 +169,8 @@ def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """20,000 units in 5 files (each under the 512 KiB bound): libyaml reads them, positions as the careful reader's."""
-    from scheduler.reminders import recipients
     from scheduler.core.loaded import LoadedFile
+    from scheduler.reminders import recipients
 
     folder = tmp_path / "recipients"
     folder.mkdir()
@@ -202,8 +202,8 @@ def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
 @pytest.mark.parametrize("odd", ["emails: no", "emails: [a@b.example.org, a@b.example.org]\n        x: &a 1",
                                  "name: 08:30", "name: Một\n        name: Hai"])
 def test_anything_unusual_goes_to_the_careful_reader(tmp_path: Path, odd: str) -> None:
-    from scheduler.reminders import recipients
     from scheduler.core.loaded import LoadedFile
+    from scheduler.reminders import recipients
 
     text = f"groups:\n  - id: g\n    name: G\n    units:\n      - id: u\n        {odd}\n"
     data = recipients._fast_mapping(text.encode(), LoadedFile(path=tmp_path / "a.yaml", display="a"))

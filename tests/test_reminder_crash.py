@@ -22,12 +22,12 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from reminder_support import address, write_wave
-from scheduler.store.database import create_engine_for
-from scheduler.reminders.ledger import ReminderStore, Status
 from smtp_server import free_port
 from web_support import process_env
+
+from scheduler.reminders.ledger import ReminderStore, Status
+from scheduler.store.database import create_engine_for
 
 N = 600
 HOLD_AFTER = 150

@@ -16,16 +16,16 @@ from typing import Any
 import icalendar
 import pytest
 from aiosmtpd.controller import Controller
+from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, no_wait, write_wave
+from smtp_server import RecordingHandler, SMTPServer, free_port, smtp_server_fixture, start_server, tls_files  # noqa: F401
 
 from notifiers.smtp import SMTPConfig, SMTPTransport
-from reminder_support import WAVE_DUE, WAVE_UID, Wall, address, no_wait, write_wave
 from scheduler.cli.output import run_async
-from scheduler.reminders.sending import SendReport
-from scheduler.reminders.service import ReminderService, open_service
 from scheduler.reminders.ledger import Status
 from scheduler.reminders.planning import MISSED_SUPERSEDED
+from scheduler.reminders.sending import SendReport
+from scheduler.reminders.service import ReminderService, open_service
 from scheduler.settings import Settings
-from smtp_server import RecordingHandler, SMTPServer, free_port, smtp_server_fixture, start_server, tls_files  # noqa: F401
 
 
 def service_for(tmp: Path, server: SMTPServer, wall: Wall, **overrides: object) -> ReminderService:

@@ -9,15 +9,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from db_support import fresh_database
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from db_support import fresh_database
-from scheduler.store.database import create_engine_for
 from scheduler.core.events import DeadlineInfo, Due, Event, EventKind
-from scheduler.reminders.recipients import Group, Unit
 from scheduler.reminders.ledger import Outcome, ReminderRow, ReminderStore, Status
 from scheduler.reminders.planning import Campaign, Policy, Subscriber, plan
+from scheduler.reminders.recipients import Group, Unit
+from scheduler.store.database import create_engine_for
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 T0 = datetime(2024, 1, 1, tzinfo=UTC)

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from notifiers.outbox import OutboxTransport
 from scheduler.core.days_off import day_off_reason
-from scheduler.reminders.service import open_service
 from scheduler.reminders.ledger import Status
+from scheduler.reminders.service import open_service
 from scheduler.settings import Settings
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

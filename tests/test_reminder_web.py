@@ -6,22 +6,20 @@ import email
 import email.policy
 import re
 from collections.abc import Iterator
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from starlette.testclient import TestClient
+from web_support import MARCH_2024, Clock, copy_calendars, settings_for
 
 from notifiers.outbox import OutboxTransport
+from scheduler.reminders.ledger import ReminderStore, Status
 from scheduler.reminders.service import ReminderService
-from scheduler.reminders.ledger import Status
 from scheduler.store.database import engine_from_settings
-from scheduler.reminders.ledger import ReminderStore
 from scheduler.web.app import create_app
 from scheduler.web.reminder_routes import STATUS_TTL_SECONDS, ReminderStatus, reminder_extension
-from web_support import MARCH_2024, Clock, copy_calendars, settings_for
 
 SIX_MONTHS = "kon-tum-2024.deadline.bao-cao-6-thang.2024@lichthidua"
 

@@ -17,8 +17,8 @@ from notifiers.channels.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, TIMEST
 from notifiers.endpoint_urls import HostPolicy
 from notifiers.endpoints import EndpointOptions
 from notifiers.outbox import OutboxTransport
-from scheduler.reminders.service import ReminderService, open_service
 from scheduler.reminders.ledger import Status
+from scheduler.reminders.service import ReminderService, open_service
 from scheduler.settings import Settings
 
 SECRET = "khoa-ky-cua-don-vi"

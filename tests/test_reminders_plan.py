@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.live.catalog import load_catalog
+from scheduler.core.days_off import day_off_reason
 from scheduler.core.events import DeadlineInfo, Due, Event, EventKind, last_day
 from scheduler.core.expand import Window, expand
-from scheduler.core.days_off import day_off_reason
-from scheduler.reminders.recipients import Group, Unit, check_recipients, load_directory
+from scheduler.live.catalog import load_catalog
 from scheduler.reminders.planning import (
     MISSED_PASSED,
     MISSED_SUPERSEDED,
@@ -26,6 +25,7 @@ from scheduler.reminders.planning import (
     reminder_days,
     triage,
 )
+from scheduler.reminders.recipients import Group, Unit, check_recipients, load_directory
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).parent / "calendars" / "seed"

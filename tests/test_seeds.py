@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.live.catalog import Catalog, load_catalog
-from scheduler.core.dates import vn_date
 from scheduler.core.events import DateOrigin, Due, Event, EventKind
 from scheduler.core.expand import Window, expand, undated_items
+from scheduler.live.catalog import Catalog, load_catalog
 from tests.conftest import CALENDARS, MODEL_IDS, SEED_IDS, TODAY, find, one
 
 ICT = timezone(timedelta(hours=7))

@@ -13,10 +13,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import icalendar
 import pytest
 from starlette.testclient import TestClient
-
-from web_support import Clock, copy_calendars, running, settings_for, view_ical, view_icaljs, view_icalendar
-
-from web_support import CALENDARS
+from web_support import CALENDARS, Clock, copy_calendars, running, settings_for, view_ical, view_icalendar, view_icaljs
 
 CAMPAIGNS = sorted(p.stem for p in CALENDARS.glob("*.yaml") if p.stem != "viet-nam")
 

@@ -18,7 +18,6 @@ from email_fixtures import CAMPAIGN, NOW, TODAY, deadline_event
 from webhook_server import Script, server_fixture  # noqa: F401 (the fixture)
 
 from notifiers.base import DeliveryStatus
-from notifiers.content import DigestContent, DigestItem, ReminderContent, deadline_view
 from notifiers.channels.webhook import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
@@ -27,6 +26,7 @@ from notifiers.channels.webhook import (
     WebhookModel,
     verify,
 )
+from notifiers.content import DigestContent, DigestItem, ReminderContent, deadline_view
 from notifiers.delivery import Address, Notice, deliver_all
 from notifiers.email_channel import EmailChannel
 from notifiers.email_message import Composer

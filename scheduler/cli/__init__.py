@@ -22,15 +22,15 @@ if TYPE_CHECKING:
 
 
 def _app() -> Any:
-    from scheduler.cli.root import app
+    from scheduler.cli import board as _board  # noqa: F401 - after remind: its commands go under `remind`
 
     # Command modules register themselves on `app` when imported.
     from scheduler.cli import calendars as _calendars  # noqa: F401
     from scheduler.cli import drafts as _drafts  # noqa: F401
     from scheduler.cli import plans as _plans  # noqa: F401
     from scheduler.cli import remind as _remind  # noqa: F401
-    from scheduler.cli import board as _board  # noqa: F401 - after remind: its commands go under `remind`
     from scheduler.cli import serve as _serve  # noqa: F401
+    from scheduler.cli.root import app
 
     return app
 

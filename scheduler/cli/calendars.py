@@ -19,22 +19,21 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command, write_output, write_output_check
 from scheduler.cli.quick import lunar_text
+from scheduler.cli.root import app
 from scheduler.core.dates import parse_day, vn_weekday
 from scheduler.errors import BadRequest, CalendarNotFound, Diagnostic, Severity
 from scheduler.feeds.options import render_options
 
 if TYPE_CHECKING:  # what _load() imports at run time, for the type checker
     from notifiers.ics import RenderOptions
-    from scheduler.core.bounds import Limits
-    from scheduler.live.catalog import calendar_files, load_catalog
-    from scheduler.core.events import DateOrigin, Event, EventKind, UndatedItem
+    from scheduler.core.events import Event, UndatedItem
     from scheduler.core.expand import Window, default_window, expand, undated_items
-    from scheduler.feeds.export import export_ics
     from scheduler.core.model import json_schema
+    from scheduler.feeds.export import export_ics
+    from scheduler.live.catalog import calendar_files, load_catalog
     from scheduler.reminders.recipients import check_recipients
     from scheduler.settings import load_settings, settings_table
 
@@ -48,11 +47,11 @@ def _load() -> None:
         return
     from notifiers.ics import RenderOptions
     from scheduler.core.bounds import Limits
-    from scheduler.live.catalog import calendar_files, load_catalog
     from scheduler.core.events import DateOrigin, EventKind
     from scheduler.core.expand import Window, default_window, expand, undated_items
-    from scheduler.feeds.export import export_ics
     from scheduler.core.model import json_schema
+    from scheduler.feeds.export import export_ics
+    from scheduler.live.catalog import calendar_files, load_catalog
     from scheduler.reminders.recipients import check_recipients
     from scheduler.settings import load_settings, settings_table
 

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.markup import escape
 
-from scheduler.cli.root import app
-from scheduler.cli.language import WordedCommand
 from scheduler.cli.calendars import CalendarsOption, calendars_root
+from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, run_command, write_output
+from scheduler.cli.root import app
 from scheduler.errors import BadRequest, CalendarError, CalendarNotFound, OutputError
 
 if TYPE_CHECKING:  # the YAML and model stack is imported when the command runs (see tests/test_startup.py)
     from scheduler.core.campaign import Calendar
-    from scheduler.live.catalog import Catalog
     from scheduler.core.draft_yaml import Draft
+    from scheduler.live.catalog import Catalog
 
 
 def display_path(path: Path) -> str:
@@ -54,10 +54,10 @@ def new_command(
     xóa số và ngày văn bản, đánh dấu "# KIỂM TRA" mọi dòng cần người xem lại."""
 
     def run() -> None:
-        from scheduler.live.catalog import load_catalog
         from scheduler.core.format_fields import ID_PATTERN
         from scheduler.core.next_span import target_span
         from scheduler.core.next_year import draft_next
+        from scheduler.live.catalog import load_catalog
 
         if year is not None and span is not None:
             raise BadRequest("Chỉ dùng một trong hai: --year hoặc --span")

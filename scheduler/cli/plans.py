@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import console, err_console, run_command, write_output, write_output_check
+from scheduler.cli.root import app
 from scheduler.errors import BadRequest, OutputError
 
 if TYPE_CHECKING:

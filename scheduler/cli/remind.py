@@ -16,16 +16,16 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand, WordedGroup
 from scheduler.cli.output import console, err_console, run_async, run_command
+from scheduler.cli.root import app
 from scheduler.core import dates
 from scheduler.errors import BadRequest
 
 if TYPE_CHECKING:
-    from scheduler.reminders.service import ReminderService, SendReport
     from scheduler.reminders.ledger import StoredReminder
     from scheduler.reminders.planning import PlannedReminder
+    from scheduler.reminders.service import ReminderService, SendReport
 
 remind = typer.Typer(cls=WordedGroup, help="Email nhắc hạn chót: xem trước, gửi các lời nhắc đến hạn, xem tình trạng.",
                      no_args_is_help=True)
@@ -53,9 +53,9 @@ def parse_now(raw: str | None) -> datetime:
 @contextmanager
 def _service(*, sends: bool = False) -> Iterator[ReminderService]:
     """The service, its database (and outbox if it `sends`) checked first; faults become messages (75/78)."""
-    from scheduler.store.faults import guarded, preflight
     from scheduler.reminders.service import open_service
     from scheduler.settings import load_settings
+    from scheduler.store.faults import guarded, preflight
 
     settings = load_settings()
     preflight(settings, outbox=sends)

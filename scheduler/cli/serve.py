@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scheduler.cli.root import app
 from scheduler.cli.language import WordedCommand
 from scheduler.cli.output import run_command
+from scheduler.cli.root import app
 
 if TYPE_CHECKING:  # imported when `serve` runs: other commands must start without pydantic
     from scheduler.settings import Settings

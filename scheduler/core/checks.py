@@ -16,10 +16,10 @@ from scheduler.core.campaign import ResolvedPhase, celebrated_years, resolve_pha
 from scheduler.core.dates import DayMonth, FullDate, NamedEnd, vn_date
 from scheduler.core.derived_span import effective_span
 from scheduler.core.loaded import LoadedFile
-from scheduler.core.spans import Span, SpanKind
-from scheduler.errors import Severity
 from scheduler.core.model import ITEM_SECTIONS, Commemoration
+from scheduler.core.spans import Span, SpanKind
 from scheduler.core.titles import PLACEHOLDERS, problems
+from scheduler.errors import Severity
 
 
 def check_calendar_file(loaded: LoadedFile) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 import holidays
 
 from scheduler.core.dates import vn_date, vn_weekday
-from scheduler.core.days_off_data import DaysOffData, DayOffEntry, read_days_off
+from scheduler.core.days_off_data import DayOffEntry, DaysOffData, read_days_off
 from scheduler.core.events import Due, last_day
 
 LABOUR_CODE = "Bộ luật Lao động 2019, Điều 112"

@@ -17,14 +17,14 @@ from scheduler.core import lunar
 from scheduler.core.activity_events import activity_events
 from scheduler.core.campaign import Calendar, Sourced, own_phases
 from scheduler.core.dates import DayMonth, FullDate, vn_date
+from scheduler.core.days_off import holiday_blocks, make_up_workdays
 from scheduler.core.deadlines import deadline_events, deadline_occurrences
-from scheduler.errors import LunarDateError
 from scheduler.core.events import AnniversaryInfo, DateOrigin, Event, EventKind, LunarInfo, UndatedItem
 from scheduler.core.item_events import dated_by_origin, event_uid, inherited, item_event, not_own
 from scheduler.core.model import Commemoration, LunarDateItem, Observance
-from scheduler.core.days_off import holiday_blocks, make_up_workdays
 from scheduler.core.titles import render
 from scheduler.core.window import Window
+from scheduler.errors import LunarDateError
 
 KIND_ORDER = {k: i for i, k in enumerate(
     [EventKind.HOLIDAY, EventKind.WORKDAY, EventKind.PHASE, EventKind.OBSERVANCE, EventKind.LUNAR,

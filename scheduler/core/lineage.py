@@ -13,12 +13,11 @@ from collections.abc import Iterable, Mapping
 
 from scheduler.core.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
 from scheduler.core.checks import check_references
-from scheduler.core.dates import FullDate
-from scheduler.core.dates import vn_date
+from scheduler.core.dates import FullDate, vn_date
 from scheduler.core.derived_span import dated_by_phases, derived_span
-from scheduler.errors import Severity
 from scheduler.core.loaded import LoadedFile
 from scheduler.core.model import ITEM_SECTIONS, CalendarFile, Phase
+from scheduler.errors import Severity
 
 
 def report_cycles(by_id: Mapping[str, LoadedFile], only: Iterable[str] | None = None) -> None:

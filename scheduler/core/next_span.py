@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from scheduler.core.dates import DateSyntaxError
-from scheduler.errors import BadRequest
 from scheduler.core.spans import Span, SpanKind, parse_span
+from scheduler.errors import BadRequest
 
 
 def target_span(old: Span, *, year: int | None = None, span: str | None = None) -> Span:

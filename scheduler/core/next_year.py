@@ -36,6 +36,7 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from scheduler.core import lunar
 from scheduler.core.campaign import ResolvedPhase, celebrated_years, resolve_phase
 from scheduler.core.dates import (
     NAMED_END_PREFIXES,
@@ -47,7 +48,6 @@ from scheduler.core.dates import (
     parse_date_expr,
     vn_date,
 )
-from scheduler.errors import BadRequest
 from scheduler.core.draft_yaml import (
     Draft,
     annotate,
@@ -60,14 +60,20 @@ from scheduler.core.draft_yaml import (
     round_trip_yaml,
     set_celebration_ordinal,
 )
-from scheduler.core.loaded import KeyPath
-from scheduler.core import lunar
 from scheduler.core.format_fields import ID_PATTERN
+from scheduler.core.loaded import KeyPath
 from scheduler.core.model import Commemoration, Phase
 from scheduler.core.spans import Span, SpanKind, parse_span
 from scheduler.core.text_rewrite import (
-    Ordinal, anniversary_names, day_in_year, later_tet_mentions, moved_onto_day_off, rewrite_text, shift_text,
+    Ordinal,
+    anniversary_names,
+    day_in_year,
+    later_tet_mentions,
+    moved_onto_day_off,
+    rewrite_text,
+    shift_text,
 )
+from scheduler.errors import BadRequest
 
 _LUNAR_WORDS = re.compile(r"\bTết\b|tháng Chạp|âm lịch|\bmùng\b|\brằm\b", re.IGNORECASE)
 

@@ -8,9 +8,9 @@ Pure text functions: scheduler.core.next_year decides which texts and which year
 from __future__ import annotations
 
 import re
-from datetime import date
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from scheduler.core.dates import DateSyntaxError, FullDate, parse_date_expr, vn_date, vn_weekday
 from scheduler.core.days_off import day_off_reason

@@ -9,7 +9,7 @@ SEQUENCE and DTSTAMP: no state beside the file is needed.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from notifiers.ics import RenderOptions, Revision, feed_meta, render_calendar
 from scheduler.core.campaign import Calendar

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from scheduler.errors import BadRequest
 from scheduler.core.events import Event, EventKind
+from scheduler.errors import BadRequest
 
 # lunardate (and so lunar events) covers 1900-2099; the first lunar year starts in 1900's February.
 MIN_DATE = date(1901, 1, 1)

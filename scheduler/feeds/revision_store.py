@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
 from notifiers.revisions import LedgerEntry, Revision
-from scheduler.store.db_lock import exclusive
 from scheduler.feeds.feed_versions import FeedVersion  # noqa: F401 - its table lives in the same database
+from scheduler.store.db_lock import exclusive
 
 
 class FeedRevision(SQLModel, table=True):

@@ -12,24 +12,24 @@ edit did not touch.
 from __future__ import annotations
 
 import difflib
-from functools import partial
 import os
 import pickle
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
+from scheduler.code_version import code_version
+from scheduler.core import fast_yaml
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.campaign import Calendar
-from scheduler.live.days_off_folder import configure_days_off_folder
-from scheduler.code_version import code_version
-from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
-from scheduler.core import fast_yaml
-from scheduler.core.loaded import LoadedFile, display_path
-from scheduler.live.positions import Packed, pack, unpack
 from scheduler.core.lineage import report_cycles, resolve
+from scheduler.core.loaded import LoadedFile, display_path
 from scheduler.core.loader import from_data, load_file, review_marks
+from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
 from scheduler.files import write_atomic
+from scheduler.live.days_off_folder import configure_days_off_folder
+from scheduler.live.positions import Packed, pack, unpack
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
 # Sub-folders of the calendars folder that hold other YAML (recipient lists).

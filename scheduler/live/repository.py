@@ -24,22 +24,32 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from notifiers.ics import feed_meta
-from scheduler.store.faults import translate
-from scheduler.live.catalog import (
-    PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog,
-)
-from scheduler.live.edits import edited_files, folder_signature, update_catalog
-from scheduler.live.watching import sleep_until_expiries, watch_folder
-from scheduler.live.snapshot import (
-    CalendarState, Snapshot, calendar_digest, draft_state, expand_error, local_today, log_errors,
-    served_calendars, tracked_window,
-)
+from notifiers.revisions import LedgerEntry, reconcile, tombstones
 from scheduler.core.days_off import data_digest
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand
-from scheduler.settings import Settings
 from scheduler.feeds.revision_store import RevisionStore
-from notifiers.revisions import LedgerEntry, reconcile, tombstones
+from scheduler.live.catalog import (
+    PARSE_CACHE_FILE,
+    Catalog,
+    ParseCache,
+    load_catalog,
+)
+from scheduler.live.edits import edited_files, folder_signature, update_catalog
+from scheduler.live.snapshot import (
+    CalendarState,
+    Snapshot,
+    calendar_digest,
+    draft_state,
+    expand_error,
+    local_today,
+    log_errors,
+    served_calendars,
+    tracked_window,
+)
+from scheduler.live.watching import sleep_until_expiries, watch_folder
+from scheduler.settings import Settings
+from scheduler.store.faults import translate
 
 log = logging.getLogger("lichthidua.web")
 

@@ -8,10 +8,9 @@ the calendar and of the code that expands it says when expanding again would cha
 
 from __future__ import annotations
 
-import logging
-
 import gc
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from scheduler.plans.findings import Block, CommemorationRef, Mention
 from scheduler.plans.lunar_dates import LunarPass
-from scheduler.plans.findings import Block, CommemorationRef, LunarMention, Mention
-from scheduler.plans.mentions import CAN_CHI, Matcher, bracket_date, name_after_ordinal, phrase_before
+from scheduler.plans.mentions import Matcher, bracket_date, name_after_ordinal, phrase_before
 from scheduler.plans.text import BRACKET, cap, quote, slug, tokens
-
 
 BARE = re.compile(r"(?:(?:k[ỷỉ]\s+niệm|chào\s+mừng|mừng|hướng\s+tới|nhân\s+dịp|và)\s+|,\s*)(?P<n>\d{1,3})\s+(?:năm\s+)?"
                   r"(?P<name>[^,;.(]+?)(?=\s+và\s+\d{1,3}\s+năm\s|[,;.(]|$)", re.I)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from datetime import date
 
 from scheduler.plans import notation as n
 from scheduler.plans.events import EventPass
-from scheduler.plans.findings import Block, Deadline, Event, WeekdayMention
-from scheduler.plans.text import EMAIL, cap, mask_references, quote, slug
+from scheduler.plans.findings import Deadline, Event, WeekdayMention
+from scheduler.plans.text import EMAIL, cap, mask_references, quote
 from scheduler.plans.wording import deadline_title, email_of, subject_of, submit_to_of
-
 
 # "chậm nhất (là) ngày 15/3/2023", "trước 20/6", "hạn cuối nộp bài là 17 giờ ngày 15.7.2017",
 # "trước ngày 25 tháng 1 hằng năm".

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from scheduler.plans import notation as n
-from scheduler.plans.dated import DatedPass
 from scheduler.plans.anniversaries import MentionPass
+from scheduler.plans.dated import DatedPass
 from scheduler.plans.findings import Findings, Reference, Where
 from scheduler.plans.header import HeaderPass
 from scheduler.plans.periods import period_at
@@ -24,7 +24,6 @@ from scheduler.plans.phases import PhasePass
 from scheduler.plans.repeats import RepeatPass
 from scheduler.plans.text import quote, slug
 from scheduler.plans.yearspan import CampaignTime, from_items, from_text
-
 
 _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
 

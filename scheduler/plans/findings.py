@@ -7,8 +7,8 @@ as the document writes them (strings in the calendar format), plus a parsed
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import datetime as dt
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 

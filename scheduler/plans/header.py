@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from datetime import date
 
 from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Where
 from scheduler.plans.text import BRACKET, MARKER, cap, sentence_case
-
 
 # "Kon Tum, ngày 21 tháng 02 năm 2024"; the day and month may be left blank, with spaces or dots.
 DATE_LINE = re.compile(r"(?:([^\d,]{2,40}),\s*)?[Nn]gày[\s.…_]*(\d{1,2})?[\s.…_]*tháng[\s.…_]*(\d{1,2})?[\s.…_]*năm\s*(\d{4})$")

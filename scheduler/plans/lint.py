@@ -16,13 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from scheduler.core.lunar import can_chi
-from scheduler.plans.mentions import CAN_CHI
-from scheduler.plans.text import blocks, quote
-from scheduler.plans.findings import Deadline, Findings, Where
-from scheduler.plans.notation import WEEKDAYS
 from scheduler.core.days_off import day_off_reason
 from scheduler.core.events import Due, last_day
+from scheduler.core.lunar import can_chi
+from scheduler.plans.findings import Deadline, Findings, Where
+from scheduler.plans.mentions import CAN_CHI
+from scheduler.plans.notation import WEEKDAYS
+from scheduler.plans.text import blocks, quote
 
 _VN_WEEKDAY = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 

@@ -14,7 +14,6 @@ from scheduler.plans import notation as n
 from scheduler.plans.findings import CommemorationRef
 from scheduler.plans.text import tokens
 
-
 CAN_CHI = re.compile(
     r"(?P<what>Tết(?:\s+Nguyên\s+[Đđ]án)?|[Xx]uân|năm)\s+(?P<cc>(?:Giáp|Ất|Bính|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+"
     r"(?:Tý|Sửu|Dần|Mão|Mẹo|Thìn|Tỵ|Ngọ|Mùi|Thân|Dậu|Tuất|Hợi))\s+(?P<y>\d{4})"

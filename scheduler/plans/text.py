@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from scheduler.plans.findings import Block, Where
 from scheduler.plans.noise import blank_noise
 
-
 MARKER = re.compile(r"^\s*(?:[-+•●▪]\s|\d+(?:\.\d+)*\.\s|[IVX]+\.\s|Đợt\b|Nơi nhận|TM\.)", re.I)
 
 

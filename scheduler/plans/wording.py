@@ -6,7 +6,6 @@ import re
 
 from scheduler.plans.text import BRACKET, EMAIL, cap
 
-
 EVENT_NOUN = r"(?:Hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Giải)"
 
 

@@ -28,7 +28,7 @@ from sqlmodel import Field, SQLModel
 
 from scheduler.errors import BadRequest
 from scheduler.reminders.board import Facts, How, Returned, Submitted
-from scheduler.reminders.ledger import Status, SubmissionRow, ReminderRow, aware, utc
+from scheduler.reminders.ledger import ReminderRow, Status, SubmissionRow, aware, utc
 from scheduler.reminders.planning import Kind
 
 

@@ -22,8 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select, update
 
-from notifiers.content import (BoardDigestContent, BoardDigestLine, DeadlineView, ReminderContent, ReturnedContent,
-                               deadline_view)
+from notifiers.content import BoardDigestContent, BoardDigestLine, DeadlineView, ReminderContent, ReturnedContent, deadline_view
 from notifiers.email_message import Recipient
 from notifiers.mailer import MessageSpec, deliver
 from scheduler.core.campaign import Calendar

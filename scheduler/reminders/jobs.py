@@ -19,8 +19,8 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler.store.faults import translate
 from scheduler.reminders.service import ReminderService
+from scheduler.store.faults import translate
 
 log = logging.getLogger("lichthidua.reminders")
 Clock = Callable[[], datetime]

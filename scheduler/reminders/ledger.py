@@ -39,8 +39,20 @@ from sqlalchemy.engine import Engine
 
 from scheduler.reminders.planning import LOOKBACK, Kind, PlannedReminder
 from scheduler.reminders.records import PlanStamp, Records
-from scheduler.reminders.tables import (NEVER, STATUS_VN, OptOutRow, PlanStampRow, RateEventRow, ReminderRow, Status,
-                                        SubmissionRow, SubscriptionRow, aware, insert_ignoring, utc)
+from scheduler.reminders.tables import (
+    NEVER,
+    STATUS_VN,
+    OptOutRow,
+    PlanStampRow,
+    RateEventRow,
+    ReminderRow,
+    Status,
+    SubmissionRow,
+    SubscriptionRow,
+    aware,
+    insert_ignoring,
+    utc,
+)
 
 __all__ = ["NEVER", "STATUS_VN", "OptOutRow", "Outcome", "PlanStamp", "PlanStampRow", "RateEventRow",
            "ReconcileStats", "ReminderRow", "ReminderStore", "Status", "StoredReminder", "SubmissionRow",

@@ -18,9 +18,9 @@ import base64
 import hashlib
 import hmac
 import json
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 import zlib
 from datetime import datetime
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer

@@ -47,8 +47,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from scheduler.core.events import DeadlineInfo, Event, EventKind
 from scheduler.core.days_off import day_off_reason, previous_working_day
+from scheduler.core.events import DeadlineInfo, Event, EventKind
+
 if TYPE_CHECKING:  # groups are passed in; reading files is the shell's business
     from scheduler.reminders.recipients import Group
 

@@ -29,12 +29,12 @@ from notifiers.email_message import check_address
 from notifiers.endpoint_urls import HostPolicy
 from scheduler.core import fast_yaml
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
-from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog
-from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
+from scheduler.core.format_fields import Id
 from scheduler.core.loaded import LoadedFile, display_path
 from scheduler.core.loader import load_file, read_bounded, report_error, yaml_mapping
-from scheduler.core.format_fields import Id
 from scheduler.core.model import Strict
+from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
+from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog
 
 RECIPIENTS_DIR = "recipients"
 

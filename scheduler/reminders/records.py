@@ -16,8 +16,19 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Engine
 
 from scheduler.reminders.planning import Kind, Subscriber
-from scheduler.reminders.tables import (NEVER, OptOutRow, PlanStampRow, RateEventRow, ReminderRow, Status,
-                                        SubmissionRow, SubscriptionRow, aware, insert_ignoring, utc)
+from scheduler.reminders.tables import (
+    NEVER,
+    OptOutRow,
+    PlanStampRow,
+    RateEventRow,
+    ReminderRow,
+    Status,
+    SubmissionRow,
+    SubscriptionRow,
+    aware,
+    insert_ignoring,
+    utc,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,24 +26,23 @@ from notifiers.delivery import EMAIL, Channel
 from notifiers.email_channel import EmailChannel
 from notifiers.mailer import Mailer, MessageSpec, deliver
 from notifiers.transport import transport_from_settings
-from scheduler.core.campaign import Calendar
 from scheduler.code_version import code_version
+from scheduler.core.campaign import Calendar
+from scheduler.core.events import Event
+from scheduler.core.expand import Window, default_window, expand, expand_deadlines
+from scheduler.reminders.campaign_set import CampaignSet
+from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
+from scheduler.reminders.links import SUBMITTED, Links, Signer
+from scheduler.reminders.planning import Campaign, PlannedReminder, Policy, on_day, plan, plan_fingerprint
+from scheduler.reminders.recipients import Directory, files_digest, load_directory
+from scheduler.reminders.sending import Progress, Sender, SendReport
+from scheduler.reminders.subscriptions import Subscriptions
+from scheduler.reminders.wave import WaveMessages
+from scheduler.settings import Settings
 from scheduler.store.database import create_tables, engine_from_settings
 from scheduler.store.db_lock import exclusive
 from scheduler.store.health import DatabaseHealth
-from scheduler.core.events import Event
-from scheduler.core.expand import Window, default_window, expand, expand_deadlines
-from scheduler.reminders.links import SUBMITTED, Links, Signer
 from scheduler.store.secret import load_or_create_secret
-from scheduler.reminders.recipients import Directory, files_digest, load_directory
-from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
-from scheduler.reminders.campaign_set import CampaignSet
-from scheduler.reminders.planning import (Campaign, PlannedReminder, Policy, on_day, plan,
-                                          plan_fingerprint)
-from scheduler.reminders.wave import WaveMessages
-from scheduler.reminders.sending import Progress, SendReport, Sender
-from scheduler.settings import Settings
-from scheduler.reminders.subscriptions import Subscriptions
 from scheduler.store.threads import in_database_thread
 
 log = logging.getLogger("lichthidua.reminders")

@@ -18,8 +18,8 @@ from notifiers.email_message import Recipient
 from notifiers.mailer import MessageSpec
 from scheduler.core.campaign import Calendar
 from scheduler.errors import TooManyRequests
-from scheduler.reminders.links import CONFIRM, UNSUBSCRIBE, Links
 from scheduler.reminders.ledger import ReminderStore
+from scheduler.reminders.links import CONFIRM, UNSUBSCRIBE, Links
 from scheduler.settings import Settings
 from scheduler.store.threads import in_database_thread
 

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
+
 class Status(StrEnum):
     PENDING = "pending"
     CLAIMED = "claimed"

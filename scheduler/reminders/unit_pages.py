@@ -15,7 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 from scheduler.errors import BadRequest, Forbidden
-from scheduler.reminders import board as B, unit_files
+from scheduler.reminders import board as B
+from scheduler.reminders import unit_files
 from scheduler.reminders.actions import facts_from, party
 from scheduler.reminders.board_service import BoardService, Staff
 from scheduler.reminders.links import SUBMITTED

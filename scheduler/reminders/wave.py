@@ -28,8 +28,8 @@ from notifiers.ics import feed_meta  # the feeds' VCALENDAR header, shared with 
 from notifiers.mailer import MessageSpec, event_attachment
 from scheduler.core.campaign import Calendar
 from scheduler.core.events import Event
-from scheduler.reminders.links import Links
 from scheduler.reminders.ledger import ReminderStore, Status, StoredReminder
+from scheduler.reminders.links import Links
 from scheduler.reminders.planning import Kind
 
 EventLookup = Callable[[str], tuple[Event, Calendar]]  # an occurrence uid → its event; KeyError when unknown

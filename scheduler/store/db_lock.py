@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 # Advisory lock keys are 64-bit integers; ours are derived from the name so they read in pg_locks.
 _NAMESPACE = 0x4C544400  # "LTD\0"

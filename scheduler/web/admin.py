@@ -27,15 +27,15 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from scheduler.passwords import verify_password
-from scheduler.store.health import OnceAMinute
-from scheduler.errors import Diagnostic
 from notifiers.channels import host_policy
 from notifiers.endpoint_health import paused_endpoints
-from scheduler.reminders.recipients import load_directory
+from scheduler.errors import Diagnostic
+from scheduler.passwords import verify_password
 from scheduler.reminders.ledger import STATUS_VN, Status
-from scheduler.web import views
+from scheduler.reminders.recipients import load_directory
+from scheduler.store.health import OnceAMinute
 from scheduler.store.threads import in_database_thread
+from scheduler.web import views
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -25,21 +25,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from notifiers.ics import RenderOptions
+from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
+from scheduler.feeds.options import render_options
+from scheduler.feeds.revision_store import RevisionStore
+from scheduler.live.repository import CalendarRepository
+from scheduler.live.snapshot import release_free_memory, start_up_collection, utc_now
+from scheduler.settings import Settings
 from scheduler.store.database import create_tables, engine_from_settings
 from scheduler.store.faults import translate
 from scheduler.store.health import DATABASE_BUSY, DatabaseHealth, OnceAMinute
-from scheduler.errors import CalendarError, CalendarNotFound, LichThiDuaError
-from scheduler.settings import Settings
 from scheduler.web import admin, api_docs, draft_preview, feed_routes, pages
 from scheduler.web.extensions import WebExtension
-from scheduler.web.reminder_routes import reminder_extension
 from scheduler.web.feed_service import FeedService
 from scheduler.web.page_cache import PageCache
-from scheduler.live.repository import CalendarRepository
-from scheduler.live.snapshot import release_free_memory, start_up_collection, utc_now
-from scheduler.feeds.revision_store import RevisionStore
-from scheduler.feeds.options import render_options
+from scheduler.web.reminder_routes import reminder_extension
 
 log = logging.getLogger("lichthidua.web")
 HERE = Path(__file__).parent

@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from fastapi import APIRouter, FastAPI
 
-
 if TYPE_CHECKING:
     from scheduler.live.snapshot import CalendarState, Snapshot
 

@@ -11,9 +11,8 @@ together these were half of the time of a 304.
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute

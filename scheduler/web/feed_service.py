@@ -18,19 +18,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import MappingProxyType
 
-from notifiers.ics import FeedMeta, RenderOptions, render_calendar
-from scheduler.errors import CalendarError, CalendarNotFound
+from notifiers.ics import FeedMeta, RenderOptions, feed_meta, render_calendar
+from notifiers.revisions import Ledger, LedgerEntry, reconcile
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand
-from scheduler.feeds.query import FeedQuery, calendar_query, feed_key, feed_name, select
+from scheduler.errors import CalendarError, CalendarNotFound
 from scheduler.feeds.feed_versions import DatabaseVersions, MemoryVersions, Versions
-from scheduler.web.single_flight import SingleFlight
-from scheduler.web.http_cache import Validators, validator_headers
-from notifiers.ics import feed_meta
+from scheduler.feeds.query import FeedQuery, calendar_query, feed_key, feed_name, select
 from scheduler.live.repository import CalendarRepository
 from scheduler.live.snapshot import CalendarState, local_today
-from notifiers.revisions import Ledger, LedgerEntry, reconcile
 from scheduler.store.threads import in_database_thread
+from scheduler.web.http_cache import Validators, validator_headers
+from scheduler.web.single_flight import SingleFlight
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 RECORD_WAIT_SECONDS = 0.5  # how long a feed waits for its first-published dates to be saved

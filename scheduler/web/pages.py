@@ -28,17 +28,17 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from scheduler.core.campaign import Calendar
-from scheduler.errors import BadRequest, CalendarNotFound
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand, expand_deadlines, finished, undated_items
+from scheduler.errors import BadRequest, CalendarNotFound
+from scheduler.feeds.query import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
+from scheduler.live.repository import CalendarRepository
+from scheduler.live.snapshot import CalendarState, Snapshot, local_today
 from scheduler.web import listing, views
 from scheduler.web.extensions import WebExtension
 from scheduler.web.feed_routes import Prebuilt, conditional_headers, route_path, send_prebuilt
-from scheduler.feeds.query import KIND_LABELS, MAX_DATE, MIN_DATE, parse_feed_query, select
 from scheduler.web.http_cache import Validators, is_not_modified
 from scheduler.web.page_cache import Page, PageCache
-from scheduler.live.repository import CalendarRepository
-from scheduler.live.snapshot import CalendarState, Snapshot, local_today
 from scheduler.web.subscribe import subscribe_links
 
 router = APIRouter(tags=["Trang web"])

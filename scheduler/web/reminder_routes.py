@@ -10,13 +10,13 @@ one service method each; the pages are Vietnamese and autoescaped.
 from __future__ import annotations
 
 import asyncio
-from functools import partial
 import itertools
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
@@ -30,16 +30,23 @@ from notifiers.base import Transport
 from notifiers.email_message import check_address
 from scheduler.core.dates import vn_date
 from scheduler.core.expand import finished
-from scheduler.errors import (BadRequest, CalendarNotFound, CampaignFinished, Forbidden, LichThiDuaError,
-                              PermanentDeliveryError, TemporaryFault)
+from scheduler.errors import (
+    BadRequest,
+    CalendarNotFound,
+    CampaignFinished,
+    Forbidden,
+    LichThiDuaError,
+    PermanentDeliveryError,
+    TemporaryFault,
+)
+from scheduler.live.snapshot import CalendarState, Snapshot, local_today
 from scheduler.reminders.jobs import running_jobs
 from scheduler.reminders.links import SUBMITTED
 from scheduler.reminders.service import ReminderService, open_service
 from scheduler.settings import Settings
 from scheduler.store.health import DATABASE_BUSY
-from scheduler.web.extensions import PageData, WebExtension
-from scheduler.live.snapshot import CalendarState, Snapshot, local_today
 from scheduler.store.threads import in_database_thread
+from scheduler.web.extensions import PageData, WebExtension
 
 log = logging.getLogger("lichthidua.reminders")
 T = TypeVar("T")

@@ -21,10 +21,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from scheduler.errors import BadRequest, LichThiDuaError
-from scheduler.reminders.unit_pages import UnitPages
 from scheduler.reminders.unit_feed import feed
 from scheduler.reminders.unit_files import KINDS, ascii_name
-from scheduler.web.board import NeedsLogin, board_of, login_required, router as board_router, staff_of
+from scheduler.reminders.unit_pages import UnitPages
+from scheduler.web.board import NeedsLogin, board_of, login_required, staff_of
+from scheduler.web.board import router as board_router
 from scheduler.web.reminder_routes import check_origin
 
 router = APIRouter(prefix="/don-vi", tags=["Trang đơn vị"], include_in_schema=False)

@@ -11,8 +11,8 @@ Revision ID: 0001
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.schema import SchemaItem
 from alembic import op
+from sqlalchemy.schema import SchemaItem
 
 revision = "0001"
 down_revision = None
