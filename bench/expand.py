@@ -23,10 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench import lunar as lunar_bench  # noqa: E402
-from notifiers.ics import (
-    feed_meta,  # noqa: E402
-    render_calendar,  # noqa: E402
-)
+from notifiers.ics import feed_meta, render_calendar  # noqa: E402
 from scheduler.core.expand import default_window, expand  # noqa: E402
 from scheduler.live.catalog import load_catalog  # noqa: E402
 

@@ -29,10 +29,7 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 from bench.corpus_score import report, score  # noqa: E402
 from scheduler.plans.extract import extract  # noqa: E402
 from scheduler.plans.reading import read_plan  # noqa: E402
-from scheduler.plans.service import (
-    import_plan,  # noqa: E402
-    reference_from,  # noqa: E402
-)
+from scheduler.plans.service import import_plan, reference_from  # noqa: E402
 from tests.plan_files import ocr_available, seed_text, to_docx, to_scanned_pdf, to_text_pdf  # noqa: E402
 
 SEED = "kon-tum-2024"
@@ -99,7 +96,7 @@ def main() -> None:
         print(line)
     print("Dòng khó (mỗi dòng một lần đọc; không regex nào được chậm hơn tuyến tính):")
     for label, line in HOSTILE_LINES.items():
-        secs = _best(lambda: extract([line], False, ref), 1)
+        secs = _best(lambda line=line: extract([line], False, ref), 1)
         print(f"  {label:28s} {secs:8.3f} s   ratio to the {TEXT_GOAL_SECONDS:g} s text goal: {secs / TEXT_GOAL_SECONDS:.3f}")
     results = run()
     print(f"lichthidua import, seed {SEED} (5 trang A4), best of {ROUNDS} (OCR: 1 run)")

@@ -32,7 +32,7 @@ def to_docx(text: str, out: Path, blank_paragraphs: bool = True, header: Header 
     if header is not None:
         left, right = header
         table = doc.add_table(rows=1, cols=2)
-        for cell, lines in zip(table.rows[0].cells, (left, right)):
+        for cell, lines in zip(table.rows[0].cells, (left, right), strict=True):
             cell.text = lines[0]
             for line in lines[1:]:
                 cell.add_paragraph(line)

@@ -45,7 +45,8 @@ def test_an_edit_reaches_both_instances_feeds(tmp_path: Path) -> None:
             for server in (a, b):
                 assert _sequence(httpx.get(server.base + FEED, timeout=10).text, "20260715") is not None
             edited.write_text(campaign_yaml("tinh-a", 2026, "Tỉnh A", "16/7"), encoding="utf-8")
-            took = wait_until(lambda: all(_sequence(httpx.get(s.base + FEED, timeout=10).text, "20260716") is not None for s in (a, b)),
+            took = wait_until(lambda: all(_sequence(httpx.get(s.base + FEED, timeout=10).text, "20260716") is not None
+                                          for s in (a, b)),
                               60, "hạn chót mới trong nguồn lịch của cả hai phiên bản")
             print(f"\nan edit in both instances' feeds after {took:.2f} s")
             bodies = [httpx.get(s.base + FEED, timeout=10).text for s in (a, b)]

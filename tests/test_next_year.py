@@ -230,7 +230,7 @@ def test_every_shipped_campaign_moves_and_passes_check(calendars_dir: Path, cli,
         new = load_catalog(calendars_dir).get(new_id)
         assert new.span == old.span.shifted(years)
         assert [p.id for p in new.phases] == [p.id for p in old.phases]
-        for before, after in zip(old.phases, new.phases):
+        for before, after in zip(old.phases, new.phases, strict=True):
             if before.origin is DateOrigin.ADMIN:  # an end an admin set is open again, or the framework's
                 assert after.provisional or after.origin is DateOrigin.DEFAULT, (old_id, after.id)
             elif after.origin is DateOrigin.DEFAULT:  # "hết năm học": the new year's framework, not a shift

@@ -59,7 +59,8 @@ def test_every_wording_class_has_two_passages() -> None:
 def test_years_2015_to_2027_and_every_level() -> None:
     text = " ".join(p["text"] for p in PASSAGES)
     assert {y for y in range(2015, 2028) if str(y) not in text} == set()
-    for level in ("TỔNG LIÊN ĐOÀN", "LĐLĐ tỉnh", "Liên đoàn Lao động huyện", "Công đoàn ngành", "Công đoàn trường", "công đoàn cơ sở"):
+    for level in ("TỔNG LIÊN ĐOÀN", "LĐLĐ tỉnh", "Liên đoàn Lao động huyện", "Công đoàn ngành", "Công đoàn trường",
+                  "công đoàn cơ sở"):
         assert level.lower() in text.lower(), level
 
 

@@ -58,7 +58,8 @@ def test_docx_typed_without_empty_paragraphs(seed_id: str, tmp_path: Path) -> No
 
 def test_docx_header_in_a_two_column_table(typed_header: dict[str, object], tmp_path: Path) -> None:
     for blank_paragraphs in (True, False):
-        docx = to_docx(_kon_tum_body(), tmp_path / f"bang-{blank_paragraphs}.docx", blank_paragraphs=blank_paragraphs, header=HEADER)
+        docx = to_docx(_kon_tum_body(), tmp_path / f"bang-{blank_paragraphs}.docx", blank_paragraphs=blank_paragraphs,
+                       header=HEADER)
         assert _data(docx) == typed_header
 
 
@@ -70,7 +71,7 @@ def test_pdf_header_in_two_columns(typed_header: dict[str, object], tmp_path: Pa
 
 
 def test_txt_header_typed_side_by_side_with_spaces(typed_header: dict[str, object], tmp_path: Path) -> None:
-    rows = [f"{left:<40}{right}" for left, right in zip(HEADER[0], HEADER[1])]
+    rows = [f"{left:<40}{right}" for left, right in zip(HEADER[0], HEADER[1], strict=True)]
     path = tmp_path / "canh-nhau.txt"
     path.write_text("\n".join(rows) + "\n\n" + _kon_tum_body(), encoding="utf-8")
     assert _data(path) == typed_header

@@ -255,7 +255,8 @@ def test_a_derived_year_passes_check_without_an_invented_span(tmp_path) -> None:
     ("Liên hoan Rằm tháng Giêng cho công nhân dịp Tết Nguyên đán Giáp Thìn 2024.", "15/1", 2024),
 ])
 def test_lunar_dates(text: str, lunar: str, year: int) -> None:
-    found = {(lm.lunar or {"ram-thang-gieng": "15/1", "gio-to-hung-vuong": "10/3"}.get(lm.id), lm.year) for lm in read(text).lunar}
+    found = {(lm.lunar or {"ram-thang-gieng": "15/1", "gio-to-hung-vuong": "10/3"}.get(lm.id), lm.year)
+             for lm in read(text).lunar}
     assert (lunar, year) in found
 
 
@@ -466,7 +467,8 @@ def test_a_repeat_with_no_period_is_not_an_item(tmp_path) -> None:  # type: igno
 @pytest.mark.parametrize("text", [
     "Phong trào được tổ chức qua 3 đợt.\nĐợt 1: Từ 01/01/2026 đến 30/4/2026.\nĐợt 2: Chào mừng Tháng Công nhân.\n"
     "Đợt 3: Về đích cuối năm.",
-    "Năm 2026 thi đua theo 3 đợt.\n- Đợt I: Từ 01/02/2026 đến 31/5/2026.\n- Đợt II: hướng tới ngày 28/7.\n- Đợt III: tổng kết năm.",
+    "Năm 2026 thi đua theo 3 đợt.\n- Đợt I: Từ 01/02/2026 đến 31/5/2026.\n- Đợt II: hướng tới ngày 28/7.\n"
+    "- Đợt III: tổng kết năm.",
 ])
 def test_phases_named_without_dates(tmp_path, text: str) -> None:  # type: ignore[no-untyped-def]
     f = read("KẾ HOẠCH\nThi đua năm 2026\n" + text)

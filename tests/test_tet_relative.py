@@ -62,7 +62,9 @@ def test_new_keeps_tet_rules_flags_days_off_and_a_later_tet(calendars_dir: Path,
     run = cli("new", "mau-tet-binh-ngo-2026", "--from", "mau-tet-at-ty-2025", "--year", "2025")
     assert run.exit_code == 0, run.output
     draft = (calendars_dir / "mau-tet-binh-ngo-2026.yaml").read_text(encoding="utf-8")
-    assert "start: mùng 1 Tết" in draft and "end: 29 tháng Chạp" in draft, [l for l in draft.splitlines() if "start:" in l or "end:" in l]
+    assert "start: mùng 1 Tết" in draft and "end: 29 tháng Chạp" in draft, [
+        line for line in draft.splitlines() if "start:" in line or "end:" in line
+    ]
     assert "Chủ nhật 20/9/2026 là ngày nghỉ cuối tuần" in draft
     assert "văn bản cũ nhắc Tết năm sau (2026); Tết của phong trào mới là Tết Nguyên đán Đinh Mùi 2027" in draft
     cal = load_catalog(calendars_dir).get("mau-tet-binh-ngo-2026")

@@ -29,7 +29,7 @@ from scheduler.feeds.options import render_options
 
 if TYPE_CHECKING:  # what _load() imports at run time, for the type checker
     from notifiers.ics import RenderOptions
-    from scheduler.core.events import Event, UndatedItem
+    from scheduler.core.events import DateOrigin, Event, EventKind, UndatedItem  # noqa: F401 (_load() binds them as globals)
     from scheduler.core.expand import Window, default_window, expand, undated_items
     from scheduler.core.model import json_schema
     from scheduler.feeds.export import export_ics

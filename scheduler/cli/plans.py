@@ -42,16 +42,22 @@ CalendarsOption = Annotated[
 
 @app.command(name="import", cls=WordedCommand)
 def import_command(
-    plan: Annotated[Path, typer.Argument(help="Tệp kế hoạch nhận được: .docx, .doc, .pdf (có chữ hoặc bản quét), ảnh quét, .txt.")],
+    plan: Annotated[
+        Path, typer.Argument(help="Tệp kế hoạch nhận được: .docx, .doc, .pdf (có chữ hoặc bản quét), ảnh quét, .txt.")
+    ],
     out: Annotated[
-        Optional[Path], typer.Option("-o", "--output", help="Ghi bản nháp vào tệp này (ví dụ calendars/kon-tum-2024.yaml) thay vì in ra màn hình.")
+        Optional[Path],
+        typer.Option("-o", "--output",
+                     help="Ghi bản nháp vào tệp này (ví dụ calendars/kon-tum-2024.yaml) thay vì in ra màn hình."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đích đã có.")] = False,
     calendars: CalendarsOption = None,
 ) -> None:
     """Soạn bản nháp lịch YAML từ một kế hoạch thi đua; mỗi mục kèm câu trích từ văn bản để duyệt.
 
-    Thoát 0 khi đã soạn xong (kể cả khi còn mục cần kiểm tra), 65 khi tệp vượt một giới hạn đọc (plan_max_*), hỏng hoặc không đúng loại như tên, 66 khi không có tệp hoặc không được đọc, 69 khi thiếu chương trình cần để đọc (Tesseract, LibreOffice), 64 khi loại tệp không hỗ trợ, 73 khi tệp đích đã có (dùng --force).
+    Thoát 0 khi đã soạn xong (kể cả khi còn mục cần kiểm tra), 65 khi tệp vượt một giới hạn đọc (plan_max_*), hỏng hoặc \
+không đúng loại như tên, 66 khi không có tệp hoặc không được đọc, 69 khi thiếu chương trình cần để đọc (Tesseract, \
+LibreOffice), 64 khi loại tệp không hỗ trợ, 73 khi tệp đích đã có (dùng --force).
     """
 
     def run() -> None:
@@ -80,7 +86,8 @@ def import_command(
             err_console.print("Không có mục nào bị đánh dấu cần kiểm tra; vẫn đối chiếu các câu trích trước khi commit.")
         target = out or Path("calendars") / f"{result.findings.suggested_id or 'ke-hoach-moi'}.yaml"
         if draft_id and result.findings.suggested_id and result.findings.suggested_id != draft_id:
-            err_console.print(f"Mã lịch: {draft_id} (theo tên tệp -o; văn bản gợi ý '{result.findings.suggested_id}').", markup=False)
+            err_console.print(f"Mã lịch: {draft_id} (theo tên tệp -o; văn bản gợi ý '{result.findings.suggested_id}').",
+                              markup=False)
         err_console.print(f"Bước tiếp: sửa bản nháp, rồi chạy: lichthidua check {target}", markup=False)
 
     run_command(run)

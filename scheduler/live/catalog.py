@@ -222,7 +222,7 @@ class ParseCache:
                    else files[path][0]) for path in paths]
         misses = [path for path, signature in wanted
                   if signature is None or files.get(path, (None,))[0] != signature]
-        parsed = dict(zip(misses, _parse_all(misses, self.limits)))
+        parsed = dict(zip(misses, _parse_all(misses, self.limits), strict=True))
         self.parsed += len(misses)
         self.changed = frozenset(misses)
         kept: dict[Path, Stored] = {}
@@ -260,7 +260,7 @@ class ParseCache:
         if any(sig is None or path not in self._files for path, sig in signatures.items()):
             return None
         misses = [path for path, sig in signatures.items() if self._files[path][0] != sig]
-        for path, loaded in zip(misses, _parse_all(misses, self.limits)):
+        for path, loaded in zip(misses, _parse_all(misses, self.limits), strict=True):
             self._files[path] = _store(signatures[path], loaded)  # type: ignore[arg-type]
         self.parsed += len(misses)
         self.changed = frozenset(misses)

@@ -27,4 +27,4 @@ def pack(table: Positions) -> Packed:
 def unpack(packed: Packed) -> Positions:
     keys, numbers = packed
     pairs = iter(numbers)
-    return dict(zip(keys, zip(pairs, pairs)))
+    return dict(zip(keys, zip(pairs, pairs, strict=False), strict=True))

@@ -24,7 +24,7 @@ class MentionPass(LunarPass):
         refs = list(self.ref.commemorations)
         # Local commemorations first: bracket base dates the national calendar does not know.
         matcher = Matcher(refs)
-        for bi, b in enumerate(self.blocks):
+        for bi, _b in enumerate(self.blocks):
             for m in BRACKET.finditer(self.masked[bi]):
                 base, _ = bracket_date(m["a"])
                 if base is None or len(m["a"]) == 4:
@@ -63,7 +63,8 @@ class MentionPass(LunarPass):
             mention = Mention(ordinal, cap(name), base, day, ids, quote(b, m.start() - len(phrase), m.end()),
                               base_year_only=year_only, offset=m.start())
             if ordinal is not None and base is not None and day is not None and day.year - base.year != ordinal:
-                self.f.notes.append((f"kỷ niệm {ordinal} năm nhưng ngoặc ghi {base.year} – {day.year} ({day.year - base.year} năm): "
+                self.f.notes.append((f"kỷ niệm {ordinal} năm nhưng ngoặc ghi {base.year} – {day.year} "
+                                     f"({day.year - base.year} năm): "
                                      "giữ số văn bản ghi, sửa nếu sai", mention.where))
             out.append(mention)
             covered.append((m.start() - len(phrase), m.end()))

@@ -78,7 +78,8 @@ class DatedPass(EventPass):
                 year = int(y_) if y_ else f.year
                 day = n.make_date(int(d_), int(m_), year) if year else None
                 sentence = text[max(0, text.rfind(".", 0, m.start()) + 1):]
-                keywords = tuple(sorted({k.lower() for k in re.findall(r"chậm nhất|trước", text[max(0, m.start() - 40):m.end()], re.I)}))
+                keywords = tuple(sorted({k.lower()
+                                         for k in re.findall(r"chậm nhất|trước", text[max(0, m.start() - 40):m.end()], re.I)}))
                 if kw.startswith(("hạn", "thời hạn")):
                     keywords = tuple(sorted(set(keywords) | {" ".join(kw.split()[:2])}))
                 dl = Deadline(
@@ -109,7 +110,8 @@ class DatedPass(EventPass):
                     d.notes.append("văn bản không ghi ngày: mục chưa có ngày; quản trị có thể đặt days_after và dated_by: admin")
                     f.deadlines.append(d)
                     continue
-                act = re.search(r"^[\s\-–•]*Sau\s+mỗi\s+đợt(?:\s+thi\s+đua)?\s*,\s*(?P<who>.+?)\s+tổ\s+chức\s+(?P<what>.+?)(?=\s+(?:các|cho|trong|kịp)\s|[;.]|$)", clause, re.I)
+                act = re.search(r"^[\s\-–•]*Sau\s+mỗi\s+đợt(?:\s+thi\s+đua)?\s*,\s*(?P<who>.+?)\s+tổ\s+chức\s+"
+                                r"(?P<what>.+?)(?=\s+(?:các|cho|trong|kịp)\s|[;.]|$)", clause, re.I)
                 if not act:
                     continue
                 title = f"{cap(act['what'])} sau mỗi đợt thi đua"

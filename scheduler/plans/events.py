@@ -32,14 +32,17 @@ NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi
          r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết")
 VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|trao giải|khởi hành|họp xét|họp"
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
-LEADING = re.compile(rf"(?:^[-+–•\s]*|[,;]\s+)(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?)?"
+LEADING = re.compile(rf"(?:^[-+–•\s]*|[,;]\s+)(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
+                     rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?)?"
                      rf"[Nn]gày\s+(?:{_V}|{_D}{_D2})\s*[,:]?\s+")
-_LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{VERBS})\s+(?P<what>[^.;]{{3,140}})|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
+_LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{VERBS})\s+(?P<what>[^.;]{{3,140}})"
+                        rf"|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
 # "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
 TRAILING = re.compile(rf"(?<!\w)(?P<verb>{VERBS})\s+(?:(?P<what>[^.;:\d]{{1,80}}?)\s+)?(?:vào\s+)?{WHEN}")
 # "… Hội thi cắm hoa … vào ngày 16/11/2023", "Họp mặt kỷ niệm: 7h30, ngày 18/11/2023"
 NOUN_THEN_WHEN = re.compile(rf"(?<!\w)(?P<what>(?:{NOUNS})\s[^.;]{{1,100}}?)\s*[:,]?\s+(?:vào\s+)?{WHEN}")
-ON_ANNIVERSARY = re.compile(r"(?P<what>(?:trao giải|tổng kết|sơ kết|tuyên dương|biểu dương)[^.;]{0,60}?)\s+vào\s+dịp\s+(?:chào\s+mừng\s+)?"
+ON_ANNIVERSARY = re.compile(r"(?P<what>(?:trao giải|tổng kết|sơ kết|tuyên dương|biểu dương)[^.;]{0,60}?)"
+                            r"\s+vào\s+dịp\s+(?:chào\s+mừng\s+)?"
                             r"k[ỷỉ]\s+niệm\s+(?P<n>\d{1,3})\s+năm\s+(?P<name>[^.;(]{3,120})", re.I)
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
 _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
@@ -180,12 +183,14 @@ class EventPass(Context):
             if ON_ANNIVERSARY.search(m[0]) or any(a <= m.start() < z for a, z in taken):
                 continue
             title = re.sub(r"\s+(?:được\s+)?(?:tổ chức|diễn ra)$", "", m["ev"].strip())
-            ev = Event(self.new_id(title), cap(title), quote(b, m.start(), m.end()), as_written=m["when"].strip(), kind=_kind(title))
+            ev = Event(self.new_id(title), cap(title), quote(b, m.start(), m.end()), as_written=m["when"].strip(),
+                       kind=_kind(title))
             ev.notes.append(f'văn bản chỉ ghi "{m["when"].strip()}": sự kiện chưa có ngày')
             f.events.append(ev)
         for m in AFTER_EVENT.finditer(text):
             when = m["when"].strip()
-            ev = Event(self.new_id(m["ev"]), cap(m["ev"].strip()), quote(b, m.start(), m.end()), as_written=when[:1].lower() + when[1:])
+            ev = Event(self.new_id(m["ev"]), cap(m["ev"].strip()), quote(b, m.start(), m.end()),
+                       as_written=when[:1].lower() + when[1:])
             ev.notes.append(f'văn bản chỉ ghi "{when}": sự kiện chưa có ngày')
             f.events.append(ev)
 

@@ -50,7 +50,7 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass):
     def _periods_written(self) -> list[tuple[date, Where]]:
         """Dates of the plan's stated time: "thời gian: từ … đến …", "từ tháng 3-10/2023, các cấp …"."""
         out: list[tuple[date, Where]] = []
-        for b, text in zip(self.blocks, self.masked):
+        for b, text in zip(self.blocks, self.masked, strict=True):
             for m in _STATED_TIME.finditer(text):
                 stop = min([i for i in (text.find(";", m.end()), text.find(". ", m.end())) if i >= 0] + [len(text)])
                 for d in n.DATE_RE.finditer(text, m.end(), stop):

@@ -77,7 +77,8 @@ class HeaderPass(Context):
         level_re = r"(tỉnh|thành phố|Thành phố|quận|huyện|thị xã)"
         body = " ".join(b.text for b in self.blocks)
         pattern = re.compile(
-            rf"(?P<who>Ban Thường vụ|Ban Chấp hành|Ban chấp hành|BCH)?\s*(?:Liên đoàn Lao động|LĐLĐ)\s+{level_re}(?P<rest>.{{0,40}})"
+            rf"(?P<who>Ban Thường vụ|Ban Chấp hành|Ban chấp hành|BCH)?\s*(?:Liên đoàn Lao động|LĐLĐ)\s+"
+            rf"{level_re}(?P<rest>.{{0,40}})"
         )
         best: tuple[int, str, str | None] | None = None
         for m in pattern.finditer(body):

@@ -113,7 +113,8 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
                     quote(b, cm.start(), cm.end()),
                 ))
         # "trước" and "chậm nhất" for one date
-        for both in re.finditer(r"(chậm nhất[^.;]{0,20}?trước|trước[^.;]{0,20}?chậm nhất)\s+(?:ngày\s+)?\d{1,2}[/.\-]\d{1,2}", b.text, re.I):
+        for both in re.finditer(r"(chậm nhất[^.;]{0,20}?trước|trước[^.;]{0,20}?chậm nhất)\s+(?:ngày\s+)?\d{1,2}[/.\-]\d{1,2}",
+                                b.text, re.I):
             out.append(LintFinding(
                 "due.both",
                 'một hạn vừa ghi "trước" vừa ghi "chậm nhất": hai cách đọc lệch nhau một ngày, chọn một',
@@ -133,7 +134,7 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
             ))
     # Phases: overlaps and gaps.
     # Consecutive phases as the plan lists them; a bound the plan does not date ("hết học kỳ I") is not judged.
-    for a, b2 in zip(f.phases, f.phases[1:]):
+    for a, b2 in zip(f.phases, f.phases[1:], strict=False):
         if a.end_date is None or b2.start_date is None:
             continue
         if b2.start_date <= a.end_date:
@@ -163,7 +164,8 @@ def lint(f: Findings, pages: Iterable[str], paged: bool) -> list[LintFinding]:
         last = last_day(Due.BEFORE if d.due == "before" else Due.NO_LATER_THAN, d.day)
         reason = day_off_reason(last)
         if reason and last == d.day:
-            out.append(LintFinding("deadline.day_off", f"hạn {_d(d.day)} ({_VN_WEEKDAY[d.day.weekday()]}) rơi vào {reason}", d.where))
+            out.append(LintFinding("deadline.day_off", f"hạn {_d(d.day)} ({_VN_WEEKDAY[d.day.weekday()]}) rơi vào {reason}",
+                                   d.where))
         elif reason:
             out.append(LintFinding(
                 "deadline.day_off",

@@ -30,7 +30,8 @@ LUNAR_DAY = re.compile(
 )
 CATALOG_DAYS = {"tet-nguyen-dan": "1/1", "ram-thang-gieng": "15/1", "gio-to-hung-vuong": "10/3", "tet-doan-ngo": "5/5",
                 "tet-trung-thu": "15/8", "ong-cong-ong-tao": "23/12"}
-_SOLAR_AFTER = re.compile(r"(?:\s+năm\s+(?P<ly>\d{4}))?(?:\s*\(\s*(?:tức\s+)?(?:từ\s+)?(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}))?")
+_SOLAR_AFTER = re.compile(r"(?:\s+năm\s+(?P<ly>\d{4}))?(?:\s*\(\s*(?:tức\s+)?(?:từ\s+)?(?:ngày\s+)?"
+                          r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}))?")
 
 
 def _solar_year(lunar_year: int, key: str) -> int | None:
@@ -54,7 +55,8 @@ class LunarPass(Context):
             tet_here = False
             for m in CAN_CHI.finditer(b.text):
                 if m["what"].lower() != "năm":
-                    f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()), m["cc"], int(m["y"])))
+                    f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()), m["cc"],
+                                                int(m["y"])))
                     tet_here = True
             for m in CAN_CHI_ONLY.finditer(b.text):
                 f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()), m["cc"]))

@@ -85,7 +85,7 @@ def read_pdf(path: Path, budget: Budget | None = None) -> PlanText:
                        "Hãy mở tệp gốc và in (xuất) lại ra PDF rồi nhập lại") from None
     if not scanned:
         return PlanText(tuple(pages), True, "PDF có lớp chữ")
-    for number, text in zip(scanned, ocr_pdf_pages(path, scanned, budget, areas)):
+    for number, text in zip(scanned, ocr_pdf_pages(path, scanned, budget, areas), strict=True):
         pages[number - 1] = normalize(text)
     how = "PDF quét, OCR (Tesseract, vie)" if len(scanned) == len(pages) else f"PDF, OCR {len(scanned)} trang quét"
     return PlanText(tuple(pages), True, how, ocr=True)

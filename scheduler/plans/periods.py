@@ -26,10 +26,12 @@ def _months(m1: int, m2: int, y: int | None, as_written: str, end: int) -> Perio
         return None
     if y is None:
         return Period(Bound(None, month_only=m1), Bound(None, month_only=m2), as_written, end)
-    return Period(Bound(f"tháng {m1}/{y}", n.make_date(1, m1, y), y), Bound(f"tháng {m2}/{y}", n.month_end(y, m2), y), as_written, end)
+    return Period(Bound(f"tháng {m1}/{y}", n.make_date(1, m1, y), y), Bound(f"tháng {m2}/{y}", n.month_end(y, m2), y),
+                  as_written, end)
 
 
-_PERIOD_START = re.compile(rf"(?<!\w)(?:(?:bắt\s+đầu\s+)?[Tt]ừ\s|[Qq]uý\s|6\s+tháng\s|tháng\s+\d{{1,2}}\s*{DASH}\s*\d|trong\s+tháng\s+\d)")
+_PERIOD_START = re.compile(rf"(?<!\w)(?:(?:bắt\s+đầu\s+)?[Tt]ừ\s|[Qq]uý\s|6\s+tháng\s|tháng\s+\d{{1,2}}\s*{DASH}\s*\d"
+                           rf"|trong\s+tháng\s+\d)")
 REACH = 90  # how far after a phase's label its time may start: "Giai đoạn 1 thi trắc nghiệm trong 3 tuần, từ …"
 
 

@@ -85,7 +85,8 @@ class PhasePass(Context):
             for k, m in enumerate(labels):
                 limit = labels[k + 1].start() if k + 1 < len(labels) else len(text)
                 phase = self._phase_at(bi, b, text, m, _clause_end(text, m.end(), limit), len(f.phases) + 1)
-                if phase is not None and not any((p.name, p.start, p.end) == (phase.name, phase.start, phase.end) for p in f.phases):
+                if phase is not None and not any((p.name, p.start, p.end) == (phase.name, phase.start, phase.end)
+                                                 for p in f.phases):
                     f.phases.append(phase)
                     starts.append(bi)
         self.fill_phase_years()
@@ -98,7 +99,8 @@ class PhasePass(Context):
             tail = f"{a.year}-{z.year}" if a.year != z.year else str(a.year)
             if f.suggested_id:
                 f.suggested_id = re.sub(r"-\d{4}(?:-\d{4})?$", f"-{tail}", f.suggested_id)
-            f.notes.append((f"các đợt chạy từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}, ra ngoài năm của văn bản: span ghi theo các đợt", None))
+            f.notes.append((f"các đợt chạy từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}, ra ngoài năm của văn bản: "
+                            "span ghi theo các đợt", None))
 
     def phase_count_note(self) -> None:
         f = self.f
@@ -164,7 +166,8 @@ class PhasePass(Context):
         elif isinstance(end.value, dict) or (end.value is not None and end.day is None and not _yearless(end)
                                             and end.value not in NAMED_ENDS):
             until = end.value["until"] if isinstance(end.value, dict) else end.value
-            notes.append(f'đợt kết thúc "{until}", văn bản không ghi ngày: khi biết, ghi end: {{until: ..., date: ngày/tháng/năm}}')
+            notes.append(f'đợt kết thúc "{until}", văn bản không ghi ngày: '
+                         f'khi biết, ghi end: {{until: ..., date: ngày/tháng/năm}}')
         phase = Phase(
             number=number, name=name, start=start.value if start else None, end=end.value if end else None,
             as_written=period.as_written, where=where, theme=theme, notes=notes, label_as_written=label,
@@ -177,7 +180,8 @@ class PhasePass(Context):
     def _check_dates(self, phase: Phase, period: Period) -> None:
         """An impossible date ("31/6/2024") or an end before the start is kept as written and flagged, never guessed."""
         for bound, what in ((period.start, "bắt đầu"), (period.end, "kết thúc")):
-            if bound is not None and bound.day is None and isinstance(bound.value, str) and re.fullmatch(r"\d+/\d+/\d{4}", bound.value):
+            if (bound is not None and bound.day is None and isinstance(bound.value, str)
+                    and re.fullmatch(r"\d+/\d+/\d{4}", bound.value)):
                 phase.notes.append(f'ngày {what} "{bound.value}" không có thật: sửa theo văn bản gốc')
                 if bound is period.end:
                     phase.end = None
@@ -222,21 +226,24 @@ class PhasePass(Context):
     def _celebrations(self, starts: list[int]) -> None:
         """Each phase celebrates the anniversaries of its clause, or of its block and the paragraphs under it."""
         f = self.f
-        for k, (phase, bi) in enumerate(zip(f.phases, starts)):
+        for k, (phase, bi) in enumerate(zip(f.phases, starts, strict=True)):
             b = self.blocks[bi]
             region = [bi]
             if phase.stop is None:
                 stop = starts[k + 1] if k + 1 < len(starts) else len(self.blocks)
                 for j in range(bi + 1, min(stop, bi + 5)):
                     following = self.blocks[j].text
-                    if following.startswith(STOP_PHRASES) or re.match(r"^(?:[IVX]+\.|\d+\.\s+[A-ZĐ]{2,}|Chủ đề\s*:)", following) and not following.startswith("Chủ đề"):
+                    if (following.startswith(STOP_PHRASES)
+                            or re.match(r"^(?:[IVX]+\.|\d+\.\s+[A-ZĐ]{2,}|Chủ đề\s*:)", following)
+                            and not following.startswith("Chủ đề")):
                         break
                     region.append(j)
             lines = {(self.blocks[j].line, self.blocks[j].page) for j in region}
             self.phase_regions.append((phase, region))
             window = (phase.offset, phase.stop) if phase.stop is not None else None
 
-            def inside(line: int, page: int | None, offset: int) -> bool:
+            def inside(line: int, page: int | None, offset: int, window: tuple[int, int] | None = window,
+                       lines: set[tuple[int, int | None]] = lines, b: Block = b) -> bool:
                 if window is None:
                     return (line, page) in lines
                 return (line, page) == (b.line, b.page) and window[0] <= offset < window[1]
@@ -255,7 +262,8 @@ class PhasePass(Context):
                 seen.add(party.id)
                 phase.celebrates.append((party.id, ordinal))
             for oid, w in f.observances:
-                if (w.line, w.page) in lines and oid not in seen and (phase.stop is None or w.quote in b.text[phase.offset:phase.stop]):
+                if ((w.line, w.page) in lines and oid not in seen
+                        and (phase.stop is None or w.quote in b.text[phase.offset:phase.stop])):
                     seen.add(oid)
                     phase.celebrates.append((oid, None))
             for lm in f.lunar:

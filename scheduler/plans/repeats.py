@@ -74,7 +74,7 @@ class RepeatPass(Context):
     def _phase_holding(self, bi: int, offset: int) -> Phase | None:
         """The phase whose clause, or whose paragraphs, hold this place of the text."""
         b = self.blocks[bi]
-        for p, region in self.phase_regions:
+        for p, _region in self.phase_regions:
             if p.stop is not None and (p.where.line, p.where.page) == (b.line, b.page) and p.offset <= offset < p.stop:
                 return p
         for p, region in self.phase_regions:

@@ -45,7 +45,8 @@ def clean_line(line: str) -> str:
 
 
 _KIND_HEADING = re.compile(r"^(?:KẾ HOẠCH|HƯỚNG DẪN|PHÁT ĐỘNG|CHƯƠNG TRÌNH|THÔNG BÁO|CÔNG VĂN|QUYẾT ĐỊNH|THỂ LỆ|ĐIỀU LỆ)\b")
-_KIND_LINE = re.compile(r"(?:KẾ HOẠCH|HƯỚNG DẪN|PHÁT ĐỘNG|CHƯƠNG TRÌNH|THÔNG BÁO|CÔNG VĂN|QUYẾT ĐỊNH|THỂ LỆ|ĐIỀU LỆ)")  # the heading alone
+_KIND_LINE = re.compile(r"(?:KẾ HOẠCH|HƯỚNG DẪN|PHÁT ĐỘNG|CHƯƠNG TRÌNH|THÔNG BÁO|CÔNG VĂN|QUYẾT ĐỊNH"
+                        r"|THỂ LỆ|ĐIỀU LỆ)")  # the heading alone
 _CELL_GAP = re.compile(r"\t| {3,}")  # between the two columns of a header typed or laid out side by side
 HEADER_LINES = 15  # the administrative header is within the first lines of the first page
 _HEADER_MARK = re.compile(r"^(?:Số\s*:|CỘNG HÒA|Độc lập\s*[-–]|-{3,}$|[^,\d]{2,40},\s*ngày\b[^,]*năm\s*\d{4}$)", re.I)

@@ -65,19 +65,23 @@ def deadline_title(segment: str, lead: str) -> str:
 
 
 def subject_of(text: str) -> str | None:
-    m = re.search(r"đề nghị\s+(?P<who>(?:Ban [Cc]hấp hành|Ban [Tt]hường vụ|các cấp|Công đoàn|BCH)[^,.;]*?)\s+(?:phối hợp|triển khai|thực hiện|gửi|đăng ký|chủ động)", text)
+    m = re.search(r"đề nghị\s+(?P<who>(?:Ban [Cc]hấp hành|Ban [Tt]hường vụ|các cấp|Công đoàn|BCH)[^,.;]*?)\s+"
+                  r"(?:phối hợp|triển khai|thực hiện|gửi|đăng ký|chủ động)", text)
     if m:
         return cap(m["who"])
-    m = re.search(r"(?:^|[,.]\s*)(?P<who>các cấp Công đoàn|(?:các\s+)?Công đoàn cấp trên(?: trực tiếp)? cơ sở|(?:các\s+)?công đoàn cơ sở)"
+    m = re.search(r"(?:^|[,.]\s*)(?P<who>các cấp Công đoàn|(?:các\s+)?Công đoàn cấp trên(?: trực tiếp)? cơ sở"
+                  r"|(?:các\s+)?công đoàn cơ sở)"
                   r"\s+(?:tổ chức|gửi|báo cáo|nộp|đăng ký)", text, re.I)
     if m:
         return cap(m["who"])
-    m = re.match(r"^(?:\d+\.\s*)?(?P<who>(?:Công đoàn|Các cấp|Các công đoàn|Ban Chấp hành)[^,.;:]{0,50}?)\s+(?:đăng ký|gửi|báo cáo|nộp|tổng hợp)\b", text)
+    m = re.match(r"^(?:\d+\.\s*)?(?P<who>(?:Công đoàn|Các cấp|Các công đoàn|Ban Chấp hành)[^,.;:]{0,50}?)\s+"
+                 r"(?:đăng ký|gửi|báo cáo|nộp|tổng hợp)\b", text)
     return cap(m["who"]) if m else None
 
 
 def submit_to_of(text: str) -> str | None:
-    m = re.search(r"(?:gửi|nộp|báo cáo)(?:[^.;]{0,80}?)?\s+về\s+(?P<to>.+?)(?=\s+qua\s+(?:địa chỉ\s+)?(?:e-?mail|mail)|\.\s|[.;]$|;|$)", text)
+    m = re.search(r"(?:gửi|nộp|báo cáo)(?:[^.;]{0,80}?)?\s+về\s+(?P<to>.+?)"
+                  r"(?=\s+qua\s+(?:địa chỉ\s+)?(?:e-?mail|mail)|\.\s|[.;]$|;|$)", text)
     if not m:
         return None
     to = re.split(r"\s+(?:chậm nhất|trước|hạn chót|trong thời hạn)\b", m["to"])[0].strip(" .,;")

@@ -22,7 +22,8 @@ from scheduler.plans.text import quote
 
 OPENING_BLOCKS = 8
 # "kế hoạch … năm 2025": the year the opening sentence gives the plan (references are masked before).
-_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua)[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)", re.I)
+_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua)[^.;:]{0,120}?\bnăm\s+(\d{4})\b"
+                        r"(?!\s*[-–—]\s*\d)", re.I)
 _OTHER_PLAN = re.compile(r"^[-–•\s]*(?:Căn cứ|Thực hiện|Theo)\b")  # a sentence about the plan above, not this one
 
 
@@ -58,14 +59,15 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         s = n.campaign_span(title)
         if s:
             return CampaignTime(s, _said("theo tiêu đề", title), title_where)
-    opening = list(zip(blocks[:OPENING_BLOCKS], masked[:OPENING_BLOCKS]))
+    opening = list(zip(blocks[:OPENING_BLOCKS], masked[:OPENING_BLOCKS], strict=True))
     for b, text in opening:
         for pattern in (n.SPAN_SCHOOL, n.SPAN_STAGE):
             m = pattern.search(text)
             if m:
                 s = n.campaign_span(m[0])
                 if s:
-                    return CampaignTime(s, _said("theo câu mở đầu", quote(b, m.start(), m.end()).quote), quote(b, m.start(), m.end()))
+                    return CampaignTime(s, _said("theo câu mở đầu", quote(b, m.start(), m.end()).quote),
+                                        quote(b, m.start(), m.end()))
     for b, text in opening:
         tet = _tet_year(text)
         if tet:
@@ -75,7 +77,7 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         if m:
             w = quote(b, m.start(), m.end())
             return CampaignTime(_year(int(m[1])), _said("theo câu mở đầu", w.quote), w)
-    for b, text in zip(blocks, masked):
+    for b, text in zip(blocks, masked, strict=True):
         tet = _tet_year(text)
         if tet:
             w = quote(b, tet[1].start(), tet[1].end())
@@ -94,10 +96,12 @@ def from_items(days: Iterable[tuple[date, Where]]) -> CampaignTime | None:
     first, last = found[0], found[-1]
     if first[0].year == last[0].year:
         y = first[0].year
-        return CampaignTime(_year(y), f"văn bản không nêu năm của phong trào: năm {y} suy ra từ các mục có ngày ({_where(first[1])})", first[1])
+        return CampaignTime(_year(y), f"văn bản không nêu năm của phong trào: năm {y} suy ra từ các mục có ngày "
+                                      f"({_where(first[1])})", first[1])
     span = n.Span(None, f"từ {first[0]:%d/%m/%Y} đến {last[0]:%d/%m/%Y}", first[0], last[0])
     return CampaignTime(span, f"văn bản không nêu năm của phong trào: thời gian suy ra từ các mục có ngày, "
-                              f"sớm nhất {first[0]:%d/%m/%Y} ({_where(first[1])}), muộn nhất {last[0]:%d/%m/%Y} ({_where(last[1])})", first[1])
+                              f"sớm nhất {first[0]:%d/%m/%Y} ({_where(first[1])}), "
+                              f"muộn nhất {last[0]:%d/%m/%Y} ({_where(last[1])})", first[1])
 
 
 def _where(w: Where) -> str:
