@@ -19,9 +19,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
+from scheduler.document_limits import DEFAULT_DOCUMENT_LIMITS as DOC
+from scheduler.document_limits import DocumentLimits
 from scheduler.errors import SettingsError
-from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS as DOC
-from scheduler.plans.limits import DocumentLimits
 
 ENV_PREFIX = "LICHTHIDUA_"
 DEFAULT_CONFIG_FILE = Path("config/lichthidua.toml")
@@ -221,7 +221,7 @@ class Settings(BaseModel):
                       self.max_recipients_file_bytes)
 
     def document_limits(self) -> DocumentLimits:
-        """What reading one received document may cost (scheduler.plans.limits)."""
+        """What reading one received document may cost (scheduler.document_limits)."""
         return DocumentLimits(
             bytes=self.plan_max_bytes,
             inflated_bytes=self.plan_max_inflated_bytes,

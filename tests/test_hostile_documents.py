@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS as LIMITS
+from scheduler.document_limits import DEFAULT_DOCUMENT_LIMITS as LIMITS
 from tests.conftest import CALENDARS
 from tests.hostile_documents import CORPUS, Hostile, huge_png
 from tests.plan_files import soffice_missing

@@ -121,8 +121,8 @@ def test_a_broken_doc_is_a_clear_error(tmp_path: Path, cli) -> None:  # type: ig
 
 
 def test_a_hung_libreoffice_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scheduler.document_limits import DocumentLimits
     from scheduler.errors import DocumentTooLarge
-    from scheduler.plans.limits import DocumentLimits
 
     fake = tmp_path / "soffice"
     fake.write_text(f"#!/bin/sh\nexec {shutil.which('sleep') or '/bin/sleep'} 60\n", encoding="utf-8")  # never converts

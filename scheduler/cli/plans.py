@@ -15,7 +15,7 @@ from scheduler.cli.root import app
 from scheduler.errors import BadRequest, OutputError
 
 if TYPE_CHECKING:
-    from scheduler.plans.limits import DocumentLimits
+    from scheduler.document_limits import DocumentLimits
 
 
 class Format(StrEnum):

@@ -29,24 +29,10 @@ from scheduler.core.days_off import data_digest
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, expand
 from scheduler.feeds.revision_store import RevisionStore
-from scheduler.live.catalog import (
-    PARSE_CACHE_FILE,
-    Catalog,
-    ParseCache,
-    load_catalog,
-)
+from scheduler.live import snapshot as snap
+from scheduler.live.catalog import PARSE_CACHE_FILE, Catalog, ParseCache, load_catalog
 from scheduler.live.edits import edited_files, folder_signature, update_catalog
-from scheduler.live.snapshot import (
-    CalendarState,
-    Snapshot,
-    calendar_digest,
-    draft_state,
-    expand_error,
-    local_today,
-    log_errors,
-    served_calendars,
-    tracked_window,
-)
+from scheduler.live.snapshot import CalendarState, Snapshot
 from scheduler.live.watching import sleep_until_expiries, watch_folder
 from scheduler.settings import Settings
 from scheduler.store.faults import translate
@@ -223,7 +209,7 @@ class CalendarRepository:
             for cid in todo:
                 draft = catalog.calendars.get(cid)
                 if draft is not None and draft.draft and not catalog.has_errors(cid):
-                    drafts[cid] = draft_state(old_drafts.get(cid), cid, catalog, draft, now)
+                    drafts[cid] = snap.draft_state(old_drafts.get(cid), cid, catalog, draft, now)
                     states.pop(cid, None)
                     continue
                 drafts.pop(cid, None)
@@ -231,7 +217,7 @@ class CalendarRepository:
                 states[cid] = state
                 pending += entries
                 if state.calendar is not None:
-                    self._days.setdefault(state.calendar.timezone, local_today(now, state.calendar))
+                    self._days.setdefault(state.calendar.timezone, snap.local_today(now, state.calendar))
             if incremental is not None and states.keys() != old.keys():
                 states = dict(sorted(states.items()))
             if self.store is not None:
@@ -244,7 +230,7 @@ class CalendarRepository:
             for cid in (old.keys() - states.keys() - drafts.keys() if states.keys() != old.keys() else ()):
                 log.warning("Tệp lịch %s đã bị xóa: ngừng phục vụ lịch này.", cid)
             same = incremental is not None and states.keys() == old.keys()
-            served = served_calendars(states, self._snapshot.served if same else None, todo)
+            served = snap.served_calendars(states, self._snapshot.served if same else None, todo)
             self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog,
                                       drafts=MappingProxyType(drafts), served=served)
             log.debug("Nạp lại %d tệp lịch trong %.2f giây (đọc lại %d tệp trong %.2f giây, mở rộng %d lịch).",
@@ -261,7 +247,7 @@ class CalendarRepository:
         changes: dict[str, LedgerEntry] = {}
         tracked: tuple[date, date] | None = None
         if calendar is not None and not catalog.has_errors(cid):
-            tracked = tracked_window(calendar, local_today(now, calendar))
+            tracked = snap.tracked_window(calendar, snap.local_today(now, calendar))
             if old is not None and old.calendar == calendar and old.tracked == tracked and not self._days_changed:
                 pass  # same calendar, same years: expanding again would find no change
             elif not self._has_ledger(cid):
@@ -269,7 +255,7 @@ class CalendarRepository:
                 # publishes (new UIDs get SEQUENCE 0 at the baseline stamp either way). A fresh start
                 # of 2,000 calendars expands none of them.
                 pass
-            elif old is None and cid in self._digests and self._digests[cid] == calendar_digest(calendar, tracked):
+            elif old is None and cid in self._digests and self._digests[cid] == snap.calendar_digest(calendar, tracked):
                 pass  # a restart: the stored ledger was reconciled with exactly this calendar
             else:
                 try:
@@ -279,10 +265,10 @@ class CalendarRepository:
                         self.ledger(cid), events, now=now, baseline=feed_meta(calendar).baseline_stamp,
                         tracked=tracked,
                     )
-                    self._reconciled[cid] = calendar_digest(calendar, tracked)
+                    self._reconciled[cid] = snap.calendar_digest(calendar, tracked)
                 except Exception as exc:  # noqa: BLE001 - whatever the cause, keep the last good version
                     calendar, tracked = None, None
-                    diagnostics += (expand_error(path, exc),)
+                    diagnostics += (snap.expand_error(path, exc),)
         else:
             calendar = None
         if changes:
@@ -294,7 +280,7 @@ class CalendarRepository:
         if calendar is None:  # invalid now: keep serving the last good version
             kept = old.calendar if old else None
             if not old or old.diagnostics != diagnostics:
-                log_errors(cid, diagnostics, serving=kept is not None)
+                snap.log_errors(cid, diagnostics, serving=kept is not None)
             moved = bool(changes) or (old is not None and old.active_tombstones != active)
             version = (old.version if old else 0) + (1 if moved else 0)
             return (
@@ -323,12 +309,11 @@ class CalendarRepository:
         ledger = self._ledgers.get(cid)
         deletions = (self._deletions.get(cid, []) if ledger is None
                      else [(e.uid, e.deleted_at) for e in ledger.values() if e.deleted_at is not None])
-        active = frozenset(uid for uid, at in deletions if now - at < self.retention)
-        upcoming = [at + self.retention for _, at in deletions if at + self.retention > now]
-        if upcoming:
-            self._expiry[cid] = min(upcoming)
-        else:
+        active, expiry = snap.tombstone_window(deletions, self.retention, now)
+        if expiry is None:
             self._expiry.pop(cid, None)
+        else:
+            self._expiry[cid] = expiry
         return active
 
     def next_expiry(self) -> datetime | None:

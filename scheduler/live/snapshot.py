@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -214,3 +214,13 @@ def log_errors(cid: str, diagnostics: tuple[Diagnostic, ...], *, serving: bool) 
         log.error("Lịch %s có lỗi: tiếp tục phục vụ phiên bản hợp lệ gần nhất.", cid)
     else:
         log.error("Lịch %s có lỗi và chưa có phiên bản hợp lệ nào để phục vụ.", cid)
+
+
+def tombstone_window(deletions: Iterable[tuple[str, datetime]], retention: timedelta,
+                     now: datetime) -> tuple[frozenset[str], datetime | None]:
+    """The UIDs still published as cancelled (deleted less than ``retention`` ago), and when the next
+    of them stops being published (None: never)."""
+    deletions = list(deletions)
+    active = frozenset(uid for uid, at in deletions if now - at < retention)
+    upcoming = [at + retention for _, at in deletions if at + retention > now]
+    return active, min(upcoming, default=None)

@@ -33,8 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scheduler.document_limits import DocumentLimits, beyond, rejected
 from scheduler.errors import DocumentRejected, LichThiDuaError
-from scheduler.plans.limits import DocumentLimits, beyond, rejected
 
 T = TypeVar("T")
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from scheduler.plans.limits import RATIO_FLOOR_BYTES, DocumentLimits, beyond, rejected
+from scheduler.document_limits import RATIO_FLOOR_BYTES, DocumentLimits, beyond, rejected
 
 HEAD_BYTES = 8192
 

@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from scheduler.document_limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits, beyond, rejected
 from scheduler.errors import DocumentTooLarge, ToolMissing
 from scheduler.plans.guards import HEAD_BYTES, image_size, sniff
-from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits, beyond, rejected
 from scheduler.plans.plan_text import BROKEN, PlanText, excerpt, normalize
 from scheduler.plans.tools import Budget, Expired, run_tool, stopped_by_limit
 

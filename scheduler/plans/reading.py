@@ -13,7 +13,7 @@ data (pdftoppm rasterises it). Everything is NFC-normalised and CRLF becomes LF.
 
 Missing tools raise `ToolMissing` (exit 69) with what to install, in Vietnamese.
 
-Every reading is bounded (:mod:`scheduler.plans.limits`): the file's size, its kind
+Every reading is bounded (:mod:`scheduler.document_limits`): the file's size, its kind
 checked from its bytes against its name (:mod:`scheduler.plans.guards`), a .docx's
 zip and XML before python-docx sees them, a PDF's pages and a scan's pixels before
 they are rasterised, the text's paragraphs and characters after, and the time all
@@ -30,10 +30,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from scheduler.document_limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits, beyond, rejected, size
 from scheduler.errors import BadRequest, CalendarNotFound, DocumentUnreadable, ToolMissing
 from scheduler.plans.guards import HEAD_BYTES, KIND_NAMES, check_zip, out_of_memory, scan_docx_body, sniff
 from scheduler.plans.legacy_encodings import decode_vietnamese
-from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits, beyond, rejected, size
 from scheduler.plans.pdf_ocr import ocr_image, read_pdf
 from scheduler.plans.plan_text import BROKEN, PlanText, excerpt, normalize
 from scheduler.plans.tools import Budget, Expired, offline_profile, run_tool, stopped_by_limit

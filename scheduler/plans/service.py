@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.core.dates import FullDate
+from scheduler.document_limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits
 from scheduler.live.catalog import load_catalog
 from scheduler.plans.draft import Draft, render
 from scheduler.plans.extract import extract
 from scheduler.plans.findings import CommemorationRef, Findings, NamedRef, ParentRef, Reference
-from scheduler.plans.limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits
 from scheduler.plans.lint import LintFinding, lint
 from scheduler.plans.plan_text import PlanText
 from scheduler.plans.reading import read_plan

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from scheduler.plans.limits import DocumentLimits, beyond
+from scheduler.document_limits import DocumentLimits, beyond
 
 
 @dataclass(frozen=True, slots=True)
