@@ -163,7 +163,8 @@ def test_hostile_corpus_at_check_and_expand(tmp_path: Path) -> None:
     assert run.returncode == 65 and "Traceback" not in run.stderr, run.stderr[-2000:]
     for case in CORPUS:
         assert f"calendars/{case.name}.yaml:{case.line}:{case.column}: lỗi" in run.stderr, case.name
-    assert "calendars/kon-tum-2024.yaml" not in run.stderr  # the good files stay clean
+    good = [line for line in run.stderr.splitlines() if line.startswith("calendars/kon-tum-2024.yaml")]
+    assert all(": ghi chú" in line for line in good), good  # the good files stay clean (a note is no problem)
     for case in CORPUS:
         run = _cli(tmp_path, "expand", "--calendars", "calendars", case.name)
         assert run.returncode == 65, (case.name, run.returncode, run.stderr[-500:])

@@ -47,7 +47,7 @@ def test_every_shipped_calendar_expands_today(calendar_id: str, shipped: Path, c
     body = json.loads(data.stdout)
     assert body["events"] or body["undated"], calendar_id
     for event in body["events"]:
-        assert event["origin"] in ("document", "rule", "admin", "provisional"), event
+        assert event["origin"] in ("document", "rule", "admin", "provisional", "default"), event
 
 
 @pytest.fixture(scope="module")
