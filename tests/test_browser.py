@@ -11,7 +11,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from web_support import CHROMIUM, ROOT, ServeProcess, campaign_yaml, copy_calendars, serve_process, wait_until
+from web_support import (
+    CHROMIUM,
+    ROOT,
+    ServeProcess,
+    browser_fixture,  # noqa: F401 - the browser fixture
+    campaign_yaml,
+    copy_calendars,
+    serve_process,
+    wait_until,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,10 +28,6 @@ pytestmark = [
 ]
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 DAYS_AHEAD = 20
 
@@ -42,16 +47,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServeProc
     with serve_process(tmp, calendars) as running:
         yield running, cid
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        # Playwright gives every launch a fresh, temporary --user-data-dir.
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _page(browser: object, viewport: str) -> object:

@@ -11,8 +11,14 @@ from pathlib import Path
 
 import pytest
 from board_support import CAMPAIGN, REPORT, cdcs, district, write_province
-from test_browser import ARTIFACTS, CHROMIUM_ARGS
-from web_support import CHROMIUM, VENV_BIN, ServeProcess, serve_process
+from test_browser import ARTIFACTS
+from web_support import (
+    CHROMIUM,
+    VENV_BIN,
+    ServeProcess,
+    browser_fixture,  # noqa: F401 - the browser fixture
+    serve_process,
+)
 
 from scheduler.passwords import hash_password
 
@@ -37,15 +43,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
                        text=True, check=True, cwd=tmp, env=run_env, capture_output=True)
         yield running
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _page(browser: object, user: str | None, password: str = "", width: int = 1200, height: int = 900) -> object:

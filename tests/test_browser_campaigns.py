@@ -13,8 +13,15 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM_ARGS, VIEWPORTS, _page
-from web_support import CHROMIUM, ROOT, ServeProcess, copy_calendars, serve_process
+from test_browser import ARTIFACTS, VIEWPORTS, _page
+from web_support import (
+    CHROMIUM,
+    ROOT,
+    ServeProcess,
+    browser_fixture,  # noqa: F401 - the browser fixture
+    copy_calendars,
+    serve_process,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,15 +40,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
     with serve_process(tmp, calendars) as running:
         yield running
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

@@ -7,8 +7,8 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from test_browser import CHROMIUM_ARGS, _page
-from web_support import CHROMIUM, ROOT, ServeProcess, serve_process
+from test_browser import _page
+from web_support import CHROMIUM, CHROMIUM_ARGS, ROOT, ServeProcess, serve_process
 
 pytestmark = [
     pytest.mark.browser,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 from starlette.testclient import TestClient
 
 from scheduler.settings import Settings
@@ -209,3 +210,21 @@ def view_icaljs(body: bytes) -> dict[str, tuple[str, str, str, int, str]] | None
         e["uid"]: (e["start"], e["end"], e["summary"], e["sequence"], e["status"])
         for e in json.loads(proc.stdout)["events"]
     }
+
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module", name="browser")
+def browser_fixture() -> Iterator[object]:
+    """Debian's Chromium, headless, one per test module (import ``browser_fixture`` to use it)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        # Playwright gives every launch a fresh, temporary --user-data-dir.
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
