@@ -40,6 +40,7 @@ CORE = (
     "scheduler.core.window",
     "scheduler.core.item_events",
     "scheduler.core.deadlines",
+    "scheduler.core.tet_items",
     "scheduler.feeds.export",
     "scheduler.core.events",
     "scheduler.core.lunar",

@@ -8,6 +8,7 @@ not give is marked provisional (see `resolve_phase`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from scheduler.core.dates import (
     TetRelative,
     YearOnly,
     vn_date,
+    vn_weekday,
 )
 from scheduler.core.events import DateOrigin
 from scheduler.core.model import (
@@ -142,6 +144,9 @@ def resolve_bound(expr: DateExpr, *, span: Span | None, launch: date | None, is_
         return expr.day
     if isinstance(expr, YearOnly):
         return date(expr.year, 12, 31) if is_end else date(expr.year, 1, 1)
+    if isinstance(expr, TetRelative) and expr.lunar and span is not None:
+        days = [d for _, d in tet_days(expr, span, ()) if phase_start is None or d >= phase_start]
+        return days[0] if days else None
     if isinstance(expr, TetRelative):
         year = tet_year(span, phase_start)
         return tet_date(expr, year) if year is not None else None
@@ -159,14 +164,63 @@ def tet_year(span: Span | None, near: date | None = None) -> int | None:
 
 
 def tet_date(expr: TetRelative, year: int) -> date:
-    """"mùng 1 Tết" of Tết `year`, "29 tháng Chạp" before it (the last day when the month is short)."""
+    """"mùng 1 Tết" of Tết `year`, "29 tháng Chạp" before it (the last day when the month is short);
+    a lunar day ("mùng 10 tháng 3 âm lịch") of lunar year `year` (tháng Chạp: of the year before)."""
     lunar_year = year - 1 if expr.lunar_month == 12 else year
     day = min(expr.lunar_day, lunar.month_length(lunar_year, expr.lunar_month))
     return lunar.to_solar(lunar_year, expr.lunar_month, day) + timedelta(days=expr.offset)
 
 
+def tet_days(expr: TetRelative, span: Span | None, years: Iterable[int]) -> list[tuple[int, date]]:
+    """(year of its Tết, date) each time a date tied to Tết or a lunar day falls.
+
+    In a campaign: every one inside its span (a span of several years has one a
+    year); none inside: the one of the campaign's Tết (see `tet_year`), which
+    `check` reports outside the span. Without a span: one for each of `years`.
+    """
+    if span is None:
+        return [(y, d) for y in years if (d := _tet_date_or_none(expr, y)) is not None]
+    every = [(y, d) for y in range(span.start.year - 1, span.end.year + 2)
+             if (d := _tet_date_or_none(expr, y)) is not None]
+    inside = [(y, d) for y, d in every if d in span]
+    if inside:
+        return inside
+    year = tet_year(span, span.start)
+    return [(y, d) for y, d in every if y == year]
+
+
+def _tet_date_or_none(expr: TetRelative, year: int) -> date | None:
+    if year - 1 not in lunar.SUPPORTED_YEARS or year not in lunar.SUPPORTED_YEARS:
+        return None
+    return tet_date(expr, year)
+
+
+def tet_provenance(expr: TetRelative, year: int) -> str:
+    """Where an item's date tied to Tết or to a lunar day comes from: the document's words plus the rule."""
+    day = tet_date(expr, year)
+    lunar_year = year - 1 if expr.lunar_month == 12 else year
+    short = expr.lunar_day > lunar.month_length(lunar_year, expr.lunar_month)
+    last = (f" (tháng {lunar.MONTH_NAMES[expr.lunar_month - 1]} năm đó chỉ có 29 ngày: lấy ngày cuối tháng)"
+            if short else "")
+    if expr.lunar:
+        rule = f"{lunar.to_lunar(day).format('words')} là {_weekday(day)} {vn_date(day)}{last}"
+    else:
+        rule = (f"Tết Nguyên đán {lunar.can_chi(year)} là {vn_date(lunar.to_solar(year, 1, 1))}, "
+                f"{_quote(expr.words)} là {_weekday(day)} {vn_date(day)}{last}")
+    return f"Văn bản ghi {_quote(expr.words)}; tính theo âm lịch Việt Nam (UTC+7): {rule}; mỗi năm tính lại."
+
+
+def _weekday(day: date) -> str:
+    word = vn_weekday(day)
+    return word[:1].lower() + word[1:]
+
+
 def tet_words(expr: TetRelative, span: Span | None, near: date | None) -> str | None:
     """The sentence every surface shows for a date computed from Tết."""
+    if expr.lunar and span is not None:
+        days = [d for _, d in tet_days(expr, span, ()) if near is None or d >= near]
+        return (f"{_quote(expr.words)}: {vn_date(days[0])}, ngày {lunar.to_lunar(days[0]).format('numeric')}, "
+                "tính theo âm lịch Việt Nam, mỗi năm tính lại") if days else None
     year = tet_year(span, near)
     if year is None:
         return None

@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler.core import lunar
 from scheduler.core.campaign import ResolvedPhase, celebrated_years, resolve_phase
-from scheduler.core.dates import DayMonth, FullDate, NamedEnd, vn_date
+from scheduler.core.dates import DayMonth, FullDate, NamedEnd, TetRelative, vn_date
 from scheduler.core.derived_span import effective_span
 from scheduler.core.loaded import LoadedFile
-from scheduler.core.model import ITEM_SECTIONS, Commemoration
+from scheduler.core.model import ITEM_SECTIONS, Commemoration, OneOffEvent
 from scheduler.core.spans import Span, SpanKind
+from scheduler.core.tet_items import deadline_days, event_occurrences
 from scheduler.core.titles import PLACEHOLDERS, problems
 from scheduler.errors import Severity
 
@@ -193,14 +194,21 @@ def _deadlines(loaded: LoadedFile) -> None:
     for index, deadline in enumerate(cal.deadlines):
         if isinstance(deadline.date, FullDate) and span is not None and not _after_span_ok(deadline.date.value, span):
             _outside(loaded, ("deadlines", index, "date"), deadline.date.value, span, what=f"Hạn chót '{deadline.id}'")
-        if isinstance(deadline.date, DayMonth) and span is None and cal.phases:
+        if isinstance(deadline.date, (DayMonth, TetRelative)) and span is None and cal.phases:
             loaded.diagnose("phase.year", ("deadlines", index, "date"), value=str(deadline.date))
+        if isinstance(deadline.date, TetRelative) and span is not None:
+            for _, day in deadline_days(deadline.date, span, span.years):
+                if not _after_span_ok(day, span):
+                    _outside(loaded, ("deadlines", index, "date"), day, span, what=f"Hạn chót '{deadline.id}'")
     for index, event in enumerate(cal.events):
         if span is None or event.undated:
             continue
+        if event.tet_rule:
+            _tet_event(loaded, index, event, span)
+            continue
         for field in ("date", "start", "end"):
             value = getattr(event, field)
-            if value is not None and not _after_span_ok(value.value, span):
+            if isinstance(value, FullDate) and not _after_span_ok(value.value, span):
                 _outside(loaded, ("events", index, field), value.value, span, what=f"Sự kiện '{event.id}'")
     for index, activity in enumerate(cal.activities):
         for field in ("start", "end"):
@@ -211,6 +219,17 @@ def _deadlines(loaded: LoadedFile) -> None:
         if item.base is None:
             loaded.diagnose("commemoration.no_base", ("commemorations", index, "date" if item.date else "id"),
                             severity=Severity.WARNING, value=item.name)
+
+
+def _tet_event(loaded: LoadedFile, index: int, event: OneOffEvent, span: Span) -> None:
+    """An event written by Tết: each year's days inside the span (with the grace after it), end after start."""
+    field = "date" if event.date is not None else "start"
+    occurrences = event_occurrences(event, span, span.years)
+    if not occurrences:
+        loaded.diagnose("event.order", ("events", index, "end"), value=event.id)
+    for when in occurrences:
+        if not _after_span_ok(when.first, span) or not _after_span_ok(when.last, span):
+            _outside(loaded, ("events", index, field), when.first, span, what=f"Sự kiện '{event.id}'")
 
 
 def check_references(

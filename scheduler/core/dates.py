@@ -140,13 +140,15 @@ class NamedEnd:
 
 @dataclass(frozen=True, slots=True)
 class TetRelative:
-    """A date the plan ties to Tết, computed for each year: "mùng 1 Tết" (lunar 1/1), "29 tháng Chạp"
-    (lunar 12/29 before it), "trước Tết 10 ngày" (10 days before lunar 1/1), "sau Tết 5 ngày"."""
+    """A date the plan ties to Tết or to a lunar day, computed for each year: "mùng 1 Tết" (lunar 1/1),
+    "29 tháng Chạp" (lunar 12/29 before it), "trước Tết 10 ngày" (10 days before lunar 1/1), "sau Tết 5
+    ngày", "mùng 10 tháng 3 âm lịch" (`lunar`: a lunar day of the year, not a day of Tết)."""
 
     words: str
     lunar_month: int  # 1: days of Tết; 12: tháng Chạp of the year before
     lunar_day: int
     offset: int = 0  # days after that lunar day (negative: before)
+    lunar: bool = False  # "… âm lịch": a lunar day of the year, placed in the span by its own date
 
     def __str__(self) -> str:
         return self.words
@@ -154,30 +156,57 @@ class TetRelative:
 
 DateExpr = Union[FullDate, DayMonth, MonthYear, YearOnly, LaunchDay, EndOfYear, EndOfSpan, AfterDay, NamedEnd,
                  TetRelative]
-_TET_DAY = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(?:ngày\s+)?(?:mùng|mồng)\s+(\d{1,2})\s+(?:tháng\s+giêng|tết)$")
-_CHAP = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(?:ngày\s+)?(\d{1,2})\s+(?:tháng\s+chạp|tết)$")
-_TET_OFFSET = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(trước|sau)\s+tết(?:\s+nguyên\s+đán)?\s+(\d{1,3})\s+ngày$|"
-                         r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(\d{1,3})\s+ngày\s+(trước|sau)\s+tết(?:\s+nguyên\s+đán)?$")
-
-
-_RAM = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(?:ngày\s+)?rằm\s+tháng\s+giêng$")
+_LEAD = r"^(?:từ\s+|đến\s+(?:hết\s+)?|vào\s+)?(?:ngày\s+)?"
+_TET_DAY = re.compile(_LEAD + r"(?:mùng|mồng)\s+(\d{1,3})\s+(?:tháng\s+giêng|tết)(?:\s+nguyên\s+đán)?$")
+_CHAP = re.compile(_LEAD + r"(\d{1,3})\s+(?:tháng\s+chạp|tết)$")
+_TET_OFFSET = re.compile(r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(trước|sau)\s+tết(?:\s+nguyên\s+đán)?\s+(\d{1,4})\s+ngày$|"
+                         r"^(?:từ\s+|đến\s+(?:hết\s+)?)?(\d{1,4})\s+ngày\s+(trước|sau)\s+tết(?:\s+nguyên\s+đán)?$")
+_RAM = re.compile(_LEAD + r"rằm\s+tháng\s+giêng$")
+_MONTH_WORDS = {"giêng": 1, "chạp": 12}
+_LUNAR_DAY = re.compile(_LEAD + r"(?:(?:mùng|mồng)\s+)?(rằm|\d{1,3})\s+tháng\s+(\d{1,2}|giêng|chạp)\s+(?:âm\s+lịch|âl)$|"
+                        + _LEAD + r"(\d{1,3})\s*/\s*(\d{1,2})\s+(?:âm\s+lịch|âl)$")
+_LOOKS_TET = re.compile(r"\btết\b|tháng\s+chạp|tháng\s+giêng|âm\s+lịch")
+MAX_TET_OFFSET = 366  # "trước Tết 400 ngày" is a typo, not a date tied to Tết
 
 
 def parse_tet_relative(text: str) -> TetRelative | None:
+    """A date tied to Tết or a lunar day; None when `text` is not one; DateSyntaxError("date.lunar")
+    when it is one that cannot exist ("mùng 45 Tết", "35 tháng Chạp", "ngày 10 tháng 13 âm lịch")."""
     low = " ".join(text.lower().split())
     if _RAM.match(low):
         return TetRelative(text, 1, 15)
     if m := _TET_DAY.match(low):
-        day = int(m[1])
-        return TetRelative(text, 1, day) if 1 <= day <= 30 else None
+        return TetRelative(text, 1, _lunar_day(int(m[1]), text, "mùng 1 đến mùng 30 Tết (tháng Giêng)"))
     if m := _CHAP.match(low):
         day = int(m[1])
-        return TetRelative(text, 12, day) if 20 <= day <= 30 else None
+        if not 1 <= day <= 30:
+            raise DateSyntaxError("date.lunar", text, "tháng Chạp có từ ngày 1 đến ngày 30 (tháng thiếu: 29)")
+        return TetRelative(text, 12, day)
     if m := _TET_OFFSET.match(low):
         before = (m[1] or m[4]) == "trước"
         days = int(m[2] or m[3])
+        if not 1 <= days <= MAX_TET_OFFSET:
+            raise DateSyntaxError("date.lunar", text, f"số ngày trước hoặc sau Tết từ 1 đến {MAX_TET_OFFSET}")
         return TetRelative(text, 1, 1, -days if before else days)
+    if m := _LUNAR_DAY.match(low):
+        day_word, month_word = (m[1], m[2]) if m[1] else (m[3], m[4])
+        month = _MONTH_WORDS.get(month_word) or int(month_word)
+        if not 1 <= month <= 12:
+            raise DateSyntaxError("date.lunar", text, "tháng âm lịch từ 1 (tháng Giêng) đến 12 (tháng Chạp)")
+        day = 15 if day_word == "rằm" else _lunar_day(int(day_word), text, "ngày âm lịch từ 1 đến 30")
+        return TetRelative(text, month, day, lunar=True)
+    if _LOOKS_TET.search(low) and re.search(r"\d|rằm", low):
+        raise DateSyntaxError("date.lunar", text, "ví dụ 'mùng 1 Tết', '29 tháng Chạp', 'trước Tết 10 ngày', "
+                                                  "'mùng 10 tháng 3 âm lịch'")
     return None
+
+
+def _lunar_day(day: int, text: str, allowed: str) -> int:
+    if not 1 <= day <= 30:
+        raise DateSyntaxError("date.lunar", text, allowed)
+    return day
+
+
 NAMED_END_PREFIXES = ("hết học kỳ", "đến hết học kỳ", "đến khi", "cho đến khi", "khi ")
 
 LAUNCH_WORDS = frozenset({"launch", "ngày phát động", "phát động", "từ ngày phát động"})
@@ -219,6 +248,8 @@ def parse_date_expr(raw: object) -> DateExpr:
         return EndOfYear()
     if low in END_OF_SPAN_WORDS:
         return EndOfSpan(low.removeprefix("đến ").replace("cuối", "hết"))
+    if (tet := parse_tet_relative(text)) is not None:  # before "sau …": "sau Tết 5 ngày"
+        return tet
     if m := _AFTER.match(low):
         after = parse_date_expr(m[1])
         if not isinstance(after, FullDate):
@@ -242,8 +273,6 @@ def parse_date_expr(raw: object) -> DateExpr:
         return DayMonth(day, month)
     if m := _YEAR.match(low):
         return YearOnly(int(m[1]))
-    if (tet := parse_tet_relative(text)) is not None:
-        return tet
     raise DateSyntaxError("date.format", text)
 
 

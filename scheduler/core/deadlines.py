@@ -9,12 +9,13 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from scheduler.core.campaign import Calendar, ResolvedPhase
-from scheduler.core.dates import DayMonth, FullDate, vn_date
+from scheduler.core.campaign import Calendar, ResolvedPhase, tet_provenance
+from scheduler.core.dates import DayMonth, FullDate, TetRelative, vn_date
 from scheduler.core.days_off import deadline_warnings
 from scheduler.core.events import DateOrigin, DeadlineInfo, Due, Event, EventKind
 from scheduler.core.item_events import dated_by_origin, item_event
 from scheduler.core.model import Deadline
+from scheduler.core.tet_items import deadline_days
 from scheduler.core.window import Window
 
 
@@ -31,12 +32,18 @@ def deadline_occurrences(
     A yearly date ("25/6") falls in every year of a campaign's span; when none of
     them lies inside the span (a school year's "25/6"), the first one after it
     does (the report after the campaign). Without a span (the national
-    calendar), in every year of the window. Undated deadlines never fall due.
+    calendar), in every year of the window. A date tied to Tết ("trước Tết 10
+    ngày") falls once for each Tết of the span (see `campaign.tet_days`).
+    Undated deadlines never fall due.
     """
     if deadline.undated:
         return
     if isinstance(deadline.date, FullDate):
         yield deadline.date.value, "0", None
+    elif isinstance(deadline.date, TetRelative):  # "trước Tết 10 ngày": once a year of the span
+        years = range(window_years.start, window_years.stop + 1)
+        for year, day in deadline_days(deadline.date, calendar.span, years):
+            yield day, str(year), None
     elif isinstance(deadline.date, DayMonth):
         span = calendar.span
         days: list[date | None] | list[date]
@@ -71,6 +78,8 @@ def deadline_events(calendar: Calendar, window: Window) -> Iterator[Event]:
             warnings = deadline_warnings(written, item.due)
             origin, provenance = dated_by_origin(item.dated_by, item.wording if item.dated_by == "admin" else item.as_written,
                                            sourced.issuer)
+            if isinstance(item.date, TetRelative) and item.dated_by != "admin":
+                origin, provenance = DateOrigin.RULE, tet_provenance(item.date, int(occurrence))
             if (phase is not None and origin is DateOrigin.DOCUMENT
                     and phase.origin in (DateOrigin.DEFAULT, DateOrigin.PROVISIONAL, DateOrigin.ADMIN)):
                 # "sau mỗi đợt": the date follows the phase's end, which the plan does not give.

@@ -21,7 +21,8 @@ from scheduler.core.days_off import holiday_blocks, make_up_workdays
 from scheduler.core.deadlines import deadline_events, deadline_occurrences
 from scheduler.core.events import AnniversaryInfo, DateOrigin, Event, EventKind, LunarInfo, UndatedItem
 from scheduler.core.item_events import dated_by_origin, event_uid, inherited, item_event, not_own
-from scheduler.core.model import Commemoration, LunarDateItem, Observance
+from scheduler.core.model import Commemoration, LunarDateItem, Observance, OneOffEvent
+from scheduler.core.tet_items import Occurrence, event_occurrences
 from scheduler.core.titles import render
 from scheduler.core.window import Window
 from scheduler.errors import LunarDateError
@@ -68,10 +69,9 @@ def own_dates(calendar: Calendar) -> Iterator[date]:
             for day, _, _ in deadline_occurrences(calendar, deadline.item, calendar.span.years):
                 yield day
     for event in calendar.events:
-        if event.defined_in == calendar.id and not event.item.undated:
-            for bound in (event.item.first_day, event.item.last_day):
-                if bound is not None:
-                    yield bound
+        if event.defined_in == calendar.id:
+            for when in event_occurrences(event.item, calendar.span, calendar.span.years):
+                yield from (when.first, when.last)
     for activity in calendar.activities:
         if activity.defined_in == calendar.id:
             yield from (bound.value for bound in (activity.item.start, activity.item.end) if bound is not None)
@@ -261,26 +261,33 @@ def _day_event(calendar: Calendar, defined_in: str, kind: EventKind, key: str, s
 
 
 def _one_off(calendar: Calendar, window: Window) -> Iterator[Event]:
+    years = range(window.start.year, window.end.year + 2)
     for sourced in calendar.events:
         item = sourced.item
-        first, last = item.first_day, item.last_day
-        if first is None or last is None or not window.overlaps(first, last):
-            continue
-        lines = []
-        if item.time is not None:
-            clock = item.time.strftime("%H:%M")
-            lines.append(f"Thời gian: {clock}" + (f" – {item.end_time.strftime('%H:%M')}" if item.end_time else ""))
-        if item.place:
-            lines.append(f"Địa điểm: {item.place}")
-        if item.description:
-            lines.append(item.description)
-        origin, provenance = dated_by_origin(item.dated_by, item.as_written, sourced.issuer)
-        yield item_event(
-            calendar, sourced, EventKind.EVENT, "0",
-            title=item.title, start=first, end=last, description="\n".join(lines) or None,
-            inherited=sourced.defined_in != calendar.id, origin=origin, provenance=provenance,
-            start_time=item.time, end_time=item.end_time, place=item.place,
-        )
+        for when in event_occurrences(item, calendar.span, years):
+            if window.overlaps(when.first, when.last):
+                yield _one_off_event(calendar, sourced, when)
+
+
+def _one_off_event(calendar: Calendar, sourced: Sourced[OneOffEvent], when: Occurrence) -> Event:
+    item = sourced.item
+    lines = []
+    if item.time is not None:
+        clock = item.time.strftime("%H:%M")
+        lines.append(f"Thời gian: {clock}" + (f" – {item.end_time.strftime('%H:%M')}" if item.end_time else ""))
+    if item.place:
+        lines.append(f"Địa điểm: {item.place}")
+    if item.description:
+        lines.append(item.description)
+    origin, provenance = dated_by_origin(item.dated_by, item.as_written, sourced.issuer)
+    if when.provenance is not None and item.dated_by != "admin":
+        origin, provenance = DateOrigin.RULE, when.provenance
+    return item_event(
+        calendar, sourced, EventKind.EVENT, when.key,
+        title=item.title, start=when.first, end=when.last, description="\n".join(lines) or None,
+        inherited=sourced.defined_in != calendar.id, origin=origin, provenance=provenance,
+        start_time=item.time, end_time=item.end_time, place=item.place,
+    )
 
 
 def undated_items(calendar: Calendar) -> list[UndatedItem]:

@@ -62,6 +62,20 @@ FullDateField = Annotated[
     PlainValidator(_date_validator(FullDate, field_kind="full")),
     _date_schema(description="Ngày/tháng/năm, ví dụ 28/7/1929", examples=["28/7/1929"]),
 ]
+_TET_WORDS = ("theo Tết hoặc âm lịch ('mùng 7 Tết', '29 tháng Chạp', 'trước Tết 10 ngày', 'sau Tết 5 ngày', "
+              "'Rằm tháng Giêng', 'mùng 10 tháng 3 âm lịch'), tính lại mỗi năm")
+EventDay = Annotated[
+    FullDate | TetRelative,
+    PlainValidator(_date_validator(FullDate, TetRelative, field_kind="event")),
+    _date_schema(description="Ngày/tháng/năm (28/7/2024) hoặc " + _TET_WORDS,
+                 examples=["28/7/2024", "mùng 6 Tết", "trước Tết 10 ngày"]),
+]
+DeadlineDate = Annotated[
+    FullDate | DayMonth | TetRelative,
+    PlainValidator(_date_validator(FullDate, DayMonth, TetRelative, field_kind="deadline")),
+    _date_schema(description="Ngày/tháng/năm (15/3/2023), ngày/tháng lặp lại hằng năm (25/6) hoặc " + _TET_WORDS,
+                 examples=["15/3/2023", "25/6", "trước Tết 10 ngày"]),
+]
 PhaseStart = Annotated[
     FullDate | MonthYear | LaunchDay | AfterDay | TetRelative,
     PlainValidator(_date_validator(FullDate, MonthYear, LaunchDay, AfterDay, TetRelative, field_kind="phase_start")),

@@ -24,13 +24,21 @@ assert len(CATALOG) == len(FILE) + len(SCHEMA) + len(RULES) + len(RECIPIENTS), "
 EXPECTED_DATE = {
     "full": ({"vi": "ngày/tháng/năm, ví dụ 28/7/1929", "en": "day/month/year, e.g. 28/7/1929"}),
     "phase_start": {
-        "vi": "ngày/tháng/năm, 'tháng 01/2024', 'ngày phát động' hoặc 'sau 30/10/2024'",
-        "en": "day/month/year, 'tháng 01/2024', 'ngày phát động' or 'sau 30/10/2024'",
+        "vi": "ngày/tháng/năm, 'tháng 01/2024', 'ngày phát động', 'sau 30/10/2024' hoặc theo Tết ('mùng 1 Tết')",
+        "en": "day/month/year, 'tháng 01/2024', 'ngày phát động', 'sau 30/10/2024' or tied to Tết ('mùng 1 Tết')",
     },
     "phase_end": {"vi": "ngày/tháng/năm, 'tháng 07/2024', 'hết năm', 'hết năm học', hoặc một mốc như 'hết học kỳ I'",
                   "en": "day/month/year, 'tháng 07/2024', 'hết năm', 'hết năm học', or a named end like 'hết học kỳ I'"},
     "yearly_or_full": {"vi": "ngày/tháng (25/6) hoặc ngày/tháng/năm (15/3/2023)",
                        "en": "day/month (25/6) or day/month/year (15/3/2023)"},
+    "event": {"vi": "ngày/tháng/năm, hoặc theo Tết, âm lịch: 'mùng 6 Tết', 'trước Tết 10 ngày', "
+                   "'mùng 10 tháng 3 âm lịch'",
+              "en": "day/month/year, or tied to Tết or the lunar calendar: 'mùng 6 Tết', 'trước Tết 10 ngày', "
+                    "'mùng 10 tháng 3 âm lịch'"},
+    "deadline": {"vi": "ngày/tháng (25/6), ngày/tháng/năm (15/3/2023), hoặc theo Tết, âm lịch: 'trước Tết 10 ngày', "
+                      "'mùng 10 Tết'",
+                 "en": "day/month (25/6), day/month/year (15/3/2023), or tied to Tết or the lunar calendar: "
+                       "'trước Tết 10 ngày', 'mùng 10 Tết'"},
     "document": {"vi": "ngày/tháng/năm, 'tháng 01/2024' hoặc năm", "en": "day/month/year, 'tháng 01/2024' or a year"},
 }
 

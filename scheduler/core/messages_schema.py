@@ -47,6 +47,13 @@ SCHEMA: dict[str, Entry] = {
         {"vi": "Viết theo thứ tự ngày/tháng/năm (kiểu Việt Nam), không phải tháng/ngày",
          "en": "Write day/month/year (Vietnamese order), not month/day"},
     ),
+    "date.lunar": (
+        {"vi": "Ngày theo Tết hoặc âm lịch không đúng: '{value}' ({detail})",
+         "en": "Date tied to Tết or the lunar calendar is wrong: '{value}' ({detail})"},
+        {"vi": "{expected_vi}", "en": "{expected_en}"},
+        {"vi": "Ghi như văn bản: 'mùng 1 Tết', '29 tháng Chạp', 'trước Tết 10 ngày', 'mùng 10 tháng 3 âm lịch'",
+         "en": "Write it as the plan does: 'mùng 1 Tết', '29 tháng Chạp', 'trước Tết 10 ngày', 'mùng 10 tháng 3 âm lịch'"},
+    ),
     "date.kind": (
         {"vi": "Dạng ngày '{value}' không dùng được ở đây", "en": "Date form '{value}' is not allowed here"},
         {"vi": "{expected_vi}", "en": "{expected_en}"},

@@ -14,14 +14,16 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from scheduler.core.dates import FullDate
+from scheduler.core.dates import FullDate, TetRelative
 from scheduler.core.events import Due
 from scheduler.core.format_fields import (
     DATED_BY_DESCRIPTION,
     ID_PATTERN,
     Anniversary,
     DatedBy,
+    DeadlineDate,
     DocumentDate,
+    EventDay,
     FullDateField,
     Id,
     PhaseEnd,
@@ -176,7 +178,7 @@ class Deadline(Strict):
 
     id: Id
     title: str = Field(description="Việc phải làm, ví dụ 'Báo cáo kết quả 6 tháng đầu năm'")
-    date: YearlyOrFull | None = None
+    date: DeadlineDate | None = None
     after_phase: str | None = Field(None, description="'each' (sau mỗi đợt) hoặc mã một đợt")
     days_after: int | None = Field(
         None, ge=0, le=366, description="Số ngày sau khi đợt kết thúc; bỏ trống khi văn bản chỉ ghi 'sau mỗi đợt'"
@@ -234,9 +236,9 @@ class OneOffEvent(Strict):
 
     id: Id
     title: str = Field(description="Tên sự kiện, ví dụ 'Hội nghị sơ kết học kỳ I'")
-    date: FullDateField | None = Field(None, description="Ngày diễn ra (một ngày)")
-    start: FullDateField | None = Field(None, description="Ngày bắt đầu (sự kiện nhiều ngày)")
-    end: FullDateField | None = Field(None, description="Ngày kết thúc, tính cả ngày đó")
+    date: EventDay | None = Field(None, description="Ngày diễn ra (một ngày); theo Tết hoặc âm lịch: tính mỗi năm")
+    start: EventDay | None = Field(None, description="Ngày bắt đầu (sự kiện nhiều ngày)")
+    end: EventDay | None = Field(None, description="Ngày kết thúc, tính cả ngày đó")
     time: TimeOfDay | None = Field(None, description="Giờ bắt đầu, ví dụ \"08:00\"")
     end_time: TimeOfDay | None = Field(None, description="Giờ kết thúc")
     place: str | None = Field(None, description="Địa điểm")
@@ -255,7 +257,8 @@ class OneOffEvent(Strict):
             raise PydanticCustomError("event.undated", "{value}", {"value": self.id})
         if self.undated and self.dated_by == "admin":
             raise PydanticCustomError("dated_by.no_date", "{value}", {"value": self.id})
-        if self.start is not None and self.end is not None and self.end.value < self.start.value:
+        if (isinstance(self.start, FullDate) and isinstance(self.end, FullDate)
+                and self.end.value < self.start.value):
             raise PydanticCustomError("event.order", "{value}", {"value": self.id, "field": "end"})
         if self.end_time is not None and self.time is None:
             raise PydanticCustomError("event.end_time", "{value}", {"value": self.id})
@@ -267,13 +270,19 @@ class OneOffEvent(Strict):
 
     @property
     def first_day(self) -> _Day | None:
+        """The written first day; None when undated or computed each year (see `tet_rule`)."""
         day = self.date or self.start
-        return day.value if day is not None else None
+        return day.value if isinstance(day, FullDate) else None
 
     @property
     def last_day(self) -> _Day | None:
         day = self.date or self.end
-        return day.value if day is not None else None
+        return day.value if isinstance(day, FullDate) else None
+
+    @property
+    def tet_rule(self) -> bool:
+        """A date written by Tết or the lunar calendar: computed for each year (scheduler.core.tet_items)."""
+        return any(isinstance(d, TetRelative) for d in (self.date, self.start, self.end))
 
 
 def _every_alias(value: Any) -> Any:
