@@ -44,6 +44,7 @@ from scheduler.core.dates import (
     DateSyntaxError,
     FullDate,
     MonthYear,
+    TetRelative,
     YearOnly,
     parse_date_expr,
     vn_date,
@@ -72,6 +73,7 @@ from scheduler.core.text_rewrite import (
     moved_onto_day_off,
     rewrite_text,
     shift_text,
+    tet_days_off,
 )
 from scheduler.errors import BadRequest
 
@@ -113,7 +115,6 @@ def draft_next(
     out = io.StringIO()
     yaml.dump(tree, out)
     return annotate(out.getvalue(), drafter.notes, new_span, drafter.years)
-
 
 
 # --- the drafter ---------------------------------------------------------------------------------
@@ -359,8 +360,10 @@ class _Drafter:
             parsed = parse_date_expr(value)
         except DateSyntaxError:
             return
+        if isinstance(parsed, TetRelative) and (off := tet_days_off(parsed, self.new_span)):
+            self.note(path + (key,), off)  # computed each year: nothing to move, but a day off to see
         if not isinstance(parsed, FullDate):
-            return  # "25/6": every year
+            return  # "25/6", "mùng 6 Tết": every year
         moved, _ = self.shifted(value)
         item[key] = moved
         what = {"deadlines": "hạn", "events": "ngày sự kiện", "observances": "ngày",
@@ -434,7 +437,6 @@ class _Drafter:
             moved = type(value)(new) if type(value) is not str else new
             return moved, any(c.startswith("29") and "→ 28" in c for c in changes)
         return value, False
-
 
 
 def _show(value: Any) -> str:

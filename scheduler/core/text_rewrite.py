@@ -12,10 +12,20 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from scheduler.core.dates import DateSyntaxError, FullDate, parse_date_expr, vn_date, vn_weekday
+from scheduler.core.campaign import tet_date, tet_days
+from scheduler.core.dates import (
+    DateSyntaxError,
+    FullDate,
+    TetRelative,
+    parse_date_expr,
+    parse_tet_relative,
+    vn_date,
+    vn_weekday,
+)
 from scheduler.core.days_off import day_off_reason
-from scheduler.core.lunar import CAN, CHI
+from scheduler.core.lunar import CAN, CHI, SUPPORTED_YEARS
 from scheduler.core.model import Commemoration
+from scheduler.core.spans import Span
 
 _DATE_OR_YEAR = re.compile(
     r"(?<![\d/.\-])(?:"
@@ -142,9 +152,85 @@ def rewrite_text(
 
     out = _ORDINAL.sub(ordinal, text)
     out, names = shift_can_chi(out, years, old_years)  # before the years: "Ất Tỵ 2025" is history or not
+    out, tet, kept = rewrite_tet_quotes(out, years, old_years)  # before the years: Tết moves by its own rule
+    doubts += tet.doubts
     out, moved = shift_text(out, years, only=old_years)
-    out, weekdays = fix_weekdays(out) if moved else (out, [])
-    return out, changes + names + moved + weekdays, doubts
+    for index, new in enumerate(kept):
+        out = out.replace(_kept_token(index), new)
+    out, weekdays = fix_weekdays(out) if moved or tet.changes else (out, [])
+    return out, changes + names + tet.changes + moved + weekdays, doubts
+
+
+@dataclass
+class _TetQuotes:
+    changes: list[str]
+    doubts: list[str]
+
+
+_TET_QUOTE = re.compile(
+    r"(?P<words>(?:(?:mùng|mồng)\s+\d{1,2}\s+(?:Tết|tháng\s+Giêng)(?:\s+Nguyên\s+đán)?"
+    r"|\d{1,2}\s+tháng\s+Chạp|(?:trước|sau)\s+Tết(?:\s+Nguyên\s+đán)?\s+\d{1,3}\s+ngày"
+    r"|\d{1,3}\s+ngày\s+(?:trước|sau)\s+Tết(?:\s+Nguyên\s+đán)?|Rằm\s+tháng\s+Giêng"
+    r"|(?:(?:mùng|mồng)\s+)?(?:\d{1,2}|rằm)\s+tháng\s+(?:\d{1,2}|Giêng|Chạp)\s+âm\s+lịch))"
+    r"(?P<sep>(?:\s*\(\s*|,?\s+(?:là\s+)?)(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật),?\s+)?"
+    r"(?:ngày\s+)?)"
+    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])",
+    re.IGNORECASE,
+)
+
+
+def _kept_token(index: int) -> str:
+    return f"\x00{index}\x00"
+
+
+def rewrite_tet_quotes(text: str, years: int, old_years: Collection[int]) -> tuple[str, _TetQuotes, list[str]]:
+    """"Từ mùng 1 Tết (29/01/2025)" in the new span: the date the words give for the new Tết
+    (17/02/2026), not the old date moved by whole years. A quoted date that is not what the
+    words give in the old span is left to move by years, with a doubt. The new dates come back
+    as tokens (and the list to put back) so that moving the years leaves them alone."""
+    found = _TetQuotes([], [])
+    kept: list[str] = []
+    if not years or not old_years:
+        return text, found, kept
+    anchors = range(min(old_years) - 1, max(old_years) + 2)
+
+    def replace(m: re.Match[str]) -> str:
+        try:
+            expr = parse_tet_relative(m["words"])
+            old = date(int(m["y"]), int(m["m"]), int(m["d"]))
+        except (DateSyntaxError, ValueError):
+            return m.group(0)
+        if expr is None or old.year not in old_years:
+            return m.group(0)
+        year = next((y for y in anchors if _tet_or_none(expr, y) == old), None)
+        new = _tet_or_none(expr, year + years) if year is not None else None
+        if new is None:
+            quoted = f"{m['words']} {m['d']}/{m['m']}/{m['y']}"
+            found.doubts.append(f"“{quoted}”: ngày ghi kèm không phải {m['words']} năm {old.year}, không tính "
+                                "lại được theo Tết: chỉ dời năm, kiểm tra")
+            return m.group(0)
+        day = str(new.day).zfill(len(m["d"]))
+        month = str(new.month).zfill(len(m["m"]))
+        found.changes.append(f"{m['words']} {vn_date(old)} → {vn_date(new)} (tính lại theo Tết)")
+        kept.append(f"{day}/{month}/{new.year}")
+        return f"{m['words']}{m['sep']}{_kept_token(len(kept) - 1)}"
+
+    return _TET_QUOTE.sub(replace, text), found, kept
+
+
+def _tet_or_none(expr: TetRelative, year: int) -> date | None:
+    if year - 1 not in SUPPORTED_YEARS or year not in SUPPORTED_YEARS:
+        return None
+    return tet_date(expr, year)
+
+
+def tet_days_off(expr: TetRelative, span: Span) -> str | None:
+    """The days a date written by Tết falls on in the new span that are not working days, or None."""
+    off = [f"{vn_weekday(d)} {vn_date(d)} là {reason}" for _, d in tet_days(expr, span, span.years)
+           if (reason := day_off_reason(d)) is not None]
+    if not off:
+        return None
+    return f"“{expr.words}” tính lại cho phong trào mới: " + "; ".join(off) + ": đối chiếu văn bản mới"
 
 
 _WEEKDAY_DATE = re.compile(r"\b(thứ (?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ nhật)(,?\s+(?:ngày\s+)?)"
@@ -163,7 +249,7 @@ def fix_weekdays(text: str) -> tuple[str, list[str]]:
         right = vn_weekday(day)
         if m[1].casefold() == right.casefold():
             return m.group(0)
-        word = right if m[1][:1].isupper() else right[:1].lower() + right[1:]
+        word = right if m[1][:1].isupper() or right.startswith("Chủ") else right[:1].lower() + right[1:]
         changes.append(f"{m[1]} → {word} ({vn_date(day)})")
         return f"{word}{m[2]}{m[3]}/{m[4]}/{m[5]}"
 

@@ -214,5 +214,9 @@ def time_words(event: Event) -> str | None:
 
 def shows_provenance(event: Event) -> bool:
     """Dates that are not simply the document's or a rule's (an admin's, a default, a provisional bound)
-    say where they come from on the page."""
-    return event.provenance is not None and event.origin in (DateOrigin.ADMIN, DateOrigin.PROVISIONAL, DateOrigin.DEFAULT)
+    say where they come from on the page; so does a plan's own date computed from its words ("trước
+    Tết 10 ngày": the document does not write the day)."""
+    if event.provenance is None:
+        return False
+    own_rule = event.origin is DateOrigin.RULE and event.kind in (EventKind.PHASE, EventKind.EVENT, EventKind.DEADLINE)
+    return own_rule or event.origin in (DateOrigin.ADMIN, DateOrigin.PROVISIONAL, DateOrigin.DEFAULT)
