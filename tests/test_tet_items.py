@@ -221,3 +221,22 @@ def test_new_recomputes_every_derived_date(empty_calendars_dir: Path, cli) -> No
     cal = load_catalog(empty_calendars_dir).get("tet-2026")
     deadline = next(e for e in expand_deadlines(cal, default_window(cal, TODAY.date())))
     assert deadline.start == date(2026, 2, 7) and deadline.origin is DateOrigin.RULE
+
+
+def test_a_range_that_ends_before_it_starts(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    path = empty_calendars_dir / "nguoc.yaml"
+    path.write_text(CAMPAIGN.replace("id: cham-lo-tet-2027", "id: nguoc")
+                    .replace("start: 29 tháng Chạp, end: mùng 4 Tết", "start: mùng 4 Tết, end: 29 tháng Chạp"),
+                    encoding="utf-8")
+    run = cli("check", path)
+    assert run.exit_code == 65 and "[events[1].end]: Sự kiện 'truc-tet' kết thúc trước khi bắt đầu" in run.output, run.output
+
+
+def test_the_json_schema_offers_the_notation(cli) -> None:  # type: ignore[no-untyped-def]
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    from ruamel.yaml import YAML
+
+    schema = json.loads(cli("schema").stdout)
+    for section, key in (("OneOffEvent", "date"), ("OneOffEvent", "start"), ("Deadline", "date")):
+        assert "trước Tết 10 ngày" in json.dumps(schema["$defs"][section]["properties"][key], ensure_ascii=False)
+    assert jsonschema_rs.validator_for(schema).is_valid(YAML(typ="safe").load(CAMPAIGN))

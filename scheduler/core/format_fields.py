@@ -115,7 +115,7 @@ PhaseEnd = Annotated[
     WithJsonSchema({
         "anyOf": [
             {"type": "string", "description": "31/7/2024, tháng 07/2024 (đến cuối tháng), 'hết năm', 'hết năm học', "
-             "'hết giai đoạn', hoặc một mốc không có ngày như 'hết học kỳ I'"},
+             "'hết giai đoạn', " + _TET_WORDS + ", hoặc một mốc không có ngày như 'hết học kỳ I'"},
             {"type": "object", "required": ["until"], "additionalProperties": False,
              "description": "Mốc kết thúc văn bản nêu nhưng không ghi ngày; 'date' do quản trị đặt khi biết",
              "properties": {"until": {"type": "string"}, "date": {"type": "string"}}},
