@@ -240,3 +240,48 @@ def test_the_json_schema_offers_the_notation(cli) -> None:  # type: ignore[no-un
     for section, key in (("OneOffEvent", "date"), ("OneOffEvent", "start"), ("Deadline", "date")):
         assert "trước Tết 10 ngày" in json.dumps(schema["$defs"][section]["properties"][key], ensure_ascii=False)
     assert jsonschema_rs.validator_for(schema).is_valid(YAML(typ="safe").load(CAMPAIGN))
+
+
+PLAN = """LIÊN ĐOÀN LAO ĐỘNG TỈNH MẪU
+Số: 12/KH-LĐLĐ
+KẾ HOẠCH
+Chăm lo Tết Nguyên đán Đinh Mùi năm 2027 cho đoàn viên, người lao động
+I. THỜI GIAN
+Từ ngày 01/11/2026 đến ngày 28/02/2027.
+II. NỘI DUNG
+1. Các công đoàn cơ sở gửi danh sách đoàn viên có hoàn cảnh khó khăn về LĐLĐ tỉnh chậm nhất trước Tết Nguyên đán 10 ngày.
+2. Tổ chức Gặp mặt đầu xuân cho đoàn viên vào mùng 6 Tết tại Nhà Văn hóa Lao động tỉnh.
+3. Công đoàn cấp trên trực tiếp cơ sở báo cáo kết quả chăm lo Tết về Liên đoàn Lao động tỉnh trước mùng 10 Tết.
+4. Các đơn vị gửi danh sách trực Tết trước Tết 5 ngày.
+5. Các đơn vị hoàn thành việc thăm hỏi trước ngày 20 tháng Chạp.
+6. Sau Tết, công đoàn cơ sở tổ chức liên hoan vào Rằm tháng Giêng.
+"""
+
+
+def test_import_writes_the_notation_the_plan_states(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    plan_file = empty_calendars_dir.parent / "cham-lo-tet.txt"
+    plan_file.write_text(PLAN, encoding="utf-8")
+    out = empty_calendars_dir / "cham-lo-tet-2027.yaml"
+    run = cli("import", plan_file, "-o", out)
+    assert run.exit_code == 0, run.output
+    from ruamel.yaml import YAML
+
+    draft = YAML(typ="safe").load(out.read_text(encoding="utf-8"))
+    deadlines = {d["date"]: (d["due"], d["title"]) for d in draft["deadlines"]}
+    assert deadlines == {
+        "trước Tết 10 ngày": ("no_later_than", "Gửi danh sách đoàn viên có hoàn cảnh khó khăn"),
+        "mùng 10 Tết": ("before", "Báo cáo kết quả chăm lo Tết"),
+        "trước Tết 5 ngày": ("no_later_than", "Gửi danh sách trực Tết"),
+    }
+    # Without "chậm nhất" the reading is a guess: marked. "hoàn thành … trước ngày 20 tháng Chạp" sends nothing,
+    # "tổ chức liên hoan" is not an event the plan names: neither is dated by guess.
+    assert "văn bản ghi “trước Tết 5 ngày” không kèm “chậm nhất”" in run.output
+    (event,) = draft["events"]
+    assert (event["title"], event["date"], event["place"]) == ("Gặp mặt đầu xuân", "mùng 6 Tết",
+                                                               "Nhà Văn hóa Lao động tỉnh")
+    text = out.read_text(encoding="utf-8").replace("draft: true\n", "")
+    out.write_text(text, encoding="utf-8")
+    cal = load_catalog(empty_calendars_dir).get("cham-lo-tet-2027")
+    days = {e.item_id: e.start for e in expand_deadlines(cal, default_window(cal, TODAY.date()))}
+    assert days["gui-danh-sach-doan-vien"] == date(2027, 1, 27) == TET_2027 - timedelta(days=10)
+    assert days["bao-cao-ket-qua-cham"] == date(2027, 2, 15)

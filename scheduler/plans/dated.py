@@ -40,7 +40,7 @@ DEADLINE = re.compile(
     r"(?:đến\s+(?:hết\s+)?|trước\s+)?)\s*"
     r"(?:(?:lúc\s+)?\d{1,2}\s*(?:giờ|h)(?:\s*\d{2})?\s+)?(?:ngày\s+)?"
     r"(?:(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s)(?P<y>\d{4}))?(?![\d])"
-    r"|(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?)"
+    r"|(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?(?!\s+âm\s+lịch))"
     r"(?P<yearly>\s+(?:hằng|hàng)\s+năm)?",
     re.I,
 )

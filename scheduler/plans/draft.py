@@ -167,8 +167,8 @@ def render(f: Findings, source_name: str, how: str, draft_id: str | None = None)
             item = CommentedMap()
             item["id"] = d.id
             item["title"] = d.title
-            if d.date:
-                item["date"] = d.date
+            if d.date or d.tet:
+                item["date"] = d.date or d.tet
             if d.after_phase:
                 item["after_phase"] = d.after_phase
             item["due"] = d.due
@@ -181,7 +181,7 @@ def render(f: Findings, source_name: str, how: str, draft_id: str | None = None)
             wording = {"before": '"trước": hạn là hết ngày hôm trước ngày ghi',
                        "no_later_than": '"chậm nhất": tính cả ngày ghi'}[d.due]
             lines = [_said(d.where)]
-            if d.date:
+            if d.date or d.tet:
                 lines.append(f"Cách đọc: {wording}.")
             lines += [flag(d.where, f"{d.title}: {note}") for note in d.notes if "không ghi" in note or "hằng năm" not in note]
             lines += [note for note in d.notes if "hằng năm" in note]
@@ -198,8 +198,8 @@ def render(f: Findings, source_name: str, how: str, draft_id: str | None = None)
             if e.date and e.end:
                 item["start"] = e.date
                 item["end"] = e.end
-            elif e.date:
-                item["date"] = e.date
+            elif e.date or e.tet:
+                item["date"] = e.date or e.tet
             if e.time:
                 item["time"] = DoubleQuotedScalarString(e.time)  # unquoted 08:00 is a YAML 1.1 number
             if e.end_time:

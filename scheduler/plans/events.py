@@ -20,7 +20,7 @@ from scheduler.plans.text import Clauses, cap, quote
 from scheduler.plans.wording import AFTER_EVENT, DATED_EVENT, UNDATED_EVENT
 
 _D = r"(?P<d>\d{1,2})(?:(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s) ?(?P<y>\d{4}))?)?(?!\d)"
-_V = r"(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?"
+_V = r"(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?(?!\s+âm\s+lịch)"  # lunar: tet_items
 _D2 = r"(?:\s*(?:đến|-|–|—)\s*(?:ngày\s+)?(?P<d2>\d{1,2})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?:(?P=s2) ?(?P<y2>\d{4}))?(?!\d))?"
 _TIME = (r"(?:(?:lúc\s+|đúng\s+|từ\s+)?(?P<h>\d{1,2})\s*(?:giờ|h)\s*(?P<mi>\d{2})?"
          r"(?:\s*(?:đến|-|–)\s*(?P<h2>\d{1,2})\s*(?:giờ|h)\s*(?P<mi2>\d{2})?)?\s*,?\s*)?")
@@ -72,6 +72,11 @@ def _title(text: str) -> str:
         text = text[:120].rsplit(" ", 1)[0] + "…"
     text = cap(text)
     return text + "”" if text.count("“") > text.count("”") else text
+
+
+def event_title(text: str) -> str:
+    """An event's title from the words that name it (shared with the pass for dates tied to Tết)."""
+    return _title(text)
 
 
 

@@ -22,13 +22,14 @@ from scheduler.plans.header import HeaderPass
 from scheduler.plans.periods import period_at
 from scheduler.plans.phases import PhasePass
 from scheduler.plans.repeats import RepeatPass
+from scheduler.plans.tet_items import TetPass
 from scheduler.plans.text import quote, slug
 from scheduler.plans.yearspan import CampaignTime, from_items, from_text
 
 _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
 
 
-class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass):
+class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPass):
     def span(self) -> None:
         f = self.f
         found = from_text(f.title, self.title_where, self.blocks, self.masked, f.doc_date, None)
@@ -125,6 +126,7 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass):
         self.undated_phases()
         self.phase_count_note()
         self.deadlines()
+        self.tet_items()
         self.repeats()
         self.weekdays()
         self.resolve_events(final=False)
@@ -132,6 +134,7 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass):
         self.fill_phase_years()
         self.resolve_events(final=True)
         self.resolve_lunar_years(self._near_year())
+        self.resolve_tet_days()
         self._implausible_deadlines()
         self._resolve_phase_dates()
         return self.f

@@ -120,6 +120,7 @@ class Deadline:
     keywords: tuple[str, ...] = ()  # the wording: ("trước",), ("chậm nhất",)
     yearly: bool = False  # the text says "hằng năm": the same day every year, whatever the campaign's year
     notes: list[str] = field(default_factory=list)
+    tet: str | None = None  # "trước Tết 10 ngày": dated by Tết in the format's notation (plans.tet_items)
 
 
 @dataclass
@@ -136,6 +137,7 @@ class Event:
     notes: list[str] = field(default_factory=list)
     day: dt.date | None = None  # resolved first day, for the campaign's time and checks
     kind: str = ""  # khai-mac, be-mac, trao-giai, hoi-nghi, contest…: for reports only
+    tet: str | None = None  # "mùng 6 Tết": dated by Tết in the format's notation (plans.tet_items)
 
 
 @dataclass
