@@ -42,8 +42,8 @@ def deadline_occurrences(
         yield deadline.date.value, "0", None
     elif isinstance(deadline.date, TetRelative):  # "trước Tết 10 ngày": once a year of the span
         years = range(window_years.start, window_years.stop + 1)
-        for year, day in deadline_days(deadline.date, calendar.span, years):
-            yield day, str(year), None
+        for year, tet_day in deadline_days(deadline.date, calendar.span, years):
+            yield tet_day, str(year), None
     elif isinstance(deadline.date, DayMonth):
         span = calendar.span
         days: list[date | None] | list[date]

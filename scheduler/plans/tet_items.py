@@ -119,7 +119,8 @@ class TetPass(Context):
         start, end = f.span_start, f.span_end
         if start is None or end is None:
             return
-        for item in [*f.deadlines, *f.events]:
+        items: list[Deadline | Event] = [*f.deadlines, *f.events]
+        for item in items:
             expr = _notation(item.tet) if item.tet else None
             if expr is not None:
                 item.day = _in_span(expr, start, end)
