@@ -285,3 +285,19 @@ def test_import_writes_the_notation_the_plan_states(empty_calendars_dir: Path, c
     days = {e.item_id: e.start for e in expand_deadlines(cal, default_window(cal, TODAY.date()))}
     assert days["gui-danh-sach-doan-vien"] == date(2027, 1, 27) == TET_2027 - timedelta(days=10)
     assert days["bao-cao-ket-qua-cham"] == date(2027, 2, 15)
+
+
+def test_a_phase_bound_by_a_lunar_day_falls_inside_a_school_year() -> None:
+    """Trung thu (15/8 âm lịch) of năm học 2026–2027 is 25/9/2026, Giỗ Tổ (10/3 âm lịch) 16/4/2027."""
+    from scheduler.core.campaign import resolve_phase
+    from scheduler.core.model import Phase
+    from scheduler.core.spans import parse_span
+
+    span = parse_span("năm học 2026–2027")
+    for start, end, expected in (("01/09/2026", "15/8 âm lịch", (date(2026, 9, 1), date(2026, 9, 25))),
+                                 ("Rằm tháng Giêng", "mùng 10 tháng 3 âm lịch", (date(2027, 2, 20), date(2027, 4, 16)))):
+        phase = Phase.model_validate({"id": "dot", "name": "Đợt", "start": start, "end": end})
+        resolved, _ = resolve_phase(phase, span=span, launch_date=None, defined_in="x", source="x")
+        assert resolved is not None and (resolved.start, resolved.end) == expected
+        assert resolved.origin is DateOrigin.RULE
+    assert expected == (lunar.to_solar(2027, 1, 15), lunar.to_solar(2027, 3, 10))

@@ -308,7 +308,8 @@ def resolve_phase(
         provenance = "Ngày do quản trị đặt: " + "; ".join(admin_words) + "."
     elif rule_words and not default_words:
         origin = DateOrigin.RULE
-        provenance = "Ngày theo Tết, văn bản ghi " + "; ".join(rule_words) + "."
+        lunar_only = all(b.lunar for b in (phase.start, phase.end) if isinstance(b, TetRelative))
+        provenance = f"Ngày theo {'âm lịch' if lunar_only else 'Tết'}, văn bản ghi " + "; ".join(rule_words) + "."
     elif default_words:
         origin = DateOrigin.DEFAULT
         provenance = (f"Văn bản ghi {_quote(phase.as_written or str(phase.end))}, không ghi ngày kết thúc. Ngày "
