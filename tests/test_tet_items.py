@@ -218,6 +218,9 @@ def test_new_recomputes_every_derived_date(empty_calendars_dir: Path, cli) -> No
     # mùng 6 Tết 2026 is a Sunday: flagged; a quoted date that is not what its words give: marked.
     assert "“mùng 6 Tết” tính lại cho phong trào mới: Chủ nhật 22/2/2026 là ngày nghỉ cuối tuần" in draft
     assert "“mùng 1 Tết 30/01/2025”: ngày ghi kèm không phải mùng 1 Tết năm 2025" in draft
+    lines = {line.split("#")[0].strip(): line for line in draft.splitlines()}
+    assert lines["date: trước Tết 10 ngày"].endswith("Thứ Bảy 7/2/2026 là ngày nghỉ cuối tuần: đối chiếu văn bản mới")
+    assert "không dời đúng một năm" not in lines["date: mùng 6 Tết"]  # computed: nothing to move by hand
     cal = load_catalog(empty_calendars_dir).get("tet-2026")
     deadline = next(e for e in expand_deadlines(cal, default_window(cal, TODAY.date())))
     assert deadline.start == date(2026, 2, 7) and deadline.origin is DateOrigin.RULE

@@ -74,6 +74,7 @@ from scheduler.core.text_rewrite import (
     rewrite_text,
     shift_text,
     tet_days_off,
+    tet_notation,
 )
 from scheduler.errors import BadRequest
 
@@ -183,7 +184,7 @@ class _Drafter:
                     self.undate(item, path, section)
                 for key in dated:
                     self.item_date(item, key, path, section)
-                if dated:
+                if dated and not any(tet_notation(item.get(k)) for k in dated):  # by Tết: computed, nothing to hint
                     when = next((k for k in dated if item.get(k) is not None), "id")
                     self.lunar_hint(item, ("name", "title", "as_written"), path + (when,))
                 for key in texts:

@@ -224,6 +224,15 @@ def _tet_or_none(expr: TetRelative, year: int) -> date | None:
     return tet_date(expr, year)
 
 
+def tet_notation(value: object) -> TetRelative | None:
+    """The date tied to Tết or a lunar day a YAML value writes, or None."""
+    try:
+        parsed = parse_date_expr(value) if value is not None else None
+    except DateSyntaxError:
+        return None
+    return parsed if isinstance(parsed, TetRelative) else None
+
+
 def tet_days_off(expr: TetRelative, span: Span) -> str | None:
     """The days a date written by Tết falls on in the new span that are not working days, or None."""
     off = [f"{vn_weekday(d)} {vn_date(d)} là {reason}" for _, d in tet_days(expr, span, span.years)
