@@ -18,8 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
-
+from scheduler.core.data_files import DataFileError, load_yaml, parse_day, read_sources
 from scheduler.core.dates import vn_date
 
 SHIPPED = Path(__file__).with_name("data") / "ngay-nghi.yaml"
@@ -31,7 +30,7 @@ LAW_BASES = {
 OLD_CODE = "Bộ luật Lao động 2012, Điều 115"  # before 1/1/2021
 
 
-class DaysOffDataError(ValueError):
+class DaysOffDataError(DataFileError):
     """A days-off file that cannot be read: the message names the file, the entry and the fix."""
 
 
@@ -102,12 +101,7 @@ class DaysOffData:
 
 
 def _day(raw: Any, where: str) -> date:
-    if isinstance(raw, date):
-        return raw
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        raise DaysOffDataError(f"{where}: ngày {raw!r} không hợp lệ; viết theo dạng 2027-02-05 (năm-tháng-ngày)") from None
+    return parse_day(raw, where, DaysOffDataError)
 
 
 def _text(raw: Any) -> str | None:
@@ -126,13 +120,7 @@ def parse_days_off(sources: Iterable[tuple[str, str]]) -> DaysOffData:
     for name, text in sources:
         names.append(name)
         digest.update(name.encode() + b"\0" + text.encode() + b"\0")
-        try:
-            doc = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f", dòng {mark.line + 1}" if mark is not None else ""
-            raise DaysOffDataError(f"{name}{line}: không đọc được YAML ({exc.__class__.__name__}); "
-                                   "kiểm tra thụt lề và dấu hai chấm") from None
+        doc = load_yaml(name, text, DaysOffDataError) or {}
         if not isinstance(doc, dict):
             raise DaysOffDataError(f"{name}: tệp ngày nghỉ phải là một bảng có 'decisions' và 'years'")
         for did, raw in (doc.get("decisions") or {}).items():
@@ -180,11 +168,4 @@ def parse_days_off(sources: Iterable[tuple[str, str]]) -> DaysOffData:
 
 def read_days_off(extra: Iterable[Path] = ()) -> DaysOffData:
     """The shipped file, then each extra file (a folder: its *.yaml files in name order)."""
-    paths = [SHIPPED]
-    for path in extra:
-        if path.is_dir():
-            paths.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
-        elif path.is_file():
-            paths.append(path)
-    return parse_days_off((str(p) if p != SHIPPED else "ngay-nghi.yaml (kèm chương trình)",
-                           p.read_text(encoding="utf-8")) for p in paths)
+    return parse_days_off(read_sources(SHIPPED, "ngay-nghi.yaml (kèm chương trình)", extra))
