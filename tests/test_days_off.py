@@ -207,3 +207,14 @@ def test_the_page_shows_2027_as_projected_and_2026_with_its_notice(tmp_path: Pat
     assert "Nghỉ Tết Nguyên đán (dự kiến)" in page_2027 and "Nghỉ lễ Quốc khánh (dự kiến)" in page_2027
     assert "Nghỉ Tết Nguyên đán (dự kiến)" not in page_2026
     assert "Nghỉ hoán đổi (làm bù Thứ Bảy 10/1/2026)" in page_2026
+
+
+def test_check_reports_a_bad_days_off_file(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    folder = empty_calendars_dir / "ngay-nghi"
+    folder.mkdir()
+    (folder / "2027.yaml").write_text("years:\n  2027:\n    days_off:\n      - {date: 2027-02-30, name: Tết, "
+                                      "basis: labour_code}\n", encoding="utf-8")
+    run = cli("check", "--calendars", empty_calendars_dir)
+    assert run.exit_code != 0 and "ngày '2027-02-30' không hợp lệ" in run.output
+    run = cli("check", folder)
+    assert run.exit_code != 0 and "ngay-nghi" in run.output
