@@ -9,8 +9,9 @@ stays. Parsing stays pure (text in, data out); reading the files happens here, i
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -149,3 +150,38 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
     if root is not None:
         walk(root, ())
     return lines
+
+
+class DataFile:
+    """One data file being read: every error names the file, the line of the entry and what it is.
+
+    ``path`` is the entry's place as keys (a list item's index as text): the line is that of the
+    deepest part of it the file has; ``detail`` words the entry (", năm học 2026-2027")."""
+
+    def __init__(self, name: str, text: str, error: type[DataFileError]) -> None:
+        self.name, self.error, self.lines = name, error, key_lines(text)
+
+    def line(self, path: tuple[str, ...]) -> int | None:
+        return next((self.lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in self.lines), None)
+
+    def where(self, path: tuple[str, ...], detail: str = "") -> str:
+        line = self.line(path)
+        return self.name + (f", dòng {line}" if line is not None else "") + detail
+
+    def fail(self, path: tuple[str, ...], what: str, detail: str = "") -> DataFileError:
+        return self.error(f"{self.where(path, detail)}: {what}", file=self.name, line=self.line(path))
+
+    def unknown(self, raw: Mapping[Any, Any], allowed: Sequence[str], path: tuple[str, ...], detail: str = "") -> None:
+        """A key not in ``allowed`` (a typo, most often) is an error that suggests the nearest one."""
+        for key in raw:
+            if str(key) not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"có phải ý bạn là '{close[0]}'? " if close else ""
+                raise self.fail((*path, str(key)), f"khóa '{key}' không dùng ở đây; {hint}các khóa dùng được: "
+                                + ", ".join(allowed), detail)
+
+    def day(self, raw: Any, path: tuple[str, ...], detail: str = "") -> date:
+        try:
+            return parse_day(raw, f"'{path[-1]}'", self.error)
+        except DataFileError as exc:
+            raise self.fail(path, str(exc), detail) from None

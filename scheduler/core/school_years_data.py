@@ -10,7 +10,6 @@ school years replace the shipped ones of the same years. Parsing is pure: text i
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -19,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scheduler.core.data_files import DataFileError, key_lines, load_yaml, parse_day, read_sources
+from scheduler.core.data_files import DataFile, DataFileError, load_yaml, read_sources
 from scheduler.core.dates import vn_date
 
 SHIPPED = Path(__file__).with_name("data") / "nam-hoc.yaml"
@@ -61,35 +60,20 @@ def citation(raw: Mapping[str, Any], signed: date | None) -> str:
     return f"{text} của {raw.get('issuer') or 'Bộ Giáo dục và Đào tạo'}"
 
 
-class _File:
-    """One file being read: every error says the file, the line and the school year."""
+def _detail(path: tuple[str, ...]) -> str:
+    return f", năm học {path[1]}" if len(path) >= 2 else ""
 
-    def __init__(self, name: str, text: str) -> None:
-        self.name, self.lines = name, key_lines(text)
 
-    def fail(self, path: tuple[str, ...], what: str) -> SchoolYearDataError:
-        line = next((self.lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in self.lines), None)
-        where = self.name + (f", dòng {line}" if line is not None else "")
-        if len(path) >= 2:
-            where += f", năm học {path[1]}"
-        return SchoolYearDataError(f"{where}: {what}", file=self.name, line=line)
+class _File(DataFile):
+    """Every error of a school-year file also names the school year."""
 
-    def unknown(self, raw: Mapping[Any, Any], allowed: tuple[str, ...], path: tuple[str, ...]) -> None:
-        for key in raw:
-            if str(key) not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
-                hint = f"có phải ý bạn là '{close[0]}'? " if close else ""
-                raise self.fail((*path, str(key)), f"khóa '{key}' không dùng ở đây; {hint}các khóa dùng được: "
-                                + ", ".join(allowed))
+    def fail(self, path: tuple[str, ...], what: str, detail: str = "") -> DataFileError:
+        return super().fail(path, what, detail or _detail(path))
 
-    def day(self, raw: Mapping[str, Any], key: str, path: tuple[str, ...]) -> date:
-        here = (*path, key)
+    def required_day(self, raw: Mapping[str, Any], key: str, path: tuple[str, ...]) -> date:
         if raw.get(key) is None:
-            raise self.fail(here, f"thiếu '{key}'; ghi ngày như khung ghi (ví dụ {key}: 2027-05-31)")
-        try:
-            return parse_day(raw[key], f"'{key}'", SchoolYearDataError)
-        except SchoolYearDataError as exc:
-            raise self.fail(here, str(exc)) from None
+            raise self.fail((*path, key), f"thiếu '{key}'; ghi ngày như khung ghi (ví dụ {key}: 2027-05-31)")
+        return self.day(raw[key], (*path, key))
 
 
 def _framework(file: _File, words: Any, raw: Any) -> Framework:
@@ -102,8 +86,8 @@ def _framework(file: _File, words: Any, raw: Any) -> Framework:
         raise file.fail(path, "mỗi năm học là một bảng có 'semester1_end_before', 'year_end_before', "
                               "'decision' và 'sources'")
     file.unknown(raw, FIELDS, path)
-    term, end = file.day(raw, "semester1_end_before", path), file.day(raw, "year_end_before", path)
-    opening = file.day(raw, "opening", path) if raw.get("opening") is not None else date(first, 9, 1)
+    term, end = file.required_day(raw, "semester1_end_before", path), file.required_day(raw, "year_end_before", path)
+    opening = file.required_day(raw, "opening", path) if raw.get("opening") is not None else date(first, 9, 1)
     if opening.year != first:
         raise file.fail((*path, "opening"), f"ngày khai giảng {vn_date(opening)} không thuộc năm {first}")
     if end.year != first + 1:
@@ -122,7 +106,7 @@ def _framework(file: _File, words: Any, raw: Any) -> Framework:
     if not decision.get("number") and not decision.get("note"):
         raise file.fail((*here, "number"), "thiếu số quyết định ('number'); khi chưa rõ số, ghi "
                                            "'number: null' kèm 'note' nói vì sao")
-    signed = file.day(decision, "date", here) if decision.get("date") is not None else None
+    signed = file.day(decision["date"], (*here, "date")) if decision.get("date") is not None else None
     sources = raw.get("sources")
     if (not isinstance(sources, list) or not sources
             or not all(isinstance(s, str) and s.strip() for s in sources)):
@@ -143,7 +127,7 @@ def parse_school_years(sources: Iterable[tuple[str, str]]) -> SchoolYearData:
         doc = load_yaml(name, text, SchoolYearDataError)
         if doc is None:
             continue
-        file = _File(name, text)
+        file = _File(name, text, SchoolYearDataError)
         if not isinstance(doc, dict) or not isinstance(doc.get("school_years"), dict):
             raise file.fail(("school_years",), "tệp năm học phải là một bảng có 'school_years', mỗi năm học một "
                                                f"mục (ví dụ \"{EXAMPLE}\":)")
