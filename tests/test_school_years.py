@@ -184,6 +184,34 @@ def test_a_parse_cache_parses_again_when_the_frameworks_change(empty_calendars_d
     assert second.get("truong-2026").span.end == date(2027, 5, 29)  # type: ignore[union-attr]
 
 
+def test_a_saved_parse_cache_serves_while_the_frameworks_stay(empty_calendars_dir: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command run by cron restores the parses before it reads calendars/nam-hoc/: they are trusted
+    once the folder's frameworks are read and match, and parsed again when they moved."""
+    from scheduler.live import catalog as catalog_module
+
+    monkeypatch.setattr(catalog_module, "CACHE_AT", 1)
+    cache_file = tmp_path / "var" / "parse-cache.pickle"
+    path = _framework(_school(empty_calendars_dir))
+    parsed: list[int] = []
+    real = catalog_module.ParseCache
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def save(self, file: Path, catalog: Catalog | None = None) -> None:
+            parsed.append(self.parsed)
+            super().save(file, catalog)
+
+    monkeypatch.setattr(catalog_module, "ParseCache", Counting)
+    first = catalog_module.load_catalog_cached(empty_calendars_dir, cache_file)
+    assert first.get("truong-2026").span.end == date(2027, 5, 29) and parsed == [2]  # type: ignore[union-attr]
+    configure_school_years([])  # a new process: only the shipped frameworks until the folder is read
+    again = catalog_module.load_catalog_cached(empty_calendars_dir, cache_file)
+    assert again.get("truong-2026").span.end == date(2027, 5, 29) and parsed == [2]  # nothing parsed, not saved
+    path.write_text(FRAMEWORK.replace("2027-05-29", "2027-05-28"), encoding="utf-8")
+    moved = catalog_module.load_catalog_cached(empty_calendars_dir, cache_file)
+    assert moved.get("truong-2026").span.end == date(2027, 5, 28) and parsed == [2, 2]  # type: ignore[union-attr]
+
+
 def test_worker_processes_parse_with_the_admins_frameworks(empty_calendars_dir: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from scheduler.live import parsing

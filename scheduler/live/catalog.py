@@ -152,11 +152,13 @@ class ParseCache:
         version = parser_version()
         if version == self._version:
             return True
-        self._files, self._version = {}, version
+        self._files, self._version, self._restored_catalog = {}, version, None
         return False
 
     def take_restored_catalog(self) -> Catalog | None:
-        """The catalog restored with the parses, once (the next loads have their own ``previous``)."""
+        """The catalog restored with the parses, once (the next loads have their own ``previous``);
+        None when they were made with another parser or other frameworks (the admin's are read by then)."""
+        self._same_parser()
         catalog, self._restored_catalog = self._restored_catalog, None
         return catalog
 
@@ -238,7 +240,8 @@ class ParseCache:
         write_atomic(file, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
 
     def restore(self, file: Path) -> bool:
-        """Read a saved cache; a missing, damaged or foreign one is ignored (files are parsed again)."""
+        """Read a saved cache; a missing, damaged or foreign one is ignored (files are parsed again): one made
+        by other code or with other school-year frameworks at the first load (see :meth:`_same_parser`)."""
         try:
             with file.open("rb") as src:
                 version, cwd, files, stored = pickle.load(src)
@@ -246,7 +249,9 @@ class ParseCache:
             return False
         except Exception:  # any damage: start from an empty cache
             return False
-        if version != parser_version() or cwd != str(Path.cwd()) or not isinstance(files, dict):
+        # Made by another parser, or with other school-year frameworks: dropped by the first load, once
+        # the calendars folder's own frameworks are read (they are not yet when a command restores).
+        if not isinstance(version, str) or cwd != str(Path.cwd()) or not isinstance(files, dict):
             return False
         self._files, self._version = files, version
         if isinstance(stored, tuple) and stored[0] == catalog_version() and isinstance(stored[1], Catalog):
