@@ -212,6 +212,28 @@ def test_a_saved_parse_cache_serves_while_the_frameworks_stay(empty_calendars_di
     assert moved.get("truong-2026").span.end == date(2027, 5, 28) and parsed == [2, 2]  # type: ignore[union-attr]
 
 
+def test_a_bad_file_named_in_the_environment_is_reported_not_fatal(empty_calendars_dir: Path, tmp_path: Path) -> None:
+    """A process that starts with a bad LICHTHIDUA_SCHOOL_YEARS file: `check` says where, nothing crashes,
+    and the calendars are read with the shipped frameworks."""
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "khung.yaml"
+    bad.write_text(FRAMEWORK.replace("2027-05-29", "2027-02-30"), encoding="utf-8")
+    _school(empty_calendars_dir)
+    env = {**os.environ, "LICHTHIDUA_SCHOOL_YEARS": str(bad)}
+    run = subprocess.run([sys.executable, "-m", "scheduler.cli", "check", "--calendars", str(empty_calendars_dir)],
+                         cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True, timeout=120,
+                         check=False)
+    assert run.returncode == 65 and "Traceback" not in run.stderr, run.stderr
+    assert f"{bad}:6:1" in run.stderr and "'2027-02-30'" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "scheduler.cli", "expand", "truong-2026", "--calendars",
+                          str(empty_calendars_dir), "--format", "json"], cwd=Path(__file__).resolve().parents[1],
+                         env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0 and "mặc định (dự kiến)" in run.stdout, run.stderr
+
+
 def test_worker_processes_parse_with_the_admins_frameworks(empty_calendars_dir: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from scheduler.live import parsing

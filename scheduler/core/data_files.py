@@ -105,7 +105,10 @@ class AdminData(Generic[T]):
 
     def get(self) -> T:
         if self._data is None:
-            self._data = self._read(env_paths(self.variable) + self.extra)
+            try:
+                self._data = self._read(env_paths(self.variable) + self.extra)
+            except DataFileError:  # never read well yet: the shipped data, and configure() says what is wrong
+                self._data = self._read(())
         return self._data
 
     def digest(self) -> str:
