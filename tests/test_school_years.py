@@ -170,6 +170,11 @@ def test_check_and_expand_on_the_command_line(empty_calendars_dir: Path, cli) ->
     assert "2026-2027.yaml:5:1" in run.output and "có phải ý bạn là 'semester1_end_before'" in run.output
     run = cli("check", empty_calendars_dir / "nam-hoc")  # the data folder alone
     assert run.exit_code != 0 and "2026-2027.yaml:5:1" in run.output
+    run = cli("check", path)  # one file of it
+    assert run.exit_code != 0 and "2026-2027.yaml:5:1" in run.output and "Đã kiểm tra 1 tệp: 1 lỗi" in run.output
+    path.write_text(FRAMEWORK, encoding="utf-8")
+    run = cli("check", path)
+    assert run.exit_code == 0, run.output
 
 
 def test_a_parse_cache_parses_again_when_the_frameworks_change(empty_calendars_dir: Path) -> None:

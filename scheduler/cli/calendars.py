@@ -154,13 +154,14 @@ def check(
             recipient_targets += calendar_files([folder])
         # The admin's data (ngay-nghi/, nam-hoc/) is checked with the calendars folder holding it.
         data_dirs = [t for t in targets if t.is_dir() and t.name in DATA_FOLDERS]
+        data_dirs += [t.parent for t in named if t.parent.name in DATA_FOLDERS]  # a file of one: its folder
         folders = [t for t in targets if t.is_dir() and t.name != RECIPIENTS_DIR and t not in data_dirs]
         # `check DIR` checks that folder as a calendars folder of its own (its own `extends`, its own
         # recipients); files are checked against the calendars folder their parents come from.
         root = calendars or (folders[0] if len(folders) == 1 else data_dirs[0].parent if data_dirs and not folders
                              else calendars_root(None))
         files = calendar_files([t for t in targets if t not in recipient_targets and t not in data_dirs
-                                and not (t.is_dir() and t.name == RECIPIENTS_DIR)])
+                                and t.parent.name not in DATA_FOLDERS and not (t.is_dir() and t.name == RECIPIENTS_DIR)])
         settings = load_settings()
         limits = settings.limits()
         policy = host_policy(settings)  # which hosts the recipients' endpoints may be on
@@ -175,6 +176,7 @@ def check(
         diags += _deadline_day_off_notes(catalog, wanted)
         if data_dirs or any(t.resolve() == root.resolve() for t in targets):
             diags += [d for d in catalog.all_diagnostics() if d.code in DATA_CODES]
+            files += [t for t in named if t.parent.name in DATA_FOLDERS]
         if any(t.resolve() == root.resolve() for t in targets):
             diags += check_recipients(root, catalog, limits, policy)  # recipient lists live beside the calendars
         if recipient_targets:
