@@ -583,12 +583,10 @@ def _dead_hook_server() -> Iterator[tuple[int, int, list[str]]]:
     import socket
     import threading
 
+    from tests.endpoint_corpus import threaded_server
+
     stop = threading.Event()
     seen: list[str] = []
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    listener.settimeout(0.2)
 
     def handle(conn: socket.socket) -> None:
         with conn:
@@ -608,27 +606,11 @@ def _dead_hook_server() -> Iterator[tuple[int, int, list[str]]]:
             except OSError:
                 pass
 
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=handle, args=(conn,), daemon=True).start()
-
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        closed_port = closed.getsockname()[1]
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1], closed_port, seen
-    finally:
-        stop.set()
-        thread.join(5)
-        listener.close()
+    with threaded_server(handle, stop, join_handlers=False) as port:
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            closed_port = closed.getsockname()[1]
+        yield port, closed_port, seen
 
 
 def add_dead_hooks(calendars: Path, port: int, closed_port: int) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import socket
 import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -137,39 +138,49 @@ def _handle(server: CorpusServer, conn: socket.socket) -> None:
         conn.close()
 
 
-@pytest.fixture
-def corpus() -> Iterator[CorpusServer]:
-    server = CorpusServer()
+@contextmanager
+def threaded_server(handle: Callable[[socket.socket], None], stop: threading.Event, *,
+                    join_handlers: bool = True) -> Iterator[int]:
+    """A listener on 127.0.0.1 whose accept loop hands each connection to ``handle`` in a thread of its
+    own until ``stop`` is set (set on leaving); yields its port. The endpoint corpus and the benchmark's
+    dead webhooks (bench/scale.py) both serve this way. ``join_handlers``: wait (5 s each) for them."""
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)
     listener.settimeout(0.2)
-    server.port = listener.getsockname()[1]
     threads: list[threading.Thread] = []
 
     def accept() -> None:
-        while not server.stop.is_set():
+        while not stop.is_set():
             try:
                 conn, _ = listener.accept()
             except TimeoutError:
                 continue
             except OSError:
                 return
-            thread = threading.Thread(target=_handle, args=(server, conn), daemon=True)
+            thread = threading.Thread(target=handle, args=(conn,), daemon=True)
             thread.start()
             threads.append(thread)
 
     acceptor = threading.Thread(target=accept, daemon=True)
     acceptor.start()
     try:
-        yield server
+        yield int(listener.getsockname()[1])
     finally:
-        server.stop.set()
+        stop.set()
         acceptor.join(5)
         listener.close()
-        for thread in threads:
+        for thread in threads if join_handlers else ():
             thread.join(5)
+
+
+@pytest.fixture
+def corpus() -> Iterator[CorpusServer]:
+    server = CorpusServer()
+    with threaded_server(lambda conn: _handle(server, conn), server.stop) as port:
+        server.port = port
+        yield server
 
 
 def closed_port() -> int:

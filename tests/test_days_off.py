@@ -207,3 +207,32 @@ def test_the_page_shows_2027_as_projected_and_2026_with_its_notice(tmp_path: Pat
     assert "Nghỉ Tết Nguyên đán (dự kiến)" in page_2027 and "Nghỉ lễ Quốc khánh (dự kiến)" in page_2027
     assert "Nghỉ Tết Nguyên đán (dự kiến)" not in page_2026
     assert "Nghỉ hoán đổi (làm bù Thứ Bảy 10/1/2026)" in page_2026
+
+
+def test_check_reports_a_bad_days_off_file(empty_calendars_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    folder = empty_calendars_dir / "ngay-nghi"
+    folder.mkdir()
+    (folder / "2027.yaml").write_text("years:\n  2027:\n    days_off:\n      - {date: 2027-02-30, name: Tết, "
+                                      "basis: labour_code}\n", encoding="utf-8")
+    run = cli("check", "--calendars", empty_calendars_dir)
+    assert run.exit_code != 0 and "ngày '2027-02-30' không hợp lệ" in run.output
+    run = cli("check", folder)
+    assert run.exit_code != 0 and "ngay-nghi" in run.output
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("years:\n  2027:\n    days_off:\n      - {date: 2027-02-05, name: Tết, basis: khong-co}\n", 4,
+     ["năm 2027, ngày 2027-02-05", "căn cứ 'khong-co'"]),
+    ("years:\n  2027:\n    days_off:\n      - 2027-02-05\n", 4, ["mỗi mục của 'days_off' là một bảng"]),
+    ("years:\n  2027:\n    days_off:\n      - {date: 2027-02-30, name: Tết, basis: labour_code}\n", 4,
+     ["ngày '2027-02-30' không hợp lệ", "năm-tháng-ngày"]),
+    ("decisions:\n  tb:\n    number: '1/TB'\n    date: 2026-13-01\n    issuer: Bộ Nội vụ\n", 4,
+     ["văn bản tb", "ngày '2026-13-01' không hợp lệ"]),
+], ids=["unknown basis", "not a mapping", "impossible date", "bad decision date"])
+def test_a_days_off_error_names_its_line(text: str, line: int, words: list[str]) -> None:
+    with pytest.raises(DaysOffDataError) as raised:
+        parse_days_off([("ngay-nghi/2027.yaml", text)])
+    assert str(raised.value).startswith(f"ngay-nghi/2027.yaml, dòng {line}"), str(raised.value)
+    assert (raised.value.file, raised.value.line) == ("ngay-nghi/2027.yaml", line)
+    for word in words:
+        assert word in str(raised.value), str(raised.value)

@@ -14,7 +14,7 @@ import pytest
 from scheduler.core import fast_yaml
 from scheduler.core.loaded import LoadedFile
 from scheduler.core.loader import load_file
-from scheduler.live import catalog
+from scheduler.live import parsing
 from tests.conftest import CALENDARS, FIXTURES
 
 FILES = sorted(CALENDARS.glob("*.yaml")) + sorted(p for p in FIXTURES.rglob("*.yaml") if CALENDARS not in p.parents)
@@ -27,16 +27,16 @@ def _same(a: LoadedFile, b: LoadedFile) -> bool:
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(p.parents[1])) for p in FILES])
 def test_fast_and_careful_readers_agree(path: Path) -> None:
-    assert _same(catalog.read_calendar(path), load_file(path))
+    assert _same(parsing.read_calendar(path), load_file(path))
 
 
 def test_the_shipped_calendars_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     def careful(path: Path, display: str | None = None) -> LoadedFile:
         raise AssertionError(f"{path} went to the careful reader")
 
-    monkeypatch.setattr(catalog, "load_file", careful)
+    monkeypatch.setattr(parsing, "load_file", careful)
     for path in sorted(CALENDARS.glob("*.yaml")):
-        assert catalog.read_calendar(path).ok
+        assert parsing.read_calendar(path).ok
 
 
 @pytest.mark.parametrize("value", ["no", "08:30", "010", "1.5", "2024-02-21", "!!binary eA==", "0x1F", "*a", "Yes"])

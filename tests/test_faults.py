@@ -8,9 +8,7 @@ proxy the test controls.
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -18,6 +16,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
+from db_proxy import Proxy
 from db_support import fresh_database
 from reminder_support import address, write_wave
 from web_support import ROOT, free_port, process_env, wait_until
@@ -103,63 +102,6 @@ def test_missing_outbox_folder(tmp_path: Path) -> None:
     assert not outbox.parent.exists()  # nothing was created in the wrong place
 
 
-class Proxy:
-    """TCP proxy to PostgreSQL that the test can cut (every connection dropped, new ones refused) and heal."""
-
-    def __init__(self, upstream: tuple[str, int]) -> None:
-        self.upstream = upstream
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        self.down = False
-        self.live: list[socket.socket] = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.server.accept()
-            except OSError:
-                return
-            if self.down:
-                client.close()
-                continue
-            try:
-                upstream = socket.create_connection(self.upstream)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                self.live += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
-        with suppress(OSError):
-            while data := src.recv(65536):
-                dst.sendall(data)
-        for s in (src, dst):
-            with suppress(OSError):
-                s.shutdown(socket.SHUT_RDWR)
-
-    def cut(self) -> None:
-        self.down = True
-        with self.lock:
-            for s in self.live:
-                with suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                with suppress(OSError):
-                    s.close()
-            self.live.clear()
-
-    def heal(self) -> None:
-        self.down = False
-
-    def close(self) -> None:
-        self.cut()
-        self.server.close()
-
-
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_database_lost_mid_wave_then_back(tmp_path: Path) -> None:
@@ -174,11 +116,10 @@ def test_database_lost_mid_wave_then_back(tmp_path: Path) -> None:
     smtp_port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    proxy = Proxy(("127.0.0.1", 5432))
+    proxy = Proxy()  # the database's connections, cut ("reset") and healed ("pass") by the test
     try:
         with fresh_database("postgresql", tmp_path) as url:
-            via_proxy = url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
-            env = _env(tmp_path, database_url=via_proxy, smtp_host="127.0.0.1", smtp_port=str(smtp_port),
+            env = _env(tmp_path, database_url=proxy.url(url), smtp_host="127.0.0.1", smtp_port=str(smtp_port),
                        smtp_security="none", remind_hour="0", tick_seconds="1", smtp_timeout_seconds="60")
             log = tmp_path / "serve.log"
             with log.open("wb") as out:
@@ -186,7 +127,7 @@ def test_database_lost_mid_wave_then_back(tmp_path: Path) -> None:
                                          env=env, stdout=out, stderr=subprocess.STDOUT)
             try:
                 wait_until(lambda: len(sink.received) >= 200 or serve.poll() is not None, 120, "200 email đến")
-                proxy.cut()  # the database goes away with messages in flight
+                proxy.set("reset")  # the database goes away with messages in flight
                 controller.loop.call_soon_threadsafe(sink.gate.set)
                 wait_until(lambda: "Không kết nối được CSDL" in log.read_text(errors="replace")
                            or serve.poll() is not None, 60, "dịch vụ báo mất CSDL")
@@ -194,7 +135,7 @@ def test_database_lost_mid_wave_then_back(tmp_path: Path) -> None:
                 stalled = len(sink.received)
                 time.sleep(2)  # while it is down, nothing new can be claimed
                 assert len(sink.received) - stalled <= 64
-                proxy.heal()
+                proxy.set("pass")
                 took = wait_until(lambda: {r for r, _ in sink.received} >= {address(i) for i in range(n)}, 120,
                                   "đợt gửi tiếp tục sau khi CSDL trở lại")
                 counts = Counter(r for r, _ in sink.received)

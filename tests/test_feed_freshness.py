@@ -12,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import icalendar
+import pytest
 from starlette.testclient import TestClient
 from web_support import Clock, copy_calendars, refresh, running, settings_for, view_ical, view_icalendar, view_icaljs
 
@@ -78,9 +79,19 @@ def _modified(client: TestClient, url: str = FEED) -> datetime:
 def test_the_rule_is_strict() -> None:
     first = datetime(2026, 12, 7, 3, 0, 0, tzinfo=UTC)
     seen = Seen("a", first)
-    assert next_modified(seen, "a", first, first + timedelta(days=1)) == first  # same body, same date
-    assert next_modified(seen, "b", first, first) == first + timedelta(seconds=1)  # same second: still later
-    assert next_modified(seen, "c", first, first - timedelta(days=9)) == first + timedelta(seconds=1)  # never back
+    assert next_modified(seen, "a", first + timedelta(days=1)) == first  # same body, same date
+    assert next_modified(seen, "b", first) == first + timedelta(seconds=1)  # same second: still later
+    assert next_modified(seen, "c", first - timedelta(days=9)) == first + timedelta(seconds=1)  # never back
+    assert next_modified(None, "a", first + timedelta(microseconds=700)) == first  # first versioned: now
+
+
+def test_without_a_database_the_first_date_is_now_too() -> None:
+    from scheduler.feeds.feed_versions import MemoryVersions
+
+    versions, now = MemoryVersions(), TODAY + timedelta(microseconds=5)
+    assert versions.stamp("hen-2026", "default", "a", now) == TODAY
+    assert versions.stamp("hen-2026", "default", "a", now + timedelta(days=1)) == TODAY
+    assert versions.stamp("hen-2026", "default", "b", now) == TODAY + timedelta(seconds=1)
 
 
 def test_a_date_only_client_sees_every_change(tmp_path: Path) -> None:
@@ -147,6 +158,30 @@ def test_last_modified_survives_restarts_and_is_shared_by_instances(tmp_path: Pa
         assert changed > before
         refresh(other)  # a second instance on the same database, its clock behind
         assert _modified(other) == changed
+
+
+@pytest.mark.parametrize("now", [TODAY, datetime(2027, 1, 1, 3, 0, 30, 250_000, tzinfo=UTC)],
+                         ids=["2026-12-07", "2027-01-01"])
+def test_a_fresh_database_dates_each_feed_when_it_is_first_versioned(tmp_path: Path, now: datetime) -> None:
+    """Not a fixed baseline (1/1/2020 for a calendar without a year, 1/1 of the plan's year, a
+    document's date): the moment the body is first versioned, to the second. Then the same rule as
+    ever: the same body keeps its date across a restart and on a second instance; a new one is later."""
+    calendars, path = _served(tmp_path)
+    settings = settings_for(tmp_path, calendars)
+    first_seen = now.replace(microsecond=0)
+    urls = (FEED, FEED + "?kinds=deadline", "/feeds/viet-nam.ics")
+    with running(settings, Clock(now)) as one:
+        assert {url: _modified(one, url) for url in urls} == dict.fromkeys(urls, first_seen)
+    later = now + timedelta(days=2)
+    with running(settings, Clock(later)) as again, running(settings, Clock(now)) as other:
+        assert {url: _modified(again, url) for url in urls} == dict.fromkeys(urls, first_seen)
+        _edit(path, "Báo cáo năm,", "Báo cáo năm 2026,")
+        refresh(again)
+        assert _modified(again) == later.replace(microsecond=0)
+        refresh(other)  # its clock behind: the shared date, not its own
+        assert _modified(other) == later.replace(microsecond=0)
+        # A feed this database never saw is dated by the instance that versions it first.
+        assert _modified(other, FEED + "?kinds=event") == first_seen
 
 
 def test_the_national_feed_moves_forward_on_1_january(tmp_path: Path) -> None:

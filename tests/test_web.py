@@ -71,8 +71,10 @@ def test_validators_and_cache_control(client: TestClient) -> None:
     assert r.headers["cache-control"] == "public, max-age=21600"  # = REFRESH-INTERVAL PT6H
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT6H" in r.content
     modified = parsedate_to_datetime(r.headers["last-modified"])
-    # New events are stamped with the document's date (21/02/2024): nothing changed since.
-    assert modified.isoformat() == "2024-02-21T00:00:00+00:00"
+    # New events are stamped with the document's date (21/02/2024); the feed itself is dated when it
+    # was first versioned (the clock: 1/3/2024 03:00Z), and keeps that date while nothing changes.
+    assert modified.isoformat() == "2024-03-01T03:00:00+00:00"
+    assert b"DTSTAMP:20240221T000000Z" in r.content
     assert int(r.headers["content-length"]) == len(r.content)
 
 
@@ -96,7 +98,7 @@ def test_conditional_get_gives_304(client: TestClient, headers: str) -> None:
         "etag-list": {"If-None-Match": f'"nope", {etag}'},
         "star": {"If-None-Match": "*"},
         "since-same": {"If-Modified-Since": modified},
-        "since-later": {"If-Modified-Since": "Fri, 01 Mar 2024 00:00:00 GMT"},
+        "since-later": {"If-Modified-Since": "Fri, 01 Mar 2024 04:00:00 GMT"},
     }[headers]
     r = client.get("/feeds/kon-tum-2024.ics", headers=sent)
     assert r.status_code == 304

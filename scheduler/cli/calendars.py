@@ -139,6 +139,7 @@ def check(
     def run() -> int:
         _load()
         from notifiers.channels import host_policy
+        from scheduler.live.data_folders import DATA_CODES, DATA_FOLDERS
         from scheduler.reminders.recipients import RECIPIENTS_DIR, check_recipient_files, looks_like_recipients
 
         targets = paths or [calendars_root(calendars)]
@@ -151,12 +152,16 @@ def check(
         recipient_targets = [t for t in named if looks_like_recipients(t)]
         for folder in (t for t in targets if t.is_dir() and t.name == RECIPIENTS_DIR):
             recipient_targets += calendar_files([folder])
-        folders = [t for t in targets if t.is_dir() and t.name != RECIPIENTS_DIR]
+        # The admin's data (ngay-nghi/, nam-hoc/) is checked with the calendars folder holding it.
+        data_dirs = [t for t in targets if t.is_dir() and t.name in DATA_FOLDERS]
+        data_dirs += [t.parent for t in named if t.parent.name in DATA_FOLDERS]  # a file of one: its folder
+        folders = [t for t in targets if t.is_dir() and t.name != RECIPIENTS_DIR and t not in data_dirs]
         # `check DIR` checks that folder as a calendars folder of its own (its own `extends`, its own
         # recipients); files are checked against the calendars folder their parents come from.
-        root = calendars or (folders[0] if len(folders) == 1 else calendars_root(None))
-        files = calendar_files([t for t in targets if t not in recipient_targets
-                                and not (t.is_dir() and t.name == RECIPIENTS_DIR)])
+        root = calendars or (folders[0] if len(folders) == 1 else data_dirs[0].parent if data_dirs and not folders
+                             else calendars_root(None))
+        files = calendar_files([t for t in targets if t not in recipient_targets and t not in data_dirs
+                                and t.parent.name not in DATA_FOLDERS and not (t.is_dir() and t.name == RECIPIENTS_DIR)])
         settings = load_settings()
         limits = settings.limits()
         policy = host_policy(settings)  # which hosts the recipients' endpoints may be on
@@ -169,6 +174,9 @@ def check(
             d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
         ]
         diags += _deadline_day_off_notes(catalog, wanted)
+        if data_dirs or any(t.resolve() == root.resolve() for t in targets):
+            diags += [d for d in catalog.all_diagnostics() if d.code in DATA_CODES]
+            files += [t for t in named if t.parent.name in DATA_FOLDERS]
         if any(t.resolve() == root.resolve() for t in targets):
             diags += check_recipients(root, catalog, limits, policy)  # recipient lists live beside the calendars
         if recipient_targets:

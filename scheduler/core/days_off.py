@@ -17,7 +17,6 @@ day, a make-up Saturday being a working day and a swapped weekday a day off.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import holidays
 
+from scheduler.core.data_files import AdminData
 from scheduler.core.dates import vn_date, vn_weekday
 from scheduler.core.days_off_data import DayOffEntry, DaysOffData, read_days_off
 from scheduler.core.events import Due, last_day
@@ -57,20 +57,12 @@ def projected_basis(kind: str, year: int) -> str:
 
 # --- the data, and the files an admin adds ------------------------------------------------------
 
-_extra: tuple[Path, ...] = ()
-_data: DaysOffData | None = None
-
-
-def _env_extra() -> tuple[Path, ...]:
-    raw = os.environ.get(ENV_EXTRA, "")
-    return tuple(Path(p) for p in raw.split(os.pathsep) if p.strip())
+_DATA: AdminData[DaysOffData] = AdminData(ENV_EXTRA, read_days_off, lambda data: data.digest,
+                                          lambda: _clear_caches())
 
 
 def days_off_data() -> DaysOffData:
-    global _data
-    if _data is None:
-        _data = read_days_off(_env_extra() + _extra)
-    return _data
+    return _DATA.get()
 
 
 def configure_days_off(extra: Sequence[Path]) -> bool:
@@ -79,19 +71,12 @@ def configure_days_off(extra: Sequence[Path]) -> bool:
     Raises :class:`~scheduler.core.days_off_data.DaysOffDataError` for a bad file and keeps
     the previous data then.
     """
-    global _extra, _data
-    before = days_off_data().digest
-    fresh = read_days_off(_env_extra() + tuple(extra))
-    _extra, _data = tuple(extra), fresh
-    if fresh.digest != before:
-        _clear_caches()
-        return True
-    return False
+    return _DATA.configure(extra)
 
 
 def data_digest() -> str:
     """Changes whenever a decision is added or edited: part of every expansion's and plan's version."""
-    return days_off_data().digest
+    return _DATA.digest()
 
 
 # --- one year's days off ----------------------------------------------------------------------

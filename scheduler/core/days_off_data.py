@@ -18,8 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
-
+from scheduler.core.data_files import DataFile, DataFileError, load_yaml, read_sources
 from scheduler.core.dates import vn_date
 
 SHIPPED = Path(__file__).with_name("data") / "ngay-nghi.yaml"
@@ -31,7 +30,7 @@ LAW_BASES = {
 OLD_CODE = "Bộ luật Lao động 2012, Điều 115"  # before 1/1/2021
 
 
-class DaysOffDataError(ValueError):
+class DaysOffDataError(DataFileError):
     """A days-off file that cannot be read: the message names the file, the entry and the fix."""
 
 
@@ -101,17 +100,23 @@ class DaysOffData:
         return self.decisions.get(entry.basis)
 
 
-def _day(raw: Any, where: str) -> date:
-    if isinstance(raw, date):
-        return raw
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        raise DaysOffDataError(f"{where}: ngày {raw!r} không hợp lệ; viết theo dạng 2027-02-05 (năm-tháng-ngày)") from None
-
-
 def _text(raw: Any) -> str | None:
     return None if raw is None else str(raw)
+
+
+def _entries(file: DataFile, section: Any, key: str, path: tuple[str, ...], detail: str) -> list[dict[str, Any]]:
+    """The list ``key`` of a year's section: each item a mapping, else an error at its line."""
+    if section is not None and not isinstance(section, dict):
+        raise file.fail(path, "mỗi năm là một bảng có 'days_off' và 'working_days'", detail)
+    items = (section or {}).get(key) or []
+    if not isinstance(items, list):
+        raise file.fail((*path, key), f"'{key}' là một danh sách, mỗi ngày một dòng "
+                        "(ví dụ - {date: 2027-02-05, name: ..., basis: ...})", detail)
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise file.fail((*path, key, str(index)), f"mỗi mục của '{key}' là một bảng "
+                            "{date: ..., name: ..., basis: ...}", detail)
+    return items
 
 
 def parse_days_off(sources: Iterable[tuple[str, str]]) -> DaysOffData:
@@ -122,69 +127,63 @@ def parse_days_off(sources: Iterable[tuple[str, str]]) -> DaysOffData:
     years: set[int] = set()
     names: list[str] = []
     digest = hashlib.sha256()
-    pending: list[tuple[str, DayOffEntry | WorkdayEntry]] = []
+    pending: list[tuple[DataFile, tuple[str, ...], str, DayOffEntry | WorkdayEntry]] = []
     for name, text in sources:
         names.append(name)
         digest.update(name.encode() + b"\0" + text.encode() + b"\0")
-        try:
-            doc = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f", dòng {mark.line + 1}" if mark is not None else ""
-            raise DaysOffDataError(f"{name}{line}: không đọc được YAML ({exc.__class__.__name__}); "
-                                   "kiểm tra thụt lề và dấu hai chấm") from None
+        doc = load_yaml(name, text, DaysOffDataError) or {}
+        file = DataFile(name, text, DaysOffDataError)
         if not isinstance(doc, dict):
-            raise DaysOffDataError(f"{name}: tệp ngày nghỉ phải là một bảng có 'decisions' và 'years'")
+            raise file.fail((), "tệp ngày nghỉ phải là một bảng có 'decisions' và 'years'")
+        path: tuple[str, ...]
         for did, raw in (doc.get("decisions") or {}).items():
-            where = f"{name}, văn bản {did}"
+            path, detail = ("decisions", str(did)), f", văn bản {did}"
             if not isinstance(raw, dict) or not raw.get("issuer"):
-                raise DaysOffDataError(f"{where}: cần ít nhất 'issuer' (cơ quan ban hành), 'number', 'date' và 'sources'")
+                raise file.fail(path, "cần ít nhất 'issuer' (cơ quan ban hành), 'number', 'date' và 'sources'", detail)
             decisions[str(did)] = Decision(
                 id=str(did), number=_text(raw.get("number")),
-                signed=_day(raw["date"], where) if raw.get("date") else None,
+                signed=file.day(raw["date"], (*path, "date"), detail) if raw.get("date") else None,
                 issuer=str(raw["issuer"]), covers=str(raw.get("covers") or ""),
                 sources=tuple(str(s) for s in raw.get("sources") or ()),
                 verified=str(raw.get("verified", True)).lower(), note=_text(raw.get("note")),
             )
         for year, section in (doc.get("years") or {}).items():
+            if not str(year).isdigit():
+                raise file.fail(("years", str(year)), f"'{year}' không phải một năm; viết năm, ví dụ 2027:")
             years.add(int(year))
-            for raw in (section or {}).get("days_off") or ():
-                where = f"{name}, năm {year}, ngày {raw.get('date')}"
-                if not raw.get("name") or not raw.get("basis"):
-                    raise DaysOffDataError(f"{where}: mỗi ngày nghỉ cần 'date', 'name' và 'basis'")
+            for index, raw in enumerate(_entries(file, section, "days_off", ("years", str(year)), f", năm {year}")):
+                path, detail = ("years", str(year), "days_off", str(index)), f", năm {year}, ngày {raw.get('date')}"
+                if not raw.get("date") or not raw.get("name") or not raw.get("basis"):
+                    raise file.fail(path, "mỗi ngày nghỉ cần 'date', 'name' và 'basis'", detail)
                 entry = DayOffEntry(
-                    day=_day(raw["date"], where), name=str(raw["name"]), basis=str(raw["basis"]),
-                    swapped_with=_day(raw["swapped_with"], where) if raw.get("swapped_with") else None,
+                    day=file.day(raw["date"], (*path, "date"), detail), name=str(raw["name"]), basis=str(raw["basis"]),
+                    swapped_with=(file.day(raw["swapped_with"], (*path, "swapped_with"), detail)
+                                  if raw.get("swapped_with") else None),
                     unverified=bool(raw.get("unverified")) or raw["basis"] == "unverified", origin=name,
                 )
                 days[entry.day] = entry
-                pending.append((where, entry))
-            for raw in (section or {}).get("working_days") or ():
-                where = f"{name}, năm {year}, ngày làm bù {raw.get('date')}"
-                if not raw.get("basis"):
-                    raise DaysOffDataError(f"{where}: ngày làm bù cần 'date', 'makes_up_for' và 'basis'")
+                pending.append((file, (*path, "basis"), detail, entry))
+            for index, raw in enumerate(_entries(file, section, "working_days", ("years", str(year)), f", năm {year}")):
+                path = ("years", str(year), "working_days", str(index))
+                detail = f", năm {year}, ngày làm bù {raw.get('date')}"
+                if not raw.get("date") or not raw.get("basis"):
+                    raise file.fail(path, "ngày làm bù cần 'date', 'makes_up_for' và 'basis'", detail)
                 work = WorkdayEntry(
-                    day=_day(raw["date"], where),
-                    makes_up_for=_day(raw["makes_up_for"], where) if raw.get("makes_up_for") else None,
+                    day=file.day(raw["date"], (*path, "date"), detail),
+                    makes_up_for=(file.day(raw["makes_up_for"], (*path, "makes_up_for"), detail)
+                                  if raw.get("makes_up_for") else None),
                     basis=str(raw["basis"]), origin=name,
                 )
                 workdays[work.day] = work
-                pending.append((where, work))
-    for where, item in pending:
+                pending.append((file, (*path, "basis"), detail, work))
+    for file, path, detail, item in pending:
         if item.basis not in LAW_BASES and item.basis not in decisions:
             known = ", ".join(sorted(decisions)) or "(chưa có văn bản nào)"
-            raise DaysOffDataError(f"{where}: căn cứ {item.basis!r} không phải 'labour_code', 'observed' hay mã "
-                                   f"một văn bản trong 'decisions' ({known})")
+            raise file.fail(path, f"căn cứ {item.basis!r} không phải 'labour_code', 'observed' hay mã một văn bản "
+                            f"trong 'decisions' ({known})", detail)
     return DaysOffData(decisions, days, workdays, frozenset(years), tuple(names), digest.hexdigest())
 
 
 def read_days_off(extra: Iterable[Path] = ()) -> DaysOffData:
     """The shipped file, then each extra file (a folder: its *.yaml files in name order)."""
-    paths = [SHIPPED]
-    for path in extra:
-        if path.is_dir():
-            paths.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
-        elif path.is_file():
-            paths.append(path)
-    return parse_days_off((str(p) if p != SHIPPED else "ngay-nghi.yaml (kèm chương trình)",
-                           p.read_text(encoding="utf-8")) for p in paths)
+    return parse_days_off(read_sources(SHIPPED, "ngay-nghi.yaml (kèm chương trình)", extra))

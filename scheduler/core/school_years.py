@@ -7,26 +7,25 @@ without a framework in the data falls back to the format's default (the year end
 31/5, the first term in mid-January) and every surface says it is a default.
 
 The framework writes "kết thúc năm học trước ngày 31/5/2026": the campaign is taken to
-run to that date, and the words are quoted wherever the date is shown.
+run to that date, and the words are quoted wherever the date is shown. An admin adds the
+framework of a later year as a file (see :mod:`scheduler.core.school_years_data`).
 """
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
-from typing import Any
 
-import yaml  # type: ignore[import-untyped]
-
+from scheduler.core.data_files import AdminData
 from scheduler.core.dates import vn_date
+from scheduler.core.school_years_data import Framework, SchoolYearData, read_school_years
 
-DATA = Path(__file__).with_name("data") / "nam-hoc.yaml"
 DEFAULT_YEAR_END = (5, 31)  # (month, day) in the second year
 DEFAULT_TERM_END = (1, 15)  # (month, day) in the second year: "around mid-January"
 DOCS = "docs/ngay-nghi-va-mac-dinh.md"
+ENV_EXTRA = "LICHTHIDUA_SCHOOL_YEARS"  # extra school-year files or folders, separated by os.pathsep
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,40 +35,34 @@ class SchoolYearBound:
     framework: bool  # from the Ministry's framework (True) or the format's default (False)
 
 
-@dataclass(frozen=True, slots=True)
-class Framework:
-    first_year: int
-    semester1_end_before: date
-    year_end_before: date
-    decision: str
-    sources: tuple[str, ...]
+_DATA: AdminData[SchoolYearData] = AdminData(ENV_EXTRA, read_school_years, lambda data: data.digest)
 
 
-def _decision(raw: dict[str, Any]) -> str:
-    number, signed = raw.get("number"), raw.get("date")
-    text = f"Quyết định {number}" if number else "Quyết định (chưa rõ số)"
-    if signed:
-        text += f" ngày {vn_date(signed if isinstance(signed, date) else date.fromisoformat(str(signed)))}"
-    return text + " của Bộ Giáo dục và Đào tạo"
-
-
-@cache
 def frameworks() -> dict[int, Framework]:
-    doc = yaml.safe_load(DATA.read_text(encoding="utf-8")) or {}
-    out: dict[int, Framework] = {}
-    for words, raw in (doc.get("school_years") or {}).items():
-        first = int(str(words).split("-")[0])
-        decision = _decision(raw.get("decision") or {})
-        if raw.get("amended_by"):
-            decision += ", sửa đổi sau đó"
-        out[first] = Framework(first, raw["semester1_end_before"], raw["year_end_before"], decision,
-                               tuple(raw.get("sources") or ()))
-    return out
+    return dict(_DATA.get().frameworks)
 
 
-@cache
+def configure_school_years(extra: Sequence[Path]) -> bool:
+    """Read the shipped frameworks plus `extra` (files or folders); True when they changed.
+
+    Raises :class:`~scheduler.core.school_years_data.SchoolYearDataError` for a bad file and
+    keeps the previous data then. Calendars are parsed with the frameworks: a change means parsing again.
+    """
+    return _DATA.configure(extra)
+
+
+def school_years_data() -> SchoolYearData:
+    return _DATA.get()
+
+
+def adopt_school_years(data: SchoolYearData) -> None:
+    """Use ``data`` as read by another process: a worker parsing calendars sees its parent's frameworks."""
+    _DATA.adopt(data)
+
+
 def data_digest() -> str:
-    return hashlib.sha256(DATA.read_bytes()).hexdigest()[:16]
+    """Changes whenever a framework is added or edited: part of the parser's version."""
+    return _DATA.digest()[:16]
 
 
 def _words(first: int) -> str:
@@ -78,7 +71,7 @@ def _words(first: int) -> str:
 
 def year_end(first: int) -> SchoolYearBound:
     """The last day of school year `first`–`first + 1`."""
-    frame = frameworks().get(first)
+    frame = _DATA.get().frameworks.get(first)
     if frame is not None:
         return SchoolYearBound(frame.year_end_before, (
             f"theo khung kế hoạch thời gian {_words(first)} ({frame.decision}): kết thúc năm học trước ngày "
@@ -91,7 +84,7 @@ def year_end(first: int) -> SchoolYearBound:
 
 def semester1_end(first: int) -> SchoolYearBound | None:
     """The end of the first term of school year `first`, from the framework only (None without one)."""
-    frame = frameworks().get(first)
+    frame = _DATA.get().frameworks.get(first)
     if frame is None:
         return None
     return SchoolYearBound(frame.semester1_end_before, (

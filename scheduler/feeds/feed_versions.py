@@ -4,9 +4,10 @@ The newest DTSTAMP is not enough: a window that moves on 1 January, a tombstone
 that expires or two edits in one second change a feed without a newer DTSTAMP,
 and a client that revalidates by date only (If-Modified-Since) would keep the old
 calendar. So each feed (a calendar and its filters, the default window being one
-key whatever the date) remembers the digest of its last body and when it changed;
-a new body gets max(previous + 1 s, now). Kept in the database next to the
-revision ledger, so the rule holds across restarts and across instances sharing it.
+key whatever the date) remembers the digest of its last body and when it changed:
+a feed first versioned is dated then (now), a new body gets max(previous + 1 s, now).
+Kept in the database next to the revision ledger, so the rule holds across restarts
+and across instances sharing it.
 """
 
 from __future__ import annotations
@@ -44,17 +45,18 @@ def whole(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def next_modified(seen: Seen | None, digest: str, first: datetime, now: datetime) -> datetime:
-    """The rule, pure: the same body keeps its date; a new body is strictly later than the last."""
+def next_modified(seen: Seen | None, digest: str, now: datetime) -> datetime:
+    """The rule, pure: a feed never versioned is dated ``now``; the same body keeps its date; a new
+    body is strictly later than the last."""
     if seen is None:
-        return whole(first)
+        return whole(now)
     if seen.digest == digest:
         return seen.last_modified
     return max(seen.last_modified + SECOND, whole(now))
 
 
 class Versions(Protocol):
-    def stamp(self, calendar_id: str, feed: str, digest: str, first: datetime, now: datetime) -> datetime: ...
+    def stamp(self, calendar_id: str, feed: str, digest: str, now: datetime) -> datetime: ...
 
 
 class MemoryVersions:
@@ -64,10 +66,10 @@ class MemoryVersions:
         self._seen: dict[tuple[str, str], Seen] = {}
         self._lock = threading.Lock()
 
-    def stamp(self, calendar_id: str, feed: str, digest: str, first: datetime, now: datetime) -> datetime:
+    def stamp(self, calendar_id: str, feed: str, digest: str, now: datetime) -> datetime:
         with self._lock:
             seen = self._seen.get((calendar_id, feed))
-            moment = next_modified(seen, digest, first, now)
+            moment = next_modified(seen, digest, now)
             self._seen[(calendar_id, feed)] = Seen(digest, moment)
             return moment
 
@@ -79,7 +81,7 @@ class DatabaseVersions:
         self.engine = engine
         self._cache: dict[tuple[str, str], Seen] = {}
 
-    def stamp(self, calendar_id: str, feed: str, digest: str, first: datetime, now: datetime) -> datetime:
+    def stamp(self, calendar_id: str, feed: str, digest: str, now: datetime) -> datetime:
         cached = self._cache.get((calendar_id, feed))
         if cached is not None and cached.digest == digest:
             return cached.last_modified  # another instance may have moved on; it will have a new digest too
@@ -88,7 +90,7 @@ class DatabaseVersions:
         with exclusive(self.engine, "feed-version"), self.engine.begin() as connection:
             row = connection.execute(select(table.c.digest, table.c.last_modified).where(key)).first()
             seen = Seen(row.digest, whole(_aware(row.last_modified))) if row is not None else None
-            moment = next_modified(seen, digest, first, now)
+            moment = next_modified(seen, digest, now)
             if seen is None:
                 connection.execute(table.insert().values(calendar_id=calendar_id, feed=feed, digest=digest,
                                                          last_modified=moment))

@@ -16,25 +16,22 @@ import os
 import pickle
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
 from scheduler.code_version import code_version
-from scheduler.core import fast_yaml
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.campaign import Calendar
 from scheduler.core.lineage import report_cycles, resolve
-from scheduler.core.loaded import LoadedFile, display_path
-from scheduler.core.loader import from_data, load_file, review_marks
+from scheduler.core.loaded import LoadedFile
 from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
 from scheduler.files import write_atomic
-from scheduler.live.days_off_folder import configure_days_off_folder
+from scheduler.live.data_folders import DATA_FOLDERS, configure_data_folders
+from scheduler.live.parsing import parse_all, parser_version
 from scheduler.live.positions import Packed, pack, unpack
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
-# Sub-folders of the calendars folder that hold other YAML (recipient lists).
-DAYS_OFF_FOLDER = "ngay-nghi"  # the admin's days-off decisions, not calendars
-NOT_CALENDARS = frozenset({"recipients", DAYS_OFF_FOLDER})
+# Sub-folders of the calendars folder that hold other YAML (recipient lists, the admin's data).
+NOT_CALENDARS = frozenset({"recipients", *DATA_FOLDERS})
 
 
 @dataclass
@@ -105,63 +102,9 @@ def file_signature(path: Path) -> FileSignature | None:
 
 PARSE_CACHE_FILE = "parse-cache.pickle"  # in data_dir: shared by the service and the reminder commands
 CACHE_AT = 64  # files: below this, parsing all of them is faster than reading a cache (and writes nothing)
-PARALLEL_AT = 48  # parse in worker processes when at least this many files changed (start-up)
-# The modules whose code shapes a LoadedFile: a stored cache from other code is ignored.
-_PARSE_MODULES = (
-    "core/loader", "core/loaded", "core/yaml_syntax", "core/model", "core/format_fields", "core/checks",
-    "core/messages", "core/message_text", "core/messages_file", "core/messages_schema", "core/messages_rules",
-    "core/messages_recipients", "core/dates", "core/events", "errors", "live/catalog", "live/positions", "core/fast_yaml",
-    "core/derived_span", "core/repeats", "core/campaign", "core/spans",
-)
-
-
-def parser_version() -> str:
-    """Identifies the parsing code, so a cache written by another version is not trusted."""
-    from scheduler.core.school_years import data_digest  # spans take the school-year framework at parse time
-
-    return code_version(_PARSE_MODULES + ("core/spans", "core/school_years"), extra=data_digest())
-
-
 def catalog_version() -> str:
     """Identifies the code that resolves and merges calendars (any module of the package, to be safe)."""
     return code_version()
-
-
-def read_calendar(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
-    """``loader.load_file``, through libyaml when the file needs no judging (see :mod:`scheduler.core.fast_yaml`).
-
-    Anything else (a read error, a bound passed, a YAML trap) goes to ``load_file``, which says why.
-    """
-    try:
-        with path.open("rb") as f:
-            raw = f.read(limits.file_bytes + 1)
-    except OSError:
-        return load_file(path, limits=limits)
-    if len(raw) > limits.file_bytes:
-        return load_file(path, limits=limits)
-    loaded = LoadedFile(path=path, display=display_path(path))
-    try:
-        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-        if "\t" in text:
-            return load_file(path, limits=limits)  # the careful reader says where
-        from_data(fast_yaml.plain(text, loaded, limits), loaded, limits)
-        review_marks(text, loaded)
-    except Exception:  # noqa: BLE001 - Unusual, or anything else: the careful reader reports it
-        return load_file(path, limits=limits)
-    return loaded
-
-
-def _parse_all(paths: list[Path], limits: Limits = DEFAULT_LIMITS) -> list[LoadedFile]:
-    """Parse many files on every core (start-up, a fresh checkout); one by one when few."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_AT or workers < 2:
-        return [read_calendar(p, limits) for p in paths]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # spawn: the server has threads, and a forked child would inherit their locks.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(partial(read_calendar, limits=limits), paths, chunksize=max(1, len(paths) // (workers * 4))))
 
 
 Stored = tuple[FileSignature, LoadedFile, Packed, Packed]  # the parse without its position tables, and them packed
@@ -202,9 +145,20 @@ class ParseCache:
         # The catalog built from exactly these parses, saved with them: the first load after a
         # restore re-merges only calendars whose file (or an ancestor's) changed meanwhile.
         self._restored_catalog: Catalog | None = None
+        self._version: str | None = None  # parser_version() of the parses in _files
+
+    def _same_parser(self) -> bool:
+        """False, and the parses dropped, when the parser or the school-year frameworks changed since."""
+        version = parser_version()
+        if version == self._version:
+            return True
+        self._files, self._version, self._restored_catalog = {}, version, None
+        return False
 
     def take_restored_catalog(self) -> Catalog | None:
-        """The catalog restored with the parses, once (the next loads have their own ``previous``)."""
+        """The catalog restored with the parses, once (the next loads have their own ``previous``);
+        None when they were made with another parser or other frameworks (the admin's are read by then)."""
+        self._same_parser()
         catalog, self._restored_catalog = self._restored_catalog, None
         return catalog
 
@@ -217,12 +171,13 @@ class ParseCache:
         ``light``: files that did not change come without their position tables (a build that
         reuses them needs none; it asks :meth:`fresh` for the others); their paths are in ``self.light``.
         """
+        self._same_parser()
         files = self._files
         wanted = [(path, file_signature(path) if only is None or path in only or path not in files
                    else files[path][0]) for path in paths]
         misses = [path for path, signature in wanted
                   if signature is None or files.get(path, (None,))[0] != signature]
-        parsed = dict(zip(misses, _parse_all(misses, self.limits), strict=True))
+        parsed = dict(zip(misses, parse_all(misses, self.limits), strict=True))
         self.parsed += len(misses)
         self.changed = frozenset(misses)
         kept: dict[Path, Stored] = {}
@@ -257,10 +212,10 @@ class ParseCache:
         """Fresh LoadedFiles of ``paths`` (parsed again when their signature moved), the rest of the cache
         untouched; None, and nothing changed, when one of them is gone or was never cached."""
         signatures = {path: file_signature(path) for path in paths}
-        if any(sig is None or path not in self._files for path, sig in signatures.items()):
+        if not self._same_parser() or any(sig is None or path not in self._files for path, sig in signatures.items()):
             return None
         misses = [path for path, sig in signatures.items() if self._files[path][0] != sig]
-        for path, loaded in zip(misses, _parse_all(misses, self.limits), strict=True):
+        for path, loaded in zip(misses, parse_all(misses, self.limits), strict=True):
             self._files[path] = _store(signatures[path], loaded)  # type: ignore[arg-type]
         self.parsed += len(misses)
         self.changed = frozenset(misses)
@@ -285,7 +240,8 @@ class ParseCache:
         write_atomic(file, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
 
     def restore(self, file: Path) -> bool:
-        """Read a saved cache; a missing, damaged or foreign one is ignored (files are parsed again)."""
+        """Read a saved cache; a missing, damaged or foreign one is ignored (files are parsed again): one made
+        by other code or with other school-year frameworks at the first load (see :meth:`_same_parser`)."""
         try:
             with file.open("rb") as src:
                 version, cwd, files, stored = pickle.load(src)
@@ -293,9 +249,11 @@ class ParseCache:
             return False
         except Exception:  # any damage: start from an empty cache
             return False
-        if version != parser_version() or cwd != str(Path.cwd()) or not isinstance(files, dict):
+        # Made by another parser, or with other school-year frameworks: dropped by the first load, once
+        # the calendars folder's own frameworks are read (they are not yet when a command restores).
+        if not isinstance(version, str) or cwd != str(Path.cwd()) or not isinstance(files, dict):
             return False
-        self._files = files
+        self._files, self._version = files, version
         if isinstance(stored, tuple) and stored[0] == catalog_version() and isinstance(stored[1], Catalog):
             self._restored_catalog = stored[1]
         return True
@@ -319,7 +277,7 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
         files = calendar_files([root]) if root.is_dir() else []
     else:
         files = list(files)
-    days_off_error = configure_days_off_folder(root / DAYS_OFF_FOLDER)
+    data_errors = configure_data_folders(root)
     extra = list(extra)
     known = {f.resolve() for f in files} if extra else set()
     for path in extra:
@@ -327,14 +285,14 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
             known.add(resolved)
             files.append(path)
     if cache is None:
-        catalog = build_catalog(root, _parse_all(files, limits))
+        catalog = build_catalog(root, parse_all(files, limits))
     else:
         previous = previous or cache.take_restored_catalog()
         loaded_files = cache.load(files, only, light=previous is not None)
         catalog = build_catalog(root, loaded_files, previous=previous, changed=cache.changed,
                                 light=cache.light, refresh=cache.fresh)
-    if days_off_error is not None:
-        catalog.diagnostics[days_off_error.file] = (days_off_error,)
+    for error in data_errors:
+        catalog.diagnostics[error.file] = (error,)
     return catalog
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from scheduler.core.campaign import Calendar
 from scheduler.core.lineage import report_cycles, resolve
 from scheduler.core.loaded import LoadedFile
-from scheduler.live.catalog import CALENDAR_SUFFIXES, DAYS_OFF_FOLDER, Catalog, ParseCache, is_calendar_path
+from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog, ParseCache, is_calendar_path
+from scheduler.live.data_folders import in_data_folder
 
 
 def seen(path: Path) -> tuple[int, int] | None:
@@ -43,12 +44,11 @@ def edited_files(changed: Collection[Path], root: Path, files: list[Path], file_
                  signature: dict[str, tuple[int, int]]) -> tuple[list[Path], set[Path], bool] | None:
     """The calendar files after ``changed`` paths changed, the ones among them that may have changed,
     and whether the set of files moved; None when the paths are not enough (a folder renamed or
-    removed: what is under it is not in the list; an edit of the admin's days-off decisions, which
-    may move events of every calendar). ``signature`` is updated for the paths seen.
+    removed: what is under it is not in the list; an edit of the admin's days-off decisions or
+    school-year frameworks, which may move events of every calendar). ``signature`` is updated for the paths seen.
     Paths are taken in the folder's own form (a relative ``root`` gives relative paths).
     """
-    days_off = (root / DAYS_OFF_FOLDER).resolve()
-    if any(days_off == p.resolve() or days_off in p.resolve().parents for p in changed):
+    if any(in_data_folder(p, root) for p in changed):
         return None
     added: set[Path] = set()
     removed: set[Path] = set()

@@ -85,12 +85,15 @@ _PLAN_MODULES = ("reminders/planning", "reminders/ledger", "reminders/tables", "
 
 
 def plan_code_version() -> str:
-    """Also changes when a days-off decision is added: reminders moved off a day off re-plan."""
+    """Also changes when a days-off decision or a school-year framework is added: reminders moved off
+    a day off, or following a phase that now ends on the framework's date, re-plan."""
     import holidays
 
+    from scheduler.core import school_years
     from scheduler.core.days_off import data_digest
 
-    return code_version(_PLAN_MODULES, extra=holidays.__version__) + ":" + data_digest()[:16]
+    return (code_version(_PLAN_MODULES, extra=holidays.__version__) + ":" + data_digest()[:16] + ":"
+            + school_years.data_digest())
 
 
 def policy_from(settings: Settings) -> Policy:

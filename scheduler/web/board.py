@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import logging
 import math
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -253,79 +254,73 @@ def _back(campaign: str, form: dict[str, str], message: str) -> RedirectResponse
     return RedirectResponse(f"/admin/board/{campaign}?{query}{sep}{urlencode({'done': message})}", status_code=303)
 
 
-async def _act(request: Request) -> tuple[Staff, dict[str, str]] | Response:
-    try:
-        staff = staff_of(request)
-    except NeedsLogin:
-        return login_required(request)
-    return staff, await _form(request)
+BoardAction = Callable[[Request, str, Staff, dict[str, str]], Awaitable[str]]
 
 
-@router.post("/{campaign}/received")
-async def received(request: Request, campaign: str) -> Response:
-    got = await _act(request)
-    if isinstance(got, Response):
-        return got
-    staff, form = got
+def _board_action(path: str) -> Callable[[BoardAction], BoardAction]:
+    """A POST of the board: the staff signed in (else the login page), the form read, the action
+    done, then back to the board (the page it was posted from) saying what was done."""
+
+    def register(act: BoardAction) -> BoardAction:
+        async def route(request: Request, campaign: str) -> Response:
+            try:
+                staff = staff_of(request)
+            except NeedsLogin:
+                return login_required(request)
+            form = await _form(request)
+            return _back(campaign, form, await act(request, campaign, staff, form))
+
+        route.__name__ = act.__name__
+        router.post(path)(route)
+        return act
+
+    return register
+
+
+@_board_action("/{campaign}/received")
+async def received(request: Request, campaign: str, staff: Staff, form: dict[str, str]) -> str:
     how = form.get("how", "paper")
     if how not in ("paper", "email"):
         raise BadRequest("Cách nộp: bản giấy (paper) hoặc qua email (email).")
     on = dates.parse_day(form["on"], "Ngày nhận") if form.get("on") else None
     action = await asyncio.to_thread(board_of(request).receive, campaign, form.get("deadline", ""), form.get("unit", ""),
                                      B.How(how), form.get("note", ""), staff, request.app.state.clock(), on=on)
-    return _back(campaign, form, f"Đã ghi nhận (thao tác số {action}).")
+    return f"Đã ghi nhận (thao tác số {action})."
 
 
-@router.post("/{campaign}/return")
-async def returned(request: Request, campaign: str) -> Response:
-    got = await _act(request)
-    if isinstance(got, Response):
-        return got
-    staff, form = got
+@_board_action("/{campaign}/return")
+async def returned(request: Request, campaign: str, staff: Staff, form: dict[str, str]) -> str:
     action = await board_of(request).return_(campaign, form.get("deadline", ""), form.get("unit", ""),
                                            form.get("reason", ""), staff, request.app.state.clock())
-    return _back(campaign, form, f"Đã trả lại để bổ sung và gửi email lý do tới đơn vị (thao tác số {action}).")
+    return f"Đã trả lại để bổ sung và gửi email lý do tới đơn vị (thao tác số {action})."
 
 
-@router.post("/{campaign}/extend")
-async def extend(request: Request, campaign: str) -> Response:
-    got = await _act(request)
-    if isinstance(got, Response):
-        return got
-    staff, form = got
+@_board_action("/{campaign}/extend")
+async def extend(request: Request, campaign: str, staff: Staff, form: dict[str, str]) -> str:
     until = dates.parse_day(form.get("until", ""), "Gia hạn đến")
     action = await asyncio.to_thread(board_of(request).extend, campaign, form.get("deadline", ""), form.get("unit", ""),
                                      until, form.get("note", ""), staff, request.app.state.clock())
-    return _back(campaign, form, f"Đã gia hạn đến {dates.vn_date(until)} (thao tác số {action}).")
+    return f"Đã gia hạn đến {dates.vn_date(until)} (thao tác số {action})."
 
 
-@router.post("/{campaign}/undo")
-async def undo(request: Request, campaign: str) -> Response:
-    got = await _act(request)
-    if isinstance(got, Response):
-        return got
-    staff, form = got
+@_board_action("/{campaign}/undo")
+async def undo(request: Request, campaign: str, staff: Staff, form: dict[str, str]) -> str:
     raw = form.get("action", "")
     if not raw.isdigit():
         raise BadRequest("Thiếu số thao tác cần hoàn tác.")
     await asyncio.to_thread(board_of(request).undo, int(raw), staff, request.app.state.clock())
-    return _back(campaign, form, f"Đã hoàn tác thao tác số {raw}.")
+    return f"Đã hoàn tác thao tác số {raw}."
 
 
-@router.post("/{campaign}/nudge")
-async def nudge(request: Request, campaign: str) -> Response:
-    got = await _act(request)
-    if isinstance(got, Response):
-        return got
-    staff, form = got
+@_board_action("/{campaign}/nudge")
+async def nudge(request: Request, campaign: str, staff: Staff, form: dict[str, str]) -> str:
     now = request.app.state.clock()
     service = board_of(request)
     d, _event = service.deadline(campaign, form.get("deadline", ""), now)
     today = now.astimezone(ZoneInfo(d.timezone)).date()
     new, units = await service.nudge(campaign, d.uid, today.isoformat(), staff, now)  # once a day per scope
-    message = (f"Đã gửi lời nhắc tới {units} đơn vị chưa nộp." if new
-               else "Hôm nay đã nhắc các đơn vị chưa nộp của hạn này rồi: không gửi thêm.")
-    return _back(campaign, form, message)
+    return (f"Đã gửi lời nhắc tới {units} đơn vị chưa nộp." if new
+            else "Hôm nay đã nhắc các đơn vị chưa nộp của hạn này rồi: không gửi thêm.")
 
 
 __all__ = ["router", "staff_of", "board_of", "login_required", "BoardStore"]

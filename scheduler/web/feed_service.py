@@ -244,7 +244,7 @@ class FeedService:
                 store = self.repository.store
                 self._versions = DatabaseVersions(store.engine) if store is not None else self._memory
             versions = self._versions
-        moment = versions.stamp(calendar_id, feed.key, feed.validators.etag, feed.validators.last_modified, now)
+        moment = versions.stamp(calendar_id, feed.key, feed.validators.etag, now)
         return replace(feed, validators=replace(feed.validators, last_modified=moment))
 
     def _store(self, key: CacheKey, feed: RenderedFeed) -> RenderedFeed:
