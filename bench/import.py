@@ -83,6 +83,7 @@ HOSTILE_LINES = {
     "200 lần 'tháng 1 '": "tháng 1 " * 200,
     "400 lần 'Đợt '": "Đợt " * 400,
     "100 lần 'kỷ niệm 1 năm '": "kỷ niệm 1 năm " * 100,
+    "300 lần 'các công đoàn, '": "các công đoàn, " * 300 + "trước ngày 1/1/2020",
 }
 
 

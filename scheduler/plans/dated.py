@@ -33,6 +33,43 @@ def registration(clause: str) -> dict[int | str, str] | None:
     return {0: clause[verb.start():mail.end()], 1: verb[1], "what": clause[verb.end():about.start()],
             "to": clause[about.end():mail.start()]}
 
+# Who submits: "Các công đoàn cơ sở gửi …", "đề nghị các đơn vị báo cáo …", "do Ban Chấp hành công đoàn cơ sở lập, gửi …",
+# "khối giáo dục gửi chậm nhất …"; the phrase ends where its verb starts.
+_ASKS = re.compile(r"(?<!\w)(?:đề\s+nghị|yêu\s+cầu|lưu\s+ý|hướng\s+dẫn|giao(?:\s+cho)?|do)\s+", re.I)
+_ACTOR = re.compile(
+    r"(?<!\w)(?:(?:[Cc]ác|[Mm]ỗi)\s+)?(?:cấp công đoàn|[Cc]ông đoàn|CĐCS|LĐLĐ|Liên đoàn Lao động|[Tt]rường|[Đđ]ơn vị|[Kk]hoa|"
+    r"[Pp]hòng|[Tt]ổ công đoàn|[Cc]ụm|[Kk]hối|Ban Chấp hành|BCH)(?!\w)[^,.;:()]{0,50}?(?:,\s+[^,.;:()]{1,40}?){0,3}"
+    r"(?=\s*:?\s+(?:đăng\s+ký|gửi|nộp|báo\s+cáo|tổng\s+hợp|lập|hoàn\s+thành|rà\s+soát|họp|tổ\s+chức|phải|chọn)(?!\w))")
+# To whom, without "về": "gửi Liên đoàn Lao động quận trước ngày …".
+_SEND_TO = re.compile(r"(?<!\w)(?:gửi|nộp)\s+(?:cho\s+|đến\s+|lên\s+)?(?P<to>(?:Tổng Liên đoàn|Liên đoàn|LĐLĐ|Công đoàn|Ban|"
+                      r"Văn phòng|Phòng)\b[^.;,()]{0,80}?)(?:\s+(?:trước|chậm\s+nhất)|\s*$)")
+_TO_ABOUT = re.compile(r"(?<!\w)(?:gửi|nộp|báo\s+cáo|đăng\s+ký)(?:[^.;]{0,80}?)?\s+về\s+(?P<to>[^.;]+?)"
+                       r"(?=\s+(?:trước|chậm\s+nhất|hạn|trong\s+thời\s+hạn|qua\s+(?:e-?mail|mail|thư))\b|[.;]|$)")
+
+
+def submitter_of(clause: str) -> str | None:
+    """Who the clause of a deadline says submits, or None."""
+    asks = list(_ASKS.finditer(clause))
+    m = (_ACTOR.search(clause, asks[-1].end()) if asks else None) or _ACTOR.search(clause)
+    return cap(m[0].strip(" ,:-–+•")) if m else None
+
+
+def recipient_of(clause: str) -> str | None:
+    """To whom: "… về Ban Tổ chức trước …", "gửi Liên đoàn Lao động quận trước …"."""
+    m = _TO_ABOUT.search(clause) or _SEND_TO.search(clause)
+    return m["to"].strip(" ,")[:160] if m else None
+
+
+def _clause_of(text: str, start: int, end: int) -> str:
+    """The clause of a deadline ("; " and ". " bound it); after its date when nothing is written before it."""
+    first = max(text.rfind(". ", 0, start) + 1, text.rfind(";", 0, start) + 1, 0)
+    before = text[first:start]
+    if not re.search(r"\w", re.sub(r"^[\s\-–+•]*(?:Thời\s+hạn|Hạn)?\s*:?", "", before, flags=re.I)):
+        stop = min([i for i in (text.find(". ", end), text.find(";", end)) if i >= 0] + [len(text)])
+        return text[end:stop].lstrip(" :")
+    return before
+
+
 DEADLINE = re.compile(
     r"(?P<kw>chậm\s+nhất(?:\s+là)?(?:\s+(?:vào|đến(?:\s+hết)?))?|hạn\s+(?:chót|cuối)(?:\s+là|\s*:)?"
     r"|hạn\s+(?:chót|cuối)[^.;:\d]{0,60}?\blà|trước"
@@ -71,6 +108,9 @@ class DatedPass(EventPass):
                 title = title or deadline_title(segment, lead if last_end and segment is not text[:m.start()] else "")
                 if not title and "hạn" in kw:  # "Hạn cuối: 30/9/2026": the deadline of the plan's own subject
                     title = cap(" ".join(kw.replace(":", " ").split()[:2]))
+                clause = _clause_of(text, m.start(), m.end())
+                if not title or not re.search(r"\w", re.sub(r"(?i)tr[ưu]ớc|ngày|\d|\W", "", title)):
+                    title = deadline_title(clause, "") or title  # "+ Trước ngày 25/11/2017: các … báo cáo kết quả …"
                 if not title:
                     continue
                 d_, m_, y_ = (m["d"], m["m"], m["y"]) if m["d"] else (m["vd"], m["vm"], m["vy"])
@@ -85,7 +125,8 @@ class DatedPass(EventPass):
                 dl = Deadline(
                     id=new_id(title), title=title, due=due, where=quote(b, m.start(), m.end()), date=when, day=day,
                     as_written=re.sub(r"\s+", " ", m[0]).strip(),
-                    submitted_by=subject_of(text) or actor, submit_to=submit_to_of(sentence), via=email_of(sentence),
+                    submitted_by=subject_of(text) or submitter_of(clause) or actor,
+                    submit_to=submit_to_of(sentence) or recipient_of(clause), via=email_of(sentence),
                     keywords=keywords,
                 )
                 if y_ and n.make_date(int(d_), int(m_), int(y_)) is None:
