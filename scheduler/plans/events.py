@@ -52,6 +52,7 @@ ON_ANNIVERSARY = re.compile(r"(?P<what>(?:trao giải|tổng kết|sơ kết|tuy
                             r"\s+vào\s+dịp\s+(?:chào\s+mừng\s+)?"
                             r"k[ỷỉ]\s+niệm\s+(?P<n>\d{1,3})\s+năm\s+(?P<name>[^.;(]{3,120})", re.I)
 _NAMED = re.compile(rf"(?:{NOUNS})\s[^.;:,]{{3,80}}?(?=\s+(?:do|của|được|sẽ)\s|[.;:,]|$)")
+_EMPTY_WHAT = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|đúng|lúc|vào|diễn ra|tổ chức|dự kiến|được|sẽ)(?!\w)|\W")
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
 _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
           ("hội nghị", "hoi-nghi"), ("họp", "hoi-nghi"), ("bốc thăm", "hoi-nghi"), ("sơ kết", "hoi-nghi"),
@@ -145,6 +146,8 @@ class EventPass(Context):
             subject = text[start:m.start()].strip(" ,")
             verb = m["verb"]
             what = _title(m["what"]) if m["what"] and not re.match(r"(?:tại|lúc|vào|trong|từ)(?:\s|$)", m["what"]) else ""
+            if not _EMPTY_WHAT.sub("", what):  # "… tổ chức sáng ngày …", "lễ bế mạc diễn ra chiều …": no name
+                what = ""
             subject = re.sub(r"^(?:Thực hiện|Căn cứ|Theo)\s[^,]{0,120},\s*", "", subject)
             if what and verb == "tổ chức":  # "… tổ chức giao lưu thể thao vào chiều ngày 15/11/2025"
                 title = what
