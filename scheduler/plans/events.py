@@ -67,6 +67,7 @@ _ROUND = re.compile(r"(?<!\w)[Vv]òng\s+(?!chung\s+kết)")
 _RANGE_AFTER = re.compile(r"\s*(?:đến|-|–|—)\s*(?:hết\s+)?(?:ngày\s+)?\d")
 _YOUTH = re.compile(r"(?<!Công )(?<!công )(?<!\w)(?:Chi đoàn|Đoàn trường|Đoàn [Tt]hanh niên|Đoàn TNCS|Tỉnh đoàn|Thành đoàn"
                     r"|Huyện đoàn|Liên đội|Chi đội|Hội đồng Đội)(?!\w)")
+_PARTNER = re.compile(r"(?<!\w)(?:phối\s+hợp(?:\s+với)?|cùng(?:\s+với)?|với)\s+[^,.;]{0,20}$", re.I)
 _UNION = re.compile(r"[Cc]ông đoàn|Liên đoàn Lao động|LĐLĐ|CĐCS|(?<!\w)CĐ(?!\w)|[Nn]gười lao động|CNVC", re.I)
 
 
@@ -74,13 +75,29 @@ def _not_the_day(text: str, where: int, clauses: Clauses) -> bool:
     """A deadline's or a range's last day, a celebrated day, a round's span, a youth-union page's activity."""
     if _NOT_THE_DAY.search(text[max(0, where - 40):where]):
         return True
-    start = clauses.start(where)
+    start = max(clauses.start(where), where - _NEAR)
     written = n.DATE_RE.match(text, where)
     if _ROUND.search(text[start:where]) and _RANGE_AFTER.match(text, written.end() if written else where):
         return True
-    stop = clauses.end(where)
-    sentence = text[max(0, text.rfind(". ", 0, where) + 1):stop]
-    return bool(_YOUTH.search(sentence)) and not _UNION.search(sentence)
+    # The sentence around the date, at most _NEAR characters each side (a line of a thousand dates stays linear).
+    stop = min(clauses.end(where), where + _NEAR)
+    sentence = text[max(0, where - _NEAR, text.rfind(". ", max(0, where - _NEAR), where) + 1):stop]
+    youth = _YOUTH.search(sentence)  # the organiser, not a partner ("phối hợp với Đoàn Thanh niên tổ chức …")
+    return bool(youth) and not _UNION.search(sentence) and not _PARTNER.search(sentence, 0, youth.start() if youth else 0)
+
+
+_NEAR = 300
+_RANGE_END = re.compile(r"(?<!\w)đến(?:\s+hết)?\s+(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})(?!\d)")
+
+
+def _year_of_range(text: str, first: str, start: int, stop: int) -> str:
+    """A first day written without its year takes the year of the range's last day in the same clause."""
+    end = _RANGE_END.search(text, start, stop)
+    if end is None:
+        return first
+    d, m = (int(x) for x in first.split("/"))
+    year = int(end["y"]) - ((m, d) > (int(end["m"]), int(end["d"])))
+    return f"{first}/{year}"
 
 
 @dataclass
@@ -156,7 +173,7 @@ class EventPass(Context):
             elif subject and len(subject) <= 160:
                 title = _title(subject if verb in ("tổ chức", "diễn ra", "họp") else f"{subject} {verb}")
             elif verb in ("khai mạc", "bế mạc", "trao giải"):  # "Hội thi … tổ chức: khai mạc lúc 7 giờ 30 ngày …"
-                named = _NAMED.search(text, max(0, text.rfind(". ", 0, start) + 1), start)
+                named = _NAMED.search(text, max(0, start - _NEAR, text.rfind(". ", max(0, start - _NEAR), start) + 1), start)
                 title = _title(f"{verb} {named[0]}" if named else verb)
             else:
                 continue
@@ -164,17 +181,22 @@ class EventPass(Context):
         for m in NOUN_THEN_WHEN.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         taken: list[tuple[int, int]] = []
+        covered = 0  # items come in order of their dates: one taken before covers this one when it ends after it
         for item in sorted(found, key=lambda x: x.m.start("d") if x.m["d"] else x.m.start("vd")):
             where = (item.m.start("d") if item.m["d"] else item.m.start("vd"))
-            if any(a <= where < z for a, z in taken) or not item.title or len(item.title) < 4:
+            if where < covered or not item.title or len(item.title) < 4:
                 continue
             if _not_the_day(text, where, clauses):
                 taken.append((where, item.m.end()))
+                covered = max(covered, item.m.end())
                 continue
             first, last = _parts(item.m)
             if first is None:
                 continue
+            if first.count("/") == 1:  # "khai mạc từ ngày 26-8 và kéo dài đến ngày 4-9-2025": the range's year
+                first = _year_of_range(text, first, item.m.end(), min(clauses.end(item.m.end()), item.m.end() + _NEAR))
             taken.append((where, item.m.end()))
+            covered = max(covered, item.m.end())
             ev = Event(self.new_id(item.title), item.title, quote(b, item.start, item.end), date=first, end=last,
                        kind=_kind(f"{item.title} {item.verb}"))
             if "h" in item.m.re.groupindex and item.m["h"]:
