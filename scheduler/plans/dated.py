@@ -60,14 +60,26 @@ def recipient_of(clause: str) -> str | None:
     return m["to"].strip(" ,")[:160] if m else None
 
 
+# How far around a deadline its sentence is looked for: a block of a thousand deadlines stays linear.
+_NEAR = 600
+
+
 def _clause_of(text: str, start: int, end: int) -> str:
     """The clause of a deadline ("; " and ". " bound it); after its date when nothing is written before it."""
-    first = max(text.rfind(". ", 0, start) + 1, text.rfind(";", 0, start) + 1, 0)
+    near = max(0, start - _NEAR)
+    first = max(text.rfind(". ", near, start) + 1, text.rfind(";", near, start) + 1, near)
     before = text[first:start]
     if not re.search(r"\w", re.sub(r"^[\s\-–+•]*(?:Thời\s+hạn|Hạn)?\s*:?", "", before, flags=re.I)):
-        stop = min([i for i in (text.find(". ", end), text.find(";", end)) if i >= 0] + [len(text)])
+        far = min(len(text), end + _NEAR)
+        stop = min([i for i in (text.find(". ", end, far), text.find(";", end, far)) if i >= 0] + [far])
         return text[end:stop].lstrip(" :")
     return before
+
+
+def _sentence_of(text: str, start: int) -> str:
+    """From the sentence's start to at most _NEAR characters after the deadline."""
+    near = max(0, start - _NEAR)
+    return text[max(text.rfind(".", near, start) + 1, near):start + _NEAR]
 
 
 DEADLINE = re.compile(
@@ -97,6 +109,14 @@ class DatedPass(EventPass):
                 continue
             last_end = 0
             lead = text.split(":", 1)[0] if ":" in text[:120] else ""
+            said: list[str | None] = []
+
+            def block_subject(text: str = text, said: list[str | None] = said) -> str | None:
+                """The block's subject ("đề nghị các cấp Công đoàn … gửi"), read once for all its deadlines."""
+                if not said:
+                    said.append(subject_of(text))
+                return said[0]
+
             for m in DEADLINE.finditer(text):
                 segment = text[last_end:m.start()]
                 last_end = m.end()
@@ -117,7 +137,7 @@ class DatedPass(EventPass):
                 when = n.written(d_, m_, y_)
                 year = int(y_) if y_ else f.year
                 day = n.make_date(int(d_), int(m_), year) if year else None
-                sentence = text[max(0, text.rfind(".", 0, m.start()) + 1):]
+                sentence = _sentence_of(text, m.start())
                 keywords = tuple(sorted({k.lower()
                                          for k in re.findall(r"chậm nhất|trước", text[max(0, m.start() - 40):m.end()], re.I)}))
                 if kw.startswith(("hạn", "thời hạn")):
@@ -125,7 +145,7 @@ class DatedPass(EventPass):
                 dl = Deadline(
                     id=new_id(title), title=title, due=due, where=quote(b, m.start(), m.end()), date=when, day=day,
                     as_written=re.sub(r"\s+", " ", m[0]).strip(),
-                    submitted_by=subject_of(text) or submitter_of(clause) or actor,
+                    submitted_by=block_subject() or submitter_of(clause) or actor,
                     submit_to=submit_to_of(sentence) or recipient_of(clause), via=email_of(sentence),
                     keywords=keywords,
                 )
@@ -142,7 +162,7 @@ class DatedPass(EventPass):
                 clause_start = max(text.rfind(". ", 0, m.start()) + 1, 0)
                 clause = text[clause_start:]
                 report = re.search(r"báo cáo\s+kết quả(?:\s+về\s+(?P<to>[^.;]+?))?\s+sau\s+mỗi\s+đợt", clause, re.I)
-                subject = subject_of(clause) or subject_of(text) or actor
+                subject = subject_of(clause) or block_subject() or actor
                 if report:
                     title = "Báo cáo kết quả sau mỗi đợt thi đua"
                     d = Deadline(new_id(title), title, "no_later_than", quote(b, m.start(), m.end()), after_phase="each",
