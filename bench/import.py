@@ -83,6 +83,9 @@ HOSTILE_LINES = {
     "200 lần 'tháng 1 '": "tháng 1 " * 200,
     "400 lần 'Đợt '": "Đợt " * 400,
     "100 lần 'kỷ niệm 1 năm '": "kỷ niệm 1 năm " * 100,
+    "300 lần 'các công đoàn, '": "các công đoàn, " * 300 + "trước ngày 1/1/2020",
+    "100 lần 'Hội thi khai mạc ngày 1/1, '": "Hội thi khai mạc ngày 1/1, " * 100,
+    "100 lần 'các đơn vị gửi chậm nhất ngày 1/1 '": "các đơn vị gửi chậm nhất ngày 1/1 " * 100,
 }
 
 

@@ -201,6 +201,45 @@ def test_an_event_on_an_anniversary_is_dated_by_it_and_flagged(text: str, when: 
     assert ev.day == d(when) and any("vào dịp" in n for n in ev.notes)
 
 
+@pytest.mark.parametrize("text", [
+    "Các đơn vị tổ chức Hội nghị người lao động năm 2026, hoàn thành trước ngày 31/3/2026.",  # a deadline
+    "Đề nghị các đơn vị báo cáo kết quả tổ chức Tháng Công nhân về Liên đoàn trước ngày 10 tháng 6 năm 2026.",
+    "Vòng sơ loại diễn ra từ ngày 4/5 đến hết ngày 20/5/2026 trên trang thi trực tuyến.",  # a round's span
+    "Chiều ngày 09/10/2026, Chi đoàn trường tổ chức sinh hoạt chủ đề tháng 10.",  # a youth-union page
+    "Sáng ngày 26/3/2026, Liên đội trường tổ chức Lễ kết nạp đội viên mới.",
+])
+def test_what_is_not_an_event(text: str) -> None:
+    assert [e.date for e in read(text).events] == []
+
+
+@pytest.mark.parametrize(("text", "when"), [
+    ("+ Ngày 06/11/2026: Hội thi cắm hoa chào mừng ngày 20/11.", "6/11/2026"),  # not the celebrated day
+    ("Hội thao năm 2026 khai mạc từ ngày 24-8 và kéo dài đến ngày 2-9-2026.", "24/8/2026"),  # not the range's end
+    ("Vòng 1 thi trực tuyến từ ngày 3/8 đến 20/8/2026; vòng chung kết tổ chức ngày 12/9/2026.", "12/9/2026"),
+    ("Ban Chấp hành phối hợp với Đoàn Thanh niên tổ chức ngày hội hiến máu vào ngày 14/3/2026.", "14/3/2026"),
+    ("Sáng 3-10-2026, Liên đoàn Lao động thành phố tổ chức hội nghị tổng kết hội thi.", "3/10/2026"),
+    ("Bốc thăm xếp lịch thi đấu vào 14 giờ ngày 16/3/2026 tại hội trường.", "16/3/2026"),
+])
+def test_the_one_day_of_an_event(text: str, when: str) -> None:
+    assert [e.day for e in read(text).events] == [d(when)]
+
+
+@pytest.mark.parametrize(("text", "by", "to"), [
+    ("Đề nghị các đơn vị báo cáo kết quả về Tổng Liên đoàn (qua Ban Tuyên giáo) trước ngày 10/6/2026.",
+     "Các đơn vị", "Tổng Liên đoàn"),
+    ("Danh sách do Ban Chấp hành công đoàn cơ sở lập, gửi Liên đoàn Lao động quận trước ngày 05/12/2026.",
+     "Ban Chấp hành công đoàn cơ sở", "Liên đoàn Lao động quận"),
+    ("+ Trước ngày 25/11/2026: các công đoàn cơ sở báo cáo kết quả về Công đoàn Giáo dục huyện.",
+     "Các công đoàn cơ sở", "Công đoàn Giáo dục huyện"),
+    ("Các tổ công đoàn họp bình xét, gửi biên bản về Ban Chấp hành công đoàn cơ sở trước ngày 06/12/2026.",
+     "Các tổ công đoàn", "Ban Chấp hành công đoàn cơ sở"),
+])
+def test_who_submits_to_whom(text: str, by: str, to: str) -> None:
+    (dl,) = read(text).deadlines
+    assert dl.submitted_by == by and dl.submit_to is not None and dl.submit_to.startswith(to)
+    assert "Trước" not in dl.title
+
+
 # -- the campaign's year ---------------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "year", "why"), [
     ("KẾ HOẠCH\nTổ chức thi đua lao động giỏi năm 2026\nNội dung.", 2026, "tiêu đề"),

@@ -33,6 +33,55 @@ def registration(clause: str) -> dict[int | str, str] | None:
     return {0: clause[verb.start():mail.end()], 1: verb[1], "what": clause[verb.end():about.start()],
             "to": clause[about.end():mail.start()]}
 
+# Who submits: "Các công đoàn cơ sở gửi …", "đề nghị các đơn vị báo cáo …", "do Ban Chấp hành công đoàn cơ sở lập, gửi …",
+# "khối giáo dục gửi chậm nhất …"; the phrase ends where its verb starts.
+_ASKS = re.compile(r"(?<!\w)(?:đề\s+nghị|yêu\s+cầu|lưu\s+ý|hướng\s+dẫn|giao(?:\s+cho)?|do)\s+", re.I)
+_ACTOR = re.compile(
+    r"(?<!\w)(?:(?:[Cc]ác|[Mm]ỗi)\s+)?(?:cấp công đoàn|[Cc]ông đoàn|CĐCS|LĐLĐ|Liên đoàn Lao động|[Tt]rường|[Đđ]ơn vị|[Kk]hoa|"
+    r"[Pp]hòng|[Tt]ổ công đoàn|[Cc]ụm|[Kk]hối|Ban Chấp hành|BCH)(?!\w)[^,.;:()]{0,50}?(?:,\s+[^,.;:()]{1,40}?){0,3}"
+    r"(?=\s*:?\s+(?:đăng\s+ký|gửi|nộp|báo\s+cáo|tổng\s+hợp|lập|hoàn\s+thành|rà\s+soát|họp|tổ\s+chức|phải|chọn)(?!\w))")
+# To whom, without "về": "gửi Liên đoàn Lao động quận trước ngày …".
+_SEND_TO = re.compile(r"(?<!\w)(?:gửi|nộp)\s+(?:cho\s+|đến\s+|lên\s+)?(?P<to>(?:Tổng Liên đoàn|Liên đoàn|LĐLĐ|Công đoàn|Ban|"
+                      r"Văn phòng|Phòng)\b[^.;,()]{0,80}?)(?:\s+(?:trước|chậm\s+nhất)|\s*$)")
+_TO_ABOUT = re.compile(r"(?<!\w)(?:gửi|nộp|báo\s+cáo|đăng\s+ký)(?:[^.;]{0,80}?)?\s+về\s+(?P<to>[^.;]+?)"
+                       r"(?=\s+(?:trước|chậm\s+nhất|hạn|trong\s+thời\s+hạn|qua\s+(?:e-?mail|mail|thư))\b|[.;]|$)")
+
+
+def submitter_of(clause: str) -> str | None:
+    """Who the clause of a deadline says submits, or None."""
+    asks = list(_ASKS.finditer(clause))
+    m = (_ACTOR.search(clause, asks[-1].end()) if asks else None) or _ACTOR.search(clause)
+    return cap(m[0].strip(" ,:-–+•")) if m else None
+
+
+def recipient_of(clause: str) -> str | None:
+    """To whom: "… về Ban Tổ chức trước …", "gửi Liên đoàn Lao động quận trước …"."""
+    m = _TO_ABOUT.search(clause) or _SEND_TO.search(clause)
+    return m["to"].strip(" ,")[:160] if m else None
+
+
+# How far around a deadline its sentence is looked for: a block of a thousand deadlines stays linear.
+_NEAR = 600
+
+
+def _clause_of(text: str, start: int, end: int) -> str:
+    """The clause of a deadline ("; " and ". " bound it); after its date when nothing is written before it."""
+    near = max(0, start - _NEAR)
+    first = max(text.rfind(". ", near, start) + 1, text.rfind(";", near, start) + 1, near)
+    before = text[first:start]
+    if not re.search(r"\w", re.sub(r"^[\s\-–+•]*(?:Thời\s+hạn|Hạn)?\s*:?", "", before, flags=re.I)):
+        far = min(len(text), end + _NEAR)
+        stop = min([i for i in (text.find(". ", end, far), text.find(";", end, far)) if i >= 0] + [far])
+        return text[end:stop].lstrip(" :")
+    return before
+
+
+def _sentence_of(text: str, start: int) -> str:
+    """From the sentence's start to at most _NEAR characters after the deadline."""
+    near = max(0, start - _NEAR)
+    return text[max(text.rfind(".", near, start) + 1, near):start + _NEAR]
+
+
 DEADLINE = re.compile(
     r"(?P<kw>chậm\s+nhất(?:\s+là)?(?:\s+(?:vào|đến(?:\s+hết)?))?|hạn\s+(?:chót|cuối)(?:\s+là|\s*:)?"
     r"|hạn\s+(?:chót|cuối)[^.;:\d]{0,60}?\blà|trước"
@@ -60,6 +109,14 @@ class DatedPass(EventPass):
                 continue
             last_end = 0
             lead = text.split(":", 1)[0] if ":" in text[:120] else ""
+            said: list[str | None] = []
+
+            def block_subject(text: str = text, said: list[str | None] = said) -> str | None:
+                """The block's subject ("đề nghị các cấp Công đoàn … gửi"), read once for all its deadlines."""
+                if not said:
+                    said.append(subject_of(text))
+                return said[0]
+
             for m in DEADLINE.finditer(text):
                 segment = text[last_end:m.start()]
                 last_end = m.end()
@@ -71,13 +128,16 @@ class DatedPass(EventPass):
                 title = title or deadline_title(segment, lead if last_end and segment is not text[:m.start()] else "")
                 if not title and "hạn" in kw:  # "Hạn cuối: 30/9/2026": the deadline of the plan's own subject
                     title = cap(" ".join(kw.replace(":", " ").split()[:2]))
+                clause = _clause_of(text, m.start(), m.end())
+                if not title or not re.search(r"\w", re.sub(r"(?i)tr[ưu]ớc|ngày|\d|\W", "", title)):
+                    title = deadline_title(clause, "") or title  # "+ Trước ngày 25/11/2017: các … báo cáo kết quả …"
                 if not title:
                     continue
                 d_, m_, y_ = (m["d"], m["m"], m["y"]) if m["d"] else (m["vd"], m["vm"], m["vy"])
                 when = n.written(d_, m_, y_)
                 year = int(y_) if y_ else f.year
                 day = n.make_date(int(d_), int(m_), year) if year else None
-                sentence = text[max(0, text.rfind(".", 0, m.start()) + 1):]
+                sentence = _sentence_of(text, m.start())
                 keywords = tuple(sorted({k.lower()
                                          for k in re.findall(r"chậm nhất|trước", text[max(0, m.start() - 40):m.end()], re.I)}))
                 if kw.startswith(("hạn", "thời hạn")):
@@ -85,7 +145,8 @@ class DatedPass(EventPass):
                 dl = Deadline(
                     id=new_id(title), title=title, due=due, where=quote(b, m.start(), m.end()), date=when, day=day,
                     as_written=re.sub(r"\s+", " ", m[0]).strip(),
-                    submitted_by=subject_of(text) or actor, submit_to=submit_to_of(sentence), via=email_of(sentence),
+                    submitted_by=block_subject() or submitter_of(clause) or actor,
+                    submit_to=submit_to_of(sentence) or recipient_of(clause), via=email_of(sentence),
                     keywords=keywords,
                 )
                 if y_ and n.make_date(int(d_), int(m_), int(y_)) is None:
@@ -101,7 +162,7 @@ class DatedPass(EventPass):
                 clause_start = max(text.rfind(". ", 0, m.start()) + 1, 0)
                 clause = text[clause_start:]
                 report = re.search(r"báo cáo\s+kết quả(?:\s+về\s+(?P<to>[^.;]+?))?\s+sau\s+mỗi\s+đợt", clause, re.I)
-                subject = subject_of(clause) or subject_of(text) or actor
+                subject = subject_of(clause) or block_subject() or actor
                 if report:
                     title = "Báo cáo kết quả sau mỗi đợt thi đua"
                     d = Deadline(new_id(title), title, "no_later_than", quote(b, m.start(), m.end()), after_phase="each",

@@ -6,6 +6,12 @@ Hội nghị …", "Hội thao … khai mạc vào sáng ngày 08/6/2024", "… 
 thể thao vào chiều ngày 15/11/2025", "trao giải vào dịp kỷ niệm 95 năm Ngày thành
 lập Công đoàn Việt Nam" (the anniversary's day, flagged). A date with no year
 takes the campaign's, or the event is dropped: nothing is dated by guess.
+
+Not an event's day: a date after "trước", "chậm nhất", "đến (hết)" (a deadline, the
+end of a range), after "chào mừng", "kỷ niệm" (the day celebrated), the span of
+a contest's round ("Vòng sơ khảo diễn ra từ … đến …"; a final's day is an event),
+and what a youth union or the pioneers do with no trade union named in the
+sentence ("Chi đoàn trường tổ chức sinh hoạt …": a page around the plan).
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from scheduler.plans.wording import AFTER_EVENT, DATED_EVENT, UNDATED_EVENT
 
 _D = r"(?P<d>\d{1,2})(?:(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s) ?(?P<y>\d{4}))?)?(?!\d)"
 _V = r"(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?(?!\s+âm\s+lịch)"  # lunar: tet_items
-_D2 = r"(?:\s*(?:đến|-|–|—)\s*(?:ngày\s+)?(?P<d2>\d{1,2})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?:(?P=s2) ?(?P<y2>\d{4}))?(?!\d))?"
+_D2 = (r"(?:\s*(?:đến(?:\s+hết)?|-|–|—)\s*(?:ngày\s+)?"
+       r"(?P<d2>\d{1,2})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?:(?P=s2) ?(?P<y2>\d{4}))?(?!\d))?")
 _TIME = (r"(?:(?:lúc\s+|đúng\s+|từ\s+)?(?P<h>\d{1,2})\s*(?:giờ|h)\s*(?P<mi>\d{2})?"
          r"(?:\s*(?:đến|-|–)\s*(?P<h2>\d{1,2})\s*(?:giờ|h)\s*(?P<mi2>\d{2})?)?\s*,?\s*)?")
 _PART = r"(?:(?:sáng|chiều|tối|trưa)\s+)?"
@@ -29,12 +36,12 @@ _PART = r"(?:(?:sáng|chiều|tối|trưa)\s+)?"
 WHEN = (rf"{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+(?:ngày\s+)?|(?:\(?tức\s+)?(?:từ\s+)?ngày\s+)"
         rf"(?:{_V}|{_D}{_D2})")
 NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Hội thao|Cuộc thi|Giải|Họp mặt|Gặp mặt|"
-         r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết")
+         r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết|Bốc thăm|bốc thăm")
 VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|trao giải|khởi hành|họp xét|họp"
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
 LEADING = re.compile(rf"(?:^[-+–•\s]*|[,;]\s+)(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
-                     rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?)?"
-                     rf"[Nn]gày\s+(?:{_V}|{_D}{_D2})\s*[,:]?\s+")
+                     rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?(?:[Nn]gày\s+)?|[Nn]gày\s+)"
+                     rf"(?:{_V}|{_D}{_D2})\s*[,:]?\s+")
 _LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{VERBS})\s+(?P<what>[^.;]{{3,140}})"
                         rf"|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
 # "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
@@ -44,10 +51,53 @@ NOUN_THEN_WHEN = re.compile(rf"(?<!\w)(?P<what>(?:{NOUNS})\s[^.;]{{1,100}}?)\s*[
 ON_ANNIVERSARY = re.compile(r"(?P<what>(?:trao giải|tổng kết|sơ kết|tuyên dương|biểu dương)[^.;]{0,60}?)"
                             r"\s+vào\s+dịp\s+(?:chào\s+mừng\s+)?"
                             r"k[ỷỉ]\s+niệm\s+(?P<n>\d{1,3})\s+năm\s+(?P<name>[^.;(]{3,120})", re.I)
+_NAMED = re.compile(rf"(?:{NOUNS})\s[^.;:,]{{3,80}}?(?=\s+(?:do|của|được|sẽ)\s|[.;:,]|$)")
+_EMPTY_WHAT = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|đúng|lúc|vào|diễn ra|tổ chức|dự kiến|được|sẽ)(?!\w)|\W")
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
 _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
-          ("hội nghị", "hoi-nghi"), ("họp", "hoi-nghi"), ("sơ kết", "hoi-nghi"), ("tổng kết", "hoi-nghi"),
+          ("hội nghị", "hoi-nghi"), ("họp", "hoi-nghi"), ("bốc thăm", "hoi-nghi"), ("sơ kết", "hoi-nghi"),
+          ("tổng kết", "hoi-nghi"),
           ("đại hội", "dai-hoi"), ("thi", "contest"), ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
+
+
+# Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates.
+_NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+(?:chót|cuối)(?:\s+là)?|đến(?:\s+hết)?"
+                          r"|chào\s+mừng|k[ỷỉ]\s+niệm)\s*[,:]?\s*(?:\(?\s*)?(?:ngày\s+)?)$", re.I)
+_ROUND = re.compile(r"(?<!\w)[Vv]òng\s+(?!chung\s+kết)")
+_RANGE_AFTER = re.compile(r"\s*(?:đến|-|–|—)\s*(?:hết\s+)?(?:ngày\s+)?\d")
+_YOUTH = re.compile(r"(?<!Công )(?<!công )(?<!\w)(?:Chi đoàn|Đoàn trường|Đoàn [Tt]hanh niên|Đoàn TNCS|Tỉnh đoàn|Thành đoàn"
+                    r"|Huyện đoàn|Liên đội|Chi đội|Hội đồng Đội)(?!\w)")
+_PARTNER = re.compile(r"(?<!\w)(?:phối\s+hợp(?:\s+với)?|cùng(?:\s+với)?|với)\s+[^,.;]{0,20}$", re.I)
+_UNION = re.compile(r"[Cc]ông đoàn|Liên đoàn Lao động|LĐLĐ|CĐCS|(?<!\w)CĐ(?!\w)|[Nn]gười lao động|CNVC", re.I)
+
+
+def _not_the_day(text: str, where: int, clauses: Clauses) -> bool:
+    """A deadline's or a range's last day, a celebrated day, a round's span, a youth-union page's activity."""
+    if _NOT_THE_DAY.search(text[max(0, where - 40):where]):
+        return True
+    start = max(clauses.start(where), where - _NEAR)
+    written = n.DATE_RE.match(text, where)
+    if _ROUND.search(text[start:where]) and _RANGE_AFTER.match(text, written.end() if written else where):
+        return True
+    # The sentence around the date, at most _NEAR characters each side (a line of a thousand dates stays linear).
+    stop = min(clauses.end(where), where + _NEAR)
+    sentence = text[max(0, where - _NEAR, text.rfind(". ", max(0, where - _NEAR), where) + 1):stop]
+    youth = _YOUTH.search(sentence)  # the organiser, not a partner ("phối hợp với Đoàn Thanh niên tổ chức …")
+    return bool(youth) and not _UNION.search(sentence) and not _PARTNER.search(sentence, 0, youth.start() if youth else 0)
+
+
+_NEAR = 300
+_RANGE_END = re.compile(r"(?<!\w)đến(?:\s+hết)?\s+(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})(?!\d)")
+
+
+def _year_of_range(text: str, first: str, start: int, stop: int) -> str:
+    """A first day written without its year takes the year of the range's last day in the same clause."""
+    end = _RANGE_END.search(text, start, stop)
+    if end is None:
+        return first
+    d, m = (int(x) for x in first.split("/"))
+    year = int(end["y"]) - ((m, d) > (int(end["m"]), int(end["d"])))
+    return f"{first}/{year}"
 
 
 @dataclass
@@ -105,34 +155,53 @@ class EventPass(Context):
             if w:
                 what = w["what"] if w["what"] else w["noun"]
                 verb = w["verb"] or ""
-                title = _title(f"{what}" if verb in ("tổ chức", "diễn ra", "") else f"{(w['who'] or '').strip()} {verb}")
+                if verb in ("tổ chức", "diễn ra", ""):
+                    title = _title(what)
+                elif verb in ("khai mạc", "bế mạc", "trao giải"):  # "Sáng 12/6/2022, tại …, LĐLĐ khai mạc Giải …"
+                    title = _title(f"{verb} {what}")
+                else:
+                    title = _title(f"{(w['who'] or '').strip()} {verb}")
                 found.append(_Found(m.start(), m.end() + w.end(), title, m, verb))
         clauses = Clauses(text)
         for m in TRAILING.finditer(text):
             start = clauses.start(m.start())
             subject = text[start:m.start()].strip(" ,")
             verb = m["verb"]
-            what = _title(m["what"]) if m["what"] and not re.match(r"(?:tại|lúc|vào|trong)\s", m["what"]) else ""
+            what = _title(m["what"]) if m["what"] and not re.match(r"(?:tại|lúc|vào|trong|từ)(?:\s|$)", m["what"]) else ""
+            if not _EMPTY_WHAT.sub("", what):  # "… tổ chức sáng ngày …", "lễ bế mạc diễn ra chiều …": no name
+                what = ""
+            subject = re.sub(r"^(?:Thực hiện|Căn cứ|Theo)\s[^,]{0,120},\s*", "", subject)
             if what and verb == "tổ chức":  # "… tổ chức giao lưu thể thao vào chiều ngày 15/11/2025"
                 title = what
             elif what:
                 title = _title(f"{verb} {what}")
             elif subject and len(subject) <= 160:
                 title = _title(subject if verb in ("tổ chức", "diễn ra", "họp") else f"{subject} {verb}")
+            elif verb in ("khai mạc", "bế mạc", "trao giải"):  # "Hội thi … tổ chức: khai mạc lúc 7 giờ 30 ngày …"
+                named = _NAMED.search(text, max(0, start - _NEAR, text.rfind(". ", max(0, start - _NEAR), start) + 1), start)
+                title = _title(f"{verb} {named[0]}" if named else verb)
             else:
                 continue
             found.append(_Found(start, m.end(), title, m, verb))
         for m in NOUN_THEN_WHEN.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         taken: list[tuple[int, int]] = []
+        covered = 0  # items come in order of their dates: one taken before covers this one when it ends after it
         for item in sorted(found, key=lambda x: x.m.start("d") if x.m["d"] else x.m.start("vd")):
             where = (item.m.start("d") if item.m["d"] else item.m.start("vd"))
-            if any(a <= where < z for a, z in taken) or not item.title or len(item.title) < 4:
+            if where < covered or not item.title or len(item.title) < 4:
+                continue
+            if _not_the_day(text, where, clauses):
+                taken.append((where, item.m.end()))
+                covered = max(covered, item.m.end())
                 continue
             first, last = _parts(item.m)
             if first is None:
                 continue
+            if first.count("/") == 1:  # "khai mạc từ ngày 26-8 và kéo dài đến ngày 4-9-2025": the range's year
+                first = _year_of_range(text, first, item.m.end(), min(clauses.end(item.m.end()), item.m.end() + _NEAR))
             taken.append((where, item.m.end()))
+            covered = max(covered, item.m.end())
             ev = Event(self.new_id(item.title), item.title, quote(b, item.start, item.end), date=first, end=last,
                        kind=_kind(f"{item.title} {item.verb}"))
             if "h" in item.m.re.groupindex and item.m["h"]:
@@ -167,8 +236,9 @@ class EventPass(Context):
 
     def _legacy_dated(self, b: Block, text: str, taken: list[tuple[int, int]]) -> None:
         f = self.f
+        clauses = Clauses(text)
         for m in DATED_EVENT.finditer(text):
-            if any(a <= m.start("d1") < z for a, z in taken):
+            if any(a <= m.start("d1") < z for a, z in taken) or _not_the_day(text, m.start("d1"), clauses):
                 continue
             title = re.sub(r"\s+(?:được\s+)?(?:tổ chức|diễn ra)$", "", m["ev"].strip())
             ev = Event(self.new_id(title), cap(title), quote(b, m.start(), m.end()), date=n.written(m["d1"], m["m1"], m["y1"]),

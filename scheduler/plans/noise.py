@@ -3,7 +3,8 @@
 Plans reach admins copied from web pages as often as in files: a site's menu
 ("Trang chủ | Tin tức | Liên hệ"), the article's dateline ("11/03/2026 09:15
 1840 lượt xem"), photo captions, and below the plan a list of other articles
-("Tin cùng chuyên mục") whose dates belong to other events. Such lines are
+("Tin cùng chuyên mục") or their teasers ("Sáng 5/3, … họp thường kỳ…") whose
+dates belong to other events. Such lines are
 blanked, never removed, so every line number quoted in a draft stays the
 document's own.
 """
@@ -31,6 +32,8 @@ _DATELINE = re.compile(
     r"(?:\s*,?\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*\(GMT\s?[+-]\d{1,2}\))?$",
     re.I,
 )
+# Another article's teaser: it opens with its date ("Sáng 5/3, …", "Đêm 04.3.2025, …") and is cut short ("…").
+_TEASER = re.compile(r"^(?:(?:Sáng|Chiều|Tối|Trưa|Đêm|Ngày)\s+)(?:ngày\s+)?\d{1,2}[/.\-]\d{1,2}\b.*(?:…|\.\.\.)$", re.I)
 _HEADER_BEFORE = re.compile(r"^(?:Số\s*:?|CỘNG HÒA|Độc lập)", re.I)
 
 
@@ -51,7 +54,7 @@ def blank_noise(page: str) -> str:
             out.append("")
             continue
         dateline = _DATELINE.match(line) is not None and not _HEADER_BEFORE.match(previous)
-        if line and (_menu(line) or _PAGE_LINE.search(line) or dateline):
+        if line and (_menu(line) or _PAGE_LINE.search(line) or dateline or _TEASER.match(line)):
             out.append("")
         else:
             out.append(raw)
