@@ -22,7 +22,7 @@ from scheduler.plans.header import HeaderPass
 from scheduler.plans.periods import period_at
 from scheduler.plans.phases import PhasePass
 from scheduler.plans.repeats import RepeatPass
-from scheduler.plans.text import quote, slug
+from scheduler.plans.text import BRACKET, quote, slug
 from scheduler.plans.yearspan import CampaignTime, from_items, from_text
 
 _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
@@ -50,12 +50,15 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass):
     def _periods_written(self) -> list[tuple[date, Where]]:
         """Dates of the plan's stated time: "thời gian: từ … đến …", "từ tháng 3-10/2023, các cấp …"."""
         out: list[tuple[date, Where]] = []
+        # An anniversary's bracket ("(19/5/1890 - 19/5/2019)") in the same sentence is not the plan's time.
+        marks = {(m.where.line, m.where.page, m.offset) for m in self.f.mentions if m.day is not None}
         for b, text in zip(self.blocks, self.masked, strict=True):
+            brackets = [(k.start(), k.end()) for k in BRACKET.finditer(text) if (b.line, b.page, k.start()) in marks]
             for m in _STATED_TIME.finditer(text):
                 stop = min([i for i in (text.find(";", m.end()), text.find(". ", m.end())) if i >= 0] + [len(text)])
                 for d in n.DATE_RE.finditer(text, m.end(), stop):
                     day = n.make_date(int(d["d"]), int(d["m"]), int(d["y"])) if d["y"] else None
-                    if day:
+                    if day and not any(a <= d.start() < z for a, z in brackets):
                         out.append((day, quote(b, m.start(), stop)))
             for m in re.finditer(r"(?<!\w)(?:[Tt]ừ|[Qq]uý)\s", text):
                 p = period_at(text[m.start():])

@@ -161,11 +161,20 @@ _NAMED_END = re.compile(
 )
 
 
+_QUARTER_END = re.compile(r"(?:hết\s+)?quý\s+(?P<q>IV|I{1,3}|[1-4])(?!\w)(?:\s*/\s*|\s+năm\s+)(?P<y>\d{4})", re.I)
+_QUARTER_NUMBER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
 def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
     m = re.match(r"hết\s+năm\s+(?P<y>\d{4})", text, re.I)
     if m:
         y = int(m["y"])
         return Bound("hết năm", date(y, 12, 31), y), m.end()
+    m = _QUARTER_END.match(text)
+    if m:  # "đến hết quý I/2025", "đến hết quý II năm 2019": the quarter's last day
+        y, q = int(m["y"]), _QUARTER_NUMBER[m["q"].lower()]
+        last = month_end(y, 3 * q)
+        return Bound(f"{last:%d/%m/%Y}", last, y), m.end()
     m = re.match(r"(?:cuối\s+)?năm\s+(?P<y>\d{4})(?!\s*[-–—/]\s*\d)", text, re.I)
     if m:  # "đến năm 2028", "đến cuối năm 2026"
         y = int(m["y"])

@@ -129,6 +129,11 @@ class PhasePass(Context):
                     period, b, text, at, stop = on_next, self.blocks[bi + 1], nxt, t.end(), len(nxt)
                     line_start = False
                     m = t  # quote the line that dates it
+        if period is None and m.re is LABEL and (m["un"] or m["cd"]):
+            before = _period_before(text, m.start())
+            if before is not None:  # "Trong 6 tháng cuối năm 2025, Công đoàn … tổ chức đợt thi đua …"
+                at, period = before
+                return self._make(period, index, _name(m, index)[1], [], quote(b, at, m.end()), None, m.start(), stop, m[0])
         if period is None:
             return None
         notes: list[str]
@@ -271,6 +276,26 @@ class PhasePass(Context):
                         and (phase.stop is None or lm.where.quote in b.text[phase.offset:phase.stop]):
                     seen.add(lm.id)
                     phase.celebrates.append((lm.id, None))
+
+
+_SENTENCE_LEAD = re.compile(r"[\s\-–•+*]*(?:(?:trong|vào)\s+)?", re.I)
+_LAUNCH_VERB = re.compile(r"(?<!\w)(?:tổ\s+chức|phát\s+động|triển\s+khai)\s+$", re.I)
+
+
+def _period_before(text: str, label_at: int) -> tuple[int, Period] | None:
+    """The period opening the sentence of an unnumbered label, when the sentence launches that campaign:
+    "Trong quý IV/2026, Liên đoàn … tổ chức đợt thi đua …", "Từ 01/3 đến 31/5/2025, công đoàn phát động đợt cao điểm …"."""
+    ends = [k.end() for k in _CLAUSE_END.finditer(text, 0, label_at)]
+    s0 = ends[-1] if ends else 0
+    lead = _SENTENCE_LEAD.match(text, s0, label_at)
+    at = lead.end() if lead else s0
+    period = period_at(text[at:label_at])
+    if period is None or period.end is None or period.start is None:
+        return None
+    between = text[at + period.end_offset:label_at]
+    if not _LAUNCH_VERB.search(between) or LABEL.search(between) or re.search(r"kết|\d", between):
+        return None
+    return at, period
 
 
 def _yearless(bound: Bound) -> bool:
