@@ -79,6 +79,7 @@ _DAY_ONLY = re.compile(rf"(?:ngày\s+)?(?P<d>\d{{1,2}})(?=\s*(?:đến|tới|{DA
 _NAMED_START = re.compile(r"(?P<w>(?:ngày|khi|lúc)\s+[^\d.;:()]{3,40}?)(?=\s+(?:đến|tới)\s)", re.I)
 _MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})", re.I)
 _MONTH_RANGE = re.compile(rf"tháng\s+(?P<m1>\d{{1,2}})\s*{DASH}\s*(?P<m2>\d{{1,2}})\s*/\s*(?P<y>\d{{4}})", re.I)
+_VERBAL_NO_YEAR = re.compile(r"(?:ngày\s+)?(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?!\d)(?!\s*(?:năm\s+\d|[/\-.]\s*\d))", re.I)
 _MONTH_TYPO = re.compile(rf"tháng\s+{DATE}", re.I)  # "từ tháng 01/01/2024"
 
 
@@ -134,6 +135,9 @@ def _start(text: str) -> tuple[Bound, int] | None:
             value = f"sau {written(dm['d'], dm['m'], ys)}"
             day = make_date(int(dm["d"]), int(dm["m"]), int(ys)) if ys else None
             return Bound(value, day + timedelta(days=1) if day else None, int(ys) if ys else None), sau.end() + dm.end()
+    m = _VERBAL_NO_YEAR.match(text)
+    if m:  # "từ ngày 01 tháng 5 đến ngày 31 tháng 8 năm 2024": the year comes from the end
+        return Bound(written(m["d"], m["m"], None)), m.end()
     dm, verbal = _date_at(text)
     if dm:
         ys = dm["y"]
@@ -179,10 +183,11 @@ def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
     if m:  # "đến năm 2028", "đến cuối năm 2026"
         y = int(m["y"])
         return Bound(f"31/12/{y}", date(y, 12, 31), y), m.end()
-    m = _MONTH.match(text)
-    if m:
-        y, mo = int(m["y"]), int(m["m"])
-        return Bound(f"tháng {m['m']}/{m['y']}", month_end(y, mo), y), m.end()
+    m = re.match(r"(?:hết\s+|cuối\s+)?", text, re.I)
+    month = _MONTH.match(text, m.end() if m else 0)
+    if month:
+        y, mo = int(month["y"]), int(month["m"])
+        return Bound(f"tháng {month['m']}/{month['y']}", month_end(y, mo), y), month.end()
     m = _BARE_MONTH.match(text)
     if m and 1 <= int(m["m"]) <= 12:
         if m["y"]:

@@ -23,7 +23,8 @@ _QUARTER_RANGE = re.compile(rf"quý\s+(?P<q1>IV|I{{1,3}}|[1-4])\s*(?:,|và|đế
 _YEAR_RANGE = re.compile(rf"(?:từ\s+)?(?:năm\s+)?(?P<a>(?:19|20)\d\d)\s*(?:{DASH}|đến)\s*(?:năm\s+)?(?P<b>(?:19|20)\d\d)"
                          r"(?![\d/.\-])", re.I)
 _HALF = re.compile(r"6\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>\d{4}))?", re.I)
-_MONTHS = re.compile(rf"tháng\s+(?P<m1>\d{{1,2}})\s*{DASH}\s*(?P<m2>\d{{1,2}})\s*/\s*(?P<y>\d{{4}})", re.I)
+_MONTHS = re.compile(rf"tháng\s+(?P<m1>\d{{1,2}})\s*(?:{DASH}|(?:và|đến|tới)\s+(?:hết\s+)?(?:tháng\s+)?)\s*(?P<m2>\d{{1,2}})"
+                     r"\s*(?:/\s*|\s+năm\s+)(?P<y>\d{4})", re.I)
 _IN_MONTH = re.compile(r"(?:trong\s+)?tháng\s+(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})", re.I)
 
 
@@ -36,8 +37,8 @@ def _months(m1: int, m2: int, y: int | None, as_written: str, end: int) -> Perio
                   as_written, end)
 
 
-_PERIOD_START = re.compile(rf"(?<!\w)(?:(?:bắt\s+đầu\s+)?[Tt]ừ\s|[Qq]uý\s|6\s+tháng\s|tháng\s+\d{{1,2}}\s*{DASH}\s*\d"
-                           rf"|trong\s+tháng\s+\d)")
+_PERIOD_START = re.compile(rf"(?<!\w)(?:(?:bắt\s+đầu\s+)?[Tt]ừ\s|[Qq]uý\s|6\s+tháng\s"
+                           rf"|[Tt]háng\s+\d{{1,2}}\s*(?:{DASH}\s*\d|(?:và|đến|tới)\s)|trong\s+tháng\s+\d)")
 REACH = 90  # how far after a phase's label its time may start: "Giai đoạn 1 thi trắc nghiệm trong 3 tuần, từ …"
 
 

@@ -17,6 +17,7 @@ from datetime import date
 
 from scheduler.plans import notation as n
 from scheduler.plans.findings import Block, Where
+from scheduler.plans.lunar_dates import CAN_CHI_ONLY, year_named
 from scheduler.plans.mentions import CAN_CHI
 from scheduler.plans.text import quote
 
@@ -59,6 +60,11 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         s = n.campaign_span(title)
         if s:
             return CampaignTime(s, _said("theo tiêu đề", title), title_where)
+        named = CAN_CHI_ONLY.search(title)
+        if named and doc_date:  # "Tết … Xuân Giáp Thìn", issued 20/11/2023: the Giáp Thìn nearest its date, 2024
+            y = year_named(named["cc"], int(doc_date[-4:]))
+            return CampaignTime(_year(y), _said(f"năm {y}, năm {named['cc']} ghi trong tiêu đề, gần ngày văn bản {doc_date}",
+                                                title), title_where)
     opening = list(zip(blocks[:OPENING_BLOCKS], masked[:OPENING_BLOCKS], strict=True))
     for b, text in opening:
         for pattern in (n.SPAN_SCHOOL, n.SPAN_STAGE):
