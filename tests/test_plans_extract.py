@@ -43,6 +43,16 @@ PHASES: list[tuple[str, str, Any, Any]] = [
     ("Đợt 1: Từ 1/9/2024—20/11/2024", "Đợt 1", "1/9/2024", "20/11/2024"),
     ("Đợt 2: Từ 21/11/2024 đến hết năm học", "Đợt 2", "21/11/2024", "hết năm học"),
     ("Đợt 1: Từ tháng 01/01/2024 đến 31/7/2024", "Đợt 1", "01/01/2024", "31/7/2024"),
+    ("Đợt 1 (quý I và quý II/2024): mừng Đảng", "Đợt 1", "tháng 1/2024", "tháng 6/2024"),
+    ("Đợt 2: quý III - IV năm 2024", "Đợt 2", "tháng 7/2024", "tháng 12/2024"),
+    ("Giai đoạn 1 (2021 - 2023): triển khai", "Giai đoạn 1", "01/01/2021", "31/12/2023"),
+    ("Đợt 1: từ ngày phát động đến hết quý I/2024.", "Đợt 1", "ngày phát động", "31/03/2024"),
+    ("Đợt 2: Từ ngày 01 tháng 5 đến ngày 31 tháng 8 năm 2024.", "Đợt 2", "01/5/2024", "31/8/2024"),
+    ("Đợt 1 từ 1/1/2024 đến hết tháng 6/2024.", "Đợt 1", "1/1/2024", "tháng 6/2024"),
+    ("Đợt 1: tháng 3 và tháng 4/2024.", "Đợt 1", "tháng 3/2024", "tháng 4/2024"),
+    ("Đợt 1: Tháng 3/2024.", "Đợt 1", "tháng 3/2024", "tháng 3/2024"),
+    ("Đợt I. Từ 01/01/2024 đến 30/4/2024.", "Đợt I", "01/01/2024", "30/4/2024"),
+    ("Đợt 2: từ 01/7/2024 đến cuối năm.", "Đợt 2", "01/7/2024", "hết năm"),
 ]
 
 
@@ -50,6 +60,17 @@ PHASES: list[tuple[str, str, Any, Any]] = [
 def test_phase_bounds(text: str, name: str, start: Any, end: Any) -> None:
     (phase,) = read(text).phases
     assert (phase.name, phase.start, phase.end) == (name, start, end)
+
+
+def test_a_phase_dated_at_the_head_of_its_sentence() -> None:
+    (phase,) = read("Trong 6 tháng cuối năm 2024, Công đoàn Sở tổ chức đợt thi đua chào mừng Quốc khánh.").phases
+    assert (phase.name, phase.start_date.isoformat(), phase.end_date.isoformat()) == ("Đợt thi đua", "2024-07-01", "2024-12-31")
+    assert read("Trong quý I/2024, Công đoàn đã sơ kết đợt thi đua mừng Đảng.").phases == []
+
+
+def test_a_year_ending_without_its_year_ends_the_start_year() -> None:
+    (phase,) = read("Đợt 2: từ 01/7/2024 đến hết năm.").phases
+    assert (phase.end, phase.end_date.isoformat(), phase.notes) == ("hết năm", "2024-12-31", [])
 
 
 def test_typos_and_guesses_are_flagged() -> None:
@@ -99,6 +120,9 @@ ANNIVERSARIES = [
      [(79, ["cach-mang-thang-tam-quoc-khanh"])]),
     ("kỷ niệm 80 năm Ngày thành lập Quân đội nhân dân Việt Nam (22/12/1944 — 22/12/2024)", [(80, ["quan-doi-nhan-dan"])]),
     ("35 năm Ngày hội Quốc phòng toàn dân (22/12/1989 - 22/12/2024)", [(35, ["quoc-phong-toan-dan"])]),
+    ("79 năm Quốc khánh 2/9", [(79, ["quoc-khanh"])]),
+    ("49 năm Ngày giải phóng miền Nam 30/4", [(49, ["giai-phong-mien-nam"])]),
+    ("134 năm Ngày sinh Bác Hồ kính yêu", [(134, ["sinh-nhat-bac"])]),
 ]
 
 
@@ -106,6 +130,22 @@ ANNIVERSARIES = [
 def test_anniversaries_map_to_the_national_calendar(text: str, expected: list[tuple[int, list[str]]]) -> None:
     f = read(f"Thi đua chào mừng {text}.")
     assert [(m.ordinal, m.ids) for m in f.mentions] == expected
+
+
+def test_the_bracket_of_an_anniversary_is_not_the_campaign_time() -> None:
+    f = extract(["Công đoàn Công ty phát động đợt thi đua cao điểm với thời gian kể từ ngày phát động đến hết ngày "
+                 "15/5/2024, chào mừng 134 năm Ngày sinh Chủ tịch Hồ Chí Minh (19/5/1890 - 19/5/2024)."], False, REF)
+    assert (f.year, f.span) == (2024, None)
+
+
+def test_a_can_chi_title_is_the_year_nearest_the_document_date() -> None:
+    f = extract(["Hà Nội, ngày 20 tháng 11 năm 2023\n\nKẾ HOẠCH\n\nChăm lo Tết cho đoàn viên dịp Xuân Giáp Thìn\n"], False, REF)
+    assert f.year == 2024 and "Giáp Thìn" in f.time_reason[0]
+
+
+def test_a_phase_bound_is_not_an_event() -> None:
+    f = read("Đợt thi đua đặc biệt diễn ra từ ngày phát động đến hết ngày 30/9/2024, chào mừng Quốc khánh.")
+    assert [(p.start, p.end) for p in f.phases] == [("ngày phát động", "30/9/2024")] and f.events == []
 
 
 def test_one_bracket_for_two_days_replaces_the_national_entry() -> None:

@@ -161,7 +161,8 @@ def _start(text: str) -> tuple[Bound, int] | None:
 
 
 _NAMED_END = re.compile(
-    r"(?P<w>hết\s+(?:học\s+kỳ\s+[IV12]+|năm\s+học|giai\s+đoạn|năm(?!\s+\d)|quý\s+[IV1-4]+)|khi\s+[^.;:)]+)", re.I
+    r"(?P<w>hết\s+(?:học\s+kỳ\s+[IV12]+|năm\s+học|giai\s+đoạn|năm(?!\s+\d)|quý\s+[IV1-4]+)|cuối\s+năm(?!\s+(?:\d|học))"
+    r"|khi\s+[^.;:)]+)", re.I
 )
 
 
@@ -213,8 +214,8 @@ def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
     if n:
         words = n["w"].strip().rstrip(",")
         low = words.lower()
-        if low in ("hết năm học", "hết giai đoạn", "hết năm"):
-            return Bound(low), n.end()
+        if low in ("hết năm học", "hết giai đoạn", "hết năm", "cuối năm"):
+            return Bound("hết năm" if low == "cuối năm" else low), n.end()
         if low.startswith("khi"):
             return Bound({"until": "đến " + words}), n.end()
         return Bound(words), n.end()
@@ -267,7 +268,9 @@ def parse_period(text: str) -> Period | None:
         start.day, start.year = (day + timedelta(days=1) if day else None), end.year
     if start.value == "ngày phát động" and end.year:
         start.year = end.year
-    if end.value == "hết năm" and start.year and end.year != start.year:
+    if end.value == "hết năm" and start.year and end.year is None:  # "từ 01/7/2025 đến hết năm": the start's year
+        end.day, end.year = date(start.year, 12, 31), start.year
+    elif end.value == "hết năm" and start.year and end.year != start.year:
         end.value = f"31/12/{end.year}"
     return Period(start, end, _as_written(text[m.start():after + n]), after + n)
 

@@ -55,6 +55,9 @@ def period_in(text: str, start: int, stop: int) -> tuple[int, Period] | None:
         found = n.parse_period("từ " + text[at:stop])
         if found is not None:
             return at, Period(found.start, found.end, found.as_written[3:].strip(), found.end_offset - 3)
+    month = _IN_MONTH.match(text, at, stop)
+    if month:  # "Đợt 1: Tháng 3/2025"
+        return at, _months(int(month["m"]), int(month["m"]), int(month["y"]), _cap(month[0]), month.end() - at)
     years = _YEAR_RANGE.match(text, at, stop)
     if years and 0 <= int(years["b"]) - int(years["a"]) <= 10:
         a, b = int(years["a"]), int(years["b"])

@@ -84,7 +84,11 @@ class PhasePass(Context):
                 labels = sorted(labels + list(_QUARTER_LABEL.finditer(text)), key=lambda x: x.start())
             for k, m in enumerate(labels):
                 limit = labels[k + 1].start() if k + 1 < len(labels) else len(text)
-                phase = self._phase_at(bi, b, text, m, _clause_end(text, m.end(), limit), len(f.phases) + 1)
+                stop = _clause_end(text, m.end(), limit)
+                if text[m.end():stop].strip() == "" and stop < limit and text[stop] == "." \
+                        and _LINE_LEAD.fullmatch(text[:m.start()].strip()):  # a heading "Đợt I. Từ 01/01 …"
+                    stop = _clause_end(text, stop + 1, limit)
+                phase = self._phase_at(bi, b, text, m, stop, len(f.phases) + 1)
                 if phase is not None and not any((p.name, p.start, p.end) == (phase.name, phase.start, phase.end)
                                                  for p in f.phases):
                     f.phases.append(phase)
