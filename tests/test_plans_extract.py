@@ -132,6 +132,14 @@ def test_anniversaries_map_to_the_national_calendar(text: str, expected: list[tu
     assert [(m.ordinal, m.ids) for m in f.mentions] == expected
 
 
+def test_an_ordinal_outside_the_campaign_years_is_flagged() -> None:
+    f = read("Đợt 2: từ 01/5/2024 đến 31/8/2024, chào mừng 94 năm Ngày thành lập Công đoàn Việt Nam.")
+    assert [m.ordinal for m in f.mentions] == [94]
+    assert any("rơi vào năm 2023" in note for note, _ in f.notes)
+    f = read("Đợt 2: từ 01/5/2024 đến 31/8/2024, chào mừng 95 năm Ngày thành lập Công đoàn Việt Nam.")
+    assert not any("rơi vào năm" in note for note, _ in f.notes)
+
+
 def test_the_bracket_of_an_anniversary_is_not_the_campaign_time() -> None:
     f = extract(["Công đoàn Công ty phát động đợt thi đua cao điểm với thời gian kể từ ngày phát động đến hết ngày "
                  "15/5/2024, chào mừng 134 năm Ngày sinh Chủ tịch Hồ Chí Minh (19/5/1890 - 19/5/2024)."], False, REF)

@@ -93,6 +93,25 @@ class MentionPass(LunarPass):
                 covered.append((m.start("n"), m.end()))
         return out
 
+    def check_ordinals(self) -> None:
+        """An anniversary named without its bracket whose ordinal does not fall in the campaign's years
+        ("95 năm Ngày thành lập Công đoàn Việt Nam" in a plan for 2025): kept as written, flagged."""
+        f = self.f
+        first = f.span_start.year if f.span_start else f.year
+        last = f.span_end.year if f.span_end else f.year
+        if first is None or last is None:
+            return
+        by_id = {r.id: r for r in f.known_commemorations}
+        for m in f.mentions:
+            refs = [by_id[i] for i in m.ids if i in by_id]
+            if m.day is not None or m.ordinal is None or len(refs) != 1:
+                continue
+            falls = refs[0].base.year + m.ordinal
+            if not first <= falls <= last:
+                years = str(first) if first == last else f"{first}–{last}"
+                f.notes.append((f"kỷ niệm {m.ordinal} năm {m.name} rơi vào năm {falls}, ngoài thời gian của kế hoạch "
+                                f"({years}): giữ số văn bản ghi, sửa nếu sai", m.where))
+
     def _shortened(self, name: str) -> list[str]:
         """A national day named by the first words of its name ("Ngày giải phóng hoàn toàn miền Nam" for
         "… miền Nam, thống nhất đất nước"): at least four words, found in one entry only."""

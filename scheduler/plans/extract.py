@@ -132,6 +132,7 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass):
         self.weekdays()
         self.resolve_events(final=False)
         self._time_from_items()
+        self.check_ordinals()
         self.fill_phase_years()
         self.resolve_events(final=True)
         self.resolve_lunar_years(self._near_year())
