@@ -99,6 +99,21 @@ def test_campaign_span(title: str, year: int | None, span: str | None) -> None:
     assert (f.year, f.span) == (year, span)
 
 
+@pytest.mark.parametrize(("text", "year", "span"), [
+    ("KẾ HOẠCH\n\nTổ chức phong trào thi đua\n\nCăn cứ Chương trình hành động giai đoạn 2023-2028 của Tổng Liên đoàn;\n\n"
+     "Liên đoàn Lao động tỉnh ban hành kế hoạch thi đua năm 2025 như sau:", 2025, None),
+    ("KẾ HOẠCH\nTổ chức phong trào thi đua\nThực hiện hướng dẫn của Công đoàn ngành về thi đua năm học 2023-2024;\n"
+     "Công đoàn trường triển khai thi đua năm học 2024-2025.", None, "năm học 2024–2025"),
+    ("Thực hiện kế hoạch năm học 2024-2025, Ban Chấp hành Công đoàn trường phát động thi đua.", None, "năm học 2024–2025"),
+    ("Thực hiện Nghị quyết Đại hội Công đoàn tỉnh, nhiệm kỳ 2023 - 2028, Công đoàn ngành phát động thi đua năm 2025.",
+     2025, None),
+    ("KẾ HOẠCH\n\nThi đua năm 2024 thực hiện Nghị quyết giai đoạn 2021-2025\n", 2024, None),
+])
+def test_the_years_of_documents_cited_are_not_the_campaign(text: str, year: int | None, span: str | None) -> None:
+    f = extract([text], False, REF)
+    assert (f.year, f.span) == (year, span)
+
+
 @pytest.mark.parametrize(("line", "place", "when"), [
     ("Kon Tum, ngày 21 tháng 02 năm 2024", "Kon Tum", "21/02/2024"),
     ("Lào Cai, ngày    tháng 01 năm 2024", "Lào Cai", "tháng 01/2024"),

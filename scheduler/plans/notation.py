@@ -311,17 +311,19 @@ class Span:
 
 
 def campaign_span(title: str) -> Span | None:
-    """The campaign's span from the plan's title: năm học / giai đoạn / năm."""
+    """The campaign's span from the plan's title: năm học / giai đoạn / năm, whichever the title names first
+    ("Thi đua năm 2024 thực hiện Nghị quyết giai đoạn 2021-2025" is for 2024)."""
+    found: list[tuple[int, Span]] = []
     m = SPAN_SCHOOL.search(title)
     if m:
         a, b = int(m["a"]), int(m["b"])
-        return Span(None, f"năm học {a}–{b}", date(a, 9, 1), date(b, 5, 31))
+        found.append((m.start(), Span(None, f"năm học {a}–{b}", date(a, 9, 1), date(b, 5, 31))))
     m = SPAN_STAGE.search(title)
     if m:
         a, b = int(m["a"]), int(m["b"])
-        return Span(None, f"giai đoạn {a}–{b}", date(a, 1, 1), date(b, 12, 31))
-    years = [int(x["a"]) for x in _SPAN_YEAR.finditer(title)]
-    if years:
-        y = years[0]
-        return Span(y, None, date(y, 1, 1), date(y, 12, 31))
-    return None
+        found.append((m.start(), Span(None, f"giai đoạn {a}–{b}", date(a, 1, 1), date(b, 12, 31))))
+    m = _SPAN_YEAR.search(title)
+    if m:
+        y = int(m["a"])
+        found.append((m.start(), Span(y, None, date(y, 1, 1), date(y, 12, 31))))
+    return min(found, key=lambda x: x[0])[1] if found else None

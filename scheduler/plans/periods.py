@@ -42,7 +42,7 @@ _PERIOD_START = re.compile(rf"(?<!\w)(?:(?:bắt\s+đầu\s+)?[Tt]ừ\s|[Qq]uý\
 REACH = 90  # how far after a phase's label its time may start: "Giai đoạn 1 thi trắc nghiệm trong 3 tuần, từ …"
 
 
-_AFTER_LABEL = re.compile(r"[\s:(–\-]*")
+_AFTER_LABEL = re.compile(r"[\s:(–\-|]*")
 _DATE_RANGE = re.compile(rf"(?:ngày\s+)?\d{{1,2}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{4}})?\s*(?:đến|tới|{DASH})\s*(?:ngày\s+)?\d")
 
 
