@@ -53,6 +53,8 @@ PHASES: list[tuple[str, str, Any, Any]] = [
     ("Đợt 1: Tháng 3/2024.", "Đợt 1", "tháng 3/2024", "tháng 3/2024"),
     ("Đợt I. Từ 01/01/2024 đến 30/4/2024.", "Đợt I", "01/01/2024", "30/4/2024"),
     ("Đợt 2: từ 01/7/2024 đến cuối năm.", "Đợt 2", "01/7/2024", "hết năm"),
+    ("Đợt 2 từ ngày 01/9/2024 đến kết thúc năm học.", "Đợt 2", "01/9/2024", "hết năm học"),
+    ("| Đợt 2 | 01/5/2024 - 31/8/2024 | Chào mừng Quốc khánh |", "Đợt 2", "01/5/2024", "31/8/2024"),
 ]
 
 
@@ -66,6 +68,12 @@ def test_a_phase_dated_at_the_head_of_its_sentence() -> None:
     (phase,) = read("Trong 6 tháng cuối năm 2024, Công đoàn Sở tổ chức đợt thi đua chào mừng Quốc khánh.").phases
     assert (phase.name, phase.start_date.isoformat(), phase.end_date.isoformat()) == ("Đợt thi đua", "2024-07-01", "2024-12-31")
     assert read("Trong quý I/2024, Công đoàn đã sơ kết đợt thi đua mừng Đảng.").phases == []
+
+
+def test_phases_of_one_year_after_a_date_line_of_the_year_before() -> None:
+    f = extract(["Hà Nội, ngày 20 tháng 12 năm 2024\n\nKẾ HOẠCH\n\nPhát động phong trào thi đua\n\n"
+                 "Đợt 1: từ 01/01/2025 đến 30/6/2025.\n\nĐợt 2: từ 01/7/2025 đến 31/12/2025.\n"], False, REF)
+    assert (f.year, f.span) == (2025, None)
 
 
 def test_a_year_ending_without_its_year_ends_the_start_year() -> None:

@@ -162,7 +162,7 @@ def _start(text: str) -> tuple[Bound, int] | None:
 
 _NAMED_END = re.compile(
     r"(?P<w>hết\s+(?:học\s+kỳ\s+[IV12]+|năm\s+học|giai\s+đoạn|năm(?!\s+\d)|quý\s+[IV1-4]+)|cuối\s+năm(?!\s+(?:\d|học))"
-    r"|khi\s+[^.;:)]+)", re.I
+    r"|(?P<close>kết\s+thúc|cuối)\s+(?:học\s+kỳ\s+[IV12]+|năm\s+học)|khi\s+[^.;:)]+)", re.I
 )
 
 
@@ -213,6 +213,8 @@ def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
     n = _NAMED_END.match(text)
     if n:
         words = n["w"].strip().rstrip(",")
+        if n["close"]:  # "đến kết thúc năm học", "đến cuối học kỳ I": the same end as "hết …"
+            words = "hết " + words[n.end("close") - n.start("w"):].strip()
         low = words.lower()
         if low in ("hết năm học", "hết giai đoạn", "hết năm", "cuối năm"):
             return Bound("hết năm" if low == "cuối năm" else low), n.end()

@@ -100,6 +100,8 @@ class PhasePass(Context):
         if starts_ and ends_ and f.span_start and f.span_end and (min(starts_) < f.span_start or max(ends_) > f.span_end):
             a, z = min(starts_), max(ends_)
             f.year, f.span, f.span_start, f.span_end = None, f"từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}", a, z
+            if a.year == z.year:  # the phases of one calendar year: that year
+                f.year, f.span, f.span_start, f.span_end = a.year, None, date(a.year, 1, 1), date(a.year, 12, 31)
             tail = f"{a.year}-{z.year}" if a.year != z.year else str(a.year)
             if f.suggested_id:
                 f.suggested_id = re.sub(r"-\d{4}(?:-\d{4})?$", f"-{tail}", f.suggested_id)
