@@ -76,6 +76,18 @@ def test_phases_of_one_year_after_a_date_line_of_the_year_before() -> None:
     assert (f.year, f.span) == (2025, None)
 
 
+def test_the_dates_of_a_review_are_not_a_phase() -> None:
+    assert read("Các đơn vị sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024.").phases == []
+    (phase,) = read("Sơ kết đợt 1 (từ 01/01 đến 30/6/2024) vào tháng 7/2024.").phases
+    assert (phase.start, phase.end) == ("01/01/2024", "30/6/2024")
+
+
+def test_anniversaries_named_after_tron_dip_huong_ve() -> None:
+    for text in ("kỷ niệm tròn 95 năm Ngày thành lập Công đoàn Việt Nam", "dịp 95 năm Ngày thành lập Công đoàn Việt Nam",
+                 "hướng về 95 năm Ngày thành lập Công đoàn Việt Nam"):
+        assert [(m.ordinal, m.ids) for m in read(f"Các hoạt động {text}.").mentions] == [(95, ["cong-doan-viet-nam"])]
+
+
 def test_a_year_ending_without_its_year_ends_the_start_year() -> None:
     (phase,) = read("Đợt 2: từ 01/7/2024 đến hết năm.").phases
     assert (phase.end, phase.end_date.isoformat(), phase.notes) == ("hết năm", "2024-12-31", [])

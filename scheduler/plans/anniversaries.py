@@ -10,8 +10,8 @@ from scheduler.plans.lunar_dates import LunarPass
 from scheduler.plans.mentions import Matcher, bracket_date, name_after_ordinal, phrase_before
 from scheduler.plans.text import BRACKET, cap, quote, slug, tokens
 
-BARE = re.compile(r"(?:(?:k[ỷỉ]\s+niệm|chào\s+mừng|mừng|hướng\s+tới|nhân\s+dịp|và)\s+|,\s*)(?P<n>\d{1,3})\s+(?:năm\s+)?"
-                  r"(?P<name>[^,;.(]+?)(?=\s+và\s+\d{1,3}\s+năm\s|[,;.(]|$)", re.I)
+BARE = re.compile(r"(?:(?:k[ỷỉ]\s+niệm|chào\s+mừng|mừng|hướng\s+(?:tới|về)|(?<!\w)dịp|và|tròn)\s+|,\s*)"
+                  r"(?P<n>\d{1,3})\s+(?:năm\s+)?(?P<name>[^,;.(]+?)(?=\s+và\s+\d{1,3}\s+năm\s|[,;.(]|$)", re.I)
 
 
 _BARE_RANGE = re.compile(r"\s(?P<a>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})\s*[-–—]\s*(?P<b>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})$")

@@ -124,6 +124,8 @@ class PhasePass(Context):
         else:
             found = period_in(text, m.end(), stop)
         at, period = found if found else (m.end(), None)
+        if period is not None and _REVIEW.search(text[max(0, m.start() - 24):m.start()]) and "(" not in text[m.end():at]:
+            period = None  # "sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024": when the review happens, not the phase
         line_start = _LINE_LEAD.fullmatch(text[:m.start()].strip()) is not None  # the label opens its paragraph
         if period is None and line_start and stop == len(text) and bi + 1 < len(self.blocks):
             # The label heads a paragraph; its time is on the next line: "Thời gian: từ 20/11 – 05/12/2023".
@@ -284,6 +286,7 @@ class PhasePass(Context):
                     phase.celebrates.append((lm.id, None))
 
 
+_REVIEW = re.compile(r"(?<!\w)(?:sơ\s+kết|tổng\s+kết|bình\s+xét|đánh\s+giá|chấm\s+điểm)\s+(?:các\s+)?$", re.I)
 _SENTENCE_LEAD = re.compile(r"[\s\-–•+*]*(?:(?:trong|vào)\s+)?", re.I)
 _LAUNCH_VERB = re.compile(r"(?<!\w)(?:tổ\s+chức|phát\s+động|triển\s+khai)\s+$", re.I)
 
