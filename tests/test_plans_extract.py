@@ -76,6 +76,18 @@ def test_phases_of_one_year_after_a_date_line_of_the_year_before() -> None:
     assert (f.year, f.span) == (2025, None)
 
 
+def test_a_phase_years_away_from_the_campaign_is_flagged_and_does_not_date_it() -> None:
+    f = read("Đợt 1: từ 01/02/2024 đến 30/6/2024.\n\nĐợt 2: từ 01/7/2024 đến 31/12/2034.")
+    assert (f.year, f.span) == (2024, None)
+    assert f.phases[1].implausible and "2034" in f.phases[1].notes[0]
+    assert not f.phases[0].notes
+
+
+def test_a_phase_number_that_skips_is_flagged() -> None:
+    f = read("Đợt 1: từ 01/02/2024 đến 30/6/2024.\n\nĐợt 11: từ 01/7/2024 đến 31/12/2024.")
+    assert [bool(p.notes) for p in f.phases] == [False, True]
+
+
 def test_the_dates_of_a_review_are_not_a_phase() -> None:
     assert read("Các đơn vị sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024.").phases == []
     (phase,) = read("Sơ kết đợt 1 (từ 01/01 đến 30/6/2024) vào tháng 7/2024.").phases

@@ -94,6 +94,8 @@ class PhasePass(Context):
                     f.phases.append(phase)
                     starts.append(bi)
         self.fill_phase_years()
+        self._implausible_years()
+        self._label_typos()
         self._celebrations(starts)
         starts_ = [p.start_date for p in f.phases if p.start_date and not p.implausible]
         ends_ = [p.end_date for p in f.phases if p.end_date and not p.implausible]
@@ -107,6 +109,33 @@ class PhasePass(Context):
                 f.suggested_id = re.sub(r"-\d{4}(?:-\d{4})?$", f"-{tail}", f.suggested_id)
             f.notes.append((f"các đợt chạy từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}, ra ngoài năm của văn bản: "
                             "span ghi theo các đợt", None))
+
+    def _implausible_years(self) -> None:
+        """A phase running more than six years, or a bound years away from the campaign the title names
+        ("Đợt 2: từ 01/7/2023 đến 31/12/2033" in a plan for 2023): kept as written, flagged, not used to date it."""
+        f = self.f
+        stated = f.time_reason is not None and f.time_reason[1] is not None and f.span_start and f.span_end
+        for p in f.phases:
+            if p.implausible or p.start_date is None and p.end_date is None:
+                continue
+            long = p.start_date and p.end_date and (p.end_date - p.start_date).days > 6 * 366
+            away = [d for d in (p.start_date, p.end_date) if d and stated
+                    and not f.span_start.year - 1 <= d.year <= f.span_end.year + 1]
+            if long or away:
+                shown = (away or [p.end_date])[0]
+                p.notes.append(f"năm {shown.year} của đợt cách xa thời gian của kế hoạch: kiểm tra năm trong văn bản gốc")
+                p.implausible = True
+
+    def _label_typos(self) -> None:
+        """"Đợt 1 … Đợt 11 …": a number that skips where the sequence continues is likely "II" typed with ones."""
+        previous: Phase | None = None
+        for p in self.f.phases:
+            raw = re.search(r"\d+$", p.label_as_written or "")
+            if previous is not None and raw and p.number >= 10 and p.number != previous.number + 1 \
+                    and previous.number < 10 and not p.notes:
+                p.notes.append(f'văn bản ghi "{p.label_as_written.strip()}" sau đợt {previous.number}: '
+                               f"có thể là đợt {previous.number + 1}, kiểm tra")
+            previous = p
 
     def phase_count_note(self) -> None:
         f = self.f
