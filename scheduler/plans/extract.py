@@ -107,7 +107,8 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass):
         for p in f.phases:
             days += [(d, p.where) for d in (p.start_date, p.end_date) if d is not None and not p.implausible]
         days += [(e.day, e.where) for e in f.events if e.day is not None]
-        days += [(m.day, m.where) for m in f.mentions if m.day is not None and not m.base_year_only]
+        if not days:  # dated phases are the campaign's time; the days they celebrate may fall after it
+            days += [(m.day, m.where) for m in f.mentions if m.day is not None and not m.base_year_only]
         days += [(lm.solar, lm.where) for lm in f.lunar if lm.solar is not None]
         days += self._periods_written()
         if not days:  # deadlines only when nothing else is dated: a plan's deadlines may precede its campaign
