@@ -72,13 +72,14 @@ class Bound:
     month_only: int | None = None  # "từ tháng 3 đến tháng 5 năm 2020": the month; the year comes from the end
 
 
-_SEP = rf"\s*,?\s*(?:đến|tới|(?:và\s+)?kết\s+thúc(?:\s+vào)?|{DASH})\s*"
+_SEP = rf"\s*,?\s*(?:(?:cho\s+)?(?:đến|tới)|(?:và\s+)?kết\s+thúc(?:\s+vào)?|{DASH})\s*"
 _BARE_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})(?!\s*[/\-.]\s*\d)(?:\s+năm\s+(?P<y>\d{4}))?", re.I)
 _DAY_ONLY = re.compile(rf"(?:ngày\s+)?(?P<d>\d{{1,2}})(?=\s*(?:đến|tới|{DASH})\s)", re.I)
 # A start named without a date ("từ ngày khai giảng đến …"): read, kept as written, never dated.
 _NAMED_START = re.compile(r"(?P<w>(?:ngày|khi|lúc)\s+[^\d.;:()]{3,40}?)(?=\s+(?:đến|tới)\s)", re.I)
 _MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})", re.I)
 _MONTH_RANGE = re.compile(rf"tháng\s+(?P<m1>\d{{1,2}})\s*{DASH}\s*(?P<m2>\d{{1,2}})\s*/\s*(?P<y>\d{{4}})", re.I)
+_DAY_MONTH_YEAR_WORD = re.compile(r"(?:hết\s+)?(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
 _VERBAL_NO_YEAR = re.compile(r"(?:ngày\s+)?(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?!\d)(?!\s*(?:năm\s+\d|[/\-.]\s*\d))", re.I)
 _MONTH_TYPO = re.compile(rf"tháng\s+{DATE}", re.I)  # "từ tháng 01/01/2024"
 
@@ -195,6 +196,10 @@ def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
             y, mo = int(m["y"]), int(m["m"])
             return Bound(f"tháng {mo}/{y}", month_end(y, mo), y), m.end()
         return Bound(None, month_only=int(m["m"])), m.end()
+    m = _DAY_MONTH_YEAR_WORD.match(text)
+    if m:  # "đến ngày 20/11 năm 2025"
+        y = int(m["y"])
+        return Bound(written(m["d"], m["m"], m["y"]), make_date(int(m["d"]), int(m["m"]), y), y), m.end()
     m = re.match(r"(?:hết\s+)?", text, re.I)
     rest = text[m.end():] if m else text
     dm, _ = _date_at(rest)
@@ -248,6 +253,9 @@ def parse_period(text: str) -> Period | None:
         y, m2 = int(month_range["y"]), int(month_range["m2"])
         end = Bound(f"tháng {month_range['m2']}/{month_range['y']}", month_end(y, m2), y)
         return Period(start, end, _as_written(text[m.start():pos]), pos)
+    aside = re.match(r"\s*\([^()/]{1,60}\)", text[pos:])  # "từ 01/5/2025 (sau lễ sơ kết đợt 1) đến …"
+    if aside and re.match(_SEP, text[pos + aside.end():], re.I):
+        pos += aside.end()
     sep = re.match(_SEP, text[pos:], re.I)
     if not sep:
         return Period(start, None, _as_written(text[m.start():pos]), pos)

@@ -25,6 +25,7 @@ _YEAR_RANGE = re.compile(rf"(?:từ\s+)?(?:năm\s+)?(?P<a>(?:19|20)\d\d)\s*(?:{D
 _HALF = re.compile(r"6\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>\d{4}))?", re.I)
 _MONTHS = re.compile(rf"tháng\s+(?P<m1>\d{{1,2}})\s*(?:{DASH}|(?:và|đến|tới)\s+(?:hết\s+)?(?:tháng\s+)?)\s*(?P<m2>\d{{1,2}})"
                      r"\s*(?:/\s*|\s+năm\s+)(?P<y>\d{4})", re.I)
+_IN = re.compile(r"(?:trong\s+)?", re.I)
 _IN_MONTH = re.compile(r"(?:trong\s+)?tháng\s+(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})", re.I)
 
 
@@ -88,7 +89,7 @@ def period_at(text: str) -> Period | None:
     if m:
         first = m["h"].lower() == "đầu"
         return _months(1 if first else 7, 6 if first else 12, int(m["y"]) if m["y"] else None, _cap(m[0]), m.end())
-    m = _MONTHS.match(text)
+    m = _MONTHS.match(text, _IN.match(text).end())  # "(trong) tháng 3 và tháng 4 năm 2025"
     if m:
         return _months(int(m["m1"]), int(m["m2"]), int(m["y"]), _cap(m[0]), m.end())
     m = _IN_MONTH.match(text)

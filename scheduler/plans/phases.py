@@ -10,6 +10,7 @@ clause is not a phase ("sơ kết đợt 1").
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -82,8 +83,11 @@ class PhasePass(Context):
             labels = list(LABEL.finditer(text))
             if _BY_QUARTER.search(text):  # "thi đua theo quý: quý I/2019 …; quý II/2019 …": each quarter is a phase
                 labels = sorted(labels + list(_QUARTER_LABEL.finditer(text)), key=lambda x: x.start())
-            for k, m in enumerate(labels):
-                limit = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+            # A label inside brackets ("từ 01/5 (sau lễ sơ kết đợt 1) đến …") names another phase: it ends no clause.
+            outer = _outside_brackets(text, [x.start() for x in labels])
+            for m in labels:
+                k = bisect.bisect_right(outer, m.start())
+                limit = outer[k] if k < len(outer) else len(text)
                 stop = _clause_end(text, m.end(), limit)
                 if text[m.end():stop].strip() == "" and stop < limit and text[stop] == "." \
                         and _LINE_LEAD.fullmatch(text[:m.start()].strip()):  # a heading "Đợt I. Từ 01/01 …"
@@ -334,6 +338,19 @@ def _period_before(text: str, label_at: int) -> tuple[int, Period] | None:
     if not _LAUNCH_VERB.search(between) or LABEL.search(between) or re.search(r"kết|\d", between):
         return None
     return at, period
+
+
+def _outside_brackets(text: str, offsets: list[int]) -> list[int]:
+    """The offsets (sorted) not inside an open bracket, in one pass over the text."""
+    out: list[int] = []
+    depth, pos = 0, 0
+    for at in offsets:
+        chunk = text[pos:at]
+        depth = max(0, depth + chunk.count("(") - chunk.count(")"))
+        pos = at
+        if depth == 0:
+            out.append(at)
+    return out
 
 
 def _yearless(bound: Bound) -> bool:
