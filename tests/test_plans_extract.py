@@ -174,6 +174,8 @@ ANNIVERSARIES = [
     ("79 năm Quốc khánh 2/9", [(79, ["quoc-khanh"])]),
     ("49 năm Ngày giải phóng miền Nam 30/4", [(49, ["giai-phong-mien-nam"])]),
     ("134 năm Ngày sinh Bác Hồ kính yêu", [(134, ["sinh-nhat-bac"])]),
+    ("50 năm Ngày Chiến thắng 30/4", [(50, ["giai-phong-mien-nam"])]),
+    ("94 năm Ngày Phụ nữ Việt Nam 20/10", [(94, ["hoi-lien-hiep-phu-nu"])]),
 ]
 
 

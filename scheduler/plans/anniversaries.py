@@ -77,6 +77,10 @@ class MentionPass(LunarPass):
             name = m["name"].strip()
             ids = self.matcher.ids(name, None, False) or self._shortened(name)
             dm = re.search(r"\s(\d{1,2})\s*[/\-.]\s*(\d{1,2})$", name)
+            if not ids and dm:  # "50 năm Ngày Chiến thắng 30/4", "kỷ niệm 79 năm ngày 2/9": the one national day on it
+                day_month = (int(dm[1]), int(dm[2]))
+                on_day = [r.id for r in self.matcher.refs if not r.local and (r.base.day, r.base.month) == day_month]
+                ids = on_day if len(on_day) == 1 else []
             if len(ids) > 1 and dm:  # one day named for two: one commemoration on that day
                 by_id = {r.id: r for r in self.matcher.refs}
                 on_day = [i for i in ids if (by_id[i].base.day, by_id[i].base.month) == (int(dm[1]), int(dm[2]))]
