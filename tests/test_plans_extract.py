@@ -92,6 +92,14 @@ def test_a_phase_number_that_skips_is_flagged() -> None:
     assert [bool(p.notes) for p in f.phases] == [False, True]
 
 
+def test_phases_without_their_year_take_the_years_that_keep_them_in_order() -> None:
+    f = extract(["Giai đoạn 1 từ nay đến ngày 30-11; Giai đoạn 2, từ ngày 1 đến 31-12; "
+                 "Giai đoạn 3, từ ngày 1-1 đến 28-2-2026."], False, REF)
+    assert [(p.start, p.end) for p in f.phases] == [
+        ("ngày phát động", "30/11/2025"), ("1/12/2025", "31/12/2025"), ("1/1/2026", "28/2/2026")]
+    assert (f.span_start.year, f.span_end.year) == (2025, 2026)
+
+
 def test_the_dates_of_a_review_are_not_a_phase() -> None:
     assert read("Các đơn vị sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024.").phases == []
     (phase,) = read("Sơ kết đợt 1 (từ 01/01 đến 30/6/2024) vào tháng 7/2024.").phases

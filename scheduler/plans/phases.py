@@ -97,6 +97,7 @@ class PhasePass(Context):
                                                  for p in f.phases):
                     f.phases.append(phase)
                     starts.append(bi)
+        self.fill_years_by_order()
         self.fill_phase_years()
         self._implausible_years()
         self._label_typos()
@@ -244,11 +245,8 @@ class PhasePass(Context):
         f = self.f
         for p in f.phases:
             for bound, is_end in ((p.bounds[0], False), (p.bounds[1], True)):
-                if bound is None or bound.year is not None:
-                    continue
-                month = bound.month_only or (int(bound.value.split("/")[1]) if isinstance(bound.value, str)
-                                             and re.fullmatch(r"\d+/\d+", bound.value) else None)
-                if month is None or not 1 <= month <= 12:
+                month = _yearless_month(bound)
+                if month is None:
                     continue
                 if f.year:
                     y = f.year
@@ -256,18 +254,30 @@ class PhasePass(Context):
                     y = f.span_start.year if month >= f.span_start.month else f.span_end.year
                 else:
                     continue
-                if bound.month_only is not None:
-                    bound.value = f"tháng {month}/{y}"
-                    bound.day = n.month_end(y, month) if is_end else date(y, month, 1)
-                else:
-                    d = int(bound.value.split("/")[0])
-                    bound.value, bound.day = f"{bound.value}/{y}", n.make_date(d, month, y)
-                bound.year = y
-                p.notes.append(f"văn bản không ghi năm: lấy năm {y} của phong trào")
-                if is_end:
-                    p.end, p.end_date = bound.value, bound.day
-                else:
-                    p.start, p.start_date = bound.value, bound.day
+                _give_year(p, bound, is_end, y, f"văn bản không ghi năm: lấy năm {y} của phong trào")
+
+    def fill_years_by_order(self) -> None:
+        """Phases written without their year next to phases written with one ("Giai đoạn 1 từ nay đến ngày 30-11;
+        Giai đoạn 2, từ ngày 1 đến 31-12; Giai đoạn 3 … đến 28-2-2026"): the years that keep them in order."""
+        why = "văn bản không ghi năm: lấy năm {} theo thứ tự các đợt"
+        following: date | None = None
+        for p in reversed(self.f.phases):
+            start, end = p.bounds
+            if following is not None and _yearless_month(end) is not None:
+                y = following.year if _month_day(end) <= (following.month, following.day) else following.year - 1
+                _give_year(p, end, True, y, why.format(y))
+            _start_from_end(p, why)
+            following = p.start_date
+        previous: date | None = None
+        for p in self.f.phases:
+            start, end = p.bounds
+            if previous is not None and _yearless_month(start) is not None:
+                y = previous.year if _month_day(start) > (previous.month, previous.day) else previous.year + 1
+                _give_year(p, start, False, y, why.format(y))
+            if p.start_date is not None and _yearless_month(end) is not None:
+                y = p.start_date.year if _month_day(end) >= (p.start_date.month, p.start_date.day) else p.start_date.year + 1
+                _give_year(p, end, True, y, why.format(y))
+            previous = p.end_date
 
     def _celebrations(self, starts: list[int]) -> None:
         """Each phase celebrates the anniversaries of its clause, or of its block and the paragraphs under it."""
@@ -338,6 +348,56 @@ def _period_before(text: str, label_at: int) -> tuple[int, Period] | None:
     if not _LAUNCH_VERB.search(between) or LABEL.search(between) or re.search(r"kết|\d", between):
         return None
     return at, period
+
+
+def _yearless_month(bound: Bound | None) -> int | None:
+    """The month of a bound written without its year ("30/11", "tháng 9"), else None."""
+    if bound is None or bound.year is not None:
+        return None
+    month = bound.month_only or (int(bound.value.split("/")[1]) if isinstance(bound.value, str)
+                                 and re.fullmatch(r"\d+/\d+", bound.value) else None)
+    return month if month is not None and 1 <= month <= 12 else None
+
+
+def _month_day(bound: Bound) -> tuple[int, int]:
+    if bound.month_only is not None:
+        return bound.month_only, 1
+    d, m = bound.value.split("/")
+    return int(m), int(d)
+
+
+def _give_year(p: Phase, bound: Bound, is_end: bool, y: int, note: str) -> None:
+    month = _yearless_month(bound)
+    if month is None:
+        return
+    if bound.month_only is not None:
+        bound.value = f"tháng {month}/{y}"
+        bound.day = n.month_end(y, month) if is_end else date(y, month, 1)
+    else:
+        d = int(bound.value.split("/")[0])
+        bound.value, bound.day = f"{bound.value}/{y}", n.make_date(d, month, y)
+    bound.year = y
+    p.notes.append(note)
+    if is_end:
+        p.end, p.end_date = bound.value, bound.day
+    else:
+        p.start, p.start_date = bound.value, bound.day
+
+
+def _start_from_end(p: Phase, why: str) -> None:
+    """A start written with its day ("từ ngày 1 đến 31-12") or day and month only, once the end has its year."""
+    start, end = p.bounds
+    if start is None or end is None or end.day is None:
+        return
+    if start.day_only is not None and start.value is None:
+        day = n.make_date(start.day_only, end.day.month, end.day.year)
+        if day is not None and day <= end.day:
+            start.value, start.day, start.year = n.written(str(start.day_only), str(end.day.month), str(end.day.year)), \
+                day, end.day.year
+            p.start, p.start_date = start.value, day
+    elif _yearless_month(start) is not None:
+        y = end.day.year if _month_day(start) <= (end.day.month, end.day.day) else end.day.year - 1
+        _give_year(p, start, False, y, why.format(y))
 
 
 def _outside_brackets(text: str, offsets: list[int]) -> list[int]:
