@@ -184,6 +184,7 @@ ANNIVERSARIES = [
     ("134 năm Ngày sinh Bác Hồ kính yêu", [(134, ["sinh-nhat-bac"])]),
     ("50 năm Ngày Chiến thắng 30/4", [(50, ["giai-phong-mien-nam"])]),
     ("94 năm Ngày Phụ nữ Việt Nam 20/10", [(94, ["hoi-lien-hiep-phu-nu"])]),
+    ("80 năm Cách mạng Tháng Tám thành công và Quốc khánh 2-9 năm 2025", [(80, ["cach-mang-thang-tam-quoc-khanh"])]),
 ]
 
 

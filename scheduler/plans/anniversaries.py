@@ -10,7 +10,7 @@ from scheduler.plans.lunar_dates import LunarPass
 from scheduler.plans.mentions import Matcher, bracket_date, name_after_ordinal, phrase_before
 from scheduler.plans.text import BRACKET, cap, quote, slug, tokens
 
-BARE = re.compile(r"(?:(?:k[ỷỉ]\s+niệm|chào\s+mừng|mừng|hướng\s+(?:tới|về)|(?<!\w)dịp|và|tròn)\s+|,\s*)"
+BARE = re.compile(r"(?:(?:k[ỷỉ]\s+niệm|chào\s+mừng|mừng|hướng\s+(?:tới|về)|hưởng\s+ứng|(?<!\w)dịp|và|tròn)\s+|,\s*)"
                   r"(?P<n>\d{1,3})\s+(?:năm\s+)?(?P<name>[^,;.(]+?)(?=\s+và\s+\d{1,3}\s+năm\s|[,;.(]|$)", re.I)
 
 
@@ -74,7 +74,7 @@ class MentionPass(LunarPass):
         for m in BARE.finditer(text):
             if any(a <= m.start("n") < z for a, z in covered):
                 continue
-            name = m["name"].strip()
+            name = re.sub(r"\s+(?:năm\s+)?\d{4}$", "", m["name"].strip())  # "… Quốc khánh 2-9 năm 2025"
             ids = self.matcher.ids(name, None, False) or self._shortened(name)
             dm = re.search(r"\s(\d{1,2})\s*[/\-.]\s*(\d{1,2})$", name)
             if not ids and dm:  # "50 năm Ngày Chiến thắng 30/4", "kỷ niệm 79 năm ngày 2/9": the one national day on it
