@@ -57,8 +57,9 @@ def period_in(text: str, start: int, stop: int) -> tuple[int, Period] | None:
         if found is not None:
             return at, Period(found.start, found.end, found.as_written[3:].strip(), found.end_offset - 3)
     month = _IN_MONTH.match(text, at, stop)
-    if month:  # "Đợt 1: Tháng 3/2025"
-        return at, _months(int(month["m"]), int(month["m"]), int(month["y"]), _cap(month[0]), month.end() - at)
+    single = _months(int(month["m"]), int(month["m"]), int(month["y"]), _cap(month[0]), month.end() - at) if month else None
+    if single is not None:  # "Đợt 1: Tháng 3/2025"
+        return at, single
     years = _YEAR_RANGE.match(text, at, stop)
     if years and 0 <= int(years["b"]) - int(years["a"]) <= 10:
         a, b = int(years["a"]), int(years["b"])
@@ -89,7 +90,8 @@ def period_at(text: str) -> Period | None:
     if m:
         first = m["h"].lower() == "đầu"
         return _months(1 if first else 7, 6 if first else 12, int(m["y"]) if m["y"] else None, _cap(m[0]), m.end())
-    m = _MONTHS.match(text, _IN.match(text).end())  # "(trong) tháng 3 và tháng 4 năm 2025"
+    lead = _IN.match(text)
+    m = _MONTHS.match(text, lead.end() if lead else 0)  # "(trong) tháng 3 và tháng 4 năm 2025"
     if m:
         return _months(int(m["m1"]), int(m["m2"]), int(m["y"]), _cap(m[0]), m.end())
     m = _IN_MONTH.match(text)

@@ -119,15 +119,17 @@ class PhasePass(Context):
         """A phase running more than six years, or a bound years away from the campaign the title names
         ("Đợt 2: từ 01/7/2023 đến 31/12/2033" in a plan for 2023): kept as written, flagged, not used to date it."""
         f = self.f
-        stated = f.time_reason is not None and f.time_reason[1] is not None and f.span_start and f.span_end
+        stated = f.time_reason is not None and f.time_reason[1] is not None
+        first = f.span_start.year - 1 if stated and f.span_start else None
+        last = f.span_end.year + 1 if stated and f.span_end else None
         for p in f.phases:
-            if p.implausible or p.start_date is None and p.end_date is None:
+            if p.implausible:
                 continue
-            long = p.start_date and p.end_date and (p.end_date - p.start_date).days > 6 * 366
-            away = [d for d in (p.start_date, p.end_date) if d and stated
-                    and not f.span_start.year - 1 <= d.year <= f.span_end.year + 1]
-            if long or away:
-                shown = (away or [p.end_date])[0]
+            long = p.start_date is not None and p.end_date is not None and (p.end_date - p.start_date).days > 6 * 366
+            away = [d for d in (p.start_date, p.end_date)
+                    if d is not None and first is not None and last is not None and not first <= d.year <= last]
+            shown = away[0] if away else p.end_date if long else None
+            if shown is not None:
                 p.notes.append(f"năm {shown.year} của đợt cách xa thời gian của kế hoạch: kiểm tra năm trong văn bản gốc")
                 p.implausible = True
 

@@ -85,7 +85,8 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
     opening = list(zip(blocks[:OPENING_BLOCKS], masked[:OPENING_BLOCKS], strict=True))
     # The plan's own sentences first; then "Thực hiện kế hoạch năm học 2024-2025, …" (the school year it implements),
     # never the span of a document cited as a basis ("Căn cứ Chương trình … giai đoạn 2023-2028").
-    spans = [(b, _own_text(text), (n.SPAN_SCHOOL, n.SPAN_STAGE)) for b, text in opening]
+    spans: list[tuple[Block, str, tuple[re.Pattern[str], ...]]] = [
+        (b, _own_text(text), (n.SPAN_SCHOOL, n.SPAN_STAGE)) for b, text in opening]
     spans += [(b, text, (n.SPAN_SCHOOL,)) for b, text in opening if _IMPLEMENTS.search(text)]
     for b, text, patterns in spans:
         for pattern in patterns:
