@@ -43,6 +43,22 @@ PHASES: list[tuple[str, str, Any, Any]] = [
     ("Đợt 1: Từ 1/9/2024—20/11/2024", "Đợt 1", "1/9/2024", "20/11/2024"),
     ("Đợt 2: Từ 21/11/2024 đến hết năm học", "Đợt 2", "21/11/2024", "hết năm học"),
     ("Đợt 1: Từ tháng 01/01/2024 đến 31/7/2024", "Đợt 1", "01/01/2024", "31/7/2024"),
+    ("Đợt 1 (quý I và quý II/2024): mừng Đảng", "Đợt 1", "tháng 1/2024", "tháng 6/2024"),
+    ("Đợt 2: quý III - IV năm 2024", "Đợt 2", "tháng 7/2024", "tháng 12/2024"),
+    ("Giai đoạn 1 (2021 - 2023): triển khai", "Giai đoạn 1", "01/01/2021", "31/12/2023"),
+    ("Đợt 1: từ ngày phát động đến hết quý I/2024.", "Đợt 1", "ngày phát động", "31/03/2024"),
+    ("Đợt 2: Từ ngày 01 tháng 5 đến ngày 31 tháng 8 năm 2024.", "Đợt 2", "01/5/2024", "31/8/2024"),
+    ("Đợt 1 từ 1/1/2024 đến hết tháng 6/2024.", "Đợt 1", "1/1/2024", "tháng 6/2024"),
+    ("Đợt 1: tháng 3 và tháng 4/2024.", "Đợt 1", "tháng 3/2024", "tháng 4/2024"),
+    ("Đợt 1: Tháng 3/2024.", "Đợt 1", "tháng 3/2024", "tháng 3/2024"),
+    ("Đợt I. Từ 01/01/2024 đến 30/4/2024.", "Đợt I", "01/01/2024", "30/4/2024"),
+    ("Đợt 2: từ 01/7/2024 đến cuối năm.", "Đợt 2", "01/7/2024", "hết năm"),
+    ("Đợt 2 từ ngày 01/9/2024 đến kết thúc năm học.", "Đợt 2", "01/9/2024", "hết năm học"),
+    ("| Đợt 2 | 01/5/2024 - 31/8/2024 | Chào mừng Quốc khánh |", "Đợt 2", "01/5/2024", "31/8/2024"),
+    ("Đợt 2: Từ 01/5/2024 (sau lễ sơ kết đợt 1) đến 31/8/2024.", "Đợt 2", "01/5/2024", "31/8/2024"),
+    ("Đợt 1: từ ngày 02/9 đến ngày 20/11 năm 2024.", "Đợt 1", "02/9/2024", "20/11/2024"),
+    ("Đợt 1: trong tháng 3 và tháng 4 năm 2024.", "Đợt 1", "tháng 3/2024", "tháng 4/2024"),
+    ("Đợt 1: Từ 01/3/2024 cho đến 30/4/2024.", "Đợt 1", "01/3/2024", "30/4/2024"),
 ]
 
 
@@ -50,6 +66,55 @@ PHASES: list[tuple[str, str, Any, Any]] = [
 def test_phase_bounds(text: str, name: str, start: Any, end: Any) -> None:
     (phase,) = read(text).phases
     assert (phase.name, phase.start, phase.end) == (name, start, end)
+
+
+def test_a_phase_dated_at_the_head_of_its_sentence() -> None:
+    (phase,) = read("Trong 6 tháng cuối năm 2024, Công đoàn Sở tổ chức đợt thi đua chào mừng Quốc khánh.").phases
+    assert (phase.name, phase.start_date.isoformat(), phase.end_date.isoformat()) == ("Đợt thi đua", "2024-07-01", "2024-12-31")
+    assert read("Trong quý I/2024, Công đoàn đã sơ kết đợt thi đua mừng Đảng.").phases == []
+
+
+def test_phases_of_one_year_after_a_date_line_of_the_year_before() -> None:
+    f = extract(["Hà Nội, ngày 20 tháng 12 năm 2024\n\nKẾ HOẠCH\n\nPhát động phong trào thi đua\n\n"
+                 "Đợt 1: từ 01/01/2025 đến 30/6/2025.\n\nĐợt 2: từ 01/7/2025 đến 31/12/2025.\n"], False, REF)
+    assert (f.year, f.span) == (2025, None)
+
+
+def test_a_phase_years_away_from_the_campaign_is_flagged_and_does_not_date_it() -> None:
+    f = read("Đợt 1: từ 01/02/2024 đến 30/6/2024.\n\nĐợt 2: từ 01/7/2024 đến 31/12/2034.")
+    assert (f.year, f.span) == (2024, None)
+    assert f.phases[1].implausible and "2034" in f.phases[1].notes[0]
+    assert not f.phases[0].notes
+
+
+def test_a_phase_number_that_skips_is_flagged() -> None:
+    f = read("Đợt 1: từ 01/02/2024 đến 30/6/2024.\n\nĐợt 11: từ 01/7/2024 đến 31/12/2024.")
+    assert [bool(p.notes) for p in f.phases] == [False, True]
+
+
+def test_phases_without_their_year_take_the_years_that_keep_them_in_order() -> None:
+    f = extract(["Giai đoạn 1 từ nay đến ngày 30-11; Giai đoạn 2, từ ngày 1 đến 31-12; "
+                 "Giai đoạn 3, từ ngày 1-1 đến 28-2-2026."], False, REF)
+    assert [(p.start, p.end) for p in f.phases] == [
+        ("ngày phát động", "30/11/2025"), ("1/12/2025", "31/12/2025"), ("1/1/2026", "28/2/2026")]
+    assert (f.span_start.year, f.span_end.year) == (2025, 2026)
+
+
+def test_the_dates_of_a_review_are_not_a_phase() -> None:
+    assert read("Các đơn vị sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024.").phases == []
+    (phase,) = read("Sơ kết đợt 1 (từ 01/01 đến 30/6/2024) vào tháng 7/2024.").phases
+    assert (phase.start, phase.end) == ("01/01/2024", "30/6/2024")
+
+
+def test_anniversaries_named_after_tron_dip_huong_ve() -> None:
+    for text in ("kỷ niệm tròn 95 năm Ngày thành lập Công đoàn Việt Nam", "dịp 95 năm Ngày thành lập Công đoàn Việt Nam",
+                 "hướng về 95 năm Ngày thành lập Công đoàn Việt Nam"):
+        assert [(m.ordinal, m.ids) for m in read(f"Các hoạt động {text}.").mentions] == [(95, ["cong-doan-viet-nam"])]
+
+
+def test_a_year_ending_without_its_year_ends_the_start_year() -> None:
+    (phase,) = read("Đợt 2: từ 01/7/2024 đến hết năm.").phases
+    assert (phase.end, phase.end_date.isoformat(), phase.notes) == ("hết năm", "2024-12-31", [])
 
 
 def test_typos_and_guesses_are_flagged() -> None:
@@ -78,6 +143,21 @@ def test_campaign_span(title: str, year: int | None, span: str | None) -> None:
     assert (f.year, f.span) == (year, span)
 
 
+@pytest.mark.parametrize(("text", "year", "span"), [
+    ("KẾ HOẠCH\n\nTổ chức phong trào thi đua\n\nCăn cứ Chương trình hành động giai đoạn 2023-2028 của Tổng Liên đoàn;\n\n"
+     "Liên đoàn Lao động tỉnh ban hành kế hoạch thi đua năm 2025 như sau:", 2025, None),
+    ("KẾ HOẠCH\nTổ chức phong trào thi đua\nThực hiện hướng dẫn của Công đoàn ngành về thi đua năm học 2023-2024;\n"
+     "Công đoàn trường triển khai thi đua năm học 2024-2025.", None, "năm học 2024–2025"),
+    ("Thực hiện kế hoạch năm học 2024-2025, Ban Chấp hành Công đoàn trường phát động thi đua.", None, "năm học 2024–2025"),
+    ("Thực hiện Nghị quyết Đại hội Công đoàn tỉnh, nhiệm kỳ 2023 - 2028, Công đoàn ngành phát động thi đua năm 2025.",
+     2025, None),
+    ("KẾ HOẠCH\n\nThi đua năm 2024 thực hiện Nghị quyết giai đoạn 2021-2025\n", 2024, None),
+])
+def test_the_years_of_documents_cited_are_not_the_campaign(text: str, year: int | None, span: str | None) -> None:
+    f = extract([text], False, REF)
+    assert (f.year, f.span) == (year, span)
+
+
 @pytest.mark.parametrize(("line", "place", "when"), [
     ("Kon Tum, ngày 21 tháng 02 năm 2024", "Kon Tum", "21/02/2024"),
     ("Lào Cai, ngày    tháng 01 năm 2024", "Lào Cai", "tháng 01/2024"),
@@ -99,6 +179,12 @@ ANNIVERSARIES = [
      [(79, ["cach-mang-thang-tam-quoc-khanh"])]),
     ("kỷ niệm 80 năm Ngày thành lập Quân đội nhân dân Việt Nam (22/12/1944 — 22/12/2024)", [(80, ["quan-doi-nhan-dan"])]),
     ("35 năm Ngày hội Quốc phòng toàn dân (22/12/1989 - 22/12/2024)", [(35, ["quoc-phong-toan-dan"])]),
+    ("79 năm Quốc khánh 2/9", [(79, ["quoc-khanh"])]),
+    ("49 năm Ngày giải phóng miền Nam 30/4", [(49, ["giai-phong-mien-nam"])]),
+    ("134 năm Ngày sinh Bác Hồ kính yêu", [(134, ["sinh-nhat-bac"])]),
+    ("50 năm Ngày Chiến thắng 30/4", [(50, ["giai-phong-mien-nam"])]),
+    ("94 năm Ngày Phụ nữ Việt Nam 20/10", [(94, ["hoi-lien-hiep-phu-nu"])]),
+    ("80 năm Cách mạng Tháng Tám thành công và Quốc khánh 2-9 năm 2025", [(80, ["cach-mang-thang-tam-quoc-khanh"])]),
 ]
 
 
@@ -106,6 +192,30 @@ ANNIVERSARIES = [
 def test_anniversaries_map_to_the_national_calendar(text: str, expected: list[tuple[int, list[str]]]) -> None:
     f = read(f"Thi đua chào mừng {text}.")
     assert [(m.ordinal, m.ids) for m in f.mentions] == expected
+
+
+def test_an_ordinal_outside_the_campaign_years_is_flagged() -> None:
+    f = read("Đợt 2: từ 01/5/2024 đến 31/8/2024, chào mừng 94 năm Ngày thành lập Công đoàn Việt Nam.")
+    assert [m.ordinal for m in f.mentions] == [94]
+    assert any("rơi vào năm 2023" in note for note, _ in f.notes)
+    f = read("Đợt 2: từ 01/5/2024 đến 31/8/2024, chào mừng 95 năm Ngày thành lập Công đoàn Việt Nam.")
+    assert not any("rơi vào năm" in note for note, _ in f.notes)
+
+
+def test_the_bracket_of_an_anniversary_is_not_the_campaign_time() -> None:
+    f = extract(["Công đoàn Công ty phát động đợt thi đua cao điểm với thời gian kể từ ngày phát động đến hết ngày "
+                 "15/5/2024, chào mừng 134 năm Ngày sinh Chủ tịch Hồ Chí Minh (19/5/1890 - 19/5/2024)."], False, REF)
+    assert (f.year, f.span) == (2024, None)
+
+
+def test_a_can_chi_title_is_the_year_nearest_the_document_date() -> None:
+    f = extract(["Hà Nội, ngày 20 tháng 11 năm 2023\n\nKẾ HOẠCH\n\nChăm lo Tết cho đoàn viên dịp Xuân Giáp Thìn\n"], False, REF)
+    assert f.year == 2024 and "Giáp Thìn" in f.time_reason[0]
+
+
+def test_a_phase_bound_is_not_an_event() -> None:
+    f = read("Đợt thi đua đặc biệt diễn ra từ ngày phát động đến hết ngày 30/9/2024, chào mừng Quốc khánh.")
+    assert [(p.start, p.end) for p in f.phases] == [("ngày phát động", "30/9/2024")] and f.events == []
 
 
 def test_one_bracket_for_two_days_replaces_the_national_entry() -> None:

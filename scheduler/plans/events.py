@@ -185,11 +185,12 @@ class EventPass(Context):
             found.append(_Found(start, m.end(), title, m, verb))
         for m in NOUN_THEN_WHEN.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
-        taken: list[tuple[int, int]] = []
+        periods = self._phase_periods(b, text)  # "Đợt … diễn ra từ ngày phát động đến hết ngày 30/9/2025": a phase's bounds
+        taken: list[tuple[int, int]] = list(periods)
         covered = 0  # items come in order of their dates: one taken before covers this one when it ends after it
         for item in sorted(found, key=lambda x: x.m.start("d") if x.m["d"] else x.m.start("vd")):
             where = (item.m.start("d") if item.m["d"] else item.m.start("vd"))
-            if where < covered or not item.title or len(item.title) < 4:
+            if where < covered or any(a <= where < z for a, z in periods) or not item.title or len(item.title) < 4:
                 continue
             if _not_the_day(text, where, clauses):
                 taken.append((where, item.m.end()))
@@ -216,6 +217,16 @@ class EventPass(Context):
         self._legacy_undated(b, text, taken)
         for m in ON_ANNIVERSARY.finditer(text):
             self._on_anniversary(b, m)
+
+    def _phase_periods(self, b: Block, text: str) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for p in self.f.phases:
+            if (p.where.line, p.where.page) == (b.line, b.page) and p.as_written:
+                words = re.compile(r"\s+".join(map(re.escape, p.as_written.split())), re.I)
+                m = words.search(text, max(0, p.offset - 200))
+                if m:
+                    out.append((m.start(), m.end()))
+        return out
 
     def _on_anniversary(self, b: Block, m: re.Match[str]) -> None:
         ids = self.matcher.ids(m["name"], None, False)

@@ -23,7 +23,7 @@ from scheduler.plans.periods import period_at
 from scheduler.plans.phases import PhasePass
 from scheduler.plans.repeats import RepeatPass
 from scheduler.plans.tet_items import TetPass
-from scheduler.plans.text import quote, slug
+from scheduler.plans.text import BRACKET, quote, slug
 from scheduler.plans.yearspan import CampaignTime, from_items, from_text
 
 _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
@@ -51,12 +51,15 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
     def _periods_written(self) -> list[tuple[date, Where]]:
         """Dates of the plan's stated time: "thời gian: từ … đến …", "từ tháng 3-10/2023, các cấp …"."""
         out: list[tuple[date, Where]] = []
+        # An anniversary's bracket ("(19/5/1890 - 19/5/2019)") in the same sentence is not the plan's time.
+        marks = {(m.where.line, m.where.page, m.offset) for m in self.f.mentions if m.day is not None}
         for b, text in zip(self.blocks, self.masked, strict=True):
+            brackets = [(k.start(), k.end()) for k in BRACKET.finditer(text) if (b.line, b.page, k.start()) in marks]
             for m in _STATED_TIME.finditer(text):
                 stop = min([i for i in (text.find(";", m.end()), text.find(". ", m.end())) if i >= 0] + [len(text)])
                 for d in n.DATE_RE.finditer(text, m.end(), stop):
                     day = n.make_date(int(d["d"]), int(d["m"]), int(d["y"])) if d["y"] else None
-                    if day:
+                    if day and not any(a <= d.start() < z for a, z in brackets):
                         out.append((day, quote(b, m.start(), stop)))
             for m in re.finditer(r"(?<!\w)(?:[Tt]ừ|[Qq]uý)\s", text):
                 p = period_at(text[m.start():])
@@ -105,7 +108,8 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
         for p in f.phases:
             days += [(d, p.where) for d in (p.start_date, p.end_date) if d is not None and not p.implausible]
         days += [(e.day, e.where) for e in f.events if e.day is not None]
-        days += [(m.day, m.where) for m in f.mentions if m.day is not None and not m.base_year_only]
+        if not days:  # dated phases are the campaign's time; the days they celebrate may fall after it
+            days += [(m.day, m.where) for m in f.mentions if m.day is not None and not m.base_year_only]
         days += [(lm.solar, lm.where) for lm in f.lunar if lm.solar is not None]
         days += self._periods_written()
         if not days:  # deadlines only when nothing else is dated: a plan's deadlines may precede its campaign
@@ -131,6 +135,7 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
         self.weekdays()
         self.resolve_events(final=False)
         self._time_from_items()
+        self.check_ordinals()
         self.fill_phase_years()
         self.resolve_events(final=True)
         self.resolve_lunar_years(self._near_year())

@@ -62,10 +62,14 @@ class HeaderPass(Context):
                     or re.match(r"(Thực hiện|Căn cứ|Năm \d{4}|Để|Nhằm|Ban |Phát huy)", b.text)):
                 break
             text = b.text
+            # A title typed without a blank line before "Căn cứ …;" / "Thực hiện …;": the title stops there.
+            basis = re.search(r"\s(?=(?:Căn cứ|Thực hiện)\s[^;]*[;:.]$)", text)
+            if basis:
+                text = text[:basis.start()]
             if parts and text.split(" ", 1)[0] in ("Trong", "Và", "Của", "Về", "Năm", "Cho"):
                 text = text[:1].lower() + text[1:]
             parts.append(sentence_case(text) if not parts else text)
-            if b.text.endswith(")"):
+            if b.text.endswith(")") or basis:
                 break
         self.title_where = Where(head[title_start].line, head[title_start].page, " ".join(parts)) if parts else None
         title = " ".join(parts)

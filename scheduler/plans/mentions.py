@@ -29,6 +29,12 @@ _SHORT_NAMES = (
     (re.compile(r"\bCĐVN\b"), "Công đoàn Việt Nam"),
     (re.compile(r"\bCĐ\s+Việt\s+Nam\b"), "Công đoàn Việt Nam"),
     (re.compile(r"\b(?:sỹ)\b"), "sĩ"),
+    (re.compile(r"\bBác\s+Hồ\b"), "Chủ tịch Hồ Chí Minh"),
+    (re.compile(r"\b[Nn]gày\s+[Pp]hụ\s+nữ\s+Việt\s+Nam\b"), "Ngày thành lập Hội Liên hiệp Phụ nữ Việt Nam"),
+    # "Ngày giải phóng miền Nam (30/4)" for "… Giải phóng hoàn toàn miền Nam, thống nhất đất nước"
+    (re.compile(r"\b[Gg]iải\s+phóng\s+(?:hoàn\s+toàn\s+)?miền\s+Nam\b(?!\s*,?\s*thống)"),
+     "Giải phóng hoàn toàn miền Nam, thống nhất đất nước"),
+    (re.compile(r"\b(?:[Nn]gày\s+)?Quốc\s+khánh\b(?!\s+nước)"), "Quốc khánh nước Cộng hòa xã hội chủ nghĩa Việt Nam"),
 )
 
 

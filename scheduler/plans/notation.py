@@ -72,13 +72,15 @@ class Bound:
     month_only: int | None = None  # "từ tháng 3 đến tháng 5 năm 2020": the month; the year comes from the end
 
 
-_SEP = rf"\s*,?\s*(?:đến|tới|(?:và\s+)?kết\s+thúc(?:\s+vào)?|{DASH})\s*"
+_SEP = rf"\s*,?\s*(?:(?:cho\s+)?(?:đến|tới)|(?:và\s+)?kết\s+thúc(?:\s+vào)?|{DASH})\s*"
 _BARE_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})(?!\s*[/\-.]\s*\d)(?:\s+năm\s+(?P<y>\d{4}))?", re.I)
 _DAY_ONLY = re.compile(rf"(?:ngày\s+)?(?P<d>\d{{1,2}})(?=\s*(?:đến|tới|{DASH})\s)", re.I)
 # A start named without a date ("từ ngày khai giảng đến …"): read, kept as written, never dated.
 _NAMED_START = re.compile(r"(?P<w>(?:ngày|khi|lúc)\s+[^\d.;:()]{3,40}?)(?=\s+(?:đến|tới)\s)", re.I)
 _MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})", re.I)
 _MONTH_RANGE = re.compile(rf"tháng\s+(?P<m1>\d{{1,2}})\s*{DASH}\s*(?P<m2>\d{{1,2}})\s*/\s*(?P<y>\d{{4}})", re.I)
+_DAY_MONTH_YEAR_WORD = re.compile(r"(?:hết\s+)?(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
+_VERBAL_NO_YEAR = re.compile(r"(?:ngày\s+)?(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?!\d)(?!\s*(?:năm\s+\d|[/\-.]\s*\d))", re.I)
 _MONTH_TYPO = re.compile(rf"tháng\s+{DATE}", re.I)  # "từ tháng 01/01/2024"
 
 
@@ -134,6 +136,9 @@ def _start(text: str) -> tuple[Bound, int] | None:
             value = f"sau {written(dm['d'], dm['m'], ys)}"
             day = make_date(int(dm["d"]), int(dm["m"]), int(ys)) if ys else None
             return Bound(value, day + timedelta(days=1) if day else None, int(ys) if ys else None), sau.end() + dm.end()
+    m = _VERBAL_NO_YEAR.match(text)
+    if m:  # "từ ngày 01 tháng 5 đến ngày 31 tháng 8 năm 2024": the year comes from the end
+        return Bound(written(m["d"], m["m"], None)), m.end()
     dm, verbal = _date_at(text)
     if dm:
         ys = dm["y"]
@@ -157,8 +162,13 @@ def _start(text: str) -> tuple[Bound, int] | None:
 
 
 _NAMED_END = re.compile(
-    r"(?P<w>hết\s+(?:học\s+kỳ\s+[IV12]+|năm\s+học|giai\s+đoạn|năm(?!\s+\d)|quý\s+[IV1-4]+)|khi\s+[^.;:)]+)", re.I
+    r"(?P<w>hết\s+(?:học\s+kỳ\s+[IV12]+|năm\s+học|giai\s+đoạn|năm(?!\s+\d)|quý\s+[IV1-4]+)|cuối\s+năm(?!\s+(?:\d|học))"
+    r"|(?P<close>kết\s+thúc|cuối)\s+(?:học\s+kỳ\s+[IV12]+|năm\s+học)|khi\s+[^.;:)]+)", re.I
 )
+
+
+_QUARTER_END = re.compile(r"(?:hết\s+)?quý\s+(?P<q>IV|I{1,3}|[1-4])(?!\w)(?:\s*/\s*|\s+năm\s+)(?P<y>\d{4})", re.I)
+_QUARTER_NUMBER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
 def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
@@ -166,20 +176,30 @@ def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
     if m:
         y = int(m["y"])
         return Bound("hết năm", date(y, 12, 31), y), m.end()
+    m = _QUARTER_END.match(text)
+    if m:  # "đến hết quý I/2025", "đến hết quý II năm 2019": the quarter's last day
+        y, q = int(m["y"]), _QUARTER_NUMBER[m["q"].lower()]
+        last = month_end(y, 3 * q)
+        return Bound(f"{last:%d/%m/%Y}", last, y), m.end()
     m = re.match(r"(?:cuối\s+)?năm\s+(?P<y>\d{4})(?!\s*[-–—/]\s*\d)", text, re.I)
     if m:  # "đến năm 2028", "đến cuối năm 2026"
         y = int(m["y"])
         return Bound(f"31/12/{y}", date(y, 12, 31), y), m.end()
-    m = _MONTH.match(text)
-    if m:
-        y, mo = int(m["y"]), int(m["m"])
-        return Bound(f"tháng {m['m']}/{m['y']}", month_end(y, mo), y), m.end()
+    m = re.match(r"(?:hết\s+|cuối\s+)?", text, re.I)
+    month = _MONTH.match(text, m.end() if m else 0)
+    if month:
+        y, mo = int(month["y"]), int(month["m"])
+        return Bound(f"tháng {month['m']}/{month['y']}", month_end(y, mo), y), month.end()
     m = _BARE_MONTH.match(text)
     if m and 1 <= int(m["m"]) <= 12:
         if m["y"]:
             y, mo = int(m["y"]), int(m["m"])
             return Bound(f"tháng {mo}/{y}", month_end(y, mo), y), m.end()
         return Bound(None, month_only=int(m["m"])), m.end()
+    m = _DAY_MONTH_YEAR_WORD.match(text)
+    if m:  # "đến ngày 20/11 năm 2025"
+        y = int(m["y"])
+        return Bound(written(m["d"], m["m"], m["y"]), make_date(int(m["d"]), int(m["m"]), y), y), m.end()
     m = re.match(r"(?:hết\s+)?", text, re.I)
     rest = text[m.end():] if m else text
     dm, _ = _date_at(rest)
@@ -198,9 +218,11 @@ def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
     n = _NAMED_END.match(text)
     if n:
         words = n["w"].strip().rstrip(",")
+        if n["close"]:  # "đến kết thúc năm học", "đến cuối học kỳ I": the same end as "hết …"
+            words = "hết " + words[n.end("close") - n.start("w"):].strip()
         low = words.lower()
-        if low in ("hết năm học", "hết giai đoạn", "hết năm"):
-            return Bound(low), n.end()
+        if low in ("hết năm học", "hết giai đoạn", "hết năm", "cuối năm"):
+            return Bound("hết năm" if low == "cuối năm" else low), n.end()
         if low.startswith("khi"):
             return Bound({"until": "đến " + words}), n.end()
         return Bound(words), n.end()
@@ -231,6 +253,9 @@ def parse_period(text: str) -> Period | None:
         y, m2 = int(month_range["y"]), int(month_range["m2"])
         end = Bound(f"tháng {month_range['m2']}/{month_range['y']}", month_end(y, m2), y)
         return Period(start, end, _as_written(text[m.start():pos]), pos)
+    aside = re.match(r"\s*\([^()/]{1,60}\)", text[pos:])  # "từ 01/5/2025 (sau lễ sơ kết đợt 1) đến …"
+    if aside and re.match(_SEP, text[pos + aside.end():], re.I):
+        pos += aside.end()
     sep = re.match(_SEP, text[pos:], re.I)
     if not sep:
         return Period(start, None, _as_written(text[m.start():pos]), pos)
@@ -253,7 +278,9 @@ def parse_period(text: str) -> Period | None:
         start.day, start.year = (day + timedelta(days=1) if day else None), end.year
     if start.value == "ngày phát động" and end.year:
         start.year = end.year
-    if end.value == "hết năm" and start.year and end.year != start.year:
+    if end.value == "hết năm" and start.year and end.year is None:  # "từ 01/7/2025 đến hết năm": the start's year
+        end.day, end.year = date(start.year, 12, 31), start.year
+    elif end.value == "hết năm" and start.year and end.year != start.year:
         end.value = f"31/12/{end.year}"
     return Period(start, end, _as_written(text[m.start():after + n]), after + n)
 
@@ -294,17 +321,19 @@ class Span:
 
 
 def campaign_span(title: str) -> Span | None:
-    """The campaign's span from the plan's title: năm học / giai đoạn / năm."""
+    """The campaign's span from the plan's title: năm học / giai đoạn / năm, whichever the title names first
+    ("Thi đua năm 2024 thực hiện Nghị quyết giai đoạn 2021-2025" is for 2024)."""
+    found: list[tuple[int, Span]] = []
     m = SPAN_SCHOOL.search(title)
     if m:
         a, b = int(m["a"]), int(m["b"])
-        return Span(None, f"năm học {a}–{b}", date(a, 9, 1), date(b, 5, 31))
+        found.append((m.start(), Span(None, f"năm học {a}–{b}", date(a, 9, 1), date(b, 5, 31))))
     m = SPAN_STAGE.search(title)
     if m:
         a, b = int(m["a"]), int(m["b"])
-        return Span(None, f"giai đoạn {a}–{b}", date(a, 1, 1), date(b, 12, 31))
-    years = [int(x["a"]) for x in _SPAN_YEAR.finditer(title)]
-    if years:
-        y = years[0]
-        return Span(y, None, date(y, 1, 1), date(y, 12, 31))
-    return None
+        found.append((m.start(), Span(None, f"giai đoạn {a}–{b}", date(a, 1, 1), date(b, 12, 31))))
+    m = _SPAN_YEAR.search(title)
+    if m:
+        y = int(m["a"])
+        found.append((m.start(), Span(y, None, date(y, 1, 1), date(y, 12, 31))))
+    return min(found, key=lambda x: x[0])[1] if found else None

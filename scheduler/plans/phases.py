@@ -10,6 +10,7 @@ clause is not a phase ("sơ kết đợt 1").
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -82,25 +83,66 @@ class PhasePass(Context):
             labels = list(LABEL.finditer(text))
             if _BY_QUARTER.search(text):  # "thi đua theo quý: quý I/2019 …; quý II/2019 …": each quarter is a phase
                 labels = sorted(labels + list(_QUARTER_LABEL.finditer(text)), key=lambda x: x.start())
-            for k, m in enumerate(labels):
-                limit = labels[k + 1].start() if k + 1 < len(labels) else len(text)
-                phase = self._phase_at(bi, b, text, m, _clause_end(text, m.end(), limit), len(f.phases) + 1)
+            # A label inside brackets ("từ 01/5 (sau lễ sơ kết đợt 1) đến …") names another phase: it ends no clause.
+            outer = _outside_brackets(text, [x.start() for x in labels])
+            for m in labels:
+                k = bisect.bisect_right(outer, m.start())
+                limit = outer[k] if k < len(outer) else len(text)
+                stop = _clause_end(text, m.end(), limit)
+                if text[m.end():stop].strip() == "" and stop < limit and text[stop] == "." \
+                        and _LINE_LEAD.fullmatch(text[:m.start()].strip()):  # a heading "Đợt I. Từ 01/01 …"
+                    stop = _clause_end(text, stop + 1, limit)
+                phase = self._phase_at(bi, b, text, m, stop, len(f.phases) + 1)
                 if phase is not None and not any((p.name, p.start, p.end) == (phase.name, phase.start, phase.end)
                                                  for p in f.phases):
                     f.phases.append(phase)
                     starts.append(bi)
+        self.fill_years_by_order()
         self.fill_phase_years()
+        self._implausible_years()
+        self._label_typos()
         self._celebrations(starts)
         starts_ = [p.start_date for p in f.phases if p.start_date and not p.implausible]
         ends_ = [p.end_date for p in f.phases if p.end_date and not p.implausible]
         if starts_ and ends_ and f.span_start and f.span_end and (min(starts_) < f.span_start or max(ends_) > f.span_end):
             a, z = min(starts_), max(ends_)
             f.year, f.span, f.span_start, f.span_end = None, f"từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}", a, z
+            if a.year == z.year:  # the phases of one calendar year: that year
+                f.year, f.span, f.span_start, f.span_end = a.year, None, date(a.year, 1, 1), date(a.year, 12, 31)
             tail = f"{a.year}-{z.year}" if a.year != z.year else str(a.year)
             if f.suggested_id:
                 f.suggested_id = re.sub(r"-\d{4}(?:-\d{4})?$", f"-{tail}", f.suggested_id)
             f.notes.append((f"các đợt chạy từ {a:%d/%m/%Y} đến {z:%d/%m/%Y}, ra ngoài năm của văn bản: "
                             "span ghi theo các đợt", None))
+
+    def _implausible_years(self) -> None:
+        """A phase running more than six years, or a bound years away from the campaign the title names
+        ("Đợt 2: từ 01/7/2023 đến 31/12/2033" in a plan for 2023): kept as written, flagged, not used to date it."""
+        f = self.f
+        stated = f.time_reason is not None and f.time_reason[1] is not None
+        first = f.span_start.year - 1 if stated and f.span_start else None
+        last = f.span_end.year + 1 if stated and f.span_end else None
+        for p in f.phases:
+            if p.implausible:
+                continue
+            long = p.start_date is not None and p.end_date is not None and (p.end_date - p.start_date).days > 6 * 366
+            away = [d for d in (p.start_date, p.end_date)
+                    if d is not None and first is not None and last is not None and not first <= d.year <= last]
+            shown = away[0] if away else p.end_date if long else None
+            if shown is not None:
+                p.notes.append(f"năm {shown.year} của đợt cách xa thời gian của kế hoạch: kiểm tra năm trong văn bản gốc")
+                p.implausible = True
+
+    def _label_typos(self) -> None:
+        """"Đợt 1 … Đợt 11 …": a number that skips where the sequence continues is likely "II" typed with ones."""
+        previous: Phase | None = None
+        for p in self.f.phases:
+            raw = re.search(r"\d+$", p.label_as_written or "")
+            if previous is not None and raw and p.number >= 10 and p.number != previous.number + 1 \
+                    and previous.number < 10 and not p.notes:
+                p.notes.append(f'văn bản ghi "{p.label_as_written.strip()}" sau đợt {previous.number}: '
+                               f"có thể là đợt {previous.number + 1}, kiểm tra")
+            previous = p
 
     def phase_count_note(self) -> None:
         f = self.f
@@ -118,6 +160,8 @@ class PhasePass(Context):
         else:
             found = period_in(text, m.end(), stop)
         at, period = found if found else (m.end(), None)
+        if period is not None and _REVIEW.search(text[max(0, m.start() - 24):m.start()]) and "(" not in text[m.end():at]:
+            period = None  # "sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024": when the review happens, not the phase
         line_start = _LINE_LEAD.fullmatch(text[:m.start()].strip()) is not None  # the label opens its paragraph
         if period is None and line_start and stop == len(text) and bi + 1 < len(self.blocks):
             # The label heads a paragraph; its time is on the next line: "Thời gian: từ 20/11 – 05/12/2023".
@@ -129,6 +173,11 @@ class PhasePass(Context):
                     period, b, text, at, stop = on_next, self.blocks[bi + 1], nxt, t.end(), len(nxt)
                     line_start = False
                     m = t  # quote the line that dates it
+        if period is None and m.re is LABEL and (m["un"] or m["cd"]):
+            before = _period_before(text, m.start())
+            if before is not None:  # "Trong 6 tháng cuối năm 2025, Công đoàn … tổ chức đợt thi đua …"
+                at, period = before
+                return self._make(period, index, _name(m, index)[1], [], quote(b, at, m.end()), None, m.start(), stop, m[0])
         if period is None:
             return None
         notes: list[str]
@@ -198,11 +247,8 @@ class PhasePass(Context):
         f = self.f
         for p in f.phases:
             for bound, is_end in ((p.bounds[0], False), (p.bounds[1], True)):
-                if bound is None or bound.year is not None:
-                    continue
-                month = bound.month_only or (int(bound.value.split("/")[1]) if isinstance(bound.value, str)
-                                             and re.fullmatch(r"\d+/\d+", bound.value) else None)
-                if month is None or not 1 <= month <= 12:
+                month = _yearless_month(bound)
+                if month is None:
                     continue
                 if f.year:
                     y = f.year
@@ -210,18 +256,30 @@ class PhasePass(Context):
                     y = f.span_start.year if month >= f.span_start.month else f.span_end.year
                 else:
                     continue
-                if bound.month_only is not None:
-                    bound.value = f"tháng {month}/{y}"
-                    bound.day = n.month_end(y, month) if is_end else date(y, month, 1)
-                else:
-                    d = int(bound.value.split("/")[0])
-                    bound.value, bound.day = f"{bound.value}/{y}", n.make_date(d, month, y)
-                bound.year = y
-                p.notes.append(f"văn bản không ghi năm: lấy năm {y} của phong trào")
-                if is_end:
-                    p.end, p.end_date = bound.value, bound.day
-                else:
-                    p.start, p.start_date = bound.value, bound.day
+                _give_year(p, bound, is_end, y, f"văn bản không ghi năm: lấy năm {y} của phong trào")
+
+    def fill_years_by_order(self) -> None:
+        """Phases written without their year next to phases written with one ("Giai đoạn 1 từ nay đến ngày 30-11;
+        Giai đoạn 2, từ ngày 1 đến 31-12; Giai đoạn 3 … đến 28-2-2026"): the years that keep them in order."""
+        why = "văn bản không ghi năm: lấy năm {} theo thứ tự các đợt"
+        following: date | None = None
+        for p in reversed(self.f.phases):
+            start, end = p.bounds
+            if following is not None and _yearless_month(end) is not None:
+                y = following.year if _month_day(end) <= (following.month, following.day) else following.year - 1
+                _give_year(p, end, True, y, why.format(y))
+            _start_from_end(p, why)
+            following = p.start_date
+        previous: date | None = None
+        for p in self.f.phases:
+            start, end = p.bounds
+            if previous is not None and _yearless_month(start) is not None:
+                y = previous.year if _month_day(start) > (previous.month, previous.day) else previous.year + 1
+                _give_year(p, start, False, y, why.format(y))
+            if p.start_date is not None and _yearless_month(end) is not None:
+                y = p.start_date.year if _month_day(end) >= (p.start_date.month, p.start_date.day) else p.start_date.year + 1
+                _give_year(p, end, True, y, why.format(y))
+            previous = p.end_date
 
     def _celebrations(self, starts: list[int]) -> None:
         """Each phase celebrates the anniversaries of its clause, or of its block and the paragraphs under it."""
@@ -271,6 +329,90 @@ class PhasePass(Context):
                         and (phase.stop is None or lm.where.quote in b.text[phase.offset:phase.stop]):
                     seen.add(lm.id)
                     phase.celebrates.append((lm.id, None))
+
+
+_REVIEW = re.compile(r"(?<!\w)(?:sơ\s+kết|tổng\s+kết|bình\s+xét|đánh\s+giá|chấm\s+điểm)\s+(?:các\s+)?$", re.I)
+_SENTENCE_LEAD = re.compile(r"[\s\-–•+*]*(?:(?:trong|vào)\s+)?", re.I)
+_LAUNCH_VERB = re.compile(r"(?<!\w)(?:tổ\s+chức|phát\s+động|triển\s+khai)\s+$", re.I)
+
+
+def _period_before(text: str, label_at: int) -> tuple[int, Period] | None:
+    """The period opening the sentence of an unnumbered label, when the sentence launches that campaign:
+    "Trong quý IV/2026, Liên đoàn … tổ chức đợt thi đua …", "Từ 01/3 đến 31/5/2025, công đoàn phát động đợt cao điểm …"."""
+    ends = [k.end() for k in _CLAUSE_END.finditer(text, 0, label_at)]
+    s0 = ends[-1] if ends else 0
+    lead = _SENTENCE_LEAD.match(text, s0, label_at)
+    at = lead.end() if lead else s0
+    period = period_at(text[at:label_at])
+    if period is None or period.end is None or period.start is None:
+        return None
+    between = text[at + period.end_offset:label_at]
+    if not _LAUNCH_VERB.search(between) or LABEL.search(between) or re.search(r"kết|\d", between):
+        return None
+    return at, period
+
+
+def _yearless_month(bound: Bound | None) -> int | None:
+    """The month of a bound written without its year ("30/11", "tháng 9"), else None."""
+    if bound is None or bound.year is not None:
+        return None
+    month = bound.month_only or (int(bound.value.split("/")[1]) if isinstance(bound.value, str)
+                                 and re.fullmatch(r"\d+/\d+", bound.value) else None)
+    return month if month is not None and 1 <= month <= 12 else None
+
+
+def _month_day(bound: Bound) -> tuple[int, int]:
+    if bound.month_only is not None:
+        return bound.month_only, 1
+    d, m = bound.value.split("/")
+    return int(m), int(d)
+
+
+def _give_year(p: Phase, bound: Bound, is_end: bool, y: int, note: str) -> None:
+    month = _yearless_month(bound)
+    if month is None:
+        return
+    if bound.month_only is not None:
+        bound.value = f"tháng {month}/{y}"
+        bound.day = n.month_end(y, month) if is_end else date(y, month, 1)
+    else:
+        d = int(bound.value.split("/")[0])
+        bound.value, bound.day = f"{bound.value}/{y}", n.make_date(d, month, y)
+    bound.year = y
+    p.notes.append(note)
+    if is_end:
+        p.end, p.end_date = bound.value, bound.day
+    else:
+        p.start, p.start_date = bound.value, bound.day
+
+
+def _start_from_end(p: Phase, why: str) -> None:
+    """A start written with its day ("từ ngày 1 đến 31-12") or day and month only, once the end has its year."""
+    start, end = p.bounds
+    if start is None or end is None or end.day is None:
+        return
+    if start.day_only is not None and start.value is None:
+        day = n.make_date(start.day_only, end.day.month, end.day.year)
+        if day is not None and day <= end.day:
+            start.value, start.day, start.year = n.written(str(start.day_only), str(end.day.month), str(end.day.year)), \
+                day, end.day.year
+            p.start, p.start_date = start.value, day
+    elif _yearless_month(start) is not None:
+        y = end.day.year if _month_day(start) <= (end.day.month, end.day.day) else end.day.year - 1
+        _give_year(p, start, False, y, why.format(y))
+
+
+def _outside_brackets(text: str, offsets: list[int]) -> list[int]:
+    """The offsets (sorted) not inside an open bracket, in one pass over the text."""
+    out: list[int] = []
+    depth, pos = 0, 0
+    for at in offsets:
+        chunk = text[pos:at]
+        depth = max(0, depth + chunk.count("(") - chunk.count(")"))
+        pos = at
+        if depth == 0:
+            out.append(at)
+    return out
 
 
 def _yearless(bound: Bound) -> bool:

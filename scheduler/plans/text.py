@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from scheduler.plans.findings import Block, Where
 from scheduler.plans.noise import blank_noise
 
-MARKER = re.compile(r"^\s*(?:[-+•●▪]\s|\d+(?:\.\d+)*\.\s|[IVX]+\.\s|Đợt\b|Nơi nhận|TM\.)", re.I)
+MARKER = re.compile(r"^\s*(?:[-+•●▪]\s|\d+(?:\.\d+)*\.\s|[IVX]+\.\s|Đợt\b|Nơi nhận|TM\.|(?-i:Căn\s+cứ)\s)", re.I)
 
 
 _D = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}"

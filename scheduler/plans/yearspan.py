@@ -17,6 +17,7 @@ from datetime import date
 
 from scheduler.plans import notation as n
 from scheduler.plans.findings import Block, Where
+from scheduler.plans.lunar_dates import CAN_CHI_ONLY, year_named
 from scheduler.plans.mentions import CAN_CHI
 from scheduler.plans.text import quote
 
@@ -24,7 +25,11 @@ OPENING_BLOCKS = 8
 # "kế hoạch … năm 2025": the year the opening sentence gives the plan (references are masked before).
 _PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua)[^.;:]{0,120}?\bnăm\s+(\d{4})\b"
                         r"(?!\s*[-–—]\s*\d)", re.I)
-_OTHER_PLAN = re.compile(r"^[-–•\s]*(?:Căn cứ|Thực hiện|Theo)\b")  # a sentence about the plan above, not this one
+_IMPLEMENTS = re.compile(r"(?<!\w)(?:Thực hiện|Theo)\s")
+_MAIN_CLAUSE = re.compile(r"[,;]\s+(?=(?:Công đoàn|Liên đoàn|LĐLĐ|CĐCS|Ban Thường vụ|Ban Chấp hành|Ban chấp hành|"
+                          r"Đoàn Chủ tịch|Thường trực|Trường|Nhà trường|Khối thi đua|Cụm thi đua)\b)")
+# A clause about the plans above this one: at the start of a sentence, or of a line a title ran into.
+_OTHER_CLAUSE = re.compile(r"(?:^[-–•\s]*|(?<=[.;]\s)|(?<=[^\W\d]\s)(?=[CT]))(?:Căn cứ|Thực hiện|Theo)\s")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,19 @@ class CampaignTime:
     span: n.Span
     reason: str  # Vietnamese, for the draft
     where: Where | None
+
+
+def _own_text(text: str) -> str:
+    """The sentence with what it says of other documents blanked (same length): "Căn cứ …;", "Thực hiện …, " up to
+    the main clause ("…, Công đoàn trường triển khai …") — the years there are those of the plans cited."""
+    out = text
+    for m in _OTHER_CLAUSE.finditer(text):
+        main = _MAIN_CLAUSE.search(text, m.end())
+        semi = text.find(";", m.end())
+        stops = [x for x in (main.start() if main else -1, semi) if x >= 0]
+        stop = min(stops) if stops else len(text)
+        out = out[:m.start()] + " " * (stop - m.start()) + out[stop:]
+    return out
 
 
 def _tet_year(text: str) -> tuple[int, re.Match[str]] | None:
@@ -59,9 +77,19 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         s = n.campaign_span(title)
         if s:
             return CampaignTime(s, _said("theo tiêu đề", title), title_where)
+        named = CAN_CHI_ONLY.search(title)
+        if named and doc_date:  # "Tết … Xuân Giáp Thìn", issued 20/11/2023: the Giáp Thìn nearest its date, 2024
+            y = year_named(named["cc"], int(doc_date[-4:]))
+            return CampaignTime(_year(y), _said(f"năm {y}, năm {named['cc']} ghi trong tiêu đề, gần ngày văn bản {doc_date}",
+                                                title), title_where)
     opening = list(zip(blocks[:OPENING_BLOCKS], masked[:OPENING_BLOCKS], strict=True))
-    for b, text in opening:
-        for pattern in (n.SPAN_SCHOOL, n.SPAN_STAGE):
+    # The plan's own sentences first; then "Thực hiện kế hoạch năm học 2024-2025, …" (the school year it implements),
+    # never the span of a document cited as a basis ("Căn cứ Chương trình … giai đoạn 2023-2028").
+    spans: list[tuple[Block, str, tuple[re.Pattern[str], ...]]] = [
+        (b, _own_text(text), (n.SPAN_SCHOOL, n.SPAN_STAGE)) for b, text in opening]
+    spans += [(b, text, (n.SPAN_SCHOOL,)) for b, text in opening if _IMPLEMENTS.search(text)]
+    for b, text, patterns in spans:
+        for pattern in patterns:
             m = pattern.search(text)
             if m:
                 s = n.campaign_span(m[0])
@@ -73,7 +101,7 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         if tet:
             w = quote(b, tet[1].start(), tet[1].end())
             return CampaignTime(_year(tet[0]), _said(f"năm {tet[0]}, năm của Tết văn bản nhắc", w.quote), w)
-        m = _PLAN_YEAR.search(text) if not _OTHER_PLAN.match(text) else None
+        m = _PLAN_YEAR.search(_own_text(text))
         if m:
             w = quote(b, m.start(), m.end())
             return CampaignTime(_year(int(m[1])), _said("theo câu mở đầu", w.quote), w)
