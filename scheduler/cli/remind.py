@@ -90,7 +90,7 @@ def preview(
     """Xem những email nhắc sẽ được gửi trong một ngày, không gửi gì."""
     from rich.table import Table
 
-    from scheduler.reminders.planning import summarize
+    from scheduler.reminders.day_summary import summarize
 
     def work() -> tuple[date, list[PlannedReminder], dict[str, str]]:
         if on and not now:
