@@ -74,10 +74,15 @@ def _tag(text: str) -> str:
     return _STR
 
 
+# The plain scalars starting with a letter that YAML 1.1 reads as other than a string (booleans, nulls),
+# or that the careful reader warns about (y, n, on, off...): every other one is a string.
+_WORDS = frozenset(("y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+                    "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"))
+
+
 def _scalar(text: str) -> Any:
     """A plain scalar's value as fast_yaml gives it, or Unusual."""
-    first = text[0]
-    if first.isalpha() and first not in "yYnNoOtTfF":  # no implicit resolver starts with these
+    if text[0].isalpha() and text not in _WORDS:
         return text
     tag = _tag(text)
     if tag == _STR:
@@ -98,12 +103,13 @@ class _Reader:
     def __init__(self, lines: list[Line], limits: Limits) -> None:
         self.lines = lines
         self.limits = limits
+        self.max_depth = limits.depth // 2
         self.items = 0
         self.positions: dict[KeyPath, tuple[int, int]] = {}
         self.key_positions: dict[KeyPath, tuple[int, int]] = {}
 
     def _depth(self, path: KeyPath) -> None:
-        if len(path) >= self.limits.depth // 2:
+        if len(path) >= self.max_depth:
             raise Unusual
 
     def node(self, i: int, path: KeyPath) -> tuple[Any, int]:
@@ -180,7 +186,8 @@ class _Reader:
 
     def inline(self, rest: str, number: int, col: int, path: KeyPath) -> Any:
         """A value on the rest of a line (starting at ``col``): a scalar or a one-line flow list."""
-        self._depth(path)
+        if len(path) >= self.max_depth:
+            raise Unusual
         self.positions[path] = (number + 1, col + 1)
         first = rest[0]
         if first == '"' or first == "'":
@@ -222,7 +229,8 @@ class _Reader:
                 raise Unusual
             at = offset + len(part) - len(part.lstrip(" "))
             child = (*path, len(out))
-            self._depth(child)
+            if len(child) >= self.max_depth:
+                raise Unusual
             self.positions[child] = (number + 1, col + at + 1)
             out.append(_scalar(text))
             offset += len(part) + 1

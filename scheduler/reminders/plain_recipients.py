@@ -74,7 +74,7 @@ class _PlainGroup:
 
 @dataclass(slots=True)
 class PlainFile:
-    groups: list[_PlainGroup]
+    groups: list[Any]  # of _PlainGroup: read where the model's groups are, the same attributes
 
 
 def plain_model(data: dict[str, Any]) -> PlainFile | None:

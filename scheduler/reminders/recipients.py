@@ -286,7 +286,8 @@ def _read_files(files: list[Path], limits: Limits, policy: HostPolicy) -> Direct
                 group_at[g.id] = where
                 units = []
                 for ui, u in enumerate(g.units):
-                    uwhere = f"{loaded.display}:{loaded.where(('groups', gi, 'units', ui))[0]}"
+                    at_unit = ("groups", gi, "units", ui)
+                    uwhere = f"{loaded.display}:{(loaded.positions.get(at_unit) or loaded.where(at_unit))[0]}"
                     if u.id in unit_at:
                         loaded.diagnose("unit.duplicate", ("groups", gi, "units", ui, "id"), value=u.id,
                                   other=unit_at[u.id])
