@@ -16,14 +16,20 @@ under new ids, 2,007 files by default) and measures, with real processes:
   fast as answered), against feed p99 alone (rounds measured back to back, every load from wrk
   processes; the median ratios, each round, pages/s; and, for scale, the same with 4 clients of another
   feed instead of pages);
-- ``recipients``: loading a 20,000-unit recipient group (against the 3 shipped groups);
-- ``preview``: ``lichthidua remind preview`` of one day for those 20,000 units;
-- ``plan``: planning 200,000 reminders (10,000 campaigns × 20 recipients) and writing them to SQLite;
+- ``recipients``: loading ``--units`` units (files of 4,000) in a fresh process, beside ``--baseline-units``:
+  wall and CPU seconds, the MB the directory keeps;
+- ``preview``: ``lichthidua remind preview`` of one day for those units;
+- ``plan``: plan() of 10,000 campaigns sharing the units, written to SQLite; and the service's own planning of a
+  wave naming every unit (lists read, planned, stored);
 - ``send``: a wave of 20,000 reminders through real ``lichthidua remind send-due`` processes to an
   aiosmtpd sink in its own process, against the same messages over the transport alone; on
   PostgreSQL, 2 processes against 1; with a zero-latency sink (CPU-bound) and a relay-like one
   (30 ms a message, latency-bound; a 2,000-message wave); and the same wave with ten dead or slow
   webhooks among its units (the emails' rate, the last email, the whole command).
+- ``wave`` (bench/national.py; with ``--units`` above 20,000 or when named): two ``lichthidua serve`` with the
+  calendars folder and the units on one PostgreSQL database share a wave due now: planned once, their rate
+  at a relay-like sink (100 ms a message) against one instance's; one is SIGKILLed mid-wave and the
+  survivor finishes it: nothing lost, duplicates at most its in-flight messages; each instance's memory.
 
 Every figure is printed with the same figure for the 7 shipped calendars,
 measured in the same run, and the goal of issue 10. Parts can be chosen:
@@ -1010,11 +1016,13 @@ def main() -> None:
                         help="server figures beside the same at this many calendars (default: the shipped ones)")
     parser.add_argument("--units", type=int, default=UNITS,
                         help="recipients, preview, plan, wave: units in the recipient files (default 20000)")
-    parser.add_argument("--baseline-units", type=int, default=0,
-                        help="recipients, preview, plan: the same figures at this many units too (default: none)")
+    parser.add_argument("--baseline-units", type=int, default=None,
+                        help=f"recipients, preview, plan: the same figures at this many units too (default: {UNITS} "
+                             f"when --units is larger, else none)")
     parser.add_argument("--wave-units", type=int, default=0, help="wave: units of the shared wave (default --units)")
-    parser.add_argument("--only", default=",".join(p for p in PARTS if p != "wave"),
-                        help=f"comma-separated parts: {','.join(PARTS)} (wave only when named)")
+    parser.add_argument("--only", default=None,
+                        help=f"comma-separated parts: {','.join(PARTS)} (default: all; wave only when --units is "
+                             f"above {UNITS} or it is named)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--send-units", type=int, default=UNITS, help="send: the zero-latency wave (default 20000)")
     parser.add_argument("--relay-units", type=int, default=2000, help="send: the wave with a relay's latency (2000)")
@@ -1026,7 +1034,9 @@ def main() -> None:
     parser.add_argument("--send-rounds", type=int, default=3,
                         help="send: rounds of (transport alone, send-due) with the zero-latency sink (default 3)")
     args = parser.parse_args()
-    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    only = args.only or ",".join(p for p in PARTS if p != "wave" or args.units > UNITS)
+    parts = {p.strip() for p in only.split(",") if p.strip()}
+    baseline_units = args.baseline_units if args.baseline_units is not None else (UNITS if args.units > UNITS else 0)
     unknown = parts - set(PARTS)
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
@@ -1034,7 +1044,7 @@ def main() -> None:
                 rounds_cpu=args.send_rounds, dead_hooks=not args.send_no_dead_hooks,
                 latencies=tuple(float(v) / 1000 for v in args.latency_ms.split(",") if v.strip()))
     result = run(args.calendars, parts, send, baseline=args.baseline_calendars, units=args.units,
-                 baseline_units=args.baseline_units, wave_units=args.wave_units)
+                 baseline_units=baseline_units, wave_units=args.wave_units)
     report(result)
     if args.json:
         print(json.dumps(result, indent=2))
