@@ -16,14 +16,20 @@ under new ids, 2,007 files by default) and measures, with real processes:
   fast as answered), against feed p99 alone (rounds measured back to back, every load from wrk
   processes; the median ratios, each round, pages/s; and, for scale, the same with 4 clients of another
   feed instead of pages);
-- ``recipients``: loading a 20,000-unit recipient group (against the 3 shipped groups);
-- ``preview``: ``lichthidua remind preview`` of one day for those 20,000 units;
-- ``plan``: planning 200,000 reminders (10,000 campaigns × 20 recipients) and writing them to SQLite;
+- ``recipients``: loading ``--units`` units (files of 4,000) in a fresh process, beside ``--baseline-units``:
+  wall and CPU seconds, the MB the directory keeps;
+- ``preview``: ``lichthidua remind preview`` of one day for those units;
+- ``plan``: plan() of 10,000 campaigns sharing the units, written to SQLite; and the service's own planning of a
+  wave naming every unit (lists read, planned, stored);
 - ``send``: a wave of 20,000 reminders through real ``lichthidua remind send-due`` processes to an
   aiosmtpd sink in its own process, against the same messages over the transport alone; on
   PostgreSQL, 2 processes against 1; with a zero-latency sink (CPU-bound) and a relay-like one
   (30 ms a message, latency-bound; a 2,000-message wave); and the same wave with ten dead or slow
   webhooks among its units (the emails' rate, the last email, the whole command).
+- ``wave`` (bench/national.py; with ``--units`` above 20,000 or when named): two ``lichthidua serve`` with the
+  calendars folder and the units on one PostgreSQL database share a wave due now: planned once, their rate
+  at a relay-like sink (100 ms a message) against one instance's; one is SIGKILLed mid-wave and the
+  survivor finishes it: nothing lost, duplicates at most its in-flight messages; each instance's memory.
 
 Every figure is printed with the same figure for the 7 shipped calendars,
 measured in the same run, and the goal of issue 10. Parts can be chosen:
@@ -64,7 +70,7 @@ BIN = Path(sys.executable).parent
 SOURCE = ROOT / "calendars"
 TEMPLATE = "kon-tum-2024"
 EDITED = f"{TEMPLATE}-0001"  # the file the edit benchmark saves
-PARTS = ("lunar", "check", "start", "edit", "idle", "index", "mixed", "recipients", "preview", "plan", "send")
+PARTS = ("lunar", "check", "start", "edit", "idle", "index", "mixed", "recipients", "preview", "plan", "send", "wave")
 UNITS = 20_000
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -277,28 +283,49 @@ def bench_server(work: Path, folder: Path, parts: set[str], label: str) -> dict[
     return out
 
 
-def bench_recipients(work: Path) -> dict[str, float]:
-    from scheduler.reminders.recipients import load_directory
+def bench_recipients(work: Path, sizes: tuple[int, ...] = (UNITS,)) -> dict[str, float]:
+    """Loading each size's recipients (files of 4,000 units) in a fresh process: wall and CPU seconds,
+    the MB the loaded directory keeps, the process's peak."""
+    from bench.national import bench_recipients_load
 
-    big = make_recipients(work / "recipients-big", UNITS)
-    out = {}
-    for label, folder in (("shipped", SOURCE), ("20000", big)):
-        start = time.perf_counter()
-        directory = load_directory(folder)
-        out[f"recipients_{label}_s"] = round(time.perf_counter() - start, 3)
-        out[f"recipients_{label}_units"] = sum(len(g.units) for g in directory.groups.values())
+    out: dict[str, float] = {}
+    for n in sizes:
+        folder = make_recipients(work / f"recipients-{n}", n)
+        got = bench_recipients_load(folder)
+        shutil.rmtree(folder)
+        out.update({f"recipients_{n}_{k}": v for k, v in got.items()})
+        out[f"recipients_{n}_load"] = round(os.getloadavg()[0], 1)
     return out
 
 
-def bench_preview(work: Path) -> dict[str, float]:
-    big = make_recipients(work / "recipients-preview", UNITS)
-    out = {}
-    for label, folder in (("shipped", SOURCE), ("20000", big)):
-        data = work / f"var-preview-{label}"
+def bench_preview(work: Path, sizes: tuple[int, ...] = (UNITS,)) -> dict[str, float]:
+    """``lichthidua remind preview`` of 21/6/2024 (Kon Tum's deadline of 25/6, every unit) for each size."""
+    out: dict[str, float] = {}
+    for n in sizes:
+        folder = make_recipients(work / f"recipients-preview-{n}", n)
+        data = work / f"var-preview-{n}"
         env = {**os.environ, "LICHTHIDUA_DATA_DIR": str(data), "LICHTHIDUA_CALENDARS_DIR": str(folder),
                "LICHTHIDUA_CONFIG": str(work / "none.toml")}
         cmd = [str(BIN / "lichthidua"), "remind", "preview", "--on", "21/6/2024", "--now", "2024-06-01T00:00"]
-        out[f"preview_{label}_s"] = round(timed(cmd, env=env), 2)
+        cpu = child_cpu()
+        out[f"preview_{n}_s"] = round(timed(cmd, env=env), 2)
+        out[f"preview_{n}_cpu_s"] = round(child_cpu() - cpu, 2)
+        out[f"preview_{n}_load"] = round(os.getloadavg()[0], 1)
+        shutil.rmtree(folder)
+    return out
+
+
+def bench_plan_sizes(work: Path, sizes: tuple[int, ...] = (UNITS,)) -> dict[str, float]:
+    """For each size: :func:`bench_plan` of 10,000 campaigns sharing its units (synthetic groups), and the
+    service's own planning of a wave naming every unit (lists read, planned, stored in SQLite)."""
+    from bench.national import bench_plan_service
+
+    out: dict[str, float] = {}
+    for n in sizes:
+        out.update({k.replace("plan_", f"plan_{n}_", 1): v
+                    for k, v in bench_plan(work, recipients=max(1, n // 10_000)).items()})
+        out.update({f"plan_service_{n}_{k}": v for k, v in bench_plan_service(work, n).items()})
+        out[f"plan_{n}_load"] = round(os.getloadavg()[0], 1)
     return out
 
 
@@ -810,9 +837,13 @@ GOALS = {
     "index_ms": ("< 50 ms warm", lambda v: v < 50),
     "lunar_s": ("< 0.3 s", lambda v: v < 0.3),
     "feed_p99_ratio": ("<= 1.5x feed p99 alone (4 clients, a page every 20 ms each)", lambda v: v <= 1.5),
-    "recipients_20000_s": ("a few seconds", lambda v: v < 5),
-    "preview_20000_s": ("< 5 s", lambda v: v < 5),
-    "plan_total_s": ("< 60 s", lambda v: v < 60),
+    "recipients_N_s": ("< 10 s at 200,000 units", lambda v: v < 10),
+    "preview_N_s": ("< 10 s at 200,000 units", lambda v: v < 10),
+    "plan_N_total_s": ("< 60 s", lambda v: v < 60),
+    "plan_service_N_s": ("< 60 s", lambda v: v < 60),
+    "wave_2_vs_1": (">= 1.6x one instance (relay latency)", lambda v: v >= 1.6),
+    "wave_lost": ("0: every unit gets its reminder", lambda v: v == 0),
+    "wave_rss_mb": ("< 400 MB per serve at 10,000 calendars", lambda v: v < 400),
     # send: the wave's rate against the transport alone's (both at the sink); 2 processes against 1 on PostgreSQL.
     "sqlite_1_wave_ratio": (">= 0.8x the transport alone", lambda v: v >= 0.8),
     "pg_2_vs_1_wave": (">= 1.6x one process", lambda v: v >= 1.6),
@@ -827,9 +858,13 @@ def goal_mark(key: str, value: float) -> str:
 
 
 def run(calendars: int, parts: set[str], send: dict[str, Any] | None = None,
-        baseline: int = 0) -> dict[str, object]:
-    """``baseline``: the calendars of the folder every server figure is compared with (0: the shipped ones)."""
-    result: dict[str, object] = {"calendars": calendars, "cpus": os.cpu_count(), "baseline_calendars": baseline}
+        baseline: int = 0, units: int = UNITS, baseline_units: int = 0, wave_units: int = 0) -> dict[str, object]:
+    """``baseline``: the calendars of the folder every server figure is compared with (0: the shipped ones);
+    ``units`` (beside ``baseline_units`` when not 0): the recipients of recipients, preview and plan;
+    ``wave_units``: the wave two serve instances share (0: ``units``)."""
+    result: dict[str, object] = {"calendars": calendars, "cpus": os.cpu_count(), "baseline_calendars": baseline,
+                                 "units": units, "baseline_units": baseline_units}
+    sizes = tuple(n for n in (baseline_units, units) if n)
 
     def done(part: str) -> None:  # a long run shows each part as soon as it is measured
         print(f"# {part}: {json.dumps(result.get(part))}", file=sys.stderr, flush=True)
@@ -857,17 +892,24 @@ def run(calendars: int, parts: set[str], send: dict[str, Any] | None = None,
             result.setdefault("scale", {}).update(bench_mixed(work, big, str(calendars)))  # type: ignore[union-attr]
             done("scale")
         if "recipients" in parts:
-            result["recipients"] = bench_recipients(work)
+            result["recipients"] = bench_recipients(work, sizes)
             done("recipients")
         if "preview" in parts:
-            result["preview"] = bench_preview(work)
+            result["preview"] = bench_preview(work, sizes)
             done("preview")
         if "plan" in parts:
-            result["plan"] = bench_plan(work)
+            result["plan"] = bench_plan_sizes(work, sizes)
             done("plan")
         if "send" in parts:
             result["send"] = bench_send(work, **(send or {}))
             done("send")
+        if "wave" in parts:
+            from bench.national import bench_wave
+
+            folder = make_folder(work / f"calendars-wave-{calendars}", calendars)
+            result["wave"] = bench_wave(work, folder, wave_units or units)
+            shutil.rmtree(folder)
+            done("wave")
     return result
 
 
@@ -905,13 +947,48 @@ def report(result: dict[str, object]) -> None:
                       f"with 4 clients of another feed ({r['ratio_feed_clients']}x); feed {r['feed_rps_alone']}/s "
                       f"alone, {r['feed_rps_with_pages']}/s with pages; {r['pages_per_s']} pages/s, "
                       f"{r['other_feed_per_s']}/s of the other feed")
-    for part in ("recipients", "preview", "plan"):
-        for key, value in (result.get(part) or {}).items():  # type: ignore[attr-defined]
-            goal, ok = GOALS.get(key, ("", None))
-            mark = ("✓" if ok(value) else "✗") if ok else ""
-            print(f"{key}: {value}" + (f"; goal {goal} {mark}" if goal else ""))
+    report_national(result)
     if "send" in result:
         report_send(result["send"])  # type: ignore[arg-type]
+
+
+def report_national(result: dict[str, object]) -> None:
+    """recipients, preview, plan at ``units`` beside ``baseline_units`` (same run), each with its goal; the wave."""
+    units, base = result.get("units", UNITS), result.get("baseline_units") or 0
+    for part in ("recipients", "preview", "plan"):
+        figures: dict[str, Any] = result.get(part) or {}  # type: ignore[assignment]
+        for key, value in figures.items():
+            if f"_{units}_" not in key:
+                continue
+            generic = key.replace(f"_{units}_", "_N_")
+            other = figures.get(key.replace(f"_{units}_", f"_{base}_")) if base else None
+            goal, ok = GOALS.get(generic, ("", None))
+            mark = ("✓" if ok(value) else "✗") if ok else ""
+            beside = f", {other} at {base} units" if other is not None else ""
+            ratio = (f" (ratio {value / other:.2f})" if isinstance(other, (int, float)) and other
+                     and not generic.endswith("_load") else "")
+            print(f"{generic.replace('_N_', '_')}: {value} at {units} units{beside}{ratio}"
+                  + (f"; goal {goal} {mark}" if goal else ""))
+    wave: dict[str, Any] = result.get("wave") or {}  # type: ignore[assignment]
+    if wave:
+        print(f"wave: {wave['units']} units, {wave['calendars']} calendars, 2 serve on one PostgreSQL database; sink "
+              f"latency {wave['latency_ms']} ms a message, smtp_concurrency 8 per instance")
+        print(f"  1 instance: first message {wave['1_instance_first_message_s']} s after start, "
+              f"{wave['1_instance_msgs_per_s']} msg/s over messages {wave['window'][0]}-{wave['window'][1]} "
+              f"(load {wave['1_instance_load']:.1f}), RSS {wave['1_instance_rss_mb']} MB (peak {wave['1_instance_rss_peak_mb']})")
+        print(f"  2 instances: first message {wave['2_instances_first_message_s']} s, {wave['2_instances_msgs_per_s']} "
+              f"msg/s over the same messages (load {wave['2_instances_load']:.1f}); sent by each by then "
+              f"{wave['2_instances_both_sent']}; planned {wave['planned_times']}x, plan found done "
+              f"{wave['plan_skipped_times']}x; RSS {wave['2_instances_rss_mb']} MB (peak {wave['2_instances_rss_peak_mb']})")
+        print(f"  2 vs 1: {wave['2_vs_1']}x; {goal_mark('wave_2_vs_1', wave['2_vs_1'])}")
+        print(f"  killed one at message {wave['killed_at_count']} with {wave['killed_in_flight']} in flight; sink latency "
+              f"then {wave['finish_latency_ms']} ms; the survivor finished {wave['finished_after_kill_s']} s later: "
+              f"{wave['received']} messages, {wave['distinct']} distinct of {wave['units']} "
+              f"(lost {wave['lost']}, duplicates {wave['duplicates']} <= in flight {wave['killed_in_flight']} "
+              f"{'✓' if wave['duplicates'] <= wave['killed_in_flight'] else '✗'}); {goal_mark('wave_lost', wave['lost'])}")
+        rss = max(wave["2_instances_rss_peak_mb"] + [wave["survivor_rss_peak_mb"]])
+        print(f"  serve memory: survivor RSS {wave['survivor_rss_mb']} MB at the end, highest peak of any instance "
+              f"{rss} MB; {goal_mark('wave_rss_mb', rss)}; tracebacks in logs: {wave['tracebacks']}")
 
 
 def main() -> None:
@@ -919,7 +996,15 @@ def main() -> None:
     parser.add_argument("--calendars", type=int, default=2007, help="files in the generated folder (default 2007)")
     parser.add_argument("--baseline-calendars", type=int, default=0,
                         help="server figures beside the same at this many calendars (default: the shipped ones)")
-    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts: {','.join(PARTS)}")
+    parser.add_argument("--units", type=int, default=UNITS,
+                        help="recipients, preview, plan, wave: units in the recipient files (default 20000)")
+    parser.add_argument("--baseline-units", type=int, default=None,
+                        help=f"recipients, preview, plan: the same figures at this many units too (default: {UNITS} "
+                             f"when --units is larger, else none)")
+    parser.add_argument("--wave-units", type=int, default=0, help="wave: units of the shared wave (default --units)")
+    parser.add_argument("--only", default=None,
+                        help=f"comma-separated parts: {','.join(PARTS)} (default: all; wave only when --units is "
+                             f"above {UNITS} or it is named)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--send-units", type=int, default=UNITS, help="send: the zero-latency wave (default 20000)")
     parser.add_argument("--relay-units", type=int, default=2000, help="send: the wave with a relay's latency (2000)")
@@ -931,14 +1016,17 @@ def main() -> None:
     parser.add_argument("--send-rounds", type=int, default=3,
                         help="send: rounds of (transport alone, send-due) with the zero-latency sink (default 3)")
     args = parser.parse_args()
-    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    only = args.only or ",".join(p for p in PARTS if p != "wave" or args.units > UNITS)
+    parts = {p.strip() for p in only.split(",") if p.strip()}
+    baseline_units = args.baseline_units if args.baseline_units is not None else (UNITS if args.units > UNITS else 0)
     unknown = parts - set(PARTS)
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     send = dict(units=args.send_units, relay_units=args.relay_units, postgres=not args.send_sqlite_only,
                 rounds_cpu=args.send_rounds, dead_hooks=not args.send_no_dead_hooks,
                 latencies=tuple(float(v) / 1000 for v in args.latency_ms.split(",") if v.strip()))
-    result = run(args.calendars, parts, send, baseline=args.baseline_calendars)
+    result = run(args.calendars, parts, send, baseline=args.baseline_calendars, units=args.units,
+                 baseline_units=baseline_units, wave_units=args.wave_units)
     report(result)
     if args.json:
         print(json.dumps(result, indent=2))

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 from test_reminders_plan import GROUPS, START, deadline
 
 from scheduler.core.events import Due
-from scheduler.reminders.planning import Campaign, Kind, Policy, plan, summarize
+from scheduler.reminders.day_summary import summarize
+from scheduler.reminders.planning import Campaign, Kind, Policy, plan
 
 
 def test_planning_one_day_gives_that_days_rows_of_the_full_plan() -> None:

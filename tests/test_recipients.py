@@ -170,7 +170,7 @@ def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
 ) -> None:
     """20,000 units in 5 files (each under the 512 KiB bound): libyaml reads them, positions as the careful reader's."""
     from scheduler.core.loaded import LoadedFile
-    from scheduler.reminders import recipients
+    from scheduler.reminders import plain_recipients, recipients
 
     folder = tmp_path / "recipients"
     folder.mkdir()
@@ -195,7 +195,7 @@ def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
 
     raw = ("\n".join(texts[0].splitlines()[:40]) + "\n").encode()
     fast, slow = LoadedFile(path=tmp_path / "a.yaml", display="a"), LoadedFile(path=tmp_path / "a.yaml", display="a")
-    assert recipients._fast_mapping(raw, fast) == recipients.yaml_mapping(raw, slow)
+    assert plain_recipients.fast_mapping(raw, fast) == recipients.yaml_mapping(raw, slow)
     assert (fast.positions, fast.key_positions) == (slow.positions, slow.key_positions)
 
 
@@ -203,13 +203,48 @@ def test_a_large_clean_list_is_read_by_the_fast_reader_with_the_same_positions(
                                  "name: 08:30", "name: Một\n        name: Hai"])
 def test_anything_unusual_goes_to_the_careful_reader(tmp_path: Path, odd: str) -> None:
     from scheduler.core.loaded import LoadedFile
-    from scheduler.reminders import recipients
+    from scheduler.reminders import plain_recipients, recipients
 
     text = f"groups:\n  - id: g\n    name: G\n    units:\n      - id: u\n        {odd}\n"
-    data = recipients._fast_mapping(text.encode(), LoadedFile(path=tmp_path / "a.yaml", display="a"))
+    data = plain_recipients.fast_mapping(text.encode(), LoadedFile(path=tmp_path / "a.yaml", display="a"))
     if data is not None:  # read fast, then refused by the model: the careful reader reads it again
         with pytest.raises(ValidationError):
             recipients.RecipientsFile.model_validate(data)
+
+
+PLAIN_CASES = {
+    "parents.yaml": "groups:\n  - id: huyen\n    name: LĐLĐ huyện\n    parent: ldld-tinh\n    description: Mô tả\n"
+                    "    units:\n      - id: ldld-tinh\n        name: LĐLĐ tỉnh\n        emails: tinh@vi-du.vn\n"
+                    "      - id: cdcs-1\n        name: CĐCS 1\n        emails: [a@vi-du.vn, A@vi-du.vn]\n"
+                    "        parent: khong-co\n      - id: cdcs-2\n        name: CĐCS 2\n        emails: [khong-hop-le]\n"
+                    "      - id: cdcs-3\n        name: CĐCS 3\n",
+    "dup.yaml": "groups:\n  - id: khac\n    name: Khác\n    units:\n      - id: cdcs-1\n        name: Trùng\n"
+                "        emails: [b@vi-du.vn]\n      - id: cdcs-4\n        name: CĐCS 4\n        emails: [c@vi-du.vn]\n"
+                "        parent: cdcs-4\n",
+    "bad-id.yaml": "groups:\n  - id: Sai_Ma\n    name: Sai\n    units: []\n",
+    "extra.yaml": "groups:\n  - id: them\n    name: Thêm\n    units:\n      - id: u\n        name: U\n"
+                  "        emails: [d@vi-du.vn]\n        fax: 1\n",
+}
+
+
+@pytest.mark.parametrize("names", [["parents.yaml", "dup.yaml"], ["parents.yaml"], ["bad-id.yaml"], ["extra.yaml"]])
+def test_plain_files_give_what_the_model_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str]) -> None:
+    """A file read without the model (plainly valid fields) gives the same groups, units and diagnostics."""
+    from scheduler.reminders import plain_recipients, recipients
+
+    folder = tmp_path / "recipients"
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text(PLAIN_CASES[name], encoding="utf-8")
+    plain = recipients.check_recipient_files(sorted(folder.iterdir()))
+    fast = recipients._read_directory(sorted(folder.iterdir()), recipients.DEFAULT_LIMITS, recipients.HostPolicy())
+    monkeypatch.setattr(plain_recipients, "plain_model", lambda data: None)
+    monkeypatch.setattr(recipients, "plain_model", lambda data: None)
+    modelled = recipients._read_directory(sorted(folder.iterdir()), recipients.DEFAULT_LIMITS, recipients.HostPolicy())
+    assert (fast.groups, fast.diagnostics) == (modelled.groups, modelled.diagnostics)
+    assert plain == recipients.check_recipient_files(sorted(folder.iterdir()))
+    assert fast.diagnostics or fast.groups
+
 
 def test_a_province_sized_recipients_file_has_its_own_bound(calendars_dir: Path) -> None:
     """A list of 5,000 units (~0.9 MB) is over the calendars' 512 KiB but within the recipients' own bound."""

@@ -12,6 +12,7 @@ from scheduler.core.days_off import day_off_reason
 from scheduler.core.events import DeadlineInfo, Due, Event, EventKind, last_day
 from scheduler.core.expand import Window, expand
 from scheduler.live.catalog import load_catalog
+from scheduler.reminders.day_summary import on_day
 from scheduler.reminders.planning import (
     MISSED_PASSED,
     MISSED_SUPERSEDED,
@@ -20,7 +21,6 @@ from scheduler.reminders.planning import (
     Policy,
     Subscriber,
     batches,
-    on_day,
     plan,
     reminder_days,
     triage,

@@ -90,7 +90,7 @@ def preview(
     """Xem những email nhắc sẽ được gửi trong một ngày, không gửi gì."""
     from rich.table import Table
 
-    from scheduler.reminders.planning import summarize
+    from scheduler.reminders.day_summary import summarize
 
     def work() -> tuple[date, list[PlannedReminder], dict[str, str]]:
         if on and not now:
@@ -102,7 +102,9 @@ def preview(
             day = parse_day(on) if on else at.astimezone(ZONE).date()
         with _service() as service:
             planned = service.preview(day, at)
-            titles = {r.occurrence_uid: service.deadline_title(r) for r in planned}  # people read titles, not UIDs
+            # People read titles, not UIDs: one title per deadline (its last row's, as before), not per row.
+            last = {r.occurrence_uid: r for r in planned}
+            titles = {uid: service.deadline_title(r) for uid, r in last.items()}
             return day, planned, titles
 
     day, planned, titles = run_command(work)

@@ -50,6 +50,7 @@ from scheduler.reminders.tables import (
     SubmissionRow,
     SubscriptionRow,
     aware,
+    bulk_insert_ignoring,
     insert_ignoring,
     utc,
 )
@@ -109,6 +110,8 @@ class Outcome:
     message_id: str | None = None
     error: str | None = None
 
+_NEW_COLUMNS = ("occurrence_uid", "calendar_id", "kind", "offset_days", "recipient_key", "party_key", "party_name",
+                "email", "channel", "send_at", "due_at", "status", "attempts", "updated_at")
 ANALYZE_AFTER = 1000  # rows written by one reconcile after which PostgreSQL's statistics are refreshed
 
 
@@ -272,18 +275,24 @@ class ReminderStore(Records):
                             party_name=bindparam("_name"), updated_at=bindparam("_upd")),
                     updates,
                 )
-            new = [
-                dict(occurrence_uid=p.occurrence_uid, calendar_id=p.calendar_id, kind=p.kind.value,
-                     offset_days=p.offset_days, recipient_key=p.recipient_key, party_key=p.party_key,
-                     party_name=p.party_name, email=p.email, channel=p.channel, send_at=utc(p.send_at),
-                     due_at=utc(p.due_at),
-                     status=Status.SUPPRESSED if p.suppressed else Status.PENDING, attempts=0, updated_at=stamp)
-                for key, p in wanted.items() if key not in seen
-            ]
+            # Another instance may have planned the same rows since the read above: they are skipped.
+            new = [p for key, p in wanted.items() if key not in seen]
             if new:
-                # Another instance may have planned the same rows since the read above: skip those.
-                result = conn.execute(insert_ignoring(conn, t, ("occurrence_uid", "recipient_key", "offset_days")), new)
-                counts["inserted"] = result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(new)
+                pending, suppressed = Status.PENDING.value, Status.SUPPRESSED.value
+                instants: dict[datetime, datetime] = {}  # a wave's rows share a few instants: each converted once
+
+                def at(value: datetime, instants: dict[datetime, datetime] = instants) -> datetime:
+                    found = instants.get(value)
+                    if found is None:  # equal instants in other zones are the same instant in UTC
+                        found = instants[value] = utc(value)
+                    return found
+
+                inserted = bulk_insert_ignoring(
+                    conn, t, ("occurrence_uid", "recipient_key", "offset_days"), _NEW_COLUMNS,
+                    ((p.occurrence_uid, p.calendar_id, p.kind.value, p.offset_days, p.recipient_key, p.party_key,
+                      p.party_name, p.email, p.channel, at(p.send_at), at(p.due_at),
+                      suppressed if p.suppressed else pending, 0, stamp) for p in new))
+                counts["inserted"] = inserted if inserted >= 0 else len(new)
         if self.engine.dialect.name == "postgresql" and len(new) + len(updates) >= ANALYZE_AFTER:
             # A wave of thousands of new rows: the planner's statistics would still describe the table before
             # it (autovacuum comes later), and the sender's lookups would scan the wave instead of its index.

@@ -161,27 +161,41 @@ class _Party:
     emails: tuple[str, ...]
 
 
-def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group],
-             subscribers: Sequence[str]) -> list[_Party]:
-    parties: list[_Party] = []
-    taken: set[str] = set()
+def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subscribers: Sequence[str],
+             units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] | None = None) -> list[_Party]:
+    """Who a deadline reaches; ``units`` keeps each list of groups' parties for the next deadline naming them
+    (a country's deadlines name the same 200,000 units)."""
     info = event.deadline
     assert info is not None
+    parties: list[_Party] = []
+    taken: set[str] = set()
     if event.defined_in == campaign.calendar_id and not event.inherited:
-        seen: set[str] = set()
-        for gid in info.groups:
-            group = groups.get(gid)
-            for unit in group.units if group else ():
-                if unit.id in seen:
-                    continue
-                seen.add(unit.id)
-                parties.append(_Party(f"unit:{unit.id}", unit.name, unit.addresses))
-                taken.update(e.lower() for e in unit.emails)
+        known = units.get(info.groups) if units is not None else None
+        if known is None:
+            known = _unit_parties(info.groups, groups)
+            if units is not None:
+                units[info.groups] = known
+        parties, taken = list(known[0]), set(known[1])
     for email in subscribers:
         if email.lower() not in taken:
             taken.add(email.lower())
             parties.append(_Party(f"sub:{email.lower()}", email, (email,)))
     return parties
+
+
+def _unit_parties(group_ids: tuple[str, ...], groups: Mapping[str, Group]) -> tuple[list[_Party], set[str]]:
+    parties: list[_Party] = []
+    taken: set[str] = set()
+    seen: set[str] = set()
+    for gid in group_ids:
+        group = groups.get(gid)
+        for unit in group.units if group else ():
+            if unit.id in seen:
+                continue
+            seen.add(unit.id)
+            parties.append(_Party(f"unit:{unit.id}", unit.name, unit.addresses))
+            taken.update(e.lower() for e in unit.emails)
+    return parties, taken
 
 
 def plan(
@@ -212,6 +226,7 @@ def plan(
     for s in subscriptions:
         subs.setdefault(s.calendar_id, []).append(s.email)
     out: list[PlannedReminder] = []
+    units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] = {}
     for campaign in campaigns:
         zone = _zone(campaign.timezone)
         for event in campaign.events:
@@ -221,9 +236,13 @@ def plan(
             if info.due_at <= now - LOOKBACK:
                 continue
             last = info.last_day
-            parties = _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())))
             offsets = info.remind_days if info.remind_days is not None else (
                 campaign.remind_days if campaign.remind_days is not None else policy.days)
+            if only_day is not None and not extended and not (
+                    (info.due_at > now and any(day == only_day for _, day, _ in reminder_days(last, tuple(offsets))))
+                    or (policy.overdue and next_working_day(last) == only_day)):
+                continue  # nothing of it goes out that day: its parties are not needed
+            parties = _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())), units)
 
             send_times: dict[date, datetime] = {}
 
@@ -409,40 +428,6 @@ def batches(rows: Sequence[DueRow], digest: bool) -> list[list]:
             email = r.recipient_key.rpartition("|")[2]
             grouped.setdefault(email, []).append(r)
     return [g for g in grouped.values()] + alone
-
-
-def on_day(planned: Iterable[PlannedReminder], day: date) -> list[PlannedReminder]:
-    """What goes out on a local civil day (preview), submitted units left out."""
-    return [r for r in planned if r.send_day == day and not r.suppressed]
-
-
-@dataclass(frozen=True, slots=True)
-class DaySummary:
-    """One line of ``remind preview``: a deadline, a kind of message, how many units and emails."""
-
-    occurrence_uid: str
-    kind: Kind
-    offset_days: int
-    send_at: datetime  # the earliest, aware UTC
-    last_day: date
-    moved: bool
-    parties: int  # units (or subscribers, admins) reached
-    emails: int
-
-
-def summarize(rows: Iterable[PlannedReminder]) -> list[DaySummary]:
-    """Rows grouped by deadline and message kind, earliest first: 20,000 units read as one line."""
-    groups: dict[tuple[str, Kind, int], list[PlannedReminder]] = {}
-    for r in rows:
-        groups.setdefault((r.occurrence_uid, r.kind, r.offset_days), []).append(r)
-    out = [
-        DaySummary(uid, kind, offset, min(r.send_at for r in rs), rs[0].last_day, any(r.moved for r in rs),
-                   len({r.party_key for r in rs}), len(rs))
-        for (uid, kind, offset), rs in groups.items()
-    ]
-    out.sort(key=lambda s: (s.send_at, s.occurrence_uid, s.kind.value))
-    return out
-
 
 
 def _aware(value: datetime) -> datetime:

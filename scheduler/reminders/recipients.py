@@ -16,6 +16,7 @@ positions); anything unusual is read the careful way, so diagnostics are the sam
 from __future__ import annotations
 
 import difflib
+import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +28,6 @@ from pydantic import BeforeValidator, Field, ValidationError, create_model
 from notifiers.channels import kinds
 from notifiers.email_message import check_address
 from notifiers.endpoint_urls import HostPolicy
-from scheduler.core import fast_yaml
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.format_fields import Id
 from scheduler.core.loaded import LoadedFile, display_path
@@ -35,6 +35,7 @@ from scheduler.core.loader import load_file, read_bounded, report_error, yaml_ma
 from scheduler.core.model import Strict
 from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
 from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog
+from scheduler.reminders.plain_recipients import PlainFile, fast_mapping, plain_model
 
 RECIPIENTS_DIR = "recipients"
 
@@ -138,32 +139,12 @@ class Directory:
         return list(seen.values())
 
 
-# A list of units is long by nature: only the file's size is bounded (see load_directory).
-UNBOUNDED_ITEMS = Limits(items=10**9)
-
-
-def _fast_mapping(raw: bytes, loaded: LoadedFile) -> dict[str, Any] | None:
-    """The file's mapping through libyaml (see :mod:`scheduler.core.fast_yaml`), or None: then nothing was recorded.
-
-    A province's list has 20,000 units; the careful reader takes over a second per thousand.
-    """
-    probe = LoadedFile(path=loaded.path, display=loaded.display)
-    try:
-        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-        if "\t" in text:
-            return None  # the careful reader says where
-        data = fast_yaml.plain(text, probe, UNBOUNDED_ITEMS)
-    except (UnicodeDecodeError, fast_yaml.Unusual):
-        return None
-    loaded.positions, loaded.key_positions = probe.positions, probe.key_positions
-    return data
-
-
-def parse_recipients(raw: bytes, loaded: LoadedFile, policy: HostPolicy = HostPolicy()) -> RecipientsFile | None:
+def parse_recipients(raw: bytes, loaded: LoadedFile, policy: HostPolicy = HostPolicy()
+                     ) -> RecipientsFile | PlainFile | None:
     """One file's bytes → its model (None when broken); diagnostics go to ``loaded``.
 
     Every endpoint's URL is checked with ``policy`` (which internal hosts the deployment allows)."""
-    data = _fast_mapping(raw, loaded)
+    data = fast_mapping(raw, loaded)
     if data is None:
         data = yaml_mapping(raw, loaded, what="recipients.not_mapping")
     if data is None:
@@ -171,12 +152,14 @@ def parse_recipients(raw: bytes, loaded: LoadedFile, policy: HostPolicy = HostPo
     if not data:  # an empty file: no groups, not an error
         return RecipientsFile()
     trapped = any(d.severity is Severity.ERROR for d in loaded.diagnostics)
-    try:
-        model = RecipientsFile.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            report_error(error, loaded, RecipientsFile)
-        return None
+    model: RecipientsFile | PlainFile | None = plain_model(data)
+    if model is None:
+        try:
+            model = RecipientsFile.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                report_error(error, loaded, RecipientsFile)
+            return None
     for gi, group in enumerate(model.groups):
         for ui, unit in enumerate(group.units):
             fields = [(name, value) for name in kinds() if (value := getattr(unit, name, None)) is not None]
@@ -269,6 +252,19 @@ def load_directory(root: Path, limits: Limits = DEFAULT_LIMITS, policy: HostPoli
 
 
 def _read_directory(files: list[Path], limits: Limits, policy: HostPolicy) -> Directory:
+    """The files' groups and diagnostics. The cyclic garbage collector is paused meanwhile: reading 200,000
+    units makes millions of objects, none of them garbage in cycles, and each of its passes over them
+    costs more the more are made (a third of the time at 200,000 units)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_files(files, limits, policy)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_files(files: list[Path], limits: Limits, policy: HostPolicy) -> Directory:
     directory = Directory()
     group_at: dict[str, str] = {}
     unit_at: dict[str, str] = {}
@@ -290,7 +286,8 @@ def _read_directory(files: list[Path], limits: Limits, policy: HostPolicy) -> Di
                 group_at[g.id] = where
                 units = []
                 for ui, u in enumerate(g.units):
-                    uwhere = f"{loaded.display}:{loaded.where(('groups', gi, 'units', ui))[0]}"
+                    at_unit = ("groups", gi, "units", ui)
+                    uwhere = f"{loaded.display}:{(loaded.positions.get(at_unit) or loaded.where(at_unit))[0]}"
                     if u.id in unit_at:
                         loaded.diagnose("unit.duplicate", ("groups", gi, "units", ui, "id"), value=u.id,
                                   other=unit_at[u.id])

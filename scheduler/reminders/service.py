@@ -31,9 +31,10 @@ from scheduler.core.campaign import Calendar
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand, expand_deadlines
 from scheduler.reminders.campaign_set import CampaignSet
+from scheduler.reminders.day_summary import on_day
 from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
 from scheduler.reminders.links import SUBMITTED, Links, Signer
-from scheduler.reminders.planning import Campaign, PlannedReminder, Policy, on_day, plan, plan_fingerprint
+from scheduler.reminders.planning import Campaign, PlannedReminder, Policy, plan, plan_fingerprint
 from scheduler.reminders.recipients import Directory, files_digest, load_directory
 from scheduler.reminders.sending import Progress, Sender, SendReport
 from scheduler.reminders.subscriptions import Subscriptions
