@@ -71,7 +71,8 @@ _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
 _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
           ("hội nghị", "hoi-nghi"), ("họp", "hoi-nghi"), ("bốc thăm", "hoi-nghi"), ("sơ kết", "hoi-nghi"),
           ("tổng kết", "hoi-nghi"),
-          ("đại hội", "dai-hoi"), ("thi", "contest"), ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
+          ("đại hội", "dai-hoi"), ("thi", "contest"), ("chung kết", "contest"), ("hội thao", "contest"),
+          ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
 
 
 # Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates.
