@@ -27,6 +27,8 @@ CLASSES = {
     "phase-theme", "phase-celebrates",
     "deadline-truoc", "deadline-cham-nhat", "deadline-han-cuoi", "deadline-gui-ve", "deadline-yearly", "deadline-who-whom",
     "event-dated", "event-opening", "event-closing", "event-award", "event-vao-dip", "contest",
+    "deadline-weekday", "deadline-muon-nhat", "deadline-khong-muon-hon", "deadline-han-chot-nhan", "deadline-label-truoc",
+    "event-label-colon", "schedule-list", "event-two-days", "event-weekday",
     "year-title", "year-date-line", "year-items", "year-school-year", "year-can-chi", "year-issued-before",
     "lunar-am-lich", "lunar-mung-tet", "lunar-ram-gieng", "lunar-tet",
     "ann-national", "ann-own", "ordinal-mismatch", "date-impossible", "date-implausible",

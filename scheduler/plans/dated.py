@@ -6,7 +6,7 @@ import re
 
 from scheduler.plans import notation as n
 from scheduler.plans.events import EventPass
-from scheduler.plans.findings import Deadline, Event, WeekdayMention
+from scheduler.plans.findings import Block, Deadline, Event, WeekdayMention
 from scheduler.plans.text import EMAIL, cap, mask_references, quote
 from scheduler.plans.wording import deadline_title, email_of, subject_of, submit_to_of
 
@@ -83,16 +83,24 @@ def _sentence_of(text: str, start: int) -> str:
 
 
 DEADLINE = re.compile(
-    r"(?P<kw>chậm\s+nhất(?:\s+là)?(?:\s+(?:vào|đến(?:\s+hết)?))?|hạn\s+(?:chót|cuối)(?:\s+là|\s*:)?"
+    r"(?P<kw>(?:chậm|muộn)\s+nhất(?:\s+là)?(?:\s+(?:vào|đến(?:\s+hết)?))?|không\s+muộn\s+hơn"
+    r"|hạn\s+(?:chót|cuối)(?:\s+là|\s*:)?"
     r"|hạn\s+(?:chót|cuối)[^.;:\d]{0,60}?\blà|trước"
     r"|(?:thời\s+)?hạn(?:\s+(?:chót|cuối))?\s+(?:nộp|gửi|nhận|đăng\s+ký|hoàn\s+thành)[^.;:\d]{0,50}?(?::|\blà)\s*"
     r"(?:đến\s+(?:hết\s+)?|trước\s+)?)\s*"
-    r"(?:(?:lúc\s+)?\d{1,2}\s*(?:giờ|h)(?:\s*\d{2})?\s+)?(?:ngày\s+)?"
+    r"(?:(?:lúc\s+)?\d{1,2}\s*(?:giờ|h)(?:\s*\d{2})?\s*,?\s+)?"
+    # a weekday before the date: "chậm nhất là thứ Hai, ngày 04/11/2024", "muộn nhất vào Chủ nhật 10/3/2019"
+    r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?"
     r"(?:(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s)(?P<y>\d{4}))?(?![\d])"
     r"|(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?(?!\s+âm\s+lịch))"
     r"(?P<yearly>\s+(?:hằng|hàng)\s+năm)?",
     re.I,
 )
+
+
+# A timetable's line, date first, that asks for a submission: "- 10/12/2024: các tổ công đoàn gửi biên bản về …".
+_SCHEDULED = re.compile(r"^[-+–•]\s*(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4})\s*:\s*(?P<rest>\S.*)$")
+_SENDS = re.compile(r"(?<!\w)(?:gửi|nộp)\s")
 
 
 class DatedPass(EventPass):
@@ -120,7 +128,8 @@ class DatedPass(EventPass):
             for m in DEADLINE.finditer(text):
                 segment = text[last_end:m.start()]
                 last_end = m.end()
-                kw = re.sub(r"\s+", " ", m["kw"].lower())
+                kw = re.sub(r"\s+", " ", m["kw"].lower()).strip()
+                # "Thời hạn gửi: trước ngày …" is before, as "trước ngày …" is
                 due = "before" if kw == "trước" or kw.endswith("trước") else "no_later_than"
                 named = re.sub(r"^(?:thời hạn|hạn)\s*(?:cuối|chót)?\s*|\s*(?:là|:.*)$", "", kw) if "hạn" in kw else ""
                 named = re.sub(r"\s*(?:là|:)\s*(?:đến(?: hết)?|trước)?$", "", named).strip(" :")
@@ -138,8 +147,8 @@ class DatedPass(EventPass):
                 year = int(y_) if y_ else f.year
                 day = n.make_date(int(d_), int(m_), year) if year else None
                 sentence = _sentence_of(text, m.start())
-                keywords = tuple(sorted({k.lower()
-                                         for k in re.findall(r"chậm nhất|trước", text[max(0, m.start() - 40):m.end()], re.I)}))
+                keywords = tuple(sorted({re.sub(r"\s+", " ", k.lower()) for k in re.findall(
+                    r"chậm nhất|muộn nhất|không muộn hơn|trước", text[max(0, m.start() - 40):m.end()], re.I)}))
                 if kw.startswith(("hạn", "thời hạn")):
                     keywords = tuple(sorted(set(keywords) | {" ".join(kw.split()[:2])}))
                 dl = Deadline(
@@ -158,6 +167,8 @@ class DatedPass(EventPass):
                 elif not y_:
                     dl.notes.append(f"văn bản ghi {when} không kèm năm: hạn lặp lại hằng năm")
                 f.deadlines.append(dl)
+            if last_end == 0:
+                self._scheduled(b, text)
             for m in re.finditer(r"sau\s+mỗi\s+đợt(?:\s+thi\s+đua)?", text, re.I):
                 clause_start = max(text.rfind(". ", 0, m.start()) + 1, 0)
                 clause = text[clause_start:]
@@ -222,3 +233,19 @@ class DatedPass(EventPass):
                 if day:
                     key = re.sub(r"\s+", " ", m["w"].lower())
                     self.f.weekdays.append(WeekdayMention(key, day, quote(b, m.start(), m.end())))
+
+    def _scheduled(self, b: Block, text: str) -> None:
+        """"- 10/12/2024: các tổ công đoàn … gửi biên bản về …": the line's date is the day the submission is due."""
+        m = _SCHEDULED.match(text)
+        if not m or not _SENDS.search(m["rest"], 0, 200):
+            return
+        rest = m["rest"]
+        title = deadline_title(rest, "")
+        day = n.make_date(int(m["d"]), int(m["m"]), int(m["y"]))
+        if not title or day is None:
+            return
+        dl = Deadline(id=self.new_id(title), title=title, due="no_later_than", where=quote(b, m.start(), m.end()),
+                      date=n.written(m["d"], m["m"], m["y"]), day=day, as_written=f"{m['d']}{m['s']}{m['m']}{m['s']}{m['y']}:",
+                      submitted_by=submitter_of(rest), submit_to=recipient_of(rest), via=email_of(rest))
+        dl.notes.append("dòng lịch ghi ngày trước việc: lấy ngày ấy làm hạn (chậm nhất ngày ấy)")
+        self.f.deadlines.append(dl)

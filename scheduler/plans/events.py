@@ -27,20 +27,28 @@ from scheduler.plans.wording import AFTER_EVENT, DATED_EVENT, UNDATED_EVENT
 
 _D = r"(?P<d>\d{1,2})(?:(?P<s>[/.\-])(?P<m>\d{1,2})(?:(?P=s) ?(?P<y>\d{4}))?)?(?!\d)"
 _V = r"(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?(?!\s+âm\s+lịch)"  # lunar: tet_items
-_D2 = (r"(?:\s*(?:đến(?:\s+hết)?|-|–|—)\s*(?:ngày\s+)?"
+# "trong 2 ngày 14 và 15/7/2023": "và" joins two days only when the first is written without its month.
+_D2 = (r"(?:\s*(?:đến(?:\s+hết)?|-|–|—|(?(m)(?!)|và(?=\s)))\s*(?:ngày\s+)?"
        r"(?P<d2>\d{1,2})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?:(?P=s2) ?(?P<y2>\d{4}))?(?!\d))?")
 _TIME = (r"(?:(?:lúc\s+|đúng\s+|từ\s+)?(?P<h>\d{1,2})\s*(?:giờ|h)\s*(?P<mi>\d{2})?"
          r"(?:\s*(?:đến|-|–)\s*(?P<h2>\d{1,2})\s*(?:giờ|h)\s*(?P<mi2>\d{2})?)?\s*,?\s*)?")
 _PART = r"(?:(?:sáng|chiều|tối|trưa)\s+)?"
 # The date after its time and part of the day; "ngày" may be left out after "sáng", "chiều", "tối".
-WHEN = (rf"{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+(?:ngày\s+)?|(?:\(?tức\s+)?(?:từ\s+)?ngày\s+)"
+# A weekday may stand before the date ("vào ngày Chủ nhật 08/01/2023", "sáng Chủ nhật, ngày 24/3/2024");
+# "trong 2 ngày 14 và 15/7/2023" names a two-day event.
+WEEKDAY = r"(?:[Tt]hứ\s+(?:[Hh]ai|[Bb]a|[Tt]ư|[Nn]ăm|[Ss]áu|[Bb]ảy|[2-7])|[Cc]hủ\s+[Nn]hật)"
+_WD = rf"(?:{WEEKDAY}\s*,?\s*)?"
+WHEN = (rf"{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+{_WD}(?:ngày\s+)?|(?:\(?tức\s+)?(?:từ\s+)?ngày\s+{_WD}"
+        rf"|{WEEKDAY}\s*,?\s*ngày\s+|trong\s+(?:2|02|hai)\s+ngày\s+(?=\d{{1,2}}\s+và\s))"
         rf"(?:{_V}|{_D}{_D2})")
 NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Hội thao|Cuộc thi|Giải|Họp mặt|Gặp mặt|"
          r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết|Bốc thăm|bốc thăm")
 VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|trao giải|khởi hành|họp xét|họp"
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
-LEADING = re.compile(rf"(?:^[-+–•\s]*|[,;]\s+)(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
+LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+)(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
                      rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?(?:[Nn]gày\s+)?|[Nn]gày\s+)"
+                     # a timetable's line, date first: "- 20/12/2024: Hội nghị tổng kết …"
+                     rf"|^[-+–•]\s*(?=\d{{1,2}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{4}})?\s*:)(?P<bare>))"
                      rf"(?:{_V}|{_D}{_D2})\s*[,:]?\s+")
 _LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{VERBS})\s+(?P<what>[^.;]{{3,140}})"
                         rf"|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
@@ -48,21 +56,30 @@ _LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?
 TRAILING = re.compile(rf"(?<!\w)(?P<verb>{VERBS})\s+(?:(?P<what>[^.;:\d]{{1,80}}?)\s+)?(?:vào\s+)?{WHEN}")
 # "… Hội thi cắm hoa … vào ngày 16/11/2023", "Họp mặt kỷ niệm: 7h30, ngày 18/11/2023"
 NOUN_THEN_WHEN = re.compile(rf"(?<!\w)(?P<what>(?:{NOUNS})\s[^.;]{{1,100}}?)\s*[:,]?\s+(?:vào\s+)?{WHEN}")
+# "Vòng chung kết: ngày 26/7/2023", "Thời gian tổ chức Hội thi: ngày 18/10/2022", "Tổng kết, trao giải: ngày …":
+# a label that names the event, a colon, its date.
+LABEL_WHEN = re.compile(rf"(?:^|(?<=[.;] )|(?<=\d\. ))[-+–•]?\s*(?:Thời\s+gian\s+tổ\s+chức\s+)?"
+                        rf"(?P<what>(?:{NOUNS}|Tổng kết|Trao giải|Khai mạc|Bế mạc)(?:[\s,][^.;:]{{0,80}}?)?)\s*:\s*"
+                        rf"(?:vào\s+)?{WHEN}")
 ON_ANNIVERSARY = re.compile(r"(?P<what>(?:trao giải|tổng kết|sơ kết|tuyên dương|biểu dương)[^.;]{0,60}?)"
                             r"\s+vào\s+dịp\s+(?:chào\s+mừng\s+)?"
                             r"k[ỷỉ]\s+niệm\s+(?P<n>\d{1,3})\s+năm\s+(?P<name>[^.;(]{3,120})", re.I)
 _NAMED = re.compile(rf"(?:{NOUNS})\s[^.;:,]{{3,80}}?(?=\s+(?:do|của|được|sẽ)\s|[.;:,]|$)")
 _EMPTY_WHAT = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|đúng|lúc|vào|diễn ra|tổ chức|dự kiến|được|sẽ)(?!\w)|\W")
+_SENDS = re.compile(r"(?<!\w)(?:gửi|nộp)\s")
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
 _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
           ("hội nghị", "hoi-nghi"), ("họp", "hoi-nghi"), ("bốc thăm", "hoi-nghi"), ("sơ kết", "hoi-nghi"),
           ("tổng kết", "hoi-nghi"),
-          ("đại hội", "dai-hoi"), ("thi", "contest"), ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
+          ("đại hội", "dai-hoi"), ("thi", "contest"), ("chung kết", "contest"), ("hội thao", "contest"),
+          ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
 
 
 # Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates.
 _NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+(?:chót|cuối)(?:\s+là)?|đến(?:\s+hết)?"
-                          r"|chào\s+mừng|k[ỷỉ]\s+niệm)\s*[,:]?\s*(?:\(?\s*)?(?:ngày\s+)?)$", re.I)
+                          r"|muộn\s+nhất(?:\s+là)?|không\s+muộn\s+hơn"
+                          r"|chào\s+mừng|k[ỷỉ]\s+niệm)\s*[,:]?\s*(?:\(?\s*)?(?:vào\s+)?"
+                          r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?)$", re.I)
 _ROUND = re.compile(r"(?<!\w)[Vv]òng\s+(?!chung\s+kết)")
 _RANGE_AFTER = re.compile(r"\s*(?:đến|-|–|—)\s*(?:hết\s+)?(?:ngày\s+)?\d")
 _YOUTH = re.compile(r"(?<!Công )(?<!công )(?<!\w)(?:Chi đoàn|Đoàn trường|Đoàn [Tt]hanh niên|Đoàn TNCS|Tỉnh đoàn|Thành đoàn"
@@ -152,6 +169,8 @@ class EventPass(Context):
         for m in LEADING.finditer(text):
             rest = text[m.end():]
             w = _LEAD_WHAT.match(rest)
+            if w and m["bare"] is not None and _SENDS.search(rest, 0, 200) and not w["noun"]:
+                continue  # "- 10/12/2024: các tổ công đoàn gửi biên bản về …": a deadline (dated.py), not an event
             if w:
                 what = w["what"] if w["what"] else w["noun"]
                 verb = w["verb"] or ""
@@ -184,6 +203,8 @@ class EventPass(Context):
                 continue
             found.append(_Found(start, m.end(), title, m, verb))
         for m in NOUN_THEN_WHEN.finditer(text):
+            found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
+        for m in LABEL_WHEN.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         periods = self._phase_periods(b, text)  # "Đợt … diễn ra từ ngày phát động đến hết ngày 30/9/2025": a phase's bounds
         taken: list[tuple[int, int]] = list(periods)
