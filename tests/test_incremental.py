@@ -73,9 +73,9 @@ def test_parse_cache_sees_a_rewrite_of_the_same_size(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     path.write_text("id: a\ntitle: A\n", encoding="utf-8")
     cache = ParseCache()
-    first = cache.load([path])[0]
+    first = cache.whole(cache.load([path])[0])  # a load gives outlines; the whole parse on demand
     path.write_text("id: a\ntitle: B\n", encoding="utf-8")  # same size, maybe the same mtime tick
-    second = cache.load([path])[0]
+    second = cache.whole(cache.load([path])[0])
     assert cache.parsed == 2
     assert first.model is not None and second.model is not None and second.model.title == "B"
     cache.load([path])
