@@ -148,6 +148,34 @@ def test_tombstone_expiry_is_a_timer_not_a_scan(tmp_path: Path) -> None:
         assert repository.next_expiry() is None
 
 
+def test_a_saved_cache_keeps_its_parses_on_disk_and_gives_them_whole(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a save (or a restore) a parse is an outline in memory and compressed in the cache file; the
+    whole parse read back from the file equals a fresh parse, also after the file is replaced by another
+    process's save (the open file is the one the offsets point into)."""
+    from scheduler.live import catalog
+
+    monkeypatch.setattr(catalog, "CACHE_AT", 1)
+    calendars = copy_calendars(tmp_path)
+    files = catalog.calendar_files([calendars])
+    cache_file = tmp_path / "var" / "parse-cache.pickle"
+    saved = ParseCache()
+    built = catalog.load_catalog(calendars, cache=saved)
+    saved.save(cache_file, built)
+    restored = ParseCache()
+    assert restored.restore(cache_file)
+    other = ParseCache()
+    other.load(files[:1])
+    other.save(cache_file)  # replaced under the two caches: a one-file cache now
+    for cache in (saved, restored):
+        for path in files:
+            whole, fresh = cache.fresh(path), catalog.read_calendar(path)
+            assert (whole.model, whole.positions, whole.key_positions) == (fresh.model, fresh.positions,
+                                                                        fresh.key_positions)
+            assert cache.cached(path) is not None and cache.cached(path).model.extends == tuple(fresh.model.extends)  # type: ignore[union-attr]
+    assert catalog.load_catalog(calendars, cache=restored, previous=built).calendars == built.calendars
+
+
 def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from scheduler.core import lineage

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import weakref
 from collections.abc import Callable, Collection, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 from scheduler.code_version import code_version
 from scheduler.core import fast_yaml
@@ -158,6 +159,8 @@ class ParseCache:
         self.limits = limits
         self._files: dict[Path, Stored] = {}
         self._loose: dict[Path, Compact] = {}  # parsed by the last load but not kept (no signature: gone)
+        self._disk: IO[bytes] | None = None  # the cache file last saved or restored, open: compressed parses on disk
+        self._closer: Callable[[], object] | None = None
         self.parsed = 0  # files parsed since creation (tests and benchmarks read it)
         self.changed: frozenset[Path] = frozenset()  # the files parsed by the last load
         self.light: frozenset[Path] = frozenset()  # the files the last load took from the cache as they were
@@ -222,43 +225,97 @@ class ParseCache:
 
     def fresh(self, path: Path) -> LoadedFile:
         """The whole cached parse, that a build may add diagnostics to."""
-        hit = self._files.get(path)
-        return whole(path, hit[1] if hit is not None else self._loose[path])
+        found = self._compact(path)
+        return whole(path, found, self._blob(found))
 
     def whole(self, light: LoadedFile) -> LoadedFile:
         """The whole parse of an outline :meth:`load` gave, adding to the outline's diagnostics."""
-        hit = self._files.get(light.path)
-        return whole(light.path, hit[1] if hit is not None else self._loose[light.path], light.diagnostics)
+        found = self._compact(light.path)
+        return whole(light.path, found, self._blob(found), light.diagnostics)
+
+    def _compact(self, path: Path) -> Compact:
+        hit = self._files.get(path)
+        return hit[1] if hit is not None else self._loose[path]
+
+    def _blob(self, found: Compact) -> bytes:
+        """The compressed rest of a parse: in memory, or read from the cache file it was saved in."""
+        blob = found[3]
+        if isinstance(blob, bytes):
+            return blob
+        assert self._disk is not None
+        offset, length = blob
+        return os.pread(self._disk.fileno(), length, offset)
+
+    def _on_disk(self, disk: IO[bytes], files: dict[Path, Stored]) -> None:
+        """Serve the compressed parses from ``disk`` from now on (an atomic replace of the file by another
+        process leaves this open one as it was)."""
+        if self._closer is not None:
+            self._closer()
+        self._disk, self._closer = disk, weakref.finalize(self, disk.close)  # closed with the cache
+        self._files = files
 
     def save(self, file: Path, catalog: object = None) -> None:
         """Write the cache atomically (a reader never sees half a file); small folders are not cached.
 
         ``catalog``: the one the last :meth:`load` built (and nothing else), stored beside the parses.
+        The file is a pickle of everything but the compressed parses, then those: from then on they
+        are read from it when needed, not kept in memory.
         """
         if len(self._files) < CACHE_AT:
             return
         file.parent.mkdir(parents=True, exist_ok=True)
+        blobs: list[bytes] = []
+        files: dict[Path, Stored] = {}
+        at = 0
+        for path, (signature, found) in self._files.items():
+            blob = self._blob(found)
+            blobs.append(blob)
+            files[path] = (signature, (*found[:3], (at, len(blob))))
+            at += len(blob)
         # Display paths are relative to the working directory: a cache from another one is not used.
         stored = (catalog_version(), catalog) if catalog is not None else None
-        value = (parser_version(), str(Path.cwd()), self._files, stored)
+        value = (parser_version(), str(Path.cwd()), files, stored)
+
+        start = 0
+
+        def write(out: IO[bytes]) -> None:
+            nonlocal start
+            out.write(bytes(8))  # then where the compressed parses start, once known
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            start = out.tell()
+            out.writelines(blobs)
+            out.seek(0)
+            out.write(start.to_bytes(8, "big"))
+
         # A full disk keeps no half-written cache; processes saving at once never share a temporary file.
-        write_atomic(file, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(file, write)
+        self._on_disk(file.open("rb"), _shifted(files, start))
 
     def restore(self, file: Path) -> bool:
         """Read a saved cache; a missing, damaged or foreign one is ignored (files are parsed again)."""
         try:
-            with file.open("rb") as src:
-                version, cwd, files, stored = pickle.load(src)
-        except FileNotFoundError:
+            disk = file.open("rb")
+        except OSError:
             return False
+        try:
+            start = int.from_bytes(disk.read(8), "big")
+            version, cwd, files, stored = pickle.load(disk)
         except Exception:  # any damage: start from an empty cache
+            disk.close()
             return False
         if version != parser_version() or cwd != str(Path.cwd()) or not isinstance(files, dict):
+            disk.close()
             return False
-        self._files = files
+        self._on_disk(disk, _shifted(files, start))
         if isinstance(stored, tuple) and stored[0] == catalog_version():
             self._restored_catalog = stored[1]
         return True
+
+
+def _shifted(files: dict[Path, Stored], start: int) -> dict[Path, Stored]:
+    """Offsets from the start of the compressed parses made offsets in the file."""
+    return {path: (signature, (*found[:3], (found[3][0] + start, found[3][1])))  # type: ignore[index]
+            for path, (signature, found) in files.items()}
 
 
 def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAULT_LIMITS, *,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -25,7 +24,8 @@ from scheduler.errors import Diagnostic
 from scheduler.live.positions import pack, unpack
 
 # display path, the ids it extends (None: no model), the file's own diagnostics, the rest compressed
-Compact = tuple[str, tuple[str, ...] | None, tuple[Diagnostic, ...], bytes]
+# (the bytes, or where they stand in the saved cache file: offset and length; see ParseCache)
+Compact = tuple[str, tuple[str, ...] | None, tuple[Diagnostic, ...], bytes | tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +55,11 @@ def is_outline(loaded: LoadedFile) -> bool:
     return isinstance(loaded.model, Outline)
 
 
-def whole(path: Path, stored: Compact, diagnostics: list[Diagnostic] | None = None) -> LoadedFile:
-    """The parse again, position tables included. ``diagnostics``: the list it adds to (an outline's, so
-    what a build reports through either is one list); else a copy of the file's own."""
-    display, _, own, blob = stored
+def whole(path: Path, stored: Compact, blob: bytes, diagnostics: list[Diagnostic] | None = None) -> LoadedFile:
+    """The parse again, position tables included, from ``stored`` and its compressed ``blob``.
+    ``diagnostics``: the list it adds to (an outline's, so what a build reports through either is
+    one list); else a copy of the file's own."""
+    display, _, own, _ = stored
     model, positions, key_positions, index_map, salvaged = pickle.loads(zlib.decompress(blob))
     if model is not None:
         share_fields_sets(model)
@@ -86,10 +87,3 @@ def share_fields_sets(model: BaseModel) -> None:
             todo.extend(value)
         elif isinstance(value, dict):
             todo.extend(value.values())
-
-
-def share_all_fields_sets(values: Iterable[object]) -> None:
-    """:func:`share_fields_sets` over models found in ``values`` (calendars' items, lists of them)."""
-    for value in values:
-        if isinstance(value, BaseModel):
-            share_fields_sets(value)
