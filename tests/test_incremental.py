@@ -407,6 +407,39 @@ def test_a_reload_with_a_previous_catalog_reads_positions_only_where_it_merges(t
         previous = reloaded
 
 
+def test_an_added_or_removed_file_merges_what_it_reaches_and_equals_a_whole_build(tmp_path: Path) -> None:
+    """A new file, a file gone, a duplicate id appearing and going: only those ids and the calendars
+    extending them are merged again, and the catalog equals one built from scratch."""
+    from scheduler.live.catalog import load_catalog
+
+    calendars = copy_calendars(tmp_path)
+    huyen = calendars / "huyen-a.yaml"
+    huyen.write_text("id: huyen-a\ntitle: Huyện A\nissuer: Liên đoàn Lao động huyện A\nextends: [tinh-a]\n",
+                     encoding="utf-8")  # its parent is not there yet
+    tinh = calendars / "tinh-a.yaml"
+    copy = calendars / "z-khac" / "tinh-a.yaml"
+    cache = ParseCache()
+    previous = load_catalog(calendars, cache=cache)
+    steps = [
+        (lambda: tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8"),
+         {"tinh-a", "huyen-a"}),
+        (lambda: (copy.parent.mkdir(), copy.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "1/9"),
+                                                       encoding="utf-8")), set()),  # a duplicate after it
+        (lambda: tinh.unlink(), {"tinh-a", "huyen-a"}),  # the duplicate is the calendar now
+        (lambda: copy.unlink(), {"huyen-a"}),  # no parent any more
+        (lambda: huyen.unlink(), set()),
+    ]
+    for change, merged in steps:
+        change()
+        reloaded = load_catalog(calendars, cache=cache, previous=previous)
+        full = load_catalog(calendars)
+        assert reloaded.merged == merged
+        assert reloaded.calendars == full.calendars
+        assert reloaded.diagnostics == full.diagnostics
+        assert reloaded.children == full.children
+        previous = reloaded
+
+
 def test_the_watchers_absolute_paths_match_a_relative_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`calendars_dir = "calendars"` (relative, the default) while the watcher names files absolutely:
     an edit is still an edit of that file, not a new file with the same id."""

@@ -114,29 +114,26 @@ def report_cycles_located(parses: Merging, by_id: Mapping[str, LoadedFile], only
     report_cycles(parses, only=redo)
 
 
-def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], previous: Catalog | None,
-              changed: Collection[Path]) -> set[str]:
+def _reusable(by_id: Mapping[str, LoadedFile], previous: Catalog | None, changed: Collection[Path]) -> set[str]:
     """Calendars whose file and ancestors' files did not change: their previous result stands.
 
-    Only when the folder holds the same files as before (an added or removed
-    file can change what an ``extends`` or a duplicate id resolves to).
+    Changed: a file in ``changed``, an id whose file is new or another than before (added, or a
+    duplicate id resolved otherwise), and an id gone (what extended it now fails); and every
+    calendar extending one of those, at any depth. An added or removed file costs what it reaches.
     """
-    if previous is None or previous.files != {cid: loaded.path for cid, loaded in by_id.items()}:
+    if previous is None:
         return set()
-    if set(previous.diagnostics) != {loaded.display for loaded in loaded_files}:
-        return set()
-    children: dict[str, list[str]] = {}
-    for cid, loaded in by_id.items():
-        for parent in loaded.model.extends if loaded.model else ():
-            children.setdefault(parent, []).append(cid)
+    roots = [cid for cid, loaded in by_id.items() if loaded.path in changed or previous.files.get(cid) != loaded.path]
+    roots += [cid for cid in previous.files if cid not in by_id]
+    children = _children(by_id)
     dirty: set[str] = set()
-    todo = [cid for cid, loaded in by_id.items() if loaded.path in changed]
-    while todo:
-        cid = todo.pop()
+    while roots:
+        cid = roots.pop()
         if cid not in dirty:
             dirty.add(cid)
-            todo.extend(children.get(cid, ()))
-    return set(by_id) - dirty
+            roots.extend(children.get(cid, ()))
+    return {cid for cid, loaded in by_id.items()
+            if cid not in dirty and loaded.display in previous.diagnostics}
 
 
 def _children(by_id: Mapping[str, LoadedFile]) -> dict[str, tuple[str, ...]]:
@@ -168,7 +165,7 @@ def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catal
         catalog.files[cid] = loaded.path
         catalog.display[cid] = loaded.display
 
-    clean = _reusable(by_id, loaded_files, previous, changed)
+    clean = _reusable(by_id, previous, changed)
     catalog.reused = frozenset(clean)
     catalog.merged = frozenset(by_id.keys() - clean)
     catalog.children = _children(by_id)
