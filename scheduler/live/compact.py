@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import pickle
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -74,16 +76,35 @@ def share_fields_sets(model: BaseModel) -> None:
     """Every model in ``model`` (itself included) given one shared, immutable set of the names of its fields
     set at validation (pydantic keeps a set per instance; calendars' items are frozen and never copied
     with updates). A third of a merged calendar's memory was these sets, all alike."""
+    shared = _FIELDS_SETS
     todo: list[Any] = [model]
     while todo:
         value = todo.pop()
+        names = frozenset(value.__pydantic_fields_set__)
+        object.__setattr__(value, "__pydantic_fields_set__", shared.setdefault(names, names))
+        for field_value in value.__dict__.values():
+            kind = type(field_value)
+            if kind in _LEAVES:
+                continue
+            if isinstance(field_value, BaseModel):
+                todo.append(field_value)
+            elif kind is list or kind is tuple:
+                todo.extend(_models(field_value))
+            elif kind is dict:
+                todo.extend(_models(field_value.values()))
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), date})
+
+
+def _models(values: Iterable[Any]) -> list[BaseModel]:
+    """The models among ``values``, and in lists, tuples and dicts among them."""
+    found: list[BaseModel] = []
+    for value in values:
         if isinstance(value, BaseModel):
-            names = value.__pydantic_fields_set__
-            if type(names) is not frozenset or _FIELDS_SETS.get(names) is not names:
-                frozen = frozenset(names)
-                object.__setattr__(value, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(frozen, frozen))
-            todo.extend(value.__dict__.values())
+            found.append(value)
         elif isinstance(value, (list, tuple)):
-            todo.extend(value)
+            found += _models(value)
         elif isinstance(value, dict):
-            todo.extend(value.values())
+            found += _models(value.values())
+    return found
