@@ -73,9 +73,9 @@ def test_parse_cache_sees_a_rewrite_of_the_same_size(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     path.write_text("id: a\ntitle: A\n", encoding="utf-8")
     cache = ParseCache()
-    first = cache.load([path])[0]
+    first = cache.whole(cache.load([path])[0])  # a load gives outlines; the whole parse on demand
     path.write_text("id: a\ntitle: B\n", encoding="utf-8")  # same size, maybe the same mtime tick
-    second = cache.load([path])[0]
+    second = cache.whole(cache.load([path])[0])
     assert cache.parsed == 2
     assert first.model is not None and second.model is not None and second.model.title == "B"
     cache.load([path])
@@ -146,6 +146,34 @@ def test_tombstone_expiry_is_a_timer_not_a_scan(tmp_path: Path) -> None:
         clock.now += timedelta(days=30)
         assert refresh(client) is True  # the tombstone expired: the feed drops it
         assert repository.next_expiry() is None
+
+
+def test_a_saved_cache_keeps_its_parses_on_disk_and_gives_them_whole(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a save (or a restore) a parse is an outline in memory and compressed in the cache file; the
+    whole parse read back from the file equals a fresh parse, also after the file is replaced by another
+    process's save (the open file is the one the offsets point into)."""
+    from scheduler.live import catalog
+
+    monkeypatch.setattr(catalog, "CACHE_AT", 1)
+    calendars = copy_calendars(tmp_path)
+    files = catalog.calendar_files([calendars])
+    cache_file = tmp_path / "var" / "parse-cache.pickle"
+    saved = ParseCache()
+    built = catalog.load_catalog(calendars, cache=saved)
+    saved.save(cache_file, built)
+    restored = ParseCache()
+    assert restored.restore(cache_file)
+    other = ParseCache()
+    other.load(files[:1])
+    other.save(cache_file)  # replaced under the two caches: a one-file cache now
+    for cache in (saved, restored):
+        for path in files:
+            whole, fresh = cache.fresh(path), catalog.read_calendar(path)
+            assert (whole.model, whole.positions, whole.key_positions) == (fresh.model, fresh.positions,
+                                                                        fresh.key_positions)
+            assert cache.cached(path) is not None and cache.cached(path).model.extends == tuple(fresh.model.extends)  # type: ignore[union-attr]
+    assert catalog.load_catalog(calendars, cache=restored, previous=built).calendars == built.calendars
 
 
 def test_a_restart_parses_and_expands_only_what_changed_while_down(tmp_path: Path,
@@ -376,6 +404,39 @@ def test_a_reload_with_a_previous_catalog_reads_positions_only_where_it_merges(t
         assert reloaded.diagnostics == full.diagnostics  # lines and columns included
         assert reloaded.calendars == full.calendars
         assert any(d.code == "calendar.duplicate" for ds in reloaded.diagnostics.values() for d in ds)
+        previous = reloaded
+
+
+def test_an_added_or_removed_file_merges_what_it_reaches_and_equals_a_whole_build(tmp_path: Path) -> None:
+    """A new file, a file gone, a duplicate id appearing and going: only those ids and the calendars
+    extending them are merged again, and the catalog equals one built from scratch."""
+    from scheduler.live.catalog import load_catalog
+
+    calendars = copy_calendars(tmp_path)
+    huyen = calendars / "huyen-a.yaml"
+    huyen.write_text("id: huyen-a\ntitle: Huyện A\nissuer: Liên đoàn Lao động huyện A\nextends: [tinh-a]\n",
+                     encoding="utf-8")  # its parent is not there yet
+    tinh = calendars / "tinh-a.yaml"
+    copy = calendars / "z-khac" / "tinh-a.yaml"
+    cache = ParseCache()
+    previous = load_catalog(calendars, cache=cache)
+    steps = [
+        (lambda: tinh.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "15/7"), encoding="utf-8"),
+         {"tinh-a", "huyen-a"}),
+        (lambda: (copy.parent.mkdir(), copy.write_text(campaign_yaml("tinh-a", 2024, "Tỉnh A", "1/9"),
+                                                       encoding="utf-8")), set()),  # a duplicate after it
+        (lambda: tinh.unlink(), {"tinh-a", "huyen-a"}),  # the duplicate is the calendar now
+        (lambda: copy.unlink(), {"huyen-a"}),  # no parent any more
+        (lambda: huyen.unlink(), set()),
+    ]
+    for change, merged in steps:
+        change()
+        reloaded = load_catalog(calendars, cache=cache, previous=previous)
+        full = load_catalog(calendars)
+        assert reloaded.merged == merged
+        assert reloaded.calendars == full.calendars
+        assert reloaded.diagnostics == full.diagnostics
+        assert reloaded.children == full.children
         previous = reloaded
 
 

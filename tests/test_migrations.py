@@ -209,3 +209,21 @@ def test_revision_0006_adds_the_board_tables_and_keeps_the_submissions(backend: 
             assert store.submissions() == {"x@lichthidua": {"unit:don-vi-1": NOW}}
         finally:
             engine.dispose()
+
+
+def test_a_start_at_the_latest_schema_is_known_without_alembic(tmp_path: Path) -> None:
+    """The latest revision read from the migration files is Alembic's head; a database is at it only once
+    upgraded; and a service starting on such a database never imports Alembic (nor psycopg on SQLite)."""
+    from scheduler.store.schema_version import at_head, head_revision
+
+    assert head_revision() == head()
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert not at_head(engine)
+    upgrade_database(engine)
+    assert at_head(engine)
+    engine.dispose()
+    code = ("import sys; from scheduler.store.database import create_engine_for, create_tables; "
+            f"create_tables(create_engine_for('sqlite:///{tmp_path / 'db.sqlite3'}')); "
+            "print(sorted(m for m in ('alembic', 'psycopg') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -11,65 +11,28 @@ edit did not touch.
 
 from __future__ import annotations
 
-import difflib
 import os
 import pickle
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+import weakref
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
+from typing import IO
 
 from scheduler.code_version import code_version
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.campaign import Calendar
-from scheduler.core.lineage import report_cycles, resolve
 from scheduler.core.loaded import LoadedFile
-from scheduler.errors import CalendarError, CalendarNotFound, Diagnostic, Severity
+from scheduler.errors import CalendarError, CalendarNotFound
 from scheduler.files import write_atomic
+from scheduler.live.building import Catalog as Catalog
+from scheduler.live.building import build_catalog as build_catalog
+from scheduler.live.compact import Compact, compact, outline, whole
 from scheduler.live.data_folders import DATA_FOLDERS, configure_data_folders
-from scheduler.live.parsing import parse_all, parser_version
-from scheduler.live.positions import Packed, pack, unpack
+from scheduler.live.parsing import map_files, parse_all, parser_version, read_calendar
 
 CALENDAR_SUFFIXES = (".yaml", ".yml")
 # Sub-folders of the calendars folder that hold other YAML (recipient lists, the admin's data).
 NOT_CALENDARS = frozenset({"recipients", *DATA_FOLDERS})
-
-
-@dataclass
-class Catalog:
-    root: Path
-    calendars: dict[str, Calendar] = field(default_factory=dict)
-    files: dict[str, Path] = field(default_factory=dict)  # id -> file, broken files included
-    diagnostics: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)  # display path -> diagnostics
-    display: dict[str, str] = field(default_factory=dict)  # id -> display path
-    # ids taken as they were from the previous catalog (neither their file nor an ancestor's changed)
-    reused: frozenset[str] = frozenset()
-    # ids resolved again by the build that made this catalog (every id for a whole build)
-    merged: frozenset[str] = frozenset()
-    # parent id -> ids whose file extends it (parents unknown to the folder included)
-    children: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def get(self, calendar_id: str) -> Calendar:
-        found = self.calendars.get(calendar_id)
-        if found is not None:
-            return found
-        if calendar_id in self.files:
-            raise CalendarError(list(self.errors_for(calendar_id)) or f"Lịch '{calendar_id}' đang có lỗi")
-        close = difflib.get_close_matches(calendar_id, list(self.files), n=1)
-        hint = f" Có phải ý bạn là '{close[0]}'?" if close else ""
-        raise CalendarNotFound(f"Không có lịch '{calendar_id}' trong {self.root}.{hint}")
-
-    def has_errors(self, calendar_id: str) -> bool:
-        return any(d.severity is Severity.ERROR for d in self.errors_for(calendar_id))
-
-    def errors_for(self, calendar_id: str) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics.get(self.display.get(calendar_id, ""), ()) if d.severity is Severity.ERROR)
-
-    def all_diagnostics(self) -> list[Diagnostic]:
-        return [d for diags in self.diagnostics.values() for d in diags]
-
-    @property
-    def ok(self) -> bool:
-        return not any(d.severity is Severity.ERROR for d in self.all_diagnostics())
 
 
 def is_calendar_path(path: Path, root: Path) -> bool:
@@ -107,44 +70,40 @@ def catalog_version() -> str:
     return code_version()
 
 
-Stored = tuple[FileSignature, LoadedFile, Packed, Packed]  # the parse without its position tables, and them packed
+def read_compact(path: Path, limits: Limits = DEFAULT_LIMITS) -> Compact:
+    """:func:`read_calendar`, as the parse cache keeps it (made in the worker that parsed it)."""
+    return compact(read_calendar(path, limits))
 
 
-def _store(signature: FileSignature, loaded: LoadedFile) -> Stored:
-    return (signature, replace(loaded, positions={}, key_positions={}), pack(loaded.positions),
-            pack(loaded.key_positions))
-
-
-def _fresh(stored: Stored) -> LoadedFile:
-    """A whole LoadedFile again (position tables unpacked) that a build may add diagnostics to."""
-    _, loaded, positions, key_positions = stored
-    return replace(loaded, diagnostics=list(loaded.diagnostics), positions=unpack(positions),
-                   key_positions=unpack(key_positions))
+Stored = tuple[FileSignature, Compact]
 
 
 class ParseCache:
     """Parsed calendar files, re-read only when a file's signature changes.
 
-    Parsing (YAML with positions, then validation) is ~10 ms a file and is
+    Parsing (YAML with positions, then validation) is ~2-10 ms a file and is
     nearly all the cost of loading a folder; resolving ``extends`` and
     merging is ~0.05 ms. So a reload of 2,000 calendars after one edit parses
     the edited file only and re-resolves the rest from cached parses, which
     also re-derives the calendars that extend the edited one. Many changed
     files (the first load) are parsed on every core. The cache can be saved
     to a file and restored on the next start (:meth:`save`, :meth:`restore`).
-    Position tables (where each key and value stands, for messages) are kept packed:
-    they are most of a parse's memory and are read only when a calendar is merged again.
+    Parses are kept compact (:mod:`scheduler.live.compact`): a load gives outlines, and a build asks
+    :meth:`whole` for the parse of a calendar it merges again, one at a time.
     """
 
     def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
         self.limits = limits
         self._files: dict[Path, Stored] = {}
+        self._loose: dict[Path, Compact] = {}  # parsed by the last load but not kept (no signature: gone)
+        self._disk: IO[bytes] | None = None  # the cache file last saved or restored, open: compressed parses on disk
+        self._closer: Callable[[], object] | None = None
         self.parsed = 0  # files parsed since creation (tests and benchmarks read it)
         self.changed: frozenset[Path] = frozenset()  # the files parsed by the last load
-        self.light: frozenset[Path] = frozenset()  # the files the last load gave without position tables
+        self.light: frozenset[Path] = frozenset()  # the files the last load took from the cache as they were
         # The catalog built from exactly these parses, saved with them: the first load after a
         # restore re-merges only calendars whose file (or an ancestor's) changed meanwhile.
-        self._restored_catalog: Catalog | None = None
+        self._restored_catalog: object = None
         self._version: str | None = None  # parser_version() of the parses in _files
 
     def _same_parser(self) -> bool:
@@ -152,24 +111,22 @@ class ParseCache:
         version = parser_version()
         if version == self._version:
             return True
-        self._files, self._version, self._restored_catalog = {}, version, None
+        self._files, self._loose, self._version, self._restored_catalog = {}, {}, version, None
         return False
 
-    def take_restored_catalog(self) -> Catalog | None:
+    def take_restored_catalog(self) -> object:
         """The catalog restored with the parses, once (the next loads have their own ``previous``);
         None when they were made with another parser or other frameworks (the admin's are read by then)."""
         self._same_parser()
         catalog, self._restored_catalog = self._restored_catalog, None
         return catalog
 
-    def load(self, paths: Iterable[Path], only: Collection[Path] | None = None, *,
-             light: bool = False) -> list[LoadedFile]:
-        """One fresh LoadedFile per path (building a catalog adds diagnostics to it).
+    def load(self, paths: Iterable[Path], only: Collection[Path] | None = None) -> list[LoadedFile]:
+        """One outline per path (see :mod:`scheduler.live.compact`; building a catalog adds diagnostics
+        to it, and asks :meth:`whole` for the parse of what it merges again).
 
         ``only``: the paths that may have changed (the watcher says which); any other path
         already cached is taken as it is, without even a ``stat`` — an edit costs what it changes.
-        ``light``: files that did not change come without their position tables (a build that
-        reuses them needs none; it asks :meth:`fresh` for the others); their paths are in ``self.light``.
         """
         self._same_parser()
         files = self._files
@@ -177,86 +134,141 @@ class ParseCache:
                    else files[path][0]) for path in paths]
         misses = [path for path, signature in wanted
                   if signature is None or files.get(path, (None,))[0] != signature]
-        parsed = dict(zip(misses, parse_all(misses, self.limits), strict=True))
+        parsed = dict(zip(misses, map_files(read_compact, misses, self.limits), strict=True))
         self.parsed += len(misses)
         self.changed = frozenset(misses)
         kept: dict[Path, Stored] = {}
         out: list[LoadedFile] = []
-        lights: set[Path] = set()
+        self._loose = {}
         for path, signature in wanted:
-            if path in parsed:
-                loaded = parsed[path]
-                out.append(replace(loaded, diagnostics=list(loaded.diagnostics)))
-                if signature is not None:
-                    kept[path] = _store(signature, loaded)
+            found = parsed.get(path)
+            if found is None:
+                found = files[path][1]
+            if signature is not None:
+                kept[path] = (signature, found)
             else:
-                stored = self._files[path]
-                if light:
-                    out.append(replace(stored[1], diagnostics=list(stored[1].diagnostics)))
-                    lights.add(path)
-                else:
-                    out.append(_fresh(stored))
-                if signature is not None:
-                    kept[path] = stored
+                self._loose[path] = found
+            out.append(outline(path, found))
         self._files = kept
-        self.light = frozenset(lights)
+        self.light = frozenset(wanted_path for wanted_path, _ in wanted) - self.changed
         return out
 
     def cached(self, path: Path) -> LoadedFile | None:
-        """The parse of ``path`` as cached (diagnostics of the file alone, no position tables): to read
-        its model and whether it is ok, never to be diagnosed further."""
+        """The outline of ``path`` as cached (diagnostics of the file alone): to read its parents and
+        whether it is ok, never to be diagnosed further."""
         hit = self._files.get(path)
-        return hit[1] if hit is not None else None
+        return outline(path, hit[1]) if hit is not None else None
 
     def reread(self, paths: Collection[Path]) -> dict[Path, LoadedFile] | None:
-        """Fresh LoadedFiles of ``paths`` (parsed again when their signature moved), the rest of the cache
+        """Whole parses of ``paths`` (parsed again when their signature moved), the rest of the cache
         untouched; None, and nothing changed, when one of them is gone or was never cached."""
         signatures = {path: file_signature(path) for path in paths}
         if not self._same_parser() or any(sig is None or path not in self._files for path, sig in signatures.items()):
             return None
         misses = [path for path, sig in signatures.items() if self._files[path][0] != sig]
-        for path, loaded in zip(misses, parse_all(misses, self.limits), strict=True):
-            self._files[path] = _store(signatures[path], loaded)  # type: ignore[arg-type]
+        for path, found in zip(misses, map_files(read_compact, misses, self.limits), strict=True):
+            self._files[path] = (signatures[path], found)  # type: ignore[assignment]
         self.parsed += len(misses)
         self.changed = frozenset(misses)
         return {path: self.fresh(path) for path in paths}
 
     def fresh(self, path: Path) -> LoadedFile:
-        """A copy of the cached parse that a build may add diagnostics to."""
-        return _fresh(self._files[path])
+        """The whole cached parse, that a build may add diagnostics to."""
+        found = self._compact(path)
+        return whole(path, found, self._blob(found))
 
-    def save(self, file: Path, catalog: Catalog | None = None) -> None:
+    def whole(self, light: LoadedFile) -> LoadedFile:
+        """The whole parse of an outline :meth:`load` gave, adding to the outline's diagnostics."""
+        found = self._compact(light.path)
+        return whole(light.path, found, self._blob(found), light.diagnostics)
+
+    def _compact(self, path: Path) -> Compact:
+        hit = self._files.get(path)
+        return hit[1] if hit is not None else self._loose[path]
+
+    def _blob(self, found: Compact) -> bytes:
+        """The compressed rest of a parse: in memory, or read from the cache file it was saved in."""
+        blob = found[3]
+        if isinstance(blob, bytes):
+            return blob
+        assert self._disk is not None
+        offset, length = blob
+        return os.pread(self._disk.fileno(), length, offset)
+
+    def _on_disk(self, disk: IO[bytes], files: dict[Path, Stored]) -> None:
+        """Serve the compressed parses from ``disk`` from now on (an atomic replace of the file by another
+        process leaves this open one as it was)."""
+        if self._closer is not None:
+            self._closer()
+        self._disk, self._closer = disk, weakref.finalize(self, disk.close)  # closed with the cache
+        self._files = files
+
+    def save(self, file: Path, catalog: object = None) -> None:
         """Write the cache atomically (a reader never sees half a file); small folders are not cached.
 
         ``catalog``: the one the last :meth:`load` built (and nothing else), stored beside the parses.
+        The file is a pickle of everything but the compressed parses, then those: from then on they
+        are read from it when needed, not kept in memory.
         """
         if len(self._files) < CACHE_AT:
             return
         file.parent.mkdir(parents=True, exist_ok=True)
+        blobs: list[bytes] = []
+        files: dict[Path, Stored] = {}
+        at = 0
+        for path, (signature, found) in self._files.items():
+            blob = self._blob(found)
+            blobs.append(blob)
+            files[path] = (signature, (*found[:3], (at, len(blob))))
+            at += len(blob)
         # Display paths are relative to the working directory: a cache from another one is not used.
         stored = (catalog_version(), catalog) if catalog is not None else None
-        value = (parser_version(), str(Path.cwd()), self._files, stored)
+        value = (parser_version(), str(Path.cwd()), files, stored)
+
+        start = 0
+
+        def write(out: IO[bytes]) -> None:
+            nonlocal start
+            out.write(bytes(8))  # then where the compressed parses start, once known
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            start = out.tell()
+            out.writelines(blobs)
+            out.seek(0)
+            out.write(start.to_bytes(8, "big"))
+
         # A full disk keeps no half-written cache; processes saving at once never share a temporary file.
-        write_atomic(file, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(file, write)
+        self._on_disk(file.open("rb"), _shifted(files, start))
 
     def restore(self, file: Path) -> bool:
         """Read a saved cache; a missing, damaged or foreign one is ignored (files are parsed again): one made
         by other code or with other school-year frameworks at the first load (see :meth:`_same_parser`)."""
         try:
-            with file.open("rb") as src:
-                version, cwd, files, stored = pickle.load(src)
-        except FileNotFoundError:
+            disk = file.open("rb")
+        except OSError:
             return False
+        try:
+            start = int.from_bytes(disk.read(8), "big")
+            version, cwd, files, stored = pickle.load(disk)
         except Exception:  # any damage: start from an empty cache
+            disk.close()
             return False
         # Made by another parser, or with other school-year frameworks: dropped by the first load, once
         # the calendars folder's own frameworks are read (they are not yet when a command restores).
         if not isinstance(version, str) or cwd != str(Path.cwd()) or not isinstance(files, dict):
+            disk.close()
             return False
-        self._files, self._version = files, version
-        if isinstance(stored, tuple) and stored[0] == catalog_version() and isinstance(stored[1], Catalog):
+        self._on_disk(disk, _shifted(files, start))
+        self._version = version
+        if isinstance(stored, tuple) and stored[0] == catalog_version():
             self._restored_catalog = stored[1]
         return True
+
+
+def _shifted(files: dict[Path, Stored], start: int) -> dict[Path, Stored]:
+    """Offsets from the start of the compressed parses made offsets in the file."""
+    return {path: (signature, (*found[:3], (found[3][0] + start, found[3][1])))  # type: ignore[index]
+            for path, (signature, found) in files.items()}
 
 
 def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAULT_LIMITS, *,
@@ -287,46 +299,14 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
     if cache is None:
         catalog = build_catalog(root, parse_all(files, limits))
     else:
-        previous = previous or cache.take_restored_catalog()
-        loaded_files = cache.load(files, only, light=previous is not None)
-        catalog = build_catalog(root, loaded_files, previous=previous, changed=cache.changed,
-                                light=cache.light, refresh=cache.fresh)
+        if previous is None:
+            restored = cache.take_restored_catalog()
+            previous = restored if isinstance(restored, Catalog) else None
+        catalog = build_catalog(root, cache.load(files, only), previous=previous, changed=cache.changed,
+                                refresh=cache.whole)
     for error in data_errors:
         catalog.diagnostics[error.file] = (error,)
     return catalog
-
-
-def _reusable(by_id: Mapping[str, LoadedFile], loaded_files: list[LoadedFile], previous: Catalog | None,
-              changed: Collection[Path]) -> set[str]:
-    """Calendars whose file and ancestors' files did not change: their previous result stands.
-
-    Only when the folder holds the same files as before (an added or removed
-    file can change what an ``extends`` or a duplicate id resolves to).
-    """
-    if previous is None or previous.files != {cid: loaded.path for cid, loaded in by_id.items()}:
-        return set()
-    if set(previous.diagnostics) != {loaded.display for loaded in loaded_files}:
-        return set()
-    children: dict[str, list[str]] = {}
-    for cid, loaded in by_id.items():
-        for parent in loaded.model.extends if loaded.model else ():
-            children.setdefault(parent, []).append(cid)
-    dirty: set[str] = set()
-    todo = [cid for cid, loaded in by_id.items() if loaded.path in changed]
-    while todo:
-        cid = todo.pop()
-        if cid not in dirty:
-            dirty.add(cid)
-            todo.extend(children.get(cid, ()))
-    return set(by_id) - dirty
-
-
-def _children(by_id: Mapping[str, LoadedFile]) -> dict[str, tuple[str, ...]]:
-    children: dict[str, list[str]] = {}
-    for cid, loaded in by_id.items():
-        for parent in dict.fromkeys(loaded.model.extends if loaded.model else ()):
-            children.setdefault(parent, []).append(cid)
-    return {parent: tuple(sorted(ids)) for parent, ids in children.items()}
 
 
 def load_catalog_cached(root: Path, cache_file: Path, limits: Limits = DEFAULT_LIMITS) -> Catalog:
@@ -339,51 +319,6 @@ def load_catalog_cached(root: Path, cache_file: Path, limits: Limits = DEFAULT_L
             cache.save(cache_file, catalog)
         except OSError:  # a cache: the next run parses again
             pass
-    return catalog
-
-
-def build_catalog(root: Path, loaded_files: list[LoadedFile], *, previous: Catalog | None = None,
-                  changed: Collection[Path] = (), light: Collection[Path] = (),
-                  refresh: Callable[[Path], LoadedFile] | None = None) -> Catalog:
-    """Resolve ``extends`` and merge; with ``previous`` (the catalog before ``changed`` files
-    were re-read), calendars untouched by the change are taken from it as they are.
-
-    ``light``: files given without position tables; ``refresh`` gives them whole, for those
-    that are diagnosed or merged again (the others' diagnostics are the previous catalog's)."""
-    catalog = Catalog(root=root)
-    by_id: dict[str, LoadedFile] = {}
-    for index, loaded in enumerate(loaded_files):
-        cid = loaded.stem
-        if cid in by_id:
-            if loaded.path in light and refresh is not None:
-                loaded = loaded_files[index] = refresh(loaded.path)
-            loaded.diagnose("calendar.duplicate", ("id",), value=cid, other=by_id[cid].display)
-            continue
-        by_id[cid] = loaded
-        catalog.files[cid] = loaded.path
-        catalog.display[cid] = loaded.display
-
-    clean = _reusable(by_id, loaded_files, previous, changed)
-    if light and refresh is not None:  # merged again: whole, positions included
-        for index, loaded in enumerate(loaded_files):
-            if loaded.path in light and by_id.get(loaded.stem) is loaded and loaded.stem not in clean:
-                loaded_files[index] = by_id[loaded.stem] = refresh(loaded.path)
-    catalog.reused = frozenset(clean)
-    catalog.merged = frozenset(by_id.keys() - clean)
-    catalog.children = _children(by_id)
-    report_cycles(by_id)
-    resolved: dict[str, Calendar | None] = {}
-    if previous is not None:
-        resolved.update((cid, previous.calendars.get(cid)) for cid in clean)
-    for cid in by_id:
-        resolve(cid, by_id, resolved, stack=())
-    for loaded in loaded_files:
-        reused = previous is not None and loaded.stem in clean and by_id[loaded.stem] is loaded
-        catalog.diagnostics[loaded.display] = (
-            previous.diagnostics[loaded.display] if reused and previous else loaded.sorted_diagnostics()
-        )
-    catalog.calendars = {cid: cal for cid, cal in resolved.items()
-                         if cal is not None and (cid in clean or by_id[cid].ok)}
     return catalog
 
 

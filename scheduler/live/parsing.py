@@ -8,8 +8,10 @@ other code or other frameworks is not trusted.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from scheduler.code_version import code_version
 from scheduler.core import fast_yaml
@@ -23,8 +25,9 @@ _PARSE_MODULES = (
     "core/loader", "core/loaded", "core/yaml_syntax", "core/model", "core/format_fields", "core/checks",
     "core/messages", "core/message_text", "core/messages_file", "core/messages_schema", "core/messages_rules",
     "core/messages_recipients", "core/dates", "core/events", "errors", "live/catalog", "live/positions", "core/fast_yaml",
-    "core/derived_span", "core/repeats", "core/campaign", "core/spans", "live/parsing",
+    "core/derived_span", "core/repeats", "core/campaign", "core/spans", "live/parsing", "live/compact",
 )
+T = TypeVar("T")
 
 
 def parser_version() -> str:
@@ -60,9 +63,14 @@ def read_calendar(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
 
 def parse_all(paths: list[Path], limits: Limits = DEFAULT_LIMITS) -> list[LoadedFile]:
     """Parse many files on every core (start-up, a fresh checkout); one by one when few."""
+    return map_files(read_calendar, paths, limits)
+
+
+def map_files(read: Callable[..., T], paths: list[Path], limits: Limits) -> list[T]:
+    """``read(path, limits)`` for every path: in worker processes when many (``read`` must be importable)."""
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_AT or workers < 2:
-        return [read_calendar(p, limits) for p in paths]
+        return [read(p, limits) for p in paths]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -72,4 +80,4 @@ def parse_all(paths: list[Path], limits: Limits = DEFAULT_LIMITS) -> list[Loaded
     # school-year frameworks at parse time: each worker gets the ones read here (the admin's included).
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=adopt_school_years, initargs=(school_years_data(),)) as pool:
-        return list(pool.map(partial(read_calendar, limits=limits), paths, chunksize=max(1, len(paths) // (workers * 4))))
+        return list(pool.map(partial(read, limits=limits), paths, chunksize=max(1, len(paths) // (workers * 4))))

@@ -13,7 +13,7 @@ connection is bounded by ``database_timeout_seconds`` (see :class:`Bounds`):
 the connect itself (``connect_timeout``), every statement on the server
 (``statement_timeout``, ``idle_in_transaction_session_timeout``), TCP
 keepalives both ways and ``tcp_user_timeout`` (a peer that vanished), and on
-the client every wait for an answer (:class:`BoundedConnection`: a wait past
+the client every wait for an answer (:class:`~scheduler.store.postgres.BoundedConnection`: a wait past
 the bound closes the connection, so the caller gets an error it can act on
 instead of a hang). The pool pings a connection before lending it and lends
 none after ``pool_timeout``.
@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import errors as pg_errors
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
@@ -62,27 +60,6 @@ class Bounds:
                     keepalives_interval=keepalive_idle, keepalives_count=3, tcp_user_timeout=ms, options=options)
 
 
-class BoundedConnection(psycopg.Connection[Any]):
-    """A psycopg connection whose every wait for the server ends within ``bound`` seconds.
-
-    Past the bound the connection is closed (its state on the wire is unknown) and an
-    OperationalError raised: SQLAlchemy then treats it as a lost connection and drops it from
-    the pool. Keepalives cannot see a peer that still acknowledges packets but never answers
-    (a stuck proxy or pooler); this does.
-    """
-
-    bound: float | None = None
-
-    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
-        limit = self.bound if timeout is None else timeout
-        try:
-            return super().wait(gen, interval=interval, timeout=limit)
-        except pg_errors._WaitTimeout:
-            self.close()
-            raise psycopg.OperationalError(
-                f"connection timeout: no answer from the server within {limit:g} s, connection closed") from None
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -105,6 +82,8 @@ def create_engine_for(url: str, bounds: Bounds | None = None) -> Engine:
     engine = create_engine(url, pool_pre_ping=True, pool_timeout=bounds.seconds, pool_recycle=1800,
                            connect_args=bounds.connect_args() if parsed.get_driver_name() == "psycopg" else {})
     if parsed.get_driver_name() == "psycopg":
+        from scheduler.store.postgres import BoundedConnection  # psycopg: only for a PostgreSQL database
+
         @event.listens_for(engine, "do_connect")
         def _bounded(_dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> BoundedConnection:
             conn = BoundedConnection.connect(*cargs, **cparams)
@@ -119,6 +98,10 @@ def engine_from_settings(settings: Settings) -> Engine:
 
 def create_tables(engine: Engine) -> None:
     """Bring the database to the latest schema (Alembic, under the schema lock); idempotent."""
+    from scheduler.store.schema_version import at_head
+
+    if at_head(engine):  # every start but the first: no need to load Alembic at all
+        return
     from scheduler.store.schema import upgrade_database  # alembic is imported only by what opens a database
 
     upgrade_database(engine)
