@@ -16,7 +16,6 @@ positions); anything unusual is read the careful way, so diagnostics are the sam
 from __future__ import annotations
 
 import difflib
-import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from notifiers.channels import kinds
 from notifiers.email_message import check_address
 from notifiers.endpoint_urls import HostPolicy
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
+from scheduler.core.collector import paused
 from scheduler.core.format_fields import Id
 from scheduler.core.loaded import LoadedFile, display_path
 from scheduler.core.loader import load_file, read_bounded, report_error, yaml_mapping
@@ -96,6 +96,8 @@ class Unit:
     @property
     def addresses(self) -> tuple[str, ...]:
         """Where its reminders go, as the reminder store keeps them: emails, then "<channel>:<unit id>"."""
+        if not self.endpoints:
+            return self.emails
         return self.emails + tuple(f"{channel}:{self.id}" for channel, _ in self.endpoints)
 
     def endpoint(self, channel: str) -> Any:
@@ -259,13 +261,8 @@ def _read_directory(files: list[Path], limits: Limits, policy: HostPolicy) -> Di
     """The files' groups and diagnostics. The cyclic garbage collector is paused meanwhile: reading 200,000
     units makes millions of objects, none of them garbage in cycles, and each of its passes over them
     costs more the more are made (a third of the time at 200,000 units)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _read_files(files, limits, policy)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_files(files: list[Path], limits: Limits, policy: HostPolicy) -> Directory:
