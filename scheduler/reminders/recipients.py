@@ -154,8 +154,8 @@ def parse_recipients(raw: bytes, loaded: LoadedFile, policy: HostPolicy = HostPo
     Every endpoint's URL is checked with ``policy`` (which internal hosts the deployment allows). With
     ``lines``, a generated list may come back read by :func:`listed`: nothing to diagnose, no positions
     recorded, its groups' lines in the groups (the caller reads it again without ``lines`` to diagnose)."""
-    if lines and (model := listed(raw)) is not None:
-        return model
+    if lines and (fast := listed(raw)) is not None:
+        return fast
     data = fast_mapping(raw, loaded)
     if data is None:
         data = yaml_mapping(raw, loaded, what="recipients.not_mapping")
