@@ -59,7 +59,7 @@ class _PlainUnit:
 
     id: str
     name: str
-    emails: list[str]
+    emails: list[str] | tuple[str, ...]  # a tuple when listed: kept as it is
     parent: str | None
 
 
@@ -137,7 +137,7 @@ def _plain_name(m: re.Match[str], at: int) -> str | None:
     if quoted is not None:
         return quoted
     text = m.group(at + 2)
-    if not text[0].isalpha() or text[-1] == " " or text in _WORDS or text.lower() in _WORDS:
+    if not text[0].isalpha() or text[-1] == " " or text.lower() in _WORDS:
         return None
     return text
 
@@ -161,8 +161,13 @@ def listed(raw: bytes) -> PlainFile | None:
             return None
         units = []
         for m in _UNIT.finditer(text, block.start(), block.end()):
-            uid, name, emails = m.group(1), _plain_name(m, 2), m.group(5).split(", ")
-            if name is None or uid in _WORDS or (len(emails) > 1 and len({e.lower() for e in emails}) < len(emails)):
+            uid, double, single, name, listed_emails = m.groups()
+            if double is not None or single is not None:
+                name = double if double is not None else single
+            elif not name[0].isalpha() or name[-1] == " " or name.lower() in _WORDS:
+                return None  # what YAML reads otherwise, or what the line reader trims
+            emails = tuple(listed_emails.split(", "))
+            if uid in _WORDS or (len(emails) > 1 and len({e.lower() for e in emails}) < len(emails)):
                 return None
             units.append(_PlainUnit(uid, name, emails, None))
         groups.append(_PlainGroup(head.group(1), gname, None, None, units, line, line + 3))

@@ -314,7 +314,7 @@ def _read_files(files: list[Path], limits: Limits, policy: HostPolicy) -> Direct
                         at: tuple[str | int, ...] = (("groups", gi, "units", ui, "parent") if u.parent
                                                      else ("groups", gi, "parent"))
                         parents.append((loaded, at, u.id, parent))
-                    emails = tuple(u.emails) if lined else tuple(e.strip() for e in u.emails)
+                    emails = u.emails if lined else tuple(e.strip() for e in u.emails)
                     units.append(Unit(u.id, u.name, emails, display, endpoints, g.id, parent, line))
                 directory.groups[g.id] = Group(g.id, g.name, tuple(units), where)
         directory.diagnostics += loaded.diagnostics
