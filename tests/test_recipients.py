@@ -261,3 +261,40 @@ def test_a_province_sized_recipients_file_has_its_own_bound(calendars_dir: Path)
     assert len(directory.groups["ca-tinh"].units) == 5000
     small = load_directory(calendars_dir, Limits(recipients_file_bytes=512 * 1024))
     assert not small.ok and "ca-tinh" not in small.groups
+
+
+LISTED = {
+    "a.yaml": "groups:\n  - id: ga\n    name: Nhóm A\n    units:\n      - id: u1\n        name: Đơn vị 1\n"
+              "        emails: [u1@vi-du.vn, U1b@vi-du.vn]\n      - id: u2\n        name: \"Đơn vị: hai\"\n"
+              "        emails: [u2@vi-du.vn]\n  - id: gb\n    name: 'Nhóm B'\n    units:\n      - id: u3\n"
+              "        name: Ba\n        emails: [u3@vi-du.vn]\n",
+    "dup.yaml": "groups:\n  - id: gc\n    name: C\n    units:\n      - id: u1\n        name: Lại 1\n"
+                "        emails: [x@vi-du.vn]\n",
+    "twice.yaml": "groups:\n  - id: gd\n    name: D\n    units:\n      - id: u9\n        name: Chín\n"
+                  "        emails: [a@vi-du.vn, A@vi-du.vn]\n",
+    "word.yaml": "groups:\n  - id: ge\n    name: E\n    units:\n      - id: u8\n        name: yes\n"
+                 "        emails: [b@vi-du.vn]\n",
+    "bad.yaml": "groups:\n  - id: gf\n    name: F\n    units:\n      - id: u7\n        name: Bảy\n"
+                "        emails: [khong-hop-le]\n",
+}
+
+
+@pytest.mark.parametrize("names", [["a.yaml"], ["a.yaml", "dup.yaml"], ["twice.yaml"], ["word.yaml"], ["bad.yaml"]])
+def test_listed_files_give_what_the_line_reader_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      names: list[str]) -> None:
+    """A generated list read by the pattern gives the same groups, units, sources and diagnostics as the
+    line reader; anything it does not take (a repeated unit, an address twice, a word, a bad address) is
+    left to the usual readers."""
+    from scheduler.reminders import plain_recipients, recipients
+
+    folder = tmp_path / "recipients"
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text(LISTED[name], encoding="utf-8")
+    files = sorted(folder.iterdir())
+    fast = recipients._read_directory(files, recipients.DEFAULT_LIMITS, recipients.HostPolicy())
+    monkeypatch.setattr(recipients, "listed", lambda raw: None)
+    slow = recipients._read_directory(files, recipients.DEFAULT_LIMITS, recipients.HostPolicy())
+    assert (fast.groups, fast.diagnostics) == (slow.groups, slow.diagnostics)
+    assert plain_recipients.listed(LISTED["a.yaml"].encode()) is not None
+    assert fast.groups or fast.diagnostics

@@ -113,15 +113,16 @@ def preview(
         return
     units = len({r.party_key for r in planned})
     by_channel = {"email": 0, "webhook": 0}
-    for r in planned:
-        by_channel[r.channel] = by_channel.get(r.channel, 0) + 1
+    channels = [r.channel for r in planned]
+    for channel in channels:
+        by_channel[channel] = by_channel.get(channel, 0) + 1
     webhooks = by_channel.get("webhook", 0)
     counted = f"{by_channel['email']} email" + (f", {webhooks} webhook" if webhooks else "")
     title = f"Nhắc hạn ngày {day:%d/%m/%Y}: {counted}, {units} đơn vị / người nhận"
     if not rows:
         hooks: dict[tuple[str, str, int], int] = {}
-        for r in planned:
-            if r.channel == "webhook":
+        for r, channel in zip(planned, channels, strict=True) if webhooks else ():
+            if channel == "webhook":
                 key = (r.occurrence_uid, r.kind.value, r.offset_days)
                 hooks[key] = hooks.get(key, 0) + 1
         table = Table(title=title, show_lines=False)

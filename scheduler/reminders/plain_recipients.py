@@ -59,7 +59,7 @@ class _PlainUnit:
 
     id: str
     name: str
-    emails: list[str]
+    emails: list[str] | tuple[str, ...]  # a tuple when listed: kept as it is
     parent: str | None
 
 
@@ -70,11 +70,14 @@ class _PlainGroup:
     description: str | None
     parent: str | None
     units: list[_PlainUnit]
+    line: int = 0  # of a listed file (:func:`listed`): the group's line; its unit ``i`` is on ``first + 3 * i``
+    first: int = 0
 
 
 @dataclass(slots=True)
 class PlainFile:
     groups: list[Any]  # of _PlainGroup: read where the model's groups are, the same attributes
+    listed: bool = False  # read by :func:`listed`: no positions recorded, lines in the groups
 
 
 def plain_model(data: dict[str, Any]) -> PlainFile | None:
@@ -108,3 +111,66 @@ def plain_model(data: dict[str, Any]) -> PlainFile | None:
             made.append(_PlainUnit(uid, name, emails, parent))
         out.append(_PlainGroup(g["id"], g["name"], g.get("description"), g.get("parent"), made))
     return PlainFile(out)
+
+
+# A generated list, as a province's or the country's are written: every group an id, a name and units, every
+# unit an id, a name and a one-line list of addresses, nothing else. Read with one regular expression per
+# unit: no line reader, no positions, no second check of an address the pattern has already checked.
+_CONTROL = r"\x00-\x1f\x7f-\x9f\u2028\u2029"  # never in a name read this way
+_NAME = (r"""(?:"([^"\\""" + _CONTROL + r"""]*)"|'([^'""" + _CONTROL + r"""]*)'"""
+         r"""|([^\W\d_][^#:"'\\""" + _CONTROL + r"""]*))""")
+_GROUP = re.compile(r"  - id: ([a-z][a-z0-9-]*)\n    name: " + _NAME + r"\n    units:\n")
+# A dot-atom address whose domain has a dot: what check_address passes as it is (and YAML reads as a string).
+_ADDRESS = r"[A-Za-z][A-Za-z0-9_+-]*(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_UNIT = re.compile(r"      - id: ([a-z][a-z0-9-]*)\n        name: " + _NAME
+                   + r"\n        emails: \[(" + _ADDRESS + r"(?:, " + _ADDRESS + r")*)\]\n")
+_UNITS = re.compile(r"(?:" + _UNIT.pattern + r")+")
+_WORDS = frozenset(("y", "n", "yes", "no", "on", "off", "true", "false", "null"))  # what YAML 1.1 reads otherwise
+
+
+def _plain_name(m: re.Match[str], at: int) -> str | None:
+    """The name of a match's groups ``at``..``at + 2`` (double-quoted, single-quoted, plain) as YAML reads it."""
+    quoted = m.group(at)
+    if quoted is not None:
+        return quoted
+    quoted = m.group(at + 1)
+    if quoted is not None:
+        return quoted
+    text = m.group(at + 2)
+    if not text[0].isalpha() or text[-1] == " " or text.lower() in _WORDS:
+        return None
+    return text
+
+
+def listed(raw: bytes) -> PlainFile | None:
+    """A generated list's groups without the line reader (see above), lines in the groups; None for anything
+    else (a comment, another field, an address the pattern does not take...): then the usual readers judge."""
+    text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    if not text.startswith("groups:\n") or "\r" in text or "\ufffd" in text:
+        return None
+    if not text.endswith("\n"):
+        text += "\n"
+    pos, line, groups, size = len("groups:\n"), 2, [], len(text)
+    while pos < size:
+        head = _GROUP.match(text, pos)
+        block = _UNITS.match(text, head.end()) if head else None
+        if head is None or block is None or head.group(1) in _WORDS:
+            return None
+        gname = _plain_name(head, 2)
+        if gname is None:
+            return None
+        units = []
+        for m in _UNIT.finditer(text, block.start(), block.end()):
+            uid, double, single, name, listed_emails = m.groups()
+            if double is not None or single is not None:
+                name = double if double is not None else single
+            elif not name[0].isalpha() or name[-1] == " " or name.lower() in _WORDS:
+                return None  # what YAML reads otherwise, or what the line reader trims
+            emails = tuple(listed_emails.split(", "))
+            if uid in _WORDS or (len(emails) > 1 and len({e.lower() for e in emails}) < len(emails)):
+                return None
+            units.append(_PlainUnit(uid, name, emails, None))
+        groups.append(_PlainGroup(head.group(1), gname, None, None, units, line, line + 3))
+        line += 3 + 3 * len(units)
+        pos = block.end()
+    return PlainFile(groups, listed=True)

@@ -16,7 +16,6 @@ positions); anything unusual is read the careful way, so diagnostics are the sam
 from __future__ import annotations
 
 import difflib
-import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,13 +28,14 @@ from notifiers.channels import kinds
 from notifiers.email_message import check_address
 from notifiers.endpoint_urls import HostPolicy
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
+from scheduler.core.collector import paused
 from scheduler.core.format_fields import Id
 from scheduler.core.loaded import LoadedFile, display_path
 from scheduler.core.loader import load_file, read_bounded, report_error, yaml_mapping
 from scheduler.core.model import Strict
 from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
 from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog
-from scheduler.reminders.plain_recipients import PlainFile, fast_mapping, plain_model
+from scheduler.reminders.plain_recipients import PlainFile, fast_mapping, listed, plain_model
 
 RECIPIENTS_DIR = "recipients"
 
@@ -88,14 +88,22 @@ class Unit:
     id: str
     name: str
     emails: tuple[str, ...]
-    source: str  # "calendars/recipients/kon-tum.yaml:12"
+    file: str  # "calendars/recipients/kon-tum.yaml", one string for all its units (or a whole "file:line")
     endpoints: tuple[tuple[str, Any], ...] = ()  # (channel, its field's value): ("webhook", WebhookModel(...))
     group: str = ""  # the id of its group
     parent: str | None = None  # the unit above it (the body it reports to), from "parent:" of the unit or group
+    line: int = 0  # in ``file``: kept apart, 200,000 "file:line" strings would take 20 MB
+
+    @property
+    def source(self) -> str:
+        """Where it is defined: "calendars/recipients/kon-tum.yaml:12"."""
+        return f"{self.file}:{self.line}" if self.line else self.file
 
     @property
     def addresses(self) -> tuple[str, ...]:
         """Where its reminders go, as the reminder store keeps them: emails, then "<channel>:<unit id>"."""
+        if not self.endpoints:
+            return self.emails
         return self.emails + tuple(f"{channel}:{self.id}" for channel, _ in self.endpoints)
 
     def endpoint(self, channel: str) -> Any:
@@ -139,11 +147,15 @@ class Directory:
         return list(seen.values())
 
 
-def parse_recipients(raw: bytes, loaded: LoadedFile, policy: HostPolicy = HostPolicy()
+def parse_recipients(raw: bytes, loaded: LoadedFile, policy: HostPolicy = HostPolicy(), *, lines: bool = False
                      ) -> RecipientsFile | PlainFile | None:
     """One file's bytes → its model (None when broken); diagnostics go to ``loaded``.
 
-    Every endpoint's URL is checked with ``policy`` (which internal hosts the deployment allows)."""
+    Every endpoint's URL is checked with ``policy`` (which internal hosts the deployment allows). With
+    ``lines``, a generated list may come back read by :func:`listed`: nothing to diagnose, no positions
+    recorded, its groups' lines in the groups (the caller reads it again without ``lines`` to diagnose)."""
+    if lines and (fast := listed(raw)) is not None:
+        return fast
     data = fast_mapping(raw, loaded)
     if data is None:
         data = yaml_mapping(raw, loaded, what="recipients.not_mapping")
@@ -255,53 +267,55 @@ def _read_directory(files: list[Path], limits: Limits, policy: HostPolicy) -> Di
     """The files' groups and diagnostics. The cyclic garbage collector is paused meanwhile: reading 200,000
     units makes millions of objects, none of them garbage in cycles, and each of its passes over them
     costs more the more are made (a third of the time at 200,000 units)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _read_files(files, limits, policy)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_files(files: list[Path], limits: Limits, policy: HostPolicy) -> Directory:
     directory = Directory()
     group_at: dict[str, str] = {}
-    unit_at: dict[str, str] = {}
+    unit_at: dict[str, tuple[str, int]] = {}
     parents: list[tuple[LoadedFile, tuple[str | int, ...], str, str]] = []  # checked once every unit is known
     bound = _recipients_bound(limits)
     for path in files:
         loaded = LoadedFile(path=path, display=display_path(path))
+        display = loaded.display
         raw = read_bounded(path, loaded, bound)
         if raw is None:
             directory.diagnostics += loaded.diagnostics
             continue
-        model = parse_recipients(raw, loaded, policy)
+        model = parse_recipients(raw, loaded, policy, lines=True)
+        if isinstance(model, PlainFile) and model.listed and _clashes(model, group_at, unit_at):
+            model = parse_recipients(raw, loaded, policy)  # with positions, to say where
+        lined = isinstance(model, PlainFile) and model.listed
         if model is not None:
             for gi, g in enumerate(model.groups):
-                where = f"{loaded.display}:{loaded.where(('groups', gi))[0]}"
+                where = f"{loaded.display}:{g.line if lined else loaded.where(('groups', gi))[0]}"
                 if g.id in group_at:
                     loaded.diagnose("group.duplicate", ("groups", gi, "id"), value=g.id, other=group_at[g.id])
                     continue
                 group_at[g.id] = where
                 units = []
                 for ui, u in enumerate(g.units):
-                    at_unit = ("groups", gi, "units", ui)
-                    uwhere = f"{loaded.display}:{(loaded.positions.get(at_unit) or loaded.where(at_unit))[0]}"
+                    if lined:
+                        line = g.first + 3 * ui
+                    else:
+                        at_unit = ("groups", gi, "units", ui)
+                        line = (loaded.positions.get(at_unit) or loaded.where(at_unit))[0]
                     if u.id in unit_at:
                         loaded.diagnose("unit.duplicate", ("groups", gi, "units", ui, "id"), value=u.id,
-                                  other=unit_at[u.id])
+                                        other="{}:{}".format(*unit_at[u.id]))
                         continue
-                    unit_at[u.id] = uwhere
-                    endpoints = tuple((name, value) for name in kinds()
-                                      if (value := getattr(u, name, None)) is not None)
+                    unit_at[u.id] = (display, line)
+                    endpoints = () if lined else tuple((name, value) for name in kinds()
+                                                       if (value := getattr(u, name, None)) is not None)
                     parent = u.parent or g.parent
                     if parent is not None:
                         at: tuple[str | int, ...] = (("groups", gi, "units", ui, "parent") if u.parent
                                                      else ("groups", gi, "parent"))
                         parents.append((loaded, at, u.id, parent))
-                    units.append(Unit(u.id, u.name, tuple(e.strip() for e in u.emails), uwhere, endpoints, g.id,
-                                      parent))
+                    emails = u.emails if lined else tuple(e.strip() for e in u.emails)
+                    units.append(Unit(u.id, u.name, emails, display, endpoints, g.id, parent, line))
                 directory.groups[g.id] = Group(g.id, g.name, tuple(units), where)
         directory.diagnostics += loaded.diagnostics
     directory.diagnostics += _check_parents(directory, parents)
@@ -309,6 +323,14 @@ def _read_files(files: list[Path], limits: Limits, policy: HostPolicy) -> Direct
         # Like calendars: never send to a half-read list; the last good one stays in use by the service.
         directory.groups = {}
     return directory
+
+
+def _clashes(model: PlainFile, group_at: dict[str, str], unit_at: dict[str, tuple[str, int]]) -> bool:
+    """A group or unit of a listed file that is already known (in it or before it): a diagnostic to place."""
+    gids = [g.id for g in model.groups]
+    uids = [u.id for g in model.groups for u in g.units]
+    return (len(set(gids)) < len(gids) or len(set(uids)) < len(uids) or not group_at.keys().isdisjoint(gids)
+            or not unit_at.keys().isdisjoint(uids))
 
 
 def _check_parents(directory: Directory, parents: list[tuple[LoadedFile, tuple[str | int, ...], str, str]]
