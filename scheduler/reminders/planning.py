@@ -52,6 +52,7 @@ from scheduler.core.events import DeadlineInfo, Event, EventKind
 
 if TYPE_CHECKING:  # groups are passed in; reading files is the shell's business
     from scheduler.reminders.recipients import Group
+    from scheduler.reminders.scope import Scope
 
 LOOKBACK = timedelta(days=30)
 OVERDUE_GRACE = timedelta(days=7)
@@ -209,6 +210,7 @@ def plan(
     opted_out: frozenset[tuple[str, str]] = frozenset(),
     only_day: date | None = None,
     extended: Mapping[tuple[str, str], date] | None = None,
+    scope: Scope | None = None,
 ) -> list[PlannedReminder]:
     """Every reminder, overdue notice and admin summary the deployment should send.
 
@@ -233,7 +235,7 @@ def plan(
             info = event.deadline
             if event.kind is not EventKind.DEADLINE or info is None:
                 continue
-            if info.due_at <= now - LOOKBACK:
+            if info.due_at <= now - LOOKBACK or (scope is not None and not scope.touches(event.uid)):
                 continue
             last = info.last_day
             offsets = info.remind_days if info.remind_days is not None else (
@@ -243,6 +245,9 @@ def plan(
                     or (policy.overdue and next_working_day(last) == only_day)):
                 continue  # nothing of it goes out that day: its parties are not needed
             parties = _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())), units)
+            keep = scope.keeps(event.uid) if scope is not None else None
+            if keep is not None:
+                parties = [p for p in parties if p.key in keep]
 
             send_times: dict[date, datetime] = {}
 
@@ -300,7 +305,8 @@ def plan(
                 if info.groups and event.defined_in == campaign.calendar_id and not event.inherited:
                     for admin in policy.admin_emails:
                         party = _Party(f"admin:{admin.lower()}", "Quản trị viên", (admin,))
-                        out.append(row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1)))
+                        if keep is None or party.key in keep:
+                            out.append(row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1)))
     out.sort(key=lambda r: (r.send_at, r.occurrence_uid, r.recipient_key, r.offset_days))
     return out
 
