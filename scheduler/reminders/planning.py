@@ -163,13 +163,22 @@ class _Party:
 
 
 def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subscribers: Sequence[str],
-             units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] | None = None) -> list[_Party]:
+             units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] | None = None,
+             keep: frozenset[str] | None = None) -> list[_Party]:
     """Who a deadline reaches; ``units`` keeps each list of groups' parties for the next deadline naming them
-    (a country's deadlines name the same 200,000 units)."""
+    (a country's deadlines name the same 200,000 units). ``keep``: only these units are wanted (a subscriber's
+    party needs every unit's emails, which it must not duplicate)."""
     info = event.deadline
     assert info is not None
     parties: list[_Party] = []
     taken: set[str] = set()
+    if keep is not None and not any(k.startswith("sub:") for k in keep):
+        own = event.defined_in == campaign.calendar_id and not event.inherited
+        for gid in info.groups if own else ():
+            group = groups.get(gid)
+            parties += [_Party(f"unit:{u.id}", u.name, u.addresses) for u in (group.units if group else ())
+                        if f"unit:{u.id}" in keep and all(p.key != f"unit:{u.id}" for p in parties)]
+        return parties
     if event.defined_in == campaign.calendar_id and not event.inherited:
         known = units.get(info.groups) if units is not None else None
         if known is None:
@@ -244,8 +253,8 @@ def plan(
                     (info.due_at > now and any(day == only_day for _, day, _ in reminder_days(last, tuple(offsets))))
                     or (policy.overdue and next_working_day(last) == only_day)):
                 continue  # nothing of it goes out that day: its parties are not needed
-            parties = _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())), units)
             keep = scope.keeps(event.uid) if scope is not None else None
+            parties = _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())), units, keep)
             if keep is not None:
                 parties = [p for p in parties if p.key in keep]
 
