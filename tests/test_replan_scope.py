@@ -4,7 +4,7 @@ Two services run the same story, each on its own fresh database (SQLite, Postgre
 as `serve` does (only the deadlines or units a change touches, from the inputs it planned last), the
 other plans everything each time. After every step the two ledgers are equal, row for row: a unit's
 "Đã nộp", a calendar edited, a recipients file edited, a subscriber, a deadline removed, a new day,
-some rows already sent. Real calendar and recipient files, real databases.
+some rows already sent, a later last day given to one unit. Real calendar and recipient files, real databases.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from db_support import BACKENDS, fresh_database
 from sqlalchemy import select, update
 
 from scheduler.live.catalog import load_catalog
+from scheduler.reminders.actions import BoardStore
 from scheduler.reminders.ledger import ReminderRow, Status
 from scheduler.reminders.service import ReminderService, open_service
 from scheduler.settings import Settings
@@ -94,6 +95,18 @@ def test_a_replan_of_what_changed_equals_a_whole_replan(backend: str, tmp_path: 
         assert part.last_plan_scope is not None and not part.last_plan_scope.occurrences
         assert dict(part.last_plan_scope.parties) == {uid: frozenset({unit})}
         assert Status.SUPPRESSED in {r.status for r in part.store.rows(occurrence_uids=[uid]) if r.party_key == unit}
+
+        # Staff give another unit of the same deadline a later last day: only its rows are planned.
+        later_uid, later_unit = next((u, p) for u, p in units if u == uid and p != unit)
+        last = max(r.due_at for r in rows if r.occurrence_uid == later_uid).astimezone(VN).date()
+        for service in both:
+            BoardStore(service.engine).extended(later_uid, later_uid.split(".deadline.")[0], later_unit[len("unit:"):],
+                                                last + timedelta(days=10), "", actor="quantri", now=T0)
+        replan(T0 + timedelta(minutes=90))
+        assert part.last_plan_scope is not None and dict(part.last_plan_scope.parties) == {uid: frozenset({later_unit})}
+        assert any(r.party_key == later_unit and r.status == Status.PENDING
+                   and r.due_at.astimezone(VN).date() == last + timedelta(days=10)
+                   for r in part.store.rows(occurrence_uids=[uid]))
 
         # A calendar edited: its deadline moves; only that calendar's deadlines are planned.
         path = calendars / "kon-tum-2024.yaml"
