@@ -2,7 +2,8 @@
 
 - :func:`national_recipients`: ``units`` units in files of 4,000 (one group each, as a province's lists would be);
 - :func:`bench_recipients_load`: loading them in a fresh process (time, CPU, memory the directory keeps);
-- :func:`bench_plan_service`: the service's own planning of a wave naming every unit (plan + store, SQLite);
+- :func:`bench_plan_service`: the service's own planning of a wave naming every unit (plan + store, SQLite), and
+  its re-plan after one unit's submission and after one calendar's edit (against a whole re-plan);
 - :func:`bench_wave`: two ``lichthidua serve`` on one PostgreSQL database with a calendars folder and those
   units, a wave due now: planned once, sent by both against an SMTP sink with a relay's latency,
   their rate against one instance's; then one of them SIGKILLed mid-wave while the survivor finishes
@@ -130,8 +131,9 @@ from zoneinfo import ZoneInfo
 from scheduler.live.catalog import load_catalog
 from scheduler.reminders.service import open_service
 from scheduler.settings import Settings
-calendars, data = Path(sys.argv[1]), Path(sys.argv[2])
-service = open_service(Settings(calendars_dir=calendars, data_dir=data), load_calendars=False)
+calendars, data, other = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[4])
+settings = Settings(calendars_dir=calendars, data_dir=data)
+service = open_service(settings, load_calendars=False)
 service.load(load_catalog(calendars).calendars)
 now = datetime.fromisoformat(sys.argv[3])
 wall, cpu = time.perf_counter(), time.process_time()
@@ -141,25 +143,58 @@ again = time.perf_counter()
 service.load(service.calendars)
 service.replan(now)
 again = time.perf_counter() - again
-print(json.dumps(dict(s=wall, cpu_s=cpu, rows=stats.inserted, again_s=again,
-                      peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+uid = next(r.occurrence_uid for r in service.store.rows(limit=50) if r.calendar_id != other.stem)
+out = dict(s=wall, cpu_s=cpu, rows=stats.inserted, again_s=again)
+
+def timed(key, change):
+    change()  # as serve after a reload: every calendar read again, the recipients when needed
+    service.load(load_catalog(calendars).calendars)
+    wall, cpu = time.perf_counter(), time.process_time()
+    got = service.replan(now)
+    out[key + "_s"], out[key + "_cpu_s"] = time.perf_counter() - wall, time.process_time() - cpu
+    out[key + "_rows"] = got.moved + got.suppressed + got.inserted + got.cancelled + got.revived
+    out[key + "_scoped"] = service.last_plan_scope is not None
+
+# One unit's "Da nop" recorded, then one calendar (not the wave's) edited: what this process planned last.
+timed("submission", lambda: service.store.record_submission(uid, "unit:cdcs-000007", now))
+timed("edit", lambda: other.write_text(other.read_text(encoding="utf-8").replace("date: 20/7/", "date: 22/7/"),
+                                       encoding="utf-8"))
+# The same change re-planned whole: a process that did not plan the ledger last (as before, every re-plan).
+service = open_service(settings, load_calendars=False)
+timed("whole", lambda: service.store.record_submission(uid, "unit:cdcs-000008", now))
+out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
 """
+
+
+def other_calendar(calendars: Path, group: str, day: datetime) -> Path:
+    """A province's calendar beside the wave's: a deadline in July naming one group (``PER_FILE`` units)."""
+    path = calendars / f"tinh-mau-{day.year}.yaml"
+    path.write_text(f"id: tinh-mau-{day.year}\ntitle: Phong trào thi đua của tỉnh mẫu năm {day.year}\nyear: {day.year}\n"
+                    f"deadlines:\n  - id: bao-cao-quy\n    title: Báo cáo quý\n    date: 20/7/{day.year}\n"
+                    f"    due: no_later_than\n    groups: [{group}]\n", encoding="utf-8")
+    return path
 
 
 def bench_plan_service(work: Path, units: int) -> dict[str, float]:
     """The service's replan of a wave naming ``units`` units (read the lists, plan, store in SQLite), in a fresh
-    process; then the same replan again (the ledger's stamp: nothing read, nothing planned)."""
+    process; then the same replan again (the ledger's stamp: nothing read, nothing planned); then re-plans after
+    one unit's submission and after one calendar's edit (only what they touch), against the same change
+    re-planned whole by a process that did not plan the ledger last."""
     root = work / f"plan-service-{units}"
     shutil.rmtree(root, ignore_errors=True)
     calendars = root / "calendars"
     day = datetime(2024, 6, 21, 8, 5, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    wave_calendar(calendars, national_recipients(calendars, units), day)
-    done = subprocess.run([sys.executable, "-c", PLAN, str(calendars), str(root / "var"), day.isoformat()],
+    groups = national_recipients(calendars, units)
+    wave_calendar(calendars, groups, day)
+    other = other_calendar(calendars, groups[-1], day)
+    done = subprocess.run([sys.executable, "-c", PLAN, str(calendars), str(root / "var"), day.isoformat(), str(other)],
                           cwd=root, capture_output=True, text=True, check=True)
     got = json.loads(done.stdout.splitlines()[-1])
     shutil.rmtree(root, ignore_errors=True)
-    return {"s": round(got["s"], 2), "cpu_s": round(got["cpu_s"], 2), "rows": got["rows"],
-            "again_s": round(got["again_s"], 2), "peak_mb": round(got["peak_mb"])}
+    out = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in got.items()}
+    out["peak_mb"] = round(got["peak_mb"])
+    return out
 
 
 # --- the wave shared by two instances ------------------------------------------------------------

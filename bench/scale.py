@@ -20,7 +20,8 @@ under new ids, 2,007 files by default) and measures, with real processes:
   wall and CPU seconds, the MB the directory keeps;
 - ``preview``: ``lichthidua remind preview`` of one day for those units;
 - ``plan``: plan() of 10,000 campaigns sharing the units, written to SQLite; and the service's own planning of a
-  wave naming every unit (lists read, planned, stored);
+  wave naming every unit (lists read, planned, stored); then its re-plan after one unit's submission and after one
+  calendar's edit (only what they touch), against the same change re-planned whole;
 - ``send``: a wave of 20,000 reminders through real ``lichthidua remind send-due`` processes to an
   aiosmtpd sink in its own process, against the same messages over the transport alone; on
   PostgreSQL, 2 processes against 1; with a zero-latency sink (CPU-bound) and a relay-like one
@@ -849,6 +850,8 @@ GOALS = {
     "preview_N_s": ("< 10 s at 200,000 units", lambda v: v < 10),
     "plan_N_total_s": ("< 60 s", lambda v: v < 60),
     "plan_service_N_s": ("< 60 s", lambda v: v < 60),
+    # a re-plan after one change costs what the change touches, not the ledger ("edits cost what they change")
+    "plan_service_N_submission_s": ("< 1 s", lambda v: v < 1),
     "wave_2_vs_1": (">= 1.6x one instance (relay latency)", lambda v: v >= 1.6),
     "wave_lost": ("0: every unit gets its reminder", lambda v: v == 0),
     "wave_rss_mb": ("< 400 MB per serve at 10,000 calendars", lambda v: v < 400),
@@ -974,7 +977,7 @@ def report_national(result: dict[str, object]) -> None:
             mark = ("✓" if ok(value) else "✗") if ok else ""
             beside = f", {other} at {base} units" if other is not None else ""
             ratio = (f" (ratio {value / other:.2f})" if isinstance(other, (int, float)) and other
-                     and not generic.endswith("_load") else "")
+                     and not isinstance(other, bool) and not generic.endswith("_load") else "")
             print(f"{generic.replace('_N_', '_')}: {value} at {units} units{beside}{ratio}"
                   + (f"; goal {goal} {mark}" if goal else ""))
     wave: dict[str, Any] = result.get("wave") or {}  # type: ignore[assignment]

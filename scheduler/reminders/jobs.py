@@ -36,6 +36,7 @@ async def running_jobs(service: ReminderService, clock: Clock, tick_seconds: int
     logging.getLogger("apscheduler").setLevel(max(logging.ERROR, logging.getLogger().level))
 
     one_wave = asyncio.Lock()  # the catch-up and the ticks never overlap in one process
+    running: set[asyncio.Task[object]] = set()  # the jobs under way, ended (and awaited) on exit
 
     def report(what: str, exc: Exception) -> None:
         fault = translate(exc, service.settings)
@@ -52,19 +53,27 @@ async def running_jobs(service: ReminderService, clock: Clock, tick_seconds: int
 
     async def run(what: str, wave: Callable[[datetime], Awaitable[object]]) -> None:
         health = service.health
-        async with one_wave:
-            if not health.due():  # the database is lost: back off (see DatabaseHealth)
-                return
-            try:
-                await wave(clock())
-            except asyncio.CancelledError:
-                stopped()
-                return
-            except Exception as exc:  # the next tick tries again; never let the job die
-                if health.failed(exc) is None:  # a database fault is said once, by health; others each time
-                    report(what, exc)
-                return
-            health.recovered()
+        task = asyncio.current_task()
+        if task is not None:
+            running.add(task)
+        try:
+            async with one_wave:  # a tick may wait here for a long catch-up: stopping then ends it quietly too
+                if not health.due():  # the database is lost: back off (see DatabaseHealth)
+                    return
+                try:
+                    await wave(clock())
+                except asyncio.CancelledError:
+                    stopped()
+                    return
+                except Exception as exc:  # the next tick tries again; never let the job die
+                    if health.failed(exc) is None:  # a database fault is said once, by health; others each time
+                        report(what, exc)
+                    return
+                health.recovered()
+        except asyncio.CancelledError:  # stopped while waiting for the wave before it: nothing of its own ran
+            return
+        finally:
+            running.discard(task)  # type: ignore[arg-type]
 
     async def catch_up() -> None:
         await run("Lỗi khi gửi bù lời nhắc lúc khởi động", service.start)
@@ -79,4 +88,12 @@ async def running_jobs(service: ReminderService, clock: Clock, tick_seconds: int
     try:
         yield scheduler
     finally:
+        # Stopping (SIGTERM or Ctrl+C) ends the jobs under way here, before the server exits: each says
+        # its one line. Left to APScheduler, a job would be cancelled but not run again before the process
+        # ends (SIGTERM: no line), or, waiting for the wave before it, end in a traceback (Ctrl+C).
+        jobs = list(running)
+        for job in jobs:
+            job.cancel()
+        if jobs:
+            await asyncio.wait(jobs, timeout=10)
         scheduler.shutdown(wait=False)

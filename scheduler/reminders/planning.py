@@ -53,6 +53,7 @@ from scheduler.core.events import DeadlineInfo, Event, EventKind
 
 if TYPE_CHECKING:  # groups are passed in; reading files is the shell's business
     from scheduler.reminders.recipients import Group
+    from scheduler.reminders.scope import Scope
 
 LOOKBACK = timedelta(days=30)
 OVERDUE_GRACE = timedelta(days=7)
@@ -162,13 +163,22 @@ class _Party(NamedTuple):  # made once per unit of a national deadline: a tuple 
 
 
 def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subscribers: Sequence[str],
-             units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] | None = None) -> list[_Party]:
+             units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] | None = None,
+             keep: frozenset[str] | None = None) -> list[_Party]:
     """Who a deadline reaches; ``units`` keeps each list of groups' parties for the next deadline naming them
-    (a country's deadlines name the same 200,000 units)."""
+    (a country's deadlines name the same 200,000 units). ``keep``: only these units are wanted (a subscriber's
+    party needs every unit's emails, which it must not duplicate)."""
     info = event.deadline
     assert info is not None
     parties: list[_Party] = []
     taken: set[str] = set()
+    if keep is not None and not any(k.startswith("sub:") for k in keep):
+        own = event.defined_in == campaign.calendar_id and not event.inherited
+        for gid in info.groups if own else ():
+            group = groups.get(gid)
+            parties += [_Party(f"unit:{u.id}", u.name, u.addresses) for u in (group.units if group else ())
+                        if f"unit:{u.id}" in keep and all(p.key != f"unit:{u.id}" for p in parties)]
+        return parties
     if event.defined_in == campaign.calendar_id and not event.inherited:
         known = units.get(info.groups) if units is not None else None
         if known is None:
@@ -210,6 +220,7 @@ def plan(
     opted_out: frozenset[tuple[str, str]] = frozenset(),
     only_day: date | None = None,
     extended: Mapping[tuple[str, str], date] | None = None,
+    scope: Scope | None = None,
 ) -> list[PlannedReminder]:
     """Every reminder, overdue notice and admin summary the deployment should send.
 
@@ -234,7 +245,7 @@ def plan(
             info = event.deadline
             if event.kind is not EventKind.DEADLINE or info is None:
                 continue
-            if info.due_at <= now - LOOKBACK:
+            if info.due_at <= now - LOOKBACK or (scope is not None and not scope.touches(event.uid)):
                 continue
             last = info.last_day
             offsets = info.remind_days if info.remind_days is not None else (
@@ -243,7 +254,10 @@ def plan(
                     (info.due_at > now and any(day == only_day for _, day, _ in reminder_days(last, tuple(offsets))))
                     or (policy.overdue and next_working_day(last) == only_day)):
                 continue  # nothing of it goes out that day: its parties are not needed
-            parties = _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())), units)
+            keep = scope.keeps(event.uid) if scope is not None else None
+            parties = _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())), units, keep)
+            if keep is not None:
+                parties = [p for p in parties if p.key in keep]
 
             send_times: dict[date, datetime] = {}
 
@@ -303,7 +317,8 @@ def plan(
                 if info.groups and event.defined_in == campaign.calendar_id and not event.inherited:
                     for admin in policy.admin_emails:
                         party = _Party(f"admin:{admin.lower()}", "Quản trị viên", (admin,))
-                        out.append(row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1)))
+                        if keep is None or party.key in keep:
+                            out.append(row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1)))
     out.sort(key=lambda r: (r.send_at, r.occurrence_uid, r.recipient_key, r.offset_days))
     return out
 

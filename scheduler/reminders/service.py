@@ -26,7 +26,6 @@ from notifiers.delivery import EMAIL, Channel
 from notifiers.email_channel import EmailChannel
 from notifiers.mailer import Mailer, MessageSpec, deliver
 from notifiers.transport import transport_from_settings
-from scheduler.code_version import code_version
 from scheduler.core.campaign import Calendar
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand, expand_deadlines
@@ -34,8 +33,10 @@ from scheduler.reminders.campaign_set import CampaignSet
 from scheduler.reminders.day_summary import on_day
 from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
 from scheduler.reminders.links import SUBMITTED, Links, Signer
+from scheduler.reminders.plan_memory import PlanInputs, changed_scope, plan_code_version, remember
 from scheduler.reminders.planning import Campaign, PlannedReminder, Policy, plan, plan_fingerprint
 from scheduler.reminders.recipients import Directory, files_digest, load_directory
+from scheduler.reminders.scope import Scope
 from scheduler.reminders.sending import Progress, Sender, SendReport
 from scheduler.reminders.subscriptions import Subscriptions
 from scheduler.reminders.wave import WaveMessages
@@ -80,23 +81,6 @@ def open_service(
     return service
 
 
-# The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "reminders/tables", "core/days_off",
-                 "core/days_off_data")
-
-
-def plan_code_version() -> str:
-    """Also changes when a days-off decision or a school-year framework is added: reminders moved off
-    a day off, or following a phase that now ends on the framework's date, re-plan."""
-    import holidays
-
-    from scheduler.core import school_years
-    from scheduler.core.days_off import data_digest
-
-    return (code_version(_PLAN_MODULES, extra=holidays.__version__) + ":" + data_digest()[:16] + ":"
-            + school_years.data_digest())
-
-
 def policy_from(settings: Settings) -> Policy:
     """When reminders are due and who gets the digest, as the settings say."""
     return Policy(
@@ -139,8 +123,10 @@ class ReminderService:
         self._directory = Directory()
         self._directory_read = False  # read on first use: a ledger planned from the same files needs none
         self.last_plan_skipped = False  # the last replan found the ledger planned from the same inputs
+        self.last_plan_scope: Scope | None = None  # what the last replan planned: None when all of it
         self._set = CampaignSet()
         self._planned_day: date | None = None
+        self._memory: PlanInputs | None = None  # the inputs of the last plan this process stamped
         # Bumped whenever what a campaign page shows of reminders may have changed here: recipients or
         # calendars reloaded, deadlines re-expanded, a "Đã nộp" recorded (see web.reminder_routes.ReminderStatus).
         self._generations = itertools.count(1)
@@ -249,12 +235,11 @@ class ReminderService:
             campaigns = self.campaigns(now)
             subscribers, submitted, opted_out = (self.store.subscribers(), self.store.submitted_pairs(),
                                                  self.store.opted_out())
-            extended = self.extensions()
-            fingerprint = plan_fingerprint(
-                campaigns, files_digest(self._root, self.settings.limits(), host_policy(self.settings)),
-                subscribers, self.policy,
-                now, submitted=submitted, opted_out=opted_out, code=plan_code_version(),
-                part=lambda c: self._set.fingerprint_part(c, now), extended=extended)
+            extended, code = self.extensions(), plan_code_version()
+            recipients = files_digest(self._root, self.settings.limits(), host_policy(self.settings))
+            fingerprint = plan_fingerprint(campaigns, recipients, subscribers, self.policy, now, submitted=submitted,
+                                           opted_out=opted_out, code=code, extended=extended,
+                                           part=lambda c: self._set.fingerprint_part(c, now))
             stamp = self.store.plan_stamp()
             self.last_plan_skipped = stamp is not None and stamp.fingerprint == fingerprint
             if self.last_plan_skipped:
@@ -264,10 +249,20 @@ class ReminderService:
                          stamp.planned_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M:%S giờ Việt Nam"))
                 self._planned_day = now.date()
                 return ReconcileStats()
-            planned = plan(campaigns, self.directory.groups, subscribers, self.policy, now, submitted=submitted,
-                           opted_out=opted_out, extended=extended)
-            stats = self.store.reconcile(planned, now)
+            memory = self._memory  # the same recipient files were read as these groups
+            groups = memory.groups if memory is not None and memory.recipients == recipients else self.directory.groups
+            inputs = remember(fingerprint, code=code, policy=self.policy, opted_out=opted_out, recipients=recipients,
+                              groups=groups, campaigns=((c, self._set.fingerprint_part(c, now)) for c in campaigns),
+                              subscribers=subscribers, submitted=submitted, extended=extended)
+            # The ledger is what this process planned last: only what changed since is planned and compared.
+            scope = (changed_scope(memory, inputs, campaigns)
+                     if memory is not None and stamp is not None and stamp.fingerprint == memory.fingerprint else None)
+            planned = plan(campaigns, groups, subscribers, self.policy, now, submitted=submitted,
+                           opted_out=opted_out, extended=extended, scope=scope)
+            stats = self.store.reconcile(planned, now, scope=scope)
+            self.last_plan_scope = scope
             self.store.save_plan_stamp(fingerprint, self.owner, self.wall())
+            self._memory = inputs
         self._planned_day = now.date()
         if stats.inserted or stats.moved or stats.cancelled or stats.revived:
             log.info("Lập lại lịch nhắc: %d mới, %d dời, %d hủy, %d khôi phục.", stats.inserted, stats.moved,
@@ -425,7 +420,6 @@ class ReminderService:
         rows = self.store.rows(statuses=[Status.FAILED, Status.MISSED], limit=limit)
         rows += self.store.rows(statuses=[Status.PENDING, Status.CLAIMED], limit=limit)
         return counts, rows
-
 
 
 class _Channels(Mapping[str, Channel]):

@@ -1,0 +1,127 @@
+"""Reconciling the reminder ledger with a plan: the rows that differ are moved, cancelled, revived, inserted.
+
+One row per (deadline occurrence, recipient, offset) (see :mod:`scheduler.reminders.ledger`): a re-plan
+upserts; rows already sent or claimed never change. A whole plan reads every open row and every row
+of its occurrences; a plan of a :class:`Scope` (what one edit or submission touches) reads only
+the rows of that scope, by index, so its cost follows the change, not the ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, or_, select, text, update
+from sqlalchemy.engine import Engine
+
+from scheduler.reminders.planning import LOOKBACK, Kind, PlannedReminder
+from scheduler.reminders.scope import Scope
+from scheduler.reminders.tables import ReminderRow, Status, bulk_insert_ignoring, utc
+
+_NEW_COLUMNS = ("occurrence_uid", "calendar_id", "kind", "offset_days", "recipient_key", "party_key", "party_name",
+                "email", "channel", "send_at", "due_at", "status", "attempts", "updated_at")
+ANALYZE_AFTER = 1000  # rows written by one reconcile after which PostgreSQL's statistics are refreshed
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileStats:
+    inserted: int = 0
+    moved: int = 0
+    cancelled: int = 0
+    suppressed: int = 0
+    revived: int = 0
+    unchanged: int = 0
+
+
+def reconcile(engine: Engine, planned: Sequence[PlannedReminder], now: datetime,
+              scope: Scope | None = None) -> ReconcileStats:
+    """Make the table match the plan (see ReminderStore.reconcile); ``scope``: the part of the plan given."""
+    t = ReminderRow.__table__  # type: ignore[attr-defined]
+    wanted = {p.key: p for p in planned if scope is None or scope.covers(p.occurrence_uid, p.party_key)}
+    planned_uids = {k[0] for k in wanted}
+    horizon = utc(now - LOOKBACK)
+    counts = dict(inserted=0, moved=0, cancelled=0, suppressed=0, revived=0, unchanged=0)
+    stamp = utc(now)
+    with engine.begin() as conn:
+        columns = (t.c.id, t.c.occurrence_uid, t.c.recipient_key, t.c.offset_days, t.c.status, t.c.send_at,
+                   t.c.due_at, t.c.party_name, t.c.kind)
+        if scope is None:
+            # Every row of a planned occurrence (sent ones too: the unique key must not be inserted twice),
+            # and every open row that may have left the plan.
+            existing = {r.id: r for r in conn.execute(select(*columns).where(
+                t.c.status.in_([Status.PENDING, Status.SUPPRESSED]), t.c.due_at > horizon)).all()}
+            uids = sorted(planned_uids)
+        else:
+            # Every row of the occurrences in scope, and the rows of the parties in scope (their index).
+            existing, uids = {}, sorted(scope.occurrences)  # type: ignore[var-annotated]
+            for uid, parties in sorted(scope.parties.items()):
+                keys = sorted(parties)
+                for i in range(0, len(keys), 500):
+                    existing.update((r.id, r) for r in conn.execute(select(*columns).where(
+                        t.c.occurrence_uid == uid, t.c.party_key.in_(keys[i:i + 500]))).all())
+        for i in range(0, len(uids), 500):
+            existing.update((r.id, r) for r in conn.execute(
+                select(*columns).where(t.c.occurrence_uid.in_(uids[i:i + 500]))).all())
+        seen: set[tuple[str, str, int]] = set()
+        updates: list[dict] = []
+        for row in existing.values():
+            key = (row.occurrence_uid, row.recipient_key, row.offset_days)
+            seen.add(key)
+            p = wanted.get(key)
+            if p is None:
+                if scope is not None and row.due_at <= horizon and row.occurrence_uid not in planned_uids:
+                    continue  # a whole plan does not read it either
+                # A reminder of a deadline now past is out of the plan because of time, not an edit:
+                # left as it is (a pending one is then recorded as missed when claimed).
+                if row.status in (Status.PENDING, Status.SUPPRESSED) and not (
+                    row.kind == Kind.REMINDER and row.due_at <= stamp
+                ):
+                    updates.append(dict(_id=row.id, _status=Status.CANCELLED, _send=row.send_at,
+                                        _due=row.due_at, _name=row.party_name, _upd=stamp))
+                    counts["cancelled"] += 1
+                continue
+            target = Status.SUPPRESSED if p.suppressed else Status.PENDING
+            send_at, due_at = utc(p.send_at), utc(p.due_at)
+            if row.status in (Status.PENDING, Status.SUPPRESSED, Status.CANCELLED):
+                changed = (row.send_at, row.due_at, row.party_name) != (send_at, due_at, p.party_name)
+                if row.status != target or changed:
+                    counts["revived" if row.status == Status.CANCELLED and target == Status.PENDING
+                           else "suppressed" if target == Status.SUPPRESSED and row.status != target
+                           else "moved"] += 1
+                    updates.append(dict(_id=row.id, _status=target, _send=send_at, _due=due_at,
+                                        _name=p.party_name, _upd=stamp))
+                    continue
+            counts["unchanged"] += 1
+        if updates:
+            conn.execute(
+                update(t).where(t.c.id == bindparam("_id")).where(or_(  # no IN: executemany
+                    t.c.status == Status.PENDING, t.c.status == Status.SUPPRESSED, t.c.status == Status.CANCELLED))
+                .values(status=bindparam("_status"), send_at=bindparam("_send"), due_at=bindparam("_due"),
+                        party_name=bindparam("_name"), updated_at=bindparam("_upd")),
+                updates,
+            )
+        # Another instance may have planned the same rows since the read above: they are skipped.
+        new = [p for key, p in wanted.items() if key not in seen]
+        if new:
+            pending, suppressed = Status.PENDING.value, Status.SUPPRESSED.value
+            instants: dict[datetime, datetime] = {}  # a wave's rows share a few instants: each converted once
+
+            def at(value: datetime, instants: dict[datetime, datetime] = instants) -> datetime:
+                found = instants.get(value)
+                if found is None:  # equal instants in other zones are the same instant in UTC
+                    found = instants[value] = utc(value)
+                return found
+
+            inserted = bulk_insert_ignoring(
+                conn, t, ("occurrence_uid", "recipient_key", "offset_days"), _NEW_COLUMNS,
+                ((p.occurrence_uid, p.calendar_id, p.kind.value, p.offset_days, p.recipient_key, p.party_key,
+                  p.party_name, p.email, p.channel, at(p.send_at), at(p.due_at),
+                  suppressed if p.suppressed else pending, 0, stamp) for p in new))
+            counts["inserted"] = inserted if inserted >= 0 else len(new)
+    if engine.dialect.name == "postgresql" and len(new) + len(updates) >= ANALYZE_AFTER:
+        # A wave of thousands of new rows: the planner's statistics would still describe the table before
+        # it (autovacuum comes later), and the sender's lookups would scan the wave instead of its index.
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE reminder"))
+    return ReconcileStats(**counts)
