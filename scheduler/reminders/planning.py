@@ -2,38 +2,34 @@
 
 Timing rules (the README states them the same way):
 
-* **Last day.** People act on the *last day they can still submit*: for
-  ``due: no_later_than`` ("chậm nhất ngày 15/3") it is the written day; for
-  ``due: before`` ("trước 25/6", due at 25/6 00:00) it is the day before, 24/6.
-  Every offset counts back from that day, so "1 day before" a "trước 25/6"
-  deadline is 23/6 and "on the day" (offset 0) is 24/6, never 25/6 when it is
-  already too late.
-* **Offsets.** The deadline's ``remind_days``, else the calendar's
-  ``remind_days``, else the deployment's ``Settings.remind_days``
-  (14, 7, 3, 1, 0).
-* **Working days.** A reminder day that is a weekend or public holiday moves
-  to the previous working day (``previous_working_day``). When two offsets land
-  on the same day (1 and 0 before a Monday deadline both land on Friday) only
-  the nearest one (smallest offset) is kept: one email per deadline per day.
+* **Last day.** People act on the *last day they can still submit*: for ``due: no_later_than``
+  ("chậm nhất ngày 15/3") it is the written day; for ``due: before`` ("trước 25/6", due at 25/6
+  00:00) it is the day before, 24/6. Every offset counts back from that day, so "1 day before" a
+  "trước 25/6" deadline is 23/6 and "on the day" (offset 0) is 24/6, never 25/6 when it is already
+  too late.
+* **Offsets.** The deadline's ``remind_days``, else the calendar's ``remind_days``, else the
+  deployment's ``Settings.remind_days`` (14, 7, 3, 1, 0).
+* **Working days.** A reminder day that is a weekend or public holiday moves to the previous working
+  day (``previous_working_day``). When two offsets land on the same day (1 and 0 before a Monday
+  deadline both land on Friday) only the nearest one (smallest offset) is kept: one email per
+  deadline per day.
 * **Hour.** Sent at ``remind_hour`` (08:00) local time in the calendar's zone.
-* **Overdue.** Units that have not submitted get one overdue notice at
-  ``remind_hour`` on the first working day after the last day; the admins
-  (``Settings.admin_emails``) get a summary of who has and has not submitted
-  at the same moment.
-* **Who.** A deadline's groups' units, for deadlines the calendar defines
-  itself (an inherited deadline reminds through the calendar that defines it,
-  so nobody gets it twice); plus people who subscribed to the calendar, for
-  every deadline on it, unless they already get it as a member of a unit.
-* **Submitted.** Rows of a unit that has clicked "Đã nộp" are planned as
-  ``suppressed``: kept on record, never sent.
-* **Window.** Reminders are planned for deadlines still ahead of ``now``;
-  overdue notices and summaries for deadlines up to ``LOOKBACK`` ago.
+* **Overdue.** Units that have not submitted get one overdue notice at ``remind_hour`` on the first
+  working day after the last day; the admins (``Settings.admin_emails``) get a summary of who has
+  and has not submitted at the same moment.
+* **Who.** A deadline's groups' units, for deadlines the calendar defines itself (an inherited
+  deadline reminds through the calendar that defines it, so nobody gets it twice); plus people who
+  subscribed to the calendar, for every deadline on it, unless they already get it as a member of a
+  unit.
+* **Submitted.** Rows of a unit that has clicked "Đã nộp" are planned as ``suppressed``: kept on
+  record, never sent.
+* **Window.** Reminders are planned for deadlines still ahead of ``now``; overdue notices and
+  summaries for deadlines up to ``LOOKBACK`` ago.
 
-Catch-up (``triage``): a reminder found due is sent if its deadline has not
-passed, otherwise recorded as missed; if several reminders of one deadline are
-due for one person at once (the service was down), only the nearest is sent
-and the older ones are recorded as missed. Overdue notices and summaries more
-than ``OVERDUE_GRACE`` late are recorded as missed. Nothing is dropped silently.
+Catch-up (``triage``): a reminder found due is sent if its deadline has not passed, otherwise
+recorded as missed; if several reminders of one deadline are due for one person at once (the service
+was down), only the nearest is sent and the older ones are recorded as missed. Overdue notices and
+summaries more than ``OVERDUE_GRACE`` late are recorded as missed. Nothing is dropped silently.
 """
 
 from __future__ import annotations
