@@ -55,6 +55,9 @@ def _loader_class(yaml: Any) -> Any:
                 tag = memo[key] = resolve(self, kind, value, implicit)
             return tag
 
+    if not yaml.CSafeLoader.yaml_path_resolvers:  # libyaml's composer asks these of every node: nothing to do
+        Loader.descend_resolver = lambda self, node, index: None  # type: ignore[method-assign]
+        Loader.ascend_resolver = lambda self: None  # type: ignore[method-assign]
     return Loader
 
 
