@@ -382,8 +382,7 @@ class CalendarRepository:
         # Serving need not wait for it: a crash while saving leaves the previous file as it was (written atomically).
         self._saving = asyncio.create_task(self._save_parse_cache_if_changed(), name="lichthidua-save-parses")
         if watch:
-            self._wake = asyncio.Event()
-            self._stop = asyncio.Event()
+            self._wake, self._stop = asyncio.Event(), asyncio.Event()
             self._tasks = [
                 asyncio.create_task(self._watch(), name="lichthidua-watch"),
                 asyncio.create_task(self._expire(), name="lichthidua-tombstones"),
@@ -422,6 +421,7 @@ class CalendarRepository:
         if self.store is not None and self.parse_cache.parsed != self._parsed_saved:
             self._parsed_saved = self.parse_cache.parsed
             await asyncio.to_thread(self.save_parse_cache)
+            snap.release_free_memory()  # the compressed parses now read from the file
 
     async def _refresh_logged(self, changed: Collection[Path] | None = None) -> None:
         try:
