@@ -249,6 +249,8 @@ def bench_server(work: Path, folder: Path, parts: set[str], label: str) -> dict[
         out["start_fresh_cpu_s"] = round(cpu_seconds(server.process.pid, children=True), 2)
         rss, peak = memory_mb(server.process.pid)
         out["rss_after_start_mb"], out["rss_peak_start_mb"] = round(rss), round(peak)
+        quiet(server.process.pid)  # the parse cache is saved in the background after the first /healthz
+        out["rss_settled_start_mb"] = round(memory_mb(server.process.pid)[0])
     if not parts & {"start", "edit", "idle", "index"}:
         return out
     with serve(folder, data) as server:
@@ -842,6 +844,7 @@ GOALS = {
     "check_s": ("< 15 s at 10,000 calendars", lambda v: v < 15),
     "rss_after_restart_mb": ("< 400 MB at 10,000 calendars (< 150 MB at 1,000)", lambda v: v < 400),
     "rss_after_start_mb": ("< 400 MB at 10,000 calendars (< 150 MB at 1,000)", lambda v: v < 400),
+    "rss_settled_start_mb": ("< 400 MB at 10,000 calendars (< 150 MB at 1,000)", lambda v: v < 400),
     "idle_cpu_percent": ("< 0.5 % of a core", lambda v: v < 0.5),
     "index_ms": ("< 50 ms warm", lambda v: v < 50),
     "lunar_s": ("< 0.3 s", lambda v: v < 0.3),

@@ -26,6 +26,7 @@ from scheduler.core.dates import (
     NamedEnd,
     TetRelative,
     YearOnly,
+    quick_pickling,
     vn_date,
     vn_weekday,
 )
@@ -47,6 +48,7 @@ from scheduler.core.titles import render
 T = TypeVar("T")
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Sourced(Generic[T]):
     """An item with the calendar that defines it and where: "calendars/viet-nam.yaml:12"."""
@@ -57,6 +59,7 @@ class Sourced(Generic[T]):
     issuer: str | None = None  # the body that issued the defining calendar: who set an admin date
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class ResolvedPhase:
     id: str

@@ -30,6 +30,35 @@ _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")  # the same number in YAML 1.1 
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NULLS = ("", "~", "null", "Null", "NULL")
 _yaml: Any = None  # PyYAML, imported on first use
+_loader: Any = None  # its C loader, resolving each scalar once (see _loader_class)
+_SAFE: dict[str, bool] = {}  # unquoted strings already screened for the YAML 1.1 traps: True when free of them
+_MEMO_AT = 100_000  # entries a memo holds before it starts again (calendars repeat most of their words)
+
+
+def _loader_class(yaml: Any) -> Any:
+    """libyaml's safe loader with its tag resolution remembered by (text, implicit): the same text
+    always resolves to the same tag (a safe loader has no path resolvers), and most of a calendar's
+    scalars (keys, kinds, day rules) recur in every file of a folder."""
+    resolve = yaml.CSafeLoader.resolve
+    scalar = yaml.ScalarNode
+    memo: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+    class Loader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is not scalar or self.yaml_path_resolvers:
+                return resolve(self, kind, value, implicit)
+            key = (value, implicit)
+            tag = memo.get(key)
+            if tag is None:
+                if len(memo) >= _MEMO_AT:
+                    memo.clear()
+                tag = memo[key] = resolve(self, kind, value, implicit)
+            return tag
+
+    if not yaml.CSafeLoader.yaml_path_resolvers:  # libyaml's composer asks these of every node: nothing to do
+        Loader.descend_resolver = lambda self, node, index: None  # type: ignore[method-assign]
+        Loader.ascend_resolver = lambda self: None  # type: ignore[method-assign]
+    return Loader
 
 
 class Unusual(Exception):
@@ -42,11 +71,13 @@ def plain(text: str, loaded: LoadedFile, limits: Limits = DEFAULT_LIMITS) -> dic
     A file deeper than ``limits.depth`` or with more list items than ``limits.items``
     is Unusual too: the careful reader reports the bound.
     """
-    global _yaml
+    global _yaml, _loader
     try:
         import yaml as _yaml  # type: ignore[import-untyped]
 
-        root = _yaml.compose(text, Loader=_yaml.CSafeLoader)
+        if _loader is None:
+            _loader = _loader_class(_yaml)
+        root = _yaml.compose(text, Loader=_loader)
     except Exception as exc:  # no libyaml, or a syntax error: the careful reader says where and why
         raise Unusual from exc
     if not isinstance(root, _yaml.MappingNode):
@@ -90,8 +121,14 @@ def _node(node: Any, path: KeyPath, loaded: LoadedFile, seen: set[int], limits: 
     quoted = node.style in _QUOTED
     text = node.value
     if node.tag == _STR:
-        if not quoted and any(trap.match(text) for trap in YAML11_TRAPS):
-            raise Unusual
+        if not quoted:
+            safe = _SAFE.get(text)
+            if safe is None:
+                if len(_SAFE) >= _MEMO_AT:
+                    _SAFE.clear()
+                safe = _SAFE[text] = not any(trap.match(text) for trap in YAML11_TRAPS)
+            if not safe:
+                raise Unusual
         return text
     if quoted:
         raise Unusual  # an explicit tag on a quoted value

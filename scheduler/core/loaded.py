@@ -8,6 +8,7 @@ rules, so every module that reports a problem can import it without a circle.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,19 @@ def format_path(path: KeyPath) -> str:
 
 def display_path(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(_working_directory()))
     except ValueError:
         return str(path)
+
+
+_CWD: dict[str, Path] = {}  # the working directory as named -> resolved (links followed), the last one only
+
+
+def _working_directory() -> Path:
+    """``Path.cwd().resolve()``, resolved once per working directory (a folder of 10,000 files asks each time)."""
+    named = os.getcwd()
+    found = _CWD.get(named)
+    if found is None:
+        _CWD.clear()
+        found = _CWD[named] = Path(named).resolve()
+    return found

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from scheduler.core.dates import DateSyntaxError, FullDate, parse_date_expr, vn_date
+from scheduler.core.dates import DateSyntaxError, FullDate, parse_date_expr, quick_pickling, vn_date
 from scheduler.core.school_years import year_end
 
 DASHES = "-–—‐‑‒−"
@@ -39,6 +39,7 @@ SCHOOL_YEAR_START = (9, 1)  # (month, day) of the first day, in Y1
 SCHOOL_YEAR_END = (5, 31)  # (month, day) of the last day, in Y2
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Span:
     """The inclusive civil dates a campaign covers, and how the plan names them."""

@@ -20,6 +20,7 @@ from scheduler.core.loaded import LoadedFile, display_path
 from scheduler.core.loader import from_data, load_file, review_marks
 
 PARALLEL_AT = 48  # parse in worker processes when at least this many files changed (start-up)
+CHUNK = 128  # files a worker is given at a time: no worker idles long at the end while another finishes
 # The modules whose code shapes a LoadedFile: a stored cache from other code is ignored.
 _PARSE_MODULES = (
     "core/loader", "core/loaded", "core/yaml_syntax", "core/model", "core/format_fields", "core/checks",
@@ -80,4 +81,4 @@ def map_files(read: Callable[..., T], paths: list[Path], limits: Limits) -> list
     # school-year frameworks at parse time: each worker gets the ones read here (the admin's included).
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=adopt_school_years, initargs=(school_years_data(),)) as pool:
-        return list(pool.map(partial(read, limits=limits), paths, chunksize=max(1, len(paths) // (workers * 4))))
+        return list(pool.map(partial(read, limits=limits), paths, chunksize=max(1, min(CHUNK, len(paths) // (workers * 4)))))

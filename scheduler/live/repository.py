@@ -73,6 +73,8 @@ class CalendarRepository:
         self._published: set[str] = set()  # calendars whose stored ledger has rows (read at start)
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
+        self._parses = threading.Lock()  # parses and catalog as a reload left them: a save takes this one alone
+        self._saving: asyncio.Task[None] | None = None  # start-up's save of the parse cache, in the background
         self._signature: dict[str, tuple[int, int]] | None = None  # calendar-suffixed file -> (mtime ns, size)
         self._files: list[Path] | None = None  # the calendar files the last reload read, sorted
         self._file_set: frozenset[Path] = frozenset()  # the same
@@ -157,7 +159,7 @@ class CalendarRepository:
 
     def save_parse_cache(self) -> None:
         try:
-            with self._lock:  # the parses and the catalog built from them, as one reload left them
+            with self._parses:  # the parses and the catalog built from them, as one reload left them
                 self.parse_cache.save(self.parse_cache_file, self._snapshot.catalog)
         except OSError as exc:  # a cache: the next start parses again, nothing else is lost
             log.warning("Không ghi được bộ nhớ đệm lịch %s: %s", self.parse_cache_file, exc)
@@ -169,7 +171,7 @@ class CalendarRepository:
         only the calendars they define or pass on (``extends``) are merged and expanded again;
         every other calendar keeps its state as it is. Without it, the whole folder is read.
         """
-        with self._lock:
+        with self._lock, self._parses:
             began, parsed, expanded = time.perf_counter(), self.parse_cache.parsed, self.expansions
             now = self.clock()
             old, old_drafts = self._snapshot.states, self._snapshot.drafts
@@ -377,10 +379,10 @@ class CalendarRepository:
         if self.store is not None:  # a service with a data folder; tests without one parse afresh
             await asyncio.to_thread(self.parse_cache.restore, self.parse_cache_file)
         await self.refresh(force=True)
-        await self._save_parse_cache_if_changed()
+        # Serving need not wait for it: a crash while saving leaves the previous file as it was (written atomically).
+        self._saving = asyncio.create_task(self._save_parse_cache_if_changed(), name="lichthidua-save-parses")
         if watch:
-            self._wake = asyncio.Event()
-            self._stop = asyncio.Event()
+            self._wake, self._stop = asyncio.Event(), asyncio.Event()
             self._tasks = [
                 asyncio.create_task(self._watch(), name="lichthidua-watch"),
                 asyncio.create_task(self._expire(), name="lichthidua-tombstones"),
@@ -410,12 +412,16 @@ class CalendarRepository:
         if self._notifier is not None:  # let listeners finish what they were told
             await asyncio.gather(self._notifier, return_exceptions=True)
             self._notifier = None
+        if self._saving is not None:  # start-up's save, finished before the last one
+            await asyncio.gather(self._saving, return_exceptions=True)
+            self._saving = None
         await self._save_parse_cache_if_changed()  # files edited while running
 
     async def _save_parse_cache_if_changed(self) -> None:
         if self.store is not None and self.parse_cache.parsed != self._parsed_saved:
             self._parsed_saved = self.parse_cache.parsed
             await asyncio.to_thread(self.save_parse_cache)
+            snap.release_free_memory()  # the compressed parses now read from the file
 
     async def _refresh_logged(self, changed: Collection[Path] | None = None) -> None:
         try:
