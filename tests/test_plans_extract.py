@@ -292,3 +292,18 @@ def test_lunar_and_observances() -> None:
 def test_weekday_mentions() -> None:
     (w,) = read("Hội nghị tổ chức vào thứ Hai, ngày 25/6/2024.").weekdays
     assert (w.weekday, w.day.isoformat()) == ("thứ hai", "2024-06-25")
+
+
+def test_a_title_stops_before_the_first_sentence_of_the_body() -> None:
+    """The body typed one sentence a line right under the title: a whole sentence ending with a full
+    stop is the body, not more of the title (which used to take up to three of them)."""
+    text = ("LIÊN ĐOÀN LAO ĐỘNG HUYỆN ĐÔNG XUÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: 07/KH-LĐLĐ                                  Độc lập - Tự do - Hạnh phúc\n"
+            "                                               Đông Xuân, ngày 04 tháng 12 năm 2026\n\n"
+            "KẾ HOẠCH\n"
+            "Tổ chức các hoạt động chăm lo Tết Nguyên đán Đinh Mùi năm 2027 cho đoàn viên, người lao động\n\n"
+            "Liên đoàn Lao động huyện tổ chức đợt cao điểm chăm lo Tết từ ngày 15/12/2026 đến ngày 05/02/2027.\n"
+            "Các công đoàn cơ sở gửi danh sách về Liên đoàn Lao động huyện chậm nhất trước Tết Nguyên đán 10 ngày.\n"
+            "Chương trình gặp mặt khai mạc vào sáng ngày 16/01/2027 tại Nhà văn hóa huyện.\n")
+    f = extract([text], False, REF)
+    assert f.title == "Tổ chức các hoạt động chăm lo Tết Nguyên đán Đinh Mùi năm 2027 cho đoàn viên, người lao động"

@@ -62,6 +62,8 @@ class HeaderPass(Context):
                     or re.match(r"(Thực hiện|Căn cứ|Năm \d{4}|Để|Nhằm|Ban |Phát huy)", b.text)):
                 break
             text = b.text
+            if parts and text.endswith("."):  # a whole sentence typed on the next line: the plan's body, not its title
+                break
             # A title typed without a blank line before "Căn cứ …;" / "Thực hiện …;": the title stops there.
             basis = re.search(r"\s(?=(?:Căn cứ|Thực hiện)\s[^;]*[;:.]$)", text)
             if basis:
