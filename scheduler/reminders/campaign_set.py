@@ -41,21 +41,24 @@ class CampaignSet:
         self._expanded: dict[str, tuple[Calendar, Window, Campaign]] = {}
         self._digests: dict[str, tuple[tuple[Event, ...], str]] = {}  # calendar id -> (deadlines, digest)
         self._parts: dict[str, tuple[Campaign, datetime, datetime, bytes]] = {}  # id -> (campaign, from, until, share)
+        self._windows: dict[str, Window] = {}  # timezone -> the window of the last update
 
     def update(self, calendars: Iterable[Calendar], now: datetime) -> tuple[list[Campaign], bool]:
         """The campaigns of ``calendars`` at ``now``, in their order, and whether any deadline changed."""
         out = []
         windows: dict[str, Window] = {}
+        kept = self._windows  # last update's windows: the same object while the day is the same (``is`` is cheap)
         expanded: dict[str, tuple[Calendar, Window, Campaign]] = {}
         changed: list[tuple[tuple[Event, ...], tuple[Event, ...], Calendar]] = []  # (old, new deadlines, calendar)
         for calendar in calendars:
             window = windows.get(calendar.timezone)
             if window is None:
                 today = now.astimezone(ZoneInfo(calendar.timezone)).date()
-                window = windows[calendar.timezone] = Window(today - LOOKBACK - timedelta(days=2),
-                                                             today + timedelta(days=400))
+                window = Window(today - LOOKBACK - timedelta(days=2), today + timedelta(days=400))
+                before = kept.get(calendar.timezone)
+                window = windows[calendar.timezone] = before if before == window else window
             hit = self._expanded.get(calendar.id)
-            if hit is None or hit[0] is not calendar or hit[1] != window:
+            if hit is None or hit[0] is not calendar or (hit[1] is not window and hit[1] != window):
                 deadlines = tuple(expand_deadlines(calendar, window))
                 hit = (calendar, window, Campaign(calendar.id, calendar.title, deadlines, calendar.timezone,
                                                   calendar.remind_days))
@@ -74,6 +77,7 @@ class CampaignSet:
         for _, new, calendar in changed:
             self.events.update((e.uid, (e, calendar)) for e in new)
         self._expanded = expanded
+        self._windows = windows
         return out, bool(changed)
 
     def digest(self, campaign: Campaign) -> str:
