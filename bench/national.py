@@ -228,29 +228,25 @@ def _rss(pid: int) -> tuple[float, float]:
     return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
 
 
-def _claims(url: str) -> Counter[int]:
-    """Rows claimed (in flight) per process id."""
+def _owners(url: str, status: str) -> Counter[int]:
+    """Rows in ``status`` per process id ('claimed': in flight; 'sent': delivered)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            owners = conn.execute(text("SELECT claimed_by FROM reminder WHERE status = 'claimed'")).scalars().all()
+            owners = conn.execute(text("SELECT claimed_by FROM reminder WHERE status = :s"), {"s": status}).scalars().all()
     finally:
         engine.dispose()
     return Counter(int(o.split(":", 1)[1].split("#", 1)[0]) for o in owners if o and ":" in o)
+
+
+def _claims(url: str) -> Counter[int]:
+    return _owners(url, "claimed")
 
 
 def _sent_by(url: str) -> Counter[int]:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            owners = conn.execute(text("SELECT claimed_by FROM reminder WHERE status = 'sent'")).scalars().all()
-    finally:
-        engine.dispose()
-    return Counter(int(o.split(":", 1)[1].split("#", 1)[0]) for o in owners if o and ":" in o)
+    return _owners(url, "sent")
 
 
 def _window_rate(ask: Any, start: int, end: int, timeout: float, procs: list[subprocess.Popen[bytes]]) -> float:
