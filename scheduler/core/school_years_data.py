@@ -105,7 +105,7 @@ def _framework(file: _File, words: Any, raw: Any) -> Framework:
     file.unknown(decision, DECISION_FIELDS, here)
     if not decision.get("number") and not decision.get("note"):
         raise file.fail((*here, "number"), "thiếu số quyết định ('number'); khi chưa rõ số, ghi "
-                                           "'number: null' kèm 'note' nói vì sao")
+                                           "'number: null' kèm 'note' (trong 'decision') nói vì sao")
     signed = file.day(decision["date"], (*here, "date")) if decision.get("date") is not None else None
     sources = raw.get("sources")
     if (not isinstance(sources, list) or not sources
