@@ -68,7 +68,9 @@ def test_expand_computes_the_dates_with_their_origin(campaign: Path, cli) -> Non
     assert deadline["provenance"].startswith(
         "Văn bản ghi “trước Tết 10 ngày”; tính theo âm lịch Việt Nam (UTC+7): Tết Nguyên đán Đinh Mùi là "
         "6/2/2027, “trước Tết 10 ngày” là thứ Tư 27/1/2027")
-    assert "chậm nhất ngày 27/1/2027" in deadline["title"]
+    # the plan's words as written, the computed day beside them (never "chậm nhất ngày 27/1/2027": not its words)
+    assert "(chậm nhất trước Tết 10 ngày: 27/1/2027)" in deadline["title"]
+    assert deadline["as_written"] == "chậm nhất trước Tết 10 ngày: 27/1/2027"
     assert deadline["uid"] == "cham-lo-tet-2027.deadline.danh-sach.2027@lichthidua"  # the year of its Tết
     assert events["bao-cao"]["start"] == "2027-02-16"
     assert events["gap-mat"]["start"] == "2027-02-11" and events["gap-mat"]["origin"] == "rule"

@@ -74,6 +74,11 @@ def deadline_events(calendar: Calendar, window: Window) -> Iterator[Event]:
             else:
                 due_at = datetime.combine(written, time(23, 59, 59), zone)
                 as_written = f"chậm nhất ngày {vn_date(written)}"
+            if isinstance(item.date, TetRelative):  # the plan's own words, the computed day beside them
+                words = item.date.words
+                lead = "" if item.due is Due.BEFORE and words.startswith("trước") else (
+                    "trước " if item.due is Due.BEFORE else "chậm nhất ")
+                as_written = f"{lead}{words}: {vn_date(written)}"
             what = f"{item.title} – {phase.name}" if phase else item.title
             warnings = deadline_warnings(written, item.due)
             origin, provenance = dated_by_origin(item.dated_by, item.wording if item.dated_by == "admin" else item.as_written,
