@@ -223,11 +223,6 @@ def _sink(latency: float) -> Iterator[tuple[int, Any]]:
         proc.wait(timeout=30)
 
 
-def _rss(pid: int) -> tuple[float, float]:
-    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
-
-
 def _owners(url: str, status: str) -> Counter[int]:
     """Rows in ``status`` per process id ('claimed': in flight; 'sent': delivered)."""
     from sqlalchemy import create_engine, text
@@ -275,7 +270,7 @@ def bench_wave(work: Path, folder: Path, units: int, *, latency: float = 0.100, 
     then stopped; of the two, the one with more messages in flight is SIGKILLed at ``kill_at``, the
     sink's latency drops to ``finish_latency`` and the survivor sends the rest of the wave."""
     from bench.feeds import free_port
-    from bench.scale import _pg_database
+    from bench.scale import _pg_database, memory_mb
 
     calendars = work / f"wave-{units}" / "calendars"
     shutil.rmtree(calendars.parent, ignore_errors=True)
@@ -314,8 +309,8 @@ def bench_wave(work: Path, folder: Path, units: int, *, latency: float = 0.100, 
                     out[f"{key}_first_message_s"] = round(time.perf_counter() - began, 1)
                     rate = _window_rate(ask, start + window[0], start + window[1], timeout, procs)
                     out[f"{key}_msgs_per_s"] = round(rate, 1)
-                    out[f"{key}_rss_mb"] = [round(_rss(p.pid)[0]) for p in procs]
-                    out[f"{key}_rss_peak_mb"] = [round(_rss(p.pid)[1]) for p in procs]
+                    out[f"{key}_rss_mb"] = [round(memory_mb(p.pid)[0]) for p in procs]
+                    out[f"{key}_rss_peak_mb"] = [round(memory_mb(p.pid)[1]) for p in procs]
                     out[f"{key}_load"] = os.getloadavg()[0]
                     if instances == 1:
                         continue
@@ -346,7 +341,7 @@ def bench_wave(work: Path, folder: Path, units: int, *, latency: float = 0.100, 
                     out["received"] = got["count"] - start
                     out["distinct"] = got["distinct"] - base["distinct"]
                     out["duplicates"] = out["received"] - out["distinct"]  # type: ignore[operator]
-                    out["survivor_rss_mb"], out["survivor_rss_peak_mb"] = (round(v) for v in _rss(survivor.pid))
+                    out["survivor_rss_mb"], out["survivor_rss_peak_mb"] = (round(v) for v in memory_mb(survivor.pid))
                     text = "".join(log.read_text(errors="replace") for log in logs)
                     out["planned_times"] = len(re.findall(r"Lập lại lịch nhắc: \d+ mới", text))
                     out["plan_skipped_times"] = text.count("Lịch nhắc đã được lập từ đúng dữ liệu này")
