@@ -74,6 +74,20 @@ def test_2026_new_year_swap_friday_off_saturday_worked() -> None:
     assert "12729/VPCP-KGVX" in swap.basis and "hoán đổi ngày làm việc năm 2026" in swap.basis
 
 
+def test_2026_national_day_swap_monday_off_saturday_worked() -> None:
+    """Quốc khánh 2026: Saturday 29/8 to Wednesday 2/9 off; Monday 31/8 swapped with Saturday 22/8
+    (Thông báo 9441/TB-BNV, the Prime Minister's decision as read in the press on 13/10/2025)."""
+    data = days_off_data()
+    assert data.decisions["tb-bnv-9441-2025"].verified == "true"
+    for day in (date(2026, 8, 31), date(2026, 9, 1), date(2026, 9, 2)):
+        assert day_off_reason(day) is not None, day
+    assert "(chưa đối chiếu" not in data.basis_text(data.days[date(2026, 8, 31)])
+    assert day_off_reason(date(2026, 8, 22)) is None  # the make-up Saturday is a working day
+    assert (date(2026, 8, 22), date(2026, 8, 31)) in [(w.day, w.swapped_with) for w in make_up_workdays(2026)]
+    (warning,) = deadline_warnings(date(2026, 9, 1), Due.NO_LATER_THAN)
+    assert warning.endswith("nên nộp chậm nhất Thứ Sáu 28/8/2026")
+
+
 def test_2027_is_projected_and_says_so() -> None:
     blocks = {b.start: b for b in holiday_blocks(2027)}
     tet = blocks[date(2027, 2, 4)]
