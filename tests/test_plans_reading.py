@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from scheduler.plans.legacy_encodings import encode_cp1258, encode_tcvn3, encode_vni
+from scheduler.plans.legacy_encodings import encode_cp1258, encode_tcvn3, encode_vni, recase_tcvn3
 from scheduler.plans.reading import decode_text, read_plan
 from scheduler.plans.service import import_plan
 from tests.conftest import CALENDARS
@@ -45,6 +45,61 @@ def test_tcvn3_lowercase_text() -> None:
     sample = SAMPLE.lower()
     text, how = decode_text(encode_tcvn3(sample))
     assert (how, text) == ("TCVN3 (ABC)", sample)
+
+
+# A title typed in capitals and an ordinary sentence (our own words).
+TCVN3_TITLE = "KẾ HOẠCH TỔ CHỨC THI ĐUA Ở CÁC CÔNG ĐOÀN CƠ SỞ"
+TCVN3_SENTENCE = "Công đoàn ngành Giáo dục Đà Nẵng mời Đoàn viên ở Hà Nội về dự Hội nghị tổng kết."
+
+
+def test_tcvn3_bytes_lose_the_case_of_toned_capitals() -> None:
+    # What the capitals font did: "KẾ HOẠCH" and "Kế HOạCH" are the same bytes.
+    assert encode_tcvn3("KẾ HOẠCH") == encode_tcvn3("Kế HOạCH")
+    assert decode_text(encode_tcvn3(f"{TCVN3_SENTENCE}\nKế HOạCH"))[0].endswith("\nKẾ HOẠCH")
+
+
+@pytest.mark.parametrize("text", [
+    TCVN3_TITLE,
+    TCVN3_SENTENCE,
+    f"{TCVN3_TITLE}\r\n\r\n{TCVN3_SENTENCE}\r\n",
+    "CÔNG ĐOÀN GIÁO DỤC\nTừ ngày 05/9/2026, các trường gửi BÁO CÁO TỔNG KẾT về Công đoàn huyện.",
+])
+def test_tcvn3_capitals_come_back_in_words_written_in_capitals(text: str) -> None:
+    decoded, how = decode_text(encode_tcvn3(text))
+    assert (how, decoded) == ("TCVN3 (ABC)", text)
+
+
+@pytest.mark.parametrize(("decoded", "want"), [
+    ("Kế HOạCH", "KẾ HOẠCH"),                 # a line in capitals: the short word too
+    ("CÔNG ĐOàN", "CÔNG ĐOÀN"),
+    ("Công văn về HOạT ĐộNG của Sở", "Công văn về HOẠT ĐỘNG của Sở"),  # capitals inside a sentence
+    ("Công Đoàn Hà Nội", "Công Đoàn Hà Nội"),   # words in ordinary case stay
+    ("Đà Nẵng", "Đà Nẵng"),
+    ("Đà", "Đà"),
+    ("ở UBND", "ở UBND"),                       # an acronym alone proves nothing about its neighbours
+    ("Về ĐH Huế", "Về ĐH Huế"),
+])
+def test_tcvn3_recasing_rule(decoded: str, want: str) -> None:
+    assert recase_tcvn3(decoded) == want
+
+
+def test_tcvn3_plan_with_a_title_in_capitals_imports_like_its_utf8_copy(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    text = ("CÔNG ĐOÀN GIÁO DỤC HUYỆN MINH HÒA\n\nKẾ HOẠCH\n"
+            "THI ĐUA CHÀO MỪNG NGÀY NHÀ GIÁO VIỆT NAM NĂM HỌC 2026-2027\n\n"
+            "Công đoàn huyện đề ra kế hoạch thi đua trong các trường học như sau.\n\n"
+            "Đợt 1: Từ ngày 05/9/2026 đến ngày 20/11/2026.\n"
+            "- Các công đoàn cơ sở gửi báo cáo sơ kết về Công đoàn huyện chậm nhất ngày 25/11/2026.\n")
+    legacy, utf8 = tmp_path / "minh-hoa.txt", tmp_path / "minh-hoa-utf8.txt"
+    legacy.write_bytes(encode_tcvn3(text).replace(b"\n", b"\r\n"))
+    utf8.write_text(text, encoding="utf-8")
+    plan = read_plan(legacy)
+    assert plan.how == "TCVN3 (ABC)"
+    assert "\nKẾ HOẠCH\n" in plan.pages[0] and plan.pages[0].startswith("CÔNG ĐOÀN GIÁO DỤC HUYỆN MINH HÒA\n")
+    run = cli("import", legacy, "--calendars", CALENDARS)
+    want = cli("import", utf8, "--calendars", CALENDARS)
+    assert run.exit_code == want.exit_code == 0
+    assert "title: Thi đua chào mừng" in run.stdout and "KIỂM TRA: không tìm thấy trích yếu" not in run.stdout
+    assert run.stdout.splitlines()[1:] == want.stdout.splitlines()[1:]  # all but the line naming the encoding
 
 
 def read_normalized(text: str) -> str:

@@ -4,15 +4,19 @@ Plans written on old Word installs still arrive as plain text in these
 encodings. Each decoder is a small table written here (Python has cp1258 but
 neither TCVN3 nor VNI). `decode_vietnamese` tries every candidate and keeps
 the one whose result reads most like Vietnamese: most letters of the
-Vietnamese alphabet, fewest stray Latin-1 symbols. Pure functions.
+Vietnamese alphabet, fewest stray Latin-1 symbols. TCVN3 loses the case of
+capitals with tone marks; `recase_tcvn3` puts it back where the text around
+them is written in capitals. Pure functions.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # TCVN3 (ABC): one byte per precomposed lowercase letter; capitals with tone
-# marks used a separate "H" font with the same bytes, so they decode to lowercase.
+# marks used a separate "H" font with the same bytes, so they decode to lowercase
+# (`recase_tcvn3` restores them from the letters around them).
 _TCVN3 = {
     0xB5: "à", 0xB6: "ả", 0xB7: "ã", 0xB8: "á", 0xB9: "ạ",
     0xA8: "ă", 0xBB: "ằ", 0xBC: "ẳ", 0xBD: "ẵ", 0xBE: "ắ", 0xC6: "ặ",
@@ -44,8 +48,42 @@ VIETNAMESE_LETTERS = frozenset(
 )
 
 
+# The table's lowercase letters: in the capitals font the same bytes showed capitals.
+_CASE_LOST = frozenset(v for v in _TCVN3.values() if v.islower())
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _shouted(word: str) -> bool:
+    """A word in capitals whose toned letters came out lowercase: "HOạCH", "ĐOàN" (not "Đà", "Hà")."""
+    capitals = sum(1 for ch in word if ch.isupper())
+    return (capitals >= 2 and any(ch in _CASE_LOST for ch in word)
+            and not any(ch.islower() and ch not in _CASE_LOST for ch in word))
+
+
+def _recase_line(line: str) -> str:
+    words = list(_WORD.finditer(line))
+    if not any(_shouted(m.group()) for m in words):
+        return line
+    if not any(ch.islower() and ch not in _CASE_LOST for ch in line):
+        # The whole line is in capitals ("Kế HOạCH" is "KẾ HOẠCH"): short words too.
+        return "".join(ch.upper() if ch in _CASE_LOST else ch for ch in line)
+    out = list(line)
+    for m in words:
+        if _shouted(m.group()):
+            out[m.start():m.end()] = m.group().upper()
+    return "".join(out)
+
+
+def recase_tcvn3(text: str) -> str:
+    """Capitals back where TCVN3 lost them: a word whose other letters are all capitals (at least two)
+    gets its lowercase-decoded letters in capitals ("HOạCH" → "HOẠCH", "CÔNG ĐOàN" → "CÔNG ĐOÀN");
+    on a line that has such a word and no other lowercase letter, every word does ("Kế HOạCH" → "KẾ HOẠCH").
+    Words in ordinary case ("Công", "Đoàn", "Hà Nội", "Đà") are left as they are."""
+    return "".join(_recase_line(line) for line in text.splitlines(keepends=True))
+
+
 def decode_tcvn3(raw: bytes) -> str:
-    return "".join(_TCVN3.get(b, chr(b)) if b >= 0x80 else chr(b) for b in raw)
+    return recase_tcvn3("".join(_TCVN3.get(b, chr(b)) if b >= 0x80 else chr(b) for b in raw))
 
 
 def decode_vni(raw: bytes) -> str:
@@ -108,7 +146,10 @@ def decode_vietnamese(raw: bytes) -> tuple[str, str]:
 
 
 def encode_tcvn3(text: str) -> bytes:
-    """For tests and fixtures: Unicode to TCVN3 (capitals with tones fall to lowercase)."""
+    """For tests and fixtures: Unicode to TCVN3. Capitals with tones are written with the bytes of
+    their lowercase letter, as the separate capitals font did: the bytes of "KẾ HOẠCH" and of "Kế HOạCH"
+    are the same; `decode_tcvn3` reads them back in capitals where the letters around them are
+    capitals (see `recase_tcvn3`), in lowercase elsewhere ("Ủy" comes back as "ủy")."""
     reverse = {v: k for k, v in _TCVN3.items()}
     out = bytearray()
     for ch in unicodedata.normalize("NFC", text):
