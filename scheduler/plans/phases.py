@@ -17,6 +17,7 @@ from datetime import date
 from scheduler.plans import notation as n
 from scheduler.plans.context import STOP_PHRASES, Context
 from scheduler.plans.findings import Block, Phase, Where
+from scheduler.plans.not_phases import activity_lead, activity_round, finished_or_after, reporting_quarters, sentence_start
 from scheduler.plans.notation import Bound, Period
 from scheduler.plans.periods import period_at, period_in
 from scheduler.plans.text import cap, quote
@@ -76,13 +77,16 @@ class PhasePass(Context):
         for bi, b in enumerate(self.blocks):
             text = self.masked[bi]
             c = _COUNT.search(text)
-            if c and f.stated_phase_count is None:
+            if c and f.stated_phase_count is None and not activity_lead(text, c.start()):
                 count = n.number_word(c["n"])
                 if count:
                     f.stated_phase_count = (count, quote(b, c.start(), c.end()))
             labels = list(LABEL.finditer(text))
-            if _BY_QUARTER.search(text):  # "thi đua theo quý: quý I/2019 …; quý II/2019 …": each quarter is a phase
+            by_quarter = _BY_QUARTER.search(text)
+            if by_quarter and not reporting_quarters(text, by_quarter):
+                # "thi đua theo quý: quý I/2019 …; quý II/2019 …": each quarter is a phase
                 labels = sorted(labels + list(_QUARTER_LABEL.finditer(text)), key=lambda x: x.start())
+            rounds: set[str] = set()  # the label words of this block that number rounds of no campaign
             # A label inside brackets ("từ 01/5 (sau lễ sơ kết đợt 1) đến …") names another phase: it ends no clause.
             outer = _outside_brackets(text, [x.start() for x in labels])
             for m in labels:
@@ -92,7 +96,13 @@ class PhasePass(Context):
                 if text[m.end():stop].strip() == "" and stop < limit and text[stop] == "." \
                         and _LINE_LEAD.fullmatch(text[:m.start()].strip()):  # a heading "Đợt I. Từ 01/01 …"
                     stop = _clause_end(text, stop + 1, limit)
-                phase = self._phase_at(bi, b, text, m, stop, len(f.phases) + 1)
+                first = next(x.start() for x in labels if x.start() >= sentence_start(text, m.start()))
+                if m.re is LABEL and m["word"]:
+                    word = m["word"].lower()
+                    if word in rounds or activity_round(text, m.start(), m.end(), first):
+                        rounds.add(word)
+                        continue
+                phase = self._phase_at(bi, b, text, m, stop, len(f.phases) + 1, first)
                 if phase is not None and not any((p.name, p.start, p.end) == (phase.name, phase.start, phase.end)
                                                  for p in f.phases):
                     f.phases.append(phase)
@@ -150,7 +160,8 @@ class PhasePass(Context):
             count, where = f.stated_phase_count
             f.notes.append((f"văn bản nói {count} đợt nhưng tìm thấy {len(f.phases)} đợt", where))
 
-    def _phase_at(self, bi: int, b: Block, text: str, m: re.Match[str], stop: int, index: int) -> Phase | None:
+    def _phase_at(self, bi: int, b: Block, text: str, m: re.Match[str], stop: int, index: int,
+                  first: int) -> Phase | None:
         lowered = text.lower()
         if len(lowered) == len(text) and sum(c.isupper() for c in text) > sum(c.islower() for c in text):
             text = lowered  # a heading in capitals: its period read in lower case, at the same offsets
@@ -162,6 +173,9 @@ class PhasePass(Context):
         at, period = found if found else (m.end(), None)
         if period is not None and _REVIEW.search(text[max(0, m.start() - 24):m.start()]) and "(" not in text[m.end():at]:
             period = None  # "sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024": when the review happens, not the phase
+        report = (self.masked[bi - 1] if bi else "") + " " + text[:m.start()]
+        if m.re is LABEL and finished_or_after(text, m.start(), first, "(" in text[m.end():at], report):
+            return None  # "Qua đợt 1 (từ …), các tổ đã …", "sau đợt thi đua, … tổng kết vào tháng 01/2026"
         line_start = _LINE_LEAD.fullmatch(text[:m.start()].strip()) is not None  # the label opens its paragraph
         if period is None and line_start and stop == len(text) and bi + 1 < len(self.blocks):
             # The label heads a paragraph; its time is on the next line: "Thời gian: từ 20/11 – 05/12/2023".
@@ -347,7 +361,7 @@ def _period_before(text: str, label_at: int) -> tuple[int, Period] | None:
     if period is None or period.end is None or period.start is None:
         return None
     between = text[at + period.end_offset:label_at]
-    if not _LAUNCH_VERB.search(between) or LABEL.search(between) or re.search(r"kết|\d", between):
+    if not _LAUNCH_VERB.search(between) or LABEL.search(between) or re.search(r"kết|\d{1,2}[/.\-]\d|\d{4}|(?<!\w)đã\s", between):
         return None
     return at, period
 

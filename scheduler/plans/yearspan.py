@@ -23,8 +23,9 @@ from scheduler.plans.text import quote
 
 OPENING_BLOCKS = 8
 # "kế hoạch … năm 2025": the year the opening sentence gives the plan (references are masked before).
-_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua)[^.;:]{0,120}?\bnăm\s+(\d{4})\b"
-                        r"(?!\s*[-–—]\s*\d)", re.I)
+# "Kết quả Hội thi … năm 2025": a contest names its year the same way.
+_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua|hội thi|cuộc thi|hội thao)"
+                        r"[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)", re.I)
 _IMPLEMENTS = re.compile(r"(?<!\w)(?:Thực hiện|Theo)\s")
 _MAIN_CLAUSE = re.compile(r"[,;]\s+(?=(?:Công đoàn|Liên đoàn|LĐLĐ|CĐCS|Ban Thường vụ|Ban Chấp hành|Ban chấp hành|"
                           r"Đoàn Chủ tịch|Thường trực|Trường|Nhà trường|Khối thi đua|Cụm thi đua)\b)")
