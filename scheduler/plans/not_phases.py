@@ -31,6 +31,7 @@ _ACTIVITY_BEFORE = re.compile(rf"(?<!\w)(?:{_ACTIVITY})\s+$", re.I)
 _ACTIVITY_AFTER = re.compile(rf"\s*[:,]?\s*(?:đã\s+|sẽ\s+|dự\s+kiến\s+)?(?:{_ACTIVITY})(?!\w)", re.I)
 # In the words that lead to the series ("Lớp học tập trung theo 3 đợt: đợt 1 …"), unless a campaign is named after it.
 _ACTIVITY_LEAD = re.compile(rf"(?<!\w)(?:{_ACTIVITY})(?!\w)", re.I)
+_ROUNDS = re.compile(r"(?<!\w)(?:theo|thành|làm|qua)\s+(?:từng|\d+|hai|ba|bốn|năm)\s+đợt(?!\w)", re.I)
 _CAMPAIGN = re.compile(r"(?<!\w)(?:thi\s+đua|phong\s+trào|cuộc\s+thi|hội\s+thi|cao\s+điểm)(?!\w)", re.I)
 # A finished phase: reviewed, or its rounds already over.
 _PAST_LEAD = re.compile(r"(?<!\w)đã\s+(?:diễn\s+ra|kết\s+thúc|hoàn\s+thành|qua)(?!\w)", re.I)
@@ -57,10 +58,19 @@ def activity_round(text: str, label_start: int, label_end: int, first_label: int
 
 
 def activity_lead(text: str, at: int) -> bool:
-    """The sentence up to `at` names an activity that is no campaign ("Lớp học tập trung theo 3 đợt")."""
-    lead = text[sentence_start(text, at):at]
-    found = list(_ACTIVITY_LEAD.finditer(lead))
-    return bool(found) and not _CAMPAIGN.search(lead, found[-1].end())
+    """The sentence up to `at` names an activity that is no campaign ("Lớp học tập trung theo 3 đợt: đợt 1 …"),
+    or the sentence before it does while introducing the rounds ("Chương trình khám … thực hiện theo từng đợt.")."""
+    s0 = sentence_start(text, at)
+    leads = [text[s0:at]]
+    if s0:
+        before = text[sentence_start(text, s0 - 1):s0]
+        if _ROUNDS.search(before):
+            leads.append(before)
+    for lead in leads:
+        found = list(_ACTIVITY_LEAD.finditer(lead))
+        if found and not _CAMPAIGN.search(lead, found[-1].end()):
+            return True
+    return False
 
 
 def finished_or_after(text: str, label_start: int, first_label: int, bracketed: bool, report: str) -> bool:
