@@ -20,6 +20,7 @@ not a campaign run by quarter.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # What a round is of, when it is no campaign phase.
@@ -43,49 +44,64 @@ _REPORT = re.compile(r"(?<!\w)báo\s+cáo(?!\w)", re.I)
 _REPORTS = re.compile(r"(?<!\w)(?:báo\s+cáo|gửi|nộp)(?!\w)", re.I)
 
 
-def sentence_start(text: str, at: int) -> int:
-    """Where the sentence holding offset `at` starts."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
-    return ends[-1] if ends else 0
+class Block:
+    """One paragraph's text, its sentences indexed once, and what its sentence leads say (each read once:
+    a line of thousands of labels stays linear)."""
 
+    def __init__(self, text: str, report_above: bool) -> None:
+        self.text = text
+        self.ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        report = _REPORT.search(text)
+        self.report_at = 0 if report_above else report.start() if report else len(text) + 1
+        self._leads: dict[int, tuple[bool, bool]] = {}
 
-def activity_round(text: str, label_start: int, label_end: int, first_label: int) -> bool:
-    """A numbered label naming a round of something that is no campaign (see the module's doc)."""
-    if _ACTIVITY_BEFORE.search(text[max(0, label_start - 24):label_start]):
-        return True
-    if _ACTIVITY_AFTER.match(text, label_end):
-        return True
-    return activity_lead(text, first_label)
+    def sentence_start(self, at: int) -> int:
+        """Where the sentence holding offset `at` starts."""
+        k = bisect.bisect_left(self.ends, at)
+        return self.ends[k - 1] if k else 0
 
+    def lead(self, first_label: int) -> tuple[bool, bool]:
+        """(an activity that is no campaign, a past review) said by the words leading to a sentence's first label."""
+        if first_label not in self._leads:
+            s0 = self.sentence_start(first_label)
+            self._leads[first_label] = (self.activity_lead(first_label), bool(_PAST_LEAD.search(self.text, s0, first_label)))
+        return self._leads[first_label]
 
-def activity_lead(text: str, at: int) -> bool:
-    """The sentence up to `at` names an activity that is no campaign ("Lớp học tập trung theo 3 đợt: đợt 1 …"),
-    or the sentence before it does while introducing the rounds ("Chương trình khám … thực hiện theo từng đợt.")."""
-    s0 = sentence_start(text, at)
-    leads = [text[s0:at]]
-    if s0:
-        before = text[sentence_start(text, s0 - 1):s0]
-        if _ROUNDS.search(before):
-            leads.append(before)
-    for lead in leads:
-        found = list(_ACTIVITY_LEAD.finditer(lead))
-        if found and not _CAMPAIGN.search(lead, found[-1].end()):
+    def activity_lead(self, at: int) -> bool:
+        """The sentence up to `at` names an activity that is no campaign ("Lớp học tập trung theo 3 đợt: đợt 1 …"),
+        or the sentence before it does while introducing the rounds ("Chương trình khám … thực hiện theo từng đợt.")."""
+        s0 = self.sentence_start(at)
+        leads = [self.text[s0:at]]
+        if s0:
+            before = self.text[self.sentence_start(s0 - 1):s0]
+            if _ROUNDS.search(before):
+                leads.append(before)
+        for lead in leads:
+            found = list(_ACTIVITY_LEAD.finditer(lead))
+            if found and not _CAMPAIGN.search(lead, found[-1].end()):
+                return True
+        return False
+
+    def activity_round(self, label_start: int, label_end: int, first_label: int) -> bool:
+        """A numbered label naming a round of something that is no campaign (see the module's doc)."""
+        text = self.text
+        if _ACTIVITY_BEFORE.search(text[max(0, label_start - 24):label_start]):
             return True
-    return False
+        if _ACTIVITY_AFTER.match(text, label_end):
+            return True
+        return self.lead(first_label)[0]
 
+    def finished_or_after(self, label_start: int, first_label: int, bracketed: bool) -> bool:
+        """A label in a review of a finished phase, or naming what follows a phase (see the module's doc)."""
+        near = self.text[max(0, label_start - 24):label_start]
+        if _BEFORE_WORD.search(near):
+            return True
+        # a report's "Sơ kết đợt 1 (từ … đến …)": "báo cáo" before it in its paragraph or in the one above
+        if _REVIEW.search(near) and bracketed and self.report_at < label_start:
+            return True
+        return self.lead(first_label)[1]
 
-def finished_or_after(text: str, label_start: int, first_label: int, bracketed: bool, report: str) -> bool:
-    """A label in a review of a finished phase, or naming what follows a phase (see the module's doc);
-    `report`: the words before the label in its paragraph and the paragraph above (a report's heading)."""
-    near = text[max(0, label_start - 24):label_start]
-    if _BEFORE_WORD.search(near):
-        return True
-    if _REVIEW.search(near) and bracketed and _REPORT.search(report):  # a report's "Sơ kết đợt 1 (từ … đến …)"
-        return True
-    return bool(_PAST_LEAD.search(text, sentence_start(text, first_label), first_label))
-
-
-def reporting_quarters(text: str, by_quarter: re.Match[str]) -> bool:
-    """"báo cáo kết quả … theo quý": the quarters of a reporting schedule."""
-    start = max(sentence_start(text, by_quarter.start()), by_quarter.start() - 80)
-    return bool(_REPORTS.search(text, start, by_quarter.start()))
+    def reporting_quarters(self, by_quarter: re.Match[str]) -> bool:
+        """"báo cáo kết quả … theo quý": the quarters of a reporting schedule."""
+        start = max(self.sentence_start(by_quarter.start()), by_quarter.start() - 80)
+        return bool(_REPORTS.search(self.text, start, by_quarter.start()))
