@@ -184,6 +184,7 @@ PLAN_CORE = (
     "scheduler.plans.yearspan",
     "scheduler.plans.periods",
     "scheduler.plans.phases",
+    "scheduler.plans.not_phases",
     "scheduler.plans.dated",
     "scheduler.plans.events",
     "scheduler.plans.anniversaries",

@@ -33,6 +33,8 @@ CLASSES = {
     "lunar-am-lich", "lunar-mung-tet", "lunar-ram-gieng", "lunar-tet",
     "ann-national", "ann-own", "ordinal-mismatch", "date-impossible", "date-implausible",
     "noise", "header",
+    "not-phase-activity", "not-phase-review", "not-phase-instalment", "not-phase-context", "not-phase-report",
+    "not-phase-after",
 }
 # Dev passages the rules do not read as written, each for a stated reason (a strict xfail: fixing one fails it).
 KNOWN_GAPS: dict[str, str] = {}

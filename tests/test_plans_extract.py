@@ -106,6 +106,44 @@ def test_the_dates_of_a_review_are_not_a_phase() -> None:
     assert (phase.start, phase.end) == ("01/01/2024", "30/6/2024")
 
 
+def test_rounds_of_an_activity_are_not_phases() -> None:
+    """Health checks, training, inspections, leave, payments and gifts in rounds; a campaign's own phases stay."""
+    for body in ("Đợt 1 khám cho khối trường học từ ngày 04/11 đến 07/11/2024.",
+                 "Tập huấn đợt 2 từ ngày 05/7 đến 07/7/2024 tại Hội trường.",
+                 "Chi trả đợt 1 từ ngày 15/9 đến 30/9/2024; chi trả đợt 2 từ ngày 11/10 đến 22/10/2024.",
+                 "Lớp học tập trung theo 3 đợt: đợt 1 từ 08/4 đến 19/4/2024; đợt 2 từ 13/5 đến 24/5/2024.",
+                 "Đợt 1 đã trao 300 suất quà từ ngày 06/01 đến 10/01/2024; đợt 2 từ ngày 13/01 đến 17/01/2024.",
+                 "Chương trình khám sức khỏe được thực hiện theo từng đợt. Đợt 3 bắt đầu từ ngày 03/11/2024."):
+        assert read(body).phases == [], body
+    kept = read("Phong trào chia 3 giai đoạn: Giai đoạn 3: kiểm tra, đánh giá từ 01/11/2024 đến 30/11/2024.")
+    assert [(p.start, p.end) for p in kept.phases] == [("01/11/2024", "30/11/2024")]
+    assert [p.name for p in read("Đợt cao điểm trao quà Tết từ 15/01 đến 05/02/2024.").phases] == ["Đợt cao điểm"]
+
+
+def test_a_finished_phase_and_what_follows_a_phase_are_not_phases() -> None:
+    assert read("Qua đợt 1 (từ 01/02/2024 đến 30/6/2024), các tổ đã đăng ký 38 sáng kiến.").phases == []
+    assert read("Hội thi đã diễn ra qua 2 đợt: đợt 1 từ ngày 11/8 đến 17/8/2024.").phases == []
+    assert read("Sau đợt thi đua, Công đoàn tổng kết vào tháng 01/2025.").phases == []
+    assert read("Trong 6 tháng đầu năm 2024, các công đoàn đã tổ chức đợt thi đua chào mừng.").phases == []
+    report = extract(["BÁO CÁO\nSơ kết đợt thi đua cao điểm (từ 01/3/2025 đến 30/6/2025)\n"], False, REF)
+    assert report.phases == []
+
+
+def test_a_reporting_schedule_by_quarter_is_not_a_campaign_by_quarter() -> None:
+    f = read("Các công đoàn cơ sở báo cáo kết quả theo quý: quý I/2024 gửi trước ngày 20/3/2024.")
+    assert f.phases == []
+    assert [p.name for p in read("Tổ chức thi đua theo quý: quý I/2024 gắn với Tháng Thanh niên.").phases] == ["Quý I"]
+
+
+def test_a_period_the_campaign_serves_is_not_its_span() -> None:
+    body = ("Năm 2024 là năm tăng tốc thực hiện Kế hoạch phát triển kinh tế – xã hội giai đoạn 2021 – 2025. "
+            "Công đoàn phát động thi đua: đợt 1 từ 01/02/2024 đến 30/6/2024.")
+    f = extract([body], False, REF)
+    assert (f.year, f.span) == (2024, None)
+    own = extract(["Liên đoàn Lao động tỉnh triển khai phong trào thi đua giai đoạn 2021 – 2025."], False, REF)
+    assert (own.span_start.year, own.span_end.year) == (2021, 2025)
+
+
 def test_anniversaries_named_after_tron_dip_huong_ve() -> None:
     for text in ("kỷ niệm tròn 95 năm Ngày thành lập Công đoàn Việt Nam", "dịp 95 năm Ngày thành lập Công đoàn Việt Nam",
                  "hướng về 95 năm Ngày thành lập Công đoàn Việt Nam"):

@@ -81,6 +81,9 @@ _NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|h�
                           r"|chào\s+mừng|k[ỷỉ]\s+niệm)\s*[,:]?\s*(?:\(?\s*)?(?:vào\s+)?"
                           r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?)$", re.I)
 _ROUND = re.compile(r"(?<!\w)[Vv]òng\s+(?!chung\s+kết)")
+# "… qua 2 đợt: đợt 1 từ ngày 11-8 đến 17-8": the span of a numbered round or phase, right after its label.
+_ROUND_LABEL = re.compile(r"(?<!\w)(?:đợt|giai\s+đoạn)\s+(?:\d{1,2}|[IVX]{1,4}|một|hai|ba|bốn)\s*[:,]?\s*"
+                          r"(?:\(\s*)?(?:từ\s+)?(?:ngày\s+)?$", re.I)
 _RANGE_AFTER = re.compile(r"\s*(?:đến|-|–|—)\s*(?:hết\s+)?(?:ngày\s+)?\d")
 _YOUTH = re.compile(r"(?<!Công )(?<!công )(?<!\w)(?:Chi đoàn|Đoàn trường|Đoàn [Tt]hanh niên|Đoàn TNCS|Tỉnh đoàn|Thành đoàn"
                     r"|Huyện đoàn|Liên đội|Chi đội|Hội đồng Đội)(?!\w)")
@@ -94,7 +97,8 @@ def _not_the_day(text: str, where: int, clauses: Clauses) -> bool:
         return True
     start = max(clauses.start(where), where - _NEAR)
     written = n.DATE_RE.match(text, where)
-    if _ROUND.search(text[start:where]) and _RANGE_AFTER.match(text, written.end() if written else where):
+    if (_ROUND.search(text[start:where]) or _ROUND_LABEL.search(text[max(start, where - 40):where])) \
+            and _RANGE_AFTER.match(text, written.end() if written else where):
         return True
     # The sentence around the date, at most _NEAR characters each side (a line of a thousand dates stays linear).
     stop = min(clauses.end(where), where + _NEAR)

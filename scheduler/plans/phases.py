@@ -14,6 +14,7 @@ import bisect
 import re
 from datetime import date
 
+from scheduler.plans import not_phases
 from scheduler.plans import notation as n
 from scheduler.plans.context import STOP_PHRASES, Context
 from scheduler.plans.findings import Block, Phase, Where
@@ -75,16 +76,21 @@ class PhasePass(Context):
         starts: list[int] = []
         for bi, b in enumerate(self.blocks):
             text = self.masked[bi]
+            nb = not_phases.Block(text, bi > 0 and "báo cáo" in self.masked[bi - 1].lower())
             c = _COUNT.search(text)
-            if c and f.stated_phase_count is None:
+            if c and f.stated_phase_count is None and not nb.activity_lead(c.start()):
                 count = n.number_word(c["n"])
                 if count:
                     f.stated_phase_count = (count, quote(b, c.start(), c.end()))
             labels = list(LABEL.finditer(text))
-            if _BY_QUARTER.search(text):  # "thi đua theo quý: quý I/2019 …; quý II/2019 …": each quarter is a phase
+            by_quarter = _BY_QUARTER.search(text)
+            if by_quarter and not nb.reporting_quarters(by_quarter):
+                # "thi đua theo quý: quý I/2019 …; quý II/2019 …": each quarter is a phase
                 labels = sorted(labels + list(_QUARTER_LABEL.finditer(text)), key=lambda x: x.start())
+            rounds: set[str] = set()  # the label words of this block that number rounds of no campaign
             # A label inside brackets ("từ 01/5 (sau lễ sơ kết đợt 1) đến …") names another phase: it ends no clause.
-            outer = _outside_brackets(text, [x.start() for x in labels])
+            at_ = [x.start() for x in labels]
+            outer = _outside_brackets(text, at_)
             for m in labels:
                 k = bisect.bisect_right(outer, m.start())
                 limit = outer[k] if k < len(outer) else len(text)
@@ -92,7 +98,13 @@ class PhasePass(Context):
                 if text[m.end():stop].strip() == "" and stop < limit and text[stop] == "." \
                         and _LINE_LEAD.fullmatch(text[:m.start()].strip()):  # a heading "Đợt I. Từ 01/01 …"
                     stop = _clause_end(text, stop + 1, limit)
-                phase = self._phase_at(bi, b, text, m, stop, len(f.phases) + 1)
+                first = at_[bisect.bisect_left(at_, nb.sentence_start(m.start()))]  # the sentence's first label
+                if m.re is LABEL and m["word"]:
+                    word = m["word"].lower()
+                    if word in rounds or nb.activity_round(m.start(), m.end(), first):
+                        rounds.add(word)
+                        continue
+                phase = self._phase_at(bi, b, text, m, stop, len(f.phases) + 1, (nb, first))
                 if phase is not None and not any((p.name, p.start, p.end) == (phase.name, phase.start, phase.end)
                                                  for p in f.phases):
                     f.phases.append(phase)
@@ -150,7 +162,8 @@ class PhasePass(Context):
             count, where = f.stated_phase_count
             f.notes.append((f"văn bản nói {count} đợt nhưng tìm thấy {len(f.phases)} đợt", where))
 
-    def _phase_at(self, bi: int, b: Block, text: str, m: re.Match[str], stop: int, index: int) -> Phase | None:
+    def _phase_at(self, bi: int, b: Block, text: str, m: re.Match[str], stop: int, index: int,
+                  lead: tuple[not_phases.Block, int]) -> Phase | None:
         lowered = text.lower()
         if len(lowered) == len(text) and sum(c.isupper() for c in text) > sum(c.islower() for c in text):
             text = lowered  # a heading in capitals: its period read in lower case, at the same offsets
@@ -162,6 +175,8 @@ class PhasePass(Context):
         at, period = found if found else (m.end(), None)
         if period is not None and _REVIEW.search(text[max(0, m.start() - 24):m.start()]) and "(" not in text[m.end():at]:
             period = None  # "sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024": when the review happens, not the phase
+        if m.re is LABEL and lead[0].finished_or_after(m.start(), lead[1], "(" in text[m.end():at]):
+            return None  # "Qua đợt 1 (từ …), các tổ đã …", "sau đợt thi đua, … tổng kết vào tháng 01/2026"
         line_start = _LINE_LEAD.fullmatch(text[:m.start()].strip()) is not None  # the label opens its paragraph
         if period is None and line_start and stop == len(text) and bi + 1 < len(self.blocks):
             # The label heads a paragraph; its time is on the next line: "Thời gian: từ 20/11 – 05/12/2023".
@@ -347,7 +362,7 @@ def _period_before(text: str, label_at: int) -> tuple[int, Period] | None:
     if period is None or period.end is None or period.start is None:
         return None
     between = text[at + period.end_offset:label_at]
-    if not _LAUNCH_VERB.search(between) or LABEL.search(between) or re.search(r"kết|\d", between):
+    if not _LAUNCH_VERB.search(between) or LABEL.search(between) or re.search(r"kết|\d{1,2}[/.\-]\d|\d{4}|(?<!\w)đã\s", between):
         return None
     return at, period
 

@@ -23,13 +23,33 @@ from scheduler.plans.text import quote
 
 OPENING_BLOCKS = 8
 # "kế hoạch … năm 2025": the year the opening sentence gives the plan (references are masked before).
-_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua)[^.;:]{0,120}?\bnăm\s+(\d{4})\b"
-                        r"(?!\s*[-–—]\s*\d)", re.I)
+# "Kết quả Hội thi … năm 2025": a contest names its year the same way.
+_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua|hội thi|cuộc thi|hội thao)"
+                        r"[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)", re.I)
 _IMPLEMENTS = re.compile(r"(?<!\w)(?:Thực hiện|Theo)\s")
 _MAIN_CLAUSE = re.compile(r"[,;]\s+(?=(?:Công đoàn|Liên đoàn|LĐLĐ|CĐCS|Ban Thường vụ|Ban Chấp hành|Ban chấp hành|"
                           r"Đoàn Chủ tịch|Thường trực|Trường|Nhà trường|Khối thi đua|Cụm thi đua)\b)")
 # A clause about the plans above this one: at the start of a sentence, or of a line a title ran into.
 _OTHER_CLAUSE = re.compile(r"(?:^[-–•\s]*|(?<=[.;]\s)|(?<=[^\W\d]\s)(?=[CT]))(?:Căn cứ|Thực hiện|Theo)\s")
+
+
+# The head of the phrase a "giai đoạn 2021 – 2025" qualifies, when that is a document or plan the campaign serves
+# ("Nghị quyết …", "Kế hoạch phát triển kinh tế – xã hội …", "Kế hoạch sản xuất, kinh doanh …", "Chiến lược …").
+_CONTEXT_HEAD = re.compile(r"(?<!\w)(?:nghị\s+quyết|chiến\s+lược|đề\s+án|kinh\s+tế\s*[-–—]\s*xã\s+hội"
+                           r"|sản\s+xuất,?\s+kinh\s+doanh|kế\s+hoạch\s+\d+\s+năm)(?!\w)", re.I)
+_OWN_HEAD = re.compile(r"(?<!\w)(?:phong\s+trào|thi\s+đua|cuộc\s+vận\s+động|kế\s+hoạch|chương\s+trình)(?!\w)", re.I)
+_OTHERS = re.compile(r"\s*của\s+(?:Tổng\s+Liên\s+đoàn|Chính\s+phủ|Bộ|Ủy\s+ban|UBND|Tỉnh\s+ủy|Thành\s+ủy|Trung\s+ương)")
+
+
+def cited_period(text: str, m: re.Match[str]) -> bool:
+    """"Năm 2024 là năm tăng tốc thực hiện … Kế hoạch phát triển kinh tế – xã hội giai đoạn 2021 – 2025", "một phần
+    trong kế hoạch … giai đoạn 2026-2027 của Tổng Liên đoàn": a period of what the campaign serves, not its span."""
+    if m.re is not n.SPAN_STAGE:
+        return False
+    before = text[max(0, m.start() - 90):m.start()]
+    heads = list(_CONTEXT_HEAD.finditer(before)) + list(_OWN_HEAD.finditer(before))
+    last = max(heads, key=lambda h: h.end(), default=None)
+    return (last is not None and last.re is _CONTEXT_HEAD) or bool(_OTHERS.match(text, m.end()))
 
 
 @dataclass(frozen=True)
@@ -90,7 +110,7 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
     spans += [(b, text, (n.SPAN_SCHOOL,)) for b, text in opening if _IMPLEMENTS.search(text)]
     for b, text, patterns in spans:
         for pattern in patterns:
-            m = pattern.search(text)
+            m = next((x for x in pattern.finditer(text) if not cited_period(text, x)), None)
             if m:
                 s = n.campaign_span(m[0])
                 if s:

@@ -1,0 +1,107 @@
+"""When "đợt", "giai đoạn" or "theo quý" with a time does not name a phase of the plan (pure).
+
+A numbered label names a round of something else when the words around it say what:
+a health check, a training course, an inspection, leave, blood donation, payments,
+gifts or support handed out in instalments ("Đợt 1 khám cho 800 công nhân từ …",
+"Tập huấn đợt 2 từ …", "Chi trả đợt 1 …", "Đợt 1 đã trao 300 suất quà …", "nghỉ Tết
+… theo hai đợt: đợt 1 từ …"); the rounds of one series share that nature ("đợt 2"
+after such a "đợt 1"). "Đợt thi đua" and "đợt cao điểm" always name a campaign.
+
+A label names a past or finished phase, not one the plan sets, in a review: "Qua
+đợt 1 (từ … đến …), các tổ đã …", "Hội thi đã diễn ra qua 2 đợt: đợt 1 từ …",
+"BÁO CÁO / Sơ kết đợt thi đua cao điểm (từ … đến …)" (in a plan, "Sơ kết đợt 1 (từ … đến …)
+vào tháng 7" still dates phase 1), "Trong 6 tháng đầu năm, … đã tổ chức đợt
+thi đua …"; and what follows a phase is no phase: "sau đợt thi đua, … tổng kết vào
+tháng 01/2026", "Kết thúc đợt 1, … trong tháng 7/2026".
+
+"Báo cáo … theo quý: quý I/2026 gửi trước …": the quarters of a reporting schedule,
+not a campaign run by quarter.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+# What a round is of, when it is no campaign phase.
+_ACTIVITY = (r"khám|tập\s+huấn|bồi\s+dưỡng|lớp\s+học|khóa\s+học|kiểm\s+tra|giám\s+sát|chi\s+trả|thanh\s+toán|"
+             r"giải\s+ngân|nghỉ|hiến\s+máu|trao(?!\s+giải)|tặng|nhận\s+hồ\s+sơ|xét\s+hỗ\s+trợ|tiêm")
+# Right before the label ("Tập huấn đợt 1", "chi trả đợt 2", "nghỉ đợt 1").
+_ACTIVITY_BEFORE = re.compile(rf"(?<!\w)(?:{_ACTIVITY})\s+$", re.I)
+# Right after the label, before its time ("Đợt 1 khám cho …", "đợt 1 đã trao …", "đợt 1 nhận hồ sơ từ …"); after a
+# colon the words say what a campaign's phase does ("Giai đoạn 3: kiểm tra, đánh giá, tổng kết").
+_ACTIVITY_AFTER = re.compile(rf"\s+(?:đã\s+|sẽ\s+|dự\s+kiến\s+)?(?:{_ACTIVITY})(?!\w)", re.I)
+# In the words that lead to the series ("Lớp học tập trung theo 3 đợt: đợt 1 …"), unless a campaign is named after it.
+_ACTIVITY_LEAD = re.compile(rf"(?<!\w)(?:{_ACTIVITY})(?!\w)", re.I)
+_ROUNDS = re.compile(r"(?<!\w)(?:theo|thành|làm|qua)\s+(?:từng|\d+|hai|ba|bốn|năm)\s+đợt(?!\w)", re.I)
+_CAMPAIGN = re.compile(r"(?<!\w)(?:thi\s+đua|phong\s+trào|cuộc\s+thi|hội\s+thi|cao\s+điểm)(?!\w)", re.I)
+# A finished phase: reviewed, or its rounds already over.
+_PAST_LEAD = re.compile(r"(?<!\w)đã\s+(?:diễn\s+ra|kết\s+thúc|hoàn\s+thành|qua)(?!\w)", re.I)
+_BEFORE_WORD = re.compile(r"(?<!\w)(?:qua|sau|kết\s+thúc|hết|cuối)\s+$", re.I)
+_REVIEW = re.compile(r"(?<!\w)(?:sơ\s+kết|tổng\s+kết|bình\s+xét|đánh\s+giá|chấm\s+điểm)\s+(?:các\s+)?$", re.I)
+_SENTENCE_END = re.compile(r"\.(?=\s)(?!\s\d{4}\b)")
+_REPORT = re.compile(r"(?<!\w)báo\s+cáo(?!\w)", re.I)
+_REPORTS = re.compile(r"(?<!\w)(?:báo\s+cáo|gửi|nộp)(?!\w)", re.I)
+
+
+class Block:
+    """One paragraph's text, its sentences indexed once, and what its sentence leads say (each read once:
+    a line of thousands of labels stays linear)."""
+
+    def __init__(self, text: str, report_above: bool) -> None:
+        self.text = text
+        self.ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        report = _REPORT.search(text)
+        self.report_at = 0 if report_above else report.start() if report else len(text) + 1
+        self._leads: dict[int, tuple[bool, bool]] = {}
+
+    def sentence_start(self, at: int) -> int:
+        """Where the sentence holding offset `at` starts."""
+        k = bisect.bisect_left(self.ends, at)
+        return self.ends[k - 1] if k else 0
+
+    def lead(self, first_label: int) -> tuple[bool, bool]:
+        """(an activity that is no campaign, a past review) said by the words leading to a sentence's first label."""
+        if first_label not in self._leads:
+            s0 = self.sentence_start(first_label)
+            self._leads[first_label] = (self.activity_lead(first_label), bool(_PAST_LEAD.search(self.text, s0, first_label)))
+        return self._leads[first_label]
+
+    def activity_lead(self, at: int) -> bool:
+        """The sentence up to `at` names an activity that is no campaign ("Lớp học tập trung theo 3 đợt: đợt 1 …"),
+        or the sentence before it does while introducing the rounds ("Chương trình khám … thực hiện theo từng đợt.")."""
+        s0 = self.sentence_start(at)
+        leads = [self.text[s0:at]]
+        if s0:
+            before = self.text[self.sentence_start(s0 - 1):s0]
+            if _ROUNDS.search(before):
+                leads.append(before)
+        for lead in leads:
+            found = list(_ACTIVITY_LEAD.finditer(lead))
+            if found and not _CAMPAIGN.search(lead, found[-1].end()):
+                return True
+        return False
+
+    def activity_round(self, label_start: int, label_end: int, first_label: int) -> bool:
+        """A numbered label naming a round of something that is no campaign (see the module's doc)."""
+        text = self.text
+        if _ACTIVITY_BEFORE.search(text[max(0, label_start - 24):label_start]):
+            return True
+        if _ACTIVITY_AFTER.match(text, label_end):
+            return True
+        return self.lead(first_label)[0]
+
+    def finished_or_after(self, label_start: int, first_label: int, bracketed: bool) -> bool:
+        """A label in a review of a finished phase, or naming what follows a phase (see the module's doc)."""
+        near = self.text[max(0, label_start - 24):label_start]
+        if _BEFORE_WORD.search(near):
+            return True
+        # a report's "Sơ kết đợt 1 (từ … đến …)": "báo cáo" before it in its paragraph or in the one above
+        if _REVIEW.search(near) and bracketed and self.report_at < label_start:
+            return True
+        return self.lead(first_label)[1]
+
+    def reporting_quarters(self, by_quarter: re.Match[str]) -> bool:
+        """"báo cáo kết quả … theo quý": the quarters of a reporting schedule."""
+        start = max(self.sentence_start(by_quarter.start()), by_quarter.start() - 80)
+        return bool(_REPORTS.search(self.text, start, by_quarter.start()))
