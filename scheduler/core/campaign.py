@@ -86,7 +86,7 @@ class ResolvedPhase:
         return self.origin is DateOrigin.PROVISIONAL
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Calendar:
     id: str
     title: str
