@@ -86,6 +86,7 @@ class ResolvedPhase:
         return self.origin is DateOrigin.PROVISIONAL
 
 
+@quick_pickling
 @dataclass(frozen=True, slots=True)
 class Calendar:
     id: str
