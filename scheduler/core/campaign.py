@@ -86,7 +86,8 @@ class ResolvedPhase:
         return self.origin is DateOrigin.PROVISIONAL
 
 
-@dataclass(frozen=True)
+@quick_pickling
+@dataclass(frozen=True, slots=True)
 class Calendar:
     id: str
     title: str

@@ -15,6 +15,7 @@ import os
 import pickle
 import weakref
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
@@ -222,7 +223,8 @@ class ParseCache:
             files[path] = (signature, (*found[:3], (at, len(blob))))
             at += len(blob)
         # Display paths are relative to the working directory: a cache from another one is not used.
-        stored = (catalog_version(), catalog) if catalog is not None else None
+        chunks = _calendar_chunks(catalog) if isinstance(catalog, Catalog) else []
+        stored = (catalog_version(), replace(catalog, calendars={}), len(chunks)) if isinstance(catalog, Catalog) else None
         value = (parser_version(), str(Path.cwd()), files, stored)
 
         start = 0
@@ -231,6 +233,12 @@ class ParseCache:
             nonlocal start
             out.write(bytes(8))  # then where the compressed parses start, once known
             pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            # The calendars a few hundred at a time, each its own pickle: pickling keeps every object it
+            # wrote (and the state it wrote of it) until the end, a hundred MB for 10,000 calendars at once.
+            pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+            for chunk in chunks:
+                pickler.dump(chunk)
+                pickler.clear_memo()
             start = out.tell()
             out.writelines(blobs)
             out.seek(0)
@@ -260,9 +268,30 @@ class ParseCache:
             return False
         self._on_disk(disk, _shifted(files, start))
         self._version = version
-        if isinstance(stored, tuple) and stored[0] == catalog_version():
-            self._restored_catalog = stored[1]
+        if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == catalog_version():
+            try:
+                self._restored_catalog = _with_calendars(stored[1], [pickle.load(disk) for _ in range(stored[2])])
+            except Exception:  # any damage: the calendars are merged again from the parses
+                self._restored_catalog = None
         return True
+
+
+CHUNK_CALENDARS = 500  # calendars pickled together: what a save holds at most besides the calendars themselves
+
+
+def _calendar_chunks(catalog: Catalog) -> list[list[tuple[str, Calendar]]]:
+    """The catalog's calendars, in order, a few hundred to a list. An item shared by calendars of two lists (one
+    inherited from the national calendar) is restored once per list: equal, and a few copies in all."""
+    items = list(catalog.calendars.items())
+    return [items[i:i + CHUNK_CALENDARS] for i in range(0, len(items), CHUNK_CALENDARS)]
+
+
+def _with_calendars(catalog: object, chunks: list[object]) -> Catalog | None:
+    """The restored catalog with its calendars put back, in the order they were saved (None: not a catalog)."""
+    if not isinstance(catalog, Catalog) or not all(isinstance(chunk, list) for chunk in chunks):
+        return None
+    catalog.calendars = {cid: calendar for chunk in chunks for cid, calendar in chunk}  # type: ignore[attr-defined]
+    return catalog
 
 
 def _shifted(files: dict[Path, Stored], start: int) -> dict[Path, Stored]:

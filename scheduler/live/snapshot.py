@@ -216,11 +216,14 @@ def log_errors(cid: str, diagnostics: tuple[Diagnostic, ...], *, serving: bool) 
         log.error("Lịch %s có lỗi và chưa có phiên bản hợp lệ nào để phục vụ.", cid)
 
 
+_NO_UIDS: frozenset[str] = frozenset()
+
+
 def tombstone_window(deletions: Iterable[tuple[str, datetime]], retention: timedelta,
                      now: datetime) -> tuple[frozenset[str], datetime | None]:
     """The UIDs still published as cancelled (deleted less than ``retention`` ago), and when the next
     of them stops being published (None: never)."""
     deletions = list(deletions)
-    active = frozenset(uid for uid, at in deletions if now - at < retention)
+    active = frozenset(uid for uid, at in deletions if now - at < retention) or _NO_UIDS  # most calendars: one empty set
     upcoming = [at + retention for _, at in deletions if at + retention > now]
     return active, min(upcoming, default=None)
