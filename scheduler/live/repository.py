@@ -194,10 +194,8 @@ class CalendarRepository:
                 if catalog is None:
                     catalog = load_catalog(self.root, cache=self.parse_cache, previous=previous,
                                            files=self._files, only=only)
-                if catalog.files.keys() == old.keys():
-                    states = dict(old)  # the same calendars, in the same order
-                else:
-                    states = {cid: state for cid, state in old.items() if cid in catalog.files}
+                states = (snap.copied(old) if catalog.files.keys() == old.keys()  # the same calendars, in the same order
+                          else {cid: state for cid, state in old.items() if cid in catalog.files})
                 drafts = {cid: state for cid, state in old_drafts.items() if cid in catalog.files}
                 todo = sorted(catalog.merged)
             # A days-off decision added or edited changes events of unchanged calendars: expand them all again
@@ -234,7 +232,8 @@ class CalendarRepository:
             same = incremental is not None and states.keys() == old.keys()
             served = snap.served_calendars(states, self._snapshot.served if same else None, todo)
             self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog,
-                                      drafts=MappingProxyType(drafts), served=served)
+                                      drafts=MappingProxyType(drafts), served=served,
+                                      history=snap.next_history(self._snapshot, frozenset(todo) if same else None))
             log.debug("Nạp lại %d tệp lịch trong %.2f giây (đọc lại %d tệp trong %.2f giây, mở rộng %d lịch).",
                       len(states), time.perf_counter() - began, self.parse_cache.parsed - parsed, loaded - began,
                       self.expansions - expanded)
