@@ -152,6 +152,14 @@ def next_history(before: Snapshot, changed: frozenset[str] | None) -> tuple[tupl
     return (*before.history[-HISTORY + 1:], (before.generation + 1, changed))
 
 
+def same_ids(states: Mapping[str, object], old: Mapping[str, object], changed: Iterable[str] | None) -> bool:
+    """Whether ``states`` has the ids of ``old``. ``changed``: the only ids set or removed in a copy of
+    ``old`` (after an edit), then only they are looked at; None: every id is."""
+    if changed is None:
+        return states.keys() == old.keys()
+    return len(states) == len(old) and all((cid in states) == (cid in old) for cid in changed)
+
+
 def copied(mapping: Mapping[str, object]) -> dict:
     """A shallow copy of a dict, or of the dict under a read-only view (at C speed: ``dict(view)`` is 20 times slower)."""
     return mapping.copy() if isinstance(mapping, (dict, MappingProxyType)) else dict(mapping)  # type: ignore[return-value]
