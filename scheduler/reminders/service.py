@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -128,6 +129,7 @@ class ReminderService:
         self.last_plan_scope: Scope | None = None  # what the last replan planned: None when all of it
         self._set = CampaignSet()
         self._pending: set[str] | None = None  # calendars loaded since the set last took them (None: any)
+        self._taking = threading.Lock()  # a load (after a reload) and the set taking it (a wave, a re-plan) in turn
         self._planned_day: date | None = None
         self._memory: PlanInputs | None = None  # the inputs of the last plan this process stamped
         # Bumped whenever what a campaign page shows of reminders may have changed here: recipients or
@@ -176,15 +178,16 @@ class ReminderService:
 
         ``changed``: the ids whose calendar may differ from the last load's (the live set says so after
         an edit), so only they are looked at; None: any may."""
-        if changed is not None and self.calendars and all(
-                cid in self.calendars and (cal := calendars.get(cid)) is not None and not cal.draft for cid in changed):
-            for cid in changed:  # the same ids: replaced in place, a reader's iteration never sees a new size
-                self.calendars[cid] = calendars[cid]
-            if self._pending is not None:
-                self._pending.update(changed)
-        else:
-            self.calendars = {cid: cal for cid, cal in calendars.items() if not cal.draft}  # drafts send nothing
-            self._pending = None
+        with self._taking:  # the campaign set takes them in turn (see _take)
+            if changed is not None and self.calendars and all(
+                    cid in self.calendars and (cal := calendars.get(cid)) is not None and not cal.draft for cid in changed):
+                for cid in changed:  # the same ids: replaced in place, a reader's iteration never sees a new size
+                    self.calendars[cid] = calendars[cid]
+                if self._pending is not None:
+                    self._pending.update(changed)
+            else:
+                self.calendars = {cid: cal for cid, cal in calendars.items() if not cal.draft}  # drafts send nothing
+                self._pending = None
         self._root = root or self.settings.calendars_dir
         self._directory_read = False
         self.generation = next(self._generations)
@@ -219,9 +222,10 @@ class ReminderService:
 
     def _take(self, now: datetime) -> None:
         """The campaign set takes the calendars loaded since it last did."""
-        pending, self._pending = self._pending, set()
-        if self._set.update(self.calendars, now, pending):
-            self.generation = next(self._generations)
+        with self._taking:
+            pending, self._pending = self._pending, set()
+            if self._set.update(self.calendars, now, pending):
+                self.generation = next(self._generations)
 
     @property
     def _events(self) -> dict[str, tuple[Event, Calendar]]:
