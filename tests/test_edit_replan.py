@@ -123,8 +123,17 @@ def test_a_saved_calendar_is_replanned_alone_and_as_a_whole_replan_would(tmp_pat
     expanded: list[str] = []
     whole: list[int] = []
     real, real_whole = campaign_set.expand_deadlines, CampaignSet._whole  # noqa: SLF001
-    monkeypatch.setattr(campaign_set, "expand_deadlines", lambda c, w: (expanded.append(c.id), real(c, w))[1])
-    monkeypatch.setattr(CampaignSet, "_whole", lambda self, *a: (whole.append(1), real_whole(self, *a))[1])
+
+    def expand_deadlines(calendar: Calendar, window: object) -> object:
+        expanded.append(calendar.id)
+        return real(calendar, window)  # type: ignore[arg-type]
+
+    def whole_pass(self: CampaignSet, *args: object) -> object:
+        whole.append(1)
+        return real_whole(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(campaign_set, "expand_deadlines", expand_deadlines)
+    monkeypatch.setattr(CampaignSet, "_whole", whole_pass)
     with running(settings_for(tmp_path, calendars), clock) as client:
         service: ReminderService = client.app.state.reminders  # type: ignore[attr-defined]
         repository = client.app.state.repository  # type: ignore[attr-defined]
