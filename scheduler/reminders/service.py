@@ -129,7 +129,7 @@ class ReminderService:
         self.last_plan_scope: Scope | None = None  # what the last replan planned: None when all of it
         self._set = CampaignSet()
         self._pending: set[str] | None = None  # calendars loaded since the set last took them (None: any)
-        self._taking = threading.Lock()  # a load (after a reload) and the set taking it (a wave, a re-plan) in turn
+        self._taking = threading.RLock()  # a load (after a reload) and the set taking it (a wave, a re-plan) in turn
         self._planned_day: date | None = None
         self._memory: PlanInputs | None = None  # the inputs of the last plan this process stamped
         # Bumped whenever what a campaign page shows of reminders may have changed here: recipients or
@@ -256,8 +256,9 @@ class ReminderService:
         therefore share the planned rows instead of each re-reading 20,000 units.
         """
         with exclusive(self.engine, "plan"):
-            self._take(now)
-            shares = self._set.shares(now)  # the campaigns changed since, not all of them
+            with self._taking:
+                self._take(now)
+                shares = self._set.shares(now)  # the campaigns changed since, not all of them
             subscribers, submitted, opted_out = (self.store.subscribers(), self.store.submitted_pairs(),
                                                  self.store.opted_out())
             extended, code = self.extensions(), plan_code_version()
