@@ -145,9 +145,12 @@ def update_catalog(previous: Catalog, cache: ParseCache, changed: Collection[Pat
     dirty = _descendants(ids, children)  # who extended the changed files before the edit
     for cid, path in ids.items():
         old, new = before[cid], fresh_files[path]
-        for parent in dict.fromkeys(old.model.extends if old is not None and old.model else ()):
+        was = dict.fromkeys(old.model.extends if old is not None and old.model else ())
+        now = dict.fromkeys(new.model.extends if new.model else ())
+        # Only a parent gained or lost is touched: the national calendar has 10,000 children.
+        for parent in (p for p in was if p not in now):
             children[parent] = tuple(kid for kid in children[parent] if kid != cid)
-        for parent in dict.fromkeys(new.model.extends if new.model else ()):
+        for parent in (p for p in now if p not in was):
             kids = list(children.get(parent, ()))
             bisect.insort(kids, cid)
             children[parent] = tuple(kids)

@@ -78,6 +78,7 @@ class CalendarRepository:
         self._signature: dict[str, tuple[int, int]] | None = None  # calendar-suffixed file -> (mtime ns, size)
         self._files: list[Path] | None = None  # the calendar files the last reload read, sorted
         self._file_set: frozenset[Path] = frozenset()  # the same
+        self._files_of_states: Mapping[str, Path] | None = None  # the catalog's files, when the states have their ids
         self._days: dict[str, date] = {}  # time zone -> the local day every calendar's tracked window was made on
         self._expiry: dict[str, datetime] = {}  # calendar id -> when its next tombstone expires
         self._tasks: list[asyncio.Task[None]] = []
@@ -184,7 +185,7 @@ class CalendarRepository:
                 states: dict[str, CalendarState] = {}
                 drafts: dict[str, CalendarState] = {}
                 todo = sorted(catalog.files)
-                self._days = {}
+                self._days, copied = {}, False
             else:
                 self._files, only, moved = incremental
                 previous = self._snapshot.catalog
@@ -194,10 +195,8 @@ class CalendarRepository:
                 if catalog is None:
                     catalog = load_catalog(self.root, cache=self.parse_cache, previous=previous,
                                            files=self._files, only=only)
-                if catalog.files.keys() == old.keys():
-                    states = dict(old)  # the same calendars, in the same order
-                else:
-                    states = {cid: state for cid, state in old.items() if cid in catalog.files}
+                copied = catalog.files is self._files_of_states or catalog.files.keys() == old.keys()  # the same ids
+                states = snap.copied(old) if copied else {cid: state for cid, state in old.items() if cid in catalog.files}
                 drafts = {cid: state for cid, state in old_drafts.items() if cid in catalog.files}
                 todo = sorted(catalog.merged)
             # A days-off decision added or edited changes events of unchanged calendars: expand them all again
@@ -220,8 +219,8 @@ class CalendarRepository:
                 pending += entries
                 if state.calendar is not None:
                     self._days.setdefault(state.calendar.timezone, snap.local_today(now, state.calendar))
-            if incremental is not None and states.keys() != old.keys():
-                states = dict(sorted(states.items()))
+            kept = incremental is not None and snap.same_ids(states, old, todo if copied else None)
+            states = dict(sorted(states.items())) if incremental is not None and not kept else states  # in id order
             if self.store is not None:
                 if pending:
                     self.store.save(pending)
@@ -229,12 +228,13 @@ class CalendarRepository:
                 fresh = {cid: d for cid, d in self._reconciled.items() if self._digests.get(cid) != d}
                 self.store.save_digests(fresh)
                 self._digests.update(fresh)
-            for cid in (old.keys() - states.keys() - drafts.keys() if states.keys() != old.keys() else ()):
+            for cid in (old.keys() - states.keys() - drafts.keys() if not kept else ()):
                 log.warning("Tệp lịch %s đã bị xóa: ngừng phục vụ lịch này.", cid)
-            same = incremental is not None and states.keys() == old.keys()
-            served = snap.served_calendars(states, self._snapshot.served if same else None, todo)
+            served = snap.served_calendars(states, self._snapshot.served if kept else None, todo)
+            self._files_of_states = catalog.files if (kept and copied) or catalog.files.keys() == states.keys() else None
             self._snapshot = Snapshot(self._snapshot.generation + 1, now, MappingProxyType(states), catalog,
-                                      drafts=MappingProxyType(drafts), served=served)
+                                      drafts=MappingProxyType(drafts), served=served,
+                                      history=snap.next_history(self._snapshot, frozenset(todo) if kept else None))
             log.debug("Nạp lại %d tệp lịch trong %.2f giây (đọc lại %d tệp trong %.2f giây, mở rộng %d lịch).",
                       len(states), time.perf_counter() - began, self.parse_cache.parsed - parsed, loaded - began,
                       self.expansions - expanded)

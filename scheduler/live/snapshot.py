@@ -96,13 +96,29 @@ class Snapshot:
     drafts: Mapping[str, CalendarState] = field(default_factory=dict)
     # ``calendars`` as the reload that made this snapshot kept it (updated for what it changed), or None
     served: Mapping[str, Calendar] | None = None
+    # (generation, the ids whose served calendar that reload may have changed, None: any) of recent reloads
+    history: tuple[tuple[int, frozenset[str] | None], ...] = ()
 
     @property
-    def calendars(self) -> dict[str, Calendar]:
-        """The calendars served: the latest valid version of each, broken files included."""
+    def calendars(self) -> Mapping[str, Calendar]:
+        """The calendars served: the latest valid version of each, broken files included (read-only)."""
         if self.served is not None:
-            return dict(self.served)
-        return {cid: s.calendar for cid, s in self.states.items() if s.calendar is not None}
+            return self.served
+        return MappingProxyType({cid: s.calendar for cid, s in self.states.items() if s.calendar is not None})
+
+    def changed_since(self, generation: int | None) -> frozenset[str] | None:
+        """The ids whose served calendar may differ from the snapshot ``generation``'s: what the reloads
+        since changed; None when any may (a whole reload since, or one too long ago to be known)."""
+        if generation is None or generation > self.generation:
+            return None
+        changed: set[str] = set()
+        reloads = dict(self.history)
+        for g in range(generation + 1, self.generation + 1):
+            ids = reloads.get(g)
+            if ids is None:
+                return None
+            changed |= ids
+        return frozenset(changed)
 
     @property
     def failing(self) -> list[CalendarState]:
@@ -114,7 +130,7 @@ def served_calendars(states: Mapping[str, CalendarState], before: Mapping[str, C
     """The calendars served, in the states' order: ``before`` (of the same calendars, or None) updated
     for the ``reloaded`` ones, or all of them looked at when one is served for the first time."""
     if before is not None:
-        served = dict(before)
+        served = copied(before)
         for cid in reloaded:
             calendar = states[cid].calendar
             if calendar is None:
@@ -126,6 +142,27 @@ def served_calendars(states: Mapping[str, CalendarState], before: Mapping[str, C
         else:
             return MappingProxyType(served)
     return MappingProxyType({cid: s.calendar for cid, s in states.items() if s.calendar is not None})
+
+
+HISTORY = 64  # reloads a snapshot tells the changes of: a listener told of the latest one folds those since it was told
+
+
+def next_history(before: Snapshot, changed: frozenset[str] | None) -> tuple[tuple[int, frozenset[str] | None], ...]:
+    """The history of the snapshot after ``before``, whose reload changed ``changed`` (None: any calendar)."""
+    return (*before.history[-HISTORY + 1:], (before.generation + 1, changed))
+
+
+def same_ids(states: Mapping[str, object], old: Mapping[str, object], changed: Iterable[str] | None) -> bool:
+    """Whether ``states`` has the ids of ``old``. ``changed``: the only ids set or removed in a copy of
+    ``old`` (after an edit), then only they are looked at; None: every id is."""
+    if changed is None:
+        return states.keys() == old.keys()
+    return len(states) == len(old) and all((cid in states) == (cid in old) for cid in changed)
+
+
+def copied(mapping: Mapping[str, object]) -> dict:
+    """A shallow copy of a dict, or of the dict under a read-only view (at C speed: ``dict(view)`` is 20 times slower)."""
+    return mapping.copy() if isinstance(mapping, (dict, MappingProxyType)) else dict(mapping)  # type: ignore[return-value]
 
 
 def local_today(now: datetime, calendar: Calendar | None) -> date:

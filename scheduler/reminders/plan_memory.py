@@ -11,7 +11,7 @@ or a ledger another process planned, plans everything again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +21,7 @@ from scheduler.reminders.recipients import Group
 from scheduler.reminders.scope import Scope
 
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders/planning", "reminders/ledger", "reminders/reconcile", "reminders/scope",
+_PLAN_MODULES = ("reminders/planning", "reminders/fingerprint", "reminders/ledger", "reminders/reconcile", "reminders/scope",
                  "reminders/plan_memory", "reminders/tables", "core/days_off",
                  "core/days_off_data")
 
@@ -44,43 +44,45 @@ class PlanInputs:
     settled: str  # code, policy and opt-outs: a change of any plans everything
     recipients: str  # the recipient files' digest
     groups: Mapping[str, Group]  # what they were read as
-    campaigns: Mapping[str, tuple[bytes, frozenset[str]]]  # calendar id -> (fingerprint share, deadline uids)
     subscribers: Mapping[str, frozenset[str]]  # calendar id -> emails
     submitted: frozenset[tuple[str, str]]
     extended: Mapping[tuple[str, str], date]
 
 
 def remember(fingerprint: str, *, code: str, policy: Policy, opted_out: frozenset[tuple[str, str]], recipients: str,
-             groups: Mapping[str, Group], campaigns: Iterable[tuple[Campaign, bytes]],
-             subscribers: Iterable[Subscriber], submitted: frozenset[tuple[str, str]],
+             groups: Mapping[str, Group], subscribers: Iterable[Subscriber], submitted: frozenset[tuple[str, str]],
              extended: Mapping[tuple[str, str], date]) -> PlanInputs:
     subs: dict[str, set[str]] = {}
     for s in subscribers:
         subs.setdefault(s.calendar_id, set()).add(s.email)
     return PlanInputs(
         fingerprint, "\x1f".join([code, repr(policy), *sorted(f"{e}\x1d{c}" for e, c in opted_out)]), recipients,
-        groups, {c.calendar_id: (part, frozenset(e.uid for e in c.events if e.deadline is not None))
-                 for c, part in campaigns},
-        {cid: frozenset(emails) for cid, emails in subs.items()}, submitted, dict(extended))
+        groups, {cid: frozenset(emails) for cid, emails in subs.items()}, submitted, dict(extended))
 
 
-def changed_scope(last: PlanInputs, new: PlanInputs, campaigns: Sequence[Campaign]) -> Scope | None:
-    """The part of the plan that differs between ``last`` and ``new`` inputs; None: all of it may."""
+def changed_scope(last: PlanInputs, new: PlanInputs, moved: Mapping[str, tuple[frozenset[str], frozenset[str]]],
+                  deadlines: Callable[[str], frozenset[str]], campaigns: Callable[[], Iterable[Campaign]]) -> Scope | None:
+    """The part of the plan that differs between ``last`` and ``new`` inputs; None: all of it may.
+
+    ``moved``: the campaigns whose share of the fingerprint changed in between, with their deadlines'
+    UIDs before and after; ``deadlines``: a campaign's UIDs (the same before and after when it did not
+    move); ``campaigns``: all of them, read only when the recipient files changed."""
     if last.settled != new.settled:
         return None
     uids: set[str] = set()
-    none: tuple[bytes, frozenset[str]] = (b"", frozenset())
-    for cid in last.campaigns.keys() | new.campaigns.keys():
-        old, cur = last.campaigns.get(cid, none), new.campaigns.get(cid, none)
-        if old[0] != cur[0] or last.subscribers.get(cid) != new.subscribers.get(cid):
-            uids |= old[1] | cur[1]
+    for old, cur in moved.values():
+        uids |= old | cur
+    for cid in last.subscribers.keys() | new.subscribers.keys():
+        if last.subscribers.get(cid) != new.subscribers.get(cid):
+            old, cur = moved.get(cid) or (deadlines(cid), deadlines(cid))
+            uids |= old | cur
     if last.recipients != new.recipients:
         groups = {gid for gid in last.groups.keys() | new.groups.keys() if last.groups.get(gid) != new.groups.get(gid)}
-        uids.update(e.uid for c in campaigns for e in c.events
+        uids.update(e.uid for c in campaigns() for e in c.events
                     if e.deadline is not None and not groups.isdisjoint(e.deadline.groups))
-    moved = {k for k in last.extended.keys() | new.extended.keys() if last.extended.get(k) != new.extended.get(k)}
+    moved_days = {k for k in last.extended.keys() | new.extended.keys() if last.extended.get(k) != new.extended.get(k)}
     parties: dict[str, set[str]] = {}
-    for uid, party in (last.submitted ^ new.submitted) | moved:
+    for uid, party in (last.submitted ^ new.submitted) | moved_days:
         if uid not in uids:
             parties.setdefault(uid, set()).add(party)
     return Scope(frozenset(uids), {uid: frozenset(keys) for uid, keys in parties.items()})

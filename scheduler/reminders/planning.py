@@ -34,8 +34,7 @@ summaries more than ``OVERDUE_GRACE`` late are recorded as missed. Nothing is dr
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -136,7 +135,7 @@ def next_working_day(day: date) -> date:
 
 
 @lru_cache(maxsize=64)
-def _zone(name: str) -> ZoneInfo:
+def zone_of(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
@@ -236,7 +235,7 @@ def plan(
     out: list[PlannedReminder] = []
     units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] = {}
     for campaign in campaigns:
-        zone = _zone(campaign.timezone)
+        zone = zone_of(campaign.timezone)
         for event in campaign.events:
             info = event.deadline
             if event.kind is not EventKind.DEADLINE or info is None:
@@ -317,61 +316,6 @@ def plan(
                             out.append(row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1)))
     out.sort(key=lambda r: (r.send_at, r.occurrence_uid, r.recipient_key, r.offset_days))
     return out
-
-
-def events_digest(events: Sequence[Event]) -> str:
-    """The deadlines of a campaign as planning sees them (every field), hashed."""
-    return hashlib.sha256(repr(tuple(events)).encode()).hexdigest()
-
-
-def _put(*parts: object) -> bytes:
-    return ("\x1f".join(map(str, parts)) + "\x1e").encode()
-
-
-def campaign_fingerprint(c: Campaign, now: datetime, digest: str) -> bytes:
-    """One campaign's share of :func:`plan_fingerprint`: its fields, local day, deadlines' digest and
-    which side of ``now`` (and of ``now - LOOKBACK``) each deadline falls."""
-    return (_put("campaign", c.calendar_id, c.title, c.timezone, c.remind_days,
-                 now.astimezone(_zone(c.timezone)).date(), digest)
-            + _put("open", *(f"{e.uid}:{e.deadline.due_at > now:d}{e.deadline.due_at > now - LOOKBACK:d}"
-                             for e in c.events if e.deadline is not None)))
-
-
-def plan_fingerprint(
-    campaigns: Iterable[Campaign],
-    recipients: str,
-    subscriptions: Iterable[Subscriber],
-    policy: Policy,
-    now: datetime,
-    *,
-    submitted: frozenset[tuple[str, str]] = frozenset(),
-    opted_out: frozenset[tuple[str, str]] = frozenset(),
-    code: str = "",
-    digest: Callable[[Campaign], str] = lambda c: events_digest(c.events),
-    part: Callable[[Campaign], bytes] | None = None,
-    extended: Mapping[tuple[str, str], date] | None = None,
-) -> str:
-    """What :func:`plan` at ``now`` depends on, hashed: equal fingerprints give the same rows.
-
-    ``recipients`` identifies the recipient files (their bytes), ``code`` the planning code;
-    ``digest`` hashes a campaign's deadlines (a caller may remember it per unchanged calendar),
-    ``part`` gives a campaign's whole share (:func:`campaign_fingerprint`; a caller may remember it,
-    see scheduler.reminders.campaign_set).
-    Each campaign's local day is part of it, and for each deadline which side of ``now`` (and of
-    ``now - LOOKBACK``) it falls: the only ways ``now`` enters the plan.
-    """
-    h = hashlib.sha256()
-    h.update(_put("code", code))
-    h.update(_put("policy", repr(policy)))
-    h.update(_put("recipients", recipients))
-    # one update of the shares joined hashes what one update per share does, with no call per campaign
-    h.update(b"".join(map(part, campaigns)) if part is not None
-             else b"".join(campaign_fingerprint(c, now, digest(c)) for c in campaigns))
-    h.update(_put("subscriptions", *sorted(f"{s.email}\x1d{s.calendar_id}" for s in subscriptions)))
-    h.update(_put("submitted", *sorted(f"{u}\x1d{p}" for u, p in submitted)))
-    h.update(_put("opted_out", *sorted(f"{e}\x1d{sc}" for e, sc in opted_out)))
-    h.update(_put("extended", *sorted(f"{u}\x1d{p}\x1d{d.isoformat()}" for (u, p), d in (extended or {}).items())))
-    return h.hexdigest()
 
 
 class DueRow(Protocol):

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,11 +31,13 @@ from scheduler.core.campaign import Calendar
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand, expand_deadlines
 from scheduler.reminders.campaign_set import CampaignSet
+from scheduler.reminders.channel_set import LazyChannels
 from scheduler.reminders.day_summary import on_day
+from scheduler.reminders.fingerprint import plan_fingerprint
 from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
 from scheduler.reminders.links import SUBMITTED, Links, Signer
 from scheduler.reminders.plan_memory import PlanInputs, changed_scope, plan_code_version, remember
-from scheduler.reminders.planning import Campaign, PlannedReminder, Policy, plan, plan_fingerprint
+from scheduler.reminders.planning import Campaign, PlannedReminder, Policy, plan
 from scheduler.reminders.recipients import Directory, files_digest, load_directory
 from scheduler.reminders.scope import Scope
 from scheduler.reminders.sending import Progress, Sender, SendReport
@@ -125,6 +128,8 @@ class ReminderService:
         self.last_plan_skipped = False  # the last replan found the ledger planned from the same inputs
         self.last_plan_scope: Scope | None = None  # what the last replan planned: None when all of it
         self._set = CampaignSet()
+        self._pending: set[str] | None = None  # calendars loaded since the set last took them (None: any)
+        self._taking = threading.RLock()  # a load (after a reload) and the set taking it (a wave, a re-plan) in turn
         self._planned_day: date | None = None
         self._memory: PlanInputs | None = None  # the inputs of the last plan this process stamped
         # Bumped whenever what a campaign page shows of reminders may have changed here: recipients or
@@ -135,7 +140,8 @@ class ReminderService:
         self.subscriptions = Subscriptions(settings, self.store, self.links, self._send_email, self.replan)
         self.sender = Sender(
             self.store, digest=self.policy.digest, owner=self.owner, lease=lease, wall=wall,
-            channels=lambda: _Channels(self), messages=self._wave_messages, known=lambda uid: uid in self._events,
+            channels=lambda: LazyChannels(self.channel, lambda: [EMAIL, *kinds(), *self.channel_overrides]),
+            messages=self._wave_messages, known=lambda uid: uid in self._events,
             refresh=self.campaigns,
         )
 
@@ -166,9 +172,22 @@ class ReminderService:
 
     # --- inputs --------------------------------------------------------------
 
-    def load(self, calendars: Mapping[str, Calendar], root: Path | None = None) -> None:
-        """Take the calendars served; the recipients (under ``root``) are read again when next needed."""
-        self.calendars = {cid: cal for cid, cal in calendars.items() if not cal.draft}  # drafts send nothing
+    def load(self, calendars: Mapping[str, Calendar], root: Path | None = None, *,
+             changed: Collection[str] | None = None) -> None:
+        """Take the calendars served; the recipients (under ``root``) are read again when next needed.
+
+        ``changed``: the ids whose calendar may differ from the last load's (the live set says so after
+        an edit), so only they are looked at; None: any may."""
+        with self._taking:  # the campaign set takes them in turn (see _take)
+            if changed is not None and self.calendars and all(
+                    cid in self.calendars and (cal := calendars.get(cid)) is not None and not cal.draft for cid in changed):
+                for cid in changed:  # the same ids: replaced in place, a reader's iteration never sees a new size
+                    self.calendars[cid] = calendars[cid]
+                if self._pending is not None:
+                    self._pending.update(changed)
+            else:
+                self.calendars = {cid: cal for cid, cal in calendars.items() if not cal.draft}  # drafts send nothing
+                self._pending = None
         self._root = root or self.settings.calendars_dir
         self._directory_read = False
         self.generation = next(self._generations)
@@ -198,10 +217,15 @@ class ReminderService:
 
     def campaigns(self, now: datetime) -> list[Campaign]:
         """One Campaign per calendar, in the calendars' order (see :class:`CampaignSet`)."""
-        out, changed = self._set.update(self.calendars.values(), now)
-        if changed:
-            self.generation = next(self._generations)
-        return out
+        self._take(now)
+        return self._set.campaigns
+
+    def _take(self, now: datetime) -> None:
+        """The campaign set takes the calendars loaded since it last did."""
+        with self._taking:
+            pending, self._pending = self._pending, set()
+            if self._set.update(self.calendars, now, pending):
+                self.generation = next(self._generations)
 
     @property
     def _events(self) -> dict[str, tuple[Event, Calendar]]:
@@ -232,14 +256,15 @@ class ReminderService:
         therefore share the planned rows instead of each re-reading 20,000 units.
         """
         with exclusive(self.engine, "plan"):
-            campaigns = self.campaigns(now)
+            with self._taking:
+                self._take(now)
+                shares = self._set.shares(now)  # the campaigns changed since, not all of them
             subscribers, submitted, opted_out = (self.store.subscribers(), self.store.submitted_pairs(),
                                                  self.store.opted_out())
             extended, code = self.extensions(), plan_code_version()
             recipients = files_digest(self._root, self.settings.limits(), host_policy(self.settings))
-            fingerprint = plan_fingerprint(campaigns, recipients, subscribers, self.policy, now, submitted=submitted,
-                                           opted_out=opted_out, code=code, extended=extended,
-                                           part=lambda c: self._set.fingerprint_part(c, now))
+            fingerprint = plan_fingerprint((), recipients, subscribers, self.policy, now, submitted=submitted,
+                                           opted_out=opted_out, code=code, extended=extended, shares=shares)
             stamp = self.store.plan_stamp()
             self.last_plan_skipped = stamp is not None and stamp.fingerprint == fingerprint
             if self.last_plan_skipped:
@@ -252,17 +277,18 @@ class ReminderService:
             memory = self._memory  # the same recipient files were read as these groups
             groups = memory.groups if memory is not None and memory.recipients == recipients else self.directory.groups
             inputs = remember(fingerprint, code=code, policy=self.policy, opted_out=opted_out, recipients=recipients,
-                              groups=groups, campaigns=((c, self._set.fingerprint_part(c, now)) for c in campaigns),
-                              subscribers=subscribers, submitted=submitted, extended=extended)
+                              groups=groups, subscribers=subscribers, submitted=submitted, extended=extended)
             # The ledger is what this process planned last: only what changed since is planned and compared.
-            scope = (changed_scope(memory, inputs, campaigns)
+            scope = (changed_scope(memory, inputs, self._set.moved(), self._set.deadlines, lambda: self._set.campaigns)
                      if memory is not None and stamp is not None and stamp.fingerprint == memory.fingerprint else None)
+            campaigns = self._set.campaigns if scope is None else self._set.touching(scope.occurrences | scope.parties.keys())
             planned = plan(campaigns, groups, subscribers, self.policy, now, submitted=submitted,
                            opted_out=opted_out, extended=extended, scope=scope)
             stats = self.store.reconcile(planned, now, scope=scope)
             self.last_plan_scope = scope
             self.store.save_plan_stamp(fingerprint, self.owner, self.wall())
             self._memory = inputs
+            self._set.mark()  # the shares of the plan remembered
         self._planned_day = now.date()
         if stats.inserted or stats.moved or stats.cancelled or stats.revived:
             log.info("Lập lại lịch nhắc: %d mới, %d dời, %d hủy, %d khôi phục.", stats.inserted, stats.moved,
@@ -421,25 +447,3 @@ class ReminderService:
         rows += self.store.rows(statuses=[Status.PENDING, Status.CLAIMED], limit=limit)
         return counts, rows
 
-
-class _Channels(Mapping[str, Channel]):
-    """The service's channels by name, each made when a wave first has a row for it (a wave of emails
-    reads no recipients list)."""
-
-    def __init__(self, service: ReminderService) -> None:
-        self.service = service
-        self.made: dict[str, Channel | None] = {}
-
-    def __getitem__(self, name: str) -> Channel:
-        if name not in self.made:
-            self.made[name] = self.service.channel(name)
-        found = self.made[name]
-        if found is None:
-            raise KeyError(name)
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys([EMAIL, *kinds(), *self.service.channel_overrides]))
-
-    def __len__(self) -> int:
-        return len(list(iter(self)))

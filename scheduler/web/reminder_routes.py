@@ -13,7 +13,7 @@ import asyncio
 import itertools
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Container
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -358,9 +358,9 @@ class ReminderStatus:
         self._reads[calendar_id] = _Read(generation, at, status, data)
         return data
 
-    def forget_others(self, calendar_ids: set[str]) -> None:
-        """Drop what is kept for calendars no longer served."""
-        for cid in self._reads.keys() - calendar_ids:
+    def forget_others(self, calendar_ids: Container[str]) -> None:
+        """Drop what is kept for calendars no longer served (what was read, not every calendar, is looked at)."""
+        for cid in [cid for cid in self._reads if cid not in calendar_ids]:
             del self._reads[cid]
 
 
@@ -380,11 +380,15 @@ def reminder_extension(settings: Settings, *, transport: Transport | None = None
             holder["s"] = open_service(settings, transport=transport, load_calendars=False)
         return holder["s"]
 
+    loaded: list[int] = []  # the generation of the snapshot last loaded
+
     async def on_reload(snapshot: Snapshot) -> None:
         svc = service()
 
         def reload() -> None:  # reads the recipient files and writes the plan: off the event loop
-            svc.load(snapshot.calendars)
+            # Only the calendars the reloads since the last one changed are looked at (an edit: one).
+            svc.load(snapshot.calendars, changed=snapshot.changed_since(loaded[0] if loaded else None))
+            loaded[:] = [snapshot.generation]
             svc.replan(snapshot.loaded_at)
 
         try:
@@ -393,7 +397,7 @@ def reminder_extension(settings: Settings, *, transport: Transport | None = None
             if svc.health.failed(exc) is None:  # said once by health; a bug goes on to the repository's log
                 raise
             svc.plan_later()  # the calendars are loaded: the first tick that reaches the database plans them
-        status.forget_others(set(snapshot.states))
+        status.forget_others(snapshot.states)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
