@@ -17,7 +17,7 @@ from datetime import date
 
 from scheduler.code_version import code_version
 from scheduler.reminders.planning import Campaign, Policy, Subscriber
-from scheduler.reminders.recipients import Group
+from scheduler.reminders.recipient_groups import Group
 from scheduler.reminders.scope import Scope
 
 # The code that turns the same inputs into a different plan: a new release plans again.
@@ -43,7 +43,7 @@ class PlanInputs:
     fingerprint: str  # the whole plan's (the ledger's stamp when this process planned it)
     settled: str  # code, policy and opt-outs: a change of any plans everything
     recipients: str  # the recipient files' digest
-    groups: Mapping[str, Group]  # what they were read as
+    groups: Mapping[str, bytes]  # what planning read of each group (its digest), not the groups themselves
     campaigns: Mapping[str, tuple[bytes, frozenset[str]]]  # calendar id -> (fingerprint share, deadline uids)
     subscribers: Mapping[str, frozenset[str]]  # calendar id -> emails
     submitted: frozenset[tuple[str, str]]
@@ -59,8 +59,8 @@ def remember(fingerprint: str, *, code: str, policy: Policy, opted_out: frozense
         subs.setdefault(s.calendar_id, set()).add(s.email)
     return PlanInputs(
         fingerprint, "\x1f".join([code, repr(policy), *sorted(f"{e}\x1d{c}" for e, c in opted_out)]), recipients,
-        groups, {c.calendar_id: (part, frozenset(e.uid for e in c.events if e.deadline is not None))
-                 for c, part in campaigns},
+        {gid: g.digest for gid, g in groups.items()},
+        {c.calendar_id: (part, frozenset(e.uid for e in c.events if e.deadline is not None)) for c, part in campaigns},
         {cid: frozenset(emails) for cid, emails in subs.items()}, submitted, dict(extended))
 
 
