@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 from scheduler.core.collector import paused
 from scheduler.core.days_off import day_off_reason, previous_working_day
 from scheduler.core.events import DeadlineInfo, Event, EventKind
+from scheduler.reminders.row_order import in_order
 
 if TYPE_CHECKING:  # groups are passed in; reading files is the shell's business
     from scheduler.reminders.recipients import Group
@@ -233,7 +234,7 @@ def plan(
     subs: dict[str, list[str]] = {}
     for s in subscriptions:
         subs.setdefault(s.calendar_id, []).append(s.email)
-    out: list[PlannedReminder] = []
+    out: list[list[PlannedReminder]] = []  # blocks of rows: one instant, deadline, offset each
     units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] = {}
     for campaign in campaigns:
         zone = _zone(campaign.timezone)
@@ -289,34 +290,30 @@ def plan(
                         if due[0] > now:
                             for offset, day, nominal in reminder_days(own, tuple(offsets)):
                                 if only_day is None or day == only_day:
-                                    out += [row(Kind.REMINDER, offset, party, e, day, nominal, due)
-                                            for e in party.emails if allowed(e)]
+                                    out.append([row(Kind.REMINDER, offset, party, e, day, nominal, due)
+                                                for e in party.emails if allowed(e)])
                         after = next_working_day(own)
                         if policy.overdue and (only_day is None or after == only_day):
-                            out += [row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, own + timedelta(days=1), due)
-                                    for e in party.emails if allowed(e)]
+                            out.append([row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, own + timedelta(days=1), due)
+                                        for e in party.emails if allowed(e)])
             if info.due_at > now:
                 for offset, day, nominal in reminder_days(last, tuple(offsets)):
                     if only_day is not None and day != only_day:
                         continue
-                    out += [row(Kind.REMINDER, offset, party, e, day, nominal)
-                            for party in parties for e in party.emails if allowed(e)]
+                    out.append([row(Kind.REMINDER, offset, party, e, day, nominal)
+                                for party in parties for e in party.emails if allowed(e)])
             if policy.overdue and (only_day is None or next_working_day(last) == only_day):
                 after = next_working_day(last)
                 # Only the units that owe the report (from the deadline's groups) are overdue; a person who
                 # subscribed to the calendar owes nothing and gets reminders only.
-                for party in parties:
-                    if not party.key.startswith("unit:"):
-                        continue
-                    out += [row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, last + timedelta(days=1))
-                            for e in party.emails if allowed(e)]
+                out.append([row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, last + timedelta(days=1))
+                            for party in parties if party.key.startswith("unit:") for e in party.emails if allowed(e)])
                 if info.groups and event.defined_in == campaign.calendar_id and not event.inherited:
                     for admin in policy.admin_emails:
                         party = _Party(f"admin:{admin.lower()}", "Quản trị viên", (admin,))
                         if keep is None or party.key in keep:
-                            out.append(row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1)))
-    out.sort(key=lambda r: (r.send_at, r.occurrence_uid, r.recipient_key, r.offset_days))
-    return out
+                            out.append([row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1))])
+    return in_order(out)
 
 
 def events_digest(events: Sequence[Event]) -> str:

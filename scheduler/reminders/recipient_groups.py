@@ -58,7 +58,7 @@ class Group:
     ``Group(id, name, units, source)`` packs the given units; the loader packs its columns directly
     (:meth:`of_columns`), never making the units."""
 
-    __slots__ = ("_block", "_endpoints", "digest", "id", "name", "size", "source")
+    __slots__ = ("_block", "_endpoints", "digest", "id", "name", "source")
 
     def __init__(self, id: str, name: str, units: Iterable[Unit] = (), source: str = "") -> None:
         units = tuple(units)
@@ -80,7 +80,7 @@ class Group:
 
     def _pack(self, id: str, name: str, source: str, columns: _Columns,
               endpoints: dict[int, tuple[tuple[str, Any], ...]]) -> None:
-        self.id, self.name, self.source, self.size = id, name, source, len(columns[0])
+        self.id, self.name, self.source = id, name, source
         self._endpoints = endpoints
         # marshal keeps one copy of a string shared by the units (their file, their group id).
         self._block = zlib.compress(marshal.dumps(columns), 1)
@@ -88,6 +88,16 @@ class Group:
         channels = tuple((i, tuple(c for c, _ in e)) for i, e in sorted(endpoints.items()))
         self.digest = hashlib.blake2b(repr((columns[0], columns[1], columns[2], channels)).encode(),
                                       digest_size=16).digest()
+
+    def moved(self) -> Group:
+        """The same group in new objects. What a group keeps is small, but made among the millions of objects
+        of reading its file it holds their memory: each small object left among them keeps the allocator
+        from returning its block of memory. Made again once they are gone, it holds only its own."""
+        group = Group.__new__(Group)
+        group.id, group.name, group.source = _fresh(self.id), _fresh(self.name), _fresh(self.source)
+        group.digest, group._block = bytes(memoryview(self.digest)), bytes(memoryview(self._block))
+        group._endpoints = dict(self._endpoints)
+        return group
 
     def _columns(self) -> _Columns:
         columns: _Columns = marshal.loads(zlib.decompress(self._block))
@@ -129,4 +139,9 @@ class Group:
         return hash((self.id, self.name, self.source, self.digest))
 
     def __repr__(self) -> str:
-        return f"Group({self.id!r}, {self.name!r}, <{self.size} units>, {self.source!r})"
+        return f"Group({self.id!r}, {self.name!r}, <{len(self.unit_ids)} units>, {self.source!r})"
+
+
+def _fresh(text: str) -> str:
+    """An equal string in a new object (see :meth:`Group.moved`)."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
