@@ -69,12 +69,12 @@ def reconcile(engine: Engine, planned: Sequence[PlannedReminder], now: datetime,
         del existing
         matched: dict[int, PlannedReminder] = {}  # existing row id -> its planned row (the last one of its key)
         new: list[PlannedReminder] = []  # a key planned twice is inserted once (the ledger's unique key)
-        for p in wanted:
-            found = by_key.get(p.key) if by_key else None
+        for planned_row in wanted:
+            found = by_key.get(planned_row.key) if by_key else None
             if found is None:
-                new.append(p)
+                new.append(planned_row)
             else:
-                matched[found.id] = p
+                matched[found.id] = planned_row
         updates: list[dict] = []
         for row in by_key.values():
             p = matched.get(row.id)
