@@ -171,9 +171,10 @@ def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subs
     taken: set[str] = set()
     if keep is not None and not any(k.startswith("sub:") for k in keep):
         own = event.defined_in == campaign.calendar_id and not event.inherited
-        for gid in info.groups if own else ():
+        ids = {k[5:] for k in keep if k.startswith("unit:")}
+        for gid in info.groups if own and ids else ():
             group = groups.get(gid)
-            parties += [_Party(f"unit:{u.id}", u.name, u.addresses) for u in (group.units if group else ())
+            parties += [_Party(f"unit:{u.id}", u.name, u.addresses) for u in (group.units_among(ids) if group else ())
                         if f"unit:{u.id}" in keep and all(p.key != f"unit:{u.id}" for p in parties)]
         return parties
     if event.defined_in == campaign.calendar_id and not event.inherited:

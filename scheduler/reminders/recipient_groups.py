@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +58,7 @@ class Group:
     ``Group(id, name, units, source)`` packs the given units; the loader packs its columns directly
     (:meth:`of_columns`), never making the units."""
 
-    __slots__ = ("_block", "_endpoints", "digest", "id", "name", "source")
+    __slots__ = ("_block", "_endpoints", "_ids", "digest", "id", "name", "source")
 
     def __init__(self, id: str, name: str, units: Iterable[Unit] = (), source: str = "") -> None:
         units = tuple(units)
@@ -82,8 +82,10 @@ class Group:
               endpoints: dict[int, tuple[tuple[str, Any], ...]]) -> None:
         self.id, self.name, self.source = id, name, source
         self._endpoints = endpoints
-        # marshal keeps one copy of a string shared by the units (their file, their group id).
-        self._block = zlib.compress(marshal.dumps(columns), 1)
+        # The ids apart: finding a unit decodes only them. marshal keeps one copy of a string shared by the
+        # units (their file, their group id).
+        self._ids = zlib.compress(marshal.dumps(columns[0]), 1)
+        self._block = zlib.compress(marshal.dumps(columns[1:]), 1)
         # What planning reads of the units (ids, names, addresses): equal digests plan the same rows.
         channels = tuple((i, tuple(c for c, _ in e)) for i, e in sorted(endpoints.items()))
         self.digest = hashlib.blake2b(repr((columns[0], columns[1], columns[2], channels)).encode(),
@@ -96,11 +98,12 @@ class Group:
         group = Group.__new__(Group)
         group.id, group.name, group.source = _fresh(self.id), _fresh(self.name), _fresh(self.source)
         group.digest, group._block = bytes(memoryview(self.digest)), bytes(memoryview(self._block))
+        group._ids = bytes(memoryview(self._ids))
         group._endpoints = dict(self._endpoints)
         return group
 
     def _columns(self) -> _Columns:
-        columns: _Columns = marshal.loads(zlib.decompress(self._block))
+        columns: _Columns = (self.unit_ids, *marshal.loads(zlib.decompress(self._block)))  # type: ignore[assignment]
         return columns
 
     @property
@@ -113,16 +116,23 @@ class Group:
 
     def unit(self, unit_id: str) -> Unit | None:
         """Its unit ``unit_id``, or None."""
+        found = self.units_among((unit_id,))
+        return found[0] if found else None
+
+    def units_among(self, unit_ids: Collection[str]) -> tuple[Unit, ...]:
+        """Its units whose id is in ``unit_ids``, in order; the other units' fields are not decoded when none is."""
+        at = [i for i, uid in enumerate(self.unit_ids) if uid in unit_ids]
+        if not at:
+            return ()
         ids, names, emails, files, parents, lines, groups = self._columns()
-        try:
-            i = ids.index(unit_id)
-        except ValueError:
-            return None
-        return Unit(ids[i], names[i], emails[i], files[i], self._endpoints.get(i, ()), groups[i], parents[i], lines[i])
+        ends = self._endpoints
+        return tuple(Unit(ids[i], names[i], emails[i], files[i], ends.get(i, ()), groups[i], parents[i], lines[i])
+                     for i in at)
 
     @property
     def unit_ids(self) -> tuple[str, ...]:
-        return self._columns()[0]
+        ids: tuple[str, ...] = marshal.loads(zlib.decompress(self._ids))
+        return ids
 
     @property
     def has_endpoints(self) -> bool:
