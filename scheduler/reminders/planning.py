@@ -160,7 +160,7 @@ class _Party(NamedTuple):  # made once per unit of a national deadline: a tuple 
 
 
 def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subscribers: Sequence[str],
-             units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] | None = None,
+             units: dict[tuple[str, ...], list[_Party]] | None = None,
              keep: frozenset[str] | None = None) -> list[_Party]:
     """Who a deadline reaches; ``units`` keeps each list of groups' parties for the next deadline naming them
     (a country's deadlines name the same 200,000 units). ``keep``: only these units are wanted (a subscriber's
@@ -168,7 +168,6 @@ def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subs
     info = event.deadline
     assert info is not None
     parties: list[_Party] = []
-    taken: set[str] = set()
     if keep is not None and not any(k.startswith("sub:") for k in keep):
         own = event.defined_in == campaign.calendar_id and not event.inherited
         ids = {k[5:] for k in keep if k.startswith("unit:")}
@@ -183,7 +182,9 @@ def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subs
             known = _unit_parties(info.groups, groups)
             if units is not None:
                 units[info.groups] = known
-        parties, taken = list(known[0]), set(known[1])
+        parties = list(known)
+    # The units' addresses a subscriber already gets it at: only when the calendar has subscribers.
+    taken = {e.lower() for p in parties for e in p.emails} if subscribers else set()
     for email in subscribers:
         if email.lower() not in taken:
             taken.add(email.lower())
@@ -191,9 +192,8 @@ def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subs
     return parties
 
 
-def _unit_parties(group_ids: tuple[str, ...], groups: Mapping[str, Group]) -> tuple[list[_Party], set[str]]:
+def _unit_parties(group_ids: tuple[str, ...], groups: Mapping[str, Group]) -> list[_Party]:
     parties: list[_Party] = []
-    taken: set[str] = set()
     seen: set[str] = set()
     for gid in group_ids:
         group = groups.get(gid)
@@ -202,8 +202,7 @@ def _unit_parties(group_ids: tuple[str, ...], groups: Mapping[str, Group]) -> tu
                 continue
             seen.add(unit.id)
             parties.append(_Party(f"unit:{unit.id}", unit.name, unit.addresses))
-            taken.update(map(str.lower, unit.emails))
-    return parties, taken
+    return parties
 
 
 @paused()  # 200,000 rows of a national deadline, beside a directory of millions of objects
@@ -236,7 +235,7 @@ def plan(
     for s in subscriptions:
         subs.setdefault(s.calendar_id, []).append(s.email)
     out: list[list[PlannedReminder]] = []  # blocks of rows: one instant, deadline, offset each
-    units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] = {}
+    units: dict[tuple[str, ...], list[_Party]] = {}
     for campaign in campaigns:
         zone = _zone(campaign.timezone)
         for event in campaign.events:
