@@ -91,17 +91,6 @@ class Group:
         self.digest = hashlib.blake2b(repr((columns[0], columns[1], columns[2], channels)).encode(),
                                       digest_size=16).digest()
 
-    def moved(self) -> Group:
-        """The same group in new objects. What a group keeps is small, but made among the millions of objects
-        of reading its file it holds their memory: each small object left among them keeps the allocator
-        from returning its block of memory. Made again once they are gone, it holds only its own."""
-        group = Group.__new__(Group)
-        group.id, group.name, group.source = _fresh(self.id), _fresh(self.name), _fresh(self.source)
-        group.digest, group._block = bytes(memoryview(self.digest)), bytes(memoryview(self._block))
-        group._ids = bytes(memoryview(self._ids))
-        group._endpoints = dict(self._endpoints)
-        return group
-
     def _columns(self) -> _Columns:
         columns: _Columns = (self.unit_ids, *marshal.loads(zlib.decompress(self._block)))  # type: ignore[assignment]
         return columns
@@ -151,7 +140,3 @@ class Group:
     def __repr__(self) -> str:
         return f"Group({self.id!r}, {self.name!r}, <{len(self.unit_ids)} units>, {self.source!r})"
 
-
-def _fresh(text: str) -> str:
-    """An equal string in a new object (see :meth:`Group.moved`)."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")

@@ -243,10 +243,7 @@ def _read_directory(files: list[Path], limits: Limits, policy: HostPolicy) -> Di
     units makes millions of objects, none of them garbage in cycles, and each of its passes over them
     costs more the more are made (a third of the time at 200,000 units)."""
     with paused():
-        directory = _read_files(files, limits, policy)
-    # What the directory keeps, made again now that the objects of reading are gone (see Group.moved).
-    directory.groups = {group.id: group for group in (g.moved() for g in directory.groups.values())}
-    return directory
+        return _read_files(files, limits, policy)
 
 
 def _read_files(files: list[Path], limits: Limits, policy: HostPolicy) -> Directory:
