@@ -4,6 +4,8 @@
 - :func:`bench_recipients_load`: loading them in a fresh process (time, CPU, memory the directory keeps);
 - :func:`bench_plan_service`: the service's own planning of a wave naming every unit (plan + store, SQLite), and
   its re-plan after one unit's submission and after one calendar's edit (against a whole re-plan);
+- :func:`bench_serve_memory`: one ``lichthidua serve`` holding a calendars folder and those units with a wave
+  planned 20 days ahead (every unit named): its memory at the first ``/healthz``, once planned and settled, at peak;
 - :func:`bench_wave`: two ``lichthidua serve`` on one PostgreSQL database with a calendars folder and those
   units, a wave due now: planned once, sent by both against an SMTP sink with a relay's latency,
   their rate against one instance's; then one of them SIGKILLed mid-wave while the survivor finishes
@@ -194,6 +196,58 @@ def bench_plan_service(work: Path, units: int) -> dict[str, float]:
     shutil.rmtree(root, ignore_errors=True)
     out = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in got.items()}
     out["peak_mb"] = round(got["peak_mb"])
+    return out
+
+
+# --- one serve holding the country's units ------------------------------------------------------
+
+
+def _planned_rows(database: Path) -> int | None:
+    """Rows of the reminder ledger once a plan is stamped in ``database`` (SQLite), else None."""
+    import sqlite3
+
+    if not database.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as conn:
+            if conn.execute("SELECT count(*) FROM plan_stamp").fetchone()[0] == 0:
+                return None
+            return int(conn.execute("SELECT count(*) FROM reminder").fetchone()[0])
+    except sqlite3.OperationalError:  # the tables are not there yet, or the planner holds the lock
+        return None
+
+
+def bench_serve_memory(work: Path, calendars: int, units: int, timeout: float = 1_800) -> dict[str, float]:
+    """One ``lichthidua serve`` (SQLite) with ``calendars`` calendars (bench.scale.make_folder) and ``units`` units
+    (:func:`national_recipients`) named by one deadline 20 days ahead (:func:`wave_calendar`, reminded 7 days
+    before: two rows a unit, nothing due). Its RSS and peak at the first ``/healthz``; then, once the plan is
+    stamped and the process quiet, settled and peak: the memory it keeps holding them, and planning's peak."""
+    from bench.scale import make_folder, memory_mb, quiet, serve
+
+    root = work / f"memory-{calendars}-{units}"
+    shutil.rmtree(root, ignore_errors=True)
+    folder = make_folder(root / "calendars", calendars)
+    groups = national_recipients(folder, units)
+    if groups:
+        wave_calendar(folder, groups, datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(days=13))
+    data = root / "var"
+    data.mkdir()
+    out: dict[str, float] = {"calendars": len(list(folder.glob("*.yaml"))), "units": units}
+    with serve(folder, data, timeout=timeout) as server:
+        pid = server.process.pid
+        rss, peak = memory_mb(pid)
+        out.update(healthy_s=round(server.started_in, 1), rss_healthz_mb=round(rss), peak_healthz_mb=round(peak))
+        began = time.perf_counter()
+        while (rows := _planned_rows(data / "lichthidua.sqlite3")) is None:
+            if server.process.poll() is not None or time.perf_counter() - began > timeout:
+                raise RuntimeError(f"serve planned nothing; see {data.parent / 'var.log'}")
+            time.sleep(0.5)
+        out["planned_s"] = round(time.perf_counter() - began + server.started_in, 1)
+        out["rows"] = rows
+        quiet(pid)
+        rss, peak = memory_mb(pid)
+        out.update(rss_settled_mb=round(rss), rss_peak_mb=round(peak))
+    shutil.rmtree(root, ignore_errors=True)
     return out
 
 

@@ -27,6 +27,10 @@ under new ids, 2,007 files by default) and measures, with real processes:
   PostgreSQL, 2 processes against 1; with a zero-latency sink (CPU-bound) and a relay-like one
   (30 ms a message, latency-bound; a 2,000-message wave); and the same wave with ten dead or slow
   webhooks among its units (the emails' rate, the last email, the whole command).
+- ``memory`` (bench/national.py): one ``lichthidua serve`` with ``--calendars`` calendars and ``--units`` units,
+  a wave naming every unit planned 20 days ahead: RSS at the first ``/healthz``, settled once planned, peak;
+  beside the same at ``--baseline-calendars`` and ``--baseline-units``, and the units with the shipped calendars
+  alone (their share);
 - ``wave`` (bench/national.py; with ``--units`` above 20,000 or when named): two ``lichthidua serve`` with the
   calendars folder and the units on one PostgreSQL database share a wave due now: planned once, their rate
   at a relay-like sink (100 ms a message) against one instance's; one is SIGKILLed mid-wave and the
@@ -71,7 +75,7 @@ BIN = Path(sys.executable).parent
 SOURCE = ROOT / "calendars"
 TEMPLATE = "kon-tum-2024"
 EDITED = f"{TEMPLATE}-0001"  # the file the edit benchmark saves
-PARTS = ("lunar", "check", "start", "edit", "idle", "index", "mixed", "recipients", "preview", "plan", "send", "wave")
+PARTS = ("lunar", "check", "start", "edit", "idle", "index", "mixed", "recipients", "preview", "plan", "memory", "send", "wave")
 UNITS = 20_000
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -920,6 +924,12 @@ def run(calendars: int, parts: set[str], send: dict[str, Any] | None = None,
         if "plan" in parts:
             result["plan"] = bench_plan_sizes(work, sizes)
             done("plan")
+        if "memory" in parts:
+            from bench.national import bench_serve_memory
+
+            result["memory"] = {label: bench_serve_memory(work, c, u) for label, c, u in (
+                ("scale", calendars, units), ("baseline", baseline, baseline_units), ("units_alone", 0, units))}
+            done("memory")
         if "send" in parts:
             result["send"] = bench_send(work, **(send or {}))
             done("send")
@@ -992,6 +1002,17 @@ def report_national(result: dict[str, object]) -> None:
                      and not isinstance(other, bool) and not generic.endswith("_load") else "")
             print(f"{generic.replace('_N_', '_')}: {value} at {units} units{beside}{ratio}"
                   + (f"; goal {goal} {mark}" if goal else ""))
+    memory: dict[str, dict[str, float]] = result.get("memory") or {}  # type: ignore[assignment]
+    if memory:
+        scale, base, alone = memory["scale"], memory["baseline"], memory["units_alone"]
+        print(f"serve memory: {scale['calendars']} calendars, {scale['units']} units, {scale['rows']} rows planned "
+              f"(healthy in {scale['healthy_s']} s, planned by {scale['planned_s']} s); beside {base['calendars']} "
+              f"calendars, {base['units']} units ({base['rows']} rows) and {alone['calendars']} calendars with the "
+              f"{alone['units']} units (their share)")
+        for key in ("rss_healthz_mb", "peak_healthz_mb", "rss_settled_mb", "rss_peak_mb"):
+            goal = f"; {goal_mark('wave_rss_mb', scale[key])}" if key in ("rss_settled_mb", "rss_peak_mb") else ""
+            print(f"  {key}: {scale[key]}, {base[key]} at the baseline (ratio {scale[key] / base[key]:.2f}), "
+                  f"{alone[key]} with the units alone{goal}")
     wave: dict[str, Any] = result.get("wave") or {}  # type: ignore[assignment]
     if wave:
         print(f"wave: {wave['units']} units, {wave['calendars']} calendars, 2 serve on one PostgreSQL database; sink "

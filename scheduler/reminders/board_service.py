@@ -233,7 +233,7 @@ class BoardService:
         """
         calendar = self.calendar(calendar_id)
         group = self.reminders.directory.groups.get(body.group)
-        unit = next((u for u in group.units if u.id == body.id), None) if group else None
+        unit = group.unit(body.id) if group else None
         if unit is None:
             return
         key = party(body.id)

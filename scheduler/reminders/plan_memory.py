@@ -17,11 +17,12 @@ from datetime import date
 
 from scheduler.code_version import code_version
 from scheduler.reminders.planning import Campaign, Policy, Subscriber
-from scheduler.reminders.recipients import Group
+from scheduler.reminders.recipient_groups import Group
 from scheduler.reminders.scope import Scope
 
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders/planning", "reminders/fingerprint", "reminders/ledger", "reminders/reconcile", "reminders/scope",
+_PLAN_MODULES = ("reminders/planning", "reminders/fingerprint", "reminders/row_order", "reminders/ledger",
+                 "reminders/reconcile", "reminders/scope",
                  "reminders/plan_memory", "reminders/tables", "core/days_off",
                  "core/days_off_data")
 
@@ -43,7 +44,7 @@ class PlanInputs:
     fingerprint: str  # the whole plan's (the ledger's stamp when this process planned it)
     settled: str  # code, policy and opt-outs: a change of any plans everything
     recipients: str  # the recipient files' digest
-    groups: Mapping[str, Group]  # what they were read as
+    groups: Mapping[str, bytes]  # what planning read of each group (its digest), not the groups themselves
     subscribers: Mapping[str, frozenset[str]]  # calendar id -> emails
     submitted: frozenset[tuple[str, str]]
     extended: Mapping[tuple[str, str], date]
@@ -57,7 +58,8 @@ def remember(fingerprint: str, *, code: str, policy: Policy, opted_out: frozense
         subs.setdefault(s.calendar_id, set()).add(s.email)
     return PlanInputs(
         fingerprint, "\x1f".join([code, repr(policy), *sorted(f"{e}\x1d{c}" for e, c in opted_out)]), recipients,
-        groups, {cid: frozenset(emails) for cid, emails in subs.items()}, submitted, dict(extended))
+        {gid: g.digest for gid, g in groups.items()},
+        {cid: frozenset(emails) for cid, emails in subs.items()}, submitted, dict(extended))
 
 
 def changed_scope(last: PlanInputs, new: PlanInputs, moved: Mapping[str, tuple[frozenset[str], frozenset[str]]],

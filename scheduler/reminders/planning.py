@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo
 from scheduler.core.collector import paused
 from scheduler.core.days_off import day_off_reason, previous_working_day
 from scheduler.core.events import DeadlineInfo, Event, EventKind
+from scheduler.reminders.row_order import in_order
 
 if TYPE_CHECKING:  # groups are passed in; reading files is the shell's business
     from scheduler.reminders.recipients import Group
@@ -158,7 +159,7 @@ class _Party(NamedTuple):  # made once per unit of a national deadline: a tuple 
 
 
 def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subscribers: Sequence[str],
-             units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] | None = None,
+             units: dict[tuple[str, ...], list[_Party]] | None = None,
              keep: frozenset[str] | None = None) -> list[_Party]:
     """Who a deadline reaches; ``units`` keeps each list of groups' parties for the next deadline naming them
     (a country's deadlines name the same 200,000 units). ``keep``: only these units are wanted (a subscriber's
@@ -166,12 +167,12 @@ def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subs
     info = event.deadline
     assert info is not None
     parties: list[_Party] = []
-    taken: set[str] = set()
     if keep is not None and not any(k.startswith("sub:") for k in keep):
         own = event.defined_in == campaign.calendar_id and not event.inherited
-        for gid in info.groups if own else ():
+        ids = {k[5:] for k in keep if k.startswith("unit:")}
+        for gid in info.groups if own and ids else ():
             group = groups.get(gid)
-            parties += [_Party(f"unit:{u.id}", u.name, u.addresses) for u in (group.units if group else ())
+            parties += [_Party(f"unit:{u.id}", u.name, u.addresses) for u in (group.units_among(ids) if group else ())
                         if f"unit:{u.id}" in keep and all(p.key != f"unit:{u.id}" for p in parties)]
         return parties
     if event.defined_in == campaign.calendar_id and not event.inherited:
@@ -180,7 +181,9 @@ def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subs
             known = _unit_parties(info.groups, groups)
             if units is not None:
                 units[info.groups] = known
-        parties, taken = list(known[0]), set(known[1])
+        parties = list(known)
+    # The units' addresses a subscriber already gets it at: only when the calendar has subscribers.
+    taken = {e.lower() for p in parties for e in p.emails} if subscribers else set()
     for email in subscribers:
         if email.lower() not in taken:
             taken.add(email.lower())
@@ -188,9 +191,8 @@ def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subs
     return parties
 
 
-def _unit_parties(group_ids: tuple[str, ...], groups: Mapping[str, Group]) -> tuple[list[_Party], set[str]]:
+def _unit_parties(group_ids: tuple[str, ...], groups: Mapping[str, Group]) -> list[_Party]:
     parties: list[_Party] = []
-    taken: set[str] = set()
     seen: set[str] = set()
     for gid in group_ids:
         group = groups.get(gid)
@@ -199,8 +201,7 @@ def _unit_parties(group_ids: tuple[str, ...], groups: Mapping[str, Group]) -> tu
                 continue
             seen.add(unit.id)
             parties.append(_Party(f"unit:{unit.id}", unit.name, unit.addresses))
-            taken.update(map(str.lower, unit.emails))
-    return parties, taken
+    return parties
 
 
 @paused()  # 200,000 rows of a national deadline, beside a directory of millions of objects
@@ -232,8 +233,8 @@ def plan(
     subs: dict[str, list[str]] = {}
     for s in subscriptions:
         subs.setdefault(s.calendar_id, []).append(s.email)
-    out: list[PlannedReminder] = []
-    units: dict[tuple[str, ...], tuple[list[_Party], set[str]]] = {}
+    out: list[list[PlannedReminder]] = []  # blocks of rows: one instant, deadline, offset each
+    units: dict[tuple[str, ...], list[_Party]] = {}
     for campaign in campaigns:
         zone = zone_of(campaign.timezone)
         for event in campaign.events:
@@ -288,34 +289,30 @@ def plan(
                         if due[0] > now:
                             for offset, day, nominal in reminder_days(own, tuple(offsets)):
                                 if only_day is None or day == only_day:
-                                    out += [row(Kind.REMINDER, offset, party, e, day, nominal, due)
-                                            for e in party.emails if allowed(e)]
+                                    out.append([row(Kind.REMINDER, offset, party, e, day, nominal, due)
+                                                for e in party.emails if allowed(e)])
                         after = next_working_day(own)
                         if policy.overdue and (only_day is None or after == only_day):
-                            out += [row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, own + timedelta(days=1), due)
-                                    for e in party.emails if allowed(e)]
+                            out.append([row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, own + timedelta(days=1), due)
+                                        for e in party.emails if allowed(e)])
             if info.due_at > now:
                 for offset, day, nominal in reminder_days(last, tuple(offsets)):
                     if only_day is not None and day != only_day:
                         continue
-                    out += [row(Kind.REMINDER, offset, party, e, day, nominal)
-                            for party in parties for e in party.emails if allowed(e)]
+                    out.append([row(Kind.REMINDER, offset, party, e, day, nominal)
+                                for party in parties for e in party.emails if allowed(e)])
             if policy.overdue and (only_day is None or next_working_day(last) == only_day):
                 after = next_working_day(last)
                 # Only the units that owe the report (from the deadline's groups) are overdue; a person who
                 # subscribed to the calendar owes nothing and gets reminders only.
-                for party in parties:
-                    if not party.key.startswith("unit:"):
-                        continue
-                    out += [row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, last + timedelta(days=1))
-                            for e in party.emails if allowed(e)]
+                out.append([row(Kind.OVERDUE, OVERDUE_OFFSET, party, e, after, last + timedelta(days=1))
+                            for party in parties if party.key.startswith("unit:") for e in party.emails if allowed(e)])
                 if info.groups and event.defined_in == campaign.calendar_id and not event.inherited:
                     for admin in policy.admin_emails:
                         party = _Party(f"admin:{admin.lower()}", "Quản trị viên", (admin,))
                         if keep is None or party.key in keep:
-                            out.append(row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1)))
-    out.sort(key=lambda r: (r.send_at, r.occurrence_uid, r.recipient_key, r.offset_days))
-    return out
+                            out.append([row(Kind.SUMMARY, SUMMARY_OFFSET, party, admin, after, last + timedelta(days=1))])
+    return in_order(out)
 
 
 class DueRow(Protocol):

@@ -36,6 +36,9 @@ from scheduler.core.model import Strict
 from scheduler.errors import Diagnostic, PermanentDeliveryError, Severity
 from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog
 from scheduler.reminders.plain_recipients import PlainFile, fast_mapping, listed, plain_model
+from scheduler.reminders.recipient_groups import Group, Unit
+
+__all__ = ["Directory", "Group", "Unit", "check_recipients", "files_digest", "load_directory"]
 
 RECIPIENTS_DIR = "recipients"
 
@@ -83,42 +86,6 @@ class RecipientsFile(Strict):
     groups: list[GroupModel] = Field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    id: str
-    name: str
-    emails: tuple[str, ...]
-    file: str  # "calendars/recipients/kon-tum.yaml", one string for all its units (or a whole "file:line")
-    endpoints: tuple[tuple[str, Any], ...] = ()  # (channel, its field's value): ("webhook", WebhookModel(...))
-    group: str = ""  # the id of its group
-    parent: str | None = None  # the unit above it (the body it reports to), from "parent:" of the unit or group
-    line: int = 0  # in ``file``: kept apart, 200,000 "file:line" strings would take 20 MB
-
-    @property
-    def source(self) -> str:
-        """Where it is defined: "calendars/recipients/kon-tum.yaml:12"."""
-        return f"{self.file}:{self.line}" if self.line else self.file
-
-    @property
-    def addresses(self) -> tuple[str, ...]:
-        """Where its reminders go, as the reminder store keeps them: emails, then "<channel>:<unit id>"."""
-        if not self.endpoints:
-            return self.emails
-        return self.emails + tuple(f"{channel}:{self.id}" for channel, _ in self.endpoints)
-
-    def endpoint(self, channel: str) -> Any:
-        """The unit's field of a channel (``WebhookModel``...), or None."""
-        return next((value for name, value in self.endpoints if name == channel), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    id: str
-    name: str
-    units: tuple[Unit, ...]
-    source: str
-
-
 @dataclass
 class Directory:
     """Every recipient group of a deployment, and what was wrong with the files."""
@@ -132,7 +99,8 @@ class Directory:
 
     def endpoints(self, channel: str) -> dict[str, Any]:
         """The field of ``channel`` of every unit that has one, by unit id (what that channel needs)."""
-        return {u.id: e for g in self.groups.values() for u in g.units if (e := u.endpoint(channel)) is not None}
+        return {u.id: e for g in self.groups.values() if g.has_endpoints for u in g.units
+                if (e := u.endpoint(channel)) is not None}
 
     def webhooks(self) -> dict[str, Any]:
         return self.endpoints("webhook")
@@ -145,6 +113,13 @@ class Directory:
             for unit in group.units if group else ():
                 seen.setdefault(unit.id, unit)
         return list(seen.values())
+
+    def unit(self, unit_id: str) -> Unit | None:
+        """The unit ``unit_id`` of whichever group has it, or None."""
+        for group in self.groups.values():
+            if (found := group.unit(unit_id)) is not None:
+                return found
+        return None
 
 
 def parse_recipients(raw: bytes, loaded: LoadedFile, policy: HostPolicy = HostPolicy(), *, lines: bool = False
@@ -295,7 +270,12 @@ def _read_files(files: list[Path], limits: Limits, policy: HostPolicy) -> Direct
                     loaded.diagnose("group.duplicate", ("groups", gi, "id"), value=g.id, other=group_at[g.id])
                     continue
                 group_at[g.id] = where
-                units = []
+                ids: list[str] = []
+                names: list[str] = []
+                emails_of: list[tuple[str, ...]] = []
+                parents_of: list[str | None] = []
+                lines: list[int] = []
+                endpoints_of: dict[int, tuple[tuple[str, Any], ...]] = {}
                 for ui, u in enumerate(g.units):
                     if lined:
                         line = g.first + 3 * ui
@@ -314,9 +294,16 @@ def _read_files(files: list[Path], limits: Limits, policy: HostPolicy) -> Direct
                         at: tuple[str | int, ...] = (("groups", gi, "units", ui, "parent") if u.parent
                                                      else ("groups", gi, "parent"))
                         parents.append((loaded, at, u.id, parent))
-                    emails = u.emails if lined else tuple(e.strip() for e in u.emails)
-                    units.append(Unit(u.id, u.name, emails, display, endpoints, g.id, parent, line))
-                directory.groups[g.id] = Group(g.id, g.name, tuple(units), where)
+                    if endpoints:
+                        endpoints_of[len(ids)] = endpoints
+                    ids.append(u.id)
+                    names.append(u.name)
+                    emails_of.append(u.emails if lined else tuple(e.strip() for e in u.emails))
+                    parents_of.append(parent)
+                    lines.append(line)
+                directory.groups[g.id] = Group.of_columns(
+                    g.id, g.name, where, ids=ids, names=names, emails=emails_of, file=display, parents=parents_of,
+                    lines=lines, endpoints=endpoints_of)
         directory.diagnostics += loaded.diagnostics
     directory.diagnostics += _check_parents(directory, parents)
     if not directory.ok:
@@ -337,6 +324,8 @@ def _check_parents(directory: Directory, parents: list[tuple[LoadedFile, tuple[s
                    ) -> list[Diagnostic]:
     """Warnings for a "parent:" naming no unit, or going round in a circle; such a unit is placed at the top
     of the hierarchy (the board), and reminders are not affected."""
+    if not parents:
+        return []
     units = {u.id: u for g in directory.groups.values() for u in g.units}
     out: list[Diagnostic] = []
     for loaded, at, uid, parent in parents:

@@ -274,8 +274,8 @@ class ReminderService:
                          stamp.planned_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M:%S giờ Việt Nam"))
                 self._planned_day = now.date()
                 return ReconcileStats()
-            memory = self._memory  # the same recipient files were read as these groups
-            groups = memory.groups if memory is not None and memory.recipients == recipients else self.directory.groups
+            memory = self._memory
+            groups = self.directory.groups  # read again only when the files changed (load_directory)
             inputs = remember(fingerprint, code=code, policy=self.policy, opted_out=opted_out, recipients=recipients,
                               groups=groups, subscribers=subscribers, submitted=submitted, extended=extended)
             # The ledger is what this process planned last: only what changed since is planned and compared.
@@ -382,11 +382,8 @@ class ReminderService:
 
     def party_name(self, party_key: str) -> str:
         kind, _, ident = party_key.partition(":")
-        if kind == "unit":
-            for group in self.directory.groups.values():
-                for unit in group.units:
-                    if unit.id == ident:
-                        return unit.name
+        if kind == "unit" and (unit := self.directory.unit(ident)) is not None:
+            return unit.name
         return ident
 
     # --- subscriptions (scheduler.reminders.subscriptions does the work) ----------------
