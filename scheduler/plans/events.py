@@ -76,7 +76,8 @@ _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("trao giải", 
 
 
 # Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates.
-_NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+(?:chót|cuối)(?:\s+là)?|đến(?:\s+hết)?"
+_NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+(?:chót|cuối)"
+                          r"(?:\s+(?:nhận|nộp|gửi)\s[^.;:]{0,40}?)?(?:\s+là)?|đến(?:\s+hết)?"
                           r"|muộn\s+nhất(?:\s+là)?|không\s+muộn\s+hơn"
                           r"|chào\s+mừng|k[ỷỉ]\s+niệm)\s*[,:]?\s*(?:\(?\s*)?(?:vào\s+)?"
                           r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?)$", re.I)
