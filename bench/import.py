@@ -86,6 +86,8 @@ HOSTILE_LINES = {
     "300 lần 'các công đoàn, '": "các công đoàn, " * 300 + "trước ngày 1/1/2020",
     "100 lần 'Hội thi khai mạc ngày 1/1, '": "Hội thi khai mạc ngày 1/1, " * 100,
     "100 lần 'các đơn vị gửi chậm nhất ngày 1/1 '": "các đơn vị gửi chậm nhất ngày 1/1 " * 100,
+    "400 lần 'Hưởng ứng đợt 1 … (từ … đến …), '": "Hưởng ứng đợt 1 do Tổng Liên đoàn phát động (từ 1/1 đến 2/1/2020), " * 400,
+    "400 lần 'Vòng sơ khảo đợt 1 ngày 1/1/2020, '": "Vòng sơ khảo đợt 1 ngày 1/1/2020, " * 400,
 }
 
 

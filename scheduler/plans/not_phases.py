@@ -80,6 +80,15 @@ class Block:
         report = _REPORT.search(text)
         self.report_at = 0 if report_above else report.start() if report else len(text) + 1
         self._leads: dict[int, tuple[bool, bool]] = {}
+        self._read: str | None = None
+
+    def read_case(self) -> str:
+        """The paragraph as its periods are read: a heading in capitals in lower case (same offsets); found once."""
+        if self._read is None:
+            lowered = self.text.lower()
+            caps = sum(c.isupper() for c in self.text) > sum(c.islower() for c in self.text)
+            self._read = lowered if len(lowered) == len(self.text) and caps else self.text
+        return self._read
 
     def sentence_start(self, at: int) -> int:
         """Where the sentence holding offset `at` starts."""

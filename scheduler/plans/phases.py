@@ -169,9 +169,7 @@ class PhasePass(Context):
 
     def _phase_at(self, bi: int, b: Block, text: str, m: re.Match[str], stop: int, index: int,
                   lead: tuple[not_phases.Block, int]) -> Phase | None:
-        lowered = text.lower()
-        if len(lowered) == len(text) and sum(c.isupper() for c in text) > sum(c.islower() for c in text):
-            text = lowered  # a heading in capitals: its period read in lower case, at the same offsets
+        text = lead[0].read_case()  # a heading in capitals: its period read in lower case, at the same offsets
         if m.re is _QUARTER_LABEL:
             quarter = period_at(text[m.start():stop])
             found = (m.start(), quarter) if quarter else None
