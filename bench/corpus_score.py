@@ -221,3 +221,21 @@ def report(result: Score, show_misses: bool = False) -> list[str]:
         for pid, kind, missed, extra in result.misses["dev"]:
             lines.append(f"    dev {pid} {kind}: thiếu {missed} thừa {extra}")
     return lines
+
+
+# The readings the held-out part was written in, measured apart (totals only: no held-out passage is looked at alone).
+PARTS = (("p001–p200", 1, 200), ("p201–p245", 201, 245), ("p246+", 246, 10 ** 6))
+
+
+def part_report(reference: Reference, passages: list[dict[str, Any]] | None = None) -> list[str]:
+    held = [p for p in (passages if passages is not None else load()) if p["split"] == "heldout"]
+    lines: list[str] = []
+    for name, first, last in PARTS:
+        chosen = [p for p in held if first <= int(p["id"][1:]) <= last]
+        result = score(reference, chosen)
+        cells = []
+        for kind in KINDS:
+            t = result.tallies[("heldout", kind)]
+            cells.append(f"{kind} {t.matched}/{t.expected}, {t.matched}/{t.produced}")
+        lines.append(f"    heldout {name} ({len(chosen)} đoạn): " + "; ".join(cells))
+    return lines

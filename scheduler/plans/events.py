@@ -5,7 +5,10 @@ An event is an event noun or an organising verb with its date in the same clause
 Hội nghị …", "Hội thao … khai mạc vào sáng ngày 08/6/2024", "… tổ chức giao lưu
 thể thao vào chiều ngày 15/11/2025", "trao giải vào dịp kỷ niệm 95 năm Ngày thành
 lập Công đoàn Việt Nam" (the anniversary's day, flagged). A date with no year
-takes the campaign's, or the event is dropped: nothing is dated by guess.
+takes the campaign's, or the event is dropped: nothing is dated by guess. Also dated: the days
+of a programme ("Ngày 1 (thứ Hai, 19/01/2026): thăm …"), a contest round's sittings on single
+days ("Vòng sơ khảo chia làm 2 đợt: đợt 1 … ngày 10/8/2026"), and the one event a plan is for
+("KẾ HOẠCH Tổ chức Hội nghị tổng kết …" and its line "1. Thời gian: 14 giờ ngày 23/01/2026").
 
 Not an event's day: a date after "trước", "chậm nhất", "đến (hết)" (a deadline, the
 end of a range), after "chào mừng", "kỷ niệm" (the day celebrated), the span of
@@ -61,6 +64,17 @@ NOUN_THEN_WHEN = re.compile(rf"(?<!\w)(?P<what>(?:{NOUNS})\s[^.;]{{1,100}}?)\s*[
 LABEL_WHEN = re.compile(rf"(?:^|(?<=[.;] )|(?<=\d\. ))[-+–•]?\s*(?:Thời\s+gian\s+tổ\s+chức\s+)?"
                         rf"(?P<what>(?:{NOUNS}|Tổng kết|Trao giải|Khai mạc|Bế mạc)(?:[\s,][^.;:]{{0,80}}?)?)\s*:\s*"
                         rf"(?:vào\s+)?{WHEN}")
+# A programme by days: "Ngày 1 (thứ Hai, 19/01/2026): thăm Công ty …" — each day an event named by what it does.
+PROGRAMME_DAY = re.compile(rf"(?:^|(?<=[.;] ))[-+–•]?\s*Ngày\s+(?:\d{{1,2}}|thứ\s+\w+)\s*\(\s*(?:{WEEKDAY}\s*,?\s*)?"
+                           rf"(?:ngày\s+)?(?:{_V}|{_D}{_D2})\s*\)\s*:\s*(?P<what>[^.;]{{3,100}})")
+# A plan for one event ("Tổ chức Hội nghị tổng kết …") and its time line: "1. Thời gian: 14 giờ ngày 23/01/2026".
+TIME_LINE = re.compile(rf"^(?:\d+[.)]\s*|[-+–•]\s*)?Thời\s+gian\s*:\s*{WHEN}")
+_ONE_EVENT_TITLE = re.compile(rf"^(?:Tổ chức\s+)?(?=(?:{NOUNS})\s)", re.I)
+# A contest round held in sittings, each on one day: "Vòng sơ khảo chia làm 2 đợt: đợt 1 tại cụm phía Bắc ngày
+# 10/8/2026, đợt 2 …" (a sitting's span, "đợt 1 từ ngày 11-8 đến 17-8", is no event's day).
+SITTING = re.compile(rf"(?<!\w)(?P<what>[Đđ]ợt\s+\d{{1,2}})\s+[^.;:,\d]{{0,60}}?\s*,?\s*(?:vào\s+)?ngày\s+"
+                     rf"(?:{_V}|{_D}{_D2})(?!\s*(?:đến|-|–))")
+_CONTEST_ROUND = re.compile(r"(?<!\w)(?P<r>[Vv]òng\s+(?:sơ\s+khảo|loại|bán\s+kết|chung\s+khảo)|[Hh]ội\s+thi|[Cc]uộc\s+thi)")
 ON_ANNIVERSARY = re.compile(r"(?P<what>(?:trao giải|tổng kết|sơ kết|tuyên dương|biểu dương)[^.;]{0,60}?)"
                             r"\s+vào\s+dịp\s+(?:chào\s+mừng\s+)?"
                             r"k[ỷỉ]\s+niệm\s+(?P<n>\d{1,3})\s+năm\s+(?P<name>[^.;(]{3,120})", re.I)
@@ -76,7 +90,8 @@ _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("trao giải", 
 
 
 # Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates.
-_NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+(?:chót|cuối)(?:\s+là)?|đến(?:\s+hết)?"
+_NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+(?:chót|cuối)"
+                          r"(?:\s+(?:nhận|nộp|gửi)\s[^.;:]{0,40}?)?(?:\s+là)?|đến(?:\s+hết)?"
                           r"|muộn\s+nhất(?:\s+là)?|không\s+muộn\s+hơn"
                           r"|chào\s+mừng|k[ỷỉ]\s+niệm)\s*[,:]?\s*(?:\(?\s*)?(?:vào\s+)?"
                           r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?)$", re.I)
@@ -210,6 +225,16 @@ class EventPass(Context):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         for m in LABEL_WHEN.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
+        for m in PROGRAMME_DAY.finditer(text):
+            found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
+        for m in SITTING.finditer(text):
+            rounds = list(_CONTEST_ROUND.finditer(text, max(0, m.start() - 200), m.start()))
+            if rounds and not m["d2"]:
+                found.append(_Found(m.start(), m.end(), _title(f"{rounds[-1]['r']}, {m['what'].lower()}"), m, "thi"))
+        one = _ONE_EVENT_TITLE.match(f.title or "")
+        time_line = TIME_LINE.match(text) if one and not f.events else None
+        if time_line and one:
+            found.append(_Found(time_line.start(), time_line.end(), _title(f.title[one.end():]), time_line))  # type: ignore[index]
         periods = self._phase_periods(b, text)  # "Đợt … diễn ra từ ngày phát động đến hết ngày 30/9/2025": a phase's bounds
         taken: list[tuple[int, int]] = list(periods)
         covered = 0  # items come in order of their dates: one taken before covers this one when it ends after it

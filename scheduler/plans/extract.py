@@ -19,6 +19,7 @@ from scheduler.plans.anniversaries import MentionPass
 from scheduler.plans.dated import DatedPass
 from scheduler.plans.findings import Findings, Reference, Where
 from scheduler.plans.header import HeaderPass
+from scheduler.plans.not_phases import review_heading
 from scheduler.plans.periods import period_at
 from scheduler.plans.phases import PhasePass
 from scheduler.plans.repeats import RepeatPass
@@ -29,14 +30,29 @@ from scheduler.plans.yearspan import CampaignTime, from_items, from_text
 _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
 
 
+# "Trong giai đoạn dịch … (từ 27/4 đến 30/9/2021), Công đoàn quận đã hỗ trợ …": a time the plan looks back on.
+_DID = re.compile(r"(?<!\w)đã\s+(?!được\s+(?:phê\s+duyệt|ban\s+hành))\w", re.I)
+
+
+def _did(text: str, at: int) -> bool:
+    """The sentence holding offset `at` tells what was done."""
+    lo, hi = max(0, at - 200), min(len(text), at + 200)  # a sentence's reach: a long line stays linear
+    start = max(text.rfind(". ", lo, at), text.rfind(";", lo, at), lo - 1) + 1
+    ends = [i for i in (text.find(". ", at, hi), text.find(";", at, hi)) if i >= 0]
+    return bool(_DID.search(text, start, min(ends) if ends else hi))
+
+
 class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPass):
     def span(self) -> None:
         f = self.f
         found = from_text(f.title, self.title_where, self.blocks, self.masked, f.doc_date, None)
-        if found is not None:
+        self._doc_time: CampaignTime | None = None
+        if found is not None and found.where is None:
+            # Only the document's date: a guess, kept until the dated items are read (a plan issued on 29/12/2025
+            # for a conference on 23/01/2026 is a plan for 2026).
+            self._doc_time = found
+        elif found is not None:
             self._set_time(found)
-            if found.where is None:  # the document's date: a guess the reviewer must confirm
-                f.notes.append((found.reason, None))
 
     def _set_time(self, found: CampaignTime) -> None:
         f = self.f
@@ -53,7 +69,12 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
         out: list[tuple[date, Where]] = []
         # An anniversary's bracket ("(19/5/1890 - 19/5/2019)") in the same sentence is not the plan's time.
         marks = {(m.where.line, m.where.page, m.offset) for m in self.f.mentions if m.day is not None}
+        in_review = False
         for b, text in zip(self.blocks, self.masked, strict=True):
+            heading = review_heading(text)
+            in_review = in_review if heading is None else heading
+            if in_review:  # "I. KẾT QUẢ NĂM 2025": the times of the past
+                continue
             brackets = [(k.start(), k.end()) for k in BRACKET.finditer(text) if (b.line, b.page, k.start()) in marks]
             for m in _STATED_TIME.finditer(text):
                 stop = min([i for i in (text.find(";", m.end()), text.find(". ", m.end())) if i >= 0] + [len(text)])
@@ -63,7 +84,7 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
                         out.append((day, quote(b, m.start(), stop)))
             for m in re.finditer(r"(?<!\w)(?:[Tt]ừ|[Qq]uý)\s", text):
                 p = period_at(text[m.start():])
-                if p and p.start and p.end and p.start.day and p.end.day:
+                if p and p.start and p.end and p.start.day and p.end.day and not _did(text, m.start()):
                     w = quote(b, m.start(), m.start() + p.end_offset)
                     out += [(p.start.day, w), (p.end.day, w)]
         return out
@@ -115,7 +136,11 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
         if not days:  # deadlines only when nothing else is dated: a plan's deadlines may precede its campaign
             days += [(d.day, d.where) for d in f.deadlines if d.day is not None and d.date and d.date.count("/") == 2]
         found = from_items(days)
-        if found is not None:
+        doc: CampaignTime | None = getattr(self, "_doc_time", None)
+        if doc is not None and (found is None or found.span.year is None or found.span.year == doc.span.year):
+            self._set_time(doc)  # the document's date: a guess the reviewer must confirm
+            f.notes.append((doc.reason, None))
+        elif found is not None:
             self._set_time(found)
             f.time_derived = True
 

@@ -12,6 +12,10 @@ from scheduler.plans.text import BRACKET, MARKER, cap, sentence_case
 # "Kon Tum, ngày 21 tháng 02 năm 2024"; the day and month may be left blank, with spaces or dots.
 DATE_LINE = re.compile(r"(?:([^\d,]{2,40}),\s*)?[Nn]gày[\s.…_]*(\d{1,2})?[\s.…_]*tháng[\s.…_]*(\d{1,2})?[\s.…_]*năm\s*(\d{4})$")
 SENTENCE_TITLE = re.compile(r"(Kế hoạch|Hướng dẫn|Chương trình|Phát động|Thông báo)\s+\S")
+# The first line under "KẾ HOẠCH" that names what the plan carries out ("Thực hiện phong trào thi đua … giai đoạn
+# 2026 – 2030"): its title, unlike a basis ("Thực hiện Kế hoạch số 12/KH-LĐLĐ …;") that cites another document.
+_OWN_TASK = re.compile(r"Thực hiện\s+(?!(?:[^;:.]*\bsố\s*\d|Kế hoạch|Hướng dẫn|Nghị quyết|Chỉ thị|Công văn|Quyết định|"
+                       r"Chương trình công tác|Thông báo|Kết luận))[^;:.]*[^;:.,\s]$")
 
 
 class HeaderPass(Context):
@@ -59,7 +63,8 @@ class HeaderPass(Context):
         parts: list[str] = []
         for b in head[title_start:title_start + 4]:
             if (len(b.text) > 200 or MARKER.match(b.text) or "như sau" in b.text or b.text.endswith(":")
-                    or re.match(r"(Thực hiện|Căn cứ|Năm \d{4}|Để|Nhằm|Ban |Phát huy)", b.text)):
+                    or re.match(r"(Thực hiện|Căn cứ|Năm \d{4}|Để|Nhằm|Ban |Phát huy)", b.text)
+                    and not (not parts and _OWN_TASK.match(b.text))):
                 break
             text = b.text
             if parts and text.endswith("."):  # a whole sentence typed on the next line: the plan's body, not its title

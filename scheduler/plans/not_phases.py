@@ -16,6 +16,13 @@ tháng 01/2026", "Kết thúc đợt 1, … trong tháng 7/2026".
 
 "Báo cáo … theo quý: quý I/2026 gửi trước …": the quarters of a reporting schedule,
 not a campaign run by quarter.
+
+Also no phase of the plan: visits, grants or cards handed out in rounds ("thăm, chúc Tết … theo
+2 đợt", "học bổng … được cấp theo 2 đợt"), the rounds of a congress schedule ("Lịch tổ chức đại
+hội công đoàn cơ sở …: đợt 1 …"), the stages of a building ("Công trình Nhà văn hóa … được xây
+dựng theo hai giai đoạn"); a campaign another body runs that the plan answers ("Hưởng ứng đợt
+thi đua cao điểm do Tổng Liên đoàn phát động (từ …)"); and the phases under a review heading
+("I. KẾT QUẢ NĂM 2025").
 """
 
 from __future__ import annotations
@@ -25,7 +32,13 @@ import re
 
 # What a round is of, when it is no campaign phase.
 _ACTIVITY = (r"khám|tập\s+huấn|bồi\s+dưỡng|lớp\s+học|khóa\s+học|kiểm\s+tra|giám\s+sát|chi\s+trả|thanh\s+toán|"
-             r"giải\s+ngân|nghỉ|hiến\s+máu|trao(?!\s+giải)|tặng|nhận\s+hồ\s+sơ|xét\s+hỗ\s+trợ|tiêm")
+             r"giải\s+ngân|nghỉ|hiến\s+máu|trao(?!\s+giải)|tặng|nhận\s+hồ\s+sơ|xét\s+hỗ\s+trợ|tiêm|thăm|"
+             # support or grants handed out ("cấp tiền hỗ trợ theo hai đợt", "học bổng … được cấp theo 2 đợt")
+             r"được\s+cấp|cấp\s+(?:tiền|kinh\s+phí|học\s+bổng|thẻ|quà)|"
+             # a congress schedule ("Lịch tổ chức đại hội công đoàn cơ sở …: đợt 1 …"), not a campaign greeting one
+             r"(?<!mừng\s)(?<!tới\s)đại\s+hội(?!\s+thi\s+đua)|"
+             # the stages of a building ("Công trình Nhà văn hóa … được xây dựng theo hai giai đoạn")
+             r"được\s+xây\s+dựng|khởi\s+công|thi\s+công|công\s+trình\s+(?:nhà|trụ\s+sở|thiết\s+chế)")
 # Right before the label ("Tập huấn đợt 1", "chi trả đợt 2", "nghỉ đợt 1").
 _ACTIVITY_BEFORE = re.compile(rf"(?<!\w)(?:{_ACTIVITY})\s+$", re.I)
 # Right after the label, before its time ("Đợt 1 khám cho …", "đợt 1 đã trao …", "đợt 1 nhận hồ sơ từ …"); after a
@@ -41,6 +54,19 @@ _BEFORE_WORD = re.compile(r"(?<!\w)(?:qua|sau|kết\s+thúc|hết|cuối)\s+$", 
 _REVIEW = re.compile(r"(?<!\w)(?:sơ\s+kết|tổng\s+kết|bình\s+xét|đánh\s+giá|chấm\s+điểm)\s+(?:các\s+)?$", re.I)
 _SENTENCE_END = re.compile(r"\.(?=\s)(?!\s\d{4}\b)")
 _REPORT = re.compile(r"(?<!\w)báo\s+cáo(?!\w)", re.I)
+# A campaign another body runs, which the plan answers: "Hưởng ứng đợt thi đua cao điểm do Tổng Liên đoàn phát động
+# (từ … đến …), Công đoàn trường phát động đợt thi đua từ …", "giai đoạn 2 của phong trào … do Trung ương phát động".
+_ANSWERS = re.compile(r"(?<!\w)hưởng\s+ứng\s+(?:các\s+|những\s+)?$", re.I)
+_OTHERS_RUN = re.compile(r"(?<!\w)do\s+[^.;()]{2,100}?\s+phát\s+động(?!\w)", re.I)
+# A section heading ("I. KẾT QUẢ NĂM 2025", "II. KẾ HOẠCH THI ĐUA"): under a review heading, the phases are past ones.
+_HEADING = re.compile(r"^\s*(?:[IVX]+|\d+|[A-Z])[.)]\s+(?P<t>.{3,80})$")
+_REVIEW_HEADING = re.compile(r"KẾT\s+QUẢ|ĐÁNH\s+GIÁ|TÌNH\s+HÌNH|NHÌN\s+LẠI")
+
+
+def review_heading(text: str) -> bool | None:
+    """True under a heading of a review ("I. KẾT QUẢ NĂM 2025"), False under another heading, None for no heading."""
+    m = _HEADING.match(text)
+    return None if m is None or not m["t"].isupper() else bool(_REVIEW_HEADING.search(m["t"]))
 _REPORTS = re.compile(r"(?<!\w)(?:báo\s+cáo|gửi|nộp)(?!\w)", re.I)
 
 
@@ -54,6 +80,15 @@ class Block:
         report = _REPORT.search(text)
         self.report_at = 0 if report_above else report.start() if report else len(text) + 1
         self._leads: dict[int, tuple[bool, bool]] = {}
+        self._read: str | None = None
+
+    def read_case(self) -> str:
+        """The paragraph as its periods are read: a heading in capitals in lower case (same offsets); found once."""
+        if self._read is None:
+            lowered = self.text.lower()
+            caps = sum(c.isupper() for c in self.text) > sum(c.islower() for c in self.text)
+            self._read = lowered if len(lowered) == len(self.text) and caps else self.text
+        return self._read
 
     def sentence_start(self, at: int) -> int:
         """Where the sentence holding offset `at` starts."""
@@ -100,6 +135,12 @@ class Block:
         if _REVIEW.search(near) and bracketed and self.report_at < label_start:
             return True
         return self.lead(first_label)[1]
+
+    def run_by_others(self, label_start: int, label_end: int, time_at: int) -> bool:
+        """A phase of a campaign another body runs, which the plan only answers (see `_ANSWERS`)."""
+        if _ANSWERS.search(self.text[max(0, label_start - 30):label_start]):
+            return True
+        return bool(_OTHERS_RUN.search(self.text, label_end, max(label_end, time_at)))
 
     def reporting_quarters(self, by_quarter: re.Match[str]) -> bool:
         """"báo cáo kết quả … theo quý": the quarters of a reporting schedule."""

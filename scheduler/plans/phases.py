@@ -74,8 +74,13 @@ class PhasePass(Context):
     def phases(self) -> None:
         f = self.f
         starts: list[int] = []
+        in_review = False  # under "I. KẾT QUẢ NĂM 2025" until the next heading
         for bi, b in enumerate(self.blocks):
             text = self.masked[bi]
+            heading = not_phases.review_heading(text)
+            in_review = in_review if heading is None else heading
+            if in_review:
+                continue
             nb = not_phases.Block(text, bi > 0 and "báo cáo" in self.masked[bi - 1].lower())
             c = _COUNT.search(text)
             if c and f.stated_phase_count is None and not nb.activity_lead(c.start()):
@@ -164,9 +169,7 @@ class PhasePass(Context):
 
     def _phase_at(self, bi: int, b: Block, text: str, m: re.Match[str], stop: int, index: int,
                   lead: tuple[not_phases.Block, int]) -> Phase | None:
-        lowered = text.lower()
-        if len(lowered) == len(text) and sum(c.isupper() for c in text) > sum(c.islower() for c in text):
-            text = lowered  # a heading in capitals: its period read in lower case, at the same offsets
+        text = lead[0].read_case()  # a heading in capitals: its period read in lower case, at the same offsets
         if m.re is _QUARTER_LABEL:
             quarter = period_at(text[m.start():stop])
             found = (m.start(), quarter) if quarter else None
@@ -177,6 +180,8 @@ class PhasePass(Context):
             period = None  # "sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024": when the review happens, not the phase
         if m.re is LABEL and lead[0].finished_or_after(m.start(), lead[1], "(" in text[m.end():at]):
             return None  # "Qua đợt 1 (từ …), các tổ đã …", "sau đợt thi đua, … tổng kết vào tháng 01/2026"
+        if period is not None and lead[0].run_by_others(m.start(), m.end(), at):
+            return None  # "Hưởng ứng đợt thi đua cao điểm do Tổng Liên đoàn phát động (từ …)"
         line_start = _LINE_LEAD.fullmatch(text[:m.start()].strip()) is not None  # the label opens its paragraph
         if period is None and line_start and stop == len(text) and bi + 1 < len(self.blocks):
             # The label heads a paragraph; its time is on the next line: "Thời gian: từ 20/11 – 05/12/2023".

@@ -26,6 +26,17 @@ OPENING_BLOCKS = 8
 # "Kết quả Hội thi … năm 2025": a contest names its year the same way.
 _PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua|hội thi|cuộc thi|hội thao)"
                         r"[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)", re.I)
+# "Hội nghị tổng kết công tác thi đua năm 2025 và ký giao ước thi đua năm 2026": the year a review looks back on.
+_REVIEWED = re.compile(r"(?<!\w)(?:tổng\s+kết|sơ\s+kết)(?!\w)", re.I)
+
+
+def _plan_year(text: str) -> re.Match[str] | None:
+    """The first "kế hoạch … năm 2025", unless it is the year a review looks back on: "Hội nghị tổng kết công tác
+    thi đua năm 2025 và ký giao ước thi đua năm 2026" names two years and the plan's neither (its dated items say)."""
+    m = _PLAN_YEAR.search(text)
+    return None if m is None or _REVIEWED.search(text, max(0, m.start() - 80), m.start(1)) else m
+
+
 _IMPLEMENTS = re.compile(r"(?<!\w)(?:Thực hiện|Theo)\s")
 _MAIN_CLAUSE = re.compile(r"[,;]\s+(?=(?:Công đoàn|Liên đoàn|LĐLĐ|CĐCS|Ban Thường vụ|Ban Chấp hành|Ban chấp hành|"
                           r"Đoàn Chủ tịch|Thường trực|Trường|Nhà trường|Khối thi đua|Cụm thi đua)\b)")
@@ -121,7 +132,7 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         if tet:
             w = quote(b, tet[1].start(), tet[1].end())
             return CampaignTime(_year(tet[0]), _said(f"năm {tet[0]}, năm của Tết văn bản nhắc", w.quote), w)
-        m = _PLAN_YEAR.search(_own_text(text))
+        m = _plan_year(_own_text(text))
         if m:
             w = quote(b, m.start(), m.end())
             return CampaignTime(_year(int(m[1])), _said("theo câu mở đầu", w.quote), w)
