@@ -15,6 +15,7 @@ import re
 from datetime import date
 
 from scheduler.plans import not_phases
+from scheduler.plans.phase_evidence import CAMPAIGN, Evidence
 from scheduler.plans import notation as n
 from scheduler.plans.context import STOP_PHRASES, Context
 from scheduler.plans.findings import Block, Phase, Where
@@ -75,8 +76,10 @@ class PhasePass(Context):
         f = self.f
         starts: list[int] = []
         in_review = False  # under "I. KẾT QUẢ NĂM 2025" until the next heading
+        ev, series = Evidence(self.masked), []  # each phase's series of labels: kept only with evidence
         for bi, b in enumerate(self.blocks):
             text = self.masked[bi]
+            ev.paragraph(text)
             heading = not_phases.review_heading(text)
             in_review = in_review if heading is None else heading
             if in_review:
@@ -109,11 +112,18 @@ class PhasePass(Context):
                     if word in rounds or nb.activity_round(m.start(), m.end(), first):
                         rounds.add(word)
                         continue
+                named = m.re is LABEL and bool(m["un"] or m["cd"]) or m.re is _QUARTER_LABEL and bool(CAMPAIGN.search(text))
+                heads = m.start() <= 16 and _LINE_LEAD.fullmatch(text[:m.start()].strip()) is not None
+                sid = ev.label(bi, nb.sentence_at(m.start()), (m["word"] or "đợt").lower() if m.re is LABEL else "quý",
+                               named, heads)
                 phase = self._phase_at(bi, b, text, m, stop, len(f.phases) + 1, (nb, first))
                 if phase is not None and not any((p.name, p.start, p.end) == (phase.name, phase.start, phase.end)
                                                  for p in f.phases):
                     f.phases.append(phase)
                     starts.append(bi)
+                    series.append(sid)
+        kept = [k for k, sid in enumerate(series) if sid in ev.proven]  # a round of no known campaign: no phase
+        f.phases[:], starts[:] = [f.phases[k] for k in kept], [starts[k] for k in kept]
         self.fill_years_by_order()
         self.fill_phase_years()
         self._implausible_years()
