@@ -66,7 +66,7 @@ def campaign_in_rounds(text: str) -> bool:
 
 
 class Evidence:
-    """The evidence seen so far, per series of labels: the labels of one word in one paragraph, or heading
+    """The evidence seen so far, per series of labels: the labels of one word in one paragraph, or labels heading
     paragraphs a few lines apart with no section heading between ("Đợt 1: … chào mừng …" / "Đợt 2: từ …").
     Evidence for one label of a series is evidence for all (read once per sentence: long lines stay linear)."""
 
@@ -75,7 +75,7 @@ class Evidence:
         self.stated = any(map(campaign_in_rounds, masked))
         self.section = False  # under "III. THỜI GIAN" until the next heading
         self.proven: set[int] = set()
-        self._series: dict[str, tuple[int, int]] = {}  # label word -> (its last paragraph, series id)
+        self._series: dict[str, tuple[int, int, bool]] = {}  # label word -> (last paragraph, series id, heads it)
         self._sentences: dict[tuple[int, int, int], bool] = {}
         self._count = 0
 
@@ -89,8 +89,9 @@ class Evidence:
         """The series of a label at paragraph `bi`, recording the evidence it gives (see the module's doc)."""
         last = self._series.get(word)
         self._count += 1
-        sid = last[1] if last is not None and bi - last[0] <= 4 else self._count
-        self._series[word] = (bi, sid)
+        joins = last is not None and (last[0] == bi or heads and last[2] and bi - last[0] <= 4)
+        sid = last[1] if last is not None and joins else self._count
+        self._series[word] = (bi, sid, heads)
         if sid in self.proven:
             return sid
         key = (bi, *sentence)
