@@ -102,8 +102,22 @@ def test_phases_without_their_year_take_the_years_that_keep_them_in_order() -> N
 
 def test_the_dates_of_a_review_are_not_a_phase() -> None:
     assert read("Các đơn vị sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024.").phases == []
-    (phase,) = read("Sơ kết đợt 1 (từ 01/01 đến 30/6/2024) vào tháng 7/2024.").phases
+    (phase,) = read("Sơ kết đợt 1 thi đua lao động giỏi (từ 01/01 đến 30/6/2024) vào tháng 7/2024.").phases
     assert (phase.start, phase.end) == ("01/01/2024", "30/6/2024")
+
+
+def test_a_round_is_a_phase_only_with_evidence_of_the_campaign() -> None:
+    """A dated round with no word of the campaign, no heading of the plan's time, no series stated is no phase."""
+    assert read("Đoàn công tác làm việc với các đơn vị đợt 1 từ 02/3 đến 13/3/2026, đợt 2 từ 06/4 đến 17/4/2026.").phases == []
+    assert read("Sơ kết đợt 1 (từ 01/01 đến 30/6/2024) vào tháng 7/2024.").phases == []
+    # the campaign's words in the sentence, in the line that introduces the labels, or the plan's time section
+    assert len(read("Thi đua đợt 1 từ 02/3 đến 13/3/2026, đợt 2 từ 06/4 đến 17/4/2026.").phases) == 2
+    assert len(read("Phong trào thi đua năm 2026 chia làm 2 đợt.\nĐợt 1 từ 02/3 đến 13/6/2026.\n"
+                    "Đợt 2 từ 14/6 đến 17/11/2026.").phases) == 2
+    assert len(read("Các đơn vị thực hiện nghiêm túc.\nIII. THỜI GIAN THỰC HIỆN\nĐợt 1: từ 02/3 đến 13/6/2026.\n"
+                    "Đợt 2: từ 14/6 đến 17/11/2026.").phases) == 2
+    assert read("Các đơn vị thực hiện nghiêm túc.\nĐợt 1: từ 02/3 đến 13/6/2026.\n"
+                "Đợt 2: từ 14/6 đến 17/11/2026.").phases == []
 
 
 def test_rounds_of_an_activity_are_not_phases() -> None:
@@ -345,3 +359,10 @@ def test_a_title_stops_before_the_first_sentence_of_the_body() -> None:
             "Chương trình gặp mặt khai mạc vào sáng ngày 16/01/2027 tại Nhà văn hóa huyện.\n")
     f = extract([text], False, REF)
     assert f.title == "Tổ chức các hoạt động chăm lo Tết Nguyên đán Đinh Mùi năm 2027 cho đoàn viên, người lao động"
+
+
+def test_the_lunar_days_of_a_review_are_not_the_plans() -> None:
+    """Under "I. KẾT QUẢ NĂM 2025" the Trung thu held last year is a passing mention, not a date of this plan."""
+    f = read("I. KẾT QUẢ NĂM 2025\n- Tổ chức Tết Trung thu cho 300 cháu là con đoàn viên.\n"
+             "II. NHIỆM VỤ NĂM 2026\n- Chăm lo Tết Đoan Ngọ cho công nhân.", "Kế hoạch hoạt động năm 2026")
+    assert [m.id for m in f.lunar] == ["tet-doan-ngo"]

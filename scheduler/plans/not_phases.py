@@ -100,11 +100,6 @@ class Block:
         k = bisect.bisect_left(self.ends, at)
         return (self.ends[k - 1] if k else 0), (self.ends[k] if k < len(self.ends) else len(self.text))
 
-    def sentence_at(self, at: int) -> tuple[int, int]:
-        """The sentence holding offset `at`: its start and end."""
-        k = bisect.bisect_left(self.ends, at)
-        return (self.ends[k - 1] if k else 0), (self.ends[k] if k < len(self.ends) else len(self.text))
-
     def lead(self, first_label: int) -> tuple[bool, bool]:
         """(an activity that is no campaign, a past review) said by the words leading to a sentence's first label."""
         if first_label not in self._leads:

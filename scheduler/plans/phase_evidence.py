@@ -15,9 +15,9 @@ not state is never produced). Evidence is any of:
 - the label heads a line inside the part of the plan that lays out the campaign's
   time or content ("III. THỜI GIAN", "2. Nội dung và thời gian", "Các đợt thi đua",
   "Tổ chức thực hiện");
-- the plan says its campaign runs in rounds in a sentence that names the campaign
-  or the plan ("Phong trào được chia làm 3 đợt", "Kế hoạch triển khai qua 3 giai
-  đoạn").
+- the plan says its campaign runs in rounds of that word, in a sentence naming the
+  campaign ("Phong trào thi đua được chia làm 3 đợt", "Cuộc thi tổ chức qua 2 giai
+  đoạn"); a programme or plan in rounds is not enough ("Chương trình khám … theo 2 đợt").
 
 The blacklists of `not_phases` still veto the rounds they know (a congress
 schedule inside "Tổ chức thực hiện", a review of a finished phase).
@@ -31,10 +31,10 @@ CAMPAIGN = re.compile(
     r"(?<!\w)(?:thi\s+đua|phong\s+trào|cao\s+điểm|chào\s+mừng|kỷ\s+niệm|hưởng\s+ứng|chủ\s+đề|"
     r"cuộc\s+vận\s+động|mừng\s+Đảng|cuộc\s+thi|hội\s+thi)(?!\w)", re.I)
 # The plan or its campaign, in a sentence saying it runs in rounds.
-_OWN = re.compile(r"(?<!\w)(?:kế\s+hoạch|chương\s+trình|cuộc\s+thi|hội\s+thi|thi\s+đua|phong\s+trào|cao\s+điểm|cuộc\s+vận\s+động)(?!\w)", re.I)
+_OWN = re.compile(r"(?<!\w)(?:cuộc\s+thi|hội\s+thi|thi\s+đua|phong\s+trào|cao\s+điểm|cuộc\s+vận\s+động)(?!\w)", re.I)
 _IN_ROUNDS = re.compile(
     r"(?<!\w)(?:chia|theo|thành|làm|qua|gồm|có|với|tổ\s+chức|triển\s+khai|phát\s+động)\s+(?:thành\s+|làm\s+)?"
-    r"(?:\d{1,2}|hai|ba|bốn|năm|sáu)\s+(?:đợt|giai\s+đoạn)(?!\w)", re.I)
+    r"(?:\d{1,2}|hai|ba|bốn|năm|sáu)\s+(?P<w>đợt|giai\s+đoạn)(?!\w)", re.I)
 # A section heading: "III. THỜI GIAN", "2. Nội dung và thời gian", "b) Các đợt thi đua:".
 _HEADING = re.compile(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđA-ZĐ])[.)]\s+(?P<t>[^.;]{3,90}?)\s*:?\s*$")
 _TIME_SECTION = re.compile(
@@ -51,15 +51,17 @@ def section_of(text: str) -> bool | None:
     return bool(_TIME_SECTION.search(m["t"]))
 
 
-def campaign_in_rounds(text: str) -> bool:
-    """The sentence says the plan or its campaign runs in rounds ("Phong trào thi đua chia làm 2 đợt")."""
+def campaign_in_rounds(text: str) -> set[str]:
+    """The label words ("đợt", "giai đoạn") of the rounds a sentence says the campaign runs in
+    ("Phong trào thi đua chia làm 2 đợt", "Cuộc thi được tổ chức qua 2 giai đoạn")."""
+    out: set[str] = set()
     for m in _IN_ROUNDS.finditer(text):
         lo, hi = max(0, m.start() - 200), min(len(text), m.end() + 200)  # a sentence's reach: long lines stay linear
         s0 = max(text.rfind(". ", lo, m.start()), text.rfind(";", lo, m.start()), lo - 1) + 1
         ends = [i for i in (text.find(". ", m.end(), hi), text.find(";", m.end(), hi)) if i >= 0]
         if _OWN.search(text, s0, min(ends) if ends else hi):
-            return True
-    return False
+            out.add(" ".join(m["w"].lower().split()))
+    return out
 
 
 
@@ -72,7 +74,7 @@ class Evidence:
 
     def __init__(self, masked: list[str]) -> None:
         self.masked = masked
-        self.stated = any(map(campaign_in_rounds, masked))
+        self.stated = set().union(*map(campaign_in_rounds, masked))
         self.section = False  # under "III. THỜI GIAN" until the next heading
         self.proven: set[int] = set()
         self._series: dict[str, tuple[int, int, bool]] = {}  # label word -> (last paragraph, series id, heads it)
@@ -87,6 +89,7 @@ class Evidence:
 
     def label(self, bi: int, sentence: tuple[int, int], word: str, named: bool, heads: bool) -> int:
         """The series of a label at paragraph `bi`, recording the evidence it gives (see the module's doc)."""
+        word = " ".join(word.lower().split())
         last = self._series.get(word)
         self._count += 1
         joins = last is not None and (last[0] == bi or heads and last[2] and bi - last[0] <= 4)
@@ -98,7 +101,7 @@ class Evidence:
         if key not in self._sentences:
             self._sentences[key] = bool(CAMPAIGN.search(self.masked[bi], *sentence))
         text = self.masked[bi]
-        if named or self.stated or self._sentences[key] or heads and (
+        if named or word in self.stated or self._sentences[key] or heads and (
                 self.section or bi == 0 or CAMPAIGN.search(text) or CAMPAIGN.search(self.masked[bi - 1])
                 or bi + 1 < len(self.masked) and CAMPAIGN.search(self.masked[bi + 1])):
             self.proven.add(sid)

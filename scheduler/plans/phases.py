@@ -15,12 +15,12 @@ import re
 from datetime import date
 
 from scheduler.plans import not_phases
-from scheduler.plans.phase_evidence import CAMPAIGN, Evidence
 from scheduler.plans import notation as n
 from scheduler.plans.context import STOP_PHRASES, Context
 from scheduler.plans.findings import Block, Phase, Where
 from scheduler.plans.notation import Bound, Period
 from scheduler.plans.periods import period_at, period_in
+from scheduler.plans.phase_evidence import CAMPAIGN, Evidence
 from scheduler.plans.text import cap, quote
 from scheduler.plans.wording import theme_of
 
@@ -114,8 +114,7 @@ class PhasePass(Context):
                         continue
                 named = m.re is LABEL and bool(m["un"] or m["cd"]) or m.re is _QUARTER_LABEL and bool(CAMPAIGN.search(text))
                 heads = m.start() <= 16 and _LINE_LEAD.fullmatch(text[:m.start()].strip()) is not None
-                sid = ev.label(bi, nb.sentence_at(m.start()), (m["word"] or "đợt").lower() if m.re is LABEL else "quý",
-                               named, heads)
+                sid = ev.label(bi, nb.sentence_at(m.start()), (m["word"] or "đợt") if m.re is LABEL else "quý", named, heads)
                 phase = self._phase_at(bi, b, text, m, stop, len(f.phases) + 1, (nb, first))
                 if phase is not None and not any((p.name, p.start, p.end) == (phase.name, phase.start, phase.end)
                                                  for p in f.phases):
