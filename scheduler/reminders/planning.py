@@ -141,7 +141,8 @@ class PlannedReminder:
     @property
     def key(self) -> tuple[str, str, int]:
         """The row's identity: one row per (occurrence, recipient, offset), whatever happens."""
-        return (self.occurrence_uid, self.recipient_key, self.offset_days)
+        m = self.moment
+        return (m.occurrence_uid, f"{self.party_key}|{self.email.lower()}", m.offset_days)
 
     @property
     def moved(self) -> bool:
