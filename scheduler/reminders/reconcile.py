@@ -123,9 +123,9 @@ def reconcile(engine: Engine, planned: Sequence[PlannedReminder], now: datetime,
 
             inserted = bulk_insert_ignoring(
                 conn, t, ("occurrence_uid", "recipient_key", "offset_days"), _NEW_COLUMNS,
-                ((p.occurrence_uid, p.calendar_id, p.kind.value, p.offset_days, p.recipient_key, p.party_key,
-                  p.party_name, p.email, p.channel, at(p.send_at), at(p.due_at),
-                  suppressed if p.suppressed else pending, 0, stamp) for p in new))
+                ((m.occurrence_uid, m.calendar_id, m.kind.value, m.offset_days, p.recipient_key, p.party_key,
+                  p.party_name, p.email, p.channel, at(m.send_at), at(m.due_at),
+                  suppressed if p.suppressed else pending, 0, stamp) for p in new for m in (p.moment,)))
             counts["inserted"] = inserted if inserted >= 0 else len(new)
     if engine.dialect.name == "postgresql" and len(new) + len(updates) >= ANALYZE_AFTER:
         # A wave of thousands of new rows: the planner's statistics would still describe the table before
