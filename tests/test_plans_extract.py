@@ -366,3 +366,15 @@ def test_the_lunar_days_of_a_review_are_not_the_plans() -> None:
     f = read("I. KẾT QUẢ NĂM 2025\n- Tổ chức Tết Trung thu cho 300 cháu là con đoàn viên.\n"
              "II. NHIỆM VỤ NĂM 2026\n- Chăm lo Tết Đoan Ngọ cho công nhân.", "Kế hoạch hoạt động năm 2026")
     assert [m.id for m in f.lunar] == ["tet-doan-ngo"]
+
+
+def test_a_short_typed_phase_line_ends_its_paragraph_and_takes_no_dated_line_as_its_theme() -> None:
+    f = extract(["Phong trào thi đua của ngành chia làm hai đợt:\n"
+                 "Đợt 1: từ 10/1/2027 đến 30/4/2027, chào mừng Ngày Quốc tế Lao động.\n"
+                 "Đợt 2: từ 01/5/2027 đến 31/8/2027.\n"
+                 "Các tổ công đoàn nộp bảng đăng ký về Ban Chấp hành chậm nhất ngày 20/1/2027.\n"
+                 "Liên hoan văn nghệ vào ngày 30/4/2027."], paged=False, reference=Reference())
+    second = next(p for p in f.phases if p.name == "Đợt 2")
+    assert second.theme is None  # neither the deadline nor the event below it is its theme
+    (deadline,) = f.deadlines
+    assert deadline.where.line == 4  # the line the deadline is typed on, not the phase line above it

@@ -22,7 +22,7 @@ from scheduler.plans.notation import Bound, Period
 from scheduler.plans.periods import period_at, period_in
 from scheduler.plans.phase_evidence import CAMPAIGN, Evidence
 from scheduler.plans.text import cap, quote
-from scheduler.plans.wording import theme_of
+from scheduler.plans.wording import dated, theme_of
 
 _WORDS = {"một": 1, "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6}
 LABEL = re.compile(  # case-insensitive: headings are often in capitals ("ĐỢT II (TỪ …")
@@ -221,7 +221,8 @@ class PhasePass(Context):
             theme = theme_of(rest)
             if not theme and bi + 1 < len(self.blocks) and not LABEL.search(self.masked[bi + 1][:12]):
                 nxt_text = self.blocks[bi + 1].text
-                theme = theme_of(nxt_text.split(";")[0]) if not nxt_text.startswith(STOP_PHRASES) else None
+                theme = (theme_of(nxt_text.split(";")[0])
+                         if not nxt_text.startswith(STOP_PHRASES) and not dated(nxt_text) else None)
         else:
             topic = re.search(r"chủ\s+đề\s*:?\s*", rest, re.I)
             theme = theme_of(rest[topic.start():]) if topic else None

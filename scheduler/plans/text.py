@@ -123,6 +123,13 @@ def _one_paragraph_per_line(raw_lines: list[str]) -> bool:
     return len(content) > 1 and all(r.strip() for r in content) and max(len(r.strip()) for r in content) > 100
 
 
+def _opens_sentence(raw_lines: list[str], idx: int) -> bool:
+    """A typed line that ends a sentence ends its paragraph when the next line opens one with a capital
+    ("Đợt 2: từ 01/3/2027 đến 30/6/2027." then "Các công đoàn cơ sở gửi …"), however short it is."""
+    nxt = raw_lines[idx].strip() if idx < len(raw_lines) else ""
+    return nxt[:1].isupper()
+
+
 def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
     """Paragraphs: split at blank lines and at lines that open an item or heading.
 
@@ -161,7 +168,7 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
                 first = idx
             current.append(line)
             wrapped = line[-1:] not in ".:;!?)”\"…"
-            typed_end = not paged and len(line) > 40 and line[-1:] in ".;!?"  # a typed paragraph's end (or a sentence's)
+            typed_end = not paged and line[-1:] in ".;!?" and (len(line) > 40 or _opens_sentence(raw_lines, idx))
             if (paged and len(raw.strip()) < 0.7 * full) or per_line or typed_end or _KIND_LINE.fullmatch(line):
                 out.append(Block(" ".join(current), first, page_no if paged else None))
                 current = []

@@ -30,6 +30,15 @@ AFTER_EVENT = re.compile(
 )
 
 
+_OWN_DATE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}(?!\d)|(?<!\w)(?:mùng|ngày)\s+\d", re.I)
+
+
+def dated(text: str) -> bool:
+    """Whether a paragraph states a date of its own (a period's bracketed anniversary years aside): an item
+    of its own (a deadline, an event), never the theme of the phase line above it."""
+    return bool(_OWN_DATE.search(BRACKET.sub("", text)))
+
+
 def theme_of(text: str) -> str | None:
     text = text.strip()
     text = re.sub(r"^[\s):.,–\-]*", "", text)
