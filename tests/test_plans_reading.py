@@ -282,3 +282,11 @@ def test_an_output_name_check_would_refuse_is_refused_with_the_reason(calendars_
     assert run.exit_code == 64
     assert why in run.stderr and "-o" in run.stderr
     assert not target.exists()
+
+
+def test_a_heading_in_capitals_keeps_the_capitals_vietnamese_writes() -> None:
+    from scheduler.plans.text import sentence_case
+
+    assert sentence_case("CÔNG ĐOÀN NGÀNH Y TẾ TỈNH QUẢNG TRỊ") == "Công đoàn ngành Y tế tỉnh Quảng Trị"
+    assert sentence_case("CÔNG ĐOÀN CƠ SỞ TRƯỜNG TIỂU HỌC XÃ HÒA BÌNH") == "Công đoàn cơ sở trường tiểu học xã Hòa Bình"
+    assert sentence_case("HƯỞNG ỨNG NGÀY PHÁP LUẬT VIỆT NAM") == "Hưởng ứng ngày pháp luật Việt Nam"

@@ -233,14 +233,31 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_PROPER = {"việt nam": "Việt Nam", "hồ chí minh": "Hồ Chí Minh"}
+# After these words a heading in capitals names a place ("TỈNH NINH BÌNH"): its words keep their capitals.
+_PLACE_LEVELS = frozenset({"tỉnh", "phố", "huyện", "quận", "xã", "phường", "trấn"})
+
+
 def sentence_case(text: str) -> str:
-    """Headings are set in capitals: lower the leading run of all-capital words."""
+    """Headings are set in capitals: lower the leading run of all-capital words, keeping the capitals of
+    what Vietnamese writes with them: a place after its level ("tỉnh Ninh Bình"), a sector's first word
+    ("ngành Y tế"), "Việt Nam"."""
     words = text.split(" ")
     k = 0
-    while k < len(words) and words[k].isupper() and len(words[k]) > 1 or (k < len(words) and words[k] in ("VÀ",)):
+    while k < len(words) and words[k].isupper() and (len(words[k]) > 1 or k + 1 < len(words) and words[k + 1].isupper()):
         k += 1
     if k >= 2:
-        words[:k] = [w.lower() for w in words[:k]]
+        lowered = [w.lower() for w in words[:k]]
+        place = False
+        for i, w in enumerate(lowered):
+            if place or (i and lowered[i - 1] == "ngành"):
+                lowered[i] = w[:1].upper() + w[1:]
+            place = place or w in _PLACE_LEVELS
+        words[:k] = lowered
+        joined = " ".join(words)
+        for low, proper in _PROPER.items():
+            joined = re.sub(rf"(?<!\w){low}(?!\w)", proper, joined)
+        return cap(joined)
     return cap(" ".join(words))
 
 
