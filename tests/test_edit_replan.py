@@ -54,12 +54,18 @@ def _edit(folder: Path, cid: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_the_kept_shares_equal_a_fresh_computation_through_edits_and_time(tmp_path: Path) -> None:
+def _kept_set(tmp_path: Path) -> tuple[Path, dict[str, Calendar], CampaignSet]:
+    """A copy of the shipped calendars, and a campaign set that has taken them at T0."""
     folder = tmp_path / "calendars"
     shutil.copytree(ROOT / "calendars", folder)
     calendars = dict(load_catalog(folder).calendars)
     kept = CampaignSet()
     kept.update(calendars, T0)
+    return folder, calendars, kept
+
+
+def test_the_kept_shares_equal_a_fresh_computation_through_edits_and_time(tmp_path: Path) -> None:
+    folder, calendars, kept = _kept_set(tmp_path)
     assert kept.shares(T0) == _fresh_shares(calendars, T0)[0]
     kept.mark()
     # Edits (only the edited calendar is a new object, as after a live reload), a deadline passing,
@@ -95,11 +101,7 @@ def test_the_kept_shares_equal_a_fresh_computation_through_edits_and_time(tmp_pa
 
 
 def test_moved_names_the_edited_campaign_with_its_deadlines_before_and_after(tmp_path: Path) -> None:
-    folder = tmp_path / "calendars"
-    shutil.copytree(ROOT / "calendars", folder)
-    calendars = dict(load_catalog(folder).calendars)
-    kept = CampaignSet()
-    kept.update(calendars, T0)
+    folder, calendars, kept = _kept_set(tmp_path)
     kept.shares(T0)
     kept.mark()
     before = kept.deadlines("kon-tum-2024")
