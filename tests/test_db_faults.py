@@ -163,7 +163,7 @@ def test_connection_lost_mid_wave_then_back(fault: str, tmp_path: Path) -> None:
     """Connections reset, or silently dropped, with messages in flight: the wave stops, says so once, resumes."""
     n, into, outage = WAVE, WAVE // 3, OUTAGE
     with _serving(tmp_path, n, hold_after=into) as (serve, proxy, handler, log, base, url):
-        wait_until(lambda: len(handler.messages) >= into or serve.poll() is not None, 300, f"{into} email đến")
+        wait_until(lambda: len(handler.messages) >= into or serve.poll() is not None, 300, f"{into} email đến", log=log)
         assert serve.poll() is None, log.read_text(errors="replace")[-3000:]
         with Watch(base) as watch:
             time.sleep(0.5)  # the watcher's first round, before the fault
@@ -182,8 +182,8 @@ def test_connection_lost_mid_wave_then_back(fault: str, tmp_path: Path) -> None:
             assert len(handler.messages) - stalled <= IN_FLIGHT
             proxy.set("pass")
             back = wait_until(lambda: set(handler.recipients()) >= {address(i) for i in range(n)}, 300,
-                              "đợt gửi tự tiếp tục sau khi mạng tới CSDL trở lại")
-            wait_until(lambda: watch.health and watch.health[-1].get("status") == "ok", 30, "/healthz: ok")
+                              "đợt gửi tự tiếp tục sau khi mạng tới CSDL trở lại", log=log)
+            wait_until(lambda: watch.health and watch.health[-1].get("status") == "ok", 30, "/healthz: ok", log=log)
         counts = handler.recipients()
         duplicates = sum(counts.values()) - len(counts)
         worst = max(watch.worst.values())
@@ -194,7 +194,7 @@ def test_connection_lost_mid_wave_then_back(fault: str, tmp_path: Path) -> None:
         assert duplicates <= IN_FLIGHT
         assert not watch.failures, watch.failures[:5]
         assert worst < DB_TIMEOUT / 2, watch.worst  # nothing a visitor asked for waited on the database
-        wait_until(lambda: _claimed(url).get("sent", 0) == n, 60, "mọi lời nhắc được ghi là đã gửi")
+        wait_until(lambda: _claimed(url).get("sent", 0) == n, 60, "mọi lời nhắc được ghi là đã gửi", log=log)
         assert _claimed(url).get("claimed", 0) == 0
         text_log = log.read_text(errors="replace")
         assert "Traceback" not in text_log, text_log[-3000:]
@@ -216,7 +216,7 @@ def test_slow_link_is_no_fault(tmp_path: Path) -> None:
             proxy.set("slow")
             handler.release()
             took = wait_until(lambda: set(handler.recipients()) >= {address(i) for i in range(n)}, 180,
-                              "đợt gửi xong qua đường truyền chậm")
+                              "đợt gửi xong qua đường truyền chậm", log=log)
         counts = handler.recipients()
         print(f"\nslow: {len(counts)}/{n} đã gửi, {sum(counts.values()) - len(counts)} lặp, xong sau {took:.1f} s; "
               "độ trễ lớn nhất: " + ", ".join(f"{p} {t * 1000:.0f} ms" for p, t in sorted(watch.worst.items())))

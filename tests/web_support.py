@@ -111,14 +111,19 @@ class ServeProcess:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> float:
-    """Poll a real external process with a bounded deadline; returns the seconds it took."""
+def wait_until(predicate: Callable[[], bool], timeout: float, what: str, *, log: Path | None = None) -> float:
+    """Poll a real external process with a bounded deadline; returns the seconds it took.
+
+    ``log``: the process's log, whose end is shown when the deadline passes (what it was doing then).
+    """
     start = time.monotonic()
     while True:
         if predicate():
             return time.monotonic() - start
         if time.monotonic() - start > timeout:
-            raise AssertionError(f"hết {timeout:.0f} giây chờ: {what}")
+            tail = "" if log is None or not log.exists() else "\n--- " + log.name + " ---\n" + \
+                log.read_text(encoding="utf-8", errors="replace")[-6000:]
+            raise AssertionError(f"hết {timeout:.0f} giây chờ: {what}{tail}")
         time.sleep(0.05)
 
 
