@@ -14,7 +14,7 @@ BARE = re.compile(r"(?:(?:k[ỷỉ]\s+niệm|chào\s+mừng|mừng|hướng\s+(?
                   r"(?P<n>\d{1,3})\s+(?:năm\s+)?(?P<name>[^,;.(]+?)(?=\s+và\s+\d{1,3}\s+năm\s|[,;.(]|$)", re.I)
 
 
-_BARE_RANGE = re.compile(r"\s(?P<a>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})\s*[-–—]\s*(?P<b>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})$")
+_BARE_RANGE = re.compile(r"\s(?P<a>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})\s*[-–—]\s*(?P<b>\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})(?=\s|$)")
 
 
 class MentionPass(LunarPass):
@@ -75,6 +75,8 @@ class MentionPass(LunarPass):
             if any(a <= m.start("n") < z for a, z in covered):
                 continue
             name = re.sub(r"\s+(?:năm\s+)?\d{4}$", "", m["name"].strip())  # "… Quốc khánh 2-9 năm 2025"
+            inner = _BARE_RANGE.search(name)  # "… Quốc khánh 02/9/1945 – 02/9/2015 của Công đoàn …": the range ends it
+            name = name[:inner.end()].rstrip() if inner else name
             ids = self.matcher.ids(name, None, False) or self._shortened(name)
             dm = re.search(r"\s(\d{1,2})\s*[/\-.]\s*(\d{1,2})$", name)
             if not ids and dm:  # "50 năm Ngày Chiến thắng 30/4", "kỷ niệm 79 năm ngày 2/9": the one national day on it
@@ -93,6 +95,8 @@ class MentionPass(LunarPass):
                     base, _ = bracket_date(bare["a"])
                     day, _ = bracket_date(bare["b"])
                     name = name[:bare.start()]
+                    if len(ids) > 1 and base:  # "Cách mạng tháng Tám và Quốc khánh 02/9/1945 – 02/9/2015": as a bracket
+                        ids = self._combined(ids, name, base)
                 out.append(Mention(int(m["n"]), cap(name), base, day, ids, quote(b, m.start("n"), m.end()), offset=m.start("n")))
                 covered.append((m.start("n"), m.end()))
         return out

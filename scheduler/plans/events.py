@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Block, Event
+from scheduler.plans.not_phases import review_heading
 from scheduler.plans.text import Clauses, cap, quote
 from scheduler.plans.wording import AFTER_EVENT, DATED_EVENT, UNDATED_EVENT
 
@@ -46,17 +47,25 @@ WHEN = (rf"{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+{_WD}(?:ngày\s+)?|(?:\(?t�
         rf"(?:{_V}|{_D}{_D2})")
 NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Hội thao|Cuộc thi|Giải|Họp mặt|Gặp mặt|"
          r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết|Bốc thăm|bốc thăm")
-VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|trao giải|khởi hành|họp xét|họp"
+VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|trao giải|khởi hành|họp xét|họp|thực hiện(?=\s+vào\s)"
+# After a clause's own day only ("Ngày 16/5/2020, Công đoàn Khối … trao 100 phần quà …"): what was given that day.
+_LEAD_VERBS = rf"{VERBS}|trao\s+tặng|trao|tặng"
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
-LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+)(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
+LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
                      rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?(?:[Nn]gày\s+)?|[Nn]gày\s+)"
+                     # "Sáng mùng 8 Tết Bính Ngọ (24/02/2026), …": the lunar day, then the date the text gives for it
+                     rf"(?:(?P<lunar>(?:mùng|mồng)\s+\d{{1,2}}\s+Tết[^(),.;]{{0,30}}|\d{{1,2}}\s+tháng\s+(?:Chạp|Giêng))"
+                     rf"\s*\(\s*(?:tức\s+)?(?:ngày\s+)?)?"
                      # a timetable's line, date first: "- 20/12/2024: Hội nghị tổng kết …"
                      rf"|^[-+–•]\s*(?=\d{{1,2}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{4}})?\s*:)(?P<bare>))"
-                     rf"(?:{_V}|{_D}{_D2})\s*[,:]?\s+")
-_LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{VERBS})\s+(?P<what>[^.;]{{3,140}})"
+                     rf"(?:{_V}|{_D}{_D2})(?(lunar)\s*\))\s*[,:]?\s+")
+_LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{_LEAD_VERBS})\s+(?P<what>[^.;]{{3,140}})"
                         rf"|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
 # "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
 TRAILING = re.compile(rf"(?<!\w)(?P<verb>{VERBS})\s+(?:(?P<what>[^.;:\d]{{1,80}}?)\s+)?(?:vào\s+)?{WHEN}")
+# "Tổ chức kỷ niệm 93 năm Ngày thành lập … (20/10/1930 – 20/10/2023) vào chiều ngày 19/10/2023": the day it is held.
+COMMEMORATION_WHEN = re.compile(rf"(?<!\w)tổ\s+chức\s+(?P<what>(?:[Ll]ễ\s+|[Hh]ọp\s+mặt\s+|[Gg]ặp\s+mặt\s+)?k[ỷỉ]\s+niệm\s+"
+                                rf"\d{{1,3}}\s+năm\s[^.;]{{3,160}}?)\s+vào\s+{WHEN}", re.I)
 # "… Hội thi cắm hoa … vào ngày 16/11/2023", "Họp mặt kỷ niệm: 7h30, ngày 18/11/2023"
 NOUN_THEN_WHEN = re.compile(rf"(?<!\w)(?P<what>(?:{NOUNS})\s[^.;]{{1,100}}?)\s*[:,]?\s+(?:vào\s+)?{WHEN}")
 # "Vòng chung kết: ngày 26/7/2023", "Thời gian tổ chức Hội thi: ngày 18/10/2022", "Tổng kết, trao giải: ngày …":
@@ -78,6 +87,8 @@ _CONTEST_ROUND = re.compile(r"(?<!\w)(?P<r>[Vv]òng\s+(?:sơ\s+khảo|loại|bá
 ON_ANNIVERSARY = re.compile(r"(?P<what>(?:trao giải|tổng kết|sơ kết|tuyên dương|biểu dương)[^.;]{0,60}?)"
                             r"\s+vào\s+dịp\s+(?:chào\s+mừng\s+)?"
                             r"k[ỷỉ]\s+niệm\s+(?P<n>\d{1,3})\s+năm\s+(?P<name>[^.;(]{3,120})", re.I)
+# "… vào tối ngày 01-10 tại Cung Văn hóa Lao động và tối ngày 02-10 tại phường …": the same event on a second day.
+_AND_DAY = re.compile(rf"(?:\s+tại\s+[^.;,]{{3,80}}?)?\s+và\s+(?:vào\s+)?{_PART}(?:ngày\s+)?{_D}(?!\s*(?:đến|-|–))")
 _NAMED = re.compile(rf"(?:{NOUNS})\s[^.;:,]{{3,80}}?(?=\s+(?:do|của|được|sẽ)\s|[.;:,]|$)")
 _EMPTY_WHAT = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|đúng|lúc|vào|diễn ra|tổ chức|dự kiến|được|sẽ)(?!\w)|\W")
 _SENDS = re.compile(r"(?<!\w)(?:gửi|nộp)\s")
@@ -184,6 +195,10 @@ def _parts(m: re.Match[str]) -> tuple[str | None, str | None]:
 class EventPass(Context):
     def events_in(self, b: Block, text: str) -> None:
         f = self.f
+        heading = review_heading(text)  # blocks come in order: under "I. KẾT QUẢ THÁNG 9/2023" until the next heading
+        self._events_reviewed = getattr(self, "_events_reviewed", False) if heading is None else heading
+        if self._events_reviewed:  # "- Đã tổ chức Hội nghị … vào ngày 22/9/2023": the past period's, not this plan's
+            return
         found: list[_Found] = []
         for m in LEADING.finditer(text):
             rest = text[m.end():]
@@ -195,7 +210,8 @@ class EventPass(Context):
                 verb = w["verb"] or ""
                 if verb in ("tổ chức", "diễn ra", ""):
                     title = _title(what)
-                elif verb in ("khai mạc", "bế mạc", "trao giải"):  # "Sáng 12/6/2022, tại …, LĐLĐ khai mạc Giải …"
+                elif verb in ("khai mạc", "bế mạc", "trao giải") or verb.startswith(("trao", "tặng")):
+                    # "Sáng 12/6/2022, tại …, LĐLĐ khai mạc Giải …", "Ngày 16/5/2020, … trao 100 phần quà …"
                     title = _title(f"{verb} {what}")
                 else:
                     title = _title(f"{(w['who'] or '').strip()} {verb}")
@@ -214,13 +230,15 @@ class EventPass(Context):
             elif what:
                 title = _title(f"{verb} {what}")
             elif subject and len(subject) <= 160:
-                title = _title(subject if verb in ("tổ chức", "diễn ra", "họp") else f"{subject} {verb}")
+                title = _title(subject if verb in ("tổ chức", "diễn ra", "họp", "thực hiện") else f"{subject} {verb}")
             elif verb in ("khai mạc", "bế mạc", "trao giải"):  # "Hội thi … tổ chức: khai mạc lúc 7 giờ 30 ngày …"
                 named = _NAMED.search(text, max(0, start - _NEAR, text.rfind(". ", max(0, start - _NEAR), start) + 1), start)
                 title = _title(f"{verb} {named[0]}" if named else verb)
             else:
                 continue
             found.append(_Found(start, m.end(), title, m, verb))
+        for m in COMMEMORATION_WHEN.finditer(text):
+            found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         for m in NOUN_THEN_WHEN.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         for m in LABEL_WHEN.finditer(text):
@@ -263,6 +281,12 @@ class EventPass(Context):
             if place:
                 ev.place = place[1].strip()
             f.events.append(ev)
+            again = _AND_DAY.match(text, item.m.end())
+            if again and again["m"] and not last:
+                year = again["y"] or (first[-4:] if first.count("/") == 2 else None)
+                f.events.append(Event(self.new_id(item.title), item.title, quote(b, item.start, again.end()),
+                                      date=n.written(again["d"], again["m"], year), kind=ev.kind))
+                covered = max(covered, again.end())
         self._legacy_dated(b, text, taken)
         self._legacy_undated(b, text, taken)
         for m in ON_ANNIVERSARY.finditer(text):

@@ -310,6 +310,7 @@ def _as_written(text: str) -> str:
 SPAN_SCHOOL = re.compile(rf"năm\s+học\s+(?P<a>\d{{4}})\s*{DASH}\s*(?P<b>\d{{4}})", re.I)
 SPAN_STAGE = re.compile(rf"giai\s+đoạn\s+(?P<a>\d{{4}})\s*{DASH}\s*(?P<b>\d{{4}})", re.I)
 _SPAN_YEAR = re.compile(r"năm\s+(?P<a>\d{4})(?!\s*[-–—]\s*\d)", re.I)
+_SPAN_MONTH = re.compile(r"(?<!\w)tháng\s+\d{1,2}\s*[/.\-]\s*(?P<a>\d{4})(?!\d)", re.I)
 
 
 @dataclass
@@ -332,8 +333,8 @@ def campaign_span(title: str) -> Span | None:
     if m:
         a, b = int(m["a"]), int(m["b"])
         found.append((m.start(), Span(None, f"giai đoạn {a}–{b}", date(a, 1, 1), date(b, 12, 31))))
-    m = _SPAN_YEAR.search(title)
-    if m:
-        y = int(m["a"])
-        found.append((m.start(), Span(y, None, date(y, 1, 1), date(y, 12, 31))))
+    for m in (_SPAN_YEAR.search(title), _SPAN_MONTH.search(title)):  # "… năm 2024"; a month's plan "… THÁNG 10/2023"
+        if m:
+            y = int(m["a"])
+            found.append((m.start(), Span(y, None, date(y, 1, 1), date(y, 12, 31))))
     return min(found, key=lambda x: x[0])[1] if found else None

@@ -28,7 +28,7 @@ _WORDS = {"một": 1, "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "nă
 LABEL = re.compile(  # case-insensitive: headings are often in capitals ("ĐỢT II (TỪ …")
     r"(?<!\w)(?P<word>đợt|giai\s+đoạn)(?:\s+thi\s+đua)?\s+"
     r"(?P<l>thứ\s+(?:nhất|hai|ba|tư|bốn|năm|sáu|IV|I{1,3}|\d)|một|hai|ba|bốn|\d{1,2}(?!\d)|[IVX][IVX1l]{0,3})(?!\w)"
-    r"|(?<!\w)(?P<cd>đợt\s+(?:thi\s+đua\s+)?(?:cao\s+điểm|đặc\s+biệt))(?!\w)"
+    r"|(?<!\w)(?P<cd>đợt\s+(?:thi\s+đua\s+|tuyên\s+truyền\s+|hoạt\s+động\s+)?(?:cao\s+điểm|đặc\s+biệt))(?!\w)"
     r"|(?<!\w)(?P<un>đợt\s+thi\s+đua)(?!\s+(?:thứ|cao|đặc|một|hai|ba|bốn|\d|[IVX]))(?!\w)",
     re.I,
 )

@@ -26,6 +26,8 @@ OPENING_BLOCKS = 8
 # "Kết quả Hội thi … năm 2025": a contest names its year the same way.
 _PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua|hội thi|cuộc thi|hội thao)"
                         r"[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)", re.I)
+# "Nhân dịp Tết Trung thu 2025, …": a festival named with its year falls in that year, as the campaign around it.
+_FESTIVAL_YEAR = re.compile(r"(?<!\w)(?:Tết\s+)?(?:Trung\s+thu|Đoan\s+Ngọ)\s+(?:năm\s+)?(\d{4})(?!\s*[-–—]\s*\d)", re.I)
 # "Hội nghị tổng kết công tác thi đua năm 2025 và ký giao ước thi đua năm 2026": the year a review looks back on.
 _REVIEWED = re.compile(r"(?<!\w)(?:tổng\s+kết|sơ\s+kết)(?!\w)", re.I)
 
@@ -61,6 +63,21 @@ def cited_period(text: str, m: re.Match[str]) -> bool:
     heads = list(_CONTEXT_HEAD.finditer(before)) + list(_OWN_HEAD.finditer(before))
     last = max(heads, key=lambda h: h.end(), default=None)
     return (last is not None and last.re is _CONTEXT_HEAD) or bool(_OTHERS.match(text, m.end()))
+
+
+# Before a school year, in its sentence: the members' children or pupils it is about ("… trao cho con đoàn viên vượt
+# khó học giỏi năm học 2024-2025", "dịp khai giảng năm học 2024 – 2025"): their school year, not the campaign's.
+_PUPILS = re.compile(r"(?<!\w)(?:học\s+sinh|học\s+bổng|học\s+giỏi|khai\s+giảng|các\s+cháu|cháu|con\s+(?:của\s+)?"
+                     r"(?:cán\s+bộ|đoàn\s+viên|viên\s+chức|công\s+nhân|người\s+lao\s+động|CB|CNVC))(?!\w)", re.I)
+
+
+def pupils_year(text: str, m: re.Match[str]) -> bool:
+    """A school year of the pupils a sentence speaks of (a scholarship, an award to children, a new school year's
+    opening), not the school year a school's union campaigns in."""
+    if m.re is not n.SPAN_SCHOOL:
+        return False
+    start = max(text.rfind(". ", 0, m.start()) + 1, text.rfind(";", 0, m.start()) + 1, m.start() - 160, 0)
+    return bool(_PUPILS.search(text, start, m.start()))
 
 
 @dataclass(frozen=True)
@@ -121,7 +138,7 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
     spans += [(b, text, (n.SPAN_SCHOOL,)) for b, text in opening if _IMPLEMENTS.search(text)]
     for b, text, patterns in spans:
         for pattern in patterns:
-            m = next((x for x in pattern.finditer(text) if not cited_period(text, x)), None)
+            m = next((x for x in pattern.finditer(text) if not cited_period(text, x) and not pupils_year(text, x)), None)
             if m:
                 s = n.campaign_span(m[0])
                 if s:
@@ -132,7 +149,7 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         if tet:
             w = quote(b, tet[1].start(), tet[1].end())
             return CampaignTime(_year(tet[0]), _said(f"năm {tet[0]}, năm của Tết văn bản nhắc", w.quote), w)
-        m = _plan_year(_own_text(text))
+        m = _plan_year(_own_text(text)) or _FESTIVAL_YEAR.search(text)
         if m:
             w = quote(b, m.start(), m.end())
             return CampaignTime(_year(int(m[1])), _said("theo câu mở đầu", w.quote), w)
