@@ -1,7 +1,7 @@
 """A province on one machine: 2,007 calendars and 20,000 units, each figure beside its baseline.
 
 Generates, in a temporary folder, the calendars folder of a province-sized
-deployment (the 7 shipped calendars plus copies of ``kon-tum-2024.yaml``
+deployment (the 7 shipped calendars plus copies of ``kon-tum-2024.yaml``, each with its own wording and days,
 under new ids, 2,007 files by default) and measures, with real processes:
 
 - ``lunar``: ``lichthidua lunar 2024-02-10`` against ``python -c pass``;
@@ -83,8 +83,25 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # --- the folder ------------------------------------------------------------------
 
 
-def make_folder(dest: Path, calendars: int) -> Path:
-    """The shipped calendars plus copies of kon-tum-2024 up to ``calendars`` files."""
+# What each copy changes when copies differ (``VARIED``): every title, theme and name the plan writes, its issuer,
+# and the days of its deadlines, so no two calendars hold an equal item or an equal string (a
+# folder of real plans shares little but the national calendar they extend; identical copies would let any
+# sharing by equal content look better than it is).
+_WRITTEN = re.compile(r"^(\s*(?:-\s+)?(?:title|theme|name|issuer|as_written):\s)(.+)$", re.M)
+_DAYS = re.compile(r"^(\s+date:\s)(\d{1,2})/(\d{1,2})$", re.M)  # a deadline's yearly day ("date: 25/6")
+VARIED = os.environ.get("LICHTHIDUA_BENCH_COPIES", "varied") != "same"
+
+
+def variant(text: str, i: int) -> str:
+    """Copy ``i`` of a plan, with its own wording and days (see ``_WRITTEN``)."""
+    text = _WRITTEN.sub(lambda m: f"{m[1]}{m[2]} (đơn vị {i})", text)
+    return _DAYS.sub(lambda m: f"{m[1]}{min(28, max(1, int(m[2]) - i % 5)):02d}/{m[3]}", text)
+
+
+def make_folder(dest: Path, calendars: int, *, varied: bool | None = None) -> Path:
+    """The shipped calendars plus copies of kon-tum-2024 up to ``calendars`` files (each with its own wording and
+    days unless ``varied`` is False or LICHTHIDUA_BENCH_COPIES=same)."""
+    varied = VARIED if varied is None else varied
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(SOURCE, dest)
@@ -92,7 +109,8 @@ def make_folder(dest: Path, calendars: int) -> Path:
     text = (SOURCE / f"{TEMPLATE}.yaml").read_text(encoding="utf-8")
     for i in range(1, calendars - shipped + 1):
         cid = f"{TEMPLATE}-{i:04d}"
-        (dest / f"{cid}.yaml").write_text(text.replace(f"id: {TEMPLATE}\n", f"id: {cid}\n", 1), encoding="utf-8")
+        copy = text.replace(f"id: {TEMPLATE}\n", f"id: {cid}\n", 1)
+        (dest / f"{cid}.yaml").write_text(variant(copy, i) if varied else copy, encoding="utf-8")
     return dest
 
 

@@ -288,8 +288,9 @@ def test_start_up_with_a_bad_database_ends_with_a_message(case: str, tmp_path: P
                "silent": f"postgresql+psycopg://lich:bi-mat@127.0.0.1:{silent.port}/lichthidua",
                "malformed": "notadb://lich:bi-mat@may-chu/lichthidua",
                "unsupported": "mysql://lich:bi-mat@may-chu/lichthidua"}[case]
+        # The silent server is given up on after the connect bound of database_timeout_seconds (short here).
         env = process_env(tmp_path, calendars_dir=str(tmp_path / "calendars"), data_dir=str(tmp_path / "var"),
-                          database_url=url)
+                          database_url=url, database_timeout_seconds=str(DB_TIMEOUT))
         for args in (["serve", "--port", str(free_port())], ["remind", "send-due"], ["remind", "status"]):
             run = subprocess.run([str(LICHTHIDUA), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
                                  timeout=30)
