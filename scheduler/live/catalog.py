@@ -22,7 +22,7 @@ from typing import IO
 from scheduler.code_version import code_version
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.campaign import Calendar
-from scheduler.core.loaded import LoadedFile
+from scheduler.core.loaded import LoadedFile, forget_folders, resolved
 from scheduler.errors import CalendarError, CalendarNotFound
 from scheduler.files import write_atomic
 from scheduler.live.building import Catalog as Catalog
@@ -43,6 +43,7 @@ def is_calendar_path(path: Path, root: Path) -> bool:
 
 
 def calendar_files(paths: Iterable[Path]) -> list[Path]:
+    forget_folders()  # a new look at the folders: links may have moved since the last
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -320,10 +321,10 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
         files = list(files)
     data_errors = configure_data_folders(root)
     extra = list(extra)
-    known = {f.resolve() for f in files} if extra else set()
+    known = {resolved(f) for f in files} if extra else set()
     for path in extra:
-        if (resolved := path.resolve()) not in known:
-            known.add(resolved)
+        if (real := resolved(path)) not in known:
+            known.add(real)
             files.append(path)
     if cache is None:
         catalog = build_catalog(root, parse_all(files, limits))
