@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import weakref
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
@@ -47,10 +47,38 @@ def calendar_files(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if is_calendar_path(p, path) and p.is_file()))
+            out.extend(sorted(path / name for name, entry in walk(path, skip=_not_calendar)
+                              if not name.rpartition("/")[2].startswith(".") and entry.is_file()))
         else:
             out.append(path)
     return out
+
+
+def _not_calendar(folder: str) -> bool:
+    return folder.startswith(".") or folder in NOT_CALENDARS
+
+
+def walk(root: Path, skip: Callable[[str], bool] = lambda folder: False) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every calendar-suffixed name under ``root`` (relative, with "/") and its directory entry, as
+    ``root.rglob("*")`` finds them (links to folders not followed), without a ``Path`` and a ``stat``
+    per file: listing a folder of 10,000 calendars that way took a third of a second. ``skip``: the
+    names of sub-folders not to look into."""
+    todo = [("", str(root))]
+    while todo:
+        prefix, folder = todo.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.endswith(CALENDAR_SUFFIXES) and name not in CALENDAR_SUFFIXES:  # as Path.suffix says
+                yield prefix + name, entry
+            try:
+                if entry.is_dir(follow_symlinks=False) and not skip(name):
+                    todo.append((prefix + name + "/", entry.path))
+            except OSError:
+                continue
 
 
 FileSignature = tuple[int, int, int, int]  # (inode, size, mtime ns, ctime ns)
