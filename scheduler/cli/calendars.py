@@ -118,7 +118,7 @@ def _deadline_day_off_notes(catalog: Any, wanted: set[str]) -> list[Diagnostic]:
         display = catalog.display.get(cid, "")
         if cal.span is None or (str(resolved(Path(display))) not in wanted and display not in wanted):
             continue
-        for event in deadline_events(cal, _Window(cal.span.start, cal.span.end)):
+        for event in deadline_events(cal, _Window(cal.span.start, cal.span.end), own=True):
             if event.inherited or not event.warnings:
                 continue
             line = int(event.source.rsplit(":", 1)[1]) if event.source.rsplit(":", 1)[-1].isdigit() else 1

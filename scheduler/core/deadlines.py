@@ -61,9 +61,12 @@ def deadline_occurrences(
                 yield phase.end + timedelta(days=deadline.days_after or 0), phase.id, phase
 
 
-def deadline_events(calendar: Calendar, window: Window) -> Iterator[Event]:
+def deadline_events(calendar: Calendar, window: Window, *, own: bool = False) -> Iterator[Event]:
+    """Each deadline's occurrences in ``window``; ``own``: only the calendar's own (none it inherits)."""
     zone = _zone(calendar.timezone)
     for sourced in calendar.deadlines:
+        if own and sourced.defined_in != calendar.id:
+            continue
         item = sourced.item
         for written, occurrence, phase in deadline_occurrences(calendar, item, window.years()):
             if written not in window:
