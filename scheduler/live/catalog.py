@@ -348,7 +348,8 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
     else:
         files = list(files)
     data_errors = configure_data_folders(root)
-    extra = list(extra)
+    listed = set(files)
+    extra = [path for path in extra if path not in listed]  # `check` names the folder's own files again
     known = {resolved(f) for f in files} if extra else set()
     for path in extra:
         if (real := resolved(path)) not in known:
