@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from enum import StrEnum
 from pathlib import Path
@@ -106,25 +107,40 @@ def _window(calendar_window: Window, start: str | None, end: str | None) -> Wind
     )
 
 
-def _deadline_day_off_notes(catalog: Any, wanted: set[str]) -> list[Diagnostic]:
+def _deadline_day_off_notes(catalog: Any, wanted: Callable[[str], bool]) -> list[Diagnostic]:
     """The rule `expand`, `lint-plan`, emails and pages use ("trước 25/11" can be met until the end of
     24/11): a note on each own deadline of a campaign whose last day is not a working day."""
-    from scheduler.core.deadlines import deadline_events
+    from scheduler.core.deadlines import own_deadline_warnings
     from scheduler.core.window import Window as _Window
 
     notes: list[Diagnostic] = []
     for cid, cal in sorted(catalog.calendars.items()):
         display = catalog.display.get(cid, "")
-        if cal.span is None or (str(Path(display).resolve()) not in wanted and display not in wanted):
+        if cal.span is None or not wanted(display):
             continue
-        for event in deadline_events(cal, _Window(cal.span.start, cal.span.end)):
-            if event.inherited or not event.warnings:
-                continue
-            line = int(event.source.rsplit(":", 1)[1]) if event.source.rsplit(":", 1)[-1].isdigit() else 1
-            notes += [Diagnostic(file=display, line=line, column=1, path=f"deadlines.{event.item_id}",
+        for sourced, warnings in own_deadline_warnings(cal, _Window(cal.span.start, cal.span.end)):
+            line = int(sourced.source.rsplit(":", 1)[1]) if sourced.source.rsplit(":", 1)[-1].isdigit() else 1
+            notes += [Diagnostic(file=display, line=line, column=1, path=f"deadlines.{sourced.item.id}",
                                  code="deadline.day_off", message={"vi": w, "en": w}, severity=Severity.INFO)
-                      for w in event.warnings]
+                      for w in warnings]
     return notes
+
+
+def _print_diagnostics(diags: list[Diagnostic], lang: str, batch: int = 200) -> None:
+    """Each diagnostic in its severity's colour; neighbours of one colour in one print (a print costs
+    about 0.3 ms whatever its length, and a folder of 10,000 calendars can say 10,000 things)."""
+    styles = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+    run: list[str] = []
+    style = ""
+    for d in diags:
+        this = styles.get(d.severity, "cyan")
+        if run and (this != style or len(run) >= batch):
+            err_console.print("\n".join(run), style=style, markup=False)
+            run = []
+        style = this
+        run.append(d.format(lang))
+    if run:
+        err_console.print("\n".join(run), style=style, markup=False)
 
 
 @app.command(cls=WordedCommand)
@@ -139,6 +155,7 @@ def check(
     def run() -> int:
         _load()
         from notifiers.channels import host_policy
+        from scheduler.core.loaded import resolved
         from scheduler.live.data_folders import DATA_CODES, DATA_FOLDERS
         from scheduler.reminders.recipients import RECIPIENTS_DIR, check_recipient_files, looks_like_recipients
 
@@ -169,11 +186,18 @@ def check(
 
         with start_up_collection():  # a folder of 10,000 files: no collector passes over what lives on
             catalog = load_catalog(root, extra=files, limits=limits)
-        wanted = {str(f.resolve()) for f in files}
-        diags = [
-            d for f, ds in catalog.diagnostics.items() for d in ds if str(Path(f).resolve()) in wanted or f in wanted
-        ]
-        diags += _deadline_day_off_notes(catalog, wanted)
+        wanted = {str(resolved(f)) for f in files}
+
+        seen: dict[str, bool] = {}
+
+        def asked(display: str) -> bool:  # a file among those to check, by its display path (resolved once)
+            found = seen.get(display)
+            if found is None:
+                found = seen[display] = display in wanted or str(resolved(Path(display))) in wanted
+            return found
+
+        diags = [d for f, ds in catalog.diagnostics.items() if asked(f) for d in ds]
+        diags += _deadline_day_off_notes(catalog, asked)
         if data_dirs or any(t.resolve() == root.resolve() for t in targets):
             diags += [d for d in catalog.all_diagnostics() if d.code in DATA_CODES]
             files += [t for t in named if t.parent.name in DATA_FOLDERS]
@@ -188,9 +212,7 @@ def check(
         if output is Format.json:
             print(json.dumps([d.to_json(lang.value) for d in diags], ensure_ascii=False, indent=2))
         else:
-            for d in diags:
-                style = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(d.severity, "cyan")
-                err_console.print(d.format(lang.value), style=style, markup=False)
+            _print_diagnostics(diags, lang.value)
             summary = (
                 f"Đã kiểm tra {len(files)} tệp: {errors} lỗi, {warnings} cảnh báo"
                 + (f", {notes} ghi chú." if notes else ".")

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from scheduler.core.campaign import Calendar, ResolvedPhase, tet_provenance
+from scheduler.core.campaign import Calendar, ResolvedPhase, Sourced, tet_provenance
 from scheduler.core.dates import DayMonth, FullDate, TetRelative, vn_date
 from scheduler.core.days_off import deadline_warnings
 from scheduler.core.events import DateOrigin, DeadlineInfo, Due, Event, EventKind
@@ -59,6 +59,17 @@ def deadline_occurrences(
         for phase in calendar.phases:
             if deadline.after_phase in ("each", phase.id):
                 yield phase.end + timedelta(days=deadline.days_after or 0), phase.id, phase
+
+
+def own_deadline_warnings(calendar: Calendar, window: Window) -> Iterator[tuple[Sourced[Deadline], tuple[str, ...]]]:
+    """The warnings :func:`deadline_events` gives the occurrences in ``window`` of the calendar's own
+    deadlines (a last day that is not a working day), in its order, without making the events."""
+    for sourced in calendar.deadlines:
+        if sourced.defined_in != calendar.id:
+            continue
+        for written, _, _ in deadline_occurrences(calendar, sourced.item, window.years()):
+            if written in window and (warnings := deadline_warnings(written, sourced.item.due)):
+                yield sourced, warnings
 
 
 def deadline_events(calendar: Calendar, window: Window) -> Iterator[Event]:

@@ -104,9 +104,33 @@ def format_path(path: KeyPath) -> str:
 
 def display_path(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(_working_directory()))
+        return str(resolved(path).relative_to(_working_directory()))
     except ValueError:
         return str(path)
+
+
+_FOLDERS: dict[Path, Path] = {}  # folders as named -> resolved (see resolved)
+_FOLDERS_AT = 4_096
+
+
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, with the folder it is in resolved once: a folder of 10,000 files asks for
+    each file, and resolving walks every part of the path (a system call each). A file that is itself
+    a link is resolved whole. :func:`forget_folders` when links may have moved (a new scan of a folder)."""
+    name = path.name
+    if name in ("", ".", "..") or os.path.islink(path):
+        return path.resolve()
+    parent = path.parent
+    folder = _FOLDERS.get(parent)
+    if folder is None:
+        if len(_FOLDERS) >= _FOLDERS_AT:
+            _FOLDERS.clear()
+        folder = _FOLDERS[parent] = parent.resolve()
+    return folder / name
+
+
+def forget_folders() -> None:
+    _FOLDERS.clear()
 
 
 _CWD: dict[str, Path] = {}  # the working directory as named -> resolved (links followed), the last one only

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Placeholders each section's `title` offers (see the field descriptions in scheduler.core.model).
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
@@ -32,6 +33,11 @@ class Problem:
 
 def problems(template: str, allowed: tuple[str, ...]) -> list[Problem]:
     """Every problem of `template`, in order; [] if `str.format` with `allowed` names is safe."""
+    return list(_problems(template, allowed))
+
+
+@lru_cache(maxsize=4096)  # every calendar of a folder checks and renders the same few templates
+def _problems(template: str, allowed: tuple[str, ...]) -> tuple[Problem, ...]:
     found: list[Problem] = []
     i, n = 0, len(template)
     while i < n:
@@ -65,11 +71,11 @@ def problems(template: str, allowed: tuple[str, ...]) -> list[Problem]:
         elif body not in allowed:
             found.append(Problem("title.placeholder", i, body))
         i = close + 1
-    return found
+    return tuple(found)
 
 
 def render(template: str, **values: object) -> str:
     """`template` filled with `values`; as written if it is not a safe template for them."""
-    if problems(template, tuple(values)):
+    if _problems(template, tuple(values)):
         return template
     return template.format(**values)

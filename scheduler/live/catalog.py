@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import weakref
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
@@ -22,7 +22,7 @@ from typing import IO
 from scheduler.code_version import code_version
 from scheduler.core.bounds import DEFAULT_LIMITS, Limits
 from scheduler.core.campaign import Calendar
-from scheduler.core.loaded import LoadedFile
+from scheduler.core.loaded import LoadedFile, forget_folders, resolved
 from scheduler.errors import CalendarError, CalendarNotFound
 from scheduler.files import write_atomic
 from scheduler.live.building import Catalog as Catalog
@@ -43,13 +43,42 @@ def is_calendar_path(path: Path, root: Path) -> bool:
 
 
 def calendar_files(paths: Iterable[Path]) -> list[Path]:
+    forget_folders()  # a new look at the folders: links may have moved since the last
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if is_calendar_path(p, path) and p.is_file()))
+            out.extend(sorted(path / name for name, entry in walk(path, skip=_not_calendar)
+                              if not name.rpartition("/")[2].startswith(".") and entry.is_file()))
         else:
             out.append(path)
     return out
+
+
+def _not_calendar(folder: str) -> bool:
+    return folder.startswith(".") or folder in NOT_CALENDARS
+
+
+def walk(root: Path, skip: Callable[[str], bool] = lambda folder: False) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every calendar-suffixed name under ``root`` (relative, with "/") and its directory entry, as
+    ``root.rglob("*")`` finds them (links to folders not followed), without a ``Path`` and a ``stat``
+    per file: listing a folder of 10,000 calendars that way took a third of a second. ``skip``: the
+    names of sub-folders not to look into."""
+    todo = [("", str(root))]
+    while todo:
+        prefix, folder = todo.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.endswith(CALENDAR_SUFFIXES) and name not in CALENDAR_SUFFIXES:  # as Path.suffix says
+                yield prefix + name, entry
+            try:
+                if entry.is_dir(follow_symlinks=False) and not skip(name):
+                    todo.append((prefix + name + "/", entry.path))
+            except OSError:
+                continue
 
 
 FileSignature = tuple[int, int, int, int]  # (inode, size, mtime ns, ctime ns)
@@ -319,11 +348,12 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
     else:
         files = list(files)
     data_errors = configure_data_folders(root)
-    extra = list(extra)
-    known = {f.resolve() for f in files} if extra else set()
+    listed = set(files)
+    extra = [path for path in extra if path not in listed]  # `check` names the folder's own files again
+    known = {resolved(f) for f in files} if extra else set()
     for path in extra:
-        if (resolved := path.resolve()) not in known:
-            known.add(resolved)
+        if (real := resolved(path)) not in known:
+            known.add(real)
             files.append(path)
     if cache is None:
         catalog = build_catalog(root, parse_all(files, limits))

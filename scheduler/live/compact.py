@@ -10,10 +10,12 @@ a millisecond. Items a merged calendar keeps (deadlines, commemorations) live on
 
 from __future__ import annotations
 
+import hashlib
+import io
 import pickle
 import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from scheduler.core.loaded import LoadedFile
+from scheduler.core.loader import LIST_SECTIONS
 from scheduler.core.model import CalendarFile
 from scheduler.errors import Diagnostic
 from scheduler.live.positions import pack, unpack
@@ -39,10 +42,74 @@ class Outline:
     extends: tuple[str, ...]
 
 
+# The parts many calendars share (their items, once validated: see ``loader``; the key lists of their
+# position tables) are pickled once and written into each blob as those bytes, and read back once into
+# one object every calendar holding them shares: a folder of calendars made from one template pickles,
+# reads and shares each of its items once, not once a calendar. Items live on in the merged calendars
+# anyway; a key list is kept by these tables alone, so few of them are (a folder of different plans has
+# as many key lists as files).
+_SHARED_TYPES = frozenset(LIST_SECTIONS.values())
+_ITEMS_AT, _KEYS_AT = 5_000, 64  # entries each table keeps before starting again
+_PICKLED: tuple[dict[int, tuple[object, bytes]], ...] = ({}, {})  # items, key lists: id -> (the part, its pickle)
+_READ: tuple[dict[bytes, object], ...] = ({}, {})  # items, key lists: digest of the pickle -> the part read
+
+
+def _remember(table: dict[Any, Any], bound: int, key: Any, value: Any) -> None:
+    if len(table) >= bound:
+        table.clear()
+    table[key] = value
+
+
+def _pickled(part: object, item: bool) -> bytes:
+    data = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+    _remember(_PICKLED[0 if item else 1], _ITEMS_AT if item else _KEYS_AT, id(part), (part, data))
+    return data
+
+
+def _persistent_id(obj: object) -> bytes | None:
+    for table in _PICKLED:
+        hit = table.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+    return _pickled(obj, True) if type(obj) in _SHARED_TYPES else None
+
+
+def _persistent_load(data: bytes) -> object:
+    key = hashlib.blake2b(data, digest_size=16).digest()
+    items, keys = _READ
+    found = items.get(key) or keys.get(key)
+    if found is None:
+        found = pickle.loads(data)
+        if isinstance(found, BaseModel):
+            share_equal_parts(found)
+            _remember(items, _ITEMS_AT, key, found)
+        else:
+            _remember(keys, _KEYS_AT, key, found)
+    return found
+
+
+def _dumps(rest: object) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = _persistent_id  # type: ignore[method-assign]
+    pickler.dump(rest)
+    return out.getvalue()
+
+
+def _loads(data: bytes) -> Any:
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = _persistent_load  # type: ignore[assignment]
+    return unpickler.load()
+
+
 def compact(loaded: LoadedFile) -> Compact:
-    rest = (loaded.model, pack(loaded.positions), pack(loaded.key_positions), loaded.index_map,
-            loaded.salvaged_phases)
-    blob = zlib.compress(pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    positions, key_positions = pack(loaded.positions), pack(loaded.key_positions)
+    for keys, _ in (positions, key_positions):  # one tuple for every file with these keys (see positions.pack)
+        hit = _PICKLED[1].get(id(keys))
+        if hit is None or hit[0] is not keys:
+            _pickled(keys, False)
+    rest = (loaded.model, positions, key_positions, loaded.index_map, loaded.salvaged_phases)
+    blob = zlib.compress(_dumps(rest), 1)
     extends = tuple(loaded.model.extends) if loaded.model is not None else None
     return loaded.display, extends, tuple(loaded.diagnostics), blob
 
@@ -63,9 +130,9 @@ def whole(path: Path, stored: Compact, blob: bytes, diagnostics: list[Diagnostic
     ``diagnostics``: the list it adds to (an outline's, so what a build reports through either is
     one list); else a copy of the file's own."""
     display, _, own, _ = stored
-    model, positions, key_positions, index_map, salvaged = pickle.loads(zlib.decompress(blob))
+    model, positions, key_positions, index_map, salvaged = _loads(zlib.decompress(blob))
     if model is not None:
-        share_equal_parts(model)
+        share_equal_parts(model, _SHARED_TYPES)
     return LoadedFile(path, display, model, unpack(positions), unpack(key_positions),
                       list(own) if diagnostics is None else diagnostics, index_map, salvaged)
 
@@ -73,19 +140,22 @@ def whole(path: Path, stored: Compact, blob: bytes, diagnostics: list[Diagnostic
 _FIELDS_SETS: dict[frozenset[str], frozenset[str]] = {}
 
 
-def share_equal_parts(model: BaseModel) -> None:
+def share_equal_parts(model: BaseModel, shared: Collection[type] = ()) -> None:
     """Every model in ``model`` (itself included) given one shared, immutable set of the names of its fields
     set at validation (pydantic keeps a set per instance; calendars' items are frozen and never copied
     with updates): a third of a merged calendar's memory was these sets, all alike. And its text fields
     given the one copy of equal text every calendar shares (``sys.intern``, freed with its last user):
     calendars of one province repeat their issuer, who submits and to whom, the same themes and titles;
-    the text fields were half of what a merged calendar keeps of its parse."""
-    shared = _FIELDS_SETS
+    the text fields were half of what a merged calendar keeps of its parse. ``shared``: types of models
+    already shared whole (read once for every calendar that has them), not looked into again."""
+    sets = _FIELDS_SETS
     todo: list[Any] = [model]
     while todo:
         value = todo.pop()
+        if type(value) in shared and value is not model:
+            continue
         names = frozenset(value.__pydantic_fields_set__)
-        object.__setattr__(value, "__pydantic_fields_set__", shared.setdefault(names, names))
+        object.__setattr__(value, "__pydantic_fields_set__", sets.setdefault(names, names))
         fields = value.__dict__
         for name, field_value in list(fields.items()):
             kind = type(field_value)

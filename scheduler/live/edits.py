@@ -16,7 +16,7 @@ from pathlib import Path
 from scheduler.core.campaign import Calendar
 from scheduler.core.lineage import report_cycles, resolve
 from scheduler.core.loaded import LoadedFile
-from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog, ParseCache, is_calendar_path
+from scheduler.live.catalog import CALENDAR_SUFFIXES, Catalog, ParseCache, is_calendar_path, walk
 from scheduler.live.data_folders import in_data_folder
 
 
@@ -33,10 +33,14 @@ def folder_signature(root: Path) -> dict[str, tuple[int, int]]:
     """Every calendar-suffixed file under ``root`` with its (mtime ns, size): the whole folder, looked at."""
     entries: dict[str, tuple[int, int]] = {}
     if root.is_dir():
-        for path in root.rglob("*"):
-            if path.suffix in CALENDAR_SUFFIXES:
-                if (found := seen(path)) is not None:  # None: deleted between listing and stat
-                    entries[str(path)] = found
+        shown = str(root)
+        prefix = "" if shown == "." else shown if shown.endswith("/") else shown + "/"  # as str(root / name)
+        for name, entry in walk(root):
+            try:
+                st = entry.stat()
+            except OSError:  # deleted between listing and stat
+                continue
+            entries[prefix + name] = (st.st_mtime_ns, st.st_size)
     return entries
 
 
