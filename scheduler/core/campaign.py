@@ -240,7 +240,7 @@ def _quote(words: str) -> str:
 # span, the launch date, the issuer and the school-year frameworks: checking and merging a calendar each
 # resolve its phases, and calendars made from one plan share them. Kept with the phase, so its id stays its.
 _RESOLVED: dict[tuple[object, ...], tuple[Phase, ResolvedPhase | None, tuple[str, ...]]] = {}
-_RESOLVED_AT = 2_000  # the phases it keeps alive: a few MB at most
+_RESOLVED_AT = 20_000
 
 
 def resolve_phase(

@@ -45,46 +45,38 @@ class Outline:
 # The parts many calendars share (their items, once validated: see ``loader``; the key lists of their
 # position tables) are pickled once and written into each blob as those bytes, and read back once into
 # one object every calendar holding them shares: a folder of calendars made from one template pickles,
-# reads and shares each of its items once, not once a calendar. Items live on in the merged calendars
-# anyway; a key list is kept by these tables alone, so few of them are (a folder of different plans has
-# as many key lists as files).
+# reads and shares each of its items once, not once a calendar.
 _SHARED_TYPES = frozenset(LIST_SECTIONS.values())
-_ITEMS_AT, _KEYS_AT = 5_000, 64  # entries each table keeps before starting again
-_PICKLED: tuple[dict[int, tuple[object, bytes]], ...] = ({}, {})  # items, key lists: id -> (the part, its pickle)
-_READ: tuple[dict[bytes, object], ...] = ({}, {})  # items, key lists: digest of the pickle -> the part read
+_SHARED_AT = 20_000  # entries a table keeps before starting again
+_PICKLED: dict[int, tuple[object, bytes]] = {}  # id -> (the shared part, its pickle), kept alive here
+_READ: dict[bytes, object] = {}  # digest of a shared part's pickle -> the part, read once
 
 
-def _remember(table: dict[Any, Any], bound: int, key: Any, value: Any) -> None:
-    if len(table) >= bound:
-        table.clear()
-    table[key] = value
-
-
-def _pickled(part: object, item: bool) -> bytes:
+def _pickled(part: object) -> bytes:
+    if len(_PICKLED) >= _SHARED_AT:
+        _PICKLED.clear()
     data = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
-    _remember(_PICKLED[0 if item else 1], _ITEMS_AT if item else _KEYS_AT, id(part), (part, data))
+    _PICKLED[id(part)] = (part, data)
     return data
 
 
 def _persistent_id(obj: object) -> bytes | None:
-    for table in _PICKLED:
-        hit = table.get(id(obj))
-        if hit is not None and hit[0] is obj:
-            return hit[1]
-    return _pickled(obj, True) if type(obj) in _SHARED_TYPES else None
+    hit = _PICKLED.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    return _pickled(obj) if type(obj) in _SHARED_TYPES else None
 
 
 def _persistent_load(data: bytes) -> object:
     key = hashlib.blake2b(data, digest_size=16).digest()
-    items, keys = _READ
-    found = items.get(key) or keys.get(key)
+    found = _READ.get(key)
     if found is None:
         found = pickle.loads(data)
         if isinstance(found, BaseModel):
             share_equal_parts(found)
-            _remember(items, _ITEMS_AT, key, found)
-        else:
-            _remember(keys, _KEYS_AT, key, found)
+        if len(_READ) >= _SHARED_AT:
+            _READ.clear()
+        _READ[key] = found
     return found
 
 
@@ -105,9 +97,8 @@ def _loads(data: bytes) -> Any:
 def compact(loaded: LoadedFile) -> Compact:
     positions, key_positions = pack(loaded.positions), pack(loaded.key_positions)
     for keys, _ in (positions, key_positions):  # one tuple for every file with these keys (see positions.pack)
-        hit = _PICKLED[1].get(id(keys))
-        if hit is None or hit[0] is not keys:
-            _pickled(keys, False)
+        if id(keys) not in _PICKLED:
+            _pickled(keys)
     rest = (loaded.model, positions, key_positions, loaded.index_map, loaded.salvaged_phases)
     blob = zlib.compress(_dumps(rest), 1)
     extends = tuple(loaded.model.extends) if loaded.model is not None else None
