@@ -10,12 +10,10 @@ a millisecond. Items a merged calendar keeps (deadlines, commemorations) live on
 
 from __future__ import annotations
 
-import hashlib
-import io
 import pickle
 import sys
 import zlib
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +22,6 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from scheduler.core.loaded import LoadedFile
-from scheduler.core.loader import LIST_SECTIONS
 from scheduler.core.model import CalendarFile
 from scheduler.errors import Diagnostic
 from scheduler.live.positions import pack, unpack
@@ -42,65 +39,10 @@ class Outline:
     extends: tuple[str, ...]
 
 
-# The parts many calendars share (their items, once validated: see ``loader``; the key lists of their
-# position tables) are pickled once and written into each blob as those bytes, and read back once into
-# one object every calendar holding them shares: a folder of calendars made from one template pickles,
-# reads and shares each of its items once, not once a calendar.
-_SHARED_TYPES = frozenset(LIST_SECTIONS.values())
-_SHARED_AT = 20_000  # entries a table keeps before starting again
-_PICKLED: dict[int, tuple[object, bytes]] = {}  # id -> (the shared part, its pickle), kept alive here
-_READ: dict[bytes, object] = {}  # digest of a shared part's pickle -> the part, read once
-
-
-def _pickled(part: object) -> bytes:
-    if len(_PICKLED) >= _SHARED_AT:
-        _PICKLED.clear()
-    data = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
-    _PICKLED[id(part)] = (part, data)
-    return data
-
-
-def _persistent_id(obj: object) -> bytes | None:
-    hit = _PICKLED.get(id(obj))
-    if hit is not None and hit[0] is obj:
-        return hit[1]
-    return _pickled(obj) if type(obj) in _SHARED_TYPES else None
-
-
-def _persistent_load(data: bytes) -> object:
-    key = hashlib.blake2b(data, digest_size=16).digest()
-    found = _READ.get(key)
-    if found is None:
-        found = pickle.loads(data)
-        if isinstance(found, BaseModel):
-            share_equal_parts(found)
-        if len(_READ) >= _SHARED_AT:
-            _READ.clear()
-        _READ[key] = found
-    return found
-
-
-def _dumps(rest: object) -> bytes:
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.persistent_id = _persistent_id  # type: ignore[method-assign]
-    pickler.dump(rest)
-    return out.getvalue()
-
-
-def _loads(data: bytes) -> Any:
-    unpickler = pickle.Unpickler(io.BytesIO(data))
-    unpickler.persistent_load = _persistent_load  # type: ignore[assignment]
-    return unpickler.load()
-
-
 def compact(loaded: LoadedFile) -> Compact:
-    positions, key_positions = pack(loaded.positions), pack(loaded.key_positions)
-    for keys, _ in (positions, key_positions):  # one tuple for every file with these keys (see positions.pack)
-        if id(keys) not in _PICKLED:
-            _pickled(keys)
-    rest = (loaded.model, positions, key_positions, loaded.index_map, loaded.salvaged_phases)
-    blob = zlib.compress(_dumps(rest), 1)
+    rest = (loaded.model, pack(loaded.positions), pack(loaded.key_positions), loaded.index_map,
+            loaded.salvaged_phases)
+    blob = zlib.compress(pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL), 1)
     extends = tuple(loaded.model.extends) if loaded.model is not None else None
     return loaded.display, extends, tuple(loaded.diagnostics), blob
 
@@ -121,9 +63,9 @@ def whole(path: Path, stored: Compact, blob: bytes, diagnostics: list[Diagnostic
     ``diagnostics``: the list it adds to (an outline's, so what a build reports through either is
     one list); else a copy of the file's own."""
     display, _, own, _ = stored
-    model, positions, key_positions, index_map, salvaged = _loads(zlib.decompress(blob))
+    model, positions, key_positions, index_map, salvaged = pickle.loads(zlib.decompress(blob))
     if model is not None:
-        share_equal_parts(model, _SHARED_TYPES)
+        share_equal_parts(model)
     return LoadedFile(path, display, model, unpack(positions), unpack(key_positions),
                       list(own) if diagnostics is None else diagnostics, index_map, salvaged)
 
@@ -131,22 +73,19 @@ def whole(path: Path, stored: Compact, blob: bytes, diagnostics: list[Diagnostic
 _FIELDS_SETS: dict[frozenset[str], frozenset[str]] = {}
 
 
-def share_equal_parts(model: BaseModel, shared: Collection[type] = ()) -> None:
+def share_equal_parts(model: BaseModel) -> None:
     """Every model in ``model`` (itself included) given one shared, immutable set of the names of its fields
     set at validation (pydantic keeps a set per instance; calendars' items are frozen and never copied
     with updates): a third of a merged calendar's memory was these sets, all alike. And its text fields
     given the one copy of equal text every calendar shares (``sys.intern``, freed with its last user):
     calendars of one province repeat their issuer, who submits and to whom, the same themes and titles;
-    the text fields were half of what a merged calendar keeps of its parse. ``shared``: types of models
-    already shared whole (read once for every calendar that has them), not looked into again."""
-    sets = _FIELDS_SETS
+    the text fields were half of what a merged calendar keeps of its parse."""
+    shared = _FIELDS_SETS
     todo: list[Any] = [model]
     while todo:
         value = todo.pop()
-        if type(value) in shared and value is not model:
-            continue
         names = frozenset(value.__pydantic_fields_set__)
-        object.__setattr__(value, "__pydantic_fields_set__", sets.setdefault(names, names))
+        object.__setattr__(value, "__pydantic_fields_set__", shared.setdefault(names, names))
         fields = value.__dict__
         for name, field_value in list(fields.items()):
             kind = type(field_value)
