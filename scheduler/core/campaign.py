@@ -9,7 +9,7 @@ not give is marked provisional (see `resolve_phase`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -41,7 +41,7 @@ from scheduler.core.model import (
     Phase,
     RepeatedActivity,
 )
-from scheduler.core.school_years import data_digest, is_first_term, semester1_end
+from scheduler.core.school_years import is_first_term, semester1_end
 from scheduler.core.spans import DERIVED_WORDS, Span, SpanKind
 from scheduler.core.titles import render
 
@@ -236,38 +236,7 @@ def _quote(words: str) -> str:
     return f"“{words}”"
 
 
-# Phases resolved before, by the phase (one object for every calendar that has it: see ``loader``), the
-# span, the launch date, the issuer and the school-year frameworks: checking and merging a calendar each
-# resolve its phases, and calendars made from one plan share them. Kept with the phase, so its id stays its.
-_RESOLVED: dict[tuple[object, ...], tuple[Phase, ResolvedPhase | None, tuple[str, ...]]] = {}
-_RESOLVED_AT = 20_000
-
-
 def resolve_phase(
-    phase: Phase,
-    *,
-    span: Span | None,
-    launch_date: date | None,
-    defined_in: str,
-    source: str,
-    issuer: str | None = None,
-) -> tuple[ResolvedPhase | None, list[str]]:
-    """:func:`resolve_phase_anew`, remembered (a resolved phase differs by where it was defined only)."""
-    key = (id(phase), span, launch_date, issuer, data_digest())
-    hit = _RESOLVED.get(key)
-    if hit is None or hit[0] is not phase:
-        resolved, notes = resolve_phase_anew(phase, span=span, launch_date=launch_date, defined_in="", source="",
-                                             issuer=issuer)
-        if len(_RESOLVED) >= _RESOLVED_AT:
-            _RESOLVED.clear()
-        hit = _RESOLVED[key] = (phase, resolved, tuple(notes))
-    resolved = hit[1]
-    if resolved is not None:
-        resolved = replace(resolved, defined_in=defined_in, source=source)
-    return resolved, list(hit[2])
-
-
-def resolve_phase_anew(
     phase: Phase,
     *,
     span: Span | None,

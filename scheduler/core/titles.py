@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Placeholders each section's `title` offers (see the field descriptions in scheduler.core.model).
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
@@ -33,11 +32,6 @@ class Problem:
 
 def problems(template: str, allowed: tuple[str, ...]) -> list[Problem]:
     """Every problem of `template`, in order; [] if `str.format` with `allowed` names is safe."""
-    return list(_problems(template, allowed))
-
-
-@lru_cache(maxsize=4096)  # every calendar of a folder checks and renders the same few templates
-def _problems(template: str, allowed: tuple[str, ...]) -> tuple[Problem, ...]:
     found: list[Problem] = []
     i, n = 0, len(template)
     while i < n:
@@ -71,11 +65,11 @@ def _problems(template: str, allowed: tuple[str, ...]) -> tuple[Problem, ...]:
         elif body not in allowed:
             found.append(Problem("title.placeholder", i, body))
         i = close + 1
-    return tuple(found)
+    return found
 
 
 def render(template: str, **values: object) -> str:
     """`template` filled with `values`; as written if it is not a safe template for them."""
-    if _problems(template, tuple(values)):
+    if problems(template, tuple(values)):
         return template
     return template.format(**values)
