@@ -33,7 +33,6 @@ from scheduler.core.model import (
     Phase,
     RepeatedActivity,
 )
-from scheduler.core.school_years import data_digest
 from scheduler.core.yaml_syntax import EMPTY, decode, find_tabs, parse_yaml, plain
 from scheduler.errors import Diagnostic, Severity
 
@@ -131,47 +130,19 @@ def _warn_at(loaded: LoadedFile, code: str, line: int, column: int, **context: A
                                          message=message, severity=Severity.WARNING, expected=expected, hint=hint))
 
 
-def from_data(data: dict[str, Any], loaded: LoadedFile, limits: Limits = DEFAULT_LIMITS, *,
-              simple: bool = False) -> LoadedFile:
+def from_data(data: dict[str, Any], loaded: LoadedFile, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
     """The second half of reading a calendar file: its plain data (positions already in ``loaded``,
-    as ``yaml_syntax.plain`` or :mod:`scheduler.core.fast_yaml` record them) → model, diagnostics and checks.
-
-    ``simple``: the data holds nothing but dicts, lists, text, whole numbers, booleans and None (as
-    :mod:`scheduler.core.fast_yaml` gives it), so an item equal to one validated before shares its model."""
+    as ``yaml_syntax.plain`` or :mod:`scheduler.core.fast_yaml` record them) → model, diagnostics and checks."""
     extends = data.get("extends")
     if isinstance(extends, list) and len(extends) > limits.extends:
         loaded.diagnose("bounds.extends", ("extends", limits.extends), value=len(extends), limit=limits.extends)
         return loaded
-    loaded.model = _validate(data, loaded, _VALID if simple else None)
+    loaded.model = _validate(data, loaded)
     check_file(loaded)
     return loaded
 
 
-# Items already validated, by model and the text of their plain data (``repr`` tells apart every value
-# of the simple kinds, ``1`` from ``"1"`` and ``True`` alike), with the school-year frameworks they were
-# validated under (a span takes the end of a school year at parse time). Calendars of a folder repeat most
-# of their items (the national days, the deadlines a template gave every province); validation is a third
-# of parsing. Models are frozen, so one can stand in every calendar that has the item.
-_VALID: dict[tuple[type[BaseModel], str], BaseModel] = {}
-_VALID_AT = 20_000  # entries kept before starting again
-_valid_under: list[str] = [""]  # the frameworks' digest the entries were validated under
-
-
-def _validated(item_model: type[BaseModel], item: Any, memo: dict[tuple[type[BaseModel], str], BaseModel] | None) -> Any:
-    if memo is None:
-        return item_model.model_validate(item)
-    key = (item_model, repr(item))
-    found = memo.get(key)
-    if found is None:
-        found = item_model.model_validate(item)  # raises for a bad item: never remembered
-        if len(memo) >= _VALID_AT:
-            memo.clear()
-        memo[key] = found
-    return found
-
-
-def _validate(data: dict[str, Any], loaded: LoadedFile,
-              memo: dict[tuple[type[BaseModel], str], BaseModel] | None = None) -> CalendarFile:
+def _validate(data: dict[str, Any], loaded: LoadedFile) -> CalendarFile:
     """Validate item by item, so one bad item hides no other error of the file.
 
     Invalid items and header fields are reported and left out; what remains is a
@@ -179,10 +150,6 @@ def _validate(data: dict[str, Any], loaded: LoadedFile,
     False, so a partial model is never served.
     """
     header = {k: v for k, v in data.items() if k not in LIST_SECTIONS or not isinstance(v, list)}
-    if memo is not None:
-        if _valid_under[0] != (under := data_digest()):
-            memo.clear()
-            _valid_under[0] = under
     items: dict[str, list[Any]] = {}
     for section, item_model in LIST_SECTIONS.items():
         raw = data.get(section)
@@ -191,7 +158,7 @@ def _validate(data: dict[str, Any], loaded: LoadedFile,
         kept: list[Any] = []
         for index, item in enumerate(raw):
             try:
-                kept.append(_validated(item_model, item, memo))
+                kept.append(item_model.model_validate(item))
             except ValidationError as exc:
                 for error in exc.errors():
                     report_error({**error, "loc": (section, index, *error["loc"])}, loaded)

@@ -55,7 +55,7 @@ def read_calendar(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedFile:
         text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
         if "\t" in text:
             return load_file(path, limits=limits)  # the careful reader says where
-        from_data(fast_yaml.plain(text, loaded, limits), loaded, limits, simple=True)
+        from_data(fast_yaml.plain(text, loaded, limits), loaded, limits)
         review_marks(text, loaded)
     except Exception:  # noqa: BLE001 - Unusual, or anything else: the careful reader reports it
         return load_file(path, limits=limits)
