@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from scheduler.plans.findings import Findings, Phase, Reference, Where
 from scheduler.plans.mentions import Matcher
+from scheduler.plans.not_phases import under_review
 from scheduler.plans.text import blocks, mask_references, slug
 
 STOP_PHRASES = ("Nơi nhận", "TM.", "Ban Chấp hành", "Ban chấp hành", "Ban Thường vụ", "Sau mỗi đợt", "Trong quá trình")
@@ -25,6 +27,11 @@ class Context:
         self._ids: set[str] = set()
         self._next: dict[str, int] = {}  # the next number to try for each id base
         self.phase_regions: list[tuple[Phase, list[int]]] = []  # each phase and the paragraphs it covers
+
+    @cached_property
+    def reviewed(self) -> list[bool]:
+        """Per paragraph (of the masked text): under a review heading, whose dates are the past period's."""
+        return under_review(self.masked)
 
     def new_id(self, title: str) -> str:
         """A draft id for a deadline or event from its title, unique in the plan."""

@@ -221,7 +221,7 @@ class DatedPass(EventPass):
                 else:
                     ev.notes.append("văn bản không ghi ngày tổ chức: sự kiện chưa có ngày")
                 f.events.append(ev)
-            self.events_in(b, text)
+            self.events_in(bi, b, text)
 
     def weekdays(self) -> None:
         for b in self.blocks:

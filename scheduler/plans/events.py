@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Block, Event
-from scheduler.plans.not_phases import review_heading
 from scheduler.plans.text import Clauses, cap, quote
 from scheduler.plans.wording import AFTER_EVENT, DATED_EVENT, UNDATED_EVENT
 
@@ -193,11 +192,9 @@ def _parts(m: re.Match[str]) -> tuple[str | None, str | None]:
 
 
 class EventPass(Context):
-    def events_in(self, b: Block, text: str) -> None:
+    def events_in(self, bi: int, b: Block, text: str) -> None:
         f = self.f
-        heading = review_heading(text)  # blocks come in order: under "I. KẾT QUẢ THÁNG 9/2023" until the next heading
-        self._events_reviewed = getattr(self, "_events_reviewed", False) if heading is None else heading
-        if self._events_reviewed:  # "- Đã tổ chức Hội nghị … vào ngày 22/9/2023": the past period's, not this plan's
+        if self.reviewed[bi]:  # "- Đã tổ chức Hội nghị … vào ngày 22/9/2023" under "I. KẾT QUẢ …": the past period's
             return
         found: list[_Found] = []
         for m in LEADING.finditer(text):

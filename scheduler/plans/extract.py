@@ -19,7 +19,6 @@ from scheduler.plans.anniversaries import MentionPass
 from scheduler.plans.dated import DatedPass
 from scheduler.plans.findings import Findings, Reference, Where
 from scheduler.plans.header import HeaderPass
-from scheduler.plans.not_phases import review_heading
 from scheduler.plans.periods import period_at
 from scheduler.plans.phases import PhasePass
 from scheduler.plans.repeats import RepeatPass
@@ -69,11 +68,8 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
         out: list[tuple[date, Where]] = []
         # An anniversary's bracket ("(19/5/1890 - 19/5/2019)") in the same sentence is not the plan's time.
         marks = {(m.where.line, m.where.page, m.offset) for m in self.f.mentions if m.day is not None}
-        in_review = False
-        for b, text in zip(self.blocks, self.masked, strict=True):
-            heading = review_heading(text)
-            in_review = in_review if heading is None else heading
-            if in_review:  # "I. KẾT QUẢ NĂM 2025": the times of the past
+        for b, text, reviewed in zip(self.blocks, self.masked, self.reviewed, strict=True):
+            if reviewed:  # "I. KẾT QUẢ NĂM 2025": the times of the past
                 continue
             brackets = [(k.start(), k.end()) for k in BRACKET.finditer(text) if (b.line, b.page, k.start()) in marks]
             for m in _STATED_TIME.finditer(text):

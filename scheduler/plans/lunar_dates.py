@@ -15,7 +15,7 @@ from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Block, LunarMention
 from scheduler.plans.mentions import CAN_CHI
-from scheduler.plans.not_phases import review_heading
+from scheduler.plans.not_phases import under_review
 from scheduler.plans.text import quote
 
 _CC = (r"(?:Giáp|Ất|Bính|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+(?:Tý|Sửu|Dần|Mão|Mẹo|Thìn|Tỵ|Ngọ|Mùi|Thân|Dậu|Tuất|Hợi)")
@@ -52,11 +52,8 @@ def year_named(cc: str, near: int) -> int:
 class LunarPass(Context):
     def lunar_dates(self) -> None:
         f = self.f
-        in_review = False
-        for b in self.blocks:
-            heading = review_heading(b.text)
-            in_review = in_review if heading is None else heading
-            if in_review:  # "I. KẾT QUẢ NĂM 2025": the Tết and Trung thu of the year reviewed are no dates of this plan
+        for b, reviewed in zip(self.blocks, under_review(b.text for b in self.blocks), strict=True):
+            if reviewed:  # "I. KẾT QUẢ NĂM 2025": the Tết and Trung thu of the year reviewed are no dates of this plan
                 continue
             tet_here = False
             for m in CAN_CHI.finditer(b.text):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 
 # What a round is of, when it is no campaign phase.
 _ACTIVITY = (r"khám|tập\s+huấn|bồi\s+dưỡng|lớp\s+học|khóa\s+học|kiểm\s+tra|giám\s+sát|chi\s+trả|thanh\s+toán|"
@@ -67,6 +68,18 @@ def review_heading(text: str) -> bool | None:
     """True under a heading of a review ("I. KẾT QUẢ NĂM 2025"), False under another heading, None for no heading."""
     m = _HEADING.match(text)
     return None if m is None or not m["t"].isupper() else bool(_REVIEW_HEADING.search(m["t"]))
+
+
+def under_review(texts: Iterable[str]) -> list[bool]:
+    """For each paragraph, whether it lies under a review heading ("I. KẾT QUẢ NĂM 2025" until the next heading):
+    what is dated there is the past period's, not the plan's."""
+    out: list[bool] = []
+    inside = False
+    for text in texts:
+        heading = review_heading(text)
+        inside = inside if heading is None else heading
+        out.append(inside)
+    return out
 _REPORTS = re.compile(r"(?<!\w)(?:báo\s+cáo|gửi|nộp)(?!\w)", re.I)
 
 

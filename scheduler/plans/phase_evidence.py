@@ -64,9 +64,6 @@ def campaign_in_rounds(text: str) -> set[str]:
     return out
 
 
-
-
-
 class Evidence:
     """The evidence seen so far, per series of labels: the labels of one word in one paragraph, or labels heading
     paragraphs a few lines apart with no section heading between ("Đợt 1: … chào mừng …" / "Đợt 2: từ …").

@@ -75,14 +75,11 @@ class PhasePass(Context):
     def phases(self) -> None:
         f = self.f
         starts: list[int] = []
-        in_review = False  # under "I. KẾT QUẢ NĂM 2025" until the next heading
         ev, series = Evidence(self.masked), []  # each phase's series of labels: kept only with evidence
         for bi, b in enumerate(self.blocks):
             text = self.masked[bi]
             ev.paragraph(text)
-            heading = not_phases.review_heading(text)
-            in_review = in_review if heading is None else heading
-            if in_review:
+            if self.reviewed[bi]:  # under "I. KẾT QUẢ NĂM 2025": past phases
                 continue
             nb = not_phases.Block(text, bi > 0 and "báo cáo" in self.masked[bi - 1].lower())
             c = _COUNT.search(text)
