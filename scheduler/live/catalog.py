@@ -38,8 +38,12 @@ NOT_CALENDARS = frozenset({"recipients", *DATA_FOLDERS})
 
 def is_calendar_path(path: Path, root: Path) -> bool:
     """A calendar file's name under ``root``: a YAML suffix, not hidden, not a recipients file."""
-    return path.suffix in CALENDAR_SUFFIXES and not any(
-        part.startswith(".") or part in NOT_CALENDARS for part in path.relative_to(root).parts)
+    return path.suffix in CALENDAR_SUFFIXES and not any(map(_not_calendar, path.relative_to(root).parts))
+
+
+def _not_calendar(name: str) -> bool:
+    """A hidden name, or a sub-folder of other YAML: nothing under it is a calendar."""
+    return name.startswith(".") or name in NOT_CALENDARS
 
 
 def calendar_files(paths: Iterable[Path]) -> list[Path]:
@@ -48,14 +52,10 @@ def calendar_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             out.extend(sorted(path / name for name, entry in walk(path, skip=_not_calendar)
-                              if not name.rpartition("/")[2].startswith(".") and entry.is_file()))
+                              if not _not_calendar(name.rpartition("/")[2]) and entry.is_file()))
         else:
             out.append(path)
     return out
-
-
-def _not_calendar(folder: str) -> bool:
-    return folder.startswith(".") or folder in NOT_CALENDARS
 
 
 def walk(root: Path, skip: Callable[[str], bool] = lambda folder: False) -> Iterator[tuple[str, os.DirEntry[str]]]:

@@ -142,7 +142,7 @@ class PlannedReminder:
     def key(self) -> tuple[str, str, int]:
         """The row's identity: one row per (occurrence, recipient, offset), whatever happens."""
         m = self.moment
-        return (m.occurrence_uid, f"{self.party_key}|{self.email.lower()}", m.offset_days)
+        return (m.occurrence_uid, self.recipient_key, m.offset_days)
 
     @property
     def moved(self) -> bool:
