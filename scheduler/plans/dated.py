@@ -57,7 +57,7 @@ def submitter_of(clause: str) -> str | None:
 def recipient_of(clause: str) -> str | None:
     """To whom: "… về Ban Tổ chức trước …", "gửi Liên đoàn Lao động quận trước …"."""
     m = _TO_ABOUT.search(clause) or _SEND_TO.search(clause)
-    return m["to"].strip(" ,")[:160] if m else None
+    return m["to"].strip(" ,:")[:160] if m else None
 
 
 # How far around a deadline its sentence is looked for: a block of a thousand deadlines stays linear.

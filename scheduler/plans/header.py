@@ -18,6 +18,17 @@ _OWN_TASK = re.compile(r"Thực hiện\s+(?!(?:[^;:.]*\bsố\s*\d|Kế hoạch|H
                        r"Chương trình công tác|Thông báo|Kết luận))[^;:.]*[^;:.,\s]$")
 
 
+_LEVEL = r"(tỉnh|thành phố|Thành phố|quận|huyện|thị xã)"
+_BODY_LDLD = re.compile(rf"(?P<who>Ban Thường vụ|Ban Chấp hành|Ban chấp hành|BCH)?\s*(?:Liên đoàn Lao động|LĐLĐ)\s+"
+                        rf"{_LEVEL}(?P<rest>.{{0,40}})")
+_HEADER_LDLD = re.compile(r"(?:LIÊN ĐOÀN LAO ĐỘNG|LĐLĐ)\s+(?P<level>TỈNH|THÀNH PHỐ|QUẬN|HUYỆN|THỊ XÃ)\s+"
+                          r"(?P<name>[^\d,;:()]{2,40})")
+# Capitalised words that open what follows a body's name rather than continue it ("… về LĐLĐ huyện. Chậm nhất …").
+_NOT_NAME = frozenset({"Chậm", "Trước", "Ngày", "Từ", "Đến", "Hạn", "Thời", "Trong", "Tại", "Về", "Gửi", "Theo", "Sau",
+                       "Kể", "Vào", "Để", "Nhằm", "Căn", "Thực", "Các", "Đề", "Năm", "Tháng", "Đợt", "Kế", "Hướng",
+                       "KẾ", "HƯỚNG", "CÔNG", "THÔNG", "CHƯƠNG", "PHÁT"})
+
+
 class HeaderPass(Context):
     # -- header ---------------------------------------------------------------------------
     def header(self) -> None:
@@ -44,7 +55,7 @@ class HeaderPass(Context):
                 else:
                     f.doc_date = m[4]
                 continue
-            if i < 3 and t.isupper() and re.match(r"(CÔNG ĐOÀN|LIÊN ĐOÀN LAO ĐỘNG)\b", t):
+            if i < 3 and t.isupper() and re.match(r"(CÔNG ĐOÀN|LIÊN ĐOÀN LAO ĐỘNG|LĐLĐ)\b", t):
                 self.header_issuer = t
                 continue
             upper = t.upper()
@@ -85,35 +96,35 @@ class HeaderPass(Context):
 
     def issuer(self) -> None:
         f = self.f
-        level_re = r"(tỉnh|thành phố|Thành phố|quận|huyện|thị xã)"
-        body = " ".join(b.text for b in self.blocks)
-        pattern = re.compile(
-            rf"(?P<who>Ban Thường vụ|Ban Chấp hành|Ban chấp hành|BCH)?\s*(?:Liên đoàn Lao động|LĐLĐ)\s+"
-            rf"{level_re}(?P<rest>.{{0,40}})"
-        )
-        best: tuple[int, str, str | None] | None = None
-        for m in pattern.finditer(body):
-            words = []
-            for w in m["rest"].split():
-                if w[:1].isupper() and w.strip(",.;:") == w:
-                    words.append(w)
-                elif w[:1].isupper():
-                    words.append(w.strip(",.;:"))
-                    break
-                else:
-                    break
-            name = " ".join(words) or None
-            rank = (1 if m["who"] else 0) + (3 if name else 0) + (2 if name and f.place and name == f.place else 0)
-            if best is None or rank > best[0]:
-                best = (rank, m[2], name)
         header = self.header_issuer
-        if header and not header.startswith("LIÊN ĐOÀN"):
+        if header and not header.startswith(("LIÊN ĐOÀN", "LĐLĐ")):
             # "CÔNG ĐOÀN NGÀNH GIÁO DỤC": the body writes the same name in its own case.
+            body = " ".join(b.text for b in self.blocks)
             found = re.search(re.escape(header), body, re.I)
             same = [x for x in re.finditer(re.escape(header), body, re.I) if not x[0].isupper()]
             f.issuer = same[0][0] if same else sentence_case(header) if found else None
             f.issuer = cap(f.issuer) if f.issuer else None
             return
+        named = _HEADER_LDLD.fullmatch(header) if header else None
+        if named:  # "LIÊN ĐOÀN LAO ĐỘNG HUYỆN ĐĂK HÀ": the issuer's own line says who
+            level, name = named["level"].lower(), self._own_case(named["name"])
+            f.issuer = f"Liên đoàn Lao động {level} {name}"
+            f.place = f.place or name
+            return
+        best: tuple[int, str, str | None] | None = None
+        for block in self.blocks:  # a name never runs from one paragraph into the next
+            for m in _BODY_LDLD.finditer(block.text):
+                words = []
+                for w in m["rest"].split():
+                    if not w[:1].isupper() or w.strip(",.;:") in _NOT_NAME:
+                        break
+                    words.append(w.strip(",.;:"))
+                    if w.strip(",.;:") != w:
+                        break
+                name = " ".join(words) or None
+                rank = (1 if m["who"] else 0) + (3 if name else 0) + (2 if name and f.place and name == f.place else 0)
+                if best is None or rank > best[0]:
+                    best = (rank, m[2], name)
         if best:
             level = best[1].lower() if best[1] != "Thành phố" else "Thành phố"
             name = best[2] or f.place
@@ -123,6 +134,14 @@ class HeaderPass(Context):
             else:
                 f.issuer = f"Liên đoàn Lao động {level}"
                 f.notes.append((f"văn bản không nêu tên {level} của cơ quan ban hành: bổ sung vào issuer", None))
+
+    def _own_case(self, name: str) -> str:
+        """A place name from a heading in capitals, as the body writes it ("Đăk Hà"); else each word capitalised."""
+        for block in self.blocks:
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", block.text, re.I):
+                if not m[0].isupper():
+                    return m[0]
+        return " ".join(w[:1] + w[1:].lower() for w in name.split())
 
     def implements(self) -> None:
         for b in self.blocks[:30]:

@@ -165,6 +165,8 @@ def read_docx(path: Path, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS) -> s
     from docx.text.paragraph import Paragraph
     from lxml import etree
 
+    from scheduler.plans.tables import table_lines
+
     check_zip(path, limits)
     scan_docx_body(path, limits)
     try:
@@ -175,13 +177,17 @@ def read_docx(path: Path, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS) -> s
             if tag == "p":
                 lines.append(Paragraph(block, doc).text)
             elif tag == "tbl":
+                rows: list[list[list[str]]] = []
                 for row in Table(block, doc).rows:
                     seen: set[int] = set()
+                    cells: list[list[str]] = []
                     for cell in row.cells:
                         if id(cell._tc) in seen:  # merged cells repeat
                             continue
                         seen.add(id(cell._tc))
-                        lines.extend(p.text for p in cell.paragraphs)
+                        cells.append([p.text for p in cell.paragraphs])
+                    rows.append(cells)
+                lines.extend(table_lines(rows))
     except (PackageNotFoundError, etree.LxmlError, *BROKEN) as exc:
         if out_of_memory(exc):
             raise beyond(path, "memory_bytes", limits, "thư viện đọc XML không cấp phát được bộ nhớ") from None

@@ -62,10 +62,10 @@ def _header_cells(raw_lines: list[str]) -> list[list[str] | None]:
     """Each line as its cells. Lines of the administrative header (before the plan's kind heading) are
     paragraphs of their own, split at column gaps: a header typed in a two-column table, side by side with
     spaces, or laid out by a PDF, reads like one typed line by line."""
-    end = 0
+    end, kind = 0, False
     for idx, raw in enumerate(raw_lines[:HEADER_LINES]):
         if _KIND_HEADING.match(clean_line(_CELL_GAP.split(raw.strip())[0])):
-            end = idx
+            end, kind = idx, True
             break
     else:  # no kind heading: the header is the run of header-like lines the text opens with
         for idx, raw in enumerate(raw_lines[:HEADER_LINES]):
@@ -73,8 +73,10 @@ def _header_cells(raw_lines: list[str]) -> list[list[str] | None]:
             if line and not _header_like(line):
                 break
             end = idx + 1
-    return [_cells(raw) if idx < end and raw.strip() and (_header_like(clean_line(raw)) or len(_cells(raw)) > 1) else None
-            for idx, raw in enumerate(raw_lines)]
+    # Above a kind heading every line is a paragraph of its own (an issuer typed in its own case, "Liên đoàn Lao
+    # động huyện Đăk Hà", is a header line too); without one, only the header-like lines.
+    return [_cells(raw) if idx < end and raw.strip() and (kind or _header_like(clean_line(raw)) or len(_cells(raw)) > 1)
+            else None for idx, raw in enumerate(raw_lines)]
 
 
 _MERGED = re.compile(r"\s(?=CỘNG HÒA\b|Độc lập\s*[-–])")
@@ -164,6 +166,9 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
                     current = []
                 if not line:
                     continue
+            if current and _KIND_LINE.fullmatch(line):  # "KẾ HOẠCH" alone opens the title, whatever came before
+                out.append(Block(" ".join(current), first, page_no if paged else None))
+                current = []
             if not current:
                 first = idx
             current.append(line)

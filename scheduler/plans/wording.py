@@ -93,7 +93,7 @@ def submit_to_of(text: str) -> str | None:
                   r"(?=\s+qua\s+(?:địa chỉ\s+)?(?:e-?mail|mail)|\.\s|[.;]$|;|$)", text)
     if not m:
         return None
-    to = re.split(r"\s+(?:chậm nhất|trước|hạn chót|trong thời hạn)\b", m["to"])[0].strip(" .,;")
+    to = re.split(r"\s+(?:chậm nhất|trước|hạn chót|trong thời hạn)\b", m["to"])[0].strip(" .,;:")
     return to[:160] if to else None
 
 

@@ -1,0 +1,130 @@
+"""Schedule tables in Word plans, and headers typed without the administrative layout.
+
+Plans often give their schedule as a table ("TT | Nội dung | Thời gian | Đơn vị thực hiện"); each row
+must be read as the task it is, its date beside its content. And a plan published as plain text often
+opens with the issuer on its own line, in capitals or not, then "KẾ HOẠCH" and the title: the issuer,
+its place and the title are read from those lines alone. Every passage is written for these tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from scheduler.plans.reading import read_plan
+from scheduler.plans.service import import_plan
+from scheduler.plans.tables import table_lines
+from tests.conftest import CALENDARS
+
+
+def _data(path: Path) -> dict[str, object]:
+    return YAML(typ="safe").load(import_plan(path, CALENDARS).draft.yaml)  # type: ignore[no-any-return]
+
+
+def _docx(path: Path, before: list[str], table: list[list[str]], after: list[str] = ()) -> Path:  # type: ignore[assignment]
+    from docx import Document
+
+    doc = Document()
+    for line in before:
+        doc.add_paragraph(line)
+    grid = doc.add_table(rows=len(table), cols=len(table[0]))
+    for row, values in zip(grid.rows, table, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    for line in after:
+        doc.add_paragraph(line)
+    doc.save(str(path))
+    return path
+
+
+def _items(data: dict[str, object], key: str) -> dict[str, dict[str, object]]:
+    return {str(item["date"]): item for item in data.get(key) or []}  # type: ignore[union-attr,index]
+
+
+def test_a_schedule_table_with_named_columns_gives_each_row_its_task(tmp_path: Path) -> None:
+    path = _docx(tmp_path / "thang-cong-nhan.docx",
+                 ["LIÊN ĐOÀN LAO ĐỘNG HUYỆN ĐĂK HÀ", "KẾ HOẠCH", "Tổ chức các hoạt động Tháng Công nhân năm 2027",
+                  "III. TIẾN ĐỘ THỰC HIỆN"],
+                 [["TT", "Nội dung công việc", "Thời gian", "Đơn vị thực hiện"],
+                  ["1", "Ban hành hướng dẫn cho các công đoàn cơ sở", "Trước ngày 10/4/2027", "Ban Tuyên giáo"],
+                  ["2", "Lễ phát động Tháng Công nhân", "Ngày 28/4/2027", "Ban Thường vụ"],
+                  ["3", "Các công đoàn cơ sở gửi báo cáo kết quả về LĐLĐ huyện", "Chậm nhất ngày 15/6/2027",
+                   "Các CĐCS"]])
+    data = _data(path)
+    assert (data["issuer"], data["year"]) == ("Liên đoàn Lao động huyện Đăk Hà", 2027)
+    assert data["title"] == "Tổ chức các hoạt động Tháng Công nhân năm 2027"
+    deadlines = _items(data, "deadlines")
+    assert deadlines["10/4/2027"]["title"] == "Ban hành hướng dẫn cho các công đoàn cơ sở"
+    assert (deadlines["10/4/2027"]["due"], deadlines["15/6/2027"]["due"]) == ("before", "no_later_than")
+    assert deadlines["15/6/2027"]["submit_to"] == "LĐLĐ huyện"
+    assert deadlines["15/6/2027"]["submitted_by"] == "Các công đoàn cơ sở"
+    assert _items(data, "events")["28/4/2027"]["title"] == "Lễ phát động Tháng Công nhân"
+
+
+def test_a_schedule_table_with_the_time_first(tmp_path: Path) -> None:
+    path = _docx(tmp_path / "tet.docx",
+                 ["CÔNG ĐOÀN NGÀNH Y TẾ TỈNH GIA LAI", "KẾ HOẠCH",
+                  "Chăm lo Tết cho đoàn viên dịp Tết Nguyên đán Đinh Mùi 2027", "IV. LỊCH TRIỂN KHAI"],
+                 [["Thời gian", "Nội dung", "Bộ phận phụ trách"],
+                  ["Trước 20/12/2026", "Các công đoàn cơ sở lập danh sách đoàn viên khó khăn gửi về Văn phòng", "Các CĐCS"],
+                  ["Tháng 01/2027", "Thăm, tặng quà đoàn viên có hoàn cảnh khó khăn", "Thường trực"],
+                  ["8 giờ ngày 25/01/2027", "Chương trình Tết sum vầy tại Hội trường Bệnh viện tỉnh", "Ban Thường vụ"]])
+    data = _data(path)
+    assert (data["issuer"], data["year"]) == ("Công đoàn ngành Y tế tỉnh Gia Lai", 2027)
+    (deadline,) = data["deadlines"]  # type: ignore[misc]
+    assert (deadline["date"], deadline["submit_to"]) == ("20/12/2026", "Văn phòng")
+    assert deadline["title"].startswith("Các công đoàn cơ sở lập danh sách")
+    (event,) = data["events"]  # type: ignore[misc]
+    assert (event["date"], event["time"], event["title"]) == ("25/01/2027", "08:00", "Chương trình Tết sum vầy")
+
+
+def test_table_rows_become_lines() -> None:
+    def cells(*rows: list[str]) -> list[list[list[str]]]:
+        return [[[value] for value in row] for row in rows]
+
+    named = table_lines(cells(["STT", "Nội dung", "Thời gian hoàn thành", "Đơn vị chủ trì"],
+                              ["1", "Nộp hồ sơ đề nghị khen thưởng", "Trước 05/12/2027", "Văn phòng"]))
+    assert named[1] == "Nộp hồ sơ đề nghị khen thưởng: trước 05/12/2027 (Đơn vị chủ trì: Văn phòng)."
+    # Three columns without named ones: a row a line, without its number.
+    assert table_lines(cells(["1", "Hội thao công nhân", "tháng 5/2027"], ["2", "Hội diễn văn nghệ", "tháng 9/2027"])) == [
+        "Hội thao công nhân – tháng 5/2027.", "Hội diễn văn nghệ – tháng 9/2027."]
+    # Two columns (a header, a label and its value): cell by cell, each paragraph a line.
+    header = [[["LIÊN ĐOÀN LAO ĐỘNG TỈNH KON TUM", "Số: 15/KH-LĐLĐ"],
+               ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Kon Tum, ngày 21 tháng 02 năm 2024"]]]
+    assert table_lines(header) == ["LIÊN ĐOÀN LAO ĐỘNG TỈNH KON TUM", "Số: 15/KH-LĐLĐ",
+                                   "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Kon Tum, ngày 21 tháng 02 năm 2024"]
+    assert table_lines([[[""], [""]]]) == []
+
+
+def test_a_docx_table_of_three_columns_is_read_a_row_a_line(tmp_path: Path) -> None:
+    path = _docx(tmp_path / "hoi-thao.docx", ["KẾ HOẠCH"],
+                 [["1", "Hội thao công nhân", "tháng 5/2027"], ["2", "Hội diễn văn nghệ", "tháng 9/2027"]])
+    assert read_plan(path).text.split("\n") == ["KẾ HOẠCH", "Hội thao công nhân – tháng 5/2027.",
+                                                "Hội diễn văn nghệ – tháng 9/2027."]
+
+
+def _txt(tmp_path: Path, first: str, name: str = "plan.txt") -> dict[str, object]:
+    path = tmp_path / name
+    path.write_text(f"{first}\nKẾ HOẠCH\nTổ chức Hội thi an toàn vệ sinh lao động năm 2027\n"
+                    "I. THỜI GIAN\nCác công đoàn cơ sở đăng ký dự thi về LĐLĐ huyện chậm nhất ngày 20/5/2027.\n",
+                    encoding="utf-8")
+    return _data(path)
+
+
+def test_an_issuer_line_above_the_kind_heading(tmp_path: Path) -> None:
+    for first, issuer in (("LIÊN ĐOÀN LAO ĐỘNG HUYỆN ĐỨC TRỌNG", "Liên đoàn Lao động huyện Đức Trọng"),
+                          ("LĐLĐ HUYỆN KRÔNG PA", "Liên đoàn Lao động huyện Krông Pa"),
+                          ("Liên đoàn Lao động huyện Đăk Hà", "Liên đoàn Lao động huyện Đăk Hà"),
+                          ("LIÊN ĐOÀN LAO ĐỘNG THỊ XÃ BA ĐỒN", "Liên đoàn Lao động thị xã Ba Đồn")):
+        data = _txt(tmp_path, first)
+        assert data["issuer"] == issuer, first
+        assert data["title"] == "Tổ chức Hội thi an toàn vệ sinh lao động năm 2027", first
+        assert _items(data, "deadlines")["20/5/2027"]["submit_to"] == "LĐLĐ huyện"
+
+
+def test_a_word_that_opens_a_clause_is_not_a_place_name(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text("KẾ HOẠCH\nHội thi an toàn vệ sinh lao động năm 2027\nCác công đoàn cơ sở gửi báo cáo về LĐLĐ huyện "
+                    "Chậm nhất ngày 20/5/2027.\n", encoding="utf-8")
+    assert _data(path)["issuer"] == "Liên đoàn Lao động huyện"
