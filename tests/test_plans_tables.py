@@ -128,3 +128,13 @@ def test_a_word_that_opens_a_clause_is_not_a_place_name(tmp_path: Path) -> None:
     path.write_text("KẾ HOẠCH\nHội thi an toàn vệ sinh lao động năm 2027\nCác công đoàn cơ sở gửi báo cáo về LĐLĐ huyện "
                     "Chậm nhất ngày 20/5/2027.\n", encoding="utf-8")
     assert _data(path)["issuer"] == "Liên đoàn Lao động huyện"
+
+
+def test_a_numbered_task_is_named_without_its_number(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text("KẾ HOẠCH\nHội thi an toàn vệ sinh lao động năm 2027\nIII. TIẾN ĐỘ\n"
+                    "1. Ban hành thể lệ hội thi trước ngày 10/4/2027.\n"
+                    "b) Hoàn thành chấm sơ khảo chậm nhất ngày 30/5/2027.\n", encoding="utf-8")
+    deadlines = _items(_data(path), "deadlines")
+    assert deadlines["10/4/2027"]["title"] == "Ban hành thể lệ hội thi"
+    assert deadlines["30/5/2027"]["title"] == "Hoàn thành chấm sơ khảo"
