@@ -138,3 +138,58 @@ def test_a_numbered_task_is_named_without_its_number(tmp_path: Path) -> None:
     deadlines = _items(_data(path), "deadlines")
     assert deadlines["10/4/2027"]["title"] == "Ban hành thể lệ hội thi"
     assert deadlines["30/5/2027"]["title"] == "Hoàn thành chấm sơ khảo"
+
+
+def _pdf(path: Path, before: list[str], table: list[list[str]], widths: tuple[int, ...]) -> Path:
+    """A text PDF with a bordered table whose cells wrap, as Word prints a schedule."""
+    from fpdf import FPDF
+
+    from tests.plan_files import FONT
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.set_font("DejaVu", size=11)
+    pdf.add_page()
+    for line in before:
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(col_widths=widths, first_row_as_headings=False) as grid:
+        for values in table:
+            row = grid.row()
+            for value in values:
+                row.cell(value)
+    pdf.multi_cell(0, 6, "Nơi nhận: như trên.", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_a_schedule_table_in_a_text_pdf_is_read_by_its_columns(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "hoi-thi.pdf",
+                ["LIÊN ĐOÀN LAO ĐỘNG HUYỆN KRÔNG PA", "KẾ HOẠCH", "Tổ chức Hội thi nữ công năm 2027",
+                 "IV. TIẾN ĐỘ THỰC HIỆN"],
+                [["TT", "Nội dung công việc", "Thời gian", "Đơn vị thực hiện"],
+                 ["1", "Các công đoàn cơ sở gửi danh sách thí sinh về Ban Nữ công LĐLĐ huyện", "Chậm nhất ngày 12/3/2027",
+                  "Các công đoàn cơ sở"],
+                 ["2", "Khai mạc Hội thi tại Nhà văn hóa huyện", "Ngày 20/3/2027", "Ban Tổ chức"],
+                 ["3", "Tổng kết, trao giải Hội thi", "Ngày 22/3/2027", "Ban Thường vụ"]],
+                (12, 80, 45, 50))
+    data = _data(path)
+    assert data["issuer"] == "Liên đoàn Lao động huyện Krông Pa"
+    (deadline,) = data["deadlines"]  # type: ignore[misc]
+    assert (deadline["date"], deadline["due"], deadline["submit_to"]) == ("12/3/2027", "no_later_than",
+                                                                          "Ban Nữ công LĐLĐ huyện")
+    events = _items(data, "events")
+    assert set(events) == {"20/3/2027", "22/3/2027"}
+    assert "Hội thi" in events["20/3/2027"]["title"] and "Hội thi" in events["22/3/2027"]["title"]
+
+
+def test_laid_out_rows_keep_the_lines_around_them() -> None:
+    from scheduler.plans.tables import laid_out_tables
+
+    lines = ["Trước bảng", "STT   Nội dung            Thời gian        Chủ trì",
+             "1     Nộp hồ sơ khen      Trước ngày       Văn phòng", "      thưởng              05/12/2027", "",
+             "2     Hội nghị tổng kết   Ngày 20/12/2027  Ban Thường vụ", "",
+             "Sau bảng, một đoạn văn dài chạy qua mọi cột của trang như mọi đoạn văn khác."]
+    assert laid_out_tables(lines) == [
+        "Trước bảng", "STT – Nội dung – Thời gian – Chủ trì.",
+        "Nộp hồ sơ khen thưởng: trước ngày 05/12/2027 (Chủ trì: Văn phòng).", "", "",
+        "Hội nghị tổng kết: ngày 20/12/2027 (Chủ trì: Ban Thường vụ).", "", lines[-1]]

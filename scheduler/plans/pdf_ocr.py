@@ -22,6 +22,7 @@ from scheduler.document_limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits, b
 from scheduler.errors import DocumentTooLarge, ToolMissing
 from scheduler.plans.guards import HEAD_BYTES, image_size, sniff
 from scheduler.plans.plan_text import BROKEN, PlanText, excerpt, normalize
+from scheduler.plans.tables import laid_out_tables
 from scheduler.plans.tools import Budget, Expired, run_tool, stopped_by_limit
 
 _COLUMN_GAP = re.compile(r" {3,}")
@@ -57,10 +58,10 @@ def read_pdf(path: Path, budget: Budget | None = None) -> PlanText:
                 raise beyond(path, "seconds", limits, f"đã đọc {number - 1}/{count} trang")
             # Layout mode keeps the blank lines between paragraphs; its column padding is dropped.
             text = normalize(page.extract_text(extraction_mode="layout") or "")
-            # Wide gaps within a line are columns (the header's two columns): kept as a tab, other runs of
-            # spaces as one.
+            # A schedule table becomes its rows, read by the columns' positions; wide gaps within another line
+            # are columns (the header's two columns): kept as a tab, other runs of spaces as one.
             text = "\n".join("\t".join(" ".join(cell.split()) for cell in _COLUMN_GAP.split(line.strip()))
-                             for line in text.split("\n"))
+                             for line in laid_out_tables(text.split("\n")))
             characters += len(text)
             if characters > limits.characters:
                 raise beyond(path, "characters", limits, f"đến trang {number}")

@@ -74,3 +74,103 @@ def _joined(row: list[str]) -> str:
         cells = cells[1:]
     line = " – ".join(cells)
     return line if line[-1:] in ".:;!?" else line + "."
+
+
+# -- tables in a PDF's text laid out by position ------------------------------------------------------------
+_GAP = re.compile(r"\S+(?: \S+)*")  # a run of words without a gap of two spaces or more
+_TT = re.compile(r"(?:S?TT|Số TT)\.?", re.I)
+_SLACK = 2  # characters a cell may start off its column's start
+
+
+def laid_out_tables(lines: list[str]) -> list[str]:
+    """A page's layout text with each schedule table (a first row naming content and time columns) made
+    into its row lines, as :func:`table_lines` writes them; each row's line stands where the row starts
+    and blank lines take the place of the rest, so every other line keeps its number."""
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        columns = _header_columns(lines[i])
+        if columns is None:
+            i += 1
+            continue
+        end, rows = _rows(lines, i, columns)
+        if len(rows) < 2:  # the names alone: not a table
+            i += 1
+            continue
+        texts = table_lines([[[cell] for cell in row] for row, _ in rows])
+        out[i:end] = [""] * (end - i)
+        for (_, at), text in zip(rows, texts, strict=True):
+            out[at] = text
+        i = end
+    return out
+
+
+def _fragments(line: str) -> list[tuple[int, str]]:
+    return [(m.start(), m[0]) for m in _GAP.finditer(line)]
+
+
+def _header_columns(line: str) -> list[int] | None:
+    cells = _fragments(line)
+    if len(cells) < 2 or _roles([text for _, text in cells]) is None:
+        return None
+    return [start for start, _ in cells]
+
+
+def _column(start: int, columns: list[int]) -> int | None:
+    for index in range(len(columns) - 1, -1, -1):
+        if start >= columns[index] - _SLACK:
+            return index if start <= columns[index] + _SLACK or index == len(columns) - 1 or \
+                start + 1 < columns[index + 1] - _SLACK else None
+    return None
+
+
+def _rows(lines: list[str], first: int, columns: list[int]) -> tuple[int, list[tuple[list[str], int]]]:
+    """The table's rows from its first row on (each with the line it starts on), and the line after it.
+
+    Rows are the runs of lines between blank lines (a cell's padding); a run holding several numbers in a
+    TT column is several rows (a table laid out without padding), each opening at its number.
+    """
+    header = _fragments(lines[first])
+    numbered = bool(_TT.fullmatch(header[0][1])) and columns[0] == header[0][0]
+    runs: list[list[tuple[int, list[tuple[int, str]]]]] = [[]]
+    blank = 0
+    end = len(lines)
+    for at in range(first, len(lines)):
+        pieces = _fragments(lines[at])
+        if not pieces:
+            blank += 1
+            if blank > 2:
+                end = at
+                break
+            if runs[-1]:
+                runs.append([])
+            continue
+        placed = [(_column(start, columns), text) for start, text in pieces]
+        if any(index is None for index, _ in placed) or _spans(pieces, columns):
+            end = at  # a paragraph across the columns: the table has ended
+            break
+        runs[-1].append((at, placed))  # type: ignore[arg-type]
+        blank = 0
+    rows: list[tuple[list[str], int]] = []
+    for number, run in enumerate(r for r in runs if r):
+        numbers = [k for k, (_, placed) in enumerate(run)
+                   if numbered and placed[0][0] == 0 and _NUMBER.fullmatch(placed[0][1])]
+        # The names' run opens a row at every number after them; another run is one row (its number may stand
+        # mid-cell, centred), unless it holds several numbers: then each after the first opens one.
+        opens = {0, *numbers} if number == 0 else {0, *numbers[1:]}
+        for k, (at, placed) in enumerate(run):
+            if k in opens:
+                rows.append(([""] * len(columns), at))
+            cells = rows[-1][0]
+            for index, text in placed:
+                cells[index] = f"{cells[index]} {text}".strip()  # type: ignore[index]
+    return end, rows
+
+
+def _spans(pieces: list[tuple[int, str]], columns: list[int]) -> bool:
+    """A piece running over the next column's start: running text, not a cell."""
+    for start, text in pieces:
+        later = [c for c in columns if c > start + _SLACK]
+        if later and start + len(text) > later[0] + _SLACK:
+            return True
+    return False
