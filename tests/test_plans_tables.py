@@ -193,3 +193,20 @@ def test_laid_out_rows_keep_the_lines_around_them() -> None:
         "Trước bảng", "STT – Nội dung – Thời gian – Chủ trì.",
         "Nộp hồ sơ khen thưởng: trước ngày 05/12/2027 (Chủ trì: Văn phòng).", "", "",
         "Hội nghị tổng kết: ngày 20/12/2027 (Chủ trì: Ban Thường vụ).", "", lines[-1]]
+
+
+def test_phases_in_a_table_keep_their_labels_themes_and_anniversaries(tmp_path: Path) -> None:
+    path = _docx(tmp_path / "thi-dua.docx",
+                 ["LIÊN ĐOÀN LAO ĐỘNG TỈNH GIA LAI", "KẾ HOẠCH", "Phát động phong trào thi đua năm 2027",
+                  "II. CÁC ĐỢT THI ĐUA"],
+                 [["Đợt", "Thời gian", "Nội dung, chủ đề", "Ghi chú"],
+                  ["Đợt 1", "Từ 01/01/2027 đến 30/4/2027",
+                   "Thi đua chào mừng kỷ niệm 97 năm Ngày thành lập Đảng Cộng sản Việt Nam (03/02/1930 – 03/02/2027)", ""],
+                  ["Đợt 2", "Từ 01/5/2027 đến 31/12/2027", "Thi đua lập thành tích chào mừng Đại hội Công đoàn tỉnh",
+                   "Sơ kết cuối đợt"]])
+    data = _data(path)
+    phases = {p["name"]: p for p in data["phases"]}  # type: ignore[union-attr,index]
+    assert (phases["Đợt 1"]["start"], phases["Đợt 1"]["end"]) == ("01/01/2027", "30/4/2027")
+    assert (phases["Đợt 2"]["start"], phases["Đợt 2"]["end"]) == ("01/5/2027", "31/12/2027")
+    assert phases["Đợt 1"]["celebrates"] == [{"thanh-lap-dang": 97}]  # the national calendar's, not a copy
+    assert phases["Đợt 2"]["theme"] == "Thi đua lập thành tích chào mừng Đại hội Công đoàn tỉnh"

@@ -16,6 +16,7 @@ _TIME = re.compile(r"(?:thời gian|thời hạn|thời điểm|tiến độ|ng�
 _CONTENT = re.compile(r"(?:nội dung|công việc|hoạt động|nhiệm vụ|tên hoạt động|chương trình)\b", re.I)
 _UNIT = re.compile(r"(?:đơn vị|bộ phận|người|cơ quan)?.{0,12}\b(?:chủ trì|thực hiện|phụ trách|đảm nhiệm)\b|^đơn vị\b",
                    re.I)
+_NOTE = re.compile(r"ghi chú", re.I)  # a remark column: not part of the task
 _NUMBER = re.compile(r"(?:\d{1,3}|[IVXLC]{1,6})\.?")  # the TT column: 1, 2., IV
 # Words a time cell opens with that read as part of a sentence once the content comes before them.
 _LOWER = re.compile(r"(?:Trước|Chậm nhất|Từ|Ngày|Trong|Tháng|Quý|Hạn|Đến|Sau|Vào|Dự kiến|Hằng|Hàng|Cả)\b")
@@ -50,16 +51,21 @@ def _roles(header: list[str]) -> tuple[int, int, int | None] | None:
 
 
 def _task(row: list[str], content: int, time: int, unit: int | None, header: list[str]) -> str:
+    """A row as a plan writes a task: "Nội dung: thời gian (Đơn vị: …)."; a label in a column before both
+    ("Đợt 1", "Giai đoạn 2") leads it as a phase's line does: "Đợt 1: từ … đến …: nội dung."."""
     what = _cell(row, content)
     when = _cell(row, time)
-    who = _cell(row, unit) if unit is not None else ""
     if not what or not when:
         return _joined(row)
     if _LOWER.match(when):
         when = when[:1].lower() + when[1:]
-    line = f"{what.rstrip(' .;:')}: {when.rstrip(' .;')}"
-    if who:
-        line += f" ({header[unit]}: {who.rstrip(' .;')})"  # type: ignore[index]
+    what, when = what.rstrip(" .;:"), when.rstrip(" .;:")
+    first = min(content, time)
+    labels = [c for i, c in enumerate(row[:first]) if c and not _NUMBER.fullmatch(c)]
+    line = f"{' – '.join(labels)}: {when}: {what}" if labels else f"{what}: {when}"
+    for i, value in enumerate(row):
+        if value and i > first and i not in (content, time) and not _NOTE.match(header[i] if i < len(header) else ""):
+            line += f" ({header[i]}: {value.rstrip(' .;')})"
     return line + "."
 
 
