@@ -210,3 +210,14 @@ def test_phases_in_a_table_keep_their_labels_themes_and_anniversaries(tmp_path: 
     assert (phases["Đợt 2"]["start"], phases["Đợt 2"]["end"]) == ("01/5/2027", "31/12/2027")
     assert phases["Đợt 1"]["celebrates"] == [{"thanh-lap-dang": 97}]  # the national calendar's, not a copy
     assert phases["Đợt 2"]["theme"] == "Thi đua lập thành tích chào mừng Đại hội Công đoàn tỉnh"
+
+
+def test_an_issuer_in_capitals_is_written_as_a_name(tmp_path: Path) -> None:
+    from scheduler.plans.names import organisation_case
+
+    assert organisation_case("CÔNG ĐOÀN TRƯỜNG THPT NGUYỄN DU") == "Công đoàn Trường THPT Nguyễn Du"
+    assert organisation_case("CÔNG ĐOÀN BỆNH VIỆN ĐA KHOA TỈNH GIA LAI") == "Công đoàn Bệnh viện Đa khoa tỉnh Gia Lai"
+    assert organisation_case("CÔNG ĐOÀN CƠ SỞ XÃ TƯỢNG SƠN") == "Công đoàn cơ sở xã Tượng Sơn"
+    for first, issuer in (("CÔNG ĐOÀN CÔNG TY CỔ PHẦN CAO SU HƯỚNG HÓA", "Công đoàn Công ty Cổ phần Cao su Hướng Hóa"),
+                          ("CÔNG ĐOÀN NGÀNH GIÁO DỤC TỈNH KON TUM", "Công đoàn ngành Giáo dục tỉnh Kon Tum")):
+        assert _txt(tmp_path, first)["issuer"] == issuer

@@ -7,6 +7,7 @@ import re
 from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Where
+from scheduler.plans.names import organisation_case
 from scheduler.plans.text import BRACKET, MARKER, cap, sentence_case
 
 # "Kon Tum, ngày 21 tháng 02 năm 2024"; the day and month may be left blank, with spaces or dots.
@@ -102,7 +103,7 @@ class HeaderPass(Context):
             body = " ".join(b.text for b in self.blocks)
             found = re.search(re.escape(header), body, re.I)
             same = [x for x in re.finditer(re.escape(header), body, re.I) if not x[0].isupper()]
-            f.issuer = same[0][0] if same else sentence_case(header) if found else None
+            f.issuer = same[0][0] if same else organisation_case(header) if found else None
             f.issuer = cap(f.issuer) if f.issuer else None
             return
         named = _HEADER_LDLD.fullmatch(header) if header else None
