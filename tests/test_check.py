@@ -166,6 +166,15 @@ CASES = [
          "Ngày không tồn tại: 2024-02-30 (tháng này chỉ có 29 ngày)",
          "Impossible date: 2024-02-30 (that month has only 29 days)",
          "Kiểm tra lại ngày trong văn bản gốc", "Check the date against the source document", value="2024-02-30"),
+    Case("national-day-copied", 7, 9, "commemorations[0].id", "commemoration.inherited_twice",
+         "Ngày kỷ niệm 'dang-cong-san-viet-nam' trùng ngày và tên với 'thanh-lap-dang' kế thừa từ lịch viet-nam: "
+         "lịch sẽ có hai sự kiện giống nhau cùng một ngày",
+         "Commemoration 'dang-cong-san-viet-nam' has the date and name of 'thanh-lap-dang' inherited from calendar "
+         "viet-nam: the calendar would show two identical events on one day",
+         "Xóa mục 'dang-cong-san-viet-nam' và dùng id 'thanh-lap-dang' (trong celebrates của các đợt), hoặc đặt id "
+         "'thanh-lap-dang' để ghi đè",
+         "Remove 'dang-cong-san-viet-nam' and use the id 'thanh-lap-dang' (in the phases' celebrates), or name it "
+         "'thanh-lap-dang' to override", severity="warning"),
     Case("launch-date-unknown", 10, 12, "phases[0].start", "phase.launch_unknown",
          "Ngày phát động chưa biết: Đợt I tạm tính từ đầu phong trào (1/1/2023)",
          "Launch date unknown: Đợt I provisionally starts at the span's start (1/1/2023)",

@@ -252,3 +252,22 @@ def test_a_photographed_first_page_through_ocr(tmp_path: Path) -> None:
     assert result.plan.ocr
     assert data["document"]["number"] == "46/KH-LĐLĐ" and data["document"]["date"] == "29/12/2023"  # type: ignore[index]
     assert data["id"] == "long-bien-2024" and data["extends"] == ["ha-noi-2024"]  # type: ignore[index]
+
+
+def test_without_the_national_calendar_its_days_are_flagged_and_check_warns(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """Imported away from the calendars folder, the Party's founding day becomes the plan's own: the draft
+    says why, and `check` in the real folder warns of the day shown twice."""
+    plan = tmp_path / "plan.txt"
+    plan.write_text("KẾ HOẠCH\nPhong trào thi đua năm 2027 của Công đoàn Công ty\n"
+                    "Đợt 1 từ ngày 15/01/2027 đến ngày 30/6/2027, thi đua chào mừng kỷ niệm 97 năm Ngày thành lập "
+                    "Đảng Cộng sản Việt Nam (03/02/1930 - 03/02/2027).\n", encoding="utf-8")
+    elsewhere = tmp_path / "no-calendars"
+    elsewhere.mkdir()
+    draft = import_plan(plan, elsewhere, draft_id="cong-ty-2027").draft.yaml
+    assert "KIỂM TRA: không tìm thấy lịch quốc gia 'viet-nam'" in draft
+    assert "KIỂM TRA: không tìm thấy lịch quốc gia" not in import_plan(plan, CALENDARS, draft_id="cong-ty-2027").draft.yaml
+    folder = tmp_path / "calendars"
+    shutil.copytree(CALENDARS, folder)
+    (folder / "cong-ty-2027.yaml").write_text(draft.replace("draft: true", "draft: false"), encoding="utf-8")
+    run = cli("check", folder / "cong-ty-2027.yaml", "--calendars", folder)
+    assert "commemorations[0].id]: Ngày kỷ niệm" in run.output and "thanh-lap-dang" in run.output, run.output

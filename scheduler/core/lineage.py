@@ -9,6 +9,7 @@ catalog (scheduler.live.catalog) reads the files and calls this.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 
 from scheduler.core.campaign import Calendar, ResolvedPhase, Sourced, resolve_phase
@@ -96,6 +97,7 @@ def merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> C
         for section in ITEM_SECTIONS:
             for sourced in getattr(parent, section):
                 sections[section][sourced.item.id] = sourced
+    _same_as_inherited(model, loaded, sections["commemorations"])
     for section in ITEM_SECTIONS:
         for index, item in enumerate(getattr(model, section)):
             line = loaded.where((section, index))[0]
@@ -172,3 +174,23 @@ def merge(model: CalendarFile, loaded: LoadedFile, parents: list[Calendar]) -> C
         undated_phases=tuple(undated_phases),
         celebrated={k: tuple(v) for k, v in celebrated.items()},
     )
+
+
+def _same_as_inherited(model: CalendarFile, loaded: LoadedFile, inherited: dict[str, Sourced]) -> None:
+    """An own commemoration on the date of an inherited one with the same name, under another id: two
+    events on one day. Warned, with the inherited id to use (an import without the national calendar
+    at hand writes such copies)."""
+    for index, item in enumerate(model.commemorations):
+        if item.id in inherited or not isinstance(item.date, FullDate):
+            continue
+        for other in inherited.values():
+            same = other.item
+            if isinstance(same.date, FullDate) and same.date.value == item.date.value and _alike(same.name, item.name):
+                loaded.diagnose("commemoration.inherited_twice", ("commemorations", index, "id"),
+                                severity=Severity.WARNING, id=item.id, other=same.id, calendar=other.defined_in)
+                break
+
+
+def _alike(one: str, two: str) -> bool:
+    a, b = (" ".join(re.sub(r"^ngày\s+", "", x.lower()).split()) for x in (one, two))
+    return a == b or a in b or b in a

@@ -145,6 +145,15 @@ RULES: dict[str, Entry] = {
          "en": "Add 'year: 2024' or 'span: năm học 2019–2020' at the top of the file, or give a phase a full date "
                "if the document states one"},
     ),
+    "commemoration.inherited_twice": (
+        {"vi": "Ngày kỷ niệm '{id}' trùng ngày và tên với '{other}' kế thừa từ lịch {calendar}: lịch sẽ có hai "
+               "sự kiện giống nhau cùng một ngày",
+         "en": "Commemoration '{id}' has the date and name of '{other}' inherited from calendar {calendar}: the "
+               "calendar would show two identical events on one day"},
+        None,
+        {"vi": "Xóa mục '{id}' và dùng id '{other}' (trong celebrates của các đợt), hoặc đặt id '{other}' để ghi đè",
+         "en": "Remove '{id}' and use the id '{other}' (in the phases' celebrates), or name it '{other}' to override"},
+    ),
     "span.derived": (
         {"vi": "Tệp không ghi year hay span: thời gian phong trào {value} ({start} – {end}) "
                "suy ra từ các mục có ngày",

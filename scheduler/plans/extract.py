@@ -163,6 +163,12 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
         self.resolve_tet_days()
         self._implausible_deadlines()
         self._resolve_phase_dates()
+        if self.f.local_commemorations and not self.ref.commemorations:
+            # Without the national calendar at hand, its days are written as the plan's own: the draft would
+            # show them twice once it extends that calendar.
+            self.f.notes.append((f"không tìm thấy lịch quốc gia '{self.ref.national_id}' trong thư mục lịch: các ngày "
+                                 "kỷ niệm quốc gia được ghi thành mục riêng; nhập lại với --calendars <thư mục có "
+                                 f"{self.ref.national_id}.yaml>", None))
         return self.f
 
     def _resolve_phase_dates(self) -> None:
