@@ -239,10 +239,14 @@ def test_a_bad_file_named_in_the_environment_is_reported_not_fatal(empty_calenda
     assert run.returncode == 0 and "mặc định (dự kiến)" in run.stdout, run.stderr
 
 
-def test_worker_processes_parse_with_the_admins_frameworks(empty_calendars_dir: Path,
+@pytest.mark.parametrize("threads", [1, 3], ids=["forked", "spawned"])  # a command forks, the server spawns
+def test_worker_processes_parse_with_the_admins_frameworks(empty_calendars_dir: Path, threads: int,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
     from scheduler.live import parsing
 
+    monkeypatch.setattr(threading, "active_count", lambda: threads)
     monkeypatch.setattr(parsing, "PARALLEL_AT", 2)
     monkeypatch.setattr(parsing.os, "cpu_count", lambda: 2)
     _framework(_school(empty_calendars_dir))

@@ -73,12 +73,16 @@ def map_files(read: Callable[..., T], paths: list[Path], limits: Limits) -> list
     if len(paths) < PARALLEL_AT or workers < 2:
         return [read(p, limits) for p in paths]
     import multiprocessing
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
     from scheduler.core.school_years import adopt_school_years, school_years_data
 
-    # spawn: the server has threads, and a forked child would inherit their locks. Spans take the
-    # school-year frameworks at parse time: each worker gets the ones read here (the admin's included).
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+    # A process with one thread (`check`, a command) forks: its workers start with the parsing code imported
+    # (a second of imports each otherwise). The server has threads, and a forked child would inherit their
+    # locks: it spawns. Spans take the school-year frameworks at parse time: each worker gets the ones read
+    # here (the admin's included).
+    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                              initializer=adopt_school_years, initargs=(school_years_data(),)) as pool:
         return list(pool.map(partial(read, limits=limits), paths, chunksize=max(1, min(CHUNK, len(paths) // (workers * 4)))))
