@@ -147,6 +147,12 @@ def test_the_scope_is_checked_on_every_action(board: BoardService) -> None:
         board.extend(CAMPAIGN, REPORT, cdcs(0, 0), date(2026, 11, 30), "", ADMIN, NOW)
 
 
+def test_without_staff_accounts_no_calendar_is_looked_at_for_digests(board: BoardService) -> None:
+    """The hourly digest costs nothing where nobody has an account with an e-mail (no deadline is expanded)."""
+    assert run_async(board.send_digests(datetime(2026, 12, 1, 9, 0, tzinfo=VN), "https://lich.example.vn")) == 0
+    assert board._deadlines == {}
+
+
 def test_the_digest_goes_the_day_after_then_weekly_until_everyone_in_scope_has_submitted(
         board: BoardService, smtp_server: SMTPServer) -> None:  # noqa: F811
     board.store.save_account("huyen0", "Cán bộ huyện 0", district(0), hash_password("mot-mat-khau-dai"),

@@ -13,6 +13,7 @@ sits beside this service in :mod:`scheduler.reminders.unit_pages`.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -374,7 +375,10 @@ class BoardService:
         sent = 0
         accounts = [Staff(a.username, a.name, a.scope, a.email) for a in self.store.accounts()
                     if a.email and a.disabled_at is None]
+        if not accounts:
+            return 0  # nobody to send a digest to: no calendar need be looked at
         for calendar in list(self.reminders.calendars.values()):
+            await asyncio.sleep(0)  # thousands of calendars: requests are answered between two of them
             try:
                 deadlines = self.deadlines(calendar.id, now)
             except CalendarNotFound:
