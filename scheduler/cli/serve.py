@@ -185,6 +185,11 @@ def serve(
         log.warning("Không thấy thư mục lịch %s: chưa có lịch nào để phục vụ.", settings.calendars_dir)
     log.info("Thư mục lịch: %s; CSDL: %s", settings.calendars_dir, settings.resolved_database_url())
     web = create_app(settings, watch=reload)
+    repository = web.state.repository
+    if not repository.parse_cache_file.exists():  # a fresh data folder: parse before the server's threads start
+        from scheduler.live.catalog import prime
+
+        prime(repository.parse_cache, settings.calendars_dir)
     class Server(uvicorn.Server):
         async def startup(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
             await super().startup(sockets)

@@ -368,6 +368,15 @@ def load_catalog(root: Path, extra: Iterable[Path] = (), limits: Limits = DEFAUL
     return catalog
 
 
+def prime(cache: ParseCache, root: Path) -> None:
+    """Parse the folder into ``cache`` now, as the first :func:`load_catalog` with it would: called by a
+    one-thread process before it starts threads, so its parsing workers are forked with the parsing
+    code imported (see :func:`scheduler.live.parsing.map_files`). That load then finds every file parsed."""
+    if root.is_dir():
+        configure_data_folders(root)  # the school-year frameworks a parse takes, as the load reads them
+        cache.load(calendar_files([root]))
+
+
 def load_catalog_cached(root: Path, cache_file: Path, limits: Limits = DEFAULT_LIMITS) -> Catalog:
     """``load_catalog`` with the parses kept in ``cache_file``: a command run by cron parses only what changed."""
     cache = ParseCache(limits)
