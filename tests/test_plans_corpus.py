@@ -35,9 +35,25 @@ CLASSES = {
     "noise", "header",
     "not-phase-activity", "not-phase-review", "not-phase-instalment", "not-phase-context", "not-phase-report",
     "not-phase-after",
+    "not-phase-trip", "not-phase-holiday", "not-phase-course-rounds", "not-phase-programme", "year-term-trap",
+    "year-none", "date-relative-today", "not-lunar-mong-gregorian", "lunar-ram-thang-tam",
 }
 # Dev passages the rules do not read as written, each for a stated reason (a strict xfail: fixing one fails it).
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {
+    "p326": "a course opened (\"khai giảng lớp\") on a day is no event yet, and its year is not read",
+    "p328": "\"chiều nay (16/11)\" under a dated page line is not read as a day",
+    "p332": "\"Thời gian: từ 14 giờ 30, thứ Sáu, ngày 19/11/2021\" is not read as an event",
+    "p334": "\"tập trung lúc 6 giờ 30 phút ngày 09/3/2019\" is not read as an event",
+    "p335": "a meeting's \"Thời gian tổ chức hội nghị: từ … – …\" is not read as an event",
+    "p338": "\"chiều nay (14/5)\" is not read as a day",
+    "p347": "a title \"Đêm Hội Trăng Rằm 2023\" gives no year, and \"Vào tối ngày …\" no event",
+    "p349": "\"lễ trung thu\" is not read as Tết Trung thu",
+    "p350": "\"chiều mồng 6/3/2026\" is not read as a Gregorian day",
+    "p353": "\"Ngày …, … cho biết đã trao xong …\" is read as an event",
+    "p355": "the year of \"Tháng Công nhân năm 2024\" beside a congress term is not read",
+    "p358": "\"vào tối 01/10/2020, đúng đêm rằm tháng Tám\" is not read as an event",
+    "p359": "\"Từ năm 2018 đến nay\" beside the campaign's year leaves the year unread",
+}
 
 
 def test_the_corpus_is_large_enough_and_split_by_its_fixed_rule() -> None:
@@ -98,9 +114,17 @@ def _named(expected: str, produced: str | None) -> bool:
     return bool(produced) and (expected.lower() in produced.lower() or produced.lower() in expected.lower())  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("passage", [p for p in PASSAGES if p["split"] == "dev"
-                                     and any(isinstance(d.get(k), str) for d in p["expect"]["deadlines"] for k in ("by", "to"))],
-                         ids=lambda p: p["id"])
+# Dev deadlines whose submitter or recipient the rules do not name as written (a strict xfail, as above).
+KNOWN_NAMING_GAPS: dict[str, str] = {
+    "p361": "\"đăng ký với tổ trưởng công đoàn\" names no recipient; a programme's name is taken for the submitter",
+}
+
+
+@pytest.mark.parametrize("passage", [pytest.param(p, id=p["id"], marks=pytest.mark.xfail(reason=KNOWN_NAMING_GAPS[p["id"]],
+                                                                                        strict=True))
+                                     if p["id"] in KNOWN_NAMING_GAPS else pytest.param(p, id=p["id"])
+                                     for p in PASSAGES if p["split"] == "dev"
+                                     and any(isinstance(d.get(k), str) for d in p["expect"]["deadlines"] for k in ("by", "to"))])
 def test_a_dev_deadline_says_who_submits_and_to_whom(passage: dict[str, Any]) -> None:
     """"Các công đoàn cơ sở gửi … về Ban Tổ chức trước …": the draft names both, as the passage's `by` and `to` do."""
     f = extract([passage["text"]], False, REF)
