@@ -33,7 +33,7 @@ _V = r"(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?(?!
 # "trong 2 ngày 14 và 15/7/2023": "và" joins two days only when the first is written without its month.
 _D2 = (r"(?:\s*(?:đến(?:\s+hết)?|-|–|—|(?(m)(?!)|và(?=\s)))\s*(?:ngày\s+)?"
        r"(?P<d2>\d{1,2})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?:(?P=s2) ?(?P<y2>\d{4}))?(?!\d))?")
-_TIME = (r"(?:(?:lúc\s+|đúng\s+|từ\s+)?(?P<h>\d{1,2})\s*(?:giờ|h)\s*(?P<mi>\d{2})?"
+_TIME = (r"(?:(?:lúc\s+|đúng\s+|từ\s+)?(?P<h>\d{1,2})\s*(?:giờ|h)\s*(?:(?P<mi>\d{2})(?:\s*phút)?)?"
          r"(?:\s*(?:đến|-|–)\s*(?P<h2>\d{1,2})\s*(?:giờ|h)\s*(?P<mi2>\d{2})?)?\s*,?\s*)?")
 _PART = r"(?:(?:sáng|chiều|tối|trưa)\s+)?"
 # The date after its time and part of the day; "ngày" may be left out after "sáng", "chiều", "tối".
@@ -46,22 +46,29 @@ WHEN = (rf"{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+{_WD}(?:ngày\s+)?|(?:\(?t�
         rf"(?:{_V}|{_D}{_D2})")
 NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Hội thao|Cuộc thi|Giải|Họp mặt|Gặp mặt|"
          r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết|Bốc thăm|bốc thăm")
-VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|trao giải|khởi hành|họp xét|họp|thực hiện(?=\s+vào\s)"
+VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|khai giảng|bế giảng|trao giải|khởi hành|họp xét|họp|thực hiện(?=\s+vào\s)"
 # After a clause's own day only ("Ngày 16/5/2020, Công đoàn Khối … trao 100 phần quà …"): what was given that day.
 _LEAD_VERBS = rf"{VERBS}|trao\s+tặng|trao|tặng"
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
-LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
-                     rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?(?:[Nn]gày\s+)?|[Nn]gày\s+)"
+# "Vào tối ngày 27/9/2023, …", "chiều mồng 6/3/2026, …" ("mồng" before a day written with its month is Gregorian);
+# a news page's "Chiều nay (16/11), …", "Hôm qua, 15/6, …": the day the article reports, relative to the page.
+LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:[Vv]ào\s+)?(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
+                     rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?(?:[Nn]gày\s+)?|[Nn]gày\s+"
+                     rf"|(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+nay\s*\(\s*(?P<rel>)|[Hh]ôm\s+qua\s*,?\s*(?:ngày\s+)?)"
+                     rf"(?:m[ùồ]ng\s+(?=\d{{1,2}}[/.\-]\d{{1,2}}(?!\d)))?"
                      # "Sáng mùng 8 Tết Bính Ngọ (24/02/2026), …": the lunar day, then the date the text gives for it
                      rf"(?:(?P<lunar>(?:mùng|mồng)\s+\d{{1,2}}\s+Tết[^(),.;]{{0,30}}|\d{{1,2}}\s+tháng\s+(?:Chạp|Giêng))"
                      rf"\s*\(\s*(?:tức\s+)?(?:ngày\s+)?)?"
                      # a timetable's line, date first: "- 20/12/2024: Hội nghị tổng kết …"
                      rf"|^[-+–•]\s*(?=\d{{1,2}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{4}})?\s*:)(?P<bare>))"
-                     rf"(?:{_V}|{_D}{_D2})(?(lunar)\s*\))\s*[,:]?\s+")
+                     rf"(?:{_V}|{_D}{_D2})(?(lunar)\s*\))(?(rel)\s*\))\s*[,:]?\s+")
 _LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{_LEAD_VERBS})\s+(?P<what>[^.;]{{3,140}})"
                         rf"|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
 # "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
-TRAILING = re.compile(rf"(?<!\w)(?P<verb>{VERBS})\s+(?:(?P<what>[^.;:\d]{{1,80}}?)\s+)?(?:vào\s+)?{WHEN}")
+# What is held may carry a count or a year ("khai giảng lớp … cho 45 cán bộ vào ngày …", "tổ chức chương trình …
+# năm 2020 cho … vào tối 01/10/2020"), never a date of its own.
+TRAILING = re.compile(rf"(?<!\w)(?P<verb>{VERBS})\s+(?:(?P<what>(?:[^.;:\d]|\d+(?![\d/.\-]|\s*(?:giờ|h)(?!\w)))"
+                      rf"{{1,80}}?)\s+)?(?:vào\s+)?{WHEN}")
 # "Tổ chức kỷ niệm 93 năm Ngày thành lập … (20/10/1930 – 20/10/2023) vào chiều ngày 19/10/2023": the day it is held.
 COMMEMORATION_WHEN = re.compile(rf"(?<!\w)tổ\s+chức\s+(?P<what>(?:[Ll]ễ\s+|[Hh]ọp\s+mặt\s+|[Gg]ặp\s+mặt\s+)?k[ỷỉ]\s+niệm\s+"
                                 rf"\d{{1,3}}\s+năm\s[^.;]{{3,160}}?)\s+vào\s+{WHEN}", re.I)
@@ -92,7 +99,8 @@ _NAMED = re.compile(rf"(?:{NOUNS})\s[^.;:,]{{3,80}}?(?=\s+(?:do|của|được|s
 _EMPTY_WHAT = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|đúng|lúc|vào|diễn ra|tổ chức|dự kiến|được|sẽ)(?!\w)|\W")
 _SENDS = re.compile(r"(?<!\w)(?:gửi|nộp)\s")
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
-_KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
+_KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("khai giảng", "khai-mac"), ("bế giảng", "be-mac"),
+          ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
           ("hội nghị", "hoi-nghi"), ("họp", "hoi-nghi"), ("bốc thăm", "hoi-nghi"), ("sơ kết", "hoi-nghi"),
           ("tổng kết", "hoi-nghi"),
           ("đại hội", "dai-hoi"), ("thi", "contest"), ("chung kết", "contest"), ("hội thao", "contest"),
@@ -133,6 +141,8 @@ def _not_the_day(text: str, where: int, clauses: Clauses) -> bool:
 
 
 _NEAR = 300
+# An observance month's own span is the observance (the national calendar's), not an event held in it.
+_OBSERVANCE_MONTH = re.compile(r"Tháng\s+(?:Công\s+nhân|hành\s+động|cao\s+điểm)(?!\w)", re.I)
 _RANGE_END = re.compile(r"(?<!\w)đến(?:\s+hết)?\s+(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})(?!\d)")
 
 
@@ -263,6 +273,10 @@ class EventPass(Context):
                 continue
             first, last = _parts(item.m)
             if first is None:
+                continue
+            if last and _OBSERVANCE_MONTH.match(item.title):  # "Tháng Công nhân năm 2026 diễn ra từ ngày 1 – 31/5"
+                taken.append((where, item.m.end()))
+                covered = max(covered, item.m.end())
                 continue
             if first.count("/") == 1:  # "khai mạc từ ngày 26-8 và kéo dài đến ngày 4-9-2025": the range's year
                 first = _year_of_range(text, first, item.m.end(), min(clauses.end(item.m.end()), item.m.end() + _NEAR))

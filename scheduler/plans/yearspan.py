@@ -24,8 +24,13 @@ from scheduler.plans.text import quote
 OPENING_BLOCKS = 8
 # "kế hoạch … năm 2025": the year the opening sentence gives the plan (references are masked before).
 # "Kết quả Hội thi … năm 2025": a contest names its year the same way.
-_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua|hội thi|cuộc thi|hội thao)"
-                        r"[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)", re.I)
+# "Tháng Công nhân năm 2024", "Tháng hành động … năm 2025": an observance month named with its year.
+# "Năm 2023, Liên đoàn Lao động tỉnh phát động …": a sentence that opens with the year it launches in.
+_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua|hội thi|cuộc thi|hội thao"
+                        r"|tháng công nhân|tháng hành động)"
+                        r"[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)"
+                        r"|(?:^|(?<=[.;]\s))năm\s+(\d{4})\s*,\s+(?![^.;]{0,100}?(?<!\w)đã\s)[^.;]{0,100}?"
+                        r"(?<!\w)(?:phát\s+động|triển\s+khai)(?!\w)", re.I)
 # "Nhân dịp Tết Trung thu 2025, …": a festival named with its year falls in that year, as the campaign around it.
 _FESTIVAL_YEAR = re.compile(r"(?<!\w)(?:Tết\s+)?(?:Trung\s+thu|Đoan\s+Ngọ)\s+(?:năm\s+)?(\d{4})(?!\s*[-–—]\s*\d)", re.I)
 # "Hội nghị tổng kết công tác thi đua năm 2025 và ký giao ước thi đua năm 2026": the year a review looks back on.
@@ -36,7 +41,7 @@ def _plan_year(text: str) -> re.Match[str] | None:
     """The first "kế hoạch … năm 2025", unless it is the year a review looks back on: "Hội nghị tổng kết công tác
     thi đua năm 2025 và ký giao ước thi đua năm 2026" names two years and the plan's neither (its dated items say)."""
     m = _PLAN_YEAR.search(text)
-    return None if m is None or _REVIEWED.search(text, max(0, m.start() - 80), m.start(1)) else m
+    return None if m is None or _REVIEWED.search(text, max(0, m.start() - 80), m.start(m.lastindex or 1)) else m
 
 
 _IMPLEMENTS = re.compile(r"(?<!\w)(?:Thực hiện|Theo)\s")
@@ -152,7 +157,7 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         m = _plan_year(_own_text(text)) or _FESTIVAL_YEAR.search(text)
         if m:
             w = quote(b, m.start(), m.end())
-            return CampaignTime(_year(int(m[1])), _said("theo câu mở đầu", w.quote), w)
+            return CampaignTime(_year(int(m[m.lastindex or 1])), _said("theo câu mở đầu", w.quote), w)
     for b, text in zip(blocks, masked, strict=True):
         tet = _tet_year(text)
         if tet:

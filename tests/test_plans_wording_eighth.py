@@ -1,0 +1,100 @@
+"""Wordings of the eighth reading, two sentences each (written for these tests, in our own words).
+
+The year of "Tháng Công nhân năm 2024" and of a sentence that opens "Năm 2023, … phát động …" (not
+one that says what was done), an observance month's span that is no event, days a news page gives
+relative to itself ("Chiều nay (16/11), …"), a clause that opens with
+"Vào tối ngày …", "mồng 6/3/2026" written of a Gregorian day, a course's opening and closing
+("khai giảng", "bế giảng"), what is held carrying a count or a year before its day. The
+corpus passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scheduler.plans.extract import extract
+from scheduler.plans.findings import Findings, Reference
+from scheduler.plans.service import reference_from
+from tests.conftest import CALENDARS
+
+REF: Reference = reference_from(CALENDARS)
+
+
+def read(text: str) -> Findings:
+    return extract([text], False, REF)
+
+
+def days(f: Findings) -> set[date]:
+    return {ev.day for ev in f.events if ev.day}
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    # a day relative to the page: "sáng nay (d/m)", "chiều nay (d/m)", with the year stated in the article
+    ("Năm 2026, Liên đoàn Lao động huyện phát động Hội thi cán bộ nữ công giỏi. Sáng nay (21/10), Liên đoàn Lao động "
+     "huyện tổ chức vòng chung kết với 12 đội thi.", date(2026, 10, 21)),
+    ("Trong khuôn khổ Tháng Công nhân năm 2027, chiều nay (12/5), Công đoàn Khu kinh tế tổ chức đối thoại với "
+     "200 công nhân.", date(2027, 5, 12)),
+    # "Vào tối ngày …" opens the clause
+    ("Vào tối ngày 24/9/2026, Công đoàn Bệnh viện Phổi tỉnh tổ chức chương trình vui Tết Trung thu cho 150 cháu.",
+     date(2026, 9, 24)),
+    ("Vào sáng ngày 05/01/2027, Công đoàn cơ quan tổ chức Hội nghị viên chức, người lao động.", date(2027, 1, 5)),
+    # "mồng" before a day written with its month is a Gregorian day
+    ("Chiều mồng 7/3/2026, Công đoàn trường Tiểu học Hòa Bình tổ chức gặp mặt nữ nhà giáo.", date(2026, 3, 7)),
+    ("Nhân Ngày Quốc tế Phụ nữ, sáng mồng 8/3/2027, Công đoàn Sở Y tế tổ chức tọa đàm \"Phụ nữ ngành Y\".",
+     date(2027, 3, 8)),
+    # a course opened or closed on a day
+    ("Liên đoàn Lao động tỉnh khai giảng lớp bồi dưỡng nghiệp vụ công đoàn vào ngày 14/4/2026 tại Hội trường tỉnh.",
+     date(2026, 4, 14)),
+    ("Trường Chính trị tỉnh bế giảng lớp cán bộ công đoàn khóa II vào sáng ngày 30/6/2027.", date(2027, 6, 30)),
+    # what is held carries a count or a year
+    ("Công đoàn Tổng công ty khai giảng lớp tiếng Anh cho 60 công nhân vào ngày 08/8/2026.", date(2026, 8, 8)),
+    ("Công đoàn Bệnh viện tổ chức chương trình \"Đêm hội trăng rằm\" năm 2026 cho con viên chức vào tối 25/9/2026.",
+     date(2026, 9, 25)),
+])
+def test_an_event_on_a_day_of_these_wordings(text: str, day: date) -> None:
+    assert day in days(read(text))
+
+
+@pytest.mark.parametrize("text", [
+    # a time is no count: the event keeps its hour
+    "Công đoàn trường khai giảng lớp kỹ năng số vào 14 giờ ngày 10/9/2026.",
+    "Công đoàn cơ quan tổ chức Hội nghị tổng kết vào lúc 8 giờ 30 phút ngày 15/01/2027.",
+])
+def test_an_events_hour_is_kept(text: str) -> None:
+    f = read(text)
+    assert [ev.time for ev in f.events if ev.day] in (["14:00"], ["08:30"])
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    # an observance month named with its year, beside a congress term
+    ("Trong Tháng Công nhân năm 2026, Công đoàn Viên chức tỉnh tuyên truyền Nghị quyết Đại hội Công đoàn tỉnh "
+     "nhiệm kỳ 2023 – 2028 tới đoàn viên.", 2026),
+    ("Hưởng ứng Tháng hành động về an toàn, vệ sinh lao động năm 2027, Công đoàn Công ty Xi măng Hà Tiên ra quân "
+     "kiểm tra 14 phân xưởng.", 2027),
+    # a sentence that opens with the year the campaign is launched in, beside a year compared with and "từ năm … đến nay"
+    ("Năm 2026, Liên đoàn Lao động tỉnh phát động phong trào \"Sáng kiến vì người lao động\"; so với năm 2025, số "
+     "đơn vị đăng ký tăng 12%. Từ năm 2019 đến nay, phong trào làm lợi hàng trăm tỷ đồng.", 2026),
+    ("Năm 2027, Công đoàn ngành Xây dựng triển khai thi đua \"Công trình an toàn\" trên các công trường; từ năm 2020 "
+     "đến nay đã có 300 công trình đăng ký.", 2027),
+])
+def test_the_campaigns_year_from_these_wordings(text: str, year: int) -> None:
+    assert read(text).year == year
+
+
+@pytest.mark.parametrize("text", [
+    # what a year saw, not what it launches: no year from the opening "Năm …, … đã phát động"
+    "Năm 2025, Liên đoàn Lao động quận đã phát động hai đợt thi đua và khen thưởng 40 tập thể.",
+    "Năm 2024, các công đoàn cơ sở đã triển khai 120 công trình thi đua.",
+])
+def test_a_year_that_says_what_was_done_is_not_the_campaigns(text: str) -> None:
+    assert read(text).year is None
+
+
+@pytest.mark.parametrize("text", [
+    "Tháng Công nhân năm 2026 diễn ra từ ngày 1 – 31/5 với chủ đề do Tổng Liên đoàn lựa chọn.",
+    "Tháng hành động về an toàn, vệ sinh lao động năm 2027 diễn ra từ ngày 01/5 đến ngày 31/5/2027 trong các doanh nghiệp.",
+])
+def test_an_observance_months_span_is_no_event(text: str) -> None:
+    assert read(text).events == []
