@@ -1,11 +1,13 @@
 """Wordings of the eighth reading, two sentences each (written for these tests, in our own words).
 
 The year of "Tháng Công nhân năm 2024" and of a sentence that opens "Năm 2023, … phát động …" (not
-one that says what was done), an observance month's span that is no event, days a news page gives
-relative to itself ("Chiều nay (16/11), …"), a clause that opens with
-"Vào tối ngày …", "mồng 6/3/2026" written of a Gregorian day, a course's opening and closing
-("khai giảng", "bế giảng"), what is held carrying a count or a year before its day. The
-corpus passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
+one that says what was done); an observance month's span that is no event; a report's day that is no
+event but gives the year; the time line of a plan for one event ("Thời gian tổ chức hội nghị: từ … –
+…", "Thời gian: tập trung lúc … ngày …"); days a news page gives relative to itself ("Chiều nay
+(16/11), …"); a clause that opens with "Vào tối ngày …"; "mồng 6/3/2026" written of a Gregorian day; a
+course's opening and closing ("khai giảng", "bế giảng"); what is held carrying a count or a year
+before its day. The corpus passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the
+same classes.
 """
 
 from __future__ import annotations
@@ -98,3 +100,25 @@ def test_a_year_that_says_what_was_done_is_not_the_campaigns(text: str) -> None:
 ])
 def test_an_observance_months_span_is_no_event(text: str) -> None:
     assert read(text).events == []
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("Ngày 12/02/2027, Công đoàn phường Phú Lợi cho biết đã trao xong 300 phần quà Tết cho đoàn viên khó khăn.", 2027),
+    ("Ngày 03/10/2026, đại diện Liên đoàn Lao động tỉnh thông tin: 1.200 suất học bổng đã được trao cho con đoàn viên.",
+     2026),
+])
+def test_a_reports_day_is_no_event_but_gives_the_year(text: str, year: int) -> None:
+    f = read(text)
+    assert f.events == [] and f.year == year
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("KẾ HOẠCH\nTổ chức giao lưu văn nghệ chào mừng Ngày Nhà giáo Việt Nam\n"
+     "1. Thời gian: từ 15 giờ, thứ Năm, ngày 19/11/2026.\n2. Địa điểm: hội trường nhà trường.", date(2026, 11, 19)),
+    ("HƯỚNG DẪN TỔ CHỨC HỘI NGHỊ NGƯỜI LAO ĐỘNG CẤP PHÂN XƯỞNG NĂM 2027\n"
+     "1. Thời gian tổ chức hội nghị: từ 11/01/2027 – 13/01/2027.\n2. Nội dung: tổng kết năm 2026.", date(2027, 1, 11)),
+    ("KẾ HOẠCH\nTổ chức sinh hoạt chuyên đề nhân Ngày Quốc tế Phụ nữ\n"
+     "- Thời gian: tập trung lúc 7 giờ 15 phút ngày 07/3/2027 tại cổng cơ quan.", date(2027, 3, 7)),
+])
+def test_the_time_line_of_a_plan_for_one_event(text: str, day: date) -> None:
+    assert day in days(read(text))

@@ -83,8 +83,15 @@ LABEL_WHEN = re.compile(rf"(?:^|(?<=[.;] )|(?<=\d\. ))[-+–•]?\s*(?:Thời\s+
 PROGRAMME_DAY = re.compile(rf"(?:^|(?<=[.;] ))[-+–•]?\s*Ngày\s+(?:\d{{1,2}}|thứ\s+\w+)\s*\(\s*(?:{WEEKDAY}\s*,?\s*)?"
                            rf"(?:ngày\s+)?(?:{_V}|{_D}{_D2})\s*\)\s*:\s*(?P<what>[^.;]{{3,100}})")
 # A plan for one event ("Tổ chức Hội nghị tổng kết …") and its time line: "1. Thời gian: 14 giờ ngày 23/01/2026".
-TIME_LINE = re.compile(rf"^(?:\d+[.)]\s*|[-+–•]\s*)?Thời\s+gian\s*:\s*{WHEN}")
-_ONE_EVENT_TITLE = re.compile(rf"^(?:Tổ chức\s+)?(?=(?:{NOUNS})\s)", re.I)
+# The line may name the event again, open with what is done first, and give the day bare or as a range:
+# "1. Thời gian tổ chức hội nghị: từ 15/12/2022 – 16/12/2022", "- Thời gian: tập trung lúc 6 giờ 30 phút ngày …".
+TIME_LINE = re.compile(rf"^(?:\d+[.)]\s*|[-+–•]\s*)?Thời\s+gian(?:\s+tổ\s+chức(?:\s+[^:\d.;]{{1,40}})?)?\s*:\s*"
+                       rf"(?:(?![\d(])[^:;.\d]{{1,30}}?\s)?{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+{_WD}(?:ngày\s+)?"
+                       rf"|(?:\(?tức\s+)?(?:từ\s+)?(?:ngày\s+)?{_WD}(?:ngày\s+)?(?=\d{{1,2}}(?:[/.\-]\d|\s+tháng)))"
+                       rf"(?:{_V}|{_D}{_D2})")
+# "Tổ chức Hội nghị …", "Kế hoạch tổ chức giao lưu …", "Hướng dẫn tổ chức hội nghị …", "Tổ chức sinh hoạt …": one event.
+_ONE_EVENT_TITLE = re.compile(rf"^(?:(?:Kế\s+hoạch|Hướng\s+dẫn|Thông\s+báo)\s+)?(?:Tổ chức\s+)?"
+                              rf"(?=(?:{NOUNS}|sinh\s+hoạt|buổi)\s)", re.I)
 # A contest round held in sittings, each on one day: "Vòng sơ khảo chia làm 2 đợt: đợt 1 tại cụm phía Bắc ngày
 # 10/8/2026, đợt 2 …" (a sitting's span, "đợt 1 từ ngày 11-8 đến 17-8", is no event's day).
 SITTING = re.compile(rf"(?<!\w)(?P<what>[Đđ]ợt\s+\d{{1,2}})\s+[^.;:,\d]{{0,60}}?\s*,?\s*(?:vào\s+)?ngày\s+"
@@ -98,6 +105,7 @@ _AND_DAY = re.compile(rf"(?:\s+tại\s+[^.;,]{{3,80}}?)?\s+và\s+(?:vào\s+)?{_P
 _NAMED = re.compile(rf"(?:{NOUNS})\s[^.;:,]{{3,80}}?(?=\s+(?:do|của|được|sẽ)\s|[.;:,]|$)")
 _EMPTY_WHAT = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|đúng|lúc|vào|diễn ra|tổ chức|dự kiến|được|sẽ)(?!\w)|\W")
 _SENDS = re.compile(r"(?<!\w)(?:gửi|nộp)\s")
+_SAYS = re.compile(r"(?<!\w)(?:cho\s+biết|thông\s+tin|chia\s+sẻ|khẳng\s+định)(?!\w)", re.I)
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
 _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("khai giảng", "khai-mac"), ("bế giảng", "be-mac"),
           ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
@@ -212,6 +220,13 @@ class EventPass(Context):
             w = _LEAD_WHAT.match(rest)
             if w and m["bare"] is not None and _SENDS.search(rest, 0, 200) and not w["noun"]:
                 continue  # "- 10/12/2024: các tổ công đoàn gửi biên bản về …": a deadline (dated.py), not an event
+            says = _SAYS.search(rest, 0, min([len(rest), 120] + [i for i in (rest.find("."), rest.find(";")) if i >= 0]))
+            if says and not (w and w.start("verb") >= 0 and w.start("verb") < says.start()):
+                # "Ngày 09/02/2026, Công đoàn phường … cho biết đã trao xong …": the day it was said, not done
+                said = n.make_date(int(m["d"]), int(m["m"]), int(m["y"])) if m["d"] and m["m"] and m["y"] else None
+                if said:
+                    self.said_days.append((said, quote(b, m.start(), m.end())))
+                continue
             if w:
                 what = w["what"] if w["what"] else w["noun"]
                 verb = w["verb"] or ""

@@ -131,6 +131,8 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
         days += self._periods_written()
         if not days:  # deadlines only when nothing else is dated: a plan's deadlines may precede its campaign
             days += [(d.day, d.where) for d in f.deadlines if d.day is not None and d.date and d.date.count("/") == 2]
+        if not days:  # "Ngày 09/02/2026, … cho biết …": the day a report was given, last
+            days += self.said_days
         found = from_items(days)
         doc: CampaignTime | None = getattr(self, "_doc_time", None)
         if doc is not None and (found is None or found.span.year is None or found.span.year == doc.span.year):
