@@ -6,8 +6,8 @@ event but gives the year; the time line of a plan for one event ("Thời gian t�
 …", "Thời gian: tập trung lúc … ngày …"); days a news page gives relative to itself ("Chiều nay
 (16/11), …"); a clause that opens with "Vào tối ngày …"; "mồng 6/3/2026" written of a Gregorian day; a
 course's opening and closing ("khai giảng", "bế giảng"); what is held carrying a count or a year
-before its day. The corpus passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the
-same classes.
+before its day; Tết Trung thu named "lễ trung thu" or by its night "rằm tháng Tám". The corpus
+passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
 """
 
 from __future__ import annotations
@@ -122,3 +122,23 @@ def test_a_reports_day_is_no_event_but_gives_the_year(text: str, year: int) -> N
 ])
 def test_the_time_line_of_a_plan_for_one_event(text: str, day: date) -> None:
     assert day in days(read(text))
+
+
+def lunar(f: Findings) -> set[tuple[str | None, int | None]]:
+    return {(lm.lunar or ("15/8" if lm.id == "tet-trung-thu" else lm.id), lm.year) for lm in f.lunar}
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("Công đoàn Bệnh viện Nhi tổ chức lễ trung thu cho 200 cháu là con nhân viên vào ngày 02/10/2026.", 2026),
+    ("Tối 14/9/2027, đúng đêm rằm tháng Tám, Công đoàn Khu công nghiệp tổ chức rước đèn cho con công nhân.", 2027),
+])
+def test_the_mid_autumn_festival_by_another_name(text: str, year: int) -> None:
+    assert ("15/8", year) in lunar(read(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Ngày 20/9/2026, Công đoàn Viên chức thành phố tổ chức chương trình \"Trung thu yêu thương\" cho 500 cháu.",
+    "Ngày 01/10/2026, Công đoàn cơ sở Trung tâm Y tế tổ chức \"Đêm hội trăng rằm\" cho con đoàn viên.",
+])
+def test_a_programme_named_after_the_festival_is_no_lunar_day(text: str) -> None:
+    assert lunar(read(text)) == set()
