@@ -6,8 +6,9 @@ event but gives the year; the time line of a plan for one event ("Thời gian t�
 …", "Thời gian: tập trung lúc … ngày …"); days a news page gives relative to itself ("Chiều nay
 (16/11), …"); a clause that opens with "Vào tối ngày …"; "mồng 6/3/2026" written of a Gregorian day; a
 course's opening and closing ("khai giảng", "bế giảng"); what is held carrying a count or a year
-before its day; Tết Trung thu named "lễ trung thu" or by its night "rằm tháng Tám". The corpus
-passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
+before its day; Tết Trung thu named "lễ trung thu" or by its night "rằm tháng Tám"; no phase in a
+project's stages ("giai đoạn 1 của dự án …") or in windows for filing or selection ("đợt 1 nộp hồ sơ
+…"). The corpus passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
 """
 
 from __future__ import annotations
@@ -142,3 +143,13 @@ def test_the_mid_autumn_festival_by_another_name(text: str, year: int) -> None:
 ])
 def test_a_programme_named_after_the_festival_is_no_lunar_day(text: str) -> None:
     assert lunar(read(text)) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Giai đoạn 1 của dự án Nhà văn hóa công nhân từ tháng 3 đến tháng 9/2027; giai đoạn 2 từ tháng 10/2027 đến tháng 4/2028.",
+    "Dự án ký túc xá công nhân chia hai giai đoạn: giai đoạn 1 từ 01/02 đến 30/11/2026, giai đoạn 2 trong năm 2027.",
+    "Đợt 1 nộp hồ sơ từ ngày 05/5 đến 15/5/2027; đợt 2 từ ngày 05/8 đến 15/8/2027.",
+    "Đợt xét tuyển học viên lớp trung cấp lý luận chính trị từ 01/3 đến 30/3/2027; đợt tuyển sinh bổ sung từ 01/8 đến 20/8/2027.",
+])
+def test_a_projects_stages_and_filing_windows_are_no_phases(text: str) -> None:
+    assert read(text).phases == []

@@ -39,7 +39,11 @@ _ACTIVITY = (r"khám|tập\s+huấn|bồi\s+dưỡng|lớp\s+học|khóa\s+học
              # a congress schedule ("Lịch tổ chức đại hội công đoàn cơ sở …: đợt 1 …"), not a campaign greeting one
              r"(?<!mừng\s)(?<!tới\s)đại\s+hội(?!\s+thi\s+đua)|"
              # the stages of a building ("Công trình Nhà văn hóa … được xây dựng theo hai giai đoạn")
-             r"được\s+xây\s+dựng|khởi\s+công|thi\s+công|công\s+trình\s+(?:nhà|trụ\s+sở|thiết\s+chế)")
+             r"được\s+xây\s+dựng|khởi\s+công|thi\s+công|công\s+trình\s+(?:nhà|trụ\s+sở|thiết\s+chế)|"
+             # a project's stages ("giai đoạn 1 của dự án …"); windows for filing or selection ("đợt 1 nộp hồ sơ từ …",
+             # "đợt xét tuyển", "đợt tuyển sinh"), a trainee's placement ("đợt thực tập")
+             r"(?:của\s+)?dự\s+án|nộp\s+hồ\s+sơ|đăng\s+ký(?!\s+(?:thi\s+đua|giao\s+ước))|"
+             r"xét\s+(?:tuyển|duyệt|chọn|nâng)|tuyển\s+sinh|thực\s+tập")
 # Right before the label ("Tập huấn đợt 1", "chi trả đợt 2", "nghỉ đợt 1").
 _ACTIVITY_BEFORE = re.compile(rf"(?<!\w)(?:{_ACTIVITY})\s+$", re.I)
 # Right after the label, before its time ("Đợt 1 khám cho …", "đợt 1 đã trao …", "đợt 1 nhận hồ sơ từ …"); after a
