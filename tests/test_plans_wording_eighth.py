@@ -8,7 +8,8 @@ event but gives the year; the time line of a plan for one event ("Thời gian t�
 course's opening and closing ("khai giảng", "bế giảng"); what is held carrying a count or a year
 before its day; Tết Trung thu named "lễ trung thu" or by its night "rằm tháng Tám"; no phase in a
 project's stages ("giai đoạn 1 của dự án …") or in windows for filing or selection ("đợt 1 nộp hồ sơ
-…"). The corpus passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
+…"); who signs up with whom ("Công nhân có nhu cầu … đăng ký với tổ trưởng công đoàn trước …"), a name in
+quotes naming no one. The corpus passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
 """
 
 from __future__ import annotations
@@ -153,3 +154,14 @@ def test_a_programme_named_after_the_festival_is_no_lunar_day(text: str) -> None
 ])
 def test_a_projects_stages_and_filing_windows_are_no_phases(text: str) -> None:
     assert read(text).phases == []
+
+
+@pytest.mark.parametrize(("text", "by", "to"), [
+    ("Công nhân có nhu cầu về quê bằng \"Chuyến xe Công đoàn\" đăng ký với tổ trưởng công đoàn trước ngày 12/01/2027.",
+     "Công nhân có nhu cầu về quê", "tổ trưởng công đoàn"),
+    ("Đoàn viên có nhu cầu tham gia \"Phiên chợ Công đoàn\" đăng ký với Thường trực Công đoàn trước ngày 20/01/2027.",
+     "Đoàn viên có nhu cầu tham gia", "Thường trực Công đoàn"),
+])
+def test_who_signs_up_with_whom(text: str, by: str, to: str) -> None:
+    [d] = read(text).deadlines
+    assert (d.submitted_by, d.submit_to) == (by, to)
