@@ -9,7 +9,8 @@ course's opening and closing ("khai giảng", "bế giảng"); what is held carr
 before its day; Tết Trung thu named "lễ trung thu" or by its night "rằm tháng Tám"; no phase in a
 project's stages ("giai đoạn 1 của dự án …") or in windows for filing or selection ("đợt 1 nộp hồ sơ
 …"); who signs up with whom ("Công nhân có nhu cầu … đăng ký với tổ trưởng công đoàn trước …"), a name in
-quotes naming no one. The corpus passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
+quotes naming no one; a visit or inspection on a clause's own day, its year the one its sentence names
+when nothing else dates the text. The corpus passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
 """
 
 from __future__ import annotations
@@ -165,3 +166,14 @@ def test_a_projects_stages_and_filing_windows_are_no_phases(text: str) -> None:
 def test_who_signs_up_with_whom(text: str, by: str, to: str) -> None:
     [d] = read(text).deadlines
     assert (d.submitted_by, d.submit_to) == (by, to)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Chiều nay (16/11), đoàn công tác của Công đoàn Viên chức tỉnh đã kiểm tra việc quản lý tài chính công đoàn "
+     "năm 2026 tại Công đoàn cơ sở Sở Tài chính.", date(2026, 11, 16)),
+    ("Sáng nay (05/02), Thường trực Liên đoàn Lao động huyện thăm, chúc Tết công nhân đang làm việc tại Khu công "
+     "nghiệp Phố Nối dịp Tết năm 2027.", date(2027, 2, 5)),
+])
+def test_a_visit_on_a_clauses_day_in_the_year_its_sentence_names(text: str, day: date) -> None:
+    f = read(text)
+    assert day in days(f) and f.year == day.year

@@ -48,7 +48,8 @@ NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi
          r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết|Bốc thăm|bốc thăm")
 VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|khai giảng|bế giảng|trao giải|khởi hành|họp xét|họp|thực hiện(?=\s+vào\s)"
 # After a clause's own day only ("Ngày 16/5/2020, Công đoàn Khối … trao 100 phần quà …"): what was given that day.
-_LEAD_VERBS = rf"{VERBS}|trao\s+tặng|trao|tặng"
+# … or whom a delegation checked or visited that day ("Chiều nay (16/11), Công đoàn Viên chức tỉnh … đã kiểm tra …").
+_LEAD_VERBS = rf"{VERBS}|trao\s+tặng|trao|tặng|kiểm\s+tra|giám\s+sát|thăm"
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
 # "Vào tối ngày 27/9/2023, …", "chiều mồng 6/3/2026, …" ("mồng" before a day written with its month is Gregorian);
 # a news page's "Chiều nay (16/11), …", "Hôm qua, 15/6, …": the day the article reports, relative to the page.
@@ -62,7 +63,7 @@ LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:[Vv]ào\s+)
                      # a timetable's line, date first: "- 20/12/2024: Hội nghị tổng kết …"
                      rf"|^[-+–•]\s*(?=\d{{1,2}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{4}})?\s*:)(?P<bare>))"
                      rf"(?:{_V}|{_D}{_D2})(?(lunar)\s*\))(?(rel)\s*\))\s*[,:]?\s+")
-_LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{_LEAD_VERBS})\s+(?P<what>[^.;]{{3,140}})"
+_LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{_LEAD_VERBS}),?\s+(?P<what>[^.;]{{3,140}})"
                         rf"|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
 # "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
 # What is held may carry a count or a year ("khai giảng lớp … cho 45 cán bộ vào ngày …", "tổ chức chương trình …
@@ -149,6 +150,8 @@ def _not_the_day(text: str, where: int, clauses: Clauses) -> bool:
 
 
 _NEAR = 300
+# The one year a sentence names ("… năm 2023 …"), for a day it writes without one.
+_NAMED_YEAR = re.compile(r"(?<!\w)năm\s+(\d{4})(?!\s*[-–—]\s*\d)(?!\d)")
 # An observance month's own span is the observance (the national calendar's), not an event held in it.
 _OBSERVANCE_MONTH = re.compile(r"Tháng\s+(?:Công\s+nhân|hành\s+động|cao\s+điểm)(?!\w)", re.I)
 _RANGE_END = re.compile(r"(?<!\w)đến(?:\s+hết)?\s+(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})(?!\d)")
@@ -307,6 +310,12 @@ class EventPass(Context):
             if place:
                 ev.place = place[1].strip()
             f.events.append(ev)
+            if first.count("/") == 1:  # "Chiều nay (16/11), … kiểm tra … tài chính công đoàn năm 2023 …"
+                named = {y for y in _NAMED_YEAR.findall(text, clauses.start(where), clauses.end(where))}
+                if len(named) == 1:
+                    day = n.make_date(*(int(x) for x in first.split("/")), int(named.pop()))
+                    if day:
+                        self.sentence_days.append((day, ev.where))
             again = _AND_DAY.match(text, item.m.end())
             if again and again["m"] and not last:
                 year = again["y"] or (first[-4:] if first.count("/") == 2 else None)

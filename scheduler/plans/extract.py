@@ -133,6 +133,8 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
             days += [(d.day, d.where) for d in f.deadlines if d.day is not None and d.date and d.date.count("/") == 2]
         if not days:  # "Ngày 09/02/2026, … cho biết …": the day a report was given, last
             days += self.said_days
+        if not days:  # "Chiều nay (16/11), … kiểm tra … năm 2023": a yearless day in the year its sentence names
+            days += self.sentence_days
         found = from_items(days)
         doc: CampaignTime | None = getattr(self, "_doc_time", None)
         if doc is not None and (found is None or found.span.year is None or found.span.year == doc.span.year):
