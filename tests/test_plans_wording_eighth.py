@@ -1,16 +1,17 @@
 """Wordings of the eighth reading, two sentences each (written for these tests, in our own words).
 
-The year of "Tháng Công nhân năm 2024" and of a sentence that opens "Năm 2023, … phát động …" (not
-one that says what was done); an observance month's span that is no event; a report's day that is no
-event but gives the year; the time line of a plan for one event ("Thời gian tổ chức hội nghị: từ … –
-…", "Thời gian: tập trung lúc … ngày …"); days a news page gives relative to itself ("Chiều nay
-(16/11), …"); a clause that opens with "Vào tối ngày …"; "mồng 6/3/2026" written of a Gregorian day; a
-course's opening and closing ("khai giảng", "bế giảng"); what is held carrying a count or a year
-before its day; Tết Trung thu named "lễ trung thu" or by its night "rằm tháng Tám"; no phase in a
-project's stages ("giai đoạn 1 của dự án …") or in windows for filing or selection ("đợt 1 nộp hồ sơ
-…"); who signs up with whom ("Công nhân có nhu cầu … đăng ký với tổ trưởng công đoàn trước …"), a name in
-quotes naming no one; a visit or inspection on a clause's own day, its year the one its sentence names
-when nothing else dates the text. The corpus passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
+The year of "Tháng Công nhân năm 2024" and of a sentence that opens "Năm 2023, … phát động …" (not one that
+says what was done); an observance month's span that is no event; a report's day that is no event but gives
+the year; the time line of a plan for one event ("Thời gian tổ chức hội nghị: từ … – …", "Thời gian: tập trung
+lúc … ngày …"); days a news page gives relative to itself ("Chiều nay (16/11), …"); a clause that opens with
+"Vào tối ngày …"; "mồng 6/3/2026" written of a Gregorian day; a course's opening and closing ("khai giảng",
+"bế giảng"); what is held carrying a count or a year before its day; Tết Trung thu named "lễ trung thu" or by
+its night "rằm tháng Tám"; no phase in a project's stages ("giai đoạn 1 của dự án …") or in windows for filing
+or selection ("đợt 1 nộp hồ sơ …"); who signs up with whom ("Công nhân có nhu cầu … đăng ký với tổ trưởng công
+đoàn trước …"), a name in quotes naming no one; a visit or inspection on a clause's own day, its year the one
+its sentence names when nothing else dates the text; a document's issuing day ("ban hành ngày …") that is no
+event; an epidemic's or a disaster's time that is not the plan's. The corpus passages p319–p366
+(tests/plans/corpus/passages-11.yaml) measure the same classes.
 """
 
 from __future__ import annotations
@@ -177,3 +178,21 @@ def test_who_signs_up_with_whom(text: str, by: str, to: str) -> None:
 def test_a_visit_on_a_clauses_day_in_the_year_its_sentence_names(text: str, day: date) -> None:
     f = read(text)
     assert day in days(f) and f.year == day.year
+
+
+@pytest.mark.parametrize("text", [
+    "Kế hoạch tổ chức Tết Nguyên đán Đinh Mùi cho đoàn viên được ban hành ngày 15/11/2026.",
+    "Hướng dẫn tổ chức Hội nghị người lao động năm 2027 do Chủ tịch Công đoàn ký ngày 20/12/2026.",
+])
+def test_a_documents_issuing_day_is_no_event(text: str) -> None:
+    assert read(text).events == []
+
+
+@pytest.mark.parametrize("text", [
+    "Thời gian giãn cách xã hội từ ngày 09/7 đến 30/9/2021, công đoàn hỗ trợ túi an sinh cho công nhân. "
+    "Liên đoàn phát động đợt thi đua \"Phục hồi sản xuất\" từ 01/3 đến 31/8/2022.",
+    "Trong đợt bão lũ (từ 10/10 đến 25/10/2021), công đoàn các cấp hỗ trợ 700 đoàn viên. Liên đoàn phát động đợt "
+    "thi đua \"Vượt khó\" từ 01/02 đến 30/6/2022.",
+])
+def test_an_epidemics_time_is_not_the_plans(text: str) -> None:
+    assert read(text).year == 2022

@@ -116,11 +116,13 @@ _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("khai giảng",
           ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
 
 
-# Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates.
+# Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates, a document's date.
 _NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+(?:chót|cuối)"
                           r"(?:\s+(?:nhận|nộp|gửi)\s[^.;:]{0,40}?)?(?:\s+là)?|đến(?:\s+hết)?"
                           r"|muộn\s+nhất(?:\s+là)?|không\s+muộn\s+hơn"
-                          r"|chào\s+mừng|k[ỷỉ]\s+niệm)\s*[,:]?\s*(?:\(?\s*)?(?:vào\s+)?"
+                          r"|chào\s+mừng|k[ỷỉ]\s+niệm"
+                          # the day a document is issued or signed ("Kế hoạch … ban hành ngày 15/11/2026")
+                          r"|ban\s+hành|ký(?=\s+(?:ngày|vào)))\s*[,:]?\s*(?:\(?\s*)?(?:vào\s+)?"
                           r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?)$", re.I)
 _ROUND = re.compile(r"(?<!\w)[Vv]òng\s+(?!chung\s+kết)")
 # "… qua 2 đợt: đợt 1 từ ngày 11-8 đến 17-8": the span of a numbered round or phase, right after its label.

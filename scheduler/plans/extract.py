@@ -33,12 +33,18 @@ _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
 _DID = re.compile(r"(?<!\w)đã\s+(?!được\s+(?:phê\s+duyệt|ban\s+hành))\w", re.I)
 
 
+# "Thời gian giãn cách xã hội từ ngày 09/7 đến 30/9/2021, …", "đợt dịch thứ tư (từ … đến …)": the time of an epidemic
+# or a disaster the plan speaks of, not its own.
+_OTHER_TIME = re.compile(r"(?<!\w)(?:dịch\s+(?:bệnh|Covid)|Covid|giãn\s+cách|phong\s+tỏa|bão|lũ|thiên\s+tai)(?!\w)", re.I)
+
+
 def _did(text: str, at: int) -> bool:
-    """The sentence holding offset `at` tells what was done."""
+    """The sentence holding offset `at` tells what was done, or is about an epidemic's or a disaster's time."""
     lo, hi = max(0, at - 200), min(len(text), at + 200)  # a sentence's reach: a long line stays linear
     start = max(text.rfind(". ", lo, at), text.rfind(";", lo, at), lo - 1) + 1
     ends = [i for i in (text.find(". ", at, hi), text.find(";", at, hi)) if i >= 0]
-    return bool(_DID.search(text, start, min(ends) if ends else hi))
+    stop = min(ends) if ends else hi
+    return bool(_DID.search(text, start, stop) or _OTHER_TIME.search(text, start, stop))
 
 
 class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPass):
@@ -73,6 +79,8 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
                 continue
             brackets = [(k.start(), k.end()) for k in BRACKET.finditer(text) if (b.line, b.page, k.start()) in marks]
             for m in _STATED_TIME.finditer(text):
+                if _OTHER_TIME.search(text, m.end(), m.end() + 40):
+                    continue
                 stop = min([i for i in (text.find(";", m.end()), text.find(". ", m.end())) if i >= 0] + [len(text)])
                 for d in n.DATE_RE.finditer(text, m.end(), stop):
                     day = n.make_date(int(d["d"]), int(d["m"]), int(d["y"])) if d["y"] else None
