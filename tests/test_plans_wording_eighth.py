@@ -10,8 +10,9 @@ its night "rằm tháng Tám"; no phase in a project's stages ("giai đoạn 1 c
 or selection ("đợt 1 nộp hồ sơ …"); who signs up with whom ("Công nhân có nhu cầu … đăng ký với tổ trưởng công
 đoàn trước …"), a name in quotes naming no one; a visit or inspection on a clause's own day, its year the one
 its sentence names when nothing else dates the text; a document's issuing day ("ban hành ngày …") that is no
-event; an epidemic's or a disaster's time that is not the plan's. The corpus passages p319–p366
-(tests/plans/corpus/passages-11.yaml) measure the same classes.
+event; an epidemic's or a disaster's time that is not the plan's; the phases a report reviews ("BÁO CÁO / Kết
+quả đợt … (từ …)", a subheading "1. Kết quả thực hiện năm 2026", a sentence opening "Năm qua, …"). The corpus
+passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
 """
 
 from __future__ import annotations
@@ -196,3 +197,24 @@ def test_a_documents_issuing_day_is_no_event(text: str) -> None:
 ])
 def test_an_epidemics_time_is_not_the_plans(text: str) -> None:
     assert read(text).year == 2022
+
+
+@pytest.mark.parametrize("text", [
+    "BÁO CÁO\nKết quả đợt thi đua cao điểm (từ 01/3/2027 đến 30/6/2027)\nTrong đợt thi đua, 95% công đoàn cơ sở đăng "
+    "ký công trình.",
+    "BÁO CÁO SƠ KẾT\nKết quả đợt 1 (từ 01/01/2027 đến 30/6/2027): 40 sáng kiến được công nhận.",
+    "1. Kết quả thực hiện năm 2026\nCông đoàn tổ chức 2 đợt thi đua: đợt 1 từ 01/01/2026 đến 30/6/2026, đợt 2 từ "
+    "01/7/2026 đến 30/11/2026.",
+    "Năm qua, đợt thi đua cao điểm từ 01/9 đến 30/11/2026 thu hút 90% đoàn viên tham gia.",
+    "Thời gian qua, đợt thi đua \"100 ngày đêm\" từ 20/9 đến 31/12/2026 đã về đích.",
+])
+def test_the_phases_a_report_reviews_are_no_phases(text: str) -> None:
+    assert read(text).phases == []
+
+
+def test_a_plan_subheading_after_a_review_subheading_dates_its_phases() -> None:
+    f = read("1. Kết quả thực hiện năm 2026\nCông đoàn tổ chức 2 đợt thi đua: đợt 1 từ 01/01/2026 đến 30/6/2026.\n"
+             "2. Phương hướng năm 2027\nCông đoàn phát động 2 đợt thi đua: đợt 1 từ 01/02/2027 đến 30/6/2027; đợt 2 "
+             "từ 01/7/2027 đến 30/11/2027.")
+    assert [(p.start_date, p.end_date) for p in f.phases] == [(date(2027, 2, 1), date(2027, 6, 30)),
+                                                              (date(2027, 7, 1), date(2027, 11, 30))]
