@@ -11,8 +11,9 @@ or selection ("đợt 1 nộp hồ sơ …"); who signs up with whom ("Công nh�
 đoàn trước …"), a name in quotes naming no one; a visit or inspection on a clause's own day, its year the one
 its sentence names when nothing else dates the text; a document's issuing day ("ban hành ngày …") that is no
 event; an epidemic's or a disaster's time that is not the plan's; the phases a report reviews ("BÁO CÁO / Kết
-quả đợt … (từ …)", a subheading "1. Kết quả thực hiện năm 2026", a sentence opening "Năm qua, …"). The corpus
-passages p319–p366 (tests/plans/corpus/passages-11.yaml) measure the same classes.
+quả đợt … (từ …)", a subheading "1. Kết quả thực hiện năm 2026", a sentence opening "Năm qua, …"); a school
+year whose sentence tells what it saw, before the one the plan is for. The corpus passages p319–p366
+(tests/plans/corpus/passages-11.yaml) measure the same classes.
 """
 
 from __future__ import annotations
@@ -218,3 +219,14 @@ def test_a_plan_subheading_after_a_review_subheading_dates_its_phases() -> None:
              "từ 01/7/2027 đến 30/11/2027.")
     assert [(p.start_date, p.end_date) for p in f.phases] == [(date(2027, 2, 1), date(2027, 6, 30)),
                                                               (date(2027, 7, 1), date(2027, 11, 30))]
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Năm học 2025 – 2026, Công đoàn trường được tặng Bằng khen của Liên đoàn Lao động tỉnh. Năm học 2026 – 2027, "
+     "Công đoàn trường phát động thi đua \"Dạy tốt – Học tốt\".", (2026, 2027)),
+    ("Năm học 2024 – 2025, Công đoàn trường đã hoàn thành 100% chỉ tiêu đề ra.\nTrong năm học 2025 – 2026, Công đoàn "
+     "tập trung xây dựng trường học hạnh phúc.", (2025, 2026)),
+])
+def test_a_school_year_that_saw_is_not_the_plans(text: str, span: tuple[int, int]) -> None:
+    f = read(text)
+    assert f.span_start and f.span_end and (f.span_start.year, f.span_end.year) == span

@@ -85,6 +85,18 @@ def pupils_year(text: str, m: re.Match[str]) -> bool:
     return bool(_PUPILS.search(text, start, m.start()))
 
 
+# After a school year or a stage, in its sentence: what it saw ("Năm học 2025 – 2026, Công đoàn trường được tặng Bằng
+# khen", "… đã hoàn thành …"): a past one, when a later sentence names the one the plan is for.
+_SAW = re.compile(r"(?<!\w)(?:đã\s+(?!được\s+(?:phê\s+duyệt|ban\s+hành))\w|được\s+(?:tặng|công\s+nhận|khen|trao|xếp\s+loại)"
+                  r"|đạt\s+(?:danh\s+hiệu|giải))", re.I)
+
+
+def past_period(text: str, m: re.Match[str]) -> bool:
+    """The sentence of a school year or a stage tells what it saw."""
+    stops = [i for i in (text.find(". ", m.end()), text.find(";", m.end())) if i >= 0]
+    return bool(_SAW.search(text, m.end(), min(stops + [len(text), m.end() + 200])))
+
+
 @dataclass(frozen=True)
 class CampaignTime:
     span: n.Span
@@ -141,12 +153,14 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
     spans: list[tuple[Block, str, tuple[re.Pattern[str], ...]]] = [
         (b, _own_text(text), (n.SPAN_SCHOOL, n.SPAN_STAGE)) for b, text in opening]
     spans += [(b, text, (n.SPAN_SCHOOL,)) for b, text in opening if _IMPLEMENTS.search(text)]
-    for b, text, patterns in spans:
-        for pattern in patterns:
-            m = next((x for x in pattern.finditer(text) if not cited_period(text, x) and not pupils_year(text, x)), None)
-            if m:
-                s = n.campaign_span(m[0])
-                if s:
+    # A period whose sentence tells what it saw is taken only when no other is named.
+    for past in (False, True):
+        for b, text, patterns in spans:
+            for pattern in patterns:
+                m = next((x for x in pattern.finditer(text) if not cited_period(text, x) and not pupils_year(text, x)
+                          and past_period(text, x) == past), None)
+                s = n.campaign_span(m[0]) if m else None
+                if m and s:
                     return CampaignTime(s, _said("theo câu mở đầu", quote(b, m.start(), m.end()).quote),
                                         quote(b, m.start(), m.end()))
     for b, text in opening:
