@@ -230,3 +230,15 @@ def test_a_plan_subheading_after_a_review_subheading_dates_its_phases() -> None:
 def test_a_school_year_that_saw_is_not_the_plans(text: str, span: tuple[int, int]) -> None:
     f = read(text)
     assert f.span_start and f.span_end and (f.span_start.year, f.span_end.year) == span
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("CÔNG ĐOÀN CƠ SỞ TRƯỜNG TIỂU HỌC AN PHÚ\nAn Phú, ngày 24 tháng 12 năm 2026\nKẾ HOẠCH\nHoạt động công đoàn tháng 01\n"
+     "- Tổ chức Hội nghị viên chức ngày 09/01.\n- Các tổ công đoàn nộp báo cáo về Ban Chấp hành trước ngày 05/01.",
+     date(2027, 1, 9)),
+    ("CÔNG ĐOÀN CÔNG TY MAY PHÚ HÒA\nPhú Hòa, ngày 20 tháng 11 năm 2026\nKẾ HOẠCH\nChăm lo Tết cho công nhân\n"
+     "- Chương trình \"Chợ Tết Công đoàn\" tổ chức ngày 30/01 tại sân Công ty.", date(2027, 1, 30)),
+])
+def test_a_plan_issued_in_december_for_januarys_days(text: str, day: date) -> None:
+    f = read(text)
+    assert f.year == day.year and day in days(f)

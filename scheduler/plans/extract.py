@@ -24,7 +24,7 @@ from scheduler.plans.phases import PhasePass
 from scheduler.plans.repeats import RepeatPass
 from scheduler.plans.tet_items import TetPass
 from scheduler.plans.text import BRACKET, quote, slug
-from scheduler.plans.yearspan import CampaignTime, from_items, from_text
+from scheduler.plans.yearspan import CampaignTime, after_issue, from_items, from_text
 
 _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
 
@@ -145,6 +145,10 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
             days += self.sentence_days
         found = from_items(days)
         doc: CampaignTime | None = getattr(self, "_doc_time", None)
+        if doc is not None and found is None and f.doc_date:  # a plan issued in December for January's days
+            yearless = [d for d in [e.date for e in f.events] + [d.date for d in f.deadlines if not d.yearly]
+                        if d and d.count("/") == 1]
+            doc = after_issue(f.doc_date, [(int(d.split("/")[0]), int(d.split("/")[1])) for d in yearless]) or doc
         if doc is not None and (found is None or found.span.year is None or found.span.year == doc.span.year):
             self._set_time(doc)  # the document's date: a guess the reviewer must confirm
             f.notes.append((doc.reason, None))

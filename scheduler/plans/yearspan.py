@@ -183,6 +183,22 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
     return None
 
 
+def after_issue(doc_date: str, month_days: Sequence[tuple[int, int]]) -> CampaignTime | None:
+    """A plan dated 25/12/2026 whose days are written without a year, all of them more than a month before that date
+    in its year ("Hội nghị viên chức ngày 10/01", "nộp báo cáo trước ngày 05/01"): they come after it, in 2027."""
+    parts = doc_date.split("/")
+    issued = n.make_date(*(int(x) for x in parts)) if len(parts) == 3 and all(x.isdigit() for x in parts) else None
+    if issued is None or not month_days:
+        return None
+    for d, m in month_days:
+        day = n.make_date(d, m, issued.year)
+        if day is None or (issued - day).days <= 31:
+            return None
+    y = issued.year + 1
+    return CampaignTime(_year(y), f"tiêu đề không nêu năm: các ngày không ghi năm đều trước ngày văn bản {doc_date}, "
+                                  f"tạm lấy năm {y}", None)
+
+
 def from_items(days: Iterable[tuple[date, Where]]) -> CampaignTime | None:
     """The year (or the years) the plan's dated items fall in: "năm suy ra từ các mục có ngày"."""
     found = sorted(days, key=lambda x: x[0])
