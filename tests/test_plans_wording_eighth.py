@@ -242,3 +242,13 @@ def test_a_school_year_that_saw_is_not_the_plans(text: str, span: tuple[int, int
 def test_a_plan_issued_in_december_for_januarys_days(text: str, day: date) -> None:
     f = read(text)
     assert f.year == day.year and day in days(f)
+
+
+@pytest.mark.parametrize(("text", "left"), [
+    ("Đợt thi đua thứ nhất (từ 05/9 đến 20/11/2026) kết thúc thắng lợi; Công đoàn trường phát động đợt 2 từ 21/11/2026 "
+     "đến 26/3/2027.", [(date(2026, 11, 21), date(2027, 3, 26))]),
+    ("Đợt 1 từ 01/02/2027 đến 30/6/2027 đã kết thúc với 40 sáng kiến được công nhận. Đợt 2 từ 01/7/2027 đến 30/11/2027 "
+     "tập trung về đích kế hoạch năm.", [(date(2027, 7, 1), date(2027, 11, 30))]),
+])
+def test_a_phase_said_to_be_over_is_not_the_plans(text: str, left: list[tuple[date, date]]) -> None:
+    assert [(p.start_date, p.end_date) for p in read(text).phases] == left

@@ -59,6 +59,8 @@ _PAST_LEAD = re.compile(r"(?<!\w)đã\s+(?:diễn\s+ra|kết\s+thúc|hoàn\s+th�
                         r"|^\s*(?:[Nn]ăm\s+(?:qua|trước|ngoái)|[Tt]hời\s+gian\s+qua|[Vv]ừa\s+qua)\s*,")
 _BEFORE_WORD = re.compile(r"(?<!\w)(?:qua|sau|kết\s+thúc|hết|cuối)\s+$", re.I)
 _REVIEW = re.compile(r"(?<!\w)(?:sơ\s+kết|tổng\s+kết|bình\s+xét|đánh\s+giá|chấm\s+điểm|kết\s+quả)\s+(?:các\s+)?$", re.I)
+_FINISHED = re.compile(r"\s*\)?\s*,?\s*(?:đã\s+(?:kết\s+thúc|hoàn\s+thành|diễn\s+ra|khép\s+lại)"
+                       r"|(?:kết\s+thúc|khép\s+lại)\s+(?:thắng\s+lợi|tốt\s+đẹp|thành\s+công))(?!\w)", re.I)
 _SENTENCE_END = re.compile(r"\.(?=\s)(?!\s\d{4}\b)")
 _REPORT = re.compile(r"(?<!\w)báo\s+cáo(?!\w)", re.I)
 # A campaign another body runs, which the plan answers: "Hưởng ứng đợt thi đua cao điểm do Tổng Liên đoàn phát động
@@ -179,6 +181,11 @@ class Block:
         if _REVIEW.search(near) and bracketed and self.report_at < label_start:
             return True
         return self.lead(first_label)[1]
+
+    def finished_after(self, time_end: int) -> bool:
+        """The words right after a phase's time say it is over: "Đợt thi đua thứ nhất (từ … đến …) kết thúc thắng
+        lợi; …", "đợt 1 từ … đến … đã kết thúc"."""
+        return bool(_FINISHED.match(self.text, time_end))
 
     def run_by_others(self, label_start: int, label_end: int, time_at: int) -> bool:
         """A phase of a campaign another body runs, which the plan only answers (see `_ANSWERS`)."""
