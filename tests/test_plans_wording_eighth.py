@@ -252,3 +252,15 @@ def test_a_plan_issued_in_december_for_januarys_days(text: str, day: date) -> No
 ])
 def test_a_phase_said_to_be_over_is_not_the_plans(text: str, left: list[tuple[date, date]]) -> None:
     assert [(p.start_date, p.end_date) for p in read(text).phases] == left
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("LIÊN ĐOÀN LAO ĐỘNG TỈNH BẮC GIANG\nSố: 88/KH-LĐLĐ\nBắc Giang, ngày 20 tháng 11 năm 2026\nKẾ HOẠCH\n"
+     "Chăm lo Tết Nguyên đán cho đoàn viên, người lao động\nCác công đoàn cơ sở gửi danh sách về Liên đoàn trước ngày "
+     "15/12/2026.", 2027),
+    ("CÔNG ĐOÀN CÔNG TY GẠCH MEN HÀ LAN\nHải Dương, ngày 06 tháng 01 năm 2027\nKẾ HOẠCH\nTổ chức Tết cho công nhân\n"
+     "Các tổ công đoàn gửi danh sách công nhân ở lại trước ngày 20/01/2027.", 2027),
+])
+def test_a_tet_plan_without_a_year_is_for_the_tet_after_its_date(text: str, year: int) -> None:
+    f = read(text)
+    assert f.year == year and {lm.year for lm in f.lunar if lm.id == "tet-nguyen-dan"} <= {year}

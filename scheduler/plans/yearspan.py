@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from scheduler.core.lunar import to_solar
 from scheduler.plans import notation as n
 from scheduler.plans.findings import Block, Where
 from scheduler.plans.lunar_dates import CAN_CHI_ONLY, year_named
@@ -117,6 +118,17 @@ def _own_text(text: str) -> str:
     return out
 
 
+# The lunar New Year named without its year in a title ("Chăm lo Tết Nguyên đán …", "Tết sum vầy …"), not the other
+# feasts called Tết.
+_TET_NAMED = re.compile(r"(?<!\w)Tết(?!\s+(?:Trung\s+thu|Dương\s+lịch|Thiếu\s+nhi|trồng\s+cây|Đoan\s+[Nn]gọ|Độc\s+lập|"
+                        r"Hàn\s+thực|Thanh\s+minh|[Tt]ây))(?![^.;]{0,60}?\d{4})", re.I)
+
+
+def _full_date(text: str | None) -> date | None:
+    parts = (text or "").split("/")
+    return n.make_date(*(int(x) for x in parts)) if len(parts) == 3 and all(x.isdigit() for x in parts) else None
+
+
 def _tet_year(text: str) -> tuple[int, re.Match[str]] | None:
     for m in CAN_CHI.finditer(text):
         if m["what"].lower() != "năm":
@@ -146,6 +158,12 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         if named and doc_date:  # "Tết … Xuân Giáp Thìn", issued 20/11/2023: the Giáp Thìn nearest its date, 2024
             y = year_named(named["cc"], int(doc_date[-4:]))
             return CampaignTime(_year(y), _said(f"năm {y}, năm {named['cc']} ghi trong tiêu đề, gần ngày văn bản {doc_date}",
+                                                title), title_where)
+        tet = _TET_NAMED.search(title)
+        issued = _full_date(doc_date)
+        if tet and issued:  # "Chăm lo Tết Nguyên đán cho đoàn viên", issued 20/11/2026: the Tết after it, in 2027
+            y = issued.year + (issued > to_solar(issued.year, 1, 1))
+            return CampaignTime(_year(y), _said(f"năm {y}, năm của Tết Nguyên đán gần nhất sau ngày văn bản {doc_date}",
                                                 title), title_where)
     opening = list(zip(blocks[:OPENING_BLOCKS], masked[:OPENING_BLOCKS], strict=True))
     # The plan's own sentences first; then "Thực hiện kế hoạch năm học 2024-2025, …" (the school year it implements),
