@@ -86,6 +86,10 @@ def test_an_events_hour_is_kept(text: str) -> None:
      "đơn vị đăng ký tăng 12%. Từ năm 2019 đến nay, phong trào làm lợi hàng trăm tỷ đồng.", 2026),
     ("Năm 2027, Công đoàn ngành Xây dựng triển khai thi đua \"Công trình an toàn\" trên các công trường; từ năm 2020 "
      "đến nay đã có 300 công trình đăng ký.", 2027),
+    # the year after "Bước sang", "Trong", with or without a comma
+    ("Năm 2026, toàn ngành kết nạp 900 đoàn viên mới. Bước sang năm 2027, Công đoàn ngành Y tế phát động phong trào "
+     "\"Bệnh viện xanh\".", 2027),
+    ("Trong năm 2027 Liên đoàn Lao động huyện triển khai thi đua \"Dân vận khéo\" tới 60 công đoàn cơ sở.", 2027),
 ])
 def test_the_campaigns_year_from_these_wordings(text: str, year: int) -> None:
     assert read(text).year == year

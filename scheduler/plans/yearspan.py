@@ -26,11 +26,13 @@ OPENING_BLOCKS = 8
 # "kế hoạch … năm 2025": the year the opening sentence gives the plan (references are masked before).
 # "Kết quả Hội thi … năm 2025": a contest names its year the same way.
 # "Tháng Công nhân năm 2024", "Tháng hành động … năm 2025": an observance month named with its year.
-# "Năm 2023, Liên đoàn Lao động tỉnh phát động …": a sentence that opens with the year it launches in.
+# "Năm 2023, Liên đoàn Lao động tỉnh phát động …", "Bước sang năm 2024, … triển khai …": a sentence that opens with
+# the year it launches in.
 _PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua|hội thi|cuộc thi|hội thao"
                         r"|tháng công nhân|tháng hành động)"
                         r"[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)"
-                        r"|(?:^|(?<=[.;]\s))năm\s+(\d{4})\s*,\s+(?![^.;]{0,100}?(?<!\w)đã\s)[^.;]{0,100}?"
+                        r"|(?:^|(?<=[.;]\s))(?:(?:trong|bước\s+sang|sang)\s+)?năm\s+(\d{4})\s*,?\s+"
+                        r"(?![^.;]{0,100}?(?<!\w)đã\s)[^.;]{0,100}?"
                         r"(?<!\w)(?:phát\s+động|triển\s+khai)(?!\w)", re.I)
 # "Nhân dịp Tết Trung thu 2025, …": a festival named with its year falls in that year, as the campaign around it.
 _FESTIVAL_YEAR = re.compile(r"(?<!\w)(?:Tết\s+)?(?:Trung\s+thu|Đoan\s+Ngọ)\s+(?:năm\s+)?(\d{4})(?!\s*[-–—]\s*\d)", re.I)
