@@ -35,9 +35,12 @@ CLASSES = {
     "noise", "header",
     "not-phase-activity", "not-phase-review", "not-phase-instalment", "not-phase-context", "not-phase-report",
     "not-phase-after",
+    "not-phase-trip", "not-phase-holiday", "not-phase-course-rounds", "not-phase-programme", "year-term-trap",
+    "year-none", "date-relative-today", "not-lunar-mong-gregorian", "lunar-ram-thang-tam",
 }
 # Dev passages the rules do not read as written, each for a stated reason (a strict xfail: fixing one fails it).
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {
+}
 
 
 def test_the_corpus_is_large_enough_and_split_by_its_fixed_rule() -> None:
@@ -98,9 +101,16 @@ def _named(expected: str, produced: str | None) -> bool:
     return bool(produced) and (expected.lower() in produced.lower() or produced.lower() in expected.lower())  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("passage", [p for p in PASSAGES if p["split"] == "dev"
-                                     and any(isinstance(d.get(k), str) for d in p["expect"]["deadlines"] for k in ("by", "to"))],
-                         ids=lambda p: p["id"])
+# Dev deadlines whose submitter or recipient the rules do not name as written (a strict xfail, as above).
+KNOWN_NAMING_GAPS: dict[str, str] = {
+}
+
+
+@pytest.mark.parametrize("passage", [pytest.param(p, id=p["id"], marks=pytest.mark.xfail(reason=KNOWN_NAMING_GAPS[p["id"]],
+                                                                                        strict=True))
+                                     if p["id"] in KNOWN_NAMING_GAPS else pytest.param(p, id=p["id"])
+                                     for p in PASSAGES if p["split"] == "dev"
+                                     and any(isinstance(d.get(k), str) for d in p["expect"]["deadlines"] for k in ("by", "to"))])
 def test_a_dev_deadline_says_who_submits_and_to_whom(passage: dict[str, Any]) -> None:
     """"Các công đoàn cơ sở gửi … về Ban Tổ chức trước …": the draft names both, as the passage's `by` and `to` do."""
     f = extract([passage["text"]], False, REF)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from functools import cached_property
 
 from scheduler.plans.findings import Findings, Phase, Reference, Where
@@ -27,6 +28,10 @@ class Context:
         self._ids: set[str] = set()
         self._next: dict[str, int] = {}  # the next number to try for each id base
         self.phase_regions: list[tuple[Phase, list[int]]] = []  # each phase and the paragraphs it covers
+        # Days a report was given on ("Ngày 09/02/2026, … cho biết …"): no event, but they state the year it speaks of.
+        self.said_days: list[tuple[date, Where]] = []
+        # An event's day written without its year, in the one year its sentence names: dated only if nothing else is.
+        self.sentence_days: list[tuple[date, Where]] = []
 
     @cached_property
     def reviewed(self) -> list[bool]:

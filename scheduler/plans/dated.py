@@ -38,20 +38,26 @@ def registration(clause: str) -> dict[int | str, str] | None:
 _ASKS = re.compile(r"(?<!\w)(?:đề\s+nghị|yêu\s+cầu|lưu\s+ý|hướng\s+dẫn|giao(?:\s+cho)?|do)\s+", re.I)
 _ACTOR = re.compile(
     r"(?<!\w)(?:(?:[Cc]ác|[Mm]ỗi)\s+)?(?:cấp công đoàn|[Cc]ông đoàn|CĐCS|LĐLĐ|Liên đoàn Lao động|[Tt]rường|[Đđ]ơn vị|[Kk]hoa|"
-    r"[Pp]hòng|[Tt]ổ công đoàn|[Cc]ụm|[Kk]hối|Ban Chấp hành|BCH)(?!\w)[^,.;:()]{0,50}?(?:,\s+[^,.;:()]{1,40}?){0,3}"
+    r"[Pp]hòng|[Tt]ổ công đoàn|[Cc]ụm|[Kk]hối|Ban Chấp hành|BCH|(?:[Cc]ông\s+nhân|[Nn]gười\s+lao\s+động|[Đđ]oàn\s+viên)"
+    r"(?=\s+(?:có|nào|muốn)\s))(?!\w)[^,.;:()]{0,70}?(?:,\s+[^,.;:()]{1,40}?){0,3}"
     r"(?=\s*:?\s+(?:đăng\s+ký|gửi|nộp|báo\s+cáo|tổng\s+hợp|lập|hoàn\s+thành|rà\s+soát|họp|tổ\s+chức|phải|chọn)(?!\w))")
 # To whom, without "về": "gửi Liên đoàn Lao động quận trước ngày …".
-_SEND_TO = re.compile(r"(?<!\w)(?:gửi|nộp)\s+(?:cho\s+|đến\s+|lên\s+)?(?P<to>(?:Tổng Liên đoàn|Liên đoàn|LĐLĐ|Công đoàn|Ban|"
-                      r"Văn phòng|Phòng)\b[^.;,()]{0,80}?)(?:\s+(?:trước|chậm\s+nhất)|\s*$)")
+# "đăng ký với tổ trưởng công đoàn trước …": the person who takes the names.
+_SEND_TO = re.compile(r"(?<!\w)(?:gửi|nộp|đăng\s+ký\s+với|báo\s+cáo\s+với)\s+(?:cho\s+|đến\s+|lên\s+)?"
+                      r"(?P<to>(?:Tổng Liên đoàn|Liên đoàn|LĐLĐ|Công đoàn|Ban|Văn phòng|Phòng|[Tt]ổ\s+trưởng|[Cc]hủ\s+tịch|"
+                      r"[Tt]hường\s+trực)\b[^.;,()]{0,80}?)(?:\s+(?:trước|chậm\s+nhất)|\s*$)")
+_QUOTED = re.compile(r"\"[^\"]{0,120}\"|“[^”]{0,120}”")
 _TO_ABOUT = re.compile(r"(?<!\w)(?:gửi|nộp|báo\s+cáo|đăng\s+ký)(?:[^.;]{0,80}?)?\s+về\s+(?P<to>[^.;]+?)"
                        r"(?=\s+(?:trước|chậm\s+nhất|hạn|trong\s+thời\s+hạn|qua\s+(?:e-?mail|mail|thư))\b|[.;]|$)")
 
 
 def submitter_of(clause: str) -> str | None:
     """Who the clause of a deadline says submits, or None."""
+    clause = _QUOTED.sub(lambda q: " " * len(q[0]), clause)  # a name in quotes ("Chuyến xe Công đoàn") names no one
     asks = list(_ASKS.finditer(clause))
     m = (_ACTOR.search(clause, asks[-1].end()) if asks else None) or _ACTOR.search(clause)
-    return cap(m[0].strip(" ,:-–+•")) if m else None
+    # the words before a blanked name end on its preposition ("… về quê bằng \"…\"")
+    return cap(re.sub(r"\s+(?:bằng|qua|với|theo|của)$", "", m[0].strip(" ,:-–+•"))) if m else None
 
 
 def recipient_of(clause: str) -> str | None:

@@ -33,7 +33,7 @@ _V = r"(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?(?!
 # "trong 2 ngày 14 và 15/7/2023": "và" joins two days only when the first is written without its month.
 _D2 = (r"(?:\s*(?:đến(?:\s+hết)?|-|–|—|(?(m)(?!)|và(?=\s)))\s*(?:ngày\s+)?"
        r"(?P<d2>\d{1,2})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?:(?P=s2) ?(?P<y2>\d{4}))?(?!\d))?")
-_TIME = (r"(?:(?:lúc\s+|đúng\s+|từ\s+)?(?P<h>\d{1,2})\s*(?:giờ|h)\s*(?P<mi>\d{2})?"
+_TIME = (r"(?:(?:lúc\s+|đúng\s+|từ\s+)?(?P<h>\d{1,2})\s*(?:giờ|h)\s*(?:(?P<mi>\d{2})(?:\s*phút)?)?"
          r"(?:\s*(?:đến|-|–)\s*(?P<h2>\d{1,2})\s*(?:giờ|h)\s*(?P<mi2>\d{2})?)?\s*,?\s*)?")
 _PART = r"(?:(?:sáng|chiều|tối|trưa)\s+)?"
 # The date after its time and part of the day; "ngày" may be left out after "sáng", "chiều", "tối".
@@ -46,22 +46,30 @@ WHEN = (rf"{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+{_WD}(?:ngày\s+)?|(?:\(?t�
         rf"(?:{_V}|{_D}{_D2})")
 NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Hội thao|Cuộc thi|Giải|Họp mặt|Gặp mặt|"
          r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết|Bốc thăm|bốc thăm")
-VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|trao giải|khởi hành|họp xét|họp|thực hiện(?=\s+vào\s)"
+VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|khai giảng|bế giảng|trao giải|khởi hành|họp xét|họp|thực hiện(?=\s+vào\s)"
 # After a clause's own day only ("Ngày 16/5/2020, Công đoàn Khối … trao 100 phần quà …"): what was given that day.
-_LEAD_VERBS = rf"{VERBS}|trao\s+tặng|trao|tặng"
+# … or whom a delegation checked or visited that day ("Chiều nay (16/11), Công đoàn Viên chức tỉnh … đã kiểm tra …").
+_LEAD_VERBS = rf"{VERBS}|trao\s+tặng|trao|tặng|kiểm\s+tra|giám\s+sát|thăm"
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
-LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
-                     rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?(?:[Nn]gày\s+)?|[Nn]gày\s+)"
+# "Vào tối ngày 27/9/2023, …", "chiều mồng 6/3/2026, …" ("mồng" before a day written with its month is Gregorian);
+# a news page's "Chiều nay (16/11), …", "Hôm qua, 15/6, …": the day the article reports, relative to the page.
+LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:[Vv]ào\s+)?(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
+                     rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?(?:[Nn]gày\s+)?|[Nn]gày\s+"
+                     rf"|(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+nay\s*\(\s*(?P<rel>)|[Hh]ôm\s+qua\s*,?\s*(?:ngày\s+)?)"
+                     rf"(?:m[ùồ]ng\s+(?=\d{{1,2}}[/.\-]\d{{1,2}}(?!\d)))?"
                      # "Sáng mùng 8 Tết Bính Ngọ (24/02/2026), …": the lunar day, then the date the text gives for it
                      rf"(?:(?P<lunar>(?:mùng|mồng)\s+\d{{1,2}}\s+Tết[^(),.;]{{0,30}}|\d{{1,2}}\s+tháng\s+(?:Chạp|Giêng))"
                      rf"\s*\(\s*(?:tức\s+)?(?:ngày\s+)?)?"
                      # a timetable's line, date first: "- 20/12/2024: Hội nghị tổng kết …"
                      rf"|^[-+–•]\s*(?=\d{{1,2}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{4}})?\s*:)(?P<bare>))"
-                     rf"(?:{_V}|{_D}{_D2})(?(lunar)\s*\))\s*[,:]?\s+")
-_LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{_LEAD_VERBS})\s+(?P<what>[^.;]{{3,140}})"
+                     rf"(?:{_V}|{_D}{_D2})(?(lunar)\s*\))(?(rel)\s*\))\s*[,:]?\s+")
+_LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{_LEAD_VERBS}),?\s+(?P<what>[^.;]{{3,140}})"
                         rf"|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
 # "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
-TRAILING = re.compile(rf"(?<!\w)(?P<verb>{VERBS})\s+(?:(?P<what>[^.;:\d]{{1,80}}?)\s+)?(?:vào\s+)?{WHEN}")
+# What is held may carry a count or a year ("khai giảng lớp … cho 45 cán bộ vào ngày …", "tổ chức chương trình …
+# năm 2020 cho … vào tối 01/10/2020"), never a date of its own.
+TRAILING = re.compile(rf"(?<!\w)(?P<verb>{VERBS})\s+(?:(?P<what>(?:[^.;:\d]|\d+(?![\d/.\-]|\s*(?:giờ|h)(?!\w)))"
+                      rf"{{1,80}}?)\s+)?(?:vào\s+)?{WHEN}")
 # "Tổ chức kỷ niệm 93 năm Ngày thành lập … (20/10/1930 – 20/10/2023) vào chiều ngày 19/10/2023": the day it is held.
 COMMEMORATION_WHEN = re.compile(rf"(?<!\w)tổ\s+chức\s+(?P<what>(?:[Ll]ễ\s+|[Hh]ọp\s+mặt\s+|[Gg]ặp\s+mặt\s+)?k[ỷỉ]\s+niệm\s+"
                                 rf"\d{{1,3}}\s+năm\s[^.;]{{3,160}}?)\s+vào\s+{WHEN}", re.I)
@@ -76,8 +84,15 @@ LABEL_WHEN = re.compile(rf"(?:^|(?<=[.;] )|(?<=\d\. ))[-+–•]?\s*(?:Thời\s+
 PROGRAMME_DAY = re.compile(rf"(?:^|(?<=[.;] ))[-+–•]?\s*Ngày\s+(?:\d{{1,2}}|thứ\s+\w+)\s*\(\s*(?:{WEEKDAY}\s*,?\s*)?"
                            rf"(?:ngày\s+)?(?:{_V}|{_D}{_D2})\s*\)\s*:\s*(?P<what>[^.;]{{3,100}})")
 # A plan for one event ("Tổ chức Hội nghị tổng kết …") and its time line: "1. Thời gian: 14 giờ ngày 23/01/2026".
-TIME_LINE = re.compile(rf"^(?:\d+[.)]\s*|[-+–•]\s*)?Thời\s+gian\s*:\s*{WHEN}")
-_ONE_EVENT_TITLE = re.compile(rf"^(?:Tổ chức\s+)?(?=(?:{NOUNS})\s)", re.I)
+# The line may name the event again, open with what is done first, and give the day bare or as a range:
+# "1. Thời gian tổ chức hội nghị: từ 15/12/2022 – 16/12/2022", "- Thời gian: tập trung lúc 6 giờ 30 phút ngày …".
+TIME_LINE = re.compile(rf"^(?:\d+[.)]\s*|[-+–•]\s*)?Thời\s+gian(?:\s+tổ\s+chức(?:\s+[^:\d.;]{{1,40}})?)?\s*:\s*"
+                       rf"(?:(?![\d(])[^:;.\d]{{1,30}}?\s)?{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+{_WD}(?:ngày\s+)?"
+                       rf"|(?:\(?tức\s+)?(?:từ\s+)?(?:ngày\s+)?{_WD}(?:ngày\s+)?(?=\d{{1,2}}(?:[/.\-]\d|\s+tháng)))"
+                       rf"(?:{_V}|{_D}{_D2})")
+# "Tổ chức Hội nghị …", "Kế hoạch tổ chức giao lưu …", "Hướng dẫn tổ chức hội nghị …", "Tổ chức sinh hoạt …": one event.
+_ONE_EVENT_TITLE = re.compile(rf"^(?:(?:Kế\s+hoạch|Hướng\s+dẫn|Thông\s+báo)\s+)?(?:Tổ chức\s+)?"
+                              rf"(?=(?:{NOUNS}|sinh\s+hoạt|buổi)\s)", re.I)
 # A contest round held in sittings, each on one day: "Vòng sơ khảo chia làm 2 đợt: đợt 1 tại cụm phía Bắc ngày
 # 10/8/2026, đợt 2 …" (a sitting's span, "đợt 1 từ ngày 11-8 đến 17-8", is no event's day).
 SITTING = re.compile(rf"(?<!\w)(?P<what>[Đđ]ợt\s+\d{{1,2}})\s+[^.;:,\d]{{0,60}}?\s*,?\s*(?:vào\s+)?ngày\s+"
@@ -91,19 +106,23 @@ _AND_DAY = re.compile(rf"(?:\s+tại\s+[^.;,]{{3,80}}?)?\s+và\s+(?:vào\s+)?{_P
 _NAMED = re.compile(rf"(?:{NOUNS})\s[^.;:,]{{3,80}}?(?=\s+(?:do|của|được|sẽ)\s|[.;:,]|$)")
 _EMPTY_WHAT = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|đúng|lúc|vào|diễn ra|tổ chức|dự kiến|được|sẽ)(?!\w)|\W")
 _SENDS = re.compile(r"(?<!\w)(?:gửi|nộp)\s")
+_SAYS = re.compile(r"(?<!\w)(?:cho\s+biết|thông\s+tin|chia\s+sẻ|khẳng\s+định)(?!\w)", re.I)
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
-_KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
+_KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("khai giảng", "khai-mac"), ("bế giảng", "be-mac"),
+          ("trao giải", "trao-giai"), ("phát động", "le-phat-dong"),
           ("hội nghị", "hoi-nghi"), ("họp", "hoi-nghi"), ("bốc thăm", "hoi-nghi"), ("sơ kết", "hoi-nghi"),
           ("tổng kết", "hoi-nghi"),
           ("đại hội", "dai-hoi"), ("thi", "contest"), ("chung kết", "contest"), ("hội thao", "contest"),
           ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
 
 
-# Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates.
+# Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates, a document's date.
 _NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+(?:chót|cuối)"
                           r"(?:\s+(?:nhận|nộp|gửi)\s[^.;:]{0,40}?)?(?:\s+là)?|đến(?:\s+hết)?"
                           r"|muộn\s+nhất(?:\s+là)?|không\s+muộn\s+hơn"
-                          r"|chào\s+mừng|k[ỷỉ]\s+niệm)\s*[,:]?\s*(?:\(?\s*)?(?:vào\s+)?"
+                          r"|chào\s+mừng|k[ỷỉ]\s+niệm"
+                          # the day a document is issued or signed ("Kế hoạch … ban hành ngày 15/11/2026")
+                          r"|ban\s+hành|ký(?=\s+(?:ngày|vào)))\s*[,:]?\s*(?:\(?\s*)?(?:vào\s+)?"
                           r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?)$", re.I)
 _ROUND = re.compile(r"(?<!\w)[Vv]òng\s+(?!chung\s+kết)")
 # "… qua 2 đợt: đợt 1 từ ngày 11-8 đến 17-8": the span of a numbered round or phase, right after its label.
@@ -133,6 +152,10 @@ def _not_the_day(text: str, where: int, clauses: Clauses) -> bool:
 
 
 _NEAR = 300
+# The one year a sentence names ("… năm 2023 …"), for a day it writes without one.
+_NAMED_YEAR = re.compile(r"(?<!\w)năm\s+(\d{4})(?!\s*[-–—]\s*\d)(?!\d)")
+# An observance month's own span is the observance (the national calendar's), not an event held in it.
+_OBSERVANCE_MONTH = re.compile(r"Tháng\s+(?:Công\s+nhân|hành\s+động|cao\s+điểm)(?!\w)", re.I)
 _RANGE_END = re.compile(r"(?<!\w)đến(?:\s+hết)?\s+(?:ngày\s+)?(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})(?!\d)")
 
 
@@ -202,6 +225,13 @@ class EventPass(Context):
             w = _LEAD_WHAT.match(rest)
             if w and m["bare"] is not None and _SENDS.search(rest, 0, 200) and not w["noun"]:
                 continue  # "- 10/12/2024: các tổ công đoàn gửi biên bản về …": a deadline (dated.py), not an event
+            says = _SAYS.search(rest, 0, min([len(rest), 120] + [i for i in (rest.find("."), rest.find(";")) if i >= 0]))
+            if says and not (w and w.start("verb") >= 0 and w.start("verb") < says.start()):
+                # "Ngày 09/02/2026, Công đoàn phường … cho biết đã trao xong …": the day it was said, not done
+                said = n.make_date(int(m["d"]), int(m["m"]), int(m["y"])) if m["d"] and m["m"] and m["y"] else None
+                if said:
+                    self.said_days.append((said, quote(b, m.start(), m.end())))
+                continue
             if w:
                 what = w["what"] if w["what"] else w["noun"]
                 verb = w["verb"] or ""
@@ -264,6 +294,10 @@ class EventPass(Context):
             first, last = _parts(item.m)
             if first is None:
                 continue
+            if last and _OBSERVANCE_MONTH.match(item.title):  # "Tháng Công nhân năm 2026 diễn ra từ ngày 1 – 31/5"
+                taken.append((where, item.m.end()))
+                covered = max(covered, item.m.end())
+                continue
             if first.count("/") == 1:  # "khai mạc từ ngày 26-8 và kéo dài đến ngày 4-9-2025": the range's year
                 first = _year_of_range(text, first, item.m.end(), min(clauses.end(item.m.end()), item.m.end() + _NEAR))
             taken.append((where, item.m.end()))
@@ -278,6 +312,12 @@ class EventPass(Context):
             if place:
                 ev.place = place[1].strip()
             f.events.append(ev)
+            if first.count("/") == 1:  # "Chiều nay (16/11), … kiểm tra … tài chính công đoàn năm 2023 …"
+                named = {y for y in _NAMED_YEAR.findall(text, clauses.start(where), clauses.end(where))}
+                if len(named) == 1:
+                    day = n.make_date(*(int(x) for x in first.split("/")), int(named.pop()))
+                    if day:
+                        self.sentence_days.append((day, ev.where))
             again = _AND_DAY.match(text, item.m.end())
             if again and again["m"] and not last:
                 year = again["y"] or (first[-4:] if first.count("/") == 2 else None)

@@ -24,7 +24,7 @@ from scheduler.plans.phases import PhasePass
 from scheduler.plans.repeats import RepeatPass
 from scheduler.plans.tet_items import TetPass
 from scheduler.plans.text import BRACKET, quote, slug
-from scheduler.plans.yearspan import CampaignTime, from_items, from_text
+from scheduler.plans.yearspan import CampaignTime, after_issue, from_items, from_text
 
 _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
 
@@ -33,12 +33,18 @@ _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
 _DID = re.compile(r"(?<!\w)đã\s+(?!được\s+(?:phê\s+duyệt|ban\s+hành))\w", re.I)
 
 
+# "Thời gian giãn cách xã hội từ ngày 09/7 đến 30/9/2021, …", "đợt dịch thứ tư (từ … đến …)": the time of an epidemic
+# or a disaster the plan speaks of, not its own.
+_OTHER_TIME = re.compile(r"(?<!\w)(?:dịch\s+(?:bệnh|Covid)|Covid|giãn\s+cách|phong\s+tỏa|bão|lũ|thiên\s+tai)(?!\w)", re.I)
+
+
 def _did(text: str, at: int) -> bool:
-    """The sentence holding offset `at` tells what was done."""
+    """The sentence holding offset `at` tells what was done, or is about an epidemic's or a disaster's time."""
     lo, hi = max(0, at - 200), min(len(text), at + 200)  # a sentence's reach: a long line stays linear
     start = max(text.rfind(". ", lo, at), text.rfind(";", lo, at), lo - 1) + 1
     ends = [i for i in (text.find(". ", at, hi), text.find(";", at, hi)) if i >= 0]
-    return bool(_DID.search(text, start, min(ends) if ends else hi))
+    stop = min(ends) if ends else hi
+    return bool(_DID.search(text, start, stop) or _OTHER_TIME.search(text, start, stop))
 
 
 class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPass):
@@ -73,6 +79,8 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
                 continue
             brackets = [(k.start(), k.end()) for k in BRACKET.finditer(text) if (b.line, b.page, k.start()) in marks]
             for m in _STATED_TIME.finditer(text):
+                if _OTHER_TIME.search(text, m.end(), m.end() + 40):
+                    continue
                 stop = min([i for i in (text.find(";", m.end()), text.find(". ", m.end())) if i >= 0] + [len(text)])
                 for d in n.DATE_RE.finditer(text, m.end(), stop):
                     day = n.make_date(int(d["d"]), int(d["m"]), int(d["y"])) if d["y"] else None
@@ -131,8 +139,16 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
         days += self._periods_written()
         if not days:  # deadlines only when nothing else is dated: a plan's deadlines may precede its campaign
             days += [(d.day, d.where) for d in f.deadlines if d.day is not None and d.date and d.date.count("/") == 2]
+        if not days:  # "Ngày 09/02/2026, … cho biết …": the day a report was given, last
+            days += self.said_days
+        if not days:  # "Chiều nay (16/11), … kiểm tra … năm 2023": a yearless day in the year its sentence names
+            days += self.sentence_days
         found = from_items(days)
         doc: CampaignTime | None = getattr(self, "_doc_time", None)
+        if doc is not None and found is None and f.doc_date:  # a plan issued in December for January's days
+            yearless = [d for d in [e.date for e in f.events] + [d.date for d in f.deadlines if not d.yearly]
+                        if d and d.count("/") == 1]
+            doc = after_issue(f.doc_date, [(int(d.split("/")[0]), int(d.split("/")[1])) for d in yearless]) or doc
         if doc is not None and (found is None or found.span.year is None or found.span.year == doc.span.year):
             self._set_time(doc)  # the document's date: a guess the reviewer must confirm
             f.notes.append((doc.reason, None))

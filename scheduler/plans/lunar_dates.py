@@ -29,6 +29,10 @@ LUNAR_DAY = re.compile(
     rf"tháng\s+(?:(?P<m>\d{{1,2}})(?:\s+năm\s+(?P<cc1>{_CC}))?\s+âm\s+lịch|(?P<named>Giêng|Chạp)(?:\s+năm\s+(?P<cc2>{_CC}))?)",
     re.I,
 )
+# Tết Trung thu named without "Tết": a festival word before "trung thu" ("lễ trung thu", "mùa trung thu", "vui trung
+# thu"), or its night "rằm tháng Tám"; a programme named after it ("Trung thu yêu thương", "Đêm hội trăng rằm") is not.
+_MID_AUTUMN = re.compile(r"(?<!\w)(?:lễ|mùa|dịp|đêm|vui|đón|phá\s+cỗ)\s+trung\s+thu(?!\s+(?:yêu|ấm|nghĩa|sẻ))"
+                         r"|(?<!\w)rằm\s+tháng\s+(?:Tám|8)(?!\s*(?:năm|âm|\d))", re.I)
 CATALOG_DAYS = {"tet-nguyen-dan": "1/1", "ram-thang-gieng": "15/1", "gio-to-hung-vuong": "10/3", "tet-doan-ngo": "5/5",
                 "tet-trung-thu": "15/8", "ong-cong-ong-tao": "23/12"}
 _SOLAR_AFTER = re.compile(r"(?:\s+năm\s+(?P<ly>\d{4}))?(?:\s*\(\s*(?:tức\s+)?(?:từ\s+)?(?:ngày\s+)?"
@@ -70,6 +74,10 @@ class LunarPass(Context):
                             x.where.line == b.line and x.where.page == b.page for x in f.lunar)):
                         continue
                     f.lunar.append(LunarMention(lunar_ref.id, lunar_ref.name, quote(b, m.start(), m.end())))
+            for m in _MID_AUTUMN.finditer(b.text):  # "lễ trung thu", "đêm rằm tháng Tám": the festival, by another name
+                mid = next((r for r in self.ref.lunar if r.id == "tet-trung-thu"), None)
+                if mid and not any(x.id == mid.id and (x.where.line, x.where.page) == (b.line, b.page) for x in f.lunar):
+                    f.lunar.append(LunarMention(mid.id, mid.name, quote(b, m.start(), m.end())))
             for m in re.finditer(r"mừng\s+Xuân", b.text, re.I):
                 tet = next((r for r in self.ref.lunar if r.name.lower().startswith("tết nguyên")), None)
                 if tet and not tet_here:

@@ -39,7 +39,11 @@ _ACTIVITY = (r"khám|tập\s+huấn|bồi\s+dưỡng|lớp\s+học|khóa\s+học
              # a congress schedule ("Lịch tổ chức đại hội công đoàn cơ sở …: đợt 1 …"), not a campaign greeting one
              r"(?<!mừng\s)(?<!tới\s)đại\s+hội(?!\s+thi\s+đua)|"
              # the stages of a building ("Công trình Nhà văn hóa … được xây dựng theo hai giai đoạn")
-             r"được\s+xây\s+dựng|khởi\s+công|thi\s+công|công\s+trình\s+(?:nhà|trụ\s+sở|thiết\s+chế)")
+             r"được\s+xây\s+dựng|khởi\s+công|thi\s+công|công\s+trình\s+(?:nhà|trụ\s+sở|thiết\s+chế)|"
+             # a project's stages ("giai đoạn 1 của dự án …"); windows for filing or selection ("đợt 1 nộp hồ sơ từ …",
+             # "đợt xét tuyển", "đợt tuyển sinh"), a trainee's placement ("đợt thực tập")
+             r"(?:của\s+)?dự\s+án|nộp\s+hồ\s+sơ|đăng\s+ký(?!\s+(?:thi\s+đua|giao\s+ước))|"
+             r"xét\s+(?:tuyển|duyệt|chọn|nâng)|tuyển\s+sinh|thực\s+tập")
 # Right before the label ("Tập huấn đợt 1", "chi trả đợt 2", "nghỉ đợt 1").
 _ACTIVITY_BEFORE = re.compile(rf"(?<!\w)(?:{_ACTIVITY})\s+$", re.I)
 # Right after the label, before its time ("Đợt 1 khám cho …", "đợt 1 đã trao …", "đợt 1 nhận hồ sơ từ …"); after a
@@ -50,9 +54,13 @@ _ACTIVITY_LEAD = re.compile(rf"(?<!\w)(?:{_ACTIVITY})(?!\w)", re.I)
 _ROUNDS = re.compile(r"(?<!\w)(?:theo|thành|làm|qua)\s+(?:từng|\d+|hai|ba|bốn|năm)\s+đợt(?!\w)", re.I)
 _CAMPAIGN = re.compile(r"(?<!\w)(?:thi\s+đua|phong\s+trào|cuộc\s+thi|hội\s+thi|cao\s+điểm)(?!\w)", re.I)
 # A finished phase: reviewed, or its rounds already over.
-_PAST_LEAD = re.compile(r"(?<!\w)đã\s+(?:diễn\s+ra|kết\s+thúc|hoàn\s+thành|qua)(?!\w)", re.I)
+# … or the sentence opens on the year gone by ("Năm qua, đợt thi đua cao điểm từ … thu hút …").
+_PAST_LEAD = re.compile(r"(?<!\w)đã\s+(?:diễn\s+ra|kết\s+thúc|hoàn\s+thành|qua)(?!\w)"
+                        r"|^\s*(?:[Nn]ăm\s+(?:qua|trước|ngoái)|[Tt]hời\s+gian\s+qua|[Vv]ừa\s+qua)\s*,")
 _BEFORE_WORD = re.compile(r"(?<!\w)(?:qua|sau|kết\s+thúc|hết|cuối)\s+$", re.I)
-_REVIEW = re.compile(r"(?<!\w)(?:sơ\s+kết|tổng\s+kết|bình\s+xét|đánh\s+giá|chấm\s+điểm)\s+(?:các\s+)?$", re.I)
+_REVIEW = re.compile(r"(?<!\w)(?:sơ\s+kết|tổng\s+kết|bình\s+xét|đánh\s+giá|chấm\s+điểm|kết\s+quả)\s+(?:các\s+)?$", re.I)
+_FINISHED = re.compile(r"\s*\)?\s*,?\s*(?:đã\s+(?:kết\s+thúc|hoàn\s+thành|diễn\s+ra|khép\s+lại)"
+                       r"|(?:kết\s+thúc|khép\s+lại)\s+(?:thắng\s+lợi|tốt\s+đẹp|thành\s+công))(?!\w)", re.I)
 _SENTENCE_END = re.compile(r"\.(?=\s)(?!\s\d{4}\b)")
 _REPORT = re.compile(r"(?<!\w)báo\s+cáo(?!\w)", re.I)
 # A campaign another body runs, which the plan answers: "Hưởng ứng đợt thi đua cao điểm do Tổng Liên đoàn phát động
@@ -64,21 +72,41 @@ _HEADING = re.compile(r"^\s*(?:[IVX]+|\d+|[A-Z])[.)]\s+(?P<t>.{3,80})$")
 _REVIEW_HEADING = re.compile(r"KẾT\s+QUẢ|ĐÁNH\s+GIÁ|TÌNH\s+HÌNH|NHÌN\s+LẠI")
 
 
+# A numbered heading in sentence case, short and unpunctuated: "1. Kết quả thực hiện năm 2026", "2. Phương hướng năm 2027".
+_REVIEW_WORDS = re.compile(r"(?:Kết\s+quả|Đánh\s+giá|Tình\s+hình|Nhìn\s+lại)(?!\w)")
+_PLAN_WORDS = re.compile(r"(?:Phương\s+hướng|Nhiệm\s+vụ|Kế\s+hoạch|Mục\s+tiêu|Nội\s+dung|Giải\s+pháp|Tổ\s+chức\s+thực\s+hiện"
+                         r"|Thời\s+gian|Chỉ\s+tiêu)(?!\w)")
+
+
 def review_heading(text: str) -> bool | None:
     """True under a heading of a review ("I. KẾT QUẢ NĂM 2025"), False under another heading, None for no heading."""
     m = _HEADING.match(text)
     return None if m is None or not m["t"].isupper() else bool(_REVIEW_HEADING.search(m["t"]))
 
 
+def _review_subheading(text: str) -> bool | None:
+    """The same for a short numbered heading in sentence case: "1. Kết quả thực hiện năm 2026" (True), "2. Phương
+    hướng năm 2027" (False); None for anything else."""
+    m = _HEADING.match(text)
+    if m is None or m["t"].isupper() or len(m["t"]) > 60 or re.search(r"[.;:,]", m["t"]):
+        return None
+    return True if _REVIEW_WORDS.match(m["t"]) else False if _PLAN_WORDS.match(m["t"]) else None
+
+
 def under_review(texts: Iterable[str]) -> list[bool]:
-    """For each paragraph, whether it lies under a review heading ("I. KẾT QUẢ NĂM 2025" until the next heading):
-    what is dated there is the past period's, not the plan's."""
+    """For each paragraph, whether it lies under a review heading ("I. KẾT QUẢ NĂM 2025" until the next heading), or
+    under a review subheading ("1. Kết quả thực hiện năm 2026" until the next heading of either kind): what is dated
+    there is the past period's, not the plan's."""
     out: list[bool] = []
-    inside = False
+    inside = sub = False
     for text in texts:
         heading = review_heading(text)
-        inside = inside if heading is None else heading
-        out.append(inside)
+        if heading is not None:
+            inside, sub = heading, False
+        else:
+            sub_heading = _review_subheading(text)
+            sub = sub if sub_heading is None else sub_heading
+        out.append(inside or sub)
     return out
 _REPORTS = re.compile(r"(?<!\w)(?:báo\s+cáo|gửi|nộp)(?!\w)", re.I)
 
@@ -153,6 +181,11 @@ class Block:
         if _REVIEW.search(near) and bracketed and self.report_at < label_start:
             return True
         return self.lead(first_label)[1]
+
+    def finished_after(self, time_end: int) -> bool:
+        """The words right after a phase's time say it is over: "Đợt thi đua thứ nhất (từ … đến …) kết thúc thắng
+        lợi; …", "đợt 1 từ … đến … đã kết thúc"."""
+        return bool(_FINISHED.match(self.text, time_end))
 
     def run_by_others(self, label_start: int, label_end: int, time_at: int) -> bool:
         """A phase of a campaign another body runs, which the plan only answers (see `_ANSWERS`)."""

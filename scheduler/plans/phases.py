@@ -186,8 +186,9 @@ class PhasePass(Context):
             period = None  # "sơ kết đợt 1 từ ngày 01/7 đến 05/7/2024": when the review happens, not the phase
         if m.re is LABEL and lead[0].finished_or_after(m.start(), lead[1], "(" in text[m.end():at]):
             return None  # "Qua đợt 1 (từ …), các tổ đã …", "sau đợt thi đua, … tổng kết vào tháng 01/2026"
-        if period is not None and lead[0].run_by_others(m.start(), m.end(), at):
-            return None  # "Hưởng ứng đợt thi đua cao điểm do Tổng Liên đoàn phát động (từ …)"
+        if period is not None and (lead[0].run_by_others(m.start(), m.end(), at)
+                                   or lead[0].finished_after(at + period.end_offset)):
+            return None  # "Hưởng ứng đợt thi đua cao điểm do Tổng Liên đoàn phát động (từ …)", "(từ …) đã kết thúc"
         line_start = _LINE_LEAD.fullmatch(text[:m.start()].strip()) is not None  # the label opens its paragraph
         if period is None and line_start and stop == len(text) and bi + 1 < len(self.blocks):
             # The label heads a paragraph; its time is on the next line: "Thời gian: từ 20/11 – 05/12/2023".

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from scheduler.core.lunar import to_solar
 from scheduler.plans import notation as n
 from scheduler.plans.findings import Block, Where
 from scheduler.plans.lunar_dates import CAN_CHI_ONLY, year_named
@@ -24,8 +25,15 @@ from scheduler.plans.text import quote
 OPENING_BLOCKS = 8
 # "kế hoạch … năm 2025": the year the opening sentence gives the plan (references are masked before).
 # "Kết quả Hội thi … năm 2025": a contest names its year the same way.
-_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua|hội thi|cuộc thi|hội thao)"
-                        r"[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)", re.I)
+# "Tháng Công nhân năm 2024", "Tháng hành động … năm 2025": an observance month named with its year.
+# "Năm 2023, Liên đoàn Lao động tỉnh phát động …", "Bước sang năm 2024, … triển khai …": a sentence that opens with
+# the year it launches in.
+_PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua|hội thi|cuộc thi|hội thao"
+                        r"|tháng công nhân|tháng hành động)"
+                        r"[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)"
+                        r"|(?:^|(?<=[.;]\s))(?:(?:trong|bước\s+sang|sang)\s+)?năm\s+(\d{4})\s*,?\s+"
+                        r"(?![^.;]{0,100}?(?<!\w)đã\s)[^.;]{0,100}?"
+                        r"(?<!\w)(?:phát\s+động|triển\s+khai)(?!\w)", re.I)
 # "Nhân dịp Tết Trung thu 2025, …": a festival named with its year falls in that year, as the campaign around it.
 _FESTIVAL_YEAR = re.compile(r"(?<!\w)(?:Tết\s+)?(?:Trung\s+thu|Đoan\s+Ngọ)\s+(?:năm\s+)?(\d{4})(?!\s*[-–—]\s*\d)", re.I)
 # "Hội nghị tổng kết công tác thi đua năm 2025 và ký giao ước thi đua năm 2026": the year a review looks back on.
@@ -36,7 +44,7 @@ def _plan_year(text: str) -> re.Match[str] | None:
     """The first "kế hoạch … năm 2025", unless it is the year a review looks back on: "Hội nghị tổng kết công tác
     thi đua năm 2025 và ký giao ước thi đua năm 2026" names two years and the plan's neither (its dated items say)."""
     m = _PLAN_YEAR.search(text)
-    return None if m is None or _REVIEWED.search(text, max(0, m.start() - 80), m.start(1)) else m
+    return None if m is None or _REVIEWED.search(text, max(0, m.start() - 80), m.start(m.lastindex or 1)) else m
 
 
 _IMPLEMENTS = re.compile(r"(?<!\w)(?:Thực hiện|Theo)\s")
@@ -80,6 +88,18 @@ def pupils_year(text: str, m: re.Match[str]) -> bool:
     return bool(_PUPILS.search(text, start, m.start()))
 
 
+# After a school year or a stage, in its sentence: what it saw ("Năm học 2025 – 2026, Công đoàn trường được tặng Bằng
+# khen", "… đã hoàn thành …"): a past one, when a later sentence names the one the plan is for.
+_SAW = re.compile(r"(?<!\w)(?:đã\s+(?!được\s+(?:phê\s+duyệt|ban\s+hành))\w|được\s+(?:tặng|công\s+nhận|khen|trao|xếp\s+loại)"
+                  r"|đạt\s+(?:danh\s+hiệu|giải))", re.I)
+
+
+def past_period(text: str, m: re.Match[str]) -> bool:
+    """The sentence of a school year or a stage tells what it saw."""
+    stops = [i for i in (text.find(". ", m.end()), text.find(";", m.end())) if i >= 0]
+    return bool(_SAW.search(text, m.end(), min(stops + [len(text), m.end() + 200])))
+
+
 @dataclass(frozen=True)
 class CampaignTime:
     span: n.Span
@@ -98,6 +118,17 @@ def _own_text(text: str) -> str:
         stop = min(stops) if stops else len(text)
         out = out[:m.start()] + " " * (stop - m.start()) + out[stop:]
     return out
+
+
+# The lunar New Year named without its year in a title ("Chăm lo Tết Nguyên đán …", "Tết sum vầy …"), not the other
+# feasts called Tết.
+_TET_NAMED = re.compile(r"(?<!\w)Tết(?!\s+(?:Trung\s+thu|Dương\s+lịch|Thiếu\s+nhi|trồng\s+cây|Đoan\s+[Nn]gọ|Độc\s+lập|"
+                        r"Hàn\s+thực|Thanh\s+minh|[Tt]ây))(?![^.;]{0,60}?\d{4})", re.I)
+
+
+def _full_date(text: str | None) -> date | None:
+    parts = (text or "").split("/")
+    return n.make_date(*(int(x) for x in parts)) if len(parts) == 3 and all(x.isdigit() for x in parts) else None
 
 
 def _tet_year(text: str) -> tuple[int, re.Match[str]] | None:
@@ -130,18 +161,26 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
             y = year_named(named["cc"], int(doc_date[-4:]))
             return CampaignTime(_year(y), _said(f"năm {y}, năm {named['cc']} ghi trong tiêu đề, gần ngày văn bản {doc_date}",
                                                 title), title_where)
+        tet = _TET_NAMED.search(title)
+        issued = _full_date(doc_date)
+        if tet and issued:  # "Chăm lo Tết Nguyên đán cho đoàn viên", issued 20/11/2026: the Tết after it, in 2027
+            y = issued.year + (issued > to_solar(issued.year, 1, 1))
+            return CampaignTime(_year(y), _said(f"năm {y}, năm của Tết Nguyên đán gần nhất sau ngày văn bản {doc_date}",
+                                                title), title_where)
     opening = list(zip(blocks[:OPENING_BLOCKS], masked[:OPENING_BLOCKS], strict=True))
     # The plan's own sentences first; then "Thực hiện kế hoạch năm học 2024-2025, …" (the school year it implements),
     # never the span of a document cited as a basis ("Căn cứ Chương trình … giai đoạn 2023-2028").
     spans: list[tuple[Block, str, tuple[re.Pattern[str], ...]]] = [
         (b, _own_text(text), (n.SPAN_SCHOOL, n.SPAN_STAGE)) for b, text in opening]
     spans += [(b, text, (n.SPAN_SCHOOL,)) for b, text in opening if _IMPLEMENTS.search(text)]
-    for b, text, patterns in spans:
-        for pattern in patterns:
-            m = next((x for x in pattern.finditer(text) if not cited_period(text, x) and not pupils_year(text, x)), None)
-            if m:
-                s = n.campaign_span(m[0])
-                if s:
+    # A period whose sentence tells what it saw is taken only when no other is named.
+    for past in (False, True):
+        for b, text, patterns in spans:
+            for pattern in patterns:
+                m = next((x for x in pattern.finditer(text) if not cited_period(text, x) and not pupils_year(text, x)
+                          and past_period(text, x) == past), None)
+                s = n.campaign_span(m[0]) if m else None
+                if m and s:
                     return CampaignTime(s, _said("theo câu mở đầu", quote(b, m.start(), m.end()).quote),
                                         quote(b, m.start(), m.end()))
     for b, text in opening:
@@ -152,7 +191,7 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         m = _plan_year(_own_text(text)) or _FESTIVAL_YEAR.search(text)
         if m:
             w = quote(b, m.start(), m.end())
-            return CampaignTime(_year(int(m[1])), _said("theo câu mở đầu", w.quote), w)
+            return CampaignTime(_year(int(m[m.lastindex or 1])), _said("theo câu mở đầu", w.quote), w)
     for b, text in zip(blocks, masked, strict=True):
         tet = _tet_year(text)
         if tet:
@@ -162,6 +201,22 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         y = int(doc_date[-4:])
         return CampaignTime(_year(y), f"tiêu đề không nêu năm: tạm lấy năm {y} của ngày văn bản", None)
     return None
+
+
+def after_issue(doc_date: str, month_days: Sequence[tuple[int, int]]) -> CampaignTime | None:
+    """A plan dated 25/12/2026 whose days are written without a year, all of them more than a month before that date
+    in its year ("Hội nghị viên chức ngày 10/01", "nộp báo cáo trước ngày 05/01"): they come after it, in 2027."""
+    parts = doc_date.split("/")
+    issued = n.make_date(*(int(x) for x in parts)) if len(parts) == 3 and all(x.isdigit() for x in parts) else None
+    if issued is None or not month_days:
+        return None
+    for d, m in month_days:
+        day = n.make_date(d, m, issued.year)
+        if day is None or (issued - day).days <= 31:
+            return None
+    y = issued.year + 1
+    return CampaignTime(_year(y), f"tiêu đề không nêu năm: các ngày không ghi năm đều trước ngày văn bản {doc_date}, "
+                                  f"tạm lấy năm {y}", None)
 
 
 def from_items(days: Iterable[tuple[date, Where]]) -> CampaignTime | None:
