@@ -221,3 +221,18 @@ def test_an_issuer_in_capitals_is_written_as_a_name(tmp_path: Path) -> None:
     for first, issuer in (("CÔNG ĐOÀN CÔNG TY CỔ PHẦN CAO SU HƯỚNG HÓA", "Công đoàn Công ty Cổ phần Cao su Hướng Hóa"),
                           ("CÔNG ĐOÀN NGÀNH GIÁO DỤC TỈNH KON TUM", "Công đoàn ngành Giáo dục tỉnh Kon Tum")):
         assert _txt(tmp_path, first)["issuer"] == issuer
+
+
+def test_a_title_without_a_stop_ends_where_the_body_opens(tmp_path: Path) -> None:
+    """Typed without a blank line, the title under "KẾ HOẠCH" is not swallowed by the body's first sentence."""
+    for title, opener, want in (
+            ("Thực hiện Chương trình chăm lo đời sống đoàn viên giai đoạn 2026 – 2028",
+             "Ban Thường vụ Liên đoàn Lao động tỉnh ban hành kế hoạch thực hiện như sau:", "giai đoạn 2026–2028"),
+            ("Tổ chức Giải bóng chuyền hơi nữ công nhân viên chức năm 2027",
+             "Căn cứ Chương trình công tác năm 2027 của Ban Chấp hành Công đoàn ngành;", 2027)):
+        path = tmp_path / "plan.txt"
+        path.write_text(f"LIÊN ĐOÀN LAO ĐỘNG TỈNH GIA LAI\nKẾ HOẠCH\n{title}\n{opener}\nI. MỤC ĐÍCH\n"
+                        "Các công đoàn cơ sở gửi báo cáo về LĐLĐ tỉnh trước ngày 15/12/2027.\n", encoding="utf-8")
+        data = _data(path)
+        assert data["title"] == title
+        assert data.get("span", data.get("year")) == want

@@ -99,6 +99,9 @@ def _unmerged(cell: str) -> list[str]:
     return parts or [cell]
 
 
+# How the body's first sentence opens, right under the title.
+_BODY_OPENS = re.compile(r"(?:Căn cứ|Thực hiện|Để|Nhằm|Ban Thường vụ|Ban Chấp hành|BCH|Thường trực|Phát huy|Trên cơ sở|"
+                         r"Nhân dịp|Hưởng ứng|Tiếp tục|Năm \d{4}\s*,)\s")
 _BLANK_BEFORE = re.compile(r"(?::|\b(?:ngày|tháng|năm|số))$", re.I)
 
 
@@ -150,6 +153,7 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
         widths = sorted(len(r.strip()) for r in raw_lines if r.strip())
         full = widths[int(len(widths) * 0.9)] if widths else 0
         wrapped = False  # in a PDF, a line that ends mid-sentence continues on the next one
+        title_lines = 0  # lines after the kind heading that may still be the title
         for idx, raw in enumerate(raw_lines, start=1):
             line_cells = cells[idx - 1]
             if line_cells is not None:  # a line of the header: its own paragraph(s)
@@ -174,9 +178,16 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
             current.append(line)
             wrapped = line[-1:] not in ".:;!?)”\"…"
             typed_end = not paged and line[-1:] in ".;!?" and (len(line) > 40 or _opens_sentence(raw_lines, idx))
-            if (paged and len(raw.strip()) < 0.7 * full) or per_line or typed_end or _KIND_LINE.fullmatch(line):
+            # The title under "KẾ HOẠCH" ends without a stop: the body's first sentence on the next line opens
+            # its own paragraph ("Ban Thường vụ … như sau:", "Căn cứ …").
+            title_end = title_lines > 0 and idx < len(raw_lines) and _BODY_OPENS.match(raw_lines[idx].strip())
+            title_lines -= 1
+            if (paged and len(raw.strip()) < 0.7 * full) or per_line or typed_end or title_end \
+                    or _KIND_LINE.fullmatch(line):
                 out.append(Block(" ".join(current), first, page_no if paged else None))
                 current = []
+            if _KIND_LINE.fullmatch(line):
+                title_lines = 4
         if current:
             out.append(Block(" ".join(current), first, page_no if paged else None))
     return join_broken(out)
