@@ -313,9 +313,10 @@ class EventPass(Context):
                 ev.place = place[1].strip()
             f.events.append(ev)
             if first.count("/") == 1:  # "Chiều nay (16/11), … kiểm tra … tài chính công đoàn năm 2023 …"
-                named = {y for y in _NAMED_YEAR.findall(text, clauses.start(where), clauses.end(where))}
-                if len(named) == 1:
-                    day = n.make_date(*(int(x) for x in first.split("/")), int(named.pop()))
+                years = set(_NAMED_YEAR.findall(text, clauses.start(where), clauses.end(where)))
+                if len(years) == 1:
+                    dd, mm = (int(x) for x in first.split("/"))
+                    day = n.make_date(dd, mm, int(years.pop()))
                     if day:
                         self.sentence_days.append((day, ev.where))
             again = _AND_DAY.match(text, item.m.end())

@@ -122,16 +122,16 @@ class HeaderPass(Context):
                     words.append(w.strip(",.;:"))
                     if w.strip(",.;:") != w:
                         break
-                name = " ".join(words) or None
-                rank = (1 if m["who"] else 0) + (3 if name else 0) + (2 if name and f.place and name == f.place else 0)
+                spelled = " ".join(words) or None
+                rank = (1 if m["who"] else 0) + (3 if spelled else 0) + (2 if spelled and f.place == spelled else 0)
                 if best is None or rank > best[0]:
-                    best = (rank, m[2], name)
+                    best = (rank, m[2], spelled)
         if best:
             level = best[1].lower() if best[1] != "Thành phố" else "Thành phố"
-            name = best[2] or f.place
-            if name:
-                f.issuer = f"Liên đoàn Lao động {level} {name}"
-                f.place = f.place or name
+            place = best[2] or f.place
+            if place:
+                f.issuer = f"Liên đoàn Lao động {level} {place}"
+                f.place = f.place or place
             else:
                 f.issuer = f"Liên đoàn Lao động {level}"
                 f.notes.append((f"văn bản không nêu tên {level} của cơ quan ban hành: bổ sung vào issuer", None))

@@ -151,11 +151,12 @@ def _rows(lines: list[str], first: int, columns: list[int]) -> tuple[int, list[t
             if runs[-1]:
                 runs.append([])
             continue
-        placed = [(_column(start, columns), text) for start, text in pieces]
-        if any(index is None for index, _ in placed) or _spans(pieces, columns):
+        found = [(_column(start, columns), text) for start, text in pieces]
+        placed = [(index, text) for index, text in found if index is not None]
+        if len(placed) < len(found) or _spans(pieces, columns):
             end = at  # a paragraph across the columns: the table has ended
             break
-        runs[-1].append((at, placed))  # type: ignore[arg-type]
+        runs[-1].append((at, placed))
         blank = 0
     rows: list[tuple[list[str], int]] = []
     for number, run in enumerate(r for r in runs if r):
@@ -164,12 +165,12 @@ def _rows(lines: list[str], first: int, columns: list[int]) -> tuple[int, list[t
         # The names' run opens a row at every number after them; another run is one row (its number may stand
         # mid-cell, centred), unless it holds several numbers: then each after the first opens one.
         opens = {0, *numbers} if number == 0 else {0, *numbers[1:]}
-        for k, (at, placed) in enumerate(run):
+        for k, (at, cells_at) in enumerate(run):
             if k in opens:
                 rows.append(([""] * len(columns), at))
             cells = rows[-1][0]
-            for index, text in placed:
-                cells[index] = f"{cells[index]} {text}".strip()  # type: ignore[index]
+            for index, text in cells_at:
+                cells[index] = f"{cells[index]} {text}".strip()
     return end, rows
 
 

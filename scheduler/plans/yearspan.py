@@ -161,9 +161,9 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
             y = year_named(named["cc"], int(doc_date[-4:]))
             return CampaignTime(_year(y), _said(f"năm {y}, năm {named['cc']} ghi trong tiêu đề, gần ngày văn bản {doc_date}",
                                                 title), title_where)
-        tet = _TET_NAMED.search(title)
+        tet_named = _TET_NAMED.search(title)
         issued = _full_date(doc_date)
-        if tet and issued:  # "Chăm lo Tết Nguyên đán cho đoàn viên", issued 20/11/2026: the Tết after it, in 2027
+        if tet_named and issued:  # "Chăm lo Tết Nguyên đán cho đoàn viên", issued 20/11/2026: the Tết after it, in 2027
             y = issued.year + (issued > to_solar(issued.year, 1, 1))
             return CampaignTime(_year(y), _said(f"năm {y}, năm của Tết Nguyên đán gần nhất sau ngày văn bản {doc_date}",
                                                 title), title_where)
