@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bench.corpus_score import CORPUS, KINDS, expected_keys, load, match_keys, produced_items
+from bench.corpus_score import CORPUS, KINDS, _deadline_key, expected_keys, load, match_keys, produced_items
 from scheduler.plans.extract import extract
 from scheduler.plans.service import reference_from
 from tests.conftest import CALENDARS
@@ -40,6 +40,12 @@ CLASSES = {
 }
 # Dev passages the rules do not read as written, each for a stated reason (a strict xfail: fixing one fails it).
 KNOWN_GAPS: dict[str, str] = {
+    "p373": "an anniversary given in years only, (1956 - 2026), does not yet give the year",
+    "p374": "a quoted name with its year and a market's opening at a time of day are not yet read",
+    "p376": "a programme named with \"Xuân 2024\" does not yet give the year",
+    "p377": "a second day in a list (\"chuyến thứ hai ngày 26/1\") is not yet an event",
+    "p391": "a year after a quoted programme name is not yet read",
+    "p395": "a span written \"năm 2016 - 2017\" after a movement's name is not yet read",
 }
 
 
@@ -91,10 +97,8 @@ def test_a_dev_passage_is_read_as_it_says(passage: dict[str, Any]) -> None:
 
 
 def _key(d: Any) -> str | None:
-    if d.yearly and d.date:
-        dd, mm = d.date.split("/")[:2]
-        return f"--{int(mm):02d}-{int(dd):02d}"
-    return d.day.isoformat() if d.day else None
+    """The deadline's key as the bench scores it (a yearless "trước ngày 20-4" keys as --04-20)."""
+    return _deadline_key(d)
 
 
 def _named(expected: str, produced: str | None) -> bool:
