@@ -2,7 +2,9 @@
 
 The campaign's year from a programme named in quotes with its year ("“Tết Sum vầy – Gắn kết” 2027", "“Chuyến
 xe Công đoàn – Xuân 2026”"), not from a title awarded for a past year; a movement's span written "năm 2026 -
-2027"; the year an anniversary given in years only is celebrated ("70 năm … (1957 - 2027)"). The
+2027"; the year an anniversary given in years only is celebrated ("70 năm … (1957 - 2027)"); a trip's departure
+("… lên đường về quê"); the next item of a list on its own day ("…, chuyến thứ hai ngày 26/1"); a place and its
+day after an event named earlier in the sentence ("Chợ Tết … mở ở hai nơi: tại … ngày …; tại … ngày …"). The
 corpus passages p367–p405 (tests/plans/corpus/passages-12.yaml) measure the same classes.
 """
 
@@ -23,6 +25,9 @@ REF: Reference = reference_from(CALENDARS)
 def read(text: str) -> Findings:
     return extract([text], False, REF)
 
+
+def days(f: Findings) -> set[date]:
+    return {ev.day for ev in f.events if ev.day}
 
 
 @pytest.mark.parametrize(("text", "year"), [
@@ -64,3 +69,29 @@ def test_a_second_movement_span_and_its_limits() -> None:
     assert f.year is None and (f.span_start, f.span_end) == (date(2025, 1, 1), date(2026, 12, 31))
     # three years apart is no two-year span of a movement
     assert read("Phong trào thi đua năm 2021 - 2024 đã được tổng kết.").span_start is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a trip's departure on the clause's day
+    ("Chiều 3.2.2027, 160 công nhân Khu công nghiệp Tân Hương lên đường về quê đón Tết trên 5 xe do Công đoàn "
+     "tổ chức.", {date(2027, 2, 3)}),
+    ("Sáng 22/01/2026, đoàn 45 đoàn viên của Công đoàn Điện lực huyện lên đường thăm các gia đình công nhân ở xã "
+     "vùng cao.", {date(2026, 1, 22)}),
+    # the next item of a list on its own day
+    ("Chương trình đưa công nhân về quê năm 2027 gồm hai chuyến xe: chuyến thứ nhất khởi hành ngày 30/1, chuyến thứ "
+     "hai ngày 2/2.", {date(2027, 1, 30), date(2027, 2, 2)}),
+    ("Công đoàn trường tổ chức tập huấn kỹ năng sơ cứu vào ngày 12/9/2026, buổi thứ hai ngày 19/9/2026.",
+     {date(2026, 9, 12), date(2026, 9, 19)}),
+    # a place and its day after an event named earlier in the sentence
+    ("\"Chợ Tết Công đoàn năm 2027\" mở ở hai điểm: tại Nhà văn hóa công nhân Bắc Sơn từ 7 giờ ngày 23/1/2027; "
+     "tại Khu lưu trú công nhân Đông Mai ngày 29/1/2027.", {date(2027, 1, 23), date(2027, 1, 29)}),
+    ("Hội thi nấu ăn \"Bữa cơm gia đình\" diễn ra theo cụm: tại Trung tâm Văn hóa huyện ngày 10/10/2026; tại Nhà "
+     "văn hóa xã Phú Lâm ngày 12/10/2026.", {date(2026, 10, 10), date(2026, 10, 12)}),
+])
+def test_departures_list_items_and_places_with_their_days(text: str, expected: set[date]) -> None:
+    assert days(read(text)) == expected
+
+
+def test_a_place_with_its_day_but_no_event_named_before_is_no_event() -> None:
+    text = "Các công đoàn cơ sở nộp báo cáo: tại Văn phòng Liên đoàn Lao động huyện trước ngày 15/12/2026."
+    assert days(read(text)) == set()
