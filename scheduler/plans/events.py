@@ -49,7 +49,8 @@ NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi
 VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|khai giảng|bế giảng|trao giải|khởi hành|họp xét|họp|thực hiện(?=\s+vào\s)"
 # After a clause's own day only ("Ngày 16/5/2020, Công đoàn Khối … trao 100 phần quà …"): what was given that day.
 # … or whom a delegation checked or visited that day ("Chiều nay (16/11), Công đoàn Viên chức tỉnh … đã kiểm tra …").
-_LEAD_VERBS = rf"{VERBS}|trao\s+tặng|trao|tặng|kiểm\s+tra|giám\s+sát|thăm"
+# … or that set off that day ("Chiều 2.2, 140 hộ gia đình … lên đường về quê …": a trip's departure, like "khởi hành").
+_LEAD_VERBS = rf"{VERBS}|trao\s+tặng|trao|tặng|kiểm\s+tra|giám\s+sát|thăm|lên\s+đường"
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
 # "Vào tối ngày 27/9/2023, …", "chiều mồng 6/3/2026, …" ("mồng" before a day written with its month is Gregorian);
 # a news page's "Chiều nay (16/11), …", "Hôm qua, 15/6, …": the day the article reports, relative to the page.
@@ -103,6 +104,12 @@ ON_ANNIVERSARY = re.compile(r"(?P<what>(?:trao giải|tổng kết|sơ kết|tuy
                             r"k[ỷỉ]\s+niệm\s+(?P<n>\d{1,3})\s+năm\s+(?P<name>[^.;(]{3,120})", re.I)
 # "… vào tối ngày 01-10 tại Cung Văn hóa Lao động và tối ngày 02-10 tại phường …": the same event on a second day.
 _AND_DAY = re.compile(rf"(?:\s+tại\s+[^.;,]{{3,80}}?)?\s+và\s+(?:vào\s+)?{_PART}(?:ngày\s+)?{_D}(?!\s*(?:đến|-|–))")
+# "… chuyến thứ nhất khởi hành ngày 24/1, chuyến thứ hai ngày 26/1": the next item of a list, on its own day.
+_NEXT_ITEM_DAY = re.compile(rf",\s+(?:và\s+)?(?:chuyến|buổi|phiên|lượt|ca)\s+(?:thứ\s+\w+|\d{{1,2}})\s+(?:vào\s+)?{_PART}"
+                            rf"(?:ngày\s+)?{_D}(?!\s*(?:đến|-|–))")
+# "Chợ Tết … mở ở hai nơi: tại Khu nhà ở … từ 8 giờ ngày 24/1/2026 …; tại Nhà Văn hóa … ngày 30/1/2026": a place, then
+# its day, after an event named earlier in the sentence.
+_AT_PLACE_WHEN = re.compile(rf"(?:(?<=[:;])|(?<=[:;] ))\s*tại\s+(?P<place>[^.;:,()\d]{{3,80}}?)\s+(?:vào\s+)?{WHEN}")
 _NAMED = re.compile(rf"(?:{NOUNS})\s[^.;:,]{{3,80}}?(?=\s+(?:do|của|được|sẽ)\s|[.;:,]|$)")
 _EMPTY_WHAT = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|đúng|lúc|vào|diễn ra|tổ chức|dự kiến|được|sẽ)(?!\w)|\W")
 _SENDS = re.compile(r"(?<!\w)(?:gửi|nộp)\s")
@@ -270,6 +277,11 @@ class EventPass(Context):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         for m in LABEL_WHEN.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
+        for m in _AT_PLACE_WHEN.finditer(text):
+            sentence = max(0, text.rfind(". ", 0, m.start()) + 1, m.start() - _NEAR)
+            named = list(_NAMED.finditer(text, sentence, m.start()))
+            if named:
+                found.append(_Found(m.start(), m.end(), _title(named[0][0]), m))
         for m in PROGRAMME_DAY.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         for m in SITTING.finditer(text):
@@ -319,7 +331,7 @@ class EventPass(Context):
                     day = n.make_date(dd, mm, int(years.pop()))
                     if day:
                         self.sentence_days.append((day, ev.where))
-            again = _AND_DAY.match(text, item.m.end())
+            again = _AND_DAY.match(text, item.m.end()) or _NEXT_ITEM_DAY.match(text, item.m.end())
             if again and again["m"] and not last:
                 year = again["y"] or (first[-4:] if first.count("/") == 2 else None)
                 f.events.append(Event(self.new_id(item.title), item.title, quote(b, item.start, again.end()),

@@ -24,7 +24,7 @@ from scheduler.plans.phases import PhasePass
 from scheduler.plans.repeats import RepeatPass
 from scheduler.plans.tet_items import TetPass
 from scheduler.plans.text import BRACKET, quote, slug
-from scheduler.plans.yearspan import CampaignTime, after_issue, from_items, from_text
+from scheduler.plans.yearspan import CampaignTime, after_issue, anniversary_year, from_items, from_text
 
 _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
 
@@ -143,8 +143,13 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
             days += self.said_days
         if not days:  # "Chiều nay (16/11), … kiểm tra … năm 2023": a yearless day in the year its sentence names
             days += self.sentence_days
-        found = from_items(days)
         doc: CampaignTime | None = getattr(self, "_doc_time", None)
+        if not days and doc is None:  # "kỷ niệm 70 năm … (1956 - 2026)" and no dated item: the year it is celebrated
+            celebrated = anniversary_year(self.blocks, self.masked)
+            if celebrated is not None:
+                self._set_time(celebrated)
+                return
+        found = from_items(days)
         if doc is not None and found is None and f.doc_date:  # a plan issued in December for January's days
             yearless = [d for d in [e.date for e in f.events] + [d.date for d in f.deadlines if not d.yearly]
                         if d and d.count("/") == 1]

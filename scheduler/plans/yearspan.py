@@ -36,6 +36,50 @@ _PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương 
                         r"(?<!\w)(?:phát\s+động|triển\s+khai)(?!\w)", re.I)
 # "Nhân dịp Tết Trung thu 2025, …": a festival named with its year falls in that year, as the campaign around it.
 _FESTIVAL_YEAR = re.compile(r"(?<!\w)(?:Tết\s+)?(?:Trung\s+thu|Đoan\s+Ngọ)\s+(?:năm\s+)?(\d{4})(?!\s*[-–—]\s*\d)", re.I)
+# "Chương trình "Tết Sum vầy – Kết nối yêu thương" 2021", ""Chuyến xe Công đoàn – Xuân 2024"", ""Chợ Tết Công đoàn năm
+# 2026"": a programme named in quotes with its year, at the end of the name or right after it.
+_QUOTED_YEAR = re.compile(r"[\"“](?P<name>[^\"”\n]{3,120}?)(?:\s+(?:năm|[Xx]uân)\s+(?P<a>\d{4}))?[\"”]"
+                          r"(?(a)|\s+(?:năm\s+)?(?P<b>\d{4}))(?!\s*[-–—]\s*\d)(?!\d)")
+# Before it in its clause: an award or a title given for a past year ("trao giấy chứng nhận "Giỏi việc nước, đảm việc
+# nhà" năm 2024"), not the campaign's.
+_AWARDED = re.compile(r"(?<!\w)(?:trao|tặng|công\s+nhận|danh\s+hiệu|giấy\s+chứng\s+nhận|bằng\s+khen|giấy\s+khen|đạt)"
+                      r"(?!\w)[^.;]*$", re.I)
+# "… phong trào "Lao động giỏi, lao động sáng tạo" năm 2016 - 2017": a movement's span over two years in a row.
+_PLAN_SPAN = re.compile(r"(?:phong trào|thi đua|chương trình|kế hoạch|cuộc vận động)[^.;:]{0,120}?"
+                        r"\bnăm\s+(?P<a>\d{4})\s*[-–—]\s*(?P<b>\d{4})(?!\d)", re.I)
+# "kỷ niệm 70 năm xây dựng và phát triển Tổng công ty (1956 - 2026)": an anniversary given in years only, celebrated in
+# its last year.
+_ANNIVERSARY_YEARS = re.compile(r"(?<!\w)(?P<n>\d{1,3})\s+năm\s[^.;()]{3,120}?\(\s*(?P<a>\d{4})\s*[-–—]\s*(?P<b>\d{4})\s*\)")
+
+
+def quoted_year(text: str) -> re.Match[str] | None:
+    """The first programme named in quotes with its year, unless an award for that year is what the clause gives."""
+    for m in _QUOTED_YEAR.finditer(text):
+        if not _AWARDED.search(text, max(0, m.start() - 80, text.rfind(". ", 0, m.start()) + 1), m.start()):
+            return m
+    return None
+
+
+def plan_span(text: str) -> n.Span | None:
+    """"phong trào … năm 2016 - 2017": two years in a row."""
+    m = _PLAN_SPAN.search(text)
+    if m is None or int(m["b"]) != int(m["a"]) + 1:
+        return None
+    a, b = int(m["a"]), int(m["b"])
+    return n.Span(None, f"năm {a}–{b}", date(a, 1, 1), date(b, 12, 31))
+
+
+def anniversary_year(blocks: Sequence[Block], masked: Sequence[str]) -> CampaignTime | None:
+    """The last year of an anniversary written in years only, when it is as many years after the first as it says."""
+    for b, text in zip(blocks, masked, strict=True):
+        for m in _ANNIVERSARY_YEARS.finditer(text):
+            if int(m["b"]) - int(m["a"]) == int(m["n"]):
+                w = quote(b, m.start(), m.end())
+                return CampaignTime(_year(int(m["b"])), _said(f"năm {m['b']}, năm kỷ niệm {m['n']} năm văn bản nhắc",
+                                                              w.quote), w)
+    return None
+
+
 # "Hội nghị tổng kết công tác thi đua năm 2025 và ký giao ước thi đua năm 2026": the year a review looks back on.
 _REVIEWED = re.compile(r"(?<!\w)(?:tổng\s+kết|sơ\s+kết)(?!\w)", re.I)
 
@@ -188,10 +232,20 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         if tet:
             w = quote(b, tet[1].start(), tet[1].end())
             return CampaignTime(_year(tet[0]), _said(f"năm {tet[0]}, năm của Tết văn bản nhắc", w.quote), w)
-        m = _plan_year(_own_text(text)) or _FESTIVAL_YEAR.search(text)
+        own = _own_text(text)
+        m = _plan_year(own) or _FESTIVAL_YEAR.search(text)
         if m:
             w = quote(b, m.start(), m.end())
             return CampaignTime(_year(int(m[m.lastindex or 1])), _said("theo câu mở đầu", w.quote), w)
+        two = _PLAN_SPAN.search(own)
+        span = plan_span(own)
+        if two and span:
+            w = quote(b, two.start(), two.end())
+            return CampaignTime(span, _said("theo câu mở đầu", w.quote), w)
+        m = quoted_year(own)
+        if m:
+            w = quote(b, m.start(), m.end())
+            return CampaignTime(_year(int(m["a"] or m["b"])), _said("năm ghi cùng tên chương trình", w.quote), w)
     for b, text in zip(blocks, masked, strict=True):
         tet = _tet_year(text)
         if tet:
