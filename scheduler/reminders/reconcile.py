@@ -8,7 +8,7 @@ the rows of that scope, by index, so its cost follows the change, not the ledger
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,14 +34,21 @@ class ReconcileStats:
     unchanged: int = 0
 
 
-def reconcile(engine: Engine, planned: Sequence[PlannedReminder], now: datetime,
-              scope: Scope | None = None) -> ReconcileStats:
-    """Make the table match the plan (see ReminderStore.reconcile); ``scope``: the part of the plan given."""
+def reconcile(engine: Engine, planned: Iterable[PlannedReminder], now: datetime, scope: Scope | None = None,
+              occurrences: Collection[str] | None = None) -> ReconcileStats:
+    """Make the table match the plan (see ReminderStore.reconcile); ``scope``: the part of the plan given.
+
+    ``planned``: the plan's rows; with ``occurrences`` (the deadline occurrences it plans, see
+    planning.plan_rows) they are read once, as they come, and only a chunk of new rows is held at a time."""
     t = ReminderRow.__table__  # type: ignore[attr-defined]
     # No map of the plan by key: its 400,000 keys (a tuple and a new recipient key each) would take 90 MB at
     # the moment planning takes the most; the rows already in the ledger are mapped by key instead.
-    wanted = planned if scope is None else [p for p in planned if scope.covers(p.occurrence_uid, p.party_key)]
-    planned_uids = {p.occurrence_uid for p in wanted}
+    wanted: Iterable[PlannedReminder] = (
+        planned if scope is None else (p for p in planned if scope.covers(p.occurrence_uid, p.party_key)))
+    if occurrences is None:
+        wanted = list(wanted)
+        occurrences = {p.occurrence_uid for p in wanted}
+    planned_uids = set(occurrences)
     horizon = utc(now - LOOKBACK)
     counts = dict(inserted=0, moved=0, cancelled=0, suppressed=0, revived=0, unchanged=0)
     stamp = utc(now)
@@ -67,14 +74,36 @@ def reconcile(engine: Engine, planned: Sequence[PlannedReminder], now: datetime,
                 select(*columns).where(t.c.occurrence_uid.in_(uids[i:i + 500]))).all())
         by_key = {(row.occurrence_uid, row.recipient_key, row.offset_days): row for row in existing.values()}
         del existing
-        matched: dict[int, PlannedReminder] = {}  # existing row id -> its planned row (the last one of its key)
-        new: list[PlannedReminder] = []  # a key planned twice is inserted once (the ledger's unique key)
-        for planned_row in wanted:
-            found = by_key.get(planned_row.key) if by_key else None
-            if found is None:
-                new.append(planned_row)
-            else:
-                matched[found.id] = planned_row
+        # Existing row id -> what its planned row (the last one of its key) wants: status, instants, name.
+        matched: dict[int, tuple[Status, datetime, datetime, str]] = {}
+        fresh = [0]  # rows not in the ledger: inserted as they come (a key planned twice is inserted once)
+
+        def new_rows() -> Iterator[PlannedReminder]:
+            for planned_row in wanted:
+                found = by_key.get(planned_row.key) if by_key else None
+                if found is None:
+                    fresh[0] += 1
+                    yield planned_row
+                else:
+                    matched[found.id] = (Status.SUPPRESSED if planned_row.suppressed else Status.PENDING,
+                                         planned_row.send_at, planned_row.due_at, planned_row.party_name)
+
+        # Another instance may have planned the same rows since the read above: they are skipped.
+        pending, suppressed = Status.PENDING.value, Status.SUPPRESSED.value
+        instants: dict[datetime, datetime] = {}  # a wave's rows share a few instants: each converted once
+
+        def at(value: datetime, instants: dict[datetime, datetime] = instants) -> datetime:
+            found = instants.get(value)
+            if found is None:  # equal instants in other zones are the same instant in UTC
+                found = instants[value] = utc(value)
+            return found
+
+        inserted = bulk_insert_ignoring(
+            conn, t, ("occurrence_uid", "recipient_key", "offset_days"), _NEW_COLUMNS,
+            ((m.occurrence_uid, m.calendar_id, m.kind.value, m.offset_days, p.recipient_key, p.party_key,
+              p.party_name, p.email, p.channel, at(m.send_at), at(m.due_at),
+              suppressed if p.suppressed else pending, 0, stamp) for p in new_rows() for m in (p.moment,)))
+        counts["inserted"] = inserted if inserted >= 0 else fresh[0]
         updates: list[dict] = []
         for row in by_key.values():
             p = matched.get(row.id)
@@ -90,16 +119,15 @@ def reconcile(engine: Engine, planned: Sequence[PlannedReminder], now: datetime,
                                         _due=row.due_at, _name=row.party_name, _upd=stamp))
                     counts["cancelled"] += 1
                 continue
-            target = Status.SUPPRESSED if p.suppressed else Status.PENDING
-            send_at, due_at = utc(p.send_at), utc(p.due_at)
+            target, send_at, due_at, name = p[0], utc(p[1]), utc(p[2]), p[3]
             if row.status in (Status.PENDING, Status.SUPPRESSED, Status.CANCELLED):
-                changed = (row.send_at, row.due_at, row.party_name) != (send_at, due_at, p.party_name)
+                changed = (row.send_at, row.due_at, row.party_name) != (send_at, due_at, name)
                 if row.status != target or changed:
                     counts["revived" if row.status == Status.CANCELLED and target == Status.PENDING
                            else "suppressed" if target == Status.SUPPRESSED and row.status != target
                            else "moved"] += 1
                     updates.append(dict(_id=row.id, _status=target, _send=send_at, _due=due_at,
-                                        _name=p.party_name, _upd=stamp))
+                                        _name=name, _upd=stamp))
                     continue
             counts["unchanged"] += 1
         if updates:
@@ -110,24 +138,7 @@ def reconcile(engine: Engine, planned: Sequence[PlannedReminder], now: datetime,
                         party_name=bindparam("_name"), updated_at=bindparam("_upd")),
                 updates,
             )
-        # Another instance may have planned the same rows since the read above: they are skipped.
-        if new:
-            pending, suppressed = Status.PENDING.value, Status.SUPPRESSED.value
-            instants: dict[datetime, datetime] = {}  # a wave's rows share a few instants: each converted once
-
-            def at(value: datetime, instants: dict[datetime, datetime] = instants) -> datetime:
-                found = instants.get(value)
-                if found is None:  # equal instants in other zones are the same instant in UTC
-                    found = instants[value] = utc(value)
-                return found
-
-            inserted = bulk_insert_ignoring(
-                conn, t, ("occurrence_uid", "recipient_key", "offset_days"), _NEW_COLUMNS,
-                ((m.occurrence_uid, m.calendar_id, m.kind.value, m.offset_days, p.recipient_key, p.party_key,
-                  p.party_name, p.email, p.channel, at(m.send_at), at(m.due_at),
-                  suppressed if p.suppressed else pending, 0, stamp) for p in new for m in (p.moment,)))
-            counts["inserted"] = inserted if inserted >= 0 else len(new)
-    if engine.dialect.name == "postgresql" and len(new) + len(updates) >= ANALYZE_AFTER:
+    if engine.dialect.name == "postgresql" and fresh[0] + len(updates) >= ANALYZE_AFTER:
         # A wave of thousands of new rows: the planner's statistics would still describe the table before
         # it (autovacuum comes later), and the sender's lookups would scan the wave instead of its index.
         with engine.begin() as conn:
