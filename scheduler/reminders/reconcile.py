@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.engine import Engine
@@ -22,6 +23,21 @@ from scheduler.reminders.tables import ReminderRow, Status, bulk_insert_ignoring
 _NEW_COLUMNS = ("occurrence_uid", "calendar_id", "kind", "offset_days", "recipient_key", "party_key", "party_name",
                 "email", "channel", "send_at", "due_at", "status", "attempts", "updated_at")
 ANALYZE_AFTER = 1000  # rows written by one reconcile after which PostgreSQL's statistics are refreshed
+
+
+_OPEN = (Status.PENDING, Status.SUPPRESSED, Status.CANCELLED)  # the statuses a re-plan may change
+
+
+class _Stored(NamedTuple):
+    """What a re-plan compares of a row already in the ledger."""
+
+    id: int
+    occurrence_uid: str
+    status: str
+    send_at: datetime
+    due_at: datetime
+    party_name: str
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,40 +71,38 @@ def reconcile(engine: Engine, planned: Iterable[PlannedReminder], now: datetime,
     with engine.begin() as conn:
         columns = (t.c.id, t.c.occurrence_uid, t.c.recipient_key, t.c.offset_days, t.c.status, t.c.send_at,
                    t.c.due_at, t.c.party_name, t.c.kind)
+        # The ledger's rows by key, each a small tuple whose values are shared with the rows that repeat them
+        # (a deadline's uid, a status, an instant, a unit's key and name): a whole re-plan reads 400,000 rows.
+        by_key: dict[tuple[str, str, int], _Stored] = {}
+        shared: dict[Any, Any] = {}
+
+        def take(rows: Iterable[Any]) -> None:
+            one = shared.setdefault
+            for rid, uid, key, offset, status, send_at, due_at, name, kind in rows:
+                if (uid, key, offset) in by_key:
+                    continue  # read by both queries below
+                uid, key = one(uid, uid), one(key, key)
+                by_key[(uid, key, offset)] = _Stored(rid, uid, one(status, status), one(send_at, send_at),
+                                                     one(due_at, due_at), one(name, name), one(kind, kind))
+
         if scope is None:
             # Every row of a planned occurrence (sent ones too: the unique key must not be inserted twice),
             # and every open row that may have left the plan.
-            existing = {r.id: r for r in conn.execute(select(*columns).where(
-                t.c.status.in_([Status.PENDING, Status.SUPPRESSED]), t.c.due_at > horizon)).all()}
+            take(conn.execute(select(*columns).where(
+                t.c.status.in_([Status.PENDING, Status.SUPPRESSED]), t.c.due_at > horizon).execution_options(yield_per=5000)))
             uids = sorted(planned_uids)
         else:
             # Every row of the occurrences in scope, and the rows of the parties in scope (their index).
-            existing, uids = {}, sorted(scope.occurrences)  # type: ignore[var-annotated]
+            uids = sorted(scope.occurrences)
             for uid, parties in sorted(scope.parties.items()):
                 keys = sorted(parties)
                 for i in range(0, len(keys), 500):
-                    existing.update((r.id, r) for r in conn.execute(select(*columns).where(
-                        t.c.occurrence_uid == uid, t.c.party_key.in_(keys[i:i + 500]))).all())
+                    take(conn.execute(select(*columns).where(
+                        t.c.occurrence_uid == uid, t.c.party_key.in_(keys[i:i + 500]))))
         for i in range(0, len(uids), 500):
-            existing.update((r.id, r) for r in conn.execute(
-                select(*columns).where(t.c.occurrence_uid.in_(uids[i:i + 500]))).all())
-        by_key = {(row.occurrence_uid, row.recipient_key, row.offset_days): row for row in existing.values()}
-        del existing
-        # Existing row id -> what its planned row (the last one of its key) wants: status, instants, name.
-        matched: dict[int, tuple[Status, datetime, datetime, str]] = {}
-        fresh = [0]  # rows not in the ledger: inserted as they come (a key planned twice is inserted once)
-
-        def new_rows() -> Iterator[PlannedReminder]:
-            for planned_row in wanted:
-                found = by_key.get(planned_row.key) if by_key else None
-                if found is None:
-                    fresh[0] += 1
-                    yield planned_row
-                else:
-                    matched[found.id] = (Status.SUPPRESSED if planned_row.suppressed else Status.PENDING,
-                                         planned_row.send_at, planned_row.due_at, planned_row.party_name)
-
-        # Another instance may have planned the same rows since the read above: they are skipped.
+            take(conn.execute(select(*columns).where(t.c.occurrence_uid.in_(uids[i:i + 500]))
+                              .execution_options(yield_per=5000)))  # PostgreSQL: not the whole result at once
+        shared.clear()
         pending, suppressed = Status.PENDING.value, Status.SUPPRESSED.value
         instants: dict[datetime, datetime] = {}  # a wave's rows share a few instants: each converted once
 
@@ -98,6 +112,28 @@ def reconcile(engine: Engine, planned: Iterable[PlannedReminder], now: datetime,
                 found = instants[value] = utc(value)
             return found
 
+        seen: set[int] = set()  # the ledger's rows the plan names
+        # Of those, the ones to change, with what their planned row (the last one of their key) wants.
+        changes: dict[int, tuple[Status, datetime, datetime, str]] = {}
+        fresh = [0]  # rows not in the ledger: inserted as they come (a key planned twice is inserted once)
+
+        def new_rows() -> Iterator[PlannedReminder]:
+            for planned_row in wanted:
+                found = by_key.get(planned_row.key) if by_key else None
+                if found is None:
+                    fresh[0] += 1
+                    yield planned_row
+                    continue
+                seen.add(found.id)
+                target = Status.SUPPRESSED if planned_row.suppressed else Status.PENDING
+                want = (target, at(planned_row.send_at), at(planned_row.due_at), planned_row.party_name)
+                if found.status in _OPEN and (found.status != target
+                                              or (found.send_at, found.due_at, found.party_name) != want[1:]):
+                    changes[found.id] = want
+                else:
+                    changes.pop(found.id, None)
+
+        # Another instance may have planned the same rows since the read above: they are skipped.
         inserted = bulk_insert_ignoring(
             conn, t, ("occurrence_uid", "recipient_key", "offset_days"), _NEW_COLUMNS,
             ((m.occurrence_uid, m.calendar_id, m.kind.value, m.offset_days, p.recipient_key, p.party_key,
@@ -106,8 +142,7 @@ def reconcile(engine: Engine, planned: Iterable[PlannedReminder], now: datetime,
         counts["inserted"] = inserted if inserted >= 0 else fresh[0]
         updates: list[dict] = []
         for row in by_key.values():
-            p = matched.get(row.id)
-            if p is None:
+            if row.id not in seen:
                 if scope is not None and row.due_at <= horizon and row.occurrence_uid not in planned_uids:
                     continue  # a whole plan does not read it either
                 # A reminder of a deadline now past is out of the plan because of time, not an edit:
@@ -119,17 +154,15 @@ def reconcile(engine: Engine, planned: Iterable[PlannedReminder], now: datetime,
                                         _due=row.due_at, _name=row.party_name, _upd=stamp))
                     counts["cancelled"] += 1
                 continue
-            target, send_at, due_at, name = p[0], utc(p[1]), utc(p[2]), p[3]
-            if row.status in (Status.PENDING, Status.SUPPRESSED, Status.CANCELLED):
-                changed = (row.send_at, row.due_at, row.party_name) != (send_at, due_at, name)
-                if row.status != target or changed:
-                    counts["revived" if row.status == Status.CANCELLED and target == Status.PENDING
-                           else "suppressed" if target == Status.SUPPRESSED and row.status != target
-                           else "moved"] += 1
-                    updates.append(dict(_id=row.id, _status=target, _send=send_at, _due=due_at,
-                                        _name=name, _upd=stamp))
-                    continue
-            counts["unchanged"] += 1
+            change = changes.get(row.id)
+            if change is None:
+                counts["unchanged"] += 1
+                continue
+            target, send_at, due_at, name = change
+            counts["revived" if row.status == Status.CANCELLED and target == Status.PENDING
+                   else "suppressed" if target == Status.SUPPRESSED and row.status != target
+                   else "moved"] += 1
+            updates.append(dict(_id=row.id, _status=target, _send=send_at, _due=due_at, _name=name, _upd=stamp))
         if updates:
             conn.execute(
                 update(t).where(t.c.id == bindparam("_id")).where(or_(  # no IN: executemany
