@@ -209,13 +209,14 @@ class ReminderStore(Records):
 
     # --- planning ------------------------------------------------------------
 
-    def reconcile(self, planned: Sequence[PlannedReminder], now: datetime, *,
+    def reconcile(self, planned: Iterable[PlannedReminder], now: datetime, *,
                   scope: Scope | None = None) -> ReconcileStats:
         """Make the table match the plan; only rows not yet sent or claimed ever change.
 
         With ``scope`` the plan covers only its deadlines (and its units of some deadlines): only their rows
-        are read (by index) and compared; the rest of the ledger is taken to match the plan already."""
-        return reconcile(self.engine, planned, now, scope)
+        are read (by index) and compared; the rest of the ledger is taken to match the plan already.
+        A plan read as it is made (planning.PlannedRows) is stored a chunk of rows at a time, never held whole."""
+        return reconcile(self.engine, planned, now, scope, getattr(planned, "occurrences", None))
 
     # --- sending -------------------------------------------------------------
 

@@ -21,8 +21,8 @@ from scheduler.reminders.recipient_groups import Group
 from scheduler.reminders.scope import Scope
 
 # The code that turns the same inputs into a different plan: a new release plans again.
-_PLAN_MODULES = ("reminders/planning", "reminders/fingerprint", "reminders/row_order", "reminders/ledger",
-                 "reminders/reconcile", "reminders/scope",
+_PLAN_MODULES = ("reminders/planning", "reminders/plan_blocks", "reminders/fingerprint", "reminders/row_order",
+                 "reminders/ledger", "reminders/reconcile", "reminders/scope",
                  "reminders/plan_memory", "reminders/tables", "core/days_off",
                  "core/days_off_data")
 

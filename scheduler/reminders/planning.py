@@ -34,18 +34,19 @@ summaries more than ``OVERDUE_GRACE`` late are recorded as missed. Nothing is dr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from scheduler.core.collector import paused
 from scheduler.core.days_off import day_off_reason, previous_working_day
 from scheduler.core.events import DeadlineInfo, Event, EventKind
-from scheduler.reminders.row_order import in_order
+from scheduler.reminders.plan_blocks import Block, Parties, Party, Without, unit_parties
+from scheduler.reminders.row_order import ordered
 
 if TYPE_CHECKING:  # groups are passed in; reading files is the shell's business
     from scheduler.reminders.recipients import Group
@@ -109,7 +110,8 @@ class Moment:
 @dataclass(frozen=True, slots=True)
 class PlannedReminder:
     """One planned row: its block's :class:`Moment` and who it goes to. A national deadline plans 400,000 of
-    them at once; the block's fields shared, a row takes half the memory of one holding them all."""
+    them (a plan held whole, :func:`plan`, holds them all); the block's fields shared, a row takes half the
+    memory of one holding them all."""
 
     moment: Moment
     party_key: str  # "unit:<id>", "sub:<email>", "admin:<email>": who submits (or reads the summary)
@@ -173,56 +175,51 @@ def reminder_days(last: date, offsets: tuple[int, ...]) -> tuple[tuple[int, date
     return tuple((o, d, n) for d, (o, n) in sorted(by_day.items()))
 
 
-class _Party(NamedTuple):  # made once per unit of a national deadline: a tuple is made at half the cost
-    key: str
-    name: str
-    emails: tuple[str, ...]
-
-
 def _parties(event: Event, campaign: Campaign, groups: Mapping[str, Group], subscribers: Sequence[str],
-             units: dict[tuple[str, ...], list[_Party]] | None = None,
-             keep: frozenset[str] | None = None) -> list[_Party]:
-    """Who a deadline reaches; ``units`` keeps each list of groups' parties for the next deadline naming them
-    (a country's deadlines name the same 200,000 units). ``keep``: only these units are wanted (a subscriber's
-    party needs every unit's emails, which it must not duplicate)."""
+             units: dict[tuple[str, ...], Parties] | None = None,
+             keep: frozenset[str] | None = None) -> Parties:
+    """Who a deadline reaches; ``units`` keeps each groups' parties for the next deadline naming them (a country's
+    deadlines name the same 200,000 units: kept as a source decoded on each read, see plan_blocks). ``keep``: only
+    these units are wanted (a subscriber's party needs every unit's emails, which it must not duplicate)."""
     info = event.deadline
     assert info is not None
-    parties: list[_Party] = []
+    parties: list[Party] = []
     if keep is not None and not any(k.startswith("sub:") for k in keep):
         own = event.defined_in == campaign.calendar_id and not event.inherited
         ids = {k[5:] for k in keep if k.startswith("unit:")}
         for gid in info.groups if own and ids else ():
             group = groups.get(gid)
-            parties += [_Party(f"unit:{u.id}", u.name, u.addresses) for u in (group.units_among(ids) if group else ())
+            parties += [Party(f"unit:{u.id}", u.name, u.addresses) for u in (group.units_among(ids) if group else ())
                         if f"unit:{u.id}" in keep and all(p.key != f"unit:{u.id}" for p in parties)]
         return parties
+    known: Parties = []
     if event.defined_in == campaign.calendar_id and not event.inherited:
-        known = units.get(info.groups) if units is not None else None
-        if known is None:
-            known = _unit_parties(info.groups, groups)
-            if units is not None:
-                units[info.groups] = known
-        parties = list(known)
+        found = units.get(info.groups) if units is not None else None
+        known = found if found is not None else unit_parties(info.groups, groups)
+        if units is not None:
+            units[info.groups] = known
+    if not subscribers:
+        return known  # only read: shared by the deadlines naming the same groups
+    parties = list(known)
     # The units' addresses a subscriber already gets it at: only when the calendar has subscribers.
-    taken = {e.lower() for p in parties for e in p.emails} if subscribers else set()
+    taken = {e.lower() for p in parties for e in p.emails}
     for email in subscribers:
         if email.lower() not in taken:
             taken.add(email.lower())
-            parties.append(_Party(f"sub:{email.lower()}", email, (email,)))
+            parties.append(Party(f"sub:{email.lower()}", email, (email,)))
     return parties
 
 
-def _unit_parties(group_ids: tuple[str, ...], groups: Mapping[str, Group]) -> list[_Party]:
-    parties: list[_Party] = []
-    seen: set[str] = set()
-    for gid in group_ids:
-        group = groups.get(gid)
-        for unit in group.units if group else ():
-            if unit.id in seen:
-                continue
-            seen.add(unit.id)
-            parties.append(_Party(f"unit:{unit.id}", unit.name, unit.addresses))
-    return parties
+@dataclass(frozen=True, slots=True)
+class PlannedRows:
+    """A plan read as it is stored: the deadline occurrences it plans rows of (a block's, even if all its
+    addresses opted out), and its rows, made block by block as they are read, in the order of :func:`plan`."""
+
+    occurrences: frozenset[str]
+    rows: Iterator[PlannedReminder]
+
+    def __iter__(self) -> Iterator[PlannedReminder]:
+        return self.rows
 
 
 @paused()  # 200,000 rows of a national deadline, beside a directory of millions of objects
@@ -248,14 +245,55 @@ def plan(
     (occurrence uid, party key) to a later last day staff gave that unit
     (the deadline board): its reminders and overdue notice count from that day.
     """
-    extended = extended or {}
+    return list(plan_rows(campaigns, groups, subscriptions, policy, now, submitted=submitted, opted_out=opted_out,
+                          only_day=only_day, extended=extended, scope=scope))
+
+
+def plan_rows(
+    campaigns: Iterable[Campaign],
+    groups: Mapping[str, Group],
+    subscriptions: Iterable[Subscriber],
+    policy: Policy,
+    now: datetime,
+    *,
+    submitted: frozenset[tuple[str, str]] = frozenset(),
+    opted_out: frozenset[tuple[str, str]] = frozenset(),
+    only_day: date | None = None,
+    extended: Mapping[tuple[str, str], date] | None = None,
+    scope: Scope | None = None,
+) -> PlannedRows:
+    """:func:`plan`, its rows made as they are read: a national wave is stored without ever being held whole.
+    Its rows are those of the inputs as they are when it is read (the groups, the sets given)."""
+    blocks = _blocks(campaigns, groups, subscriptions, policy, now, submitted=submitted, opted_out=opted_out,
+                     only_day=only_day, extended=extended or {}, scope=scope)
+    return PlannedRows(frozenset(b.occurrence_uid for b in blocks), ordered(blocks))
+
+
+def _blocks(
+    campaigns: Iterable[Campaign],
+    groups: Mapping[str, Group],
+    subscriptions: Iterable[Subscriber],
+    policy: Policy,
+    now: datetime,
+    *,
+    submitted: frozenset[tuple[str, str]],
+    opted_out: frozenset[tuple[str, str]],
+    only_day: date | None,
+    extended: Mapping[tuple[str, str], date],
+    scope: Scope | None,
+) -> list[Block[Moment, PlannedReminder]]:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     subs: dict[str, list[str]] = {}
     for s in subscriptions:
         subs.setdefault(s.calendar_id, []).append(s.email)
-    out: list[list[PlannedReminder]] = []  # blocks of rows: one instant, deadline, offset each
-    units: dict[tuple[str, ...], list[_Party]] = {}
+    out: list[Block[Moment, PlannedReminder]] = []  # blocks of rows: one instant, deadline, offset each
+
+    def row(m: Moment, party: Party, email: str) -> PlannedReminder:
+        return PlannedReminder(m, party.key, party.name, email, bool(submitted) and m.kind is not Kind.SUMMARY
+                               and (m.occurrence_uid, party.key) in submitted)
+
+    units: dict[tuple[str, ...], Parties] = {}
     for campaign in campaigns:
         zone = zone_of(campaign.timezone)
         for event in campaign.events:
@@ -278,7 +316,7 @@ def plan(
 
             send_times: dict[date, datetime] = {}
 
-            # This occurrence's values are bound as defaults: the helpers never outlive the loop's turn.
+            # This occurrence's values are bound as defaults: the helpers outlive the loop's turn (blocks are read later).
             def moment(kind: Kind, offset: int, day: date, nominal: date, due: tuple[datetime, date] | None = None, *,
                        send_times: dict[date, datetime] = send_times, zone: ZoneInfo = zone, event: Event = event,
                        campaign: Campaign = campaign, info: DeadlineInfo = info, last: date = last) -> Moment:
@@ -288,20 +326,15 @@ def plan(
                 due_at, last_day = due or (info.due_at, last)
                 return Moment(event.uid, campaign.calendar_id, kind, offset, send_at, day, due_at, last_day, nominal)
 
-            def row(m: Moment, party: _Party, email: str) -> PlannedReminder:
-                return PlannedReminder(m, party.key, party.name, email, bool(submitted) and m.kind is not Kind.SUMMARY
-                                       and (m.occurrence_uid, party.key) in submitted)
-
             def allowed(email: str, *, campaign: Campaign = campaign) -> bool:
-                if not opted_out:
-                    return True
                 e = email.lower()
                 return (e, campaign.calendar_id) not in opted_out and (e, "*") not in opted_out
 
+            check = allowed if opted_out else None
             if extended:
                 later = {p.key: d for p in parties if (d := extended.get((event.uid, p.key))) is not None and d > last}
                 if later:
-                    parties = [p for p in parties if p.key not in later]
+                    parties = Without(parties, later)
                     for party in (p for p in _parties(event, campaign, groups, sorted(subs.get(campaign.calendar_id, ())))
                                   if p.key in later):
                         own = later[party.key]
@@ -309,35 +342,29 @@ def plan(
                         if due[0] > now:
                             for offset, day, nominal in reminder_days(own, tuple(offsets)):
                                 if only_day is None or day == only_day:
-                                    m = moment(Kind.REMINDER, offset, day, nominal, due)
-                                    out.append([row(m, party, e) for e in party.emails if allowed(e)])
+                                    out.append(Block(moment(Kind.REMINDER, offset, day, nominal, due), [party], row, check))
                         after = next_working_day(own)
                         if policy.overdue and (only_day is None or after == only_day):
                             m = moment(Kind.OVERDUE, OVERDUE_OFFSET, after, own + timedelta(days=1), due)
-                            out.append([row(m, party, e) for e in party.emails if allowed(e)])
+                            out.append(Block(m, [party], row, check))
             if info.due_at > now:
                 for offset, day, nominal in reminder_days(last, tuple(offsets)):
                     if only_day is not None and day != only_day:
                         continue
-                    m = moment(Kind.REMINDER, offset, day, nominal)
-                    out.append([row(m, party, e) for party in parties for e in party.emails if allowed(e)])
+                    out.append(Block(moment(Kind.REMINDER, offset, day, nominal), parties, row, check))
             if policy.overdue and (only_day is None or next_working_day(last) == only_day):
                 after = next_working_day(last)
                 # Only the units that owe the report (from the deadline's groups) are overdue; a person who
                 # subscribed to the calendar owes nothing and gets reminders only.
                 m = moment(Kind.OVERDUE, OVERDUE_OFFSET, after, last + timedelta(days=1))
-                out.append([row(m, party, e) for party in parties if party.key.startswith("unit:")
-                            for e in party.emails if allowed(e)])
+                out.append(Block(m, parties, row, check, owing=True))
                 if info.groups and event.defined_in == campaign.calendar_id and not event.inherited:
                     for admin in policy.admin_emails:
-                        party = _Party(f"admin:{admin.lower()}", "Quản trị viên", (admin,))
+                        party = Party(f"admin:{admin.lower()}", "Quản trị viên", (admin,))
                         if keep is None or party.key in keep:
-                            out.append([row(moment(Kind.SUMMARY, SUMMARY_OFFSET, after, last + timedelta(days=1)),
-                                            party, admin)])
-    # The parties (a tuple and a tuple of addresses a unit) go before the rows are ordered; the rows keep their strings.
-    units.clear()
-    parties = []
-    return in_order(out)
+                            m = moment(Kind.SUMMARY, SUMMARY_OFFSET, after, last + timedelta(days=1))
+                            out.append(Block(m, [party], row))
+    return out
 
 
 class DueRow(Protocol):

@@ -2,14 +2,16 @@
 
 The ledger takes them in this order (a wave's rows are claimed by instant, then as inserted). A national
 deadline plans 400,000 rows; one sort of them all would hold a key (a tuple and a new recipient key) for
-each at once, 70 MB more at the moment planning needs the most memory. :func:`in_order` gives the same
-order from the blocks planning makes, each holding rows of one instant, deadline and offset.
+each at once, 70 MB more at the moment planning needs the most memory. :func:`ordered` gives the same
+order from the blocks planning makes, each holding rows of one instant, deadline and offset, and reads
+each block only when its rows come (see :mod:`scheduler.reminders.plan_blocks`).
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -30,19 +32,50 @@ class Row(Protocol):
 R = TypeVar("R", bound=Row)
 
 
+class Block(Protocol[R]):  # type: ignore[misc]
+    """Rows of one instant, deadline and offset, read in recipient key order (planning's plan_blocks.Block)."""
+
+    @property
+    def send_at(self) -> datetime: ...
+    @property
+    def occurrence_uid(self) -> str: ...
+    def __iter__(self) -> Iterator[R]: ...
+
+
+def ordered(blocks: Iterable[Block[R]]) -> Iterator[R]:
+    """The rows of ``blocks`` (each of one instant, deadline and offset, read in recipient key order) as ``sorted``
+    by (send_at, occurrence uid, recipient key, offset) would give them, equal rows in the blocks' order: the
+    blocks of one instant and deadline are merged. A block is read only when its rows come, so only the
+    rows not yet taken by the reader of a block are held at once, never the whole plan."""
+    full = sorted(blocks, key=lambda b: (b.send_at, b.occurrence_uid))
+    for _, same in itertools.groupby(full, key=lambda b: (b.send_at, b.occurrence_uid)):
+        runs = list(same)
+        if len(runs) == 1:
+            yield from runs[0]
+        else:
+            yield from heapq.merge(*runs, key=lambda r: (r.recipient_key, r.offset_days))
+
+
+class _Listed(list):  # type: ignore[type-arg]
+    """A block given as a list of rows, sorted by recipient key."""
+
+    @property
+    def send_at(self) -> datetime:
+        return self[0].send_at  # type: ignore[no-any-return]
+
+    @property
+    def occurrence_uid(self) -> str:
+        return self[0].occurrence_uid  # type: ignore[no-any-return]
+
+
 def in_order(blocks: list[list[R]]) -> list[R]:
-    """The rows of ``blocks`` (each of one instant, deadline and offset) as ``sorted`` by (send_at, occurrence
-    uid, recipient key, offset) would give them, equal rows in the blocks' order: each block is sorted by
-    recipient, then the blocks of one instant and deadline are merged."""
+    """:func:`ordered` of blocks given as lists of rows, each sorted by recipient key first."""
+    listed = []
     for block in blocks:
         # Sorting makes all the keys at once (200,000 new strings for a national block); a block planned in
         # order (units listed by id) is found so comparing its keys two at a time.
         if len(block) > 1 and any(a > b for a, b in itertools.pairwise(r.recipient_key for r in block)):
             block.sort(key=lambda r: r.recipient_key)
-    full = [b for b in blocks if b]
-    full.sort(key=lambda b: (b[0].send_at, b[0].occurrence_uid))
-    out: list[R] = []
-    for _, same in itertools.groupby(full, key=lambda b: (b[0].send_at, b[0].occurrence_uid)):
-        runs = list(same)
-        out += runs[0] if len(runs) == 1 else heapq.merge(*runs, key=lambda r: (r.recipient_key, r.offset_days))
-    return out
+        if block:
+            listed.append(_Listed(block))
+    return list(ordered(listed))

@@ -28,6 +28,7 @@ from notifiers.email_channel import EmailChannel
 from notifiers.mailer import Mailer, MessageSpec, deliver
 from notifiers.transport import transport_from_settings
 from scheduler.core.campaign import Calendar
+from scheduler.core.collector import paused
 from scheduler.core.events import Event
 from scheduler.core.expand import Window, default_window, expand, expand_deadlines
 from scheduler.reminders.campaign_set import CampaignSet
@@ -37,7 +38,7 @@ from scheduler.reminders.fingerprint import plan_fingerprint
 from scheduler.reminders.ledger import ReconcileStats, ReminderStore, Status, StoredReminder, instance_id
 from scheduler.reminders.links import SUBMITTED, Links, Signer
 from scheduler.reminders.plan_memory import PlanInputs, changed_scope, plan_code_version, remember
-from scheduler.reminders.planning import Campaign, PlannedReminder, Policy, plan
+from scheduler.reminders.planning import Campaign, PlannedReminder, Policy, plan, plan_rows
 from scheduler.reminders.recipients import Directory, files_digest, load_directory
 from scheduler.reminders.scope import Scope
 from scheduler.reminders.sending import Progress, Sender, SendReport
@@ -282,9 +283,11 @@ class ReminderService:
             scope = (changed_scope(memory, inputs, self._set.moved(), self._set.deadlines, lambda: self._set.campaigns)
                      if memory is not None and stamp is not None and stamp.fingerprint == memory.fingerprint else None)
             campaigns = self._set.campaigns if scope is None else self._set.touching(scope.occurrences | scope.parties.keys())
-            planned = plan(campaigns, groups, subscribers, self.policy, now, submitted=submitted,
-                           opted_out=opted_out, extended=extended, scope=scope)
-            stats = self.store.reconcile(planned, now, scope=scope)
+            # Planned as the ledger takes the rows, a chunk at a time: a national wave is never held whole.
+            with paused():  # millions of objects made and freed, none in cycles
+                planned = plan_rows(campaigns, groups, subscribers, self.policy, now, submitted=submitted,
+                                    opted_out=opted_out, extended=extended, scope=scope)
+                stats = self.store.reconcile(planned, now, scope=scope)
             self.last_plan_scope = scope
             self.store.save_plan_stamp(fingerprint, self.owner, self.wall())
             self._memory = inputs
