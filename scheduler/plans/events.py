@@ -279,9 +279,9 @@ class EventPass(Context):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         for m in _AT_PLACE_WHEN.finditer(text):
             sentence = max(0, text.rfind(". ", 0, m.start()) + 1, m.start() - _NEAR)
-            named = list(_NAMED.finditer(text, sentence, m.start()))
-            if named:
-                found.append(_Found(m.start(), m.end(), _title(named[0][0]), m))
+            names = list(_NAMED.finditer(text, sentence, m.start()))
+            if names:
+                found.append(_Found(m.start(), m.end(), _title(names[0][0]), m))
         for m in PROGRAMME_DAY.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         for m in SITTING.finditer(text):
