@@ -264,24 +264,7 @@ def plan_rows(
 ) -> PlannedRows:
     """:func:`plan`, its rows made as they are read: a national wave is stored without ever being held whole.
     Its rows are those of the inputs as they are when it is read (the groups, the sets given)."""
-    blocks = _blocks(campaigns, groups, subscriptions, policy, now, submitted=submitted, opted_out=opted_out,
-                     only_day=only_day, extended=extended or {}, scope=scope)
-    return PlannedRows(frozenset(b.occurrence_uid for b in blocks), ordered(blocks))
-
-
-def _blocks(
-    campaigns: Iterable[Campaign],
-    groups: Mapping[str, Group],
-    subscriptions: Iterable[Subscriber],
-    policy: Policy,
-    now: datetime,
-    *,
-    submitted: frozenset[tuple[str, str]],
-    opted_out: frozenset[tuple[str, str]],
-    only_day: date | None,
-    extended: Mapping[tuple[str, str], date],
-    scope: Scope | None,
-) -> list[Block[Moment, PlannedReminder]]:
+    extended = extended or {}
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     subs: dict[str, list[str]] = {}
@@ -364,7 +347,7 @@ def _blocks(
                         if keep is None or party.key in keep:
                             m = moment(Kind.SUMMARY, SUMMARY_OFFSET, after, last + timedelta(days=1))
                             out.append(Block(m, [party], row))
-    return out
+    return PlannedRows(frozenset(b.occurrence_uid for b in out), ordered(out))
 
 
 class DueRow(Protocol):
