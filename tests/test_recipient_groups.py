@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from scheduler.reminders.plan_blocks import Block, Party
 from scheduler.reminders.recipient_groups import Group, Unit
 from scheduler.reminders.recipients import load_directory
-from scheduler.reminders.row_order import in_order
+from scheduler.reminders.row_order import ordered
 
 
 def _units() -> tuple[Unit, ...]:
@@ -73,12 +74,15 @@ def test_rows_in_order_as_one_sort_gives_them() -> None:
     blocks, made = [], 0
     for _ in range(60):  # blocks of one instant, deadline and offset, some sharing an instant and a deadline
         send_at, uid, offset = start + timedelta(days=rng.randrange(3)), f"d{rng.randrange(3)}", rng.randrange(-2, 3)
-        block = []
+        rows = []
         for _ in range(rng.randrange(0, 6)):
-            block.append(SimpleNamespace(send_at=send_at, occurrence_uid=uid, offset_days=offset, n=made,
-                                         recipient_key=f"unit:u{rng.randrange(8)}|u@example.org"))
+            rows.append(SimpleNamespace(send_at=send_at, occurrence_uid=uid, offset_days=offset, n=made,
+                                        recipient_key=f"unit:u{rng.randrange(8)}|u@example.org"))
             made += 1
-        blocks.append(block)
-    expected = sorted((r for b in blocks for r in b),
+        # As planning makes them: a block's rows made from its parties when it is read, in any order given.
+        parties = [Party(str(i), "", ("u@example.org",)) for i in range(len(rows))]
+        blocks.append((rows, Block(SimpleNamespace(send_at=send_at, occurrence_uid=uid), parties,
+                                   lambda m, p, e, rows=rows: rows[int(p.key)])))
+    expected = sorted((r for rows, _ in blocks for r in rows),
                       key=lambda r: (r.send_at, r.occurrence_uid, r.recipient_key, r.offset_days))
-    assert [r.n for r in in_order(blocks)] == [r.n for r in expected]
+    assert [r.n for r in ordered(b for _, b in blocks)] == [r.n for r in expected]

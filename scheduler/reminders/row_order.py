@@ -54,28 +54,3 @@ def ordered(blocks: Iterable[Block[R]]) -> Iterator[R]:
             yield from runs[0]
         else:
             yield from heapq.merge(*runs, key=lambda r: (r.recipient_key, r.offset_days))
-
-
-class _Listed(list):  # type: ignore[type-arg]
-    """A block given as a list of rows, sorted by recipient key."""
-
-    @property
-    def send_at(self) -> datetime:
-        return self[0].send_at  # type: ignore[no-any-return]
-
-    @property
-    def occurrence_uid(self) -> str:
-        return self[0].occurrence_uid  # type: ignore[no-any-return]
-
-
-def in_order(blocks: list[list[R]]) -> list[R]:
-    """:func:`ordered` of blocks given as lists of rows, each sorted by recipient key first."""
-    listed = []
-    for block in blocks:
-        # Sorting makes all the keys at once (200,000 new strings for a national block); a block planned in
-        # order (units listed by id) is found so comparing its keys two at a time.
-        if len(block) > 1 and any(a > b for a, b in itertools.pairwise(r.recipient_key for r in block)):
-            block.sort(key=lambda r: r.recipient_key)
-        if block:
-            listed.append(_Listed(block))
-    return list(ordered(listed))
