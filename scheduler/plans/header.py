@@ -99,16 +99,13 @@ class HeaderPass(Context):
         f = self.f
         header = self.header_issuer
         if header and not header.startswith(("LIÊN ĐOÀN", "LĐLĐ")):
-            # "CÔNG ĐOÀN NGÀNH GIÁO DỤC": the body writes the same name in its own case.
-            body = " ".join(b.text for b in self.blocks)
-            found = re.search(re.escape(header), body, re.I)
-            same = [x for x in re.finditer(re.escape(header), body, re.I) if not x[0].isupper()]
-            f.issuer = same[0][0] if same else organisation_case(header) if found else None
-            f.issuer = cap(f.issuer) if f.issuer else None
+            # "CÔNG ĐOÀN NGÀNH GIÁO DỤC": as the body writes the same name in its own case, else as a name is written.
+            f.issuer = cap(self._as_written(header) or organisation_case(header))
             return
         named = _HEADER_LDLD.fullmatch(header) if header else None
         if named:  # "LIÊN ĐOÀN LAO ĐỘNG HUYỆN ĐĂK HÀ": the issuer's own line says who
-            level, name = named["level"].lower(), self._own_case(named["name"])
+            level = named["level"].lower()
+            name = self._as_written(named["name"]) or " ".join(w[:1] + w[1:].lower() for w in named["name"].split())
             f.issuer = f"Liên đoàn Lao động {level} {name}"
             f.place = f.place or name
             return
@@ -136,13 +133,13 @@ class HeaderPass(Context):
                 f.issuer = f"Liên đoàn Lao động {level}"
                 f.notes.append((f"văn bản không nêu tên {level} của cơ quan ban hành: bổ sung vào issuer", None))
 
-    def _own_case(self, name: str) -> str:
-        """A place name from a heading in capitals, as the body writes it ("Đăk Hà"); else each word capitalised."""
+    def _as_written(self, heading: str) -> str | None:
+        """``heading`` (in capitals) as a paragraph writes it in its own case ("Đăk Hà"), or None."""
         for block in self.blocks:
-            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", block.text, re.I):
+            for m in re.finditer(rf"(?<!\w){re.escape(heading)}(?!\w)", block.text, re.I):
                 if not m[0].isupper():
                     return m[0]
-        return " ".join(w[:1] + w[1:].lower() for w in name.split())
+        return None
 
     def implements(self) -> None:
         for b in self.blocks[:30]:
