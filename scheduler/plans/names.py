@@ -26,6 +26,7 @@ _WORDS = (
     "hàng không", "đường sắt", "xăng dầu", "dược phẩm", "thực phẩm", "lương thực", "cơ khí", "khoáng sản",
     "chi cục", "ủy ban", "hội đồng", "văn phòng",
 )
+_WORD_SET = frozenset(_WORDS)
 _KEEP_LOWER = frozenset({"và", "của", "cho", "tại", "thuộc", "trực thuộc", "số", "cơ sở", "bộ phận", "thành viên"})
 _LEVELS = frozenset({"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "ngành"})
 _VOWELS = re.compile(r"[aăâeêioôơuưyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.I)
@@ -41,7 +42,6 @@ def organisation_case(heading: str) -> str:
     k = 0
     if low[:2] == ["công", "đoàn"]:
         out, k = ["Công", "đoàn"], 2
-    words = frozenset(_WORDS)
     while k < len(syllables):
         raw = syllables[k]
         if any(ch.isdigit() for ch in raw) or not _VOWELS.search(raw):
@@ -50,13 +50,13 @@ def organisation_case(heading: str) -> str:
             continue
         for size in range(_LONGEST, 0, -1):
             phrase = " ".join(low[k:k + size])
-            if len(low[k:k + size]) == size and (phrase in _KEEP_LOWER or phrase in _LEVELS or phrase in words):
+            if len(low[k:k + size]) == size and (phrase in _KEEP_LOWER or phrase in _LEVELS or phrase in _WORD_SET):
                 break
         else:
             size, phrase = 1, low[k]
         if phrase in _KEEP_LOWER or phrase in _LEVELS:
             out.extend(low[k:k + size])
-        elif phrase in words:
+        elif phrase in _WORD_SET:
             first, *rest = low[k:k + size]
             out.extend([first[:1].upper() + first[1:], *rest])
         else:  # a syllable of a proper name

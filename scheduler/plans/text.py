@@ -170,7 +170,8 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
                     current = []
                 if not line:
                     continue
-            if current and _KIND_LINE.fullmatch(line):  # "KẾ HOẠCH" alone opens the title, whatever came before
+            kind_line = _KIND_LINE.fullmatch(line) is not None
+            if current and kind_line:  # "KẾ HOẠCH" alone opens the title, whatever came before
                 out.append(Block(" ".join(current), first, page_no if paged else None))
                 current = []
             if not current:
@@ -182,11 +183,10 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
             # its own paragraph ("Ban Thường vụ … như sau:", "Căn cứ …").
             title_end = title_lines > 0 and idx < len(raw_lines) and _BODY_OPENS.match(raw_lines[idx].strip())
             title_lines -= 1
-            if (paged and len(raw.strip()) < 0.7 * full) or per_line or typed_end or title_end \
-                    or _KIND_LINE.fullmatch(line):
+            if (paged and len(raw.strip()) < 0.7 * full) or per_line or typed_end or title_end or kind_line:
                 out.append(Block(" ".join(current), first, page_no if paged else None))
                 current = []
-            if _KIND_LINE.fullmatch(line):
+            if kind_line:
                 title_lines = 4
         if current:
             out.append(Block(" ".join(current), first, page_no if paged else None))
