@@ -236,3 +236,9 @@ def test_a_title_without_a_stop_ends_where_the_body_opens(tmp_path: Path) -> Non
         data = _data(path)
         assert data["title"] == title
         assert data.get("span", data.get("year")) == want
+
+
+def test_a_row_with_more_cells_than_names_keeps_them_unnamed() -> None:
+    """A merged name in the first row leaves a data cell without a name: it is kept, in brackets."""
+    rows = [[["Nội dung"], ["Thời gian"]], [["Họp Ban Chấp hành"], ["Ngày 05/3/2027"], ["Hội trường tầng 2"]]]
+    assert table_lines(rows)[1] == "Họp Ban Chấp hành: ngày 05/3/2027 (Hội trường tầng 2)."

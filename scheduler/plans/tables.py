@@ -14,8 +14,6 @@ import re
 
 _TIME = re.compile(r"(?:thời gian|thời hạn|thời điểm|tiến độ|ngày|hạn)\b", re.I)
 _CONTENT = re.compile(r"(?:nội dung|công việc|hoạt động|nhiệm vụ|tên hoạt động|chương trình)\b", re.I)
-_UNIT = re.compile(r"(?:đơn vị|bộ phận|người|cơ quan)?.{0,12}\b(?:chủ trì|thực hiện|phụ trách|đảm nhiệm)\b|^đơn vị\b",
-                   re.I)
 _NOTE = re.compile(r"ghi chú", re.I)  # a remark column: not part of the task
 _NUMBER = re.compile(r"(?:\d{1,3}|[IVXLC]{1,6})\.?")  # the TT column: 1, 2., IV
 # Words a time cell opens with that read as part of a sentence once the content comes before them.
@@ -35,9 +33,9 @@ def table_lines(table: list[list[list[str]]]) -> list[str]:
     return [_joined(row) for row in rows if any(row)]
 
 
-def _roles(header: list[str]) -> tuple[int, int, int | None] | None:
-    """Where the content, time and unit columns are, when the first row names them."""
-    content = time = unit = None
+def _roles(header: list[str]) -> tuple[int, int] | None:
+    """Where the content and time columns are, when the first row names them."""
+    content = time = None
     for i, name in enumerate(header):
         if len(name) > 40:
             return None  # a sentence, not a column's name
@@ -45,12 +43,10 @@ def _roles(header: list[str]) -> tuple[int, int, int | None] | None:
             time = i
         elif content is None and _CONTENT.match(name):
             content = i
-        elif unit is None and _UNIT.search(name):
-            unit = i
-    return (content, time, unit) if content is not None and time is not None else None
+    return (content, time) if content is not None and time is not None else None
 
 
-def _task(row: list[str], content: int, time: int, unit: int | None, header: list[str]) -> str:
+def _task(row: list[str], content: int, time: int, header: list[str]) -> str:
     """A row as a plan writes a task: "Nội dung: thời gian (Đơn vị: …)."; a label in a column before both
     ("Đợt 1", "Giai đoạn 2") leads it as a phase's line does: "Đợt 1: từ … đến …: nội dung."."""
     what = _cell(row, content)
@@ -64,8 +60,9 @@ def _task(row: list[str], content: int, time: int, unit: int | None, header: lis
     labels = [c for i, c in enumerate(row[:first]) if c and not _NUMBER.fullmatch(c)]
     line = f"{' – '.join(labels)}: {when}: {what}" if labels else f"{what}: {when}"
     for i, value in enumerate(row):
-        if value and i > first and i not in (content, time) and not _NOTE.match(header[i] if i < len(header) else ""):
-            line += f" ({header[i]}: {value.rstrip(' .;')})"
+        name = _cell(header, i)  # a row may have more cells than the names above it (a merged name)
+        if value and i > first and i not in (content, time) and not _NOTE.match(name):
+            line += f" ({name}: {value.rstrip(' .;')})" if name else f" ({value.rstrip(' .;')})"
     return line + "."
 
 
