@@ -15,7 +15,6 @@ from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Block, LunarMention
 from scheduler.plans.mentions import CAN_CHI
-from scheduler.plans.not_phases import under_review
 from scheduler.plans.text import quote
 
 _CC = (r"(?:Giáp|Ất|Bính|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+(?:Tý|Sửu|Dần|Mão|Mẹo|Thìn|Tỵ|Ngọ|Mùi|Thân|Dậu|Tuất|Hợi)")
@@ -56,7 +55,7 @@ def year_named(cc: str, near: int) -> int:
 class LunarPass(Context):
     def lunar_dates(self) -> None:
         f = self.f
-        for b, reviewed in zip(self.blocks, under_review(b.text for b in self.blocks), strict=True):
+        for b, reviewed in zip(self.blocks, self.reviewed, strict=True):
             if reviewed:  # "I. KẾT QUẢ NĂM 2025": the Tết and Trung thu of the year reviewed are no dates of this plan
                 continue
             tet_here = False
