@@ -60,10 +60,9 @@ def quoted_year(text: str) -> re.Match[str] | None:
     return None
 
 
-def plan_span(text: str) -> n.Span | None:
-    """"phong trào … năm 2016 - 2017": two years in a row."""
-    m = _PLAN_SPAN.search(text)
-    if m is None or int(m["b"]) != int(m["a"]) + 1:
+def plan_span(m: re.Match[str]) -> n.Span | None:
+    """"phong trào … năm 2016 - 2017" (a match of _PLAN_SPAN): two years in a row."""
+    if int(m["b"]) != int(m["a"]) + 1:
         return None
     a, b = int(m["a"]), int(m["b"])
     return n.Span(None, f"năm {a}–{b}", date(a, 1, 1), date(b, 12, 31))
@@ -238,7 +237,7 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
             w = quote(b, m.start(), m.end())
             return CampaignTime(_year(int(m[m.lastindex or 1])), _said("theo câu mở đầu", w.quote), w)
         two = _PLAN_SPAN.search(own)
-        span = plan_span(own)
+        span = plan_span(two) if two else None
         if two and span:
             w = quote(b, two.start(), two.end())
             return CampaignTime(span, _said("theo câu mở đầu", w.quote), w)
@@ -260,8 +259,7 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
 def after_issue(doc_date: str, month_days: Sequence[tuple[int, int]]) -> CampaignTime | None:
     """A plan dated 25/12/2026 whose days are written without a year, all of them more than a month before that date
     in its year ("Hội nghị viên chức ngày 10/01", "nộp báo cáo trước ngày 05/01"): they come after it, in 2027."""
-    parts = doc_date.split("/")
-    issued = n.make_date(*(int(x) for x in parts)) if len(parts) == 3 and all(x.isdigit() for x in parts) else None
+    issued = _full_date(doc_date)
     if issued is None or not month_days:
         return None
     for d, m in month_days:
