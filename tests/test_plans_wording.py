@@ -14,16 +14,9 @@ from datetime import date
 import pytest
 
 from scheduler.plans.draft import CHECK, render
-from scheduler.plans.extract import extract
-from scheduler.plans.findings import Findings, Reference
-from scheduler.plans.service import reference_from
+from scheduler.plans.findings import Findings
 from tests.conftest import CALENDARS
-
-REF: Reference = reference_from(CALENDARS)
-
-
-def read(text: str) -> Findings:
-    return extract([text], False, REF)
+from tests.plan_reading import read
 
 
 def phases(text: str) -> list[tuple[str, object, object]]:

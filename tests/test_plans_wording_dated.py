@@ -14,16 +14,7 @@ from datetime import date
 
 import pytest
 
-from scheduler.plans.extract import extract
-from scheduler.plans.findings import Findings, Reference
-from scheduler.plans.service import reference_from
-from tests.conftest import CALENDARS
-
-REF: Reference = reference_from(CALENDARS)
-
-
-def read(text: str) -> Findings:
-    return extract([text], False, REF)
+from tests.plan_reading import read
 
 
 def d(text: str) -> date:

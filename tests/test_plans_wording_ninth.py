@@ -14,20 +14,7 @@ from datetime import date
 
 import pytest
 
-from scheduler.plans.extract import extract
-from scheduler.plans.findings import Findings, Reference
-from scheduler.plans.service import reference_from
-from tests.conftest import CALENDARS
-
-REF: Reference = reference_from(CALENDARS)
-
-
-def read(text: str) -> Findings:
-    return extract([text], False, REF)
-
-
-def days(f: Findings) -> set[date]:
-    return {ev.day for ev in f.events if ev.day}
+from tests.plan_reading import days, read
 
 
 @pytest.mark.parametrize(("text", "year"), [
