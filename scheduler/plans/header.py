@@ -56,7 +56,9 @@ class HeaderPass(Context):
                 else:
                     f.doc_date = m[4]
                 continue
-            if i < 3 and t.isupper() and re.match(r"(CÔNG ĐOÀN|LIÊN ĐOÀN LAO ĐỘNG|LĐLĐ)\b", t):
+            # The issuer's lines stand above the kind heading, among the header's other cells ("CỘNG HÒA …" and
+            # its wrapped "VIỆT NAM" beside them); the lowest body named is the issuer.
+            if i < 6 and title_start is None and t.isupper() and re.match(r"(CÔNG ĐOÀN|LIÊN ĐOÀN LAO ĐỘNG|LĐLĐ)\b", t):
                 self.header_issuer = t
                 continue
             upper = t.upper()

@@ -16,6 +16,7 @@ _TIME = re.compile(r"(?:thời gian|thời hạn|thời điểm|tiến độ|ng�
 _CONTENT = re.compile(r"(?:nội dung|công việc|hoạt động|nhiệm vụ|tên hoạt động|chương trình)\b", re.I)
 _NOTE = re.compile(r"ghi chú", re.I)  # a remark column: not part of the task
 _NUMBER = re.compile(r"(?:\d{1,3}|[IVXLC]{1,6})\.?")  # the TT column: 1, 2., IV
+_TT = re.compile(r"(?:S?TT|Số TT)\.?", re.I)  # the TT column's name: whatever a scan reads in it is a number
 # Words a time cell opens with that read as part of a sentence once the content comes before them.
 _LOWER = re.compile(r"(?:Trước|Chậm nhất|Từ|Ngày|Trong|Tháng|Quý|Hạn|Đến|Sau|Vào|Dự kiến|Hằng|Hàng|Cả)\b")
 
@@ -57,7 +58,8 @@ def _task(row: list[str], content: int, time: int, header: list[str]) -> str:
         when = when[:1].lower() + when[1:]
     what, when = what.rstrip(" .;:"), when.rstrip(" .;:")
     first = min(content, time)
-    labels = [c for i, c in enumerate(row[:first]) if c and not _NUMBER.fullmatch(c)]
+    labels = [c for i, c in enumerate(row[:first])
+              if c and not _NUMBER.fullmatch(c) and not _TT.fullmatch(_cell(header, i))]
     line = f"{' – '.join(labels)}: {when}: {what}" if labels else f"{what}: {when}"
     for i, value in enumerate(row):
         name = _cell(header, i)  # a row may have more cells than the names above it (a merged name)
@@ -81,7 +83,6 @@ def _joined(row: list[str]) -> str:
 
 # -- tables in a PDF's text laid out by position ------------------------------------------------------------
 _GAP = re.compile(r"\S+(?: \S+)*")  # a run of words without a gap of two spaces or more
-_TT = re.compile(r"(?:S?TT|Số TT)\.?", re.I)
 _SLACK = 2  # characters a cell may start off its column's start
 
 
