@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
 
 from scheduler.plans.reading import read_plan
@@ -242,3 +243,125 @@ def test_a_row_with_more_cells_than_names_keeps_them_unnamed() -> None:
     """A merged name in the first row leaves a data cell without a name: it is kept, in brackets."""
     rows = [[["Nội dung"], ["Thời gian"]], [["Họp Ban Chấp hành"], ["Ngày 05/3/2027"], ["Hội trường tầng 2"]]]
     assert table_lines(rows)[1] == "Họp Ban Chấp hành: ngày 05/3/2027 (Hội trường tầng 2)."
+
+
+# -- schedule tables in scans ----------------------------------------------------------------------------------
+def _tsv(lines: list[tuple[int, list[tuple[int, str]]]], rules: tuple[int, ...] = ()) -> str:
+    """Tesseract's TSV for words at (left, text) on lines at the given tops, and rules as blocks of their own."""
+    rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"]
+    for block, top in enumerate(rules, start=100):
+        rows.append(f"2\t1\t{block}\t0\t0\t0\t50\t{top}\t2000\t3\t-1\t")
+    for number, (top, words) in enumerate(lines, start=1):
+        rows.append(f"4\t1\t1\t1\t{number}\t0\t50\t{top}\t2000\t40\t-1\t")
+        rows += [f"5\t1\t1\t1\t{number}\t{k}\t{left}\t{top}\t{20 * len(text)}\t40\t95\t{text}"
+                 for k, (left, text) in enumerate(words, start=1)]
+    return "\n".join(rows) + "\n"
+
+
+def _words(left: int, text: str) -> list[tuple[int, str]]:
+    out, at = [], left
+    for word in text.split():
+        out.append((at, word))
+        at += 20 * len(word) + 20
+    return out
+
+
+def test_a_scanned_table_is_read_by_the_word_boxes() -> None:
+    from scheduler.plans.ocr_layout import page_text
+
+    tsv = _tsv([(100, _words(100, "TT") + _words(300, "Nội dung") + _words(760, "Thời gian")),
+                # a rule read into a word: "xã|Chậm" is two cells, "xã" ending one, "Chậm" opening the next
+                (200, _words(100, "1") + _words(300, "Công đoàn cơ sở các") + [(700, "xã|Chậm")] + _words(860, "nhất")),
+                (250, _words(300, "gửi báo cáo") + _words(760, "ngày 9/10/2027")),
+                (350, _words(100, "2") + _words(300, "Hội nghị tổng kết") + [(740, "|Ngày")] + _words(860, "20/12/2027"))],
+               rules=(150, 300))
+    assert page_text("Tesseract's own text", tsv).split("\n") == [
+        "TT – Nội dung – Thời gian.", "", "Công đoàn cơ sở các xã gửi báo cáo: chậm nhất ngày 9/10/2027.", "", "",
+        "Hội nghị tổng kết: ngày 20/12/2027."]
+
+
+def test_a_scanned_page_without_a_table_keeps_tesseracts_text() -> None:
+    from scheduler.plans.ocr_layout import page_text
+
+    tsv = _tsv([(100, _words(100, "Đợt 1: từ ngày 1/3/2027")), (150, _words(100, "đến ngày 30/4/2027."))])
+    assert page_text("Đợt 1: từ ngày 1/3/2027\nđến ngày 30/4/2027.\n", tsv) == \
+        "Đợt 1: từ ngày 1/3/2027\nđến ngày 30/4/2027.\n"
+
+
+def _scan(pdf: Path) -> Path:
+    from tests.plan_files import ocr_available, to_scanned_pdf
+
+    why = ocr_available()
+    if why:
+        pytest.skip(why)
+    return to_scanned_pdf(pdf, pdf.with_name(pdf.stem + "-quet.pdf"))
+
+
+def _items_of(data: dict[str, object]) -> dict[str, object]:
+    return {"deadlines": {(d["date"], d["due"], d.get("submitted_by"), d.get("submit_to"))  # type: ignore[index]
+                          for d in data.get("deadlines") or []},  # type: ignore[union-attr]
+            "events": {e["date"] for e in data.get("events") or []},  # type: ignore[index,union-attr]
+            "year": data.get("year"), "title": data.get("title")}
+
+
+@pytest.mark.slow
+def test_a_schedule_table_in_a_scan_reads_as_in_the_text_pdf(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path / "hoi-thao.pdf",
+               ["LIÊN ĐOÀN LAO ĐỘNG HUYỆN IA PA", "KẾ HOẠCH", "Tổ chức Hội thao công nhân viên chức năm 2027",
+                "III. TIẾN ĐỘ"],
+               [["STT", "Nội dung", "Thời gian", "Chủ trì"],
+                ["1", "Các công đoàn cơ sở đăng ký danh sách vận động viên với Văn phòng LĐLĐ huyện",
+                 "Trước ngày 05/4/2027", "Các công đoàn cơ sở"],
+                ["2", "Khai mạc Hội thao tại sân vận động huyện", "Ngày 17/4/2027", "Ban Tổ chức"],
+                ["3", "Bế mạc, trao giải Hội thao", "Ngày 18/4/2027", "Ban Thường vụ"]],
+               (14, 80, 45, 48))
+    text = _data(pdf)
+    assert _items_of(text)["events"] == {"17/4/2027", "18/4/2027"}
+    scanned = _data(_scan(pdf))
+    assert _items_of(scanned) == _items_of(text)
+    assert scanned["issuer"] == text["issuer"] == "Liên đoàn Lao động huyện Ia Pa"
+
+
+@pytest.mark.slow
+def test_a_word_plan_printed_and_scanned_reads_as_the_word_file(tmp_path: Path) -> None:
+    """A school's plan typed in Word (the header in a two-column table, a bordered schedule table), printed
+    and scanned: the same title, issuer and items as the Word file."""
+    import shutil
+    import subprocess
+
+    from docx import Document
+
+    if not shutil.which("soffice"):
+        pytest.skip("cần LibreOffice (soffice) để in tệp Word ra PDF")
+    doc = Document()
+    header = doc.add_table(rows=1, cols=2)
+    for cell, lines in zip(header.rows[0].cells, (["LĐLĐ HUYỆN LẮK", "CÔNG ĐOÀN TRƯỜNG TH YANG TAO", "Số: 11/KH-CĐ"],
+                                                  ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                                   "Yang Tao, ngày 01 tháng 3 năm 2027"]), strict=True):
+        cell.text = lines[0]
+        for line in lines[1:]:
+            cell.add_paragraph(line)
+    for line in ("KẾ HOẠCH", "Tổ chức các hoạt động chào mừng Ngày Quốc tế Phụ nữ năm 2027",
+                 "Ban Chấp hành Công đoàn trường xây dựng kế hoạch như sau:", "II. THỜI GIAN THỰC HIỆN"):
+        doc.add_paragraph(line)
+    rows = [["TT", "Nội dung công việc", "Thời gian", "Người thực hiện"],
+            ["1", "Các tổ công đoàn đăng ký tiết mục văn nghệ với Ban Nữ công", "Chậm nhất ngày 04/3/2027",
+             "Tổ trưởng"],
+            ["2", "Gặp mặt nữ giáo viên, nhân viên và giao lưu văn nghệ", "Ngày 08/3/2027", "Ban Chấp hành"]]
+    grid = doc.add_table(rows=len(rows), cols=4)
+    grid.style = "Table Grid"
+    for row, values in zip(grid.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    doc.add_paragraph("Trên đây là kế hoạch của Công đoàn trường.")
+    docx = tmp_path / "phu-nu.docx"
+    doc.save(str(docx))
+    profile = tmp_path / "soffice-profile"  # private: tests run side by side
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=180)
+    word = _data(docx)
+    assert _items_of(word)["events"] == {"08/3/2027"} and len(_items_of(word)["deadlines"]) == 1  # type: ignore[arg-type]
+    scanned = _data(_scan(tmp_path / "phu-nu.pdf"))
+    assert _items_of(scanned) == _items_of(word)
+    assert str(scanned["issuer"]).startswith("Công đoàn Tr")  # the school's union, not the district's

@@ -21,6 +21,7 @@ from typing import Any
 from scheduler.document_limits import DEFAULT_DOCUMENT_LIMITS, DocumentLimits, beyond, rejected
 from scheduler.errors import DocumentTooLarge, ToolMissing
 from scheduler.plans.guards import HEAD_BYTES, image_size, sniff
+from scheduler.plans.ocr_layout import page_text
 from scheduler.plans.plan_text import BROKEN, PlanText, excerpt, normalize
 from scheduler.plans.tables import laid_out_tables
 from scheduler.plans.tools import Budget, Expired, run_tool, stopped_by_limit
@@ -181,14 +182,18 @@ def _tesseract(tesseract: str, image: Path, budget: Budget, tmp: Path, shown: Pa
     """OCR one image in its own private folder; `shown` is the file named in messages (the plan, not a page)."""
     work = Path(tempfile.mkdtemp(prefix="t-", dir=tmp))
     try:
-        done = run_tool([tesseract, str(image.resolve()), "stdout", "-l", "vie", "--psm", "4"], budget, work)
+        # One recognition, two renderings: the text, and every word's box to find a table's columns by.
+        done = run_tool([tesseract, str(image.resolve()), str(work / "out"), "-l", "vie", "--psm", "4", "txt", "tsv"],
+                        budget, work)
     except Expired:
         raise beyond(shown or image, "seconds", budget.limits, "khi nhận dạng chữ (OCR)") from None
     if done.returncode != 0:
         said = done.stderr.decode(errors="replace").strip()
         raise rejected(shown or image, f"Tesseract không đọc được ảnh{stopped_by_limit(done.returncode, budget)}: {said[-300:]}",
                        "Hãy quét lại thành ảnh PNG hoặc PDF rồi nhập lại")
-    return done.stdout.decode("utf-8", errors="replace")
+    text, tsv = ((work / f"out.{kind}").read_text(encoding="utf-8", errors="replace")
+                 if (work / f"out.{kind}").is_file() else "" for kind in ("txt", "tsv"))
+    return page_text(text, tsv)
 
 
 def ocr_pdf_pages(path: Path, pages: list[int], budget: Budget | None = None,
