@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from scheduler.core.campaign import Calendar, Sourced
-from scheduler.core.dates import vn_date
+from scheduler.core.dates import FullDate, MonthYear
 from scheduler.core.events import DateOrigin, Event, EventKind
 from scheduler.core.item_events import item_event
 from scheduler.core.model import RepeatedActivity
@@ -24,14 +24,18 @@ from scheduler.core.window import Window
 def activity_period(calendar: Calendar, item: RepeatedActivity) -> tuple[date, date, str, DateOrigin] | None:
     """The inclusive period an activity repeats in, the words naming it and where its dates come from;
     None when its phase has no dates (or is unknown): then it has no occurrence at all."""
-    if item.start is not None and item.end is not None:
-        first, last = item.start.value, item.end.value
-        return first, last, f"từ {vn_date(first)} đến {vn_date(last)}", DateOrigin.DOCUMENT
+    if item.period is not None:
+        return *item.period, f"từ {_words(item.start)} đến {_words(item.end)}", DateOrigin.DOCUMENT
     phase = next((p for p in calendar.phases if p.id == item.within), None)
     if phase is None:
         return None
     # Not the phase's dates: moving the phase's end must change only the occurrences it drops or adds.
     return phase.start, phase.end, f"trong {phase.name}", phase.origin
+
+
+def _words(bound: FullDate | MonthYear | None) -> str:
+    """A bound as the period's words say it: "1/3/2027", "tháng 3/2027"."""
+    return f"tháng {bound.month}/{bound.year}" if isinstance(bound, MonthYear) else str(bound)
 
 
 def activity_events(calendar: Calendar, window: Window) -> Iterator[Event]:

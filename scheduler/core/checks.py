@@ -211,10 +211,9 @@ def _deadlines(loaded: LoadedFile) -> None:
             if isinstance(value, FullDate) and not _after_span_ok(value.value, span):
                 _outside(loaded, ("events", index, field), value.value, span, what=f"Sự kiện '{event.id}'")
     for index, activity in enumerate(cal.activities):
-        for field in ("start", "end"):
-            value = getattr(activity, field)
-            if span is not None and value is not None and value.value not in span:
-                _outside(loaded, ("activities", index, field), value.value, span, what=f"Hoạt động '{activity.id}'")
+        for field, bound in zip(("start", "end"), activity.period or (), strict=False):
+            if span is not None and bound not in span:
+                _outside(loaded, ("activities", index, field), bound, span, what=f"Hoạt động '{activity.id}'")
     for index, item in enumerate(cal.commemorations):
         if item.base is None:
             loaded.diagnose("commemoration.no_base", ("commemorations", index, "date" if item.date else "id"),

@@ -99,6 +99,16 @@ class MonthYear:
         return f"tháng {self.month:02d}/{self.year}"
 
 
+def opening_day(bound: FullDate | MonthYear) -> date:
+    """The first day a date or a month stands for."""
+    return bound.first if isinstance(bound, MonthYear) else bound.value
+
+
+def closing_day(bound: FullDate | MonthYear) -> date:
+    """The last day a date or a month stands for."""
+    return bound.last if isinstance(bound, MonthYear) else bound.value
+
+
 @dataclass(frozen=True, slots=True)
 class YearOnly:
     """A document dated only by its year: "ngày ... tháng ... năm 2023"."""

@@ -76,6 +76,6 @@ def _other_days(cal: CalendarFile) -> Iterator[date]:
     for event in cal.events:
         yield from (day for day in (event.first_day, event.last_day) if day is not None)
     for activity in cal.activities:
-        yield from (day.value for day in (activity.start, activity.end) if day is not None)
+        yield from activity.period or ()
     if (launch := _launch(cal)) is not None:
         yield launch

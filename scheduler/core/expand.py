@@ -74,7 +74,7 @@ def own_dates(calendar: Calendar) -> Iterator[date]:
                 yield from (when.first, when.last)
     for activity in calendar.activities:
         if activity.defined_in == calendar.id:
-            yield from (bound.value for bound in (activity.item.start, activity.item.end) if bound is not None)
+            yield from activity.item.period or ()
 
 
 def expand(calendar: Calendar, window: Window) -> list[Event]:

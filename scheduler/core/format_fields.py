@@ -62,6 +62,18 @@ FullDateField = Annotated[
     PlainValidator(_date_validator(FullDate, field_kind="full")),
     _date_schema(description="Ngày/tháng/năm, ví dụ 28/7/1929", examples=["28/7/1929"]),
 ]
+ActivityStart = Annotated[
+    FullDate | MonthYear,
+    PlainValidator(_date_validator(FullDate, MonthYear, field_kind="activity")),
+    _date_schema(description="Ngày đầu của khoảng lặp lại: 01/3/2027, hoặc tháng 3/2027 (từ ngày 1 của tháng)",
+                 examples=["01/3/2027", "tháng 3/2027"]),
+]
+ActivityEnd = Annotated[
+    FullDate | MonthYear,
+    PlainValidator(_date_validator(FullDate, MonthYear, field_kind="activity")),
+    _date_schema(description="Ngày cuối của khoảng lặp lại, tính cả ngày đó: 30/6/2027, hoặc tháng 6/2027 "
+                 "(đến hết tháng)", examples=["30/6/2027", "tháng 6/2027"]),
+]
 _TET_WORDS = ("theo Tết hoặc âm lịch ('mùng 7 Tết', '29 tháng Chạp', 'trước Tết 10 ngày', 'sau Tết 5 ngày', "
               "'Rằm tháng Giêng', 'mùng 10 tháng 3 âm lịch'), tính lại mỗi năm")
 EventDay = Annotated[

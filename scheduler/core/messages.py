@@ -39,6 +39,8 @@ EXPECTED_DATE = {
                       "'mùng 10 Tết'",
                  "en": "day/month (25/6), day/month/year (15/3/2023), or tied to Tết or the lunar calendar: "
                        "'trước Tết 10 ngày', 'mùng 10 Tết'"},
+    "activity": {"vi": "ngày/tháng/năm (01/3/2027) hoặc tháng (tháng 3/2027)",
+                 "en": "day/month/year (01/3/2027) or a month (tháng 3/2027)"},
     "document": {"vi": "ngày/tháng/năm, 'tháng 01/2024' hoặc năm", "en": "day/month/year, 'tháng 01/2024' or a year"},
 }
 

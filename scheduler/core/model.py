@@ -14,11 +14,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from scheduler.core.dates import FullDate, TetRelative
+from scheduler.core.dates import FullDate, TetRelative, closing_day, opening_day
 from scheduler.core.events import Due
 from scheduler.core.format_fields import (
     DATED_BY_DESCRIPTION,
     ID_PATTERN,
+    ActivityEnd,
+    ActivityStart,
     Anniversary,
     DatedBy,
     DeadlineDate,
@@ -352,8 +354,8 @@ class RepeatedActivity(Strict):
     title: str = Field(description="Tên hoạt động, ví dụ 'Sinh hoạt chuyên đề'")
     repeat: Repeat
     within: Id | None = Field(None, description="Mã đợt thi đua mà hoạt động lặp lại trong đó")
-    start: FullDateField | None = Field(None, description="Ngày đầu của khoảng lặp lại (khi không ghi within)")
-    end: FullDateField | None = Field(None, description="Ngày cuối của khoảng lặp lại, tính cả ngày đó")
+    start: ActivityStart | None = Field(None, description="Ngày (hoặc tháng) đầu của khoảng lặp lại (khi không ghi within)")
+    end: ActivityEnd | None = Field(None, description="Ngày cuối của khoảng lặp lại, tính cả ngày đó (hoặc tháng: đến hết tháng)")
     as_written: str | None = Field(None, description="Như văn bản ghi, ví dụ 'hằng tuần vào thứ Ba, từ 10 giờ'")
     place: str | None = Field(None, description="Địa điểm")
     groups: list[Id] = Field(default_factory=list, description="Các nhóm người nhận liên quan")
@@ -367,9 +369,13 @@ class RepeatedActivity(Strict):
             raise PydanticCustomError("activity.range", "{value}", {"value": self.id})
         if self.within is None and self.start is None:
             raise PydanticCustomError("activity.unbounded", "{value}", {"value": self.id})
-        if self.start is not None and self.end is not None and self.end.value < self.start.value:
+        if self.period is not None and self.period[1] < self.period[0]:
             raise PydanticCustomError("activity.order", "{value}", {"value": self.id, "field": "end"})
         return self
+
+    @property
+    def period(self) -> tuple[date, date] | None:  # its own first and last days: a month's first, a month's last
+        return None if self.start is None or self.end is None else (opening_day(self.start), closing_day(self.end))
 
 
 class CalendarFile(Strict):
