@@ -218,7 +218,8 @@ class Findings:
             "đợt thi đua": len(self.phases),
             "ngày kỷ niệm": len({i for m in self.mentions for i in m.ids}),
             "ngày âm lịch": len({m.id for m in self.lunar}),
-            "hoạt động": len({o for o, _ in self.observances}),
+            "tháng hưởng ứng": len({o for o, _ in self.observances}),  # "Tháng Công nhân"
+            "hoạt động lặp lại": len(self.activities),
             "hạn chót": len(self.deadlines),
             "sự kiện": len(self.events),
         }

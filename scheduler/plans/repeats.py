@@ -30,6 +30,7 @@ MONTHLY = re.compile(
 )
 _AT = re.compile(r"\s*,?\s*(?:(?:từ|lúc|vào)\s+)?(?P<h>\d{1,2})\s*(?:giờ|h|:)\s*(?P<mi>\d{2})?"
                  r"(?:\s*(?:đến|-|–)\s*(?P<h2>\d{1,2})\s*(?:giờ|h|:)\s*(?P<mi2>\d{2})?)?")
+_LIST_MARK = re.compile(r"^(?:\d{1,2}[.)]|[a-zđ]\)|[-–•+])\s*")
 _LEAD_VERB = re.compile(r"^(?:[-–•+]\s*)?(?:duy trì|tổ chức|thực hiện|triển khai)\s+(?:việc\s+)?", re.I)
 
 
@@ -47,7 +48,15 @@ class RepeatPass(Context):
             for m in found:
                 assert clauses is not None
                 start = max(clauses.start(m.start()), m.start() - 160)
-                title = _LEAD_VERB.sub("", text[start:m.start()].strip(" ,–-"))
+                title = _LEAD_VERB.sub("", _LIST_MARK.sub("", text[start:m.start()].strip(" ,–-")))
+                at = _AT.match(text, m.end())
+                stop = clauses.end(m.end())
+                after = at.end() if at else m.end()
+                # Its own period: in its clause, before or after the repeat ("…, từ 14 giờ, … (từ tháng 3 đến tháng 6/2027)").
+                own = period_in(text, start, stop) or period_in(text, after, stop)
+                if len(title.split()) < 2:  # "Hằng tuần vào thứ Sáu, từ 14 giờ, Ban Thường vụ giao ban …": after it
+                    tail = text[after:own[0] if own is not None and own[0] > after else stop]
+                    title = _LEAD_VERB.sub("", re.split(r"\s*\(", tail, maxsplit=1)[0].strip(" ,;:.–-"))
                 if len(title.split()) < 2:
                     continue
                 title = cap(title[:120])
@@ -57,13 +66,10 @@ class RepeatPass(Context):
                     every = "week"
                 else:
                     on, every = int(m["d"] or m["d2"]), "month"
-                at = _AT.match(text, m.end())
-                stop = clauses.end(m.end())
                 act = Activity(self.new_id(title), title, quote(b, start, m.end()), every, on,
                                at=_time(at["h"], at["mi"]) if at else None,
                                end_at=_time(at["h2"], at["mi2"]) if at else None,
                                as_written=re.sub(r"\s+", " ", text[m.start():at.end() if at else m.end()]).strip(" ,"))
-                own = period_in(text, start, stop)
                 if own is not None and own[1].start and own[1].end and own[1].start.day and own[1].end.day:
                     act.start, act.end = own[1].start.value, own[1].end.value
                 else:
