@@ -244,8 +244,16 @@ def tokens(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
+_ENDS = " ,;:.-–—'"
+_QUOTES = "\"“”"
+
+
 def cap(text: str) -> str:
-    text = text.strip(" ,;:.-–—\"“”'")
+    """A title or theme cut from a sentence: its ends' punctuation dropped, a quote kept where it closes or opens
+    a name inside it (Liên hoan văn nghệ "Sắc màu áo trắng"), the first letter capital."""
+    text = text.strip(_ENDS + _QUOTES)
+    if sum(text.count(q) for q in _QUOTES) % 2 == 1:  # a name's closing quote was cut with the ends: give it back
+        text += "”" if text[max(text.rfind(q) for q in _QUOTES)] == "“" else "\""
     return text[:1].upper() + text[1:]
 
 
