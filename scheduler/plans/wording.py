@@ -67,7 +67,10 @@ def deadline_title(segment: str, lead: str) -> str:
     seg = re.sub(r"\s+(?:báo cáo|gửi|nộp)$", "", seg)
     verb = re.search(r"(đăng ký|tổng hợp|báo cáo|nộp|gửi|hoàn thành|hoàn thiện)", seg, re.I)
     if verb:
-        seg = seg[verb.start():]
+        before = re.sub(r"(?:\s*,|\s+và)?\s*$", "", seg[:verb.start()])
+        # "Thăm, tặng quà …, hoàn thành trước ngày …": the task is what is completed, before the word.
+        done_last = verb[1].lower().startswith("hoàn") and len(seg[verb.end():].split()) == 0
+        seg = before if done_last and len(before.split()) >= 2 else seg[verb.start():]
     seg = seg.replace(":", "")
     seg = re.sub(r"\s+", " ", seg).strip(" ,;")
     if len(seg.split()) < 3 and lead:
