@@ -171,7 +171,43 @@ _QUARTER_END = re.compile(r"(?:hết\s+)?quý\s+(?P<q>IV|I{1,3}|[1-4])(?!\w)(?:\
 _QUARTER_NUMBER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
+# "đến hết ngày mùng 10 tháng Giêng năm Đinh Mùi (tức ngày 15/02/2027)": the plan gives the solar day itself.
+_LUNAR_SAID_SOLAR = re.compile(r"(?:hết\s+)?(?:ngày\s+)?(?P<lunar>[^()/;.]{3,60}?)\s*\(\s*(?:tức|nhằm|là)\s+(?:ngày\s+)?"
+                               r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})\s*\)", re.I)
+_LUNAR_WORDS = re.compile(r"\b(?:Tết|tháng\s+Giêng|tháng\s+Chạp|âm\s+lịch|Rằm)\b", re.I)
+
+
+def _lunar_disagrees(words: str, said: date | None) -> str | None:
+    """Why the solar day a plan gives beside a lunar one is not that lunar day (checked on Vietnam's calendar),
+    or None: it is, or the lunar words are not a day the calendar computes."""
+    from scheduler.core.campaign import tet_date  # only here: the lunar calendar is needed for this check alone
+    from scheduler.core.dates import DateSyntaxError, parse_tet_relative, vn_date
+    from scheduler.core.lunar import SUPPORTED_YEARS
+
+    words = re.sub(r"^(?:hết\s+)?(?:ngày\s+)?|\s+năm\s+\S+\s+\S+\s*$", "", " ".join(words.split()), flags=re.I)
+    try:
+        expr = parse_tet_relative(words)
+    except DateSyntaxError:
+        return None
+    if said is None or expr is None:
+        return None
+    years = [y for y in (said.year - 1, said.year, said.year + 1) if y in SUPPORTED_YEARS and y - 1 in SUPPORTED_YEARS]
+    days = [tet_date(expr, y) for y in years]
+    if not days or said in days:
+        return None
+    near = min(days, key=lambda d: abs((d - said).days))
+    return f"văn bản ghi {words} là {vn_date(said)}, nhưng theo lịch âm Việt Nam {words} là {vn_date(near)}"
+
+
 def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
+    m = _LUNAR_SAID_SOLAR.match(text)
+    if m and _LUNAR_WORDS.search(m["lunar"]):
+        y = int(m["y"])
+        bound = Bound(written(m["d"], m["m"], m["y"]), make_date(int(m["d"]), int(m["m"]), y), y)
+        disagrees = _lunar_disagrees(m["lunar"], bound.day)
+        if disagrees:
+            bound.notes.append(disagrees)
+        return bound, m.end()
     m = re.match(r"hết\s+năm\s+(?P<y>\d{4})", text, re.I)
     if m:
         y = int(m["y"])
