@@ -1,4 +1,6 @@
-"""Titles cut from a sentence keep the quotes of the name inside them (passages written for these tests)."""
+"""Wordings found by importing plans written by hand, as a new user would: titles that keep the quotes of a
+name, a task named before "hoàn thành trước ngày …", a lunar end with its solar day beside it, a section
+heading under a phase. Every passage is written for these tests."""
 
 from __future__ import annotations
 
@@ -23,3 +25,35 @@ def test_an_events_name_in_quotes_keeps_its_closing_quote() -> None:
              "tại Nhà văn hóa Lao động tỉnh.")
     (event,) = f.events
     assert event.title == 'Liên hoan văn nghệ "Giai điệu công nhân"'
+
+
+@pytest.mark.parametrize(("sentence", "title"), [
+    ("2. Thăm, tặng quà đoàn viên có hoàn cảnh khó khăn trước Tết Nguyên đán, hoàn thành trước ngày 30/01/2027.",
+     "Thăm, tặng quà đoàn viên có hoàn cảnh khó khăn trước Tết Nguyên đán"),
+    ("- Rà soát, cập nhật danh sách đoàn viên và hoàn thành chậm nhất ngày 15/3/2027.",
+     "Rà soát, cập nhật danh sách đoàn viên"),
+    ("- Các đơn vị hoàn thành việc chấm điểm thi đua trước ngày 10/12/2027.", "Hoàn thành việc chấm điểm thi đua"),
+])
+def test_a_task_named_before_its_completion_keeps_its_name(sentence: str, title: str) -> None:
+    (deadline,) = read("KẾ HOẠCH\nCông tác năm 2027\n\n" + sentence).deadlines
+    assert deadline.title == title
+
+
+@pytest.mark.parametrize(("sentence", "end"), [
+    ("Đợt cao điểm từ ngày 15/12/2026 đến hết ngày mùng 10 tháng Giêng năm Đinh Mùi (tức ngày 15/02/2027).",
+     "15/02/2027"),
+    ("Đợt 1: từ 05/01/2027 đến Rằm tháng Giêng (tức 20/2/2027), chăm lo Tết cho người lao động.\n"
+     "Đợt 2: từ 21/2/2027 đến 30/4/2027.", "20/2/2027"),
+])
+def test_a_lunar_end_with_its_solar_day_beside_it_ends_on_that_day(sentence: str, end: str) -> None:
+    f = read("KẾ HOẠCH\nPhong trào thi đua năm 2027\n\n" + sentence + "\nII. TỔ CHỨC THỰC HIỆN")
+    phase = f.phases[0]
+    assert (phase.end, phase.notes) == (end, [])
+    assert phase.theme is None or "TỔ CHỨC" not in phase.theme  # the next section's heading is not its theme
+
+
+def test_a_solar_day_that_is_not_the_lunar_day_it_names_is_flagged() -> None:
+    (phase,) = read("KẾ HOẠCH\nChăm lo Tết Đinh Mùi 2027\n\n"
+                    "Đợt cao điểm từ 15/12/2026 đến 29 tháng Chạp (tức 4/2/2027).").phases
+    assert phase.end == "4/2/2027"  # as the plan writes it, never corrected
+    assert any("29 tháng Chạp là 5/2/2027" in note for note in phase.notes)

@@ -32,6 +32,7 @@ LABEL = re.compile(  # case-insensitive: headings are often in capitals ("ĐỢT
     r"|(?<!\w)(?P<un>đợt\s+thi\s+đua)(?!\s+(?:thứ|cao|đặc|một|hai|ba|bốn|\d|[IVX]))(?!\w)",
     re.I,
 )
+_SECTION = re.compile(r"[IVX]+\.\s")  # the next section's heading ("II. Các hoạt động"): not a theme
 _BY_QUARTER = re.compile(r"theo\s+(?:từng\s+)?quý", re.I)
 _QUARTER_LABEL = re.compile(r"(?<!\w)(?=[Qq]uý\s+(?:IV|I{1,3}|[1-4])(?!\w))")
 _COUNT = re.compile(r"(?:theo|thành|làm|qua)\s+(?P<n>\d+|hai|ba|bốn|năm)\s+(?:đợt|giai\s+đoạn)", re.I)
@@ -220,7 +221,8 @@ class PhasePass(Context):
             if not theme and bi + 1 < len(self.blocks) and not LABEL.search(self.masked[bi + 1][:12]):
                 nxt_text = self.blocks[bi + 1].text
                 theme = (theme_of(nxt_text.split(";")[0])
-                         if not nxt_text.startswith(STOP_PHRASES) and not dated(nxt_text) else None)
+                         if not nxt_text.startswith(STOP_PHRASES) and not dated(nxt_text)
+                         and not _SECTION.match(nxt_text) and not nxt_text.isupper() else None)
         else:
             topic = re.search(r"chủ\s+đề\s*:?\s*", rest, re.I)
             theme = theme_of(rest[topic.start():]) if topic else None
