@@ -57,3 +57,11 @@ def test_a_solar_day_that_is_not_the_lunar_day_it_names_is_flagged() -> None:
                     "Đợt cao điểm từ 15/12/2026 đến 29 tháng Chạp (tức 4/2/2027).").phases
     assert phase.end == "4/2/2027"  # as the plan writes it, never corrected
     assert any("29 tháng Chạp là 5/2/2027" in note for note in phase.notes)
+
+
+def test_a_section_heading_in_capitals_is_not_quoted_with_the_paragraph_under_it() -> None:
+    f = read("KẾ HOẠCH\nPHONG TRÀO THI ĐUA\nNĂM HỌC 2026 - 2027\n\nIII. TỔ CHỨC THỰC HIỆN\n"
+             "Các tổ công đoàn đăng ký danh hiệu thi đua trước ngày 05/10/2026.")
+    (deadline,) = f.deadlines
+    assert deadline.where is not None and deadline.where.quote.startswith("Các tổ công đoàn")
+    assert f.title == "Phong trào thi đua năm học 2026 - 2027"  # a title in capitals over two lines stays whole

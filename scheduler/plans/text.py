@@ -182,8 +182,12 @@ def blocks(pages: Iterable[str], paged: bool) -> list[Block]:
             # The title under "KẾ HOẠCH" ends without a stop: the body's first sentence on the next line opens
             # its own paragraph ("Ban Thường vụ … như sau:", "Căn cứ …").
             title_end = title_lines > 0 and idx < len(raw_lines) and _BODY_OPENS.match(raw_lines[idx].strip())
+            # A section's heading in capitals ("III. TỔ CHỨC THỰC HIỆN") is its own paragraph, not the opening
+            # of the next one (a title in capitals under "KẾ HOẠCH" may run over several lines).
+            heading = (len(current) == 1 and line.isupper() and len(line) <= 120
+                       and (title_lines <= 0 or MARKER.match(line) is not None))
             title_lines -= 1
-            if (paged and len(raw.strip()) < 0.7 * full) or per_line or typed_end or title_end or kind_line:
+            if (paged and len(raw.strip()) < 0.7 * full) or per_line or typed_end or title_end or kind_line or heading:
                 out.append(Block(" ".join(current), first, page_no if paged else None))
                 current = []
             if kind_line:
