@@ -73,6 +73,10 @@ def test_titles_of_other_articles_side_by_side_give_no_event() -> None:
             "Rộn ràng Hội thi cắm hoa của Công đoàn phường Đông Ngạc | Tập huấn kỹ năng cho cán bộ công đoàn ngày "
             "5/9/2026")
     assert days(read(text)) == {date(2026, 9, 12)}
+    # a table row with long cells inside the plan is the plan's own
+    row = ("Hội nghị tổng kết công đoàn năm 2026 | Văn phòng Liên đoàn Lao động tỉnh | Tổ chức vào ngày 18/12/2026 tại "
+           "hội trường\nCác công đoàn cơ sở gửi báo cáo năm trước ngày 05/12/2026.")
+    assert days(read(row)) == {date(2026, 12, 18)}
 
 
 @pytest.mark.parametrize(("text", "year"), [

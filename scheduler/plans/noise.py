@@ -46,7 +46,8 @@ def _two_sentences(line: str) -> bool:
 
 def _headlines(line: str) -> bool:
     """"Sôi nổi Hội thi … năm 2021 | Chung khảo Hội thi … ngày 17/10/2021": other articles' titles side by side, each
-    of four words or more, opening with a capital and ending without a full stop (a plan's table row has short cells)."""
+    of four words or more, opening with a capital and ending without a full stop; only below the text (the page's
+    last lines), never a table row inside the plan."""
     cells = [c.strip() for c in line.split(" | ")]
     return len(cells) >= 2 and all(len(c.split()) >= 4 and c[:1].isupper() and not c.endswith(".") for c in cells)
 
@@ -69,10 +70,15 @@ def blank_noise(page: str) -> str:
             continue
         dateline = _DATELINE.match(line) is not None and not _HEADER_BEFORE.match(previous)
         teaser = _TEASER.match(line) is not None and not _two_sentences(line)
-        if line and (_menu(line) or _headlines(line) or _PAGE_LINE.search(line) or dateline or teaser):
+        if line and (_menu(line) or _PAGE_LINE.search(line) or dateline or teaser):
             out.append("")
         else:
             out.append(raw)
         if line:
             previous = line
+    for i in range(len(out) - 1, -1, -1):  # the page's last lines: other articles' titles side by side
+        line = out[i].strip().strip("*# ").strip()
+        if line and not _headlines(line):
+            break
+        out[i] = ""
     return "\n".join(out)
