@@ -45,12 +45,15 @@ WHEN = (rf"{_TIME}(?:(?:sáng|chiều|tối|trưa)\s+{_WD}(?:ngày\s+)?|(?:\(?t�
         rf"|{WEEKDAY}\s*,?\s*ngày\s+|trong\s+(?:2|02|hai)\s+ngày\s+(?=\d{{1,2}}\s+và\s))"
         rf"(?:{_V}|{_D}{_D2})")
 NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Hội thao|Cuộc thi|Giải|Họp mặt|Gặp mặt|"
-         r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết|Bốc thăm|bốc thăm")
+         r"Giao lưu|Ngày hội|Vòng chung kết|vòng chung kết|Hội báo xuân|Tết sum vầy|Chợ Tết|Bốc thăm|bốc thăm|"
+         r"Liên hoan|liên hoan|Tọa đàm|tọa đàm|Diễn đàn|Hội thảo")
 VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|khai giảng|bế giảng|trao giải|khởi hành|họp xét|họp|thực hiện(?=\s+vào\s)"
 # After a clause's own day only ("Ngày 16/5/2020, Công đoàn Khối … trao 100 phần quà …"): what was given that day.
 # … or whom a delegation checked or visited that day ("Chiều nay (16/11), Công đoàn Viên chức tỉnh … đã kiểm tra …").
 # … or that set off that day ("Chiều 2.2, 140 hộ gia đình … lên đường về quê …": a trip's departure, like "khởi hành").
-_LEAD_VERBS = rf"{VERBS}|trao\s+tặng|trao|tặng|kiểm\s+tra|giám\s+sát|thăm|lên\s+đường"
+# … or whom it met, honoured or gave lì xì that day ("sáng 19/10, LĐLĐ quận gặp mặt, biểu dương 40 nữ công nhân …").
+_LEAD_VERBS = (rf"{VERBS}|trao\s+tặng|trao|tặng|kiểm\s+tra|giám\s+sát|thăm|lên\s+đường"
+               r"|gặp\s+mặt|họp\s+mặt|(?:biểu|tuyên)\s+dương|lì\s+xì")
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
 # "Vào tối ngày 27/9/2023, …", "chiều mồng 6/3/2026, …" ("mồng" before a day written with its month is Gregorian);
 # a news page's "Chiều nay (16/11), …", "Hôm qua, 15/6, …": the day the article reports, relative to the page.
@@ -63,8 +66,13 @@ LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:[Vv]ào\s+)
                      rf"\s*\(\s*(?:tức\s+)?(?:ngày\s+)?)?"
                      # a timetable's line, date first: "- 20/12/2024: Hội nghị tổng kết …"
                      rf"|^[-+–•]\s*(?=\d{{1,2}}[/.\-]\d{{1,2}}(?:[/.\-]\d{{4}})?\s*:)(?P<bare>))"
-                     rf"(?:{_V}|{_D}{_D2})(?(lunar)\s*\))(?(rel)\s*\))\s*[,:]?\s+")
-_LEAD_WHAT = re.compile(rf"^(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?(?P<verb>{_LEAD_VERBS}),?\s+(?P<what>[^.;]{{3,140}})"
+                     # "Ngày 8/2 (tức mùng 8 tháng Giêng), …": the lunar day after the date
+                     rf"(?:{_V}|{_D}{_D2})(?(lunar)\s*\)|(?:\s*\(\s*tức\s+[^()]{{3,40}}\))?)"
+                     rf"(?(rel)\s*\))\s*[,:]?\s+")
+# The place or what the day is may come first ("Sáng 22/4, tại Quảng trường Lam Sơn, UBND tỉnh và LĐLĐ tỉnh phối hợp
+# tổ chức …", "Ngày 8/2, ngày làm việc đầu tiên sau kỳ nghỉ Tết, Công đoàn … lì xì …").
+_LEAD_WHAT = re.compile(rf"^(?:(?:tại|ngày)\s+[^.;:,]{{3,80}},\s+)?(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?"
+                        rf"(?P<verb>{_LEAD_VERBS}),?\s+(?P<what>[^.;]{{3,140}})"
                         rf"|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
 # "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
 # What is held may carry a count or a year ("khai giảng lớp … cho 45 cán bộ vào ngày …", "tổ chức chương trình …
@@ -113,6 +121,7 @@ _AT_PLACE_WHEN = re.compile(rf"(?:(?<=[:;])|(?<=[:;] ))\s*tại\s+(?P<place>[^.;
 _NAMED = re.compile(rf"(?:{NOUNS})\s[^.;:,]{{3,80}}?(?=\s+(?:do|của|được|sẽ)\s|[.;:,]|$)")
 _EMPTY_WHAT = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|đúng|lúc|vào|diễn ra|tổ chức|dự kiến|được|sẽ)(?!\w)|\W")
 _SENDS = re.compile(r"(?<!\w)(?:gửi|nộp)\s")
+_ISSUES = re.compile(r"(?<!\w)(?:ban\s+hành|(?:có|gửi)\s+(?:công\s+văn|văn\s+bản))(?!\w)", re.I)
 _SAYS = re.compile(r"(?<!\w)(?:cho\s+biết|thông\s+tin|chia\s+sẻ|khẳng\s+định)(?!\w)", re.I)
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
 _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("khai giảng", "khai-mac"), ("bế giảng", "be-mac"),
@@ -232,6 +241,8 @@ class EventPass(Context):
             w = _LEAD_WHAT.match(rest)
             if w and m["bare"] is not None and _SENDS.search(rest, 0, 200) and not w["noun"]:
                 continue  # "- 10/12/2024: các tổ công đoàn gửi biên bản về …": a deadline (dated.py), not an event
+            if w and w["who"] and _ISSUES.search(w["who"]):
+                continue  # "Ngày 12/3/2019, Công đoàn … ban hành công văn … về việc tổ chức …": the document's day
             says = _SAYS.search(rest, 0, min([len(rest), 120] + [i for i in (rest.find("."), rest.find(";")) if i >= 0]))
             if says and not (w and w.start("verb") >= 0 and w.start("verb") < says.start()):
                 # "Ngày 09/02/2026, Công đoàn phường … cho biết đã trao xong …": the day it was said, not done

@@ -38,6 +38,16 @@ _SOLAR_AFTER = re.compile(r"(?:\s+năm\s+(?P<ly>\d{4}))?(?:\s*\(\s*(?:tức\s+)?
                           r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}))?")
 
 
+# A theme or a slogan in quotes ("với chủ đề “Trăng rằm tháng Giêng”", "hướng tới “Mừng Đảng quang vinh - Mừng Xuân
+# Giáp Thìn 2024”"): the feast it names is words of the theme, no day of the plan.
+_THEME_QUOTE = re.compile(r"(?:chủ\s+đề|khẩu\s+hiệu|thông\s+điệp|hướng\s+tới)\s*:?\s*[“\"]([^”\"]{1,160})[”\"]", re.I)
+
+
+def unthemed(text: str) -> str:
+    """The text with its quoted themes blanked (same length: offsets stay the text's)."""
+    return _THEME_QUOTE.sub(lambda m: m[0][:m.start(1) - m.start()] + " " * len(m[1]) + m[0][m.end(1) - m.start():], text)
+
+
 def _solar_year(lunar_year: int, key: str) -> int | None:
     d, mo = (int(x) for x in key.split("/"))
     try:
@@ -58,34 +68,35 @@ class LunarPass(Context):
         for b, reviewed in zip(self.blocks, self.reviewed, strict=True):
             if reviewed:  # "I. KẾT QUẢ NĂM 2025": the Tết and Trung thu of the year reviewed are no dates of this plan
                 continue
+            text = unthemed(b.text)
             tet_here = False
-            for m in CAN_CHI.finditer(b.text):
+            for m in CAN_CHI.finditer(text):
                 if m["what"].lower() != "năm":
                     f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()), m["cc"],
                                                 int(m["y"])))
                     tet_here = True
-            for m in CAN_CHI_ONLY.finditer(b.text):
+            for m in CAN_CHI_ONLY.finditer(text):
                 f.lunar.append(LunarMention("tet-nguyen-dan", "Tết Nguyên đán", quote(b, m.start(), m.end()), m["cc"]))
                 tet_here = True
             for lunar_ref in self.ref.lunar:
-                for m in re.finditer(re.escape(lunar_ref.name), b.text, re.I):
+                for m in re.finditer(re.escape(lunar_ref.name), text, re.I):
                     if lunar_ref.name.lower() == "tết nguyên đán" and (tet_here or any(
                             x.where.line == b.line and x.where.page == b.page for x in f.lunar)):
                         continue
                     f.lunar.append(LunarMention(lunar_ref.id, lunar_ref.name, quote(b, m.start(), m.end())))
-            for m in _MID_AUTUMN.finditer(b.text):  # "lễ trung thu", "đêm rằm tháng Tám": the festival, by another name
+            for m in _MID_AUTUMN.finditer(text):  # "lễ trung thu", "đêm rằm tháng Tám": the festival, by another name
                 mid = next((r for r in self.ref.lunar if r.id == "tet-trung-thu"), None)
                 if mid and not any(x.id == mid.id and (x.where.line, x.where.page) == (b.line, b.page) for x in f.lunar):
                     f.lunar.append(LunarMention(mid.id, mid.name, quote(b, m.start(), m.end())))
-            for m in re.finditer(r"mừng\s+Xuân", b.text, re.I):
+            for m in re.finditer(r"mừng\s+Xuân", text, re.I):
                 tet = next((r for r in self.ref.lunar if r.name.lower().startswith("tết nguyên")), None)
                 if tet and not tet_here:
                     f.lunar.append(LunarMention(tet.id, tet.name, quote(b, m.start(), m.end())))
-            for m in TET_DAY.finditer(b.text):
+            for m in TET_DAY.finditer(text):
                 d = int(m["d"]) if m["d"].isdigit() else _NUMBER[m["d"].lower()]
                 if 1 < d <= 10:
                     self._own(b, m, d, 1, None)
-            for m in LUNAR_DAY.finditer(b.text):
+            for m in LUNAR_DAY.finditer(text):
                 month = int(m["m"]) if m["m"] else _MONTH_NAME[m["named"].lower()]
                 for day in (m["d"], m["d2"]):
                     if day and 1 <= int(day) <= 30 and 1 <= month <= 12 and (int(day), month) != (15, 1):

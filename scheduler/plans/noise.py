@@ -34,7 +34,22 @@ _DATELINE = re.compile(
 )
 # Another article's teaser: it opens with its date ("Sáng 5/3, …", "Đêm 04.3.2025, …") and is cut short ("…").
 _TEASER = re.compile(r"^(?:(?:Sáng|Chiều|Tối|Trưa|Đêm|Ngày)\s+)(?:ngày\s+)?\d{1,2}[/.\-]\d{1,2}\b.*(?:…|\.\.\.)$", re.I)
+# … but one sentence only: a line that finishes a sentence before its "…" ("… năm 2024. Hội thao … nhảy bao bố…") is
+# the article's own paragraph, its last list cut short.
+_SENTENCE_END = re.compile(r"[.!?]\s+(\w)")
 _HEADER_BEFORE = re.compile(r"^(?:Số\s*:?|CỘNG HÒA|Độc lập)", re.I)
+
+
+def _two_sentences(line: str) -> bool:
+    return any(m[1].isupper() for m in _SENTENCE_END.finditer(line))
+
+
+def _headlines(line: str) -> bool:
+    """"Sôi nổi Hội thi … năm 2021 | Chung khảo Hội thi … ngày 17/10/2021": other articles' titles side by side, each
+    of four words or more, opening with a capital and ending without a full stop; only below the text (the page's
+    last lines), never a table row inside the plan."""
+    cells = [c.strip() for c in line.split(" | ")]
+    return len(cells) >= 2 and all(len(c.split()) >= 4 and c[:1].isupper() and not c.endswith(".") for c in cells)
 
 
 def _menu(line: str) -> bool:
@@ -54,10 +69,16 @@ def blank_noise(page: str) -> str:
             out.append("")
             continue
         dateline = _DATELINE.match(line) is not None and not _HEADER_BEFORE.match(previous)
-        if line and (_menu(line) or _PAGE_LINE.search(line) or dateline or _TEASER.match(line)):
+        teaser = _TEASER.match(line) is not None and not _two_sentences(line)
+        if line and (_menu(line) or _PAGE_LINE.search(line) or dateline or teaser):
             out.append("")
         else:
             out.append(raw)
         if line:
             previous = line
+    for i in range(len(out) - 1, -1, -1):  # the page's last lines: other articles' titles side by side
+        line = out[i].strip().strip("*# ").strip()
+        if line and not _headlines(line):
+            break
+        out[i] = ""
     return "\n".join(out)

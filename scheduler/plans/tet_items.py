@@ -27,7 +27,7 @@ from scheduler.plans.wording import deadline_title, email_of, subject_of, submit
 _NGUYEN_DAN = r"(?:\s+Nguyên\s+[Đđ]án)?"
 TET_WORDS = (
     rf"(?P<tet>(?:trước|sau)\s+Tết{_NGUYEN_DAN}\s+\d{{1,3}}\s+ngày|\d{{1,3}}\s+ngày\s+(?:trước|sau)\s+Tết{_NGUYEN_DAN}"
-    rf"|(?:mùng|mồng)\s+\d{{1,2}}\s+Tết{_NGUYEN_DAN}|\d{{1,2}}\s+tháng\s+Chạp|Rằm\s+tháng\s+Giêng"
+    rf"|(?:mùng|mồng)\s+\d{{1,2}}\s+(?:Tết{_NGUYEN_DAN}|tháng\s+Giêng)|\d{{1,2}}\s+tháng\s+Chạp|Rằm\s+tháng\s+Giêng"
     r"|(?:mùng\s+|mồng\s+)?\d{1,2}\s+tháng\s+\d{1,2}\s+âm\s+lịch)"
 )
 _GIVEN = re.compile(r"\s*\(?\s*(?:tức\s+)?(?:là\s+)?(?:ngày\s+)?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}")
@@ -36,9 +36,9 @@ _DEADLINE = re.compile(
     re.I,
 )
 _SENDING = re.compile(r"\b(?:gửi|nộp|báo\s+cáo|đăng\s+ký)\b", re.I)
-# An event noun ("Gặp mặt đầu xuân", "tổ chức họp mặt …") and "vào" its day, in one clause.
+# An event noun ("Gặp mặt đầu xuân, chúc Tết …", "Liên hoan văn nghệ …") and "vào" its day, in one sentence.
 _EVENT = re.compile(
-    rf"(?<!\w)(?P<what>(?i:{NOUNS})\s[^.;,]{{1,100}}?)\s+vào\s+(?:(?:sáng|chiều|tối)\s+)?(?:ngày\s+)?{TET_WORDS}"
+    rf"(?<!\w)(?P<what>(?i:{NOUNS})\s[^.;]{{1,100}}?)\s+vào\s+(?:(?:sáng|chiều|tối)\s+)?(?:ngày\s+)?{TET_WORDS}"
 )
 
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")

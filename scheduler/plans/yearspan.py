@@ -18,7 +18,7 @@ from datetime import date
 from scheduler.core.lunar import to_solar
 from scheduler.plans import notation as n
 from scheduler.plans.findings import Block, Where
-from scheduler.plans.lunar_dates import CAN_CHI_ONLY, year_named
+from scheduler.plans.lunar_dates import CAN_CHI_ONLY, unthemed, year_named
 from scheduler.plans.mentions import CAN_CHI
 from scheduler.plans.text import quote
 
@@ -34,8 +34,10 @@ _PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương 
                         r"|(?:^|(?<=[.;]\s))(?:(?:trong|bước\s+sang|sang)\s+)?năm\s+(\d{4})\s*,?\s+"
                         r"(?![^.;]{0,100}?(?<!\w)đã\s)[^.;]{0,100}?"
                         r"(?<!\w)(?:phát\s+động|triển\s+khai)(?!\w)", re.I)
-# "Nhân dịp Tết Trung thu 2025, …": a festival named with its year falls in that year, as the campaign around it.
-_FESTIVAL_YEAR = re.compile(r"(?<!\w)(?:Tết\s+)?(?:Trung\s+thu|Đoan\s+Ngọ)\s+(?:năm\s+)?(\d{4})(?!\s*[-–—]\s*\d)", re.I)
+# "Nhân dịp Tết Trung thu 2025, …", "Giỗ Tổ Hùng Vương năm 2026": a festival named with its year falls in that year,
+# as the campaign around it.
+_FESTIVAL_YEAR = re.compile(r"(?<!\w)(?:(?:Tết\s+)?(?:Trung\s+thu|Đoan\s+Ngọ)|Giỗ\s+Tổ\s+Hùng\s+Vương|Lễ\s+hội\s+Đền\s+Hùng)"
+                            r"\s+(?:năm\s+)?(\d{4})(?!\s*[-–—]\s*\d)", re.I)
 # "Chương trình "Tết Sum vầy – Kết nối yêu thương" 2021", ""Chuyến xe Công đoàn – Xuân 2024"", ""Chợ Tết Công đoàn năm
 # 2026"": a programme named in quotes with its year, at the end of the name or right after it.
 _QUOTED_YEAR = re.compile(r"[\"“](?P<name>[^\"”\n]{3,120}?)(?:\s+(?:năm|[Xx]uân)\s+(?P<a>\d{4}))?[\"”]"
@@ -175,7 +177,7 @@ def _full_date(text: str | None) -> date | None:
 
 
 def _tet_year(text: str) -> tuple[int, re.Match[str]] | None:
-    for m in CAN_CHI.finditer(text):
+    for m in CAN_CHI.finditer(unthemed(text)):  # not a Tết named in a theme or a slogan in quotes
         if m["what"].lower() != "năm":
             return int(m["y"]), m
     return None
