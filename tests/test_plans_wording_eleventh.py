@@ -6,7 +6,9 @@ The campaign's year or span: not the stage a congress is named with ("Đại h�
 ("Thực hiện Nghị quyết Đại hội … nhiệm kỳ 2023 – 2028"); "Năm 2027, Công đoàn … tổ chức thi đua …". Phases: a
 movement's stages ("chặng thứ nhất trong 6 tháng đầu năm"), rounds named by their place ("đợt đầu", "đợt cuối"),
 months without a year ("từ tháng 9 đến hết tháng 12"), "Thời gian cao điểm chăm lo: từ … đến …"; and not the
-period of a plan the sentence cites ("Thực hiện Kế hoạch … về đợt thi đua từ …, Công đoàn trường …"). The corpus
+period of a plan the sentence cites ("Thực hiện Kế hoạch … về đợt thi đua từ …, Công đoàn trường …"). Events: a
+trip's days are none ("… đi tham quan … từ ngày … đến ngày …"); a market opened on a day is one ("Ngày …, … mở
+"Chợ Tết Công đoàn" …"). The corpus
 passages p451–p495 (tests/plans/corpus/passages-14.yaml) measure the same classes.
 """
 
@@ -16,7 +18,7 @@ from datetime import date
 
 import pytest
 
-from tests.plan_reading import read
+from tests.plan_reading import days, read
 
 
 def _phases(text: str) -> list[tuple[date | None, date | None]]:
@@ -83,3 +85,20 @@ def test_a_cited_plan_alone_still_dates_nothing_of_ours_but_keeps_the_year() -> 
     f = read("Thực hiện Hướng dẫn số 15/HD-LĐLĐ của Liên đoàn Lao động tỉnh về đợt cao điểm từ ngày 01/3 đến ngày "
              "30/6/2026, Ban Chấp hành Công đoàn cơ sở đề nghị các tổ công đoàn đăng ký công trình, phần việc.")
     assert f.phases == [] and f.year == 2026
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a trip's days, short or long, are no event
+    ("Công đoàn cơ quan Sở Tư pháp tổ chức cho 30 đoàn viên đi tham quan Sa Pa từ ngày 12/7/2026 đến ngày 14/7/2026.",
+     set()),
+    ("Nhân dịp hè, công đoàn trường tổ chức du lịch Phú Yên cho đoàn viên từ 02/7 đến 05/7/2026; lễ tổng kết năm học "
+     "tổ chức ngày 28/5/2026.", {date(2026, 5, 28)}),
+    # a market opened that day is an event
+    ("Ngày 30/01/2027, Liên đoàn Lao động huyện Bến Lức mở \"Chợ Tết Công đoàn\" tại Khu công nghiệp Thuận Đạo với "
+     "40 gian hàng.", {date(2027, 1, 30)}),
+    # a contest held over a period keeps its first day, as before
+    ("Cuộc thi trực tuyến tìm hiểu Bộ luật Lao động được tổ chức từ ngày 05/9/2026 đến ngày 30/9/2026.",
+     {date(2026, 9, 5)}),
+])
+def test_a_trip_is_no_event_and_a_market_opened_is_one(text: str, expected: set[date]) -> None:
+    assert days(read(text)) == expected
