@@ -71,7 +71,7 @@ _REPORT = re.compile(r"(?<!\w)báo\s+cáo(?!\w)", re.I)
 _ANSWERS = re.compile(r"(?<!\w)hưởng\s+ứng\s+(?:các\s+|những\s+)?$", re.I)
 # A campaign of the document the sentence opens by citing, named before the plan's own clause: "Thực hiện Kế hoạch số
 # 12/KH-CĐN … về đợt thi đua từ 01/02 đến 31/5/2025, Công đoàn trường phát động đợt thi đua từ …".
-_CITES = re.compile(r"^\W*(?:Thực\s+hiện|Căn\s+cứ|Theo)\s+(?:Kế\s+hoạch|Hướng\s+dẫn|Công\s+văn|Chỉ\s+thị|Nghị\s+quyết"
+_CITES = re.compile(r"\W*(?:Thực\s+hiện|Căn\s+cứ|Theo)\s+(?:Kế\s+hoạch|Hướng\s+dẫn|Công\s+văn|Chỉ\s+thị|Nghị\s+quyết"
                     r"|Quyết\s+định|Thông\s+báo|Văn\s+bản)(?!\w)")
 _OTHERS_RUN = re.compile(r"(?<!\w)do\s+[^.;()]{2,100}?\s+phát\s+động(?!\w)", re.I)
 # A section heading ("I. KẾT QUẢ NĂM 2025", "II. KẾ HOẠCH THI ĐUA"): under a review heading, the phases are past ones.
@@ -198,8 +198,8 @@ class Block:
         """A phase of a campaign another body runs, which the plan only answers (see `_ANSWERS`)."""
         if _ANSWERS.search(self.text[max(0, label_start - 30):label_start]):
             return True
-        lead = self.text[self.sentence_start(label_start):label_start]
-        if _CITES.match(lead) and not MAIN_CLAUSE.search(lead):  # "Thực hiện Kế hoạch … về đợt thi đua từ …, …"
+        s0 = self.sentence_start(label_start)  # "Thực hiện Kế hoạch … về đợt thi đua từ …, Công đoàn trường …"
+        if _CITES.match(self.text, s0, label_start) and not MAIN_CLAUSE.search(self.text, s0, label_start):
             return True
         return bool(_OTHERS_RUN.search(self.text, label_end, max(label_end, time_at)))
 
