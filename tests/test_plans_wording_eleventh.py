@@ -102,3 +102,9 @@ def test_a_cited_plan_alone_still_dates_nothing_of_ours_but_keeps_the_year() -> 
 ])
 def test_a_trip_is_no_event_and_a_market_opened_is_one(text: str, expected: set[date]) -> None:
     assert days(read(text)) == expected
+
+
+def test_a_year_the_opening_names_comes_before_the_term_of_the_resolution() -> None:
+    f = read("KẾ HOẠCH\nThực hiện Nghị quyết Đại hội Công đoàn tỉnh lần thứ X, nhiệm kỳ 2023 – 2028\n\n"
+             "Năm 2025, Liên đoàn Lao động tỉnh phát động thi đua trong công nhân, viên chức, lao động.")
+    assert f.year == 2025

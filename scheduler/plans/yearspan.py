@@ -225,10 +225,6 @@ def resolution_term(title: str | None, title_where: Where | None, blocks: Sequen
 
 def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Block], masked: Sequence[str],
               doc_date: str | None, doc_where: Where | None) -> CampaignTime | None:
-    if title and (n.campaign_span(title) is None and _tet_year(title) is None):
-        term = resolution_term(title, title_where, blocks, masked)
-        if term is not None:
-            return term
     if title:
         tet = _tet_year(title)
         if tet:
@@ -282,6 +278,10 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         if m:
             w = quote(b, m.start(), m.end())
             return CampaignTime(_year(int(m["a"] or m["b"])), _said("năm ghi cùng tên chương trình", w.quote), w)
+    # No year of its own in the title or the opening: a programme for a congress's resolution spans its term.
+    term = resolution_term(title, title_where, blocks, masked)
+    if term is not None:
+        return term
     for b, text in zip(blocks, masked, strict=True):
         tet = _tet_year(text)
         if tet:
