@@ -50,10 +50,12 @@ NOUNS = (r"Hội nghị|hội nghị|Lễ|Đại hội|Chương trình|Hội thi
 VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|khai giảng|bế giảng|trao giải|khởi hành|họp xét|họp|thực hiện(?=\s+vào\s)"
 # After a clause's own day only ("Ngày 16/5/2020, Công đoàn Khối … trao 100 phần quà …"): what was given that day.
 # … or whom a delegation checked or visited that day ("Chiều nay (16/11), Công đoàn Viên chức tỉnh … đã kiểm tra …").
-# … or that set off that day ("Chiều 2.2, 140 hộ gia đình … lên đường về quê …": a trip's departure, like "khởi hành").
-# … or whom it met, honoured or gave lì xì that day ("sáng 19/10, LĐLĐ quận gặp mặt, biểu dương 40 nữ công nhân …").
+# … or that set off that day ("Chiều 2.2, 140 hộ gia đình … lên đường về quê …": a trip's departure, like "khởi hành");
+# … or whom it met, honoured or gave lì xì that day ("sáng 19/10, LĐLĐ quận gặp mặt, biểu dương 40 nữ công nhân …");
+# … or the market it opened that day ("Ngày 20/01/2024, Liên đoàn … mở "Chợ Tết Công đoàn" tại …").
 _LEAD_VERBS = (rf"{VERBS}|trao\s+tặng|trao|tặng|kiểm\s+tra|giám\s+sát|thăm|lên\s+đường"
-               r"|gặp\s+mặt|họp\s+mặt|(?:biểu|tuyên)\s+dương|lì\s+xì")
+               r"|gặp\s+mặt|họp\s+mặt|(?:biểu|tuyên)\s+dương|lì\s+xì"
+               r"|mở(?=\s+[\"“]?(?:[Cc]hợ|[Pp]hiên\s+chợ|[Hh]ội\s+chợ|[Gg]ian\s+hàng))")
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
 # "Vào tối ngày 27/9/2023, …", "chiều mồng 6/3/2026, …" ("mồng" before a day written with its month is Gregorian);
 # a news page's "Chiều nay (16/11), …", "Hôm qua, 15/6, …": the day the article reports, relative to the page.
@@ -144,6 +146,7 @@ _ROUND = re.compile(r"(?<!\w)[Vv]òng\s+(?!chung\s+kết)")
 # "… qua 2 đợt: đợt 1 từ ngày 11-8 đến 17-8": the span of a numbered round or phase, right after its label.
 _ROUND_LABEL = re.compile(r"(?<!\w)(?:đợt|giai\s+đoạn)\s+(?:\d{1,2}|[IVX]{1,4}|một|hai|ba|bốn)\s*[:,]?\s*"
                           r"(?:\(\s*)?(?:từ\s+)?(?:ngày\s+)?$", re.I)
+_TRIP = re.compile(r"(?<!\w)(?:tham\s+quan|du\s+lịch|nghỉ\s+mát|dã\s+ngoại)(?!\w)", re.I)
 _RANGE_AFTER = re.compile(r"\s*(?:đến|-|–|—)\s*(?:hết\s+)?(?:ngày\s+)?\d")
 _YOUTH = re.compile(r"(?<!Công )(?<!công )(?<!\w)(?:Chi đoàn|Đoàn trường|Đoàn [Tt]hanh niên|Đoàn TNCS|Tỉnh đoàn|Thành đoàn"
                     r"|Huyện đoàn|Liên đội|Chi đội|Hội đồng Đội)(?!\w)")
@@ -152,11 +155,14 @@ _UNION = re.compile(r"[Cc]ông đoàn|Liên đoàn Lao động|LĐLĐ|CĐCS|(?<!
 
 
 def _not_the_day(text: str, where: int, clauses: Clauses) -> bool:
-    """A deadline's or a range's last day, a celebrated day, a round's span, a youth-union page's activity."""
+    """A deadline's or a range's last day, a celebrated day, a round's span, a trip's days, a youth-union page's
+    activity."""
     if _NOT_THE_DAY.search(text[max(0, where - 40):where]):
         return True
     start = max(clauses.start(where), where - _NEAR)
     written = n.DATE_RE.match(text, where)
+    if _TRIP.search(text, start, where) and _RANGE_AFTER.match(text, written.end() if written else where):
+        return True  # "… đi tham quan Côn Đảo từ ngày 14/6/2024 đến ngày 16/6/2024": a trip's days, no event
     if (_ROUND.search(text[start:where]) or _ROUND_LABEL.search(text[max(start, where - 40):where])) \
             and _RANGE_AFTER.match(text, written.end() if written else where):
         return True

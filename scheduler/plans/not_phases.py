@@ -21,7 +21,8 @@ Also no phase of the plan: visits, grants or cards handed out in rounds ("thăm,
 2 đợt", "học bổng … được cấp theo 2 đợt"), the rounds of a congress schedule ("Lịch tổ chức đại
 hội công đoàn cơ sở …: đợt 1 …"), the stages of a building ("Công trình Nhà văn hóa … được xây
 dựng theo hai giai đoạn"); a campaign another body runs that the plan answers ("Hưởng ứng đợt
-thi đua cao điểm do Tổng Liên đoàn phát động (từ …)"); and the phases under a review heading
+thi đua cao điểm do Tổng Liên đoàn phát động (từ …)") or that a cited plan sets ("Thực hiện Kế hoạch … về đợt thi
+đua từ …, Công đoàn trường phát động …"); and the phases under a review heading
 ("I. KẾT QUẢ NĂM 2025").
 """
 
@@ -30,6 +31,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+
+from scheduler.plans.wording import MAIN_CLAUSE
 
 # What a round is of, when it is no campaign phase.
 _ACTIVITY = (r"khám|tập\s+huấn|bồi\s+dưỡng|lớp\s+học|khóa\s+học|kiểm\s+tra|giám\s+sát|chi\s+trả|thanh\s+toán|"
@@ -66,6 +69,10 @@ _REPORT = re.compile(r"(?<!\w)báo\s+cáo(?!\w)", re.I)
 # A campaign another body runs, which the plan answers: "Hưởng ứng đợt thi đua cao điểm do Tổng Liên đoàn phát động
 # (từ … đến …), Công đoàn trường phát động đợt thi đua từ …", "giai đoạn 2 của phong trào … do Trung ương phát động".
 _ANSWERS = re.compile(r"(?<!\w)hưởng\s+ứng\s+(?:các\s+|những\s+)?$", re.I)
+# A campaign of the document the sentence opens by citing, named before the plan's own clause: "Thực hiện Kế hoạch số
+# 12/KH-CĐN … về đợt thi đua từ 01/02 đến 31/5/2025, Công đoàn trường phát động đợt thi đua từ …".
+_CITES = re.compile(r"\W*(?:Thực\s+hiện|Căn\s+cứ|Theo)\s+(?:Kế\s+hoạch|Hướng\s+dẫn|Công\s+văn|Chỉ\s+thị|Nghị\s+quyết"
+                    r"|Quyết\s+định|Thông\s+báo|Văn\s+bản)(?!\w)")
 _OTHERS_RUN = re.compile(r"(?<!\w)do\s+[^.;()]{2,100}?\s+phát\s+động(?!\w)", re.I)
 # A section heading ("I. KẾT QUẢ NĂM 2025", "II. KẾ HOẠCH THI ĐUA"): under a review heading, the phases are past ones.
 _HEADING = re.compile(r"^\s*(?:[IVX]+|\d+|[A-Z])[.)]\s+(?P<t>.{3,80})$")
@@ -190,6 +197,9 @@ class Block:
     def run_by_others(self, label_start: int, label_end: int, time_at: int) -> bool:
         """A phase of a campaign another body runs, which the plan only answers (see `_ANSWERS`)."""
         if _ANSWERS.search(self.text[max(0, label_start - 30):label_start]):
+            return True
+        s0 = self.sentence_start(label_start)  # "Thực hiện Kế hoạch … về đợt thi đua từ …, Công đoàn trường …"
+        if _CITES.match(self.text, s0, label_start) and not MAIN_CLAUSE.search(self.text, s0, label_start):
             return True
         return bool(_OTHERS_RUN.search(self.text, label_end, max(label_end, time_at)))
 

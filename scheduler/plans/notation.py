@@ -226,7 +226,7 @@ def _end(text: str, start: Bound) -> tuple[Bound, int] | None:
     if month:
         y, mo = int(month["y"]), int(month["m"])
         return Bound(f"tháng {month['m']}/{month['y']}", month_end(y, mo), y), month.end()
-    m = _BARE_MONTH.match(text)
+    m = _BARE_MONTH.match(text, m.end() if m else 0)  # "đến tháng 8", "đến hết tháng 12"
     if m and 1 <= int(m["m"]) <= 12:
         if m["y"]:
             y, mo = int(m["y"]), int(m["m"])

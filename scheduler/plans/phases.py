@@ -21,17 +21,10 @@ from scheduler.plans.findings import Block, Phase, Where
 from scheduler.plans.notation import Bound, Period
 from scheduler.plans.periods import period_at, period_in
 from scheduler.plans.phase_evidence import CAMPAIGN, Evidence
-from scheduler.plans.text import cap, quote
+from scheduler.plans.phase_labels import LABEL, label_name
+from scheduler.plans.text import quote
 from scheduler.plans.wording import dated, theme_of
 
-_WORDS = {"một": 1, "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6}
-LABEL = re.compile(  # case-insensitive: headings are often in capitals ("ĐỢT II (TỪ …")
-    r"(?<!\w)(?P<word>đợt|giai\s+đoạn)(?:\s+thi\s+đua)?\s+"
-    r"(?P<l>thứ\s+(?:nhất|hai|ba|tư|bốn|năm|sáu|IV|I{1,3}|\d)|một|hai|ba|bốn|\d{1,2}(?!\d)|[IVX][IVX1l]{0,3})(?!\w)"
-    r"|(?<!\w)(?P<cd>đợt\s+(?:thi\s+đua\s+|tuyên\s+truyền\s+|hoạt\s+động\s+)?(?:cao\s+điểm|đặc\s+biệt))(?!\w)"
-    r"|(?<!\w)(?P<un>đợt\s+thi\s+đua)(?!\s+(?:thứ|cao|đặc|một|hai|ba|bốn|\d|[IVX]))(?!\w)",
-    re.I,
-)
 _SECTION = re.compile(r"[IVX]+\.\s")  # the next section's heading ("II. Các hoạt động"): not a theme
 _BY_QUARTER = re.compile(r"theo\s+(?:từng\s+)?quý", re.I)
 _QUARTER_LABEL = re.compile(r"(?<!\w)(?=[Qq]uý\s+(?:IV|I{1,3}|[1-4])(?!\w))")
@@ -48,28 +41,6 @@ def _clause_end(text: str, start: int, limit: int) -> int:
     """Where a phase's clause ends: the next ";" or sentence end, or the next label."""
     m = _CLAUSE_END.search(text, start, limit)
     return m.start() if m else limit
-
-
-def _name(m: re.Match[str], index: int) -> tuple[int, str, list[str]]:
-    if m["cd"]:
-        return index, cap(re.sub(r"\s+", " ", m["cd"].lower())), []
-    if m["un"]:
-        return index, "Đợt thi đua", []
-    word = cap(re.sub(r"\s+", " ", m["word"].lower()))
-    raw = m["l"]
-    low = raw.lower()
-    if low.startswith("thứ"):
-        tail = raw.split()[-1]
-        number = _WORDS.get(tail.lower()) or (int(tail) if tail.isdigit() else n.roman(tail)[0]) or index
-        return number, f"{word} {number}", []
-    if low in _WORDS:
-        return _WORDS[low], f"{word} {_WORDS[low]}", []
-    if raw.isdigit():
-        return int(raw), f"{word} {raw}", []
-    value, typo = n.roman(raw)
-    fixed = raw.replace("1", "I").replace("l", "I")
-    notes = [f'văn bản ghi "{word} {raw}": đọc là {word} {fixed}'] if typo else []
-    return value or index, f"{word} {fixed}", notes
 
 
 class PhasePass(Context):
@@ -205,14 +176,14 @@ class PhasePass(Context):
             before = _period_before(text, m.start())
             if before is not None:  # "Trong 6 tháng cuối năm 2025, Công đoàn … tổ chức đợt thi đua …"
                 at, period = before
-                return self._make(period, index, _name(m, index)[1], [], quote(b, at, m.end()), None, m.start(), stop, m[0])
+                return self._make(period, index, label_name(m, index)[1], [], quote(b, at, m.end()), None, m.start(), stop, m[0])
         if period is None:
             return None
         notes: list[str]
         if m.re is _QUARTER_LABEL:
             number, name, notes = index, period.as_written.split("/")[0].split(" năm")[0], []
         elif m.re is LABEL:
-            number, name, notes = _name(m, index)
+            number, name, notes = label_name(m, index)
         else:
             number, name, notes = index, self._name_of_label(bi, index), []
         rest = text[at + period.end_offset:stop]
@@ -231,7 +202,7 @@ class PhasePass(Context):
 
     def _name_of_label(self, bi: int, index: int) -> str:
         m = LABEL.search(self.masked[bi])
-        return _name(m, index)[1] if m else f"Đợt {index}"
+        return label_name(m, index)[1] if m else f"Đợt {index}"
 
     def _make(self, period: Period, number: int, name: str, notes: list[str], where: Where, theme: str | None,
               offset: int, stop: int | None, label: str) -> Phase:

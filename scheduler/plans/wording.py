@@ -6,6 +6,10 @@ import re
 
 from scheduler.plans.text import BRACKET, EMAIL, cap
 
+# Where the plan's own clause starts after what it cites ("Thực hiện Kế hoạch … của …, Công đoàn trường triển khai …").
+MAIN_CLAUSE = re.compile(r"[,;]\s+(?=(?:Công đoàn|Liên đoàn|LĐLĐ|CĐCS|Ban Thường vụ|Ban Chấp hành|Ban chấp hành|"
+                         r"Đoàn Chủ tịch|Thường trực|Trường|Nhà trường|Khối thi đua|Cụm thi đua)\b)")
+
 EVENT_NOUN = r"(?:Hội nghị|Lễ|Đại hội|Chương trình|Hội thi|Hội diễn|Giải)"
 
 

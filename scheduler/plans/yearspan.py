@@ -21,19 +21,20 @@ from scheduler.plans.findings import Block, Where
 from scheduler.plans.lunar_dates import CAN_CHI_ONLY, unthemed, year_named
 from scheduler.plans.mentions import CAN_CHI
 from scheduler.plans.text import quote
+from scheduler.plans.wording import MAIN_CLAUSE
 
 OPENING_BLOCKS = 8
 # "kế hoạch … năm 2025": the year the opening sentence gives the plan (references are masked before).
 # "Kết quả Hội thi … năm 2025": a contest names its year the same way.
 # "Tháng Công nhân năm 2024", "Tháng hành động … năm 2025": an observance month named with its year.
-# "Năm 2023, Liên đoàn Lao động tỉnh phát động …", "Bước sang năm 2024, … triển khai …": a sentence that opens with
-# the year it launches in.
+# "Năm 2023, Liên đoàn Lao động tỉnh phát động …", "Bước sang năm 2024, … triển khai …", "Năm 2022, Công đoàn Công ty
+# tổ chức thi đua …": a sentence that opens with the year it launches in.
 _PLAN_YEAR = re.compile(r"(?:kế hoạch|hướng dẫn|phát động|chương trình|phong trào|thi đua|hội thi|cuộc thi|hội thao"
                         r"|tháng công nhân|tháng hành động)"
                         r"[^.;:]{0,120}?\bnăm\s+(\d{4})\b(?!\s*[-–—]\s*\d)"
                         r"|(?:^|(?<=[.;]\s))(?:(?:trong|bước\s+sang|sang)\s+)?năm\s+(\d{4})\s*,?\s+"
                         r"(?![^.;]{0,100}?(?<!\w)đã\s)[^.;]{0,100}?"
-                        r"(?<!\w)(?:phát\s+động|triển\s+khai)(?!\w)", re.I)
+                        r"(?<!\w)(?:phát\s+động|triển\s+khai|tổ\s+chức\s+(?:thi\s+đua|phong\s+trào))(?!\w)", re.I)
 # "Nhân dịp Tết Trung thu 2025, …", "Giỗ Tổ Hùng Vương năm 2026": a festival named with its year falls in that year,
 # as the campaign around it.
 _FESTIVAL_YEAR = re.compile(r"(?<!\w)(?:(?:Tết\s+)?(?:Trung\s+thu|Đoan\s+Ngọ)|Giỗ\s+Tổ\s+Hùng\s+Vương|Lễ\s+hội\s+Đền\s+Hùng)"
@@ -93,8 +94,6 @@ def _plan_year(text: str) -> re.Match[str] | None:
 
 
 _IMPLEMENTS = re.compile(r"(?<!\w)(?:Thực hiện|Theo)\s")
-_MAIN_CLAUSE = re.compile(r"[,;]\s+(?=(?:Công đoàn|Liên đoàn|LĐLĐ|CĐCS|Ban Thường vụ|Ban Chấp hành|Ban chấp hành|"
-                          r"Đoàn Chủ tịch|Thường trực|Trường|Nhà trường|Khối thi đua|Cụm thi đua)\b)")
 # A clause about the plans above this one: at the start of a sentence, or of a line a title ran into.
 _OTHER_CLAUSE = re.compile(r"(?:^[-–•\s]*|(?<=[.;]\s)|(?<=[^\W\d]\s)(?=[CT]))(?:Căn cứ|Thực hiện|Theo)\s")
 
@@ -107,12 +106,23 @@ _OWN_HEAD = re.compile(r"(?<!\w)(?:phong\s+trào|thi\s+đua|cuộc\s+vận\s+đ�
 _OTHERS = re.compile(r"\s*của\s+(?:Tổng\s+Liên\s+đoàn|Chính\s+phủ|Bộ|Ủy\s+ban|UBND|Tỉnh\s+ủy|Thành\s+ủy|Trung\s+ương)")
 
 
+# In a stage's clause before it: a congress or conference named with its stage ("Đại hội thi đua yêu nước giai đoạn
+# 2025 - 2030"), a period reported on or reviewed ("báo cáo tổng kết hoạt động giai đoạn 2023 – 2025"), or those
+# rewarded in it ("đoàn viên được khen thưởng trong giai đoạn 2023 – 2025").
+_CONGRESS_NAMED = re.compile(r"(?<!\w)(?:đại\s+hội|hội\s+nghị)(?!\w)[^,;.()\n]{0,70}$", re.I)
+_LOOKED_BACK = re.compile(r"(?<!\w)(?:báo\s+cáo|tổng\s+kết|sơ\s+kết|được\s+(?:khen\s+thưởng|tặng|trao|công\s+nhận))"
+                          r"(?!\w)[^.;:\n]{0,70}$", re.I)
+
+
 def cited_period(text: str, m: re.Match[str]) -> bool:
     """"Năm 2024 là năm tăng tốc thực hiện … Kế hoạch phát triển kinh tế – xã hội giai đoạn 2021 – 2025", "một phần
-    trong kế hoạch … giai đoạn 2026-2027 của Tổng Liên đoàn": a period of what the campaign serves, not its span."""
+    trong kế hoạch … giai đoạn 2026-2027 của Tổng Liên đoàn": a period of what the campaign serves, not its span;
+    nor is a congress's stage, a period reviewed or the period of those rewarded (`_CONGRESS_NAMED`, `_LOOKED_BACK`)."""
     if m.re is not n.SPAN_STAGE:
         return False
     before = text[max(0, m.start() - 90):m.start()]
+    if _CONGRESS_NAMED.search(before) or _LOOKED_BACK.search(before):
+        return True
     heads = list(_CONTEXT_HEAD.finditer(before)) + list(_OWN_HEAD.finditer(before))
     last = max(heads, key=lambda h: h.end(), default=None)
     return (last is not None and last.re is _CONTEXT_HEAD) or bool(_OTHERS.match(text, m.end()))
@@ -157,7 +167,7 @@ def _own_text(text: str) -> str:
     the main clause ("…, Công đoàn trường triển khai …") — the years there are those of the plans cited."""
     out = text
     for m in _OTHER_CLAUSE.finditer(text):
-        main = _MAIN_CLAUSE.search(text, m.end())
+        main = MAIN_CLAUSE.search(text, m.end())
         semi = text.find(";", m.end())
         stops = [x for x in (main.start() if main else -1, semi) if x >= 0]
         stop = min(stops) if stops else len(text)
@@ -190,6 +200,29 @@ def _year(y: int) -> n.Span:
 def _said(what: str, text: str) -> str:
     text = re.sub(r"\s+", " ", text.strip())
     return f'{what}: "{text if len(text) <= 160 else text[:160].rsplit(" ", 1)[0] + "…"}"'
+
+
+# A programme's heading that carries out a congress's resolution for its term ("CHƯƠNG TRÌNH HÀNH ĐỘNG / Thực hiện
+# Nghị quyết Đại hội Công đoàn huyện lần thứ VIII, nhiệm kỳ 2023 – 2028"): the heading ends with the term (what
+# follows, if the line ran into the next, starts a new sentence).
+_RESOLUTION_TERM = re.compile(r"^[-–•\s]*(?:(?:chương\s+trình(?:\s+hành\s+động)?|kế\s+hoạch)\s+)?thực\s+hiện\s+"
+                              r"nghị\s+quyết\s+(?:đại\s+hội|hội\s+nghị)(?!\w)[^.;:\n]{0,150}?nhiệm\s+kỳ\s+"
+                              r"(?P<a>\d{4})\s*[-–—]\s*(?P<b>\d{4})(?!\d)", re.I)
+
+
+def resolution_term(title: str | None, title_where: Where | None, blocks: Sequence[Block],
+                    masked: Sequence[str]) -> CampaignTime | None:
+    """The term of the congress whose resolution the plan's heading says it carries out, as the plan's span."""
+    lines = [(title or "", title_where, None)] + [(text, None, b) for b, text in zip(blocks[:3], masked[:3], strict=True)]
+    for text, where, b in lines:
+        m = _RESOLUTION_TERM.search(text)
+        rest = text[m.end():].strip() if m else ""
+        if m and (not rest or rest[0].isupper()) and int(m["a"]) < int(m["b"]) <= int(m["a"]) + 5:
+            a, z = int(m["a"]), int(m["b"])
+            w = quote(b, m.start("a"), m.end("b")) if b is not None else where
+            return CampaignTime(n.Span(None, f"nhiệm kỳ {a}–{z}", date(a, 1, 1), date(z, 12, 31)),
+                                _said("nhiệm kỳ của nghị quyết đại hội mà văn bản thực hiện", m[0]), w)
+    return None
 
 
 def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Block], masked: Sequence[str],
@@ -247,6 +280,10 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
         if m:
             w = quote(b, m.start(), m.end())
             return CampaignTime(_year(int(m["a"] or m["b"])), _said("năm ghi cùng tên chương trình", w.quote), w)
+    # No year of its own in the title or the opening: a programme for a congress's resolution spans its term.
+    term = resolution_term(title, title_where, blocks, masked)
+    if term is not None:
+        return term
     for b, text in zip(blocks, masked, strict=True):
         tet = _tet_year(text)
         if tet:
