@@ -10,11 +10,8 @@ of a programme ("Ngày 1 (thứ Hai, 19/01/2026): thăm …"), a contest round's
 days ("Vòng sơ khảo chia làm 2 đợt: đợt 1 … ngày 10/8/2026"), and the one event a plan is for
 ("KẾ HOẠCH Tổ chức Hội nghị tổng kết …" and its line "1. Thời gian: 14 giờ ngày 23/01/2026").
 
-Not an event's day: a date after "trước", "chậm nhất", "đến (hết)" (a deadline, the
-end of a range), after "chào mừng", "kỷ niệm" (the day celebrated), the span of
-a contest's round ("Vòng sơ khảo diễn ra từ … đến …"; a final's day is an event),
-and what a youth union or the pioneers do with no trade union named in the
-sentence ("Chi đoàn trường tổ chức sinh hoạt …": a page around the plan).
+Not an event's day (not_event_days.py): a deadline, the end of a range, the day celebrated, a document's day, the span
+of a contest's round (a final's day is an event), what a youth union does with no trade union named.
 """
 
 from __future__ import annotations
@@ -25,6 +22,7 @@ from dataclasses import dataclass
 from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Block, Event
+from scheduler.plans.not_event_days import not_the_day
 from scheduler.plans.text import Clauses, cap, quote
 from scheduler.plans.wording import AFTER_EVENT, DATED_EVENT, UNDATED_EVENT
 
@@ -130,41 +128,6 @@ _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("khai giảng",
           ("tổng kết", "hoi-nghi"),
           ("đại hội", "dai-hoi"), ("thi", "contest"), ("chung kết", "contest"), ("hội thao", "contest"),
           ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
-
-
-# Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates, a document's date.
-_NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+(?:chót|cuối)"
-                          r"(?:\s+(?:nhận|nộp|gửi)\s[^.;:]{0,40}?)?(?:\s+là)?|đến(?:\s+hết)?"
-                          r"|muộn\s+nhất(?:\s+là)?|không\s+muộn\s+hơn"
-                          r"|chào\s+mừng|k[ỷỉ]\s+niệm"
-                          # the day a document is issued or signed ("Kế hoạch … ban hành ngày 15/11/2026")
-                          r"|ban\s+hành|ký(?=\s+(?:ngày|vào)))\s*[,:]?\s*(?:\(?\s*)?(?:vào\s+)?"
-                          r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?)$", re.I)
-_ROUND = re.compile(r"(?<!\w)[Vv]òng\s+(?!chung\s+kết)")
-# "… qua 2 đợt: đợt 1 từ ngày 11-8 đến 17-8": the span of a numbered round or phase, right after its label.
-_ROUND_LABEL = re.compile(r"(?<!\w)(?:đợt|giai\s+đoạn)\s+(?:\d{1,2}|[IVX]{1,4}|một|hai|ba|bốn)\s*[:,]?\s*"
-                          r"(?:\(\s*)?(?:từ\s+)?(?:ngày\s+)?$", re.I)
-_RANGE_AFTER = re.compile(r"\s*(?:đến|-|–|—)\s*(?:hết\s+)?(?:ngày\s+)?\d")
-_YOUTH = re.compile(r"(?<!Công )(?<!công )(?<!\w)(?:Chi đoàn|Đoàn trường|Đoàn [Tt]hanh niên|Đoàn TNCS|Tỉnh đoàn|Thành đoàn"
-                    r"|Huyện đoàn|Liên đội|Chi đội|Hội đồng Đội)(?!\w)")
-_PARTNER = re.compile(r"(?<!\w)(?:phối\s+hợp(?:\s+với)?|cùng(?:\s+với)?|với)\s+[^,.;]{0,20}$", re.I)
-_UNION = re.compile(r"[Cc]ông đoàn|Liên đoàn Lao động|LĐLĐ|CĐCS|(?<!\w)CĐ(?!\w)|[Nn]gười lao động|CNVC", re.I)
-
-
-def _not_the_day(text: str, where: int, clauses: Clauses) -> bool:
-    """A deadline's or a range's last day, a celebrated day, a round's span, a youth-union page's activity."""
-    if _NOT_THE_DAY.search(text[max(0, where - 40):where]):
-        return True
-    start = max(clauses.start(where), where - _NEAR)
-    written = n.DATE_RE.match(text, where)
-    if (_ROUND.search(text[start:where]) or _ROUND_LABEL.search(text[max(start, where - 40):where])) \
-            and _RANGE_AFTER.match(text, written.end() if written else where):
-        return True
-    # The sentence around the date, at most _NEAR characters each side (a line of a thousand dates stays linear).
-    stop = min(clauses.end(where), where + _NEAR)
-    sentence = text[max(0, where - _NEAR, text.rfind(". ", max(0, where - _NEAR), where) + 1):stop]
-    youth = _YOUTH.search(sentence)  # the organiser, not a partner ("phối hợp với Đoàn Thanh niên tổ chức …")
-    return bool(youth) and not _UNION.search(sentence) and not _PARTNER.search(sentence, 0, youth.start() if youth else 0)
 
 
 _NEAR = 300
@@ -310,7 +273,7 @@ class EventPass(Context):
             where = (item.m.start("d") if item.m["d"] else item.m.start("vd"))
             if where < covered or any(a <= where < z for a, z in periods) or not item.title or len(item.title) < 4:
                 continue
-            if _not_the_day(text, where, clauses):
+            if not_the_day(text, where, clauses):
                 taken.append((where, item.m.end()))
                 covered = max(covered, item.m.end())
                 continue
@@ -384,7 +347,7 @@ class EventPass(Context):
         f = self.f
         clauses = Clauses(text)
         for m in DATED_EVENT.finditer(text):
-            if any(a <= m.start("d1") < z for a, z in taken) or _not_the_day(text, m.start("d1"), clauses):
+            if any(a <= m.start("d1") < z for a, z in taken) or not_the_day(text, m.start("d1"), clauses):
                 continue
             title = re.sub(r"\s+(?:được\s+)?(?:tổ chức|diễn ra)$", "", m["ev"].strip())
             ev = Event(self.new_id(title), cap(title), quote(b, m.start(), m.end()), date=n.written(m["d1"], m["m1"], m["y1"]),
