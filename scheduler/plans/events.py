@@ -50,12 +50,16 @@ VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|khai giảng|bế giảng|
 # … or whom a delegation checked or visited that day ("Chiều nay (16/11), Công đoàn Viên chức tỉnh … đã kiểm tra …").
 # … or that set off that day ("Chiều 2.2, 140 hộ gia đình … lên đường về quê …": a trip's departure, like "khởi hành").
 # … or whom it met, honoured or gave lì xì that day ("sáng 19/10, LĐLĐ quận gặp mặt, biểu dương 40 nữ công nhân …").
+# … or where it offered incense or flowers ("chiều 24/7/2026, Công đoàn … dâng hương tại Nghĩa trang liệt sĩ …").
 _LEAD_VERBS = (rf"{VERBS}|trao\s+tặng|trao|tặng|kiểm\s+tra|giám\s+sát|thăm|lên\s+đường"
-               r"|gặp\s+mặt|họp\s+mặt|(?:biểu|tuyên)\s+dương|lì\s+xì")
+               r"|gặp\s+mặt|họp\s+mặt|(?:biểu|tuyên)\s+dương|lì\s+xì|dâng\s+(?:hương|hoa)")
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
 # "Vào tối ngày 27/9/2023, …", "chiều mồng 6/3/2026, …" ("mồng" before a day written with its month is Gregorian);
 # a news page's "Chiều nay (16/11), …", "Hôm qua, 15/6, …": the day the article reports, relative to the page.
-LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:[Vv]ào\s+)?(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
+# After a plan's colon too ("Kế hoạch mừng Xuân …: ngày 23/02/2026 (tức mùng 7 Tết), …, Ban Chấp hành gặp mặt …"); a
+# range of days may open the clause ("Từ ngày 11 đến 12/6/2026, tại …, LĐLĐ huyện tổ chức lớp tập huấn …").
+LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s)|:\s+(?=ngày\s))(?:[Vv]ào\s+)?"
+                     rf"(?:(?P<range>[Tt]ừ\s+(?:ngày\s+)?)|(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
                      rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?(?:[Nn]gày\s+)?|[Nn]gày\s+"
                      rf"|(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+nay\s*\(\s*(?P<rel>)|[Hh]ôm\s+qua\s*,?\s*(?:ngày\s+)?)"
                      rf"(?:m[ùồ]ng\s+(?=\d{{1,2}}[/.\-]\d{{1,2}}(?!\d)))?"
@@ -67,9 +71,12 @@ LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:[Vv]ào\s+)
                      # "Ngày 8/2 (tức mùng 8 tháng Giêng), …": the lunar day after the date
                      rf"(?:{_V}|{_D}{_D2})(?(lunar)\s*\)|(?:\s*\(\s*tức\s+[^()]{{3,40}}\))?)"
                      rf"(?(rel)\s*\))\s*[,:]?\s+")
+# What a range of days opening a clause must hold to be one event: a named event or a course, not a campaign's work
+# ("Từ ngày 01/5 đến 31/5/2026, các cấp công đoàn tổ chức nhiều hoạt động …" is a period).
+_RANGE_EVENT = re.compile(rf"(?:{NOUNS}|lớp|khóa|tập\s+huấn)\s", re.I)
 # The place or what the day is may come first ("Sáng 22/4, tại Quảng trường Lam Sơn, UBND tỉnh và LĐLĐ tỉnh phối hợp
 # tổ chức …", "Ngày 8/2, ngày làm việc đầu tiên sau kỳ nghỉ Tết, Công đoàn … lì xì …").
-_LEAD_WHAT = re.compile(rf"^(?:(?:tại|ngày)\s+[^.;:,]{{3,80}},\s+)?(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?"
+_LEAD_WHAT = re.compile(rf"^(?:(?:tại|ngày)\s+[^.;:,]{{3,80}},\s+)?(?:(?P<who>[^.;:]{{0,120}}?)\s+)?(?:đã\s+|sẽ\s+)?"
                         rf"(?P<verb>{_LEAD_VERBS}),?\s+(?P<what>[^.;]{{3,140}})"
                         rf"|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
 # "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
@@ -200,6 +207,8 @@ class EventPass(Context):
             return
         found: list[_Found] = []
         for m in LEADING.finditer(text):
+            if m["range"] is not None and not m["d2"]:
+                continue  # "Từ ngày 01/3/2026, …" alone: where something starts (a phase, a rule), not an event
             rest = text[m.end():]
             w = _LEAD_WHAT.match(rest)
             if w and m["bare"] is not None and _SENDS.search(rest, 0, 200) and not w["noun"]:
@@ -212,6 +221,8 @@ class EventPass(Context):
                 said = n.make_date(int(m["d"]), int(m["m"]), int(m["y"])) if m["d"] and m["m"] and m["y"] else None
                 if said:
                     self.said_days.append((said, quote(b, m.start(), m.end())))
+                continue
+            if w and m["range"] is not None and not _RANGE_EVENT.match(w["what"] or w["noun"]):
                 continue
             if w:
                 what = w["what"] if w["what"] else w["noun"]
