@@ -1,7 +1,8 @@
 """Wordings of the twelfth reading, two sentences each (written for these tests, in our own words).
 
 Events as plans and their news state them: a clause that opens with its day, then who offered incense or flowers or
-visited ("chiều 24/7/2026, Công đoàn … dâng hương tại …", "- Sáng 25/7/2026: dâng hương …"), with a longer list of
+visited ("chiều 24/7/2026, Công đoàn … dâng hương tại …", "- Sáng 25/7/2026: dâng hương …"), or a rite on a lunar day
+with no event noun ("… cho 45 đoàn viên dâng hương tại Đền Hùng vào sáng mùng 8 tháng 3 âm lịch"), with a longer list of
 who came together; a clause that opens with a range of days and holds a named event or a course ("Từ ngày 11 đến
 12/6/2026, tại …, LĐLĐ huyện tổ chức lớp tập huấn …"), but not a campaign's work over a period; a day after a plan's
 colon, then what the day is ("…: ngày 23/02/2026 (tức mùng 7 Tết), ngày đầu tiên …, Ban Chấp hành gặp mặt …"). Not an
@@ -58,3 +59,11 @@ def test_a_day_after_a_plans_colon_then_what_the_day_is() -> None:
 ])
 def test_an_issue_day_or_a_window_for_entries_is_no_event(text: str) -> None:
     assert days(read(text)) == set()
+
+
+def test_a_rite_on_a_lunar_day_needs_no_event_noun_but_an_outing_does() -> None:
+    rite = ("Nhân dịp Giỗ Tổ Hùng Vương năm 2027, Công đoàn Sở Giáo dục tổ chức cho 45 đoàn viên dâng hương tại Đền Hùng "
+            "vào sáng mùng 8 tháng 3 âm lịch.")
+    assert days(read(rite)) == {date(2027, 4, 14)}
+    outing = "Năm 2027, Công đoàn công ty tổ chức đón công nhân quay lại nhà máy vào mùng 6 Tết và phát quà đầu năm."
+    assert days(read(outing)) == set()
