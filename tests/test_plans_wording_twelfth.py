@@ -67,3 +67,9 @@ def test_a_rite_on_a_lunar_day_needs_no_event_noun_but_an_outing_does() -> None:
     assert days(read(rite)) == {date(2027, 4, 14)}
     outing = "Năm 2027, Công đoàn công ty tổ chức đón công nhân quay lại nhà máy vào mùng 6 Tết và phát quà đầu năm."
     assert days(read(outing)) == set()
+
+
+def test_an_events_title_does_not_end_with_the_word_before_its_day() -> None:
+    f = read("Năm 2026, Công đoàn Khối tổ chức Hội thao vào ngày 16/5/2026 và Hội diễn vào ngày 24/10/2026.")
+    assert sorted((ev.day, ev.title) for ev in f.events if ev.day) == [(date(2026, 5, 16), "Hội thao"),
+                                                                      (date(2026, 10, 24), "Hội diễn")]

@@ -171,7 +171,7 @@ def _kind(text: str) -> str:
 
 def _title(text: str) -> str:
     text = re.split(r"\s+(?:vào|tại|lúc|với sự tham dự|cho|nhằm|để)\s|[(:]", text.strip(), maxsplit=1)[0]
-    text = re.sub(r"(?:\s+(?:dự kiến|sẽ|được|đã|đúng|tổ chức|diễn ra))+$", "", text.strip(" ,"))
+    text = re.sub(r"(?:\s+(?:dự kiến|sẽ|được|đã|đúng|tổ chức|diễn ra|vào))+$", "", text.strip(" ,"))
     text = re.sub(r"\s+", " ", text).strip(" ,–-")
     if len(text) > 120:
         text = text[:120].rsplit(" ", 1)[0] + "…"
