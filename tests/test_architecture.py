@@ -187,6 +187,7 @@ PLAN_CORE = (
     "scheduler.plans.not_phases",
     "scheduler.plans.dated",
     "scheduler.plans.events",
+    "scheduler.plans.not_event_days",
     "scheduler.plans.anniversaries",
     "scheduler.plans.lunar_dates",
     "scheduler.plans.draft",

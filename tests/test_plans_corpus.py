@@ -42,8 +42,8 @@ CLASSES = {
 KNOWN_GAPS: dict[str, str] = {
     "p424": "a page whose year is only in its dateline and in a Tết named by can-chi gives no year, so its day is undated",
     "p428": "a page whose year is only in its dateline gives no year, so its lunar day and event are undated",
-    "p436": "an outing \"tổ chức … dâng hương … vào … tháng 3 âm lịch\" has no event noun (p077 reads such a clause as none)",
     "p449": "a meeting's year is taken from the programme it adopts for the next year",
+    "p521": "the year a report plans (\"Năm 2025, ngành phấn đấu …\") after a past year's results is not read",
 }
 
 

@@ -10,11 +10,8 @@ of a programme ("Ngày 1 (thứ Hai, 19/01/2026): thăm …"), a contest round's
 days ("Vòng sơ khảo chia làm 2 đợt: đợt 1 … ngày 10/8/2026"), and the one event a plan is for
 ("KẾ HOẠCH Tổ chức Hội nghị tổng kết …" and its line "1. Thời gian: 14 giờ ngày 23/01/2026").
 
-Not an event's day: a date after "trước", "chậm nhất", "đến (hết)" (a deadline, the
-end of a range), after "chào mừng", "kỷ niệm" (the day celebrated), the span of
-a contest's round ("Vòng sơ khảo diễn ra từ … đến …"; a final's day is an event),
-and what a youth union or the pioneers do with no trade union named in the
-sentence ("Chi đoàn trường tổ chức sinh hoạt …": a page around the plan).
+Not an event's day (not_event_days.py): a deadline, the end of a range, the day celebrated, a document's day, the span
+of a contest's round (a final's day is an event), what a youth union does with no trade union named.
 """
 
 from __future__ import annotations
@@ -25,6 +22,7 @@ from dataclasses import dataclass
 from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Block, Event
+from scheduler.plans.not_event_days import not_the_day
 from scheduler.plans.text import Clauses, cap, quote
 from scheduler.plans.wording import AFTER_EVENT, DATED_EVENT, UNDATED_EVENT
 
@@ -52,14 +50,18 @@ VERBS = r"tổ chức|diễn ra|khai mạc|bế mạc|khai giảng|bế giảng|
 # … or whom a delegation checked or visited that day ("Chiều nay (16/11), Công đoàn Viên chức tỉnh … đã kiểm tra …").
 # … or that set off that day ("Chiều 2.2, 140 hộ gia đình … lên đường về quê …": a trip's departure, like "khởi hành");
 # … or whom it met, honoured or gave lì xì that day ("sáng 19/10, LĐLĐ quận gặp mặt, biểu dương 40 nữ công nhân …");
+# … or where it offered incense or flowers ("chiều 24/7/2026, Công đoàn … dâng hương tại Nghĩa trang liệt sĩ …");
 # … or the market it opened that day ("Ngày 20/01/2024, Liên đoàn … mở "Chợ Tết Công đoàn" tại …").
 _LEAD_VERBS = (rf"{VERBS}|trao\s+tặng|trao|tặng|kiểm\s+tra|giám\s+sát|thăm|lên\s+đường"
-               r"|gặp\s+mặt|họp\s+mặt|(?:biểu|tuyên)\s+dương|lì\s+xì"
+               r"|gặp\s+mặt|họp\s+mặt|(?:biểu|tuyên)\s+dương|lì\s+xì|dâng\s+(?:hương|hoa)"
                r"|mở(?=\s+[\"“]?(?:[Cc]hợ|[Pp]hiên\s+chợ|[Hh]ội\s+chợ|[Gg]ian\s+hàng))")
 # "Sáng ngày 28/01/2016, LĐLĐ huyện tổ chức Hội nghị …": a clause that opens with its date.
 # "Vào tối ngày 27/9/2023, …", "chiều mồng 6/3/2026, …" ("mồng" before a day written with its month is Gregorian);
 # a news page's "Chiều nay (16/11), …", "Hôm qua, 15/6, …": the day the article reports, relative to the page.
-LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:[Vv]ào\s+)?(?:(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
+# After a plan's colon too ("Kế hoạch mừng Xuân …: ngày 23/02/2026 (tức mùng 7 Tết), …, Ban Chấp hành gặp mặt …"); a
+# range of days may open the clause ("Từ ngày 11 đến 12/6/2026, tại …, LĐLĐ huyện tổ chức lớp tập huấn …").
+LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s)|:\s+(?=ngày\s))(?:[Vv]ào\s+)?"
+                     rf"(?:(?P<range>[Tt]ừ\s+(?:ngày\s+)?)|(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Đđ]úng)\s+"
                      rf"(?:\d{{1,2}}\s*(?:h|giờ)\s*(?:\d{{2}})?\s+)?(?:[Nn]gày\s+)?|[Nn]gày\s+"
                      rf"|(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+nay\s*\(\s*(?P<rel>)|[Hh]ôm\s+qua\s*,?\s*(?:ngày\s+)?)"
                      rf"(?:m[ùồ]ng\s+(?=\d{{1,2}}[/.\-]\d{{1,2}}(?!\d)))?"
@@ -71,9 +73,12 @@ LEADING = re.compile(rf"(?:(?:^[-+–•\s]*|[,;]\s+|(?<=[.!?]\s))(?:[Vv]ào\s+)
                      # "Ngày 8/2 (tức mùng 8 tháng Giêng), …": the lunar day after the date
                      rf"(?:{_V}|{_D}{_D2})(?(lunar)\s*\)|(?:\s*\(\s*tức\s+[^()]{{3,40}}\))?)"
                      rf"(?(rel)\s*\))\s*[,:]?\s+")
+# What a range of days opening a clause must hold to be one event: a named event or a course, not a campaign's work
+# ("Từ ngày 01/5 đến 31/5/2026, các cấp công đoàn tổ chức nhiều hoạt động …" is a period).
+_RANGE_EVENT = re.compile(rf"(?:{NOUNS}|lớp|khóa|tập\s+huấn)\s", re.I)
 # The place or what the day is may come first ("Sáng 22/4, tại Quảng trường Lam Sơn, UBND tỉnh và LĐLĐ tỉnh phối hợp
 # tổ chức …", "Ngày 8/2, ngày làm việc đầu tiên sau kỳ nghỉ Tết, Công đoàn … lì xì …").
-_LEAD_WHAT = re.compile(rf"^(?:(?:tại|ngày)\s+[^.;:,]{{3,80}},\s+)?(?:(?P<who>[^.;:]{{0,90}}?)\s+)?(?:đã\s+|sẽ\s+)?"
+_LEAD_WHAT = re.compile(rf"^(?:(?:tại|ngày)\s+[^.;:,]{{3,80}},\s+)?(?:(?P<who>[^.;:]{{0,120}}?)\s+)?(?:đã\s+|sẽ\s+)?"
                         rf"(?P<verb>{_LEAD_VERBS}),?\s+(?P<what>[^.;]{{3,140}})"
                         rf"|^(?P<noun>(?:{NOUNS})\s[^.;]{{3,140}})")
 # "… khai mạc vào sáng ngày 08/6/2024", "Lễ trao giải dự kiến tổ chức ngày 12-9-2025".
@@ -134,45 +139,6 @@ _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("khai giảng",
           ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
 
 
-# Before a date that is not an event's day: a deadline, a range's end, the day a thing celebrates, a document's date.
-_NOT_THE_DAY = re.compile(r"(?:(?<!\w)(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+(?:chót|cuối)"
-                          r"(?:\s+(?:nhận|nộp|gửi)\s[^.;:]{0,40}?)?(?:\s+là)?|đến(?:\s+hết)?"
-                          r"|muộn\s+nhất(?:\s+là)?|không\s+muộn\s+hơn"
-                          r"|chào\s+mừng|k[ỷỉ]\s+niệm"
-                          # the day a document is issued or signed ("Kế hoạch … ban hành ngày 15/11/2026")
-                          r"|ban\s+hành|ký(?=\s+(?:ngày|vào)))\s*[,:]?\s*(?:\(?\s*)?(?:vào\s+)?"
-                          r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?)$", re.I)
-_ROUND = re.compile(r"(?<!\w)[Vv]òng\s+(?!chung\s+kết)")
-# "… qua 2 đợt: đợt 1 từ ngày 11-8 đến 17-8": the span of a numbered round or phase, right after its label.
-_ROUND_LABEL = re.compile(r"(?<!\w)(?:đợt|giai\s+đoạn)\s+(?:\d{1,2}|[IVX]{1,4}|một|hai|ba|bốn)\s*[:,]?\s*"
-                          r"(?:\(\s*)?(?:từ\s+)?(?:ngày\s+)?$", re.I)
-_TRIP = re.compile(r"(?<!\w)(?:tham\s+quan|du\s+lịch|nghỉ\s+mát|dã\s+ngoại)(?!\w)", re.I)
-_RANGE_AFTER = re.compile(r"\s*(?:đến|-|–|—)\s*(?:hết\s+)?(?:ngày\s+)?\d")
-_YOUTH = re.compile(r"(?<!Công )(?<!công )(?<!\w)(?:Chi đoàn|Đoàn trường|Đoàn [Tt]hanh niên|Đoàn TNCS|Tỉnh đoàn|Thành đoàn"
-                    r"|Huyện đoàn|Liên đội|Chi đội|Hội đồng Đội)(?!\w)")
-_PARTNER = re.compile(r"(?<!\w)(?:phối\s+hợp(?:\s+với)?|cùng(?:\s+với)?|với)\s+[^,.;]{0,20}$", re.I)
-_UNION = re.compile(r"[Cc]ông đoàn|Liên đoàn Lao động|LĐLĐ|CĐCS|(?<!\w)CĐ(?!\w)|[Nn]gười lao động|CNVC", re.I)
-
-
-def _not_the_day(text: str, where: int, clauses: Clauses) -> bool:
-    """A deadline's or a range's last day, a celebrated day, a round's span, a trip's days, a youth-union page's
-    activity."""
-    if _NOT_THE_DAY.search(text[max(0, where - 40):where]):
-        return True
-    start = max(clauses.start(where), where - _NEAR)
-    written = n.DATE_RE.match(text, where)
-    if _TRIP.search(text, start, where) and _RANGE_AFTER.match(text, written.end() if written else where):
-        return True  # "… đi tham quan Côn Đảo từ ngày 14/6/2024 đến ngày 16/6/2024": a trip's days, no event
-    if (_ROUND.search(text[start:where]) or _ROUND_LABEL.search(text[max(start, where - 40):where])) \
-            and _RANGE_AFTER.match(text, written.end() if written else where):
-        return True
-    # The sentence around the date, at most _NEAR characters each side (a line of a thousand dates stays linear).
-    stop = min(clauses.end(where), where + _NEAR)
-    sentence = text[max(0, where - _NEAR, text.rfind(". ", max(0, where - _NEAR), where) + 1):stop]
-    youth = _YOUTH.search(sentence)  # the organiser, not a partner ("phối hợp với Đoàn Thanh niên tổ chức …")
-    return bool(youth) and not _UNION.search(sentence) and not _PARTNER.search(sentence, 0, youth.start() if youth else 0)
-
-
 _NEAR = 300
 # The one year a sentence names ("… năm 2023 …"), for a day it writes without one.
 _NAMED_YEAR = re.compile(r"(?<!\w)năm\s+(\d{4})(?!\s*[-–—]\s*\d)(?!\d)")
@@ -207,7 +173,7 @@ def _kind(text: str) -> str:
 
 def _title(text: str) -> str:
     text = re.split(r"\s+(?:vào|tại|lúc|với sự tham dự|cho|nhằm|để)\s|[(:]", text.strip(), maxsplit=1)[0]
-    text = re.sub(r"(?:\s+(?:dự kiến|sẽ|được|đã|đúng|tổ chức|diễn ra))+$", "", text.strip(" ,"))
+    text = re.sub(r"(?:\s+(?:dự kiến|sẽ|được|đã|đúng|tổ chức|diễn ra|vào))+$", "", text.strip(" ,"))
     text = re.sub(r"\s+", " ", text).strip(" ,–-")
     if len(text) > 120:
         text = text[:120].rsplit(" ", 1)[0] + "…"
@@ -243,6 +209,8 @@ class EventPass(Context):
             return
         found: list[_Found] = []
         for m in LEADING.finditer(text):
+            if m["range"] is not None and not m["d2"]:
+                continue  # "Từ ngày 01/3/2026, …" alone: where something starts (a phase, a rule), not an event
             rest = text[m.end():]
             w = _LEAD_WHAT.match(rest)
             if w and m["bare"] is not None and _SENDS.search(rest, 0, 200) and not w["noun"]:
@@ -255,6 +223,8 @@ class EventPass(Context):
                 said = n.make_date(int(m["d"]), int(m["m"]), int(m["y"])) if m["d"] and m["m"] and m["y"] else None
                 if said:
                     self.said_days.append((said, quote(b, m.start(), m.end())))
+                continue
+            if w and m["range"] is not None and not _RANGE_EVENT.match(w["what"] or w["noun"]):
                 continue
             if w:
                 what = w["what"] if w["what"] else w["noun"]
@@ -316,7 +286,7 @@ class EventPass(Context):
             where = (item.m.start("d") if item.m["d"] else item.m.start("vd"))
             if where < covered or any(a <= where < z for a, z in periods) or not item.title or len(item.title) < 4:
                 continue
-            if _not_the_day(text, where, clauses):
+            if not_the_day(text, where, clauses):
                 taken.append((where, item.m.end()))
                 covered = max(covered, item.m.end())
                 continue
@@ -390,7 +360,7 @@ class EventPass(Context):
         f = self.f
         clauses = Clauses(text)
         for m in DATED_EVENT.finditer(text):
-            if any(a <= m.start("d1") < z for a, z in taken) or _not_the_day(text, m.start("d1"), clauses):
+            if any(a <= m.start("d1") < z for a, z in taken) or not_the_day(text, m.start("d1"), clauses):
                 continue
             title = re.sub(r"\s+(?:được\s+)?(?:tổ chức|diễn ra)$", "", m["ev"].strip())
             ev = Event(self.new_id(title), cap(title), quote(b, m.start(), m.end()), date=n.written(m["d1"], m["m1"], m["y1"]),

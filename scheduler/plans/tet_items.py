@@ -5,7 +5,7 @@ They are written in the calendar's own notation ("trước Tết 10 ngày", "mù
 format computes each year; never left undated, never dated by a guessed year. Only where the
 sentence states it plainly: a deadline needs "chậm nhất" or "hạn" before the words, or a sending
 verb in its clause ("gửi … trước mùng 10 Tết"; "gửi … trước Tết 10 ngày" is flagged); an event
-needs an event noun ("Gặp mặt", "Hội nghị", "Lễ" …) with "vào" its day in the same clause.
+needs an event noun ("Gặp mặt", "Hội nghị", "Lễ" …) or a rite ("dâng hương") with "vào" its day in the same clause.
 Words followed by the Gregorian date ("mùng 7 Tết (tức ngày 04/02/2025)") are the other passes'
 (the document gives the date).
 """
@@ -40,7 +40,11 @@ _SENDING = re.compile(r"\b(?:gửi|nộp|báo\s+cáo|đăng\s+ký)\b", re.I)
 _EVENT = re.compile(
     rf"(?<!\w)(?P<what>(?i:{NOUNS})\s[^.;]{{1,100}}?)\s+vào\s+(?:(?:sáng|chiều|tối)\s+)?(?:ngày\s+)?{TET_WORDS}"
 )
-
+# A rite needs no event noun: "… cho 60 cán bộ dâng hương tại Đền Hùng vào sáng mùng 9 tháng 3 âm lịch" (an outing
+# "tổ chức đón công nhân … vào mùng 6 Tết" stays none).
+_RITE = re.compile(
+    rf"(?<!\w)(?P<what>dâng\s+(?:hương|hoa)[^.;]{{0,80}}?)\s+vào\s+(?:(?:sáng|chiều|tối)\s+)?(?:ngày\s+)?{TET_WORDS}"
+)
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
 
 
@@ -75,7 +79,7 @@ class TetPass(Context):
                     continue
                 if self._tet_deadline(b, text, m, expr):
                     taken.append((m.start(), m.end()))
-            for m in _EVENT.finditer(text):
+            for m in [*_EVENT.finditer(text), *_RITE.finditer(text)]:
                 if (any(a <= m.start("tet") < z for a, z in taken) or _GIVEN.match(text, m.end())
                         or (expr := _notation(m["tet"])) is None):
                     continue
@@ -87,6 +91,7 @@ class TetPass(Context):
                 if place := _PLACE.match(text, m.end()):
                     ev.place = place[1].strip()
                 self.f.events.append(ev)
+                taken.append((m.start("tet"), m.end()))
 
     def _tet_deadline(self, b: Block, text: str, m: re.Match[str], expr: TetRelative) -> bool:
         kw = " ".join((m["kw"] or "").lower().split())
