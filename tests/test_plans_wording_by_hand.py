@@ -65,3 +65,39 @@ def test_a_section_heading_in_capitals_is_not_quoted_with_the_paragraph_under_it
     (deadline,) = f.deadlines
     assert deadline.where is not None and deadline.where.quote.startswith("Các tổ công đoàn")
     assert f.title == "Phong trào thi đua năm học 2026 - 2027"  # a title in capitals over two lines stays whole
+
+
+@pytest.mark.parametrize(("line", "day"), [
+    ("Cập nhật: 22-01-2027 | 08:40:12", "22/01/2027"),
+    ("Đăng ngày 20/01/2027", "20/01/2027"),
+    ("Cập nhật 2027-01-20", "20/01/2027"),
+    ("Thứ Hai, 18/01/2027 09:15 (GMT+7)", "18/01/2027"),
+    ("Hội nghị ngày 20/01/2027 tại Hội trường", None),  # a sentence of the article, not the page's date line
+])
+def test_a_web_pages_date_line(line: str, day: str | None) -> None:
+    from scheduler.plans.noise import page_date
+
+    assert page_date("Tin hoạt động công đoàn\n" + line + "\nNội dung bài viết.") == day
+
+
+def test_a_pages_yearless_days_fall_in_the_year_of_its_date_line_which_is_never_the_documents_date(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ruamel.yaml import YAML
+
+    from scheduler.plans.service import import_plan
+    from tests.conftest import CALENDARS
+
+    page = ("Cập nhật: 19-01-2027 | 07:30:05\n"
+            "Tối 18-1, tại nhà văn hóa khu công nghiệp, Công đoàn các khu công nghiệp tỉnh tổ chức họp mặt công nhân "
+            "không về quê đón Tết; 200 suất quà được trao cho người lao động khó khăn.\n")
+    f = read(page)
+    assert [(e.date, e.day and e.day.isoformat()) for e in f.events] == [("18/1/2027", "2027-01-18")]
+    assert f.time_reason is not None and "ngày đăng trang 19/01/2027" in f.time_reason[0]
+    path = tmp_path / "trang.txt"
+    path.write_text(page, encoding="utf-8")
+    data = YAML(typ="safe").load(import_plan(path, CALENDARS).draft.yaml)
+    assert "date" not in (data.get("document") or {})  # the page's date is not the document's
+
+
+def test_a_page_with_only_its_date_line_and_no_dated_item_gives_no_year() -> None:
+    f = read("Tin tức > Công đoàn\n05/03/2027 10:20\nNhiều hoạt động thiết thực chăm lo cho đoàn viên trong năm qua.\n")
+    assert (f.year, f.span) == (None, None)

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from scheduler.plans.findings import Findings, Phase, Reference, Where
 from scheduler.plans.mentions import Matcher
+from scheduler.plans.noise import page_date
 from scheduler.plans.not_phases import under_review
 from scheduler.plans.text import blocks, mask_references, slug
 
@@ -18,6 +19,9 @@ class Context:
     """Paragraphs of the plan, the same with document references masked, and what was found so far."""
 
     def __init__(self, pages: Iterable[str], paged: bool, reference: Reference) -> None:
+        pages = list(pages)
+        # A web page's date line ("Cập nhật: 22-01-2025 | 08:40"): the year of its yearless days, when nothing else is.
+        self.page_date = page_date(pages[0]) if pages else None
         self.blocks = blocks(pages, paged)
         self.masked = [mask_references(b.text) for b in self.blocks]
         self.ref = reference

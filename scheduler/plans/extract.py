@@ -24,7 +24,7 @@ from scheduler.plans.phases import PhasePass
 from scheduler.plans.repeats import RepeatPass
 from scheduler.plans.tet_items import TetPass
 from scheduler.plans.text import BRACKET, quote, slug
-from scheduler.plans.yearspan import CampaignTime, after_issue, anniversary_year, from_items, from_text
+from scheduler.plans.yearspan import PAGE_DATE, CampaignTime, after_issue, anniversary_year, from_items, from_text, year_of
 
 _STATED_TIME = re.compile(r"(?<!\w)[Tt]hời\s+gian\b")
 
@@ -50,14 +50,23 @@ def _did(text: str, at: int) -> bool:
 class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPass):
     def span(self) -> None:
         f = self.f
-        found = from_text(f.title, self.title_where, self.blocks, self.masked, f.doc_date, None)
+        found = from_text(f.title, self.title_where, self.blocks, self.masked, self._issued(), None)
         self._doc_time: CampaignTime | None = None
-        if found is not None and found.where is None:
+        self._page_time: CampaignTime | None = None
+        if found is not None and found.where is None and not f.doc_date:
+            self._page_time = found  # a web page's date: only for days written without a year (`_time_from_items`)
+        elif found is not None and found.where is None:
             # Only the document's date: a guess, kept until the dated items are read (a plan issued on 29/12/2025
             # for a conference on 23/01/2026 is a plan for 2026).
             self._doc_time = found
         elif found is not None:
             self._set_time(found)
+
+    def _issued(self) -> str | None:
+        """The document's date; for a web page without one, the page's own date line ("(ngày đăng trang)")."""
+        if self.f.doc_date:
+            return self.f.doc_date
+        return self.page_date + PAGE_DATE if self.page_date else None
 
     def _set_time(self, found: CampaignTime) -> None:
         f = self.f
@@ -114,8 +123,9 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
             return f.year
         if f.span_start:
             return f.span_start.year
-        if f.doc_date:
-            return int(f.doc_date[-4:])
+        issued = self._issued()
+        if issued:
+            return year_of(issued)
         for text in self.masked:  # else the first full date the plan writes
             m = n.DATE_RE.search(text)
             while m is not None and not m["y"]:
@@ -144,16 +154,20 @@ class Extractor(HeaderPass, MentionPass, PhasePass, DatedPass, RepeatPass, TetPa
         if not days:  # "Chiều nay (16/11), … kiểm tra … năm 2023": a yearless day in the year its sentence names
             days += self.sentence_days
         doc: CampaignTime | None = getattr(self, "_doc_time", None)
+        undated = any(e.date and e.date.count("/") == 1 for e in f.events) or any(lm.solar is None for lm in f.lunar)
+        if doc is None and not days and undated:  # "Tối 19-1, …" on a page dated 20/01/2025: that page's year
+            doc = getattr(self, "_page_time", None)
         if not days and doc is None:  # "kỷ niệm 70 năm … (1956 - 2026)" and no dated item: the year it is celebrated
             celebrated = anniversary_year(self.blocks, self.masked)
             if celebrated is not None:
                 self._set_time(celebrated)
                 return
         found = from_items(days)
-        if doc is not None and found is None and f.doc_date:  # a plan issued in December for January's days
+        issued = self._issued()
+        if doc is not None and found is None and issued:  # a plan issued in December for January's days
             yearless = [d for d in [e.date for e in f.events] + [d.date for d in f.deadlines if not d.yearly]
                         if d and d.count("/") == 1]
-            doc = after_issue(f.doc_date, [(int(d.split("/")[0]), int(d.split("/")[1])) for d in yearless]) or doc
+            doc = after_issue(issued, [(int(d.split("/")[0]), int(d.split("/")[1])) for d in yearless]) or doc
         if doc is not None and (found is None or found.span.year is None or found.span.year == doc.span.year):
             self._set_time(doc)  # the document's date: a guess the reviewer must confirm
             f.notes.append((doc.reason, None))

@@ -52,6 +52,31 @@ def _headlines(line: str) -> bool:
     return len(cells) >= 2 and all(len(c.split()) >= 4 and c[:1].isupper() and not c.endswith(".") for c in cells)
 
 
+# A web page's own date line: "Cập nhật: 22-01-2025 | 08:40:12", "Đăng ngày 20/01/2025", "Cập nhật 2025-01-20".
+_PAGE_DATE = re.compile(
+    r"^(?:(?:Cập\s+nhật(?:\s+lúc)?|Ngày\s+cập\s+nhật|Đăng\s+(?:ngày|lúc)|Ngày\s+đăng|Thời\s+gian\s+đăng)\s*:?\s*)?"
+    r"(?:(?:Thứ\s+\w+|Chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?"
+    r"(?:(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))"
+    r"(?:\s*[,|\-–]?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:AM|PM|SA|CH))?)?(?:\s*\(GMT\s?[+-]\d{1,2}\)|\s+GMT[+-]\d{1,2})?$",
+    re.I,
+)
+PAGE_DATE_LINES = 12  # a page's date line stands above its article's text
+
+
+def page_date(page: str) -> str | None:
+    """The date a web page was published or updated ("dd/mm/yyyy"), from its date line among its first lines, or None.
+
+    Never the plan's document date: it only tells the year a page's yearless days ("Tối 19-1", "ngày 25 tháng Chạp")
+    fall in when the text says no more."""
+    for raw in [r for r in page.split("\n") if r.strip()][:PAGE_DATE_LINES]:
+        m = _PAGE_DATE.match(raw.strip().strip("*# ").strip())
+        if m:
+            d, mo, y = (m["d"], m["m"], m["y"]) if m["d"] else (m["id"], m["im"], m["iy"])
+            if 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
+                return f"{int(d):02d}/{int(mo):02d}/{y}"
+    return None
+
+
 def _menu(line: str) -> bool:
     """"Trang chủ | Tin tức | Liên hệ": two or more bars and no number (a table row of a plan has dates)."""
     return line.count("|") >= 2 and not any(ch.isdigit() for ch in line)
@@ -68,7 +93,8 @@ def blank_noise(page: str) -> str:
             cut = True
             out.append("")
             continue
-        dateline = _DATELINE.match(line) is not None and not _HEADER_BEFORE.match(previous)
+        dateline = (_DATELINE.match(line) is not None or _PAGE_DATE.match(line) is not None) \
+            and not _HEADER_BEFORE.match(previous)
         teaser = _TEASER.match(line) is not None and not _two_sentences(line)
         if line and (_menu(line) or _PAGE_LINE.search(line) or dateline or teaser):
             out.append("")

@@ -182,8 +182,25 @@ _TET_NAMED = re.compile(r"(?<!\w)Tết(?!\s+(?:Trung\s+thu|Dương\s+lịch|Thi�
 
 
 def _full_date(text: str | None) -> date | None:
-    parts = (text or "").split("/")
+    """"20/11/2023", or a page's "20/01/2025 (ngày đăng trang)": its date."""
+    parts = (text or "").split(" ", 1)[0].split("/")
     return n.make_date(*(int(x) for x in parts)) if len(parts) == 3 and all(x.isdigit() for x in parts) else None
+
+
+PAGE_DATE = " (ngày đăng trang)"  # marks a web page's date given where a document's date is expected
+
+
+def dated(doc_date: str) -> str:
+    """"ngày văn bản 20/11/2023", or for a web page's own date "ngày đăng trang 22/01/2025"."""
+    if doc_date.endswith(PAGE_DATE):
+        return f"ngày đăng trang {doc_date[:-len(PAGE_DATE)]}"
+    return f"ngày văn bản {doc_date}"
+
+
+def year_of(doc_date: str) -> int:
+    """The year of a document's date as the header writes it ("20/11/2023", "tháng 11/2023", "2023")."""
+    found = re.findall(r"\d{4}", doc_date)
+    return int(found[-1]) if found else 0
 
 
 def _tet_year(text: str) -> tuple[int, re.Match[str]] | None:
@@ -236,14 +253,14 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
             return CampaignTime(s, _said("theo tiêu đề", title), title_where)
         named = CAN_CHI_ONLY.search(title)
         if named and doc_date:  # "Tết … Xuân Giáp Thìn", issued 20/11/2023: the Giáp Thìn nearest its date, 2024
-            y = year_named(named["cc"], int(doc_date[-4:]))
-            return CampaignTime(_year(y), _said(f"năm {y}, năm {named['cc']} ghi trong tiêu đề, gần ngày văn bản {doc_date}",
+            y = year_named(named["cc"], year_of(doc_date))
+            return CampaignTime(_year(y), _said(f"năm {y}, năm {named['cc']} ghi trong tiêu đề, gần {dated(doc_date)}",
                                                 title), title_where)
         tet_named = _TET_NAMED.search(title)
         issued = _full_date(doc_date)
-        if tet_named and issued:  # "Chăm lo Tết Nguyên đán cho đoàn viên", issued 20/11/2026: the Tết after it, in 2027
+        if tet_named and issued and doc_date:  # "Chăm lo Tết …", issued 20/11/2026: the Tết after it, 2027
             y = issued.year + (issued > to_solar(issued.year, 1, 1))
-            return CampaignTime(_year(y), _said(f"năm {y}, năm của Tết Nguyên đán gần nhất sau ngày văn bản {doc_date}",
+            return CampaignTime(_year(y), _said(f"năm {y}, năm của Tết Nguyên đán gần nhất sau {dated(doc_date)}",
                                                 title), title_where)
     opening = list(zip(blocks[:OPENING_BLOCKS], masked[:OPENING_BLOCKS], strict=True))
     # The plan's own sentences first; then "Thực hiện kế hoạch năm học 2024-2025, …" (the school year it implements),
@@ -290,8 +307,8 @@ def from_text(title: str | None, title_where: Where | None, blocks: Sequence[Blo
             w = quote(b, tet[1].start(), tet[1].end())
             return CampaignTime(_year(tet[0]), _said(f"năm {tet[0]}, năm của Tết văn bản nhắc", w.quote), w)
     if doc_date:
-        y = int(doc_date[-4:])
-        return CampaignTime(_year(y), f"tiêu đề không nêu năm: tạm lấy năm {y} của ngày văn bản", None)
+        y = year_of(doc_date)
+        return CampaignTime(_year(y), f"tiêu đề không nêu năm: tạm lấy năm {y} của {dated(doc_date)}", None)
     return None
 
 
@@ -306,7 +323,7 @@ def after_issue(doc_date: str, month_days: Sequence[tuple[int, int]]) -> Campaig
         if day is None or (issued - day).days <= 31:
             return None
     y = issued.year + 1
-    return CampaignTime(_year(y), f"tiêu đề không nêu năm: các ngày không ghi năm đều trước ngày văn bản {doc_date}, "
+    return CampaignTime(_year(y), f"tiêu đề không nêu năm: các ngày không ghi năm đều trước {dated(doc_date)}, "
                                   f"tạm lấy năm {y}", None)
 
 
