@@ -61,13 +61,16 @@ class DeliveryResult:
 
 MessageSource = Iterable[OutgoingMessage] | AsyncIterable[OutgoingMessage]
 # Called with (index in the source, result) as soon as each message is settled, so a caller
-# can record progress during a long wave instead of after it (crash safety).
+# can record progress during a long wave instead of after it (crash safety). A result reported
+# through the hook is not kept: the list returned is then empty, and a wave of any length holds
+# only the messages in flight, not one result per message sent.
 ResultHook = Callable[[int, DeliveryResult], None]
 
 
 @runtime_checkable
 class Transport(Protocol):
-    """What a notifier must offer. Results come back in the order messages went in."""
+    """What a notifier must offer. Without a hook, results come back in the order messages went in;
+    with one, each is reported through it and none is returned (see ResultHook)."""
 
     name: str  # "smtp", "outbox"
 

@@ -87,7 +87,8 @@ class Channel(Protocol):
     """What a delivery channel offers.
 
     ``send`` takes a stream of notices (a wave: the sender feeds it as rows are claimed) and
-    reports each result through ``on_result(index, result)`` as soon as it is settled, and
+    reports each result through ``on_result(index, result)`` as soon as it is settled, keeping
+    none (a wave of any length holds only what is in flight), or, without ``on_result``,
     returns them all in order. A notice that cannot be delivered is a result, never an
     exception. ``stops_when_down``: all its notices go to one server (email), so a run of
     temporary failures means the rest would fail too; channels with one endpoint per unit

@@ -45,16 +45,21 @@ class EmailChannel:
 
     async def send(self, notices: NoticeSource, now: datetime, on_result: ResultHook | None = None
                    ) -> list[DeliveryResult]:
+        # With on_result, results go through it and are not kept (see ResultHook): a wave holds only what
+        # is in flight.
         results: dict[int, DeliveryResult] = {}
-        sent: list[int] = []  # the transport's index → the notice's
+        sent: dict[int, int] = {}  # the transport's index → the notice's, until the transport reports it
+        handed = 0
         build = self.mailer.build
 
         def settle(index: int, result: DeliveryResult) -> None:
-            results[index] = result
-            if on_result is not None:
+            if on_result is None:
+                results[index] = result
+            else:
                 on_result(index, result)
 
         async def stream() -> AsyncIterator[OutgoingMessage]:
+            nonlocal handed
             index = 0
             async for notice in iterate_notices(notices):
                 try:
@@ -63,12 +68,16 @@ class EmailChannel:
                     settle(index, DeliveryResult(self.mailer.composer.message_id(notice.key), DeliveryStatus.PERMANENT,
                                                  (notice.to.target,), 0, None, str(exc)))
                 else:
-                    sent.append(index)
+                    sent[handed] = index
+                    handed += 1
                     yield message
                 index += 1
 
-        returned = await self.transport.send_many(stream(), lambda i, result: settle(sent[i], result))
+        def reported(i: int, result: DeliveryResult) -> None:
+            if i in sent:  # each message's result counts once
+                settle(sent.pop(i), result)
+
+        returned = await self.transport.send_many(stream(), reported)
         for i, result in enumerate(returned):  # a transport that does not report as it goes
-            if sent[i] not in results:
-                settle(sent[i], result)
+            reported(i, result)
         return [results[i] for i in sorted(results)]

@@ -231,8 +231,8 @@ class HttpChannel:
                    ) -> list[DeliveryResult]:
         """Each notice to its endpoint; endpoints at once, each one request at a time. Never raises."""
         self._slots = self._slots or asyncio.Semaphore(max(1, self.options.concurrency))
-        results: dict[int, DeliveryResult] = {}
-        tasks: list[asyncio.Task[None]] = []
+        results: dict[int, DeliveryResult] = {}  # kept only without on_result (see ResultHook)
+        tasks: set[asyncio.Future[None]] = set()  # the notices in flight
         touched: set[str] = set()
 
         async def one(index: int, notice: Notice) -> None:
@@ -241,13 +241,16 @@ class HttpChannel:
             except Exception as exc:  # noqa: BLE001 - a bug here must not stop other endpoints or the wave
                 log.exception("Lỗi khi gửi %s qua %s", notice.key, self.name)
                 res = self._result(notice, DeliveryStatus.TEMPORARY, 0, f"Lỗi nội bộ khi gửi: {exc}")
-            results[index] = res
-            if on_result is not None:
+            if on_result is None:
+                results[index] = res
+            else:
                 on_result(index, res)
 
         index = 0
         async for notice in iterate_notices(notices):
-            tasks.append(asyncio.ensure_future(one(index, notice)))
+            task = asyncio.ensure_future(one(index, notice))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
             index += 1
         if tasks:
             await asyncio.gather(*tasks)

@@ -55,15 +55,20 @@ class OutboxTransport:
 
     async def send_many(self, messages: MessageSource, on_result: ResultHook | None = None) -> list[DeliveryResult]:
         # Files are written off the event loop, in chunks, so a wave does not block the web server.
+        # With on_result each result goes through it and is not kept (see ResultHook).
         results: list[DeliveryResult] = []
         chunk: list[OutgoingMessage] = []
+        done = 0
 
         async def flush() -> None:
-            start = len(results)
-            results.extend(await asyncio.to_thread(self._write_all, chunk))
-            if on_result is not None:
-                for i in range(start, len(results)):
-                    on_result(i, results[i])
+            nonlocal done
+            written = await asyncio.to_thread(self._write_all, chunk)
+            if on_result is None:
+                results.extend(written)
+            else:
+                for i, result in enumerate(written, done):
+                    on_result(i, result)
+            done += len(written)
 
         async for message in iterate(messages):
             chunk.append(message)

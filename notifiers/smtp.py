@@ -64,7 +64,7 @@ class SMTPConfig:
 
 @dataclass(slots=True)
 class _Batch:
-    results: dict[int, DeliveryResult] = field(default_factory=dict)
+    results: dict[int, DeliveryResult] = field(default_factory=dict)  # kept only without on_result
     down: str | None = None  # why the server is unreachable, once every attempt to connect failed
     on_result: ResultHook | None = None
 
@@ -128,9 +128,11 @@ class SMTPTransport:
         try:
             while (item := await queue.get()) is not None:
                 index, message = item
-                batch.results[index], conn = await self._deliver(message, conn, batch)
-                if batch.on_result is not None:
-                    batch.on_result(index, batch.results[index])
+                result, conn = await self._deliver(message, conn, batch)
+                if batch.on_result is None:
+                    batch.results[index] = result
+                else:
+                    batch.on_result(index, result)
         finally:
             if conn is not None:
                 await _close(conn)

@@ -18,7 +18,7 @@ from scheduler.errors import BadRequest
 from scheduler.feeds.query import FeedQuery, parse_feed_query, select
 from scheduler.feeds.revision_store import RevisionStore
 from scheduler.live.catalog import load_catalog
-from scheduler.store.database import create_engine_for, create_tables
+from scheduler.store.database import SQLITE_BUSY_TIMEOUT_MS, create_engine_for, create_tables
 from scheduler.web import views
 from scheduler.web.http_cache import Validators, http_date, is_not_modified, parse_http_date, strong_etag
 from scheduler.web.subscribe import subscribe_links
@@ -167,7 +167,7 @@ def test_revision_store_sqlite_with_wal(tmp_path: Path, kon_tum_events: list) ->
     engine = create_engine_for(url)
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
     engine.dispose()
 
 

@@ -43,6 +43,7 @@ Progress = Callable[[int, int], None]  # (rows done, rows known so far)
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(minutes=30)
 MARK_EVERY = 32
+ERRORS_KEPT = 100  # failures a report quotes (each is also logged or recorded on its row)
 _STATUS = {DeliveryStatus.DELIVERED: Status.SENT, DeliveryStatus.PERMANENT: Status.FAILED}
 Channels = Mapping[str, Channel]
 
@@ -54,7 +55,7 @@ class SendReport:
     failed: int = 0  # permanent failures, shown to the admin
     retry: int = 0  # temporary failures, back to pending
     missed: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the first ERRORS_KEPT failures, for the CLI to show
     seconds: float = 0.0  # from the first claim to the last result recorded
     delivered: dict[str, int] = field(default_factory=dict)  # messages delivered, by channel
 
@@ -82,8 +83,10 @@ class _Lane:
         self.queue: asyncio.Queue[list[Item] | None] = asyncio.Queue()
         self.closed = False
         self.unsent: list[Item] = []  # taken from the queue, not yet handed to the channel
-        self.slots: list[Sequence[StoredReminder]] = []  # notice index → its rows
-        self.settled: set[int] = set()
+        # Notice index → its rows, for the notices handed to the channel and not yet settled: only those in
+        # flight, so a wave of any length holds no more than the channel's queue (see settle).
+        self.open: dict[int, Sequence[StoredReminder]] = {}
+        self.handed = 0  # notices handed to the channel so far (the next notice's index)
         self.streak = 0  # temporary failures in a row
         self.stop_after = max(8, int(getattr(channel, "concurrency", 8)))
         self.down: str | None = None  # why the rest of this wave's notices are not handed over
@@ -99,7 +102,8 @@ class _Lane:
                 self.unsent = list(items)
                 while self.unsent:
                     notice, rows = self.unsent.pop(0)
-                    self.slots.append(rows)
+                    self.open[self.handed] = rows
+                    self.handed += 1
                     yield notice
             finally:
                 self.queue.task_done()  # taken: a paced lane's producer claims the next batch now
@@ -168,14 +172,15 @@ class Sender:
         unmarked: list[Outcome] = []
         waits: dict[int, float] = {}  # row id → seconds the other side asked to wait (Retry-After, a breaker)
         fault: list[SQLAlchemyError] = []
-        recording: list[asyncio.Future[None]] = []  # flushes started by results as they come
+        recording: list[asyncio.Future[None]] = []  # flushes started by results as they come, not yet over
 
         async def flush() -> None:
             if unmarked:
                 outcomes = list(unmarked)
                 unmarked.clear()
+                asked = {o.id: waits.pop(o.id) for o in outcomes if o.id in waits}
                 try:
-                    await self._record(outcomes, report, waits)
+                    await self._record(outcomes, report, asked)
                 except SQLAlchemyError as exc:
                     self.unrecorded.extend(outcomes)
                     fault.append(exc)
@@ -187,19 +192,20 @@ class Sender:
             # Memory only (it runs in channels' workers): recording goes on in the background.
             unmarked.extend(Outcome(r.id, r.claimed_by or "", status, message_id, error) for r in rows)
             if len(unmarked) >= MARK_EVERY and not fault and (not recording or recording[-1].done()):
+                # A flush that ended well is forgotten; one that raised is kept for the end of the wave to raise.
+                recording[:] = [f for f in recording if not f.done() or f.cancelled() or f.exception() is not None]
                 recording.append(asyncio.ensure_future(flush()))
 
         def settle(lane: _Lane, index: int, res: DeliveryResult) -> None:
-            if index in lane.settled:
+            rows = lane.open.pop(index, None)
+            if rows is None:  # settled already (or never handed): a result counts once
                 return
-            lane.settled.add(index)
             status = _STATUS.get(res.status, Status.PENDING)
             report.messages += 1
             if status is Status.SENT:
                 report.delivered[lane.name] = report.delivered.get(lane.name, 0) + 1
-            else:
+            elif len(report.errors) < ERRORS_KEPT:
                 report.errors.append(f"{', '.join(res.recipients)}: {res.reason}")
-            rows = lane.slots[index]
             if status is Status.PENDING and res.retry_after:
                 waits.update((r.id, res.retry_after) for r in rows)
             lane.streak = 0 if status is not Status.PENDING else lane.streak + 1
@@ -220,10 +226,9 @@ class Sender:
                 await stream.aclose()  # the batch it was in counts as taken (a paced producer waits on it)
             # Notices handed over without a result were not sent (or their fate is unknown, which the
             # lease covers): back to the queue. Then take what is still queued, so the producer never waits.
-            for index, rows in enumerate(lane.slots):
-                if index not in lane.settled:
-                    lane.settled.add(index)
-                    outcome(rows, Status.PENDING, error=lane.down or "Kênh gửi dừng trước khi trả lời")
+            left, lane.open = lane.open, {}
+            for _, rows in sorted(left.items()):
+                outcome(rows, Status.PENDING, error=lane.down or "Kênh gửi dừng trước khi trả lời")
             lane.down = lane.down or "Kênh gửi đã dừng"
             for _, rows in lane.unsent + await lane.drain():
                 outcome(rows, Status.PENDING, error=lane.down)

@@ -5,7 +5,9 @@ SQLModel tables and calls :func:`create_engine_for` once at start-up; the
 schema is brought up to date by :func:`create_tables` (Alembic migrations, see
 :mod:`scheduler.store.schema`). SQLite gets WAL and a busy timeout
 because the web service and the reminder scheduler write from several
-threads: readers must never block the writer and a short lock must wait, not fail.
+threads (and a command may write while ``serve`` runs): readers must never block
+the writer, and a writer must wait for the other's transaction, not fail
+(``SQLITE_BUSY_TIMEOUT_MS``, well past the longest write transaction).
 
 A PostgreSQL connection can break while the server lives (a firewall or a
 pooler drops it, a link fails): nothing may then wait on it for ever. Every
@@ -31,7 +33,11 @@ from sqlmodel import create_engine
 
 from scheduler.settings import Settings
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a SQLite writer waits for another one (another thread, a `remind` command while `serve` runs) before
+# "database is locked". SQLite has one writer at a time, so this must be well past the longest write transaction:
+# the first plan of a national wave (400,000 rows) is one transaction of about 5 s on a quiet machine, and longer
+# on a slow disk or a busy one. A wait ends as soon as the other transaction commits.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
 DEFAULT_TIMEOUT_SECONDS = float(Settings.model_fields["database_timeout_seconds"].default)
 
 
@@ -75,7 +81,7 @@ def create_engine_for(url: str, bounds: Bounds | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     bounds = bounds or Bounds()
