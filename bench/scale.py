@@ -31,6 +31,8 @@ under new ids, 2,007 files by default) and measures, with real processes:
   a wave naming every unit planned 20 days ahead: RSS at the first ``/healthz``, settled once planned, peak;
   beside the same at ``--baseline-calendars`` and ``--baseline-units``, and the units with the shipped calendars
   alone (their share);
+- ``instances`` (bench/instances.py): two ``lichthidua serve`` on one PostgreSQL database and one calendars folder:
+  seconds from a file's save until both instances' feeds have the edit, 5 edits;
 - ``wave`` (bench/national.py; with ``--units`` above 20,000 or when named): two ``lichthidua serve`` with the
   calendars folder and the units on one PostgreSQL database share a wave due now: planned once, their rate
   at a relay-like sink (100 ms a message) against one instance's; one is SIGKILLed mid-wave and the
@@ -75,7 +77,8 @@ BIN = Path(sys.executable).parent
 SOURCE = ROOT / "calendars"
 TEMPLATE = "kon-tum-2024"
 EDITED = f"{TEMPLATE}-0001"  # the file the edit benchmark saves
-PARTS = ("lunar", "check", "start", "edit", "idle", "index", "mixed", "recipients", "preview", "plan", "memory", "send", "wave")
+PARTS = ("lunar", "check", "start", "edit", "idle", "index", "mixed", "recipients", "preview", "plan", "memory", "send", "wave",
+         "instances")
 UNITS = 20_000
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -951,6 +954,16 @@ def run(calendars: int, parts: set[str], send: dict[str, Any] | None = None,
         if "send" in parts:
             result["send"] = bench_send(work, **(send or {}))
             done("send")
+        if "instances" in parts:
+            from bench.instances import bench_instances_edit
+
+            figures = {}
+            for label, size in (("scale", calendars), ("baseline", baseline)):
+                folder = make_folder(work / f"calendars-instances-{size}", size)
+                figures[label] = bench_instances_edit(work, folder, label)
+                shutil.rmtree(folder)
+            result["instances"] = figures
+            done("instances")
         if "wave" in parts:
             from bench.national import bench_wave
 
@@ -1031,6 +1044,11 @@ def report_national(result: dict[str, object]) -> None:
             goal = f"; {goal_mark('wave_rss_mb', scale[key])}" if key in ("rss_settled_mb", "rss_peak_mb") else ""
             print(f"  {key}: {scale[key]}, {base[key]} at the baseline (ratio {scale[key] / base[key]:.2f}), "
                   f"{alone[key]} with the units alone{goal}")
+    instances: dict[str, Any] = result.get("instances") or {}  # type: ignore[assignment]
+    if instances:
+        from bench.instances import report as instances_report
+
+        print(instances_report(instances["scale"], instances.get("baseline")))
     wave: dict[str, Any] = result.get("wave") or {}  # type: ignore[assignment]
     if wave:
         print(f"wave: {wave['units']} units, {wave['calendars']} calendars, 2 serve on one PostgreSQL database; sink "
@@ -1078,7 +1096,8 @@ def main() -> None:
     parser.add_argument("--send-rounds", type=int, default=3,
                         help="send: rounds of (transport alone, send-due) with the zero-latency sink (default 3)")
     args = parser.parse_args()
-    only = args.only or ",".join(p for p in PARTS if p != "wave" or args.units > UNITS)
+    only = args.only or ",".join(p for p in PARTS if (p != "wave" or args.units > UNITS)
+                                 and (p != "instances" or _pg_reachable() is None))
     parts = {p.strip() for p in only.split(",") if p.strip()}
     baseline_units = args.baseline_units if args.baseline_units is not None else (UNITS if args.units > UNITS else 0)
     unknown = parts - set(PARTS)
