@@ -294,11 +294,15 @@ def bench_server(work: Path, folder: Path, parts: set[str], label: str) -> dict[
             cid = EDITED if (folder / f"{EDITED}.yaml").exists() else TEMPLATE
             path = folder / f"{cid}.yaml"
             good = path.read_text(encoding="utf-8")
+            # The first yearly deadline's day, whatever the copy's own day is, moved by 1 to 4 days and back.
+            first = re.search(r"\n    date: (\d{1,2})/(\d{1,2})\n", good)
+            assert first is not None, f"{cid}: no yearly deadline to move"
+            d, mo = int(first[1]), int(first[2])
             times, cpus = [], []
-            for day in ("26/6", "27/6", "28/6", "29/6", "25/6"):
+            for day in [f"{(d + k - 1) % 28 + 1}/{mo}" for k in (1, 2, 3, 4, 0)]:
                 before = _feed(server, cid)
                 cpu = cpu_seconds(pid)
-                text = good.replace("date: 25/6\n", f"date: {day}\n")
+                text = good[:first.start()] + f"\n    date: {day}\n" + good[first.end():]
                 path.write_text(text, encoding="utf-8")
                 times.append(wait_for(lambda before=before: _feed(server, cid) != before, 120))
                 cpus.append(cpu_seconds(pid) - cpu)
