@@ -44,6 +44,20 @@ KNOWN_GAPS: dict[str, str] = {
             "no event (p077 reads such a clause as none)",
     "p449": "a meeting's year is taken from the programme it adopts for the next year",
     "p521": "the year a report plans (\"Năm 2025, ngành phấn đấu …\") after a past year's results is not read",
+    "p541": "a festival named in passing in a report with no day (\"đón Tết Trung thu của thiếu nhi\") is read as a lunar day",
+    "p542": "the word Trung thu in a news page's title and gifts (\"quà Trung thu\") is read as a lunar day",
+    "p548": "an event at noon (\"trưa ngày 22/8/2024 … tổ chức “Bữa cơm Công đoàn”\") is not read",
+    "p550": "a yearly background sentence (\"Hằng năm, cứ đến mùng 10 tháng 3 âm lịch, …\") is read as a lunar day",
+    "p553": "a page whose dateline is followed by \"(GMT+7)\" gives no year to its items, its gifts day and its Tết",
+    "p559": "\"mừng Đảng, mừng Xuân\" in a phase's theme, with no year's name, is read as Tết",
+    "p560": "a campaign's launch on the day a clause opens with (\"Chiều 14/11/2025, … phát động đợt thi đua\") is not read",
+    "p563": "the day of a plan's \"- Thời gian: 18 giờ 00, thứ Bảy ngày …\" line is not read as its event",
+    "p565": "a can-chi year with no number and no Gregorian day (\"Xuân Bính Ngọ\") fixes no year for its lunar days",
+    "p566": "a festival inside a quoted programme name (\"“Tết sum vầy – Xuân Giáp Thìn ấm áp”\") is read as Tết",
+    "p568": "a national programme's stage (\"Kế hoạch phát triển … giai đoạn 2021 - 2025\") is read as the campaign's span",
+    "p569": "a leave notice's Tết (\"lịch nghỉ Tết Nguyên đán năm 2015\") gives no year",
+    "p571": "a lunar day beside a Gregorian one with a can-chi year (\"(tức ngày 14 tháng 8 năm Giáp Thìn)\") is not read",
+    "p584": "a health check held over a period (\"khám sức khỏe … trong thời gian từ …\") is read as an event",
 }
 
 
