@@ -49,7 +49,6 @@ KNOWN_GAPS: dict[str, str] = {
     "p548": "an event at noon (\"trưa ngày 22/8/2024 … tổ chức “Bữa cơm Công đoàn”\") is not read",
     "p550": "a yearly background sentence (\"Hằng năm, cứ đến mùng 10 tháng 3 âm lịch, …\") is read as a lunar day",
     "p553": "a page whose dateline is followed by \"(GMT+7)\" gives no year to its items, its gifts day and its Tết",
-    "p559": "\"mừng Đảng, mừng Xuân\" in a phase's theme, with no year's name, is read as Tết",
     "p560": "a campaign's launch on the day a clause opens with (\"Chiều 14/11/2025, … phát động đợt thi đua\") is not read",
     "p563": "the day of a plan's \"- Thời gian: 18 giờ 00, thứ Bảy ngày …\" line is not read as its event",
     "p565": "a can-chi year with no number and no Gregorian day (\"Xuân Bính Ngọ\") fixes no year for its lunar days",
