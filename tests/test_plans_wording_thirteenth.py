@@ -3,7 +3,8 @@
 Lunar days and years that are or are not the plan's: a feast's day told as a custom of every year ("Hằng năm, cứ đến
 mùng 10 tháng 3 âm lịch, …") is no day of the plan, while "Hằng năm, vào …, Công đoàn tổ chức …" stays one; the year
 written right after a feast's name ("Tết Nguyên đán năm 2015", "Tết Trung thu 2019") is the year of that feast; a Tết
-named without its year in a sentence dated in full ("Ngày 30/1/2026, … quà Tết Nguyên đán") is the Tết of that season.
+named without its year in a sentence dated in full ("Ngày 30/1/2026, … quà Tết Nguyên đán") is the Tết of that season;
+a sentence about the year before ("Năm trước, … mùng 8 Tết Giáp Thìn …") gives no lunar day of the plan.
 A campaign's year is not the stage of a national programme it serves ("Chương trình mục tiêu quốc gia … giai đoạn
 2021 - 2030"). The corpus passages p541–p585 (tests/plans/corpus/passages-16.yaml) measure the same classes.
 """
@@ -66,3 +67,16 @@ def test_a_tet_far_from_the_sentences_date_gets_no_year_from_it() -> None:
 def test_a_national_programmes_stage_is_not_the_campaigns_span(text: str) -> None:
     f = read(text)
     assert (f.span_start, f.span_end) != (None, None) and f.span_start.year == f.span_end.year  # type: ignore[union-attr]
+
+
+def test_a_sentence_about_the_year_before_gives_no_lunar_day() -> None:
+    f = read("Kế hoạch hoạt động đầu năm 2027 của Công đoàn Trường Tiểu học Kim Liên.\n"
+             "- Năm ngoái, buổi họp mặt đầu xuân tổ chức vào sáng mùng 9 Tết Bính Ngọ có 31 đoàn viên.\n"
+             "- Năm nay: họp mặt đầu xuân Đinh Mùi vào sáng mùng 7 Tết tại thư viện nhà trường.")
+    assert _lunar(f) == {("1/1", 2027), ("7/1", 2027)}
+
+
+def test_the_years_own_lunar_day_beside_last_years_stays() -> None:
+    f = read("Năm trước, Công đoàn gói bánh chưng vào ngày 24 tháng Chạp. Năm 2026, Công đoàn Công ty Dệt Nam Định tổ "
+             "chức gói bánh chưng cho công nhân ở lại đón Tết Nguyên đán Bính Ngọ vào ngày 22 tháng Chạp.")
+    assert {day for day, _ in _lunar(f)} == {"1/1", "22/12"}

@@ -41,6 +41,10 @@ _SOLAR_AFTER = re.compile(r"(?:\s+năm\s+(?P<ly>\d{4}))?(?:\s*\(\s*(?:tức\s+)?
 # A theme or a slogan in quotes ("với chủ đề “Trăng rằm tháng Giêng”", "hướng tới “Mừng Đảng quang vinh - Mừng Xuân
 # Giáp Thìn 2024”"): the feast it names is words of the theme, no day of the plan.
 _THEME_QUOTE = re.compile(r"(?:chủ\s+đề|khẩu\s+hiệu|thông\s+điệp|hướng\s+tới)\s*:?\s*[“\"]([^”\"]{1,160})[”\"]", re.I)
+# A sentence about the year before ("Năm trước, buổi gặp mặt … sáng mùng 8 Tết Giáp Thìn …", "Năm ngoái, … ngày 25
+# tháng Chạp …"): its Tết and lunar days are the past year's, no days of this plan.
+_PAST = re.compile(r"(?:^|(?<=[.;!?]))[\s\-–•+*]*(?:năm\s+(?:trước|ngoái)|tết\s+năm\s+(?:trước|ngoái))\s*[,:][^.;!?\n]*",
+                   re.I | re.M)
 # The year written right after a feast's name ("Tết Nguyên đán năm 2015", "Tết Trung thu 2016"), not a range's first year.
 _FEAST_YEAR = re.compile(r"\s+(?:năm\s+)?((?:19|20)\d\d)(?!\s*[-–—/]\s*\d)(?!\d)")
 # A custom told of every year ("Hằng năm, cứ đến mùng 10 tháng 3 âm lịch, người Việt … lại …"): the feast's day in a
@@ -74,7 +78,7 @@ class LunarPass(Context):
         for b, reviewed in zip(self.blocks, self.reviewed, strict=True):
             if reviewed:  # "I. KẾT QUẢ NĂM 2025": the Tết and Trung thu of the year reviewed are no dates of this plan
                 continue
-            text = unthemed(b.text)
+            text = _PAST.sub(lambda m: " " * len(m[0]), unthemed(b.text))
             tet_here = False
             for m in CAN_CHI.finditer(text):
                 if m["what"].lower() != "năm":
