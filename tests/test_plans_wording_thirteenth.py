@@ -6,7 +6,8 @@ written right after a feast's name ("Tết Nguyên đán năm 2015", "Tết Trun
 named without its year in a sentence dated in full ("Ngày 30/1/2026, … quà Tết Nguyên đán") is the Tết of that season;
 a sentence about the year before ("Năm trước, … mùng 8 Tết Giáp Thìn …") gives no lunar day of the plan.
 A campaign's year is not the stage of a national programme it serves ("Chương trình mục tiêu quốc gia … giai đoạn
-2021 - 2030"). The corpus passages p541–p585 (tests/plans/corpus/passages-16.yaml) measure the same classes.
+2021 - 2030"), nor are a survey's rounds its phases ("khảo sát … đợt 1 từ …"). The corpus passages p541–p585
+(tests/plans/corpus/passages-16.yaml) measure the same classes.
 """
 
 from __future__ import annotations
@@ -80,3 +81,20 @@ def test_the_years_own_lunar_day_beside_last_years_stays() -> None:
     f = read("Năm trước, Công đoàn gói bánh chưng vào ngày 24 tháng Chạp. Năm 2026, Công đoàn Công ty Dệt Nam Định tổ "
              "chức gói bánh chưng cho công nhân ở lại đón Tết Nguyên đán Bính Ngọ vào ngày 22 tháng Chạp.")
     assert {day for day, _ in _lunar(f)} == {"1/1", "22/12"}
+
+
+@pytest.mark.parametrize("text", [
+    "Kế hoạch thi đua năm 2025: khảo sát ý kiến đoàn viên đợt 1 từ ngày 01/3 đến ngày 15/3/2025, đợt 2 từ ngày 01/9 "
+    "đến ngày 15/9/2025.",
+    "Kế hoạch năm 2026 của Công đoàn ngành Dệt may: điều tra đời sống công nhân theo 2 đợt: đợt 1 từ ngày 01/4 đến "
+    "ngày 20/4/2026; đợt 2 từ ngày 01/10 đến ngày 20/10/2026.",
+])
+def test_a_surveys_rounds_are_no_phases(text: str) -> None:
+    assert read(text).phases == []
+
+
+def test_the_campaigns_phases_beside_a_surveys_rounds_stay() -> None:
+    f = read("Công đoàn ngành Dệt may điều tra đời sống công nhân theo 2 đợt: đợt 1 từ ngày 01/4 đến ngày 20/4/2026; "
+             "đợt 2 từ ngày 01/10 đến ngày 20/10/2026.\n"
+             "Phong trào thi đua năm 2026 chia 2 đợt: Đợt 1 từ 01/01 đến 30/6/2026; Đợt 2 từ 01/7 đến 30/11/2026.")
+    assert [(p.start, p.end) for p in f.phases] == [("01/01/2026", "30/6/2026"), ("01/7/2026", "30/11/2026")]

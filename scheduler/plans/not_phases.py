@@ -46,7 +46,9 @@ _ACTIVITY = (r"khám|tập\s+huấn|bồi\s+dưỡng|lớp\s+học|khóa\s+học
              # a project's stages ("giai đoạn 1 của dự án …"); windows for filing or selection ("đợt 1 nộp hồ sơ từ …",
              # "đợt xét tuyển", "đợt tuyển sinh"), a trainee's placement ("đợt thực tập")
              r"(?:của\s+)?dự\s+án|nộp\s+hồ\s+sơ|đăng\s+ký(?!\s+(?:thi\s+đua|giao\s+ước))|"
-             r"xét\s+(?:tuyển|duyệt|chọn|nâng)|tuyển\s+sinh|thực\s+tập")
+             r"xét\s+(?:tuyển|duyệt|chọn|nâng)|tuyển\s+sinh|thực\s+tập|"
+             # a survey's rounds ("Khảo sát ý kiến đoàn viên đợt 1 từ …", "điều tra … đợt 2 …")
+             r"khảo\s+sát|điều\s+tra")
 # Right before the label ("Tập huấn đợt 1", "chi trả đợt 2", "nghỉ đợt 1").
 _ACTIVITY_BEFORE = re.compile(rf"(?<!\w)(?:{_ACTIVITY})\s+$", re.I)
 # Right after the label, before its time ("Đợt 1 khám cho …", "đợt 1 đã trao …", "đợt 1 nhận hồ sơ từ …"); after a
