@@ -98,3 +98,12 @@ def test_the_campaigns_phases_beside_a_surveys_rounds_stay() -> None:
              "đợt 2 từ ngày 01/10 đến ngày 20/10/2026.\n"
              "Phong trào thi đua năm 2026 chia 2 đợt: Đợt 1 từ 01/01 đến 30/6/2026; Đợt 2 từ 01/7 đến 30/11/2026.")
     assert [(p.start, p.end) for p in f.phases] == [("01/01/2026", "30/6/2026"), ("01/7/2026", "30/11/2026")]
+
+
+@pytest.mark.parametrize("text", [
+    "Kế hoạch năm 2023 của Công đoàn Sở. Đợt 2 của khóa đào tạo nghiệp vụ từ 15/5 đến 30/5/2023 do Trường Đại học Công "
+    "đoàn tổ chức; thi đua học tập tốt.",
+    "Thi đua năm 2024. Đợt 1 của lớp bồi dưỡng kỹ năng thương lượng từ ngày 08/4 đến ngày 10/4/2024, hưởng ứng phong trào.",
+])
+def test_a_round_of_a_course_named_after_the_label_is_no_phase(text: str) -> None:
+    assert read(text).phases == []
