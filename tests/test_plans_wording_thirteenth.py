@@ -41,6 +41,8 @@ def test_a_yearly_activity_of_the_union_on_a_lunar_day_stays_one() -> None:
     ("Công đoàn cơ sở thông báo lịch nghỉ Tết Nguyên đán năm 2015: nghỉ từ ngày 16/02 đến hết ngày 23/02.",
      ("1/1", 2015)),
     ("Nhân dịp Tết Trung thu 2019, Ban Nữ công tặng quà cho con đoàn viên.", ("15/8", 2019)),
+    # a day of the last lunar month: the year written is the Gregorian one it falls in
+    ("Công đoàn tổ chức gói bánh chưng dịp ông Công ông Táo năm 2025 cho công nhân ở lại.", ("23/12", 2025)),
 ])
 def test_the_year_written_after_a_feasts_name_is_that_feasts(text: str, expected: tuple[str, int]) -> None:
     assert expected in _lunar(read(text))

@@ -97,7 +97,8 @@ class LunarPass(Context):
                     said = _FEAST_YEAR.match(text, m.end())
                     key = CATALOG_DAYS.get(lunar_ref.id)
                     if said and key:  # "Tết Nguyên đán năm 2015", "Tết Trung thu 2016": the feast of that year
-                        lm.year = _solar_year(int(said[1]), key)
+                        # ("ông Công ông Táo 2025": the Chạp before the Tết of 2025, in January or February 2025)
+                        lm.year = _solar_year(int(said[1]) - (key.endswith("/12")), key)
                     f.lunar.append(lm)
             for m in _MID_AUTUMN.finditer(text):  # "lễ trung thu", "đêm rằm tháng Tám": the festival, by another name
                 mid = next((r for r in self.ref.lunar if r.id == "tet-trung-thu"), None)
