@@ -226,7 +226,8 @@ def report(result: Score, show_misses: bool = False) -> list[str]:
 # The readings the held-out part was written in, measured apart (totals only: no held-out passage is looked at alone).
 PARTS = (("p001–p200", 1, 200), ("p201–p245", 201, 245), ("p246–p279", 246, 279), ("p280–p318", 280, 318),
          ("p319–p366", 319, 366), ("p367–p405", 367, 405),
-         ("p406–p450", 406, 450), ("p451–p495", 451, 495), ("p496+", 496, 10 ** 6))
+         ("p406–p450", 406, 450), ("p451–p495", 451, 495), ("p496–p540", 496, 540),
+         ("p541+", 541, 10 ** 6))
 
 
 def part_report(reference: Reference, passages: list[dict[str, Any]] | None = None) -> list[str]:

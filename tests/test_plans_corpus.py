@@ -44,6 +44,17 @@ KNOWN_GAPS: dict[str, str] = {
             "no event (p077 reads such a clause as none)",
     "p449": "a meeting's year is taken from the programme it adopts for the next year",
     "p521": "the year a report plans (\"Năm 2025, ngành phấn đấu …\") after a past year's results is not read",
+    "p541": "a festival named in passing in a report with no day (\"đón Tết Trung thu của thiếu nhi\") is read as a lunar day",
+    "p542": "the word Trung thu in a news page's title and gifts (\"quà Trung thu\") is read as a lunar day",
+    "p548": "an event at noon (\"trưa ngày 22/8/2024 … tổ chức “Bữa cơm Công đoàn”\") is not read",
+    "p550": "a page titled only by a feast's name (\"Giỗ Tổ Hùng Vương\") over a custom is read as a lunar day",
+    "p553": "a day gifts are handed over (\"Ngày 30/1/2026, … trao 3.120 phần quà Tết\") is no event, so the news gives no year",
+    "p560": "a campaign's launch on the day a clause opens with (\"Chiều 14/11/2025, … phát động đợt thi đua\") is not read",
+    "p563": "the day of a plan's \"- Thời gian: 18 giờ 00, thứ Bảy ngày …\" line is not read as its event",
+    "p565": "a can-chi year with no number and no Gregorian day (\"Xuân Bính Ngọ\") fixes no year for its lunar days",
+    "p569": "a leave notice for \"Tết Nguyên đán năm 2015\" gives its Tết but not the year of the notice",
+    "p571": "a lunar day beside a Gregorian one with a can-chi year (\"(tức ngày 14 tháng 8 năm Giáp Thìn)\") is not read",
+    "p584": "a health check held over a period (\"khám sức khỏe … trong thời gian từ …\") is read as an event",
 }
 
 

@@ -41,11 +41,21 @@ _SOLAR_AFTER = re.compile(r"(?:\s+năm\s+(?P<ly>\d{4}))?(?:\s*\(\s*(?:tức\s+)?
 # A theme or a slogan in quotes ("với chủ đề “Trăng rằm tháng Giêng”", "hướng tới “Mừng Đảng quang vinh - Mừng Xuân
 # Giáp Thìn 2024”"): the feast it names is words of the theme, no day of the plan.
 _THEME_QUOTE = re.compile(r"(?:chủ\s+đề|khẩu\s+hiệu|thông\s+điệp|hướng\s+tới)\s*:?\s*[“\"]([^”\"]{1,160})[”\"]", re.I)
+# A sentence about the year before ("Năm trước, buổi gặp mặt … sáng mùng 8 Tết Giáp Thìn …", "Năm ngoái, … ngày 25
+# tháng Chạp …"): its Tết and lunar days are the past year's, no days of this plan.
+_PAST = re.compile(r"(?:^|(?<=[.;!?]))[\s\-–•+*]*(?:năm\s+(?:trước|ngoái)|tết\s+năm\s+(?:trước|ngoái))\s*[,:][^.;!?\n]*",
+                   re.I | re.M)
+# The year written right after a feast's name ("Tết Nguyên đán năm 2015", "Tết Trung thu 2016"), not a range's first year.
+_FEAST_YEAR = re.compile(r"\s+(?:năm\s+)?((?:19|20)\d\d)(?!\s*[-–—/]\s*\d)(?!\d)")
+# A custom told of every year ("Hằng năm, cứ đến mùng 10 tháng 3 âm lịch, người Việt … lại …"): the feast's day in a
+# sentence about the feast, no day of the plan. Only with "cứ": "Hằng năm, vào ngày …, Công đoàn tổ chức …" is one.
+_CUSTOM = re.compile(r"(?<!\w)(?:hằng|hàng)\s+năm\s*,?\s*cứ\s+(?:đến|vào|tới)\s+(?:ngày\s+)?[^.;:\n]{0,40}", re.I)
 
 
 def unthemed(text: str) -> str:
-    """The text with its quoted themes blanked (same length: offsets stay the text's)."""
-    return _THEME_QUOTE.sub(lambda m: m[0][:m.start(1) - m.start()] + " " * len(m[1]) + m[0][m.end(1) - m.start():], text)
+    """The text with its quoted themes and its yearly customs blanked (same length: offsets stay the text's)."""
+    text = _THEME_QUOTE.sub(lambda m: m[0][:m.start(1) - m.start()] + " " * len(m[1]) + m[0][m.end(1) - m.start():], text)
+    return _CUSTOM.sub(lambda m: " " * len(m[0]), text)
 
 
 def _solar_year(lunar_year: int, key: str) -> int | None:
@@ -68,7 +78,7 @@ class LunarPass(Context):
         for b, reviewed in zip(self.blocks, self.reviewed, strict=True):
             if reviewed:  # "I. KẾT QUẢ NĂM 2025": the Tết and Trung thu of the year reviewed are no dates of this plan
                 continue
-            text = unthemed(b.text)
+            text = _PAST.sub(lambda m: " " * len(m[0]), unthemed(b.text))
             tet_here = False
             for m in CAN_CHI.finditer(text):
                 if m["what"].lower() != "năm":
@@ -83,7 +93,13 @@ class LunarPass(Context):
                     if lunar_ref.name.lower() == "tết nguyên đán" and (tet_here or any(
                             x.where.line == b.line and x.where.page == b.page for x in f.lunar)):
                         continue
-                    f.lunar.append(LunarMention(lunar_ref.id, lunar_ref.name, quote(b, m.start(), m.end())))
+                    lm = LunarMention(lunar_ref.id, lunar_ref.name, quote(b, m.start(), m.end()))
+                    said = _FEAST_YEAR.match(text, m.end())
+                    key = CATALOG_DAYS.get(lunar_ref.id)
+                    if said and key:  # "Tết Nguyên đán năm 2015", "Tết Trung thu 2016": the feast of that year
+                        # ("ông Công ông Táo 2025": the Chạp before the Tết of 2025, in January or February 2025)
+                        lm.year = _solar_year(int(said[1]) - (key.endswith("/12")), key)
+                    f.lunar.append(lm)
             for m in _MID_AUTUMN.finditer(text):  # "lễ trung thu", "đêm rằm tháng Tám": the festival, by another name
                 mid = next((r for r in self.ref.lunar if r.id == "tet-trung-thu"), None)
                 if mid and not any(x.id == mid.id and (x.where.line, x.where.page) == (b.line, b.page) for x in f.lunar):
@@ -123,6 +139,8 @@ class LunarPass(Context):
         """Give each lunar mention the Gregorian year it falls in; drop repeats of the same day and year."""
         f = self.f
         for lm in f.lunar:
+            if lm.year is None and lm.id == "tet-nguyen-dan" and lm.lunar is None and not lm.can_chi:
+                lm.year = _tet_near(lm.where.quote)  # "Ngày 30/1/2026, … quà Tết Nguyên đán": the Tết of that season
             if lm.year is None and lm.can_chi and lm.id == "tet-nguyen-dan" and near:
                 lm.year = year_named(lm.can_chi, near)
         tet = next((lm.year for lm in f.lunar if lm.id == "tet-nguyen-dan" and lm.year), None)
@@ -158,3 +176,19 @@ class LunarPass(Context):
             seen.add(k)
             kept.append(lm)
         f.lunar = kept
+
+
+_FULL_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d\d)(?![\d/.\-])")
+
+
+def _tet_near(sentence: str) -> int | None:
+    """A Tết named without its year in a sentence dated in full ("Ngày 30/1/2026, … trao quà Tết Nguyên đán …"): the
+    Tết of that season, when one falls within 90 days of the date (the sentence's only date); else none."""
+    days = {n.make_date(int(m[1]), int(m[2]), int(m[3])) for m in _FULL_DATE.finditer(sentence)}
+    days.discard(None)
+    if len(days) != 1:
+        return None
+    (day,) = days
+    assert day is not None
+    near = [y for y in (day.year - 1, day.year, day.year + 1) if abs((to_solar(y, 1, 1) - day).days) <= 90]
+    return near[0] if len(near) == 1 else None

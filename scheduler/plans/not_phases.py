@@ -35,7 +35,8 @@ from collections.abc import Iterable
 from scheduler.plans.wording import MAIN_CLAUSE
 
 # What a round is of, when it is no campaign phase.
-_ACTIVITY = (r"khám|tập\s+huấn|bồi\s+dưỡng|lớp\s+học|khóa\s+học|kiểm\s+tra|giám\s+sát|chi\s+trả|thanh\s+toán|"
+_ACTIVITY = (r"khám|tập\s+huấn|bồi\s+dưỡng|lớp\s+học|khóa\s+học|"
+             r"(?:khóa|lớp)\s+(?:đào\s+tạo|bồi\s+dưỡng|tập\s+huấn)|kiểm\s+tra|giám\s+sát|chi\s+trả|thanh\s+toán|"
              r"giải\s+ngân|nghỉ|hiến\s+máu|trao(?!\s+giải)|tặng|nhận\s+hồ\s+sơ|xét\s+hỗ\s+trợ|tiêm|thăm|"
              # support or grants handed out ("cấp tiền hỗ trợ theo hai đợt", "học bổng … được cấp theo 2 đợt")
              r"được\s+cấp|cấp\s+(?:tiền|kinh\s+phí|học\s+bổng|thẻ|quà)|"
@@ -46,12 +47,14 @@ _ACTIVITY = (r"khám|tập\s+huấn|bồi\s+dưỡng|lớp\s+học|khóa\s+học
              # a project's stages ("giai đoạn 1 của dự án …"); windows for filing or selection ("đợt 1 nộp hồ sơ từ …",
              # "đợt xét tuyển", "đợt tuyển sinh"), a trainee's placement ("đợt thực tập")
              r"(?:của\s+)?dự\s+án|nộp\s+hồ\s+sơ|đăng\s+ký(?!\s+(?:thi\s+đua|giao\s+ước))|"
-             r"xét\s+(?:tuyển|duyệt|chọn|nâng)|tuyển\s+sinh|thực\s+tập")
+             r"xét\s+(?:tuyển|duyệt|chọn|nâng)|tuyển\s+sinh|thực\s+tập|"
+             # a survey's rounds ("Khảo sát ý kiến đoàn viên đợt 1 từ …", "điều tra … đợt 2 …")
+             r"khảo\s+sát|điều\s+tra")
 # Right before the label ("Tập huấn đợt 1", "chi trả đợt 2", "nghỉ đợt 1").
 _ACTIVITY_BEFORE = re.compile(rf"(?<!\w)(?:{_ACTIVITY})\s+$", re.I)
-# Right after the label, before its time ("Đợt 1 khám cho …", "đợt 1 đã trao …", "đợt 1 nhận hồ sơ từ …"); after a
+# Right after the label, before its time ("Đợt 1 khám cho …", "đợt 1 đã trao …", "Đợt 2 của khóa đào tạo …"); after a
 # colon the words say what a campaign's phase does ("Giai đoạn 3: kiểm tra, đánh giá, tổng kết").
-_ACTIVITY_AFTER = re.compile(rf"\s+(?:đã\s+|sẽ\s+|dự\s+kiến\s+)?(?:{_ACTIVITY})(?!\w)", re.I)
+_ACTIVITY_AFTER = re.compile(rf"\s+(?:đã\s+|sẽ\s+|dự\s+kiến\s+|của\s+)?(?:{_ACTIVITY})(?!\w)", re.I)
 # In the words that lead to the series ("Lớp học tập trung theo 3 đợt: đợt 1 …"), unless a campaign is named after it.
 _ACTIVITY_LEAD = re.compile(rf"(?<!\w)(?:{_ACTIVITY})(?!\w)", re.I)
 _ROUNDS = re.compile(r"(?<!\w)(?:theo|thành|làm|qua)\s+(?:từng|\d+|hai|ba|bốn|năm)\s+đợt(?!\w)", re.I)

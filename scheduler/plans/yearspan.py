@@ -99,8 +99,9 @@ _OTHER_CLAUSE = re.compile(r"(?:^[-–•\s]*|(?<=[.;]\s)|(?<=[^\W\d]\s)(?=[CT])
 
 
 # The head of the phrase a "giai đoạn 2021 – 2025" qualifies, when that is a document or plan the campaign serves
-# ("Nghị quyết …", "Kế hoạch phát triển kinh tế – xã hội …", "Kế hoạch sản xuất, kinh doanh …", "Chiến lược …").
-_CONTEXT_HEAD = re.compile(r"(?<!\w)(?:nghị\s+quyết|chiến\s+lược|đề\s+án|kinh\s+tế\s*[-–—]\s*xã\s+hội"
+# ("Nghị quyết …", "Kế hoạch phát triển kinh tế – xã hội …", "Kế hoạch sản xuất, kinh doanh …", "Chiến lược …"), or a
+# national programme ("Chương trình mục tiêu quốc gia … giai đoạn 2021 - 2030").
+_CONTEXT_HEAD = re.compile(r"(?<!\w)(?:nghị\s+quyết|chiến\s+lược|đề\s+án|kinh\s+tế\s*[-–—]\s*xã\s+hội|mục\s+tiêu\s+quốc\s+gia"
                            r"|sản\s+xuất,?\s+kinh\s+doanh|kế\s+hoạch\s+\d+\s+năm)(?!\w)", re.I)
 _OWN_HEAD = re.compile(r"(?<!\w)(?:phong\s+trào|thi\s+đua|cuộc\s+vận\s+động|kế\s+hoạch|chương\s+trình)(?!\w)", re.I)
 _OTHERS = re.compile(r"\s*của\s+(?:Tổng\s+Liên\s+đoàn|Chính\s+phủ|Bộ|Ủy\s+ban|UBND|Tỉnh\s+ủy|Thành\s+ủy|Trung\s+ương)")
