@@ -15,54 +15,14 @@ from __future__ import annotations
 import os
 import re
 import statistics
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 
 GOAL_S = 2.0
 _TITLE = re.compile(r"(deadlines:\n(?:.*\n)*?\s+title: )([^\n]+)")
-
-
-@contextmanager
-def _instance(calendars: Path, data: Path, url: str, timeout: float = 900) -> Iterator[tuple[str, float]]:
-    """One ``serve`` on the shared folder and database, healthy: (its address, seconds to its first /healthz)."""
-    from bench.feeds import free_port
-    from bench.scale import BIN
-
-    data.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")},
-           "LICHTHIDUA_DATA_DIR": str(data), "LICHTHIDUA_DATABASE_URL": url, "LICHTHIDUA_CONFIG": str(data / "none.toml"),
-           "LICHTHIDUA_LOG_LEVEL": "warning"}
-    with (data / "serve.log").open("ab") as log:
-        process = subprocess.Popen([str(BIN / "lichthidua"), "serve", "--port", str(port), "--calendars", str(calendars)],
-                                   env=env, stdout=log, stderr=subprocess.STDOUT, cwd=data)
-    base = f"http://127.0.0.1:{port}"
-    began = time.perf_counter()
-    try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"serve exited with {process.returncode}; see {data / 'serve.log'}")
-            try:
-                if httpx.get(base + "/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.perf_counter() - began > timeout:
-                raise RuntimeError("serve did not become healthy")
-            time.sleep(0.1)
-        yield base, time.perf_counter() - began
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _edited(text: str, step: int) -> tuple[str, str]:
@@ -76,7 +36,7 @@ def _edited(text: str, step: int) -> tuple[str, str]:
 
 def bench_instances_edit(work: Path, folder: Path, label: str, edits: int = 5, timeout: float = 60) -> dict[str, object]:
     """Both instances healthy on ``folder``, then ``edits`` saves of one calendar: seconds until both feeds have it."""
-    from bench.scale import _pg_database
+    from bench.scale import _pg_database, serve
 
     cid = "kon-tum-2024-0042" if (folder / "kon-tum-2024-0042.yaml").exists() else "kon-tum-2024"
     path = folder / f"{cid}.yaml"
@@ -86,9 +46,11 @@ def bench_instances_edit(work: Path, folder: Path, label: str, edits: int = 5, t
     with _pg_database() as url, ExitStack() as stack:
         bases = []
         for name in ("a", "b"):
-            base, started = stack.enter_context(_instance(folder, work / f"instances-{label}" / name, url))
-            bases.append(base)
-            out[f"start_{name}_s"] = round(started, 1)
+            data = work / f"instances-{label}" / name
+            data.mkdir(parents=True, exist_ok=True)
+            server = stack.enter_context(serve(folder, data, env={"LICHTHIDUA_DATABASE_URL": url}))
+            bases.append(server.base)
+            out[f"start_{name}_s"] = round(server.started_in, 1)
         for base in bases:
             httpx.get(base + feed, timeout=60).raise_for_status()
         original = path.read_text(encoding="utf-8")

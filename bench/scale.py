@@ -173,10 +173,12 @@ class Server:
 
 
 @contextmanager
-def serve(calendars: Path, data: Path, timeout: float = 900) -> Iterator[Server]:
+def serve(calendars: Path, data: Path, timeout: float = 900, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``lichthidua serve`` on ``calendars`` with its own ``data`` folder, once healthy; ``env``: more settings
+    (``LICHTHIDUA_DATABASE_URL`` for instances sharing a PostgreSQL database)."""
     port = free_port()
     env = {**os.environ, "LICHTHIDUA_DATA_DIR": str(data), "LICHTHIDUA_CONFIG": str(data / "none.toml"),
-           "LICHTHIDUA_LOG_LEVEL": "warning"}
+           "LICHTHIDUA_LOG_LEVEL": "warning", **(env or {})}
     log = (data.parent / f"{data.name}.log").open("ab")
     start = time.perf_counter()
     process = subprocess.Popen([str(BIN / "lichthidua"), "serve", "--port", str(port), "--calendars", str(calendars)],
