@@ -15,11 +15,10 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
-from scheduler.plans.tables import laid_out_tables
+from scheduler.plans.tables import cells_text, laid_out_tables
 
 _BORDER = "|[]{}¦"  # a table's rules, read as characters glued to the words beside them
 _MARK = re.compile(r"\w")
-_COLUMN_GAP = re.compile(r" {3,}")
 RULE_HEIGHT = 8  # pixels: a block no taller than this and long is a rule of a table
 NARROWER = 0.8
 SPACE = 2.0  # a gap of fewer characters than this is a space between words, not between columns
@@ -150,6 +149,4 @@ def page_text(text: str, tsv: str) -> str:
         return text
     laid = grid(tsv_page(tsv))
     read = laid_out_tables(laid)
-    if read == laid:
-        return text
-    return "\n".join("\t".join(" ".join(cell.split()) for cell in _COLUMN_GAP.split(line.strip())) for line in read)
+    return cells_text(read) if read != laid else text

@@ -10,7 +10,6 @@ before anything is rasterised, the text's characters as pages are read, and the 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -23,10 +22,9 @@ from scheduler.errors import DocumentTooLarge, ToolMissing
 from scheduler.plans.guards import HEAD_BYTES, image_size, sniff
 from scheduler.plans.ocr_layout import page_text
 from scheduler.plans.plan_text import BROKEN, PlanText, excerpt, normalize
-from scheduler.plans.tables import laid_out_tables
+from scheduler.plans.tables import cells_text, laid_out_tables
 from scheduler.plans.tools import Budget, Expired, run_tool, stopped_by_limit
 
-_COLUMN_GAP = re.compile(r" {3,}")
 OCR_DPI = 300
 PDF_STREAM_LIMIT = "75 MB"  # pypdf's own bound on one decompressed stream (its Configuration's default)
 MIN_OCR_DPI = 150  # below this Tesseract reads Vietnamese diacritics poorly
@@ -57,12 +55,9 @@ def read_pdf(path: Path, budget: Budget | None = None) -> PlanText:
         for number, page in enumerate(reader.pages, start=1):
             if budget.left() <= 0:
                 raise beyond(path, "seconds", limits, f"đã đọc {number - 1}/{count} trang")
-            # Layout mode keeps the blank lines between paragraphs; its column padding is dropped.
-            text = normalize(page.extract_text(extraction_mode="layout") or "")
-            # A schedule table becomes its rows, read by the columns' positions; wide gaps within another line
-            # are columns (the header's two columns): kept as a tab, other runs of spaces as one.
-            text = "\n".join("\t".join(" ".join(cell.split()) for cell in _COLUMN_GAP.split(line.strip()))
-                             for line in laid_out_tables(text.split("\n")))
+            # Layout mode keeps the blank lines between paragraphs; a schedule table becomes its rows, read by the
+            # columns' positions.
+            text = cells_text(laid_out_tables(normalize(page.extract_text(extraction_mode="layout") or "").split("\n")))
             characters += len(text)
             if characters > limits.characters:
                 raise beyond(path, "characters", limits, f"đến trang {number}")

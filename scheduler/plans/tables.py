@@ -86,6 +86,16 @@ _GAP = re.compile(r"\S+(?: \S+)*")  # a run of words without a gap of two spaces
 _SLACK = 2  # characters a cell may start off its column's start
 
 
+_COLUMN_GAP = re.compile(r" {3,}")
+
+
+def cells_text(lines: list[str]) -> str:
+    """Lines laid out by position (a text PDF's layout mode, a scan's word boxes), their tables already read
+    (:func:`laid_out_tables`), as the reading takes them: wide gaps within a line (the header's two columns) kept
+    as a tab, other runs of spaces as one."""
+    return "\n".join("\t".join(" ".join(cell.split()) for cell in _COLUMN_GAP.split(line.strip())) for line in lines)
+
+
 def laid_out_tables(lines: list[str]) -> list[str]:
     """A page's layout text with each schedule table (a first row naming content and time columns) made
     into its row lines, as :func:`table_lines` writes them; each row's line stands where the row starts
