@@ -16,6 +16,7 @@ from scheduler.plans.context import Context
 from scheduler.plans.findings import Activity, Phase
 from scheduler.plans.periods import period_in
 from scheduler.plans.text import Clauses, cap, quote
+from scheduler.plans.wording import LIST_MARK
 
 _WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)"
 # "hằng tuần vào thứ Ba", "vào thứ Sáu hằng tuần", "ngày 15 hằng tháng", "hằng tháng vào ngày 15"
@@ -30,7 +31,6 @@ MONTHLY = re.compile(
 )
 _AT = re.compile(r"\s*,?\s*(?:(?:từ|lúc|vào)\s+)?(?P<h>\d{1,2})\s*(?:giờ|h|:)\s*(?P<mi>\d{2})?"
                  r"(?:\s*(?:đến|-|–)\s*(?P<h2>\d{1,2})\s*(?:giờ|h|:)\s*(?P<mi2>\d{2})?)?")
-_LIST_MARK = re.compile(r"^(?:\d{1,2}[.)]|[a-zđ]\)|[-–•+])\s*")
 _LEAD_VERB = re.compile(r"^(?:[-–•+]\s*)?(?:duy trì|tổ chức|thực hiện|triển khai)\s+(?:việc\s+)?", re.I)
 
 
@@ -48,7 +48,7 @@ class RepeatPass(Context):
             for m in found:
                 assert clauses is not None
                 start = max(clauses.start(m.start()), m.start() - 160)
-                title = _LEAD_VERB.sub("", _LIST_MARK.sub("", text[start:m.start()].strip(" ,–-")))
+                title = _LEAD_VERB.sub("", LIST_MARK.sub("", text[start:m.start()].strip(" ,–-")))
                 at = _AT.match(text, m.end())
                 stop = clauses.end(m.end())
                 after = at.end() if at else m.end()

@@ -59,12 +59,12 @@ def theme_of(text: str) -> str | None:
     return cap(theme[:400]) if theme else None
 
 
-_LIST_MARK = re.compile(r"^(?:[-+•●▪–]\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+|[a-zđ]\)\s+|[IVX]{1,5}\.\s+)")
+LIST_MARK = re.compile(r"^(?:[-+•●▪–]\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+|[a-zđ]\)\s+|[IVX]{1,5}\.\s+)")
 
 
 def deadline_title(segment: str, lead: str) -> str:
     seg = segment.strip(" ,;:")
-    seg = _LIST_MARK.sub("", seg)  # "1. Ban hành …", "b) Gửi …", "- Nộp …": the list's mark is not the task's name
+    seg = LIST_MARK.sub("", seg)  # "1. Ban hành …", "b) Gửi …", "- Nộp …": the list's mark is not the task's name
     seg = re.sub(r"\s*" + BRACKET.pattern, "", seg)
     seg = re.sub(r",?\s*(?:gửi|nộp)\s+về\s+.*$", "", seg)
     seg = re.sub(r"\s+về\s+(?:Liên đoàn|LĐLĐ|Công đoàn|Ban)\b.*$", "", seg)
