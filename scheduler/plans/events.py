@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from scheduler.plans import notation as n
 from scheduler.plans.context import Context
 from scheduler.plans.findings import Block, Event
-from scheduler.plans.not_event_days import not_the_day
+from scheduler.plans.not_event_days import ISSUES, NEAR, not_the_day
 from scheduler.plans.text import Clauses, cap, quote
 from scheduler.plans.wording import AFTER_EVENT, DATED_EVENT, UNDATED_EVENT
 
@@ -128,7 +128,7 @@ _AT_PLACE_WHEN = re.compile(rf"(?:(?<=[:;])|(?<=[:;] ))\s*tại\s+(?P<place>[^.;
 _NAMED = re.compile(rf"(?:{NOUNS})\s[^.;:,]{{3,80}}?(?=\s+(?:do|của|được|sẽ)\s|[.;:,]|$)")
 _EMPTY_WHAT = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|đúng|lúc|vào|diễn ra|tổ chức|dự kiến|được|sẽ)(?!\w)|\W")
 _SENDS = re.compile(r"(?<!\w)(?:gửi|nộp)\s")
-_ISSUES = re.compile(r"(?<!\w)(?:ban\s+hành|(?:có|gửi)\s+(?:công\s+văn|văn\s+bản))(?!\w)", re.I)
+_ISSUES = re.compile(ISSUES, re.I)
 _SAYS = re.compile(r"(?<!\w)(?:cho\s+biết|thông\s+tin|chia\s+sẻ|khẳng\s+định)(?!\w)", re.I)
 _PLACE = re.compile(r"\s+tại\s+([^.;,]{3,80})")
 _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("khai giảng", "khai-mac"), ("bế giảng", "be-mac"),
@@ -139,7 +139,6 @@ _KINDS = (("khai mạc", "khai-mac"), ("bế mạc", "be-mac"), ("khai giảng",
           ("giải", "contest"), ("giao lưu", "contest"), ("hội diễn", "contest"))
 
 
-_NEAR = 300
 # The one year a sentence names ("… năm 2023 …"), for a day it writes without one.
 _NAMED_YEAR = re.compile(r"(?<!\w)năm\s+(\d{4})(?!\s*[-–—]\s*\d)(?!\d)")
 # An observance month's own span is the observance (the national calendar's), not an event held in it.
@@ -253,7 +252,7 @@ class EventPass(Context):
             elif subject and len(subject) <= 160:
                 title = _title(subject if verb in ("tổ chức", "diễn ra", "họp", "thực hiện") else f"{subject} {verb}")
             elif verb in ("khai mạc", "bế mạc", "trao giải"):  # "Hội thi … tổ chức: khai mạc lúc 7 giờ 30 ngày …"
-                named = _NAMED.search(text, max(0, start - _NEAR, text.rfind(". ", max(0, start - _NEAR), start) + 1), start)
+                named = _NAMED.search(text, max(0, start - NEAR, text.rfind(". ", max(0, start - NEAR), start) + 1), start)
                 title = _title(f"{verb} {named[0]}" if named else verb)
             else:
                 continue
@@ -265,7 +264,7 @@ class EventPass(Context):
         for m in LABEL_WHEN.finditer(text):
             found.append(_Found(m.start(), m.end(), _title(m["what"]), m))
         for m in _AT_PLACE_WHEN.finditer(text):
-            sentence = max(0, text.rfind(". ", 0, m.start()) + 1, m.start() - _NEAR)
+            sentence = max(0, text.rfind(". ", 0, m.start()) + 1, m.start() - NEAR)
             names = list(_NAMED.finditer(text, sentence, m.start()))
             if names:
                 found.append(_Found(m.start(), m.end(), _title(names[0][0]), m))
@@ -298,7 +297,7 @@ class EventPass(Context):
                 covered = max(covered, item.m.end())
                 continue
             if first.count("/") == 1:  # "khai mạc từ ngày 26-8 và kéo dài đến ngày 4-9-2025": the range's year
-                first = _year_of_range(text, first, item.m.end(), min(clauses.end(item.m.end()), item.m.end() + _NEAR))
+                first = _year_of_range(text, first, item.m.end(), min(clauses.end(item.m.end()), item.m.end() + NEAR))
             taken.append((where, item.m.end()))
             covered = max(covered, item.m.end())
             ev = Event(self.new_id(item.title), item.title, quote(b, item.start, item.end), date=first, end=last,

@@ -30,7 +30,8 @@ _ROUND = re.compile(r"(?<!\w)[Vv]òng\s+(?!chung\s+kết)")
 _ROUND_LABEL = re.compile(r"(?<!\w)(?:đợt|giai\s+đoạn)\s+(?:\d{1,2}|[IVX]{1,4}|một|hai|ba|bốn)\s*[:,]?\s*"
                           r"(?:\(\s*)?(?:từ\s+)?(?:ngày\s+)?$", re.I)
 # "…, ngày 06/7/2026, Công đoàn … ban hành văn bản số … hướng dẫn …": the date opens a clause whose verb issues a document.
-_ISSUED_AFTER = re.compile(r"\s*,\s+[^.;:,]{0,100}?\s(?:ban\s+hành|(?:có|gửi)\s+(?:công\s+văn|văn\s+bản))(?!\w)", re.I)
+ISSUES = r"(?<!\w)(?:ban\s+hành|(?:có|gửi)\s+(?:công\s+văn|văn\s+bản))(?!\w)"  # a document is issued
+_ISSUED_AFTER = re.compile(rf"\s*,\s+[^.;:,]{{0,100}}?\s{ISSUES}", re.I)
 _TRIP = re.compile(r"(?<!\w)(?:tham\s+quan|du\s+lịch|nghỉ\s+mát|dã\s+ngoại)(?!\w)", re.I)
 _RANGE_AFTER = re.compile(r"\s*(?:đến|-|–|—)\s*(?:hết\s+)?(?:ngày\s+)?\d")
 _YOUTH = re.compile(r"(?<!Công )(?<!công )(?<!\w)(?:Chi đoàn|Đoàn trường|Đoàn [Tt]hanh niên|Đoàn TNCS|Tỉnh đoàn|Thành đoàn"
