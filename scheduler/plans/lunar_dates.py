@@ -178,13 +178,10 @@ class LunarPass(Context):
         f.lunar = kept
 
 
-_FULL_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d\d)(?![\d/.\-])")
-
-
 def _tet_near(sentence: str) -> int | None:
     """A Tết named without its year in a sentence dated in full ("Ngày 30/1/2026, … trao quà Tết Nguyên đán …"): the
     Tết of that season, when one falls within 90 days of the date (the sentence's only date); else none."""
-    days = {n.make_date(int(m[1]), int(m[2]), int(m[3])) for m in _FULL_DATE.finditer(sentence)}
+    days = {n.make_date(int(m["d"]), int(m["m"]), int(m["y"])) for m in n.DATE_RE.finditer(sentence) if m["y"]}
     days.discard(None)
     if len(days) != 1:
         return None
