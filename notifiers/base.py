@@ -67,6 +67,15 @@ MessageSource = Iterable[OutgoingMessage] | AsyncIterable[OutgoingMessage]
 ResultHook = Callable[[int, DeliveryResult], None]
 
 
+def settle(results: dict[int, DeliveryResult], on_result: ResultHook | None, index: int,
+           result: DeliveryResult) -> None:
+    """A message's result as ResultHook says: reported through the hook, or, without one, kept to be returned."""
+    if on_result is None:
+        results[index] = result
+    else:
+        on_result(index, result)
+
+
 @runtime_checkable
 class Transport(Protocol):
     """What a notifier must offer. Without a hook, results come back in the order messages went in;

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from notifiers.base import DeliveryResult, DeliveryStatus, OutgoingMessage, ResultHook, Transport
+from notifiers.base import DeliveryResult, DeliveryStatus, OutgoingMessage, ResultHook, Transport, settle
 from notifiers.delivery import EMAIL, Notice, NoticeSource, iterate_notices
 from notifiers.email_message import Recipient
 from notifiers.mailer import Mailer, MessageSpec
@@ -52,12 +52,6 @@ class EmailChannel:
         handed = 0
         build = self.mailer.build
 
-        def settle(index: int, result: DeliveryResult) -> None:
-            if on_result is None:
-                results[index] = result
-            else:
-                on_result(index, result)
-
         async def stream() -> AsyncIterator[OutgoingMessage]:
             nonlocal handed
             index = 0
@@ -65,8 +59,9 @@ class EmailChannel:
                 try:
                     message = build(self.spec(notice), now)
                 except (PermanentDeliveryError, ValueError) as exc:  # an address no server will take
-                    settle(index, DeliveryResult(self.mailer.composer.message_id(notice.key), DeliveryStatus.PERMANENT,
-                                                 (notice.to.target,), 0, None, str(exc)))
+                    settle(results, on_result, index,
+                           DeliveryResult(self.mailer.composer.message_id(notice.key), DeliveryStatus.PERMANENT,
+                                          (notice.to.target,), 0, None, str(exc)))
                 else:
                     sent[handed] = index
                     handed += 1
@@ -75,7 +70,7 @@ class EmailChannel:
 
         def reported(i: int, result: DeliveryResult) -> None:
             if i in sent:  # each message's result counts once
-                settle(sent.pop(i), result)
+                settle(results, on_result, sent.pop(i), result)
 
         returned = await self.transport.send_many(stream(), reported)
         for i, result in enumerate(returned):  # a transport that does not report as it goes

@@ -37,7 +37,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from notifiers.base import DeliveryResult, DeliveryStatus, ResultHook
+from notifiers.base import DeliveryResult, DeliveryStatus, ResultHook, settle
 from notifiers.content import Content, DeadlineView, DigestContent, ReminderContent
 from notifiers.delivery import Notice, NoticeSource, iterate_notices
 from notifiers.endpoint_health import EndpointState, Health
@@ -241,10 +241,7 @@ class HttpChannel:
             except Exception as exc:  # noqa: BLE001 - a bug here must not stop other endpoints or the wave
                 log.exception("Lỗi khi gửi %s qua %s", notice.key, self.name)
                 res = self._result(notice, DeliveryStatus.TEMPORARY, 0, f"Lỗi nội bộ khi gửi: {exc}")
-            if on_result is None:
-                results[index] = res
-            else:
-                on_result(index, res)
+            settle(results, on_result, index, res)
 
         index = 0
         async for notice in iterate_notices(notices):

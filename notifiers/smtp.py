@@ -20,7 +20,7 @@ from typing import Literal
 
 import aiosmtplib
 
-from notifiers.base import DeliveryResult, DeliveryStatus, MessageSource, OutgoingMessage, ResultHook, iterate
+from notifiers.base import DeliveryResult, DeliveryStatus, MessageSource, OutgoingMessage, ResultHook, iterate, settle
 from scheduler.settings import Settings
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -129,10 +129,7 @@ class SMTPTransport:
             while (item := await queue.get()) is not None:
                 index, message = item
                 result, conn = await self._deliver(message, conn, batch)
-                if batch.on_result is None:
-                    batch.results[index] = result
-                else:
-                    batch.on_result(index, result)
+                settle(batch.results, batch.on_result, index, result)
         finally:
             if conn is not None:
                 await _close(conn)
