@@ -313,6 +313,12 @@ def _window_rate(ask: Any, start: int, end: int, timeout: float, procs: list[sub
         time.sleep(0.2)
 
 
+def service_env(settings: dict[str, str]) -> dict[str, str]:
+    """The environment of a ``lichthidua`` process given these settings, none inherited from the shell's."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")},
+            **{f"LICHTHIDUA_{k.upper()}": v for k, v in settings.items()}}
+
+
 def bench_wave(work: Path, folder: Path, units: int, *, latency: float = 0.100, finish_latency: float = 0.005,
                window: tuple[int, int] = (2_000, 8_000), kill_at: int = 10_000,
                timeout: float = 3_600) -> dict[str, object]:
@@ -344,8 +350,7 @@ def bench_wave(work: Path, folder: Path, units: int, *, latency: float = 0.100, 
                                 smtp_host="127.0.0.1", smtp_port=str(port), smtp_security="none",
                                 smtp_timeout_seconds="120", remind_hour="0", tick_seconds="5", log_level="info",
                                 config=str(calendars.parent / "none.toml"))
-                env = {**{k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")},
-                       **{f"LICHTHIDUA_{k.upper()}": v for k, v in settings.items()}}
+                env = service_env(settings)
                 logs = [calendars.parent / f"serve-{instances}-{i}.log" for i in range(instances)]
                 began = time.perf_counter()
                 procs = []

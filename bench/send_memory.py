@@ -26,7 +26,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.feeds import free_port
-from bench.national import _sink, national_recipients, wave_calendar
+from bench.national import _sink, national_recipients, service_env, wave_calendar
 from bench.scale import _pg_database, memory_mb
 
 
@@ -40,8 +40,7 @@ def bench_send_memory(work: Path, units: int, every: int, timeout: float = 1_200
         settings = dict(calendars_dir=str(calendars), data_dir=str(work / "var"), database_url=url,
                         smtp_host="127.0.0.1", smtp_port=str(port), smtp_security="none", smtp_timeout_seconds="120",
                         remind_hour="0", tick_seconds="5", log_level="info", config=str(work / "none.toml"))
-        env = {**{k: v for k, v in os.environ.items() if not k.startswith("LICHTHIDUA_")},
-               **{f"LICHTHIDUA_{k.upper()}": v for k, v in settings.items()}, "PYTHONPATH": os.getcwd()}
+        env = {**service_env(settings), "PYTHONPATH": os.getcwd()}
         with (work / "serve.log").open("wb") as log:
             proc = subprocess.Popen([sys.executable, "-m", "scheduler.cli", "serve", "--port", str(free_port())],
                                     cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
